@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts one part of Kluis in the foreground: deploy/entrypoint.sh <part>
+# A service first brings its own database to the newest revision (URL from
+# <PART>_DB_URL, else a SQLite file under $KLUIS_VAR) and declares the queues, then
+# runs. `exec` makes the part the process that receives SIGTERM, so that nameko stops
+# gracefully.
+set -euo pipefail
+
+usage() {
+    echo "usage: $0 identity|dossier|documents|notify|signing|gateway|mailsink" >&2
+    exit 2
+}
+
+[ "$#" -eq 1 ] || usage
+part="$1"
+
+# Paths below are relative to the repository root (/app in the image).
+cd "$(dirname "$0")/.."
+
+case "$part" in
+    identity|dossier|documents|notify|signing)
+        python -m services.common.migrate "$part"
+        if [ "$part" = identity ]; then
+            # Creates the admin from KLUIS_ADMIN_EMAIL / KLUIS_ADMIN_PASSWORD if absent.
+            python -m services.identity.bootstrap
+        fi
+        # Declare every consumer queue before this service can publish: an event sent
+        # to an exchange with no queue bound is lost. Idempotent; every service does it
+        # because compose starts them in no particular order.
+        python -m services.common.topology
+        exec nameko run --config "services/$part/config.yaml" "services.$part.service:${part^}Service"
+        ;;
+    gateway)
+        exec nameko run --config gateway/config.yaml gateway.service:GatewayService
+        ;;
+    mailsink)
+        # Local SMTP sink: every message becomes a file in the Maildir $KLUIS_VAR/mail.
+        var="${KLUIS_VAR:-./var}"
+        mkdir -p "$var"
+        exec python -m aiosmtpd -n -c aiosmtpd.handlers.Mailbox "$var/mail" -l 0.0.0.0:8025
+        ;;
+    *)
+        usage
+        ;;
+esac

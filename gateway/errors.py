@@ -1,0 +1,56 @@
+"""The one table from error code to HTTP status, and the registration that makes a
+service's exception come back over RPC as its own class (see services/common/errors.py)."""
+import importlib
+
+from nameko.exceptions import get_module_path, registry
+
+from services.common.errors import KluisError
+
+# Every module whose KluisError subclasses may cross the bus (the wire contract).
+EXCEPTION_MODULES = (
+    "services.common.errors",
+    "services.common.rpc",
+    "gateway.http",
+    "services.identity.exceptions",
+)
+
+STATUS_BY_CODE = {
+    "validation_error": 400,
+    "invalid_token": 400,
+    "unauthenticated": 401,
+    "session_expired": 401,
+    "invalid_credentials": 401,
+    "invalid_code": 401,
+    "invalid_signature": 401,
+    "forbidden": 403,
+    "read_only_session": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "conflict": 409,
+    "token_expired": 410,
+    "token_used": 410,
+    "request_too_large": 413,
+    "file_too_large": 413,
+    "unsupported_media_type": 415,
+    "weak_password": 422,
+    "registration_locked": 423,
+    "client_version_unsupported": 426,
+    "rate_limited": 429,
+    "internal_error": 500,
+    "service_unavailable": 503,
+    "service_timeout": 504,
+}
+
+
+def status_for(error):
+    return STATUS_BY_CODE.get(error.code, 422 if isinstance(error, KluisError) else 500)
+
+
+def register_remote_errors():
+    for module in EXCEPTION_MODULES:
+        importlib.import_module(module)
+    pending = [KluisError]
+    while pending:
+        cls = pending.pop()
+        registry[get_module_path(cls)] = cls
+        pending.extend(cls.__subclasses__())

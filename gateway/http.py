@@ -1,0 +1,202 @@
+"""The HTTP conventions of API.md, in one place: routing (JSON 404, 405 with Allow),
+bearer authentication, strict JSON bodies and queries, the error body in the caller's
+language, `X-Request-ID` and `Cache-Control: no-store` on every response.
+
+A route is a plain function registered with `@route(...)` in `gateway/routes/`; it
+gets a `Call` and returns `(status, body)` or a werkzeug `Response`."""
+import json
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from marshmallow import Schema, ValidationError
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, RequestRedirect, Rule
+from werkzeug.wrappers import Response
+
+from services.common.context import Principal, put_principal
+from services.common.errors import KluisError
+from services.common.errors import NotFound as NotFoundError
+from services.common.errors import Unauthenticated, ValidationFailed
+
+from .errors import status_for
+from .messages import error_message, field_messages
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+MAX_JSON_BYTES = 64 * 1024
+LANGUAGES = ["nl", "en"]
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class UnsupportedMediaType(KluisError):
+    code = "unsupported_media_type"
+
+
+class RequestTooLarge(KluisError):
+    code = "request_too_large"
+
+
+class MethodNotAllowedHere(KluisError):
+    code = "method_not_allowed"
+
+
+class NoBody(Schema):
+    """For routes that take no body: any field sent is unknown (400)."""
+
+
+@dataclass(eq=False)
+class Route:
+    method: str
+    path: str
+    handler: object
+    auth: bool = True
+    touch: bool = True
+    body: type = NoBody
+    query: type = NoBody
+    responses: dict = field(default_factory=dict)  # status -> (description, schema|None)
+    tag: str = "kluis"
+
+
+ROUTES = []
+
+
+def route(method, path, auth=True, touch=True, body=NoBody, query=NoBody, responses=None,
+          tag="kluis"):
+    """Register a handler for `method` `API_PREFIX + path` (werkzeug path syntax)."""
+    def register(handler):
+        ROUTES.append(Route(method, path, handler, auth, touch, body, query,
+                            responses or {}, tag))
+        return handler
+    return register
+
+
+def build_url_map(routes):
+    return Map([Rule(API_PREFIX + r.path, methods=[r.method], endpoint=r) for r in routes],
+               merge_slashes=False)
+
+
+@dataclass
+class Call:
+    """What a route handler gets: the request, the services (RPC proxies), the
+    caller's principal (None on anonymous routes), language, parsed body and query."""
+    request: object
+    services: object
+    request_id: str
+    language: str
+    source_ip: str
+    user_agent: str
+    principal: Principal = None
+    body: dict = None
+    query: dict = None
+
+
+def json_response(status, body=None, headers=None):
+    text = "" if body is None else json.dumps(body, ensure_ascii=False)
+    return Response(text, status=status, headers=headers,
+                    content_type=None if body is None else "application/json; charset=utf-8")
+
+
+class Dispatcher:
+    def __init__(self, routes):
+        self.url_map = build_url_map(routes)
+
+    def dispatch(self, request, services, worker_ctx):
+        request_id = request.headers.get("X-Request-ID", "")
+        if not _REQUEST_ID.match(request_id):
+            request_id = uuid.uuid4().hex
+        language = request.accept_languages.best_match(LANGUAGES, default="nl")
+        call = Call(request, services, request_id, language, request.remote_addr,
+                    (request.user_agent.string or "")[:300])
+        try:
+            response = self._handle(call, worker_ctx)
+        except KluisError as error:
+            response = self.error_response(error, call.language, request_id)
+        except Exception:
+            log.exception("request %s failed", request_id)
+            response = self.error_response(KluisError(), call.language, request_id,
+                                           code="internal_error")
+        response.headers["X-Request-ID"] = request_id
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    def _handle(self, call, worker_ctx):
+        adapter = self.url_map.bind_to_environ(call.request.environ)
+        try:
+            route, values = adapter.match()
+        except MethodNotAllowed as exc:
+            allow = ", ".join(sorted(set(exc.valid_methods or [])))
+            if call.request.method == "OPTIONS":
+                return Response(status=204, headers={"Allow": allow})
+            response = self.error_response(MethodNotAllowedHere(), call.language,
+                                           call.request_id)
+            response.headers["Allow"] = allow
+            return response
+        except RequestRedirect as redirect:
+            return redirect.get_response(call.request.environ)
+        except NotFound:
+            raise NotFoundError()
+        if route.auth:
+            call.principal = self._authenticate(call, route.touch)
+            call.language = call.principal.language or call.language
+        put_principal(worker_ctx, call.principal, call.language)
+        call.query = load(route.query, call.request.args.to_dict(flat=True))
+        call.body = parse_json_body(call.request, route.body)
+        result = route.handler(call, **values)
+        if isinstance(result, Response):
+            return result
+        status, body = result
+        return json_response(status, body)
+
+    def _authenticate(self, call, touch):
+        header = call.request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip() or len(token) > 512:
+            raise Unauthenticated()
+        data = call.services.identity.authenticate(token.strip(), touch=touch)
+        return Principal(**data, source_ip=call.source_ip, user_agent=call.user_agent)
+
+    @staticmethod
+    def error_response(error, language, request_id, code=None):
+        code = code or error.code
+        status = status_for(error) if code == error.code else 500
+        body = {"error": code, "message": error_message(code, language),
+                "details": field_messages(error.details, language) if code == error.code else {}}
+        if status >= 500:
+            body["request_id"] = request_id
+        return json_response(status, body)
+
+
+def load(schema_cls, data):
+    try:
+        return schema_cls().load(data)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages)
+
+
+def parse_json_body(request, schema_cls):
+    """The body, validated by `schema_cls` (unknown fields rejected). An empty body is
+    `{}`; JSON only; at most MAX_JSON_BYTES, also when sent chunked."""
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if not chunked and not request.content_length:
+        return load(schema_cls, {})
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType()
+    if (request.content_length or 0) > MAX_JSON_BYTES:
+        raise RequestTooLarge()
+    # Werkzeug reads a chunked body as empty through request.stream; the server's
+    # input stream decodes it (NAMEKO-NOTES.md).
+    raw = request.environ["wsgi.input"].read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        raise RequestTooLarge()
+    if not raw:
+        return load(schema_cls, {})
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise ValidationFailed({"_body": ["Invalid JSON."]})
+    if not isinstance(data, dict):
+        raise ValidationFailed({"_body": ["Expected a JSON object."]})
+    return load(schema_cls, data)

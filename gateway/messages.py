@@ -1,0 +1,70 @@
+"""Error texts in the caller's language (nl, en), by error code; and the field
+messages of validation errors, which marshmallow writes in English."""
+
+ERRORS = {
+    "validation_error": ("De invoer is niet geldig.", "The input is not valid."),
+    "invalid_token": ("Deze link is niet geldig.", "This link is not valid."),
+    "unauthenticated": ("U bent niet ingelogd.", "You are not signed in."),
+    "session_expired": ("Uw sessie is verlopen. Log opnieuw in.",
+                        "Your session has expired. Please sign in again."),
+    "invalid_credentials": ("Het e-mailadres of wachtwoord klopt niet.",
+                            "The e-mail address or password is not correct."),
+    "forbidden": ("U heeft geen toegang tot deze actie.", "You may not do this."),
+    "read_only_session": ("In deze meekijksessie kunt u niets wijzigen.",
+                          "This look-along session cannot change anything."),
+    "not_found": ("Niet gevonden.", "Not found."),
+    "method_not_allowed": ("Deze methode is hier niet toegestaan.",
+                           "This method is not allowed here."),
+    "conflict": ("Dit botst met de huidige toestand.", "This conflicts with the current state."),
+    "token_expired": ("Deze link is verlopen. Vraag een nieuwe aan.",
+                      "This link has expired. Please ask for a new one."),
+    "token_used": ("Deze link is al gebruikt.", "This link has already been used."),
+    "request_too_large": ("Het verzoek is te groot.", "The request is too large."),
+    "file_too_large": ("Het bestand is te groot.", "The file is too large."),
+    "unsupported_media_type": ("Dit type inhoud wordt niet ondersteund.",
+                               "This type of content is not supported."),
+    "weak_password": ("Het wachtwoord is niet sterk genoeg.", "The password is not strong enough."),
+    "rate_limited": ("Te veel verzoeken. Probeer het later opnieuw.",
+                     "Too many requests. Please try again later."),
+    "internal_error": ("Interne serverfout.", "Internal server error."),
+    "service_unavailable": ("De dienst is tijdelijk niet beschikbaar.",
+                            "The service is temporarily unavailable."),
+    "service_timeout": ("De dienst reageert niet op tijd.", "The service did not answer in time."),
+}
+
+FIELD_MESSAGES = {
+    "Missing data for required field.": "Dit veld is verplicht.",
+    "Unknown field.": "Onbekend veld.",
+    "Field may not be null.": "Dit veld mag niet leeg zijn.",
+    "Not a valid string.": "Geen geldige tekst.",
+    "Not a valid email address.": "Geen geldig e-mailadres.",
+    "Not a valid boolean.": "Geen geldige ja/nee-waarde.",
+    "Not a valid integer.": "Geen geldig geheel getal.",
+    "Not a valid number.": "Geen geldig getal.",
+    "Not a valid date.": "Geen geldige datum.",
+    "Invalid input type.": "Ongeldig type invoer.",
+    "Invalid JSON.": "Ongeldige JSON.",
+    "Expected a JSON object.": "Een JSON-object verwacht.",
+    "Shorter than minimum length 1.": "Dit veld mag niet leeg zijn.",
+    "Must be one of: nl, en.": "Moet een van deze zijn: nl, en.",
+    "Not a valid value.": "Geen geldige waarde.",
+    "Too long.": "Te lang.",
+}
+
+
+def error_message(code, language):
+    nl, en = ERRORS.get(code, ERRORS["validation_error"] if code else ERRORS["internal_error"])
+    return nl if language == "nl" else en
+
+
+def field_messages(details, language):
+    """Translate marshmallow's field messages (nested dicts and lists) into Dutch."""
+    if language != "nl":
+        return details
+    if isinstance(details, dict):
+        return {key: field_messages(value, language) for key, value in details.items()}
+    if isinstance(details, list):
+        return [field_messages(value, language) for value in details]
+    if isinstance(details, str):
+        return FIELD_MESSAGES.get(details, details)
+    return details

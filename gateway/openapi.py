@@ -1,0 +1,61 @@
+"""The OpenAPI 3 document, generated from the registered routes and the same
+marshmallow schemas that validate requests."""
+import re
+from functools import lru_cache
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from .errors import STATUS_BY_CODE
+from .http import API_PREFIX, ROUTES, NoBody
+from .schemas import ErrorBody
+
+_PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+
+
+@lru_cache(maxsize=1)
+def openapi_document():
+    spec = APISpec(title="Kluis API", version="1.0.0", openapi_version="3.0.3",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "Secure client portal for advisory offices. "
+                         "Error codes: " + ", ".join(sorted(STATUS_BY_CODE))},
+                   servers=[{"url": API_PREFIX}])
+    spec.components.schema("Error", schema=ErrorBody)
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    paths = {}
+    for route in ROUTES:
+        path = _PARAM.sub(r"{\1}", route.path)
+        paths.setdefault(path, {})[route.method.lower()] = _operation(route)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+def _operation(route):
+    doc = (route.handler.__doc__ or route.handler.__name__).strip()
+    operation = {"summary": doc.splitlines()[0], "description": doc, "tags": [route.tag],
+                 "operationId": f"{route.tag}_{route.handler.__name__}",
+                 "parameters": [{"in": "path", "name": name, "required": True,
+                                 "schema": {"type": "string"}}
+                                for name in _PARAM.findall(route.path)],
+                 "responses": {}}
+    if route.query is not NoBody:
+        operation["parameters"].append({"in": "query", "schema": route.query})
+    if route.body is not NoBody:
+        operation["requestBody"] = {"required": True,
+                                    "content": {"application/json": {"schema": route.body}}}
+    if route.auth:
+        operation["security"] = [{"bearer": []}]
+    for status, (description, schema) in route.responses.items():
+        response = {"description": description}
+        if schema is not None:
+            response["content"] = {"application/json": {"schema": schema}}
+        elif status >= 400:
+            response["content"] = {"application/json": {"schema": "Error"}}
+        operation["responses"][str(status)] = response
+    default_errors = [400] + ([401] if route.auth else []) + [500]
+    for status in default_errors:
+        operation["responses"].setdefault(str(status), {
+            "description": "see the error codes",
+            "content": {"application/json": {"schema": "Error"}}})
+    return operation

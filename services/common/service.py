@@ -1,0 +1,33 @@
+"""What every service answers besides its own work: health, and the operator's view
+of parked messages (events or commands whose handler kept failing)."""
+from nameko.rpc import rpc
+from sqlalchemy import text
+
+from .context import CallerProvider
+from .errors import NotFound
+
+
+class ServiceBase:
+    """Mix into a service class that declares `store = Store(...)`."""
+
+    caller = CallerProvider()
+
+    @rpc
+    def health(self):
+        """-> {"status": "ok"} once the service answers and its database does."""
+        with self.store.unit_of_work() as uow:
+            uow.session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+    @rpc
+    def list_parked_messages(self):
+        """Admin only. -> [{message_id, source, attempts, last_error, received_at}]"""
+        self.caller.require("admin")
+        return self.store.parked_messages()
+
+    @rpc
+    def replay_parked_message(self, message_id):
+        """Admin only. Puts a parked message back to be handled now. NotFound if not parked."""
+        self.caller.require("admin")
+        if not self.store.replay_parked(message_id):
+            raise NotFound()

@@ -1,0 +1,282 @@
+"""`Store`: a service's database, with its outbox relay and its inbox.
+
+Declare it on a service as `store = Store(models.metadata, handlers={...})`:
+
+    with self.store.unit_of_work() as uow:     # one transaction
+        use_cases.do_something(uow, ...)       # uow.session, uow.emit(), uow.send()
+
+- `uow.emit(event_type, actor, **payload)` records an event on `<service>.events`;
+  `uow.send(target, command, **payload)` records a command for another service's
+  command queue. Both are written in the same transaction as the state change and
+  published by the relay after the commit, with publisher confirms, then marked sent.
+- `store.accept(source, message)` takes an incoming event or command: recorded in the
+  inbox (duplicates skipped by message id), handled by `handlers[source](uow, message)`
+  in one transaction, retried with backoff when that fails, and parked after the last
+  attempt. It returns only after the message is safely recorded, so the caller may ack.
+"""
+import json
+import logging
+from contextlib import contextmanager
+from datetime import timedelta
+
+import eventlet
+from eventlet.event import Event
+from eventlet.semaphore import Semaphore
+from kombu import Exchange, Queue
+from nameko.amqp.publish import Publisher
+from nameko.events import get_event_exchange
+from nameko.extensions import DependencyProvider
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .db import make_engine, new_id, utcnow
+from .settings import database_url
+
+log = logging.getLogger(__name__)
+
+COMMAND_EXCHANGE = Exchange("kluis.commands", type="direct", durable=True)
+
+
+def command_queue(target):
+    """The durable queue of commands for `target` (declared by sender and receiver)."""
+    return Queue(f"{target}.commands", exchange=COMMAND_EXCHANGE, routing_key=target,
+                 durable=True)
+
+
+def event_envelope(event_type, actor, payload):
+    return {"event_id": new_id(), "event_type": event_type,
+            "occurred_at": utcnow().isoformat(), "actor": actor, **payload}
+
+
+class UnitOfWork:
+    def __init__(self, session, service_name, outbox):
+        self.session = session
+        self.service_name = service_name
+        self._outbox = outbox
+        self.wrote_outbox = False
+
+    def emit(self, event_type, actor=None, **payload):
+        """Record a fact (past tense) for `<service>.events`. Returns the envelope."""
+        envelope = event_envelope(event_type, actor, payload)
+        self._add("event", f"{self.service_name}.events", event_type, envelope)
+        return envelope
+
+    def send(self, target, command, **payload):
+        """Record a command for `target`'s command queue. Payloads of commands may
+        carry secrets (a reset link); the relay blanks them once delivered."""
+        message = {"message_id": new_id(), "command": command,
+                   "occurred_at": utcnow().isoformat(), **payload}
+        self._add("command", COMMAND_EXCHANGE.name, target, message)
+        return message
+
+    def _add(self, kind, exchange, routing_key, payload):
+        now = utcnow()
+        self.session.execute(insert(self._outbox).values(
+            id=payload.get("event_id") or payload["message_id"], kind=kind, exchange=exchange,
+            routing_key=routing_key, payload=json.dumps(payload), created_at=now,
+            next_attempt_at=now, attempts=0))
+        self.wrote_outbox = True
+
+
+class StoreAccess:
+    """What a worker gets: transactions, the inbox, and the parked messages."""
+
+    def __init__(self, store):
+        self._store = store
+
+    @contextmanager
+    def unit_of_work(self):
+        with self._store.transaction() as uow:
+            yield uow
+
+    def accept(self, source, message):
+        self._store.accept(source, message)
+
+    def parked_messages(self):
+        return self._store.parked_messages()
+
+    def replay_parked(self, message_id):
+        return self._store.replay_parked(message_id)
+
+
+class Store(DependencyProvider):
+    def __init__(self, metadata, handlers=None):
+        self.metadata = metadata
+        self.handlers = handlers or {}
+        self.outbox = metadata.tables["outbox"]
+        self.inbox = metadata.tables["inbox"]
+
+    # -- lifecycle -------------------------------------------------------------------
+    def setup(self):
+        config = self.container.config
+        self.service_name = self.container.service_name
+        url = database_url(self.service_name, config.get("DB_URL"))
+        self.engine = make_engine(url, pool_size=config.get("max_workers", 10) + 4)
+        self.publisher = Publisher(config["AMQP_URI"], use_confirms=True, serializer="json")
+        self.interval = float(config.get("RELAY_INTERVAL_S") or 1.0)
+        self.retry_base = float(config.get("INBOX_RETRY_BASE_S") or 2.0)
+        self.max_attempts = int(config.get("INBOX_MAX_ATTEMPTS") or 8)
+        self._kick = Event()
+        self._relay_lock = Semaphore()
+
+    def start(self):
+        self.container.spawn_managed_thread(self._background)
+
+    def stop(self):
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return StoreAccess(self)
+
+    # -- transactions ----------------------------------------------------------------
+    @contextmanager
+    def transaction(self):
+        session = Session(self.engine, expire_on_commit=False)
+        uow = UnitOfWork(session, self.service_name, self.outbox)
+        try:
+            yield uow
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        if uow.wrote_outbox:
+            self.kick()
+
+    def kick(self):
+        if not self._kick.ready():
+            self._kick.send(True)
+
+    def _background(self):
+        while True:
+            try:
+                self.relay_outbox()
+                self.retry_inbox()
+            except Exception:  # keep the loop alive; the next round tries again
+                log.exception("%s: outbox/inbox round failed", self.service_name)
+            with eventlet.Timeout(self.interval, False):
+                self._kick.wait()
+            self._kick = Event()
+
+    # -- outbox relay ----------------------------------------------------------------
+    def relay_outbox(self):
+        """Publish due outbox rows in order, each marked sent only after its confirm."""
+        with self._relay_lock:
+            while True:
+                with Session(self.engine) as session:
+                    rows = session.execute(
+                        select(self.outbox).where(self.outbox.c.sent_at.is_(None),
+                                                  self.outbox.c.next_attempt_at <= utcnow())
+                        .order_by(self.outbox.c.created_at).limit(100)).all()
+                if not rows:
+                    return
+                for row in rows:
+                    if not self._publish(row):
+                        return
+
+    def _publish(self, row):
+        payload = json.loads(row.payload)
+        try:
+            if row.kind == "event":
+                exchange = get_event_exchange(self.service_name, self.container.config)
+                self.publisher.publish(payload, exchange=exchange, routing_key=row.routing_key,
+                                       declare=[exchange])
+            else:
+                queue = command_queue(row.routing_key)
+                self.publisher.publish(payload, exchange=COMMAND_EXCHANGE,
+                                       routing_key=row.routing_key, declare=[queue],
+                                       mandatory=True)
+        except Exception as exc:
+            delay = min(self.retry_base * 2 ** row.attempts, 60)
+            self._update_outbox(row.id, attempts=row.attempts + 1, last_error=type(exc).__name__,
+                                next_attempt_at=utcnow() + timedelta(seconds=delay))
+            log.warning("%s: publishing %s %s failed (%s); retry in %.0fs", self.service_name,
+                        row.kind, row.routing_key, type(exc).__name__, delay)
+            return False
+        values = {"sent_at": utcnow()}
+        if row.kind == "command":
+            values["payload"] = "{}"  # commands may carry secrets: keep none once delivered
+        self._update_outbox(row.id, **values)
+        return True
+
+    def _update_outbox(self, row_id, **values):
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(self.outbox).where(self.outbox.c.id == row_id).values(**values))
+
+    # -- inbox -----------------------------------------------------------------------
+    def accept(self, source, message):
+        message_id = message.get("event_id") or message.get("message_id")
+        if not message_id or source not in self.handlers:
+            log.error("%s: message without id or handler from %s dropped", self.service_name,
+                      source)
+            return
+        now = utcnow()
+        try:
+            with Session(self.engine) as session, session.begin():
+                session.execute(insert(self.inbox).values(
+                    message_id=message_id, source=source, payload=json.dumps(message),
+                    status="received", attempts=0, next_attempt_at=now, received_at=now))
+        except IntegrityError:
+            return  # a duplicate delivery: already recorded, and handled or pending
+        self._handle(message_id)
+
+    def _handle(self, message_id):
+        try:
+            with self.transaction() as uow:
+                row = uow.session.execute(
+                    select(self.inbox).where(self.inbox.c.message_id == message_id,
+                                             self.inbox.c.status == "received")).first()
+                if row is None:
+                    return
+                self.handlers[row.source](uow, json.loads(row.payload))
+                uow.session.execute(update(self.inbox).where(
+                    self.inbox.c.message_id == message_id).values(
+                    status="done", payload="{}", done_at=utcnow(), last_error=None))
+        except Exception as exc:
+            self._record_failure(message_id, exc)
+
+    def _record_failure(self, message_id, exc):
+        with Session(self.engine) as session, session.begin():
+            row = session.execute(select(self.inbox).where(
+                self.inbox.c.message_id == message_id)).first()
+            attempts = row.attempts + 1
+            values = {"attempts": attempts, "last_error": f"{type(exc).__name__}"[:300]}
+            if attempts >= self.max_attempts:
+                values["status"] = "parked"
+                log.error("%s: message %s from %s parked after %d attempts (%s)",
+                          self.service_name, message_id, row.source, attempts, type(exc).__name__)
+            else:
+                delay = min(self.retry_base * 2 ** (attempts - 1), 300)
+                values["next_attempt_at"] = utcnow() + timedelta(seconds=delay)
+                log.warning("%s: handling %s from %s failed (%s); attempt %d, retry in %.0fs",
+                            self.service_name, message_id, row.source, type(exc).__name__,
+                            attempts, delay)
+            session.execute(update(self.inbox).where(
+                self.inbox.c.message_id == message_id).values(**values))
+
+    def retry_inbox(self):
+        with Session(self.engine) as session:
+            due = session.execute(select(self.inbox.c.message_id).where(
+                self.inbox.c.status == "received", self.inbox.c.next_attempt_at <= utcnow())
+                .order_by(self.inbox.c.received_at).limit(50)).scalars().all()
+        for message_id in due:
+            self._handle(message_id)
+
+    def parked_messages(self):
+        with Session(self.engine) as session:
+            rows = session.execute(select(self.inbox).where(self.inbox.c.status == "parked")
+                                   .order_by(self.inbox.c.received_at)).all()
+        return [{"message_id": r.message_id, "source": r.source, "attempts": r.attempts,
+                 "last_error": r.last_error, "received_at": r.received_at.isoformat()}
+                for r in rows]
+
+    def replay_parked(self, message_id):
+        with Session(self.engine) as session, session.begin():
+            result = session.execute(update(self.inbox).where(
+                self.inbox.c.message_id == message_id, self.inbox.c.status == "parked")
+                .values(status="received", attempts=0, next_attempt_at=utcnow()))
+        if result.rowcount:
+            self.kick()
+        return bool(result.rowcount)

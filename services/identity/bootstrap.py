@@ -1,0 +1,35 @@
+"""`python -m services.identity.bootstrap`: create the admin from KLUIS_ADMIN_EMAIL /
+KLUIS_ADMIN_PASSWORD when no account has that e-mail (run after the migrations)."""
+import os
+import sys
+
+from sqlalchemy.orm import Session
+
+from services.common.db import make_engine
+from services.common.settings import database_url
+from services.common.store import UnitOfWork
+
+from . import use_cases
+from .exceptions import WeakPassword
+from .models import metadata
+
+
+def main():
+    email, password = os.environ.get("KLUIS_ADMIN_EMAIL"), os.environ.get("KLUIS_ADMIN_PASSWORD")
+    if not email or not password:
+        print("identity: KLUIS_ADMIN_EMAIL / KLUIS_ADMIN_PASSWORD not set; no admin created")
+        return 0
+    engine = make_engine(database_url("identity"))
+    with Session(engine) as session, session.begin():
+        try:
+            uow = UnitOfWork(session, "identity", metadata.tables["outbox"])
+            created = use_cases.bootstrap_admin(uow, email, password)
+        except WeakPassword as exc:
+            print(f"identity: KLUIS_ADMIN_PASSWORD is too weak ({', '.join(exc.details['rules'])})")
+            return 1
+    print(f"identity: admin {email} {'created' if created else 'already present'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

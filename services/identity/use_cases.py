@@ -1,0 +1,195 @@
+"""Identity's use cases: plain functions over a unit of work (`uow.session`,
+`uow.emit`, `uow.send`). They raise only for bad input; a failed login is a result,
+because its record and lockout must be committed, not rolled back."""
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from services.common.db import new_id, utcnow
+from services.common.errors import Unauthenticated
+
+from . import domain
+from .exceptions import InvalidToken, SessionExpired, TokenExpired, TokenUsed, WeakPassword
+from .models import Account, LoginAttempt, PasswordReset, Session
+
+
+def create_account(uow, kind, email, name="", language="nl", password=None):
+    if password is not None:
+        _require_strong(password)
+    account = Account(id=new_id(), kind=kind, email=domain.normalise_email(email), name=name,
+                      language=language, failed_logins=0, created_at=utcnow(),
+                      password_hash=domain.hash_password(password) if password else None)
+    uow.session.add(account)
+    uow.session.flush()
+    uow.emit("account_created", actor=None, account_id=account.id, kind=kind)
+    return account
+
+
+def bootstrap_admin(uow, email, password):
+    """Create the platform admin unless an account with that e-mail exists. -> created?"""
+    existing = uow.session.scalar(select(Account).where(
+        Account.email == domain.normalise_email(email)))
+    if existing is not None:
+        return False
+    create_account(uow, "admin", email, name="Admin", language="nl", password=password)
+    return True
+
+
+def login(uow, clock, email, password, source_ip, user_agent, public_url):
+    """-> {token, ...} on success, None on failure (recorded; locks after 10 misses)."""
+    now = utcnow()
+    email = domain.normalise_email(email)
+    account = uow.session.scalar(select(Account).where(Account.email == email))
+    password_ok = domain.verify_password(account.password_hash if account else None, password)
+    if account is None or domain.is_locked(account, now) or not password_ok:
+        reason = "unknown" if account is None else (
+            "locked" if domain.is_locked(account, now) else "wrong_password")
+        _record_attempt(uow, account, email, False, reason, source_ip, user_agent)
+        if reason == "wrong_password":
+            _count_failure(uow, account, now, public_url)
+        return None
+    account.failed_logins = 0
+    account.locked_until = None
+    _record_attempt(uow, account, email, True, "ok", source_ip, user_agent)
+    return open_session(uow, clock, account, "password", source_ip, user_agent)
+
+
+def _count_failure(uow, account, now, public_url):
+    account.failed_logins += 1
+    if account.failed_logins < domain.LOCK_AFTER_FAILURES:
+        return
+    account.failed_logins = 0
+    account.locked_until = now + domain.LOCK_DURATION
+    uow.emit("account_locked", actor=None, account_id=account.id,
+             locked_until=account.locked_until.isoformat())
+    uow.send("notify", "send_notification", template="account_locked",
+             language=account.language, to={"email": account.email},
+             data={"name": account.name,
+                   "minutes": int(domain.LOCK_DURATION.total_seconds() // 60),
+                   "forgot_url": f"{public_url}/forgot-password"})
+
+
+def _record_attempt(uow, account, email, success, reason, source_ip, user_agent):
+    uow.session.add(LoginAttempt(
+        id=new_id(), account_id=account.id if account else None, email=email[:254],
+        success=success, reason=reason, source_ip=source_ip, user_agent=(user_agent or "")[:300],
+        at=utcnow()))
+
+
+def open_session(uow, clock, account, auth_method, source_ip, user_agent, read_only=False):
+    token, token_hash = domain.new_token()
+    now = utcnow()
+    session = Session(id=new_id(), token_hash=token_hash, account_id=account.id,
+                      auth_method=auth_method, read_only=read_only, source_ip=source_ip,
+                      user_agent=(user_agent or "")[:300], created_at=now, last_activity_at=now)
+    uow.session.add(session)
+    return {"token": token, "idle_timeout_s": clock.idle_timeout_s, "warning_s": clock.warning_s}
+
+
+def authenticate(uow, clock, token, touch):
+    """The principal behind a bearer token. Unauthenticated for an unknown or ended
+    session; SessionExpired once idle too long. `touch` counts the call as activity."""
+    session = uow.session.scalar(select(Session).where(
+        Session.token_hash == domain.hash_token(token or "")))
+    if session is None or session.revoked_at is not None:
+        raise Unauthenticated()
+    now = utcnow()
+    if now >= clock.expires_at(session):
+        raise SessionExpired()
+    if touch:
+        session.last_activity_at = now
+    account = uow.session.get(Account, session.account_id)
+    return {"account_id": account.id, "kind": account.kind, "session_id": session.id,
+            "language": account.language, "read_only": session.read_only}
+
+
+def describe_session(uow, clock, session_id):
+    return clock.describe(_live_session(uow, session_id))
+
+
+def logout(uow, session_id, actor):
+    session = _live_session(uow, session_id)
+    session.revoked_at = utcnow()
+    uow.emit("session_revoked", actor=actor, session_id=session.id, reason="logout")
+
+
+def _live_session(uow, session_id):
+    session = uow.session.get(Session, session_id)
+    if session is None or session.revoked_at is not None:
+        raise Unauthenticated()
+    return session
+
+
+def request_password_reset(uow, email, public_url):
+    """Mail a single-use reset link (valid one hour) when the account exists; the
+    caller answers the same either way, so nothing tells whether it does."""
+    account = uow.session.scalar(select(Account).where(
+        Account.email == domain.normalise_email(email)))
+    if account is None or account.kind == "staff":  # staff sign in with their device only
+        return
+    now = utcnow()
+    recent = uow.session.scalar(select(func.count()).select_from(PasswordReset).where(
+        PasswordReset.account_id == account.id,
+        PasswordReset.created_at > now - timedelta(hours=1)))
+    if recent >= domain.RESETS_PER_HOUR:
+        return
+    token, token_hash = domain.new_token()
+    uow.session.add(PasswordReset(id=new_id(), token_hash=token_hash, account_id=account.id,
+                                  created_at=now, expires_at=now + domain.RESET_TOKEN_VALIDITY))
+    uow.send("notify", "send_notification", template="password_reset",
+             language=account.language, to={"email": account.email},
+             data={"name": account.name, "minutes": 60,
+                   "reset_url": f"{public_url}/reset-password?token={token}"})
+
+
+def reset_password(uow, token, password):
+    """Set a new password with a reset token: ends every session of the account,
+    lifts a lockout, and mails a confirmation."""
+    _require_strong(password)
+    reset = uow.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == domain.hash_token(token)))
+    if reset is None:
+        raise InvalidToken()
+    if reset.used_at is not None:
+        raise TokenUsed()
+    now = utcnow()
+    if now >= reset.expires_at:
+        raise TokenExpired()
+    reset.used_at = now
+    account = uow.session.get(Account, reset.account_id)
+    account.password_hash = domain.hash_password(password)
+    account.failed_logins = 0
+    account.locked_until = None
+    uow.session.execute(update(Session).where(
+        Session.account_id == account.id, Session.revoked_at.is_(None)).values(revoked_at=now))
+    uow.emit("session_revoked", actor=account.id, account_id=account.id, reason="password_reset")
+    uow.send("notify", "send_notification", template="password_changed",
+             language=account.language, to={"email": account.email}, data={"name": account.name})
+
+
+def _require_strong(password):
+    failed = domain.password_rule_failures(password)
+    if failed:
+        raise WeakPassword({"rules": failed})
+
+
+def describe_account(uow, account_id):
+    account = uow.session.get(Account, account_id)
+    return {"id": account.id, "kind": account.kind, "name": account.name,
+            "email": account.email, "language": account.language}
+
+
+def update_account(uow, account_id, language=None, name=None):
+    account = uow.session.get(Account, account_id)
+    if language is not None:
+        account.language = language
+    if name is not None:
+        account.name = name
+    return describe_account(uow, account_id)
+
+
+def login_attempts(uow, limit=100):
+    rows = uow.session.scalars(select(LoginAttempt).order_by(LoginAttempt.at.desc())
+                               .limit(limit)).all()
+    return [{"at": r.at.isoformat(), "email": r.email, "success": r.success, "reason": r.reason,
+             "source_ip": r.source_ip, "user_agent": r.user_agent} for r in rows]

@@ -1,0 +1,70 @@
+"""Provider clients behind small interfaces: `send_email` and `send_sms`.
+They raise `DeliveryFailed` with the status the notification gets."""
+import json
+import smtplib
+import socket
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from services.common.db import utcnow
+
+
+class DeliveryFailed(Exception):
+    def __init__(self, status, reason):
+        super().__init__(status, reason)
+        self.status = status  # temporary-failure | permanent-failure | technical-failure
+        self.reason = reason
+
+
+class SmtpEmail:
+    """E-mail over SMTP (the local sink by default; a relay with STARTTLS and
+    credentials by configuration)."""
+
+    def __init__(self, host, port, sender, starttls=False, user=None, password=None,
+                 timeout=30):
+        self.host, self.port, self.sender = host, int(port), sender
+        self.starttls, self.user, self.password = starttls, user, password
+        self.timeout = timeout
+
+    def send_email(self, to, subject, body, message_id, language):
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = formatdate(usegmt=True)
+        message["Message-ID"] = f"<{message_id}@kluis>"  # stable: a retry is recognisable
+        message["Content-Language"] = language
+        message.set_content(body)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.user:
+                    smtp.login(self.user, self.password or "")
+                smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            status = "permanent-failure" if all(c >= 500 for c in codes) else "temporary-failure"
+            raise DeliveryFailed(status, f"recipient refused {codes}")
+        except smtplib.SMTPResponseException as exc:
+            status = "permanent-failure" if exc.smtp_code >= 500 else "temporary-failure"
+            raise DeliveryFailed(status, f"smtp {exc.smtp_code}")
+        except (smtplib.SMTPException, socket.error, OSError) as exc:
+            raise DeliveryFailed("temporary-failure", type(exc).__name__)
+
+
+class SmsOutboxFile:
+    """SMS appended to `$KLUIS_VAR/sms.jsonl` as `{to, text, sent_at}` (no provider set)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def send_sms(self, to, text, message_id):
+        line = json.dumps({"to": to, "text": text, "sent_at": utcnow().isoformat(),
+                           "id": message_id})
+        try:
+            with open(self.path, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+        except OSError as exc:
+            raise DeliveryFailed("technical-failure", type(exc).__name__)

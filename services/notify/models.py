@@ -1,0 +1,34 @@
+"""notify's tables: every notification is persisted before it is sent."""
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from services.common.db import UTCDateTime
+from services.common.plumbing import plumbing_tables
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+metadata = Base.metadata
+plumbing_tables(metadata)
+
+
+class Notification(Base):
+    """Status: created -> sending -> delivered | temporary-failure (retried) |
+    permanent-failure | technical-failure (GOV.UK Notify's statuses)."""
+    __tablename__ = "notifications"
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # the command's message id
+    template: Mapped[str] = mapped_column(sa.String(50))
+    channel: Mapped[str] = mapped_column(sa.String(10))  # email | sms
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    subject: Mapped[str] = mapped_column(sa.String(300), default="")
+    body: Mapped[str | None] = mapped_column(sa.Text, nullable=True)  # blanked once delivered
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    next_attempt_at = mapped_column(UTCDateTime, nullable=False)
+    last_error: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    updated_at = mapped_column(UTCDateTime, nullable=False)
+    sent_at = mapped_column(UTCDateTime, nullable=True)

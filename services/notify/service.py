@@ -1,0 +1,58 @@
+"""notify: e-mail and SMS. Other services send it the `send_notification` command
+through their outbox; it persists each notification before sending and retries
+temporary failures with a bounded backoff."""
+import logging
+
+import eventlet
+from nameko.messaging import consume
+from nameko.rpc import rpc
+from nameko.timer import timer
+
+from services.common.service import ServiceBase
+from services.common.store import Store, command_queue
+
+from . import use_cases
+from .dependencies import ProvidersProvider
+from .models import metadata
+
+log = logging.getLogger(__name__)
+
+
+class NotifyService(ServiceBase):
+    name = "notify"
+    store = Store(metadata, handlers={"notify.send_notification": use_cases.record_notification})
+    providers = ProvidersProvider()
+
+    @consume(command_queue("notify"), requeue_on_error=True)
+    def handle_command(self, message):
+        """Commands on `notify.commands`: recorded (once per message id), then sent."""
+        try:
+            self.store.accept(f"notify.{message.get('command')}", message)
+        except Exception:
+            eventlet.sleep(1)  # could not even record it: back to the queue, not lost
+            raise
+        self.deliver_due()
+
+    @timer(interval=1)
+    def deliver_due(self):
+        """Sends every due notification: new ones and retries whose time has come."""
+        with self.store.unit_of_work() as uow:
+            due = use_cases.due_notifications(uow)
+        for notification_id in due:
+            with self.store.unit_of_work() as uow:
+                notification = use_cases.claim(uow, notification_id)
+            if notification is None:
+                continue
+            failure = use_cases.send(notification, self.providers.email, self.providers.sms)
+            if failure is not None:
+                log.warning("notification %s (%s) failed: %s %s", notification.id,
+                            notification.template, failure.status, failure.reason)
+            with self.store.unit_of_work() as uow:
+                use_cases.record_outcome(uow, notification_id, failure)
+
+    @rpc
+    def list_notifications(self, status=None, limit=100):
+        """Admin only: the delivery log, newest first, optionally by status."""
+        self.caller.require("admin")
+        with self.store.unit_of_work() as uow:
+            return use_cases.delivery_log(uow, status, min(int(limit), 500))

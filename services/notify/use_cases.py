@@ -1,0 +1,104 @@
+"""notify's use cases: record a requested notification, and deliver due ones.
+
+Delivery claims a row (status -> sending) in its own short transaction before it
+talks to the provider, so that two workers never send the same notification, and
+records the outcome after. A notify killed between the provider's acceptance and that
+record leaves the row in `sending`; after `STALE_SENDING` it is tried again (the
+e-mail keeps its Message-ID, so a duplicate is recognisable)."""
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from services.common.db import utcnow
+
+from . import templates
+from .delivery import DeliveryFailed
+from .models import Notification
+
+MAX_ATTEMPTS = 8
+STALE_SENDING = timedelta(minutes=2)
+# Codes and links live ten minutes to an hour: retry them within seconds.
+SECURITY_TEMPLATES = {"password_reset", "password_changed", "account_locked"}
+RETRYABLE = ("created", "temporary-failure")
+
+
+def record_notification(uow, message):
+    """Inbox handler of the `send_notification` command:
+    {message_id, template, language, to: {email} | {mobile}, data}."""
+    subject, body = templates.render(message["template"], message.get("language"),
+                                     message.get("data") or {})
+    to = message["to"]
+    channel, recipient = ("email", to["email"]) if "email" in to else ("sms", to["mobile"])
+    now = utcnow()
+    uow.session.add(Notification(
+        id=message["message_id"], template=message["template"], channel=channel,
+        recipient=recipient, language=message.get("language") or "nl", subject=subject,
+        body=body, status="created", attempts=0, next_attempt_at=now, created_at=now,
+        updated_at=now))
+
+
+def due_notifications(uow, limit=50):
+    now = utcnow()
+    uow.session.execute(update(Notification).where(
+        Notification.status == "sending", Notification.updated_at < now - STALE_SENDING)
+        .values(status="temporary-failure", updated_at=now, last_error="interrupted"))
+    return uow.session.scalars(select(Notification.id).where(
+        Notification.status.in_(RETRYABLE), Notification.next_attempt_at <= now)
+        .order_by(Notification.created_at).limit(limit)).all()
+
+
+def claim(uow, notification_id):
+    """-> the notification, now `sending`, or None when another worker has it."""
+    now = utcnow()
+    claimed = uow.session.execute(update(Notification).where(
+        Notification.id == notification_id, Notification.status.in_(RETRYABLE),
+        Notification.next_attempt_at <= now).values(
+        status="sending", attempts=Notification.attempts + 1, updated_at=now)).rowcount
+    return uow.session.get(Notification, notification_id) if claimed else None
+
+
+def send(notification, email, sms):
+    """Talk to the provider. -> None when accepted, else the DeliveryFailed."""
+    try:
+        if notification.channel == "email":
+            email.send_email(notification.recipient, notification.subject, notification.body,
+                             notification.id, notification.language)
+        else:
+            sms.send_sms(notification.recipient, notification.body, notification.id)
+    except DeliveryFailed as failure:
+        return failure
+    except Exception as exc:  # a fault of ours, not the provider's
+        return DeliveryFailed("technical-failure", type(exc).__name__)
+    return None
+
+
+def record_outcome(uow, notification_id, failure):
+    notification = uow.session.get(Notification, notification_id)
+    now = utcnow()
+    notification.updated_at = now
+    if failure is None:
+        notification.status, notification.sent_at = "delivered", now
+        notification.body = None  # links and codes are kept no longer than needed
+        notification.last_error = None
+        return
+    notification.last_error = failure.reason[:300]
+    if failure.status != "temporary-failure" or notification.attempts >= MAX_ATTEMPTS:
+        notification.status = failure.status if failure.status != "temporary-failure" \
+            else "permanent-failure"
+        return
+    base = 2 if notification.template in SECURITY_TEMPLATES else 30
+    delay = min(base * 2 ** (notification.attempts - 1), 900)
+    notification.status = "temporary-failure"
+    notification.next_attempt_at = now + timedelta(seconds=delay)
+
+
+def delivery_log(uow, status=None, limit=100):
+    query = select(Notification).order_by(Notification.created_at.desc()).limit(limit)
+    if status:
+        query = query.where(Notification.status == status)
+    return [{"id": n.id, "template": n.template, "channel": n.channel,
+             "recipient": n.recipient, "language": n.language, "status": n.status,
+             "attempts": n.attempts, "last_error": n.last_error,
+             "created_at": n.created_at.isoformat(),
+             "sent_at": n.sent_at.isoformat() if n.sent_at else None}
+            for n in uow.session.scalars(query)]

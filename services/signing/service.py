@@ -1,0 +1,10 @@
+"""signing: answers its health RPC; its real work arrives with its own issue."""
+from services.common.service import ServiceBase
+from services.common.store import Store
+
+from .models import metadata
+
+
+class SigningService(ServiceBase):
+    name = "signing"
+    store = Store(metadata)
