@@ -35,7 +35,9 @@ class SmtpEmail:
         message["Date"] = formatdate(usegmt=True)
         message["Message-ID"] = f"<{message_id}@kluis>"  # stable: a retry is recognisable
         message["Content-Language"] = language
-        message.set_content(body)
+        # 8bit keeps the text readable as it is in the stored message (no quoted-printable
+        # soft breaks inside links and codes); SMTP servers announce 8BITMIME for it.
+        message.set_content(body, cte="8bit")
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
