@@ -195,7 +195,7 @@ def parse_json_body(request, schema_cls):
         return load(schema_cls, {})
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise ValidationFailed({"_body": ["Invalid JSON."]})
     if not isinstance(data, dict):
         raise ValidationFailed({"_body": ["Expected a JSON object."]})

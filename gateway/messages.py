@@ -9,6 +9,15 @@ ERRORS = {
                         "Your session has expired. Please sign in again."),
     "invalid_credentials": ("Het e-mailadres of wachtwoord klopt niet.",
                             "The e-mail address or password is not correct."),
+    "invalid_code": ("De code klopt niet of is verlopen.", "The code is wrong or has expired."),
+    "invalid_signature": ("De handtekening van het apparaat klopt niet.",
+                          "The device signature is not valid."),
+    "registration_locked": ("Deze registratie is geblokkeerd. Begin opnieuw.",
+                            "This registration is locked. Please start again."),
+    "client_version_unsupported": ("Deze versie van de app wordt niet meer ondersteund. "
+                                   "Werk de app bij.",
+                                   "This version of the app is no longer supported. "
+                                   "Please update the app."),
     "forbidden": ("U heeft geen toegang tot deze actie.", "You may not do this."),
     "read_only_session": ("In deze meekijksessie kunt u niets wijzigen.",
                           "This look-along session cannot change anything."),

@@ -1,5 +1,6 @@
 """The OpenAPI 3 document, generated from the registered routes and the same
 marshmallow schemas that validate requests."""
+import inspect
 import re
 from functools import lru_cache
 
@@ -32,8 +33,9 @@ def openapi_document():
 
 
 def _operation(route):
-    doc = (route.handler.__doc__ or route.handler.__name__).strip()
-    operation = {"summary": doc.splitlines()[0], "description": doc, "tags": [route.tag],
+    doc = inspect.cleandoc(route.handler.__doc__ or route.handler.__name__.replace("_", " "))
+    summary = doc.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
+    operation = {"summary": summary, "description": doc, "tags": [route.tag],
                  "operationId": f"{route.tag}_{route.handler.__name__}",
                  "parameters": [{"in": "path", "name": name, "required": True,
                                  "schema": {"type": "string"}}

@@ -11,12 +11,15 @@ import re
 SECRET_KEYS = r"(?:password|passwd|token|secret|code|recovery_code|signature|authorization|" \
               r"api_key|key|challenge|pairing_code|sms_code)"
 _PATTERNS = [
-    # "password": "x", 'token': 'x', password=x, code: 123456
-    (re.compile(r"""(?i)(["']?\b\w*""" + SECRET_KEYS + r"""["']?\s*[:=]\s*)(["'])(.*?)(\2)"""),
-     r"\1\2***\4"),
-    (re.compile(r"""(?i)(\b\w*""" + SECRET_KEYS + r"""\s*=\s*)([^\s&"',}]+)"""), r"\1***"),
     (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+"), "Bearer ***"),
-    (re.compile(r"(?<![\w-])\d{6}(?![\w-])"), "******"),
+    # "password": "x", 'token': 'x' (a quoted value, escaped quotes included)
+    (re.compile(r"""(?i)(["']?\b\w*""" + SECRET_KEYS + r"""["']?\s*[:=]\s*)(["'])((?:\\.|(?!\2).)*)(\2)"""),
+     r"\1\2***\4"),
+    # password=x, password: x (an unquoted value up to a separator)
+    (re.compile(r"""(?i)(\b\w*""" + SECRET_KEYS + r"""\s*[:=]\s*)(?!\*\*\*)(?!["'])(?!Bearer\b)([^\s&"',;}]+)"""),
+     r"\1***"),
+    # A 6-digit code standing alone (not part of an id, a number or a time's fraction).
+    (re.compile(r"(?<![\w.,:+-])\d{6}(?![\w.,:+-]?\d)(?![\w-])"), "******"),
 ]
 
 

@@ -12,9 +12,9 @@ from alembic.config import Config
 from sqlalchemy import pool
 
 from .db import make_engine
-from .settings import database_url
+from .settings import SERVICE_CLASSES, database_url
 
-SERVICES = ("identity", "dossier", "documents", "notify", "signing")
+SERVICES = tuple(SERVICE_CLASSES)
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -9,6 +9,15 @@ from pathlib import Path
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
+# Every service, and the class that `nameko run` starts for it.
+SERVICE_CLASSES = {
+    "identity": "services.identity.service:IdentityService",
+    "dossier": "services.dossier.service:DossierService",
+    "documents": "services.documents.service:DocumentsService",
+    "notify": "services.notify.service:NotifyService",
+    "signing": "services.signing.service:SigningService",
+}
+
 
 def kluis_var():
     path = Path(os.environ.get("KLUIS_VAR") or "./var").resolve()

@@ -12,15 +12,8 @@ from nameko.events import SERVICE_POOL, EventHandler
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
 
-from .settings import amqp_uri
+from .settings import SERVICE_CLASSES, amqp_uri
 
-SERVICE_CLASSES = {
-    "identity": "services.identity.service:IdentityService",
-    "dossier": "services.dossier.service:DossierService",
-    "documents": "services.documents.service:DocumentsService",
-    "notify": "services.notify.service:NotifyService",
-    "signing": "services.signing.service:SigningService",
-}
 
 
 def load_service(name):

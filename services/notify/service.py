@@ -4,6 +4,7 @@ temporary failures with a bounded backoff."""
 import logging
 
 import eventlet
+from nameko.dependency_providers import Config
 from nameko.messaging import consume
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -22,6 +23,7 @@ class NotifyService(ServiceBase):
     name = "notify"
     store = Store(metadata, handlers={"notify.send_notification": use_cases.record_notification})
     providers = ProvidersProvider()
+    config = Config()
 
     @consume(command_queue("notify"), requeue_on_error=True)
     def handle_command(self, message):
@@ -31,13 +33,14 @@ class NotifyService(ServiceBase):
         except Exception:
             eventlet.sleep(1)  # could not even record it: back to the queue, not lost
             raise
-        self.deliver_due()
 
-    @timer(interval=1)
+    @timer(interval=0.25)
     def deliver_due(self):
-        """Sends every due notification: new ones and retries whose time has come."""
+        """Sends every due notification: new ones and retries whose time has come.
+        nameko runs the next tick only after this one finished: one delivery at a time."""
         with self.store.unit_of_work() as uow:
-            due = use_cases.due_notifications(uow)
+            due = use_cases.due_notifications(uow, float(self.config.get("STALE_SENDING_S") or
+                                                         use_cases.STALE_SENDING_S))
         for notification_id in due:
             with self.store.unit_of_work() as uow:
                 notification = use_cases.claim(uow, notification_id)

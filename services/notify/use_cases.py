@@ -1,10 +1,13 @@
 """notify's use cases: record a requested notification, and deliver due ones.
 
-Delivery claims a row (status -> sending) in its own short transaction before it
-talks to the provider, so that two workers never send the same notification, and
-records the outcome after. A notify killed between the provider's acceptance and that
-record leaves the row in `sending`; after `STALE_SENDING` it is tried again (the
-e-mail keeps its Message-ID, so a duplicate is recognisable)."""
+Delivery is sequential (one timer worker at a time). It claims a row (status ->
+sending) in its own short transaction before it talks to the provider, so that two
+instances never send the same notification, and records the outcome right after. A
+graceful stop lets the delivery in progress finish: nothing is sent twice. A notify
+killed outright between the provider's acceptance and that record leaves one row in
+`sending`, whose outcome nobody can know (SMTP has no way to ask); after
+`STALE_SENDING_S` it is sent again rather than lost, with the same Message-ID, so that
+the rare duplicate is recognisable."""
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -16,7 +19,7 @@ from .delivery import DeliveryFailed
 from .models import Notification
 
 MAX_ATTEMPTS = 8
-STALE_SENDING = timedelta(minutes=2)
+STALE_SENDING_S = 45  # default; longer than the SMTP timeout (30 s)
 # Codes and links live ten minutes to an hour: retry them within seconds.
 SECURITY_TEMPLATES = {"password_reset", "password_changed", "account_locked"}
 RETRYABLE = ("created", "temporary-failure")
@@ -37,10 +40,11 @@ def record_notification(uow, message):
         updated_at=now))
 
 
-def due_notifications(uow, limit=50):
+def due_notifications(uow, stale_after_s=STALE_SENDING_S, limit=50):
     now = utcnow()
     uow.session.execute(update(Notification).where(
-        Notification.status == "sending", Notification.updated_at < now - STALE_SENDING)
+        Notification.status == "sending",
+        Notification.updated_at < now - timedelta(seconds=stale_after_s))
         .values(status="temporary-failure", updated_at=now, last_error="interrupted"))
     return uow.session.scalars(select(Notification.id).where(
         Notification.status.in_(RETRYABLE), Notification.next_attempt_at <= now)

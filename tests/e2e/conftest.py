@@ -135,7 +135,7 @@ def start_system(tmp_path_factory, vhosts, label, **extra):
     env.update(KLUIS_VAR=str(var), AMQP_URI=vhosts.create(label),
                WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}", KLUIS_ADMIN_EMAIL=ADMIN_EMAIL,
                KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD, RELAY_INTERVAL_S="0.2",
-               INBOX_RETRY_BASE_S="0.2", **extra)
+               INBOX_RETRY_BASE_S="0.2", STALE_SENDING_S="3", **extra)
     system = System(env, log_dir=var / "logs")
     try:
         system.prepare()

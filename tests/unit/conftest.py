@@ -1,0 +1,70 @@
+"""Unit-test helpers: a throwaway in-memory SQLite database per test, and units of
+work over it that commit or roll back exactly as `Store.transaction` does."""
+import json
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from services.common.store import UnitOfWork
+
+
+class Database:
+    def __init__(self, metadata, service_name):
+        self.metadata = metadata
+        self.service_name = service_name
+        self.engine = create_engine("sqlite://", poolclass=StaticPool,
+                                    connect_args={"check_same_thread": False})
+        metadata.create_all(self.engine)
+
+    @contextmanager
+    def unit_of_work(self):
+        session = Session(self.engine, expire_on_commit=False)
+        uow = UnitOfWork(session, self.service_name, self.metadata.tables["outbox"])
+        try:
+            yield uow
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def all(self, model, *where):
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.scalars(select(model).where(*where)).all()
+
+    def get(self, model, key):
+        with Session(self.engine, expire_on_commit=False) as session:
+            return session.get(model, key)
+
+    def set(self, model, key, **values):
+        """Change a row behind the code's back (to move time, not to sleep)."""
+        with Session(self.engine) as session, session.begin():
+            session.execute(update(model).where(model.id == key).values(**values))
+
+    def outbox(self):
+        """Every outbox row as {kind, exchange, routing_key, payload (parsed)}."""
+        table = self.metadata.tables["outbox"]
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(table).order_by(table.c.created_at)).all()
+        return [{"kind": r.kind, "exchange": r.exchange, "routing_key": r.routing_key,
+                 "payload": json.loads(r.payload)} for r in rows]
+
+
+@pytest.fixture
+def identity_db():
+    from services.identity.models import metadata
+    database = Database(metadata, "identity")
+    yield database
+    database.engine.dispose()
+
+
+@pytest.fixture
+def notify_db():
+    from services.notify.models import metadata
+    database = Database(metadata, "notify")
+    yield database
+    database.engine.dispose()

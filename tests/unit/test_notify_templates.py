@@ -1,0 +1,74 @@
+"""notify's templates: every one in Dutch and English, strict about missing values."""
+from pathlib import Path
+
+import pytest
+from jinja2.exceptions import UndefinedError
+
+from services.notify import templates
+from services.notify.templates import UnknownTemplate, render, template_names
+
+# Every value any template uses (see services/notify/templates/*/*.txt).
+DATA = {"name": "Jan de Vries", "minutes": 15,
+        "forgot_url": "https://kluis.example/forgot-password",
+        "reset_url": "https://kluis.example/reset-password?token=abc123XYZ"}
+EXPECTED = {"account_locked", "password_changed", "password_reset"}
+
+
+def test_the_templates_the_services_send_exist():
+    assert EXPECTED <= set(template_names())
+
+
+def test_every_language_has_the_same_templates():
+    folder = Path(templates.__file__).with_name("templates")
+    names = {language: {p.stem for p in (folder / language).glob("*.txt")}
+             for language in templates.LANGUAGES}
+    assert names["nl"] == names["en"] == set(template_names())
+
+
+@pytest.mark.parametrize("language", templates.LANGUAGES)
+@pytest.mark.parametrize("name", template_names())
+def test_every_template_renders_a_subject_and_a_body(name, language):
+    subject, body = render(name, language, DATA)
+    assert subject.strip() and "\n" not in subject
+    assert not subject.startswith("Subject:")
+    assert body.strip() and not body.startswith("Subject:")
+    assert DATA["name"] in body
+
+
+@pytest.mark.parametrize("name", template_names())
+def test_dutch_and_english_texts_differ(name):
+    nl_subject, nl_body = render(name, "nl", DATA)
+    en_subject, en_body = render(name, "en", DATA)
+    assert nl_subject != en_subject
+    assert nl_body != en_body
+
+
+@pytest.mark.parametrize("language", templates.LANGUAGES)
+def test_links_and_minutes_are_written_into_the_mail_unchanged(language):
+    _, reset_body = render("password_reset", language, DATA)
+    assert DATA["reset_url"] in reset_body
+    _, locked_body = render("account_locked", language, DATA)
+    assert DATA["forgot_url"] in locked_body and "15" in locked_body
+
+
+def test_plain_text_mail_is_not_html_escaped():
+    url = "https://kluis.example/reset-password?token=a&lang=nl"
+    _, body = render("password_reset", "en", {**DATA, "reset_url": url})
+    assert url in body and "&amp;" not in body
+
+
+@pytest.mark.parametrize("language", ["fr", "", None, "NL"])
+def test_unknown_language_falls_back_to_dutch(language):
+    assert render("password_changed", language, DATA) == render("password_changed", "nl", DATA)
+
+
+@pytest.mark.parametrize("language", templates.LANGUAGES)
+def test_a_missing_value_raises_instead_of_rendering_blank(language):
+    with pytest.raises(UndefinedError):
+        render("password_reset", language, {"name": "Jan", "minutes": 60})
+
+
+@pytest.mark.parametrize("name", ["no_such_template", "../en/password_reset", ""])
+def test_unknown_template_raises(name):
+    with pytest.raises(UnknownTemplate):
+        render(name, "nl", DATA)
