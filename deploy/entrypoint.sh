@@ -28,10 +28,10 @@ case "$part" in
         # to an exchange with no queue bound is lost. Idempotent; every service does it
         # because compose starts them in no particular order.
         python -m services.common.topology
-        exec nameko run --config "services/$part/config.yaml" "services.$part.service:${part^}Service"
+        exec python -m services.common.nameko_cli run --config "services/$part/config.yaml" "services.$part.service:${part^}Service"
         ;;
     gateway)
-        exec nameko run --config gateway/config.yaml gateway.service:GatewayService
+        exec python -m services.common.nameko_cli run --config gateway/config.yaml gateway.service:GatewayService
         ;;
     mailsink)
         # Local SMTP sink: every message becomes a file in the Maildir $KLUIS_VAR/mail.

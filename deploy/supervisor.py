@@ -16,10 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from services.common.topology import SERVICE_CLASSES
+from services.common.settings import SERVICE_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ("identity", "dossier", "documents", "notify", "signing")
+SERVICES = tuple(SERVICE_CLASSES)
 PARTS = SERVICES + ("gateway",)
 
 
@@ -70,7 +70,6 @@ class System:
         self.base_url = f"http://127.0.0.1:{port}/api/v1"
         self.env.setdefault("KLUIS_PUBLIC_URL", f"http://localhost:{port}")
         self.env["PYTHONPATH"] = str(ROOT)
-        self.env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
         self.log_dir = Path(log_dir) if log_dir else None
         self.processes = {}
 
@@ -116,7 +115,7 @@ class System:
             argv = ["--config", "gateway/config.yaml", "gateway.service:GatewayService"]
         else:
             argv = ["--config", f"services/{part}/config.yaml", SERVICE_CLASSES[part]]
-        self._spawn(part, [sys.executable, "-m", "nameko", "run", *argv])
+        self._spawn(part, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv])
 
     def _spawn(self, name, argv):
         output = None

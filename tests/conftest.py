@@ -92,4 +92,5 @@ def databases():
 @pytest.fixture
 def amqp_uri(vhosts, request):
     """A vhost for one test."""
-    return vhosts.create(request.node.name[:40].replace("[", "-").replace("]", ""))
+    label = request.node.name[:30].replace("[", "-").replace("]", "")
+    return vhosts.create(f"{label}-{uuid.uuid4().hex[:6]}")

@@ -3,7 +3,7 @@ timeout, and its message expires at the same moment, so that a call whose caller
 gave up is never executed later by a service that comes back."""
 import eventlet
 from nameko.exceptions import UnknownService
-from nameko.rpc import RpcProxy
+from nameko.rpc import RpcProxy, ServiceProxy
 
 from .errors import KluisError
 
@@ -38,11 +38,14 @@ class TimedServiceProxy:
         self._timeout = timeout
 
     def __getattr__(self, name):
-        method = getattr(self._proxy, name)
-
         def call(*args, timeout=None, **kwargs):
+            proxy = self._proxy
+            if timeout is not None:  # the message must expire with this call's deadline
+                proxy = ServiceProxy(proxy.worker_ctx, proxy.service_name,
+                                     proxy.reply_listener,
+                                     **{**proxy.options, "expiration": timeout})
             try:
-                reply = method.call_async(*args, **kwargs)
+                reply = getattr(proxy, name).call_async(*args, **kwargs)
             except UnknownService:
                 raise ServiceUnavailable({"service": self._service})
             try:

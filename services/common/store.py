@@ -208,16 +208,18 @@ class Store(DependencyProvider):
     # -- inbox -----------------------------------------------------------------------
     def accept(self, source, message):
         message_id = message.get("event_id") or message.get("message_id")
-        if not message_id or source not in self.handlers:
-            log.error("%s: message without id or handler from %s dropped", self.service_name,
+        if not message_id:
+            log.error("%s: a message from %s without an id was dropped", self.service_name,
                       source)
             return
         now = utcnow()
         try:
             with Session(self.engine) as session, session.begin():
+                # Not due for the retry loop before this first handling had its chance.
                 session.execute(insert(self.inbox).values(
                     message_id=message_id, source=source, payload=json.dumps(message),
-                    status="received", attempts=0, next_attempt_at=now, received_at=now))
+                    status="received", attempts=0, received_at=now,
+                    next_attempt_at=now + timedelta(seconds=self.retry_base)))
         except IntegrityError:
             return  # a duplicate delivery: already recorded, and handled or pending
         self._handle(message_id)
@@ -225,12 +227,18 @@ class Store(DependencyProvider):
     def _handle(self, message_id):
         try:
             with self.transaction() as uow:
+                # The row lock makes one handling at a time: the retry loop skips a
+                # message that is being handled (PostgreSQL; SQLite has one connection).
                 row = uow.session.execute(
                     select(self.inbox).where(self.inbox.c.message_id == message_id,
-                                             self.inbox.c.status == "received")).first()
+                                             self.inbox.c.status == "received")
+                    .with_for_update(skip_locked=True)).first()
                 if row is None:
                     return
-                self.handlers[row.source](uow, json.loads(row.payload))
+                handler = self.handlers.get(row.source)
+                if handler is None:
+                    raise LookupError(f"no handler for {row.source}")
+                handler(uow, json.loads(row.payload))
                 uow.session.execute(update(self.inbox).where(
                     self.inbox.c.message_id == message_id).values(
                     status="done", payload="{}", done_at=utcnow(), last_error=None))

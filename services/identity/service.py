@@ -3,10 +3,9 @@
 Entrypoints parse, call a use case inside one transaction, and return plain data.
 The caller's principal (from the gateway) is in `self.caller`."""
 from nameko.dependency_providers import Config
-from nameko.rpc import rpc
 
 from services.common.errors import ValidationFailed
-from services.common.service import ServiceBase
+from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 
 from . import domain, use_cases

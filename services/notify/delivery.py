@@ -34,10 +34,10 @@ class SmtpEmail:
         message["Subject"] = subject
         message["Date"] = formatdate(usegmt=True)
         message["Message-ID"] = f"<{message_id}@kluis>"  # stable: a retry is recognisable
-        message["Content-Language"] = language
         # 8bit keeps the text readable as it is in the stored message (no quoted-printable
         # soft breaks inside links and codes); SMTP servers announce 8BITMIME for it.
         message.set_content(body, cte="8bit")
+        message["Content-Language"] = language  # after set_content, which resets Content-*
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:

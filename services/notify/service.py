@@ -6,10 +6,9 @@ import logging
 import eventlet
 from nameko.dependency_providers import Config
 from nameko.messaging import consume
-from nameko.rpc import rpc
 from nameko.timer import timer
 
-from services.common.service import ServiceBase
+from services.common.service import ServiceBase, rpc
 from services.common.store import Store, command_queue
 
 from . import use_cases

@@ -89,6 +89,7 @@ def record_outcome(uow, notification_id, failure):
     if failure.status != "temporary-failure" or notification.attempts >= MAX_ATTEMPTS:
         notification.status = failure.status if failure.status != "temporary-failure" \
             else "permanent-failure"
+        notification.body = None  # final: the link or code inside is of no use to keep
         return
     base = 2 if notification.template in SECURITY_TEMPLATES else 30
     delay = min(base * 2 ** (notification.attempts - 1), 900)

@@ -158,7 +158,8 @@ def kluis(tmp_path_factory, vhosts):
 def pg_kluis(tmp_path_factory, vhosts, databases):
     urls = {f"{name.upper()}_DB_URL": databases.create(name) for name in SERVICES}
     system = start_system(tmp_path_factory, vhosts, "postgres", SESSION_IDLE_TIMEOUT_S="3",
-                          SESSION_WARNING_S="1", **urls)
+                          SESSION_WARNING_S="1", KLUIS_PUBLIC_URL="https://portaal.example.nl",
+                          **urls)
     yield Kluis(system)
     system.stop_all()
 

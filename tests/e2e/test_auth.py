@@ -103,6 +103,8 @@ def test_forgot_and_reset_password(any_kluis):
     mail = any_kluis.mail.wait_for(address)[0]
     assert mail["Subject"] == "Set a new password for Kluis"
     token = link_token(mail)
+    public_url = any_kluis.system.env["KLUIS_PUBLIC_URL"]
+    assert f"{public_url}/reset-password?token={token}" in mail.get_content()
 
     client = any_kluis.client(language="en")
     weak = client.post("/auth/password/reset", json={"token": token, "password": "kort"})

@@ -1,0 +1,64 @@
+"""The real identity service on PostgreSQL (schema from its Alembic migrations): the
+principal travels in the RPC context and identity checks it itself."""
+import json
+
+import pytest
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from services.common.context import Principal
+from services.common.migrate import upgrade
+from services.identity.service import IdentityService
+
+ADMIN = Principal(account_id="admin-1", kind="admin")
+PASSWORD = "Sterk-Wachtwoord-42"
+
+
+def rpc_as(config, principal=None):
+    context = {"principal": principal.to_json()} if principal else {}
+    return ClusterRpcProxy(config, context_data=context)
+
+
+@pytest.fixture
+def identity(config, pg_url, start_service):
+    upgrade("identity", pg_url)
+    start_service(IdentityService, {
+        **config, "DB_URL": pg_url, "KLUIS_PUBLIC_URL": "http://kluis.test",
+        "SESSION_IDLE_TIMEOUT_S": 600, "SESSION_WARNING_S": 120})
+
+
+def refusal(call, *args):
+    with pytest.raises(RemoteError) as raised:
+        call(*args)
+    return raised.value.exc_type
+
+
+def test_login_attempts_are_listed_for_admins_only(config, identity):
+    with rpc_as(config, ADMIN) as rpc:
+        created = rpc.identity.create_account("client", "Eva@Kluis.test", name="Eva",
+                                              language="en", password=PASSWORD)
+    with rpc_as(config) as rpc:
+        session = rpc.identity.login("eva@kluis.test", PASSWORD, source_ip="203.0.113.7",
+                                     user_agent="pytest")
+        assert (session["idle_timeout_s"], session["warning_s"]) == (600, 120)
+        assert refusal(rpc.identity.login, "eva@kluis.test", "Fout-Wachtwoord-1",
+                       "198.51.100.9") == "InvalidCredentials"
+        # the principal the gateway would put in the context, as identity resolves it
+        client = Principal.from_json(json.dumps(rpc.identity.authenticate(session["token"])))
+        assert refusal(rpc.identity.list_login_attempts) == "Unauthenticated"
+    assert (client.account_id, client.kind, client.language) == (created["id"], "client", "en")
+
+    with rpc_as(config, client) as rpc:
+        assert rpc.identity.describe_me()["email"] == "eva@kluis.test"
+        assert refusal(rpc.identity.list_login_attempts) == "Forbidden"
+        assert refusal(rpc.identity.create_account, "admin", "mallory@kluis.test") == \
+            "Forbidden"
+
+    with rpc_as(config, ADMIN) as rpc:
+        attempts = rpc.identity.list_login_attempts()
+    assert [(a["email"], a["success"], a["reason"], a["source_ip"]) for a in attempts] == [
+        ("eva@kluis.test", False, "wrong_password", "198.51.100.9"),
+        ("eva@kluis.test", True, "ok", "203.0.113.7"),
+    ]
+    assert attempts[1]["user_agent"] == "pytest"
+    assert not any(PASSWORD in json.dumps(a) for a in attempts)

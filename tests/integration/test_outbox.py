@@ -1,0 +1,150 @@
+"""Outbox: a state change and its event are committed together, relayed to RabbitMQ with
+publisher confirms, and the row is marked sent only after the broker took the event.
+Runs on SQLite and PostgreSQL."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.testing.services import entrypoint_waiter
+from nameko.testing.utils import get_extension
+
+from services.common.store import Store
+
+from .kit import RECEIVED, Consumer, Producer, producer_metadata, select_all, things, wait_until
+
+outbox = producer_metadata.tables["outbox"]
+
+
+@pytest.fixture
+def producer_db(make_db_url, engines):
+    url = make_db_url("producer")
+    engine = engines(url)
+    producer_metadata.create_all(engine)
+    return url, engine
+
+
+@pytest.fixture
+def running(config, producer_db, start_service):
+    """-> (producer container, consumer container, producer's engine), both started."""
+    RECEIVED.clear()
+    url, engine = producer_db
+    consumer = start_service(Consumer, config)
+    producer = start_service(Producer, {**config, "DB_URL": url})
+    yield producer, consumer, engine
+    RECEIVED.clear()
+
+
+class BrokerRefused(Exception):
+    pass
+
+
+class CheckingPublisher:
+    """The real publisher, noting the outbox row's `sent_at` at the moment of publishing."""
+
+    def __init__(self, real, engine):
+        self.real, self.engine, self.seen = real, engine, []
+
+    def publish(self, payload, **kwargs):
+        row, = select_all(self.engine, outbox, outbox.c.id == payload["event_id"])
+        self.seen.append((payload["event_id"], row.sent_at))
+        self.real.publish(payload, **kwargs)
+
+
+class RefusingPublisher:
+    """A broker that refuses everything."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def publish(self, payload, **kwargs):
+        self.calls += 1
+        raise BrokerRefused("channel closed")
+
+
+def test_event_arrives_in_envelope_and_row_is_marked_sent_after(config, running):
+    producer, consumer, engine = running
+    store = get_extension(producer, Store)
+    checking = store.publisher = CheckingPublisher(store.publisher, engine)
+
+    with entrypoint_waiter(consumer, "handle_thing_happened", timeout=10):
+        with ClusterRpcProxy(config) as rpc:
+            envelope = rpc.producer.make_thing(7, actor="account-9")
+
+    assert RECEIVED == [envelope]
+    event = RECEIVED[0]
+    assert set(event) == {"event_id", "event_type", "occurred_at", "actor", "x"}
+    assert (event["event_type"], event["actor"], event["x"]) == ("thing_happened", "account-9", 7)
+    occurred = datetime.fromisoformat(event["occurred_at"])
+    assert abs(datetime.now(timezone.utc) - occurred) < timedelta(minutes=1)
+    # published while the row was still unsent; marked sent afterwards, once
+    assert checking.seen == [(event["event_id"], None)]
+    row, = wait_until(lambda: select_all(engine, outbox, outbox.c.sent_at.is_not(None)),
+                      message="outbox row marked sent")
+    assert (row.id, row.kind, row.exchange, row.routing_key) == (
+        event["event_id"], "event", "producer.events", "thing_happened")
+    assert row.attempts == 0 and row.last_error is None
+    assert row.sent_at >= row.created_at
+    assert [r.x for r in select_all(engine, things)] == [7]
+
+
+def test_failed_unit_of_work_writes_nothing_and_publishes_nothing(config, running):
+    producer, consumer, engine = running
+    with ClusterRpcProxy(config) as rpc:
+        with pytest.raises(RemoteError) as raised:
+            rpc.producer.make_thing_then_fail(1)
+        assert raised.value.exc_type == "Boom"
+        assert select_all(engine, things) == [] and select_all(engine, outbox) == []
+        # a later event overtakes nothing: the consumer gets only that one
+        with entrypoint_waiter(consumer, "handle_thing_happened", timeout=10):
+            rpc.producer.make_thing(2)
+    assert [e["x"] for e in RECEIVED] == [2]
+    assert [r.x for r in select_all(engine, things)] == [2]
+    assert len(select_all(engine, outbox)) == 1
+
+
+def test_row_stays_unsent_while_broker_refuses_then_is_delivered(config, running):
+    producer, consumer, engine = running
+    store = get_extension(producer, Store)
+    real, refusing = store.publisher, RefusingPublisher()
+    store.publisher = refusing
+
+    with ClusterRpcProxy(config) as rpc:
+        envelope = rpc.producer.make_thing(3)
+    row, = wait_until(lambda: select_all(engine, outbox, outbox.c.attempts >= 2),
+                      message="two failed publishing attempts")
+    assert row.sent_at is None
+    assert row.last_error == "BrokerRefused"
+    assert row.next_attempt_at > row.created_at
+    assert refusing.calls >= 2 and RECEIVED == []
+    # the state change itself was committed: only its announcement waits
+    assert [r.x for r in select_all(engine, things)] == [3]
+
+    with entrypoint_waiter(consumer, "handle_thing_happened", timeout=10):
+        store.publisher = real
+    assert RECEIVED == [envelope]
+    row, = wait_until(lambda: select_all(engine, outbox, outbox.c.sent_at.is_not(None)),
+                      message="outbox row marked sent")
+    assert row.attempts >= 2
+
+
+def test_every_row_is_relayed_once_after_an_outage(config, running):
+    producer, consumer, engine = running
+    store = get_extension(producer, Store)
+    real = store.publisher
+    store.publisher = RefusingPublisher()
+    with ClusterRpcProxy(config) as rpc:
+        for x in range(5):
+            rpc.producer.make_thing(x)
+    wait_until(lambda: select_all(engine, outbox, outbox.c.attempts >= 1),
+               message="a failed publishing attempt")
+
+    def all_five(worker_ctx, result, exc_info):
+        return len(RECEIVED) == 5
+
+    with entrypoint_waiter(consumer, "handle_thing_happened", timeout=15, callback=all_five):
+        store.publisher = real
+    # each once (the order is not kept: every row has its own backoff)
+    assert sorted(e["x"] for e in RECEIVED) == [0, 1, 2, 3, 4]
+    wait_until(lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) == 5,
+               message="all five rows marked sent")

@@ -1,0 +1,96 @@
+"""services.common.rpc.TimedRpcProxy against the real broker: every call has a deadline
+(ServiceTimeout), a service nobody serves is reported (ServiceUnavailable), and a call
+whose caller gave up expires in its queue instead of running when the service returns."""
+import eventlet
+import pytest
+from nameko.rpc import rpc
+from nameko.testing.services import entrypoint_hook
+
+from services.common.rpc import ServiceTimeout, ServiceUnavailable, TimedRpcProxy
+
+CALLS = []  # what echo executed, in order
+
+
+class Echo:
+    name = "echo"
+
+    @rpc
+    def record(self, value):
+        CALLS.append(value)
+        return value
+
+    @rpc
+    def linger(self, seconds):
+        eventlet.sleep(seconds)
+        return "late"
+
+
+class Caller:
+    name = "caller"
+    echo = TimedRpcProxy("echo", timeout=1)
+    patient_echo = TimedRpcProxy("echo", timeout=10)
+    ghost = TimedRpcProxy("ghost", timeout=1)
+
+    @rpc
+    def ask(self, proxy, method, *args, **kwargs):
+        return getattr(getattr(self, proxy), method)(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def clean_calls():
+    CALLS.clear()
+    yield
+    CALLS.clear()
+
+
+@pytest.fixture
+def caller(config, start_service):
+    return start_service(Caller, config)
+
+
+def test_answer_within_the_deadline(config, caller, start_service):
+    start_service(Echo, config)
+    with entrypoint_hook(caller, "ask") as ask:
+        assert ask("echo", "record", "hello") == "hello"
+        assert ask("echo", "linger", 0.1) == "late"
+
+
+def test_slow_service_raises_service_timeout(config, caller, start_service):
+    start_service(Echo, config)
+    with entrypoint_hook(caller, "ask") as ask:
+        with pytest.raises(ServiceTimeout) as raised:
+            ask("echo", "linger", 2)
+    assert raised.value.details == {"service": "echo"}
+    assert raised.value.code == "service_timeout"
+
+
+def test_service_that_does_not_exist_raises_service_unavailable(caller):
+    with entrypoint_hook(caller, "ask") as ask:
+        with pytest.raises(ServiceUnavailable) as raised:
+            ask("ghost", "anything", 1)
+    assert raised.value.details == {"service": "ghost"}
+
+
+def given_up_call_then_fresh_call(config, caller, start_service, **call_options):
+    """echo's queue exists but nobody serves it: a call times out; echo comes back and
+    answers a fresh call. -> what echo executed."""
+    echo = start_service(Echo, config)
+    echo.kill()  # its durable queue `rpc-echo` stays
+    proxy = call_options.pop("proxy", "echo")
+    with entrypoint_hook(caller, "ask") as ask:
+        with pytest.raises(ServiceTimeout):
+            ask(proxy, "record", "given-up", **call_options)
+    start_service(Echo, config)
+    with entrypoint_hook(caller, "ask") as ask:
+        assert ask("echo", "record", "fresh") == "fresh"
+    return list(CALLS)
+
+
+def test_call_whose_caller_gave_up_expires_unexecuted(config, caller, start_service):
+    assert given_up_call_then_fresh_call(config, caller, start_service) == ["fresh"]
+
+
+def test_call_with_a_shorter_timeout_expires_with_it(config, caller, start_service):
+    executed = given_up_call_then_fresh_call(config, caller, start_service,
+                                             proxy="patient_echo", timeout=1)
+    assert executed == ["fresh"]
