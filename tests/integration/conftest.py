@@ -15,8 +15,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
+from gateway.errors import register_remote_errors
 from services.common.db import make_engine
 from services.common.store import Store
+
+# Remote errors come back as their own classes, as they do in the gateway, whatever
+# other test module happened to import the gateway first.
+register_remote_errors()
 
 SINK_SCRIPT = Path(__file__).with_name("smtp_sink.py")
 
