@@ -12,6 +12,7 @@ EXCEPTION_MODULES = (
     "services.common.rpc",
     "gateway.http",
     "services.identity.exceptions",
+    "services.dossier.exceptions",
 )
 
 STATUS_BY_CODE = {
@@ -27,12 +28,20 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "method_not_allowed": 405,
     "conflict": 409,
+    "partner_id_taken": 409,
+    "email_in_use": 409,
+    "already_member": 409,
+    "last_owner": 409,
+    "wrong_state": 409,
     "token_expired": 410,
     "token_used": 410,
     "request_too_large": 413,
     "file_too_large": 413,
     "unsupported_media_type": 415,
     "weak_password": 422,
+    "role_address_not_allowed": 422,
+    "invalid_mobile": 422,
+    "unknown_combination": 422,
     "registration_locked": 423,
     "client_version_unsupported": 426,
     "rate_limited": 429,
@@ -43,7 +52,10 @@ STATUS_BY_CODE = {
 
 
 def status_for(error):
-    return STATUS_BY_CODE.get(error.code, 422 if isinstance(error, KluisError) else 500)
+    """An error class may name its own status where one code has two meanings in
+    API.md (invalid_code: 401 at sign-in, 422 in a registration)."""
+    status = getattr(error, "http_status", None)
+    return status or STATUS_BY_CODE.get(error.code, 422 if isinstance(error, KluisError) else 500)
 
 
 def register_remote_errors():

@@ -166,7 +166,10 @@ class Dispatcher:
                 "details": field_messages(error.details, language) if code == error.code else {}}
         if status >= 500:
             body["request_id"] = request_id
-        return json_response(status, body)
+        headers = {}
+        if code == "rate_limited":
+            headers["Retry-After"] = str(int(error.details.get("retry_after_s", 60)))
+        return json_response(status, body, headers)
 
 
 def load(schema_cls, data):

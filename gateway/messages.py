@@ -18,6 +18,20 @@ ERRORS = {
                                    "Werk de app bij.",
                                    "This version of the app is no longer supported. "
                                    "Please update the app."),
+    "partner_id_taken": ("Er is al een kantoor met dit partner-ID.",
+                         "An office with this partner ID already exists."),
+    "email_in_use": ("Dit e-mailadres hoort bij een ander soort account.",
+                     "This e-mail address belongs to another kind of account."),
+    "already_member": ("Deze persoon werkt al voor dit kantoor.",
+                       "This person already works for this office."),
+    "last_owner": ("Een kantoor houdt minstens één eigenaar.",
+                   "An office keeps at least one owner."),
+    "wrong_state": ("Dit kan niet in de huidige stap.", "This is not possible at this step."),
+    "role_address_not_allowed": ("Gebruik een persoonlijk e-mailadres, geen gedeelde mailbox.",
+                                 "Use a personal e-mail address, not a shared mailbox."),
+    "invalid_mobile": ("Dit is geen geldig mobiel nummer.", "This is not a valid mobile number."),
+    "unknown_combination": ("Deze combinatie van partner-ID en gegevens is niet bekend.",
+                            "This combination of partner ID and details is not known."),
     "forbidden": ("U heeft geen toegang tot deze actie.", "You may not do this."),
     "read_only_session": ("In deze meekijksessie kunt u niets wijzigen.",
                           "This look-along session cannot change anything."),
@@ -58,6 +72,14 @@ FIELD_MESSAGES = {
     "Must be one of: nl, en.": "Moet een van deze zijn: nl, en.",
     "Not a valid value.": "Geen geldige waarde.",
     "Too long.": "Te lang.",
+    "Not a valid version.": "Geen geldig versienummer.",
+    "Not a valid partner ID.": "Geen geldig partner-ID.",
+    "Not a valid code.": "Geen geldige code.",
+    "Give either email or mobile.": "Geef een e-mailadres of een mobiel nummer, niet beide.",
+    "Not a valid Ed25519 public key.": "Geen geldige Ed25519-sleutel.",
+    "Must be one of: ios, android.": "Moet een van deze zijn: ios, android.",
+    "Must be one of: owner, staff_manager, staff.":
+        "Moet een van deze zijn: owner, staff_manager, staff.",
 }
 
 

@@ -1,6 +1,6 @@
 """Request and response schemas (marshmallow). They validate requests and generate
 the OpenAPI document. Requests reject unknown fields (marshmallow's default)."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 LANGUAGE = validate.OneOf(["nl", "en"])
 
@@ -82,3 +82,126 @@ class NotificationQuery(ListQuery):
 class ItemList(Schema):
     items = fields.List(fields.Dict(), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
+
+
+# -- offices and staff -----------------------------------------------------------------
+ROLE = validate.OneOf(["owner", "staff_manager", "staff"])
+VERSION = validate.Regexp(r"^\d{1,4}(\.\d{1,4}){0,3}$", error="Not a valid version.")
+
+
+class OfficeBody(Schema):
+    partner_id = fields.String(required=True, validate=[
+        validate.Length(min=1, max=50),
+        validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Not a valid partner ID.")])
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    city = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+
+
+class OfficeOut(Schema):
+    id = fields.String()
+    partner_id = fields.String()
+    name = fields.String()
+    city = fields.String()
+    label = fields.String(allow_none=True)
+    role = fields.String(metadata={"description": "the caller's role (staff)"})
+
+
+class StaffBody(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=25))
+    role = fields.String(required=True, validate=ROLE)
+
+
+class StaffPatch(Schema):
+    role = fields.String(required=True, validate=ROLE)
+
+
+class StaffMember(Schema):
+    person_id = fields.String()
+    name = fields.String()
+    email = fields.String()
+    mobile = fields.String(allow_none=True, metadata={"description": "E.164"})
+    role = fields.String()
+    registration = fields.String(metadata={"enum": ["not_registered", "pending", "registered"]})
+
+
+class ActiveOfficeBody(Schema):
+    office_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+# -- registrations and devices -----------------------------------------------------------
+class DeviceInfo(Schema):
+    public_key = fields.String(required=True, validate=validate.Length(min=40, max=64),
+                               metadata={"description": "base64 of the raw 32-byte Ed25519 key"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    platform = fields.String(required=True, validate=validate.OneOf(["ios", "android"]))
+    os_version = fields.String(required=True, validate=VERSION)
+    app_version = fields.String(required=True, validate=VERSION)
+
+
+class RegistrationBody(Schema):
+    device = fields.Nested(DeviceInfo, required=True)
+
+
+class Registration(Schema):
+    id = fields.String()
+    status = fields.String()
+    display_name = fields.String()
+    attempts_left = fields.Integer()
+    challenge = fields.String(metadata={"description": "once approved"})
+
+
+class IdentifyBody(Schema):
+    partner_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    email = fields.Email(validate=validate.Length(max=254))
+    mobile = fields.String(validate=validate.Length(min=1, max=25))
+
+    @validates_schema
+    def one_contact(self, data, **_kwargs):
+        if ("email" in data) == ("mobile" in data):
+            raise ValidationError("Give either email or mobile.", "_schema")
+
+
+class CodeBody(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$",
+                                                                 error="Not a valid code."))
+
+
+class SignatureBody(Schema):
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": "base64 Ed25519 signature"})
+
+
+class RejectBody(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class DeviceIdBody(Schema):
+    device_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+
+
+class DeviceLoginBody(DeviceIdBody):
+    challenge = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class AppLoginApproveBody(DeviceIdBody):
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class AppLogin(Schema):
+    login_id = fields.String()
+    pairing_code = fields.String()
+    expires_in = fields.Integer()
+
+
+class Device(Schema):
+    id = fields.String()
+    name = fields.String()
+    platform = fields.String()
+    os_version = fields.String()
+    app_version = fields.String()
+    created_at = fields.DateTime()
+    last_used_at = fields.DateTime(allow_none=True)

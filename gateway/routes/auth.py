@@ -1,6 +1,7 @@
 """Sign-in, sessions and password reset (identity)."""
 from ..http import json_response, route
-from ..schemas import ForgotBody, LoginBody, ResetBody, SessionState, SessionToken
+from ..schemas import (AppLogin, AppLoginApproveBody, DeviceIdBody, DeviceLoginBody, ForgotBody,
+                       LoginBody, ResetBody, SessionState, SessionToken)
 
 
 @route("POST", "/auth/login", auth=False, body=LoginBody, tag="auth",
@@ -48,3 +49,43 @@ def forgot(call):
 def reset(call):
     call.services.identity.reset_password(call.body["token"], call.body["password"])
     return json_response(204)
+
+
+@route("POST", "/auth/device/challenge", auth=False, body=DeviceIdBody, tag="auth",
+       responses={200: ("a single-use challenge for the device to sign", None)})
+def device_challenge(call):
+    return 200, call.services.identity.device_challenge(call.body["device_id"])
+
+
+@route("POST", "/auth/device/login", auth=False, body=DeviceLoginBody, tag="auth",
+       responses={200: ("signed in", SessionToken), 401: ("invalid_signature", None)})
+def device_login(call):
+    """Staff sign in with their bound device: the signature over the challenge."""
+    return 200, call.services.identity.device_login(
+        call.body["device_id"], call.body["challenge"], call.body["signature"],
+        source_ip=call.source_ip, user_agent=call.user_agent)
+
+
+@route("POST", "/auth/app-login", auth=False, tag="auth",
+       responses={200: ("show the pairing code; the app approves it", AppLogin)})
+def start_app_login(call):
+    """Web sign-in on a PC, approved in the app."""
+    return 200, call.services.identity.start_app_login(source_ip=call.source_ip)
+
+
+@route("POST", "/auth/app-login/<login_id>/approve", auth=False, body=AppLoginApproveBody,
+       tag="auth", responses={204: ("approved", None), 401: ("invalid_signature", None)})
+def approve_app_login(call, login_id):
+    """Called by the app: its signature over the pairing code."""
+    call.services.identity.approve_app_login(login_id, call.body["device_id"],
+                                             call.body["signature"])
+    return json_response(204)
+
+
+@route("POST", "/auth/app-login/<login_id>/token", auth=False, tag="auth",
+       responses={200: ("signed in (once only)", SessionToken), 202: ("still pending", None),
+                  410: ("token_expired | token_used", None)})
+def app_login_token(call, login_id):
+    result = call.services.identity.claim_app_login(login_id, source_ip=call.source_ip,
+                                                    user_agent=call.user_agent)
+    return (202, {"status": "pending"}) if result is None else (200, result)

@@ -1,19 +1,47 @@
-"""The caller's own profile."""
-from ..http import route
-from ..schemas import Me, MePatch
+"""The caller's own profile, active office and devices."""
+from ..http import json_response, route
+from ..schemas import ActiveOfficeBody, ItemList, Me, MePatch
 
 
-def _profile(account):
-    return {**account, "mobile": None, "first_login": False, "offices": [],
-            "active_office_id": None}
+def profile(call, me):
+    """identity's profile, with each office's name and city from dossier."""
+    ids = [office["id"] for office in me["offices"]]
+    facts = {o["id"]: o for o in call.services.dossier.lookup_offices(office_ids=ids)} \
+        if ids else {}
+    me["offices"] = [{"id": o["id"], "name": facts.get(o["id"], {}).get("name"),
+                      "city": facts.get(o["id"], {}).get("city"), "role": o["role"]}
+                     for o in me["offices"]]
+    return me
 
 
 @route("GET", "/me", tag="me", responses={200: ("the caller's profile", Me)})
 def get_me(call):
-    return 200, _profile(call.services.identity.describe_me())
+    """The caller's profile: offices with roles, and the active office."""
+    return 200, profile(call, call.services.identity.describe_me())
 
 
 @route("PATCH", "/me", body=MePatch, tag="me", responses={200: ("the updated profile", Me)})
 def patch_me(call):
     """Language (nl, en) drives the caller's e-mails and error messages."""
-    return 200, _profile(call.services.identity.update_me(**call.body))
+    return 200, profile(call, call.services.identity.update_me(**call.body))
+
+
+@route("PUT", "/me/active-office", body=ActiveOfficeBody, tag="me",
+       responses={200: ("the updated profile", Me), 404: ("not one of the caller's offices", None)})
+def put_active_office(call):
+    """Staff: the office they work in now; remembered across sign-ins."""
+    return 200, profile(call, call.services.identity.set_active_office(call.body["office_id"]))
+
+
+@route("GET", "/me/devices", tag="me", responses={200: ("the caller's bound devices", ItemList)})
+def list_devices(call):
+    return 200, {"items": call.services.identity.list_my_devices(), "next_cursor": None}
+
+
+@route("DELETE", "/me/devices/<device_id>", tag="me",
+       responses={204: ("unbound; its sessions ended", None)})
+def unbind_device(call, device_id):
+    """Unbinds one of the caller's devices; a new phone registers anew."""
+    call.services.identity.unbind_my_device(device_id)
+    return json_response(204)
+

@@ -1,4 +1,6 @@
 """Identity's rules, free of nameko and SQLAlchemy."""
+import base64
+import binascii
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -8,6 +10,8 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
@@ -90,3 +94,88 @@ class SessionClock:
         return {"expires_at": expires_at.isoformat(),
                 "warn_at": (expires_at - timedelta(seconds=self.warning_s)).isoformat(),
                 "idle_timeout_s": self.idle_timeout_s, "warning_s": self.warning_s}
+
+
+# -- offices and roles -----------------------------------------------------------------
+ROLES = ("owner", "staff_manager", "staff")
+_RANK = {"staff": 1, "staff_manager": 2, "owner": 3}
+
+
+def may_approve(principal, office_id, requested_role):
+    """Approver by requested role: owner -> the admin; staff_manager -> the office's
+    owner; staff -> the office's owner or a staff_manager."""
+    if requested_role == "owner":
+        return principal.is_admin
+    role = principal.offices.get(office_id)
+    if requested_role == "staff_manager":
+        return role == "owner"
+    return role in ("owner", "staff_manager")
+
+
+def may_manage(principal, office_id, *roles):
+    """May the principal give or take away each of `roles` at this office? The admin
+    manages owners only; owners everything; staff managers nothing above their own role."""
+    if principal.is_admin:
+        return all(role == "owner" for role in roles)
+    own = principal.offices.get(office_id)
+    if own not in ("owner", "staff_manager"):
+        return False
+    return all(_RANK[role] <= _RANK[own] for role in roles)
+
+
+def sees_staff_of(principal, office_id):
+    return principal.is_admin or principal.offices.get(office_id) in ("owner", "staff_manager")
+
+
+# -- devices -----------------------------------------------------------------------------
+REGISTRATION_ATTEMPTS = 3
+CODE_VALIDITY = timedelta(minutes=10)
+CODE_ATTEMPTS = 5
+MISSES_PER_HOUR = 10  # per partner ID and per source address, across registrations
+CHALLENGE_VALIDITY = timedelta(minutes=2)
+APP_LOGIN_VALIDITY = timedelta(minutes=5)
+PLACEHOLDER_NAME = "adviseur1"
+
+
+def new_code():
+    """A 6-digit code and its hash."""
+    code = f"{secrets.randbelow(10 ** 6):06d}"
+    return code, hash_token(code)
+
+
+def new_challenge():
+    return secrets.token_urlsafe(32)
+
+
+def new_pairing_code():
+    """Eight characters without look-alikes, easy to type on a phone."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+def parse_public_key(text):
+    """-> the base64 text of a raw 32-byte Ed25519 key, or None when it is not one."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+        Ed25519PublicKey.from_public_bytes(raw)
+    except (binascii.Error, ValueError, TypeError):
+        return None
+    return base64.b64encode(raw).decode() if len(raw) == 32 else None
+
+
+def signature_valid(public_key_b64, signature_b64, message):
+    """Ed25519 over the UTF-8 bytes of `message`."""
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key_b64))
+        key.verify(base64.b64decode(signature_b64, validate=True), message.encode())
+        return True
+    except (InvalidSignature, binascii.Error, ValueError, TypeError):
+        return False
+
+
+def version_tuple(text):
+    return tuple(int(part) for part in text.split("."))
+
+
+def version_supported(version, minimum):
+    return not minimum or version_tuple(version) >= version_tuple(minimum)

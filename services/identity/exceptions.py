@@ -27,3 +27,60 @@ class TokenExpired(KluisError):
 
 class TokenUsed(KluisError):
     code = "token_used"
+
+
+class RoleAddressNotAllowed(KluisError):
+    """A shared mailbox (info@, kantoor@, ...) where a personal address is required."""
+    code = "role_address_not_allowed"
+
+
+class InvalidMobile(KluisError):
+    code = "invalid_mobile"
+
+
+class EmailInUse(KluisError):
+    """The e-mail belongs to an account that is not staff (a client or the admin)."""
+    code = "email_in_use"
+
+
+class AlreadyMember(KluisError):
+    code = "already_member"
+
+
+class LastOwner(KluisError):
+    """An office keeps at least one owner."""
+    code = "last_owner"
+
+
+class ClientVersionUnsupported(KluisError):
+    """details: {"minimum": {"os": ..., "app": ...}}"""
+    code = "client_version_unsupported"
+
+
+class UnknownCombination(KluisError):
+    """details: {"attempts_left": n}"""
+    code = "unknown_combination"
+
+
+class RegistrationLocked(KluisError):
+    code = "registration_locked"
+
+
+class InvalidCode(KluisError):
+    """A wrong or expired code where a registration step needs one (422)."""
+    code = "invalid_code"
+    http_status = 422
+
+
+class InvalidSignature(KluisError):
+    code = "invalid_signature"
+
+
+class RateLimited(KluisError):
+    """details: {"retry_after_s": n}"""
+    code = "rate_limited"
+
+
+class WrongState(KluisError):
+    """The object is not in a state that allows this step (details: {"status": ...})."""
+    code = "wrong_state"

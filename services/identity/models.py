@@ -21,6 +21,8 @@ class Account(Base):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # lower case
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     language: Mapped[str] = mapped_column(sa.String(2), default="nl")
+    mobile: Mapped[str | None] = mapped_column(sa.String(20), nullable=True, index=True)  # E.164
+    active_office_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0)
     locked_until = mapped_column(UTCDateTime, nullable=True)
@@ -33,7 +35,8 @@ class Session(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
                                             index=True)
-    auth_method: Mapped[str] = mapped_column(sa.String(20))  # password | password+sms | ...
+    auth_method: Mapped[str] = mapped_column(sa.String(20))  # password | device | app-login
+    device_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     read_only: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     user_agent: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
@@ -64,3 +67,103 @@ class LoginAttempt(Base):
     source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     user_agent: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
     at = mapped_column(UTCDateTime, nullable=False, index=True)
+
+
+class Membership(Base):
+    """A person's role at an office: owner, staff_manager or staff."""
+    __tablename__ = "memberships"
+    __table_args__ = (sa.UniqueConstraint("account_id", "office_id"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    created_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    created_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class Registration(Base):
+    """An app registration: started on a device, identified (partner ID + e-mail or
+    mobile), verified with a code, approved, completed by signing the challenge."""
+    __tablename__ = "registrations"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    display_name: Mapped[str] = mapped_column(sa.String(200))
+    attempts_left: Mapped[int] = mapped_column(sa.Integer)
+    public_key: Mapped[str] = mapped_column(sa.String(64))
+    device_name: Mapped[str] = mapped_column(sa.String(100))
+    platform: Mapped[str] = mapped_column(sa.String(10))
+    os_version: Mapped[str] = mapped_column(sa.String(20))
+    app_version: Mapped[str] = mapped_column(sa.String(20))
+    account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    office_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    role: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    channel: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
+    code_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    code_expires_at = mapped_column(UTCDateTime, nullable=True)
+    code_attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    challenge: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    decided_at = mapped_column(UTCDateTime, nullable=True)
+    reject_reason: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)
+    source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    created_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class IdentifyMiss(Base):
+    """A failed identification, for the limits per partner ID and per source address."""
+    __tablename__ = "identify_misses"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    partner_id: Mapped[str] = mapped_column(sa.String(50), index=True)
+    source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
+    at = mapped_column(UTCDateTime, nullable=False, index=True)
+
+
+class Device(Base):
+    """A bound device: its Ed25519 public key signs every staff sign-in."""
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    public_key: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(100))
+    platform: Mapped[str] = mapped_column(sa.String(10))
+    os_version: Mapped[str] = mapped_column(sa.String(20))
+    app_version: Mapped[str] = mapped_column(sa.String(20))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    last_used_at = mapped_column(UTCDateTime, nullable=True)
+    revoked_at = mapped_column(UTCDateTime, nullable=True)
+
+
+class DeviceChallenge(Base):
+    __tablename__ = "device_challenges"
+    challenge: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    device_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime, nullable=True)
+
+
+class AppLogin(Base):
+    """A web sign-in started on a PC and approved in the app with the pairing code."""
+    __tablename__ = "app_logins"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    pairing_code: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(10))  # pending | approved | claimed
+    account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    device_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class AuditEntry(Base):
+    """Who did what to which object, and when (registrations, approvals, roles, ...)."""
+    __tablename__ = "audit_entries"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    at = mapped_column(UTCDateTime, nullable=False, index=True)
+    actor_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    office_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    object_type: Mapped[str] = mapped_column(sa.String(20))
+    object_id: Mapped[str] = mapped_column(sa.String(36))
+    detail: Mapped[str] = mapped_column(sa.Text, default="{}")

@@ -8,8 +8,9 @@ from services.common.errors import ValidationFailed
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 
-from . import domain, use_cases
-from .exceptions import InvalidCredentials
+from . import devices, domain, registration, staff, use_cases
+from .exceptions import (InvalidCode, InvalidCredentials, InvalidSignature, RegistrationLocked,
+                         UnknownCombination)
 from .models import metadata
 
 LANGUAGES = ("nl", "en")
@@ -77,9 +78,20 @@ class IdentityService(ServiceBase):
 
     @rpc
     def describe_me(self):
+        """-> {id, kind, name, email, mobile, language, first_login, offices: [{id, role}],
+        active_office_id}"""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
-            return use_cases.describe_account(uow, principal.account_id)
+            return staff.profile(uow, principal.account_id)
+
+    @rpc
+    def set_active_office(self, office_id):
+        """Staff: the office they work in now, remembered across sign-ins. NotFound
+        for an office they do not work for."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            staff.set_active_office(uow, principal, office_id)
+            return staff.profile(uow, principal.account_id)
 
     @rpc
     def update_me(self, language=None, name=None):
@@ -88,7 +100,163 @@ class IdentityService(ServiceBase):
         if language is not None and language not in LANGUAGES:
             raise ValidationFailed({"language": ["invalid"]})
         with self.store.unit_of_work() as uow:
-            return use_cases.update_account(uow, principal.account_id, language, name)
+            use_cases.update_account(uow, principal.account_id, language, name)
+            return staff.profile(uow, principal.account_id)
+
+    # -- staff of an office (memberships and roles) -------------------------------------
+    @rpc
+    def add_staff(self, office_id, name, email, mobile, role):
+        """Admin (owners only), owner, staff_manager (not above own role). Links an
+        existing staff account with the same e-mail. Raises RoleAddressNotAllowed,
+        InvalidMobile, EmailInUse, AlreadyMember, Forbidden, NotFound. Event
+        `membership_changed`."""
+        principal = self.caller.require("admin", "staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return staff.add_staff(uow, principal, office_id, name, email, mobile, role)
+
+    @rpc
+    def list_staff(self, office_id):
+        """Admin, owner, staff_manager: [{person_id, name, email, mobile, role, registration}]"""
+        principal = self.caller.require("admin", "staff")
+        with self.store.unit_of_work() as uow:
+            return staff.list_staff(uow, principal, office_id)
+
+    @rpc
+    def change_staff_role(self, office_id, person_id, role):
+        """Not above the caller's own role; an office keeps an owner (LastOwner)."""
+        principal = self.caller.require("admin", "staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return staff.change_role(uow, principal, office_id, person_id, role)
+
+    @rpc
+    def remove_staff(self, office_id, person_id):
+        """Unlinks the person: their next request to this office is refused."""
+        principal = self.caller.require("admin", "staff", write=True)
+        with self.store.unit_of_work() as uow:
+            staff.remove_staff(uow, principal, office_id, person_id)
+
+    @rpc
+    def list_office_audit(self, office_id, limit=100):
+        """Admin, owner, staff_manager: registrations, approvals, role changes, removals."""
+        principal = self.caller.require("admin", "staff")
+        with self.store.unit_of_work() as uow:
+            return staff.office_audit(uow, principal, office_id, min(int(limit), 500))
+
+    # -- app registration (device binding) ----------------------------------------------
+    @rpc
+    def start_registration(self, device, source_ip=None):
+        """Anonymous (the app). -> {id, status: started, display_name, attempts_left}.
+        Raises ClientVersionUnsupported below the configured minimum versions."""
+        minimums = {"ios": self.config.get("MIN_IOS_VERSION"),
+                    "android": self.config.get("MIN_ANDROID_VERSION"),
+                    "app": self.config.get("MIN_APP_VERSION")}
+        with self.store.unit_of_work() as uow:
+            return registration.start(uow, device, minimums, source_ip)
+
+    @rpc
+    def identify_registration(self, registration_id, office, partner_id, email=None,
+                              mobile=None, source_ip=None):
+        """`office`: the office with `partner_id` (None when there is none). A miss raises
+        UnknownCombination (details.attempts_left), the third RegistrationLocked;
+        RateLimited after too many misses per partner ID or source address."""
+        with self.store.unit_of_work() as uow:
+            result = registration.identify(
+                uow, registration_id, office, partner_id, email, mobile, source_ip,
+                int(self.config.get("IDENTIFY_MISSES_PER_HOUR") or domain.MISSES_PER_HOUR))
+        if result.get("miss"):
+            if result["locked"]:
+                raise RegistrationLocked()
+            raise UnknownCombination({"attempts_left": result["attempts_left"]})
+        return result
+
+    @rpc
+    def verify_registration(self, registration_id, code):
+        """-> {status: awaiting_approval}; InvalidCode; five misses lock it."""
+        with self.store.unit_of_work() as uow:
+            result = registration.verify(uow, registration_id, code)
+        if result.get("miss"):
+            raise RegistrationLocked() if result["locked"] else InvalidCode()
+        return result
+
+    @rpc
+    def describe_registration(self, registration_id):
+        with self.store.unit_of_work() as uow:
+            return registration.describe_by_id(uow, registration_id)
+
+    @rpc
+    def delete_registration(self, registration_id):
+        with self.store.unit_of_work() as uow:
+            registration.remove(uow, registration_id)
+
+    @rpc
+    def list_registration_requests(self, office_id):
+        principal = self.caller.require("admin", "staff")
+        with self.store.unit_of_work() as uow:
+            return registration.requests_for(uow, principal, office_id)
+
+    @rpc
+    def decide_registration(self, registration_id, approve, reason=None):
+        """Approve (e-mail "you can finish") or reject. Forbidden for a caller who may
+        not approve this role; NotFound outside the caller's offices."""
+        principal = self.caller.require("admin", "staff", write=True)
+        with self.store.unit_of_work() as uow:
+            registration.decide(uow, principal, registration_id, approve, reason)
+
+    @rpc
+    def complete_registration(self, registration_id, signature, source_ip=None,
+                              user_agent=None):
+        """-> {device_id, token, ...}: bound, signed in, office access at once."""
+        with self.store.unit_of_work() as uow:
+            result = registration.complete(uow, self.clock, registration_id, signature,
+                                           source_ip, user_agent)
+        if result is None:
+            raise InvalidSignature()
+        return result
+
+    # -- devices and app login -----------------------------------------------------------
+    @rpc
+    def device_challenge(self, device_id):
+        with self.store.unit_of_work() as uow:
+            return devices.challenge(uow, device_id)
+
+    @rpc
+    def device_login(self, device_id, challenge, signature, source_ip=None, user_agent=None):
+        """-> {token, ...}; InvalidSignature for anything wrong (one answer for all)."""
+        with self.store.unit_of_work() as uow:
+            result = devices.login(uow, self.clock, device_id, challenge, signature,
+                                   source_ip, user_agent)
+        if result is None:
+            raise InvalidSignature()
+        return result
+
+    @rpc
+    def start_app_login(self, source_ip=None):
+        with self.store.unit_of_work() as uow:
+            return devices.start_app_login(uow, source_ip)
+
+    @rpc
+    def approve_app_login(self, login_id, device_id, signature):
+        with self.store.unit_of_work() as uow:
+            devices.approve_app_login(uow, login_id, device_id, signature)
+
+    @rpc
+    def claim_app_login(self, login_id, source_ip=None, user_agent=None):
+        """-> None while pending; {token, ...} once approved, once only."""
+        with self.store.unit_of_work() as uow:
+            return devices.claim_app_login(uow, self.clock, login_id, source_ip, user_agent)
+
+    @rpc
+    def list_my_devices(self):
+        principal = self.caller.require()
+        with self.store.unit_of_work() as uow:
+            return devices.list_devices(uow, principal.account_id)
+
+    @rpc
+    def unbind_my_device(self, device_id):
+        """The device's sessions end with it."""
+        principal = self.caller.require(write=True)
+        with self.store.unit_of_work() as uow:
+            devices.unbind(uow, principal, device_id)
 
     @rpc
     def create_account(self, kind, email, name="", language="nl", password=None):

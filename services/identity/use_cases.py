@@ -10,7 +10,7 @@ from services.common.errors import Unauthenticated
 
 from . import domain
 from .exceptions import InvalidToken, SessionExpired, TokenExpired, TokenUsed, WeakPassword
-from .models import Account, LoginAttempt, PasswordReset, Session
+from .models import Account, LoginAttempt, Membership, PasswordReset, Session
 
 
 def create_account(uow, kind, email, name="", language="nl", password=None):
@@ -76,11 +76,13 @@ def _record_attempt(uow, account, email, success, reason, source_ip, user_agent)
         at=utcnow()))
 
 
-def open_session(uow, clock, account, auth_method, source_ip, user_agent, read_only=False):
+def open_session(uow, clock, account, auth_method, source_ip, user_agent, read_only=False,
+                 device_id=None):
     token, token_hash = domain.new_token()
     now = utcnow()
     session = Session(id=new_id(), token_hash=token_hash, account_id=account.id,
                       auth_method=auth_method, read_only=read_only, source_ip=source_ip,
+                      device_id=device_id,
                       user_agent=(user_agent or "")[:300], created_at=now, last_activity_at=now)
     uow.session.add(session)
     return {"token": token, "idle_timeout_s": clock.idle_timeout_s, "warning_s": clock.warning_s}
@@ -99,8 +101,10 @@ def authenticate(uow, clock, token, touch):
     if touch:
         session.last_activity_at = now
     account = uow.session.get(Account, session.account_id)
+    offices = dict(uow.session.execute(select(Membership.office_id, Membership.role).where(
+        Membership.account_id == account.id)).all())
     return {"account_id": account.id, "kind": account.kind, "session_id": session.id,
-            "language": account.language, "read_only": session.read_only}
+            "language": account.language, "read_only": session.read_only, "offices": offices}
 
 
 def describe_session(uow, clock, session_id):

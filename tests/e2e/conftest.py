@@ -3,6 +3,7 @@
 through HTTP. `system` runs on SQLite; `pg_system` on PostgreSQL with a short idle
 timeout (3 s) so that session expiry can be watched happen."""
 import email
+import json
 import email.policy
 import os
 import re
@@ -51,6 +52,12 @@ class Client:
 
     def patch(self, path, **kwargs):
         return self.request("PATCH", path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
 
 
 class Mailbox:
@@ -123,6 +130,11 @@ class Kluis:
             rpc.identity.create_account("client", address, name, language, password)
         return address
 
+    def sms_lines(self):
+        path = self.system.var / "sms.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()] \
+            if path.exists() else []
+
     def logs(self):
         return "\n".join(p.read_text(errors="replace")
                          for p in (self.system.var / "logs").glob("*.log"))
@@ -149,7 +161,7 @@ def start_system(tmp_path_factory, vhosts, label, **extra):
 
 @pytest.fixture(scope="session")
 def kluis(tmp_path_factory, vhosts):
-    system = start_system(tmp_path_factory, vhosts, "sqlite")
+    system = start_system(tmp_path_factory, vhosts, "sqlite", IDENTIFY_MISSES_PER_HOUR="1000")
     yield Kluis(system)
     system.stop_all()
 
@@ -159,6 +171,8 @@ def pg_kluis(tmp_path_factory, vhosts, databases):
     urls = {f"{name.upper()}_DB_URL": databases.create(name) for name in SERVICES}
     system = start_system(tmp_path_factory, vhosts, "postgres", SESSION_IDLE_TIMEOUT_S="3",
                           SESSION_WARNING_S="1", KLUIS_PUBLIC_URL="https://portaal.example.nl",
+                          IDENTIFY_MISSES_PER_HOUR="4", MIN_IOS_VERSION="16.2",
+                          MIN_ANDROID_VERSION="12", MIN_APP_VERSION="3.0.10",
                           **urls)
     yield Kluis(system)
     system.stop_all()

@@ -51,7 +51,13 @@ def test_error_message_picks_the_language(code):
 @pytest.mark.parametrize("cls", WIRE_ERRORS, ids=lambda cls: cls.__name__)
 def test_every_wire_error_has_its_own_status(cls):
     assert cls.code in STATUS_BY_CODE
-    assert status_for(cls()) == STATUS_BY_CODE[cls.code]
+    assert status_for(cls()) == getattr(cls, "http_status", None) or STATUS_BY_CODE[cls.code]
+
+
+def test_one_code_may_carry_two_statuses_by_class():
+    from services.identity.exceptions import InvalidCode
+    assert STATUS_BY_CODE["invalid_code"] == 401  # a second step at sign-in
+    assert status_for(InvalidCode()) == 422  # a registration's code (API.md)
 
 
 def test_status_ranges_follow_the_api():

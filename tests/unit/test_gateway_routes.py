@@ -141,7 +141,8 @@ def test_reset_password_errors_map_to_their_status(dispatcher, error, status, co
 
 def test_me_returns_the_profile_in_the_api_shape(dispatcher):
     account = {"id": "acc-1", "kind": "client", "name": "Jan", "email": "j@v.nl",
-               "language": "nl"}
+               "language": "nl", "mobile": None, "first_login": True, "offices": [],
+               "active_office_id": None}
     response, body = send(dispatcher, make_request("GET", "/me", headers=authorised()),
                           signed_in(describe_me=account))
     assert response.status_code == 200

@@ -8,10 +8,13 @@ from services.notify import templates
 from services.notify.templates import UnknownTemplate, render, template_names
 
 # Every value any template uses (see services/notify/templates/*/*.txt).
-DATA = {"name": "Jan de Vries", "minutes": 15,
+DATA = {"name": "Jan de Vries", "minutes": 15, "code": "482913", "office": "Hypotheekhuis Noord",
+        "reason": "Onbekend toestel",
         "forgot_url": "https://kluis.example/forgot-password",
         "reset_url": "https://kluis.example/reset-password?token=abc123XYZ"}
-EXPECTED = {"account_locked", "password_changed", "password_reset"}
+EXPECTED = {"account_locked", "password_changed", "password_reset", "registration_code",
+            "registration_approved", "registration_rejected"}
+SHORT = {"registration_code"}  # also sent by SMS: no greeting
 
 
 def test_the_templates_the_services_send_exist():
@@ -32,7 +35,7 @@ def test_every_template_renders_a_subject_and_a_body(name, language):
     assert subject.strip() and "\n" not in subject
     assert not subject.startswith("Subject:")
     assert body.strip() and not body.startswith("Subject:")
-    assert DATA["name"] in body
+    assert (DATA["code"] if name in SHORT else DATA["name"]) in body
 
 
 @pytest.mark.parametrize("name", template_names())
@@ -72,3 +75,17 @@ def test_a_missing_value_raises_instead_of_rendering_blank(language):
 def test_unknown_template_raises(name):
     with pytest.raises(UnknownTemplate):
         render(name, "nl", DATA)
+
+
+@pytest.mark.parametrize("language", templates.LANGUAGES)
+def test_a_code_is_the_only_six_digit_number_in_its_text(language):
+    import re
+    subject, body = render("registration_code", language, DATA)
+    assert re.findall(r"(?<!\d)\d{6}(?!\d)", subject + " " + body) == [DATA["code"]]
+
+
+@pytest.mark.parametrize("language", templates.LANGUAGES)
+def test_a_rejection_says_why_only_when_there_is_a_reason(language):
+    _, with_reason = render("registration_rejected", language, DATA)
+    _, without = render("registration_rejected", language, {**DATA, "reason": ""})
+    assert DATA["reason"] in with_reason and DATA["reason"] not in without

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:37:44.099798
+Create Date: 2026-11-23 02:01:11.928064
 """
 from alembic import op
 import sqlalchemy as sa
@@ -32,6 +32,16 @@ def upgrade():
     with op.batch_alter_table('inbox', schema=None) as batch_op:
         batch_op.create_index('ix_inbox_due', ['status', 'next_attempt_at'], unique=False)
 
+    op.create_table('offices',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('partner_id', sa.String(length=50), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('city', sa.String(length=100), nullable=False),
+    sa.Column('label', sa.String(length=100), nullable=True),
+    sa.Column('created_at', services.common.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('partner_id')
+    )
     op.create_table('outbox',
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
@@ -55,6 +65,7 @@ def downgrade():
         batch_op.drop_index('ix_outbox_pending')
 
     op.drop_table('outbox')
+    op.drop_table('offices')
     with op.batch_alter_table('inbox', schema=None) as batch_op:
         batch_op.drop_index('ix_inbox_due')
 

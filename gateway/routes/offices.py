@@ -1,0 +1,67 @@
+"""Offices (dossier) and their staff (identity)."""
+from services.common.errors import NotFound
+
+from ..http import json_response, route
+from ..schemas import ItemList, OfficeBody, OfficeOut, StaffBody, StaffMember, StaffPatch
+
+
+@route("POST", "/offices", body=OfficeBody, tag="offices",
+       responses={201: ("created", OfficeOut), 409: ("partner_id_taken", None)})
+def create_office(call):
+    """Admin: an office, identified by its distribution-partner ID."""
+    return 201, call.services.dossier.create_office(**call.body)
+
+
+@route("GET", "/offices", tag="offices", responses={200: ("offices", ItemList)})
+def list_offices(call):
+    """Admin: every office; staff: their own, with their role."""
+    offices = call.services.dossier.list_offices()
+    for office in offices:
+        if office["id"] in call.principal.offices:
+            office["role"] = call.principal.offices[office["id"]]
+    return 200, {"items": offices, "next_cursor": None}
+
+
+def _office(call, office_id):
+    if not call.services.dossier.lookup_offices(office_ids=[office_id]):
+        raise NotFound()
+
+
+@route("POST", "/offices/<office_id>/staff", body=StaffBody, tag="offices",
+       responses={201: ("recorded (or linked)", StaffMember),
+                  422: ("role_address_not_allowed | invalid_mobile", None)})
+def add_staff(call, office_id):
+    """Admin (owners only), owner, staff_manager: record a person as staff of the office;
+    an existing person with the same e-mail is linked, not duplicated."""
+    _office(call, office_id)
+    return 201, call.services.identity.add_staff(office_id, **call.body)
+
+
+@route("GET", "/offices/<office_id>/staff", tag="offices",
+       responses={200: ("with roles and registration state", ItemList)})
+def list_staff(call, office_id):
+    """Owner, staff_manager (and the admin)."""
+    return 200, {"items": call.services.identity.list_staff(office_id), "next_cursor": None}
+
+
+@route("PATCH", "/offices/<office_id>/staff/<person_id>", body=StaffPatch, tag="offices",
+       responses={200: ("the new role", StaffMember), 409: ("last_owner", None)})
+def change_role(call, office_id, person_id):
+    """Owner, staff_manager: not above their own role."""
+    return 200, call.services.identity.change_staff_role(office_id, person_id,
+                                                         call.body["role"])
+
+
+@route("DELETE", "/offices/<office_id>/staff/<person_id>", tag="offices",
+       responses={204: ("unlinked: their access to this office ends at once", None)})
+def remove_staff(call, office_id, person_id):
+    call.services.identity.remove_staff(office_id, person_id)
+    return json_response(204)
+
+
+@route("GET", "/offices/<office_id>/audit", tag="offices",
+       responses={200: ("registrations, approvals, role changes and removals", ItemList)})
+def office_audit(call, office_id):
+    """Owner, staff_manager (and the admin): who did what, when."""
+    return 200, {"items": call.services.identity.list_office_audit(office_id),
+                 "next_cursor": None}

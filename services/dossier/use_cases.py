@@ -1,0 +1,43 @@
+"""dossier's use cases: plain functions over a unit of work."""
+from sqlalchemy import select
+
+from services.common.db import new_id, utcnow
+
+from .exceptions import PartnerIdTaken
+from .models import Office
+
+
+def normalise_partner_id(partner_id):
+    return partner_id.strip().upper()
+
+
+def create_office(uow, actor, partner_id, name, city, label=None):
+    partner_id = normalise_partner_id(partner_id)
+    if uow.session.scalar(select(Office.id).where(Office.partner_id == partner_id)):
+        raise PartnerIdTaken({"partner_id": partner_id})
+    office = Office(id=new_id(), partner_id=partner_id, name=name.strip(), city=city.strip(),
+                    label=label, created_at=utcnow())
+    uow.session.add(office)
+    uow.session.flush()
+    uow.emit("office_created", actor=actor, office_id=office.id, partner_id=partner_id)
+    return describe(office)
+
+
+def list_offices(uow, office_ids=None):
+    """All offices, or those with the given ids; ordered by name."""
+    query = select(Office).order_by(Office.name, Office.id)
+    if office_ids is not None:
+        query = query.where(Office.id.in_(list(office_ids)))
+    return [describe(o) for o in uow.session.scalars(query)]
+
+
+def find_by_partner_id(uow, partner_id):
+    office = uow.session.scalar(select(Office).where(
+        Office.partner_id == normalise_partner_id(partner_id)))
+    return describe(office) if office else None
+
+
+def describe(office):
+    return {"id": office.id, "partner_id": office.partner_id, "name": office.name,
+            "city": office.city, "label": office.label,
+            "created_at": office.created_at.isoformat()}

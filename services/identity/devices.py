@@ -1,0 +1,111 @@
+"""Staff sign in with their bound device only: challenge-response in the app, and on a
+PC by approving a pairing code in the app. People see and unbind their devices."""
+from sqlalchemy import select
+
+from services.common.db import new_id, utcnow
+from services.common.errors import NotFound
+
+from . import domain
+from .exceptions import InvalidSignature, TokenExpired, TokenUsed
+from .models import Account, AppLogin, Device, DeviceChallenge
+from .staff import end_device_sessions, record
+from .use_cases import open_session
+
+
+def _device(uow, device_id):
+    device = uow.session.get(Device, device_id) if device_id else None
+    if device is None or device.revoked_at is not None:
+        return None
+    return device
+
+
+def challenge(uow, device_id):
+    """-> {challenge, expires_in}. NotFound for an unknown or unbound device."""
+    if _device(uow, device_id) is None:
+        raise NotFound()
+    text = domain.new_challenge()
+    uow.session.add(DeviceChallenge(challenge=text, device_id=device_id,
+                                    expires_at=utcnow() + domain.CHALLENGE_VALIDITY))
+    return {"challenge": text, "expires_in": int(domain.CHALLENGE_VALIDITY.total_seconds())}
+
+
+def login(uow, clock, device_id, challenge_text, signature, source_ip, user_agent):
+    """-> a session for the device's account, or None (wrong, used or expired challenge,
+    wrong signature, unbound device). A challenge is spent by any attempt."""
+    device = _device(uow, device_id)
+    issued = uow.session.get(DeviceChallenge, challenge_text)
+    if device is None or issued is None or issued.device_id != device_id or \
+            issued.used_at is not None or utcnow() >= issued.expires_at:
+        return None
+    issued.used_at = utcnow()
+    if not domain.signature_valid(device.public_key, signature, challenge_text):
+        return None
+    device.last_used_at = utcnow()
+    account = uow.session.get(Account, device.account_id)
+    return open_session(uow, clock, account, "device", source_ip, user_agent,
+                        device_id=device.id)
+
+
+def start_app_login(uow, source_ip):
+    now = utcnow()
+    app_login = AppLogin(id=new_id(), pairing_code=domain.new_pairing_code(), status="pending",
+                         source_ip=source_ip, created_at=now,
+                         expires_at=now + domain.APP_LOGIN_VALIDITY)
+    uow.session.add(app_login)
+    return {"login_id": app_login.id, "pairing_code": app_login.pairing_code,
+            "expires_in": int(domain.APP_LOGIN_VALIDITY.total_seconds())}
+
+
+def approve_app_login(uow, login_id, device_id, signature):
+    """The app signs the pairing code shown on the PC with its device key."""
+    app_login = uow.session.get(AppLogin, login_id)
+    if app_login is None:
+        raise NotFound()
+    if utcnow() >= app_login.expires_at:
+        raise TokenExpired()
+    if app_login.status != "pending":
+        raise TokenUsed()
+    device = _device(uow, device_id)
+    if device is None or not domain.signature_valid(device.public_key, signature,
+                                                    app_login.pairing_code):
+        raise InvalidSignature()
+    app_login.status, app_login.account_id, app_login.device_id = \
+        "approved", device.account_id, device.id
+    device.last_used_at = utcnow()
+
+
+def claim_app_login(uow, clock, login_id, source_ip, user_agent):
+    """-> None while pending; the session once approved (handed out once)."""
+    app_login = uow.session.get(AppLogin, login_id)
+    if app_login is None:
+        raise NotFound()
+    if app_login.status == "claimed":
+        raise TokenUsed()
+    if utcnow() >= app_login.expires_at:
+        raise TokenExpired()
+    if app_login.status == "pending":
+        return None
+    app_login.status = "claimed"
+    account = uow.session.get(Account, app_login.account_id)
+    return open_session(uow, clock, account, "app-login", source_ip, user_agent,
+                        device_id=app_login.device_id)
+
+
+def list_devices(uow, account_id):
+    devices = uow.session.scalars(select(Device).where(
+        Device.account_id == account_id, Device.revoked_at.is_(None)).order_by(Device.created_at))
+    return [{"id": d.id, "name": d.name, "platform": d.platform, "os_version": d.os_version,
+             "app_version": d.app_version, "created_at": d.created_at.isoformat(),
+             "last_used_at": d.last_used_at.isoformat() if d.last_used_at else None}
+            for d in devices]
+
+
+def unbind(uow, principal, device_id):
+    device = _device(uow, device_id)
+    if device is None or device.account_id != principal.account_id:
+        raise NotFound()
+    device.revoked_at = utcnow()
+    end_device_sessions(uow, device.id)
+    uow.emit("device_unbound", actor=principal.account_id, account_id=device.account_id,
+             device_id=device.id)
+    record(uow, principal.account_id, "device_unbound", "device", device.id)

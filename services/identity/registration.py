@@ -1,0 +1,217 @@
+"""The app registration (device binding): start, identify, verify, approve or reject,
+complete. The registration id is the app's handle on its own registration; each step
+checks the state it needs. Misses are results, not exceptions, so that they are
+committed: the entrypoint raises after the commit."""
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from services.common.db import new_id, utcnow
+from services.common.errors import Forbidden, NotFound, ValidationFailed
+
+from . import domain
+from .contacts import normalise_mobile
+from .exceptions import ClientVersionUnsupported, RateLimited, RegistrationLocked, WrongState
+from .models import Account, Device, IdentifyMiss, Membership, Registration
+from .staff import offices_of, record
+from .use_cases import open_session
+
+
+def start(uow, device, minimums, source_ip):
+    """device: {public_key, name, platform, os_version, app_version}; minimums: {ios,
+    android, app} minimum versions (empty: none)."""
+    platform_minimum = minimums.get(device["platform"])
+    if not (domain.version_supported(device["os_version"], platform_minimum) and
+            domain.version_supported(device["app_version"], minimums.get("app"))):
+        raise ClientVersionUnsupported({"minimum": {"os": platform_minimum or None,
+                                                    "app": minimums.get("app") or None}})
+    public_key = domain.parse_public_key(device["public_key"])
+    if public_key is None:
+        raise ValidationFailed({"device": {"public_key": ["Not a valid Ed25519 public key."]}})
+    registration = Registration(
+        id=new_id(), status="started", display_name=domain.PLACEHOLDER_NAME,
+        attempts_left=domain.REGISTRATION_ATTEMPTS, public_key=public_key,
+        device_name=device["name"], platform=device["platform"],
+        os_version=device["os_version"], app_version=device["app_version"], code_attempts=0,
+        source_ip=source_ip, created_at=utcnow())
+    uow.session.add(registration)
+    return describe(registration)
+
+
+def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
+             misses_per_hour=domain.MISSES_PER_HOUR):
+    """Match the partner ID plus exactly the recorded e-mail or mobile of a staff member.
+    -> {"status": "code_sent", "channel"} or {"miss": True, "attempts_left", "locked"}."""
+    registration = _get(uow, registration_id)
+    if registration.status == "locked":
+        raise RegistrationLocked()
+    if registration.status not in ("started", "code_sent"):
+        raise WrongState({"status": registration.status})
+    _check_miss_limits(uow, partner_id, source_ip, misses_per_hour)
+    account = _match(uow, office, email, mobile)
+    if account is None:
+        uow.session.add(IdentifyMiss(id=new_id(), partner_id=partner_id[:50],
+                                     source_ip=source_ip, at=utcnow()))
+        registration.attempts_left -= 1
+        if registration.attempts_left <= 0:
+            registration.status = "locked"
+        record(uow, None, "registration_identify_failed", "registration", registration.id,
+               office["id"] if office else None, attempts_left=registration.attempts_left)
+        return {"miss": True, "attempts_left": registration.attempts_left,
+                "locked": registration.status == "locked"}
+    code, code_hash = domain.new_code()
+    channel = "email" if email else "sms"
+    registration.account_id, registration.office_id = account.id, office["id"]
+    registration.role = offices_of(uow.session, account.id)[office["id"]]
+    registration.channel, registration.code_hash = channel, code_hash
+    registration.code_expires_at = utcnow() + domain.CODE_VALIDITY
+    registration.code_attempts, registration.status = 0, "code_sent"
+    registration.display_name = account.name or domain.PLACEHOLDER_NAME
+    uow.send("notify", "send_notification", template="registration_code",
+             language=account.language,
+             to={"email": account.email} if channel == "email" else {"mobile": account.mobile},
+             data={"name": account.name, "code": code, "office": office["name"], "minutes": 10})
+    return {"status": "code_sent", "channel": channel}
+
+
+def _check_miss_limits(uow, partner_id, source_ip, limit):
+    since = utcnow() - timedelta(hours=1)
+    for column, value in ((IdentifyMiss.partner_id, partner_id),
+                          (IdentifyMiss.source_ip, source_ip)):
+        misses = uow.session.scalar(select(func.count()).select_from(IdentifyMiss).where(
+            column == value, IdentifyMiss.at > since))
+        if misses >= limit:
+            raise RateLimited({"retry_after_s": 3600})
+
+
+def _match(uow, office, email, mobile):
+    if office is None:
+        return None
+    contact = Account.email == domain.normalise_email(email) if email else \
+        Account.mobile == normalise_mobile(mobile)
+    return uow.session.scalar(select(Account).join(
+        Membership, Membership.account_id == Account.id).where(
+        Membership.office_id == office["id"], Account.kind == "staff", contact))
+
+
+def verify(uow, registration_id, code):
+    """-> {"status": "awaiting_approval"} or {"miss": True, "locked"}."""
+    registration = _get(uow, registration_id)
+    if registration.status == "locked":
+        raise RegistrationLocked()
+    if registration.status != "code_sent":
+        raise WrongState({"status": registration.status})
+    fresh = utcnow() < registration.code_expires_at
+    if not fresh or domain.hash_token(code) != registration.code_hash:
+        registration.code_attempts += 1
+        if registration.code_attempts >= domain.CODE_ATTEMPTS:
+            registration.status = "locked"
+        return {"miss": True, "locked": registration.status == "locked"}
+    registration.status, registration.code_hash = "awaiting_approval", None
+    record(uow, registration.account_id, "registration_verified", "registration",
+           registration.id, registration.office_id, role=registration.role)
+    uow.emit("registration_requested", actor=registration.account_id,
+             registration_id=registration.id, office_id=registration.office_id,
+             role=registration.role)
+    return {"status": "awaiting_approval"}
+
+
+def describe(registration):
+    answer = {"id": registration.id, "status": registration.status,
+              "display_name": registration.display_name,
+              "attempts_left": registration.attempts_left}
+    if registration.status == "approved":
+        answer["challenge"] = registration.challenge
+    return answer
+
+
+def describe_by_id(uow, registration_id):
+    return describe(_get(uow, registration_id))
+
+
+def remove(uow, registration_id):
+    """The unfinished placeholder goes; the person may start over (the miss limits per
+    partner ID and source address still hold)."""
+    registration = _get(uow, registration_id)
+    if registration.status == "completed":
+        raise WrongState({"status": registration.status})
+    uow.session.delete(registration)
+
+
+def requests_for(uow, principal, office_id):
+    """The approver's queue: what the caller may approve at this office."""
+    if not (principal.is_admin or office_id in principal.offices):
+        raise NotFound()
+    pending = uow.session.scalars(select(Registration).where(
+        Registration.office_id == office_id, Registration.status == "awaiting_approval")
+        .order_by(Registration.created_at))
+    return [_request(uow, r) for r in pending if domain.may_approve(principal, office_id, r.role)]
+
+
+def _request(uow, registration):
+    account = uow.session.get(Account, registration.account_id)
+    return {"id": registration.id, "person_id": account.id, "name": account.name,
+            "email": account.email, "role": registration.role,
+            "device": {"name": registration.device_name, "platform": registration.platform},
+            "created_at": registration.created_at.isoformat()}
+
+
+def decide(uow, principal, registration_id, approve, reason=None):
+    registration = _get(uow, registration_id)
+    if not (principal.is_admin or registration.office_id in principal.offices):
+        raise NotFound()
+    if not domain.may_approve(principal, registration.office_id, registration.role):
+        raise Forbidden()
+    if registration.status != "awaiting_approval":
+        raise WrongState({"status": registration.status})
+    account = uow.session.get(Account, registration.account_id)
+    registration.decided_by, registration.decided_at = principal.account_id, utcnow()
+    if approve:
+        registration.status, registration.challenge = "approved", domain.new_challenge()
+        uow.emit("registration_approved", actor=principal.account_id,
+                 registration_id=registration.id, account_id=account.id,
+                 office_id=registration.office_id, role=registration.role)
+    else:
+        registration.status, registration.reject_reason = "rejected", reason
+        uow.emit("registration_rejected", actor=principal.account_id,
+                 registration_id=registration.id, account_id=account.id,
+                 office_id=registration.office_id)
+    uow.send("notify", "send_notification",
+             template="registration_approved" if approve else "registration_rejected",
+             language=account.language, to={"email": account.email},
+             data={"name": account.name, "reason": reason or ""})
+    record(uow, principal.account_id, "registration_approved" if approve else
+           "registration_rejected", "registration", registration.id, registration.office_id,
+           person_id=account.id, role=registration.role)
+
+
+def complete(uow, clock, registration_id, signature, source_ip, user_agent):
+    """Bind the device: the signature over the challenge proves the registering device
+    holds the key. -> {device_id, token, ...}, or None for a wrong signature."""
+    registration = _get(uow, registration_id)
+    if registration.status != "approved" or registration.office_id not in offices_of(
+            uow.session, registration.account_id):
+        raise WrongState({"status": registration.status})
+    if not domain.signature_valid(registration.public_key, signature, registration.challenge):
+        return None
+    now = utcnow()
+    device = Device(id=new_id(), account_id=registration.account_id,
+                    public_key=registration.public_key, name=registration.device_name,
+                    platform=registration.platform, os_version=registration.os_version,
+                    app_version=registration.app_version, created_at=now, last_used_at=now)
+    uow.session.add(device)
+    registration.status, registration.challenge = "completed", None
+    account = uow.session.get(Account, registration.account_id)
+    uow.emit("device_bound", actor=account.id, account_id=account.id, device_id=device.id)
+    record(uow, account.id, "device_bound", "device", device.id, registration.office_id)
+    session = open_session(uow, clock, account, "device", source_ip, user_agent,
+                           device_id=device.id)
+    return {"device_id": device.id, **session}
+
+
+def _get(uow, registration_id):
+    registration = uow.session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound()
+    return registration
+

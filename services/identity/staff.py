@@ -1,0 +1,189 @@
+"""Office memberships: staff with roles, the profile's offices, the active office, and
+the audit of who changed what. Plain functions over a unit of work; the caller's
+principal is passed in and checked here, by the owner of the memberships."""
+import json
+
+from sqlalchemy import func, select, update
+
+from services.common.db import new_id, utcnow
+from services.common.errors import Forbidden, NotFound
+
+from . import domain
+from .contacts import is_role_address, normalise_mobile
+from .exceptions import (AlreadyMember, EmailInUse, InvalidMobile, LastOwner,
+                         RoleAddressNotAllowed)
+from .models import Account, AuditEntry, Device, Membership, Registration, Session
+
+PENDING = ("code_sent", "awaiting_approval", "approved")
+
+
+def record(uow, actor_id, action, object_type, object_id, office_id=None, **detail):
+    uow.session.add(AuditEntry(id=new_id(), at=utcnow(), actor_id=actor_id, action=action,
+                               office_id=office_id, object_type=object_type,
+                               object_id=object_id, detail=json.dumps(detail, sort_keys=True)))
+
+
+def offices_of(session, account_id):
+    """{office_id: role} of an account, read fresh: a change counts on the next request."""
+    return dict(session.execute(select(Membership.office_id, Membership.role).where(
+        Membership.account_id == account_id)).all())
+
+
+def check_contact(email, mobile):
+    """-> the mobile in E.164 (or None); raises for a shared mailbox or a bad number."""
+    if is_role_address(email):
+        raise RoleAddressNotAllowed({"email": ["role_address_not_allowed"]})
+    if mobile in (None, ""):
+        return None
+    normalised = normalise_mobile(mobile)
+    if normalised is None:
+        raise InvalidMobile({"mobile": ["invalid_mobile"]})
+    return normalised
+
+
+def add_staff(uow, principal, office_id, name, email, mobile, role):
+    """Record a person as staff of the office, linking an existing staff account with
+    the same e-mail instead of creating a second one."""
+    _require_sees(principal, office_id)
+    if not domain.may_manage(principal, office_id, role):
+        raise Forbidden()
+    mobile = check_contact(email, mobile)
+    email = domain.normalise_email(email)
+    account = uow.session.scalar(select(Account).where(Account.email == email))
+    if account is None:
+        account = Account(id=new_id(), kind="staff", email=email, name=name.strip(),
+                          mobile=mobile, language="nl", failed_logins=0, created_at=utcnow())
+        uow.session.add(account)
+        uow.session.flush()
+        uow.emit("account_created", actor=principal.account_id, account_id=account.id,
+                 kind="staff")
+    elif account.kind != "staff":
+        raise EmailInUse({"email": ["email_in_use"]})
+    elif uow.session.scalar(select(Membership.id).where(Membership.account_id == account.id,
+                                                        Membership.office_id == office_id)):
+        raise AlreadyMember()
+    elif mobile and not account.mobile:
+        account.mobile = mobile
+    uow.session.add(Membership(id=new_id(), account_id=account.id, office_id=office_id,
+                               role=role, created_by=principal.account_id, created_at=utcnow()))
+    if account.active_office_id is None:
+        account.active_office_id = office_id
+    _changed(uow, principal, office_id, account.id, "added", role)
+    uow.session.flush()
+    return _person(uow.session, account, office_id, role)
+
+
+def list_staff(uow, principal, office_id):
+    _require_sees(principal, office_id)
+    rows = uow.session.execute(select(Account, Membership.role).join(
+        Membership, Membership.account_id == Account.id).where(
+        Membership.office_id == office_id).order_by(Account.name, Account.id)).all()
+    return [_person(uow.session, account, office_id, role) for account, role in rows]
+
+
+def change_role(uow, principal, office_id, person_id, role):
+    membership = _membership(uow, principal, office_id, person_id)
+    if not domain.may_manage(principal, office_id, membership.role, role):
+        raise Forbidden()
+    if membership.role == "owner" and role != "owner":
+        _keep_an_owner(uow, office_id)
+    membership.role = role
+    _changed(uow, principal, office_id, person_id, "role_changed", role)
+    return _person(uow.session, uow.session.get(Account, person_id), office_id, role)
+
+
+def remove_staff(uow, principal, office_id, person_id):
+    """Unlink a person from the office: their access to it ends with this commit."""
+    membership = _membership(uow, principal, office_id, person_id)
+    if not domain.may_manage(principal, office_id, membership.role):
+        raise Forbidden()
+    if membership.role == "owner":
+        _keep_an_owner(uow, office_id)
+    uow.session.delete(membership)
+    for registration in uow.session.scalars(select(Registration).where(
+            Registration.account_id == person_id, Registration.office_id == office_id,
+            Registration.status.in_(PENDING))):
+        registration.status = "cancelled"
+    account = uow.session.get(Account, person_id)
+    if account.active_office_id == office_id:
+        uow.session.flush()
+        account.active_office_id = next(iter(offices_of(uow.session, person_id)), None)
+    _changed(uow, principal, office_id, person_id, "removed", None)
+
+
+def _membership(uow, principal, office_id, person_id):
+    _require_sees(principal, office_id)
+    membership = uow.session.scalar(select(Membership).where(
+        Membership.office_id == office_id, Membership.account_id == person_id))
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+def _keep_an_owner(uow, office_id):
+    owners = uow.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.office_id == office_id, Membership.role == "owner"))
+    if owners <= 1:
+        raise LastOwner()
+
+
+def _require_sees(principal, office_id):
+    if not domain.sees_staff_of(principal, office_id):
+        raise NotFound()
+
+
+def _changed(uow, principal, office_id, account_id, change, role):
+    uow.emit("membership_changed", actor=principal.account_id, account_id=account_id,
+             office_id=office_id, change=change, role=role)
+    record(uow, principal.account_id, f"staff_{change}", "account", account_id, office_id,
+           role=role)
+
+
+def _person(session, account, office_id, role):
+    return {"person_id": account.id, "name": account.name, "email": account.email,
+            "mobile": account.mobile, "role": role,
+            "registration": registration_state(session, account.id, office_id)}
+
+
+def registration_state(session, account_id, office_id):
+    if session.scalar(select(Device.id).where(Device.account_id == account_id,
+                                              Device.revoked_at.is_(None)).limit(1)):
+        return "registered"
+    if session.scalar(select(Registration.id).where(
+            Registration.account_id == account_id, Registration.office_id == office_id,
+            Registration.status.in_(PENDING)).limit(1)):
+        return "pending"
+    return "not_registered"
+
+
+def profile(uow, account_id):
+    account = uow.session.get(Account, account_id)
+    sessions = uow.session.scalar(select(func.count()).select_from(Session).where(
+        Session.account_id == account_id))
+    offices = offices_of(uow.session, account_id)
+    return {"id": account.id, "kind": account.kind, "name": account.name,
+            "email": account.email, "mobile": account.mobile, "language": account.language,
+            "first_login": sessions <= 1,
+            "offices": [{"id": office_id, "role": role} for office_id, role in offices.items()],
+            "active_office_id": account.active_office_id if account.active_office_id in offices
+            else None}
+
+
+def set_active_office(uow, principal, office_id):
+    if office_id not in offices_of(uow.session, principal.account_id):
+        raise NotFound()
+    uow.session.get(Account, principal.account_id).active_office_id = office_id
+
+
+def office_audit(uow, principal, office_id, limit):
+    _require_sees(principal, office_id)
+    entries = uow.session.scalars(select(AuditEntry).where(AuditEntry.office_id == office_id)
+                                  .order_by(AuditEntry.at.desc()).limit(limit))
+    return [{"at": e.at.isoformat(), "actor": e.actor_id, "action": e.action,
+             "object": {"type": e.object_type, "id": e.object_id},
+             "detail": json.loads(e.detail)} for e in entries]
+
+
+def end_device_sessions(uow, device_id):
+    uow.session.execute(update(Session).where(
+        Session.device_id == device_id, Session.revoked_at.is_(None)).values(revoked_at=utcnow()))
