@@ -2,6 +2,7 @@
 registration and sign-in, driven through HTTP."""
 import base64
 import re
+import time
 import uuid
 
 from cryptography.hazmat.primitives import serialization
@@ -71,10 +72,13 @@ class App:
     def code_from_mail(self, email_address, count=1):
         return code_in(self.kluis.mail.wait_for(email_address, count=count)[-1].get_content())
 
-    def code_from_sms(self, mobile):
-        for line in reversed(self.kluis.sms_lines()):
-            if line["to"] == mobile:
-                return code_in(line["text"])
+    def code_from_sms(self, mobile, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in reversed(self.kluis.sms_lines()):
+                if line["to"] == mobile:
+                    return code_in(line["text"])
+            time.sleep(0.1)
         raise AssertionError(f"no SMS to {mobile}")
 
 

@@ -8,7 +8,24 @@ from .conftest import ADMIN_EMAIL
 API_MD_ROUTES = [("post", "/auth/login"), ("get", "/auth/session"),
                  ("post", "/auth/session/extend"), ("post", "/auth/logout"),
                  ("post", "/auth/password/forgot"), ("post", "/auth/password/reset"),
-                 ("get", "/health"), ("get", "/openapi.json"), ("get", "/me"), ("patch", "/me")]
+                 ("get", "/health"), ("get", "/openapi.json"), ("get", "/me"), ("patch", "/me"),
+                 ("post", "/auth/device/challenge"), ("post", "/auth/device/login"),
+                 ("post", "/auth/app-login"), ("post", "/auth/app-login/{login_id}/approve"),
+                 ("post", "/auth/app-login/{login_id}/token"), ("post", "/registrations"),
+                 ("post", "/registrations/{registration_id}/identify"),
+                 ("post", "/registrations/{registration_id}/verify"),
+                 ("get", "/registrations/{registration_id}"),
+                 ("delete", "/registrations/{registration_id}"),
+                 ("post", "/registrations/{registration_id}/complete"),
+                 ("get", "/offices/{office_id}/registration-requests"),
+                 ("post", "/registrations/{registration_id}/approve"),
+                 ("post", "/registrations/{registration_id}/reject"),
+                 ("get", "/me/devices"), ("delete", "/me/devices/{device_id}"),
+                 ("post", "/offices"), ("get", "/offices"), ("post", "/offices/{office_id}/staff"),
+                 ("get", "/offices/{office_id}/staff"),
+                 ("patch", "/offices/{office_id}/staff/{person_id}"),
+                 ("delete", "/offices/{office_id}/staff/{person_id}"),
+                 ("put", "/me/active-office")]
 
 
 def test_health_answers_for_all_five_services(any_kluis):
