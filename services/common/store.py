@@ -79,6 +79,22 @@ class UnitOfWork:
         self.wrote_outbox = True
 
 
+@contextmanager
+def unit_of_work(engine, service_name, outbox):
+    """One transaction on `engine`: committed when the block ends, rolled back when it
+    raises. Used by `Store` and by tools that run outside a service (bootstrap, tests)."""
+    session = Session(engine, expire_on_commit=False)
+    uow = UnitOfWork(session, service_name, outbox)
+    try:
+        yield uow
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
 class StoreAccess:
     """What a worker gets: transactions, the inbox, and the parked messages."""
 
@@ -132,18 +148,10 @@ class Store(DependencyProvider):
     # -- transactions ----------------------------------------------------------------
     @contextmanager
     def transaction(self):
-        session = Session(self.engine, expire_on_commit=False)
-        uow = UnitOfWork(session, self.service_name, self.outbox)
-        try:
+        with unit_of_work(self.engine, self.service_name, self.outbox) as uow:
             yield uow
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
         if uow.wrote_outbox:
-            self.kick()
+            self.kick()  # relay now, not at the next tick
 
     def kick(self):
         if not self._kick.ready():

@@ -3,11 +3,10 @@ KLUIS_ADMIN_PASSWORD when no account has that e-mail (run after the migrations).
 import os
 import sys
 
-from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
 from services.common.settings import database_url
-from services.common.store import UnitOfWork
+from services.common.store import unit_of_work
 
 from . import use_cases
 from .exceptions import WeakPassword
@@ -20,13 +19,14 @@ def main():
         print("identity: KLUIS_ADMIN_EMAIL / KLUIS_ADMIN_PASSWORD not set; no admin created")
         return 0
     engine = make_engine(database_url("identity"))
-    with Session(engine) as session, session.begin():
-        try:
-            uow = UnitOfWork(session, "identity", metadata.tables["outbox"])
+    try:
+        with unit_of_work(engine, "identity", metadata.tables["outbox"]) as uow:
             created = use_cases.bootstrap_admin(uow, email, password)
-        except WeakPassword as exc:
-            print(f"identity: KLUIS_ADMIN_PASSWORD is too weak ({', '.join(exc.details['rules'])})")
-            return 1
+    except WeakPassword as exc:
+        print(f"identity: KLUIS_ADMIN_PASSWORD is too weak ({', '.join(exc.details['rules'])})")
+        return 1
+    finally:
+        engine.dispose()
     print(f"identity: admin {email} {'created' if created else 'already present'}")
     return 0
 

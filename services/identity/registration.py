@@ -70,7 +70,9 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
     uow.send("notify", "send_notification", template="registration_code",
              language=account.language,
              to={"email": account.email} if channel == "email" else {"mobile": account.mobile},
-             data={"name": account.name, "code": code, "office": office["name"], "minutes": 10})
+             # Only the code: it must be the one 6-digit number in the text, and an
+             # office's name may hold digits.
+             data={"code": code, "minutes": 10})
     return {"status": "code_sent", "channel": channel}
 
 

@@ -1,14 +1,13 @@
 """Unit-test helpers: a throwaway in-memory SQLite database per test, and units of
 work over it that commit or roll back exactly as `Store.transaction` does."""
 import json
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from services.common.store import UnitOfWork
+from services.common.store import unit_of_work
 
 
 class Database:
@@ -19,18 +18,8 @@ class Database:
                                     connect_args={"check_same_thread": False})
         metadata.create_all(self.engine)
 
-    @contextmanager
     def unit_of_work(self):
-        session = Session(self.engine, expire_on_commit=False)
-        uow = UnitOfWork(session, self.service_name, self.metadata.tables["outbox"])
-        try:
-            yield uow
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+        return unit_of_work(self.engine, self.service_name, self.metadata.tables["outbox"])
 
     def all(self, model, *where):
         with Session(self.engine, expire_on_commit=False) as session:
