@@ -171,10 +171,7 @@ def main():
               "start one (`rabbitmq-server -detached`, or `docker run -d -p 5672:5672 "
               "rabbitmq:3.10`) or set AMQP_URI.", file=sys.stderr)
         return 2
-    stopping = []
-
-    def stop(signum, _frame):
-        stopping.append(signum)
+    def stop(_signum, _frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)

@@ -1,6 +1,6 @@
 """The caller's own profile, active office and devices."""
-from ..http import json_response, route
-from ..schemas import ActiveOfficeBody, ItemList, Me, MePatch
+from ..http import json_response, page, route
+from ..schemas import ActiveOfficeBody, ItemList, ListQuery, Me, MePatch
 
 
 def profile(call, me):
@@ -33,9 +33,10 @@ def put_active_office(call):
     return 200, profile(call, call.services.identity.set_active_office(call.body["office_id"]))
 
 
-@route("GET", "/me/devices", tag="me", responses={200: ("the caller's bound devices", ItemList)})
+@route("GET", "/me/devices", query=ListQuery, tag="me",
+       responses={200: ("the caller's bound devices", ItemList)})
 def list_devices(call):
-    return 200, {"items": call.services.identity.list_my_devices(), "next_cursor": None}
+    return 200, page(call, call.services.identity.list_my_devices())
 
 
 @route("DELETE", "/me/devices/<device_id>", tag="me",

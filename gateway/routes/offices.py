@@ -1,8 +1,8 @@
 """Offices (dossier) and their staff (identity)."""
 from services.common.errors import NotFound
 
-from ..http import json_response, route
-from ..schemas import ItemList, OfficeBody, OfficeOut, StaffBody, StaffMember, StaffPatch
+from ..http import json_response, page, route
+from ..schemas import ItemList, ListQuery, OfficeBody, OfficeOut, StaffBody, StaffMember, StaffPatch
 
 
 @route("POST", "/offices", body=OfficeBody, tag="offices",
@@ -12,14 +12,15 @@ def create_office(call):
     return 201, call.services.dossier.create_office(**call.body)
 
 
-@route("GET", "/offices", tag="offices", responses={200: ("offices", ItemList)})
+@route("GET", "/offices", query=ListQuery, tag="offices",
+       responses={200: ("offices", ItemList)})
 def list_offices(call):
     """Admin: every office; staff: their own, with their role."""
     offices = call.services.dossier.list_offices()
     for office in offices:
         if office["id"] in call.principal.offices:
             office["role"] = call.principal.offices[office["id"]]
-    return 200, {"items": offices, "next_cursor": None}
+    return 200, page(call, offices)
 
 
 def _office(call, office_id):
@@ -37,11 +38,11 @@ def add_staff(call, office_id):
     return 201, call.services.identity.add_staff(office_id, **call.body)
 
 
-@route("GET", "/offices/<office_id>/staff", tag="offices",
+@route("GET", "/offices/<office_id>/staff", query=ListQuery, tag="offices",
        responses={200: ("with roles and registration state", ItemList)})
 def list_staff(call, office_id):
     """Owner, staff_manager (and the admin)."""
-    return 200, {"items": call.services.identity.list_staff(office_id), "next_cursor": None}
+    return 200, page(call, call.services.identity.list_staff(office_id))
 
 
 @route("PATCH", "/offices/<office_id>/staff/<person_id>", body=StaffPatch, tag="offices",
@@ -59,9 +60,8 @@ def remove_staff(call, office_id, person_id):
     return json_response(204)
 
 
-@route("GET", "/offices/<office_id>/audit", tag="offices",
+@route("GET", "/offices/<office_id>/audit", query=ListQuery, tag="offices",
        responses={200: ("registrations, approvals, role changes and removals", ItemList)})
 def office_audit(call, office_id):
     """Owner, staff_manager (and the admin): who did what, when."""
-    return 200, {"items": call.services.identity.list_office_audit(office_id),
-                 "next_cursor": None}
+    return 200, page(call, call.services.identity.list_office_audit(office_id, limit=500))

@@ -1,6 +1,6 @@
 """App registration (device binding) and its approval (identity)."""
-from ..http import json_response, route
-from ..schemas import (CodeBody, IdentifyBody, ItemList, RegistrationBody, RejectBody,
+from ..http import json_response, page, route
+from ..schemas import (CodeBody, IdentifyBody, ItemList, ListQuery, RegistrationBody, RejectBody,
                        SessionToken, SignatureBody)
 from ..schemas import Registration as RegistrationOut
 
@@ -58,12 +58,12 @@ def complete(call, registration_id):
         user_agent=call.user_agent)
 
 
-@route("GET", "/offices/<office_id>/registration-requests", tag="registrations",
+@route("GET", "/offices/<office_id>/registration-requests", query=ListQuery,
+       tag="registrations",
        responses={200: ("what the caller may approve", ItemList)})
 def requests(call, office_id):
     """The approver's queue."""
-    return 200, {"items": call.services.identity.list_registration_requests(office_id),
-                 "next_cursor": None}
+    return 200, page(call, call.services.identity.list_registration_requests(office_id))
 
 
 @route("POST", "/registrations/<registration_id>/approve", tag="registrations",

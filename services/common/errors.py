@@ -45,7 +45,3 @@ class Unauthenticated(KluisError):
 
 class ReadOnlySession(KluisError):
     code = "read_only_session"
-
-
-class Conflict(KluisError):
-    code = "conflict"

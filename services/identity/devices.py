@@ -1,14 +1,14 @@
 """Staff sign in with their bound device only: challenge-response in the app, and on a
 PC by approving a pairing code in the app. People see and unbind their devices."""
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound
 
 from . import domain
 from .exceptions import InvalidSignature, TokenExpired, TokenUsed
-from .models import Account, AppLogin, Device, DeviceChallenge
-from .staff import end_device_sessions, record
+from .models import Account, AppLogin, Device, DeviceChallenge, Session
+from .staff import record
 from .use_cases import open_session
 
 
@@ -33,7 +33,8 @@ def login(uow, clock, device_id, challenge_text, signature, source_ip, user_agen
     """-> a session for the device's account, or None (wrong, used or expired challenge,
     wrong signature, unbound device). A challenge is spent by any attempt."""
     device = _device(uow, device_id)
-    issued = uow.session.get(DeviceChallenge, challenge_text)
+    # The row lock makes a challenge single-use also under concurrent attempts.
+    issued = uow.session.get(DeviceChallenge, challenge_text, with_for_update=True)
     if device is None or issued is None or issued.device_id != device_id or \
             issued.used_at is not None or utcnow() >= issued.expires_at:
         return None
@@ -58,7 +59,7 @@ def start_app_login(uow, source_ip):
 
 def approve_app_login(uow, login_id, device_id, signature):
     """The app signs the pairing code shown on the PC with its device key."""
-    app_login = uow.session.get(AppLogin, login_id)
+    app_login = uow.session.get(AppLogin, login_id, with_for_update=True)
     if app_login is None:
         raise NotFound()
     if utcnow() >= app_login.expires_at:
@@ -76,7 +77,7 @@ def approve_app_login(uow, login_id, device_id, signature):
 
 def claim_app_login(uow, clock, login_id, source_ip, user_agent):
     """-> None while pending; the session once approved (handed out once)."""
-    app_login = uow.session.get(AppLogin, login_id)
+    app_login = uow.session.get(AppLogin, login_id, with_for_update=True)
     if app_login is None:
         raise NotFound()
     if app_login.status == "claimed":
@@ -85,6 +86,8 @@ def claim_app_login(uow, clock, login_id, source_ip, user_agent):
         raise TokenExpired()
     if app_login.status == "pending":
         return None
+    if _device(uow, app_login.device_id) is None:  # unbound since it approved
+        raise TokenExpired()
     app_login.status = "claimed"
     account = uow.session.get(Account, app_login.account_id)
     return open_session(uow, clock, account, "app-login", source_ip, user_agent,
@@ -109,3 +112,8 @@ def unbind(uow, principal, device_id):
     uow.emit("device_unbound", actor=principal.account_id, account_id=device.account_id,
              device_id=device.id)
     record(uow, principal.account_id, "device_unbound", "device", device.id)
+
+
+def end_device_sessions(uow, device_id):
+    uow.session.execute(update(Session).where(
+        Session.device_id == device_id, Session.revoked_at.is_(None)).values(revoked_at=utcnow()))

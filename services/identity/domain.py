@@ -22,6 +22,15 @@ RESETS_PER_HOUR = 5  # more requests for one account are answered the same, but 
 SESSION_MAX_AGE = timedelta(hours=12)  # even an active session ends after this
 
 _hasher = PasswordHasher()  # argon2id
+
+
+def _in_place(function, *args):
+    return function(*args)
+
+
+# How the slow hashing runs. The service sets it to a thread pool (eventlet's tpool),
+# so that one sign-in does not stop every other request of the process meanwhile.
+offload = _in_place
 # Verifying against this when the account is unknown makes both answers equally slow.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
@@ -50,12 +59,13 @@ def password_rule_failures(password):
 
 
 def hash_password(password):
-    return _hasher.hash(password)
+    return offload(_hasher.hash, password)
 
 
 def verify_password(password_hash, password):
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return offload(_hasher.verify, password_hash or _DUMMY_HASH, password) and \
+            bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -132,6 +142,7 @@ REGISTRATION_ATTEMPTS = 3
 CODE_VALIDITY = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
 MISSES_PER_HOUR = 10  # per partner ID and per source address, across registrations
+CODES_PER_HOUR = 5  # registration codes sent to one person
 CHALLENGE_VALIDITY = timedelta(minutes=2)
 APP_LOGIN_VALIDITY = timedelta(minutes=5)
 PLACEHOLDER_NAME = "adviseur1"

@@ -12,7 +12,7 @@ from services.common.errors import Forbidden, NotFound, ValidationFailed
 from . import domain
 from .contacts import normalise_mobile
 from .exceptions import ClientVersionUnsupported, RateLimited, RegistrationLocked, WrongState
-from .models import Account, Device, IdentifyMiss, Membership, Registration
+from .models import Account, AuditEntry, Device, IdentifyMiss, Membership, Registration
 from .staff import offices_of, record
 from .use_cases import open_session
 
@@ -42,15 +42,18 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
              misses_per_hour=domain.MISSES_PER_HOUR):
     """Match the partner ID plus exactly the recorded e-mail or mobile of a staff member.
     -> {"status": "code_sent", "channel"} or {"miss": True, "attempts_left", "locked"}."""
-    registration = _get(uow, registration_id)
+    registration = _get(uow, registration_id, lock=True)
     if registration.status == "locked":
         raise RegistrationLocked()
-    if registration.status not in ("started", "code_sent"):
+    if registration.status != "started":  # once: a new code means starting over
         raise WrongState({"status": registration.status})
+    partner_id = partner_id.strip().upper()[:50]
     _check_miss_limits(uow, partner_id, source_ip, misses_per_hour)
     account = _match(uow, office, email, mobile)
+    if account is not None:
+        _check_codes_sent(uow, account.id)
     if account is None:
-        uow.session.add(IdentifyMiss(id=new_id(), partner_id=partner_id[:50],
+        uow.session.add(IdentifyMiss(id=new_id(), partner_id=partner_id,
                                      source_ip=source_ip, at=utcnow()))
         registration.attempts_left -= 1
         if registration.attempts_left <= 0:
@@ -67,6 +70,8 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
     registration.code_expires_at = utcnow() + domain.CODE_VALIDITY
     registration.code_attempts, registration.status = 0, "code_sent"
     registration.display_name = account.name or domain.PLACEHOLDER_NAME
+    record(uow, None, "registration_code_sent", "account", account.id, office["id"],
+           registration_id=registration.id, channel=channel)
     uow.send("notify", "send_notification", template="registration_code",
              language=account.language,
              to={"email": account.email} if channel == "email" else {"mobile": account.mobile},
@@ -86,11 +91,25 @@ def _check_miss_limits(uow, partner_id, source_ip, limit):
             raise RateLimited({"retry_after_s": 3600})
 
 
+def _check_codes_sent(uow, account_id):
+    """No flood of codes to one person, however many registrations are started."""
+    sent = uow.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "registration_code_sent", AuditEntry.object_id == account_id,
+        AuditEntry.at > utcnow() - timedelta(hours=1)))
+    if sent >= domain.CODES_PER_HOUR:
+        raise RateLimited({"retry_after_s": 3600})
+
+
 def _match(uow, office, email, mobile):
     if office is None:
         return None
-    contact = Account.email == domain.normalise_email(email) if email else \
-        Account.mobile == normalise_mobile(mobile)
+    if email:
+        contact = Account.email == domain.normalise_email(email)
+    else:
+        normalised = normalise_mobile(mobile)
+        if normalised is None:  # not a number: a miss (and never "no mobile on file")
+            return None
+        contact = Account.mobile == normalised
     return uow.session.scalar(select(Account).join(
         Membership, Membership.account_id == Account.id).where(
         Membership.office_id == office["id"], Account.kind == "staff", contact))
@@ -98,7 +117,7 @@ def _match(uow, office, email, mobile):
 
 def verify(uow, registration_id, code):
     """-> {"status": "awaiting_approval"} or {"miss": True, "locked"}."""
-    registration = _get(uow, registration_id)
+    registration = _get(uow, registration_id, lock=True)
     if registration.status == "locked":
         raise RegistrationLocked()
     if registration.status != "code_sent":
@@ -159,13 +178,18 @@ def _request(uow, registration):
 
 
 def decide(uow, principal, registration_id, approve, reason=None):
-    registration = _get(uow, registration_id)
+    registration = _get(uow, registration_id, lock=True)
     if not (principal.is_admin or registration.office_id in principal.offices):
         raise NotFound()
-    if not domain.may_approve(principal, registration.office_id, registration.role):
-        raise Forbidden()
     if registration.status != "awaiting_approval":
         raise WrongState({"status": registration.status})
+    # The role as it is now, not as it was when the person identified.
+    registration.role = offices_of(uow.session, registration.account_id).get(
+        registration.office_id)
+    if registration.role is None:
+        raise WrongState({"status": "cancelled"})
+    if not domain.may_approve(principal, registration.office_id, registration.role):
+        raise Forbidden()
     account = uow.session.get(Account, registration.account_id)
     registration.decided_by, registration.decided_at = principal.account_id, utcnow()
     if approve:
@@ -190,7 +214,7 @@ def decide(uow, principal, registration_id, approve, reason=None):
 def complete(uow, clock, registration_id, signature, source_ip, user_agent):
     """Bind the device: the signature over the challenge proves the registering device
     holds the key. -> {device_id, token, ...}, or None for a wrong signature."""
-    registration = _get(uow, registration_id)
+    registration = _get(uow, registration_id, lock=True)
     if registration.status != "approved" or registration.office_id not in offices_of(
             uow.session, registration.account_id):
         raise WrongState({"status": registration.status})
@@ -211,8 +235,10 @@ def complete(uow, clock, registration_id, signature, source_ip, user_agent):
     return {"device_id": device.id, **session}
 
 
-def _get(uow, registration_id):
-    registration = uow.session.get(Registration, registration_id)
+def _get(uow, registration_id, lock=False):
+    """`lock`: hold the row until commit, so that concurrent steps on one registration
+    (two approvals, two completes, parallel guesses) run one after the other."""
+    registration = uow.session.get(Registration, registration_id, with_for_update=lock)
     if registration is None:
         raise NotFound()
     return registration

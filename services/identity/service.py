@@ -2,6 +2,7 @@
 
 Entrypoints parse, call a use case inside one transaction, and return plain data.
 The caller's principal (from the gateway) is in `self.caller`."""
+from eventlet import tpool
 from nameko.dependency_providers import Config
 
 from services.common.errors import ValidationFailed
@@ -14,6 +15,7 @@ from .exceptions import (InvalidCode, InvalidCredentials, InvalidSignature, Regi
 from .models import metadata
 
 LANGUAGES = ("nl", "en")
+domain.offload = tpool.execute  # argon2 in a real thread: the hub keeps serving
 
 
 class IdentityService(ServiceBase):

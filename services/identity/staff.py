@@ -3,7 +3,7 @@ the audit of who changed what. Plain functions over a unit of work; the caller's
 principal is passed in and checked here, by the owner of the memberships."""
 import json
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
@@ -43,7 +43,8 @@ def check_contact(email, mobile):
 
 def add_staff(uow, principal, office_id, name, email, mobile, role):
     """Record a person as staff of the office, linking an existing staff account with
-    the same e-mail instead of creating a second one."""
+    the same e-mail instead of creating a second one. An existing account's contact
+    details are never changed here: another office must not redirect its codes."""
     _require_sees(principal, office_id)
     if not domain.may_manage(principal, office_id, role):
         raise Forbidden()
@@ -62,8 +63,6 @@ def add_staff(uow, principal, office_id, name, email, mobile, role):
     elif uow.session.scalar(select(Membership.id).where(Membership.account_id == account.id,
                                                         Membership.office_id == office_id)):
         raise AlreadyMember()
-    elif mobile and not account.mobile:
-        account.mobile = mobile
     uow.session.add(Membership(id=new_id(), account_id=account.id, office_id=office_id,
                                role=role, created_by=principal.account_id, created_at=utcnow()))
     if account.active_office_id is None:
@@ -183,7 +182,3 @@ def office_audit(uow, principal, office_id, limit):
              "object": {"type": e.object_type, "id": e.object_id},
              "detail": json.loads(e.detail)} for e in entries]
 
-
-def end_device_sessions(uow, device_id):
-    uow.session.execute(update(Session).where(
-        Session.device_id == device_id, Session.revoked_at.is_(None)).values(revoked_at=utcnow()))

@@ -39,7 +39,11 @@ def login(uow, clock, email, password, source_ip, user_agent, public_url):
     """-> {token, ...} on success, None on failure (recorded; locks after 10 misses)."""
     now = utcnow()
     email = domain.normalise_email(email)
-    account = uow.session.scalar(select(Account).where(Account.email == email))
+    # Locked for the update: concurrent misses all count towards the lockout.
+    account = uow.session.scalar(select(Account).where(Account.email == email)
+                                 .with_for_update())
+    if account is not None and account.password_hash is None:
+        account = None  # staff sign in with their device: no password, nothing to lock
     password_ok = domain.verify_password(account.password_hash if account else None, password)
     if account is None or domain.is_locked(account, now) or not password_ok:
         reason = "unknown" if account is None else (
@@ -151,7 +155,7 @@ def reset_password(uow, token, password):
     lifts a lockout, and mails a confirmation."""
     _require_strong(password)
     reset = uow.session.scalar(select(PasswordReset).where(
-        PasswordReset.token_hash == domain.hash_token(token)))
+        PasswordReset.token_hash == domain.hash_token(token)).with_for_update())
     if reset is None:
         raise InvalidToken()
     if reset.used_at is not None:
@@ -159,7 +163,10 @@ def reset_password(uow, token, password):
     now = utcnow()
     if now >= reset.expires_at:
         raise TokenExpired()
-    reset.used_at = now
+    # This link, and any other still open for the account, is spent.
+    uow.session.execute(update(PasswordReset).where(
+        PasswordReset.account_id == reset.account_id, PasswordReset.used_at.is_(None))
+        .values(used_at=now))
     account = uow.session.get(Account, reset.account_id)
     account.password_hash = domain.hash_password(password)
     account.failed_logins = 0
@@ -177,19 +184,12 @@ def _require_strong(password):
         raise WeakPassword({"rules": failed})
 
 
-def describe_account(uow, account_id):
-    account = uow.session.get(Account, account_id)
-    return {"id": account.id, "kind": account.kind, "name": account.name,
-            "email": account.email, "language": account.language}
-
-
 def update_account(uow, account_id, language=None, name=None):
     account = uow.session.get(Account, account_id)
     if language is not None:
         account.language = language
     if name is not None:
         account.name = name
-    return describe_account(uow, account_id)
 
 
 def login_attempts(uow, limit=100):

@@ -171,9 +171,19 @@ def pg_kluis(tmp_path_factory, vhosts, databases):
     urls = {f"{name.upper()}_DB_URL": databases.create(name) for name in SERVICES}
     system = start_system(tmp_path_factory, vhosts, "postgres", SESSION_IDLE_TIMEOUT_S="3",
                           SESSION_WARNING_S="1", KLUIS_PUBLIC_URL="https://portaal.example.nl",
-                          IDENTIFY_MISSES_PER_HOUR="4", MIN_IOS_VERSION="16.2",
-                          MIN_ANDROID_VERSION="12", MIN_APP_VERSION="3.0.10",
-                          **urls)
+                          IDENTIFY_MISSES_PER_HOUR="1000", **urls)
+    yield Kluis(system)
+    system.stop_all()
+
+
+@pytest.fixture(scope="session")
+def strict_kluis(tmp_path_factory, vhosts):
+    """Tight limits: four identification misses an hour, minimum app versions. Its
+    tests share one source address (127.0.0.1), so they stay few and in this module's
+    order."""
+    system = start_system(tmp_path_factory, vhosts, "strict", IDENTIFY_MISSES_PER_HOUR="4",
+                          MIN_IOS_VERSION="16.2", MIN_ANDROID_VERSION="12",
+                          MIN_APP_VERSION="3.0.10")
     yield Kluis(system)
     system.stop_all()
 

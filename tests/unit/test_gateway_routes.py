@@ -206,12 +206,28 @@ def test_admin_list_limit_above_200_is_400(dispatcher):
     assert fake.identity.called("list_login_attempts") == []
 
 
-def test_admin_list_passes_the_default_limit(dispatcher):
-    fake = signed_in(list_login_attempts=[{"email": "a@b.nl"}])
-    response, body = send(dispatcher, make_request("GET", "/admin/login-attempts",
-                                                   headers=authorised()), fake)
-    assert body == {"items": [{"email": "a@b.nl"}], "next_cursor": None}
-    assert fake.identity.called("list_login_attempts") == [((), {"limit": 50})]
+def test_lists_are_paged_with_limit_and_an_opaque_cursor(dispatcher):
+    attempts = [{"email": f"{n}@b.nl"} for n in range(5)]
+    fake = signed_in(list_login_attempts=attempts)
+    seen, cursor = [], None
+    while True:
+        query = "?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        response, body = send(dispatcher, make_request("GET", "/admin/login-attempts" + query,
+                                                       headers=authorised()), fake)
+        assert response.status_code == 200 and len(body["items"]) <= 2
+        seen += body["items"]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+        assert not cursor.isdigit()
+    assert seen == attempts
+    _, whole = send(dispatcher, make_request("GET", "/admin/login-attempts",
+                                             headers=authorised()), fake)
+    assert whole == {"items": attempts, "next_cursor": None}  # default limit 50
+    for bad in ("?limit=0", "?limit=201", "?cursor=%%%", "?cursor=LTE="):
+        response, body = send(dispatcher, make_request("GET", "/admin/login-attempts" + bad,
+                                                       headers=authorised()), fake)
+        assert (response.status_code, body["error"]) == (400, "validation_error"), bad
 
 
 def test_parked_messages_of_an_unknown_service_are_404(dispatcher):
