@@ -26,6 +26,16 @@ ERRORS = {
                        "This person already works for this office."),
     "last_owner": ("Een kantoor houdt minstens één eigenaar.",
                    "An office keeps at least one owner."),
+    "client_exists": ("Dit kantoor heeft al een klant met dit e-mailadres.",
+                      "This office already has a client with this e-mail address."),
+    "contact_locked": ("E-mailadres en mobiel nummer liggen vast sinds de klant zijn account "
+                       "heeft geactiveerd.",
+                       "E-mail address and mobile are fixed since the client activated the "
+                       "account."),
+    "invitation_already_accepted": ("De klant heeft de uitnodiging al geaccepteerd.",
+                                    "The client has already accepted the invitation."),
+    "dossier_number_taken": ("Dit kantoor heeft al een dossier met dit nummer.",
+                             "This office already has a dossier with this number."),
     "wrong_state": ("Dit kan niet in de huidige stap.", "This is not possible at this step."),
     "role_address_not_allowed": ("Gebruik een persoonlijk e-mailadres, geen gedeelde mailbox.",
                                  "Use a personal e-mail address, not a shared mailbox."),
@@ -75,6 +85,10 @@ FIELD_MESSAGES = {
     "Not a valid version.": "Geen geldig versienummer.",
     "Not a valid partner ID.": "Geen geldig partner-ID.",
     "Not a valid code.": "Geen geldige code.",
+    "Must be one of: person, company.": "Moet een van deze zijn: person, company.",
+    "Must be one of: in_progress, closed.": "Moet een van deze zijn: in_progress, closed.",
+    "Must be one of: in_progress, closed, all.":
+        "Moet een van deze zijn: in_progress, closed, all.",
     "Give either email or mobile.": "Geef een e-mailadres of een mobiel nummer, niet beide.",
     "Not a valid Ed25519 public key.": "Geen geldige Ed25519-sleutel.",
     "Must be one of: ios, android.": "Moet een van deze zijn: ios, android.",

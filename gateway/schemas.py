@@ -205,3 +205,91 @@ class Device(Schema):
     app_version = fields.String()
     created_at = fields.DateTime()
     last_used_at = fields.DateTime(allow_none=True)
+
+
+# -- clients, consent, invitation, dossiers ----------------------------------------------
+class ClientBody(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(["person", "company"]))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=25))
+    language = fields.String(load_default="nl", validate=LANGUAGE)
+    shared = fields.Boolean(load_default=None, allow_none=True, metadata={
+        "description": "consent to share with this office; default true when the office "
+                       "creates the client, false when the admin does"})
+
+
+class ClientPatch(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    email = fields.Email(validate=validate.Length(max=254))
+    mobile = fields.String(allow_none=True, validate=validate.Length(max=25))
+    language = fields.String(validate=LANGUAGE)
+
+
+class ClientOut(Schema):
+    id = fields.String()
+    office_id = fields.String()
+    type = fields.String()
+    name = fields.String()
+    email = fields.String()
+    mobile = fields.String(allow_none=True)
+    language = fields.String()
+    shared = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class ClientQuery(ListQuery):
+    q = fields.String(validate=validate.Length(max=100))
+
+
+class ConsentBody(Schema):
+    shared = fields.Boolean(required=True, truthy={True}, falsy={False})
+
+
+class Invitation(Schema):
+    status = fields.String(metadata={"enum": ["not_invited", "sent", "accepted"]})
+    sent_at = fields.DateTime(allow_none=True)
+    accepted_at = fields.DateTime(allow_none=True)
+
+
+class ActivationBody(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class ActivationCompleteBody(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    sms_code = fields.String(validate=validate.Regexp(r"^\d{6}$", error="Not a valid code."))
+
+
+DOSSIER_STATUS = validate.OneOf(["in_progress", "closed"])
+
+
+class DossierBody(Schema):
+    number = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    status = fields.String(load_default="in_progress", validate=DOSSIER_STATUS)
+
+
+class DossierPatch(Schema):
+    status = fields.String(validate=DOSSIER_STATUS)
+    description = fields.String(validate=validate.Length(min=1, max=500))
+
+
+class DossierQuery(ListQuery):
+    q = fields.String(validate=validate.Length(max=100))
+    status = fields.String(load_default="in_progress",
+                           validate=validate.OneOf(["in_progress", "closed", "all"]))
+
+
+class DossierOut(Schema):
+    id = fields.String()
+    number = fields.String()
+    description = fields.String()
+    status = fields.String()
+    client_id = fields.String()
+    client_name = fields.String()
+    office_id = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()

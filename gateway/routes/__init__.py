@@ -1,2 +1,2 @@
 """Every HTTP route, by resource. Importing this package registers them all."""
-from . import admin, auth, me, offices, registrations, system  # noqa: F401
+from . import admin, auth, clients, dossiers, me, offices, registrations, system  # noqa: F401

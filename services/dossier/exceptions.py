@@ -4,3 +4,34 @@ from services.common.errors import KluisError
 
 class PartnerIdTaken(KluisError):
     code = "partner_id_taken"
+
+
+class ClientExists(KluisError):
+    """The office already has a client with this e-mail."""
+    code = "client_exists"
+
+
+class ContactLocked(KluisError):
+    """E-mail and mobile are the portal account's once the invitation was accepted."""
+    code = "contact_locked"
+
+
+class InvitationAlreadyAccepted(KluisError):
+    code = "invitation_already_accepted"
+
+
+class DossierNumberTaken(KluisError):
+    code = "dossier_number_taken"
+
+
+class InvalidMobile(KluisError):
+    code = "invalid_mobile"
+
+
+class InvalidToken(KluisError):
+    """An unknown activation link, or one that does not go with that e-mail."""
+    code = "invalid_token"
+
+
+class TokenExpired(KluisError):
+    code = "token_expired"

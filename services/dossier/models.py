@@ -23,3 +23,40 @@ class Office(Base):
     city: Mapped[str] = mapped_column(sa.String(100))
     label: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
     created_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class Client(Base):
+    """A person or company, client of one office. `shared`: consent to share with that
+    office. `account_id`: the portal account in identity, once activated."""
+    __tablename__ = "clients"
+    __table_args__ = (sa.UniqueConstraint("office_id", "email"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
+    type: Mapped[str] = mapped_column(sa.String(10))  # person | company
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    mobile: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    language: Mapped[str] = mapped_column(sa.String(2))
+    shared: Mapped[bool] = mapped_column(sa.Boolean)
+    account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    invitation_status: Mapped[str] = mapped_column(sa.String(12))  # not_invited|sent|accepted
+    invitation_token_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True,
+                                                              unique=True)
+    invited_at = mapped_column(UTCDateTime, nullable=True)
+    accepted_at = mapped_column(UTCDateTime, nullable=True)
+    created_by: Mapped[str] = mapped_column(sa.String(36))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class Dossier(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (sa.UniqueConstraint("office_id", "number"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
+    client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    number: Mapped[str] = mapped_column(sa.String(50))
+    description: Mapped[str] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(12), index=True)  # in_progress | closed
+    created_by: Mapped[str] = mapped_column(sa.String(36))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    updated_at = mapped_column(UTCDateTime, nullable=False)

@@ -1,15 +1,31 @@
-"""dossier: offices (and, with their issues, clients, consent and dossiers)."""
+"""dossier: offices, clients and their consent, invitations, dossiers."""
+import eventlet
+from nameko.dependency_providers import Config
+from nameko.events import event_handler
+
 from services.common.errors import NotFound
+from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 
-from . import use_cases
+from . import clients, dossiers, invitations, use_cases
 from .models import metadata
 
 
 class DossierService(ServiceBase):
     name = "dossier"
-    store = Store(metadata)
+    store = Store(metadata, handlers={"identity.account_activated": invitations.accept})
+    identity = TimedRpcProxy("identity", timeout=10)
+    config = Config()
+
+    @event_handler("identity", "account_activated", requeue_on_error=True)
+    def handle_account_activated(self, event):
+        """The client set a password: the invitation is accepted (contacts lock)."""
+        try:
+            self.store.accept("identity.account_activated", event)
+        except Exception:
+            eventlet.sleep(1)  # could not even record it: back to the queue, not lost
+            raise
 
     @rpc
     def create_office(self, partner_id, name, city, label=None):
@@ -49,3 +65,99 @@ class DossierService(ServiceBase):
         if not offices:
             raise NotFound()
         return offices[0]
+
+    # -- clients and consent -------------------------------------------------------------
+    @rpc
+    def create_client(self, office_id, type, name, email, mobile=None, language="nl",
+                      shared=None):
+        """Admin or staff of the office. -> the client; ClientExists, InvalidMobile."""
+        principal = self.caller.require("admin", "staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return clients.create_client(uow, principal, office_id, type, name, email, mobile,
+                                         language, shared)
+
+    @rpc
+    def list_clients(self, q=None):
+        """Staff: consenting clients of all their offices, each with office_id."""
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return clients.list_clients(uow, principal, q)
+
+    @rpc
+    def get_client(self, client_id):
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return clients.describe(clients.visible_client(uow, principal, client_id))
+
+    @rpc
+    def update_client(self, client_id, changes):
+        """ContactLocked for e-mail or mobile once the invitation was accepted."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return clients.update_client(uow, principal, client_id, changes)
+
+    @rpc
+    def list_my_consents(self):
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return clients.consents(uow, principal)
+
+    @rpc
+    def set_my_consent(self, office_id, shared):
+        """Takes effect at once for every staff member. Event `consent_changed`."""
+        principal = self.caller.require("client", write=True)
+        with self.store.unit_of_work() as uow:
+            return clients.set_consent(uow, principal, office_id, shared)
+
+    # -- invitation and activation -------------------------------------------------------
+    @rpc
+    def invite_client(self, client_id):
+        """E-mail 1 with an activation link (also to resend). InvitationAlreadyAccepted."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return invitations.invite(uow, principal, client_id,
+                                      self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
+
+    @rpc
+    def get_invitation(self, client_id):
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return invitations.invitation_of(uow, principal, client_id)
+
+    @rpc
+    def start_activation(self, token, email):
+        """Anonymous: the link from e-mail 1 and the client's e-mail. identity prepares
+        the account and sends e-mail 2 (and an SMS code when a mobile is on file)."""
+        with self.store.unit_of_work() as uow:
+            client = invitations.check_activation(uow, token, email)
+        account = self.identity.prepare_client_account(
+            client["email"], client["name"], client["mobile"], client["language"])
+        with self.store.unit_of_work() as uow:
+            invitations.link_account(uow, client["client_id"], account["account_id"])
+
+    # -- dossiers ------------------------------------------------------------------------
+    @rpc
+    def create_dossier(self, client_id, number, description, status="in_progress"):
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return dossiers.create_dossier(uow, principal, client_id, number, description,
+                                           status)
+
+    @rpc
+    def list_dossiers(self, q=None, status="in_progress"):
+        """Client: their own; staff: those of the clients they may see."""
+        principal = self.caller.require("staff", "client")
+        with self.store.unit_of_work() as uow:
+            return dossiers.list_dossiers(uow, principal, q, status)
+
+    @rpc
+    def get_dossier(self, dossier_id):
+        principal = self.caller.require("staff", "client")
+        with self.store.unit_of_work() as uow:
+            return dossiers.get_dossier(uow, principal, dossier_id)
+
+    @rpc
+    def update_dossier(self, dossier_id, changes):
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return dossiers.update_dossier(uow, principal, dossier_id, changes)

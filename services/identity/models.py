@@ -46,8 +46,13 @@ class Session(Base):
 
 
 class PasswordReset(Base):
+    """A single-use set-password link: `reset` (forgot password) or `activation` (a new
+    client portal account, e-mail 2, with an SMS code when a mobile is on file)."""
     __tablename__ = "password_resets"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    purpose: Mapped[str] = mapped_column(sa.String(12), default="reset", server_default="reset")
+    sms_code_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
                                             index=True)

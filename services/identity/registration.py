@@ -10,7 +10,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 
 from . import domain
-from .contacts import normalise_mobile
+from services.common.contacts import normalise_mobile
 from .exceptions import ClientVersionUnsupported, RateLimited, RegistrationLocked, WrongState
 from .models import Account, AuditEntry, Device, IdentifyMiss, Membership, Registration
 from .staff import offices_of, record

@@ -9,7 +9,7 @@ from services.common.errors import ValidationFailed
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 
-from . import devices, domain, registration, staff, use_cases
+from . import activation, devices, domain, registration, staff, use_cases
 from .exceptions import (InvalidCode, InvalidCredentials, InvalidSignature, RegistrationLocked,
                          UnknownCombination)
 from .models import metadata
@@ -104,6 +104,26 @@ class IdentityService(ServiceBase):
         with self.store.unit_of_work() as uow:
             use_cases.update_account(uow, principal.account_id, language, name)
             return staff.profile(uow, principal.account_id)
+
+    # -- client portal accounts ----------------------------------------------------------
+    @rpc
+    def prepare_client_account(self, email, name, mobile, language):
+        """For dossier, once a client confirmed the invitation: -> {account_id}; mails the
+        set-password link (and texts a code when a mobile is on file)."""
+        with self.store.unit_of_work() as uow:
+            return activation.prepare_client_account(uow, email, name, mobile, language,
+                                                     self.public_url)
+
+    @rpc
+    def complete_activation(self, token, password, sms_code=None, source_ip=None,
+                            user_agent=None):
+        """-> {token, ...}. WeakPassword, InvalidToken, TokenExpired, TokenUsed, InvalidCode."""
+        with self.store.unit_of_work() as uow:
+            result = activation.complete_activation(uow, self.clock, token, password, sms_code,
+                                                    source_ip, user_agent)
+        if result is None:
+            raise InvalidCode({"sms_code": ["invalid_code"]})
+        return result
 
     # -- staff of an office (memberships and roles) -------------------------------------
     @rpc

@@ -9,7 +9,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
 from . import domain
-from .contacts import is_role_address, normalise_mobile
+from services.common.contacts import is_role_address, normalise_mobile
 from .exceptions import (AlreadyMember, EmailInUse, InvalidMobile, LastOwner,
                          RoleAddressNotAllowed)
 from .models import Account, AuditEntry, Device, Membership, Registration, Session

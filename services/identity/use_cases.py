@@ -15,7 +15,7 @@ from .models import Account, LoginAttempt, Membership, PasswordReset, Session
 
 def create_account(uow, kind, email, name="", language="nl", password=None):
     if password is not None:
-        _require_strong(password)
+        require_strong(password)
     account = Account(id=new_id(), kind=kind, email=domain.normalise_email(email), name=name,
                       language=language, failed_logins=0, created_at=utcnow(),
                       password_hash=domain.hash_password(password) if password else None)
@@ -137,12 +137,13 @@ def request_password_reset(uow, email, public_url):
         return
     now = utcnow()
     recent = uow.session.scalar(select(func.count()).select_from(PasswordReset).where(
-        PasswordReset.account_id == account.id,
+        PasswordReset.account_id == account.id, PasswordReset.purpose == "reset",
         PasswordReset.created_at > now - timedelta(hours=1)))
     if recent >= domain.RESETS_PER_HOUR:
         return
     token, token_hash = domain.new_token()
-    uow.session.add(PasswordReset(id=new_id(), token_hash=token_hash, account_id=account.id,
+    uow.session.add(PasswordReset(id=new_id(), purpose="reset", token_hash=token_hash,
+                                  attempts=0, account_id=account.id,
                                   created_at=now, expires_at=now + domain.RESET_TOKEN_VALIDITY))
     uow.send("notify", "send_notification", template="password_reset",
              language=account.language, to={"email": account.email},
@@ -153,9 +154,10 @@ def request_password_reset(uow, email, public_url):
 def reset_password(uow, token, password):
     """Set a new password with a reset token: ends every session of the account,
     lifts a lockout, and mails a confirmation."""
-    _require_strong(password)
+    require_strong(password)
     reset = uow.session.scalar(select(PasswordReset).where(
-        PasswordReset.token_hash == domain.hash_token(token)).with_for_update())
+        PasswordReset.token_hash == domain.hash_token(token),
+        PasswordReset.purpose == "reset").with_for_update())
     if reset is None:
         raise InvalidToken()
     if reset.used_at is not None:
@@ -178,7 +180,7 @@ def reset_password(uow, token, password):
              language=account.language, to={"email": account.email}, data={"name": account.name})
 
 
-def _require_strong(password):
+def require_strong(password):
     failed = domain.password_rule_failures(password)
     if failed:
         raise WeakPassword({"rules": failed})

@@ -3,7 +3,7 @@ import pytest
 
 from services.common.context import Principal
 from services.identity import domain
-from services.identity.contacts import is_role_address, normalise_mobile
+from services.common.contacts import is_role_address, normalise_mobile
 
 ADMIN = Principal("admin-1", "admin")
 

@@ -9,12 +9,14 @@ from services.notify.templates import UnknownTemplate, render, template_names
 
 # Every value any template uses (see services/notify/templates/*/*.txt).
 DATA = {"name": "Jan de Vries", "minutes": 15, "code": "482913", "office": "Hypotheekhuis Noord",
-        "reason": "Onbekend toestel",
+        "reason": "Onbekend toestel", "days": 14, "hours": 24, "with_sms": True,
+        "activation_url": "https://kluis.example/activate?token=inv123",
+        "password_url": "https://kluis.example/set-password?token=pw123",
         "forgot_url": "https://kluis.example/forgot-password",
         "reset_url": "https://kluis.example/reset-password?token=abc123XYZ"}
 EXPECTED = {"account_locked", "password_changed", "password_reset", "registration_code",
             "registration_approved", "registration_rejected"}
-SHORT = {"registration_code"}  # also sent by SMS: no greeting
+SHORT = {"registration_code", "activation_code"}  # also sent by SMS: no greeting
 
 
 def test_the_templates_the_services_send_exist():

@@ -1,0 +1,81 @@
+"""Clients and their consent, invitation and activation (dossier, identity)."""
+from ..http import json_response, page, route
+from ..schemas import (ActivationBody, ActivationCompleteBody, ClientBody, ClientOut,
+                       ClientPatch, ClientQuery, ConsentBody, Invitation, ItemList, ListQuery,
+                       SessionToken)
+
+
+@route("POST", "/offices/<office_id>/clients", body=ClientBody, tag="clients",
+       responses={201: ("created", ClientOut), 409: ("client_exists", None)})
+def create_client(call, office_id):
+    """Admin or staff of the office: a person or a company."""
+    return 201, call.services.dossier.create_client(office_id, **call.body)
+
+
+@route("GET", "/clients", query=ClientQuery, tag="clients",
+       responses={200: ("consenting clients of all the caller's offices", ItemList)})
+def list_clients(call):
+    """Staff: search by name or e-mail (`q`); each client carries its office_id."""
+    return 200, page(call, call.services.dossier.list_clients(q=call.query.get("q")))
+
+
+@route("GET", "/clients/<client_id>", tag="clients", responses={200: ("the client", ClientOut)})
+def get_client(call, client_id):
+    return 200, call.services.dossier.get_client(client_id)
+
+
+@route("PATCH", "/clients/<client_id>", body=ClientPatch, tag="clients",
+       responses={200: ("updated", ClientOut), 409: ("contact_locked", None)})
+def patch_client(call, client_id):
+    """E-mail and mobile are locked once the invitation was accepted."""
+    return 200, call.services.dossier.update_client(client_id, call.body)
+
+
+@route("GET", "/me/consents", query=ListQuery, tag="clients",
+       responses={200: ("[{office_id, office_name, shared}]", ItemList)})
+def my_consents(call):
+    return 200, page(call, call.services.dossier.list_my_consents())
+
+
+@route("PUT", "/me/consents/<office_id>", body=ConsentBody, tag="clients",
+       responses={200: ("takes effect at once for every staff member", None)})
+def set_consent(call, office_id):
+    return 200, call.services.dossier.set_my_consent(office_id, call.body["shared"])
+
+
+@route("POST", "/clients/<client_id>/invitation", tag="clients",
+       responses={202: ("e-mail 1 with the activation link", Invitation)})
+def invite(call, client_id):
+    return json_response(202, call.services.dossier.invite_client(client_id))
+
+
+@route("POST", "/clients/<client_id>/invitation/resend", tag="clients",
+       responses={202: ("a fresh link; the old one stops working", Invitation),
+                  409: ("invitation_already_accepted", None)})
+def resend(call, client_id):
+    return json_response(202, call.services.dossier.invite_client(client_id))
+
+
+@route("GET", "/clients/<client_id>/invitation", tag="clients",
+       responses={200: ("not_invited | sent | accepted", Invitation)})
+def invitation(call, client_id):
+    return 200, call.services.dossier.get_invitation(client_id)
+
+
+@route("POST", "/activation", auth=False, body=ActivationBody, tag="clients",
+       responses={202: ("e-mail 2 with a set-password link (and an SMS code)", None),
+                  400: ("invalid_token", None), 410: ("token_expired", None)})
+def activation(call):
+    """Anyone: the token from e-mail 1 and the client's e-mail address."""
+    call.services.dossier.start_activation(call.body["token"], call.body["email"])
+    return json_response(202)
+
+
+@route("POST", "/activation/complete", auth=False, body=ActivationCompleteBody, tag="clients",
+       responses={200: ("signed in", SessionToken), 422: ("weak_password | invalid_code", None),
+                  410: ("token_expired | token_used", None)})
+def complete_activation(call):
+    """The token from e-mail 2, a password, and the SMS code when one was sent."""
+    return 200, call.services.identity.complete_activation(
+        call.body["token"], call.body["password"], sms_code=call.body.get("sms_code"),
+        source_ip=call.source_ip, user_agent=call.user_agent)

@@ -1,0 +1,122 @@
+"""Clients of an office and their consent. Staff see a client only while it shares
+with (consents to) one of the staff member's offices; anyone else gets NotFound."""
+from sqlalchemy import or_, select
+
+from services.common.contacts import normalise_mobile
+from services.common.db import new_id, utcnow
+from services.common.errors import Forbidden, NotFound, ValidationFailed
+
+from .exceptions import ClientExists, ContactLocked, InvalidMobile
+from .models import Client, Office
+
+
+def visible_client(uow, principal, client_id, lock=False):
+    """The client, when the principal may see it; else NotFound."""
+    client = uow.session.get(Client, client_id, with_for_update=lock)
+    if client is None or not can_see(principal, client):
+        raise NotFound()
+    return client
+
+
+def can_see(principal, client):
+    if principal.kind == "staff":
+        return client.shared and client.office_id in principal.offices
+    if principal.kind == "client":
+        return client.account_id == principal.account_id
+    return False
+
+
+def create_client(uow, principal, office_id, type, name, email, mobile=None, language="nl",
+                  shared=None):
+    """Admin or staff of the office. Consent defaults to yes when the office creates
+    the client and to no when the admin (the lender) does."""
+    if principal.kind == "staff" and office_id not in principal.offices:
+        raise NotFound()
+    if principal.kind not in ("staff", "admin"):
+        raise Forbidden()
+    if uow.session.get(Office, office_id) is None:
+        raise NotFound()
+    email = email.strip().lower()
+    if uow.session.scalar(select(Client.id).where(Client.office_id == office_id,
+                                                  Client.email == email)):
+        raise ClientExists()
+    client = Client(id=new_id(), office_id=office_id, type=type, name=name.strip(), email=email,
+                    mobile=_mobile(mobile), language=language,
+                    shared=(principal.kind == "staff") if shared is None else shared,
+                    invitation_status="not_invited", created_by=principal.account_id,
+                    created_at=utcnow())
+    uow.session.add(client)
+    uow.session.flush()
+    uow.emit("client_created", actor=principal.account_id, client_id=client.id,
+             office_id=office_id)
+    return describe(client)
+
+
+def _mobile(mobile):
+    if mobile in (None, ""):
+        return None
+    normalised = normalise_mobile(mobile)
+    if normalised is None:
+        raise InvalidMobile({"mobile": ["invalid_mobile"]})
+    return normalised
+
+
+def list_clients(uow, principal, q=None):
+    """Staff: the consenting clients of all the caller's offices, each with office_id."""
+    query = select(Client).where(Client.office_id.in_(list(principal.offices)),
+                                 Client.shared.is_(True)).order_by(Client.name, Client.id)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(or_(Client.name.ilike(pattern), Client.email.ilike(pattern)))
+    return [describe(c) for c in uow.session.scalars(query)]
+
+
+def update_client(uow, principal, client_id, changes):
+    """Staff with access. E-mail and mobile are locked once the invitation was accepted."""
+    client = visible_client(uow, principal, client_id, lock=True)
+    if principal.kind != "staff":
+        raise Forbidden()
+    if ({"email", "mobile"} & set(changes)) and client.invitation_status == "accepted":
+        raise ContactLocked()
+    if "email" in changes:
+        email = changes["email"].strip().lower()
+        if email != client.email and uow.session.scalar(select(Client.id).where(
+                Client.office_id == client.office_id, Client.email == email)):
+            raise ClientExists()
+        client.email = email
+    if "mobile" in changes:
+        client.mobile = _mobile(changes["mobile"])
+    for field in ("name", "language"):
+        if field in changes:
+            setattr(client, field, changes[field])
+    return describe(client)
+
+
+def consents(uow, principal):
+    rows = uow.session.execute(select(Client, Office).join(Office, Office.id == Client.office_id)
+                               .where(Client.account_id == principal.account_id)
+                               .order_by(Office.name)).all()
+    return [{"office_id": office.id, "office_name": office.name, "shared": client.shared}
+            for client, office in rows]
+
+
+def set_consent(uow, principal, office_id, shared):
+    """The client's own choice; every staff member's view follows on the next request."""
+    clients = uow.session.scalars(select(Client).where(
+        Client.account_id == principal.account_id, Client.office_id == office_id)).all()
+    if not clients:
+        raise NotFound()
+    if not isinstance(shared, bool):
+        raise ValidationFailed({"shared": ["Not a valid boolean."]})
+    for client in clients:
+        client.shared = shared
+    uow.emit("consent_changed", actor=principal.account_id, account_id=principal.account_id,
+             office_id=office_id, shared=shared)
+    return {"office_id": office_id, "shared": shared}
+
+
+def describe(client):
+    return {"id": client.id, "office_id": client.office_id, "type": client.type,
+            "name": client.name, "email": client.email, "mobile": client.mobile,
+            "language": client.language, "shared": client.shared,
+            "created_at": client.created_at.isoformat()}

@@ -1,0 +1,78 @@
+"""Dossiers of a client. Staff see those of the clients they may see; a client sees
+their own."""
+from sqlalchemy import or_, select
+
+from services.common.db import new_id, utcnow
+from services.common.errors import Forbidden, NotFound
+
+from .clients import can_see, visible_client
+from .exceptions import DossierNumberTaken
+from .models import Client, Dossier
+
+def create_dossier(uow, principal, client_id, number, description, status="in_progress"):
+    if principal.kind != "staff":
+        raise Forbidden()
+    client = visible_client(uow, principal, client_id)
+    number = number.strip()
+    if uow.session.scalar(select(Dossier.id).where(Dossier.office_id == client.office_id,
+                                                   Dossier.number == number)):
+        raise DossierNumberTaken()
+    now = utcnow()
+    dossier = Dossier(id=new_id(), office_id=client.office_id, client_id=client.id,
+                      number=number, description=description.strip(), status=status,
+                      created_by=principal.account_id, created_at=now, updated_at=now)
+    uow.session.add(dossier)
+    uow.emit("dossier_opened", actor=principal.account_id, dossier_id=dossier.id,
+             client_id=client.id, office_id=client.office_id)
+    return describe(dossier, client)
+
+
+def list_dossiers(uow, principal, q=None, status="in_progress"):
+    query = select(Dossier, Client).join(Client, Client.id == Dossier.client_id)
+    if principal.kind == "staff":
+        query = query.where(Client.office_id.in_(list(principal.offices)),
+                            Client.shared.is_(True))
+    elif principal.kind == "client":
+        query = query.where(Client.account_id == principal.account_id)
+    else:
+        raise Forbidden()
+    if status != "all":
+        query = query.where(Dossier.status == status)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        query = query.where(or_(Dossier.number.ilike(pattern),
+                                Dossier.description.ilike(pattern)))
+    rows = uow.session.execute(query.order_by(Dossier.created_at.desc(), Dossier.id)).all()
+    return [describe(dossier, client) for dossier, client in rows]
+
+
+def visible_dossier(uow, principal, dossier_id, lock=False):
+    dossier = uow.session.get(Dossier, dossier_id, with_for_update=lock)
+    if dossier is None:
+        raise NotFound()
+    client = uow.session.get(Client, dossier.client_id)
+    if not can_see(principal, client):
+        raise NotFound()
+    return dossier, client
+
+
+def get_dossier(uow, principal, dossier_id):
+    return describe(*visible_dossier(uow, principal, dossier_id))
+
+
+def update_dossier(uow, principal, dossier_id, changes):
+    dossier, client = visible_dossier(uow, principal, dossier_id, lock=True)
+    if principal.kind != "staff":
+        raise Forbidden()
+    for field in ("status", "description"):
+        if field in changes:
+            setattr(dossier, field, changes[field])
+    dossier.updated_at = utcnow()
+    return describe(dossier, client)
+
+
+def describe(dossier, client):
+    return {"id": dossier.id, "number": dossier.number, "description": dossier.description,
+            "status": dossier.status, "client_id": client.id, "client_name": client.name,
+            "office_id": dossier.office_id, "created_at": dossier.created_at.isoformat(),
+            "updated_at": dossier.updated_at.isoformat()}

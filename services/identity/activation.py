@@ -1,0 +1,76 @@
+"""A client's portal account: prepared when the client confirms the invitation
+(e-mail 2 with a set-password link, plus an SMS code when a mobile is on file),
+activated when the password is set (e-mail 3 confirms; event `account_activated`)."""
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from services.common.db import new_id, utcnow
+
+from . import domain
+from .exceptions import EmailInUse, InvalidToken, TokenExpired, TokenUsed
+from .models import Account, PasswordReset
+from .use_cases import open_session, require_strong
+
+ACTIVATION_VALIDITY = timedelta(hours=24)
+SMS_CODE_ATTEMPTS = 5
+
+
+def prepare_client_account(uow, email, name, mobile, language, public_url):
+    """-> {account_id}. Creates the client account when absent and mails a fresh
+    set-password link; earlier links stop working."""
+    email = domain.normalise_email(email)
+    account = uow.session.scalar(select(Account).where(Account.email == email))
+    if account is None:
+        account = Account(id=new_id(), kind="client", email=email, name=name, mobile=mobile,
+                          language=language, failed_logins=0, created_at=utcnow())
+        uow.session.add(account)
+        uow.session.flush()
+        uow.emit("account_created", actor=None, account_id=account.id, kind="client")
+    elif account.kind != "client":
+        raise EmailInUse()
+    now = utcnow()
+    uow.session.execute(update(PasswordReset).where(
+        PasswordReset.account_id == account.id, PasswordReset.purpose == "activation",
+        PasswordReset.used_at.is_(None)).values(used_at=now))
+    token, token_hash = domain.new_token()
+    code, code_hash = domain.new_code() if mobile else (None, None)
+    uow.session.add(PasswordReset(id=new_id(), purpose="activation", token_hash=token_hash,
+                                  sms_code_hash=code_hash, attempts=0, account_id=account.id,
+                                  created_at=now, expires_at=now + ACTIVATION_VALIDITY))
+    uow.send("notify", "send_notification", template="activation_password",
+             language=account.language, to={"email": account.email},
+             data={"name": account.name, "hours": 24, "with_sms": bool(code),
+                   "password_url": f"{public_url}/set-password?token={token}"})
+    if code:
+        uow.send("notify", "send_notification", template="activation_code",
+                 language=account.language, to={"mobile": mobile},
+                 data={"code": code, "minutes": 24 * 60})
+    return {"account_id": account.id}
+
+
+def complete_activation(uow, clock, token, password, sms_code, source_ip, user_agent):
+    """-> the session, or None for a wrong SMS code (counted; five spend the link)."""
+    require_strong(password)
+    link = uow.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == domain.hash_token(token),
+        PasswordReset.purpose == "activation").with_for_update())
+    if link is None:
+        raise InvalidToken()
+    if link.used_at is not None:
+        raise TokenUsed()
+    now = utcnow()
+    if now >= link.expires_at:
+        raise TokenExpired()
+    if link.sms_code_hash and domain.hash_token(sms_code or "") != link.sms_code_hash:
+        link.attempts += 1
+        if link.attempts >= SMS_CODE_ATTEMPTS:
+            link.used_at = now
+        return None
+    link.used_at = now
+    account = uow.session.get(Account, link.account_id)
+    account.password_hash = domain.hash_password(password)
+    uow.emit("account_activated", actor=account.id, account_id=account.id)
+    uow.send("notify", "send_notification", template="activation_confirmed",
+             language=account.language, to={"email": account.email}, data={"name": account.name})
+    return open_session(uow, clock, account, "password", source_ip, user_agent)
