@@ -1,19 +1,8 @@
 """The one table from error code to HTTP status, and the registration that makes a
 service's exception come back over RPC as its own class (see services/common/errors.py)."""
-import importlib
+from services.common.errors import EXCEPTION_MODULES, KluisError, register_remote_errors
 
-from nameko.exceptions import get_module_path, registry
-
-from services.common.errors import KluisError
-
-# Every module whose KluisError subclasses may cross the bus (the wire contract).
-EXCEPTION_MODULES = (
-    "services.common.errors",
-    "services.common.rpc",
-    "gateway.http",
-    "services.identity.exceptions",
-    "services.dossier.exceptions",
-)
+__all__ = ["EXCEPTION_MODULES", "STATUS_BY_CODE", "register_remote_errors", "status_for"]
 
 STATUS_BY_CODE = {
     "validation_error": 400,
@@ -37,6 +26,7 @@ STATUS_BY_CODE = {
     "contact_locked": 409,
     "invitation_already_accepted": 409,
     "dossier_number_taken": 409,
+    "not_invited": 409,
     "token_expired": 410,
     "token_used": 410,
     "request_too_large": 413,
@@ -61,12 +51,3 @@ def status_for(error):
     status = getattr(error, "http_status", None)
     return status or STATUS_BY_CODE.get(error.code, 422 if isinstance(error, KluisError) else 500)
 
-
-def register_remote_errors():
-    for module in EXCEPTION_MODULES:
-        importlib.import_module(module)
-    pending = [KluisError]
-    while pending:
-        cls = pending.pop()
-        registry[get_module_path(cls)] = cls
-        pending.extend(cls.__subclasses__())

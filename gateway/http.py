@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from services.common.context import Principal, put_principal
 from services.common.errors import KluisError
 from services.common.errors import NotFound as NotFoundError
-from services.common.errors import Unauthenticated, ValidationFailed
+from services.common.errors import ReadOnlySession, Unauthenticated, ValidationFailed
 
 from .errors import status_for
 from .messages import error_message, field_messages
@@ -60,17 +60,18 @@ class Route:
     query: type = NoBody
     responses: dict = field(default_factory=dict)  # status -> (description, schema|None)
     tag: str = "kluis"
+    read_only_ok: bool = False  # a write that a read-only (look-along) session may make
 
 
 ROUTES = []
 
 
 def route(method, path, auth=True, touch=True, body=NoBody, query=NoBody, responses=None,
-          tag="kluis"):
+          tag="kluis", read_only_ok=False):
     """Register a handler for `method` `API_PREFIX + path` (werkzeug path syntax)."""
     def register(handler):
         ROUTES.append(Route(method, path, handler, auth, touch, body, query,
-                            responses or {}, tag))
+                            responses or {}, tag, read_only_ok))
         return handler
     return register
 
@@ -158,6 +159,10 @@ class Dispatcher:
         if route.auth:
             call.principal = self._authenticate(call, route.touch)
             call.language = call.principal.language or call.language
+            # Services refuse writes of read-only sessions themselves; this is the net.
+            if call.principal.read_only and route.method not in ("GET", "HEAD") and \
+                    not route.read_only_ok:
+                raise ReadOnlySession()
         put_principal(worker_ctx, call.principal, call.language)
         call.query = load(route.query, call.request.args.to_dict(flat=True))
         call.body = parse_json_body(call.request, route.body)

@@ -36,6 +36,8 @@ ERRORS = {
                                     "The client has already accepted the invitation."),
     "dossier_number_taken": ("Dit kantoor heeft al een dossier met dit nummer.",
                              "This office already has a dossier with this number."),
+    "not_invited": ("Deze klant heeft (nog) geen portaalaccount.",
+                    "This client has no portal account (yet)."),
     "wrong_state": ("Dit kan niet in de huidige stap.", "This is not possible at this step."),
     "role_address_not_allowed": ("Gebruik een persoonlijk e-mailadres, geen gedeelde mailbox.",
                                  "Use a personal e-mail address, not a shared mailbox."),
@@ -89,6 +91,8 @@ FIELD_MESSAGES = {
     "Must be one of: in_progress, closed.": "Moet een van deze zijn: in_progress, closed.",
     "Must be one of: in_progress, closed, all.":
         "Moet een van deze zijn: in_progress, closed, all.",
+    "Give either code or recovery_code.": "Geef een code of een herstelcode, niet beide.",
+    "Must be one of: mortgage, life_insurance.": "Moet een van deze zijn: mortgage, life_insurance.",
     "Give either email or mobile.": "Geef een e-mailadres of een mobiel nummer, niet beide.",
     "Not a valid Ed25519 public key.": "Geen geldige Ed25519-sleutel.",
     "Must be one of: ios, android.": "Moet een van deze zijn: ios, android.",

@@ -293,3 +293,50 @@ class DossierOut(Schema):
     office_id = fields.String()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
+
+
+# -- products, applications, extra accounts, second step ----------------------------------
+class ProductBody(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["mortgage", "life_insurance"]))
+    provider = fields.String(validate=validate.Length(min=1, max=100))
+    number = fields.String(validate=validate.Length(min=1, max=50))
+    amount_cents = fields.Integer(strict=True, validate=validate.Range(min=0, max=10 ** 12))
+    start_date = fields.Date()
+
+
+class ApplicationBody(Schema):
+    amount_cents = fields.Integer(required=True, strict=True,
+                                  validate=validate.Range(min=1, max=10 ** 12))
+    lender = fields.String(validate=validate.Length(min=1, max=100))
+
+
+class ApplicationPatch(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["running", "approved", "rejected", "withdrawn"]))
+
+
+class ApplicationQuery(ListQuery):
+    status = fields.String(load_default="running", validate=validate.OneOf(
+        ["running", "approved", "rejected", "withdrawn", "all"]))
+
+
+class ExtraAccountBody(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=25))
+    language = fields.String(load_default="nl", validate=LANGUAGE)
+
+
+class SecondStepBody(Schema):
+    challenge_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    code = fields.String(validate=validate.Regexp(r"^\d{6}$", error="Not a valid code."))
+    recovery_code = fields.String(validate=validate.Length(min=1, max=20))
+
+    @validates_schema
+    def one_of(self, data, **_kwargs):
+        if ("code" in data) == ("recovery_code" in data):
+            raise ValidationError("Give either code or recovery_code.", "_schema")
+
+
+class MobileBody(Schema):
+    mobile = fields.String(required=True, validate=validate.Length(min=1, max=25))

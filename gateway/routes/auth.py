@@ -21,14 +21,15 @@ def session(call):
     return 200, call.services.identity.describe_session()
 
 
-@route("POST", "/auth/session/extend", tag="auth",
+@route("POST", "/auth/session/extend", tag="auth", read_only_ok=True,
        responses={200: ("idle clock reset", SessionState)})
 def extend(call):
     """Resets the idle clock (any authenticated request does; this one says so)."""
     return 200, call.services.identity.describe_session()
 
 
-@route("POST", "/auth/logout", tag="auth", responses={204: ("the token is dead", None)})
+@route("POST", "/auth/logout", tag="auth", read_only_ok=True,
+       responses={204: ("the token is dead", None)})
 def logout(call):
     call.services.identity.logout()
     return json_response(204)

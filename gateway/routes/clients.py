@@ -1,7 +1,8 @@
 """Clients and their consent, invitation and activation (dossier, identity)."""
 from ..http import json_response, page, route
-from ..schemas import (ActivationBody, ActivationCompleteBody, ClientBody, ClientOut,
-                       ClientPatch, ClientQuery, ConsentBody, Invitation, ItemList, ListQuery,
+from ..schemas import (ActivationBody, ActivationCompleteBody, ApplicationBody,
+                       ApplicationPatch, ApplicationQuery, ClientBody, ClientOut, ClientPatch,
+                       ClientQuery, ConsentBody, Invitation, ItemList, ListQuery, ProductBody,
                        SessionToken)
 
 
@@ -79,3 +80,40 @@ def complete_activation(call):
     return 200, call.services.identity.complete_activation(
         call.body["token"], call.body["password"], sms_code=call.body.get("sms_code"),
         source_ip=call.source_ip, user_agent=call.user_agent)
+
+
+@route("POST", "/clients/<client_id>/products", body=ProductBody, tag="clients",
+       responses={201: ("added", None)})
+def add_product(call, client_id):
+    body = dict(call.body)
+    if "start_date" in body:
+        body["start_date"] = body["start_date"].isoformat()
+    return 201, call.services.dossier.add_product(client_id, **body)
+
+
+@route("GET", "/clients/<client_id>/products", query=ListQuery, tag="clients",
+       responses={200: ("the client's products", ItemList)})
+def list_products(call, client_id):
+    return 200, page(call, call.services.dossier.list_products(client_id))
+
+
+@route("POST", "/clients/<client_id>/mortgage-applications", body=ApplicationBody,
+       tag="clients", responses={201: ("{id, status: running, ...}", None)})
+def open_application(call, client_id):
+    """Admin or staff."""
+    return 201, call.services.dossier.open_mortgage_application(client_id, **call.body)
+
+
+@route("PATCH", "/mortgage-applications/<application_id>", body=ApplicationPatch,
+       tag="clients", responses={200: ("the new status", None)})
+def set_application_status(call, application_id):
+    return 200, call.services.dossier.set_mortgage_application_status(application_id,
+                                                                      call.body["status"])
+
+
+@route("GET", "/mortgage-applications", query=ApplicationQuery, tag="clients",
+       responses={200: ("across the caller's offices, consent applied", ItemList)})
+def list_applications(call):
+    """`status`: running (default), approved, rejected, withdrawn, all."""
+    return 200, page(call, call.services.dossier.list_mortgage_applications(
+        status=call.query["status"]))

@@ -7,7 +7,17 @@ the HTTP status and the text in the caller's language. Subclasses accept `*args`
 (nameko rebuilds them from args alone): `(details: dict | None)`. The details travel
 as JSON text, because nameko turns every other scalar into a string on the way.
 """
+import importlib
 import json
+
+# Every module whose KluisError subclasses may cross the bus (the wire contract).
+EXCEPTION_MODULES = (
+    "services.common.errors",
+    "services.common.rpc",
+    "gateway.http",
+    "services.identity.exceptions",
+    "services.dossier.exceptions",
+)
 
 
 class KluisError(Exception):
@@ -45,3 +55,17 @@ class Unauthenticated(KluisError):
 
 class ReadOnlySession(KluisError):
     code = "read_only_session"
+
+
+def register_remote_errors():
+    """Make every KluisError of the wire contract come back over RPC as its own class
+    (nameko rebuilds registered classes from their args). Each RPC caller does this:
+    the gateway, and services that call other services."""
+    from nameko.exceptions import get_module_path, registry
+    for module in EXCEPTION_MODULES:
+        importlib.import_module(module)
+    pending = [KluisError]
+    while pending:
+        cls = pending.pop()
+        registry[get_module_path(cls)] = cls
+        pending.extend(cls.__subclasses__())

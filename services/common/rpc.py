@@ -1,11 +1,16 @@
 """RPC with a deadline. nameko's RpcProxy waits forever; here every call has a
 timeout, and its message expires at the same moment, so that a call whose caller
-gave up is never executed later by a service that comes back."""
+gave up is never executed later by a service that comes back.
+
+A service that calls another on its own behalf (after it checked the caller itself)
+uses `as_service=True`: the call then carries the calling service as its principal
+(kind "service") instead of the end user's, and the callee can insist on that."""
 import eventlet
 from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy, ServiceProxy
 
-from .errors import KluisError
+from .context import CONTEXT_KEY, Principal
+from .errors import KluisError, register_remote_errors
 
 
 class ServiceUnavailable(KluisError):
@@ -21,14 +26,36 @@ class ServiceTimeout(KluisError):
 class TimedRpcProxy(RpcProxy):
     """`identity = TimedRpcProxy("identity", timeout=10)`; call `self.identity.method(...)`."""
 
-    def __init__(self, target_service, timeout=10.0, **options):
+    def __init__(self, target_service, timeout=10.0, as_service=False, **options):
         options.setdefault("expiration", timeout)
         super().__init__(target_service, **options)
         self.timeout = timeout
+        self.as_service = as_service
+
+    def setup(self):
+        super().setup()
+        register_remote_errors()  # errors of the callee come back as their own classes
 
     def get_dependency(self, worker_ctx):
+        if self.as_service:
+            worker_ctx = _AsService(worker_ctx, self.container.service_name)
         return TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service,
                                  self.timeout)
+
+
+class _AsService:
+    """The worker's context, but with the calling service as the principal."""
+
+    def __init__(self, worker_ctx, service_name):
+        self._worker_ctx = worker_ctx
+        self._principal = Principal(account_id=service_name, kind="service").to_json()
+
+    def __getattr__(self, name):
+        return getattr(self._worker_ctx, name)
+
+    @property
+    def context_data(self):
+        return {**self._worker_ctx.context_data, CONTEXT_KEY: self._principal}
 
 
 class TimedServiceProxy:

@@ -6,6 +6,7 @@ from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 
+from . import audit
 from .exceptions import ClientExists, ContactLocked, InvalidMobile
 from .models import Client, Office
 
@@ -13,17 +14,24 @@ from .models import Client, Office
 def visible_client(uow, principal, client_id, lock=False):
     """The client, when the principal may see it; else NotFound."""
     client = uow.session.get(Client, client_id, with_for_update=lock)
-    if client is None or not can_see(principal, client):
+    if client is None or not can_see(uow, principal, client):
         raise NotFound()
     return client
 
 
-def can_see(principal, client):
+def can_see(uow, principal, client):
     if principal.kind == "staff":
         return client.shared and client.office_id in principal.offices
     if principal.kind == "client":
-        return client.account_id == principal.account_id
+        return client.id in own_client_ids(uow, principal)
     return False
+
+
+def own_client_ids(uow, principal):
+    """A client's own records, and the company records they are an extra account of."""
+    rows = uow.session.execute(select(Client.id, Client.parent_id).where(
+        Client.account_id == principal.account_id)).all()
+    return {row.id for row in rows} | {row.parent_id for row in rows if row.parent_id}
 
 
 def create_client(uow, principal, office_id, type, name, email, mobile=None, language="nl",
@@ -41,7 +49,7 @@ def create_client(uow, principal, office_id, type, name, email, mobile=None, lan
                                                   Client.email == email)):
         raise ClientExists()
     client = Client(id=new_id(), office_id=office_id, type=type, name=name.strip(), email=email,
-                    mobile=_mobile(mobile), language=language,
+                    mobile=normalised_mobile(mobile), language=language,
                     shared=(principal.kind == "staff") if shared is None else shared,
                     invitation_status="not_invited", created_by=principal.account_id,
                     created_at=utcnow())
@@ -49,10 +57,11 @@ def create_client(uow, principal, office_id, type, name, email, mobile=None, lan
     uow.session.flush()
     uow.emit("client_created", actor=principal.account_id, client_id=client.id,
              office_id=office_id)
+    audit.record(uow, principal, "client_created", client.id, "client", client.id)
     return describe(client)
 
 
-def _mobile(mobile):
+def normalised_mobile(mobile):
     if mobile in (None, ""):
         return None
     normalised = normalise_mobile(mobile)
@@ -64,7 +73,8 @@ def _mobile(mobile):
 def list_clients(uow, principal, q=None):
     """Staff: the consenting clients of all the caller's offices, each with office_id."""
     query = select(Client).where(Client.office_id.in_(list(principal.offices)),
-                                 Client.shared.is_(True)).order_by(Client.name, Client.id)
+                                 Client.shared.is_(True), Client.parent_id.is_(None)
+                                 ).order_by(Client.name, Client.id)
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(or_(Client.name.ilike(pattern), Client.email.ilike(pattern)))
@@ -85,10 +95,11 @@ def update_client(uow, principal, client_id, changes):
             raise ClientExists()
         client.email = email
     if "mobile" in changes:
-        client.mobile = _mobile(changes["mobile"])
+        client.mobile = normalised_mobile(changes["mobile"])
     for field in ("name", "language"):
         if field in changes:
             setattr(client, field, changes[field])
+    audit.record(uow, principal, "client_updated", client.id, "client", client.id)
     return describe(client)
 
 
@@ -110,6 +121,8 @@ def set_consent(uow, principal, office_id, shared):
         raise ValidationFailed({"shared": ["Not a valid boolean."]})
     for client in clients:
         client.shared = shared
+        audit.record(uow, principal, "consent_given" if shared else "consent_withdrawn",
+                     client.id, "office", office_id)
     uow.emit("consent_changed", actor=principal.account_id, account_id=principal.account_id,
              office_id=office_id, shared=shared)
     return {"office_id": office_id, "shared": shared}
@@ -117,6 +130,7 @@ def set_consent(uow, principal, office_id, shared):
 
 def describe(client):
     return {"id": client.id, "office_id": client.office_id, "type": client.type,
+            "parent_id": client.parent_id,
             "name": client.name, "email": client.email, "mobile": client.mobile,
             "language": client.language, "shared": client.shared,
             "created_at": client.created_at.isoformat()}

@@ -5,7 +5,8 @@ from sqlalchemy import or_, select
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
-from .clients import can_see, visible_client
+from . import audit
+from .clients import can_see, own_client_ids, visible_client
 from .exceptions import DossierNumberTaken
 from .models import Client, Dossier
 
@@ -24,6 +25,7 @@ def create_dossier(uow, principal, client_id, number, description, status="in_pr
     uow.session.add(dossier)
     uow.emit("dossier_opened", actor=principal.account_id, dossier_id=dossier.id,
              client_id=client.id, office_id=client.office_id)
+    audit.record(uow, principal, "dossier_opened", client.id, "dossier", dossier.id, dossier.id)
     return describe(dossier, client)
 
 
@@ -33,7 +35,7 @@ def list_dossiers(uow, principal, q=None, status="in_progress"):
         query = query.where(Client.office_id.in_(list(principal.offices)),
                             Client.shared.is_(True))
     elif principal.kind == "client":
-        query = query.where(Client.account_id == principal.account_id)
+        query = query.where(Client.id.in_(own_client_ids(uow, principal)))
     else:
         raise Forbidden()
     if status != "all":
@@ -51,13 +53,41 @@ def visible_dossier(uow, principal, dossier_id, lock=False):
     if dossier is None:
         raise NotFound()
     client = uow.session.get(Client, dossier.client_id)
-    if not can_see(principal, client):
+    if not can_see(uow, principal, client):
         raise NotFound()
     return dossier, client
 
 
 def get_dossier(uow, principal, dossier_id):
-    return describe(*visible_dossier(uow, principal, dossier_id))
+    dossier, client = visible_dossier(uow, principal, dossier_id)
+    audit.record(uow, principal, "dossier_viewed", client.id, "dossier", dossier.id, dossier.id)
+    return describe(dossier, client)
+
+
+def dossier_audit(uow, principal, dossier_id):
+    """Staff who see the dossier: who viewed, uploaded, reviewed, signed, looked along."""
+    if principal.kind != "staff":
+        raise Forbidden()
+    dossier, client = visible_dossier(uow, principal, dossier_id)
+    return audit.for_dossier(uow, dossier.id)
+
+
+def home(uow, principal):
+    """A client's start page: their dossiers, and the work waiting for them."""
+    if principal.kind != "client":
+        raise Forbidden()
+    mine = list_dossiers(uow, principal, status="all")
+    return {"dossiers": {"in_progress": sum(1 for d in mine if d["status"] == "in_progress"),
+                         "total": len(mine)},
+            "actions": len(open_actions(uow, principal))}
+
+
+def open_actions(uow, principal):
+    """Open work for the client. Questionnaires, document requests and signatures
+    (issues #5, #6, #8) add their open items here; until they exist there are none."""
+    if principal.kind != "client":
+        raise Forbidden()
+    return []
 
 
 def update_dossier(uow, principal, dossier_id, changes):
@@ -68,6 +98,7 @@ def update_dossier(uow, principal, dossier_id, changes):
         if field in changes:
             setattr(dossier, field, changes[field])
     dossier.updated_at = utcnow()
+    audit.record(uow, principal, "dossier_updated", client.id, "dossier", dossier.id, dossier.id)
     return describe(dossier, client)
 
 

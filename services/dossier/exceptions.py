@@ -35,3 +35,8 @@ class InvalidToken(KluisError):
 
 class TokenExpired(KluisError):
     code = "token_expired"
+
+
+class NotInvited(KluisError):
+    """The client has no portal account (yet)."""
+    code = "not_invited"

@@ -8,12 +8,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from services.common.db import utcnow
+from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
 
+from . import audit
 from .clients import visible_client
 from .exceptions import InvalidToken, InvitationAlreadyAccepted, TokenExpired
-from .models import Client, Office
+from .models import AuditEntry, Client, Office
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -27,6 +28,10 @@ def invite(uow, principal, client_id, public_url):
     client = visible_client(uow, principal, client_id, lock=True)
     if principal.kind != "staff":
         raise Forbidden()
+    return send_invitation(uow, principal, client, public_url)
+
+
+def send_invitation(uow, principal, client, public_url):
     if client.invitation_status == "accepted":
         raise InvitationAlreadyAccepted()
     token = secrets.token_urlsafe(32)
@@ -39,6 +44,8 @@ def invite(uow, principal, client_id, public_url):
                    "activation_url": f"{public_url}/activate?token={token}"})
     uow.emit("client_invited", actor=principal.account_id, client_id=client.id,
              office_id=client.office_id)
+    audit.record(uow, principal, "invitation_sent", client.parent_id or client.id, "client",
+                 client.id)
     return state(client)
 
 
@@ -75,3 +82,7 @@ def accept(uow, event):
             Client.account_id == event["account_id"], Client.invitation_status == "sent")):
         client.invitation_status, client.accepted_at = "accepted", utcnow()
         client.invitation_token_hash = None
+        uow.session.add(AuditEntry(id=new_id(), at=utcnow(), actor_id=event["account_id"],
+                                   actor_kind="client", action="invitation_accepted",
+                                   client_id=client.parent_id or client.id,
+                                   object_type="client", object_id=client.id))

@@ -33,6 +33,9 @@ class Client(Base):
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     type: Mapped[str] = mapped_column(sa.String(10))  # person | company
+    # An extra account of a company client: sees the company's dossiers.
+    parent_id: Mapped[str | None] = mapped_column(sa.ForeignKey("clients.id"), nullable=True,
+                                                  index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     mobile: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
@@ -60,3 +63,46 @@ class Dossier(Base):
     created_by: Mapped[str] = mapped_column(sa.String(36))
     created_at = mapped_column(UTCDateTime, nullable=False)
     updated_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class Product(Base):
+    """A product the client has: a mortgage or a life insurance."""
+    __tablename__ = "products"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # mortgage | life_insurance
+    provider: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
+    number: Mapped[str | None] = mapped_column(sa.String(50), nullable=True)
+    amount_cents: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
+    start_date: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)  # ISO date
+    created_by: Mapped[str] = mapped_column(sa.String(36))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class MortgageApplication(Base):
+    """running -> approved | rejected | withdrawn"""
+    __tablename__ = "mortgage_applications"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    amount_cents: Mapped[int] = mapped_column(sa.BigInteger)
+    lender: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
+    status: Mapped[str] = mapped_column(sa.String(12), index=True)
+    created_by: Mapped[str] = mapped_column(sa.String(36))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    updated_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class AuditEntry(Base):
+    """Who did what to which object, and when: the trail staff read per dossier and a
+    client reads for their own data."""
+    __tablename__ = "audit_entries"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    at = mapped_column(UTCDateTime, nullable=False, index=True)
+    actor_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    actor_kind: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    client_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    dossier_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    object_type: Mapped[str] = mapped_column(sa.String(30))
+    object_id: Mapped[str] = mapped_column(sa.String(36))

@@ -8,14 +8,14 @@ from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 
-from . import clients, dossiers, invitations, use_cases
+from . import accounts, audit, clients, dossiers, invitations, portfolio, use_cases
 from .models import metadata
 
 
 class DossierService(ServiceBase):
     name = "dossier"
     store = Store(metadata, handlers={"identity.account_activated": invitations.accept})
-    identity = TimedRpcProxy("identity", timeout=10)
+    identity = TimedRpcProxy("identity", timeout=10, as_service=True)
     config = Config()
 
     @event_handler("identity", "account_activated", requeue_on_error=True)
@@ -161,3 +161,120 @@ class DossierService(ServiceBase):
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
             return dossiers.update_dossier(uow, principal, dossier_id, changes)
+
+    @rpc
+    def dossier_audit(self, dossier_id):
+        """Staff who see the dossier: [{at, actor, action, object}]"""
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return dossiers.dossier_audit(uow, principal, dossier_id)
+
+    @rpc
+    def my_audit(self):
+        """Client: the trail of their own data, look-along sessions included."""
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return audit.for_client_account(uow, principal)
+
+    @rpc
+    def client_home(self):
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return dossiers.home(uow, principal)
+
+    @rpc
+    def client_actions(self):
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return dossiers.open_actions(uow, principal)
+
+    # -- the portal account: unlink, look-along, a company's extra accounts -------------
+    @rpc
+    def unlink_client(self, client_id):
+        """The client's portal account, sessions and devices end at once; the office
+        keeps its records. Event `client_unlinked`."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            account_id, remove = accounts.account_to_remove(uow, principal, client_id)
+        if remove:
+            self.identity.remove_client_account(account_id, principal.account_id)
+        with self.store.unit_of_work() as uow:
+            accounts.unlink(uow, principal, client_id)
+
+    @rpc
+    def look_along(self, client_id):
+        """-> {token}: a read-only session that sees what the client sees; recorded in
+        the client's audit trail."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            account_id = accounts.look_along_target(uow, principal, client_id)
+        session = self.identity.open_look_along(account_id, principal.account_id,
+                                                principal.source_ip, principal.user_agent)
+        with self.store.unit_of_work() as uow:
+            accounts.record_look_along(uow, principal, client_id)
+        return session
+
+    @rpc
+    def list_extra_accounts(self):
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return accounts.list_extra_accounts(uow, principal)
+
+    @rpc
+    def get_extra_account(self, child_id):
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return accounts.get_extra_account(uow, principal, child_id)
+
+    @rpc
+    def add_extra_account(self, name, email, mobile=None, language="nl"):
+        """Company main account: an extra account, invited like any client account."""
+        principal = self.caller.require("client", write=True)
+        with self.store.unit_of_work() as uow:
+            child = accounts.add_extra_account(uow, principal, name, email, mobile, language)
+            invitations.send_invitation(uow, principal, child,
+                                        self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
+            return accounts.get_extra_account(uow, principal, child.id)
+
+    @rpc
+    def remove_extra_account(self, child_id):
+        principal = self.caller.require("client", write=True)
+        with self.store.unit_of_work() as uow:
+            account_id = accounts.extra_account_login(uow, principal, child_id)
+        if account_id:
+            self.identity.remove_client_account(account_id, principal.account_id)
+        with self.store.unit_of_work() as uow:
+            accounts.remove_extra_account(uow, principal, child_id)
+
+    # -- products and mortgage applications ----------------------------------------------
+    @rpc
+    def add_product(self, client_id, kind, **details):
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return portfolio.add_product(uow, principal, client_id, kind, **details)
+
+    @rpc
+    def list_products(self, client_id):
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return portfolio.list_products(uow, principal, client_id)
+
+    @rpc
+    def open_mortgage_application(self, client_id, amount_cents, lender=None):
+        """Admin or staff. -> {id, status: running, ...}"""
+        principal = self.caller.require("admin", "staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return portfolio.open_application(uow, principal, client_id, amount_cents, lender)
+
+    @rpc
+    def set_mortgage_application_status(self, application_id, status):
+        principal = self.caller.require("admin", "staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return portfolio.set_application_status(uow, principal, application_id, status)
+
+    @rpc
+    def list_mortgage_applications(self, status="running"):
+        """Across the caller's offices, consent applied."""
+        principal = self.caller.require("admin", "staff")
+        with self.store.unit_of_work() as uow:
+            return portfolio.list_applications(uow, principal, status)

@@ -72,6 +72,11 @@ class InvalidCode(KluisError):
     http_status = 422
 
 
+class InvalidLoginCode(KluisError):
+    """A wrong, used or expired second-step code at sign-in (401)."""
+    code = "invalid_code"
+
+
 class InvalidSignature(KluisError):
     code = "invalid_signature"
 

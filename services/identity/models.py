@@ -24,6 +24,11 @@ class Account(Base):
     mobile: Mapped[str | None] = mapped_column(sa.String(20), nullable=True, index=True)  # E.164
     active_office_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    # Second step: "sms" (clients) or "totp" (admins); its secret; one recovery code hash
+    # per line (clients have one, admins ten), each single-use.
+    second_factor: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
+    second_factor_secret: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    recovery_code_hashes: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0)
     locked_until = mapped_column(UTCDateTime, nullable=True)
     created_at = mapped_column(UTCDateTime, nullable=False)
@@ -35,7 +40,8 @@ class Session(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
                                             index=True)
-    auth_method: Mapped[str] = mapped_column(sa.String(20))  # password | device | app-login
+    auth_method: Mapped[str] = mapped_column(sa.String(20))  # password[+sms|+totp] | device | ...
+    looked_along_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     device_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     read_only: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
@@ -172,3 +178,20 @@ class AuditEntry(Base):
     object_type: Mapped[str] = mapped_column(sa.String(20))
     object_id: Mapped[str] = mapped_column(sa.String(36))
     detail: Mapped[str] = mapped_column(sa.Text, default="{}")
+
+
+class SecondStep(Base):
+    """A pending second step: at sign-in (purpose `login`) or while enrolling (`enrol`)."""
+    __tablename__ = "second_steps"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(10))
+    method: Mapped[str] = mapped_column(sa.String(10))  # sms | totp
+    code_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    secret: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)  # mobile or TOTP key
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    used_at = mapped_column(UTCDateTime, nullable=True)

@@ -9,9 +9,9 @@ from services.common.errors import ValidationFailed
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 
-from . import activation, devices, domain, registration, staff, use_cases
-from .exceptions import (InvalidCode, InvalidCredentials, InvalidSignature, RegistrationLocked,
-                         UnknownCombination)
+from . import activation, devices, domain, registration, second_factor, staff, use_cases
+from .exceptions import (InvalidCode, InvalidCredentials, InvalidLoginCode, InvalidSignature,
+                         RegistrationLocked, UnknownCombination)
 from .models import metadata
 
 LANGUAGES = ("nl", "en")
@@ -44,6 +44,64 @@ class IdentityService(ServiceBase):
         if result is None:
             raise InvalidCredentials()
         return result
+
+    @rpc
+    def login_second_step(self, challenge_id, code=None, recovery_code=None):
+        """The code (SMS or TOTP) or a recovery code for a sign-in that needs a second
+        step. -> {token, ...}; InvalidCode (401) for anything wrong."""
+        with self.store.unit_of_work() as uow:
+            result = second_factor.finish_login(uow, self.clock, challenge_id, code,
+                                                recovery_code)
+        if result is None:
+            raise InvalidLoginCode()
+        return result
+
+    @rpc
+    def start_sms_second_step(self, mobile):
+        """Client: texts a code to `mobile`; confirm it to switch the second step on."""
+        principal = self.caller.require("client", write=True)
+        with self.store.unit_of_work() as uow:
+            second_factor.start_sms(uow, principal, mobile)
+
+    @rpc
+    def start_totp_second_step(self):
+        """Admin: -> {secret, otpauth_uri} for an authenticator app."""
+        principal = self.caller.require("admin", write=True)
+        with self.store.unit_of_work() as uow:
+            return second_factor.start_totp(uow, principal)
+
+    @rpc
+    def confirm_second_step(self, method, code):
+        """-> the recovery codes, shown once. InvalidCode (422) for a wrong code."""
+        principal = self.caller.require("client" if method == "sms" else "admin", write=True)
+        with self.store.unit_of_work() as uow:
+            codes = second_factor.confirm(uow, principal, method, code)
+        if codes is None:
+            raise InvalidCode({"code": ["invalid_code"]})
+        return codes
+
+    @rpc
+    def disable_second_step(self):
+        principal = self.caller.require("client", "admin", write=True)
+        with self.store.unit_of_work() as uow:
+            second_factor.disable(uow, principal)
+
+    @rpc
+    def open_look_along(self, account_id, staff_id, source_ip=None, user_agent=None):
+        """For dossier, which checked that staff member `staff_id` sees this client:
+        -> a read-only session of the client's account."""
+        self.caller.require("service")
+        with self.store.unit_of_work() as uow:
+            return use_cases.open_look_along(uow, self.clock, account_id, staff_id, source_ip,
+                                             user_agent)
+
+    @rpc
+    def remove_client_account(self, account_id, actor_id):
+        """For dossier (unlink, a company removing an extra account): the portal
+        account, its sessions and devices go."""
+        self.caller.require("service")
+        with self.store.unit_of_work() as uow:
+            use_cases.remove_client_account(uow, actor_id, account_id)
 
     @rpc
     def authenticate(self, token, touch=True):
@@ -110,6 +168,7 @@ class IdentityService(ServiceBase):
     def prepare_client_account(self, email, name, mobile, language):
         """For dossier, once a client confirmed the invitation: -> {account_id}; mails the
         set-password link (and texts a code when a mobile is on file)."""
+        self.caller.require("service")
         with self.store.unit_of_work() as uow:
             return activation.prepare_client_account(uow, email, name, mobile, language,
                                                      self.public_url)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from services.common.db import new_id, utcnow
-from services.common.errors import Unauthenticated
+from services.common.errors import NotFound, Unauthenticated
 
 from . import domain
 from .exceptions import InvalidToken, SessionExpired, TokenExpired, TokenUsed, WeakPassword
@@ -54,6 +54,10 @@ def login(uow, clock, email, password, source_ip, user_agent, public_url):
         return None
     account.failed_logins = 0
     account.locked_until = None
+    if account.second_factor:
+        from .second_factor import begin_login  # the second step builds on this module
+        _record_attempt(uow, account, email, True, "second_step", source_ip, user_agent)
+        return begin_login(uow, account, source_ip, user_agent)
     _record_attempt(uow, account, email, True, "ok", source_ip, user_agent)
     return open_session(uow, clock, account, "password", source_ip, user_agent)
 
@@ -81,12 +85,12 @@ def _record_attempt(uow, account, email, success, reason, source_ip, user_agent)
 
 
 def open_session(uow, clock, account, auth_method, source_ip, user_agent, read_only=False,
-                 device_id=None):
+                 device_id=None, looked_along_by=None):
     token, token_hash = domain.new_token()
     now = utcnow()
     session = Session(id=new_id(), token_hash=token_hash, account_id=account.id,
                       auth_method=auth_method, read_only=read_only, source_ip=source_ip,
-                      device_id=device_id,
+                      device_id=device_id, looked_along_by=looked_along_by,
                       user_agent=(user_agent or "")[:300], created_at=now, last_activity_at=now)
     uow.session.add(session)
     return {"token": token, "idle_timeout_s": clock.idle_timeout_s, "warning_s": clock.warning_s}
@@ -199,3 +203,22 @@ def login_attempts(uow, limit=100):
                                .limit(limit)).all()
     return [{"at": r.at.isoformat(), "email": r.email, "success": r.success, "reason": r.reason,
              "source_ip": r.source_ip, "user_agent": r.user_agent} for r in rows]
+
+
+def open_look_along(uow, clock, account_id, staff_id, source_ip, user_agent):
+    """A read-only session that sees what the client sees (dossier checked access)."""
+    account = uow.session.get(Account, account_id)
+    if account is None or account.kind != "client":
+        raise NotFound()
+    return open_session(uow, clock, account, "look-along", source_ip, user_agent,
+                        read_only=True, looked_along_by=staff_id)
+
+
+def remove_client_account(uow, actor, account_id):
+    """The portal account, its sessions and devices are gone (the office keeps its
+    records). Idempotent."""
+    account = uow.session.get(Account, account_id)
+    if account is None or account.kind != "client":
+        return
+    uow.session.delete(account)
+    uow.emit("account_removed", actor=actor, account_id=account_id)

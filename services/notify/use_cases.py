@@ -22,7 +22,8 @@ MAX_ATTEMPTS = 8
 STALE_SENDING_S = 45  # default; longer than the SMTP timeout (30 s)
 # Codes and links live ten minutes to an hour: retry them within seconds.
 SECURITY_TEMPLATES = {"password_reset", "password_changed", "account_locked",
-                      "registration_code", "activation_password", "activation_code"}
+                      "registration_code", "activation_password", "activation_code",
+                      "login_code"}
 RETRYABLE = ("created", "temporary-failure")
 
 

@@ -16,7 +16,7 @@ DATA = {"name": "Jan de Vries", "minutes": 15, "code": "482913", "office": "Hypo
         "reset_url": "https://kluis.example/reset-password?token=abc123XYZ"}
 EXPECTED = {"account_locked", "password_changed", "password_reset", "registration_code",
             "registration_approved", "registration_rejected"}
-SHORT = {"registration_code", "activation_code"}  # also sent by SMS: no greeting
+SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 
 
 def test_the_templates_the_services_send_exist():

@@ -1,0 +1,116 @@
+"""The client's portal account as the office and the client see it: unlink, look-along,
+extra accounts of a company, the second sign-in step, audit, home and actions."""
+from ..http import json_response, page, route
+from ..schemas import (CodeBody, ExtraAccountBody, ItemList, ListQuery, MobileBody,
+                       SecondStepBody, SessionToken)
+
+
+@route("POST", "/clients/<client_id>/unlink", tag="portal",
+       responses={204: ("the portal account, sessions and devices are gone", None)})
+def unlink(call, client_id):
+    """Staff: the office keeps its records; inviting again later works."""
+    call.services.dossier.unlink_client(client_id)
+    return json_response(204)
+
+
+@route("POST", "/clients/<client_id>/look-along", tag="portal",
+       responses={200: ("a read-only session that sees what the client sees", SessionToken)})
+def look_along(call, client_id):
+    """Staff: writes answer 403 read_only_session; the client sees it in /me/audit."""
+    return 200, call.services.dossier.look_along(client_id)
+
+
+@route("GET", "/me/accounts", query=ListQuery, tag="portal",
+       responses={200: ("a company's extra accounts", ItemList)})
+def list_accounts(call):
+    return 200, page(call, call.services.dossier.list_extra_accounts())
+
+
+@route("POST", "/me/accounts", body=ExtraAccountBody, tag="portal",
+       responses={201: ("added and invited (e-mail 1)", None)})
+def add_account(call):
+    """Company main account: an extra account, invited like any client account."""
+    return 201, call.services.dossier.add_extra_account(**call.body)
+
+
+@route("GET", "/me/accounts/<account_id>", tag="portal", responses={200: ("", None)})
+def get_account(call, account_id):
+    return 200, call.services.dossier.get_extra_account(account_id)
+
+
+@route("DELETE", "/me/accounts/<account_id>", tag="portal",
+       responses={204: ("removed, with its portal account", None)})
+def remove_account(call, account_id):
+    call.services.dossier.remove_extra_account(account_id)
+    return json_response(204)
+
+
+@route("POST", "/auth/login/2fa", auth=False, body=SecondStepBody, tag="auth",
+       responses={200: ("signed in", SessionToken), 401: ("invalid_code", None)})
+def login_second_step(call):
+    """The code (SMS, or TOTP for admins) or a recovery code after a password login
+    that answered `two_factor_required`."""
+    return 200, call.services.identity.login_second_step(
+        call.body["challenge_id"], code=call.body.get("code"),
+        recovery_code=call.body.get("recovery_code"))
+
+
+@route("POST", "/me/2fa/sms", body=MobileBody, tag="portal",
+       responses={202: ("a code was sent to the mobile", None)})
+def start_sms(call):
+    """Client: switch the SMS second step on (confirm the code next)."""
+    call.services.identity.start_sms_second_step(call.body["mobile"])
+    return json_response(202)
+
+
+@route("POST", "/me/2fa/sms/confirm", body=CodeBody, tag="portal",
+       responses={200: ("on; the recovery code, shown once", None),
+                  422: ("invalid_code", None)})
+def confirm_sms(call):
+    codes = call.services.identity.confirm_second_step("sms", call.body["code"])
+    return 200, {"recovery_code": codes[0]}
+
+
+@route("POST", "/me/2fa/totp", tag="portal",
+       responses={200: ("{secret, otpauth_uri} for an authenticator app", None)})
+def start_totp(call):
+    """Admin: an authenticator app as the second step (confirm a code next)."""
+    return 200, call.services.identity.start_totp_second_step()
+
+
+@route("POST", "/me/2fa/totp/confirm", body=CodeBody, tag="portal",
+       responses={200: ("on; ten recovery codes, shown once", None)})
+def confirm_totp(call):
+    return 200, {"recovery_codes": call.services.identity.confirm_second_step(
+        "totp", call.body["code"])}
+
+
+@route("DELETE", "/me/2fa", tag="portal", responses={204: ("the second step is off", None)})
+def disable(call):
+    call.services.identity.disable_second_step()
+    return json_response(204)
+
+
+@route("GET", "/dossiers/<dossier_id>/audit", query=ListQuery, tag="audit",
+       responses={200: ("[{at, actor, action, object}]", ItemList)})
+def dossier_audit(call, dossier_id):
+    """Staff: who viewed, downloaded, uploaded, reviewed, signed, looked along."""
+    return 200, page(call, call.services.dossier.dossier_audit(dossier_id))
+
+
+@route("GET", "/me/audit", query=ListQuery, tag="audit",
+       responses={200: ("the client's own data, look-along sessions included", ItemList)})
+def my_audit(call):
+    return 200, page(call, call.services.dossier.my_audit())
+
+
+@route("GET", "/home", tag="portal", responses={200: ("{dossiers: {in_progress, total}, "
+                                                      "actions: n}", None)})
+def home(call):
+    return 200, call.services.dossier.client_home()
+
+
+@route("GET", "/actions", query=ListQuery, tag="portal",
+       responses={200: ("open work for the client", ItemList)})
+def actions(call):
+    return 200, page(call, call.services.dossier.client_actions())

@@ -1,0 +1,110 @@
+"""The client's portal account as the office sees it: unlink, look-along, and a
+company's extra accounts."""
+from sqlalchemy import func, select
+
+from services.common.db import new_id, utcnow
+from services.common.errors import Forbidden, NotFound
+
+from . import audit
+from .clients import normalised_mobile, describe, visible_client
+from .exceptions import ClientExists, NotInvited
+from .models import Client
+
+
+def account_to_remove(uow, principal, client_id):
+    """-> (the client's portal account, whether to remove it in identity): not while
+    another record (another office, a company's extra account) still uses it."""
+    if principal.kind != "staff":
+        raise Forbidden()
+    client = visible_client(uow, principal, client_id)
+    if client.account_id is None:
+        raise NotInvited()
+    users = uow.session.scalar(select(func.count()).select_from(Client).where(
+        Client.account_id == client.account_id))
+    return client.account_id, users == 1
+
+
+def unlink(uow, principal, client_id):
+    """The office keeps its records; inviting again later works."""
+    client = visible_client(uow, principal, client_id, lock=True)
+    account_id = client.account_id
+    if account_id is None:
+        raise NotInvited()
+    client.account_id, client.invitation_status = None, "not_invited"
+    client.invitation_token_hash = client.invited_at = client.accepted_at = None
+    audit.record(uow, principal, "portal_unlinked", client.id, "client", client.id)
+    uow.emit("client_unlinked", actor=principal.account_id, client_id=client.id,
+             office_id=client.office_id, account_id=account_id)
+
+
+def look_along_target(uow, principal, client_id):
+    """-> the client's account, for a staff member who sees the client."""
+    if principal.kind != "staff":
+        raise Forbidden()
+    client = visible_client(uow, principal, client_id)
+    if client.account_id is None:
+        raise NotInvited()
+    return client.account_id
+
+
+def record_look_along(uow, principal, client_id):
+    audit.record(uow, principal, "look_along", client_id, "client", client_id)
+
+
+def _company(uow, principal):
+    company = uow.session.scalar(select(Client).where(
+        Client.account_id == principal.account_id, Client.type == "company",
+        Client.parent_id.is_(None)))
+    if company is None:
+        raise Forbidden()
+    return company
+
+
+def list_extra_accounts(uow, principal):
+    company = _company(uow, principal)
+    return [_extra(c) for c in uow.session.scalars(select(Client).where(
+        Client.parent_id == company.id).order_by(Client.name))]
+
+
+def get_extra_account(uow, principal, account_id):
+    return _extra(_child(uow, principal, account_id))
+
+
+def add_extra_account(uow, principal, name, email, mobile=None, language="nl"):
+    """-> the new extra account's record; the caller then invites it like any client."""
+    company = _company(uow, principal)
+    email = email.strip().lower()
+    if uow.session.scalar(select(Client.id).where(Client.office_id == company.office_id,
+                                                  Client.email == email)):
+        raise ClientExists()
+    child = Client(id=new_id(), office_id=company.office_id, type="person", parent_id=company.id,
+                   name=name.strip(), email=email, mobile=normalised_mobile(mobile), language=language,
+                   shared=company.shared, invitation_status="not_invited",
+                   created_by=principal.account_id, created_at=utcnow())
+    uow.session.add(child)
+    uow.session.flush()
+    audit.record(uow, principal, "extra_account_added", company.id, "client", child.id)
+    return child
+
+
+def remove_extra_account(uow, principal, child_id):
+    child = _child(uow, principal, child_id)
+    audit.record(uow, principal, "extra_account_removed", child.parent_id, "client", child.id)
+    uow.session.delete(child)
+
+
+def extra_account_login(uow, principal, child_id):
+    """-> the portal account of an extra account (None when never activated)."""
+    return _child(uow, principal, child_id).account_id
+
+
+def _child(uow, principal, child_id):
+    company = _company(uow, principal)
+    child = uow.session.get(Client, child_id)
+    if child is None or child.parent_id != company.id:
+        raise NotFound()
+    return child
+
+
+def _extra(child):
+    return {**describe(child), "invitation": child.invitation_status}
