@@ -340,3 +340,9 @@ class SecondStepBody(Schema):
 
 class MobileBody(Schema):
     mobile = fields.String(required=True, validate=validate.Length(min=1, max=25))
+
+
+class Preferences(Schema):
+    new_documents = fields.Boolean(truthy={True}, falsy={False})
+    questionnaires = fields.Boolean(truthy={True}, falsy={False})
+    messages = fields.Boolean(truthy={True}, falsy={False})

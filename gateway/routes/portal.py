@@ -2,7 +2,7 @@
 extra accounts of a company, the second sign-in step, audit, home and actions."""
 from ..http import json_response, page, route
 from ..schemas import (CodeBody, ExtraAccountBody, ItemList, ListQuery, MobileBody,
-                       SecondStepBody, SessionToken)
+                       Preferences, SecondStepBody, SessionToken)
 
 
 @route("POST", "/clients/<client_id>/unlink", tag="portal",
@@ -114,3 +114,16 @@ def home(call):
        responses={200: ("open work for the client", ItemList)})
 def actions(call):
     return 200, page(call, call.services.dossier.client_actions())
+
+
+@route("GET", "/me/notification-preferences", tag="portal",
+       responses={200: ("news by e-mail, per topic (default all true)", Preferences)})
+def get_preferences(call):
+    return 200, call.services.notify.get_my_preferences()
+
+
+@route("PUT", "/me/notification-preferences", body=Preferences, tag="portal",
+       responses={200: ("the preferences now", Preferences)})
+def put_preferences(call):
+    """Security messages (codes, resets, lockouts, activation) are always sent."""
+    return 200, call.services.notify.set_my_preferences(call.body)

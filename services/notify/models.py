@@ -32,3 +32,13 @@ class Notification(Base):
     created_at = mapped_column(UTCDateTime, nullable=False)
     updated_at = mapped_column(UTCDateTime, nullable=False)
     sent_at = mapped_column(UTCDateTime, nullable=True)
+
+
+class Preference(Base):
+    """A client's choice of which news to receive by e-mail (security mail always goes)."""
+    __tablename__ = "preferences"
+    account_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    new_documents: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    questionnaires: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    messages: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    updated_at = mapped_column(UTCDateTime, nullable=False)

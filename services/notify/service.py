@@ -11,7 +11,7 @@ from nameko.timer import timer
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store, command_queue
 
-from . import use_cases
+from . import preferences, use_cases
 from .dependencies import ProvidersProvider
 from .models import metadata
 
@@ -58,3 +58,16 @@ class NotifyService(ServiceBase):
         self.caller.require("admin")
         with self.store.unit_of_work() as uow:
             return use_cases.delivery_log(uow, status, min(int(limit), 500))
+
+    @rpc
+    def get_my_preferences(self):
+        """Client: {new_documents, questionnaires, messages} (default all true)."""
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return preferences.preferences_of(uow, principal.account_id)
+
+    @rpc
+    def set_my_preferences(self, changes):
+        principal = self.caller.require("client", write=True)
+        with self.store.unit_of_work() as uow:
+            return preferences.set_preferences(uow, principal.account_id, changes)

@@ -207,3 +207,16 @@ def test_the_audit_trail_and_the_home_page(kluis, office, staff):
     own = {e["action"] for e in portal.get("/me/audit").json()["items"]}
     assert {"client_created", "dossier_opened", "invitation_sent",
             "invitation_accepted"} <= own
+
+
+def test_notification_preferences_default_on_and_change(kluis, office, staff):
+    portal = activate(kluis, staff, _client(staff, office))
+    assert portal.get("/me/notification-preferences").json() == {
+        "new_documents": True, "questionnaires": True, "messages": True}
+    changed = portal.put("/me/notification-preferences", json={"messages": False})
+    assert changed.json() == {"new_documents": True, "questionnaires": True, "messages": False}
+    assert portal.put("/me/notification-preferences", json={"messages": "nee"}
+                      ).status_code == 400
+    assert portal.put("/me/notification-preferences", json={"sms": True}).status_code == 400
+    assert portal.get("/me/notification-preferences").json()["messages"] is False
+    assert staff.get("/me/notification-preferences").status_code == 403

@@ -1,0 +1,31 @@
+"""preferences
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23 02:27:19.186883
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import services.common.db
+
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('preferences',
+    sa.Column('account_id', sa.String(length=36), nullable=False),
+    sa.Column('new_documents', sa.Boolean(), nullable=False),
+    sa.Column('questionnaires', sa.Boolean(), nullable=False),
+    sa.Column('messages', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', services.common.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('account_id')
+    )
+
+
+def downgrade():
+    op.drop_table('preferences')

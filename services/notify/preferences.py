@@ -1,0 +1,25 @@
+"""Client preferences for news by e-mail: new documents, questionnaires, messages
+(default all on). Security messages (codes, resets, lockouts, activation) ignore them."""
+from services.common.db import utcnow
+
+from .models import Preference
+
+TOPICS = ("new_documents", "questionnaires", "messages")
+
+
+def preferences_of(uow, account_id):
+    row = uow.session.get(Preference, account_id)
+    return {topic: getattr(row, topic) if row else True for topic in TOPICS}
+
+
+def set_preferences(uow, account_id, changes):
+    row = uow.session.get(Preference, account_id, with_for_update=True)
+    if row is None:
+        row = Preference(account_id=account_id, **{topic: True for topic in TOPICS})
+        uow.session.add(row)
+    for topic in TOPICS:
+        if topic in changes:
+            setattr(row, topic, bool(changes[topic]))
+    row.updated_at = utcnow()
+    uow.session.flush()
+    return preferences_of(uow, account_id)
