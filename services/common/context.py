@@ -25,6 +25,8 @@ class Principal:
     source_ip: str = None
     user_agent: str = None
     offices: dict = field(default_factory=dict)  # office_id -> role
+    looked_along_by: str = None  # look-along: the staff member behind the read-only session
+    scope_office_id: str = None  # look-along: the one office whose records it sees
 
     def to_json(self):
         return json.dumps(asdict(self), sort_keys=True)

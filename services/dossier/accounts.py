@@ -6,55 +6,68 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
 from . import audit
-from .clients import normalised_mobile, describe, visible_client
+from .clients import describe, flush_or, normalised_mobile, visible_client
 from .exceptions import ClientExists, NotInvited
-from .models import Client
+from .models import Client, Dossier
 
 
-def account_to_remove(uow, principal, client_id):
-    """-> (the client's portal account, whether to remove it in identity): not while
-    another record (another office, a company's extra account) still uses it."""
+def accounts_to_remove(uow, principal, client_id):
+    """-> the portal accounts that unlinking this client ends in identity: its own and
+    those of a company's extra accounts, each unless another record (another office)
+    still uses it."""
     if principal.kind != "staff":
         raise Forbidden()
     client = visible_client(uow, principal, client_id)
     if client.account_id is None:
         raise NotInvited()
-    users = uow.session.scalar(select(func.count()).select_from(Client).where(
-        Client.account_id == client.account_id))
-    return client.account_id, users == 1
+    records = [client] + uow.session.scalars(select(Client).where(
+        Client.parent_id == client.id, Client.account_id.is_not(None))).all()
+    return [r.account_id for r in records if only_user(uow, r)]
+
+
+def only_user(uow, record):
+    """Is this the only client record that uses its portal account?"""
+    return uow.session.scalar(select(func.count()).select_from(Client).where(
+        Client.account_id == record.account_id)) == 1
 
 
 def unlink(uow, principal, client_id):
-    """The office keeps its records; inviting again later works."""
+    """The office keeps its records (a company's extra accounts lose their access too);
+    inviting again later works."""
     client = visible_client(uow, principal, client_id, lock=True)
     account_id = client.account_id
     if account_id is None:
         raise NotInvited()
-    client.account_id, client.invitation_status = None, "not_invited"
-    client.invitation_token_hash = client.invited_at = client.accepted_at = None
+    for record in [client] + uow.session.scalars(select(Client).where(
+            Client.parent_id == client.id)).all():
+        record.account_id, record.invitation_status = None, "not_invited"
+        record.invitation_token_hash = record.invited_at = record.accepted_at = None
     audit.record(uow, principal, "portal_unlinked", client.id, "client", client.id)
     uow.emit("client_unlinked", actor=principal.account_id, client_id=client.id,
              office_id=client.office_id, account_id=account_id)
 
 
 def look_along_target(uow, principal, client_id):
-    """-> the client's account, for a staff member who sees the client."""
+    """-> (the client's account, the office), for a staff member who sees the client;
+    recorded in the client's trail and in that of each of its dossiers."""
     if principal.kind != "staff":
         raise Forbidden()
     client = visible_client(uow, principal, client_id)
     if client.account_id is None:
         raise NotInvited()
-    return client.account_id
-
-
-def record_look_along(uow, principal, client_id):
-    audit.record(uow, principal, "look_along", client_id, "client", client_id)
+    audit.record(uow, principal, "look_along", client.id, "client", client.id)
+    for dossier_id in uow.session.scalars(select(Dossier.id).where(
+            Dossier.client_id == client.id)):
+        audit.record(uow, principal, "look_along", client.id, "client", client.id, dossier_id)
+    return client.account_id, client.office_id
 
 
 def _company(uow, principal):
-    company = uow.session.scalar(select(Client).where(
-        Client.account_id == principal.account_id, Client.type == "company",
-        Client.parent_id.is_(None)))
+    query = select(Client).where(Client.account_id == principal.account_id,
+                                 Client.type == "company", Client.parent_id.is_(None))
+    if principal.scope_office_id:
+        query = query.where(Client.office_id == principal.scope_office_id)
+    company = uow.session.scalar(query)
     if company is None:
         raise Forbidden()
     return company
@@ -82,7 +95,7 @@ def add_extra_account(uow, principal, name, email, mobile=None, language="nl"):
                    shared=company.shared, invitation_status="not_invited",
                    created_by=principal.account_id, created_at=utcnow())
     uow.session.add(child)
-    uow.session.flush()
+    flush_or(uow, ClientExists)
     audit.record(uow, principal, "extra_account_added", company.id, "client", child.id)
     return child
 
@@ -94,8 +107,10 @@ def remove_extra_account(uow, principal, child_id):
 
 
 def extra_account_login(uow, principal, child_id):
-    """-> the portal account of an extra account (None when never activated)."""
-    return _child(uow, principal, child_id).account_id
+    """-> the portal account to remove with this extra account: None when it was never
+    linked, or when another record (another office) still uses it."""
+    child = _child(uow, principal, child_id)
+    return child.account_id if child.account_id and only_user(uow, child) else None
 
 
 def _child(uow, principal, child_id):

@@ -5,14 +5,19 @@ from sqlalchemy import or_, select
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
 
-from .models import AuditEntry, Client
+from .models import AuditEntry
 
 
 def record(uow, principal, action, client_id, object_type, object_id, dossier_id=None):
+    """A look-along session acts for the staff member behind it, not for the client."""
+    actor_id, actor_kind = (principal.account_id, principal.kind) if principal else (None, None)
+    if principal and principal.looked_along_by:
+        actor_id, actor_kind = principal.looked_along_by, "staff"
+        action = f"{action} (look-along)"
     uow.session.add(AuditEntry(
-        id=new_id(), at=utcnow(), actor_id=principal.account_id if principal else None,
-        actor_kind=principal.kind if principal else None, action=action, client_id=client_id,
-        dossier_id=dossier_id, object_type=object_type, object_id=object_id))
+        id=new_id(), at=utcnow(), actor_id=actor_id, actor_kind=actor_kind, action=action,
+        client_id=client_id, dossier_id=dossier_id, object_type=object_type,
+        object_id=object_id))
 
 
 def for_dossier(uow, dossier_id):
@@ -23,11 +28,11 @@ def for_client_account(uow, principal):
     """The client's own data: their client records, and their company's."""
     if principal.kind != "client":
         raise Forbidden()
-    own = uow.session.scalars(select(Client).where(
-        Client.account_id == principal.account_id)).all()
-    ids = {c.id for c in own} | {c.parent_id for c in own if c.parent_id}
-    return _entries(uow, or_(AuditEntry.client_id.in_(ids), AuditEntry.actor_id ==
-                             principal.account_id))
+    from .clients import own_client_ids  # clients records audits: imported late
+    condition = AuditEntry.client_id.in_(own_client_ids(uow, principal))
+    if not principal.scope_office_id:
+        condition = or_(condition, AuditEntry.actor_id == principal.account_id)
+    return _entries(uow, condition)
 
 
 def _entries(uow, condition):

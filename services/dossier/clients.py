@@ -1,6 +1,7 @@
 """Clients of an office and their consent. Staff see a client only while it shares
 with (consents to) one of the staff member's offices; anyone else gets NotFound."""
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
@@ -20,17 +21,24 @@ def visible_client(uow, principal, client_id, lock=False):
 
 
 def can_see(uow, principal, client):
+    """Staff: a client (not a company's extra account) that shares with one of their
+    offices. A client: their own records and their company's."""
     if principal.kind == "staff":
-        return client.shared and client.office_id in principal.offices
+        return client.parent_id is None and client.shared and \
+            client.office_id in principal.offices
     if principal.kind == "client":
         return client.id in own_client_ids(uow, principal)
     return False
 
 
 def own_client_ids(uow, principal):
-    """A client's own records, and the company records they are an extra account of."""
-    rows = uow.session.execute(select(Client.id, Client.parent_id).where(
-        Client.account_id == principal.account_id)).all()
+    """A client's own records, and the company records they are an extra account of.
+    A look-along session sees only the looking office's records, while they share."""
+    query = select(Client.id, Client.parent_id).where(Client.account_id == principal.account_id)
+    if principal.scope_office_id:
+        query = query.where(Client.office_id == principal.scope_office_id,
+                            Client.shared.is_(True))
+    rows = uow.session.execute(query).all()
     return {row.id for row in rows} | {row.parent_id for row in rows if row.parent_id}
 
 
@@ -54,11 +62,19 @@ def create_client(uow, principal, office_id, type, name, email, mobile=None, lan
                     invitation_status="not_invited", created_by=principal.account_id,
                     created_at=utcnow())
     uow.session.add(client)
-    uow.session.flush()
+    flush_or(uow, ClientExists)
     uow.emit("client_created", actor=principal.account_id, client_id=client.id,
              office_id=office_id)
     audit.record(uow, principal, "client_created", client.id, "client", client.id)
     return describe(client)
+
+
+def flush_or(uow, error):
+    """Flush; a unique constraint hit by a concurrent request is `error`, not a 500."""
+    try:
+        uow.session.flush()
+    except IntegrityError:
+        raise error()
 
 
 def normalised_mobile(mobile):
@@ -104,9 +120,11 @@ def update_client(uow, principal, client_id, changes):
 
 
 def consents(uow, principal):
-    rows = uow.session.execute(select(Client, Office).join(Office, Office.id == Client.office_id)
-                               .where(Client.account_id == principal.account_id)
-                               .order_by(Office.name)).all()
+    query = select(Client, Office).join(Office, Office.id == Client.office_id).where(
+        Client.account_id == principal.account_id, Client.parent_id.is_(None))
+    if principal.scope_office_id:  # look-along: the looking office only
+        query = query.where(Client.office_id == principal.scope_office_id)
+    rows = uow.session.execute(query.order_by(Office.name)).all()
     return [{"office_id": office.id, "office_name": office.name, "shared": client.shared}
             for client, office in rows]
 
@@ -115,10 +133,12 @@ def set_consent(uow, principal, office_id, shared):
     """The client's own choice; every staff member's view follows on the next request."""
     clients = uow.session.scalars(select(Client).where(
         Client.account_id == principal.account_id, Client.office_id == office_id)).all()
-    if not clients:
-        raise NotFound()
+    if not clients or any(c.parent_id for c in clients):
+        raise NotFound()  # a company's consent is the main account's to give
     if not isinstance(shared, bool):
         raise ValidationFailed({"shared": ["Not a valid boolean."]})
+    clients += uow.session.scalars(select(Client).where(  # its extra accounts follow
+        Client.parent_id.in_([c.id for c in clients]))).all()
     for client in clients:
         client.shared = shared
         audit.record(uow, principal, "consent_given" if shared else "consent_withdrawn",

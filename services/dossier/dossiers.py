@@ -6,7 +6,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
 from . import audit
-from .clients import can_see, own_client_ids, visible_client
+from .clients import can_see, flush_or, own_client_ids, visible_client
 from .exceptions import DossierNumberTaken
 from .models import Client, Dossier
 
@@ -23,6 +23,7 @@ def create_dossier(uow, principal, client_id, number, description, status="in_pr
                       number=number, description=description.strip(), status=status,
                       created_by=principal.account_id, created_at=now, updated_at=now)
     uow.session.add(dossier)
+    flush_or(uow, DossierNumberTaken)
     uow.emit("dossier_opened", actor=principal.account_id, dossier_id=dossier.id,
              client_id=client.id, office_id=client.office_id)
     audit.record(uow, principal, "dossier_opened", client.id, "dossier", dossier.id, dossier.id)

@@ -72,8 +72,13 @@ def check_activation(uow, token, email):
             "mobile": client.mobile, "language": client.language}
 
 
-def link_account(uow, client_id, account_id):
-    uow.session.get(Client, client_id).account_id = account_id
+def link_account(uow, client_id, account_id, existing):
+    """An account that was already active (a client of another office too) accepts
+    here and now; a new one when its password is set (`accept`)."""
+    client = uow.session.get(Client, client_id)
+    client.account_id = account_id
+    if existing:
+        accept(uow, {"account_id": account_id})
 
 
 def accept(uow, event):

@@ -133,7 +133,8 @@ class DossierService(ServiceBase):
         account = self.identity.prepare_client_account(
             client["email"], client["name"], client["mobile"], client["language"])
         with self.store.unit_of_work() as uow:
-            invitations.link_account(uow, client["client_id"], account["account_id"])
+            invitations.link_account(uow, client["client_id"], account["account_id"],
+                                     account["existing"])
 
     # -- dossiers ------------------------------------------------------------------------
     @rpc
@@ -195,8 +196,8 @@ class DossierService(ServiceBase):
         keeps its records. Event `client_unlinked`."""
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
-            account_id, remove = accounts.account_to_remove(uow, principal, client_id)
-        if remove:
+            ending = accounts.accounts_to_remove(uow, principal, client_id)
+        for account_id in ending:  # first: should this fail, nothing is unlinked yet
             self.identity.remove_client_account(account_id, principal.account_id)
         with self.store.unit_of_work() as uow:
             accounts.unlink(uow, principal, client_id)
@@ -206,13 +207,10 @@ class DossierService(ServiceBase):
         """-> {token}: a read-only session that sees what the client sees; recorded in
         the client's audit trail."""
         principal = self.caller.require("staff", write=True)
-        with self.store.unit_of_work() as uow:
-            account_id = accounts.look_along_target(uow, principal, client_id)
-        session = self.identity.open_look_along(account_id, principal.account_id,
-                                                principal.source_ip, principal.user_agent)
-        with self.store.unit_of_work() as uow:
-            accounts.record_look_along(uow, principal, client_id)
-        return session
+        with self.store.unit_of_work() as uow:  # recorded first: never a session unaudited
+            account_id, office_id = accounts.look_along_target(uow, principal, client_id)
+        return self.identity.open_look_along(account_id, principal.account_id, office_id,
+                                             principal.source_ip, principal.user_agent)
 
     @rpc
     def list_extra_accounts(self):

@@ -3,24 +3,28 @@
 activated when the password is set (e-mail 3 confirms; event `account_activated`)."""
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from services.common.db import new_id, utcnow
 
 from . import domain
-from .exceptions import EmailInUse, InvalidToken, TokenExpired, TokenUsed
+from .exceptions import EmailInUse, InvalidToken, RateLimited, TokenExpired, TokenUsed
 from .models import Account, PasswordReset
 from .use_cases import open_session, require_strong
 
 ACTIVATION_VALIDITY = timedelta(hours=24)
+SMS_CODE_VALIDITY = timedelta(minutes=10)  # API.md: codes live ten minutes
 SMS_CODE_ATTEMPTS = 5
+LINKS_PER_HOUR = 5
 
 
 def prepare_client_account(uow, email, name, mobile, language, public_url):
-    """-> {account_id}. Creates the client account when absent and mails a fresh
-    set-password link; earlier links stop working."""
+    """-> {account_id, existing}. Creates the client account when absent and mails a
+    fresh set-password link (earlier links stop working). An account that is already
+    active keeps its password and second step: its owner just signs in."""
     email = domain.normalise_email(email)
-    account = uow.session.scalar(select(Account).where(Account.email == email))
+    account = uow.session.scalar(select(Account).where(Account.email == email)
+                                 .with_for_update())
     if account is None:
         account = Account(id=new_id(), kind="client", email=email, name=name, mobile=mobile,
                           language=language, failed_logins=0, created_at=utcnow())
@@ -29,7 +33,14 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
         uow.emit("account_created", actor=None, account_id=account.id, kind="client")
     elif account.kind != "client":
         raise EmailInUse()
+    if account.password_hash is not None:
+        return {"account_id": account.id, "existing": True}
     now = utcnow()
+    recent = uow.session.scalar(select(func.count()).select_from(PasswordReset).where(
+        PasswordReset.account_id == account.id, PasswordReset.purpose == "activation",
+        PasswordReset.created_at > now - timedelta(hours=1)))
+    if recent >= LINKS_PER_HOUR:
+        raise RateLimited({"retry_after_s": 3600})
     uow.session.execute(update(PasswordReset).where(
         PasswordReset.account_id == account.id, PasswordReset.purpose == "activation",
         PasswordReset.used_at.is_(None)).values(used_at=now))
@@ -45,8 +56,8 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
     if code:
         uow.send("notify", "send_notification", template="activation_code",
                  language=account.language, to={"mobile": mobile},
-                 data={"code": code, "minutes": 24 * 60})
-    return {"account_id": account.id}
+                 data={"code": code, "minutes": int(SMS_CODE_VALIDITY.total_seconds() // 60)})
+    return {"account_id": account.id, "existing": False}
 
 
 def complete_activation(uow, clock, token, password, sms_code, source_ip, user_agent):
@@ -62,7 +73,9 @@ def complete_activation(uow, clock, token, password, sms_code, source_ip, user_a
     now = utcnow()
     if now >= link.expires_at:
         raise TokenExpired()
-    if link.sms_code_hash and domain.hash_token(sms_code or "") != link.sms_code_hash:
+    code_fresh = now < link.created_at + SMS_CODE_VALIDITY
+    if link.sms_code_hash and (not code_fresh or
+                               domain.hash_token(sms_code or "") != link.sms_code_hash):
         link.attempts += 1
         if link.attempts >= SMS_CODE_ATTEMPTS:
             link.used_at = now

@@ -20,6 +20,7 @@ LOCK_DURATION = timedelta(minutes=15)
 RESET_TOKEN_VALIDITY = timedelta(hours=1)
 RESETS_PER_HOUR = 5  # more requests for one account are answered the same, but not sent
 SESSION_MAX_AGE = timedelta(hours=12)  # even an active session ends after this
+LOOK_ALONG_MAX_AGE = timedelta(minutes=30)
 
 _hasher = PasswordHasher()  # argon2id
 

@@ -41,7 +41,9 @@ class Session(Base):
     account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
                                             index=True)
     auth_method: Mapped[str] = mapped_column(sa.String(20))  # password[+sms|+totp] | device | ...
+    # Look-along: the staff member, and the one office whose records it may see.
     looked_along_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    scope_office_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     device_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     read_only: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)

@@ -87,13 +87,15 @@ class IdentityService(ServiceBase):
             second_factor.disable(uow, principal)
 
     @rpc
-    def open_look_along(self, account_id, staff_id, source_ip=None, user_agent=None):
-        """For dossier, which checked that staff member `staff_id` sees this client:
-        -> a read-only session of the client's account."""
+    def open_look_along(self, account_id, staff_id, office_id, source_ip=None,
+                        user_agent=None):
+        """For dossier, which checked that staff member `staff_id` sees this client at
+        `office_id`: -> a read-only session of the client's account, limited to that
+        office, ending when the staff member leaves it (and after 30 minutes)."""
         self.caller.require("service")
         with self.store.unit_of_work() as uow:
-            return use_cases.open_look_along(uow, self.clock, account_id, staff_id, source_ip,
-                                             user_agent)
+            return use_cases.open_look_along(uow, self.clock, account_id, staff_id, office_id,
+                                             source_ip, user_agent)
 
     @rpc
     def remove_client_account(self, account_id, actor_id):

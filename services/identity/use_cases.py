@@ -85,12 +85,13 @@ def _record_attempt(uow, account, email, success, reason, source_ip, user_agent)
 
 
 def open_session(uow, clock, account, auth_method, source_ip, user_agent, read_only=False,
-                 device_id=None, looked_along_by=None):
+                 device_id=None, looked_along_by=None, scope_office_id=None):
     token, token_hash = domain.new_token()
     now = utcnow()
     session = Session(id=new_id(), token_hash=token_hash, account_id=account.id,
                       auth_method=auth_method, read_only=read_only, source_ip=source_ip,
                       device_id=device_id, looked_along_by=looked_along_by,
+                      scope_office_id=scope_office_id,
                       user_agent=(user_agent or "")[:300], created_at=now, last_activity_at=now)
     uow.session.add(session)
     return {"token": token, "idle_timeout_s": clock.idle_timeout_s, "warning_s": clock.warning_s}
@@ -106,13 +107,26 @@ def authenticate(uow, clock, token, touch):
     now = utcnow()
     if now >= clock.expires_at(session):
         raise SessionExpired()
+    if session.looked_along_by and not _look_along_allowed(uow, session, now):
+        raise Unauthenticated()
     if touch:
         session.last_activity_at = now
     account = uow.session.get(Account, session.account_id)
     offices = dict(uow.session.execute(select(Membership.office_id, Membership.role).where(
         Membership.account_id == account.id)).all())
     return {"account_id": account.id, "kind": account.kind, "session_id": session.id,
-            "language": account.language, "read_only": session.read_only, "offices": offices}
+            "language": account.language, "read_only": session.read_only, "offices": offices,
+            "looked_along_by": session.looked_along_by,
+            "scope_office_id": session.scope_office_id}
+
+
+def _look_along_allowed(uow, session, now):
+    """A look-along session lives while its staff member still works for the office,
+    and never longer than LOOK_ALONG_MAX_AGE, however active."""
+    member = uow.session.scalar(select(Membership.id).where(
+        Membership.account_id == session.looked_along_by,
+        Membership.office_id == session.scope_office_id))
+    return member is not None and now < session.created_at + domain.LOOK_ALONG_MAX_AGE
 
 
 def describe_session(uow, clock, session_id):
@@ -137,8 +151,8 @@ def request_password_reset(uow, email, public_url):
     caller answers the same either way, so nothing tells whether it does."""
     account = uow.session.scalar(select(Account).where(
         Account.email == domain.normalise_email(email)))
-    if account is None or account.kind == "staff":  # staff sign in with their device only
-        return
+    if account is None or account.password_hash is None:
+        return  # staff sign in with their device; a client not yet activated activates
     now = utcnow()
     recent = uow.session.scalar(select(func.count()).select_from(PasswordReset).where(
         PasswordReset.account_id == account.id, PasswordReset.purpose == "reset",
@@ -205,13 +219,14 @@ def login_attempts(uow, limit=100):
              "source_ip": r.source_ip, "user_agent": r.user_agent} for r in rows]
 
 
-def open_look_along(uow, clock, account_id, staff_id, source_ip, user_agent):
-    """A read-only session that sees what the client sees (dossier checked access)."""
+def open_look_along(uow, clock, account_id, staff_id, office_id, source_ip, user_agent):
+    """A read-only session that sees what the client sees at `office_id` (dossier
+    checked that the staff member sees this client there)."""
     account = uow.session.get(Account, account_id)
     if account is None or account.kind != "client":
         raise NotFound()
     return open_session(uow, clock, account, "look-along", source_ip, user_agent,
-                        read_only=True, looked_along_by=staff_id)
+                        read_only=True, looked_along_by=staff_id, scope_office_id=office_id)
 
 
 def remove_client_account(uow, actor, account_id):

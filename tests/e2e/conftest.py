@@ -17,6 +17,9 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from deploy.supervisor import SERVICES, System, free_port
 from services.common.context import Principal
+from services.common.errors import register_remote_errors
+
+register_remote_errors()  # errors of direct RPC calls come back as their own classes
 
 ADMIN_EMAIL = "beheer@kluis.test"
 ADMIN_PASSWORD = "Beheer-Sleutel-2026"
@@ -68,12 +71,13 @@ class Mailbox:
 
     def messages(self, to=None):
         found = []
-        for folder in ("new", "cur"):
-            for file in sorted((self.path / folder).glob("*")):
-                with open(file, "rb") as handle:
-                    message = email.message_from_binary_file(handle, policy=email.policy.default)
-                if to is None or message["To"] == to:
-                    found.append(message)
+        files = [f for folder in ("new", "cur") for f in (self.path / folder).glob("*")]
+        # In the order they arrived (a Maildir name's microseconds do not sort as text).
+        for file in sorted(files, key=lambda f: (f.stat().st_mtime_ns, f.name)):
+            with open(file, "rb") as handle:
+                message = email.message_from_binary_file(handle, policy=email.policy.default)
+            if to is None or message["To"] == to:
+                found.append(message)
         return found
 
     def wait_for(self, to, count=1, timeout=30):

@@ -52,6 +52,7 @@ def activate(kluis, staff, client, password="Mijn-Kluis-2026", invited=False):
                                     if s["to"] == client["mobile"]][-1]["text"])
     response = kluis.client().post("/activation/complete", json=body)
     assert response.status_code == 200, response.text
+    kluis.mail.wait_for(client["email"], count=before + 3)  # e-mail 3, before going on
     return kluis.client(response.json()["token"])
 
 

@@ -1,8 +1,8 @@
-"""activation links and second step
+"""activation links second step look-along
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-23 02:23:24.294164
+Create Date: 2026-11-23 02:33:24.020452
 """
 from alembic import op
 import sqlalchemy as sa
@@ -47,11 +47,13 @@ def upgrade():
 
     with op.batch_alter_table('sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('looked_along_by', sa.String(length=36), nullable=True))
+        batch_op.add_column(sa.Column('scope_office_id', sa.String(length=36), nullable=True))
 
 
 
 def downgrade():
     with op.batch_alter_table('sessions', schema=None) as batch_op:
+        batch_op.drop_column('scope_office_id')
         batch_op.drop_column('looked_along_by')
 
     with op.batch_alter_table('password_resets', schema=None) as batch_op:
