@@ -32,3 +32,14 @@ def normalise_mobile(text):
                                                  phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mobile_or_none(text, error):
+    """-> None for no number, the E.164 form for a mobile; raises `error` (the
+    service's InvalidMobile) for anything else."""
+    if text in (None, ""):
+        return None
+    normalised = normalise_mobile(text)
+    if normalised is None:
+        raise error({"mobile": ["invalid_mobile"]})
+    return normalised

@@ -8,7 +8,7 @@ from services.common.errors import Forbidden, NotFound
 from . import audit
 from .clients import describe, flush_or, normalised_mobile, visible_client
 from .exceptions import ClientExists, NotInvited
-from .models import Client, Dossier
+from .models import Client
 
 
 def accounts_to_remove(uow, principal, client_id):
@@ -49,16 +49,13 @@ def unlink(uow, principal, client_id):
 
 def look_along_target(uow, principal, client_id):
     """-> (the client's account, the office), for a staff member who sees the client;
-    recorded in the client's trail and in that of each of its dossiers."""
+    recorded in the client's trail (which every dossier of the client's shows too)."""
     if principal.kind != "staff":
         raise Forbidden()
     client = visible_client(uow, principal, client_id)
     if client.account_id is None:
         raise NotInvited()
     audit.record(uow, principal, "look_along", client.id, "client", client.id)
-    for dossier_id in uow.session.scalars(select(Dossier.id).where(
-            Dossier.client_id == client.id)):
-        audit.record(uow, principal, "look_along", client.id, "client", client.id, dossier_id)
     return client.account_id, client.office_id
 
 

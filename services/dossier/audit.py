@@ -1,6 +1,6 @@
 """The audit trail: who did what to which object, and when. Staff read it per dossier;
 a client reads it for their own data (look-along sessions included)."""
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
@@ -20,8 +20,11 @@ def record(uow, principal, action, client_id, object_type, object_id, dossier_id
         object_id=object_id))
 
 
-def for_dossier(uow, dossier_id):
-    return _entries(uow, AuditEntry.dossier_id == dossier_id)
+def for_dossier(uow, dossier):
+    """The dossier's own entries, and the look-along sessions of its client (a session
+    sees every dossier of the client)."""
+    return _entries(uow, or_(AuditEntry.dossier_id == dossier.id, and_(
+        AuditEntry.client_id == dossier.client_id, AuditEntry.action == "look_along")))
 
 
 def for_client_account(uow, principal):

@@ -3,7 +3,7 @@ with (consents to) one of the staff member's offices; anyone else gets NotFound.
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from services.common.contacts import normalise_mobile
+from services.common.contacts import mobile_or_none
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 
@@ -78,12 +78,7 @@ def flush_or(uow, error):
 
 
 def normalised_mobile(mobile):
-    if mobile in (None, ""):
-        return None
-    normalised = normalise_mobile(mobile)
-    if normalised is None:
-        raise InvalidMobile({"mobile": ["invalid_mobile"]})
-    return normalised
+    return mobile_or_none(mobile, InvalidMobile)
 
 
 def list_clients(uow, principal, q=None):

@@ -69,8 +69,8 @@ def dossier_audit(uow, principal, dossier_id):
     """Staff who see the dossier: who viewed, uploaded, reviewed, signed, looked along."""
     if principal.kind != "staff":
         raise Forbidden()
-    dossier, client = visible_dossier(uow, principal, dossier_id)
-    return audit.for_dossier(uow, dossier.id)
+    dossier, _client = visible_dossier(uow, principal, dossier_id)
+    return audit.for_dossier(uow, dossier)
 
 
 def home(uow, principal):

@@ -9,7 +9,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
 from . import domain
-from services.common.contacts import is_role_address, normalise_mobile
+from services.common.contacts import is_role_address, mobile_or_none
 from .exceptions import (AlreadyMember, EmailInUse, InvalidMobile, LastOwner,
                          RoleAddressNotAllowed)
 from .models import Account, AuditEntry, Device, Membership, Registration, Session
@@ -33,12 +33,7 @@ def check_contact(email, mobile):
     """-> the mobile in E.164 (or None); raises for a shared mailbox or a bad number."""
     if is_role_address(email):
         raise RoleAddressNotAllowed({"email": ["role_address_not_allowed"]})
-    if mobile in (None, ""):
-        return None
-    normalised = normalise_mobile(mobile)
-    if normalised is None:
-        raise InvalidMobile({"mobile": ["invalid_mobile"]})
-    return normalised
+    return mobile_or_none(mobile, InvalidMobile)
 
 
 def add_staff(uow, principal, office_id, name, email, mobile, role):

@@ -196,3 +196,16 @@ def strict_kluis(tmp_path_factory, vhosts):
 def any_kluis(request):
     """The same test on SQLite and on PostgreSQL."""
     return request.getfixturevalue("kluis" if request.param == "sqlite" else "pg_kluis")
+
+
+@pytest.fixture
+def office(kluis):
+    """A fresh office of the SQLite system (see staff_app.Office)."""
+    from .staff_app import Office
+    return Office(kluis, kluis.admin())
+
+
+@pytest.fixture
+def staff(office):
+    """The signed-in, registered owner of `office`."""
+    return office.staffed("owner")[1]

@@ -3,20 +3,9 @@ activation rows of "Portal invitation, ...", and "Dossiers" (without the documen
 message counts, which arrive with those issues). Through HTTP."""
 import time
 
-import pytest
 
 from .conftest import link_token, unique_email
 from .staff_app import Office, code_in
-
-
-@pytest.fixture
-def office(kluis):
-    return Office(kluis, kluis.admin())
-
-
-@pytest.fixture
-def staff(office):
-    return office.staffed("owner")[1]
 
 
 def _client(staff, office, **fields):

@@ -2,23 +2,12 @@
 mortgage applications, the second sign-in step, audit, home. Through HTTP."""
 import time
 
-import pytest
 
 from services.identity import totp
 
 from .conftest import unique_email
 from .staff_app import Office, code_in
 from .test_clients import _client, activate
-
-
-@pytest.fixture
-def office(kluis):
-    return Office(kluis, kluis.admin())
-
-
-@pytest.fixture
-def staff(office):
-    return office.staffed("owner")[1]
 
 
 def _sms_code(kluis, mobile, count=1, timeout=20):
@@ -50,7 +39,8 @@ def test_unlink_ends_the_portal_account_at_once_and_inviting_again_works(kluis, 
 
 def test_look_along_sees_what_the_client_sees_and_changes_nothing(kluis, office, staff):
     client = _client(staff, office)
-    staff.post(f"/clients/{client['id']}/dossiers", json={"number": "L-1", "description": "X"})
+    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
+        "number": "L-1", "description": "X"}).json()
     assert staff.post(f"/clients/{client['id']}/look-along").status_code == 409  # no account
     portal = activate(kluis, staff, client)
     response = staff.post(f"/clients/{client['id']}/look-along")
@@ -69,6 +59,14 @@ def test_look_along_sees_what_the_client_sees_and_changes_nothing(kluis, office,
     trail = portal.get("/me/audit").json()["items"]
     looks = [e for e in trail if e["action"] == "look_along"]
     assert len(looks) == 1 and looks[0]["actor"]["kind"] == "staff"
+    assert any(e["action"] == "dossier_viewed (look-along)" and e["actor"]["kind"] == "staff"
+               for e in trail) is False  # the list view is not a view of one dossier
+    looking.get(f"/dossiers/{dossier['id']}")
+    viewed = [e for e in portal.get("/me/audit").json()["items"]
+              if e["action"] == "dossier_viewed (look-along)"]
+    assert len(viewed) == 1 and viewed[0]["actor"]["kind"] == "staff"
+    dossier_trail = staff.get(f"/dossiers/{dossier['id']}/audit").json()["items"]
+    assert "look_along" in [e["action"] for e in dossier_trail]
     assert looking.post("/auth/logout").status_code == 204
     outsider_office = Office(kluis, office.admin)
     _app, outsider = outsider_office.staffed("owner")

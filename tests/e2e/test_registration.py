@@ -6,11 +6,6 @@ from .staff_app import App, Office
 
 
 @pytest.fixture
-def office(kluis):
-    return Office(kluis, kluis.admin())
-
-
-@pytest.fixture
 def owner(office):
     person = office.add(office.admin, "owner")
     return person, office.register(person, office.admin)[1]
