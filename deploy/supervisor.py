@@ -158,9 +158,20 @@ class System:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
-    def stop_all(self):
-        for part in reversed(list(self.processes)):
-            self.stop(part)
+    def stop_all(self, timeout=20):
+        """SIGTERM to every part at once (each stops gracefully in parallel), then
+        SIGKILL to whatever is still running after `timeout`."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for part in list(self.processes):
+            process = self.processes.pop(part)
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
 
 def main():
@@ -175,6 +186,7 @@ def main():
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)  # also when started with SIGINT ignored (background)
     try:
         system.prepare()
         system.start_all()
