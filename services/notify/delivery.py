@@ -7,6 +7,8 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
 
+import requests
+
 from services.common.db import utcnow
 
 
@@ -27,7 +29,7 @@ class SmtpEmail:
         self.starttls, self.user, self.password = starttls, user, password
         self.timeout = timeout
 
-    def send_email(self, to, subject, body, message_id, language):
+    def send_email(self, to, subject, body, message_id, language, html=None):
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
@@ -37,6 +39,8 @@ class SmtpEmail:
         # 8bit keeps the text readable as it is in the stored message (no quoted-printable
         # soft breaks inside links and codes); SMTP servers announce 8BITMIME for it.
         message.set_content(body, cte="8bit")
+        if html:
+            message.add_alternative(html, subtype="html", cte="8bit")
         message["Content-Language"] = language  # after set_content, which resets Content-*
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
@@ -70,3 +74,54 @@ class SmsOutboxFile:
                 handle.write(line + "\n")
         except OSError as exc:
             raise DeliveryFailed("technical-failure", type(exc).__name__)
+
+
+def _http_failure(status, what):
+    """A provider's HTTP answer as a delivery status: the request itself was wrong
+    (4xx: permanent; 401/403: our credentials, technical), or the provider had a
+    moment (429, 5xx: temporary, retried)."""
+    if status in (401, 403):
+        return DeliveryFailed("technical-failure", f"{what} {status}")
+    if status == 429 or status >= 500:
+        return DeliveryFailed("temporary-failure", f"{what} {status}")
+    return DeliveryFailed("permanent-failure", f"{what} {status}")
+
+
+class TwilioSms:
+    """Twilio's Messages API: POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json,
+    HTTP basic auth (AccountSid, AuthToken), form fields To, From, Body; 201 when
+    accepted."""
+
+    def __init__(self, base_url, account_sid, auth_token, sender, timeout=10):
+        self.url = f"{base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
+        self.auth, self.sender, self.timeout = (account_sid, auth_token), sender, timeout
+
+    def send_sms(self, to, text, message_id):
+        try:
+            response = requests.post(self.url, auth=self.auth, timeout=self.timeout,
+                                     data={"To": to, "From": self.sender, "Body": text})
+        except requests.RequestException as exc:
+            raise DeliveryFailed("temporary-failure", type(exc).__name__)
+        if response.status_code not in (200, 201):
+            raise _http_failure(response.status_code, "twilio")
+
+
+class MessageBirdSms:
+    """MessageBird's SMS API: POST {base}/messages, header `Authorization: AccessKey
+    {key}`, JSON {originator, recipients, body, reference}; 201 when accepted."""
+
+    def __init__(self, base_url, access_key, sender, timeout=10):
+        self.url = f"{base_url.rstrip('/')}/messages"
+        self.headers = {"Authorization": f"AccessKey {access_key}"}
+        self.sender, self.timeout = sender, timeout
+
+    def send_sms(self, to, text, message_id):
+        try:
+            response = requests.post(self.url, headers=self.headers, timeout=self.timeout,
+                                     json={"originator": self.sender, "body": text,
+                                           "recipients": [to.lstrip("+")],
+                                           "reference": message_id})
+        except requests.RequestException as exc:
+            raise DeliveryFailed("temporary-failure", type(exc).__name__)
+        if response.status_code not in (200, 201):
+            raise _http_failure(response.status_code, "messagebird")

@@ -3,7 +3,7 @@ from nameko.extensions import DependencyProvider
 
 from services.common.settings import kluis_var
 
-from .delivery import SmsOutboxFile, SmtpEmail
+from .delivery import MessageBirdSms, SmsOutboxFile, SmtpEmail, TwilioSms
 
 
 class Providers:
@@ -20,8 +20,20 @@ class ProvidersProvider(DependencyProvider):
             sender=config.get("MAIL_FROM") or "Kluis <no-reply@kluis.local>",
             starttls=str(config.get("SMTP_STARTTLS")).lower() in ("1", "true", "yes"),
             user=config.get("SMTP_USER"), password=config.get("SMTP_PASSWORD"))
-        sms = SmsOutboxFile(kluis_var() / "sms.jsonl")
-        self.providers = Providers(email, sms)
+        self.providers = Providers(email, sms_provider(config))
 
     def get_dependency(self, worker_ctx):
         return self.providers
+
+
+def sms_provider(config):
+    """SMS_PROVIDER_URL unset: the outbox file; set: that provider's REST API
+    (SMS_PROVIDER twilio, the default, or messagebird)."""
+    url = config.get("SMS_PROVIDER_URL")
+    if not url:
+        return SmsOutboxFile(kluis_var() / "sms.jsonl")
+    sender = config.get("SMS_SENDER") or "Kluis"
+    if (config.get("SMS_PROVIDER") or "twilio").lower() == "messagebird":
+        return MessageBirdSms(url, config.get("SMS_PROVIDER_KEY") or "", sender)
+    return TwilioSms(url, config.get("SMS_PROVIDER_USER") or "",
+                     config.get("SMS_PROVIDER_KEY") or "", sender)

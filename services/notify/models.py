@@ -25,6 +25,7 @@ class Notification(Base):
     language: Mapped[str] = mapped_column(sa.String(2))
     subject: Mapped[str] = mapped_column(sa.String(300), default="")
     body: Mapped[str | None] = mapped_column(sa.Text, nullable=True)  # blanked once delivered
+    html: Mapped[str | None] = mapped_column(sa.Text, nullable=True)  # e-mail only; likewise
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     next_attempt_at = mapped_column(UTCDateTime, nullable=False)

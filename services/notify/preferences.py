@@ -5,6 +5,9 @@ from services.common.db import utcnow
 from .models import Preference
 
 TOPICS = ("new_documents", "questionnaires", "messages")
+# The news that a client may turn off; every other template is always sent.
+TOPIC_OF_TEMPLATE = {"new_document": "new_documents", "new_questionnaire": "questionnaires",
+                     "new_message": "messages"}
 
 
 def preferences_of(uow, account_id):

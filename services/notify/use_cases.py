@@ -8,13 +8,14 @@ killed outright between the provider's acceptance and that record leaves one row
 `sending`, whose outcome nobody can know (SMTP has no way to ask); after
 `STALE_SENDING_S` it is sent again rather than lost, with the same Message-ID, so that
 the rare duplicate is recognisable."""
+import logging
 from datetime import timedelta
 
 from sqlalchemy import select, update
 
 from services.common.db import utcnow
 
-from . import templates
+from . import preferences, templates
 from .delivery import DeliveryFailed
 from .models import Notification
 
@@ -25,21 +26,32 @@ SECURITY_TEMPLATES = {"password_reset", "password_changed", "account_locked",
                       "registration_code", "activation_password", "activation_code",
                       "login_code"}
 RETRYABLE = ("created", "temporary-failure")
+log = logging.getLogger(__name__)
 
 
 def record_notification(uow, message):
     """Inbox handler of the `send_notification` command:
-    {message_id, template, language, to: {email} | {mobile}, data}."""
-    subject, body = templates.render(message["template"], message.get("language"),
-                                     message.get("data") or {})
+    {message_id, template, language, to: {email} | {mobile}, data, account_id?}.
+    News the recipient turned off (`account_id` + preferences) is not sent; security
+    messages always are."""
+    topic = preferences.TOPIC_OF_TEMPLATE.get(message["template"])
+    if topic and message.get("account_id") and \
+            not preferences.preferences_of(uow, message["account_id"])[topic]:
+        log.info("notification %s (%s) not sent: the recipient turned %s off",
+                 message["message_id"], message["template"], topic)
+        return
+    data = message.get("data") or {}
+    subject, body = templates.render(message["template"], message.get("language"), data)
     to = message["to"]
     channel, recipient = ("email", to["email"]) if "email" in to else ("sms", to["mobile"])
+    html = templates.render_html(message["template"], message.get("language"), data) \
+        if channel == "email" else None
     now = utcnow()
     uow.session.add(Notification(
         id=message["message_id"], template=message["template"], channel=channel,
         recipient=recipient, language=message.get("language") or "nl", subject=subject,
-        body=body, status="created", attempts=0, next_attempt_at=now, created_at=now,
-        updated_at=now))
+        body=body, html=html, status="created", attempts=0, next_attempt_at=now,
+        created_at=now, updated_at=now))
 
 
 def due_notifications(uow, stale_after_s=STALE_SENDING_S, limit=50):
@@ -68,7 +80,7 @@ def send(notification, email, sms):
     try:
         if notification.channel == "email":
             email.send_email(notification.recipient, notification.subject, notification.body,
-                             notification.id, notification.language)
+                             notification.id, notification.language, notification.html)
         else:
             sms.send_sms(notification.recipient, notification.body, notification.id)
     except DeliveryFailed as failure:
@@ -84,14 +96,14 @@ def record_outcome(uow, notification_id, failure):
     notification.updated_at = now
     if failure is None:
         notification.status, notification.sent_at = "delivered", now
-        notification.body = None  # links and codes are kept no longer than needed
+        notification.body = notification.html = None  # links and codes: no longer kept
         notification.last_error = None
         return
     notification.last_error = failure.reason[:300]
     if failure.status != "temporary-failure" or notification.attempts >= MAX_ATTEMPTS:
         notification.status = failure.status if failure.status != "temporary-failure" \
             else "permanent-failure"
-        notification.body = None  # final: the link or code inside is of no use to keep
+        notification.body = notification.html = None  # final: the link or code is useless
         return
     base = 2 if notification.template in SECURITY_TEMPLATES else 30
     delay = min(base * 2 ** (notification.attempts - 1), 900)

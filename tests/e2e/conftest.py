@@ -90,8 +90,13 @@ class Mailbox:
         raise AssertionError(f"{len(self.messages(to))} of {count} e-mails to {to} arrived")
 
 
+def text_of(message):
+    """The plain-text part of an e-mail (each also has an HTML part)."""
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
 def link_token(message):
-    match = re.search(r"token=([A-Za-z0-9_-]+)", message.get_content())
+    match = re.search(r"token=([A-Za-z0-9_-]+)", text_of(message))
     assert match, "no token= link in the e-mail"
     return match.group(1)
 

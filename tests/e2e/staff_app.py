@@ -8,7 +8,7 @@ import uuid
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .conftest import unique_email
+from .conftest import text_of, unique_email
 
 
 def b64(raw):
@@ -70,7 +70,7 @@ class App:
             "signature": self.sign(challenge)})
 
     def code_from_mail(self, email_address, count=1):
-        return code_in(self.kluis.mail.wait_for(email_address, count=count)[-1].get_content())
+        return code_in(text_of(self.kluis.mail.wait_for(email_address, count=count)[-1]))
 
     def code_from_sms(self, mobile, timeout=30):
         deadline = time.monotonic() + timeout

@@ -1,7 +1,7 @@
 """API.md "App registration (device binding) and approval", with real Ed25519 keys."""
 import pytest
 
-from .conftest import unique_email
+from .conftest import text_of, unique_email
 from .staff_app import App, Office
 
 
@@ -142,7 +142,7 @@ def test_a_rejection_is_mailed_and_final(kluis, office, owner):
     assert owner_client.post(f"/registrations/{app.registration_id}/reject",
                              json={"reason": "Onbekend toestel"}).status_code == 204
     mail = kluis.mail.wait_for(person["email"], count=2)[-1]
-    assert "afgewezen" in mail["Subject"] and "Onbekend toestel" in mail.get_content()
+    assert "afgewezen" in mail["Subject"] and "Onbekend toestel" in text_of(mail)
     assert app.state()["status"] == "rejected"
     assert owner_client.post(f"/registrations/{app.registration_id}/approve").status_code == 409
     assert app.complete(signature=app.sign("x")).status_code == 409

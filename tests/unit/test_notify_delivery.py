@@ -17,8 +17,9 @@ class FakeProviders:
         self.failure = failure
         self.emails, self.sms = [], []
 
-    def send_email(self, to, subject, body, message_id, language):
+    def send_email(self, to, subject, body, message_id, language, html=None):
         self.emails.append((to, subject, body, message_id, language))
+        self.html = html
         if self.failure:
             raise self.failure
 

@@ -12,10 +12,15 @@ DATA = {"name": "Jan de Vries", "minutes": 15, "code": "482913", "office": "Hypo
         "reason": "Onbekend toestel", "days": 14, "hours": 24, "with_sms": True,
         "activation_url": "https://kluis.example/activate?token=inv123",
         "password_url": "https://kluis.example/set-password?token=pw123",
+        "title": "Loonstrook mei", "dossier_number": "2026-017", "expires_on": "1 december 2026",
+        "portal_url": "https://kluis.example/dossiers/2026-017",
         "forgot_url": "https://kluis.example/forgot-password",
         "reset_url": "https://kluis.example/reset-password?token=abc123XYZ"}
 EXPECTED = {"account_locked", "password_changed", "password_reset", "registration_code",
-            "registration_approved", "registration_rejected"}
+            "registration_approved", "registration_rejected", "client_invitation",
+            "activation_password", "activation_code", "activation_confirmed", "login_code",
+            "new_document", "request_rejected", "new_message", "new_questionnaire",
+            "signing_request", "signing_reminder"}
 SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 
 
@@ -91,3 +96,19 @@ def test_a_rejection_says_why_only_when_there_is_a_reason(language):
     _, with_reason = render("registration_rejected", language, DATA)
     _, without = render("registration_rejected", language, {**DATA, "reason": ""})
     assert DATA["reason"] in with_reason and DATA["reason"] not in without
+
+
+@pytest.mark.parametrize("language", templates.LANGUAGES)
+@pytest.mark.parametrize("name", template_names())
+def test_the_html_part_escapes_every_value(name, language):
+    hostile = {key: (f"<b>{value}</b>" if isinstance(value, str) else value)
+               for key, value in DATA.items()}
+    html = templates.render_html(name, language, hostile)
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert html.startswith("<!doctype html>") and f'lang="{language}"' in html
+
+
+def test_links_in_the_html_part_are_clickable_and_escaped():
+    html = templates.render_html("password_reset", "en",
+                                 {**DATA, "reset_url": "https://k.example/r?token=a&b=1"})
+    assert '<a href="https://k.example/r?token=a&amp;b=1">' in html

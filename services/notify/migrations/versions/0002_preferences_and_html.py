@@ -1,8 +1,8 @@
-"""preferences
+"""preferences and html
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 02:27:19.186883
+Create Date: 2026-11-23 02:49:25.948902
 """
 from alembic import op
 import sqlalchemy as sa
@@ -25,7 +25,13 @@ def upgrade():
     sa.Column('updated_at', services.common.db.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('account_id')
     )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('html', sa.Text(), nullable=True))
+
 
 
 def downgrade():
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_column('html')
+
     op.drop_table('preferences')
