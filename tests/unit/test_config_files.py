@@ -1,0 +1,45 @@
+"""Every part's config.yaml loads with nameko's own loader and means what it says."""
+from pathlib import Path
+
+import pytest
+import yaml
+from nameko.cli.main import setup_yaml_parser
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIGS = sorted(ROOT.glob("services/*/config.yaml")) + [ROOT / "gateway" / "config.yaml"]
+
+setup_yaml_parser()
+
+
+def load(path, monkeypatch, **env):
+    for name in ("SMTP_HOST", "SMS_PROVIDER_URL", "MIN_IOS_VERSION", "SESSION_IDLE_TIMEOUT_S"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return yaml.safe_load(path.read_text())
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=lambda p: p.parent.name)
+def test_every_config_loads_with_the_broker_and_redacting_logs(path, monkeypatch):
+    config = load(path, monkeypatch)
+    assert config["AMQP_URI"] == "amqp://guest:guest@127.0.0.1:5672/"
+    formatter = config["LOGGING"]["formatters"]["redacting"]["()"]
+    assert formatter == "services.common.logs.RedactingFormatter"
+    assert all(isinstance(key, str) and key == key.strip() for key in config)
+
+
+def test_notify_defaults_and_overrides(monkeypatch):
+    path = ROOT / "services" / "notify" / "config.yaml"
+    defaults = load(path, monkeypatch)
+    assert (defaults["SMTP_HOST"], defaults["SMTP_PORT"]) == ("127.0.0.1", 8025)
+    assert defaults["SMS_PROVIDER"] == "twilio" and defaults["SMS_PROVIDER_URL"] is None
+    configured = load(path, monkeypatch, SMTP_HOST="relay.example.nl",
+                      SMS_PROVIDER_URL="https://api.twilio.com")
+    assert configured["SMTP_HOST"] == "relay.example.nl"
+    assert configured["SMS_PROVIDER_URL"] == "https://api.twilio.com"
+
+
+def test_identity_versions_stay_text(monkeypatch):
+    config = load(ROOT / "services" / "identity" / "config.yaml", monkeypatch,
+                  MIN_IOS_VERSION="17.10", SESSION_IDLE_TIMEOUT_S="300")
+    assert config["MIN_IOS_VERSION"] == "17.10" and config["SESSION_IDLE_TIMEOUT_S"] == 300
