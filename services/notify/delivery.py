@@ -2,7 +2,6 @@
 They raise `DeliveryFailed` with the status the notification gets."""
 import json
 import smtplib
-import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -43,21 +42,41 @@ class SmtpEmail:
             message.add_alternative(html, subtype="html", cte="8bit")
         message["Content-Language"] = language  # after set_content, which resets Content-*
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
-                if self.starttls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if self.user:
-                    smtp.login(self.user, self.password or "")
-                smtp.send_message(message)
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        except OSError as exc:
+            raise DeliveryFailed("temporary-failure", type(exc).__name__)
+        try:
+            self._session(smtp)
+            smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _ in exc.recipients.values()]
             status = "permanent-failure" if all(c >= 500 for c in codes) else "temporary-failure"
             raise DeliveryFailed(status, f"recipient refused {codes}")
+        except (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused,
+                smtplib.SMTPNotSupportedError, ssl.SSLError) as exc:
+            raise DeliveryFailed("technical-failure", type(exc).__name__)  # our set-up
         except smtplib.SMTPResponseException as exc:
             status = "permanent-failure" if exc.smtp_code >= 500 else "temporary-failure"
+            if exc.smtp_code == 530:  # authentication or STARTTLS required: our set-up
+                status = "technical-failure"
             raise DeliveryFailed(status, f"smtp {exc.smtp_code}")
-        except (smtplib.SMTPException, socket.error, OSError) as exc:
+        except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryFailed("temporary-failure", type(exc).__name__)
+        finally:
+            _close(smtp)  # the mail was accepted: how the goodbye goes does not matter
+
+    def _session(self, smtp):
+        if self.starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if self.user:
+            smtp.login(self.user, self.password or "")
+
+
+def _close(smtp):
+    try:
+        smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        smtp.close()
 
 
 class SmsOutboxFile:
@@ -77,14 +96,27 @@ class SmsOutboxFile:
 
 
 def _http_failure(status, what):
-    """A provider's HTTP answer as a delivery status: the request itself was wrong
-    (4xx: permanent; 401/403: our credentials, technical), or the provider had a
-    moment (429, 5xx: temporary, retried)."""
-    if status in (401, 403):
+    """A provider's HTTP answer as a delivery status: our set-up (401, 403, 404:
+    credentials or URL; technical), a moment of the provider's (408, 429, 5xx:
+    temporary, retried), or this message (other 4xx, such as a bad number: permanent)."""
+    if status in (401, 403, 404):
         return DeliveryFailed("technical-failure", f"{what} {status}")
-    if status == 429 or status >= 500:
+    if status in (408, 429) or status >= 500:
         return DeliveryFailed("temporary-failure", f"{what} {status}")
     return DeliveryFailed("permanent-failure", f"{what} {status}")
+
+
+def _post(what, url, **kwargs):
+    """POST once. Not retried when the request went out but no answer came: the
+    provider may have sent it (neither provider removes duplicates)."""
+    try:
+        return requests.post(url, **kwargs)
+    except requests.ConnectionError as exc:  # ConnectTimeout too: nothing was sent
+        raise DeliveryFailed("temporary-failure", type(exc).__name__)
+    except requests.ReadTimeout:
+        raise DeliveryFailed("technical-failure", f"{what} outcome unknown")
+    except requests.RequestException as exc:
+        raise DeliveryFailed("technical-failure", type(exc).__name__)
 
 
 class TwilioSms:
@@ -97,11 +129,8 @@ class TwilioSms:
         self.auth, self.sender, self.timeout = (account_sid, auth_token), sender, timeout
 
     def send_sms(self, to, text, message_id):
-        try:
-            response = requests.post(self.url, auth=self.auth, timeout=self.timeout,
-                                     data={"To": to, "From": self.sender, "Body": text})
-        except requests.RequestException as exc:
-            raise DeliveryFailed("temporary-failure", type(exc).__name__)
+        response = _post("twilio", self.url, auth=self.auth, timeout=self.timeout,
+                         data={"To": to, "From": self.sender, "Body": text})
         if response.status_code not in (200, 201):
             raise _http_failure(response.status_code, "twilio")
 
@@ -116,12 +145,8 @@ class MessageBirdSms:
         self.sender, self.timeout = sender, timeout
 
     def send_sms(self, to, text, message_id):
-        try:
-            response = requests.post(self.url, headers=self.headers, timeout=self.timeout,
-                                     json={"originator": self.sender, "body": text,
-                                           "recipients": [to.lstrip("+")],
-                                           "reference": message_id})
-        except requests.RequestException as exc:
-            raise DeliveryFailed("temporary-failure", type(exc).__name__)
+        response = _post("messagebird", self.url, headers=self.headers, timeout=self.timeout,
+                         json={"originator": self.sender, "body": text,
+                               "recipients": [to.lstrip("+")], "reference": message_id})
         if response.status_code not in (200, 201):
             raise _http_failure(response.status_code, "messagebird")

@@ -33,7 +33,10 @@ def sms_provider(config):
     if not url:
         return SmsOutboxFile(kluis_var() / "sms.jsonl")
     sender = config.get("SMS_SENDER") or "Kluis"
-    if (config.get("SMS_PROVIDER") or "twilio").lower() == "messagebird":
+    provider = (config.get("SMS_PROVIDER") or "twilio").lower()
+    if provider == "messagebird":
         return MessageBirdSms(url, config.get("SMS_PROVIDER_KEY") or "", sender)
-    return TwilioSms(url, config.get("SMS_PROVIDER_USER") or "",
-                     config.get("SMS_PROVIDER_KEY") or "", sender)
+    if provider == "twilio":
+        return TwilioSms(url, config.get("SMS_PROVIDER_USER") or "",
+                         config.get("SMS_PROVIDER_KEY") or "", sender)
+    raise ValueError(f"SMS_PROVIDER must be twilio or messagebird, not {provider!r}")

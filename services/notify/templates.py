@@ -7,16 +7,23 @@ import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 LANGUAGES = ("nl", "en")
 _loader = FileSystemLoader(str(Path(__file__).with_name("templates")))
 _env = Environment(loader=_loader, autoescape=False, undefined=StrictUndefined)
 _html_env = Environment(loader=_loader, autoescape=True, undefined=StrictUndefined)
-_LINK = re.compile(r"(https?://[^\s<]+)")
 
 
 class UnknownTemplate(Exception):
     pass
+
+
+def clean(data):
+    """Values as they may stand in a subject or a line: white space (newlines too)
+    folded to single spaces, None as empty."""
+    return {key: "" if value is None else " ".join(value.split())
+            if isinstance(value, str) else value for key, value in data.items()}
 
 
 def template_names():
@@ -36,14 +43,17 @@ def render(name, language, data):
 
 
 def render_html(name, language, data):
-    """The body as HTML: every value escaped, paragraphs kept, links clickable."""
+    """The body as HTML: every value escaped, paragraphs kept; the links the system
+    itself puts in (`*_url` values) clickable, and no other text."""
     if name not in template_names():
         raise UnknownTemplate(name)
     language = language if language in LANGUAGES else "nl"
-    escaped = _html_env.get_template(f"{language}/{name}.txt").render(**data)
+    linked = {key: Markup('<a href="{0}">{0}</a>').format(value)
+              if key.endswith("_url") and isinstance(value, str) else value
+              for key, value in data.items()}
+    escaped = _html_env.get_template(f"{language}/{name}.txt").render(**linked)
     body = escaped.partition("\n")[2].strip("\n")
     paragraphs = [p.replace("\n", "<br>\n") for p in re.split(r"\n\s*\n", body) if p.strip()]
-    linked = [_LINK.sub(r'<a href="\1">\1</a>', p) for p in paragraphs]
-    html = "\n".join(f"<p>{p}</p>" for p in linked)
+    html = "\n".join(f"<p>{p}</p>" for p in paragraphs)
     return (f'<!doctype html>\n<html lang="{language}"><head><meta charset="utf-8"></head>'
             f"<body>\n{html}\n</body></html>\n")

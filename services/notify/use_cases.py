@@ -11,7 +11,7 @@ the rare duplicate is recognisable."""
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 
 from services.common.db import utcnow
 
@@ -40,16 +40,18 @@ def record_notification(uow, message):
         log.info("notification %s (%s) not sent: the recipient turned %s off",
                  message["message_id"], message["template"], topic)
         return
-    data = message.get("data") or {}
-    subject, body = templates.render(message["template"], message.get("language"), data)
+    data = templates.clean(message.get("data") or {})
+    language = message.get("language") if message.get("language") in templates.LANGUAGES \
+        else "nl"
+    subject, body = templates.render(message["template"], language, data)
     to = message["to"]
     channel, recipient = ("email", to["email"]) if "email" in to else ("sms", to["mobile"])
-    html = templates.render_html(message["template"], message.get("language"), data) \
+    html = templates.render_html(message["template"], language, data) \
         if channel == "email" else None
     now = utcnow()
     uow.session.add(Notification(
         id=message["message_id"], template=message["template"], channel=channel,
-        recipient=recipient, language=message.get("language") or "nl", subject=subject,
+        recipient=recipient, language=language, subject=subject[:300],
         body=body, html=html, status="created", attempts=0, next_attempt_at=now,
         created_at=now, updated_at=now))
 
@@ -60,9 +62,11 @@ def due_notifications(uow, stale_after_s=STALE_SENDING_S, limit=50):
         Notification.status == "sending",
         Notification.updated_at < now - timedelta(seconds=stale_after_s))
         .values(status="temporary-failure", updated_at=now, last_error="interrupted"))
+    security_first = case((Notification.template.in_(SECURITY_TEMPLATES), 0), else_=1)
     return uow.session.scalars(select(Notification.id).where(
-        Notification.status.in_(RETRYABLE), Notification.next_attempt_at <= now)
-        .order_by(Notification.created_at).limit(limit)).all()
+        Notification.status.in_(RETRYABLE), Notification.next_attempt_at <= now,
+        Notification.attempts < MAX_ATTEMPTS)
+        .order_by(security_first, Notification.created_at).limit(limit)).all()
 
 
 def claim(uow, notification_id):
@@ -70,7 +74,7 @@ def claim(uow, notification_id):
     now = utcnow()
     claimed = uow.session.execute(update(Notification).where(
         Notification.id == notification_id, Notification.status.in_(RETRYABLE),
-        Notification.next_attempt_at <= now).values(
+        Notification.next_attempt_at <= now, Notification.attempts < MAX_ATTEMPTS).values(
         status="sending", attempts=Notification.attempts + 1, updated_at=now)).rowcount
     return uow.session.get(Notification, notification_id) if claimed else None
 
@@ -98,17 +102,28 @@ def record_outcome(uow, notification_id, failure):
         notification.status, notification.sent_at = "delivered", now
         notification.body = notification.html = None  # links and codes: no longer kept
         notification.last_error = None
+        _announce(uow, notification)
         return
     notification.last_error = failure.reason[:300]
+    notification.status = failure.status
     if failure.status != "temporary-failure" or notification.attempts >= MAX_ATTEMPTS:
-        notification.status = failure.status if failure.status != "temporary-failure" \
-            else "permanent-failure"
-        notification.body = notification.html = None  # final: the link or code is useless
+        # Final (GOV.UK Notify keeps temporary-failure as the last word after its
+        # retries). The link or code inside is of no use any more.
+        notification.body = notification.html = None
+        _announce(uow, notification)
         return
     base = 2 if notification.template in SECURITY_TEMPLATES else 30
     delay = min(base * 2 ** (notification.attempts - 1), 900)
-    notification.status = "temporary-failure"
     notification.next_attempt_at = now + timedelta(seconds=delay)
+
+
+def _announce(uow, notification):
+    """`notification_sent` or `notification_failed`: what, to which channel, how;
+    never the text (it may hold a code or a link)."""
+    uow.emit("notification_sent" if notification.status == "delivered" else
+             "notification_failed", actor=None, notification_id=notification.id,
+             template=notification.template, channel=notification.channel,
+             status=notification.status, attempts=notification.attempts)
 
 
 def delivery_log(uow, status=None, limit=100):

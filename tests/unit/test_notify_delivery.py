@@ -153,14 +153,17 @@ def test_backoff_grows_with_each_attempt(notify_db):
     assert delays[0] < delays[1] < delays[2]
 
 
-def test_gives_up_as_permanent_failure_after_max_attempts(notify_db):
+def test_gives_up_after_max_attempts_with_temporary_failure_as_the_last_word(notify_db):
     notification_id = record(notify_db)
-    statuses = [attempt(notify_db, notification_id, TEMPORARY).status
-                for _ in range(use_cases.MAX_ATTEMPTS)]
-    assert statuses[:-1] == ["temporary-failure"] * (use_cases.MAX_ATTEMPTS - 1)
-    assert statuses[-1] == "permanent-failure"
+    final = [attempt(notify_db, notification_id, TEMPORARY)
+             for _ in range(use_cases.MAX_ATTEMPTS)][-1]
+    assert (final.status, final.attempts, final.body) == (
+        "temporary-failure", use_cases.MAX_ATTEMPTS, None)  # GOV.UK Notify's final word
     notify_db.set(Notification, notification_id, next_attempt_at=utcnow() - timedelta(hours=1))
     assert due(notify_db) == []
+    notify_db.set(Notification, notification_id, status="sending",
+                  updated_at=utcnow() - timedelta(hours=1))
+    assert due(notify_db) == []  # nor sent again as a stale "sending"
 
 
 @pytest.mark.parametrize("status", ["permanent-failure", "technical-failure"])

@@ -112,3 +112,14 @@ def test_links_in_the_html_part_are_clickable_and_escaped():
     html = templates.render_html("password_reset", "en",
                                  {**DATA, "reset_url": "https://k.example/r?token=a&b=1"})
     assert '<a href="https://k.example/r?token=a&amp;b=1">' in html
+
+
+def test_values_cannot_break_the_subject_or_smuggle_links():
+    data = templates.clean({**DATA, "office": "Kantoor\r\nBcc: x@evil.example",
+                            "title": "https://evil.example/login", "dossier_number": None})
+    subject, body = render("new_message", "en", data)
+    assert "\n" not in subject and "\r" not in subject
+    assert subject == "New message from Kantoor Bcc: x@evil.example: https://evil.example/login"
+    html = templates.render_html("new_message", "en", data)
+    assert '<a href="https://evil.example/login">' not in html  # a value, not our link
+    assert '<a href="https://kluis.example/dossiers/2026-017">' in html
