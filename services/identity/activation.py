@@ -8,9 +8,9 @@ from sqlalchemy import func, select, update
 from services.common.db import new_id, utcnow
 
 from . import domain
-from .exceptions import EmailInUse, InvalidToken, RateLimited, TokenExpired, TokenUsed
+from .exceptions import EmailInUse, RateLimited
 from .models import Account, PasswordReset
-from .use_cases import open_session, require_strong
+from .use_cases import open_link, open_session, require_strong
 
 ACTIVATION_VALIDITY = timedelta(hours=24)
 SMS_CODE_VALIDITY = timedelta(minutes=10)  # API.md: codes live ten minutes
@@ -63,16 +63,8 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
 def complete_activation(uow, clock, token, password, sms_code, source_ip, user_agent):
     """-> the session, or None for a wrong SMS code (counted; five spend the link)."""
     require_strong(password)
-    link = uow.session.scalar(select(PasswordReset).where(
-        PasswordReset.token_hash == domain.hash_token(token),
-        PasswordReset.purpose == "activation").with_for_update())
-    if link is None:
-        raise InvalidToken()
-    if link.used_at is not None:
-        raise TokenUsed()
+    link = open_link(uow, token, "activation")
     now = utcnow()
-    if now >= link.expires_at:
-        raise TokenExpired()
     code_fresh = now < link.created_at + SMS_CODE_VALIDITY
     if link.sms_code_hash and (not code_fresh or
                                domain.hash_token(sms_code or "") != link.sms_code_hash):

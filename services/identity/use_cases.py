@@ -173,16 +173,8 @@ def reset_password(uow, token, password):
     """Set a new password with a reset token: ends every session of the account,
     lifts a lockout, and mails a confirmation."""
     require_strong(password)
-    reset = uow.session.scalar(select(PasswordReset).where(
-        PasswordReset.token_hash == domain.hash_token(token),
-        PasswordReset.purpose == "reset").with_for_update())
-    if reset is None:
-        raise InvalidToken()
-    if reset.used_at is not None:
-        raise TokenUsed()
+    reset = open_link(uow, token, "reset")
     now = utcnow()
-    if now >= reset.expires_at:
-        raise TokenExpired()
     # This link, and any other still open for the account, is spent.
     uow.session.execute(update(PasswordReset).where(
         PasswordReset.account_id == reset.account_id, PasswordReset.used_at.is_(None))
@@ -196,6 +188,21 @@ def reset_password(uow, token, password):
     uow.emit("session_revoked", actor=account.id, account_id=account.id, reason="password_reset")
     uow.send("notify", "send_notification", template="password_changed",
              language=account.language, to={"email": account.email}, data={"name": account.name})
+
+
+def open_link(uow, token, purpose):
+    """The set-password link behind `token`, locked for this transaction; raises
+    InvalidToken, TokenUsed or TokenExpired."""
+    link = uow.session.scalar(select(PasswordReset).where(
+        PasswordReset.token_hash == domain.hash_token(token),
+        PasswordReset.purpose == purpose).with_for_update())
+    if link is None:
+        raise InvalidToken()
+    if link.used_at is not None:
+        raise TokenUsed()
+    if utcnow() >= link.expires_at:
+        raise TokenExpired()
+    return link
 
 
 def require_strong(password):
