@@ -23,10 +23,10 @@ class SmtpEmail:
     credentials by configuration)."""
 
     def __init__(self, host, port, sender, starttls=False, user=None, password=None,
-                 timeout=30):
+                 timeout=30, ca_file=None):
         self.host, self.port, self.sender = host, int(port), sender
         self.starttls, self.user, self.password = starttls, user, password
-        self.timeout = timeout
+        self.timeout, self.ca_file = timeout, ca_file
 
     def send_email(self, to, subject, body, message_id, language, html=None):
         message = EmailMessage()
@@ -67,7 +67,7 @@ class SmtpEmail:
 
     def _session(self, smtp):
         if self.starttls:
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=ssl.create_default_context(cafile=self.ca_file))
         if self.user:
             smtp.login(self.user, self.password or "")
 

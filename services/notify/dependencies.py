@@ -19,7 +19,8 @@ class ProvidersProvider(DependencyProvider):
             host=config.get("SMTP_HOST") or "127.0.0.1", port=config.get("SMTP_PORT") or 8025,
             sender=config.get("MAIL_FROM") or "Kluis <no-reply@kluis.local>",
             starttls=str(config.get("SMTP_STARTTLS")).lower() in ("1", "true", "yes"),
-            user=config.get("SMTP_USER"), password=config.get("SMTP_PASSWORD"))
+            user=config.get("SMTP_USER"), password=config.get("SMTP_PASSWORD"),
+            ca_file=config.get("SMTP_CA_FILE") or None)
         self.providers = Providers(email, sms_provider(config))
 
     def get_dependency(self, worker_ctx):

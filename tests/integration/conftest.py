@@ -121,9 +121,10 @@ class SmtpSink:
         self.port = free_port()
         self.process = None
 
-    def start(self):
+    def start(self, mode="plain"):
+        """`mode="secure"`: STARTTLS (CA at `self.folder / "ca.pem"`) and AUTH required."""
         self.process = subprocess.Popen(
-            [sys.executable, str(SINK_SCRIPT), str(self.port), str(self.folder)],
+            [sys.executable, str(SINK_SCRIPT), str(self.port), str(self.folder), mode],
             stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         assert line.strip() == "ready", f"SMTP sink did not start: {line!r}"

@@ -133,3 +133,32 @@ def test_preferences_off_means_no_news_while_security_mail_still_goes(
     html = [m for m in smtp_sink.messages() if "document" in m["Subject"]][0].get_body(
         preferencelist=("html",)).get_content()
     assert '<a href="https://kluis.test/d/1">' in html
+
+
+@pytest.mark.parametrize("settings, outcome", [
+    ({"SMTP_STARTTLS": "true", "SMTP_USER": "kluis", "SMTP_PASSWORD": "geheim"}, "delivered"),
+    ({"SMTP_USER": "kluis", "SMTP_PASSWORD": "geheim"}, "technical-failure"),  # no STARTTLS
+], ids=["right credentials", "without starttls"])
+def test_smtp_relay_with_starttls_and_credentials(config, notify_with, smtp_sink, settings,
+                                                  outcome):
+    smtp_sink.start("secure")
+    notify_db = notify_with(SMTP_CA_FILE=str(smtp_sink.folder / "ca.pem"), **settings)
+    message = command("password_reset", {"email": "ann@kluis.test"},
+                      {"name": "Ann", "minutes": 60, "reset_url": "https://k.test/r?token=t"})
+    publish_command(config["AMQP_URI"], message)
+    row = wait_until(lambda: (r := status_of(notify_db, message)) and
+                     r.status not in ("created", "sending") and r, message="an outcome")
+    assert row.status == outcome, row.last_error
+    assert len(smtp_sink.messages()) == (1 if outcome == "delivered" else 0)
+
+
+def test_a_relay_whose_certificate_is_not_trusted_is_a_technical_failure(
+        config, notify_with, smtp_sink):
+    smtp_sink.start("secure")
+    notify_db = notify_with(SMTP_STARTTLS="true", SMTP_USER="kluis", SMTP_PASSWORD="geheim")
+    message = command("password_reset", {"email": "ann@kluis.test"},
+                      {"name": "Ann", "minutes": 60, "reset_url": "https://k.test/r?token=t"})
+    publish_command(config["AMQP_URI"], message)
+    row = wait_until(lambda: (r := status_of(notify_db, message)) and
+                     r.status not in ("created", "sending") and r, message="an outcome")
+    assert (row.status, row.last_error) == ("technical-failure", "SSLCertVerificationError")
