@@ -25,6 +25,7 @@ STALE_SENDING_S = 45  # default; longer than the SMTP timeout (30 s)
 SECURITY_TEMPLATES = {"password_reset", "password_changed", "account_locked",
                       "registration_code", "activation_password", "activation_code",
                       "login_code"}
+CODE_TEMPLATES = {"registration_code", "activation_code", "login_code"}
 RETRYABLE = ("created", "temporary-failure")
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,10 @@ def record_notification(uow, message):
     subject, body = templates.render(message["template"], language, data)
     to = message["to"]
     channel, recipient = ("email", to["email"]) if "email" in to else ("sms", to["mobile"])
+    # A code travels once in a message, as its only 6-digit number (API.md): code
+    # messages are plain text only.
     html = templates.render_html(message["template"], language, data) \
-        if channel == "email" else None
+        if channel == "email" and message["template"] not in CODE_TEMPLATES else None
     now = utcnow()
     uow.session.add(Notification(
         id=message["message_id"], template=message["template"], channel=channel,

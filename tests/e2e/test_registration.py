@@ -149,3 +149,16 @@ def test_a_rejection_is_mailed_and_final(kluis, office, owner):
     audit = owner_client.get(f"/offices/{office.id}/audit").json()["items"]
     assert any(e["action"] == "registration_rejected" and
                e["object"]["id"] == app.registration_id for e in audit)
+
+
+def test_a_code_mail_holds_its_code_once_as_the_only_six_digit_number(kluis, office):
+    import re
+    person = office.add(office.admin, "owner")
+    app = App(kluis)
+    app.start()
+    app.identify(office.partner_id, email=person["email"])
+    mail = kluis.mail.wait_for(person["email"])[0]
+    raw = mail.as_bytes().decode("utf-8", "replace")
+    body = raw.split("\n\n", 1)[1]
+    codes = re.findall(r"(?<!\d)\d{6}(?!\d)", body)
+    assert len(codes) == 1 and app.verify(codes[0]).status_code == 200
