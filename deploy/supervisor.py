@@ -152,11 +152,7 @@ class System:
         process = self.processes.pop(part)
         if process.poll() is None:
             os.killpg(process.pid, sig)
-            try:
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            _reap(process, timeout)
 
     def stop_all(self, timeout=20):
         """SIGTERM to every part at once (each stops gracefully in parallel), then
@@ -166,12 +162,16 @@ class System:
                 os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         for part in list(self.processes):
-            process = self.processes.pop(part)
-            try:
-                process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            _reap(self.processes.pop(part), max(0.1, deadline - time.monotonic()))
+
+
+def _reap(process, timeout):
+    """Wait for a part to end; SIGKILL its process group when it will not."""
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def main():

@@ -3,7 +3,6 @@ import eventlet
 from nameko.dependency_providers import Config
 from nameko.events import event_handler
 
-from services.common.errors import NotFound
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
@@ -53,18 +52,6 @@ class DossierService(ServiceBase):
                 office = use_cases.find_by_partner_id(uow, partner_id)
                 return [office] if office else []
             return use_cases.list_offices(uow, office_ids or [])
-
-    @rpc
-    def describe_office(self, office_id):
-        """Admin, or staff of that office; NotFound otherwise."""
-        principal = self.caller.require("admin", "staff")
-        if not principal.is_admin and office_id not in principal.offices:
-            raise NotFound()
-        with self.store.unit_of_work() as uow:
-            offices = use_cases.list_offices(uow, [office_id])
-        if not offices:
-            raise NotFound()
-        return offices[0]
 
     # -- clients and consent -------------------------------------------------------------
     @rpc

@@ -3,8 +3,8 @@
 through HTTP. `system` runs on SQLite; `pg_system` on PostgreSQL with a short idle
 timeout (3 s) so that session expiry can be watched happen."""
 import email
-import json
 import email.policy
+import json
 import os
 import re
 import time
@@ -90,6 +90,13 @@ class Mailbox:
         raise AssertionError(f"{len(self.messages(to))} of {count} e-mails to {to} arrived")
 
 
+def code_in(text):
+    """The one 6-digit code in a text (API.md: the only 6-digit number there)."""
+    codes = re.findall(r"(?<!\d)\d{6}(?!\d)", text)
+    assert len(codes) == 1, text
+    return codes[0]
+
+
 def text_of(message):
     """The plain-text part of an e-mail (each also has an HTML part)."""
     return message.get_body(preferencelist=("plain",)).get_content()
@@ -143,6 +150,16 @@ class Kluis:
         path = self.system.var / "sms.jsonl"
         return [json.loads(line) for line in path.read_text().splitlines()] \
             if path.exists() else []
+
+    def sms_code(self, mobile, count=1, timeout=30):
+        """The code in the `count`-th SMS to `mobile`, once it has been sent."""
+        deadline = time.monotonic() + timeout
+        while True:
+            texts = [line["text"] for line in self.sms_lines() if line["to"] == mobile]
+            if len(texts) >= count:
+                return code_in(texts[count - 1])
+            assert time.monotonic() < deadline, f"no SMS {count} to {mobile}"
+            time.sleep(0.1)
 
     def logs(self):
         return "\n".join(p.read_text(errors="replace")

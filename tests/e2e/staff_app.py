@@ -1,24 +1,16 @@
 """A staff member's phone: a real Ed25519 key, and the steps of API.md's app
 registration and sign-in, driven through HTTP."""
 import base64
-import re
-import time
 import uuid
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .conftest import text_of, unique_email
+from .conftest import code_in, text_of, unique_email
 
 
 def b64(raw):
     return base64.b64encode(raw).decode()
-
-
-def code_in(text):
-    codes = re.findall(r"(?<!\d)\d{6}(?!\d)", text)
-    assert len(codes) == 1, text
-    return codes[0]
 
 
 class App:
@@ -71,15 +63,6 @@ class App:
 
     def code_from_mail(self, email_address, count=1):
         return code_in(text_of(self.kluis.mail.wait_for(email_address, count=count)[-1]))
-
-    def code_from_sms(self, mobile, timeout=30):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for line in reversed(self.kluis.sms_lines()):
-                if line["to"] == mobile:
-                    return code_in(line["text"])
-            time.sleep(0.1)
-        raise AssertionError(f"no SMS to {mobile}")
 
 
 class Office:

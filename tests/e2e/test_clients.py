@@ -5,7 +5,7 @@ import time
 
 
 from .conftest import link_token, unique_email
-from .staff_app import Office, code_in
+from .staff_app import Office
 
 
 def _client(staff, office, **fields):
@@ -25,6 +25,7 @@ def _wait_for_status(staff, client_id, status, timeout=20):
 def activate(kluis, staff, client, password="Mijn-Kluis-2026", invited=False):
     """Invitation, e-mails 1 and 2 (and the SMS code), password: -> a signed-in client."""
     before = len(kluis.mail.messages(client["email"]))
+    texts_before = len([s for s in kluis.sms_lines() if s["to"] == client.get("mobile")])
     if not invited:
         assert staff.post(f"/clients/{client['id']}/invitation").status_code == 202
     first = link_token(kluis.mail.wait_for(client["email"], count=before + 1)[before])
@@ -33,12 +34,7 @@ def activate(kluis, staff, client, password="Mijn-Kluis-2026", invited=False):
     second = link_token(kluis.mail.wait_for(client["email"], count=before + 2)[before + 1])
     body = {"token": second, "password": password}
     if client.get("mobile"):
-        deadline = time.monotonic() + 20
-        while not [s for s in kluis.sms_lines() if s["to"] == client["mobile"]]:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-        body["sms_code"] = code_in([s for s in kluis.sms_lines()
-                                    if s["to"] == client["mobile"]][-1]["text"])
+        body["sms_code"] = kluis.sms_code(client["mobile"], count=texts_before + 1)
     response = kluis.client().post("/activation/complete", json=body)
     assert response.status_code == 200, response.text
     kluis.mail.wait_for(client["email"], count=before + 3)  # e-mail 3, before going on
@@ -119,11 +115,7 @@ def test_invitation_activation_and_locked_contacts(kluis, office, staff):
 
 
 def activate_with_code(kluis, client, body):
-    deadline = time.monotonic() + 20
-    while not [s for s in kluis.sms_lines() if s["to"] == "+31622223333"]:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    code = code_in([s for s in kluis.sms_lines() if s["to"] == "+31622223333"][-1]["text"])
+    code = kluis.sms_code("+31622223333")
     response = kluis.client().post("/activation/complete", json={**body, "sms_code": code})
     assert response.status_code == 200, response.text
     return kluis.client(response.json()["token"])

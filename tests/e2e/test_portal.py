@@ -6,18 +6,8 @@ import time
 from services.identity import totp
 
 from .conftest import unique_email
-from .staff_app import Office, code_in
+from .staff_app import Office
 from .test_clients import _client, activate
-
-
-def _sms_code(kluis, mobile, count=1, timeout=20):
-    deadline = time.monotonic() + timeout
-    while True:
-        texts = [s["text"] for s in kluis.sms_lines() if s["to"] == mobile]
-        if len(texts) >= count:
-            return code_in(texts[count - 1])
-        assert time.monotonic() < deadline, f"no SMS {count} to {mobile}"
-        time.sleep(0.1)
 
 
 def test_unlink_ends_the_portal_account_at_once_and_inviting_again_works(kluis, office, staff):
@@ -103,9 +93,8 @@ def test_sms_second_step_with_a_single_use_recovery_code(kluis, office, staff):
     portal = activate(kluis, staff, client)
     mobile = "+31655556666"
     assert portal.post("/me/2fa/sms", json={"mobile": "06-5555 6666"}).status_code == 202
-    assert portal.post("/me/2fa/sms/confirm", json={"code": "000000" if _sms_code(
-        kluis, mobile) != "000000" else "111111"}).status_code == 422
-    confirmed = portal.post("/me/2fa/sms/confirm", json={"code": _sms_code(kluis, mobile)})
+    assert portal.post("/me/2fa/sms/confirm", json={"code": "000000" if kluis.sms_code(mobile) != "000000" else "111111"}).status_code == 422
+    confirmed = portal.post("/me/2fa/sms/confirm", json={"code": kluis.sms_code(mobile)})
     recovery = confirmed.json()["recovery_code"]
     login = kluis.client().post("/auth/login", json={"email": client["email"],
                                                      "password": "Mijn-Kluis-2026"}).json()
@@ -114,7 +103,7 @@ def test_sms_second_step_with_a_single_use_recovery_code(kluis, office, staff):
                                                          "code": "123456"})
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_code"
     signed_in = kluis.client().post("/auth/login/2fa", json={
-        "challenge_id": login["challenge_id"], "code": _sms_code(kluis, mobile, 2)})
+        "challenge_id": login["challenge_id"], "code": kluis.sms_code(mobile, 2)})
     assert signed_in.status_code == 200 and signed_in.json()["token"]
     second = kluis.client().post("/auth/login", json={"email": client["email"],
                                                       "password": "Mijn-Kluis-2026"}).json()
