@@ -1,0 +1,226 @@
+"""Encryption at rest for document blobs: streaming, segmented AES-GCM (no I/O here
+beyond the one-machine key file, no nameko).
+
+Every blob gets its own random 256-bit data key, wrapped by a key-encryption key (KEK)
+from the keyring; the KEK id travels in the blob's header so that old blobs stay readable
+after the active KEK changes. The plaintext is cut into SEGMENT-sized pieces, each sealed
+on its own (the STREAM construction, as in Tink's streaming AEAD), so neither side ever
+holds more than about two segments.
+
+Layout (HEADER_SIZE = 108 bytes, then the segments):
+    magic b"KLBLOB" | version 0x01                                  7 bytes
+    key id length (1..32) | key id, ASCII, zero-padded to 32 bytes   33 bytes
+    wrap nonce | AES-GCM(KEK, data key, aad = the 40 bytes above)   12 + 48 bytes
+    nonce prefix (random)                                           8 bytes
+    segment i: AES-GCM(data key, nonce = prefix | i as uint32 BE,
+                       aad = header | i as uint32 BE | last flag)    len + 16 bytes
+Every segment but the last holds exactly SEGMENT plaintext bytes; the last holds 0 to
+SEGMENT (an empty blob is one empty last segment). The id field has a fixed width so that
+the sealed size depends on the plaintext size alone (see `sealed_size`).
+"""
+import base64
+import binascii
+import os
+import re
+import secrets
+import struct
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from services.documents.exceptions import BlobDamaged
+
+SEGMENT = 256 * 1024
+TAG = 16
+MAGIC = b"KLBLOB\x01"
+KEY_ID_MAX = 32
+PREFIX_SIZE = 8
+_ID_FIELD = 1 + KEY_ID_MAX
+_WRAPPED = 12 + 32 + TAG
+HEADER_SIZE = len(MAGIC) + _ID_FIELD + _WRAPPED + PREFIX_SIZE
+SEALED_SEGMENT = SEGMENT + TAG
+_MAX_SEGMENTS = 2 ** 32  # the counter is 32 bits; 1 PiB per blob is plenty
+_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,%d}" % KEY_ID_MAX)
+DEFAULT_KEY_ID = "local-1"
+KEY_FILE = Path("keys") / "blob-kek.key"
+
+
+class Keyring:
+    """Key-encryption keys by id; new blobs are sealed under `active_id`, any listed key
+    opens the blobs sealed under it (rotation: add a key, make it active, keep the old)."""
+
+    def __init__(self, keys, active_id):
+        for key_id, key in keys.items():
+            if not _KEY_ID.fullmatch(key_id):
+                raise ValueError(f"blob key id {key_id!r} must match {_KEY_ID.pattern}")
+            if len(key) != 32:
+                raise ValueError(f"blob key {key_id!r} must be 32 bytes, got {len(key)}")
+        if active_id not in keys:
+            raise ValueError(f"active blob key id {active_id!r} is not among the keys")
+        self._keys = dict(keys)
+        self.active_id = active_id
+
+    def key(self, key_id):
+        """-> the KEK with this id; BlobDamaged if there is none (an unknown header)."""
+        try:
+            return self._keys[key_id]
+        except KeyError:
+            raise BlobDamaged({"reason": "unknown_key_id"}) from None
+
+    def __repr__(self):  # never show key material
+        return f"Keyring(ids={sorted(self._keys)}, active_id={self.active_id!r})"
+
+    @classmethod
+    def from_config(cls, keys_text, active_id, var_dir):
+        """keys_text: "k1:<base64 of 32 bytes>,k2:<...>" (BLOB_KEYS); active_id
+        (BLOB_KEY_ID) defaults to the last listed. Without keys_text, the key in
+        var_dir/keys/blob-kek.key, made on first use. ValueError for a bad setting."""
+        keys_text = (keys_text or "").strip()
+        active_id = (active_id or "").strip() or None
+        if keys_text:
+            keys = parse_keys(keys_text, "BLOB_KEYS")
+        else:
+            path = Path(var_dir) / KEY_FILE
+            keys = parse_keys(_read_or_create_key_file(path), str(path))
+        active_id = active_id or list(keys)[-1]
+        if active_id not in keys:
+            raise ValueError(f"BLOB_KEY_ID {active_id!r} is not one of the blob keys")
+        return cls(keys, active_id)
+
+
+def parse_keys(text, source):
+    """"id:base64,id:base64" -> {id: key}; errors name `source` and the id, never a key."""
+    keys = {}
+    for number, entry in enumerate(text.split(","), start=1):
+        key_id, colon, encoded = entry.strip().partition(":")
+        key_id = key_id.strip()
+        if not colon or not _KEY_ID.fullmatch(key_id):
+            raise ValueError(f"{source}: entry {number} is not <id>:<base64 key> with an "
+                             f"id matching {_KEY_ID.pattern}")
+        if key_id in keys:
+            raise ValueError(f"{source}: key id {key_id!r} is listed twice")
+        try:
+            key = base64.b64decode(encoded.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError(f"{source}: key {key_id!r} is not valid base64") from None
+        if len(key) != 32:
+            raise ValueError(f"{source}: key {key_id!r} must be 32 bytes, got {len(key)}")
+        keys[key_id] = key
+    return keys
+
+
+def _read_or_create_key_file(path):
+    """The one-machine default. The new key is written to a private temporary file and
+    hard-linked into place, which fails if another process got there first: so a reader
+    never sees a half-written file, and every process ends up with the same key."""
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        pass
+    os.makedirs(path.parent, mode=0o700, exist_ok=True)
+    temp = path.with_name(f"{path.name}.{secrets.token_hex(8)}")
+    text = f"{DEFAULT_KEY_ID}:{base64.b64encode(os.urandom(32)).decode()}\n"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # lost the race: use the winner's key
+    finally:
+        os.unlink(temp)
+    return path.read_text()
+
+
+def sealed_size(plain_size):
+    """-> the exact size in bytes of the blob that `seal` makes of plain_size bytes."""
+    segments = max(1, -(-plain_size // SEGMENT))
+    return HEADER_SIZE + plain_size + segments * TAG
+
+
+def seal(chunks, keyring):
+    """Plaintext chunks of any sizes -> the sealed blob: the header, then one item per
+    sealed segment. Holds at most one segment plus one input chunk."""
+    data_key = AESGCM.generate_key(bit_length=256)
+    header = _make_header(keyring, data_key)
+    yield header
+    cipher = AESGCM(data_key)
+    buffer, index = bytearray(), 0
+    for chunk in chunks:
+        buffer += chunk
+        # Strictly more than a segment: only then is this segment known not to be last.
+        while len(buffer) > SEGMENT:
+            yield _seal_segment(cipher, header, index, bytes(buffer[:SEGMENT]), False)
+            del buffer[:SEGMENT]
+            index += 1
+    yield _seal_segment(cipher, header, index, bytes(buffer), True)
+
+
+def unseal(chunks, keyring):
+    """Sealed chunks of any sizes -> plaintext, one verified segment at a time (nothing
+    is yielded before its tag checks). BlobDamaged for any change, truncation, extension,
+    reordering, bad header or unknown key id."""
+    buffer, cipher, header, index = bytearray(), None, None, 0
+    for chunk in chunks:
+        buffer += chunk
+        if header is None and len(buffer) >= HEADER_SIZE:
+            header = bytes(buffer[:HEADER_SIZE])
+            del buffer[:HEADER_SIZE]
+            cipher = AESGCM(_open_header(header, keyring))
+        # As in seal: a full segment is known not to be last only once a byte follows it.
+        while header is not None and len(buffer) > SEALED_SEGMENT:
+            yield _open_segment(cipher, header, index, bytes(buffer[:SEALED_SEGMENT]), False)
+            del buffer[:SEALED_SEGMENT]
+            index += 1
+    if header is None or len(buffer) < TAG:
+        raise BlobDamaged({"reason": "truncated"})
+    yield _open_segment(cipher, header, index, bytes(buffer), True)
+
+
+def _make_header(keyring, data_key):
+    key_id = keyring.active_id.encode("ascii")
+    start = MAGIC + bytes([len(key_id)]) + key_id.ljust(KEY_ID_MAX, b"\0")
+    wrap_nonce = os.urandom(12)
+    wrapped = AESGCM(keyring.key(keyring.active_id)).encrypt(wrap_nonce, data_key, start)
+    return start + wrap_nonce + wrapped + os.urandom(PREFIX_SIZE)
+
+
+def _open_header(header, keyring):
+    """-> the data key. Every header byte is checked: magic and id field here (and as
+    the wrap's associated data), the wrapped key by its tag, the prefix by every segment
+    (whose associated data is the whole header)."""
+    start, rest = header[:len(MAGIC) + _ID_FIELD], header[len(MAGIC) + _ID_FIELD:]
+    if not start.startswith(MAGIC):
+        raise BlobDamaged({"reason": "bad_header"})
+    length, field = start[len(MAGIC)], start[len(MAGIC) + 1:]
+    key_id = field[:length].decode("ascii", "replace")
+    if not 1 <= length <= KEY_ID_MAX or any(field[length:]) or not _KEY_ID.fullmatch(key_id):
+        raise BlobDamaged({"reason": "bad_header"})
+    try:
+        return AESGCM(keyring.key(key_id)).decrypt(rest[:12], rest[12:_WRAPPED], start)
+    except InvalidTag:
+        raise BlobDamaged({"reason": "bad_header"}) from None
+
+
+def _segment_nonce_and_aad(header, index, last):
+    if index >= _MAX_SEGMENTS:
+        raise ValueError("blob too large: more than 2**32 segments")
+    counter = struct.pack(">I", index)
+    return header[-PREFIX_SIZE:] + counter, header + counter + (b"\x01" if last else b"\x00")
+
+
+def _seal_segment(cipher, header, index, plain, last):
+    nonce, aad = _segment_nonce_and_aad(header, index, last)
+    return cipher.encrypt(nonce, plain, aad)
+
+
+def _open_segment(cipher, header, index, sealed, last):
+    nonce, aad = _segment_nonce_and_aad(header, index, last)
+    try:
+        return cipher.decrypt(nonce, sealed, aad)
+    except InvalidTag:
+        raise BlobDamaged({"reason": "segment_failed", "segment": index}) from None
