@@ -17,6 +17,7 @@ EXCEPTION_MODULES = (
     "gateway.http",
     "services.identity.exceptions",
     "services.dossier.exceptions",
+    "services.documents.exceptions",
 )
 
 
