@@ -1,23 +1,46 @@
 """The audit trail: who did what to which object, and when. Staff read it per dossier;
 a client reads it for their own data (look-along sessions included)."""
+from datetime import datetime, timezone
+
 from sqlalchemy import and_, or_, select
 
+from services.common.context import Principal
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
 
 from .models import AuditEntry
 
 
-def record(uow, principal, action, client_id, object_type, object_id, dossier_id=None):
+def record(uow, principal, action, client_id, object_type, object_id, dossier_id=None,
+           at=None):
     """A look-along session acts for the staff member behind it, not for the client."""
     actor_id, actor_kind = (principal.account_id, principal.kind) if principal else (None, None)
     if principal and principal.looked_along_by:
         actor_id, actor_kind = principal.looked_along_by, "staff"
         action = f"{action} (look-along)"
     uow.session.add(AuditEntry(
-        id=new_id(), at=utcnow(), actor_id=actor_id, actor_kind=actor_kind, action=action,
+        id=new_id(), at=at or utcnow(), actor_id=actor_id, actor_kind=actor_kind, action=action,
         client_id=client_id, dossier_id=dossier_id, object_type=object_type,
         object_id=object_id))
+
+
+def record_event(uow, event, action, object_type, object_id):
+    """Another service's fact about a dossier (documents' events): recorded for its actor
+    (`actor`, `actor_kind`; a look-along session for `looked_along_by`) at the time it
+    happened, not the time it reached us."""
+    actor = Principal(account_id=event.get("actor"), kind=event.get("actor_kind"),
+                      looked_along_by=event.get("looked_along_by"))
+    record(uow, actor, action, event["client_id"], object_type, object_id,
+           event["dossier_id"], at=occurred_at(event))
+
+
+def occurred_at(event):
+    """The event's `occurred_at` as an aware UTC datetime (now, when absent or unreadable)."""
+    try:
+        moment = datetime.fromisoformat(event["occurred_at"])
+    except (KeyError, TypeError, ValueError):
+        return utcnow()
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def for_dossier(uow, dossier):

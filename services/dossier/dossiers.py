@@ -59,6 +59,15 @@ def visible_dossier(uow, principal, dossier_id, lock=False):
     return dossier, client
 
 
+def access(uow, principal, dossier_id):
+    """What another service needs to act for `principal` on the dossier, when the
+    principal may see it (admins may not: NotFound)."""
+    dossier, _client = visible_dossier(uow, principal, dossier_id)
+    return {"dossier_id": dossier.id, "office_id": dossier.office_id,
+            "client_id": dossier.client_id, "number": dossier.number,
+            "status": dossier.status, "as": "staff" if principal.kind == "staff" else "client"}
+
+
 def get_dossier(uow, principal, dossier_id):
     dossier, client = visible_dossier(uow, principal, dossier_id)
     audit.record(uow, principal, "dossier_viewed", client.id, "dossier", dossier.id, dossier.id)

@@ -106,3 +106,24 @@ class AuditEntry(Base):
     dossier_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     object_type: Mapped[str] = mapped_column(sa.String(30))
     object_id: Mapped[str] = mapped_column(sa.String(36))
+
+
+class Task(Base):
+    """Work waiting for an office's staff. `review_upload`: a document was delivered for
+    a document request of the office (by the client, or the lender). open -> done, by
+    hand or when the request is reviewed. At most one open task per request (the partial
+    unique index)."""
+    __tablename__ = "tasks"
+    __table_args__ = (sa.Index("uq_tasks_open_request", "request_id", unique=True,
+                               postgresql_where=sa.text("status = 'open'"),
+                               sqlite_where=sa.text("status = 'open'")),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    type: Mapped[str] = mapped_column(sa.String(30))  # review_upload
+    office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
+    dossier_id: Mapped[str] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    request_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    status: Mapped[str] = mapped_column(sa.String(10), index=True)  # open | done
+    created_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    done_at = mapped_column(UTCDateTime, nullable=True)
+    done_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)

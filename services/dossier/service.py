@@ -1,30 +1,20 @@
-"""dossier: offices, clients and their consent, invitations, dossiers."""
-import eventlet
+"""dossier: offices, clients and their consent, invitations, dossiers, staff tasks.
+Its event handlers (identity's and documents' events) are in subscriptions.py."""
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
 
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
-from services.common.store import Store
 
-from . import accounts, audit, clients, dossiers, invitations, portfolio, use_cases
+from . import accounts, audit, clients, dossiers, invitations, portfolio, tasks, use_cases
 from .models import metadata
+from .subscriptions import DossierStore, EventEntrypoints
 
 
-class DossierService(ServiceBase):
+class DossierService(EventEntrypoints, ServiceBase):
     name = "dossier"
-    store = Store(metadata, handlers={"identity.account_activated": invitations.accept})
+    store = DossierStore(metadata, handlers={"identity.account_activated": invitations.accept})
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
     config = Config()
-
-    @event_handler("identity", "account_activated", requeue_on_error=True)
-    def handle_account_activated(self, event):
-        """The client set a password: the invitation is accepted (contacts lock)."""
-        try:
-            self.store.accept("identity.account_activated", event)
-        except Exception:
-            eventlet.sleep(1)  # could not even record it: back to the queue, not lost
-            raise
 
     @rpc
     def create_office(self, partner_id, name, city, label=None):
@@ -151,6 +141,16 @@ class DossierService(ServiceBase):
             return dossiers.update_dossier(uow, principal, dossier_id, changes)
 
     @rpc
+    def check_dossier_access(self, dossier_id):
+        """For documents, with the END USER's principal in the context: may this staff
+        member or client see the dossier? -> {dossier_id, office_id, client_id, number,
+        status, as: "staff"|"client"}; NotFound otherwise (also for admins, who do not see
+        dossiers). Not audited: the caller audits what the user then does."""
+        principal = self.caller.require("staff", "client", "admin")
+        with self.store.unit_of_work() as uow:
+            return dossiers.access(uow, principal, dossier_id)
+
+    @rpc
     def dossier_audit(self, dossier_id):
         """Staff who see the dossier: [{at, actor, action, object}]"""
         principal = self.caller.require("staff")
@@ -263,3 +263,22 @@ class DossierService(ServiceBase):
         principal = self.caller.require("admin", "staff")
         with self.store.unit_of_work() as uow:
             return portfolio.list_applications(uow, principal, status)
+
+    # -- staff tasks ---------------------------------------------------------------------
+    @rpc
+    def list_tasks(self, status="open"):
+        """Staff: the tasks of their offices for the clients they may see (consent
+        applied), newest first. `status` open (default), done or all; else
+        ValidationFailed. -> [{id, type, office_id, dossier_id, client_id, request_id,
+        status, created_at, done_at, done_by}]"""
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return tasks.list_tasks(uow, principal, status)
+
+    @rpc
+    def complete_task(self, task_id):
+        """Staff: marks the task done by the caller. -> the task (unchanged when done
+        already); NotFound for another office's task or a client who does not share."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return tasks.complete_task(uow, principal, task_id)

@@ -1,0 +1,101 @@
+"""Staff tasks: work waiting for an office. A `review_upload` task opens when a client
+delivers a document for a document request, and is done when the request is reviewed
+or when a staff member marks it done. Staff see the tasks of their offices for the
+clients they may see: consent applies exactly as for dossiers."""
+from sqlalchemy import select
+
+from services.common.db import new_id, utcnow
+from services.common.errors import Forbidden, NotFound, ValidationFailed
+
+from . import audit
+from .clients import can_see
+from .models import AuditEntry, Client, Dossier, Task
+
+STATUSES = ("open", "done", "all")
+REVIEWED = ("request_approved", "request_rejected")  # the audit actions of a review
+
+
+def list_tasks(uow, principal, status="open"):
+    """Staff: the tasks of their offices for clients that share with them, newest first."""
+    if principal.kind != "staff":
+        raise Forbidden()
+    if status not in STATUSES:
+        raise ValidationFailed({"status": [f"Must be one of: {', '.join(STATUSES)}."]})
+    query = select(Task).join(Client, Client.id == Task.client_id).where(
+        Task.office_id.in_(list(principal.offices)), Client.shared.is_(True),
+        Client.parent_id.is_(None))
+    if status != "all":
+        query = query.where(Task.status == status)
+    rows = uow.session.scalars(query.order_by(Task.created_at.desc(), Task.id))
+    return [describe(task) for task in rows]
+
+
+def complete_task(uow, principal, task_id):
+    """Staff of the task's office who see its client: done by them. A task that is done
+    already is returned as it is (a repeated click changes nothing)."""
+    if principal.kind != "staff":
+        raise Forbidden()
+    task = uow.session.get(Task, task_id, with_for_update=True)
+    client = uow.session.get(Client, task.client_id) if task else None
+    if task is None or task.office_id not in principal.offices or client is None or \
+            not can_see(uow, principal, client):
+        raise NotFound()
+    if task.status == "open":
+        task.status, task.done_at, task.done_by = "done", utcnow(), principal.account_id
+        audit.record(uow, principal, "task_done", task.client_id, "task", task.id,
+                     task.dossier_id)
+    return describe(task)
+
+
+def open_review(uow, event):
+    """documents' `document_uploaded` for a request: a `review_upload` task for the
+    dossier's office. Not when a task of that request is open already, nor when the
+    request was reviewed after this upload (each event type has its own queue, so a
+    review may arrive first). A concurrent second task hits the partial unique index:
+    the inbox retries, and then finds the first."""
+    request_id = event.get("request_id")
+    if not request_id:
+        return None
+    uploaded_at = audit.occurred_at(event)
+    if _open_task(uow, request_id) or _reviewed_since(uow, request_id, uploaded_at):
+        return None
+    dossier = uow.session.get(Dossier, event["dossier_id"])
+    if dossier is None:
+        raise LookupError("document_uploaded for an unknown dossier")
+    task = Task(id=new_id(), type="review_upload", office_id=dossier.office_id,
+                dossier_id=dossier.id, client_id=dossier.client_id, request_id=request_id,
+                status="open", created_at=uploaded_at)
+    uow.session.add(task)
+    uow.session.flush()
+    return task
+
+
+def close_reviewed(uow, event):
+    """documents' `request_reviewed`: the open tasks of the request that were opened
+    before the review are done, by the reviewer."""
+    reviewed_at = audit.occurred_at(event)
+    for task in uow.session.scalars(select(Task).where(
+            Task.request_id == event["request_id"], Task.status == "open",
+            Task.created_at <= reviewed_at).with_for_update()):
+        task.status, task.done_at, task.done_by = "done", reviewed_at, event.get("actor")
+
+
+def _open_task(uow, request_id):
+    return uow.session.scalar(select(Task.id).where(Task.request_id == request_id,
+                                                    Task.status == "open"))
+
+
+def _reviewed_since(uow, request_id, moment):
+    """Our own record of reviews is the audit trail (entries at the time of the review)."""
+    return uow.session.scalar(select(AuditEntry.id).where(
+        AuditEntry.object_type == "request", AuditEntry.object_id == request_id,
+        AuditEntry.action.in_(REVIEWED), AuditEntry.at >= moment).limit(1))
+
+
+def describe(task):
+    return {"id": task.id, "type": task.type, "office_id": task.office_id,
+            "dossier_id": task.dossier_id, "client_id": task.client_id,
+            "request_id": task.request_id, "status": task.status,
+            "created_at": task.created_at.isoformat(),
+            "done_at": task.done_at.isoformat() if task.done_at else None,
+            "done_by": task.done_by}
