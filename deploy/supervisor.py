@@ -69,6 +69,9 @@ class System:
         port = self.env["WEB_SERVER_ADDRESS"].rsplit(":", 1)[-1]
         self.base_url = f"http://127.0.0.1:{port}/api/v1"
         self.env.setdefault("KLUIS_PUBLIC_URL", f"http://localhost:{port}")
+        # documents's blob endpoint, which only the gateway talks to (file bytes).
+        if not self.env.get("DOCUMENTS_BLOB_ADDRESS"):
+            self.env["DOCUMENTS_BLOB_ADDRESS"] = f"127.0.0.1:{free_port()}"
         self.env["PYTHONPATH"] = str(ROOT)
         self.log_dir = Path(log_dir) if log_dir else None
         self.processes = {}

@@ -61,17 +61,19 @@ class Route:
     responses: dict = field(default_factory=dict)  # status -> (description, schema|None)
     tag: str = "kluis"
     read_only_ok: bool = False  # a write that a read-only (look-along) session may make
+    form: type = None  # a multipart upload: `file` plus these fields (gateway/uploads.py)
 
 
 ROUTES = []
 
 
 def route(method, path, auth=True, touch=True, body=NoBody, query=NoBody, responses=None,
-          tag="kluis", read_only_ok=False):
-    """Register a handler for `method` `API_PREFIX + path` (werkzeug path syntax)."""
+          tag="kluis", read_only_ok=False, form=None):
+    """Register a handler for `method` `API_PREFIX + path` (werkzeug path syntax).
+    With `form`, the body is a multipart upload that the handler streams itself."""
     def register(handler):
         ROUTES.append(Route(method, path, handler, auth, touch, body, query,
-                            responses or {}, tag, read_only_ok))
+                            responses or {}, tag, read_only_ok, form))
         return handler
     return register
 
@@ -165,7 +167,8 @@ class Dispatcher:
                 raise ReadOnlySession()
         put_principal(worker_ctx, call.principal, call.language)
         call.query = load(route.query, call.request.args.to_dict(flat=True))
-        call.body = parse_json_body(call.request, route.body)
+        if route.form is None:
+            call.body = parse_json_body(call.request, route.body)
         result = route.handler(call, **values)
         if isinstance(result, Response):
             return result

@@ -56,8 +56,32 @@ ERRORS = {
     "token_used": ("Deze link is al gebruikt.", "This link has already been used."),
     "request_too_large": ("Het verzoek is te groot.", "The request is too large."),
     "file_too_large": ("Het bestand is te groot.", "The file is too large."),
-    "unsupported_media_type": ("Dit type inhoud wordt niet ondersteund.",
-                               "This type of content is not supported."),
+    "pdf_encrypted": ("Deze pdf is met een wachtwoord beveiligd. Stuur de pdf zonder "
+                      "wachtwoord; geldverstrekkers accepteren beveiligde bestanden niet.",
+                      "This PDF is protected with a password. Please send it without one; "
+                      "lenders do not accept protected files."),
+    "virus_found": ("In dit bestand is een virus gevonden. Het is niet opgeslagen.",
+                    "A virus was found in this file. It was not stored."),
+    "scan_failed": ("Het bestand kon niet op virussen worden gecontroleerd en is niet "
+                    "opgeslagen. Probeer het later opnieuw.",
+                    "The file could not be checked for viruses and was not stored. "
+                    "Please try again later."),
+    "blob_damaged": ("Dit bestand is beschadigd en kan niet worden geleverd. Neem contact "
+                     "op met uw kantoor.",
+                     "This file is damaged and cannot be delivered. Please contact your "
+                     "office."),
+    "upload_expired": ("Deze upload is verlopen of al gebruikt. Begin opnieuw.",
+                       "This upload has expired or was already used. Please start again."),
+    "request_closed": ("Dit verzoek is al goedgekeurd; er kan niets meer bij.",
+                       "This request was already approved; nothing more can be added."),
+    "request_not_uploaded": ("Er is nog niets aangeleverd om te beoordelen.",
+                             "Nothing has been delivered yet to review."),
+    "visibility_fixed": ("Wat de klant zelf aanleverde, blijft voor de klant zichtbaar.",
+                         "What the client delivered stays visible to the client."),
+    "unsupported_media_type": ("Dit type inhoud wordt niet ondersteund. Bestanden: pdf, "
+                               "foto (JPEG, PNG, HEIC), Word, Excel of platte tekst.",
+                               "This type of content is not supported. Files: PDF, photo "
+                               "(JPEG, PNG, HEIC), Word, Excel or plain text."),
     "weak_password": ("Het wachtwoord is niet sterk genoeg.", "The password is not strong enough."),
     "rate_limited": ("Te veel verzoeken. Probeer het later opnieuw.",
                      "Too many requests. Please try again later."),

@@ -46,6 +46,9 @@ def _operation(route):
     if route.body is not NoBody:
         operation["requestBody"] = {"required": True,
                                     "content": {"application/json": {"schema": route.body}}}
+    if route.form is not None:
+        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+            "schema": _form_schema(route.form)}}}
     if route.auth:
         operation["security"] = [{"bearer": []}]
     for status, (description, schema) in route.responses.items():
@@ -61,3 +64,13 @@ def _operation(route):
             "description": "see the error codes",
             "content": {"application/json": {"schema": "Error"}}})
     return operation
+
+
+def _form_schema(form):
+    """`file` (binary) and the form's fields, all sent as text parts."""
+    properties = {"file": {"type": "string", "format": "binary"}}
+    for name, field in form().fields.items():
+        choices = getattr(field.validate, "choices", None) if field.validate else None
+        properties[name] = {"type": "string", **({"enum": list(choices)} if choices else {})}
+    required = ["file"] + [n for n, f in form().fields.items() if f.required]
+    return {"type": "object", "properties": properties, "required": required}

@@ -2,6 +2,9 @@
 from ..http import page, route
 from ..schemas import DossierBody, DossierOut, DossierPatch, DossierQuery, ItemList
 
+EMPTY_TABS = {"documents": {"total": 0, "unread": 0}, "correspondence": {"total": 0, "unread": 0},
+              "delivered_by_me": {"total": 0}}
+
 
 @route("POST", "/clients/<client_id>/dossiers", body=DossierBody, tag="dossiers",
        responses={201: ("opened", DossierOut), 409: ("dossier_number_taken", None)})
@@ -13,13 +16,24 @@ def create_dossier(call, client_id):
        responses={200: ("client: own; staff: those of visible clients", ItemList)})
 def list_dossiers(call):
     """`q` searches number and description; `status` in_progress (default), closed, all."""
-    return 200, page(call, call.services.dossier.list_dossiers(
+    listed = page(call, call.services.dossier.list_dossiers(
         q=call.query.get("q"), status=call.query["status"]))
+    counts = call.services.documents.document_counts([d["id"] for d in listed["items"]])
+    for dossier in listed["items"]:
+        tabs = counts.get(dossier["id"]) or EMPTY_TABS
+        dossier["unread"] = {"documents": tabs["documents"]["unread"],
+                             "correspondence": tabs["correspondence"]["unread"],
+                             "messages": 0}  # messages arrive with issue #6
+    return 200, listed
 
 
 @route("GET", "/dossiers/<dossier_id>", tag="dossiers", responses={200: ("", DossierOut)})
 def get_dossier(call, dossier_id):
-    return 200, call.services.dossier.get_dossier(dossier_id)
+    """With `tabs`: totals and the caller's unread documents per tab."""
+    dossier = call.services.dossier.get_dossier(dossier_id)
+    tabs = call.services.documents.document_counts([dossier_id]).get(dossier_id) or EMPTY_TABS
+    dossier["tabs"] = {**tabs, "messages": {"total": 0, "unread": 0}}
+    return 200, dossier
 
 
 @route("PATCH", "/dossiers/<dossier_id>", body=DossierPatch, tag="dossiers",

@@ -107,13 +107,21 @@ def my_audit(call):
 @route("GET", "/home", tag="portal", responses={200: ("{dossiers: {in_progress, total}, "
                                                       "actions: n}", None)})
 def home(call):
-    return 200, call.services.dossier.client_home()
+    return 200, {"dossiers": call.services.dossier.client_home()["dossiers"],
+                 "actions": len(open_actions(call))}
 
 
 @route("GET", "/actions", query=ListQuery, tag="portal",
        responses={200: ("open work for the client", ItemList)})
 def actions(call):
-    return 200, page(call, call.services.dossier.client_actions())
+    return 200, page(call, open_actions(call))
+
+
+def open_actions(call):
+    """The client's open work, from each service that owns some: questionnaires
+    (dossier), document requests (documents)."""
+    return call.services.dossier.client_actions() + \
+        call.services.documents.client_open_requests()
 
 
 @route("GET", "/me/notification-preferences", tag="portal",

@@ -1,6 +1,9 @@
-"""documents's tables (its own work arrives with its issue; for now the outbox and inbox)."""
-from sqlalchemy.orm import DeclarativeBase
+"""documents's tables: documents and who downloaded them, document requests, and the
+uploads in flight (a ticket, then a stored blob, then attached to a document)."""
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.common.db import UTCDateTime
 from services.common.plumbing import plumbing_tables
 
 
@@ -10,3 +13,85 @@ class Base(DeclarativeBase):
 
 metadata = Base.metadata
 plumbing_tables(metadata)
+
+
+class Document(Base):
+    """A file in a dossier. `public`: the client sees it. `blob_name`: its encrypted
+    bytes in the blob store. `request_id`: the document request it was delivered for."""
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    category: Mapped[str] = mapped_column(sa.String(20))  # document|correspondence|delivered_by_me
+    public: Mapped[bool] = mapped_column(sa.Boolean)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    blob_name: Mapped[str] = mapped_column(sa.String(36), unique=True)
+    request_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    uploaded_by: Mapped[str] = mapped_column(sa.String(36))
+    uploaded_by_kind: Mapped[str] = mapped_column(sa.String(10))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class Download(Base):
+    """The first time a reader downloaded a document (for `downloaded` and unread)."""
+    __tablename__ = "downloads"
+    document_id: Mapped[str] = mapped_column(sa.ForeignKey("documents.id"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, index=True)
+    at = mapped_column(UTCDateTime, nullable=False)
+
+
+class DocumentRequest(Base):
+    """An item of a dossier's checklist. `deliver_by` client or lender (never shown to
+    the client). status open -> uploaded -> approved | rejected (-> uploaded again)."""
+    __tablename__ = "document_requests"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str | None] = mapped_column(sa.String(2000), nullable=True)
+    deliver_by: Mapped[str] = mapped_column(sa.String(10))
+    due_date: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)  # ISO date
+    status: Mapped[str] = mapped_column(sa.String(10), index=True)
+    reason: Mapped[str | None] = mapped_column(sa.String(1000), nullable=True)
+    created_by: Mapped[str] = mapped_column(sa.String(36))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    updated_at = mapped_column(UTCDateTime, nullable=False)
+    reviewed_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    reviewed_at = mapped_column(UTCDateTime, nullable=True)
+
+
+class Upload(Base):
+    """An upload in flight, named by its id (also the blob's name). status `ticket`
+    (may send bytes, once) -> `receiving` -> `stored` -> `attached`, or `failed` /
+    `discarded`. Only an attached blob belongs to a document; the janitor removes the
+    rest once they are old."""
+    __tablename__ = "uploads"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    ticket_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    status: Mapped[str] = mapped_column(sa.String(10), index=True)
+    dossier_id: Mapped[str] = mapped_column(sa.String(36))
+    office_id: Mapped[str] = mapped_column(sa.String(36))
+    client_id: Mapped[str] = mapped_column(sa.String(36))
+    request_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    account_id: Mapped[str] = mapped_column(sa.String(36))
+    size: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    content_type: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
+    extension: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class DownloadTicket(Base):
+    """Lets the gateway fetch one document's bytes once, shortly after the caller was
+    authorized over RPC (bytes never travel over the bus)."""
+    __tablename__ = "download_tickets"
+    ticket_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    blob_name: Mapped[str] = mapped_column(sa.String(36))
+    expires_at = mapped_column(UTCDateTime, nullable=False)

@@ -1,10 +1,184 @@
-"""documents: answers its health RPC; its real work arrives with its own issue."""
-from services.common.service import ServiceBase
+"""documents: file blobs and their metadata, visibility, download receipts, document
+requests and their review.
+
+Bytes travel over HTTP between the gateway and this service's blob endpoint (see
+blob_endpoint.py), each transfer authorized first over RPC with a one-time ticket.
+Access to a dossier is dossier's fact: asked with the caller's own principal."""
+from nameko.dependency_providers import Config
+from nameko.timer import timer
+from nameko.web.handlers import http
+
+from services.common.errors import ValidationFailed
+from services.common.rpc import TimedRpcProxy
+from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 
+from . import blob_endpoint, checklist, janitor, library
+from .dependencies import Blobs
 from .models import metadata
 
 
 class DocumentsService(ServiceBase):
     name = "documents"
     store = Store(metadata)
+    blobs = Blobs()
+    dossier = TimedRpcProxy("dossier", timeout=10)  # carries the caller's principal
+    config = Config()
+
+    def _access(self, dossier_id):
+        """{dossier_id, office_id, client_id, as} or NotFound (from dossier)."""
+        return self.dossier.check_dossier_access(dossier_id)
+
+    # -- bytes (HTTP, from the gateway) ---------------------------------------------------
+    @http("PUT", "/blobs/<upload_id>")
+    def receive_blob(self, request, upload_id):
+        return blob_endpoint.receive(self.store, self.blobs.store, self.blobs.scanner,
+                                     self.blobs.max_upload_bytes, request, upload_id)
+
+    @http("GET", "/blobs/content")
+    def send_blob(self, request):
+        return blob_endpoint.send(self.store, self.blobs.store, request)
+
+    @timer(interval=300)
+    def remove_stale_uploads(self):
+        """Blobs of uploads that never became documents (refused, abandoned, or cut off
+        by a crash) are deleted once they are old."""
+        janitor.remove_stale_uploads(self.store, self.blobs.store)
+
+    # -- uploads ----------------------------------------------------------------------------
+    @rpc
+    def begin_document_upload(self, dossier_id):
+        """Staff of the dossier. -> {upload_id, ticket} for PUT /blobs/<upload_id>."""
+        principal = self.caller.require("staff", write=True)
+        access = self._access(dossier_id)
+        with self.store.unit_of_work() as uow:
+            return library.begin_upload(uow, principal, access)
+
+    @rpc
+    def begin_request_upload(self, request_id):
+        """The client or staff (client items), the admin (lender items). -> {upload_id,
+        ticket}. NotFound, Forbidden, RequestClosed (approved)."""
+        principal = self.caller.require("client", "staff", "admin", write=True)
+        with self.store.unit_of_work() as uow:
+            item = checklist.find_request(uow, request_id)
+        access = None if principal.is_admin else self._access(item.dossier_id)
+        checklist.check_uploader(principal, item, access)
+        place = {"dossier_id": item.dossier_id, "office_id": item.office_id,
+                 "client_id": item.client_id}
+        with self.store.unit_of_work() as uow:
+            return library.begin_upload(uow, principal, place, request_id=item.id)
+
+    @rpc
+    def finish_upload(self, upload_id, file_name=None, category=None, public=False,
+                      title=None):
+        """The stored upload becomes a document. For a dossier upload `category`
+        (document|correspondence), `public`, `title`; for a request upload none of them.
+        -> the document. Events document_uploaded (+ document_published)."""
+        principal = self.caller.require("client", "staff", "admin", write=True)
+        with self.store.unit_of_work() as uow:
+            upload = library.stored_upload(uow, principal, upload_id)
+            if upload.request_id:
+                return checklist.deliver(uow, principal, upload, file_name)
+            if category not in ("document", "correspondence"):
+                raise ValidationFailed({"category": ["Must be one of: document, correspondence."]})
+            return library.add_document(uow, principal, upload, file_name, category,
+                                        bool(public), title)
+
+    @rpc
+    def discard_upload(self, upload_id):
+        """The caller's own upload that will not become a document (e.g. its form was
+        invalid): its blob is deleted now."""
+        principal = self.caller.require("client", "staff", "admin")
+        with self.store.unit_of_work() as uow:
+            name = library.discard_upload(uow, principal, upload_id)
+        if name:
+            self.blobs.store.delete(name)
+
+    # -- documents --------------------------------------------------------------------------
+    @rpc
+    def list_documents(self, dossier_id, category=None):
+        """Staff: all; client: the public ones. Items carry `downloaded` for the caller."""
+        principal = self.caller.require("staff", "client")
+        access = self._access(dossier_id)
+        with self.store.unit_of_work() as uow:
+            return library.list_documents(uow, principal, access, category)
+
+    @rpc
+    def open_download(self, document_id):
+        """-> {ticket, name, size, content_type, sha256}; marks it downloaded for the
+        caller. Event document_downloaded."""
+        principal = self.caller.require("staff", "client")
+        access = self._access(self._dossier_of(document_id))
+        with self.store.unit_of_work() as uow:
+            return library.open_download(uow, principal, access, document_id)
+
+    @rpc
+    def set_document_visibility(self, document_id, public):
+        """Staff: shows or hides it in the client's portal at once. VisibilityFixed for
+        what the client delivered."""
+        principal = self.caller.require("staff", write=True)
+        access = self._access(self._dossier_of(document_id))
+        with self.store.unit_of_work() as uow:
+            return library.set_visibility(uow, principal, access, document_id, bool(public))
+
+    def _dossier_of(self, document_id):
+        with self.store.unit_of_work() as uow:
+            return library.find_document(uow, document_id).dossier_id
+
+    @rpc
+    def document_counts(self, dossier_ids):
+        """-> {dossier_id: {documents: {total, unread}, correspondence: {...},
+        delivered_by_me: {total}}} for the given dossiers the caller may see."""
+        principal = self.caller.require("staff", "client")
+        wanted = list(dict.fromkeys(dossier_ids))
+        if len(wanted) == 1:  # one dossier (GET /dossiers/{id}): NotFound unless visible
+            self._access(wanted[0])
+        elif wanted:
+            visible = {d["id"] for d in self.dossier.list_dossiers(status="all")}
+            wanted = [d for d in wanted if d in visible]
+        with self.store.unit_of_work() as uow:
+            return library.counts(uow, principal, wanted, principal.kind == "client")
+
+    # -- document requests ------------------------------------------------------------------
+    @rpc
+    def create_request(self, dossier_id, title, deliver_by, description=None, due_date=None):
+        """Staff of the dossier. -> {id, status: "open", ...}. Event request_created."""
+        principal = self.caller.require("staff", write=True)
+        access = self._access(dossier_id)
+        with self.store.unit_of_work() as uow:
+            return checklist.create_request(uow, principal, access, title, deliver_by,
+                                            description, due_date)
+
+    @rpc
+    def list_requests(self, dossier_id, status=None):
+        """Staff: all; client: the items they deliver (never the lender's)."""
+        self.caller.require("staff", "client")
+        access = self._access(dossier_id)
+        with self.store.unit_of_work() as uow:
+            return checklist.list_requests(uow, access, status)
+
+    @rpc
+    def review_request(self, request_id, decision, reason=None):
+        """Staff: approve | reject (reason required). NothingToReview unless uploaded.
+        Event request_reviewed (dossier tells the client of a rejection)."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            dossier_id = checklist.find_request(uow, request_id).dossier_id
+        access = self._access(dossier_id)
+        with self.store.unit_of_work() as uow:
+            return checklist.review(uow, principal, access, request_id, decision, reason)
+
+    @rpc
+    def client_open_requests(self):
+        """Client: their actions of type document_request (open or rejected items)."""
+        self.caller.require("client")
+        mine = [d["id"] for d in self.dossier.list_dossiers(status="all")]
+        with self.store.unit_of_work() as uow:
+            return checklist.open_for_client(uow, mine)
+
+    @rpc
+    def lender_requests(self, status=None):
+        """Admin: the items the lender delivers, across offices."""
+        self.caller.require("admin")
+        with self.store.unit_of_work() as uow:
+            return checklist.for_lender(uow, status)

@@ -71,7 +71,17 @@ def test_login_body_schema_comes_from_marshmallow(document):
 
 @pytest.mark.parametrize("route", ROUTES, ids=route_ids)
 def test_a_request_body_is_documented_exactly_when_the_route_takes_one(document, route):
-    assert ("requestBody" in operation(document, route)) == (route.body is not NoBody)
+    takes_one = route.body is not NoBody or route.form is not None
+    assert ("requestBody" in operation(document, route)) == takes_one
+
+
+def test_an_upload_is_documented_as_a_multipart_form_with_its_file():
+    from gateway.openapi import openapi_document
+    post = openapi_document()["paths"]["/dossiers/{dossier_id}/documents"]["post"]
+    schema = post["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert schema["properties"]["file"] == {"type": "string", "format": "binary"}
+    assert schema["properties"]["category"]["enum"] == ["document", "correspondence"]
+    assert set(schema["required"]) == {"file", "category"}
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=route_ids)

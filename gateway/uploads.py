@@ -1,0 +1,207 @@
+"""File bytes through the gateway, never whole in memory and never over the bus.
+
+An upload is a multipart/form-data body read part by part from the server's input
+stream (so chunked bodies work too); the `file` part is streamed straight on to the
+documents service's blob endpoint, with the one-time ticket documents issued when it
+authorized the caller. A download streams the other way. See NAMEKO-NOTES.md for why
+neither `request.files` nor `request.stream` is used."""
+import os
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import requests
+from werkzeug.sansio.multipart import NEED_DATA, Data, Epilogue, Field, File, MultipartDecoder
+from werkzeug.wrappers import Response
+
+from services.common.errors import KluisError, ValidationFailed
+from services.common.rpc import ServiceUnavailable
+from services.common.settings import env_int
+from services.documents import exceptions as documents_errors
+
+from .http import UnsupportedMediaType, load
+
+READ_SIZE = 256 * 1024
+MAX_FIELD_BYTES = 4096
+MAX_PARTS = 20
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+FORM_OVERHEAD = 256 * 1024  # what the form fields and part headers may add to the file
+
+
+def blob_url():
+    address = os.environ.get("DOCUMENTS_BLOB_ADDRESS") or "127.0.0.1:8001"
+    host, _, port = address.rpartition(":")
+    host = "127.0.0.1" if host in ("", "0.0.0.0") else host
+    return os.environ.get("DOCUMENTS_BLOB_URL") or f"http://{host}:{port}"
+
+
+_session = requests.Session()
+_session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
+
+_ERRORS = {cls.code: cls for cls in vars(documents_errors).values()
+           if isinstance(cls, type) and issubclass(cls, KluisError)}
+
+
+def _upstream_error(response):
+    try:
+        body = response.json()
+        return _ERRORS.get(body["error"], KluisError)(body.get("details") or {})
+    except (ValueError, KeyError, TypeError):
+        return KluisError()
+
+
+# -- reading a multipart body -----------------------------------------------------------
+@dataclass
+class Part:
+    name: str
+    filename: str | None
+
+
+class MultipartStream:
+    """The parts of a multipart/form-data request, as they arrive."""
+
+    def __init__(self, request):
+        if request.mimetype != "multipart/form-data":
+            raise UnsupportedMediaType()
+        boundary = request.mimetype_params.get("boundary", "")
+        if not boundary or len(boundary) > 200:
+            raise ValidationFailed({"_body": ["A multipart/form-data boundary is required."]})
+        self._input = request.environ["wsgi.input"]
+        self._decoder = MultipartDecoder(boundary.encode("latin-1"), max_parts=MAX_PARTS)
+        self._eof = False
+
+    def _next(self):
+        while True:
+            try:
+                event = self._decoder.next_event()
+            except ValueError:
+                raise ValidationFailed({"_body": ["Not a valid multipart/form-data body."]})
+            if event is not NEED_DATA:
+                return event
+            if self._eof:
+                raise ValidationFailed({"_body": ["The multipart body ended too soon."]})
+            chunk = self._input.read(READ_SIZE)
+            self._eof = not chunk
+            self._decoder.receive_data(chunk or None)
+
+    def parts(self):
+        """Yields each Part; read its data with `data()` or `text()` before the next."""
+        while True:
+            event = self._next()
+            if isinstance(event, Epilogue):
+                return
+            if isinstance(event, (Field, File)):
+                yield Part(event.name, getattr(event, "filename", None) or None)
+
+    def data(self):
+        """The current part's bytes, chunk by chunk."""
+        while True:
+            event = self._next()
+            if not isinstance(event, Data):
+                raise ValidationFailed({"_body": ["Not a valid multipart/form-data body."]})
+            if event.data:
+                yield event.data
+            if not event.more_data:
+                return
+
+    def text(self, name):
+        value = b""
+        for chunk in self.data():
+            value += chunk
+            if len(value) > MAX_FIELD_BYTES:
+                raise ValidationFailed({name: ["Too long."]})
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationFailed({name: ["Not valid UTF-8."]})
+
+
+def _bounded(chunks):
+    """Stops after MAX_UPLOAD_BYTES + 1 bytes: enough for documents to refuse the file
+    as too large, without carrying the rest of an oversized body along."""
+    sent = 0
+    for chunk in chunks:
+        room = MAX_UPLOAD_BYTES + 1 - sent
+        yield chunk[:room]
+        sent += min(len(chunk), room)
+        if sent > MAX_UPLOAD_BYTES:
+            return
+
+
+def receive_form(call, grant, form_schema):
+    """Streams the `file` part to the blob endpoint under `grant` ({upload_id,
+    ticket}) and validates the other fields with `form_schema`. -> (fields, file name).
+    On any error the stored bytes are discarded before the error is answered."""
+    if (call.request.content_length or 0) > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+        raise documents_errors.FileTooLarge({"max_bytes": MAX_UPLOAD_BYTES})
+    stored = False
+    try:
+        form, file_name, raw = MultipartStream(call.request), None, {}
+        for part in form.parts():
+            if part.name == "file" and part.filename is not None and not stored:
+                _put(grant, _bounded(form.data()))
+                stored, file_name = True, part.filename
+            elif part.name in raw or part.name == "file":
+                raise ValidationFailed({part.name: ["Given more than once."]})
+            else:
+                raw[part.name] = form.text(part.name)
+        if not stored:
+            raise ValidationFailed({"file": ["Missing data for required field."]})
+        return load(form_schema, raw), file_name
+    except Exception:
+        try:
+            call.services.documents.discard_upload(grant["upload_id"])
+        except Exception:  # the janitor removes it later; the first error is the answer
+            pass
+        raise
+
+
+def _put(grant, chunks):
+    try:
+        response = _session.put(f"{blob_url()}/blobs/{grant['upload_id']}", data=chunks,
+                                headers={"X-Upload-Ticket": grant["ticket"],
+                                         "Content-Type": "application/octet-stream"},
+                                timeout=(5, 300))
+    except requests.RequestException:
+        raise ServiceUnavailable({"service": "documents"})
+    if response.status_code != 201:
+        raise _upstream_error(response)
+    return response.json()
+
+
+# -- sending a download -----------------------------------------------------------------
+def send_file(grant):
+    """The document's bytes as an attachment, streamed from the blob endpoint."""
+    try:
+        upstream = _session.get(f"{blob_url()}/blobs/content", stream=True,
+                                headers={"X-Download-Ticket": grant["ticket"]},
+                                timeout=(5, 300))
+    except requests.RequestException:
+        raise ServiceUnavailable({"service": "documents"})
+    if upstream.status_code != 200:
+        error = _upstream_error(upstream)
+        upstream.close()
+        raise error
+    content_type = grant["content_type"]
+    if content_type == "text/plain":
+        content_type += "; charset=utf-8"
+    headers = {"Content-Length": str(grant["size"]),
+               "Content-Disposition": content_disposition(grant["name"]),
+               "X-Content-Type-Options": "nosniff",
+               "Content-Security-Policy": "default-src 'none'; sandbox"}
+    return Response(_relay(upstream), status=200, headers=headers,
+                    content_type=content_type, direct_passthrough=True)
+
+
+def _relay(upstream):
+    try:
+        yield from upstream.iter_content(READ_SIZE)
+    finally:
+        upstream.close()
+
+
+def content_disposition(name):
+    """`attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987)."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+

@@ -1,0 +1,140 @@
+"""Document requests: the checklist of what a dossier still needs.
+
+`deliver_by` client (the client uploads; they see the item) or lender (the lender's
+admin delivers; the client never sees the item nor what was delivered for it).
+status: open -> uploaded -> approved | rejected; after a rejection the client uploads
+again. Only staff review; each upload makes a review task for the office (dossier
+opens it on `document_uploaded`)."""
+from sqlalchemy import select
+
+from services.common.db import new_id, utcnow
+from services.common.errors import Forbidden, NotFound, ValidationFailed
+
+from .exceptions import NothingToReview, RequestClosed
+from .library import actor_of, add_document
+from .models import Document, DocumentRequest
+
+OPEN_FOR_CLIENT = ("open", "rejected")
+
+
+def create_request(uow, principal, access, title, deliver_by, description=None,
+                   due_date=None):
+    """Staff of the dossier. -> the request (status open). Event `request_created`."""
+    if access["as"] != "staff":
+        raise Forbidden()
+    now = utcnow()
+    item = DocumentRequest(
+        id=new_id(), dossier_id=access["dossier_id"], office_id=access["office_id"],
+        client_id=access["client_id"], title=title.strip(), description=description,
+        deliver_by=deliver_by, due_date=due_date, status="open",
+        created_by=principal.account_id, created_at=now, updated_at=now)
+    uow.session.add(item)
+    uow.emit("request_created", actor=principal.account_id, request_id=item.id,
+             dossier_id=item.dossier_id, office_id=item.office_id, client_id=item.client_id,
+             title=item.title, deliver_by=deliver_by, **actor_of(principal))
+    return describe(item, [])
+
+
+def find_request(uow, request_id, lock=False):
+    item = uow.session.get(DocumentRequest, request_id, with_for_update=lock)
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def check_uploader(principal, item, access):
+    """Client items: the client or the office's staff (`access` from dossier). Lender
+    items: only the admin; the client must not learn they exist."""
+    if item.deliver_by == "lender":
+        if principal.kind == "admin":
+            return
+        raise Forbidden() if access and access["as"] == "staff" else NotFound()
+    if access is None or access["dossier_id"] != item.dossier_id:
+        raise NotFound()
+    if item.status == "approved":
+        raise RequestClosed()
+
+
+def deliver(uow, principal, upload, file_name):
+    """An upload for a request becomes a document: under `delivered_by_me` (visible to
+    the client) for client items, a hidden `document` for lender items. The request is
+    `uploaded` again."""
+    item = find_request(uow, upload.request_id, lock=True)
+    if item.status == "approved":
+        raise RequestClosed()
+    from_client = item.deliver_by == "client"
+    document = add_document(uow, principal, upload, file_name,
+                            "delivered_by_me" if from_client else "document",
+                            public=from_client, title=item.title)
+    item.status, item.updated_at = "uploaded", utcnow()
+    return document
+
+
+def list_requests(uow, access, status=None):
+    query = select(DocumentRequest).where(DocumentRequest.dossier_id == access["dossier_id"])
+    if access["as"] == "client":
+        query = query.where(DocumentRequest.deliver_by == "client")
+    if status:
+        query = query.where(DocumentRequest.status == status)
+    items = list(uow.session.scalars(query.order_by(DocumentRequest.created_at,
+                                                    DocumentRequest.id)))
+    return [describe(i, _documents_of(uow, i, access["as"] == "client")) for i in items]
+
+
+def _documents_of(uow, item, client_view):
+    query = select(Document.id).where(Document.request_id == item.id)
+    if client_view:
+        query = query.where(Document.public.is_(True))
+    return list(uow.session.scalars(query.order_by(Document.created_at)))
+
+
+def review(uow, principal, access, request_id, decision, reason=None):
+    """Staff: approve, or reject with a reason (the client is told and uploads again).
+    Event `request_reviewed`."""
+    if access["as"] != "staff":
+        raise Forbidden()
+    item = find_request(uow, request_id, lock=True)
+    if item.dossier_id != access["dossier_id"]:
+        raise NotFound()
+    reason = (reason or "").strip() or None
+    if decision == "reject" and not reason:
+        raise ValidationFailed({"reason": ["Required to reject."]})
+    if item.status != "uploaded":
+        raise NothingToReview()
+    item.status = "approved" if decision == "approve" else "rejected"
+    item.reason = reason if decision == "reject" else None
+    item.reviewed_by, item.reviewed_at = principal.account_id, utcnow()
+    item.updated_at = item.reviewed_at
+    uow.emit("request_reviewed", actor=principal.account_id, request_id=item.id,
+             dossier_id=item.dossier_id, office_id=item.office_id, client_id=item.client_id,
+             title=item.title, deliver_by=item.deliver_by, decision=decision, reason=reason,
+             **actor_of(principal))
+    return describe(item, _documents_of(uow, item, False))
+
+
+def open_for_client(uow, dossier_ids):
+    """The client's actions: their items still to deliver (open, or rejected)."""
+    if not dossier_ids:
+        return []
+    items = uow.session.scalars(select(DocumentRequest).where(
+        DocumentRequest.dossier_id.in_(dossier_ids), DocumentRequest.deliver_by == "client",
+        DocumentRequest.status.in_(OPEN_FOR_CLIENT)).order_by(DocumentRequest.created_at))
+    return [{"type": "document_request", "id": i.id, "dossier_id": i.dossier_id,
+             "title": i.title, "status": i.status, "due_date": i.due_date} for i in items]
+
+
+def for_lender(uow, status=None):
+    """Admin: the lender's items across offices, to deliver."""
+    query = select(DocumentRequest).where(DocumentRequest.deliver_by == "lender")
+    if status:
+        query = query.where(DocumentRequest.status == status)
+    items = uow.session.scalars(query.order_by(DocumentRequest.created_at).limit(1000))
+    return [describe(i, _documents_of(uow, i, False)) for i in items]
+
+
+def describe(item, document_ids):
+    return {"id": item.id, "dossier_id": item.dossier_id, "title": item.title,
+            "description": item.description, "deliver_by": item.deliver_by,
+            "due_date": item.due_date, "status": item.status, "reason": item.reason,
+            "document_ids": document_ids, "created_at": item.created_at.isoformat(),
+            "updated_at": item.updated_at.isoformat()}

@@ -1,0 +1,32 @@
+"""Removes what uploads leave behind when they never become documents: refused files,
+forms abandoned half-way, transfers cut off by a crash (their temporary files too).
+A document's own blob is never touched: only uploads not `attached` are."""
+import logging
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from services.common.db import utcnow
+
+from .models import DownloadTicket, Upload
+
+log = logging.getLogger(__name__)
+
+# Long enough for a slow 1 GiB upload still in progress; a crash leaves `receiving`.
+STALE_AFTER = timedelta(hours=6)
+
+
+def remove_stale_uploads(store, blobs):
+    now = utcnow()
+    with store.unit_of_work() as uow:
+        stale = list(uow.session.scalars(select(Upload).where(
+            Upload.status.in_(("ticket", "receiving", "stored", "failed")),
+            Upload.created_at < now - STALE_AFTER).limit(500)))
+        for upload in stale:
+            upload.status = "discarded"
+        uow.session.execute(delete(DownloadTicket).where(DownloadTicket.expires_at < now))
+    for upload in stale:
+        blobs.delete(upload.id)
+    temp = blobs.storage.remove_stale_temp(int(STALE_AFTER.total_seconds()))
+    if stale or temp:
+        log.info("removed %d stale uploads and %d temporary files", len(stale), temp)

@@ -1,0 +1,229 @@
+"""Documents in dossiers: uploads (ticket -> stored blob -> document), listing with
+the per-reader `downloaded` mark, downloads, visibility, and the counts per tab.
+
+Access to a dossier is dossier's fact: the service asks it first (`access`:
+{dossier_id, office_id, client_id, as: "staff"|"client"}) and passes the answer in.
+A client sees public documents only; what a client delivered is public to them."""
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import case, func, select
+
+from services.common.db import new_id, utcnow
+from services.common.errors import Forbidden, NotFound
+
+from .exceptions import UploadExpired, VisibilityFixed
+from .inspection import safe_file_name
+from .models import Document, Download, DownloadTicket, Upload
+
+UPLOAD_TICKET_TTL = timedelta(minutes=15)
+DOWNLOAD_TICKET_TTL = timedelta(minutes=2)
+CATEGORIES = ("document", "correspondence", "delivered_by_me")
+
+
+def digest(ticket):
+    return hashlib.sha256(ticket.encode()).hexdigest()
+
+
+def actor_of(principal):
+    """Who acted, for events: dossier records it in the audit trail."""
+    return {"actor_kind": principal.kind, "looked_along_by": principal.looked_along_by}
+
+
+# -- uploads -----------------------------------------------------------------------------
+def begin_upload(uow, principal, place, request_id=None):
+    """A one-time ticket for sending the bytes to the blob endpoint. -> {upload_id, ticket}"""
+    ticket, now = secrets.token_urlsafe(32), utcnow()
+    upload = Upload(id=new_id(), ticket_hash=digest(ticket), status="ticket",
+                    dossier_id=place["dossier_id"], office_id=place["office_id"],
+                    client_id=place["client_id"], request_id=request_id,
+                    account_id=principal.account_id, created_at=now,
+                    expires_at=now + UPLOAD_TICKET_TTL)
+    uow.session.add(upload)
+    return {"upload_id": upload.id, "ticket": ticket}
+
+
+def claim_upload(uow, upload_id, ticket):
+    """The blob endpoint may receive bytes for this upload, once."""
+    upload = uow.session.get(Upload, upload_id, with_for_update=True)
+    if upload is None or not hmac.compare_digest(upload.ticket_hash, digest(ticket or "")) \
+            or upload.status != "ticket" or upload.expires_at <= utcnow():
+        raise UploadExpired()
+    upload.status = "receiving"
+
+
+def upload_received(uow, upload_id, inspected):
+    upload = uow.session.get(Upload, upload_id, with_for_update=True)
+    upload.status = "stored"
+    upload.size, upload.sha256 = inspected.size, inspected.sha256
+    upload.content_type, upload.extension = inspected.content_type, inspected.extension
+
+
+def upload_failed(uow, upload_id):
+    uow.session.get(Upload, upload_id, with_for_update=True).status = "failed"
+
+
+def stored_upload(uow, principal, upload_id):
+    """The caller's own stored upload, locked; UploadExpired when it is not (or no longer)
+    waiting to be attached."""
+    upload = uow.session.get(Upload, upload_id, with_for_update=True)
+    if upload is None or upload.account_id != principal.account_id:
+        raise NotFound()
+    if upload.status != "stored":
+        raise UploadExpired()
+    return upload
+
+
+def discard_upload(uow, principal, upload_id):
+    """-> the blob name to delete, or None. The caller's own unattached upload only."""
+    upload = uow.session.get(Upload, upload_id, with_for_update=True)
+    if upload is None or upload.account_id != principal.account_id or \
+            upload.status == "attached":
+        return None
+    upload.status = "discarded"
+    return upload.id
+
+
+def add_document(uow, principal, upload, file_name, category, public, title=None):
+    """The stored upload becomes a document. Events `document_uploaded` and, when the
+    client sees it at once (and did not send it), `document_published`."""
+    name = safe_file_name(file_name, upload.extension)
+    document = Document(
+        id=new_id(), dossier_id=upload.dossier_id, office_id=upload.office_id,
+        client_id=upload.client_id, category=category, public=public,
+        title=(title or "").strip() or name, name=name, size=upload.size,
+        sha256=upload.sha256, content_type=upload.content_type, blob_name=upload.id,
+        request_id=upload.request_id, uploaded_by=principal.account_id,
+        uploaded_by_kind=principal.kind, created_at=utcnow())
+    uow.session.add(document)
+    upload.status = "attached"
+    uow.emit("document_uploaded", actor=principal.account_id, document_id=document.id,
+             dossier_id=document.dossier_id, office_id=document.office_id,
+             client_id=document.client_id, request_id=document.request_id,
+             category=category, name=name, public=public, **actor_of(principal))
+    if public and category != "delivered_by_me":
+        _published(uow, principal, document)
+    return describe(document, downloaded=False)
+
+
+def _published(uow, principal, document):
+    uow.emit("document_published", actor=principal.account_id, document_id=document.id,
+             dossier_id=document.dossier_id, office_id=document.office_id,
+             client_id=document.client_id, title=document.title)
+
+
+# -- reading -----------------------------------------------------------------------------
+def find_document(uow, document_id):
+    """-> the document (for its dossier, whose access the service then checks)."""
+    document = uow.session.get(Document, document_id)
+    if document is None:
+        raise NotFound()
+    return document
+
+
+def visible_document(uow, access, document_id, lock=False):
+    document = uow.session.get(Document, document_id, with_for_update=lock)
+    if document is None or document.dossier_id != access["dossier_id"] or \
+            (access["as"] == "client" and not document.public):
+        raise NotFound()
+    return document
+
+
+def list_documents(uow, principal, access, category=None):
+    query = select(Document).where(Document.dossier_id == access["dossier_id"])
+    if access["as"] == "client":
+        query = query.where(Document.public.is_(True))
+    if category:
+        query = query.where(Document.category == category)
+    documents = uow.session.scalars(query.order_by(Document.created_at.desc(), Document.id))
+    documents = list(documents)
+    seen = _downloaded(uow, principal, [d.id for d in documents])
+    return [describe(d, d.id in seen) for d in documents]
+
+
+def _downloaded(uow, principal, document_ids):
+    if not document_ids:
+        return set()
+    return set(uow.session.scalars(select(Download.document_id).where(
+        Download.account_id == principal.account_id, Download.document_id.in_(document_ids))))
+
+
+def open_download(uow, principal, access, document_id):
+    """Marks the document downloaded for the caller (not for a look-along session,
+    which changes nothing of the client's) and gives a one-time ticket for the bytes.
+    Event `document_downloaded` (the audit trail)."""
+    document = visible_document(uow, access, document_id)
+    if not principal.looked_along_by and not uow.session.get(
+            Download, (document.id, principal.account_id)):
+        uow.session.add(Download(document_id=document.id, account_id=principal.account_id,
+                                 at=utcnow()))
+    uow.emit("document_downloaded", actor=principal.account_id, document_id=document.id,
+             dossier_id=document.dossier_id, office_id=document.office_id,
+             client_id=document.client_id, **actor_of(principal))
+    ticket = secrets.token_urlsafe(32)
+    uow.session.add(DownloadTicket(ticket_hash=digest(ticket), blob_name=document.blob_name,
+                                   expires_at=utcnow() + DOWNLOAD_TICKET_TTL))
+    return {"ticket": ticket, "name": document.name, "size": document.size,
+            "content_type": document.content_type, "sha256": document.sha256}
+
+
+def claim_download(uow, ticket):
+    """-> the blob name; the ticket is spent."""
+    row = uow.session.get(DownloadTicket, digest(ticket or ""), with_for_update=True)
+    if row is None or row.expires_at <= utcnow():
+        raise NotFound()
+    uow.session.delete(row)
+    return row.blob_name
+
+
+def set_visibility(uow, principal, access, document_id, public):
+    """Staff: shows or hides a document in the client's portal, at once. Events
+    `document_visibility_changed`, and `document_published` when it became visible."""
+    if access["as"] != "staff":
+        raise Forbidden()
+    document = visible_document(uow, access, document_id, lock=True)
+    if document.category == "delivered_by_me":
+        raise VisibilityFixed()
+    if document.public != public:
+        document.public = public
+        uow.emit("document_visibility_changed", actor=principal.account_id,
+                 document_id=document.id, dossier_id=document.dossier_id,
+                 office_id=document.office_id, client_id=document.client_id, public=public,
+                 **actor_of(principal))
+        if public:
+            _published(uow, principal, document)
+    return describe(document, bool(_downloaded(uow, principal, [document.id])))
+
+
+def counts(uow, principal, dossier_ids, client_view):
+    """-> {dossier_id: {documents: {total, unread}, correspondence: {total, unread},
+    delivered_by_me: {total}}}; unread = not downloaded by the caller."""
+    result = {d: {"documents": {"total": 0, "unread": 0},
+                  "correspondence": {"total": 0, "unread": 0},
+                  "delivered_by_me": {"total": 0}} for d in dossier_ids}
+    if not dossier_ids:
+        return result
+    read = select(Download.document_id).where(Download.account_id == principal.account_id)
+    query = select(Document.dossier_id, Document.category, func.count(),
+                   func.sum(case((Document.id.in_(read), 0), else_=1))) \
+        .where(Document.dossier_id.in_(dossier_ids)) \
+        .group_by(Document.dossier_id, Document.category)
+    if client_view:
+        query = query.where(Document.public.is_(True))
+    for dossier_id, category, total, unread in uow.session.execute(query):
+        tab = result[dossier_id]["documents" if category == "document" else category]
+        tab["total"] = total
+        if "unread" in tab:
+            tab["unread"] = int(unread or 0)
+    return result
+
+
+def describe(document, downloaded):
+    return {"id": document.id, "dossier_id": document.dossier_id, "name": document.name,
+            "title": document.title, "size": document.size, "sha256": document.sha256,
+            "content_type": document.content_type, "category": document.category,
+            "public": document.public, "request_id": document.request_id,
+            "uploaded_by": {"id": document.uploaded_by, "kind": document.uploaded_by_kind},
+            "created_at": document.created_at.isoformat(), "downloaded": downloaded}
