@@ -76,8 +76,11 @@ ERRORS = {
                        "This request was already approved; nothing more can be added."),
     "request_not_uploaded": ("Er is nog niets aangeleverd om te beoordelen.",
                              "Nothing has been delivered yet to review."),
-    "visibility_fixed": ("Wat de klant zelf aanleverde, blijft voor de klant zichtbaar.",
-                         "What the client delivered stays visible to the client."),
+    "visibility_fixed": ("Wat voor een verzoek is aangeleverd, houdt zijn zichtbaarheid: "
+                         "dat van de klant blijft zichtbaar, dat van de geldverstrekker "
+                         "verborgen.",
+                         "What was delivered for a request keeps its visibility: the "
+                         "client's stays visible, the lender's hidden."),
     "unsupported_media_type": ("Dit type inhoud wordt niet ondersteund. Bestanden: pdf, "
                                "foto (JPEG, PNG, HEIC), Word, Excel of platte tekst.",
                                "This type of content is not supported. Files: PDF, photo "

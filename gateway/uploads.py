@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import requests
-from werkzeug.sansio.multipart import NEED_DATA, Data, Epilogue, Field, File, MultipartDecoder
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.sansio.multipart import (NEED_DATA, Data, Epilogue, Field, File, MultipartDecoder,
+                                       State)
 from werkzeug.wrappers import Response
 
 from services.common.errors import KluisError, ValidationFailed
@@ -18,13 +20,16 @@ from services.common.rpc import ServiceUnavailable
 from services.common.settings import env_int
 from services.documents import exceptions as documents_errors
 
-from .http import UnsupportedMediaType, load
+from .http import RequestTooLarge, UnsupportedMediaType, load
 
 READ_SIZE = 256 * 1024
 MAX_FIELD_BYTES = 4096
 MAX_PARTS = 20
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 FORM_OVERHEAD = 256 * 1024  # what the form fields and part headers may add to the file
+# What the decoder may hold between two events (part headers, a boundary being looked
+# for): the file's bytes pass through, they never pile up.
+MAX_BUFFER = 2 * READ_SIZE + 64 * 1024
 
 
 def blob_url():
@@ -66,8 +71,9 @@ class MultipartStream:
         if not boundary or len(boundary) > 200:
             raise ValidationFailed({"_body": ["A multipart/form-data boundary is required."]})
         self._input = request.environ["wsgi.input"]
-        self._decoder = MultipartDecoder(boundary.encode("latin-1"), max_parts=MAX_PARTS)
-        self._eof = False
+        self._decoder = MultipartDecoder(boundary.encode("latin-1"),
+                                         max_form_memory_size=MAX_BUFFER, max_parts=MAX_PARTS)
+        self._eof, self._read = False, 0
 
     def _next(self):
         while True:
@@ -80,12 +86,17 @@ class MultipartStream:
             if self._eof:
                 raise ValidationFailed({"_body": ["The multipart body ended too soon."]})
             chunk = self._input.read(READ_SIZE)
-            self._eof = not chunk
-            self._decoder.receive_data(chunk or None)
+            self._eof, self._read = not chunk, self._read + len(chunk)
+            if self._read > MAX_UPLOAD_BYTES + FORM_OVERHEAD:  # also when sent chunked
+                raise documents_errors.FileTooLarge({"max_bytes": MAX_UPLOAD_BYTES})
+            try:
+                self._decoder.receive_data(chunk or None)
+            except RequestEntityTooLarge:
+                raise RequestTooLarge()
 
     def parts(self):
         """Yields each Part; read its data with `data()` or `text()` before the next."""
-        while True:
+        while self._decoder.state is not State.EPILOGUE:  # past the closing boundary: done
             event = self._next()
             if isinstance(event, Epilogue):
                 return
@@ -131,8 +142,6 @@ def receive_form(call, grant, form_schema):
     """Streams the `file` part to the blob endpoint under `grant` ({upload_id,
     ticket}) and validates the other fields with `form_schema`. -> (fields, file name).
     On any error the stored bytes are discarded before the error is answered."""
-    if (call.request.content_length or 0) > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
-        raise documents_errors.FileTooLarge({"max_bytes": MAX_UPLOAD_BYTES})
     stored = False
     try:
         form, file_name, raw = MultipartStream(call.request), None, {}
@@ -153,6 +162,12 @@ def receive_form(call, grant, form_schema):
         except Exception:  # the janitor removes it later; the first error is the answer
             pass
         raise
+
+
+def refuse_declared_oversize(request):
+    """Before anything else: a body that says it is too large is refused unread."""
+    if (request.content_length or 0) > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+        raise documents_errors.FileTooLarge({"max_bytes": MAX_UPLOAD_BYTES})
 
 
 def _put(grant, chunks):

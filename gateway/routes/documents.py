@@ -3,7 +3,7 @@ gateway/uploads.py; everything else is one RPC."""
 from ..http import page, route
 from ..schemas import (DeliveryForm, DocumentForm, DocumentOut, DocumentPatch, DocumentQuery,
                        ItemList, RequestBody, RequestOut, RequestQuery, ReviewBody)
-from ..uploads import receive_form, send_file
+from ..uploads import receive_form, refuse_declared_oversize, send_file
 
 UPLOAD_ERRORS = {413: ("file_too_large", None), 415: ("unsupported_media_type", None),
                  422: ("pdf_encrypted | virus_found", None), 503: ("scan_failed", None)}
@@ -15,6 +15,7 @@ def upload_document(call, dossier_id):
     """Staff: multipart `file`, `category` (document|correspondence), `public` (default
     false), `title`. The type is found from the content; a public document is
     announced to the client."""
+    refuse_declared_oversize(call.request)
     grant = call.services.documents.begin_document_upload(dossier_id)
     fields, file_name = receive_form(call, grant, DocumentForm)
     return 201, call.services.documents.finish_upload(grant["upload_id"], file_name=file_name,
@@ -67,6 +68,7 @@ def list_requests(call, dossier_id):
 def upload_for_request(call, request_id):
     """The client (or staff) for client items; the admin for lender items. The office
     gets a review task."""
+    refuse_declared_oversize(call.request)
     grant = call.services.documents.begin_request_upload(request_id)
     _fields, file_name = receive_form(call, grant, DeliveryForm)
     return 201, call.services.documents.finish_upload(grant["upload_id"], file_name=file_name)

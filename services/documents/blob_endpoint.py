@@ -52,7 +52,10 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
         log.exception("upload %s failed", upload_id)
         return error_response(KluisError())
     with store.unit_of_work() as uow:
-        library.upload_received(uow, upload_id, inspected)
+        kept = library.upload_received(uow, upload_id, inspected)
+    if not kept:  # given up meanwhile: nothing may stay behind
+        blobs.delete(upload_id)
+        return error_response(UploadExpired())
     return Response(json.dumps({"size": inspected.size, "sha256": inspected.sha256,
                                 "content_type": inspected.content_type}),
                     status=201, content_type="application/json")

@@ -5,6 +5,8 @@ admin delivers; the client never sees the item nor what was delivered for it).
 status: open -> uploaded -> approved | rejected; after a rejection the client uploads
 again. Only staff review; each upload makes a review task for the office (dossier
 opens it on `document_uploaded`)."""
+import re
+
 from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
@@ -15,6 +17,8 @@ from .library import actor_of, add_document
 from .models import Document, DocumentRequest
 
 OPEN_FOR_CLIENT = ("open", "rejected")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DECIDED = {"approve": "approved", "reject": "rejected"}
 
 
 def create_request(uow, principal, access, title, deliver_by, description=None,
@@ -22,6 +26,8 @@ def create_request(uow, principal, access, title, deliver_by, description=None,
     """Staff of the dossier. -> the request (status open). Event `request_created`."""
     if access["as"] != "staff":
         raise Forbidden()
+    _check_fields(title=title, deliver_by=deliver_by, description=description,
+                  due_date=due_date)
     now = utcnow()
     item = DocumentRequest(
         id=new_id(), dossier_id=access["dossier_id"], office_id=access["office_id"],
@@ -31,8 +37,29 @@ def create_request(uow, principal, access, title, deliver_by, description=None,
     uow.session.add(item)
     uow.emit("request_created", actor=principal.account_id, request_id=item.id,
              dossier_id=item.dossier_id, office_id=item.office_id, client_id=item.client_id,
-             title=item.title, deliver_by=deliver_by, **actor_of(principal))
+             title=item.title, deliver_by=deliver_by, client_visible=deliver_by == "client",
+             **actor_of(principal))
     return describe(item, [])
+
+
+def _check_fields(**values):
+    """The service's own check of what reaches it (the gateway checks too, but a
+    direct call must not store what the columns or the rules do not allow)."""
+    errors = {}
+    title, deliver_by = values.get("title"), values.get("deliver_by")
+    if not isinstance(title, str) or not 1 <= len(title.strip()) <= 200:
+        errors["title"] = ["Length must be between 1 and 200."]
+    if deliver_by not in ("client", "lender"):
+        errors["deliver_by"] = ["Must be one of: client, lender."]
+    description, due_date = values.get("description"), values.get("due_date")
+    if description is not None and (not isinstance(description, str) or
+                                    len(description) > 2000):
+        errors["description"] = ["Longer than maximum length 2000."]
+    if due_date is not None and (not isinstance(due_date, str) or
+                                 not DATE.fullmatch(due_date)):
+        errors["due_date"] = ["Not a valid date."]
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def find_request(uow, request_id, lock=False):
@@ -46,10 +73,9 @@ def check_uploader(principal, item, access):
     """Client items: the client or the office's staff (`access` from dossier). Lender
     items: only the admin; the client must not learn they exist."""
     if item.deliver_by == "lender":
-        if principal.kind == "admin":
-            return
-        raise Forbidden() if access and access["as"] == "staff" else NotFound()
-    if access is None or access["dossier_id"] != item.dossier_id:
+        if principal.kind != "admin":
+            raise Forbidden() if access and access["as"] == "staff" else NotFound()
+    elif access is None or access["dossier_id"] != item.dossier_id:
         raise NotFound()
     if item.status == "approved":
         raise RequestClosed()
@@ -96,19 +122,26 @@ def review(uow, principal, access, request_id, decision, reason=None):
     item = find_request(uow, request_id, lock=True)
     if item.dossier_id != access["dossier_id"]:
         raise NotFound()
-    reason = (reason or "").strip() or None
+    if decision not in DECIDED:
+        raise ValidationFailed({"decision": ["Must be one of: approve, reject."]})
+    reason = reason.strip() if isinstance(reason, str) else None
     if decision == "reject" and not reason:
         raise ValidationFailed({"reason": ["Required to reject."]})
+    if reason and len(reason) > 1000:
+        raise ValidationFailed({"reason": ["Longer than maximum length 1000."]})
+    if item.status == DECIDED[decision] and item.reviewed_by == principal.account_id and \
+            (item.reason or None) == (reason if decision == "reject" else None):
+        return describe(item, _documents_of(uow, item, False))  # a retried call
     if item.status != "uploaded":
         raise NothingToReview()
-    item.status = "approved" if decision == "approve" else "rejected"
+    item.status = DECIDED[decision]
     item.reason = reason if decision == "reject" else None
     item.reviewed_by, item.reviewed_at = principal.account_id, utcnow()
     item.updated_at = item.reviewed_at
     uow.emit("request_reviewed", actor=principal.account_id, request_id=item.id,
              dossier_id=item.dossier_id, office_id=item.office_id, client_id=item.client_id,
              title=item.title, deliver_by=item.deliver_by, decision=decision, reason=reason,
-             **actor_of(principal))
+             client_visible=item.deliver_by == "client", **actor_of(principal))
     return describe(item, _documents_of(uow, item, False))
 
 

@@ -8,25 +8,27 @@ from sqlalchemy import delete, select
 
 from services.common.db import utcnow
 
+from . import library
 from .models import DownloadTicket, Upload
 
 log = logging.getLogger(__name__)
 
 # Long enough for a slow 1 GiB upload still in progress; a crash leaves `receiving`.
 STALE_AFTER = timedelta(hours=6)
+UNFINISHED = ("ticket", "receiving", "stored", "failed")
 
 
 def remove_stale_uploads(store, blobs):
     now = utcnow()
     with store.unit_of_work() as uow:
-        stale = list(uow.session.scalars(select(Upload).where(
-            Upload.status.in_(("ticket", "receiving", "stored", "failed")),
-            Upload.created_at < now - STALE_AFTER).limit(500)))
-        for upload in stale:
-            upload.status = "discarded"
+        candidates = list(uow.session.scalars(select(Upload.id).where(
+            Upload.status.in_(UNFINISHED), Upload.created_at < now - STALE_AFTER).limit(500)))
+        # Guarded: an upload attached meanwhile is a document's now and stays.
+        stale = [name for name in candidates
+                 if library.move_upload(uow, name, UNFINISHED, status="discarded")]
         uow.session.execute(delete(DownloadTicket).where(DownloadTicket.expires_at < now))
-    for upload in stale:
-        blobs.delete(upload.id)
+    for name in stale:
+        blobs.delete(name)
     temp = blobs.storage.remove_stale_temp(int(STALE_AFTER.total_seconds()))
     if stale or temp:
         log.info("removed %d stale uploads and %d temporary files", len(stale), temp)

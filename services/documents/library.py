@@ -9,7 +9,8 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
@@ -55,35 +56,48 @@ def claim_upload(uow, upload_id, ticket):
 
 
 def upload_received(uow, upload_id, inspected):
-    upload = uow.session.get(Upload, upload_id, with_for_update=True)
-    upload.status = "stored"
-    upload.size, upload.sha256 = inspected.size, inspected.sha256
-    upload.content_type, upload.extension = inspected.content_type, inspected.extension
+    """-> False when the upload was given up meanwhile (discarded by the gateway after
+    a timeout, or by the janitor): then its bytes must go, not be kept."""
+    return move_upload(uow, upload_id, ("receiving",), status="stored", size=inspected.size,
+                 sha256=inspected.sha256, content_type=inspected.content_type,
+                 extension=inspected.extension)
 
 
 def upload_failed(uow, upload_id):
-    uow.session.get(Upload, upload_id, with_for_update=True).status = "failed"
+    move_upload(uow, upload_id, ("receiving",), status="failed")
+
+
+def move_upload(uow, upload_id, from_statuses, **values):
+    """A guarded status change: only from one of `from_statuses`, never over another
+    writer's change (no lost update on PostgreSQL). -> whether it happened."""
+    result = uow.session.execute(update(Upload).where(
+        Upload.id == upload_id, Upload.status.in_(from_statuses)).values(**values))
+    return result.rowcount == 1
 
 
 def stored_upload(uow, principal, upload_id):
-    """The caller's own stored upload, locked; UploadExpired when it is not (or no longer)
-    waiting to be attached."""
+    """The caller's own upload, locked: -> (upload, None) when it waits to be attached,
+    (upload, the document) when it already was (a retried call gets the same answer);
+    UploadExpired otherwise."""
     upload = uow.session.get(Upload, upload_id, with_for_update=True)
     if upload is None or upload.account_id != principal.account_id:
         raise NotFound()
+    if upload.status == "attached":
+        document = uow.session.scalar(select(Document).where(Document.blob_name == upload.id))
+        return upload, describe(document, bool(_downloaded(uow, principal, [document.id])))
     if upload.status != "stored":
         raise UploadExpired()
-    return upload
+    return upload, None
 
 
 def discard_upload(uow, principal, upload_id):
     """-> the blob name to delete, or None. The caller's own unattached upload only."""
-    upload = uow.session.get(Upload, upload_id, with_for_update=True)
-    if upload is None or upload.account_id != principal.account_id or \
-            upload.status == "attached":
+    upload = uow.session.get(Upload, upload_id)
+    if upload is None or upload.account_id != principal.account_id:
         return None
-    upload.status = "discarded"
-    return upload.id
+    moved = move_upload(uow, upload_id, ("ticket", "receiving", "stored", "failed"),
+                  status="discarded")
+    return upload.id if moved else None
 
 
 def add_document(uow, principal, upload, file_name, category, public, title=None):
@@ -102,7 +116,8 @@ def add_document(uow, principal, upload, file_name, category, public, title=None
     uow.emit("document_uploaded", actor=principal.account_id, document_id=document.id,
              dossier_id=document.dossier_id, office_id=document.office_id,
              client_id=document.client_id, request_id=document.request_id,
-             category=category, name=name, public=public, **actor_of(principal))
+             category=category, name=name, public=public, client_visible=public,
+             **actor_of(principal))
     if public and category != "delivered_by_me":
         _published(uow, principal, document)
     return describe(document, downloaded=False)
@@ -155,18 +170,29 @@ def open_download(uow, principal, access, document_id):
     which changes nothing of the client's) and gives a one-time ticket for the bytes.
     Event `document_downloaded` (the audit trail)."""
     document = visible_document(uow, access, document_id)
-    if not principal.looked_along_by and not uow.session.get(
-            Download, (document.id, principal.account_id)):
-        uow.session.add(Download(document_id=document.id, account_id=principal.account_id,
-                                 at=utcnow()))
+    if not principal.looked_along_by:
+        _mark_downloaded(uow, document, principal)
     uow.emit("document_downloaded", actor=principal.account_id, document_id=document.id,
              dossier_id=document.dossier_id, office_id=document.office_id,
-             client_id=document.client_id, **actor_of(principal))
+             client_id=document.client_id, client_visible=document.public,
+             **actor_of(principal))
     ticket = secrets.token_urlsafe(32)
     uow.session.add(DownloadTicket(ticket_hash=digest(ticket), blob_name=document.blob_name,
                                    expires_at=utcnow() + DOWNLOAD_TICKET_TTL))
     return {"ticket": ticket, "name": document.name, "size": document.size,
             "content_type": document.content_type, "sha256": document.sha256}
+
+
+def _mark_downloaded(uow, document, principal):
+    """The first download counts; a parallel one (a double click) finds it done."""
+    if uow.session.get(Download, (document.id, principal.account_id)):
+        return
+    try:
+        with uow.session.begin_nested():
+            uow.session.add(Download(document_id=document.id,
+                                     account_id=principal.account_id, at=utcnow()))
+    except IntegrityError:
+        pass
 
 
 def claim_download(uow, ticket):
@@ -184,14 +210,14 @@ def set_visibility(uow, principal, access, document_id, public):
     if access["as"] != "staff":
         raise Forbidden()
     document = visible_document(uow, access, document_id, lock=True)
-    if document.category == "delivered_by_me":
+    if document.request_id:  # the client's deliveries stay theirs, the lender's hidden
         raise VisibilityFixed()
     if document.public != public:
         document.public = public
         uow.emit("document_visibility_changed", actor=principal.account_id,
                  document_id=document.id, dossier_id=document.dossier_id,
                  office_id=document.office_id, client_id=document.client_id, public=public,
-                 **actor_of(principal))
+                 client_visible=public, **actor_of(principal))
         if public:
             _published(uow, principal, document)
     return describe(document, bool(_downloaded(uow, principal, [document.id])))

@@ -76,7 +76,9 @@ class DocumentsService(ServiceBase):
         -> the document. Events document_uploaded (+ document_published)."""
         principal = self.caller.require("client", "staff", "admin", write=True)
         with self.store.unit_of_work() as uow:
-            upload = library.stored_upload(uow, principal, upload_id)
+            upload, done = library.stored_upload(uow, principal, upload_id)
+            if done:  # a retried call (RPC is at-least-once): the same answer
+                return done
             if upload.request_id:
                 return checklist.deliver(uow, principal, upload, file_name)
             if category not in ("document", "correspondence"):

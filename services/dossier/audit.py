@@ -30,8 +30,11 @@ def record_event(uow, event, action, object_type, object_id):
     happened, not the time it reached us."""
     actor = Principal(account_id=event.get("actor"), kind=event.get("actor_kind"),
                       looked_along_by=event.get("looked_along_by"))
-    record(uow, actor, action, event["client_id"], object_type, object_id,
-           event["dossier_id"], at=occurred_at(event))
+    # What the client may not see (lender items, documents not shown to them) stays out
+    # of the client's own trail (GET /me/audit): the entry belongs to the dossier only.
+    client_id = event["client_id"] if event.get("client_visible", True) else None
+    record(uow, actor, action, client_id, object_type, object_id, event["dossier_id"],
+           at=occurred_at(event))
 
 
 def occurred_at(event):

@@ -125,5 +125,7 @@ class Task(Base):
     request_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     status: Mapped[str] = mapped_column(sa.String(10), index=True)  # open | done
     created_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    # The newest upload the task stands for: a review closes it only when it came after.
+    last_upload_at = mapped_column(UTCDateTime, nullable=False)
     done_at = mapped_column(UTCDateTime, nullable=True)
     done_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)

@@ -57,32 +57,37 @@ def open_review(uow, event):
     if not request_id:
         return None
     uploaded_at = audit.occurred_at(event)
-    if _open_task(uow, request_id) or _reviewed_since(uow, request_id, uploaded_at):
+    task = _open_task(uow, request_id)
+    if task is not None:  # it now stands for this upload too
+        task.last_upload_at = max(task.last_upload_at, uploaded_at)
+        return None
+    if _reviewed_since(uow, request_id, uploaded_at):
         return None
     dossier = uow.session.get(Dossier, event["dossier_id"])
     if dossier is None:
         raise LookupError("document_uploaded for an unknown dossier")
     task = Task(id=new_id(), type="review_upload", office_id=dossier.office_id,
                 dossier_id=dossier.id, client_id=dossier.client_id, request_id=request_id,
-                status="open", created_at=uploaded_at)
+                status="open", created_at=uploaded_at, last_upload_at=uploaded_at)
     uow.session.add(task)
     uow.session.flush()
     return task
 
 
 def close_reviewed(uow, event):
-    """documents' `request_reviewed`: the open tasks of the request that were opened
-    before the review are done, by the reviewer."""
+    """documents' `request_reviewed`: the open task of the request is done, by the
+    reviewer - unless an upload newer than the review arrived first (events of
+    different types may come out of order), which the review has not seen."""
     reviewed_at = audit.occurred_at(event)
     for task in uow.session.scalars(select(Task).where(
             Task.request_id == event["request_id"], Task.status == "open",
-            Task.created_at <= reviewed_at).with_for_update()):
+            Task.last_upload_at <= reviewed_at).with_for_update()):
         task.status, task.done_at, task.done_by = "done", reviewed_at, event.get("actor")
 
 
 def _open_task(uow, request_id):
-    return uow.session.scalar(select(Task.id).where(Task.request_id == request_id,
-                                                    Task.status == "open"))
+    return uow.session.scalar(select(Task).where(Task.request_id == request_id,
+                                                 Task.status == "open").with_for_update())
 
 
 def _reviewed_since(uow, request_id, moment):

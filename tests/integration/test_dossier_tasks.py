@@ -175,6 +175,34 @@ def test_a_review_that_arrives_before_its_upload_leaves_no_task_open(world):
     assert tasks(world, status="all") == []
 
 
+def test_an_upload_after_the_review_keeps_the_task_open_whatever_the_arrival_order(world):
+    """Uploads v1 and v2 reach dossier before the rejection of v1 (their queue drained
+    first): the task stands for v2 too, which nobody has reviewed yet."""
+    first = utcnow()
+    upload(world, document_id="v1", occurred_at=first)
+    upload(world, document_id="v2", occurred_at=first + timedelta(seconds=4))
+    review(world, "reject", occurred_at=first + timedelta(seconds=2))
+    [task] = tasks(world)
+    assert task["status"] == "open"
+    review(world, "approve", occurred_at=first + timedelta(seconds=6))
+    assert tasks(world) == []
+
+
+def test_what_the_client_may_not_see_stays_out_of_their_own_trail(world):
+    deliver(world, "request_created", actor="staff-a", request_id="req-lender",
+            title="Taxatie", deliver_by="lender", client_visible=False,
+            **about(world.d1, "staff"))
+    deliver(world, "document_uploaded", actor="admin-1", document_id="doc-lender",
+            request_id="req-lender", category="document", name="taxatie.pdf", public=False,
+            client_visible=False, **about(world.d1, "admin"))
+    with rpc_as(world.config, world.staff_a) as rpc:
+        trail = {e["object"]["id"] for e in rpc.dossier.dossier_audit(world.d1["id"])}
+    with rpc_as(world.config, ANN) as rpc:
+        mine = {e["object"]["id"] for e in rpc.dossier.my_audit()}
+    assert {"req-lender", "doc-lender"} <= trail
+    assert not {"req-lender", "doc-lender"} & mine
+
+
 def test_tasks_follow_office_and_consent_and_are_done_once(world):
     upload(world)
     [task] = tasks(world)

@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('request_id', sa.String(length=36), nullable=True),
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_at', services.common.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_upload_at', services.common.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('done_at', services.common.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('done_by', sa.String(length=36), nullable=True),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossiers.id'], ),
