@@ -52,3 +52,9 @@ class NothingToReview(KluisError):
 class VisibilityFixed(KluisError):
     """What a client delivered stays visible to them: its visibility cannot change."""
     code = "visibility_fixed"
+
+
+class TooManyUploads(KluisError):
+    """The caller already has MAX_OPEN_UPLOADS transfers under way: each holds one of the
+    service's workers, so one account may not take them all. details: {retry_after_s}"""
+    code = "rate_limited"

@@ -15,11 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
-from .exceptions import UploadExpired, VisibilityFixed
+from .exceptions import TooManyUploads, UploadExpired, VisibilityFixed
 from .inspection import safe_file_name
 from .models import Document, Download, DownloadTicket, Upload
 
 UPLOAD_TICKET_TTL = timedelta(minutes=15)
+MAX_OPEN_UPLOADS = 4
 DOWNLOAD_TICKET_TTL = timedelta(minutes=2)
 CATEGORIES = ("document", "correspondence", "delivered_by_me")
 
@@ -35,8 +36,14 @@ def actor_of(principal):
 
 # -- uploads -----------------------------------------------------------------------------
 def begin_upload(uow, principal, place, request_id=None):
-    """A one-time ticket for sending the bytes to the blob endpoint. -> {upload_id, ticket}"""
+    """A one-time ticket for sending the bytes to the blob endpoint. -> {upload_id, ticket}
+    TooManyUploads when the caller has MAX_OPEN_UPLOADS under way already."""
     ticket, now = secrets.token_urlsafe(32), utcnow()
+    under_way = uow.session.scalar(select(func.count()).select_from(Upload).where(
+        Upload.account_id == principal.account_id, Upload.status.in_(("ticket", "receiving")),
+        Upload.created_at > now - UPLOAD_TICKET_TTL))
+    if under_way >= MAX_OPEN_UPLOADS:
+        raise TooManyUploads({"retry_after_s": 60})
     upload = Upload(id=new_id(), ticket_hash=digest(ticket), status="ticket",
                     dossier_id=place["dossier_id"], office_id=place["office_id"],
                     client_id=place["client_id"], request_id=request_id,

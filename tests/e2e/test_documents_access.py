@@ -177,3 +177,23 @@ def test_a_retried_finish_gets_the_same_document_not_a_second_one(kluis, world):
     ids = [x["id"] for x in world["owner_a"].get(
         f"/dossiers/{world['dossier']['id']}/documents").json()["items"]]
     assert ids.count(first["id"]) == 1
+
+
+def test_one_account_cannot_hold_every_upload_worker(kluis, world):
+    """Each transfer holds one of documents's workers: at most four under way per
+    account, then 429 with Retry-After (a slow sender cannot starve everyone else)."""
+    portal = world["portal"]
+    me = portal.get("/me").json()
+    client = Principal(account_id=me["id"], kind="client")
+    item = world["owner_a"].post(f"/dossiers/{world['dossier']['id']}/requests", json={
+        "title": "Bankafschrift", "deliver_by": "client"}).json()
+    with kluis.rpc(client) as rpc:
+        grants = [rpc.documents.begin_request_upload(item["id"]) for _ in range(4)]
+    refused = portal.post(f"/requests/{item['id']}/uploads",
+                          files={"file": ("b.pdf", samples.pdf())})
+    assert refused.status_code == 429 and refused.json()["error"] == "rate_limited"
+    assert int(refused.headers["Retry-After"]) > 0
+    with kluis.rpc(client) as rpc:
+        rpc.documents.discard_upload(grants[0]["upload_id"])
+    assert portal.post(f"/requests/{item['id']}/uploads",
+                       files={"file": ("b.pdf", samples.pdf())}).status_code == 201
