@@ -409,6 +409,14 @@ class DocumentOut(Schema):
     downloaded = fields.Boolean(metadata={"description": "by the caller"})
 
 
+class AttachmentOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    size = fields.Integer()
+    content_type = fields.String()
+    sha256 = fields.String()
+
+
 class DocumentQuery(ListQuery):
     category = fields.String(validate=validate.OneOf(["document", "correspondence",
                                                       "delivered_by_me"]))

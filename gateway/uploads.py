@@ -5,20 +5,18 @@ stream (so chunked bodies work too); the `file` part is streamed straight on to 
 documents service's blob endpoint, with the one-time ticket documents issued when it
 authorized the caller. A download streams the other way. See NAMEKO-NOTES.md for why
 neither `request.files` nor `request.stream` is used."""
-import os
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import requests
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.sansio.multipart import (NEED_DATA, Data, Epilogue, Field, File, MultipartDecoder,
                                        State)
 from werkzeug.wrappers import Response
 
-from services.common.errors import KluisError, ValidationFailed
-from services.common.rpc import ServiceUnavailable
+from services.common.errors import ValidationFailed
 from services.common.settings import env_int
 from services.documents import exceptions as documents_errors
+from services.documents.client import open_blob, put_blob
 
 from .http import RequestTooLarge, UnsupportedMediaType, load
 
@@ -30,28 +28,6 @@ FORM_OVERHEAD = 256 * 1024  # what the form fields and part headers may add to t
 # What the decoder may hold between two events (part headers, a boundary being looked
 # for): the file's bytes pass through, they never pile up.
 MAX_BUFFER = 2 * READ_SIZE + 64 * 1024
-
-
-def blob_url():
-    address = os.environ.get("DOCUMENTS_BLOB_ADDRESS") or "127.0.0.1:8001"
-    host, _, port = address.rpartition(":")
-    host = "127.0.0.1" if host in ("", "0.0.0.0") else host
-    return os.environ.get("DOCUMENTS_BLOB_URL") or f"http://{host}:{port}"
-
-
-_session = requests.Session()
-_session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
-
-_ERRORS = {cls.code: cls for cls in vars(documents_errors).values()
-           if isinstance(cls, type) and issubclass(cls, KluisError)}
-
-
-def _upstream_error(response):
-    try:
-        body = response.json()
-        return _ERRORS.get(body["error"], KluisError)(body.get("details") or {})
-    except (ValueError, KeyError, TypeError):
-        return KluisError()
 
 
 # -- reading a multipart body -----------------------------------------------------------
@@ -147,7 +123,7 @@ def receive_form(call, grant, form_schema):
         form, file_name, raw = MultipartStream(call.request), None, {}
         for part in form.parts():
             if part.name == "file" and part.filename is not None and not stored:
-                _put(grant, _bounded(form.data()))
+                put_blob(grant, _bounded(form.data()))
                 stored, file_name = True, part.filename
             elif part.name in raw or part.name == "file":
                 raise ValidationFailed({part.name: ["Given more than once."]})
@@ -170,32 +146,10 @@ def refuse_declared_oversize(request):
         raise documents_errors.FileTooLarge({"max_bytes": MAX_UPLOAD_BYTES})
 
 
-def _put(grant, chunks):
-    try:
-        response = _session.put(f"{blob_url()}/blobs/{grant['upload_id']}", data=chunks,
-                                headers={"X-Upload-Ticket": grant["ticket"],
-                                         "Content-Type": "application/octet-stream"},
-                                timeout=(5, 300))
-    except requests.RequestException:
-        raise ServiceUnavailable({"service": "documents"})
-    if response.status_code != 201:
-        raise _upstream_error(response)
-    return response.json()
-
-
 # -- sending a download -----------------------------------------------------------------
 def send_file(grant):
     """The document's bytes as an attachment, streamed from the blob endpoint."""
-    try:
-        upstream = _session.get(f"{blob_url()}/blobs/content", stream=True,
-                                headers={"X-Download-Ticket": grant["ticket"]},
-                                timeout=(5, 300))
-    except requests.RequestException:
-        raise ServiceUnavailable({"service": "documents"})
-    if upstream.status_code != 200:
-        error = _upstream_error(upstream)
-        upstream.close()
-        raise error
+    upstream = open_blob(grant)
     content_type = grant["content_type"]
     if content_type == "text/plain":
         content_type += "; charset=utf-8"

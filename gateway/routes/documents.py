@@ -1,7 +1,7 @@
 """Documents and document requests (documents). Uploads and downloads stream through
 gateway/uploads.py; everything else is one RPC."""
-from ..http import page, route
-from ..schemas import (DeliveryForm, DocumentForm, DocumentOut, DocumentPatch, DocumentQuery,
+from ..http import json_response, page, route
+from ..schemas import (AttachmentOut, DeliveryForm, DocumentForm, DocumentOut, DocumentPatch, DocumentQuery,
                        ItemList, RequestBody, RequestOut, RequestQuery, ReviewBody)
 from ..uploads import receive_form, refuse_declared_oversize, send_file
 
@@ -87,3 +87,22 @@ def review_request(call, request_id):
 def lender_requests(call):
     return 200, page(call, call.services.documents.lender_requests(
         status=call.query.get("status")))
+
+
+@route("POST", "/dossiers/<dossier_id>/attachments", form=DeliveryForm, tag="messages",
+       responses={201: ("stored; not yet sent", AttachmentOut), **UPLOAD_ERRORS})
+def upload_attachment(call, dossier_id):
+    """Client or staff: a file for a message still to be written (pass its id in
+    `attachment_ids`). Removable until the message is sent."""
+    refuse_declared_oversize(call.request)
+    grant = call.services.documents.begin_attachment_upload(dossier_id)
+    _fields, file_name = receive_form(call, grant, DeliveryForm)
+    return 201, call.services.documents.keep_attachment(grant["upload_id"], file_name)
+
+
+@route("DELETE", "/attachments/<attachment_id>", tag="messages",
+       responses={204: ("removed", None)})
+def remove_attachment(call, attachment_id):
+    """The sender's own attachment, before its message was sent."""
+    call.services.documents.remove_attachment(attachment_id)
+    return json_response(204)

@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 # Long enough for a slow 1 GiB upload still in progress; a crash leaves `receiving`.
 STALE_AFTER = timedelta(hours=6)
-UNFINISHED = ("ticket", "receiving", "stored", "failed")
+UNFINISHED = ("ticket", "receiving", "stored", "failed", "pending")
 
 
 def remove_stale_uploads(store, blobs):

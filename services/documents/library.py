@@ -13,7 +13,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common.db import new_id, utcnow
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import Forbidden, NotFound, ValidationFailed
 
 from .exceptions import TooManyUploads, UploadExpired, VisibilityFixed
 from .inspection import safe_file_name
@@ -35,7 +35,7 @@ def actor_of(principal):
 
 
 # -- uploads -----------------------------------------------------------------------------
-def begin_upload(uow, principal, place, request_id=None):
+def begin_upload(uow, principal, place, request_id=None, purpose="document"):
     """A one-time ticket for sending the bytes to the blob endpoint. -> {upload_id, ticket}
     TooManyUploads when the caller has MAX_OPEN_UPLOADS under way already."""
     ticket, now = secrets.token_urlsafe(32), utcnow()
@@ -45,7 +45,7 @@ def begin_upload(uow, principal, place, request_id=None):
     if under_way >= MAX_OPEN_UPLOADS:
         raise TooManyUploads({"retry_after_s": 60})
     upload = Upload(id=new_id(), ticket_hash=digest(ticket), status="ticket",
-                    dossier_id=place["dossier_id"], office_id=place["office_id"],
+                    purpose="request" if request_id else purpose, dossier_id=place["dossier_id"], office_id=place["office_id"],
                     client_id=place["client_id"], request_id=request_id,
                     account_id=principal.account_id, created_at=now,
                     expires_at=now + UPLOAD_TICKET_TTL)
@@ -102,17 +102,19 @@ def discard_upload(uow, principal, upload_id):
     upload = uow.session.get(Upload, upload_id)
     if upload is None or upload.account_id != principal.account_id:
         return None
-    moved = move_upload(uow, upload_id, ("ticket", "receiving", "stored", "failed"),
-                  status="discarded")
+    moved = move_upload(uow, upload_id, ("ticket", "receiving", "stored", "failed", "pending"),
+                        status="discarded")
     return upload.id if moved else None
 
 
-def add_document(uow, principal, upload, file_name, category, public, title=None):
+def add_document(uow, principal, upload, file_name, category, public, title=None,
+                 message_id=None):
     """The stored upload becomes a document. Events `document_uploaded` and, when the
-    client sees it at once (and did not send it), `document_published`."""
-    name = safe_file_name(file_name, upload.extension)
+    client sees it at once (and did not send it), `document_published` (not for a
+    message's attachment: the message itself is announced)."""
+    name = upload.name or safe_file_name(file_name, upload.extension)
     document = Document(
-        id=new_id(), dossier_id=upload.dossier_id, office_id=upload.office_id,
+        id=upload.id if message_id else new_id(), message_id=message_id, dossier_id=upload.dossier_id, office_id=upload.office_id,
         client_id=upload.client_id, category=category, public=public,
         title=(title or "").strip() or name, name=name, size=upload.size,
         sha256=upload.sha256, content_type=upload.content_type, blob_name=upload.id,
@@ -125,9 +127,63 @@ def add_document(uow, principal, upload, file_name, category, public, title=None
              client_id=document.client_id, request_id=document.request_id,
              category=category, name=name, public=public, client_visible=public,
              **actor_of(principal))
-    if public and category != "delivered_by_me":
+    if public and category != "delivered_by_me" and not message_id:
         _published(uow, principal, document)
     return describe(document, downloaded=False)
+
+
+# -- attachments of messages ---------------------------------------------------------------
+MAX_ATTACHMENTS = 10
+
+
+def keep_attachment(uow, principal, upload_id, file_name):
+    """A stored attachment waits (`pending`) for its message; removable until then."""
+    upload, _done = stored_upload(uow, principal, upload_id)
+    if upload.purpose != "attachment":
+        raise NotFound()
+    upload.status, upload.name = "pending", safe_file_name(file_name, upload.extension)
+    return describe_attachment(upload)
+
+
+def remove_attachment(uow, principal, attachment_id):
+    """-> the blob to delete. The sender's own attachment, before it was sent."""
+    upload = uow.session.get(Upload, attachment_id)
+    if upload is None or upload.account_id != principal.account_id or \
+            upload.purpose != "attachment" or \
+            not move_upload(uow, attachment_id, ("pending",), status="discarded"):
+        raise NotFound()
+    return upload.id
+
+
+def file_attachments(uow, principal, message_id, dossier_id, attachment_ids):
+    """Sending a message: its attachments become documents of the dossier (a client's
+    under `delivered_by_me`, staff's under `correspondence`), visible to both sides.
+    Only the sender's own pending attachments of this dossier (else NotFound); a retry
+    for the same message gets the same answer. -> [{id, name, size, content_type}]"""
+    ids = list(dict.fromkeys(attachment_ids or []))
+    if len(ids) > MAX_ATTACHMENTS:
+        raise ValidationFailed({"attachment_ids": [f"At most {MAX_ATTACHMENTS}."]})
+    category = "delivered_by_me" if principal.kind == "client" else "correspondence"
+    filed = []
+    for upload_id in ids:
+        upload = uow.session.get(Upload, upload_id, with_for_update=True)
+        if upload is None or upload.purpose != "attachment" or \
+                upload.account_id != principal.account_id or upload.dossier_id != dossier_id:
+            raise NotFound()
+        if upload.status == "attached" and upload.message_id == message_id:
+            filed.append(describe_attachment(upload))
+            continue
+        if upload.status != "pending":
+            raise NotFound()
+        upload.message_id = message_id
+        add_document(uow, principal, upload, upload.name, category, True, message_id=message_id)
+        filed.append(describe_attachment(upload))
+    return filed
+
+
+def describe_attachment(upload):
+    return {"id": upload.id, "name": upload.name, "size": upload.size,
+            "content_type": upload.content_type, "sha256": upload.sha256}
 
 
 def _published(uow, principal, document):

@@ -32,6 +32,8 @@ class Document(Base):
     content_type: Mapped[str] = mapped_column(sa.String(100))
     blob_name: Mapped[str] = mapped_column(sa.String(36), unique=True)
     request_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    # A message's attachment (dossier owns the message).
+    message_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     uploaded_by: Mapped[str] = mapped_column(sa.String(36))
     uploaded_by_kind: Mapped[str] = mapped_column(sa.String(10))
     created_at = mapped_column(UTCDateTime, nullable=False)
@@ -69,12 +71,17 @@ class DocumentRequest(Base):
 class Upload(Base):
     """An upload in flight, named by its id (also the blob's name). status `ticket`
     (may send bytes, once) -> `receiving` -> `stored` -> `attached`, or `failed` /
-    `discarded`. Only an attached blob belongs to a document; the janitor removes the
-    rest once they are old."""
+    `discarded`; an attachment waits as `pending` until its message is sent. Only an
+    attached blob belongs to a document; the janitor removes the rest once they are old.
+    `purpose`: document (staff), request (a delivery for a request), attachment (of a
+    message), delivery (a client's own file, e.g. a questionnaire's PDF)."""
     __tablename__ = "uploads"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     ticket_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     status: Mapped[str] = mapped_column(sa.String(10), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(12))
+    name: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36))
     office_id: Mapped[str] = mapped_column(sa.String(36))
     client_id: Mapped[str] = mapped_column(sa.String(36))

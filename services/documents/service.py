@@ -81,10 +81,61 @@ class DocumentsService(ServiceBase):
                 return done
             if upload.request_id:
                 return checklist.deliver(uow, principal, upload, file_name)
+            if upload.purpose == "delivery":
+                return library.add_document(uow, principal, upload, file_name,
+                                            "delivered_by_me", True, title)
+            if upload.purpose != "document":  # attachments are kept, not finished
+                raise ValidationFailed({"upload_id": ["Not a document upload."]})
             if category not in ("document", "correspondence"):
                 raise ValidationFailed({"category": ["Must be one of: document, correspondence."]})
             return library.add_document(uow, principal, upload, file_name, category,
                                         bool(public), title)
+
+    @rpc
+    def begin_delivery_upload(self, dossier_id):
+        """The client (or staff) of the dossier: a file of the client's own, filed under
+        `delivered_by_me` (e.g. a questionnaire's PDF, made by dossier). -> {upload_id,
+        ticket}; finish with finish_upload(upload_id, file_name, title=...)."""
+        principal = self.caller.require("client", "staff", write=True)
+        access = self._access(dossier_id)
+        with self.store.unit_of_work() as uow:
+            return library.begin_upload(uow, principal, access, purpose="delivery")
+
+    # -- attachments of messages (dossier owns the messages) ----------------------------
+    @rpc
+    def begin_attachment_upload(self, dossier_id):
+        """Client or staff of the dossier. -> {upload_id, ticket}; then keep_attachment."""
+        principal = self.caller.require("client", "staff", write=True)
+        access = self._access(dossier_id)
+        with self.store.unit_of_work() as uow:
+            return library.begin_upload(uow, principal, access, purpose="attachment")
+
+    @rpc
+    def keep_attachment(self, upload_id, file_name=None):
+        """The stored attachment waits for its message. -> {id, name, size,
+        content_type, sha256}"""
+        principal = self.caller.require("client", "staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return library.keep_attachment(uow, principal, upload_id, file_name)
+
+    @rpc
+    def remove_attachment(self, attachment_id):
+        """The sender's own attachment, until its message is sent; else NotFound."""
+        principal = self.caller.require("client", "staff", write=True)
+        with self.store.unit_of_work() as uow:
+            name = library.remove_attachment(uow, principal, attachment_id)
+        self.blobs.store.delete(name)
+
+    @rpc
+    def file_attachments(self, message_id, dossier_id, attachment_ids):
+        """Called by dossier when a message is sent, with the sender's principal: the
+        attachments become documents of the dossier. NotFound for any that is not the
+        sender's own pending attachment of this dossier. -> [{id, name, size, ...}]"""
+        principal = self.caller.require("client", "staff", write=True)
+        self._access(dossier_id)
+        with self.store.unit_of_work() as uow:
+            return library.file_attachments(uow, principal, message_id, dossier_id,
+                                            attachment_ids)
 
     @rpc
     def discard_upload(self, upload_id):

@@ -123,9 +123,65 @@ class Task(Base):
     dossier_id: Mapped[str] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)
     client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     request_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)  # answer_message
     status: Mapped[str] = mapped_column(sa.String(10), index=True)  # open | done
     created_at = mapped_column(UTCDateTime, nullable=False, index=True)
     # The newest upload the task stands for: a review closes it only when it came after.
     last_upload_at = mapped_column(UTCDateTime, nullable=False)
     done_at = mapped_column(UTCDateTime, nullable=True)
     done_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+
+
+class Message(Base):
+    """A message in a dossier, between the client and the office. Replies share the
+    first message's `thread_id`. `read_at`: when the other side (the client, or any staff
+    member of the office) read it. `attachments`: [{id, name, size, content_type}]: the
+    documents (in documents) filed when it was sent."""
+    __tablename__ = "messages"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    thread_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    reply_to: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.String(500))
+    sender_id: Mapped[str] = mapped_column(sa.String(36))
+    sender_kind: Mapped[str] = mapped_column(sa.String(10))  # client | staff
+    attachments = mapped_column(sa.JSON, nullable=False)
+    created_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    read_at = mapped_column(UTCDateTime, nullable=True)
+    read_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+
+
+class QuestionnaireTemplate(Base):
+    """An office's questionnaire: pages of typed questions (`pages` as given, validated)."""
+    __tablename__ = "questionnaire_templates"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    pages = mapped_column(sa.JSON, nullable=False)
+    created_by: Mapped[str] = mapped_column(sa.String(36))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class Questionnaire(Base):
+    """A template assigned to a dossier: a copy of its pages (later edits of the template
+    change nothing here), the answers saved so far, open -> completed (then frozen, with
+    the PDF of the answers as `document_id` in documents)."""
+    __tablename__ = "questionnaires"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    template_id: Mapped[str] = mapped_column(sa.String(36))
+    dossier_id: Mapped[str] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    pages = mapped_column(sa.JSON, nullable=False)
+    answers = mapped_column(sa.JSON, nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(10), index=True)  # open | completed
+    document_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    assigned_by: Mapped[str] = mapped_column(sa.String(36))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    updated_at = mapped_column(UTCDateTime, nullable=False)
+    completed_at = mapped_column(UTCDateTime, nullable=True)
+    completed_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)

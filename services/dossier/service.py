@@ -7,13 +7,17 @@ from services.common.service import ServiceBase, rpc
 
 from . import accounts, audit, clients, dossiers, invitations, portfolio, tasks, use_cases
 from .models import metadata
+from .message_entrypoints import MessageEntrypoints
+from .questionnaire_entrypoints import QuestionnaireEntrypoints
 from .subscriptions import DossierStore, EventEntrypoints
 
 
-class DossierService(EventEntrypoints, ServiceBase):
+class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoints,
+                     ServiceBase):
     name = "dossier"
     store = DossierStore(metadata, handlers={"identity.account_activated": invitations.accept})
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
+    documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
     config = Config()
 
     @rpc

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 03:37:10.909002
+Create Date: 2026-11-23 04:07:11.714839
 """
 from alembic import op
 import sqlalchemy as sa
@@ -55,6 +55,7 @@ def upgrade():
     sa.Column('content_type', sa.String(length=100), nullable=False),
     sa.Column('blob_name', sa.String(length=36), nullable=False),
     sa.Column('request_id', sa.String(length=36), nullable=True),
+    sa.Column('message_id', sa.String(length=36), nullable=True),
     sa.Column('uploaded_by', sa.String(length=36), nullable=False),
     sa.Column('uploaded_by_kind', sa.String(length=10), nullable=False),
     sa.Column('created_at', services.common.db.UTCDateTime(timezone=True), nullable=False),
@@ -64,6 +65,7 @@ def upgrade():
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_documents_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_documents_dossier_id'), ['dossier_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_documents_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_documents_office_id'), ['office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_documents_request_id'), ['request_id'], unique=False)
 
@@ -77,6 +79,9 @@ def upgrade():
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('ticket_hash', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('purpose', sa.String(length=12), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=True),
+    sa.Column('message_id', sa.String(length=36), nullable=True),
     sa.Column('dossier_id', sa.String(length=36), nullable=False),
     sa.Column('office_id', sa.String(length=36), nullable=False),
     sa.Column('client_id', sa.String(length=36), nullable=False),
@@ -119,6 +124,7 @@ def downgrade():
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_documents_request_id'))
         batch_op.drop_index(batch_op.f('ix_documents_office_id'))
+        batch_op.drop_index(batch_op.f('ix_documents_message_id'))
         batch_op.drop_index(batch_op.f('ix_documents_dossier_id'))
         batch_op.drop_index(batch_op.f('ix_documents_client_id'))
 

@@ -1,0 +1,5 @@
+"""dossier's entrypoints for messages (see messages.py). Mixed into DossierService."""
+
+
+class MessageEntrypoints:
+    pass

@@ -1,0 +1,6 @@
+"""dossier's entrypoints for questionnaires (see questionnaires.py). Mixed into
+DossierService."""
+
+
+class QuestionnaireEntrypoints:
+    pass
