@@ -76,6 +76,27 @@ ERRORS = {
                        "This request was already approved; nothing more can be added."),
     "request_not_uploaded": ("Er is nog niets aangeleverd om te beoordelen.",
                              "Nothing has been delivered yet to review."),
+    "document_signed": ("Dit document is ondertekend (of ter ondertekening aangeboden en "
+                        "ondertekend) en kan niet meer veranderen.",
+                        "This document was signed (or signed from) and can no longer change."),
+    "signer_has_no_account": ("Deze klant heeft nog geen actief Kluis-account om te "
+                              "ondertekenen. Nodig de klant eerst uit.",
+                              "This client has no active Kluis account to sign with yet. "
+                              "Please invite them first."),
+    "invalid_signer": ("Alleen een klant van dit dossier kan ondertekenen.",
+                       "Only a client of this dossier can sign."),
+    "not_a_pdf": ("Alleen een pdf kan worden ondertekend.", "Only a PDF can be signed."),
+    "already_signed": ("Dit document is al ondertekend.", "This document was already signed."),
+    "signing_request_closed": ("Dit verzoek tot ondertekening is verlopen of ingetrokken.",
+                               "This signing request has expired or was withdrawn."),
+    "name_mismatch": ("De naam komt niet overeen met de naam van de ondertekenaar.",
+                      "The name does not match the signer's name."),
+    "agreement_required": ("Vink aan dat u akkoord gaat om te ondertekenen.",
+                           "Please tick that you agree, to sign."),
+    "document_changed": ("Het document is veranderd sinds het werd aangeboden; vraag het "
+                         "kantoor om een nieuw verzoek.",
+                         "The document changed since it was offered; please ask the office "
+                         "for a new request."),
     "visibility_fixed": ("Wat voor een verzoek is aangeleverd, houdt zijn zichtbaarheid: "
                          "dat van de klant blijft zichtbaar, dat van de geldverstrekker "
                          "verborgen.",
@@ -85,6 +106,11 @@ ERRORS = {
                                "foto (JPEG, PNG, HEIC), Word, Excel of platte tekst.",
                                "This type of content is not supported. Files: PDF, photo "
                                "(JPEG, PNG, HEIC), Word, Excel or plain text."),
+    "questionnaire_completed": ("Deze vragenlijst is al afgerond en kan niet meer veranderen.",
+                                "This questionnaire has been completed and can no longer "
+                                "change."),
+    "questionnaire_incomplete": ("Nog niet alle verplichte vragen zijn beantwoord.",
+                                 "Not every required question has been answered yet."),
     "weak_password": ("Het wachtwoord is niet sterk genoeg.", "The password is not strong enough."),
     "rate_limited": ("Te veel verzoeken. Probeer het later opnieuw.",
                      "Too many requests. Please try again later."),
@@ -95,6 +121,27 @@ ERRORS = {
 }
 
 FIELD_MESSAGES = {
+    # questionnaires (services/dossier/questionnaire_rules.py and gateway/schemas.py)
+    "Use 1 to 40 characters: a-z, 0-9 or _.": "Gebruik 1 tot 40 tekens: a-z, 0-9 of _.",
+    "This key is already used in this questionnaire.":
+        "Deze sleutel komt al voor in deze vragenlijst.",
+    "Must be one of: text, number, date, yes_no, choice.":
+        "Moet een van deze zijn: text, number, date, yes_no, choice.",
+    "A choice question needs options.": "Een keuzevraag heeft opties nodig.",
+    "Only a choice question has options.": "Alleen een keuzevraag heeft opties.",
+    "Options must be unique.": "Opties moeten verschillend zijn.",
+    "Not a question on this page.": "Geen vraag op deze pagina.",
+    "Must be one of the options.": "Moet een van de opties zijn.",
+    "Required when you work for several offices.":
+        "Verplicht als u voor meerdere kantoren werkt.",
+    "Not a valid list.": "Geen geldige lijst.",
+    "Not a valid mapping type.": "Geen geldig object.",
+    "Longer than maximum length 2000.": "Hooguit 2000 tekens.",
+    "Length must be between 1 and 20.": "Tussen 1 en 20.",
+    "Length must be between 1 and 30.": "Tussen 1 en 30.",
+    "Length must be between 1 and 50.": "Tussen 1 en 50.",
+    "Length must be between 1 and 40.": "Gebruik 1 tot 40 tekens.",
+    "Length must be between 1 and 300.": "Gebruik 1 tot 300 tekens.",
     "Missing data for required field.": "Dit veld is verplicht.",
     "Unknown field.": "Onbekend veld.",
     "Field may not be null.": "Dit veld mag niet leeg zijn.",
@@ -125,6 +172,11 @@ FIELD_MESSAGES = {
     "Must be one of: ios, android.": "Moet een van deze zijn: ios, android.",
     "Must be one of: owner, staff_manager, staff.":
         "Moet een van deze zijn: owner, staff_manager, staff.",
+    "Length must be between 1 and 200.": "Gebruik 1 tot 200 tekens.",
+    "Length must be between 1 and 500.": "Gebruik 1 tot 500 tekens.",
+    "Longer than maximum length 10.": "Hooguit 10.",
+    "At most 10.": "Hooguit 10.",
+    "At most 10 attachment ids.": "Hooguit 10 bijlagen.",
 }
 
 

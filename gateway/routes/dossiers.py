@@ -4,6 +4,7 @@ from ..schemas import DossierBody, DossierOut, DossierPatch, DossierQuery, ItemL
 
 EMPTY_TABS = {"documents": {"total": 0, "unread": 0}, "correspondence": {"total": 0, "unread": 0},
               "delivered_by_me": {"total": 0}}
+NO_MESSAGES = {"total": 0, "unread": 0}
 
 
 @route("POST", "/clients/<client_id>/dossiers", body=DossierBody, tag="dossiers",
@@ -21,18 +22,20 @@ def list_dossiers(call):
     counts = call.services.documents.document_counts([d["id"] for d in listed["items"]])
     for dossier in listed["items"]:
         tabs = counts.get(dossier["id"]) or EMPTY_TABS
+        messages = dossier.pop("message_counts", None) or NO_MESSAGES
         dossier["unread"] = {"documents": tabs["documents"]["unread"],
                              "correspondence": tabs["correspondence"]["unread"],
-                             "messages": 0}  # messages arrive with issue #6
+                             "messages": messages["unread"]}
     return 200, listed
 
 
 @route("GET", "/dossiers/<dossier_id>", tag="dossiers", responses={200: ("", DossierOut)})
 def get_dossier(call, dossier_id):
-    """With `tabs`: totals and the caller's unread documents per tab."""
+    """With `tabs`: totals and what the caller has not read yet, per tab (documents
+    from documents; messages, from the caller's side, from dossier)."""
     dossier = call.services.dossier.get_dossier(dossier_id)
     tabs = call.services.documents.document_counts([dossier_id]).get(dossier_id) or EMPTY_TABS
-    dossier["tabs"] = {**tabs, "messages": {"total": 0, "unread": 0}}
+    dossier["tabs"] = {**tabs, "messages": dossier.pop("message_counts", None) or NO_MESSAGES}
     return 200, dossier
 
 

@@ -119,9 +119,10 @@ def actions(call):
 
 def open_actions(call):
     """The client's open work, from each service that owns some: questionnaires
-    (dossier), document requests (documents)."""
+    (dossier), document requests (documents), signatures (signing)."""
     return call.services.dossier.client_actions() + \
-        call.services.documents.client_open_requests()
+        call.services.documents.client_open_requests() + \
+        call.services.signing.pending_signatures()
 
 
 @route("GET", "/me/notification-preferences", tag="portal",

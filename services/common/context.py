@@ -27,6 +27,7 @@ class Principal:
     offices: dict = field(default_factory=dict)  # office_id -> role
     looked_along_by: str = None  # look-along: the staff member behind the read-only session
     scope_office_id: str = None  # look-along: the one office whose records it sees
+    auth_method: str = None  # how the session was opened: password[+sms|+totp], device, ...
 
     def to_json(self):
         return json.dumps(asdict(self), sort_keys=True)

@@ -18,6 +18,7 @@ EXCEPTION_MODULES = (
     "services.identity.exceptions",
     "services.dossier.exceptions",
     "services.documents.exceptions",
+    "services.signing.exceptions",
 )
 
 

@@ -49,6 +49,11 @@ class NothingToReview(KluisError):
     code = "request_not_uploaded"
 
 
+class DocumentSigned(KluisError):
+    """A signed document (or the original it was signed from) cannot change."""
+    code = "document_signed"
+
+
 class VisibilityFixed(KluisError):
     """What a client delivered stays visible to them: its visibility cannot change."""
     code = "visibility_fixed"

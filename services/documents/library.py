@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 
-from .exceptions import TooManyUploads, UploadExpired, VisibilityFixed
+from .exceptions import DocumentSigned, TooManyUploads, UploadExpired, VisibilityFixed
 from .inspection import safe_file_name
 from .models import Document, Download, DownloadTicket, Upload
 
@@ -119,7 +119,7 @@ def add_document(uow, principal, upload, file_name, category, public, title=None
         title=(title or "").strip() or name, name=name, size=upload.size,
         sha256=upload.sha256, content_type=upload.content_type, blob_name=upload.id,
         request_id=upload.request_id, uploaded_by=principal.account_id,
-        uploaded_by_kind=principal.kind, created_at=utcnow())
+        uploaded_by_kind=principal.kind, created_at=utcnow(), locked=False)
     uow.session.add(document)
     upload.status = "attached"
     uow.emit("document_uploaded", actor=principal.account_id, document_id=document.id,
@@ -221,6 +221,10 @@ def list_documents(uow, principal, access, category=None):
     return [describe(d, d.id in seen) for d in documents]
 
 
+def downloaded_by(uow, principal, document):
+    return bool(_downloaded(uow, principal, [document.id]))
+
+
 def _downloaded(uow, principal, document_ids):
     if not document_ids:
         return set()
@@ -273,6 +277,8 @@ def set_visibility(uow, principal, access, document_id, public):
     if access["as"] != "staff":
         raise Forbidden()
     document = visible_document(uow, access, document_id, lock=True)
+    if document.locked:
+        raise DocumentSigned()
     if document.request_id:  # the client's deliveries stay theirs, the lender's hidden
         raise VisibilityFixed()
     if document.public != public:
@@ -315,4 +321,5 @@ def describe(document, downloaded):
             "content_type": document.content_type, "category": document.category,
             "public": document.public, "request_id": document.request_id,
             "uploaded_by": {"id": document.uploaded_by, "kind": document.uploaded_by_kind},
-            "created_at": document.created_at.isoformat(), "downloaded": downloaded}
+            "created_at": document.created_at.isoformat(), "downloaded": downloaded,
+            "locked": document.locked}

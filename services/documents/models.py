@@ -34,6 +34,8 @@ class Document(Base):
     request_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     # A message's attachment (dossier owns the message).
     message_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    # Signed, or offered for signature and signed: its bytes and visibility are final.
+    locked: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     uploaded_by: Mapped[str] = mapped_column(sa.String(36))
     uploaded_by_kind: Mapped[str] = mapped_column(sa.String(10))
     created_at = mapped_column(UTCDateTime, nullable=False)

@@ -174,6 +174,26 @@ class DocumentsService(ServiceBase):
         with self.store.unit_of_work() as uow:
             return library.set_visibility(uow, principal, access, document_id, bool(public))
 
+    @rpc
+    def describe_document(self, document_id):
+        """A document as the caller may see it (staff: any of the dossier; client: public
+        ones). -> the document with its dossier_id, office_id, client_id."""
+        principal = self.caller.require("staff", "client")
+        access = self._access(self._dossier_of(document_id))
+        with self.store.unit_of_work() as uow:
+            document = library.visible_document(uow, access, document_id)
+            seen = library.downloaded_by(uow, principal, document)
+            return {**library.describe(document, seen), "office_id": document.office_id,
+                    "client_id": document.client_id}
+
+    @rpc
+    def lock_document(self, document_id):
+        """signing only (as a service): the document was signed, or signed from; from now
+        on its visibility cannot change (DocumentSigned)."""
+        self.caller.require("service")
+        with self.store.unit_of_work() as uow:
+            library.find_document(uow, document_id).locked = True
+
     def _dossier_of(self, document_id):
         with self.store.unit_of_work() as uow:
             return library.find_document(uow, document_id).dossier_id

@@ -4,10 +4,8 @@ task and the review closes it; the client hears by e-mail of a new document and 
 delivery the office rejected. Envelope: {event_id, event_type, occurred_at, actor, ...}."""
 from functools import partial
 
-from sqlalchemy import select
-
 from . import audit, tasks
-from .models import Client, Dossier, Office
+from .client_news import notify_client, portal_accounts  # noqa: F401  (shared since #6)
 
 DECISIONS = {"approve": "request_approved", "reject": "request_rejected"}
 
@@ -62,27 +60,3 @@ def request_reviewed(uow, event, public_url):
         notify_client(uow, event, "request_rejected",
                       {"title": event["title"], "reason": event.get("reason") or ""},
                       public_url)
-
-
-def notify_client(uow, event, template, data, public_url):
-    """One e-mail per activated portal account of the dossier's client, in its language;
-    `account_id` lets notify apply that account's preferences."""
-    client = uow.session.get(Client, event["client_id"])
-    dossier = uow.session.get(Dossier, event["dossier_id"])
-    if client is None or dossier is None:
-        raise LookupError(f"{event.get('event_type')} for an unknown client or dossier")
-    office = uow.session.get(Office, dossier.office_id)
-    for person in portal_accounts(uow, client):
-        uow.send("notify", "send_notification", template=template, language=person.language,
-                 to={"email": person.email}, account_id=person.account_id,
-                 data={"name": person.name, "office": office.name,
-                       "dossier_number": dossier.number, "portal_url": public_url, **data})
-
-
-def portal_accounts(uow, client):
-    """The client's activated portal accounts: its own and, for a company, those of its
-    extra accounts (who see the company's dossiers). Without one nobody could act on
-    the news, so nobody gets it."""
-    people = [client] + list(uow.session.scalars(
-        select(Client).where(Client.parent_id == client.id).order_by(Client.name, Client.id)))
-    return [p for p in people if p.account_id and p.invitation_status == "accepted"]

@@ -5,7 +5,7 @@ from sqlalchemy import or_, select
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
-from . import audit
+from . import audit, messages
 from .clients import can_see, flush_or, own_client_ids, visible_client
 from .exceptions import DossierNumberTaken
 from .models import Client, Dossier
@@ -46,7 +46,9 @@ def list_dossiers(uow, principal, q=None, status="in_progress"):
         query = query.where(or_(Dossier.number.ilike(pattern),
                                 Dossier.description.ilike(pattern)))
     rows = uow.session.execute(query.order_by(Dossier.created_at.desc(), Dossier.id)).all()
-    return [describe(dossier, client) for dossier, client in rows]
+    counts = messages.message_counts(uow, principal, [dossier.id for dossier, _c in rows])
+    return [{**describe(dossier, client), "message_counts": counts[dossier.id]}
+            for dossier, client in rows]
 
 
 def visible_dossier(uow, principal, dossier_id, lock=False):
@@ -71,7 +73,8 @@ def access(uow, principal, dossier_id):
 def get_dossier(uow, principal, dossier_id):
     dossier, client = visible_dossier(uow, principal, dossier_id)
     audit.record(uow, principal, "dossier_viewed", client.id, "dossier", dossier.id, dossier.id)
-    return describe(dossier, client)
+    counts = messages.message_counts(uow, principal, [dossier.id])
+    return {**describe(dossier, client), "message_counts": counts[dossier.id]}
 
 
 def dossier_audit(uow, principal, dossier_id):
@@ -93,11 +96,12 @@ def home(uow, principal):
 
 
 def open_actions(uow, principal):
-    """Open work for the client. Questionnaires, document requests and signatures
-    (issues #5, #6, #8) add their open items here; until they exist there are none."""
+    """Open work for the client that dossier owns: open questionnaires. (Document
+    requests and signatures are their services' own; the gateway adds them.)"""
     if principal.kind != "client":
         raise Forbidden()
-    return []
+    from . import questionnaires  # it reads dossiers through visible_dossier: imported late
+    return questionnaires.open_actions(uow, principal)
 
 
 def update_dossier(uow, principal, dossier_id, changes):

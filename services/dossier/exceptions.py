@@ -40,3 +40,23 @@ class TokenExpired(KluisError):
 class NotInvited(KluisError):
     """The client has no portal account (yet)."""
     code = "not_invited"
+
+
+class InvalidSigner(KluisError):
+    """Only the dossier's client (or an extra account of that company) can sign."""
+    code = "invalid_signer"
+
+
+class SignerHasNoAccount(KluisError):
+    """The signer has not activated a portal account yet."""
+    code = "signer_has_no_account"
+
+
+class QuestionnaireCompleted(KluisError):
+    """A completed questionnaire is frozen: no saving, no second completion."""
+    code = "questionnaire_completed"
+
+
+class QuestionnaireIncomplete(KluisError):
+    """details: {"missing": {page number (from 1): [keys of required questions]}}"""
+    code = "questionnaire_incomplete"

@@ -112,7 +112,8 @@ class Task(Base):
     """Work waiting for an office's staff. `review_upload`: a document was delivered for
     a document request of the office (by the client, or the lender). open -> done, by
     hand or when the request is reviewed. At most one open task per request (the partial
-    unique index)."""
+    unique index). `answer_message`: a client wrote (`message_id`, the message that
+    opened it); done by hand or by a staff reply in its thread; one open per thread."""
     __tablename__ = "tasks"
     __table_args__ = (sa.Index("uq_tasks_open_request", "request_id", unique=True,
                                postgresql_where=sa.text("status = 'open'"),
@@ -135,8 +136,8 @@ class Task(Base):
 class Message(Base):
     """A message in a dossier, between the client and the office. Replies share the
     first message's `thread_id`. `read_at`: when the other side (the client, or any staff
-    member of the office) read it. `attachments`: [{id, name, size, content_type}]: the
-    documents (in documents) filed when it was sent."""
+    member of the office) read it. `attachments`: [{id, name, size, content_type,
+    sha256}]: the documents (in documents) filed when it was sent."""
     __tablename__ = "messages"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)

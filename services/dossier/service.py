@@ -5,7 +5,8 @@ from nameko.dependency_providers import Config
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 
-from . import accounts, audit, clients, dossiers, invitations, portfolio, tasks, use_cases
+from . import (accounts, audit, clients, dossiers, invitations, portfolio, signers, tasks,
+               use_cases)
 from .models import metadata
 from .message_entrypoints import MessageEntrypoints
 from .questionnaire_entrypoints import QuestionnaireEntrypoints
@@ -155,6 +156,22 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
             return dossiers.access(uow, principal, dossier_id)
 
     @rpc
+    def signer_for(self, dossier_id, signer_id):
+        """For signing, with the staff member's principal: may `signer_id` (a client
+        record) sign in this dossier? -> {client_id, account_id, name, email, language,
+        office_name, dossier_number}; InvalidSigner, SignerHasNoAccount, NotFound."""
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return signers.signer_for(uow, principal, dossier_id, signer_id)
+
+    @rpc
+    def dossier_facts(self, dossier_id):
+        """Services only (signing's reminders): {office_name, dossier_number}."""
+        self.caller.require("service")
+        with self.store.unit_of_work() as uow:
+            return signers.dossier_facts(uow, dossier_id)
+
+    @rpc
     def dossier_audit(self, dossier_id):
         """Staff who see the dossier: [{at, actor, action, object}]"""
         principal = self.caller.require("staff")
@@ -273,8 +290,9 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
     def list_tasks(self, status="open"):
         """Staff: the tasks of their offices for the clients they may see (consent
         applied), newest first. `status` open (default), done or all; else
-        ValidationFailed. -> [{id, type, office_id, dossier_id, client_id, request_id,
-        status, created_at, done_at, done_by}]"""
+        ValidationFailed. -> [{id, type (review_upload | answer_message), office_id,
+        dossier_id, client_id, request_id, message_id, status, created_at, done_at,
+        done_by}]"""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
             return tasks.list_tasks(uow, principal, status)

@@ -1,7 +1,9 @@
 """Staff tasks: work waiting for an office. A `review_upload` task opens when a client
 delivers a document for a document request, and is done when the request is reviewed
-or when a staff member marks it done. Staff see the tasks of their offices for the
-clients they may see: consent applies exactly as for dossiers."""
+or when a staff member marks it done. An `answer_message` task opens when a client
+writes (a message or a reply), and is done when staff reply in that thread or a staff
+member marks it done. Staff see the tasks of their offices for the clients they may
+see: consent applies exactly as for dossiers."""
 from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
@@ -9,7 +11,7 @@ from services.common.errors import Forbidden, NotFound, ValidationFailed
 
 from . import audit
 from .clients import can_see
-from .models import AuditEntry, Client, Dossier, Task
+from .models import AuditEntry, Client, Dossier, Message, Task
 
 STATUSES = ("open", "done", "all")
 REVIEWED = ("request_approved", "request_rejected")  # the audit actions of a review
@@ -97,10 +99,42 @@ def _reviewed_since(uow, request_id, moment):
         AuditEntry.action.in_(REVIEWED), AuditEntry.at >= moment).limit(1))
 
 
+def open_answer(uow, message):
+    """A client's message or reply: an `answer_message` task for the dossier's office,
+    unless one is open for its thread already (the message then joins it). The caller
+    holds the thread's first message locked, so two replies cannot both open one."""
+    task = _open_answer_task(uow, message.thread_id)
+    if task is not None:
+        task.last_upload_at = max(task.last_upload_at, message.created_at)
+        return task
+    task = Task(id=new_id(), type="answer_message", office_id=message.office_id,
+                dossier_id=message.dossier_id, client_id=message.client_id,
+                message_id=message.id, status="open", created_at=message.created_at,
+                last_upload_at=message.created_at)
+    uow.session.add(task)
+    return task
+
+
+def close_answered(uow, principal, message):
+    """A staff member's message in a thread answers it: its open task is done by them."""
+    task = _open_answer_task(uow, message.thread_id)
+    if task is not None:
+        task.status, task.done_at, task.done_by = "done", message.created_at, \
+            principal.account_id
+
+
+def _open_answer_task(uow, thread_id):
+    return uow.session.scalar(
+        select(Task).join(Message, Message.id == Task.message_id).where(
+            Message.thread_id == thread_id, Task.type == "answer_message",
+            Task.status == "open").with_for_update(of=Task))
+
+
 def describe(task):
     return {"id": task.id, "type": task.type, "office_id": task.office_id,
             "dossier_id": task.dossier_id, "client_id": task.client_id,
-            "request_id": task.request_id, "status": task.status,
+            "request_id": task.request_id, "message_id": task.message_id,
+            "status": task.status,
             "created_at": task.created_at.isoformat(),
             "done_at": task.done_at.isoformat() if task.done_at else None,
             "done_by": task.done_by}

@@ -117,7 +117,7 @@ def authenticate(uow, clock, token, touch):
     return {"account_id": account.id, "kind": account.kind, "session_id": session.id,
             "language": account.language, "read_only": session.read_only, "offices": offices,
             "looked_along_by": session.looked_along_by,
-            "scope_office_id": session.scope_office_id}
+            "scope_office_id": session.scope_office_id, "auth_method": session.auth_method}
 
 
 def _look_along_allowed(uow, session, now):

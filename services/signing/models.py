@@ -1,6 +1,8 @@
-"""signing's tables (its own work arrives with its issue; for now the outbox and inbox)."""
-from sqlalchemy.orm import DeclarativeBase
+"""signing's tables: signing requests, and the evidence of each signature."""
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.common.db import UTCDateTime
 from services.common.plumbing import plumbing_tables
 
 
@@ -10,3 +12,37 @@ class Base(DeclarativeBase):
 
 metadata = Base.metadata
 plumbing_tables(metadata)
+
+
+class SigningRequest(Base):
+    """A PDF of a dossier offered to one signer. status pending -> signed, or expired /
+    withdrawn. `document_sha256`: the exact bytes offered (and shown); signing checks
+    them again. `evidence` + `seal`: what happened, sealed with the platform's key."""
+    __tablename__ = "signing_requests"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    document_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    document_sha256: Mapped[str] = mapped_column(sa.String(64))
+    signer_client_id: Mapped[str] = mapped_column(sa.String(36))
+    signer_account_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    signer_name: Mapped[str] = mapped_column(sa.String(200))
+    signer_email: Mapped[str] = mapped_column(sa.String(254))
+    language: Mapped[str] = mapped_column(sa.String(2))
+    office_name: Mapped[str] = mapped_column(sa.String(200))
+    dossier_number: Mapped[str] = mapped_column(sa.String(50))
+    status: Mapped[str] = mapped_column(sa.String(10), index=True)
+    created_by: Mapped[str] = mapped_column(sa.String(36))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    reminded_at = mapped_column(UTCDateTime, nullable=True)
+    # While a signature is being made (a second attempt waits or finds it signed).
+    signing_started_at = mapped_column(UTCDateTime, nullable=True)
+    closed_at = mapped_column(UTCDateTime, nullable=True)  # signed, expired or withdrawn
+    closed_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    signed_document_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    signed_document_sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True,
+                                                               index=True)
+    evidence = mapped_column(sa.JSON, nullable=True)
+    seal: Mapped[str | None] = mapped_column(sa.Text, nullable=True)

@@ -1,10 +1,165 @@
-"""signing: answers its health RPC; its real work arrives with its own issue."""
-from services.common.service import ServiceBase
-from services.common.store import Store
+"""signing: signing requests, signatures and their evidence, the platform's sealing
+key. File bytes come from and go to documents over its blob endpoint, never the bus."""
+import hashlib
+from datetime import timedelta
 
+from nameko.dependency_providers import Config
+from nameko.extensions import DependencyProvider
+from nameko.timer import timer
+
+from services.common.errors import NotFound
+from services.common.rpc import TimedRpcProxy
+from services.common.service import ServiceBase, rpc
+from services.common.settings import env_int, kluis_var
+from services.common.store import Store
+from services.documents.client import open_blob, put_blob
+
+from . import offers, signature
+from .exceptions import DocumentChanged, NotAPdf
 from .models import metadata
+from .platform_key import load_or_create
+
+MAX_PDF_BYTES = 100 * 1024 * 1024
+CHECK_INTERVAL_S = env_int("SIGNING_CHECK_INTERVAL_S", 30)  # expiry and reminders
+
+
+class PlatformKey(DependencyProvider):
+    """The platform's signing identity: SIGNING_KEY_FILE / SIGNING_CERT_FILE /
+    SIGNING_CHAIN_FILE, else one made on first start under $KLUIS_VAR/keys."""
+
+    def setup(self):
+        config = self.container.config
+        self.identity = load_or_create(kluis_var(), config.get("SIGNING_KEY_FILE") or None,
+                                       config.get("SIGNING_CERT_FILE") or None,
+                                       config.get("SIGNING_CHAIN_FILE") or None)
+
+    def get_dependency(self, worker_ctx):
+        return self.identity
 
 
 class SigningService(ServiceBase):
     name = "signing"
     store = Store(metadata)
+    platform = PlatformKey()
+    config = Config()
+    documents = TimedRpcProxy("documents", timeout=30)  # with the caller's principal
+    documents_as_signing = TimedRpcProxy("documents", timeout=30, as_service=True)
+    dossier = TimedRpcProxy("dossier", timeout=10)
+
+    def _setting(self, name, default):
+        return float(self.config.get(name) or default)
+
+    def _public_url(self):
+        return (self.config.get("KLUIS_PUBLIC_URL") or "").rstrip("/")
+
+    @rpc
+    def offer_for_signature(self, document_id, signer_id):
+        """Staff: a PDF of the dossier offered to `signer_id` (a client of the dossier).
+        The document becomes visible to the signer. -> {id, status: "pending", ...}.
+        NotAPdf, InvalidSigner, SignerHasNoAccount, NotFound. Event signature_requested."""
+        principal = self.caller.require("staff", write=True)
+        document = self.documents.describe_document(document_id)
+        if document["content_type"] != "application/pdf":
+            raise NotAPdf()
+        signer = self.dossier.signer_for(document["dossier_id"], signer_id)
+        if not document["public"]:
+            self.documents.set_document_visibility(document_id, True)
+        ttl = timedelta(seconds=self._setting("SIGNING_REQUEST_TTL_S", 14 * 86400))
+        with self.store.unit_of_work() as uow:
+            return offers.offer(uow, principal, document, signer, ttl, self._public_url())
+
+    @rpc
+    def list_signing_requests(self, status=None):
+        """Client: their own; staff: their offices'."""
+        principal = self.caller.require("client", "staff")
+        with self.store.unit_of_work() as uow:
+            return offers.list_for(uow, principal, status)
+
+    @rpc
+    def pending_signatures(self):
+        """Client: their actions of type signature."""
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return offers.pending_actions(uow, principal)
+
+    @rpc
+    def withdraw_signing_request(self, request_id):
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return offers.withdraw(uow, principal, request_id)
+
+    @rpc
+    def sign(self, request_id, full_name, agree):
+        """The signer: -> {status: "signed", signed_document_id}. NameMismatch,
+        AgreementRequired, AlreadySigned, SigningRequestClosed, DocumentChanged."""
+        principal = self.caller.require("client", write=True)
+        with self.store.unit_of_work() as uow:
+            attempt = signature.begin(uow, principal, request_id, full_name, agree)
+        try:
+            filed = self._sign_and_file(principal, attempt)
+        except BaseException:
+            with self.store.unit_of_work() as uow:
+                signature.abandon(uow, request_id)
+            raise
+        with self.store.unit_of_work() as uow:
+            return signature.finish(uow, principal, request_id, *filed, self.platform)
+
+    def _sign_and_file(self, principal, attempt):
+        original = self._fetch(attempt["document_id"])
+        if hashlib.sha256(original).hexdigest() != attempt["document_sha256"]:
+            raise DocumentChanged()
+        evidence = signature.evidence_of(attempt, principal, self.platform)
+        signed = signature.make_signed_pdf(original, evidence, self.platform,
+                                           attempt["language"])
+        grant = self.documents.begin_delivery_upload(attempt["dossier_id"])
+        put_blob(grant, signed)
+        suffix = "ondertekend" if attempt["language"] == "nl" else "signed"
+        document = self.documents.finish_upload(
+            grant["upload_id"], file_name=f"{attempt['title']} ({suffix}).pdf",
+            title=f"{attempt['title']} ({suffix})")
+        for document_id in (attempt["document_id"], document["id"]):
+            self.documents_as_signing.lock_document(document_id)
+        return evidence, document["id"], hashlib.sha256(signed).hexdigest()
+
+    def _fetch(self, document_id):
+        """The exact bytes offered, as the signer sees them (bounded)."""
+        upstream = open_blob(self.documents.open_download(document_id))
+        data = bytearray()
+        try:
+            for chunk in upstream.iter_content(256 * 1024):
+                data += chunk
+                if len(data) > MAX_PDF_BYTES:
+                    raise NotAPdf()
+        finally:
+            upstream.close()
+        return bytes(data)
+
+    @rpc
+    def signing_evidence(self, request_id):
+        """The signer or staff of the office: {document_sha256, signed_document_sha256,
+        signer, signed_at, ip, user_agent, auth, seal}; NotFound before it is signed."""
+        principal = self.caller.require("client", "staff")
+        with self.store.unit_of_work() as uow:
+            view = signature.evidence_view(offers.visible(uow, principal, request_id))
+        if view is None:
+            raise NotFound()
+        return view
+
+    @rpc
+    def was_issued(self, signed_document_sha256):
+        """Anyone: did this platform issue a signed document with exactly these bytes?
+        (A signature can be re-encoded without the key; the file's hash cannot.)"""
+        with self.store.unit_of_work() as uow:
+            return signature.was_issued(uow, signed_document_sha256)
+
+    @rpc
+    def platform_root(self):
+        """Anyone: the certificate that signed PDFs chain to (public), PEM."""
+        return {"root_pem": self.platform.root_pem.decode()}
+
+    @timer(interval=CHECK_INTERVAL_S)
+    def expire_and_remind(self):
+        """Pending requests past their time expire; those close to it get one reminder."""
+        before = timedelta(seconds=self._setting("SIGNING_REMINDER_BEFORE_S", 3 * 86400))
+        with self.store.unit_of_work() as uow:
+            offers.expire_and_remind(uow, before, self._public_url())

@@ -46,7 +46,12 @@ API_MD_ROUTES = [("post", "/auth/login"), ("get", "/auth/session"),
                  ("post", "/clients/{client_id}/dossiers"), ("get", "/dossiers"),
                  ("get", "/dossiers/{dossier_id}"), ("patch", "/dossiers/{dossier_id}"),
                  ("get", "/home"), ("get", "/actions"),
-                 ("get", "/dossiers/{dossier_id}/audit"), ("get", "/me/audit")]
+                 ("get", "/dossiers/{dossier_id}/audit"), ("get", "/me/audit"),
+                 ("post", "/questionnaire-templates"),
+                 ("post", "/dossiers/{dossier_id}/questionnaires"),
+                 ("get", "/questionnaires/{questionnaire_id}"),
+                 ("put", "/questionnaires/{questionnaire_id}/pages/{number}"),
+                 ("post", "/questionnaires/{questionnaire_id}/complete")]
 
 
 def test_health_answers_for_all_five_services(any_kluis):

@@ -151,8 +151,8 @@ def test_an_upload_for_a_request_opens_one_review_task_until_the_review(world):
     [task] = tasks(world)
     assert {k: v for k, v in task.items() if k not in ("id", "created_at")} == {
         "type": "review_upload", "office_id": world.office_a, "dossier_id": world.d1["id"],
-        "client_id": world.ann["id"], "request_id": "req-1", "status": "open",
-        "done_at": None, "done_by": None}
+        "client_id": world.ann["id"], "request_id": "req-1", "message_id": None,
+        "status": "open", "done_at": None, "done_by": None}
 
     reviewed = review(world, "reject")
     [done] = tasks(world, status="done")

@@ -12,8 +12,8 @@ from .gateway_fakes import FakeService, identity, make_request, principal, send,
 TOKEN = "tok-" + "t" * 40
 TASK = {"id": "task-1", "type": "review_upload", "office_id": "office-1",
         "dossier_id": "dossier-1", "client_id": "client-1", "request_id": "request-1",
-        "status": "open", "created_at": "2026-03-02T10:00:00+00:00", "done_at": None,
-        "done_by": None}
+        "message_id": None, "status": "open", "created_at": "2026-03-02T10:00:00+00:00",
+        "done_at": None, "done_by": None}
 
 
 @pytest.fixture(scope="module")

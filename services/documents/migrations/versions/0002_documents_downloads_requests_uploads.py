@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 04:07:11.714839
+Create Date: 2026-11-23 04:10:10.433657
 """
 from alembic import op
 import sqlalchemy as sa
@@ -56,6 +56,7 @@ def upgrade():
     sa.Column('blob_name', sa.String(length=36), nullable=False),
     sa.Column('request_id', sa.String(length=36), nullable=True),
     sa.Column('message_id', sa.String(length=36), nullable=True),
+    sa.Column('locked', sa.Boolean(), nullable=False),
     sa.Column('uploaded_by', sa.String(length=36), nullable=False),
     sa.Column('uploaded_by_kind', sa.String(length=10), nullable=False),
     sa.Column('created_at', services.common.db.UTCDateTime(timezone=True), nullable=False),

@@ -1,0 +1,125 @@
+"""A completed questionnaire as a readable PDF (reportlab): data in, bytes out.
+
+The heading gives title, dossier number, client and date; then every page of the
+questionnaire with each question's label and its answer (yes/no in the client's
+language, dates written out, "-" for an optional question left open). Long text wraps
+and flows onto as many PDF pages as it needs. The font (Bitstream Vera, shipped with
+reportlab) is embedded, so accents (é, ë, ü) show the same in every viewer; a
+character the font lacks is printed as "?" rather than as an empty box.
+"""
+import io
+import os
+from datetime import date
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+
+FONT, BOLD = "KluisSans", "KluisSans-Bold"
+_FONTS = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+pdfmetrics.registerFont(TTFont(FONT, os.path.join(_FONTS, "Vera.ttf")))
+pdfmetrics.registerFont(TTFont(BOLD, os.path.join(_FONTS, "VeraBd.ttf")))
+_GLYPHS = set(pdfmetrics.getFont(FONT).face.charToGlyph) | {ord("\n")}
+
+WORDS = {
+    "nl": {"dossier": "Dossier", "client": "Klant", "date": "Datum", "yes": "Ja", "no": "Nee",
+           "page": "Pagina", "decimal": ",",
+           "months": ("januari", "februari", "maart", "april", "mei", "juni", "juli",
+                      "augustus", "september", "oktober", "november", "december")},
+    "en": {"dossier": "Dossier", "client": "Client", "date": "Date", "yes": "Yes", "no": "No",
+           "page": "Page", "decimal": ".",
+           "months": ("January", "February", "March", "April", "May", "June", "July",
+                      "August", "September", "October", "November", "December")},
+}
+STYLES = {
+    "title": ParagraphStyle("title", fontName=BOLD, fontSize=18, leading=22, spaceAfter=8),
+    "facts": ParagraphStyle("facts", fontName=FONT, fontSize=10, leading=14),
+    "page": ParagraphStyle("page", fontName=BOLD, fontSize=13, leading=17, spaceBefore=14,
+                           spaceAfter=4),
+    "label": ParagraphStyle("label", fontName=BOLD, fontSize=10, leading=13, spaceBefore=6),
+    "answer": ParagraphStyle("answer", fontName=FONT, fontSize=10, leading=13, leftIndent=6 * mm),
+}
+
+
+def render(data):
+    """data: {title, dossier_number, client_name, language (nl|en), completed_on
+    (YYYY-MM-DD), pages: [{title, questions: [{key, label, type, ...}]}], answers:
+    {key: value}} -> the PDF's bytes."""
+    words = WORDS.get(data.get("language"), WORDS["nl"])
+    out = io.BytesIO()
+    document = SimpleDocTemplate(out, pagesize=A4, title=printable(data["title"]),
+                                 leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
+                                 bottomMargin=20 * mm)
+    footer = _footer(printable(data["title"]), words)
+    document.build(_story(data, words), onFirstPage=footer, onLaterPages=footer)
+    return out.getvalue()
+
+
+def _story(data, words):
+    story = [Paragraph(_markup(data["title"]), STYLES["title"])]
+    for fact, value in (("dossier", data["dossier_number"]), ("client", data["client_name"]),
+                        ("date", written_date(data["completed_on"], words))):
+        story.append(Paragraph(f"<font name='{BOLD}'>{words[fact]}:</font> {_markup(value)}",
+                               STYLES["facts"]))
+    for page in data["pages"]:
+        story.append(Paragraph(_markup(page["title"]), STYLES["page"]))
+        for question in page["questions"]:
+            answer = shown_answer(question, data["answers"].get(question["key"]), words)
+            story.append(KeepTogether([Paragraph(_markup(question["label"]), STYLES["label"]),
+                                       Paragraph(_markup(answer), STYLES["answer"])]))
+    story.append(Spacer(1, 4 * mm))
+    return story
+
+
+def _footer(title, words):
+    def draw(canvas, document):
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.drawString(20 * mm, 10 * mm, title[:90])
+        canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"{words['page']} {document.page}")
+        canvas.restoreState()
+    return draw
+
+
+def shown_answer(question, value, words):
+    """An answer as a reader wants it: "-" when there is none."""
+    if value is None:
+        return "-"
+    kind = question["type"]
+    if kind == "yes_no":
+        return words["yes"] if value else words["no"]
+    if kind == "date":
+        return written_date(value, words)
+    if kind == "number":
+        return written_number(value, words)
+    return str(value)
+
+
+def written_date(value, words):
+    """"2026-03-05" -> "5 maart 2026" / "5 March 2026"."""
+    day = date.fromisoformat(value)
+    return f"{day.day} {words['months'][day.month - 1]} {day.year}"
+
+
+def written_number(value, words):
+    """12 -> "12"; 2.0 -> "2"; 1234.5 -> "1234,5" in Dutch, "1234.5" in English."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return str(value).replace(".", words["decimal"])
+
+
+def printable(text):
+    """`text` with line breaks as "\\n", tabs as spaces, and every character the font
+    cannot draw replaced by "?"."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return "".join(c if ord(c) in _GLYPHS else "?" for c in text)
+
+
+def _markup(text):
+    """Plain text as paragraph markup: escaped, its line breaks kept."""
+    return escape(printable(text)).replace("\n", "<br/>")

@@ -1,0 +1,118 @@
+"""Signing requests: a dossier's PDF offered to one signer (pending), then signed, or
+expired (after SIGNING_REQUEST_TTL_S, with a reminder SIGNING_REMINDER_BEFORE_S before)
+or withdrawn by staff. The signer sees their own; staff those of their offices."""
+from sqlalchemy import select
+
+from services.common.db import new_id, utcnow
+from services.common.errors import Forbidden, NotFound
+
+from .exceptions import AlreadySigned, SigningRequestClosed
+from .models import SigningRequest
+
+
+def offer(uow, principal, document, signer, ttl, public_url):
+    """-> the request (pending). Event `signature_requested`; the signer is e-mailed."""
+    now = utcnow()
+    item = SigningRequest(
+        id=new_id(), document_id=document["id"], dossier_id=document["dossier_id"],
+        office_id=document["office_id"], title=document["title"],
+        document_sha256=document["sha256"], signer_client_id=signer["client_id"],
+        signer_account_id=signer["account_id"], signer_name=signer["name"],
+        signer_email=signer["email"], language=signer["language"],
+        office_name=signer["office_name"], dossier_number=signer["dossier_number"],
+        status="pending", created_by=principal.account_id, created_at=now,
+        expires_at=now + ttl)
+    uow.session.add(item)
+    uow.emit("signature_requested", actor=principal.account_id, signing_request_id=item.id,
+             document_id=item.document_id, dossier_id=item.dossier_id,
+             office_id=item.office_id, signer_client_id=item.signer_client_id)
+    _notify(uow, item, "signing_request", public_url)
+    return describe(item)
+
+
+def _notify(uow, item, template, public_url):
+    uow.send("notify", "send_notification", template=template, language=item.language,
+             to={"email": item.signer_email}, account_id=item.signer_account_id,
+             data={"name": item.signer_name, "office": item.office_name, "title": item.title,
+                   "dossier_number": item.dossier_number, "portal_url": public_url,
+                   "expires_on": item.expires_at.date().isoformat()})
+
+
+def visible(uow, principal, request_id, lock=False):
+    """The signer's own request, or one of the caller's offices; else NotFound."""
+    item = uow.session.get(SigningRequest, request_id, with_for_update=lock)
+    if item is None:
+        raise NotFound()
+    if principal.kind == "client" and item.signer_account_id == principal.account_id:
+        return item
+    if principal.kind == "staff" and item.office_id in principal.offices:
+        return item
+    raise NotFound()
+
+
+def list_for(uow, principal, status=None):
+    query = select(SigningRequest)
+    if principal.kind == "client":
+        query = query.where(SigningRequest.signer_account_id == principal.account_id)
+    elif principal.kind == "staff":
+        query = query.where(SigningRequest.office_id.in_(list(principal.offices)))
+    else:
+        raise Forbidden()
+    if status:
+        query = query.where(SigningRequest.status == status)
+    items = uow.session.scalars(query.order_by(SigningRequest.created_at.desc()).limit(1000))
+    return [describe(i) for i in items]
+
+
+def pending_actions(uow, principal):
+    """The client's actions of type signature."""
+    items = uow.session.scalars(select(SigningRequest).where(
+        SigningRequest.signer_account_id == principal.account_id,
+        SigningRequest.status == "pending").order_by(SigningRequest.created_at))
+    return [{"type": "signature", "id": i.id, "dossier_id": i.dossier_id, "title": i.title}
+            for i in items]
+
+
+def withdraw(uow, principal, request_id):
+    """Staff of the office: a pending request ends. Event `signature_withdrawn`."""
+    if principal.kind != "staff":
+        raise Forbidden()
+    item = visible(uow, principal, request_id, lock=True)
+    if item.status == "signed":
+        raise AlreadySigned()
+    if item.status != "pending":
+        raise SigningRequestClosed()
+    item.status, item.closed_at, item.closed_by = "withdrawn", utcnow(), principal.account_id
+    uow.emit("signature_withdrawn", actor=principal.account_id, signing_request_id=item.id,
+             dossier_id=item.dossier_id, office_id=item.office_id)
+    return describe(item)
+
+
+def expire_and_remind(uow, reminder_before, public_url):
+    """The timer's work: pending requests past their time expire; those close to it get
+    their one reminder. -> (expired, reminded) counts."""
+    now = utcnow()
+    expired = list(uow.session.scalars(select(SigningRequest).where(
+        SigningRequest.status == "pending", SigningRequest.expires_at <= now,
+        SigningRequest.signing_started_at.is_(None)).with_for_update().limit(200)))
+    for item in expired:
+        item.status, item.closed_at = "expired", now
+        uow.emit("signature_expired", signing_request_id=item.id, dossier_id=item.dossier_id,
+                 office_id=item.office_id)
+    due = list(uow.session.scalars(select(SigningRequest).where(
+        SigningRequest.status == "pending", SigningRequest.reminded_at.is_(None),
+        SigningRequest.expires_at <= now + reminder_before).with_for_update().limit(200)))
+    for item in due:
+        item.reminded_at = now
+        _notify(uow, item, "signing_reminder", public_url)
+    return len(expired), len(due)
+
+
+def describe(item):
+    return {"id": item.id, "document_id": item.document_id, "dossier_id": item.dossier_id,
+            "title": item.title, "status": item.status,
+            "signer": {"client_id": item.signer_client_id, "name": item.signer_name},
+            "created_at": item.created_at.isoformat(),
+            "expires_at": item.expires_at.isoformat(),
+            "signed_at": item.closed_at.isoformat() if item.status == "signed" else None,
+            "signed_document_id": item.signed_document_id}

@@ -1,0 +1,157 @@
+"""API.md "Signing" through HTTP: a PDF offered, signed with name and tick, sealed with
+PAdES by the platform's certificate and verifiable - by the API and by pyHanko's own
+validation outside the service - until one byte changes."""
+import io
+
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from asn1crypto import pem, x509
+
+from tests import samples
+
+from .conftest import text_of
+from .staff_app import Office
+from .test_clients import _client, activate
+from .test_documents import upload, wait_until
+
+
+def _signing_case(kluis, name="Jan Jansen"):
+    office = Office(kluis, kluis.admin())
+    staff = office.staffed("owner")[1]
+    client = _client(staff, office, name=name)
+    portal = activate(kluis, staff, client)
+    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
+        "number": "SIGN-1", "description": "Koopovereenkomst"}).json()
+    document = upload(staff, dossier["id"], samples.pdf("Koopovereenkomst Dorpsstraat"),
+                      name="koop.pdf", title="Koopovereenkomst").json()
+    return {"office": office, "staff": staff, "client": client, "portal": portal,
+            "dossier": dossier, "document": document}
+
+
+@pytest.fixture
+def case(kluis):
+    return _signing_case(kluis)
+
+
+def _root(kluis):
+    with kluis.rpc() as rpc:
+        data = rpc.signing.platform_root()["root_pem"].encode()
+    _type, _headers, der = pem.unarmor(data)
+    return x509.Certificate.load(der)
+
+
+def _pyhanko_says(content, root):
+    reader = PdfFileReader(io.BytesIO(content), strict=False)
+    status = validate_pdf_signature(reader.embedded_signatures[-1],
+                                    ValidationContext(trust_roots=[root]))
+    return status.intact and status.valid and status.trusted and \
+        status.coverage.name == "ENTIRE_FILE"
+
+
+def test_offer_sign_seal_and_verify(kluis, case):
+    staff, portal, client = case["staff"], case["portal"], case["client"]
+    document = case["document"]
+    assert portal.get(f"/documents/{document['id']}/content").status_code == 404  # private
+    offered = staff.post(f"/documents/{document['id']}/signing-requests",
+                         json={"signer_id": client["id"]})
+    assert offered.status_code == 201 and offered.json()["status"] == "pending"
+    request_id = offered.json()["id"]
+    assert portal.get(f"/documents/{document['id']}/content").status_code == 200  # shown now
+    assert {"type": "signature", "id": request_id}.items() <= \
+        portal.get("/actions").json()["items"][0].items()
+    mails = kluis.mail.wait_for(client["email"], count=4)
+    assert "Koopovereenkomst" in text_of(mails[3])
+    wrong = portal.post(f"/signing-requests/{request_id}/sign",
+                        json={"full_name": "Piet Jansen", "agree": True})
+    assert wrong.status_code == 422 and wrong.json()["error"] == "name_mismatch"
+    unticked = portal.post(f"/signing-requests/{request_id}/sign",
+                           json={"full_name": "Jan Jansen", "agree": False})
+    assert unticked.status_code == 422 and unticked.json()["error"] == "agreement_required"
+    assert portal.post(f"/signing-requests/{request_id}/sign",
+                       json={"full_name": "Jan Jansen"}).status_code == 400
+    signed = portal.post(f"/signing-requests/{request_id}/sign",
+                         json={"full_name": "  jan   JANSEN ", "agree": True},
+                         headers={"User-Agent": "Kluis-Test/1.0"})
+    assert signed.status_code == 200, signed.text
+    assert signed.json()["status"] == "signed"
+    signed_id = signed.json()["signed_document_id"]
+    again = portal.post(f"/signing-requests/{request_id}/sign",
+                        json={"full_name": "Jan Jansen", "agree": True})
+    assert again.status_code == 409 and again.json()["error"] == "already_signed"
+    assert portal.get("/actions").json()["items"] == []
+
+    content = portal.get(f"/documents/{signed_id}/content").content
+    root = _root(kluis)
+    assert _pyhanko_says(content, root)
+    verdict = kluis.client().post("/signatures/verify",
+                                  files={"file": ("getekend.pdf", content)}).json()
+    assert verdict["valid"] is True and verdict["signed_by"] and verdict["signed_at"]
+    changed = bytearray(content)
+    changed[len(changed) // 3] ^= 0x01
+    assert not _pyhanko_says(bytes(changed), root)
+    assert kluis.client().post("/signatures/verify", files={
+        "file": ("x.pdf", bytes(changed))}).json()["valid"] is False
+
+    evidence = staff.get(f"/signing-requests/{request_id}/evidence").json()
+    assert evidence["document_sha256"] == document["sha256"]
+    assert evidence["signed_document_sha256"] == verdict["document_sha256"]
+    assert evidence["signer"]["name"] == "Jan Jansen" and evidence["auth"] == "password"
+    assert evidence["user_agent"] == "Kluis-Test/1.0" and evidence["ip"] and evidence["seal"]
+    assert portal.get(f"/signing-requests/{request_id}/evidence").status_code == 200
+    for document_id in (document["id"], signed_id):
+        refused = staff.patch(f"/documents/{document_id}", json={"public": False})
+        assert refused.status_code == 409 and refused.json()["error"] == "document_signed"
+    listed = portal.get("/signing-requests", params={"status": "signed"}).json()["items"]
+    assert [r["id"] for r in listed] == [request_id]
+
+
+def test_only_the_dossiers_client_signs_and_nobody_else_sees_it(kluis, case):
+    staff, client = case["staff"], case["client"]
+    other = _signing_case(kluis, name="Els Anders")
+    assert staff.post(f"/documents/{case['document']['id']}/signing-requests",
+                      json={"signer_id": other["client"]["id"]}).status_code in (404, 422)
+    not_pdf = upload(staff, case["dossier"]["id"], samples.png(), name="foto.png").json()
+    refused = staff.post(f"/documents/{not_pdf['id']}/signing-requests",
+                         json={"signer_id": client["id"]})
+    assert refused.status_code == 422 and refused.json()["error"] == "not_a_pdf"
+    offered = staff.post(f"/documents/{case['document']['id']}/signing-requests",
+                         json={"signer_id": client["id"]}).json()
+    for stranger in (other["portal"], other["staff"]):
+        assert stranger.post(f"/signing-requests/{offered['id']}/sign", json={
+            "full_name": "Els Anders", "agree": True}).status_code in (403, 404)
+        assert stranger.get(f"/signing-requests/{offered['id']}/evidence").status_code == 404
+        assert offered["id"] not in [r["id"] for r in stranger.get("/signing-requests")
+                                     .json()["items"]]
+    unactivated = _client(staff, case["office"], name="Nog Geen Account")
+    assert staff.post(f"/documents/{case['document']['id']}/signing-requests",
+                      json={"signer_id": unactivated["id"]}).status_code in (409, 422)
+
+
+def test_a_withdrawn_request_cannot_be_signed(kluis, case):
+    staff, portal = case["staff"], case["portal"]
+    offered = staff.post(f"/documents/{case['document']['id']}/signing-requests",
+                         json={"signer_id": case["client"]["id"]}).json()
+    assert staff.post(f"/signing-requests/{offered['id']}/withdraw").json()["status"] == \
+        "withdrawn"
+    late = portal.post(f"/signing-requests/{offered['id']}/sign",
+                       json={"full_name": "Jan Jansen", "agree": True})
+    assert late.status_code == 409 and late.json()["error"] == "signing_request_closed"
+    assert portal.post(f"/signing-requests/{offered['id']}/withdraw").status_code == 403
+
+
+def test_a_request_is_reminded_then_expires(strict_kluis):
+    case = _signing_case(strict_kluis)
+    staff, portal, client = case["staff"], case["portal"], case["client"]
+    offered = staff.post(f"/documents/{case['document']['id']}/signing-requests",
+                         json={"signer_id": client["id"]}).json()
+    # 3 from the activation, then the request, the document shown to them, the reminder
+    mails = strict_kluis.mail.wait_for(client["email"], count=6)
+    assert any(m["Subject"].startswith(("Reminder", "Herinnering")) for m in mails[3:])
+    wait_until(lambda: staff.get("/signing-requests", params={"status": "expired"}
+                                 ).json()["items"], timeout=30)
+    late = portal.post(f"/signing-requests/{offered['id']}/sign",
+                       json={"full_name": "Jan Jansen", "agree": True})
+    assert late.status_code == 409 and late.json()["error"] == "signing_request_closed"
+    assert portal.get("/actions").json()["items"] == []
