@@ -499,9 +499,11 @@ class SigningRequestOut(Schema):
 
 class VerifyOut(Schema):
     valid = fields.Boolean()
-    signed_by = fields.String(allow_none=True)
+    signed_by = fields.String(allow_none=True, metadata={"description": "the signer's name"})
     signed_at = fields.DateTime(allow_none=True)
-    document_sha256 = fields.String()
+    document_sha256 = fields.String(metadata={"description": "of the file checked"})
+    original_sha256 = fields.String(metadata={"description": "of the document as offered"})
+    sealed_by = fields.String(metadata={"description": "the platform certificate's name"})
 
 
 # -- messages ---------------------------------------------------------------------------

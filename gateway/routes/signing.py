@@ -34,7 +34,7 @@ def list_requests(call):
 def sign(call, request_id):
     """The signer types their full name and ticks `agree`."""
     return 200, call.services.signing.sign(request_id, call.body["full_name"],
-                                           call.body["agree"])
+                                           call.body["agree"], timeout=60)
 
 
 @route("POST", "/signing-requests/<request_id>/withdraw", tag="signing",
@@ -63,9 +63,15 @@ def verify(call):
     root = call.services.signing.platform_root()["root_pem"].encode()
     verdict = verify_pdf(content, root)
     # As issued: the exact bytes the platform filed (a valid signature can be re-encoded).
-    if verdict["valid"] and not call.services.signing.was_issued(verdict["document_sha256"]):
-        verdict = {**verdict, "valid": False, "signed_by": None, "signed_at": None}
-    return 200, verdict
+    issued = verdict["valid"] and call.services.signing.issued_signature(
+        verdict["document_sha256"])
+    if not issued:
+        return 200, {"valid": False, "signed_by": None, "signed_at": None,
+                     "document_sha256": verdict["document_sha256"]}
+    return 200, {"valid": True, "signed_by": issued["signer"], "signed_at": issued["signed_at"],
+                 "document_sha256": verdict["document_sha256"],
+                 "original_sha256": issued["original_sha256"],
+                 "sealed_by": verdict["signed_by"]}
 
 
 def read_file_part(form):

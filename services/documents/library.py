@@ -138,9 +138,11 @@ MAX_ATTACHMENTS = 10
 
 def keep_attachment(uow, principal, upload_id, file_name):
     """A stored attachment waits (`pending`) for its message; removable until then."""
-    upload, _done = stored_upload(uow, principal, upload_id)
+    upload, done = stored_upload(uow, principal, upload_id)
     if upload.purpose != "attachment":
         raise NotFound()
+    if done:  # already sent with its message (a retried call): unchanged
+        return describe_attachment(upload)
     upload.status, upload.name = "pending", safe_file_name(file_name, upload.extension)
     return describe_attachment(upload)
 
@@ -279,8 +281,8 @@ def set_visibility(uow, principal, access, document_id, public):
     document = visible_document(uow, access, document_id, lock=True)
     if document.locked:
         raise DocumentSigned()
-    if document.request_id:  # the client's deliveries stay theirs, the lender's hidden
-        raise VisibilityFixed()
+    if document.request_id or document.category == "delivered_by_me":
+        raise VisibilityFixed()  # the client's deliveries stay theirs, the lender's hidden
     if document.public != public:
         document.public = public
         uow.emit("document_visibility_changed", actor=principal.account_id,

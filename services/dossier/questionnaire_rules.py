@@ -201,7 +201,7 @@ def _answer(question, value):
         return None, value.strip() or None
     if kind == "number":
         is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return (None, value) if is_number and math.isfinite(value) else \
+        return (None, value) if is_number and _finite(value) else \
             ("Not a valid number.", None)
     if kind == "date":
         return (None, value) if is_date(value) else ("Not a valid date.", None)
@@ -235,3 +235,11 @@ def missing_answers(pages, answers):
         if keys:
             missing[str(number)] = keys
     return missing
+
+
+def _finite(number):
+    """Finite and of a sensible size (a 400-digit integer overflows a float)."""
+    try:
+        return math.isfinite(number) and abs(number) < 1e15
+    except OverflowError:
+        return False

@@ -1,13 +1,17 @@
 """Signing requests: a dossier's PDF offered to one signer (pending), then signed, or
 expired (after SIGNING_REQUEST_TTL_S, with a reminder SIGNING_REMINDER_BEFORE_S before)
 or withdrawn by staff. The signer sees their own; staff those of their offices."""
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import or_, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
-from .exceptions import AlreadySigned, SigningRequestClosed
+from .exceptions import AlreadySigned, SigningInProgress, SigningRequestClosed
 from .models import SigningRequest
+
+STALE_ATTEMPT = timedelta(minutes=5)  # an attempt older than this has died
 
 
 def offer(uow, principal, document, signer, ttl, public_url):
@@ -43,7 +47,8 @@ def visible(uow, principal, request_id, lock=False):
     item = uow.session.get(SigningRequest, request_id, with_for_update=lock)
     if item is None:
         raise NotFound()
-    if principal.kind == "client" and item.signer_account_id == principal.account_id:
+    if principal.kind == "client" and item.signer_account_id == principal.account_id and \
+            principal.scope_office_id in (None, item.office_id):  # look-along: one office
         return item
     if principal.kind == "staff" and item.office_id in principal.offices:
         return item
@@ -54,6 +59,8 @@ def list_for(uow, principal, status=None):
     query = select(SigningRequest)
     if principal.kind == "client":
         query = query.where(SigningRequest.signer_account_id == principal.account_id)
+        if principal.scope_office_id:
+            query = query.where(SigningRequest.office_id == principal.scope_office_id)
     elif principal.kind == "staff":
         query = query.where(SigningRequest.office_id.in_(list(principal.offices)))
     else:
@@ -66,9 +73,12 @@ def list_for(uow, principal, status=None):
 
 def pending_actions(uow, principal):
     """The client's actions of type signature."""
-    items = uow.session.scalars(select(SigningRequest).where(
+    query = select(SigningRequest).where(
         SigningRequest.signer_account_id == principal.account_id,
-        SigningRequest.status == "pending").order_by(SigningRequest.created_at))
+        SigningRequest.status == "pending")
+    if principal.scope_office_id:
+        query = query.where(SigningRequest.office_id == principal.scope_office_id)
+    items = uow.session.scalars(query.order_by(SigningRequest.created_at))
     return [{"type": "signature", "id": i.id, "dossier_id": i.dossier_id, "title": i.title}
             for i in items]
 
@@ -82,6 +92,8 @@ def withdraw(uow, principal, request_id):
         raise AlreadySigned()
     if item.status != "pending":
         raise SigningRequestClosed()
+    if item.signing_started_at and utcnow() - item.signing_started_at < STALE_ATTEMPT:
+        raise SigningInProgress()  # the signer is signing right now
     item.status, item.closed_at, item.closed_by = "withdrawn", utcnow(), principal.account_id
     uow.emit("signature_withdrawn", actor=principal.account_id, signing_request_id=item.id,
              dossier_id=item.dossier_id, office_id=item.office_id)
@@ -94,7 +106,9 @@ def expire_and_remind(uow, reminder_before, public_url):
     now = utcnow()
     expired = list(uow.session.scalars(select(SigningRequest).where(
         SigningRequest.status == "pending", SigningRequest.expires_at <= now,
-        SigningRequest.signing_started_at.is_(None)).with_for_update().limit(200)))
+        or_(SigningRequest.signing_started_at.is_(None),  # not while being signed, but a
+            SigningRequest.signing_started_at < now - STALE_ATTEMPT))  # crashed attempt
+        .with_for_update().limit(200)))
     for item in expired:
         item.status, item.closed_at = "expired", now
         uow.emit("signature_expired", signing_request_id=item.id, dossier_id=item.dossier_id,

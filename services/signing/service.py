@@ -97,12 +97,13 @@ class SigningService(ServiceBase):
             attempt = signature.begin(uow, principal, request_id, full_name, agree)
         try:
             filed = self._sign_and_file(principal, attempt)
+            with self.store.unit_of_work() as uow:
+                return signature.finish(uow, principal, request_id, attempt["attempt"],
+                                        *filed, self.platform)
         except BaseException:
             with self.store.unit_of_work() as uow:
-                signature.abandon(uow, request_id)
+                signature.abandon(uow, request_id, attempt["attempt"])
             raise
-        with self.store.unit_of_work() as uow:
-            return signature.finish(uow, principal, request_id, *filed, self.platform)
 
     def _sign_and_file(self, principal, attempt):
         original = self._fetch(attempt["document_id"])
@@ -146,11 +147,12 @@ class SigningService(ServiceBase):
         return view
 
     @rpc
-    def was_issued(self, signed_document_sha256):
-        """Anyone: did this platform issue a signed document with exactly these bytes?
-        (A signature can be re-encoded without the key; the file's hash cannot.)"""
+    def issued_signature(self, signed_document_sha256):
+        """Anyone: the signature this platform issued as exactly these bytes ({signer,
+        signed_at, original_sha256}), or None. (A PDF signature can be re-encoded without
+        the key; the file's hash cannot.)"""
         with self.store.unit_of_work() as uow:
-            return signature.was_issued(uow, signed_document_sha256)
+            return signature.issued(uow, signed_document_sha256)
 
     @rpc
     def platform_root(self):

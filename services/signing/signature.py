@@ -7,7 +7,6 @@ Steps (no transaction is held across the RPC and HTTP calls in between):
 `make_signed_pdf` builds the signed file, the service files it, `finish` records it."""
 import hashlib
 import unicodedata
-from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -21,8 +20,6 @@ from .exceptions import (AgreementRequired, AlreadySigned, NameMismatch, NotAPdf
                          SigningInProgress, SigningRequestClosed)
 from .models import SigningRequest
 from .platform_key import seal
-
-STALE_ATTEMPT = timedelta(minutes=5)  # a crashed attempt no longer blocks the next
 
 
 def same_name(typed, expected):
@@ -47,10 +44,10 @@ def begin(uow, principal, request_id, full_name, agree):
         raise AgreementRequired()
     if not same_name(full_name, item.signer_name):
         raise NameMismatch()
-    if item.signing_started_at and now - item.signing_started_at < STALE_ATTEMPT:
+    if item.signing_started_at and now - item.signing_started_at < offers.STALE_ATTEMPT:
         raise SigningInProgress()
     item.signing_started_at = now
-    return {"id": item.id, "document_id": item.document_id, "dossier_id": item.dossier_id,
+    return {"id": item.id, "attempt": now.isoformat(), "document_id": item.document_id, "dossier_id": item.dossier_id,
             "title": item.title, "document_sha256": item.document_sha256,
             "signer": {"name": item.signer_name, "client_id": item.signer_client_id,
                        "account_id": item.signer_account_id},
@@ -76,10 +73,13 @@ def make_signed_pdf(original, evidence, identity, language):
     return pades.sign_pdf(with_page, identity, reason=reason)
 
 
-def finish(uow, principal, request_id, evidence, signed_document_id, signed_sha256,
+def finish(uow, principal, request_id, attempt, evidence, signed_document_id, signed_sha256,
            identity):
     """Records the signature with its sealed evidence. Event `document_signed`."""
     item = offers.visible(uow, principal, request_id, lock=True)
+    if item.status != "pending" or item.signing_started_at is None or \
+            item.signing_started_at.isoformat() != attempt:
+        raise SigningRequestClosed()  # withdrawn, or another attempt took over
     evidence = {**evidence, "signed_document_sha256": signed_sha256,
                 "signed_document_id": signed_document_id}
     item.evidence, item.seal = evidence, seal(identity, evidence)
@@ -92,10 +92,11 @@ def finish(uow, principal, request_id, evidence, signed_document_id, signed_sha2
     return {"status": "signed", "signed_document_id": signed_document_id}
 
 
-def abandon(uow, request_id):
+def abandon(uow, request_id, attempt):
     """An attempt that failed half-way: the request can be signed again at once."""
     item = uow.session.get(SigningRequest, request_id, with_for_update=True)
-    if item is not None and item.status == "pending":
+    if item is not None and item.status == "pending" and item.signing_started_at and \
+            item.signing_started_at.isoformat() == attempt:
         item.signing_started_at = None
 
 
@@ -114,7 +115,13 @@ def sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def was_issued(uow, signed_document_sha256):
-    return uow.session.scalar(select(SigningRequest.id).where(
+def issued(uow, signed_document_sha256):
+    """-> {signer, signed_at, original_sha256} of the signature this platform issued as
+    exactly these bytes, or None."""
+    item = uow.session.scalar(select(SigningRequest).where(
         SigningRequest.status == "signed",
-        SigningRequest.signed_document_sha256 == str(signed_document_sha256))) is not None
+        SigningRequest.signed_document_sha256 == str(signed_document_sha256)))
+    if item is None:
+        return None
+    return {"signer": item.signer_name, "signed_at": item.evidence["signed_at"],
+            "original_sha256": item.document_sha256}

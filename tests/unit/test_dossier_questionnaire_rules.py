@@ -152,6 +152,7 @@ def test_optional_questions_may_be_left_open_with_null_or_left_out():
     ("employer", "x" * 2001, "Longer than maximum length 2000."),
     ("income", "3150", "Not a valid number."), ("income", True, "Not a valid number."),
     ("income", math.nan, "Not a valid number."), ("income", math.inf, "Not a valid number."),
+    ("income", 10 ** 400, "Not a valid number."), ("income", 1e300, "Not a valid number."),
     ("since", "2021-02-29", "Not a valid date."), ("since", "29-02-2020", "Not a valid date."),
     ("since", "20200229", "Not a valid date."), ("since", "2020-02-29T10:00",
                                                  "Not a valid date."),

@@ -1,0 +1,86 @@
+"""The signing request's state rules on a real (migrated) signing database: an attempt
+under way blocks withdrawal, a withdrawn or superseded attempt cannot finish, a crashed
+attempt does not keep a request alive past its time, a look-along session sees only
+its office's requests."""
+from datetime import timedelta
+
+import pytest
+
+from services.common.context import Principal
+from services.common.db import make_engine, utcnow
+from services.common.errors import NotFound
+from services.common.migrate import upgrade
+from services.common.store import unit_of_work
+from services.signing import offers, signature
+from services.signing.exceptions import SigningInProgress, SigningRequestClosed
+from services.signing.models import SigningRequest, metadata
+
+SIGNER = Principal(account_id="acc-jan", kind="client", source_ip="10.0.0.1",
+                   user_agent="test", auth_method="password")
+STAFF = Principal(account_id="staff-a", kind="staff", offices={"office-a": "owner"})
+
+
+@pytest.fixture
+def uow_factory(tmp_path):
+    url = f"sqlite:///{tmp_path / 'signing.db'}"
+    upgrade("signing", url)
+    engine = make_engine(url)
+    return lambda: unit_of_work(engine, "signing", metadata.tables["outbox"])
+
+
+def _offer(uow_factory, ttl=timedelta(days=1)):
+    document = {"id": "doc-1", "dossier_id": "dos-1", "office_id": "office-a",
+                "title": "Koopakte", "sha256": "ab" * 32}
+    signer = {"client_id": "cli-1", "account_id": "acc-jan", "name": "Jan Jansen",
+              "email": "jan@voorbeeld.nl", "language": "nl", "office_name": "Kantoor A",
+              "dossier_number": "D-1"}
+    with uow_factory() as uow:
+        return offers.offer(uow, STAFF, document, signer, ttl, "http://portaal")["id"]
+
+
+def _begin(uow_factory, request_id):
+    with uow_factory() as uow:
+        return signature.begin(uow, SIGNER, request_id, "jan jansen", True)
+
+
+def test_no_withdrawal_while_the_signer_is_signing(uow_factory):
+    request_id = _offer(uow_factory)
+    _begin(uow_factory, request_id)
+    with pytest.raises(SigningInProgress), uow_factory() as uow:
+        offers.withdraw(uow, STAFF, request_id)
+
+
+def test_a_superseded_attempt_cannot_finish(uow_factory):
+    request_id = _offer(uow_factory)
+    first = _begin(uow_factory, request_id)
+    with uow_factory() as uow:  # the first attempt died long ago; a second one starts
+        uow.session.get(SigningRequest, request_id).signing_started_at -= timedelta(hours=1)
+    second = _begin(uow_factory, request_id)
+    with pytest.raises(SigningRequestClosed), uow_factory() as uow:
+        signature.finish(uow, SIGNER, request_id, first["attempt"], {"signed_at": "x"},
+                         "doc-2", "cd" * 32, identity=None)
+    assert second["attempt"] != first["attempt"]
+
+
+def test_a_crashed_attempt_does_not_keep_a_request_alive(uow_factory):
+    request_id = _offer(uow_factory, ttl=timedelta(seconds=1))
+    with uow_factory() as uow:
+        item = uow.session.get(SigningRequest, request_id)
+        item.signing_started_at = utcnow() - timedelta(hours=1)
+        item.expires_at = utcnow() - timedelta(seconds=1)
+    with uow_factory() as uow:
+        offers.expire_and_remind(uow, timedelta(days=3), "http://portaal")
+    with uow_factory() as uow:
+        assert uow.session.get(SigningRequest, request_id).status == "expired"
+
+
+def test_look_along_sees_only_its_office(uow_factory):
+    request_id = _offer(uow_factory)
+    elsewhere = Principal(account_id="acc-jan", kind="client", read_only=True,
+                          looked_along_by="staff-b", scope_office_id="office-b")
+    with uow_factory() as uow:
+        assert offers.list_for(uow, elsewhere) == []
+        assert offers.pending_actions(uow, elsewhere) == []
+        with pytest.raises(NotFound):
+            offers.visible(uow, elsewhere, request_id)
+        assert offers.visible(uow, SIGNER, request_id).id == request_id
