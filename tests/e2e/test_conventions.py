@@ -51,7 +51,25 @@ API_MD_ROUTES = [("post", "/auth/login"), ("get", "/auth/session"),
                  ("post", "/dossiers/{dossier_id}/questionnaires"),
                  ("get", "/questionnaires/{questionnaire_id}"),
                  ("put", "/questionnaires/{questionnaire_id}/pages/{number}"),
-                 ("post", "/questionnaires/{questionnaire_id}/complete")]
+                 ("post", "/questionnaires/{questionnaire_id}/complete"),
+                 ("post", "/dossiers/{dossier_id}/documents"),
+                 ("get", "/dossiers/{dossier_id}/documents"),
+                 ("get", "/documents/{document_id}/content"),
+                 ("patch", "/documents/{document_id}"),
+                 ("post", "/dossiers/{dossier_id}/requests"),
+                 ("get", "/dossiers/{dossier_id}/requests"),
+                 ("post", "/requests/{request_id}/uploads"),
+                 ("post", "/requests/{request_id}/review"), ("get", "/tasks"),
+                 ("post", "/tasks/{task_id}/done"),
+                 ("post", "/dossiers/{dossier_id}/attachments"),
+                 ("delete", "/attachments/{attachment_id}"),
+                 ("post", "/dossiers/{dossier_id}/messages"),
+                 ("get", "/dossiers/{dossier_id}/messages"),
+                 ("post", "/messages/{message_id}/reply"), ("post", "/messages/{message_id}/read"),
+                 ("post", "/documents/{document_id}/signing-requests"),
+                 ("get", "/signing-requests"), ("post", "/signing-requests/{request_id}/sign"),
+                 ("get", "/signing-requests/{request_id}/evidence"),
+                 ("post", "/signatures/verify")]
 
 
 def test_health_answers_for_all_five_services(any_kluis):
