@@ -204,14 +204,12 @@ def pg_kluis(tmp_path_factory, vhosts, databases):
 
 @pytest.fixture(scope="session")
 def strict_kluis(tmp_path_factory, vhosts):
-    """Tight limits: four identification misses an hour, minimum app versions, signing
-    requests that expire after 6 s (a reminder 4 s before). Its
+    """Tight limits: four identification misses an hour, minimum app versions. Its
     tests share one source address (127.0.0.1), so they stay few and in this module's
     order."""
     system = start_system(tmp_path_factory, vhosts, "strict", IDENTIFY_MISSES_PER_HOUR="4",
                           MIN_IOS_VERSION="16.2", MIN_ANDROID_VERSION="12",
-                          MIN_APP_VERSION="3.0.10", SIGNING_REQUEST_TTL_S="6",
-                          SIGNING_REMINDER_BEFORE_S="4", SIGNING_CHECK_INTERVAL_S="1")
+                          MIN_APP_VERSION="3.0.10")
     yield Kluis(system)
     system.stop_all()
 

@@ -11,7 +11,7 @@ from asn1crypto import pem, x509
 
 from tests import samples
 
-from .conftest import text_of
+from .conftest import Kluis, start_system, text_of
 from .staff_app import Office
 from .test_clients import _client, activate
 from .test_documents import upload, wait_until
@@ -142,13 +142,22 @@ def test_a_withdrawn_request_cannot_be_signed(kluis, case):
     assert portal.post(f"/signing-requests/{offered['id']}/withdraw").status_code == 403
 
 
-def test_a_request_is_reminded_then_expires(strict_kluis):
-    case = _signing_case(strict_kluis)
+@pytest.fixture(scope="module")
+def hasty_kluis(tmp_path_factory, vhosts):
+    """Signing requests that expire after 6 s, with their reminder 4 s before."""
+    system = start_system(tmp_path_factory, vhosts, "hasty", SIGNING_REQUEST_TTL_S="6",
+                          SIGNING_REMINDER_BEFORE_S="4", SIGNING_CHECK_INTERVAL_S="1")
+    yield Kluis(system)
+    system.stop_all()
+
+
+def test_a_request_is_reminded_then_expires(hasty_kluis):
+    case = _signing_case(hasty_kluis)
     staff, portal, client = case["staff"], case["portal"], case["client"]
     offered = staff.post(f"/documents/{case['document']['id']}/signing-requests",
                          json={"signer_id": client["id"]}).json()
     # 3 from the activation, then the request, the document shown to them, the reminder
-    mails = strict_kluis.mail.wait_for(client["email"], count=6)
+    mails = hasty_kluis.mail.wait_for(client["email"], count=6)
     assert any(m["Subject"].startswith(("Reminder", "Herinnering")) for m in mails[3:])
     wait_until(lambda: staff.get("/signing-requests", params={"status": "expired"}
                                  ).json()["items"], timeout=30)

@@ -24,6 +24,7 @@ class LocalStore:
 def _upload(uow, name, status, age):
     created = utcnow() - age
     uow.session.add(Upload(id=name, ticket_hash=name.ljust(64, "0"), status=status,
+                           purpose="document",
                            dossier_id="d", office_id="o", client_id="c", account_id="a",
                            created_at=created, expires_at=created + timedelta(minutes=15)))
 
