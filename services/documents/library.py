@@ -9,11 +9,11 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common.db import new_id, utcnow
-from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.errors import Forbidden, NotFound
 
 from .exceptions import DocumentSigned, TooManyUploads, UploadExpired, VisibilityFixed
 from .inspection import safe_file_name
@@ -132,62 +132,6 @@ def add_document(uow, principal, upload, file_name, category, public, title=None
     return describe(document, downloaded=False)
 
 
-# -- attachments of messages ---------------------------------------------------------------
-MAX_ATTACHMENTS = 10
-
-
-def keep_attachment(uow, principal, upload_id, file_name):
-    """A stored attachment waits (`pending`) for its message; removable until then."""
-    upload, done = stored_upload(uow, principal, upload_id)
-    if upload.purpose != "attachment":
-        raise NotFound()
-    if done:  # already sent with its message (a retried call): unchanged
-        return describe_attachment(upload)
-    upload.status, upload.name = "pending", safe_file_name(file_name, upload.extension)
-    return describe_attachment(upload)
-
-
-def remove_attachment(uow, principal, attachment_id):
-    """-> the blob to delete. The sender's own attachment, before it was sent."""
-    upload = uow.session.get(Upload, attachment_id)
-    if upload is None or upload.account_id != principal.account_id or \
-            upload.purpose != "attachment" or \
-            not move_upload(uow, attachment_id, ("pending",), status="discarded"):
-        raise NotFound()
-    return upload.id
-
-
-def file_attachments(uow, principal, message_id, dossier_id, attachment_ids):
-    """Sending a message: its attachments become documents of the dossier (a client's
-    under `delivered_by_me`, staff's under `correspondence`), visible to both sides.
-    Only the sender's own pending attachments of this dossier (else NotFound); a retry
-    for the same message gets the same answer. -> [{id, name, size, content_type}]"""
-    ids = list(dict.fromkeys(attachment_ids or []))
-    if len(ids) > MAX_ATTACHMENTS:
-        raise ValidationFailed({"attachment_ids": [f"At most {MAX_ATTACHMENTS}."]})
-    category = "delivered_by_me" if principal.kind == "client" else "correspondence"
-    filed = []
-    for upload_id in ids:
-        upload = uow.session.get(Upload, upload_id, with_for_update=True)
-        if upload is None or upload.purpose != "attachment" or \
-                upload.account_id != principal.account_id or upload.dossier_id != dossier_id:
-            raise NotFound()
-        if upload.status == "attached" and upload.message_id == message_id:
-            filed.append(describe_attachment(upload))
-            continue
-        if upload.status != "pending":
-            raise NotFound()
-        upload.message_id = message_id
-        add_document(uow, principal, upload, upload.name, category, True, message_id=message_id)
-        filed.append(describe_attachment(upload))
-    return filed
-
-
-def describe_attachment(upload):
-    return {"id": upload.id, "name": upload.name, "size": upload.size,
-            "content_type": upload.content_type, "sha256": upload.sha256}
-
-
 def _published(uow, principal, document):
     uow.emit("document_published", actor=principal.account_id, document_id=document.id,
              dossier_id=document.dossier_id, office_id=document.office_id,
@@ -296,7 +240,8 @@ def set_visibility(uow, principal, access, document_id, public):
 
 def counts(uow, principal, dossier_ids, client_view):
     """-> {dossier_id: {documents: {total, unread}, correspondence: {total, unread},
-    delivered_by_me: {total}}}; unread = not downloaded by the caller."""
+    delivered_by_me: {total}}}; unread = not downloaded by the caller (what the caller
+    uploaded themselves is not news to them)."""
     result = {d: {"documents": {"total": 0, "unread": 0},
                   "correspondence": {"total": 0, "unread": 0},
                   "delivered_by_me": {"total": 0}} for d in dossier_ids}
@@ -304,7 +249,9 @@ def counts(uow, principal, dossier_ids, client_view):
         return result
     read = select(Download.document_id).where(Download.account_id == principal.account_id)
     query = select(Document.dossier_id, Document.category, func.count(),
-                   func.sum(case((Document.id.in_(read), 0), else_=1))) \
+                   func.sum(case((or_(Document.id.in_(read),
+                                      Document.uploaded_by == principal.account_id), 0),
+                                 else_=1))) \
         .where(Document.dossier_id.in_(dossier_ids)) \
         .group_by(Document.dossier_id, Document.category)
     if client_view:

@@ -13,7 +13,7 @@ from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 
-from . import blob_endpoint, checklist, janitor, library
+from . import attachments, blob_endpoint, checklist, janitor, library
 from .dependencies import Blobs
 from .models import metadata
 
@@ -116,14 +116,14 @@ class DocumentsService(ServiceBase):
         content_type, sha256}"""
         principal = self.caller.require("client", "staff", write=True)
         with self.store.unit_of_work() as uow:
-            return library.keep_attachment(uow, principal, upload_id, file_name)
+            return attachments.keep_attachment(uow, principal, upload_id, file_name)
 
     @rpc
     def remove_attachment(self, attachment_id):
         """The sender's own attachment, until its message is sent; else NotFound."""
         principal = self.caller.require("client", "staff", write=True)
         with self.store.unit_of_work() as uow:
-            name = library.remove_attachment(uow, principal, attachment_id)
+            name = attachments.remove_attachment(uow, principal, attachment_id)
         self.blobs.store.delete(name)
 
     @rpc
@@ -134,7 +134,7 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("client", "staff", write=True)
         self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return library.file_attachments(uow, principal, message_id, dossier_id,
+            return attachments.file_attachments(uow, principal, message_id, dossier_id,
                                             attachment_ids)
 
     @rpc

@@ -5,7 +5,7 @@ delivery the office rejected. Envelope: {event_id, event_type, occurred_at, acto
 from functools import partial
 
 from . import audit, tasks
-from .client_news import notify_client, portal_accounts  # noqa: F401  (shared since #6)
+from .client_news import notify_client
 
 DECISIONS = {"approve": "request_approved", "reject": "request_rejected"}
 

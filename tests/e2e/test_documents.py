@@ -103,7 +103,9 @@ def test_unread_counts_per_tab_follow_each_reader(case):
     [item] = portal.get("/dossiers").json()["items"]
     assert item["unread"] == {"documents": 1, "correspondence": 1, "messages": 0}
     assert staff.get(f"/dossiers/{dossier['id']}").json()["tabs"]["documents"] == {
-        "total": 3, "unread": 3}  # the staff member's own reading is separate
+        "total": 3, "unread": 0}  # what they uploaded themselves is not news to them
+    client_view = portal.get(f"/dossiers/{dossier['id']}").json()["tabs"]["documents"]
+    assert client_view == {"total": 2, "unread": 1}  # each reader counts their own
 
 
 def test_bad_files_are_refused_clearly_and_leave_nothing(kluis, case):

@@ -20,7 +20,6 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import requests  # noqa: E402
 
 from deploy.supervisor import System, free_port  # noqa: E402
 from tests.conftest import Vhosts  # noqa: E402

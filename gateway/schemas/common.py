@@ -1,0 +1,83 @@
+"""What every resource shares: errors, health, sign-in, lists."""
+from marshmallow import Schema, fields, validate
+
+LANGUAGE = validate.OneOf(["nl", "en"])
+
+
+class ErrorBody(Schema):
+    error = fields.String(required=True, metadata={"description": "stable error code"})
+    message = fields.String(required=True, metadata={"description": "in the caller's language"})
+    details = fields.Dict(required=True)
+    request_id = fields.String(metadata={"description": "on 5xx answers"})
+
+
+class Health(Schema):
+    status = fields.String(required=True)
+    services = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+
+
+class LoginBody(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class SessionToken(Schema):
+    token = fields.String(required=True)
+    idle_timeout_s = fields.Integer(required=True)
+    warning_s = fields.Integer(required=True)
+
+
+class SessionState(Schema):
+    expires_at = fields.DateTime(required=True)
+    warn_at = fields.DateTime(required=True)
+    idle_timeout_s = fields.Integer(required=True)
+    warning_s = fields.Integer(required=True)
+
+
+class ForgotBody(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class ResetBody(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
+class Office(Schema):
+    id = fields.String()
+    name = fields.String()
+    city = fields.String()
+    role = fields.String()
+
+
+class Me(Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["admin", "staff", "client"]})
+    name = fields.String()
+    email = fields.String()
+    mobile = fields.String(allow_none=True)
+    language = fields.String(validate=LANGUAGE)
+    first_login = fields.Boolean()
+    offices = fields.List(fields.Nested(Office))
+    active_office_id = fields.String(allow_none=True)
+
+
+class MePatch(Schema):
+    language = fields.String(validate=LANGUAGE)
+    name = fields.String(validate=validate.Length(min=1, max=200))
+
+
+class ListQuery(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, allow_none=True)
+
+
+class NotificationQuery(ListQuery):
+    status = fields.String(validate=validate.OneOf([
+        "created", "sending", "delivered", "temporary-failure", "permanent-failure",
+        "technical-failure"]))
+
+
+class ItemList(Schema):
+    items = fields.List(fields.Dict(), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
