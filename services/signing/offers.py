@@ -55,14 +55,17 @@ def visible(uow, principal, request_id, lock=False):
     raise NotFound()
 
 
-def list_for(uow, principal, status=None):
+def list_for(uow, principal, status=None, dossier_ids=None):
+    """`dossier_ids`: for staff, the dossiers they may see (dossier's answer: a client
+    who stopped sharing with the office is out of sight here too)."""
     query = select(SigningRequest)
     if principal.kind == "client":
         query = query.where(SigningRequest.signer_account_id == principal.account_id)
         if principal.scope_office_id:
             query = query.where(SigningRequest.office_id == principal.scope_office_id)
     elif principal.kind == "staff":
-        query = query.where(SigningRequest.office_id.in_(list(principal.offices)))
+        query = query.where(SigningRequest.office_id.in_(list(principal.offices)),
+                            SigningRequest.dossier_id.in_(list(dossier_ids or ())))
     else:
         raise Forbidden()
     if status:

@@ -52,6 +52,14 @@ class SigningService(ServiceBase):
     def _public_url(self):
         return (self.config.get("KLUIS_PUBLIC_URL") or "").rstrip("/")
 
+    def _staff_may_see(self, principal, request_id):
+        """Staff see a request while they may see its dossier (consent), else NotFound."""
+        if principal.kind != "staff":
+            return
+        with self.store.unit_of_work() as uow:
+            dossier_id = offers.visible(uow, principal, request_id).dossier_id
+        self.dossier.check_dossier_access(dossier_id)
+
     @rpc
     def offer_for_signature(self, document_id, signer_id):
         """Staff: a PDF of the dossier offered to `signer_id` (a client of the dossier).
@@ -72,8 +80,11 @@ class SigningService(ServiceBase):
     def list_signing_requests(self, status=None):
         """Client: their own; staff: their offices'."""
         principal = self.caller.require("client", "staff")
+        dossier_ids = None
+        if principal.kind == "staff":  # consent: only the dossiers they may see now
+            dossier_ids = [d["id"] for d in self.dossier.list_dossiers(status="all")]
         with self.store.unit_of_work() as uow:
-            return offers.list_for(uow, principal, status)
+            return offers.list_for(uow, principal, status, dossier_ids)
 
     @rpc
     def pending_signatures(self):
@@ -85,6 +96,7 @@ class SigningService(ServiceBase):
     @rpc
     def withdraw_signing_request(self, request_id):
         principal = self.caller.require("staff", write=True)
+        self._staff_may_see(principal, request_id)
         with self.store.unit_of_work() as uow:
             return offers.withdraw(uow, principal, request_id)
 
@@ -140,6 +152,7 @@ class SigningService(ServiceBase):
         """The signer or staff of the office: {document_sha256, signed_document_sha256,
         signer, signed_at, ip, user_agent, auth, seal}; NotFound before it is signed."""
         principal = self.caller.require("client", "staff")
+        self._staff_may_see(principal, request_id)
         with self.store.unit_of_work() as uow:
             view = signature.evidence_view(offers.visible(uow, principal, request_id))
         if view is None:

@@ -165,3 +165,17 @@ def test_a_request_is_reminded_then_expires(hasty_kluis):
                        json={"full_name": "Jan Jansen", "agree": True})
     assert late.status_code == 409 and late.json()["error"] == "signing_request_closed"
     assert portal.get("/actions").json()["items"] == []
+
+
+def test_staff_lose_sight_of_signing_requests_when_the_client_stops_sharing(kluis, case):
+    staff, portal, client = case["staff"], case["portal"], case["client"]
+    offered = staff.post(f"/documents/{case['document']['id']}/signing-requests",
+                         json={"signer_id": client["id"]}).json()
+    assert portal.post(f"/signing-requests/{offered['id']}/sign", json={
+        "full_name": "Jan Jansen", "agree": True}).status_code == 200
+    assert staff.get(f"/signing-requests/{offered['id']}/evidence").status_code == 200
+    assert portal.put(f"/me/consents/{case['office'].id}", json={"shared": False}
+                      ).status_code == 200
+    assert staff.get("/signing-requests").json()["items"] == []
+    assert staff.get(f"/signing-requests/{offered['id']}/evidence").status_code == 404
+    assert portal.get(f"/signing-requests/{offered['id']}/evidence").status_code == 200
