@@ -22,13 +22,13 @@ import base64
 import binascii
 import os
 import re
-import secrets
 import struct
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from services.common.files import link_new
 from services.documents.exceptions import BlobDamaged
 
 SEGMENT = 256 * 1024
@@ -119,20 +119,8 @@ def _read_or_create_key_file(path):
     except FileNotFoundError:
         pass
     os.makedirs(path.parent, mode=0o700, exist_ok=True)
-    temp = path.with_name(f"{path.name}.{secrets.token_hex(8)}")
     text = f"{DEFAULT_KEY_ID}:{base64.b64encode(os.urandom(32)).decode()}\n"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            pass  # lost the race: use the winner's key
-    finally:
-        os.unlink(temp)
+    link_new(path, text.encode(), 0o600)  # lost the race: the winner's key is read
     return path.read_text()
 
 

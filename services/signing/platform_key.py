@@ -13,7 +13,6 @@ import binascii
 import datetime
 import json
 import os
-import secrets
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,6 +24,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+
+from services.common.files import link_new
 
 KEY_DIR = Path("keys")
 ROOT_FILE, KEY_FILE, CERT_FILE = "signing-root.pem", "signing-key.pem", "signing-cert.pem"
@@ -189,9 +190,9 @@ def _read_or_create_default(directory: Path, common_name) -> PlatformIdentity:
         return existing
     os.makedirs(directory, mode=0o700, exist_ok=True)
     key, root, cert = _generate(common_name)
-    if _link_new(directory / KEY_FILE, _pem_key(key), 0o600):
-        _link_new(directory / ROOT_FILE, _pem_cert(root), 0o644)
-        _link_new(directory / CERT_FILE, _pem_cert(cert), 0o644)
+    if link_new(directory / KEY_FILE, _pem_key(key), 0o600):
+        link_new(directory / ROOT_FILE, _pem_cert(root), 0o644)
+        link_new(directory / CERT_FILE, _pem_cert(cert), 0o644)
     deadline = time.monotonic() + CREATION_WAIT_S
     while not (existing := _read_default(directory)):
         if time.monotonic() > deadline:
@@ -209,24 +210,6 @@ def _read_default(directory: Path):
         return None
     return PlatformIdentity((directory / KEY_FILE).read_bytes(), cert,
                             (directory / ROOT_FILE).read_bytes())
-
-
-def _link_new(path: Path, data: bytes, mode) -> bool:
-    """Write data to a temporary file and hard-link it to path; False if path exists."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(temp, path)
-        except FileExistsError:
-            return False
-        return True
-    finally:
-        os.unlink(temp)
 
 
 def _generate(common_name):
