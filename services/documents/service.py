@@ -29,6 +29,12 @@ class DocumentsService(ServiceBase):
         """{dossier_id, office_id, client_id, as} or NotFound (from dossier)."""
         return self.dossier.check_dossier_access(dossier_id)
 
+    def _document_access(self, document_id):
+        """The caller's access to the document's dossier (NotFound for an unknown one)."""
+        with self.store.unit_of_work() as uow:
+            dossier_id = library.find_document(uow, document_id).dossier_id
+        return self._access(dossier_id)
+
     # -- bytes (HTTP, from the gateway) ---------------------------------------------------
     @http("PUT", "/blobs/<upload_id>")
     def receive_blob(self, request, upload_id):
@@ -161,7 +167,7 @@ class DocumentsService(ServiceBase):
         """-> {ticket, name, size, content_type, sha256}; marks it downloaded for the
         caller. Event document_downloaded."""
         principal = self.caller.require("staff", "client")
-        access = self._access(self._dossier_of(document_id))
+        access = self._document_access(document_id)
         with self.store.unit_of_work() as uow:
             return library.open_download(uow, principal, access, document_id)
 
@@ -170,7 +176,7 @@ class DocumentsService(ServiceBase):
         """Staff: shows or hides it in the client's portal at once. VisibilityFixed for
         what the client delivered."""
         principal = self.caller.require("staff", write=True)
-        access = self._access(self._dossier_of(document_id))
+        access = self._document_access(document_id)
         with self.store.unit_of_work() as uow:
             return library.set_visibility(uow, principal, access, document_id, bool(public))
 
@@ -179,7 +185,7 @@ class DocumentsService(ServiceBase):
         """A document as the caller may see it (staff: any of the dossier; client: public
         ones). -> the document with its dossier_id, office_id, client_id."""
         principal = self.caller.require("staff", "client")
-        access = self._access(self._dossier_of(document_id))
+        access = self._document_access(document_id)
         with self.store.unit_of_work() as uow:
             document = library.visible_document(uow, access, document_id)
             seen = library.downloaded_by(uow, principal, document)
@@ -193,10 +199,6 @@ class DocumentsService(ServiceBase):
         self.caller.require("service")
         with self.store.unit_of_work() as uow:
             library.find_document(uow, document_id).locked = True
-
-    def _dossier_of(self, document_id):
-        with self.store.unit_of_work() as uow:
-            return library.find_document(uow, document_id).dossier_id
 
     @rpc
     def document_counts(self, dossier_ids):

@@ -55,14 +55,21 @@ def visible(uow, principal, request_id, lock=False):
     raise NotFound()
 
 
+def signers_own(principal):
+    """The conditions for a client's own requests; a look-along session sees only the
+    requests of its office."""
+    conditions = [SigningRequest.signer_account_id == principal.account_id]
+    if principal.scope_office_id:
+        conditions.append(SigningRequest.office_id == principal.scope_office_id)
+    return conditions
+
+
 def list_for(uow, principal, status=None, dossier_ids=None):
     """`dossier_ids`: for staff, the dossiers they may see (dossier's answer: a client
     who stopped sharing with the office is out of sight here too)."""
     query = select(SigningRequest)
     if principal.kind == "client":
-        query = query.where(SigningRequest.signer_account_id == principal.account_id)
-        if principal.scope_office_id:
-            query = query.where(SigningRequest.office_id == principal.scope_office_id)
+        query = query.where(*signers_own(principal))
     elif principal.kind == "staff":
         query = query.where(SigningRequest.office_id.in_(list(principal.offices)),
                             SigningRequest.dossier_id.in_(list(dossier_ids or ())))
@@ -76,12 +83,9 @@ def list_for(uow, principal, status=None, dossier_ids=None):
 
 def pending_actions(uow, principal):
     """The client's actions of type signature."""
-    query = select(SigningRequest).where(
-        SigningRequest.signer_account_id == principal.account_id,
-        SigningRequest.status == "pending")
-    if principal.scope_office_id:
-        query = query.where(SigningRequest.office_id == principal.scope_office_id)
-    items = uow.session.scalars(query.order_by(SigningRequest.created_at))
+    items = uow.session.scalars(select(SigningRequest).where(
+        *signers_own(principal), SigningRequest.status == "pending")
+        .order_by(SigningRequest.created_at))
     return [{"type": "signature", "id": i.id, "dossier_id": i.dossier_id, "title": i.title}
             for i in items]
 
