@@ -134,6 +134,13 @@ class Kluis:
             self._admin = self.admin().get("/me").json()["id"]
         return Principal(account_id=self._admin, kind="admin")
 
+    def principal_of(self, who):
+        """The principal behind a signed-in Client, as the gateway would pass it on (for
+        direct RPC calls that must be refused like the HTTP ones)."""
+        me = who.get("/me").json()
+        return Principal(account_id=me["id"], kind=me["kind"],
+                         offices={o["id"]: o["role"] for o in me.get("offices", [])})
+
     def rpc(self, principal=None):
         context = {"principal": principal.to_json()} if principal else {}
         return ClusterRpcProxy({"AMQP_URI": self.system.env["AMQP_URI"]}, timeout=30,

@@ -7,7 +7,6 @@ import pytest
 import requests
 from nameko.exceptions import RemoteError
 
-from services.common.context import Principal
 from services.common.errors import Forbidden, NotFound
 from tests import samples
 
@@ -64,9 +63,7 @@ def test_another_office_and_its_clients_get_404_everywhere(world, attacker):
 
 
 def test_direct_rpc_with_another_offices_principal_fails_like_http(kluis, world):
-    me = world["owner_b"].get("/me").json()
-    stranger = Principal(account_id=me["id"], kind="staff",
-                         offices={o["id"]: o["role"] for o in me["offices"]})
+    stranger = kluis.principal_of(world["owner_b"])
     with kluis.rpc(stranger) as rpc:
         for call in (lambda: rpc.documents.list_documents(world["dossier"]["id"]),
                      lambda: rpc.documents.open_download(world["public"]["id"]),
@@ -156,9 +153,7 @@ def test_a_body_that_never_reaches_its_boundary_is_refused_without_piling_up(wor
 def test_a_retried_finish_gets_the_same_document_not_a_second_one(kluis, world):
     """RPC is at-least-once: finishing an upload twice (a redelivered call) answers the
     document it made the first time."""
-    me = world["owner_a"].get("/me").json()
-    owner = Principal(account_id=me["id"], kind="staff",
-                      offices={o["id"]: o["role"] for o in me["offices"]})
+    owner = kluis.principal_of(world["owner_a"])
     content = samples.pdf("twee keer")
     with kluis.rpc(owner) as rpc:
         grant = rpc.documents.begin_document_upload(world["dossier"]["id"])
@@ -183,8 +178,7 @@ def test_one_account_cannot_hold_every_upload_worker(kluis, world):
     """Each transfer holds one of documents's workers: at most four under way per
     account, then 429 with Retry-After (a slow sender cannot starve everyone else)."""
     portal = world["portal"]
-    me = portal.get("/me").json()
-    client = Principal(account_id=me["id"], kind="client")
+    client = kluis.principal_of(portal)
     item = world["owner_a"].post(f"/dossiers/{world['dossier']['id']}/requests", json={
         "title": "Bankafschrift", "deliver_by": "client"}).json()
     with kluis.rpc(client) as rpc:

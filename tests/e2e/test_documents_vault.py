@@ -20,7 +20,7 @@ from tests.integration.fake_clamd import FakeClamd
 
 from .conftest import Kluis, start_system
 from .staff_app import Office
-from .test_clients import _client, activate
+from .test_clients import _client
 from .test_documents import blob_files, upload
 
 LIMIT = 1024 * 1024
@@ -70,14 +70,19 @@ def vault(tmp_path_factory, vhosts, s3, clamd):
     system.stop_all()
 
 
-@pytest.fixture
-def vault_case(vault):
-    office = Office(vault, vault.admin())
+def new_dossier(kluis, number, description):
+    """A fresh office's owner, and a dossier of a new client of theirs."""
+    office = Office(kluis, kluis.admin())
     staff = office.staffed("owner")[1]
     client = _client(staff, office)
     dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "S3-1", "description": "Oversluiten"}).json()
+        "number": number, "description": description}).json()
     return staff, dossier
+
+
+@pytest.fixture
+def vault_case(vault):
+    return new_dossier(vault, "S3-1", "Oversluiten")
 
 
 def _objects(s3):
@@ -147,11 +152,7 @@ def test_the_upload_limit_holds_while_streaming(vault, vault_case):
 
 
 def test_documents_killed_mid_upload_leaves_no_half_document_and_loses_none(kluis):
-    office = Office(kluis, kluis.admin())
-    staff = office.staffed("owner")[1]
-    client = _client(staff, office)
-    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "K-1", "description": "Kill"}).json()
+    staff, dossier = new_dossier(kluis, "K-1", "Kill")
     kept = samples.pdf("al binnen")
     completed = upload(staff, dossier["id"], kept).json()
     boundary, arrived, go_on = "grens", eventlet.Event(), eventlet.Event()

@@ -5,7 +5,6 @@ answer tasks, the client's e-mail, and everyone who should not get in."""
 import pytest
 from nameko.exceptions import RemoteError
 
-from services.common.context import Principal
 from services.common.errors import NotFound
 from tests import samples
 
@@ -188,9 +187,7 @@ def test_another_office_gets_404_over_http_and_over_rpc(kluis, case):
                                ("POST", f"/messages/{sent['id']}/read", None)):
         response = stranger.request(method, path, json=body)
         assert response.status_code == 404, (method, path, response.text)
-    me = stranger.get("/me").json()
-    principal = Principal(account_id=me["id"], kind="staff",
-                          offices={o["id"]: o["role"] for o in me["offices"]})
+    principal = kluis.principal_of(stranger)
     with kluis.rpc(principal) as rpc:
         for attempt in (lambda: rpc.dossier.list_messages(d),
                         lambda: rpc.dossier.post_message(d, "a", "b"),
