@@ -90,12 +90,18 @@ class MultipartStream:
             if not event.more_data:
                 return
 
-    def text(self, name):
-        value = b""
+    def whole(self, limit, too_large):
+        """The current part's bytes at once, for small parts: `too_large` is raised as
+        soon as there are more than `limit`."""
+        value = bytearray()
         for chunk in self.data():
             value += chunk
-            if len(value) > MAX_FIELD_BYTES:
-                raise ValidationFailed({name: ["Too long."]})
+            if len(value) > limit:
+                raise too_large
+        return bytes(value)
+
+    def text(self, name):
+        value = self.whole(MAX_FIELD_BYTES, ValidationFailed({name: ["Too long."]}))
         try:
             return value.decode("utf-8")
         except UnicodeDecodeError:

@@ -80,11 +80,7 @@ def read_file_part(form):
     for part in form.parts():
         if part.name != "file" or part.filename is None or content is not None:
             raise ValidationFailed({part.name: ["Unknown field."]})
-        content = bytearray()
-        for chunk in form.data():
-            content += chunk
-            if len(content) > MAX_VERIFY_BYTES:
-                raise FileTooLarge({"max_bytes": MAX_VERIFY_BYTES})
+        content = form.whole(MAX_VERIFY_BYTES, FileTooLarge({"max_bytes": MAX_VERIFY_BYTES}))
     if content is None:
         raise ValidationFailed({"file": ["Missing data for required field."]})
-    return bytes(content)
+    return content

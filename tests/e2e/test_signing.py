@@ -179,3 +179,16 @@ def test_staff_lose_sight_of_signing_requests_when_the_client_stops_sharing(klui
     assert staff.get("/signing-requests").json()["items"] == []
     assert staff.get(f"/signing-requests/{offered['id']}/evidence").status_code == 404
     assert portal.get(f"/signing-requests/{offered['id']}/evidence").status_code == 200
+
+
+def test_verify_refuses_what_is_not_one_file_or_too_large(kluis):
+    anyone = kluis.client()
+    too_large = anyone.post("/signatures/verify",
+                            files={"file": ("groot.pdf", b"%PDF-" + b"x" * (25 * 1024 * 1024))})
+    assert too_large.status_code == 413 and too_large.json()["error"] == "file_too_large"
+    not_multipart = anyone.post("/signatures/verify", data={"file": "geen bestand"})
+    assert not_multipart.status_code == 415
+    assert anyone.post("/signatures/verify", files={"other": ("a.pdf", b"%PDF-")}
+                       ).status_code == 400
+    junk = anyone.post("/signatures/verify", files={"file": ("a.pdf", b"geen pdf")})
+    assert junk.status_code == 200 and junk.json()["valid"] is False
