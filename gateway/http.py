@@ -159,7 +159,8 @@ class Dispatcher:
         except NotFound:
             raise NotFoundError()
         if route.auth:
-            call.principal = self._authenticate(call, route.touch)
+            call.principal = self._authenticate(call, route.touch and
+                                                not is_background(call.request))
             call.language = call.principal.language or call.language
             # Services refuse writes of read-only sessions themselves; this is the net.
             if call.principal.read_only and route.method not in ("GET", "HEAD") and \
@@ -195,6 +196,17 @@ class Dispatcher:
         if code == "rate_limited":
             headers["Retry-After"] = str(int(error.details.get("retry_after_s", 60)))
         return json_response(status, body, headers)
+
+
+BACKGROUND_HEADER = "X-Kluis-Background"
+
+
+def is_background(request):
+    """A read the portal makes on its own (a refresh of unread counts, say), not on the
+    user's behalf: `X-Kluis-Background: 1` on a GET. It does not count as activity, so
+    an open portal never keeps an idle session alive."""
+    return request.method in ("GET", "HEAD") and \
+        request.headers.get(BACKGROUND_HEADER) == "1"
 
 
 def load(schema_cls, data):

@@ -112,8 +112,18 @@ def set_application_status(call, application_id):
 
 
 @route("GET", "/mortgage-applications", query=ApplicationQuery, tag="clients",
-       responses={200: ("across the caller's offices, consent applied", ItemList)})
+       responses={200: ("staff: across the caller's offices, consent applied; client: "
+                        "their own", ItemList)})
 def list_applications(call):
-    """`status`: running (default), approved, rejected, withdrawn, all."""
+    """`status`: running (default), approved, rejected, withdrawn, all. Each item has
+    `status`, `updated_at` (when it last changed) and `office_name`."""
     return 200, page(call, call.services.dossier.list_mortgage_applications(
         status=call.query["status"]))
+
+
+@route("GET", "/me/products", query=ListQuery, tag="clients",
+       responses={200: ("the client's own mortgages and life insurances, newest first",
+                        ItemList)})
+def my_products(call):
+    """Client: `{kind, provider, number, amount_cents, start_date, office_name}`."""
+    return 200, page(call, call.services.dossier.list_my_products())

@@ -4,13 +4,20 @@ from ..schemas import ActiveOfficeBody, ItemList, ListQuery, Me, MePatch
 
 
 def profile(call, me):
-    """identity's profile, with each office's name and city from dossier."""
-    ids = [office["id"] for office in me["offices"]]
+    """identity's profile, with each office's name and city from dossier; for a
+    look-along session, the office that is looking along (the portal's banner)."""
+    looking = call.principal.scope_office_id if call.principal.looked_along_by else None
+    ids = [office["id"] for office in me["offices"]] + ([looking] if looking else [])
     facts = {o["id"]: o for o in call.services.dossier.lookup_offices(office_ids=ids)} \
         if ids else {}
     me["offices"] = [{"id": o["id"], "name": facts.get(o["id"], {}).get("name"),
                       "city": facts.get(o["id"], {}).get("city"), "role": o["role"]}
                      for o in me["offices"]]
+    if me["kind"] == "client":
+        me["companies"] = call.services.dossier.list_my_companies()
+    me["read_only"] = bool(call.principal.read_only)
+    me["look_along"] = {"office_id": looking, "office_name": facts.get(looking, {}).get("name")} \
+        if looking else None
     return me
 
 

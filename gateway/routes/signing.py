@@ -28,6 +28,12 @@ def list_requests(call):
         status=call.query.get("status")))
 
 
+@route("GET", "/signing-requests/<request_id>", tag="signing",
+       responses={200: ("the signer's own, or one of the offices'", SigningRequestOut)})
+def get_request(call, request_id):
+    return 200, call.services.signing.get_signing_request(request_id)
+
+
 @route("POST", "/signing-requests/<request_id>/sign", body=SignBody, tag="signing",
        responses={200: ("signed", None), 409: ("already_signed | signing_request_closed", None),
                   422: ("name_mismatch | agreement_required", None)})

@@ -1,10 +1,14 @@
-"""GET /health and GET /openapi.json."""
+"""GET /health, GET /health/live, GET /limits and GET /openapi.json."""
 import eventlet
 
 from services.common.errors import KluisError
+from services.documents.inspection import ACCEPTED_EXTENSIONS, EXTENSIONS
+from services.documents.library import MAX_OPEN_UPLOADS
 
 from ..http import json_response, route
-from ..schemas import Health
+from ..schemas import Health, Limits
+from ..schemas.work import MessageBody
+from ..uploads import MAX_UPLOAD_BYTES
 
 SERVICES = ("identity", "dossier", "documents", "notify", "signing")
 
@@ -35,3 +39,25 @@ def openapi(call):
     """This API's OpenAPI 3 document, generated from the routes and their schemas."""
     from ..openapi import openapi_document
     return json_response(200, openapi_document())
+
+
+@route("GET", "/health/live", auth=False, tag="system",
+       responses={200: ("the gateway answers (no service is asked)", None)})
+def live(call):
+    return 200, {"status": "ok"}
+
+
+@route("GET", "/limits", auth=False, tag="system",
+       responses={200: ("what the API accepts, for checks before sending", Limits)})
+def limits(call):
+    """The limits that a client can check before it sends anything: the largest upload,
+    the file types (by content; these extensions), uploads at once per account, and the
+    lengths of a message."""
+    extensions = sorted({e for ext in EXTENSIONS.values() for e in
+                         ACCEPTED_EXTENSIONS.get(ext, {ext})})
+    fields = MessageBody().fields
+    return 200, {"max_upload_bytes": MAX_UPLOAD_BYTES,
+                 "upload_content_types": sorted(EXTENSIONS), "upload_extensions": extensions,
+                 "uploads_in_flight": MAX_OPEN_UPLOADS,
+                 "message_subject_max": fields["subject"].validators[0].max,
+                 "message_body_max": fields["body"].validators[0].max}

@@ -16,6 +16,16 @@ class Health(Schema):
     services = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
 
 
+class Limits(Schema):
+    max_upload_bytes = fields.Integer(required=True)
+    upload_content_types = fields.List(fields.String(), required=True)
+    upload_extensions = fields.List(fields.String(), required=True)
+    uploads_in_flight = fields.Integer(required=True, metadata={
+        "description": "uploads at once per account; more get 429"})
+    message_subject_max = fields.Integer(required=True)
+    message_body_max = fields.Integer(required=True)
+
+
 class LoginBody(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
@@ -30,6 +40,7 @@ class SessionToken(Schema):
 class SessionState(Schema):
     expires_at = fields.DateTime(required=True)
     warn_at = fields.DateTime(required=True)
+    now = fields.DateTime(metadata={"description": "the server's time of this answer"})
     idle_timeout_s = fields.Integer(required=True)
     warning_s = fields.Integer(required=True)
 
@@ -60,6 +71,14 @@ class Me(Schema):
     first_login = fields.Boolean()
     offices = fields.List(fields.Nested(Office))
     active_office_id = fields.String(allow_none=True)
+    second_factor = fields.String(allow_none=True, metadata={
+        "enum": ["sms", "totp", None], "description": "the second sign-in step, when on"})
+    companies = fields.List(fields.Dict(), metadata={
+        "description": "client: the companies whose main account this is "
+                       "[{id, name, office_id, office_name}] (they manage extra accounts)"})
+    read_only = fields.Boolean(metadata={"description": "a look-along session: writes are 403"})
+    look_along = fields.Dict(allow_none=True, metadata={
+        "description": "look-along: {office_id, office_name} of the office looking along"})
 
 
 class MePatch(Schema):

@@ -146,14 +146,16 @@ def review(uow, principal, access, request_id, decision, reason=None):
 
 
 def open_for_client(uow, dossier_ids):
-    """The client's actions: their items still to deliver (open, or rejected)."""
+    """The client's actions: their items still to deliver (open, or rejected with the
+    reviewer's reason)."""
     if not dossier_ids:
         return []
     items = uow.session.scalars(select(DocumentRequest).where(
         DocumentRequest.dossier_id.in_(dossier_ids), DocumentRequest.deliver_by == "client",
         DocumentRequest.status.in_(OPEN_FOR_CLIENT)).order_by(DocumentRequest.created_at))
     return [{"type": "document_request", "id": i.id, "dossier_id": i.dossier_id,
-             "title": i.title, "status": i.status, "due_date": i.due_date} for i in items]
+             "title": i.title, "status": i.status, "due_date": i.due_date,
+             "reason": i.reason if i.status == "rejected" else None} for i in items]
 
 
 def for_lender(uow, status=None):

@@ -8,7 +8,7 @@ from services.common.errors import Forbidden, NotFound
 from . import audit
 from .clients import describe, flush_or, normalised_mobile, visible_client
 from .exceptions import ClientExists, NotInvited
-from .models import Client
+from .models import Client, Office
 
 
 def accounts_to_remove(uow, principal, client_id):
@@ -59,12 +59,25 @@ def look_along_target(uow, principal, client_id):
     return client.account_id, client.office_id
 
 
-def _company(uow, principal):
+def _companies(principal):
     query = select(Client).where(Client.account_id == principal.account_id,
                                  Client.type == "company", Client.parent_id.is_(None))
     if principal.scope_office_id:
         query = query.where(Client.office_id == principal.scope_office_id)
-    company = uow.session.scalar(query)
+    return query
+
+
+def my_companies(uow, principal):
+    """The companies whose main account the caller is: [{id, name, office_id,
+    office_name}] (a person: none)."""
+    rows = uow.session.execute(_companies(principal).add_columns(Office.name).join(
+        Office, Office.id == Client.office_id).order_by(Client.name, Client.id)).all()
+    return [{"id": c.id, "name": c.name, "office_id": c.office_id, "office_name": office_name}
+            for c, office_name in rows]
+
+
+def _company(uow, principal):
+    company = uow.session.scalar(_companies(principal))
     if company is None:
         raise Forbidden()
     return company

@@ -5,8 +5,8 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
 from . import audit
-from .clients import visible_client
-from .models import Client, MortgageApplication, Product
+from .clients import own_client_ids, visible_client
+from .models import Client, MortgageApplication, Office, Product
 
 APPLICATION_STATUSES = ("running", "approved", "rejected", "withdrawn")
 
@@ -28,6 +28,17 @@ def list_products(uow, principal, client_id):
     client = visible_client(uow, principal, client_id)
     return [_product(p) for p in uow.session.scalars(
         select(Product).where(Product.client_id == client.id).order_by(Product.created_at))]
+
+
+def my_products(uow, principal):
+    """A client's own products across their offices (a look-along session: the looking
+    office's only), newest first."""
+    rows = uow.session.execute(
+        select(Product, Office.name).join(Client, Client.id == Product.client_id)
+        .join(Office, Office.id == Client.office_id)
+        .where(Client.id.in_(own_client_ids(uow, principal)))
+        .order_by(Product.created_at.desc(), Product.id)).all()
+    return [{**_product(product), "office_name": office_name} for product, office_name in rows]
 
 
 def _product(product):
@@ -74,18 +85,23 @@ def set_application_status(uow, principal, application_id, status):
 
 
 def list_applications(uow, principal, status="running"):
-    """Across the caller's offices, consent applied (the admin: every office)."""
-    query = select(MortgageApplication, Client).join(
-        Client, Client.id == MortgageApplication.client_id)
+    """Across the caller's offices, consent applied (the admin: every office; a client:
+    their own records and their company's)."""
+    query = select(MortgageApplication, Client, Office.name).join(
+        Client, Client.id == MortgageApplication.client_id).join(
+        Office, Office.id == MortgageApplication.office_id)
     if principal.kind == "staff":
         query = query.where(Client.office_id.in_(list(principal.offices)),
                             Client.shared.is_(True))
+    elif principal.kind == "client":
+        query = query.where(Client.id.in_(own_client_ids(uow, principal)))
     elif principal.kind != "admin":
         raise Forbidden()
     if status != "all":
         query = query.where(MortgageApplication.status == status)
-    rows = uow.session.execute(query.order_by(MortgageApplication.created_at.desc())).all()
-    return [_application(a, c) for a, c in rows]
+    rows = uow.session.execute(query.order_by(MortgageApplication.created_at.desc(),
+                                              MortgageApplication.id)).all()
+    return [{**_application(a, c), "office_name": name} for a, c, name in rows]
 
 
 def _application(application, client):

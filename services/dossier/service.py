@@ -221,6 +221,14 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
                                              principal.source_ip, principal.user_agent)
 
     @rpc
+    def list_my_companies(self):
+        """Client: the companies whose main account they are (who manage extra
+        accounts) -> [{id, name, office_id, office_name}]."""
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return accounts.my_companies(uow, principal)
+
+    @rpc
     def list_extra_accounts(self):
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
@@ -279,9 +287,18 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
             return portfolio.set_application_status(uow, principal, application_id, status)
 
     @rpc
+    def list_my_products(self):
+        """Client: the products of their own records (and their company's), each with
+        the office's name."""
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return portfolio.my_products(uow, principal)
+
+    @rpc
     def list_mortgage_applications(self, status="running"):
-        """Across the caller's offices, consent applied."""
-        principal = self.caller.require("admin", "staff")
+        """Staff: across the caller's offices, consent applied; admin: every office;
+        client: their own (and their company's), so that they can follow them."""
+        principal = self.caller.require("admin", "staff", "client")
         with self.store.unit_of_work() as uow:
             return portfolio.list_applications(uow, principal, status)
 

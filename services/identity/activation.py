@@ -52,7 +52,9 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
     uow.send("notify", "send_notification", template="activation_password",
              language=account.language, to={"email": account.email},
              data={"name": account.name, "hours": 24, "with_sms": bool(code),
-                   "password_url": f"{public_url}/set-password?token={token}"})
+                   # `sms=1` tells the portal's page to ask for the texted code too.
+                   "password_url": f"{public_url}/set-password?token={token}"
+                                   f"{'&sms=1' if code else ''}"})
     if code:
         uow.send("notify", "send_notification", template="activation_code",
                  language=account.language, to={"mobile": mobile},

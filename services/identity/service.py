@@ -114,7 +114,7 @@ class IdentityService(ServiceBase):
 
     @rpc
     def describe_session(self):
-        """-> {expires_at, warn_at, idle_timeout_s, warning_s} of the caller's session."""
+        """-> {expires_at, warn_at, idle_timeout_s, warning_s, now} of the caller's session."""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
             return use_cases.describe_session(uow, self.clock, principal.session_id)

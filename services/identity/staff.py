@@ -157,7 +157,7 @@ def profile(uow, account_id):
     offices = offices_of(uow.session, account_id)
     return {"id": account.id, "kind": account.kind, "name": account.name,
             "email": account.email, "mobile": account.mobile, "language": account.language,
-            "first_login": sessions <= 1,
+            "first_login": sessions <= 1, "second_factor": account.second_factor,
             "offices": [{"id": office_id, "role": role} for office_id, role in offices.items()],
             "active_office_id": account.active_office_id if account.active_office_id in offices
             else None}

@@ -130,7 +130,8 @@ def _look_along_allowed(uow, session, now):
 
 
 def describe_session(uow, clock, session_id):
-    return clock.describe(_live_session(uow, session_id))
+    """The session's clock, and the server's `now` (a browser corrects its own clock by it)."""
+    return {**clock.describe(_live_session(uow, session_id)), "now": utcnow().isoformat()}
 
 
 def logout(uow, session_id, actor):
@@ -212,9 +213,14 @@ def require_strong(password):
 
 
 def update_account(uow, account_id, language=None, name=None):
+    """The account's own name and language. A new language is announced
+    (`account_language_changed`): notify writes every later message in it, also the
+    news that other services send."""
     account = uow.session.get(Account, account_id)
-    if language is not None:
+    if language is not None and language != account.language:
         account.language = language
+        uow.emit("account_language_changed", actor=account_id, account_id=account_id,
+                 language=language)
     if name is not None:
         account.name = name
 

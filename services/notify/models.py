@@ -36,10 +36,14 @@ class Notification(Base):
 
 
 class Preference(Base):
-    """A client's choice of which news to receive by e-mail (security mail always goes)."""
+    """A client's choice of which news to receive by e-mail (security mail always goes),
+    and the language they chose for everything they receive."""
     __tablename__ = "preferences"
     account_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     new_documents: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     questionnaires: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     messages: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    # The account's own language (identity's `account_language_changed`), which wins
+    # over the language a sender knew of; None until the account chose one.
+    language: Mapped[str | None] = mapped_column(sa.String(2), nullable=True)
     updated_at = mapped_column(UTCDateTime, nullable=False)

@@ -15,14 +15,30 @@ def preferences_of(uow, account_id):
     return {topic: getattr(row, topic) if row else True for topic in TOPICS}
 
 
-def set_preferences(uow, account_id, changes):
+def language_of(uow, account_id):
+    """The language the account chose (None: not known here, use the sender's)."""
+    row = uow.session.get(Preference, account_id) if account_id else None
+    return row.language if row else None
+
+
+def record_language(uow, event):
+    """Inbox handler of identity's `account_language_changed`: {account_id, language}."""
+    _row(uow, event["account_id"]).language = event["language"]
+
+
+def _row(uow, account_id):
     row = uow.session.get(Preference, account_id, with_for_update=True)
     if row is None:
         row = Preference(account_id=account_id, **{topic: True for topic in TOPICS})
         uow.session.add(row)
+    row.updated_at = utcnow()
+    return row
+
+
+def set_preferences(uow, account_id, changes):
+    row = _row(uow, account_id)
     for topic in TOPICS:
         if topic in changes:
             setattr(row, topic, bool(changes[topic]))
-    row.updated_at = utcnow()
     uow.session.flush()
     return preferences_of(uow, account_id)

@@ -5,6 +5,7 @@ import logging
 
 import eventlet
 from nameko.dependency_providers import Config
+from nameko.events import event_handler
 from nameko.messaging import consume
 from nameko.timer import timer
 
@@ -20,7 +21,9 @@ log = logging.getLogger(__name__)
 
 class NotifyService(ServiceBase):
     name = "notify"
-    store = Store(metadata, handlers={"notify.send_notification": use_cases.record_notification})
+    store = Store(metadata, handlers={"notify.send_notification": use_cases.record_notification,
+                                      "identity.account_language_changed":
+                                          preferences.record_language})
     providers = ProvidersProvider()
     config = Config()
 
@@ -29,6 +32,15 @@ class NotifyService(ServiceBase):
         """Commands on `notify.commands`: recorded (once per message id), then sent."""
         try:
             self.store.accept(f"notify.{message.get('command')}", message)
+        except Exception:
+            eventlet.sleep(1)  # could not even record it: back to the queue, not lost
+            raise
+
+    @event_handler("identity", "account_language_changed", requeue_on_error=True)
+    def handle_account_language_changed(self, event):
+        """The account chose another language: every later message to it is in that one."""
+        try:
+            self.store.accept("identity.account_language_changed", event)
         except Exception:
             eventlet.sleep(1)  # could not even record it: back to the queue, not lost
             raise

@@ -34,7 +34,8 @@ def record_notification(uow, message):
     """Inbox handler of the `send_notification` command:
     {message_id, template, language, to: {email} | {mobile}, data, account_id?}.
     News the recipient turned off (`account_id` + preferences) is not sent; security
-    messages always are."""
+    messages always are. The account's own language, when notify knows it, wins over
+    the one the sender gave."""
     topic = preferences.TOPIC_OF_TEMPLATE.get(message["template"])
     if topic and message.get("account_id") and \
             not preferences.preferences_of(uow, message["account_id"])[topic]:
@@ -42,8 +43,9 @@ def record_notification(uow, message):
                  message["message_id"], message["template"], topic)
         return
     data = templates.clean(message.get("data") or {})
-    language = message.get("language") if message.get("language") in templates.LANGUAGES \
-        else "nl"
+    language = preferences.language_of(uow, message.get("account_id")) or \
+        message.get("language")
+    language = language if language in templates.LANGUAGES else "nl"
     subject, body = templates.render(message["template"], language, data)
     to = message["to"]
     channel, recipient = ("email", to["email"]) if "email" in to else ("sms", to["mobile"])

@@ -148,6 +148,15 @@ class SigningService(ServiceBase):
         return bytes(data)
 
     @rpc
+    def get_signing_request(self, request_id):
+        """The signer's own request, or one of the offices' (while staff may see its
+        dossier); else NotFound."""
+        principal = self.caller.require("client", "staff")
+        self._staff_may_see(principal, request_id)
+        with self.store.unit_of_work() as uow:
+            return offers.describe(offers.visible(uow, principal, request_id))
+
+    @rpc
     def signing_evidence(self, request_id):
         """The signer or staff of the office: {document_sha256, signed_document_sha256,
         signer, signed_at, ip, user_agent, auth, seal}; NotFound before it is signed."""
