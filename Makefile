@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test test-unit clean
+.PHONY: run test test-unit test-web clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +14,15 @@ $(VENV)/.installed: requirements.txt
 run: $(VENV)/.installed
 	$(PY) -m deploy.supervisor
 
+# Two pytest processes: everything else under eventlet, then the browser tests without
+# it (tests/conftest.py says why). Both always run; either failing fails the target.
 test: $(VENV)/.installed
-	$(PY) -m pytest $(PYTEST_ARGS) tests
+	$(PY) -m pytest $(PYTEST_ARGS) tests; api=$$?; \
+	KLUIS_BROWSER_TESTS=1 $(PY) -m pytest -p no:nameko $(PYTEST_ARGS) tests/web; browser=$$?; \
+	[ $$api -eq 0 ] && [ $$browser -eq 0 ]
+
+test-web: $(VENV)/.installed
+	KLUIS_BROWSER_TESTS=1 $(PY) -m pytest -p no:nameko $(PYTEST_ARGS) tests/web
 
 test-unit: $(VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS) tests/unit

@@ -1,8 +1,9 @@
 """`make run`: the whole system on one machine, in the foreground.
 
-Checks that RabbitMQ answers, migrates every database, creates the admin, declares
-the queues, starts the local SMTP sink (Maildir under $KLUIS_VAR/mail), the five
-services and the gateway, waits until /api/v1/health answers 200 and prints the URL.
+Checks that RabbitMQ answers, builds the web portal when its sources changed
+(deploy/web.py), migrates every database, creates the admin, declares the queues,
+starts the local SMTP sink (Maildir under $KLUIS_VAR/mail), the five services and the
+gateway, waits until /api/v1/health answers 200 and prints the portal's URL.
 Ctrl-C or SIGTERM stops every process it started. The test suite drives the same
 `System` class, so what the tests run is what `make run` runs."""
 import os
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from deploy import web
 from services.common.settings import SERVICE_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,6 +77,12 @@ class System:
         self.env["PYTHONPATH"] = str(ROOT)
         self.log_dir = Path(log_dir) if log_dir else None
         self.processes = {}
+
+    @property
+    def portal_url(self):
+        """Where people open the portal: the public URL that e-mail links use too (a
+        session lives in one origin's sessionStorage)."""
+        return self.env["KLUIS_PUBLIC_URL"].rstrip("/") + "/"
 
     @property
     def var(self):
@@ -185,6 +193,13 @@ def main():
               "start one (`rabbitmq-server -detached`, or `docker run -d -p 5672:5672 "
               "rabbitmq:3.10`) or set AMQP_URI.", file=sys.stderr)
         return 2
+    try:
+        if web.build():
+            print("kluis: built the web portal (web/dist)", flush=True)
+    except web.BuildFailed as failure:
+        print(failure, file=sys.stderr)
+        return 2
+
     def stop(_signum, _frame):
         raise KeyboardInterrupt
 
@@ -194,8 +209,9 @@ def main():
         system.prepare()
         system.start_all()
         system.wait_healthy()
-        print(f"Kluis is running at {system.base_url} (mail: {system.var / 'mail'}, "
-              f"SMS: {system.var / 'sms.jsonl'}). Ctrl-C stops it.", flush=True)
+        print(f"Kluis is running at {system.portal_url} (API: {system.base_url}; mail: "
+              f"{system.var / 'mail'}, SMS: {system.var / 'sms.jsonl'}). Ctrl-C stops it.",
+              flush=True)
         while True:
             system.check_alive()
             time.sleep(0.5)

@@ -1,12 +1,13 @@
-"""gateway: the only HTTP service. One catch-all entrypoint hands every request to the
-`Dispatcher` (gateway/http.py), which routes it to a function in gateway/routes/."""
+"""gateway: the only HTTP service. One catch-all entrypoint hands every API request
+(`/api/...`) to the `Dispatcher` (gateway/http.py), which routes it to a function in
+gateway/routes/; every other path is the web portal's static files (gateway/portal.py)."""
 from nameko.extensions import DependencyProvider
 from nameko.web.handlers import http
 
 from services.common.rpc import TimedRpcProxy
 from services.common.settings import env_int
 
-from . import routes  # noqa: F401  (registers every route)
+from . import portal, routes  # noqa: F401  (registers every route)
 from .errors import register_remote_errors
 from .http import ROUTES, Dispatcher
 
@@ -34,8 +35,10 @@ class GatewayService:
 
     @http(METHODS, "/")
     def serve_root(self, request):
-        return dispatcher.dispatch(request, self, self.worker_ctx)
+        return portal.serve(request)
 
     @http(METHODS, "/<path:path>")
     def serve(self, request, path):
+        if portal.is_portal_path(request.path):
+            return portal.serve(request)
         return dispatcher.dispatch(request, self, self.worker_ctx)

@@ -6,7 +6,7 @@ import uuid
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .conftest import code_in, text_of, unique_email
+from tests.systems import code_in, text_of, unique_email
 
 
 def b64(raw):

@@ -97,8 +97,9 @@ def test_unknown_route_is_a_json_404(kluis):
         response = kluis.client().get(path)
         assert response.status_code == 404
         assert response.json()["error"] == "not_found"
-    outside = requests.get(kluis.base_url.replace("/api/v1", "/elsewhere"), timeout=10)
-    assert outside.status_code == 404 and outside.json()["error"] == "not_found"
+    for path in ("/api/v2/health", "/api", "/api/"):
+        outside = requests.get(kluis.base_url.replace("/api/v1", path), timeout=10)
+        assert outside.status_code == 404 and outside.json()["error"] == "not_found", path
 
 
 def test_wrong_method_is_405_with_allow(kluis):

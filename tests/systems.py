@@ -1,0 +1,243 @@
+"""Whole Kluis systems for the end-to-end and browser tests: started exactly as `make
+run` starts them (deploy.supervisor.System), each with its own vhost, KLUIS_VAR and
+port, driven through HTTP. `kluis` runs on SQLite; `pg_kluis` on PostgreSQL with a
+short idle timeout (3 s) so that session expiry can be watched happen.
+
+A pytest plugin (tests/conftest.py loads it), so that tests/e2e and tests/web share
+one instance of each system per run."""
+import email
+import email.policy
+import json
+import os
+import re
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from deploy.supervisor import SERVICES, System, free_port
+from services.common.context import Principal
+from services.common.errors import register_remote_errors
+
+register_remote_errors()  # errors of direct RPC calls come back as their own classes
+
+ADMIN_EMAIL = "beheer@kluis.test"
+ADMIN_PASSWORD = "Beheer-Sleutel-2026"
+CLIENT_PASSWORD = "Klant-Wachtwoord-7"
+KLUIS_KNOBS = ("KLUIS_", "AMQP_URI", "WEB_SERVER_ADDRESS", "SMTP_", "SMS_", "SESSION_",
+               "MAX_UPLOAD", "MIN_", "_DB_URL", "MAIL_FROM")
+
+
+def unique_email(prefix="klant"):
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@voorbeeld.nl"
+
+
+class Client:
+    """requests against one system's /api/v1, optionally as a bearer."""
+
+    def __init__(self, base_url, token=None, language=None):
+        self.base_url = base_url
+        self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+        if language:
+            self.session.headers["Accept-Language"] = language
+
+    def request(self, method, path, **kwargs):
+        kwargs.setdefault("timeout", 30)
+        return self.session.request(method, self.base_url + path, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self.request("POST", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self.request("PATCH", path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self.request("PUT", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.request("DELETE", path, **kwargs)
+
+
+class Mailbox:
+    """The Maildir the local SMTP sink writes ($KLUIS_VAR/mail)."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+
+    def messages(self, to=None):
+        found = []
+        files = [f for folder in ("new", "cur") for f in (self.path / folder).glob("*")]
+        # In the order they arrived (a Maildir name's microseconds do not sort as text).
+        for file in sorted(files, key=lambda f: (f.stat().st_mtime_ns, f.name)):
+            with open(file, "rb") as handle:
+                message = email.message_from_binary_file(handle, policy=email.policy.default)
+            if to is None or message["To"] == to:
+                found.append(message)
+        return found
+
+    def wait_for(self, to, count=1, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.messages(to)
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"{len(self.messages(to))} of {count} e-mails to {to} arrived")
+
+
+def code_in(text):
+    """The one 6-digit code in a text (API.md: the only 6-digit number there)."""
+    codes = re.findall(r"(?<!\d)\d{6}(?!\d)", text)
+    assert len(codes) == 1, text
+    return codes[0]
+
+
+def text_of(message):
+    """The plain-text part of an e-mail (each also has an HTML part)."""
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def link_token(message):
+    match = re.search(r"token=([A-Za-z0-9_-]+)", text_of(message))
+    assert match, "no token= link in the e-mail"
+    return match.group(1)
+
+
+class Kluis:
+    def __init__(self, system):
+        self.system = system
+        self.base_url = system.base_url
+        self.mail = Mailbox(system.var / "mail")
+        self._admin = None
+
+    def client(self, token=None, language=None):
+        return Client(self.base_url, token, language)
+
+    def login(self, email_address, password, **headers):
+        response = self.client().post("/auth/login", json={"email": email_address,
+                                                           "password": password},
+                                      headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()["token"]
+
+    def admin(self):
+        token = self.login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        return self.client(token)
+
+    def admin_principal(self):
+        if self._admin is None:
+            self._admin = self.admin().get("/me").json()["id"]
+        return Principal(account_id=self._admin, kind="admin")
+
+    def principal_of(self, who):
+        """The principal behind a signed-in Client, as the gateway would pass it on (for
+        direct RPC calls that must be refused like the HTTP ones)."""
+        me = who.get("/me").json()
+        return Principal(account_id=me["id"], kind=me["kind"],
+                         offices={o["id"]: o["role"] for o in me.get("offices", [])})
+
+    def rpc(self, principal=None):
+        context = {"principal": principal.to_json()} if principal else {}
+        return ClusterRpcProxy({"AMQP_URI": self.system.env["AMQP_URI"]}, timeout=30,
+                               context_data=context)
+
+    def create_client(self, language="nl", password=CLIENT_PASSWORD, name="Jan Klant"):
+        """A client account (clients arrive through invitations in a later issue)."""
+        address = unique_email()
+        with self.rpc(self.admin_principal()) as rpc:
+            rpc.identity.create_account("client", address, name, language, password)
+        return address
+
+    def sms_lines(self):
+        path = self.system.var / "sms.jsonl"
+        return [json.loads(line) for line in path.read_text().splitlines()] \
+            if path.exists() else []
+
+    def sms_code(self, mobile, count=1, timeout=30):
+        """The code in the `count`-th SMS to `mobile`, once it has been sent."""
+        deadline = time.monotonic() + timeout
+        while True:
+            texts = [line["text"] for line in self.sms_lines() if line["to"] == mobile]
+            if len(texts) >= count:
+                return code_in(texts[count - 1])
+            assert time.monotonic() < deadline, f"no SMS {count} to {mobile}"
+            time.sleep(0.1)
+
+    def logs(self):
+        return "\n".join(p.read_text(errors="replace")
+                         for p in (self.system.var / "logs").glob("*.log"))
+
+
+def start_system(tmp_path_factory, vhosts, label, **extra):
+    var = tmp_path_factory.mktemp(label)
+    env = {k: v for k, v in os.environ.items()
+           if not any(k.startswith(p) or k.endswith(p) for p in KLUIS_KNOBS)}
+    env.update(KLUIS_VAR=str(var), AMQP_URI=vhosts.create(label),
+               WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}", KLUIS_ADMIN_EMAIL=ADMIN_EMAIL,
+               KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD, RELAY_INTERVAL_S="0.2",
+               INBOX_RETRY_BASE_S="0.2", STALE_SENDING_S="3", **extra)
+    system = System(env, log_dir=var / "logs")
+    try:
+        system.prepare()
+        system.start_all()
+        system.wait_healthy(90)
+    except BaseException:
+        system.stop_all()
+        raise
+    return system
+
+
+@pytest.fixture(scope="session")
+def kluis(tmp_path_factory, vhosts):
+    system = start_system(tmp_path_factory, vhosts, "sqlite", IDENTIFY_MISSES_PER_HOUR="1000")
+    yield Kluis(system)
+    system.stop_all()
+
+
+@pytest.fixture(scope="session")
+def pg_kluis(tmp_path_factory, vhosts, databases):
+    urls = {f"{name.upper()}_DB_URL": databases.create(name) for name in SERVICES}
+    system = start_system(tmp_path_factory, vhosts, "postgres", SESSION_IDLE_TIMEOUT_S="3",
+                          SESSION_WARNING_S="1", KLUIS_PUBLIC_URL="https://portaal.example.nl",
+                          IDENTIFY_MISSES_PER_HOUR="1000", **urls)
+    yield Kluis(system)
+    system.stop_all()
+
+
+@pytest.fixture(scope="session")
+def strict_kluis(tmp_path_factory, vhosts):
+    """Tight limits: four identification misses an hour, minimum app versions. Its
+    tests share one source address (127.0.0.1), so they stay few and in this module's
+    order."""
+    system = start_system(tmp_path_factory, vhosts, "strict", IDENTIFY_MISSES_PER_HOUR="4",
+                          MIN_IOS_VERSION="16.2", MIN_ANDROID_VERSION="12",
+                          MIN_APP_VERSION="3.0.10")
+    yield Kluis(system)
+    system.stop_all()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_kluis(request):
+    """The same test on SQLite and on PostgreSQL."""
+    return request.getfixturevalue("kluis" if request.param == "sqlite" else "pg_kluis")
+
+
+@pytest.fixture
+def office(kluis):
+    """A fresh office of the SQLite system (see staff_app.Office)."""
+    from tests.e2e.staff_app import Office
+    return Office(kluis, kluis.admin())
+
+
+@pytest.fixture
+def staff(office):
+    """The signed-in, registered owner of `office`."""
+    return office.staffed("owner")[1]

@@ -1,0 +1,113 @@
+// What the office asked the client to deliver: each item's status in words, an upload
+// with progress from the item itself, a new upload after a rejection; approved items
+// under "Afgerond" (seed 002).
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { Alert, Button, LoadError, Loading, Notice, StatusText } from '../shared/components'
+import * as endpoints from '../shared/endpoints'
+import { date } from '../shared/format'
+import { useT } from '../shared/i18n'
+import { useUploadList } from '../shared/upload-list'
+import type { DocumentRequest, Page } from '../shared/types'
+
+const TONE = { open: 'warning', uploaded: 'info', approved: 'ok', rejected: 'error' } as const
+
+export function RequestStatus({ item }: { item: Pick<DocumentRequest, 'status' | 'reason'> }) {
+  const tt = useT()
+  return (
+    <StatusText tone={TONE[item.status]}>
+      {tt(`requests.status.${item.status}`)}
+      {item.status === 'rejected' && item.reason ? `: ${item.reason}` : ''}
+    </StatusText>
+  )
+}
+
+export function RequestList({ data, error, reload, readOnly }: {
+  data?: Page<DocumentRequest>, error?: unknown, reload: () => void, readOnly: boolean
+}) {
+  const tt = useT()
+  if (error) return <LoadError error={error} onRetry={reload} />
+  if (!data) return <Loading />
+  const open = data.items.filter((item) => item.status !== 'approved')
+  const done = data.items.filter((item) => item.status === 'approved')
+  return (
+    <>
+      <h3 class="utrecht-heading-3">{tt('requests.open_heading')}</h3>
+      {open.length === 0 ? <p class="utrecht-paragraph">{tt('requests.none_open')}</p> : (
+        <ul class="kluis-list">
+          {open.map((item) => <RequestItem key={item.id} item={item} onDone={reload} readOnly={readOnly} />)}
+        </ul>
+      )}
+      {done.length > 0 && (
+        <>
+          <h3 class="utrecht-heading-3">{tt('requests.done_heading')}</h3>
+          <ul class="kluis-list">
+            {done.map((item) => <RequestItem key={item.id} item={item} onDone={reload} readOnly />)}
+          </ul>
+        </>
+      )}
+    </>
+  )
+}
+
+function RequestItem({ item, onDone, readOnly }: {
+  item: DocumentRequest, onDone: () => void, readOnly: boolean
+}) {
+  const tt = useT()
+  const input = useRef<HTMLInputElement>(null)
+  const uploads = useUploadList((file, progress) => endpoints.uploadForRequest(item.id, file,
+    (sent) => progress(sent)), 1)
+  const current = uploads.items[uploads.items.length - 1]
+  const canUpload = !readOnly && (item.status === 'open' || item.status === 'rejected' ||
+    item.status === 'uploaded')
+
+  async function choose() {
+    const files = Array.from(input.current?.files ?? [])
+    if (input.current) input.current.value = ''
+    if (!files.length) return
+    uploads.clear()
+    await uploads.add(files.slice(0, 1))
+  }
+
+  const [delivered, setDelivered] = useState<string | null>(null)
+  useEffect(() => {
+    if (current?.status !== 'done') return
+    setDelivered(current.file.name)
+    uploads.clear()
+    onDone() // the item's new status comes from the server
+  }, [current?.status])
+
+  return (
+    <li class="kluis-list__item" id={`request-${item.id}`}>
+      <h4 class="utrecht-heading-4 kluis-list__title">{item.title}</h4>
+      {item.description && <p class="utrecht-paragraph">{item.description}</p>}
+      <p class="utrecht-paragraph kluis-meta">
+        <RequestStatus item={item} />
+        {item.due_date && <> · {tt('requests.due', { date: date(item.due_date) })}</>}
+      </p>
+      {canUpload && (
+        <div class="kluis-upload">
+          <input ref={input} type="file" class="kluis-visually-hidden" tabIndex={-1} aria-hidden="true"
+            onChange={choose} />
+          <Button variant={item.status === 'uploaded' ? 'secondary' : 'primary'}
+            busy={current?.status === 'uploading'} onClick={() => input.current?.click()}>
+            {tt(item.status === 'open' ? 'requests.upload' : 'requests.upload_again')}
+            <span class="kluis-visually-hidden"> {item.title}</span>
+          </Button>
+          {current?.status === 'uploading' && (
+            <p class="utrecht-paragraph kluis-progress">
+              <label for={`progress-${item.id}`}>{tt('upload.progress_label', { name: current.file.name })}</label>{' '}
+              <progress id={`progress-${item.id}`} max={current.file.size} value={current.sent} />
+            </p>
+          )}
+          {delivered && !current && <Notice>{tt('requests.delivered', { name: delivered })}</Notice>}
+          {current?.status === 'failed' && (
+            <Alert type="error" role="alert">
+              <p class="utrecht-paragraph">{tt('upload.failed', { name: current.file.name })} {current.error}</p>
+              {!current.final && <Button onClick={() => uploads.retry(current.key)}>{tt('action.retry')}</Button>}
+            </Alert>
+          )}
+        </div>
+      )}
+    </li>
+  )
+}

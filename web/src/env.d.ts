@@ -1,0 +1,1 @@
+declare const __PORTAL_VERSION__: string

@@ -1,0 +1,251 @@
+// The shapes of the API's answers that the portal reads (API.md, /api/v1/openapi.json).
+
+export interface Page<T> {
+  items: T[]
+  next_cursor: string | null
+}
+
+export interface SessionToken {
+  token: string
+  idle_timeout_s: number
+  warning_s: number
+}
+
+export interface LoginResult extends Partial<SessionToken> {
+  two_factor_required?: boolean
+  challenge_id?: string
+}
+
+export interface SessionState {
+  expires_at: string
+  warn_at: string
+  now?: string
+  idle_timeout_s: number
+  warning_s: number
+}
+
+export interface Company {
+  id: string
+  name: string
+  office_id: string
+  office_name: string
+}
+
+export interface Me {
+  id: string
+  kind: 'admin' | 'staff' | 'client'
+  name: string
+  email: string
+  mobile: string | null
+  language: 'nl' | 'en'
+  first_login: boolean
+  second_factor: 'sms' | 'totp' | null
+  offices: { id: string, name: string, city: string, role: string }[]
+  active_office_id: string | null
+  companies?: Company[]
+  read_only: boolean
+  look_along: { office_id: string, office_name: string } | null
+}
+
+export interface Limits {
+  max_upload_bytes: number
+  upload_content_types: string[]
+  upload_extensions: string[]
+  uploads_in_flight: number
+  message_subject_max: number
+  message_body_max: number
+}
+
+export interface Home {
+  dossiers: { in_progress: number, total: number }
+  actions: number
+}
+
+export type DossierStatus = 'in_progress' | 'closed'
+
+export interface TabCount {
+  total: number
+  unread?: number
+}
+
+export interface Dossier {
+  id: string
+  number: string
+  description: string
+  status: DossierStatus
+  client_id: string
+  client_name: string
+  office_id: string
+  created_at: string
+  updated_at: string
+  unread?: { documents: number, correspondence: number, messages: number }
+  tabs?: {
+    documents: TabCount
+    correspondence: TabCount
+    delivered_by_me: TabCount
+    messages: TabCount
+  }
+}
+
+export type Category = 'document' | 'correspondence' | 'delivered_by_me'
+
+export interface DocumentItem {
+  id: string
+  dossier_id: string
+  name: string
+  title: string
+  size: number
+  content_type: string
+  category: Category
+  public: boolean
+  request_id: string | null
+  created_at: string
+  downloaded: boolean
+}
+
+export interface Attachment {
+  id: string
+  name: string
+  size: number
+  content_type: string
+}
+
+export interface Message {
+  id: string
+  dossier_id: string
+  thread_id: string
+  reply_to: string | null
+  subject: string
+  body: string
+  direction: 'incoming' | 'outgoing'
+  read: boolean
+  read_at: string | null
+  sender: { id: string, kind: 'client' | 'staff', name?: string }
+  attachments: Attachment[]
+  created_at: string
+}
+
+export type RequestStatus = 'open' | 'uploaded' | 'approved' | 'rejected'
+
+export interface DocumentRequest {
+  id: string
+  dossier_id: string
+  title: string
+  description: string | null
+  deliver_by: 'client' | 'lender'
+  due_date: string | null
+  status: RequestStatus
+  reason: string | null
+  document_ids: string[]
+  created_at: string
+  updated_at: string
+}
+
+export type SigningStatus = 'pending' | 'signed' | 'expired' | 'withdrawn'
+
+export interface SigningRequest {
+  id: string
+  document_id: string
+  dossier_id: string
+  title: string
+  status: SigningStatus
+  signer: { client_id: string, name: string }
+  created_at: string
+  expires_at: string
+  signed_at: string | null
+  signed_document_id: string | null
+}
+
+export interface Evidence {
+  document_sha256: string
+  signed_document_sha256: string
+  signer: { name: string, email?: string } | string
+  signed_at: string
+  ip: string
+  user_agent: string
+  auth: string
+  seal: string
+}
+
+export type Action =
+  | { type: 'questionnaire', id: string, dossier_id: string, title: string }
+  | { type: 'document_request', id: string, dossier_id: string, title: string,
+      status: RequestStatus, due_date: string | null, reason: string | null }
+  | { type: 'signature', id: string, dossier_id: string, title: string }
+
+export type QuestionType = 'text' | 'number' | 'date' | 'yes_no' | 'choice'
+
+export interface Question {
+  key: string
+  label: string
+  type: QuestionType
+  required: boolean
+  options?: string[]
+}
+
+export interface QuestionPage {
+  title: string
+  questions: Question[]
+}
+
+export type Answer = string | number | boolean | null
+
+export interface Questionnaire {
+  id: string
+  dossier_id: string
+  title: string
+  status: 'open' | 'completed'
+  pages: QuestionPage[]
+  answers: Record<string, Answer>
+  document_id: string | null
+  completed_at: string | null
+}
+
+export interface Product {
+  id: string
+  kind: 'mortgage' | 'life_insurance'
+  provider: string | null
+  number: string | null
+  amount_cents: number | null
+  start_date: string | null
+  office_name: string
+}
+
+export type ApplicationStatus = 'running' | 'approved' | 'rejected' | 'withdrawn'
+
+export interface MortgageApplication {
+  id: string
+  amount_cents: number
+  lender: string | null
+  status: ApplicationStatus
+  office_name: string
+  created_at: string
+  updated_at: string
+}
+
+export interface Consent {
+  office_id: string
+  office_name: string
+  shared: boolean
+}
+
+export interface Preferences {
+  new_documents: boolean
+  questionnaires: boolean
+  messages: boolean
+}
+
+export interface ExtraAccount {
+  id: string
+  name: string
+  email: string
+  mobile: string | null
+  invitation_status?: string
+}
+
+export interface AuditEntry {
+  at: string
+  actor: string | { id?: string, kind?: string, name?: string }
+  action: string
+  object: string | { type?: string, id?: string }
+}
