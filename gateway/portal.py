@@ -51,13 +51,26 @@ def serve(request, web_dir=None):
     index = web_dir / "index.html"
     if not index.is_file():
         return _secured(Response(NOT_BUILT, status=503, mimetype="text/html"))
-    relative = request.path.lstrip("/")
-    found = safe_join(str(web_dir), relative) if relative else None
-    if found and os.path.isfile(found) and not relative.startswith("."):
-        return _file(request, Path(found), immutable=relative.startswith("assets/"))
-    if relative.startswith("assets/"):  # a missing bundle file is a 404, not the page
+    found, inside = _build_file(web_dir, request.path)
+    if found:
+        return _file(request, found, immutable=inside.startswith("assets/"))
+    if request.path.startswith("/assets/"):  # a missing bundle file is a 404, not the page
         return _secured(Response("Not found", status=404, mimetype="text/plain"))
     return _file(request, index, immutable=False)
+
+
+def _build_file(web_dir, path):
+    """-> (the file of the build that `path` names, its path inside the build), judged
+    after normalising (`/assets/../.sources` is `.sources`): never outside the build,
+    never a dotfile; (None, None) otherwise."""
+    relative = path.lstrip("/")
+    found = safe_join(str(web_dir), relative) if relative else None
+    if not found or not os.path.isfile(found):
+        return None, None
+    inside = Path(os.path.normpath(found)).relative_to(os.path.normpath(web_dir))
+    if any(part.startswith(".") for part in inside.parts):
+        return None, None
+    return Path(found), inside.as_posix()
 
 
 def _file(request, path, immutable):
