@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from deploy.supervisor import ROOT, free_port
 
@@ -73,7 +74,10 @@ def test_make_run_starts_everything_and_stops_leaving_nothing(tmp_path, vhosts, 
             assert process.poll() is None, output.read_text()
             assert time.monotonic() < deadline, output.read_text()
             time.sleep(0.2)
-        assert f"http://127.0.0.1:{port}/api/v1" in output.read_text()
+        assert f"Kluis is running at http://localhost:{port}/ " in output.read_text()
+        portal = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert portal.status_code == 200 and '<div id="app">' in portal.text
+        assert "default-src 'self'" in portal.headers["Content-Security-Policy"]
         children = _descendants(process.pid)
         assert len(children) >= 7  # five services, the gateway, the SMTP sink
         for name in ("identity.db", "dossier.db", "documents.db", "notify.db", "signing.db"):

@@ -65,8 +65,8 @@ class Watch:
         self.optional_failures = []
 
     def expect_failure(self, status, optional=False):
-        """A test that provokes an error answer says so (the browser logs each one);
-        `optional` when it may or may not come."""
+        """A test that provokes an error answer (a status, or a network error's text)
+        says so: the browser logs each one. `optional` when it may or may not come."""
         (self.optional_failures if optional else self.expected_failures).append(status)
 
     def on_console(self, message):
@@ -74,11 +74,13 @@ class Watch:
             return
         text = message.text
         match = re.search(r"status of (\d{3})", text)
-        status = int(match.group(1)) if match and "Failed to load resource" in text else None
+        failed = "Failed to load resource" in text
+        status = int(match.group(1)) if match and failed else None
         for expected in (self.expected_failures, self.optional_failures):
-            if status in expected:
-                expected.remove(status)
-                return
+            for item in expected:
+                if item == status or (failed and isinstance(item, str) and item in text):
+                    expected.remove(item)
+                    return
         self.errors.append(f"console: {text}")
 
     def on_route(self, route):

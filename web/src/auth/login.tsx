@@ -130,10 +130,10 @@ export function SecondStepPage() {
       <ErrorSummary errors={errors} onRetry={() => submit()} />
       <form class="kluis-form" onSubmit={submit} noValidate>
         {useRecovery
-          ? <TextField id="recovery-code" label={tt('second_step.recovery_code')} value={code}
+          ? <TextField key="recovery" id="recovery-code" label={tt('second_step.recovery_code')} value={code}
               onValue={setCode} error={errors.fields['recovery-code']} autoComplete="off"
               spellcheck={false} required />
-          : <TextField id="code" label={tt('second_step.code')} value={code} onValue={setCode}
+          : <TextField key="code" id="code" label={tt('second_step.code')} value={code} onValue={setCode}
               error={errors.fields.code} autoComplete="one-time-code" inputMode="numeric"
               maxLength={6} class="kluis-input--short" required />}
         <Button type="submit" variant="primary" busy={busy}>{tt('action.confirm')}</Button>

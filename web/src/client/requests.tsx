@@ -6,6 +6,7 @@ import { Alert, Button, LoadError, Loading, Notice, StatusText } from '../shared
 import * as endpoints from '../shared/endpoints'
 import { date } from '../shared/format'
 import { useT } from '../shared/i18n'
+import { refreshCounts } from '../shared/shell'
 import { useUploadList } from '../shared/upload-list'
 import type { DocumentRequest, Page } from '../shared/types'
 
@@ -74,6 +75,7 @@ function RequestItem({ item, onDone, readOnly }: {
     setDelivered(current.file.name)
     uploads.clear()
     onDone() // the item's new status comes from the server
+    refreshCounts(false)
   }, [current?.status])
 
   return (

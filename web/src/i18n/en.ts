@@ -350,4 +350,13 @@ export const en: Record<MessageKey, string> = {
   'audit.action.extra_account_added': 'Extra account added',
   'audit.action.extra_account_removed': 'Extra account removed',
   'audit.action.portal_unlinked': 'Access to Kluis ended',
+  'audit.action.invitation_accepted': 'Invitation accepted',
+  'audit.action.product_added': 'Product recorded',
+  'audit.action.mortgage_application_opened': 'Mortgage application submitted',
+  'audit.action.mortgage_application_running': 'Mortgage application running again',
+  'audit.action.mortgage_application_approved': 'Mortgage application approved',
+  'audit.action.mortgage_application_rejected': 'Mortgage application rejected',
+  'audit.action.mortgage_application_withdrawn': 'Mortgage application withdrawn',
+  'audit.action.task_done': 'Task completed by your adviser',
+  'audit.action.document_signed': 'Document signed',
 }

@@ -362,6 +362,15 @@ export const nl = {
   'audit.action.extra_account_added': 'Extra account toegevoegd',
   'audit.action.extra_account_removed': 'Extra account verwijderd',
   'audit.action.portal_unlinked': 'Toegang tot Kluis beëindigd',
+  'audit.action.invitation_accepted': 'Uitnodiging geaccepteerd',
+  'audit.action.product_added': 'Product vastgelegd',
+  'audit.action.mortgage_application_opened': 'Hypotheekaanvraag ingediend',
+  'audit.action.mortgage_application_running': 'Hypotheekaanvraag weer lopend',
+  'audit.action.mortgage_application_approved': 'Hypotheekaanvraag goedgekeurd',
+  'audit.action.mortgage_application_rejected': 'Hypotheekaanvraag afgewezen',
+  'audit.action.mortgage_application_withdrawn': 'Hypotheekaanvraag ingetrokken',
+  'audit.action.task_done': 'Taak afgerond door uw adviseur',
+  'audit.action.document_signed': 'Document ondertekend',
 }
 
 export type MessageKey = keyof typeof nl

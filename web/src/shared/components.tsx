@@ -156,11 +156,12 @@ type InputProps = FieldShell & Omit<PartialInputHTMLAttributes<HTMLInputElement>
 }
 
 export function TextField({ id, label, description, error, optional, value, onValue, inputRef,
-  describedById, type = 'text', class: className, ...rest }: InputProps) {
+  describedById, type = 'text', class: className, required, ...rest }: InputProps) {
   return (
     <Shell id={id} label={label} description={description} error={error} optional={optional}>
       <input {...(rest as Record<string, unknown>)} id={id} name={id} ref={inputRef}
         type={type as 'text'} value={value}
+        aria-required={required ? 'true' : undefined}
         class={`utrecht-textbox utrecht-textbox--html-input ${error ? 'utrecht-textbox--invalid' : ''} ${className ?? ''}`}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy(id, description, error, describedById)}
@@ -176,10 +177,10 @@ type AreaProps = FieldShell & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 
 }
 
 export function TextArea({ id, label, description, error, optional, value, onValue,
-  describedById, ...rest }: AreaProps) {
+  describedById, required, ...rest }: AreaProps) {
   return (
     <Shell id={id} label={label} description={description} error={error} optional={optional}>
-      <textarea id={id} name={id} value={value}
+      <textarea id={id} name={id} value={value} aria-required={required ? 'true' : undefined}
         class={`utrecht-textarea utrecht-textarea--html-textarea ${error ? 'utrecht-textarea--invalid' : ''}`}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={describedBy(id, description, error, describedById)}
