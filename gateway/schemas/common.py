@@ -41,6 +41,8 @@ class SessionState(Schema):
     expires_at = fields.DateTime(required=True)
     warn_at = fields.DateTime(required=True)
     now = fields.DateTime(metadata={"description": "the server's time of this answer"})
+    max_expires_at = fields.DateTime(metadata={
+        "description": "when the session ends however active it is (12 hours after login)"})
     idle_timeout_s = fields.Integer(required=True)
     warning_s = fields.Integer(required=True)
 

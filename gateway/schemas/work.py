@@ -259,6 +259,8 @@ class QuestionnaireOut(Schema):
     pages = fields.List(fields.Dict(), metadata={"description": "the template's pages, "
                                                  "as they were when it was assigned"})
     answers = fields.Dict(metadata={"description": "{key: value} saved so far"})
+    last_saved_page = fields.Integer(metadata={
+        "description": "the furthest page saved (0: none yet): where the client carries on"})
     document_id = fields.String(allow_none=True, metadata={"description": "the PDF, once "
                                                            "completed"})
     created_at = fields.DateTime()

@@ -179,6 +179,9 @@ class Questionnaire(Base):
     title: Mapped[str] = mapped_column(sa.String(200))
     pages = mapped_column(sa.JSON, nullable=False)
     answers = mapped_column(sa.JSON, nullable=False)
+    # The furthest page saved (an optional page left blank keeps no answers, but was
+    # seen): where the client carries on.
+    last_saved_page: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     status: Mapped[str] = mapped_column(sa.String(10), index=True)  # open | completed
     document_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     assigned_by: Mapped[str] = mapped_column(sa.String(36))

@@ -71,6 +71,7 @@ def assign(uow, principal, dossier_id, template_id, public_url):
     questionnaire = Questionnaire(
         id=new_id(), template_id=template.id, dossier_id=dossier.id, office_id=dossier.office_id,
         client_id=client.id, title=template.title, pages=template.pages, answers={},
+        last_saved_page=0,
         status="open", assigned_by=principal.account_id, created_at=now, updated_at=now)
     uow.session.add(questionnaire)
     event = uow.emit("questionnaire_assigned", actor=principal.account_id,
@@ -137,6 +138,7 @@ def save_page(uow, principal, questionnaire_id, number, answers):
     keys = rules.page_keys(page)
     kept = {k: v for k, v in questionnaire.answers.items() if k not in keys}
     questionnaire.answers = {**kept, **given}  # a new object: the JSON column sees it
+    questionnaire.last_saved_page = max(questionnaire.last_saved_page or 0, number)
     questionnaire.updated_at = utcnow()
     return describe(questionnaire)
 
@@ -191,5 +193,6 @@ def describe(questionnaire, full=True):
              "completed_at": questionnaire.completed_at and
              questionnaire.completed_at.isoformat()}
     if full:
-        shape.update(pages=questionnaire.pages, answers=questionnaire.answers)
+        shape.update(pages=questionnaire.pages, answers=questionnaire.answers,
+                     last_saved_page=questionnaire.last_saved_page or 0)
     return shape

@@ -104,6 +104,7 @@ class SessionClock:
         expires_at = self.expires_at(session)
         return {"expires_at": expires_at.isoformat(),
                 "warn_at": (expires_at - timedelta(seconds=self.warning_s)).isoformat(),
+                "max_expires_at": (session.created_at + SESSION_MAX_AGE).isoformat(),
                 "idle_timeout_s": self.idle_timeout_s, "warning_s": self.warning_s}
 
 

@@ -55,12 +55,14 @@ def visible(uow, principal, request_id, lock=False):
     raise NotFound()
 
 
-def signers_own(principal):
+def signers_own(principal, dossier_ids=None):
     """The conditions for a client's own requests; a look-along session sees only the
-    requests of its office."""
+    requests of its office, in the dossiers it may see (`dossier_ids`: the client still
+    shares with that office)."""
     conditions = [SigningRequest.signer_account_id == principal.account_id]
     if principal.scope_office_id:
         conditions.append(SigningRequest.office_id == principal.scope_office_id)
+        conditions.append(SigningRequest.dossier_id.in_(list(dossier_ids or ())))
     return conditions
 
 
@@ -69,7 +71,7 @@ def list_for(uow, principal, status=None, dossier_ids=None):
     who stopped sharing with the office is out of sight here too)."""
     query = select(SigningRequest)
     if principal.kind == "client":
-        query = query.where(*signers_own(principal))
+        query = query.where(*signers_own(principal, dossier_ids))
     elif principal.kind == "staff":
         query = query.where(SigningRequest.office_id.in_(list(principal.offices)),
                             SigningRequest.dossier_id.in_(list(dossier_ids or ())))
@@ -81,10 +83,10 @@ def list_for(uow, principal, status=None, dossier_ids=None):
     return [describe(i) for i in items]
 
 
-def pending_actions(uow, principal):
+def pending_actions(uow, principal, dossier_ids=None):
     """The client's actions of type signature."""
     items = uow.session.scalars(select(SigningRequest).where(
-        *signers_own(principal), SigningRequest.status == "pending")
+        *signers_own(principal, dossier_ids), SigningRequest.status == "pending")
         .order_by(SigningRequest.created_at))
     return [{"type": "signature", "id": i.id, "dossier_id": i.dossier_id, "title": i.title}
             for i in items]

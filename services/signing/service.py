@@ -52,9 +52,21 @@ class SigningService(ServiceBase):
     def _public_url(self):
         return (self.config.get("KLUIS_PUBLIC_URL") or "").rstrip("/")
 
-    def _staff_may_see(self, principal, request_id):
-        """Staff see a request while they may see its dossier (consent), else NotFound."""
-        if principal.kind != "staff":
+    @staticmethod
+    def _consent_bound(principal):
+        """Staff, and a look-along session, see requests only while the client shares
+        with their office: dossier says which dossiers that leaves."""
+        return principal.kind == "staff" or bool(principal.scope_office_id)
+
+    def _visible_dossier_ids(self, principal):
+        if not self._consent_bound(principal):
+            return None
+        return [d["id"] for d in self.dossier.list_dossiers(status="all")]
+
+    def _check_consent(self, principal, request_id):
+        """Staff (and a look-along session) see a request while they may see its dossier
+        (consent), else NotFound."""
+        if not self._consent_bound(principal):
             return
         with self.store.unit_of_work() as uow:
             dossier_id = offers.visible(uow, principal, request_id).dossier_id
@@ -78,11 +90,10 @@ class SigningService(ServiceBase):
 
     @rpc
     def list_signing_requests(self, status=None):
-        """Client: their own; staff: their offices'."""
+        """Client: their own; staff: their offices'. Consent applies to staff and to a
+        look-along session."""
         principal = self.caller.require("client", "staff")
-        dossier_ids = None
-        if principal.kind == "staff":  # consent: only the dossiers they may see now
-            dossier_ids = [d["id"] for d in self.dossier.list_dossiers(status="all")]
+        dossier_ids = self._visible_dossier_ids(principal)
         with self.store.unit_of_work() as uow:
             return offers.list_for(uow, principal, status, dossier_ids)
 
@@ -90,13 +101,14 @@ class SigningService(ServiceBase):
     def pending_signatures(self):
         """Client: their actions of type signature."""
         principal = self.caller.require("client")
+        dossier_ids = self._visible_dossier_ids(principal)
         with self.store.unit_of_work() as uow:
-            return offers.pending_actions(uow, principal)
+            return offers.pending_actions(uow, principal, dossier_ids)
 
     @rpc
     def withdraw_signing_request(self, request_id):
         principal = self.caller.require("staff", write=True)
-        self._staff_may_see(principal, request_id)
+        self._check_consent(principal, request_id)
         with self.store.unit_of_work() as uow:
             return offers.withdraw(uow, principal, request_id)
 
@@ -152,7 +164,7 @@ class SigningService(ServiceBase):
         """The signer's own request, or one of the offices' (while staff may see its
         dossier); else NotFound."""
         principal = self.caller.require("client", "staff")
-        self._staff_may_see(principal, request_id)
+        self._check_consent(principal, request_id)
         with self.store.unit_of_work() as uow:
             return offers.describe(offers.visible(uow, principal, request_id))
 
@@ -161,7 +173,7 @@ class SigningService(ServiceBase):
         """The signer or staff of the office: {document_sha256, signed_document_sha256,
         signer, signed_at, ip, user_agent, auth, seal}; NotFound before it is signed."""
         principal = self.caller.require("client", "staff")
-        self._staff_may_see(principal, request_id)
+        self._check_consent(principal, request_id)
         with self.store.unit_of_work() as uow:
             view = signature.evidence_view(offers.visible(uow, principal, request_id))
         if view is None:
