@@ -15,11 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 WEB_DIR = Path(os.environ.get("KLUIS_WEB_DIR") or ROOT / "web" / "dist")
 
 # blob: is the portal's own downloads (a document fetched with the bearer token and
-# handed to the browser as an object URL); data: is the small images CSS may inline.
+# handed to the browser as an object URL, opened in a tab of its own); data: is the small
+# images CSS may inline.
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'",
     "img-src 'self' data: blob:", "font-src 'self'", "connect-src 'self'",
-    "frame-src 'self' blob:", "object-src 'none'", "base-uri 'none'",
+    "frame-src 'none'", "object-src 'none'", "base-uri 'none'",
     "form-action 'self'", "frame-ancestors 'none'", "worker-src 'self'",
     "manifest-src 'self'"])
 

@@ -32,9 +32,10 @@ def test_a_client_activates_from_the_emails_with_the_sms_code(browse, kluis):
     expect(page.get_by_role("status")).to_contain_text("Kijk in uw e-mail")
 
     second = kluis.mail.wait_for(case.email, count=2)[1]
+    assert link_in(second, "/set-password").endswith("&sms=1")
     page.goto(link_in(second, "/set-password"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Kies uw wachtwoord")
-    assert "token" not in page.url
+    assert "token" not in page.url and "sms=1" in page.url
     rules = page.get_by_role("list", name="Eisen aan het wachtwoord")
     expect(rules.get_by_role("listitem")).to_have_count(3)  # shown before typing
     expect(rules).to_contain_text("Minstens 8 tekens. (nog niet voldaan)")
@@ -66,6 +67,27 @@ def test_a_client_activates_from_the_emails_with_the_sms_code(browse, kluis):
     assert page.evaluate("() => localStorage.length") == 0  # the token is not kept there
     assert_accessible(page)
     assert kluis.login(case.email, "Dorpsstraat-12")
+
+
+def test_a_link_without_the_sms_hint_asks_for_the_code_when_the_server_wants_it(browse, kluis):
+    case = Case(kluis, mobile="+31612340000")
+    case.invite()
+    token = link_in(kluis.mail.wait_for(case.email)[0], "/activate").split("token=")[1]
+    assert kluis.client().post("/activation", json={"token": token, "email": case.email}
+                               ).status_code == 202
+    link = link_in(kluis.mail.wait_for(case.email, count=2)[1], "/set-password")
+    page = browse.page("/")
+    page.goto(link.replace("&sms=1", ""))  # an older link, or one copied in part
+    expect(page.get_by_label("SMS-code")).to_have_count(0)
+    page.get_by_label("Wachtwoord", exact=True).fill("Dorpsstraat-12")
+    page.get_by_label("Herhaal wachtwoord").fill("Dorpsstraat-12")
+    browse.watch_of(page).expect_failure(422)
+    page.get_by_role("button", name="Instellen wachtwoord").click()
+    expect(page.get_by_label("SMS-code")).to_be_visible()
+    expect(page.locator("#sms-code-error")).to_contain_text("De code klopt niet")
+    page.get_by_label("SMS-code").fill(kluis.sms_code("+31612340000"))
+    page.get_by_role("button", name="Instellen wachtwoord").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn gegevens")
 
 
 def test_activation_in_english_and_a_used_link(browse, kluis):

@@ -119,13 +119,18 @@ def test_a_forgotten_password_comes_back_by_email(browse, kluis):
 
 
 def test_an_idle_session_warns_can_be_extended_and_then_ends(idle_browse, idle_kluis):
-    """On a system with a 12 s idle timeout and an 8 s warning: the warning after 4 s."""
+    """On a system with a 12 s idle timeout and an 8 s warning: the warning after 4 s.
+    What was being typed is back after signing in again."""
     case = Case(idle_kluis)
     case.activate()
     case.login_api()  # not the first login any more: Home, not Mijn gegevens
+    dossier = case.dossier(number="IDLE-1")
     page = idle_browse.page("/login", viewport=PHONE)
     log_in(page, case.email)
     expect(page.get_by_role("heading", level=1)).to_have_text("Home")
+    page.goto(idle_browse.origin + f"/dossiers/{dossier['id']}/messages/new")
+    page.get_by_label("Onderwerp").fill("Half geschreven")
+    page.get_by_label("Bericht").fill("Dit wil ik niet kwijt.")
     dialog = page.get_by_role("alertdialog", name="Bent u er nog?")
     expect(dialog).to_be_visible(timeout=15_000)
     expect(dialog).to_contain_text("wordt u uitgelogd")
@@ -142,3 +147,39 @@ def test_an_idle_session_warns_can_be_extended_and_then_ends(idle_browse, idle_k
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen", timeout=20_000)
     expect(page.get_by_role("status")).to_contain_text("een tijd niets heeft gedaan")
     assert page.evaluate("() => sessionStorage.getItem('kluis.token')") is None
+    log_in(page, case.email)  # back where it ended, with what was typed
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nieuw bericht")
+    expect(page.get_by_label("Onderwerp")).to_have_value("Half geschreven")
+    expect(page.get_by_label("Bericht")).to_have_value("Dit wil ik niet kwijt.")
+
+
+def test_after_login_only_pages_of_the_portal_itself(browse, kluis):
+    case = Case(kluis)
+    case.activate()
+    case.login_api()
+    for target in ("//voorbeeld.nl/pagina", "/\\voorbeeld.nl", "https://voorbeeld.nl/",
+                   "/logout", "/look-along"):
+        page = browse.page(f"/login?next={target}")
+        log_in(page, case.email)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Home")
+        assert page.url == browse.origin + "/", target
+    page = browse.page("/actions")  # not signed in: to the login, then back here
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
+    log_in(page, case.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Acties")
+
+
+def test_a_logout_ends_the_tabs_of_that_session_too(browse, kluis):
+    case = Case(kluis)
+    case.activate()
+    case.login_api()
+    page = browse.page("/login")
+    log_in(page, case.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Home")
+    with page.context.expect_page() as opened:  # a tab opened from this one shares it
+        page.evaluate("() => window.open('/dossiers', '_blank')")
+    other = opened.value
+    expect(other.get_by_role("heading", level=1)).to_have_text("Dossiers")
+    nav(page, "Uitloggen")
+    expect(other.get_by_role("heading", level=1)).to_have_text("Inloggen")
+    expect(other.get_by_role("status")).to_contain_text("U bent uitgelogd.")

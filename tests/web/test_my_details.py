@@ -163,6 +163,7 @@ def test_look_along_shows_a_banner_and_no_control_that_writes(browse, kluis):
     case.document(dossier["id"], "Offerte hypotheek")
     case.message(dossier["id"], "Welkom", "Hallo Jan.")
     case.request(dossier["id"], "Loonstrook")
+    questionnaire = case.questionnaire(dossier["id"])
     token = case.look_along_token()
     office_name = f"Hypotheekhuis {case.office.partner_id}"
     # The office portal opens /look-along in a new tab and hands the token over with
@@ -192,8 +193,15 @@ def test_look_along_shows_a_banner_and_no_control_that_writes(browse, kluis):
     page.get_by_role("tab", name=re.compile("^Verzoeken")).click()
     expect(page.get_by_role("tabpanel")).to_contain_text("Loonstrook")
     expect(page.get_by_role("button", name=re.compile("aanleveren"))).to_have_count(0)
+    page.goto(browse.origin + f"/questionnaires/{questionnaire['id']}")
+    expect(page.get_by_text("Dit zijn de antwoorden tot nu toe.")).to_be_visible()
+    expect(page.get_by_role("button", name="Volgende")).to_have_count(0)
+    page.goto(browse.origin + f"/dossiers/{dossier['id']}/messages/new")
+    expect(page.get_by_text("In een meekijksessie kunt u geen berichten versturen.")).to_be_visible()
+    expect(page.get_by_role("button", name="Versturen")).to_have_count(0)
     nav(page, "Mijn gegevens")
     expect(page.get_by_role("button", name=re.compile("Opslaan|aanzetten"))).to_have_count(0)
+    expect(page.get_by_role("radio", name="English")).to_be_disabled()
     assert case.portal.get(f"/dossiers/{dossier['id']}/messages").json()["items"][0]["read"] \
         is False  # looking along marks nothing read
     audit = case.portal.get("/me/audit").json()["items"]

@@ -5,9 +5,10 @@ import { useState } from 'preact/hooks'
 import { Alert, Button, ErrorSummary, PageTitle, TextField } from '../shared/components'
 import { ApiError } from '../shared/api'
 import * as endpoints from '../shared/endpoints'
-import { apiErrors, hasErrors, localErrors, NO_ERRORS, type FormErrors } from '../shared/forms'
+import { apiErrors, hasErrors, NO_ERRORS, type FormErrors } from '../shared/forms'
 import { t, useT } from '../shared/i18n'
 import { Link, replaceAddress } from '../shared/router'
+import { EmailStep } from './email-step'
 import { finishLogin } from './login'
 import { checkPasswordPair, PasswordFields, usePasswordPair } from './password'
 
@@ -38,53 +39,33 @@ export function LinkProblem({ code, kind }: { code: string | null, kind: 'invita
 
 const LINK_CODES = ['invalid_token', 'token_expired', 'token_used']
 
+/** The code of an answer that says the link itself is dead (broken, expired, used). */
+export function deadLink(error: unknown): string | null {
+  return error instanceof ApiError && LINK_CODES.includes(error.code) ? error.code : null
+}
+
 export function ActivatePage() {
   const tt = useT()
   const [token] = useLinkToken('/activate')
-  const [email, setEmail] = useState('')
-  const [errors, setErrors] = useState<FormErrors>(NO_ERRORS)
   const [linkCode, setLinkCode] = useState<string | null>(token ? null : 'invalid_token')
-  const [sent, setSent] = useState(false)
-  const [busy, setBusy] = useState(false)
 
-  async function submit(event?: Event) {
-    event?.preventDefault()
-    const local = localErrors({ email: email.trim() ? null : t('login.email_required') })
-    setErrors(local)
-    if (hasErrors(local) || !token) return
-    setBusy(true)
-    try {
-      await endpoints.startActivation(token, email.trim())
-      setSent(true)
-    } catch (error) {
-      if (error instanceof ApiError && LINK_CODES.includes(error.code)) setLinkCode(error.code)
-      else setErrors(apiErrors(error, { email: 'email' }))
-    } finally {
-      setBusy(false)
-    }
+  function handled(error: unknown) {
+    setLinkCode(deadLink(error))
+    return Boolean(deadLink(error))
   }
 
   return (
     <>
       <PageTitle title={tt('activate.title')}>{tt('activate.title')}</PageTitle>
-      {linkCode ? <LinkProblem code={linkCode} kind="invitation" /> : sent ? (
-        <div role="status">
-          <Alert type="ok">
-            <p class="utrecht-paragraph"><strong>{tt('activate.sent_title')}</strong></p>
-            <p class="utrecht-paragraph">{tt('activate.sent_text', { email: email.trim() })}</p>
-          </Alert>
-        </div>
-      ) : (
-        <>
-          <p class="utrecht-paragraph">{tt('activate.intro')}</p>
-          <ErrorSummary errors={errors} onRetry={() => submit()} />
-          <form class="kluis-form" onSubmit={submit} noValidate>
-            <TextField id="email" type="email" label={tt('login.email')} value={email}
-              onValue={setEmail} error={errors.fields.email} autoComplete="email"
-              inputMode="email" required description={tt('activate.email_help')} />
-            <Button type="submit" variant="primary" busy={busy}>{tt('action.send')}</Button>
-          </form>
-        </>
+      {linkCode ? <LinkProblem code={linkCode} kind="invitation" /> : (
+        <EmailStep intro="activate.intro" help="activate.email_help" handled={handled}
+          send={(email) => endpoints.startActivation(token!, email)}
+          sent={(email) => (
+            <>
+              <p class="utrecht-paragraph"><strong>{tt('activate.sent_title')}</strong></p>
+              <p class="utrecht-paragraph">{tt('activate.sent_text', { email })}</p>
+            </>
+          )} />
       )}
     </>
   )
@@ -93,7 +74,9 @@ export function ActivatePage() {
 export function SetPasswordPage() {
   const tt = useT()
   const [token, query] = useLinkToken('/set-password')
-  const withSms = query.get('sms') === '1'
+  // The link says when a code was texted; should it not (an older link), the server's
+  // `invalid_code` brings the field.
+  const [withSms, setWithSms] = useState(query.get('sms') === '1')
   const pair = usePasswordPair()
   const [smsCode, setSmsCode] = useState('')
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS)
@@ -116,9 +99,12 @@ export function SetPasswordPage() {
         withSms ? smsCode.trim() : undefined)
       await finishLogin(session.token)
     } catch (error) {
-      if (error instanceof ApiError && LINK_CODES.includes(error.code)) setLinkCode(error.code)
-      else setErrors(apiErrors(error, { password: 'password', sms_code: 'sms-code' },
-        { invalid_code: 'sms-code' }))
+      setLinkCode(deadLink(error))
+      if (error instanceof ApiError && error.code === 'invalid_code') setWithSms(true)
+      if (!deadLink(error)) {
+        setErrors(apiErrors(error, { password: 'password', sms_code: 'sms-code' },
+          { invalid_code: 'sms-code' }))
+      }
       setBusy(false)
     }
   }

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { Button, ErrorSummary, Notice, PageTitle, TextField } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { apiErrors, hasErrors, localErrors, NO_ERRORS, type FormErrors } from '../shared/forms'
-import { t, useT } from '../shared/i18n'
+import { t, useT, type MessageKey } from '../shared/i18n'
 import { Link, navigate, useLocation } from '../shared/router'
 import { begin, end } from '../shared/session'
 import { store } from '../shared/store'
@@ -11,10 +11,21 @@ import { store } from '../shared/store'
 /** The pending second step: kept in memory only (a reload starts the login again). */
 const secondStep = store<{ challengeId: string, next: string } | null>(null)
 
-/** Where to go after signing in: a page inside the portal only. */
-function safeNext(value: string | null): string {
-  return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/login')
-    ? value : '/'
+const NOT_NEXT = ['/login', '/logout', '/look-along']
+
+/** Where to go after signing in: a page of the portal's own origin, never a sign-in
+ * page, the logout or the look-along handover. */
+export function safeNext(value: string | null): string {
+  if (!value || !value.startsWith('/')) return '/'
+  let target: URL
+  try {
+    target = new URL(value, location.origin)
+  } catch {
+    return '/'
+  }
+  if (target.origin !== location.origin) return '/'
+  if (NOT_NEXT.some((path) => target.pathname === path || target.pathname.startsWith(`${path}/`))) return '/'
+  return target.pathname + target.search
 }
 
 export async function finishLogin(token: string, next = '/') {
@@ -22,10 +33,10 @@ export async function finishLogin(token: string, next = '/') {
   navigate(who.kind === 'client' && who.first_login ? '/my-details' : next, { replace: true })
 }
 
-const NOTICES: Record<string, 'login.notice.logged_out' | 'login.notice.session_idle' |
-  'login.notice.password_reset' | 'login.notice.second_step_lost'> = {
+const NOTICES: Record<string, MessageKey> = {
   logged_out: 'login.notice.logged_out',
   session_idle: 'login.notice.session_idle',
+  session_ended: 'login.notice.session_ended',
   password_reset: 'login.notice.password_reset',
   second_step_lost: 'login.notice.second_step_lost',
 }

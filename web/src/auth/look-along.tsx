@@ -11,6 +11,7 @@ import { begin } from '../shared/session'
 
 export const LOOK_ALONG_READY = 'kluis:look-along-ready'
 export const LOOK_ALONG_TOKEN = 'kluis:look-along-token'
+const HANDOVER_MS = 10_000
 
 /** Used by the office portal: opens the client's portal read-only in a new tab. */
 export function openLookAlong(token: string): Window | null {
@@ -41,6 +42,7 @@ export function LookAlongPage() {
       if (event.origin !== location.origin || event.source !== opener ||
           event.data?.type !== LOOK_ALONG_TOKEN || typeof event.data.token !== 'string') return
       window.removeEventListener('message', onMessage)
+      window.clearTimeout(giveUp)
       try {
         await begin(event.data.token)
         navigate('/', { replace: true })
@@ -50,7 +52,11 @@ export function LookAlongPage() {
     }
     window.addEventListener('message', onMessage)
     opener.postMessage({ type: LOOK_ALONG_READY }, location.origin)
-    return () => window.removeEventListener('message', onMessage)
+    const giveUp = window.setTimeout(() => setFailed(true), HANDOVER_MS) // no answer
+    return () => {
+      window.clearTimeout(giveUp)
+      window.removeEventListener('message', onMessage)
+    }
   }, [])
   return (
     <>

@@ -1,12 +1,15 @@
 // Writing a message to the office: a new one (subject and message) or a reply, with
 // attachments. The message has a live counter that stops at the server's limit.
 import { useEffect, useState } from 'preact/hooks'
-import { Button, ErrorSummary, LoadError, Loading, PageTitle, TextArea, TextField, useLoad } from '../shared/components'
+import { Alert, Button, ErrorSummary, Loading, PageLoadError, PageTitle, TextArea, TextField, useLoad } from '../shared/components'
+import { useDraft } from '../shared/drafts'
 import * as endpoints from '../shared/endpoints'
 import { limits } from '../shared/files'
 import { apiErrors, hasErrors, localErrors, NO_ERRORS, type FormErrors } from '../shared/forms'
 import { t, useT } from '../shared/i18n'
 import { Link, navigate } from '../shared/router'
+import { account } from '../shared/session'
+import { useStore } from '../shared/store'
 import { AttachmentList, AttachmentsDialog, useAttachments } from './attachments'
 
 const BODY_MAX = 500
@@ -21,13 +24,19 @@ function useBodyLimit() {
   return max
 }
 
+const SPEAK_WITHIN = 20 // characters left when the counter starts being read out
+
 function Counter({ length, max }: { length: number, max: number }) {
   const tt = useT()
+  const text = length >= max ? tt('compose.counter_full', { max }) : tt('compose.counter', { length, max })
   return (
-    <p id="body-counter" class={`kluis-counter ${length >= max ? 'kluis-counter--full' : ''}`}
-      aria-live="polite" aria-atomic="true">
-      {length >= max ? tt('compose.counter_full', { max }) : tt('compose.counter', { length, max })}
-    </p>
+    <>
+      <p id="body-counter" class={`kluis-counter ${length >= max ? 'kluis-counter--full' : ''}`}>{text}</p>
+      {/* Read out near the limit only, not at every key. */}
+      <p class="kluis-visually-hidden" aria-live="polite">
+        {max - length <= SPEAK_WITHIN ? tt('compose.counter_left', { left: Math.max(0, max - length) }) : ''}
+      </p>
+    </>
   )
 }
 
@@ -37,8 +46,9 @@ function Compose({ dossierId, subjectField, title, intro, send }: {
 }) {
   const tt = useT()
   const max = useBodyLimit()
-  const [subject, setSubject] = useState('')
-  const [body, setBody] = useState('')
+  const who = useStore(account)
+  const [subject, setSubject, forgetSubject] = useDraft('subject')
+  const [body, setBody, forgetBody] = useDraft('body')
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS)
   const [busy, setBusy] = useState(false)
   const [dialog, setDialog] = useState(false)
@@ -57,6 +67,8 @@ function Compose({ dossierId, subjectField, title, intro, send }: {
     setBusy(true)
     try {
       await send(subject.trim(), body.trim(), attachments.ids)
+      forgetSubject()
+      forgetBody()
       attachments.clear()
       navigate(`/dossiers/${dossierId}?tab=messages`, { replace: true, notice: 'message_sent' })
     } catch (error) {
@@ -65,11 +77,17 @@ function Compose({ dossierId, subjectField, title, intro, send }: {
     }
   }
 
+  const back = (
+    <p class="utrecht-paragraph kluis-back">
+      <Link href={`/dossiers/${dossierId}?tab=messages`} class="utrecht-link">{tt('compose.back')}</Link>
+    </p>
+  )
+  if (who?.read_only) {
+    return <>{back}<PageTitle title={title}>{title}</PageTitle><Alert type="info"><p class="utrecht-paragraph">{tt('compose.read_only')}</p></Alert></>
+  }
   return (
     <>
-      <p class="utrecht-paragraph kluis-back">
-        <Link href={`/dossiers/${dossierId}?tab=messages`} class="utrecht-link">{tt('compose.back')}</Link>
-      </p>
+      {back}
       <PageTitle title={title}>{title}</PageTitle>
       {intro && <p class="utrecht-paragraph kluis-lead">{intro}</p>}
       <ErrorSummary errors={errors} onRetry={() => submit()} />
@@ -107,7 +125,7 @@ export function ReplyPage({ params }: { params: Record<string, string> }) {
   const tt = useT()
   const original = useLoad(() => endpoints.messages(params.id).then(
     (page) => page.items.find((m) => m.id === params.messageId) ?? null), [params.id, params.messageId])
-  if (original.error) return <LoadError error={original.error} onRetry={original.reload} />
+  if (original.error) return <PageLoadError error={original.error} onRetry={original.reload} />
   if (original.loading || original.data === undefined) return <Loading />
   return <Compose dossierId={params.id} subjectField={false}
     title={tt('compose.reply_title')}

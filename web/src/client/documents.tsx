@@ -5,7 +5,7 @@ import { ApiError, saveFile } from '../shared/api'
 import { Alert, Button, LoadError, Loading, StatusText, useLoad } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { date, size } from '../shared/format'
-import { useT } from '../shared/i18n'
+import { t, useT } from '../shared/i18n'
 import type { Category, DocumentItem } from '../shared/types'
 
 export function useDownload() {
@@ -19,7 +19,7 @@ export function useDownload() {
       saveFile(blob, name)
       return true
     } catch (error) {
-      setFailure({ id, text: error instanceof ApiError ? error.message : String(error) })
+      setFailure({ id, text: error instanceof ApiError ? error.message : t('error.unexpected') })
       return false
     } finally {
       setBusy(null)

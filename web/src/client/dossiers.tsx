@@ -1,6 +1,6 @@
 // The client's dossiers: search by number or description, filtered by status (in
 // progress by default), each with what is new in it.
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import { Badge, Button, LoadError, Loading, PageTitle, Select, TextField, useLoad } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { date } from '../shared/format'
@@ -22,6 +22,7 @@ export function DossiersPage() {
   const status = query.get('status') ?? 'in_progress'
   const [typed, setTyped] = useState(q)
   const [chosen, setChosen] = useState(status)
+  useEffect(() => { setTyped(q); setChosen(status) }, [q, status]) // the menu link resets them
   const list = useLoad(() => endpoints.dossiers({ q: q || undefined, status }), [q, status])
 
   function search(event: Event) {

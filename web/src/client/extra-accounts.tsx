@@ -6,7 +6,7 @@ import * as endpoints from '../shared/endpoints'
 import { hasErrors, localErrors } from '../shared/forms'
 import { t, useT } from '../shared/i18n'
 import type { Company, ExtraAccount } from '../shared/types'
-import { Section, useSection } from './my-details'
+import { LANGUAGE_OPTIONS, Section, useSection } from './my-details'
 
 const INVITATION = { not_invited: 'details.invitation.not_invited', sent: 'details.invitation.sent',
   accepted: 'details.invitation.accepted' } as const
@@ -61,7 +61,7 @@ export function ExtraAccounts({ companies, readOnly }: { companies: Company[], r
               <li key={item.id} class="kluis-list__item">
                 <h3 class="utrecht-heading-4 kluis-list__title">{item.name}</h3>
                 <p class="utrecht-paragraph kluis-meta kluis-break">
-                  {item.email}{item.mobile ? ` · ${item.mobile}` : ''} · {tt(INVITATION[(item as { invitation?: keyof typeof INVITATION }).invitation ?? 'not_invited'] ?? 'details.invitation.not_invited')}
+                  {item.email}{item.mobile ? ` · ${item.mobile}` : ''} · {tt(INVITATION[item.invitation] ?? INVITATION.not_invited)}
                 </p>
                 {!readOnly && removing?.id !== item.id && (
                   <Button variant="subtle" onClick={() => setRemoving(item)}>
@@ -92,8 +92,8 @@ export function ExtraAccounts({ companies, readOnly }: { companies: Company[], r
             error={section.errors.fields['extra-email']} autoComplete="off" inputMode="email" required />
           <TextField id="extra-mobile" type="tel" label={tt('details.mobile')} value={mobile} onValue={setMobile}
             error={section.errors.fields['extra-mobile']} autoComplete="off" inputMode="tel" optional />
-          <RadioGroup id="extra-language" legend={tt('details.language')} value={language} onValue={setLanguage}
-            options={[{ value: 'nl', label: 'Nederlands' }, { value: 'en', label: 'English' }]} />
+          <RadioGroup id="extra-language" legend={tt('details.language')} value={language}
+            onValue={setLanguage} options={LANGUAGE_OPTIONS()} />
           <div class="kluis-button-group">
             <Button type="submit" variant="primary" busy={section.busy}>{tt('details.extra_invite')}</Button>
             <Button onClick={() => setAdding(false)}>{tt('action.cancel')}</Button>

@@ -9,12 +9,16 @@ import {
 } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { apiErrors, hasErrors, localErrors, NO_ERRORS, type FormErrors } from '../shared/forms'
-import { t, useT, type Language } from '../shared/i18n'
+import { t, useT } from '../shared/i18n'
 import { Link } from '../shared/router'
 import { account, loadAccount } from '../shared/session'
 import { useStore } from '../shared/store'
 import type { Me, Preferences } from '../shared/types'
 import { ExtraAccounts } from './extra-accounts'
+
+/** The languages, each in its own words. */
+export const LANGUAGE_OPTIONS = () => [{ value: 'nl', label: t('language.name.nl') },
+  { value: 'en', label: t('language.name.en') }]
 
 /** One section of the page: its own heading, form, errors and confirmation. */
 export function useSection() {
@@ -100,8 +104,8 @@ function LanguageSection({ who, readOnly }: { who: Me, readOnly: boolean }) {
       <ErrorSummary errors={section.errors} onRetry={section.retry} />
       {section.saved && <Notice>{section.saved}</Notice>}
       <form class="kluis-form" onSubmit={submit} noValidate>
-        <RadioGroup id="language" legend={tt('details.language_legend')} value={choice} onValue={setChoice}
-          options={[{ value: 'nl', label: 'Nederlands' }, { value: 'en', label: 'English' }]} />
+        <RadioGroup id="language" legend={tt('details.language_legend')} value={choice}
+          onValue={setChoice} options={LANGUAGE_OPTIONS()} disabled={readOnly} />
         {!readOnly && <Button type="submit" busy={section.busy}>{tt('details.language_save')}</Button>}
       </form>
     </Section>
@@ -276,4 +280,3 @@ function ConsentSection({ readOnly }: { readOnly: boolean }) {
   )
 }
 
-export type { Language }

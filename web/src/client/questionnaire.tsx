@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError } from '../shared/api'
 import {
-  Alert, Button, ErrorSummary, LoadError, Loading, Notice, PageTitle, RadioGroup, Select,
+  Alert, Button, ErrorSummary, Loading, Notice, PageLoadError, PageTitle, RadioGroup, Select,
   TextField, useLoad, type Option,
 } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
@@ -12,22 +12,20 @@ import { date, dateTime } from '../shared/format'
 import { apiErrors, hasErrors, localErrors, NO_ERRORS, type FormErrors } from '../shared/forms'
 import { t, useT } from '../shared/i18n'
 import { Link } from '../shared/router'
+import { account } from '../shared/session'
 import { refreshCounts } from '../shared/shell'
+import { useStore } from '../shared/store'
 import type { Answer, Question, Questionnaire } from '../shared/types'
 
 type Values = Record<string, string>
 
-/** Where to carry on: the first page with a required question open, or the page after
- * the last one that has answers, whichever comes first. */
+/** Where to carry on: the page after the furthest one saved, or an earlier page with a
+ * required question still open, whichever comes first. */
 export function resumePage(questionnaire: Questionnaire): number {
   const { pages, answers } = questionnaire
-  let lastAnswered = 0
-  pages.forEach((page, index) => {
-    if (page.questions.some((q) => q.key in answers)) lastAnswered = index + 1
-  })
   const missing = pages.findIndex((page) =>
     page.questions.some((q) => q.required && !(q.key in answers)))
-  const candidates = [lastAnswered + 1, missing < 0 ? pages.length : missing + 1]
+  const candidates = [(questionnaire.last_saved_page ?? 0) + 1, missing < 0 ? pages.length : missing + 1]
   return Math.max(1, Math.min(pages.length, ...candidates))
 }
 
@@ -65,6 +63,7 @@ function localCheck(questions: Question[], values: Values): FormErrors {
 
 export function QuestionnairePage({ params }: { params: Record<string, string> }) {
   const tt = useT()
+  const who = useStore(account)
   const loaded = useLoad(() => endpoints.questionnaire(params.id), [params.id])
   const [page, setPage] = useState(0)
   const [values, setValues] = useState<Values>({})
@@ -85,10 +84,10 @@ export function QuestionnairePage({ params }: { params: Record<string, string> }
     setValues(toValues(loaded.data.answers))
   }, [loaded.data])
 
-  if (loaded.error) return <LoadError error={loaded.error} onRetry={loaded.reload} />
+  if (loaded.error) return <PageLoadError error={loaded.error} onRetry={loaded.reload} />
   if (!loaded.data || !page) return <Loading />
   const questionnaire = loaded.data
-  if (questionnaire.status === 'completed') {
+  if (questionnaire.status === 'completed' || who?.read_only) {
     return <Result questionnaire={questionnaire} justCompleted={justCompleted} />
   }
   const current = questionnaire.pages[page - 1]
@@ -143,7 +142,7 @@ export function QuestionnairePage({ params }: { params: Record<string, string> }
   return (
     <>
       <PageTitle title={questionnaire.title}>{questionnaire.title}</PageTitle>
-      <p class="utrecht-paragraph kluis-meta" aria-live="polite">
+      <p class="utrecht-paragraph kluis-meta">
         {tt('questionnaire.step', { page, total: questionnaire.pages.length })}
       </p>
       <ErrorSummary errors={errors} onRetry={() => next()} />
@@ -210,7 +209,9 @@ function Result({ questionnaire, justCompleted }: { questionnaire: Questionnaire
     <>
       <PageTitle title={questionnaire.title}>{questionnaire.title}</PageTitle>
       {justCompleted ? <Notice>{tt('questionnaire.completed')}</Notice>
-        : <Alert type="ok"><p class="utrecht-paragraph">{tt('questionnaire.completed_on', { date: dateTime(questionnaire.completed_at) })}</p></Alert>}
+        : questionnaire.status === 'completed'
+          ? <Alert type="ok"><p class="utrecht-paragraph">{tt('questionnaire.completed_on', { date: dateTime(questionnaire.completed_at) })}</p></Alert>
+          : <Alert type="info"><p class="utrecht-paragraph">{tt('questionnaire.open_read_only')}</p></Alert>}
       <p class="utrecht-paragraph kluis-no-print">
         {tt('questionnaire.pdf_where')}{' '}
         <Link href={`/dossiers/${questionnaire.dossier_id}?tab=delivered`} class="utrecht-link">{tt('dossier.tab.delivered')}</Link>

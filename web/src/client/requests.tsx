@@ -70,6 +70,14 @@ function RequestItem({ item, onDone, readOnly }: {
   }
 
   const [delivered, setDelivered] = useState<string | null>(null)
+  const self = useRef<HTMLLIElement>(null)
+  useEffect(() => {
+    // Acties links to one item (#request-<id>): bring it into view, with the focus.
+    if (location.hash === `#request-${item.id}`) {
+      self.current?.scrollIntoView({ block: 'center' })
+      self.current?.focus()
+    }
+  }, [])
   useEffect(() => {
     if (current?.status !== 'done') return
     setDelivered(current.file.name)
@@ -79,7 +87,7 @@ function RequestItem({ item, onDone, readOnly }: {
   }, [current?.status])
 
   return (
-    <li class="kluis-list__item" id={`request-${item.id}`}>
+    <li class="kluis-list__item" id={`request-${item.id}`} ref={self} tabIndex={-1}>
       <h4 class="utrecht-heading-4 kluis-list__title">{item.title}</h4>
       {item.description && <p class="utrecht-paragraph">{item.description}</p>}
       <p class="utrecht-paragraph kluis-meta">

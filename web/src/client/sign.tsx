@@ -4,7 +4,8 @@
 import { useState } from 'preact/hooks'
 import { ApiError, openFile, saveFile } from '../shared/api'
 import {
-  Alert, Button, Checkbox, ErrorSummary, LoadError, Loading, Notice, PageTitle, TextField, useLoad,
+  Alert, Button, Checkbox, ErrorSummary, LoadError, Loading, Notice, PageLoadError, PageTitle,
+  TextField, useLoad,
 } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { dateTime } from '../shared/format'
@@ -15,7 +16,7 @@ import { account } from '../shared/session'
 import { refreshCounts } from '../shared/shell'
 import { useStore } from '../shared/store'
 import type { Evidence } from '../shared/types'
-import { SigningStatus } from './dossier'
+import { SigningStatus } from './signing-status'
 
 export function SignPage({ params }: { params: Record<string, string> }) {
   const tt = useT()
@@ -29,7 +30,7 @@ export function SignPage({ params }: { params: Record<string, string> }) {
   const [openError, setOpenError] = useState<string | null>(null)
   const [justSigned, setJustSigned] = useState(false)
 
-  if (request.error) return <LoadError error={request.error} onRetry={request.reload} />
+  if (request.error) return <PageLoadError error={request.error} onRetry={request.reload} />
   if (!request.data) return <Loading />
   const item = request.data
 

@@ -359,4 +359,12 @@ export const en: Record<MessageKey, string> = {
   'audit.action.mortgage_application_withdrawn': 'Mortgage application withdrawn',
   'audit.action.task_done': 'Task completed by your adviser',
   'audit.action.document_signed': 'Document signed',
+  'login.notice.session_ended': 'Your session has ended. Log in again to continue.',
+  'documents.file_name': 'document',
+  'error.page_title': 'This page could not be loaded',
+  'language.name.nl': 'Nederlands',
+  'language.name.en': 'English',
+  'compose.counter_left': '{left} characters left.',
+  'compose.read_only': 'You cannot send messages in a look-along session.',
+  'questionnaire.open_read_only': 'This questionnaire has not been completed yet. These are the answers so far.',
 }

@@ -371,6 +371,14 @@ export const nl = {
   'audit.action.mortgage_application_withdrawn': 'Hypotheekaanvraag ingetrokken',
   'audit.action.task_done': 'Taak afgerond door uw adviseur',
   'audit.action.document_signed': 'Document ondertekend',
+  'login.notice.session_ended': 'Uw sessie is beëindigd. Log opnieuw in om verder te gaan.',
+  'documents.file_name': 'document',
+  'error.page_title': 'Deze pagina kon niet worden geladen',
+  'language.name.nl': 'Nederlands',
+  'language.name.en': 'English',
+  'compose.counter_left': 'Nog {left} tekens over.',
+  'compose.read_only': 'In een meekijksessie kunt u geen berichten versturen.',
+  'questionnaire.open_read_only': 'Deze vragenlijst is nog niet afgerond. Dit zijn de antwoorden tot nu toe.',
 }
 
 export type MessageKey = keyof typeof nl

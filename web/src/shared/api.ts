@@ -43,11 +43,13 @@ export function setToken(value: string | null) {
   else sessionStorage.removeItem(TOKEN_KEY)
 }
 
-/** Hooks for the session clock (session.ts): what the user did counts as activity;
- * an answer saying the session is gone ends it in the portal too. */
+/** Hooks for the session (session.ts, drafts.ts): what the user did counts as activity
+ * from when it was sent; an answer saying the session is gone ends it in the portal
+ * too; `ending` is told why a session ends. */
 export const hooks = {
-  activity: () => {},
+  activity: (_startedAt: number) => {},
   ended: (_code: string) => {},
+  ending: (_reason: string) => {},
 }
 
 export interface RequestOptions {
@@ -55,6 +57,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | undefined | null>
   /** A read the portal makes on its own: it does not keep the session alive. */
   background?: boolean
+  /** A route that needs no sign-in: no token is sent, and it is no activity. */
+  anonymous?: boolean
 }
 
 function url(path: string, query?: RequestOptions['query']): string {
@@ -66,9 +70,9 @@ function url(path: string, query?: RequestOptions['query']): string {
   return API_BASE + path + (search ? `?${search}` : '')
 }
 
-function headers(extra: Record<string, string> = {}): Record<string, string> {
+function headers(extra: Record<string, string> = {}, anonymous = false): Record<string, string> {
   const result: Record<string, string> = { 'Accept-Language': language.get(), ...extra }
-  if (token) result.Authorization = `Bearer ${token}`
+  if (token && !anonymous) result.Authorization = `Bearer ${token}`
   return result
 }
 
@@ -96,15 +100,16 @@ function noticed(error: ApiError, hadToken: boolean): ApiError {
 /** A JSON call. Resolves with the answer's body (undefined for 204). */
 export async function api<T>(method: string, path: string,
   options: RequestOptions = {}): Promise<T> {
-  const hadToken = Boolean(token)
+  const hadToken = Boolean(token) && !options.anonymous
   const extra: Record<string, string> = {}
   if (options.body !== undefined) extra['Content-Type'] = 'application/json'
   if (options.background) extra['X-Kluis-Background'] = '1'
+  const startedAt = Date.now()
   let response: Response
   try {
     response = await fetch(url(path, options.query), {
       method,
-      headers: headers(extra),
+      headers: headers(extra, options.anonymous),
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
       credentials: 'omit',
       cache: 'no-store',
@@ -112,7 +117,7 @@ export async function api<T>(method: string, path: string,
   } catch {
     throw networkError()
   }
-  if (!options.background && hadToken && path !== '/auth/session') hooks.activity()
+  if (!options.background && hadToken && path !== '/auth/session') hooks.activity(startedAt)
   if (!response.ok) throw noticed(await failure(response), hadToken)
   if (response.status === 204 || response.status === 202) {
     const text = await response.text()
@@ -139,7 +144,7 @@ export function upload<T>(path: string, file: File, fields: Record<string, strin
     xhr.onerror = () => reject(networkError())
     xhr.onabort = () => reject(new ApiError(0, 'aborted', t('upload.cancelled')))
     xhr.onload = () => {
-      hooks.activity()
+      hooks.activity(startedAt)
       let body: Record<string, unknown> = {}
       try {
         body = JSON.parse(xhr.responseText || '{}')
@@ -158,6 +163,7 @@ export function upload<T>(path: string, file: File, fields: Record<string, strin
     const form = new FormData()
     for (const [name, value] of Object.entries(fields)) form.append(name, value)
     form.append('file', file, file.name)
+    const startedAt = Date.now()
     xhr.send(form)
   })
   return { done, abort: () => xhr.abort() }
@@ -166,13 +172,14 @@ export function upload<T>(path: string, file: File, fields: Record<string, strin
 /** A file's bytes through an authenticated fetch -> {blob, name}. */
 export async function fetchFile(path: string): Promise<{ blob: Blob, name: string }> {
   const hadToken = Boolean(token)
+  const startedAt = Date.now()
   let response: Response
   try {
     response = await fetch(url(path), { headers: headers(), credentials: 'omit', cache: 'no-store' })
   } catch {
     throw networkError()
   }
-  hooks.activity()
+  hooks.activity(startedAt)
   if (!response.ok) throw noticed(await failure(response), hadToken)
   return { blob: await response.blob(), name: fileName(response.headers.get('Content-Disposition')) }
 }
@@ -181,7 +188,7 @@ function fileName(disposition: string | null): string {
   const utf8 = disposition?.match(/filename\*=UTF-8''([^;]+)/i)
   if (utf8) return decodeURIComponent(utf8[1])
   const plain = disposition?.match(/filename="([^"]+)"/i)
-  return plain ? plain[1] : 'document'
+  return plain ? plain[1] : t('documents.file_name')
 }
 
 /** Hands a fetched file to the browser as a download. */

@@ -2,7 +2,7 @@
 // checks each against the OpenAPI document).
 import { api, fetchFile, upload } from './api'
 import type {
-  Action, Attachment, AuditEntry, Company, Consent, DocumentItem, DocumentRequest, Dossier,
+  Action, Attachment, AuditEntry, Consent, DocumentItem, DocumentRequest, Dossier,
   Evidence, ExtraAccount, Home, Limits, LoginResult, Me, Message, MortgageApplication, Page,
   Preferences, Product, Questionnaire, SessionState, SessionToken, SigningRequest,
 } from './types'
@@ -26,7 +26,7 @@ export const startActivation = (token: string, email: string) =>
 export const completeActivation = (token: string, password: string, smsCode?: string) =>
   api<SessionToken>('POST', '/activation/complete',
     { body: smsCode ? { token, password, sms_code: smsCode } : { token, password } })
-export const limits = () => api<Limits>('GET', '/limits')
+export const limits = () => api<Limits>('GET', '/limits', { anonymous: true })
 
 // -- the client's own account --------------------------------------------------------------
 export const me = () => api<Me>('GET', '/me')
@@ -56,7 +56,6 @@ export const removeExtraAccount = (id: string) =>
 export const myProducts = () => api<Page<Product>>('GET', '/me/products', { query: ALL })
 export const myApplications = () => api<Page<MortgageApplication>>(
   'GET', '/mortgage-applications', { query: { ...ALL, status: 'all' } })
-export type { Company }
 
 // -- dossiers and what is in them -----------------------------------------------------------
 export const dossiers = (query: { q?: string, status?: string }, background = false) =>

@@ -80,6 +80,6 @@ function collect(details: Record<string, unknown>, prefix: string,
     if (!text) continue
     const control = controls[path]
     if (control) fields[control] = text
-    summary.push({ field: control, text: control ? text : `${name}: ${text}` })
+    summary.push({ field: control, text })
   }
 }

@@ -2,7 +2,8 @@
 // the look-along banner, the footer with the portal's version, the idle warning.
 import type { ComponentChildren } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import { Button, Dialog } from './components'
+import { ApiError } from './api'
+import { Alert, Button, Dialog } from './components'
 import * as endpoints from './endpoints'
 import { minutesSeconds } from './format'
 import { setLanguage, useT, type MessageKey } from './i18n'
@@ -78,7 +79,9 @@ function IdleDialog() {
   const endsAt = useStore(idleWarning)
   const [now, setNow] = useState(Date.now())
   const [busy, setBusy] = useState(false)
+  const [failed, setFailed] = useState<string | null>(null)
   useEffect(() => {
+    setFailed(null)
     if (endsAt === null) return
     setNow(Date.now())
     const tick = window.setInterval(() => setNow(Date.now()), 1000)
@@ -88,8 +91,9 @@ function IdleDialog() {
     setBusy(true)
     try {
       await extend()
-    } catch {
-      // a lost session ends through the API's 401; a lost connection leaves the dialog up
+    } catch (error) {
+      // A lost session ends through the API's 401; a lost connection says so here.
+      setFailed(error instanceof ApiError ? error.message : tt('error.unexpected'))
     } finally {
       setBusy(false)
     }
@@ -101,6 +105,7 @@ function IdleDialog() {
       <p class="utrecht-paragraph" id="idle-text">
         {tt('idle.text', { time: minutesSeconds(left) })}
       </p>
+      {failed && <Alert type="error" role="alert"><p class="utrecht-paragraph">{failed}</p></Alert>}
       <div class="kluis-button-group">
         <Button variant="primary" busy={busy} onClick={onExtend} autoFocus>{tt('idle.extend')}</Button>
         <Button onClick={() => end('logout')}>{tt('nav.logout')}</Button>

@@ -20,6 +20,7 @@ export interface SessionState {
   expires_at: string
   warn_at: string
   now?: string
+  max_expires_at?: string
   idle_timeout_s: number
   warning_s: number
 }
@@ -197,6 +198,7 @@ export interface Questionnaire {
   status: 'open' | 'completed'
   pages: QuestionPage[]
   answers: Record<string, Answer>
+  last_saved_page: number
   document_id: string | null
   completed_at: string | null
 }
@@ -240,7 +242,7 @@ export interface ExtraAccount {
   name: string
   email: string
   mobile: string | null
-  invitation_status?: string
+  invitation: 'not_invited' | 'sent' | 'accepted'
 }
 
 export interface AuditEntry {
