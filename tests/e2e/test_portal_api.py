@@ -261,13 +261,13 @@ def _set_password_link(kluis, staff, client):
 
 def test_the_set_password_link_says_when_a_code_was_texted(kluis, office, staff):
     public_url = kluis.system.env["KLUIS_PUBLIC_URL"].rstrip("/")
-    with_mobile = _client(staff, office, mobile="06 33334444")
+    with_mobile = _client(staff, office, mobile="06 39391717")  # a number no other test texts
     link, mail = _set_password_link(kluis, staff, with_mobile)
     assert re.fullmatch(re.escape(public_url) + r"/set-password\?token=[A-Za-z0-9_-]+&sms=1",
                         link), link
     done = kluis.client().post("/activation/complete", json={
         "token": link_token(mail), "password": "Mijn-Kluis-2026",
-        "sms_code": kluis.sms_code("+31633334444")})
+        "sms_code": kluis.sms_code("+31639391717")})
     assert done.status_code == 200, done.text  # the token stops before `&sms=1`
     without = _client(staff, office)
     link, _ = _set_password_link(kluis, staff, without)
