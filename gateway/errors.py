@@ -39,6 +39,7 @@ STATUS_BY_CODE = {
     "questionnaire_completed": 409,
     "token_expired": 410,
     "token_used": 410,
+    "login_refused": 410,
     "request_too_large": 413,
     "file_too_large": 413,
     "unsupported_media_type": 415,

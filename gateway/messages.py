@@ -54,6 +54,8 @@ ERRORS = {
     "token_expired": ("Deze link is verlopen. Vraag een nieuwe aan.",
                       "This link has expired. Please ask for a new one."),
     "token_used": ("Deze link is al gebruikt.", "This link has already been used."),
+    "login_refused": ("Deze inlogpoging is in de app geweigerd.",
+                      "This sign-in was refused in the app."),
     "request_too_large": ("Het verzoek is te groot.", "The request is too large."),
     "file_too_large": ("Het bestand is te groot.", "The file is too large."),
     "pdf_encrypted": ("Deze pdf is met een wachtwoord beveiligd. Stuur de pdf zonder "

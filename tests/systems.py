@@ -72,25 +72,28 @@ class Mailbox:
     def __init__(self, path):
         self.path = Path(path)
 
-    def messages(self, to=None):
+    def messages(self, to=None, subject=None):
+        """The messages to `to` (all when None) whose subject holds `subject`."""
         found = []
         files = [f for folder in ("new", "cur") for f in (self.path / folder).glob("*")]
         # In the order they arrived (a Maildir name's microseconds do not sort as text).
         for file in sorted(files, key=lambda f: (f.stat().st_mtime_ns, f.name)):
             with open(file, "rb") as handle:
                 message = email.message_from_binary_file(handle, policy=email.policy.default)
-            if to is None or message["To"] == to:
+            if (to is None or message["To"] == to) and \
+                    (subject is None or subject in (message["Subject"] or "")):
                 found.append(message)
         return found
 
-    def wait_for(self, to, count=1, timeout=30):
+    def wait_for(self, to, count=1, timeout=30, subject=None):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            found = self.messages(to)
+            found = self.messages(to, subject)
             if len(found) >= count:
                 return found
             time.sleep(0.1)
-        raise AssertionError(f"{len(self.messages(to))} of {count} e-mails to {to} arrived")
+        raise AssertionError(f"{len(self.messages(to, subject))} of {count} e-mails to {to} "
+                             f"arrived" + (f" about {subject!r}" if subject else ""))
 
 
 def code_in(text):

@@ -1,7 +1,8 @@
 """Sign-in, sessions and password reset (identity)."""
 from ..http import json_response, route
-from ..schemas import (AppLogin, AppLoginApproveBody, DeviceIdBody, DeviceLoginBody, ForgotBody,
-                       LoginBody, ResetBody, SessionState, SessionToken)
+from ..schemas import (AppLogin, AppLoginApproveBody, AppLoginLookupBody, AppLoginRequest,
+                       DeviceIdBody, DeviceLoginBody, ForgotBody, LoginBody, ResetBody,
+                       SessionState, SessionToken)
 
 
 @route("POST", "/auth/login", auth=False, body=LoginBody, tag="auth",
@@ -70,8 +71,20 @@ def device_login(call):
 @route("POST", "/auth/app-login", auth=False, tag="auth",
        responses={200: ("show the pairing code; the app approves it", AppLogin)})
 def start_app_login(call):
-    """Web sign-in on a PC, approved in the app."""
-    return 200, call.services.identity.start_app_login(source_ip=call.source_ip)
+    """Web sign-in on a PC, approved in the app (which is shown this browser, its address
+    and the time before it approves)."""
+    return 200, call.services.identity.start_app_login(source_ip=call.source_ip,
+                                                       user_agent=call.user_agent)
+
+
+@route("POST", "/auth/app-login/lookup", auth=False, body=AppLoginLookupBody, tag="auth",
+       responses={200: ("the pending sign-in behind the code", AppLoginRequest),
+                  401: ("invalid_signature", None), 404: ("not_found: no such code", None)})
+def find_app_login(call):
+    """Called by the app with the code the PC shows, signed with its device key: which
+    browser asks, from which address, since when."""
+    return 200, call.services.identity.find_app_login(
+        call.body["pairing_code"], call.body["device_id"], call.body["signature"])
 
 
 @route("POST", "/auth/app-login/<login_id>/approve", auth=False, body=AppLoginApproveBody,
@@ -83,9 +96,19 @@ def approve_app_login(call, login_id):
     return json_response(204)
 
 
+@route("POST", "/auth/app-login/<login_id>/refuse", auth=False, body=AppLoginApproveBody,
+       tag="auth", responses={204: ("refused: the PC is told so", None),
+                              401: ("invalid_signature", None)})
+def refuse_app_login(call, login_id):
+    """Called by the app: the person did not start this sign-in."""
+    call.services.identity.approve_app_login(login_id, call.body["device_id"],
+                                             call.body["signature"], approve=False)
+    return json_response(204)
+
+
 @route("POST", "/auth/app-login/<login_id>/token", auth=False, tag="auth",
        responses={200: ("signed in (once only)", SessionToken), 202: ("still pending", None),
-                  410: ("token_expired | token_used", None)})
+                  410: ("token_expired | token_used | login_refused", None)})
 def app_login_token(call, login_id):
     result = call.services.identity.claim_app_login(login_id, source_ip=call.source_ip,
                                                     user_agent=call.user_agent)

@@ -24,8 +24,11 @@ def list_offices(call):
 
 
 def _office(call, office_id):
-    if not call.services.dossier.lookup_offices(office_ids=[office_id]):
+    """The office's public facts (dossier): {id, partner_id, name, city}; else NotFound."""
+    found = call.services.dossier.lookup_offices(office_ids=[office_id])
+    if not found:
         raise NotFound()
+    return found[0]
 
 
 @route("POST", "/offices/<office_id>/staff", body=StaffBody, tag="offices",
@@ -33,9 +36,10 @@ def _office(call, office_id):
                   422: ("role_address_not_allowed | invalid_mobile", None)})
 def add_staff(call, office_id):
     """Admin (owners only), owner, staff_manager: record a person as staff of the office;
-    an existing person with the same e-mail is linked, not duplicated."""
-    _office(call, office_id)
-    return 201, call.services.identity.add_staff(office_id, **call.body)
+    an existing person with the same e-mail is linked, not duplicated. The person is told
+    by e-mail which office added them, its partner ID and how to register the app."""
+    office = _office(call, office_id)
+    return 201, call.services.identity.add_staff(office_id, office=office, **call.body)
 
 
 @route("GET", "/offices/<office_id>/staff", query=ListQuery, tag="offices",

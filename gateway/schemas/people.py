@@ -111,6 +111,22 @@ class AppLoginApproveBody(DeviceIdBody):
     signature = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+class AppLoginLookupBody(DeviceIdBody):
+    pairing_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": "over the code, upper case, "
+                                                       "letters and digits only"})
+
+
+class AppLoginRequest(Schema):
+    login_id = fields.String()
+    pairing_code = fields.String()
+    user_agent = fields.String(allow_none=True, metadata={"description": "the PC's browser"})
+    source_ip = fields.String(allow_none=True)
+    started_at = fields.DateTime()
+    expires_at = fields.DateTime()
+
+
 class AppLogin(Schema):
     login_id = fields.String()
     pairing_code = fields.String()

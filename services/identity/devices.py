@@ -6,7 +6,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import NotFound
 
 from . import domain
-from .exceptions import InvalidSignature, TokenExpired, TokenUsed
+from .exceptions import InvalidSignature, LoginRefused, TokenExpired, TokenUsed
 from .models import Account, AppLogin, Device, DeviceChallenge, Session
 from .staff import record
 from .use_cases import open_session
@@ -47,18 +47,37 @@ def login(uow, clock, device_id, challenge_text, signature, source_ip, user_agen
                         device_id=device.id)
 
 
-def start_app_login(uow, source_ip):
+def start_app_login(uow, source_ip, user_agent=None):
     now = utcnow()
     app_login = AppLogin(id=new_id(), pairing_code=domain.new_pairing_code(), status="pending",
-                         source_ip=source_ip, created_at=now,
-                         expires_at=now + domain.APP_LOGIN_VALIDITY)
+                         source_ip=source_ip, user_agent=(user_agent or "")[:300] or None,
+                         created_at=now, expires_at=now + domain.APP_LOGIN_VALIDITY)
     uow.session.add(app_login)
     return {"login_id": app_login.id, "pairing_code": app_login.pairing_code,
             "expires_in": int(domain.APP_LOGIN_VALIDITY.total_seconds())}
 
 
-def approve_app_login(uow, login_id, device_id, signature):
-    """The app signs the pairing code shown on the PC with its device key."""
+def find_app_login(uow, pairing_code, device_id, signature):
+    """The app, before it approves: which browser asks, from where and when. The code as
+    typed on the phone (spaces, dashes and case aside); the device proves itself by its
+    signature over the code. -> {login_id, user_agent, source_ip, started_at, expires_at}."""
+    code = "".join(c for c in (pairing_code or "").upper() if c.isalnum())[:16]
+    app_login = uow.session.scalar(select(AppLogin).where(
+        AppLogin.pairing_code == code, AppLogin.status == "pending",
+        AppLogin.expires_at > utcnow()))
+    device = _device(uow, device_id)
+    if device is None or not domain.signature_valid(device.public_key, signature, code):
+        raise InvalidSignature()
+    if app_login is None:
+        raise NotFound()
+    return {"login_id": app_login.id, "pairing_code": code, "user_agent": app_login.user_agent,
+            "source_ip": app_login.source_ip, "started_at": app_login.created_at.isoformat(),
+            "expires_at": app_login.expires_at.isoformat()}
+
+
+def approve_app_login(uow, login_id, device_id, signature, approve=True):
+    """The app signs the pairing code shown on the PC with its device key: to approve the
+    sign-in, or to refuse it (then the PC is told so)."""
     app_login = uow.session.get(AppLogin, login_id, with_for_update=True)
     if app_login is None:
         raise NotFound()
@@ -70,8 +89,8 @@ def approve_app_login(uow, login_id, device_id, signature):
     if device is None or not domain.signature_valid(device.public_key, signature,
                                                     app_login.pairing_code):
         raise InvalidSignature()
-    app_login.status, app_login.account_id, app_login.device_id = \
-        "approved", device.account_id, device.id
+    app_login.status = "approved" if approve else "refused"
+    app_login.account_id, app_login.device_id = device.account_id, device.id
     device.last_used_at = utcnow()
 
 
@@ -82,6 +101,8 @@ def claim_app_login(uow, clock, login_id, source_ip, user_agent):
         raise NotFound()
     if app_login.status == "claimed":
         raise TokenUsed()
+    if app_login.status == "refused":
+        raise LoginRefused()
     if utcnow() >= app_login.expires_at:
         raise TokenExpired()
     if app_login.status == "pending":

@@ -89,3 +89,8 @@ class RateLimited(KluisError):
 class WrongState(KluisError):
     """The object is not in a state that allows this step (details: {"status": ...})."""
     code = "wrong_state"
+
+
+class LoginRefused(KluisError):
+    """The app refused this sign-in on a PC."""
+    code = "login_refused"

@@ -110,6 +110,8 @@ class Registration(Base):
     app_version: Mapped[str] = mapped_column(sa.String(20))
     account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     office_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
+    # The office's name as dossier gave it at identify: for the approvers' e-mail.
+    office_name: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     role: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
     channel: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
     code_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
@@ -161,10 +163,12 @@ class AppLogin(Base):
     __tablename__ = "app_logins"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     pairing_code: Mapped[str] = mapped_column(sa.String(16))
-    status: Mapped[str] = mapped_column(sa.String(10))  # pending | approved | claimed
+    status: Mapped[str] = mapped_column(sa.String(10))  # pending | approved | refused | claimed
     account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     device_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    # The browser that asks, shown in the app before it approves.
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
     created_at = mapped_column(UTCDateTime, nullable=False)
     expires_at = mapped_column(UTCDateTime, nullable=False)
 

@@ -65,6 +65,7 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
     code, code_hash = domain.new_code()
     channel = "email" if email else "sms"
     registration.account_id, registration.office_id = account.id, office["id"]
+    registration.office_name = (office.get("name") or "")[:200] or None
     registration.role = offices_of(uow.session, account.id)[office["id"]]
     registration.channel, registration.code_hash = channel, code_hash
     registration.code_expires_at = utcnow() + domain.CODE_VALIDITY
@@ -115,7 +116,7 @@ def _match(uow, office, email, mobile):
         Membership.office_id == office["id"], Account.kind == "staff", contact))
 
 
-def verify(uow, registration_id, code):
+def verify(uow, registration_id, code, portal_url=""):
     """-> {"status": "awaiting_approval"} or {"miss": True, "locked"}."""
     registration = _get(uow, registration_id, lock=True)
     if registration.status == "locked":
@@ -134,7 +135,31 @@ def verify(uow, registration_id, code):
     uow.emit("registration_requested", actor=registration.account_id,
              registration_id=registration.id, office_id=registration.office_id,
              role=registration.role)
+    _tell_approvers(uow, registration, portal_url)
     return {"status": "awaiting_approval"}
+
+
+def approvers(uow, office_id, role):
+    """Who may approve a registration for `role` at the office (domain.may_approve): the
+    admin for an owner; the owners for a staff manager; owners and staff managers for
+    staff."""
+    if role == "owner":
+        return uow.session.scalars(select(Account).where(Account.kind == "admin")).all()
+    roles = ("owner",) if role == "staff_manager" else ("owner", "staff_manager")
+    return uow.session.scalars(select(Account).join(
+        Membership, Membership.account_id == Account.id).where(
+        Membership.office_id == office_id, Membership.role.in_(roles))).all()
+
+
+def _tell_approvers(uow, registration, portal_url):
+    """Each approver gets an e-mail: somebody's registration waits for them."""
+    for approver in approvers(uow, registration.office_id, registration.role):
+        uow.send("notify", "send_notification", template="registration_waiting",
+                 language=approver.language, to={"email": approver.email},
+                 account_id=approver.id,
+                 data={"name": approver.name, "person": registration.display_name,
+                       "office": registration.office_name or "", "role": registration.role,
+                       "portal_url": portal_url})
 
 
 def describe(registration):

@@ -188,14 +188,16 @@ class IdentityService(ServiceBase):
 
     # -- staff of an office (memberships and roles) -------------------------------------
     @rpc
-    def add_staff(self, office_id, name, email, mobile, role):
+    def add_staff(self, office_id, name, email, mobile, role, office=None):
         """Admin (owners only), owner, staff_manager (not above own role). Links an
         existing staff account with the same e-mail. Raises RoleAddressNotAllowed,
         InvalidMobile, EmailInUse, AlreadyMember, Forbidden, NotFound. Event
-        `membership_changed`."""
+        `membership_changed`; e-mail `staff_added` to the person (`office`: dossier's
+        public facts {name, partner_id}, for its text)."""
         principal = self.caller.require("admin", "staff", write=True)
         with self.store.unit_of_work() as uow:
-            return staff.add_staff(uow, principal, office_id, name, email, mobile, role)
+            return staff.add_staff(uow, principal, office_id, name, email, mobile, role,
+                                   office or {}, f"{self.public_url}/app")
 
     @rpc
     def list_staff(self, office_id):
@@ -256,7 +258,7 @@ class IdentityService(ServiceBase):
     def verify_registration(self, registration_id, code):
         """-> {status: awaiting_approval}; InvalidCode; five misses lock it."""
         with self.store.unit_of_work() as uow:
-            result = registration.verify(uow, registration_id, code)
+            result = registration.verify(uow, registration_id, code, self.public_url)
         if result.get("miss"):
             raise RegistrationLocked() if result["locked"] else InvalidCode()
         return result
@@ -313,14 +315,22 @@ class IdentityService(ServiceBase):
         return result
 
     @rpc
-    def start_app_login(self, source_ip=None):
+    def start_app_login(self, source_ip=None, user_agent=None):
         with self.store.unit_of_work() as uow:
-            return devices.start_app_login(uow, source_ip)
+            return devices.start_app_login(uow, source_ip, user_agent)
 
     @rpc
-    def approve_app_login(self, login_id, device_id, signature):
+    def find_app_login(self, pairing_code, device_id, signature):
+        """The app: the pending sign-in behind a pairing code, to show before approving.
+        InvalidSignature for a device that does not sign it; NotFound for no such code."""
         with self.store.unit_of_work() as uow:
-            devices.approve_app_login(uow, login_id, device_id, signature)
+            return devices.find_app_login(uow, pairing_code, device_id, signature)
+
+    @rpc
+    def approve_app_login(self, login_id, device_id, signature, approve=True):
+        """The app approves (or refuses) a PC's sign-in with its signature over the code."""
+        with self.store.unit_of_work() as uow:
+            devices.approve_app_login(uow, login_id, device_id, signature, approve)
 
     @rpc
     def claim_app_login(self, login_id, source_ip=None, user_agent=None):

@@ -36,10 +36,11 @@ def check_contact(email, mobile):
     return mobile_or_none(mobile, InvalidMobile)
 
 
-def add_staff(uow, principal, office_id, name, email, mobile, role):
+def add_staff(uow, principal, office_id, name, email, mobile, role, office=None, app_url=""):
     """Record a person as staff of the office, linking an existing staff account with
     the same e-mail instead of creating a second one. An existing account's contact
-    details are never changed here: another office must not redirect its codes."""
+    details are never changed here: another office must not redirect its codes. The
+    person is told by e-mail: the office, its partner ID, how to register the app."""
     _require_sees(principal, office_id)
     if not domain.may_manage(principal, office_id, role):
         raise Forbidden()
@@ -63,6 +64,12 @@ def add_staff(uow, principal, office_id, name, email, mobile, role):
     if account.active_office_id is None:
         account.active_office_id = office_id
     _changed(uow, principal, office_id, account.id, "added", role)
+    office = office or {}
+    uow.send("notify", "send_notification", template="staff_added", language=account.language,
+             to={"email": account.email}, account_id=account.id,
+             data={"name": account.name, "office": office.get("name") or "",
+                   "partner_id": office.get("partner_id") or "", "role": role,
+                   "app_url": app_url})
     uow.session.flush()
     return _person(uow.session, account, office_id, role)
 

@@ -9,6 +9,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.systems import code_in, text_of, unique_email
 
 
+CODE_SUBJECT = "Uw code voor de Kluis-app"
+STAFF_ADDED = "heeft u toegevoegd aan Kluis"
+
+
 def b64(raw):
     return base64.b64encode(raw).decode()
 
@@ -62,7 +66,10 @@ class App:
             "signature": self.sign(challenge)})
 
     def code_from_mail(self, email_address, count=1):
-        return code_in(text_of(self.kluis.mail.wait_for(email_address, count=count)[-1]))
+        """The code of the `count`-th code e-mail (a person added as staff also gets an
+        e-mail about it, without a code)."""
+        return code_in(text_of(self.kluis.mail.wait_for(email_address, count=count,
+                                                        subject=CODE_SUBJECT)[count - 1]))
 
 
 class Office:

@@ -15,12 +15,14 @@ DATA = {"name": "Jan de Vries", "minutes": 15, "code": "482913", "office": "Hypo
         "title": "Loonstrook mei", "dossier_number": "2026-017", "expires_on": "1 december 2026",
         "portal_url": "https://kluis.example/dossiers/2026-017",
         "forgot_url": "https://kluis.example/forgot-password",
-        "reset_url": "https://kluis.example/reset-password?token=abc123XYZ"}
+        "reset_url": "https://kluis.example/reset-password?token=abc123XYZ",
+        "person": "Anna de Vries", "role": "staff", "partner_id": "DP-1234",
+        "app_url": "https://kluis.example/app"}
 EXPECTED = {"account_locked", "password_changed", "password_reset", "registration_code",
             "registration_approved", "registration_rejected", "client_invitation",
             "activation_password", "activation_code", "activation_confirmed", "login_code",
             "new_document", "request_rejected", "new_message", "new_questionnaire",
-            "signing_request", "signing_reminder"}
+            "signing_request", "signing_reminder", "staff_added", "registration_waiting"}
 SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 
 
@@ -123,3 +125,18 @@ def test_values_cannot_break_the_subject_or_smuggle_links():
     html = templates.render_html("new_message", "en", data)
     assert '<a href="https://evil.example/login">' not in html  # a value, not our link
     assert '<a href="https://kluis.example/dossiers/2026-017">' in html
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_staff_added_says_the_office_its_partner_id_and_where_the_app_is(language):
+    subject, body = render("staff_added", language, {**DATA, "role": "staff_manager"})
+    assert "Hypotheekhuis Noord" in subject
+    assert "DP-1234" in body and "https://kluis.example/app" in body
+    assert ("personeelsbeheerder" if language == "nl" else "staff manager") in body
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_registration_waiting_names_the_person_and_the_office(language):
+    _subject, body = render("registration_waiting", language, {**DATA, "role": "owner"})
+    assert "Anna de Vries" in body and "Hypotheekhuis Noord" in body
+    assert ("eigenaar" if language == "nl" else "owner") in body
