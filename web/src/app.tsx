@@ -3,6 +3,7 @@
 import type { FunctionComponent } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { ActivatePage, SetPasswordPage } from './auth/activation'
+import { AppLoginPage } from './auth/app-login'
 import { LoginPage, LogoutPage, SecondStepPage } from './auth/login'
 import { LookAlongPage } from './auth/look-along'
 import { ForgotPasswordPage, ResetPasswordPage } from './auth/reset'
@@ -22,11 +23,19 @@ import { match, navigate, useLocation } from './shared/router'
 import { account, checkClock, end, loadAccount, signedIn } from './shared/session'
 import { Shell, type NavItem } from './shared/shell'
 import { useStore } from './shared/store'
+import { StaffAppPage } from './staff-app/home'
+import { PcLoginPage } from './staff-app/pc-login'
+import { RegisterPage } from './staff-app/register'
 
 type Page = FunctionComponent<{ params: Record<string, string> }>
 
 const PUBLIC: [string, Page][] = [
   ['/login', LoginPage],
+  ['/login/app', AppLoginPage],
+  ['/app', StaffAppPage],
+  ['/app/register/:id', RegisterPage],
+  ['/app/pc-login', PcLoginPage],
+  ['/app/pc-login/:id', PcLoginPage],
   ['/login/code', SecondStepPage],
   ['/forgot-password', ForgotPasswordPage],
   ['/reset-password', ResetPasswordPage],

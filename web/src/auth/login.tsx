@@ -88,6 +88,13 @@ export function LoginPage() {
       <p class="utrecht-paragraph">
         <Link href="/forgot-password" class="utrecht-link">{tt('login.forgot')}</Link>
       </p>
+      <h2 class="utrecht-heading-2">{tt('login.staff_title')}</h2>
+      <p class="utrecht-paragraph">{tt('login.staff_text')}</p>
+      <p class="utrecht-paragraph">
+        <Link href="/login/app" class="utrecht-button utrecht-button--secondary-action kluis-button-link">
+          {tt('login.with_app')}
+        </Link>
+      </p>
     </>
   )
 }

@@ -112,3 +112,56 @@ export const sign = (id: string, fullName: string, agree: boolean) =>
     { body: { full_name: fullName, agree } })
 export const evidence = (id: string) =>
   api<Evidence>('GET', `/signing-requests/${encodeURIComponent(id)}/evidence`)
+
+// -- the staff app: registration, device sign-in, approving a PC's sign-in ------------------
+const ANON = { anonymous: true }
+export interface Registration {
+  id: string
+  status: 'started' | 'code_sent' | 'awaiting_approval' | 'approved' | 'rejected' | 'locked' | 'completed'
+  display_name: string
+  attempts_left: number
+  challenge?: string
+}
+export const startRegistration = (device: { public_key: string, name: string, platform: string,
+  os_version: string, app_version: string }) =>
+  api<Registration>('POST', '/registrations', { ...ANON, body: { device } })
+export const identifyRegistration = (id: string, partnerId: string,
+  contact: { email: string } | { mobile: string }) =>
+  api<{ status: string, channel: string }>('POST', `/registrations/${encodeURIComponent(id)}/identify`,
+    { ...ANON, body: { partner_id: partnerId, ...contact } })
+export const verifyRegistration = (id: string, code: string) =>
+  api<{ status: string }>('POST', `/registrations/${encodeURIComponent(id)}/verify`,
+    { ...ANON, body: { code } })
+export const registration = (id: string, background = false) =>
+  api<Registration>('GET', `/registrations/${encodeURIComponent(id)}`, { ...ANON, background })
+export const deleteRegistration = (id: string) =>
+  api<void>('DELETE', `/registrations/${encodeURIComponent(id)}`, ANON)
+export const completeRegistration = (id: string, signature: string) =>
+  api<SessionToken & { device_id: string }>('POST', `/registrations/${encodeURIComponent(id)}/complete`,
+    { ...ANON, body: { signature } })
+export const deviceChallenge = (deviceId: string) =>
+  api<{ challenge: string }>('POST', '/auth/device/challenge', { ...ANON, body: { device_id: deviceId } })
+export const deviceLogin = (deviceId: string, challenge: string, signature: string) =>
+  api<SessionToken>('POST', '/auth/device/login',
+    { ...ANON, body: { device_id: deviceId, challenge, signature } })
+export interface PendingPcLogin {
+  login_id: string
+  pairing_code: string
+  user_agent: string | null
+  source_ip: string | null
+  started_at: string
+  expires_at: string
+}
+export const findPcLogin = (pairingCode: string, deviceId: string, signature: string) =>
+  api<PendingPcLogin>('POST', '/auth/app-login/lookup',
+    { ...ANON, body: { pairing_code: pairingCode, device_id: deviceId, signature } })
+export const approvePcLogin = (loginId: string, deviceId: string, signature: string) =>
+  api<void>('POST', `/auth/app-login/${encodeURIComponent(loginId)}/approve`,
+    { ...ANON, body: { device_id: deviceId, signature } })
+export const refusePcLogin = (loginId: string, deviceId: string, signature: string) =>
+  api<void>('POST', `/auth/app-login/${encodeURIComponent(loginId)}/refuse`,
+    { ...ANON, body: { device_id: deviceId, signature } })
+export const startPcLogin = () =>
+  api<{ login_id: string, pairing_code: string, expires_in: number }>('POST', '/auth/app-login', ANON)
+export const claimPcLogin = (loginId: string) =>
+  api<SessionToken | { status: 'pending' }>('POST', `/auth/app-login/${encodeURIComponent(loginId)}/token`, ANON)

@@ -117,12 +117,13 @@ function IdleDialog() {
 export function Shell({ nav, children }: { nav?: NavItem[], children: ComponentChildren }) {
   const tt = useT()
   const who = useStore(account)
+  const counting = Boolean(nav) && who?.kind === 'client' // open actions are a client's
   useEffect(() => {
-    if (!nav) return
+    if (!counting) return
     refreshCounts(false)
     const timer = window.setInterval(() => refreshCounts(true), REFRESH_MS)
     return () => window.clearInterval(timer)
-  }, [Boolean(nav)])
+  }, [counting])
   return (
     <div class="kluis-page">
       <a class="kluis-skip-link" href="#main">{tt('nav.skip')}</a>
