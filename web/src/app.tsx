@@ -24,6 +24,19 @@ import { account, checkClock, end, loadAccount, signedIn } from './shared/sessio
 import { Shell, type NavItem } from './shared/shell'
 import { useStore } from './shared/store'
 import { StaffAppPage } from './staff-app/home'
+import { AdminOfficePage, OfficesPage } from './admin/offices'
+import { SecurityPage } from './admin/security'
+import { DeliveriesPage, SystemPage } from './admin/system'
+import { ApplicationsPage } from './office/applications'
+import { ClientPage } from './office/client'
+import { ClientsPage, NewClientPage } from './office/clients'
+import { OfficeDossierPage } from './office/dossier'
+import { OfficeHomePage } from './office/home'
+import { activeOffice, OfficeName, ProfileMenu } from './office/office-bar'
+import { StaffPage } from './office/staff'
+import { ReviewPage, TasksPage } from './office/tasks'
+import { NewTemplatePage } from './office/templates'
+import type { Me } from './shared/types'
 import { PcLoginPage } from './staff-app/pc-login'
 import { RegisterPage } from './staff-app/register'
 
@@ -59,6 +72,49 @@ const CLIENT: [string, Page][] = [
   ['/logout', LogoutPage],
 ]
 
+const OFFICE: [string, Page][] = [
+  ['/', OfficeHomePage],
+  ['/clients', ClientsPage],
+  ['/clients/new', NewClientPage],
+  ['/clients/:id', ClientPage],
+  ['/dossiers/:id', OfficeDossierPage],
+  ['/dossiers/:id/messages/new', NewMessagePage],
+  ['/dossiers/:id/messages/:messageId/reply', ReplyPage],
+  ['/applications', ApplicationsPage],
+  ['/tasks', TasksPage],
+  ['/tasks/:id/review', ReviewPage],
+  ['/staff', StaffPage],
+  ['/questionnaire-templates/new', NewTemplatePage],
+  ['/logout', LogoutPage],
+]
+
+const ADMIN: [string, Page][] = [
+  ['/', OfficesPage],
+  ['/offices/:id', AdminOfficePage],
+  ['/deliveries', DeliveriesPage],
+  ['/system', SystemPage],
+  ['/security', SecurityPage],
+  ['/logout', LogoutPage],
+]
+
+function officeNav(who: Me): NavItem[] {
+  const role = activeOffice(who)?.role
+  return [
+    { href: '/', label: 'office.home' },
+    { href: '/clients', label: 'office.clients' },
+    { href: '/applications', label: 'office.applications' },
+    { href: '/tasks', label: 'office.tasks' },
+    ...(role === 'owner' || role === 'staff_manager' ? [{ href: '/staff', label: 'office.staff' } as NavItem] : []),
+  ]
+}
+
+const ADMIN_NAV: NavItem[] = [
+  { href: '/', label: 'admin.offices' },
+  { href: '/deliveries', label: 'admin.deliveries' },
+  { href: '/system', label: 'admin.system' },
+  { href: '/security', label: 'admin.security' },
+]
+
 const CLIENT_NAV: NavItem[] = [
   { href: '/', label: 'nav.home' },
   { href: '/dossiers', label: 'nav.dossiers' },
@@ -80,17 +136,6 @@ function NotFoundPage() {
     <>
       <PageTitle title={tt('not_found.title')}>{tt('not_found.title')}</PageTitle>
       <p class="utrecht-paragraph">{tt('not_found.text')}</p>
-    </>
-  )
-}
-
-/** Staff and the lender's administrators: their areas are the office portal's. */
-function OtherAreaPage() {
-  const tt = useT()
-  return (
-    <>
-      <PageTitle title={tt('other_area.title')}>{tt('other_area.title')}</PageTitle>
-      <p class="utrecht-paragraph">{tt('other_area.text')}</p>
     </>
   )
 }
@@ -129,13 +174,18 @@ export function App() {
   if (loading || error || !who) {
     return <Shell>{error ? <LoadError error={error} onRetry={retry} /> : <Loading />}</Shell>
   }
-  if (who.kind !== 'client') {
-    const page = path === '/logout' ? find(CLIENT, path) : null
-    return <Shell nav={[]}>{page ? <page.page params={page.params} /> : <OtherAreaPage />}</Shell>
+  if (who.kind === 'staff') {
+    const found = find(OFFICE, path)
+    return (
+      <Shell nav={officeNav(who)} brand={<OfficeName />} tools={<ProfileMenu />}>
+        {found ? <found.page params={found.params} /> : <NotFoundPage />}
+      </Shell>
+    )
   }
-  const found = find(CLIENT, path)
+  const [routes, nav] = who.kind === 'admin' ? [ADMIN, ADMIN_NAV] : [CLIENT, CLIENT_NAV]
+  const found = find(routes, path)
   return (
-    <Shell nav={CLIENT_NAV}>
+    <Shell nav={nav}>
       {found ? <found.page params={found.params} /> : <NotFoundPage />}
     </Shell>
   )

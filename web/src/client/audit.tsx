@@ -9,14 +9,14 @@ import { account } from '../shared/session'
 import { useStore } from '../shared/store'
 import type { AuditEntry } from '../shared/types'
 
-function actorText(entry: AuditEntry, me: string | undefined, tt: ReturnType<typeof useT>) {
+export function actorText(entry: AuditEntry, me: string | undefined, tt: ReturnType<typeof useT>) {
   const actor = typeof entry.actor === 'string' ? { id: entry.actor } : entry.actor
   if (actor.id && actor.id === me) return tt('audit.actor.you')
   const key = `audit.actor.${actor.kind ?? 'system'}`
   return hasText(key) ? tt(key) : tt('audit.actor.system')
 }
 
-function actionText(action: string, tt: ReturnType<typeof useT>) {
+export function actionText(action: string, tt: ReturnType<typeof useT>) {
   const lookAlong = action.endsWith(' (look-along)')
   const base = lookAlong ? action.slice(0, -' (look-along)'.length) : action
   const key = `audit.action.${base}`

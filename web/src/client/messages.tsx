@@ -63,6 +63,7 @@ function MessageItem({ message, open, onToggle, dossierId, readOnly }: {
   const { busy, failure, download } = useDownload()
   const incoming = message.direction === 'incoming'
   const unread = incoming && !message.read
+  const staffSide = useStore(account)?.kind === 'staff'
   return (
     <li class={`kluis-list__item kluis-message ${unread ? 'kluis-message--unread' : ''}`}>
       <h3 class="utrecht-heading-4 kluis-list__title">
@@ -77,7 +78,7 @@ function MessageItem({ message, open, onToggle, dossierId, readOnly }: {
         </StatusText>{' '}
         {dateTime(message.created_at)}
         {unread && <> · <strong>{tt('messages.unread')}</strong></>}
-        {!incoming && message.read && <> · {tt('messages.read_by_office')}</>}
+        {!incoming && message.read && <> · {tt(staffSide ? 'messages.read_by_client' : 'messages.read_by_office')}</>}
         {message.attachments.length > 0 && <> · {tt('messages.attachment_count', { count: message.attachments.length })}</>}
       </p>
       {open && (

@@ -5,6 +5,8 @@ import type {
   Action, Attachment, AuditEntry, Consent, DocumentItem, DocumentRequest, Dossier,
   Evidence, ExtraAccount, Home, Limits, LoginResult, Me, Message, MortgageApplication, Page,
   Preferences, Product, Questionnaire, SessionState, SessionToken, SigningRequest,
+  ClientRecord, InvitationState, Task, Template, QuestionPage, StaffMember, RegistrationRequest,
+  Office, LoginAttempt, ParkedMessage,
 } from './types'
 
 const ALL = { limit: 200 }
@@ -165,3 +167,89 @@ export const startPcLogin = () =>
   api<{ login_id: string, pairing_code: string, expires_in: number }>('POST', '/auth/app-login', ANON)
 export const claimPcLogin = (loginId: string) =>
   api<SessionToken | { status: 'pending' }>('POST', `/auth/app-login/${encodeURIComponent(loginId)}/token`, ANON)
+
+// -- the office portal --------------------------------------------------------------------------
+export const setActiveOffice = (officeId: string) =>
+  api<Me>('PUT', '/me/active-office', { body: { office_id: officeId } })
+export const clients = (q?: string) =>
+  api<Page<ClientRecord>>('GET', '/clients', { query: { ...ALL, q } })
+export const createClient = (officeId: string, body: {
+  type: string, name: string, email: string, mobile?: string | null, language: string, shared: boolean
+}) => api<ClientRecord>('POST', `/offices/${encodeURIComponent(officeId)}/clients`, { body })
+export const client = (id: string) => api<ClientRecord>('GET', `/clients/${encodeURIComponent(id)}`)
+export const updateClient = (id: string, changes: Partial<Pick<ClientRecord, 'name' | 'email' | 'mobile' | 'language'>>) =>
+  api<ClientRecord>('PATCH', `/clients/${encodeURIComponent(id)}`, { body: changes })
+export const invitation = (id: string) =>
+  api<InvitationState>('GET', `/clients/${encodeURIComponent(id)}/invitation`)
+export const invite = (id: string, again = false) =>
+  api<InvitationState>('POST', `/clients/${encodeURIComponent(id)}/invitation${again ? '/resend' : ''}`)
+export const lookAlong = (id: string) =>
+  api<{ token: string }>('POST', `/clients/${encodeURIComponent(id)}/look-along`)
+export const unlink = (id: string) => api<void>('POST', `/clients/${encodeURIComponent(id)}/unlink`)
+export const clientProducts = (id: string) =>
+  api<Page<Product>>('GET', `/clients/${encodeURIComponent(id)}/products`, { query: ALL })
+export const addProduct = (id: string, body: Record<string, unknown>) =>
+  api<Product>('POST', `/clients/${encodeURIComponent(id)}/products`, { body })
+export const applications = (status = 'all') => api<Page<MortgageApplication & { client_id: string, client_name: string }>>(
+  'GET', '/mortgage-applications', { query: { ...ALL, status } })
+export const openApplication = (clientId: string, body: { amount_cents: number, lender?: string }) =>
+  api<MortgageApplication>('POST', `/clients/${encodeURIComponent(clientId)}/mortgage-applications`, { body })
+export const setApplicationStatus = (id: string, status: string) =>
+  api<MortgageApplication>('PATCH', `/mortgage-applications/${encodeURIComponent(id)}`, { body: { status } })
+export const createDossier = (clientId: string, body: { number: string, description: string }) =>
+  api<Dossier>('POST', `/clients/${encodeURIComponent(clientId)}/dossiers`, { body })
+export const uploadDocument = (dossierId: string, file: File, fields: { category: string, title?: string, public: boolean },
+  progress: (sent: number, total: number) => void) =>
+  upload<DocumentItem>(`/dossiers/${encodeURIComponent(dossierId)}/documents`, file,
+    { category: fields.category, public: fields.public ? 'true' : 'false', ...(fields.title ? { title: fields.title } : {}) },
+    progress)
+export const setDocumentPublic = (id: string, shown: boolean) =>
+  api<DocumentItem>('PATCH', `/documents/${encodeURIComponent(id)}`, { body: { public: shown } })
+export const createRequest = (dossierId: string, body: { title: string, description?: string | null,
+  deliver_by: string, due_date?: string | null }) =>
+  api<DocumentRequest>('POST', `/dossiers/${encodeURIComponent(dossierId)}/requests`, { body })
+export const reviewRequest = (id: string, decision: 'approve' | 'reject', reason?: string) =>
+  api<DocumentRequest>('POST', `/requests/${encodeURIComponent(id)}/review`, { body: { decision, reason: reason ?? null } })
+export const tasks = (status = 'open') => api<Page<Task>>('GET', '/tasks', { query: { ...ALL, status } })
+export const taskDone = (id: string) => api<Task>('POST', `/tasks/${encodeURIComponent(id)}/done`)
+export const dossierAudit = (id: string) =>
+  api<Page<AuditEntry>>('GET', `/dossiers/${encodeURIComponent(id)}/audit`, { query: ALL })
+export const offerForSigning = (documentId: string, signerId: string) =>
+  api<SigningRequest>('POST', `/documents/${encodeURIComponent(documentId)}/signing-requests`, { body: { signer_id: signerId } })
+export const withdrawSigning = (id: string) =>
+  api<SigningRequest>('POST', `/signing-requests/${encodeURIComponent(id)}/withdraw`)
+export const templates = () => api<Page<Template>>('GET', '/questionnaire-templates', { query: ALL })
+export const createTemplate = (body: { office_id?: string | null, title: string, pages: QuestionPage[] }) =>
+  api<Template>('POST', '/questionnaire-templates', { body })
+export const assignQuestionnaire = (dossierId: string, templateId: string) =>
+  api<Questionnaire>('POST', `/dossiers/${encodeURIComponent(dossierId)}/questionnaires`, { body: { template_id: templateId } })
+export const dossierQuestionnaires = (dossierId: string) =>
+  api<Page<Questionnaire>>('GET', `/dossiers/${encodeURIComponent(dossierId)}/questionnaires`, { query: ALL })
+export const staffOf = (officeId: string) =>
+  api<Page<StaffMember>>('GET', `/offices/${encodeURIComponent(officeId)}/staff`, { query: ALL })
+export const addStaff = (officeId: string, body: { name: string, email: string, mobile?: string | null, role: string }) =>
+  api<StaffMember>('POST', `/offices/${encodeURIComponent(officeId)}/staff`, { body })
+export const changeRole = (officeId: string, personId: string, role: string) =>
+  api<StaffMember>('PATCH', `/offices/${encodeURIComponent(officeId)}/staff/${encodeURIComponent(personId)}`, { body: { role } })
+export const removeStaff = (officeId: string, personId: string) =>
+  api<void>('DELETE', `/offices/${encodeURIComponent(officeId)}/staff/${encodeURIComponent(personId)}`)
+export const registrationRequests = (officeId: string) =>
+  api<Page<RegistrationRequest>>('GET', `/offices/${encodeURIComponent(officeId)}/registration-requests`, { query: ALL })
+export const approveRegistration = (id: string) =>
+  api<void>('POST', `/registrations/${encodeURIComponent(id)}/approve`)
+export const rejectRegistration = (id: string, reason: string) =>
+  api<void>('POST', `/registrations/${encodeURIComponent(id)}/reject`, { body: { reason } })
+
+// -- the lender's admin pages -------------------------------------------------------------------
+export const offices = () => api<Page<Office>>('GET', '/offices', { query: ALL })
+export const createOffice = (body: { partner_id: string, name: string, city: string }) =>
+  api<Office>('POST', '/offices', { body })
+export const lenderRequests = () => api<Page<DocumentRequest>>('GET', '/lender-requests', { query: ALL })
+export const loginAttempts = () => api<Page<LoginAttempt>>('GET', '/admin/login-attempts', { query: ALL })
+export const parkedMessages = (service: string) =>
+  api<Page<ParkedMessage>>('GET', `/admin/parked-messages/${encodeURIComponent(service)}`, { query: ALL })
+export const replayParked = (service: string, id: string) =>
+  api<void>('POST', `/admin/parked-messages/${encodeURIComponent(service)}/${encodeURIComponent(id)}/replay`)
+export const startTotp = () => api<{ secret: string, otpauth_uri: string }>('POST', '/me/2fa/totp')
+export const confirmTotp = (code: string) =>
+  api<{ recovery_codes: string[] }>('POST', '/me/2fa/totp/confirm', { body: { code } })

@@ -114,7 +114,11 @@ function IdleDialog() {
   )
 }
 
-export function Shell({ nav, children }: { nav?: NavItem[], children: ComponentChildren }) {
+/** `brand`: beside the logo (the office portal's active office); `tools`: before the
+ * navigation (its profile menu). */
+export function Shell({ nav, brand, tools, children }: {
+  nav?: NavItem[], brand?: ComponentChildren, tools?: ComponentChildren, children: ComponentChildren
+}) {
   const tt = useT()
   const who = useStore(account)
   const counting = Boolean(nav) && who?.kind === 'client' // open actions are a client's
@@ -130,9 +134,13 @@ export function Shell({ nav, children }: { nav?: NavItem[], children: ComponentC
       <LookAlongBanner />
       <header class="kluis-header">
         <div class="kluis-header__inner">
-          <Link href="/" class="kluis-logo">
-            <img src="/favicon.svg" alt="" width={28} height={28} /> <span>Kluis</span>
-          </Link>
+          <div class="kluis-header__brand">
+            <Link href="/" class="kluis-logo">
+              <img src="/favicon.svg" alt="" width={28} height={28} /> <span>Kluis</span>
+            </Link>
+            {who && brand}
+          </div>
+          {who && tools}
           {nav && who ? <Navigation items={nav} /> : <LanguageSwitch />}
         </div>
       </header>

@@ -251,3 +251,89 @@ export interface AuditEntry {
   action: string
   object: string | { type?: string, id?: string }
 }
+
+// -- the office portal and the lender's pages ------------------------------------------------
+export interface ClientRecord {
+  id: string
+  office_id: string
+  type: 'person' | 'company'
+  parent_id: string | null
+  name: string
+  email: string
+  mobile: string | null
+  language: 'nl' | 'en'
+  shared: boolean
+  created_at: string
+}
+
+export interface InvitationState {
+  status: 'not_invited' | 'sent' | 'accepted'
+  sent_at: string | null
+  accepted_at: string | null
+}
+
+export interface Task {
+  id: string
+  type: 'review_upload' | 'answer_message'
+  office_id: string
+  dossier_id: string
+  client_id: string
+  request_id: string | null
+  message_id: string | null
+  status: 'open' | 'done'
+  created_at: string
+}
+
+export interface Template {
+  id: string
+  office_id: string
+  title: string
+  pages: QuestionPage[]
+  created_at: string
+}
+
+export type Role = 'owner' | 'staff_manager' | 'staff'
+
+export interface StaffMember {
+  person_id: string
+  name: string
+  email: string
+  mobile: string | null
+  role: Role
+  registration: 'not_registered' | 'pending' | 'registered'
+}
+
+export interface RegistrationRequest {
+  id: string
+  person_id: string
+  name: string
+  email: string
+  role: Role
+  device: { name: string, platform: string }
+  created_at: string
+}
+
+export interface Office {
+  id: string
+  partner_id: string
+  name: string
+  city: string
+  role?: Role
+}
+
+export interface LoginAttempt {
+  at: string
+  email: string
+  success: boolean
+  reason: string | null
+  source_ip: string | null
+  user_agent: string | null
+}
+
+export interface ParkedMessage {
+  message_id: string
+  source: string
+  attempts: number
+  last_error: string | null
+  received_at: string
+}
