@@ -118,7 +118,7 @@ function Portal({ record, invitation, onChanged }: {
       <div class="kluis-button-group">
         {invitation.status !== 'accepted' && (
           <Button variant="primary" busy={section.busy} onClick={() => section.run(async () => {
-            onChanged(await endpoints.invite(record.id, invitation.status === 'sent'))
+            onChanged(await (invitation.status === 'sent' ? endpoints.resendInvitation : endpoints.invite)(record.id))
             return t('office.invitation_sent', { email: record.email })
           })}>{tt(invitation.status === 'sent' ? 'office.invite_again' : 'office.invite')}</Button>
         )}

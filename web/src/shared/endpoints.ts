@@ -181,8 +181,10 @@ export const updateClient = (id: string, changes: Partial<Pick<ClientRecord, 'na
   api<ClientRecord>('PATCH', `/clients/${encodeURIComponent(id)}`, { body: changes })
 export const invitation = (id: string) =>
   api<InvitationState>('GET', `/clients/${encodeURIComponent(id)}/invitation`)
-export const invite = (id: string, again = false) =>
-  api<InvitationState>('POST', `/clients/${encodeURIComponent(id)}/invitation${again ? '/resend' : ''}`)
+export const invite = (id: string) =>
+  api<InvitationState>('POST', `/clients/${encodeURIComponent(id)}/invitation`)
+export const resendInvitation = (id: string) =>
+  api<InvitationState>('POST', `/clients/${encodeURIComponent(id)}/invitation/resend`)
 export const lookAlong = (id: string) =>
   api<{ token: string }>('POST', `/clients/${encodeURIComponent(id)}/look-along`)
 export const unlink = (id: string) => api<void>('POST', `/clients/${encodeURIComponent(id)}/unlink`)
