@@ -91,3 +91,51 @@ def test_the_html_comes_with_strict_headers_and_client_routes_get_the_page(kluis
     assert "http://" not in bundle.text.replace("http://www.w3.org", "")  # no other origin
     api_miss = requests.get(origin + "/api/v1/nowhere", timeout=10)
     assert api_miss.status_code == 404 and api_miss.json()["error"] == "not_found"
+
+
+def walk(browse, page, pages):
+    """Every page at 375 px and 1280 px: one h1, no sideways scrolling, axe clean."""
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        for path in pages:
+            page.goto(browse.origin + path)
+            expect(page.get_by_role("heading", level=1)).to_have_count(1)
+            page.wait_for_load_state("networkidle")
+            assert no_sideways_scroll(page), f"{path} scrolls sideways at {viewport}"
+            assert_accessible(page)
+
+
+def test_every_page_of_the_office_and_the_lender(browse, kluis):
+    from tests.systems import ADMIN_EMAIL, ADMIN_PASSWORD
+    case, more = full_case(kluis, "nl")
+    dossier = more["dossier"]
+    owner_token = case.staff.session.headers["Authorization"].split(" ", 1)[1]
+    page = browse.page("/login")
+    page.evaluate("token => sessionStorage.setItem('kluis.token', token)", owner_token)
+    walk(browse, page, ["/", "/clients", "/clients/new", f"/clients/{case.client['id']}",
+                        dossier, *(f"{dossier}?tab={tab}" for tab in (
+                            "correspondence", "delivered", "messages", "requests",
+                            "questionnaires", "signing", "audit")),
+                        "/tasks", "/staff", "/applications", "/questionnaire-templates/new"])
+    page.goto(browse.origin + dossier + "?tab=documents")
+    page.get_by_text("Document toevoegen").click()  # the add panel open
+    assert_accessible(page)
+    admin = browse.page("/login")
+    log_in(admin, ADMIN_EMAIL, ADMIN_PASSWORD)
+    expect(admin.get_by_role("heading", level=1)).to_have_text("Kantoren")
+    walk(browse, admin, ["/", f"/offices/{case.office.id}", "/deliveries", "/system", "/security"])
+    admin.get_by_role("button", name="Authenticator-app instellen").click()
+    expect(admin.get_by_role("img", name="QR-code voor de authenticator-app")).to_be_visible()
+    assert_accessible(admin)
+
+
+def test_every_page_of_the_staff_app(browse, kluis):
+    from .test_staff_app import ANDROID
+    page = browse.page("/app", viewport=PHONE, user_agent=ANDROID)
+    walk(browse, page, ["/app", "/login/app"])
+    page.set_viewport_size(PHONE)
+    page.goto(browse.origin + "/app")
+    page.get_by_role("button", name="Registreren").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registreren")
+    assert no_sideways_scroll(page)
+    assert_accessible(page)

@@ -104,6 +104,9 @@ def test_registering_with_a_wrong_combination_and_removing_adviseur1(browse, klu
     })""")
     assert keys["extractable"] is False and keys["exported"] is False
     assert keys["algorithm"] == "Ed25519" and keys["deviceId"]
+    people.get_by_role("button", name="Inloggen Anna de Vries").click()  # the office portal here
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start")
+    expect(page.get_by_role("banner")).to_contain_text(f"Hypotheekhuis {office.partner_id} (Utrecht)")
 
 
 def test_the_third_miss_locks_and_says_what_to_do(browse, kluis):
@@ -189,3 +192,22 @@ def test_the_app_is_installable_and_its_worker_keeps_no_api_answers(browse, klui
     assert scope == browse.origin + "/app"
     worker = requests.get(browse.origin + "/app-sw.js", timeout=10).text
     assert "'/api/'" in worker and "never" in worker
+
+
+def test_a_phone_too_old_and_a_browser_without_ed25519_are_told_what_to_do(browser, strict_kluis):
+    from .conftest import Browse
+    browse = Browse(browser, strict_kluis)  # MIN_ANDROID_VERSION=12 on this system
+    try:
+        old = browse.page("/app", viewport=PHONE, user_agent=ANDROID.replace("Android 14", "Android 11"))
+        browse.watch_of(old).expect_failure(426)
+        old.get_by_role("button", name="Registreren").click()
+        expect(old.get_by_role("alert")).to_contain_text("registreer op een ander toestel")
+        context = browse.context(viewport=PHONE, user_agent=ANDROID)
+        context.add_init_script("if (self.crypto && crypto.subtle) "
+                                "crypto.subtle.generateKey = () => Promise.reject(new Error('no'))")
+        page = context.new_page()
+        page.goto(browse.origin + "/app")
+        expect(page.get_by_role("alert")).to_contain_text("Chrome 137 of nieuwer, Safari 17 of nieuwer")
+        expect(page.get_by_role("button", name="Registreren")).to_be_disabled()
+    finally:
+        browse.close()

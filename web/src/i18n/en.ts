@@ -40,7 +40,7 @@ export const en: Record<MessageKey, string> = {
   'login.notice.password_reset': 'Your new password is set. Log in with your new password.',
   'login.notice.second_step_lost': 'Please log in again: the code belongs to a login attempt that no longer counts.',
   'second_step.title': 'Enter your code',
-  'second_step.intro': 'We have sent you a text message with a 6-digit code. Enter that code below.',
+  'second_step.intro': 'Enter the 6-digit code from the text message you received, or from your authenticator app.',
   'second_step.recovery_intro': 'No phone at hand? Enter the recovery code you kept when you turned on 2-step verification.',
   'second_step.code': 'Code',
   'second_step.recovery_code': 'Recovery code',

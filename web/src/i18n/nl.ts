@@ -42,7 +42,7 @@ export const nl = {
   'login.notice.password_reset': 'Uw nieuwe wachtwoord is ingesteld. Log in met uw nieuwe wachtwoord.',
   'login.notice.second_step_lost': 'Log opnieuw in: de code hoort bij een inlogpoging die niet meer geldt.',
   'second_step.title': 'Vul uw code in',
-  'second_step.intro': 'We hebben u een sms gestuurd met een code van 6 cijfers. Vul die code hieronder in.',
+  'second_step.intro': 'Vul de code van 6 cijfers in die u per sms kreeg, of die uw authenticator-app laat zien.',
   'second_step.recovery_intro': 'Heeft u uw telefoon niet bij de hand? Vul dan de herstelcode in die u bewaarde toen u de 2-stapsverificatie aanzette.',
   'second_step.code': 'Code',
   'second_step.recovery_code': 'Herstelcode',
