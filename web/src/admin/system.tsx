@@ -1,12 +1,13 @@
 // The lender's operational views: what the lender must deliver for offices' requests,
 // the login attempts, and messages whose handling kept failing (parked) with a replay.
 import { useRef, useState } from 'preact/hooks'
-import { Alert, Button, LoadError, Loading, Notice, PageTitle, Select, StatusText, useLoad } from '../shared/components'
+import { Button, LoadError, Loading, Notice, PageTitle, Select, StatusText, useLoad } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { dateTime } from '../shared/format'
 import { t, useT } from '../shared/i18n'
 import type { DocumentRequest } from '../shared/types'
 import { useUploadList } from '../shared/upload-list'
+import { UploadState } from '../shared/upload-state'
 import { RequestStatus } from '../client/requests'
 
 const SERVICES = ['identity', 'dossier', 'documents', 'notify', 'signing']
@@ -52,7 +53,7 @@ function Delivery({ item, onDone }: { item: DocumentRequest, onDone: () => void 
         </>
       )}
       {current?.status === 'done' && <Notice>{tt('requests.delivered', { name: current.file.name })}</Notice>}
-      {current?.status === 'failed' && <Alert type="error" role="alert">{current.error}</Alert>}
+      <UploadState id={`delivery-${item.id}`} item={current} onRetry={uploads.retry} />
     </li>
   )
 }

@@ -2,12 +2,13 @@
 // with progress from the item itself, a new upload after a rejection; approved items
 // under "Afgerond" (seed 002).
 import { useEffect, useRef, useState } from 'preact/hooks'
-import { Alert, Button, LoadError, Loading, Notice, StatusText } from '../shared/components'
+import { Button, LoadError, Loading, Notice, StatusText } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { date } from '../shared/format'
 import { useT } from '../shared/i18n'
 import { refreshCounts } from '../shared/shell'
 import { useUploadList } from '../shared/upload-list'
+import { UploadState } from '../shared/upload-state'
 import type { DocumentRequest, Page } from '../shared/types'
 
 const TONE = { open: 'warning', uploaded: 'info', approved: 'ok', rejected: 'error' } as const
@@ -103,19 +104,8 @@ function RequestItem({ item, onDone, readOnly }: {
             {tt(item.status === 'open' ? 'requests.upload' : 'requests.upload_again')}
             <span class="kluis-visually-hidden"> {item.title}</span>
           </Button>
-          {current?.status === 'uploading' && (
-            <p class="utrecht-paragraph kluis-progress">
-              <label for={`progress-${item.id}`}>{tt('upload.progress_label', { name: current.file.name })}</label>{' '}
-              <progress id={`progress-${item.id}`} max={current.file.size} value={current.sent} />
-            </p>
-          )}
+          <UploadState id={`progress-${item.id}`} item={current} onRetry={uploads.retry} />
           {delivered && !current && <Notice>{tt('requests.delivered', { name: delivered })}</Notice>}
-          {current?.status === 'failed' && (
-            <Alert type="error" role="alert">
-              <p class="utrecht-paragraph">{tt('upload.failed', { name: current.file.name })} {current.error}</p>
-              {!current.final && <Button onClick={() => uploads.retry(current.key)}>{tt('action.retry')}</Button>}
-            </Alert>
-          )}
         </div>
       )}
     </li>

@@ -9,6 +9,7 @@ import { date, size } from '../shared/format'
 import { t, useT } from '../shared/i18n'
 import type { Category, DocumentItem } from '../shared/types'
 import { useUploadList } from '../shared/upload-list'
+import { UploadState } from '../shared/upload-state'
 import { useDownload } from '../client/documents'
 
 export function OfficeDocuments({ dossierId, category, clientId, onChange }: {
@@ -130,19 +131,8 @@ function AddDocument({ dossierId, category, onAdded }: {
             onChange={() => { take(input.current?.files); input.current!.value = '' }} />
           <Button variant="primary" onClick={() => input.current?.click()}>{tt('office.choose_document')}</Button>
         </div>
-        {current?.status === 'uploading' && (
-          <p class="utrecht-paragraph kluis-progress">
-            <label for={`add-progress-${category}`}>{tt('upload.progress_label', { name: current.file.name })}</label>{' '}
-            <progress id={`add-progress-${category}`} max={current.file.size} value={current.sent} />
-          </p>
-        )}
+        <UploadState id={`add-progress-${category}`} item={current} onRetry={uploads.retry} />
         {current?.status === 'done' && <Notice>{tt('office.document_added', { name: current.file.name })}</Notice>}
-        {current?.status === 'failed' && (
-          <Alert type="error" role="alert">
-            <p class="utrecht-paragraph">{tt('upload.failed', { name: current.file.name })} {current.error}</p>
-            {!current.final && <Button onClick={() => uploads.retry(current.key)}>{tt('action.retry')}</Button>}
-          </Alert>
-        )}
       </div>
     </details>
   )
