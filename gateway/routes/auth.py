@@ -1,6 +1,7 @@
 """Sign-in, sessions and password reset (identity)."""
 from ..http import json_response, route
-from ..schemas import (AppLogin, AppLoginApproveBody, AppLoginLookupBody, AppLoginRequest,
+from ..schemas import (AppLogin, AppLoginApproveBody, AppLoginClaimBody, AppLoginLookupBody,
+                       AppLoginRequest,
                        DeviceIdBody, DeviceLoginBody, ForgotBody, LoginBody, ResetBody,
                        SessionState, SessionToken)
 
@@ -106,10 +107,14 @@ def refuse_app_login(call, login_id):
     return json_response(204)
 
 
-@route("POST", "/auth/app-login/<login_id>/token", auth=False, tag="auth",
+@route("POST", "/auth/app-login/<login_id>/token", auth=False, body=AppLoginClaimBody,
+       tag="auth",
        responses={200: ("signed in (once only)", SessionToken), 202: ("still pending", None),
                   410: ("token_expired | token_used | login_refused", None)})
 def app_login_token(call, login_id):
+    """The browser that started the login polls with the `poll_secret` it was given;
+    without it the login is not found (knowing the id or the code is not enough)."""
     result = call.services.identity.claim_app_login(login_id, source_ip=call.source_ip,
-                                                    user_agent=call.user_agent)
+                                                    user_agent=call.user_agent,
+                                                    poll_secret=call.body["poll_secret"])
     return (202, {"status": "pending"}) if result is None else (200, result)

@@ -131,6 +131,12 @@ class AppLogin(Schema):
     login_id = fields.String()
     pairing_code = fields.String()
     expires_in = fields.Integer()
+    poll_secret = fields.String(metadata={"description": "kept by the browser that asked; "
+                                          "sent with every poll of the token"})
+
+
+class AppLoginClaimBody(Schema):
+    poll_secret = fields.String(required=True, validate=validate.Length(min=1, max=100))
 
 
 class Device(Schema):

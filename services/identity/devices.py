@@ -1,5 +1,7 @@
 """Staff sign in with their bound device only: challenge-response in the app, and on a
 PC by approving a pairing code in the app. People see and unbind their devices."""
+import hmac
+
 from sqlalchemy import select, update
 
 from services.common.db import new_id, utcnow
@@ -48,13 +50,18 @@ def login(uow, clock, device_id, challenge_text, signature, source_ip, user_agen
 
 
 def start_app_login(uow, source_ip, user_agent=None):
+    """-> {login_id, pairing_code, expires_in, poll_secret}: the secret stays in the
+    browser that asked (stored here as its hash) and must come with every poll."""
     now = utcnow()
+    poll_secret, poll_secret_hash = domain.new_token()
     app_login = AppLogin(id=new_id(), pairing_code=domain.new_pairing_code(), status="pending",
                          source_ip=source_ip, user_agent=(user_agent or "")[:300] or None,
+                         poll_secret_hash=poll_secret_hash,
                          created_at=now, expires_at=now + domain.APP_LOGIN_VALIDITY)
     uow.session.add(app_login)
     return {"login_id": app_login.id, "pairing_code": app_login.pairing_code,
-            "expires_in": int(domain.APP_LOGIN_VALIDITY.total_seconds())}
+            "expires_in": int(domain.APP_LOGIN_VALIDITY.total_seconds()),
+            "poll_secret": poll_secret}
 
 
 def find_app_login(uow, pairing_code, device_id, signature):
@@ -94,10 +101,12 @@ def approve_app_login(uow, login_id, device_id, signature, approve=True):
     device.last_used_at = utcnow()
 
 
-def claim_app_login(uow, clock, login_id, source_ip, user_agent):
-    """-> None while pending; the session once approved (handed out once)."""
+def claim_app_login(uow, clock, login_id, source_ip, user_agent, poll_secret=None):
+    """-> None while pending; the session once approved (handed out once), only to the
+    browser that holds the login's secret (anyone else: NotFound, as for no login)."""
     app_login = uow.session.get(AppLogin, login_id, with_for_update=True)
-    if app_login is None:
+    if app_login is None or not hmac.compare_digest(
+            app_login.poll_secret_hash or "", domain.hash_token(poll_secret or "")):
         raise NotFound()
     if app_login.status == "claimed":
         raise TokenUsed()

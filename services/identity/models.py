@@ -169,6 +169,9 @@ class AppLogin(Base):
     source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     # The browser that asks, shown in the app before it approves.
     user_agent: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
+    # The hash of a secret only the asking browser holds: collecting the session needs it,
+    # so knowing the login id or the code is not enough.
+    poll_secret_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     created_at = mapped_column(UTCDateTime, nullable=False)
     expires_at = mapped_column(UTCDateTime, nullable=False)
 

@@ -159,7 +159,9 @@ def _tell_approvers(uow, registration, portal_url):
                  account_id=approver.id,
                  data={"name": approver.name, "person": registration.display_name,
                        "office": registration.office_name or "", "role": registration.role,
-                       "portal_url": portal_url})
+                       # where the approver finds it: the lender per office, staff under Medewerkers
+                       "portal_url": f"{portal_url}/offices/{registration.office_id}"
+                       if registration.role == "owner" else f"{portal_url}/staff"})
 
 
 def describe(registration):

@@ -333,10 +333,12 @@ class IdentityService(ServiceBase):
             devices.approve_app_login(uow, login_id, device_id, signature, approve)
 
     @rpc
-    def claim_app_login(self, login_id, source_ip=None, user_agent=None):
-        """-> None while pending; {token, ...} once approved, once only."""
+    def claim_app_login(self, login_id, source_ip=None, user_agent=None, poll_secret=None):
+        """-> None while pending; {token, ...} once approved, once only, to the browser
+        holding `poll_secret` (from start_app_login)."""
         with self.store.unit_of_work() as uow:
-            return devices.claim_app_login(uow, self.clock, login_id, source_ip, user_agent)
+            return devices.claim_app_login(uow, self.clock, login_id, source_ip, user_agent,
+                                           poll_secret)
 
     @rpc
     def list_my_devices(self):

@@ -87,7 +87,9 @@ def test_concurrent_use_of_single_use_things_succeeds_once(pg_kluis):
     pg_kluis.client().post(f"/auth/app-login/{login['login_id']}/approve", json={
         "device_id": app.device_id, "signature": app.sign(login["pairing_code"])})
     path = f"/auth/app-login/{login['login_id']}/token"
-    codes = list(pool.imap(lambda _: pg_kluis.client().post(path).status_code, range(8)))
+    secret = {"poll_secret": login["poll_secret"]}
+    codes = list(pool.imap(lambda _: pg_kluis.client().post(path, json=secret).status_code,
+                           range(8)))
     assert sorted(codes) == [200] + [410] * 7
 
 
@@ -114,7 +116,8 @@ def test_an_app_login_approved_by_a_device_since_unbound_is_not_handed_out(kluis
     kluis.client().post(f"/auth/app-login/{login['login_id']}/approve", json={
         "device_id": app.device_id, "signature": app.sign(login["pairing_code"])})
     assert client.delete(f"/me/devices/{app.device_id}").status_code == 204
-    late = kluis.client().post(f"/auth/app-login/{login['login_id']}/token")
+    late = kluis.client().post(f"/auth/app-login/{login['login_id']}/token",
+                               json={"poll_secret": login["poll_secret"]})
     assert late.status_code == 410
 
 

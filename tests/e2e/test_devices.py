@@ -42,21 +42,26 @@ def test_web_login_on_a_pc_approved_in_the_app(kluis):
     login = started.json()
     assert len(login["pairing_code"]) >= 6 and login["expires_in"] > 0
     token_path = f"/auth/app-login/{login['login_id']}/token"
-    assert pc.post(token_path).status_code == 202
+    secret = {"poll_secret": login["poll_secret"]}
+    assert pc.post(token_path, json=secret).status_code == 202
+    # Whoever learns the id (or the code) but not the browser's secret gets nothing.
+    assert kluis.client().post(token_path, json={"poll_secret": "geraden"}).status_code == 404
+    assert kluis.client().post(token_path).status_code == 400
     approve_path = f"/auth/app-login/{login['login_id']}/approve"
     forged = kluis.client().post(approve_path, json={
         "device_id": app.device_id, "signature": App(kluis).sign(login["pairing_code"])})
     assert forged.status_code == 401
-    assert pc.post(token_path).status_code == 202
+    assert pc.post(token_path, json=secret).status_code == 202
     assert kluis.client().post(approve_path, json={
         "device_id": app.device_id, "signature": app.sign(login["pairing_code"])}).status_code == 204
-    handed = pc.post(token_path)
+    assert kluis.client().post(token_path, json={"poll_secret": "geraden"}).status_code == 404
+    handed = pc.post(token_path, json=secret)
     assert handed.status_code == 200
     web = kluis.client(handed.json()["token"])
     assert web.get("/me").json()["offices"][0]["id"] == office.id
-    once = pc.post(token_path)
+    once = pc.post(token_path, json=secret)
     assert once.status_code == 410 and once.json()["error"] == "token_used"
-    assert kluis.client().post("/auth/app-login/onbekend/token").status_code == 404
+    assert kluis.client().post("/auth/app-login/onbekend/token", json=secret).status_code == 404
 
 
 def test_people_see_and_unbind_their_devices(kluis):
@@ -98,5 +103,6 @@ def test_an_unapproved_web_login_expires(kluis):
     late = kluis.client().post(f"/auth/app-login/{login['login_id']}/approve", json={
         "device_id": app.device_id, "signature": app.sign(login["pairing_code"])})
     assert late.status_code == 410 and late.json()["error"] == "token_expired"
-    token = kluis.client().post(f"/auth/app-login/{login['login_id']}/token")
+    token = kluis.client().post(f"/auth/app-login/{login['login_id']}/token",
+                                json={"poll_secret": login["poll_secret"]})
     assert token.status_code == 410 and token.json()["error"] == "token_expired"

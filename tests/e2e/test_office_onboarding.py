@@ -64,7 +64,8 @@ def test_the_app_sees_who_asks_before_it_approves_and_can_refuse(kluis):
     refused = app.client.post(f"/auth/app-login/{asked['login_id']}/refuse", json={
         "device_id": app.device_id, "signature": app.sign(code)})
     assert refused.status_code == 204
-    claim = pc.post(f"/auth/app-login/{asked['login_id']}/token")
+    claim = pc.post(f"/auth/app-login/{asked['login_id']}/token",
+                    json={"poll_secret": asked["poll_secret"]})
     assert claim.status_code == 410 and claim.json()["error"] == "login_refused"
     gone = app.client.post("/auth/app-login/lookup", json={
         "device_id": app.device_id, "pairing_code": code, "signature": app.sign(code)})
@@ -74,6 +75,7 @@ def test_the_app_sees_who_asks_before_it_approves_and_can_refuse(kluis):
     assert app.client.post(f"/auth/app-login/{again['login_id']}/approve", json={
         "device_id": app.device_id, "signature": app.sign(again["pairing_code"])}
     ).status_code == 204
-    token = pc.post(f"/auth/app-login/{again['login_id']}/token")
+    token = pc.post(f"/auth/app-login/{again['login_id']}/token",
+                    json={"poll_secret": again["poll_secret"]})
     assert token.status_code == 200 and token.json()["token"]
     assert kluis.mail.messages(ADMIN_EMAIL, subject=CODE_SUBJECT) == []

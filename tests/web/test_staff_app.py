@@ -162,10 +162,11 @@ def test_the_pc_logs_in_through_the_apps_approval(browse, kluis):
     assert me["name"] == "Anna de Vries" and me["kind"] == "staff"
 
     refused_pc = browse.page("/login/app", viewport=DESKTOP)
-    other_code = refused_pc.locator(".kluis-pairing-code").text_content()
-    app_page.goto(browse.origin + "/app")
-    app_page.get_by_role("link", name="Inloggen op PC Anna de Vries").click()
-    app_page.get_by_label("Koppelcode").fill(other_code)
+    other_code = refused_pc.locator(".kluis-pairing-code").text_content().replace(" ", "")
+    # The PC's QR code opens the app with the code in the fragment (never sent to a server).
+    app_page.goto(browse.origin + f"/app/pc-login#code={other_code}")
+    expect(app_page.get_by_label("Koppelcode")).to_have_value(other_code)
+    assert "#" not in app_page.url and other_code not in app_page.url
     app_page.get_by_role("button", name="Volgende").click()
     app_page.get_by_role("button", name="Weigeren").click()
     expect(app_page.get_by_role("status")).to_contain_text("Geweigerd.")
@@ -190,8 +191,19 @@ def test_the_app_is_installable_and_its_worker_keeps_no_api_answers(browse, klui
         const registration = await navigator.serviceWorker.ready
         return registration.scope }""")
     assert scope == browse.origin + "/app"
-    worker = requests.get(browse.origin + "/app-sw.js", timeout=10).text
-    assert "'/api/'" in worker and "never" in worker
+    page.reload()  # now under the worker's control: the shell and bundles are kept...
+    page.evaluate("() => fetch('/api/v1/health/live').then((r) => r.json())")
+    page.wait_for_function("""async () => {
+        const cache = await caches.open((await caches.keys())[0])
+        return (await cache.keys()).some((request) => request.url.includes('/assets/')) }""")
+    kept = page.evaluate("""async () => {
+        const urls = []
+        for (const name of await caches.keys()) {
+            for (const request of await (await caches.open(name)).keys()) urls.push(request.url)
+        }
+        return urls }""")
+    assert any(url.endswith("/app") for url in kept) and any("/assets/" in url for url in kept)
+    assert not [url for url in kept if "/api/" in url]  # ...never an answer of the API
 
 
 def test_a_phone_too_old_and_a_browser_without_ed25519_are_told_what_to_do(browser, strict_kluis):

@@ -6,7 +6,8 @@ import { Button, Checkbox, ErrorSummary, LoadError, Loading, Notice, PageLoadErr
 import * as endpoints from '../shared/endpoints'
 import { hasErrors, localErrors } from '../shared/forms'
 import { t, useT } from '../shared/i18n'
-import { Link, useLocation } from '../shared/router'
+import { ApiError } from '../shared/api'
+import { Link } from '../shared/router'
 import { Section, useSection } from '../client/my-details'
 import { StaffPageFor } from './office-staff'
 
@@ -82,20 +83,18 @@ function NewOffice({ onMade }: { onMade: () => void }) {
 
 export function AdminOfficePage({ params }: { params: Record<string, string> }) {
   const tt = useT()
-  const { notice } = useLocation()
   const office = useLoad(() => endpoints.offices().then((page) => {
     const found = page.items.find((o) => o.id === params.id)
-    if (!found) throw Object.assign(new Error('not found'), { status: 404 })
+    if (!found) throw new ApiError(404, 'not_found', t('not_found.title'))
     return found
   }), [params.id])
   if (office.error) return <PageLoadError error={office.error} onRetry={office.reload} />
   if (!office.data) return <Loading />
   return (
     <>
-      <p class="utrecht-paragraph kluis-back"><Link href="/offices" class="utrecht-link">{tt('admin.back_to_offices')}</Link></p>
+      <p class="utrecht-paragraph kluis-back"><Link href="/" class="utrecht-link">{tt('admin.back_to_offices')}</Link></p>
       <PageTitle title={`${office.data.name} (${office.data.city})`}>{office.data.name} ({office.data.city})</PageTitle>
       <p class="utrecht-paragraph kluis-meta">{tt('admin.partner_id', { id: office.data.partner_id })}</p>
-      {notice && <Notice>{notice}</Notice>}
       <StaffPageFor officeId={office.data.id} />
       <LenderClient officeId={office.data.id} />
     </>

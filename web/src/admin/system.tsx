@@ -1,7 +1,8 @@
 // The lender's operational views: what the lender must deliver for offices' requests,
 // the login attempts, and messages whose handling kept failing (parked) with a replay.
 import { useRef, useState } from 'preact/hooks'
-import { Button, LoadError, Loading, Notice, PageTitle, Select, StatusText, useLoad } from '../shared/components'
+import { ApiError } from '../shared/api'
+import { Alert, Button, LoadError, Loading, Notice, PageTitle, Select, StatusText, useLoad } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { dateTime } from '../shared/format'
 import { t, useT } from '../shared/i18n'
@@ -64,10 +65,20 @@ export function SystemPage() {
   const [service, setService] = useState('notify')
   const parked = useLoad(() => endpoints.parkedMessages(service), [service])
   const [replayed, setReplayed] = useState<string | null>(null)
+  const [failed, setFailed] = useState<string | null>(null)
+  const [busy, setBusy] = useState<string | null>(null)
   async function replay(id: string) {
-    await endpoints.replayParked(service, id)
-    setReplayed(t('admin.replayed'))
-    parked.reload()
+    setBusy(id)
+    setFailed(null)
+    try {
+      await endpoints.replayParked(service, id)
+      setReplayed(t('admin.replayed'))
+      parked.reload()
+    } catch (error) {
+      setFailed(error instanceof ApiError ? error.message : t('error.unexpected'))
+    } finally {
+      setBusy(null)
+    }
   }
   return (
     <>
@@ -76,6 +87,7 @@ export function SystemPage() {
       <Select id="service" label={tt('admin.service')} value={service} onValue={setService}
         options={SERVICES.map((name) => ({ value: name, label: name }))} />
       {replayed && <Notice>{replayed}</Notice>}
+      {failed && <Alert type="error" role="alert"><p class="utrecht-paragraph">{failed}</p></Alert>}
       {parked.error ? <LoadError error={parked.error} onRetry={parked.reload} /> : !parked.data ? <Loading /> : (
         parked.data.items.length === 0 ? <p class="utrecht-paragraph">{tt('admin.no_parked')}</p> : (
           <ul class="kluis-list">
@@ -83,7 +95,7 @@ export function SystemPage() {
               <li key={message.message_id} class="kluis-list__item">
                 <p class="utrecht-paragraph"><strong>{message.source}</strong> · {dateTime(message.received_at)} · {tt('admin.attempts', { n: message.attempts })}</p>
                 <p class="utrecht-paragraph kluis-meta kluis-break">{message.last_error}</p>
-                <Button onClick={() => replay(message.message_id)}>{tt('admin.replay')}</Button>
+                <Button busy={busy === message.message_id} onClick={() => replay(message.message_id)}>{tt('admin.replay')}</Button>
               </li>
             ))}
           </ul>

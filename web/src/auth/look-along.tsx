@@ -13,18 +13,29 @@ export const LOOK_ALONG_READY = 'kluis:look-along-ready'
 export const LOOK_ALONG_TOKEN = 'kluis:look-along-token'
 const HANDOVER_MS = 10_000
 
-/** Used by the office portal: opens the client's portal read-only in a new tab. */
-export function openLookAlong(token: string): Window | null {
+/** Used by the office portal: opens the client's portal read-only in a new tab. The tab
+ * opens at once, in the click (pop-up blockers allow that), and gets the token when both
+ * the token and the tab are ready; should the token not come, the tab closes.
+ * -> null when the browser blocked the tab; else the token's promise. */
+export function openLookAlong(token: () => Promise<string>): Promise<string> | null {
   const opened = window.open('/look-along', '_blank')
   if (!opened) return null
+  const given = token()
   function onMessage(event: MessageEvent) {
     if (event.origin !== location.origin || event.source !== opened ||
         event.data?.type !== LOOK_ALONG_READY) return
+    stop()
+    given.then((value) => opened!.postMessage({ type: LOOK_ALONG_TOKEN, token: value }, location.origin),
+      () => opened!.close())
+  }
+  const giveUp = window.setTimeout(stop, HANDOVER_MS)
+  function stop() {
+    window.clearTimeout(giveUp)
     window.removeEventListener('message', onMessage)
-    opened!.postMessage({ type: LOOK_ALONG_TOKEN, token }, location.origin)
   }
   window.addEventListener('message', onMessage)
-  return opened
+  given.catch(() => { stop(); opened.close() })
+  return given
 }
 
 export function LookAlongPage() {

@@ -615,4 +615,6 @@ export const en: Record<MessageKey, string> = {
   'admin.totp_secret': "Cannot scan? Type this key into the app:",
   'admin.recovery_title': "The authenticator app is on. Keep your recovery codes.",
   'admin.recovery_label': "Your recovery codes",
+  'office.save_status': "Save status",
+  'office.save_role': "Save role",
 }

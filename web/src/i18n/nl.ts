@@ -627,6 +627,8 @@ export const nl = {
   'admin.totp_secret': "Lukt scannen niet? Typ deze sleutel in de app:",
   'admin.recovery_title': "De authenticator-app staat aan. Bewaar uw herstelcodes.",
   'admin.recovery_label': "Uw herstelcodes",
+  'office.save_status': "Status opslaan",
+  'office.save_role': "Rol opslaan",
 }
 
 export type MessageKey = keyof typeof nl

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { Button, ErrorSummary, LoadError, Loading, Notice, Select, StatusText, TextField, useLoad } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
-import { date, money } from '../shared/format'
+import { date, money, parseAmount } from '../shared/format'
 import { hasErrors, localErrors } from '../shared/forms'
 import { t, useT } from '../shared/i18n'
 import { Link } from '../shared/router'
@@ -79,7 +79,7 @@ export function ClientProducts({ client }: { client: ClientRecord }) {
 
   async function openApplication(event: Event) {
     event.preventDefault()
-    const euros = Number(amount.replace(/\./g, '').replace(',', '.'))
+    const euros = parseAmount(amount)
     const local = localErrors({ amount: euros > 0 ? null : t('office.amount_required') })
     section.setErrors(local)
     if (hasErrors(local)) return
@@ -121,9 +121,8 @@ export function ClientProducts({ client }: { client: ClientRecord }) {
           {applications.data.map((a) => (
             <li key={a.id} class="kluis-list__item">
               <p class="utrecht-paragraph">{money(a.amount_cents)}{a.lender ? ` · ${a.lender}` : ''} · <StatusText tone={TONE[a.status]}>{tt(`products.status.${a.status}`)}</StatusText></p>
-              <Select id={`status-${a.id}`} label={tt('office.application_status', { amount: money(a.amount_cents) })} value={a.status}
-                onValue={(value) => setStatus(a.id, value)}
-                options={STATUSES.map((status) => ({ value: status, label: tt(`products.status.${status}`) }))} />
+              <StatusChange id={a.id} current={a.status} label={tt('office.application_status', { amount: money(a.amount_cents) })}
+                busy={section.busy} onSave={(value) => setStatus(a.id, value)} />
             </li>
           ))}
         </ul>
@@ -135,5 +134,20 @@ export function ClientProducts({ client }: { client: ClientRecord }) {
         <Button type="submit" busy={section.busy}>{tt('office.new_application')}</Button>
       </form>
     </Section>
+  )
+}
+
+/** A status chosen, then saved with its own button (nothing happens while choosing). */
+function StatusChange({ id, current, label, busy, onSave }: {
+  id: string, current: ApplicationStatus, label: string, busy: boolean, onSave: (status: string) => void
+}) {
+  const tt = useT()
+  const [chosen, setChosen] = useState<string>(current)
+  return (
+    <div class="kluis-inline-form">
+      <Select id={`status-${id}`} label={label} value={chosen} onValue={setChosen}
+        options={STATUSES.map((status) => ({ value: status, label: tt(`products.status.${status}`) }))} />
+      <Button busy={busy} disabled={chosen === current} onClick={() => onSave(chosen)}>{tt('office.save_status')}</Button>
+    </div>
   )
 }

@@ -90,9 +90,13 @@ function Portal({ record, invitation, onChanged }: {
 
   async function lookAlong() {
     setLookError(NO_ERRORS)
+    const given = openLookAlong(() => endpoints.lookAlong(record.id).then((answer) => answer.token))
+    if (!given) {
+      setLookError(apiErrors(new ApiError(0, 'popup', t('office.popup_blocked'))))
+      return
+    }
     try {
-      const { token } = await endpoints.lookAlong(record.id)
-      if (!openLookAlong(token)) setLookError(apiErrors(new ApiError(0, 'popup', t('office.popup_blocked'))))
+      await given
     } catch (error) {
       setLookError(apiErrors(error))
     }

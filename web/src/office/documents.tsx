@@ -20,26 +20,34 @@ export function OfficeDocuments({ dossierId, category, clientId, onChange }: {
   const { busy, failure, download } = useDownload()
   const [notice, setNotice] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [working, setWorking] = useState<string | null>(null)
 
   async function toggle(item: DocumentItem, shown: boolean) {
     setError(null)
+    setWorking(item.id)
     try {
       const changed = await endpoints.setDocumentPublic(item.id, shown)
       list.set({ ...list.data!, items: list.data!.items.map((d) => (d.id === item.id ? { ...d, ...changed } : d)) })
       setNotice(t(shown ? 'office.now_public' : 'office.now_hidden', { title: item.title || item.name }))
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : t('error.unexpected'))
+      list.set({ ...list.data! }) // the switch shows the server's state again
+    } finally {
+      setWorking(null)
     }
   }
 
   async function offer(item: DocumentItem) {
     setError(null)
+    setWorking(`offer-${item.id}`)
     try {
       await endpoints.offerForSigning(item.id, clientId)
       setNotice(t('office.offered', { title: item.title || item.name }))
       onChange()
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : t('error.unexpected'))
+    } finally {
+      setWorking(null)
     }
   }
 
@@ -61,7 +69,7 @@ export function OfficeDocuments({ dossierId, category, clientId, onChange }: {
                   </p>
                   {category !== 'delivered_by_me' && (
                     <label class="kluis-switch">
-                      <input type="checkbox" role="switch" checked={item.public}
+                      <input type="checkbox" role="switch" checked={item.public} disabled={working === item.id}
                         onChange={(event) => toggle(item, (event.target as HTMLInputElement).checked)} />
                       {tt('office.public_switch')}<span class="kluis-visually-hidden"> {item.title || item.name}</span>
                     </label>
@@ -73,7 +81,7 @@ export function OfficeDocuments({ dossierId, category, clientId, onChange }: {
                     {tt('documents.download')}<span class="kluis-visually-hidden"> {item.title || item.name}</span>
                   </Button>
                   {item.content_type === 'application/pdf' && category !== 'delivered_by_me' && (
-                    <Button variant="subtle" onClick={() => offer(item)}>
+                    <Button variant="subtle" busy={working === `offer-${item.id}`} onClick={() => offer(item)}>
                       {tt('office.offer')}<span class="kluis-visually-hidden"> {item.title || item.name}</span>
                     </Button>
                   )}

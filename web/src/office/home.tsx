@@ -1,5 +1,5 @@
 // The office portal's start page (seed 000): where to go, with the open tasks.
-import { Loading, Notice, PageTitle, useLoad } from '../shared/components'
+import { LoadError, Loading, Notice, PageTitle, useLoad } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { useT } from '../shared/i18n'
 import { Link, useLocation } from '../shared/router'
@@ -26,7 +26,8 @@ export function OfficeHomePage() {
         </li>
         <li class="kluis-card">
           <h2 class="utrecht-heading-2"><Link href="/tasks" class="utrecht-link">{tt('office.tasks')}</Link></h2>
-          <p class="utrecht-paragraph">{open.data ? tt('office.tasks_open', { count: open.data.items.length }) : <Loading />}</p>
+          {open.data ? <p class="utrecht-paragraph">{tt('office.tasks_open', { count: open.data.items.length })}</p>
+            : open.error ? <LoadError error={open.error} onRetry={open.reload} /> : <Loading />}
         </li>
         <li class="kluis-card">
           <h2 class="utrecht-heading-2"><Link href="/applications" class="utrecht-link">{tt('office.applications')}</Link></h2>

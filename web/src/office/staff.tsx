@@ -75,7 +75,7 @@ export function RegistrationRequests({ officeId }: { officeId: string }) {
                   <Button variant="primary" busy={section.busy} onClick={() => decide(item.id, true, item.name)}>
                     {tt('app.approve')}<span class="kluis-visually-hidden"> {item.name}</span>
                   </Button>
-                  <Button variant="danger" onClick={() => setRejecting(item.id)}>
+                  <Button variant="danger" onClick={() => { setRejecting(item.id); setReason('') }}>
                     {tt('office.reject')}<span class="kluis-visually-hidden"> {item.name}</span>
                   </Button>
                 </div>
@@ -116,13 +116,15 @@ export function StaffList({ officeId, options }: { officeId: string, options: { 
                 {member.email}{member.mobile ? ` · ${member.mobile}` : ''} · <StatusText tone={REGISTRATION_TONE[member.registration]}>
                   {tt(`office.registration.${member.registration}`)}</StatusText>
               </p>
-              <Select id={`role-${member.person_id}`} label={tt('office.role_of', { name: member.name })} value={member.role}
-                options={ROLES.map((role) => ({ value: role, label: tt(`office.role.${role}`) }))}
-                onValue={(role) => section.run(async () => {
-                  await endpoints.changeRole(officeId, member.person_id, role)
-                  list.reload()
-                  return t('office.role_changed', { name: member.name })
-                })} />
+              <p class="utrecht-paragraph">{tt('office.role')}: {tt(`office.role.${member.role}`)}</p>
+              {options.some((o) => o.value === member.role) && options.length > 1 && (
+                <RoleChange member={member} options={options} busy={section.busy}
+                  onSave={(role) => section.run(async () => {
+                    await endpoints.changeRole(officeId, member.person_id, role)
+                    list.reload()
+                    return t('office.role_changed', { name: member.name })
+                  })} />
+              )}
               <Button variant="subtle" onClick={() => setRemoving(member)}>
                 {tt('office.unlink_staff')}<span class="kluis-visually-hidden"> {member.name}</span>
               </Button>
@@ -193,5 +195,23 @@ function AddStaff({ officeId, options, onAdded }: {
         <Button type="submit" variant="primary" busy={section.busy}>{tt('office.add_staff')}</Button>
       </form>
     </>
+  )
+}
+
+/** A role chosen, then saved with its own button (nothing happens while choosing). */
+function RoleChange({ member, options, busy, onSave }: {
+  member: StaffMember, options: { value: string, label: string }[], busy: boolean,
+  onSave: (role: string) => void
+}) {
+  const tt = useT()
+  const [chosen, setChosen] = useState<string>(member.role)
+  return (
+    <div class="kluis-inline-form">
+      <Select id={`role-${member.person_id}`} label={tt('office.role_of', { name: member.name })} value={chosen}
+        onValue={setChosen} options={options} />
+      <Button busy={busy} disabled={chosen === member.role} onClick={() => onSave(chosen)}>
+        {tt('office.save_role')}<span class="kluis-visually-hidden"> {member.name}</span>
+      </Button>
+    </div>
   )
 }

@@ -163,10 +163,12 @@ export const approvePcLogin = (loginId: string, deviceId: string, signature: str
 export const refusePcLogin = (loginId: string, deviceId: string, signature: string) =>
   api<void>('POST', `/auth/app-login/${encodeURIComponent(loginId)}/refuse`,
     { ...ANON, body: { device_id: deviceId, signature } })
-export const startPcLogin = () =>
-  api<{ login_id: string, pairing_code: string, expires_in: number }>('POST', '/auth/app-login', ANON)
-export const claimPcLogin = (loginId: string) =>
-  api<SessionToken | { status: 'pending' }>('POST', `/auth/app-login/${encodeURIComponent(loginId)}/token`, ANON)
+export const startPcLogin = () => api<{ login_id: string, pairing_code: string, expires_in: number,
+  poll_secret: string }>('POST', '/auth/app-login', ANON)
+/** Only this browser holds `pollSecret` (in memory): knowing the code is not enough. */
+export const claimPcLogin = (loginId: string, pollSecret: string) =>
+  api<SessionToken | { status: 'pending' }>('POST', `/auth/app-login/${encodeURIComponent(loginId)}/token`,
+    { ...ANON, body: { poll_secret: pollSecret } })
 
 // -- the office portal --------------------------------------------------------------------------
 export const setActiveOffice = (officeId: string) =>

@@ -42,3 +42,22 @@ export function minutesSeconds(seconds: number): string {
   const whole = Math.max(0, Math.ceil(seconds))
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`
 }
+
+/** An amount as typed ("250.000", "1.234,56", "250,000.50", "1500") -> a number, or NaN.
+ * With both separators the last is the decimal one; with one, the language decides. */
+export function parseAmount(typed: string): number {
+  const text = typed.replace(/[\s€]/g, '')
+  if (!/^[0-9.,]+$/.test(text)) return NaN
+  const lastComma = text.lastIndexOf(',')
+  const lastDot = text.lastIndexOf('.')
+  let decimal = lastComma > lastDot ? ',' : '.'
+  if (lastComma < 0 || lastDot < 0) {
+    const only = lastComma >= 0 ? ',' : '.'
+    const digitsAfter = text.length - 1 - text.lastIndexOf(only)
+    // "250.000" in Dutch is a thousands point; "12,5" a decimal comma
+    decimal = language.get() === 'en' ? '.' : ','
+    if (only !== decimal && digitsAfter !== 3) decimal = only
+  }
+  const thousands = decimal === ',' ? '.' : ','
+  return Number(text.split(thousands).join('').replace(decimal, '.'))
+}

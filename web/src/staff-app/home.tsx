@@ -9,7 +9,7 @@ import * as endpoints from '../shared/endpoints'
 import { t, useT } from '../shared/i18n'
 import { Link, navigate, useLocation } from '../shared/router'
 import { begin } from '../shared/session'
-import { describeDevice } from './device'
+import { describeThisDevice } from './device'
 import { installApp } from './install'
 import { canMakeKeys, deletePerson, listPeople, newKeys, savePerson, sign, type Person } from './keys'
 
@@ -35,7 +35,7 @@ export function StaffAppPage() {
 
   async function register() {
     setError(null)
-    const device = describeDevice()
+    const device = await describeThisDevice()
     if (!device) {
       setError(t('app.not_a_phone'))
       return

@@ -11,6 +11,8 @@ export function installApp() {
     link.href = '/app.webmanifest'
     document.head.append(link)
   }
+  // Ask the browser to keep this origin's storage (the device keys) under pressure.
+  navigator.storage?.persist?.().catch(() => {})
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/app-sw.js', { scope: '/app' }).catch(() => {
       // without it the app works the same, online

@@ -19,9 +19,10 @@ export const normalCode = (typed: string) => typed.toUpperCase().replace(/[^A-Z0
 export function PcLoginPage({ params }: { params: Record<string, string> }) {
   const tt = useT()
   const [fromQr] = useState(() => {
-    const query = new URLSearchParams(location.search)
-    if (query.has('code')) replaceAddress(location.pathname) // out of the address bar
-    return normalCode(query.get('code') ?? '')
+    // The PC's QR code opens /app/pc-login#code=...: a fragment never reaches a server.
+    const code = new URLSearchParams(location.hash.slice(1)).get('code') ?? ''
+    if (code) replaceAddress(location.pathname) // out of the address bar
+    return normalCode(code)
   })
   const people = useLoad(() => listPeople().then((all) => all.filter((p) => p.state === 'registered')), [])
   const [chosen, setChosen] = useState<string | null>(params.id ?? null)
@@ -72,7 +73,12 @@ function Approve({ person, initialCode }: { person: Person, initialCode: string 
       await (approve ? endpoints.approvePcLogin : endpoints.refusePcLogin)(pending!.login_id, person.deviceId!, signature)
       setOutcome(approve ? 'approved' : 'refused')
     } catch (error) {
-      setErrors(apiErrors(error))
+      if (error instanceof ApiError && (error.status === 404 || error.status === 410)) {
+        setPending(null) // gone meanwhile (expired, or answered elsewhere): ask for a code again
+        setErrors(localErrors({ 'pairing-code': t('app.pairing_code_unknown') }))
+      } else {
+        setErrors(apiErrors(error))
+      }
     } finally {
       setBusy(null)
     }

@@ -164,7 +164,9 @@ function Finish({ person, challenge }: { person: Person, challenge: string }) {
     setError(null)
     try {
       const done = await endpoints.completeRegistration(person.registrationId, await sign(person, challenge))
-      const name = (await endpoints.registration(person.registrationId)).display_name
+      // The device is bound now: keep that first, the name is a nicety.
+      await savePerson({ ...person, deviceId: done.device_id, state: 'registered' })
+      const name = await endpoints.registration(person.registrationId).then((r) => r.display_name, () => person.name)
       await savePerson({ ...person, deviceId: done.device_id, name, state: 'registered' })
       navigate('/app', { replace: true, notice: 'registered' })
     } catch (failure) {

@@ -1,4 +1,4 @@
-"""the browser that asks for an app login; the office's name on a registration
+"""the browser that asks for an app login and its secret; the office's name on a registration
 
 Revision ID: 0004
 Revises: 0003
@@ -17,6 +17,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('app_logins', schema=None) as batch_op:
         batch_op.add_column(sa.Column('user_agent', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('poll_secret_hash', sa.String(length=64), nullable=True))
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.add_column(sa.Column('office_name', sa.String(length=200), nullable=True))
 
@@ -24,5 +25,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_column('office_name')
+    with op.batch_alter_table('app_logins', schema=None) as batch_op:
+        batch_op.drop_column('poll_secret_hash')
+        batch_op.drop_column('user_agent')
     with op.batch_alter_table('app_logins', schema=None) as batch_op:
         batch_op.drop_column('user_agent')
