@@ -3,8 +3,20 @@
 const CACHE = 'kluis-app-shell-v1'
 const SHELL = '/app'
 
+// At install the page and the bundles it names are kept together, so the app opens
+// without a network from its first start (not only after a second visit).
+async function keepShell() {
+  const cache = await caches.open(CACHE)
+  const response = await fetch(SHELL, { cache: 'no-cache' })
+  if (!response.ok) throw new Error('the app shell did not load')
+  const page = await response.clone().text()
+  const bundles = [...new Set(page.match(/\/assets\/[A-Za-z0-9._-]+/g) || [])]
+  await cache.addAll(bundles)
+  await cache.put(SHELL, response)
+}
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.add(SHELL)).then(() => self.skipWaiting()))
+  event.waitUntil(keepShell().then(() => self.skipWaiting()))
 })
 
 self.addEventListener('activate', (event) => {

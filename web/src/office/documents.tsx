@@ -22,16 +22,20 @@ export function OfficeDocuments({ dossierId, category, clientId, onChange }: {
   const [error, setError] = useState<string | null>(null)
   const [working, setWorking] = useState<string | null>(null)
 
+  function show(item: DocumentItem, shown: boolean) {
+    list.set({ ...list.data!, items: list.data!.items.map((d) => (d.id === item.id ? { ...d, public: shown } : d)) })
+  }
+
   async function toggle(item: DocumentItem, shown: boolean) {
     setError(null)
     setWorking(item.id)
+    show(item, shown) // as the person set it, while the server is asked
     try {
-      const changed = await endpoints.setDocumentPublic(item.id, shown)
-      list.set({ ...list.data!, items: list.data!.items.map((d) => (d.id === item.id ? { ...d, ...changed } : d)) })
+      await endpoints.setDocumentPublic(item.id, shown)
       setNotice(t(shown ? 'office.now_public' : 'office.now_hidden', { title: item.title || item.name }))
     } catch (failure) {
       setError(failure instanceof ApiError ? failure.message : t('error.unexpected'))
-      list.set({ ...list.data! }) // the switch shows the server's state again
+      show(item, !shown) // the switch shows the server's state again
     } finally {
       setWorking(null)
     }
