@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime
+from services.common.limits import Buckets
 from services.common.plumbing import plumbing_tables
 
 
@@ -12,6 +13,7 @@ class Base(DeclarativeBase):
 
 metadata = Base.metadata
 plumbing_tables(metadata)
+buckets = Buckets(metadata)  # rate limits (services/common/limits.py)
 
 
 class Account(Base):
