@@ -16,6 +16,7 @@ STATUS_BY_CODE = {
     "read_only_session": 403,
     "not_found": 404,
     "method_not_allowed": 405,
+    "request_timeout": 408,
     "conflict": 409,
     "partner_id_taken": 409,
     "email_in_use": 409,
@@ -57,10 +58,12 @@ STATUS_BY_CODE = {
     "registration_locked": 423,
     "client_version_unsupported": 426,
     "rate_limited": 429,
+    "too_many_connections": 429,
     "internal_error": 500,
     "blob_damaged": 500,
     "service_unavailable": 503,
     "scan_failed": 503,
+    "uploads_busy": 503,
     "service_timeout": 504,
 }
 

@@ -9,6 +9,7 @@ import binascii
 import json
 import logging
 import re
+import socket
 import uuid
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from services.common.context import Principal, put_principal
 from services.common.errors import KluisError
 from services.common.errors import NotFound as NotFoundError
 from services.common.errors import ReadOnlySession, Unauthenticated, ValidationFailed
+from services.common.web_server import RequestTimeout
 
 from .errors import status_for
 from .messages import error_message, field_messages
@@ -134,6 +136,8 @@ class Dispatcher:
             response = self._handle(call, worker_ctx)
         except KluisError as error:
             response = self.error_response(error, call.language, request_id)
+        except socket.timeout:  # a chunked body that stopped arriving
+            response = self.error_response(RequestTimeout(), call.language, request_id)
         except Exception:
             log.exception("request %s failed", request_id)
             response = self.error_response(KluisError(), call.language, request_id,
@@ -193,7 +197,7 @@ class Dispatcher:
         if status >= 500:
             body["request_id"] = request_id
         headers = {}
-        if code == "rate_limited":
+        if code == "rate_limited" or "retry_after_s" in error.details:
             headers["Retry-After"] = str(int(error.details.get("retry_after_s", 60)))
         return json_response(status, body, headers)
 

@@ -116,6 +116,16 @@ ERRORS = {
     "weak_password": ("Het wachtwoord is niet sterk genoeg.", "The password is not strong enough."),
     "rate_limited": ("Te veel verzoeken. Probeer het later opnieuw.",
                      "Too many requests. Please try again later."),
+    "too_many_connections": ("Te veel open verbindingen vanaf uw adres. Probeer het later "
+                             "opnieuw.",
+                             "Too many open connections from your address. Please try again "
+                             "later."),
+    "uploads_busy": ("Er worden nu te veel bestanden tegelijk geüpload. Probeer het over enkele "
+                     "seconden opnieuw.",
+                     "Too many files are being uploaded at the moment. Please try again in a "
+                     "few seconds."),
+    "request_timeout": ("Het verzoek kwam niet op tijd binnen. Probeer het opnieuw.",
+                        "The request did not arrive in time. Please try again."),
     "internal_error": ("Interne serverfout.", "Internal server error."),
     "service_unavailable": ("De dienst is tijdelijk niet beschikbaar.",
                             "The service is temporarily unavailable."),

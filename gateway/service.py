@@ -1,15 +1,18 @@
 """gateway: the only HTTP service. One catch-all entrypoint hands every API request
 (`/api/...`) to the `Dispatcher` (gateway/http.py), which routes it to a function in
 gateway/routes/; every other path is the web portal's static files (gateway/portal.py)."""
+import uuid
+
 from nameko.extensions import DependencyProvider
-from nameko.web.handlers import http
+from werkzeug.wrappers import Request
 
 from services.common.rpc import TimedRpcProxy
 from services.common.settings import env_int
+from services.common.web_server import GuardedHttp, GuardedWebServer
 
 from . import portal, routes  # noqa: F401  (registers every route)
 from .errors import register_remote_errors
-from .http import ROUTES, Dispatcher
+from .http import LANGUAGES, ROUTES, Dispatcher
 
 METHODS = "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS"
 RPC_TIMEOUT_S = env_int("RPC_TIMEOUT_S", 10)
@@ -21,6 +24,26 @@ dispatcher = Dispatcher(ROUTES)
 class WorkerContext(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return worker_ctx
+
+
+class GatewayWebServer(GuardedWebServer):
+    """The hardened server (services/common/web_server.py), refusing in API.md's error
+    body and the caller's language."""
+
+    def refusal(self, error, environ):
+        language = "nl"
+        if environ is not None:
+            language = Request(environ).accept_languages.best_match(LANGUAGES, default="nl")
+        response = Dispatcher.error_response(error, language, uuid.uuid4().hex)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+class GatewayHttp(GuardedHttp):
+    server = GatewayWebServer()
+
+
+http = GatewayHttp.decorator
 
 
 class GatewayService:

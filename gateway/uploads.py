@@ -5,6 +5,7 @@ stream (so chunked bodies work too); the `file` part is streamed straight on to 
 documents service's blob endpoint, with the one-time ticket documents issued when it
 authorized the caller. A download streams the other way. See NAMEKO-NOTES.md for why
 neither `request.files` nor `request.stream` is used."""
+import socket
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from services.common.errors import ValidationFailed
 from services.common.settings import env_int
+from services.common.web_server import RequestTimeout
 from services.documents import exceptions as documents_errors
 from services.documents.client import open_blob, put_blob
 
@@ -61,7 +63,10 @@ class MultipartStream:
                 return event
             if self._eof:
                 raise ValidationFailed({"_body": ["The multipart body ended too soon."]})
-            chunk = self._input.read(READ_SIZE)
+            try:
+                chunk = self._input.read(READ_SIZE)
+            except socket.timeout:  # HTTP_BODY_IDLE_TIMEOUT_S without a byte
+                raise RequestTimeout()
             self._eof, self._read = not chunk, self._read + len(chunk)
             if self._read > MAX_UPLOAD_BYTES + FORM_OVERHEAD:  # also when sent chunked
                 raise documents_errors.FileTooLarge({"max_bytes": MAX_UPLOAD_BYTES})

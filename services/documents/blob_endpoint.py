@@ -12,6 +12,7 @@ from itertools import chain
 from werkzeug.wrappers import Response
 
 from services.common.errors import KluisError
+from services.common.web_server import RequestTimeout
 
 from . import library
 from .exceptions import BlobDamaged, UploadExpired
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 CHUNK = 256 * 1024
 STATUS = {"file_too_large": 413, "unsupported_media_type": 415, "pdf_encrypted": 422,
           "virus_found": 422, "scan_failed": 503, "upload_expired": 409, "not_found": 404,
-          "blob_damaged": 500}
+          "blob_damaged": 500, "request_timeout": 408}
 
 
 def error_response(error):
@@ -49,6 +50,9 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
         _discard(store, blobs, upload_id, scan)
         if isinstance(error, KluisError):
             return error_response(error)
+        if isinstance(error, OSError):  # the gateway went silent or away (web_server.py)
+            log.info("upload %s broke off: %s", upload_id, type(error).__name__)
+            return error_response(RequestTimeout())
         log.exception("upload %s failed", upload_id)
         return error_response(KluisError())
     with store.unit_of_work() as uow:

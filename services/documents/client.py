@@ -9,12 +9,14 @@ import requests
 from services.common.errors import KluisError
 from services.common.rpc import ServiceUnavailable
 
+from services.common import web_server
+
 from . import exceptions
 
 _session = requests.Session()
 _session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
 
-_ERRORS = {cls.code: cls for cls in vars(exceptions).values()
+_ERRORS = {cls.code: cls for module in (exceptions, web_server) for cls in vars(module).values()
            if isinstance(cls, type) and issubclass(cls, KluisError)}
 
 

@@ -6,12 +6,12 @@ blob_endpoint.py), each transfer authorized first over RPC with a one-time ticke
 Access to a dossier is dossier's fact: asked with the caller's own principal."""
 from nameko.dependency_providers import Config
 from nameko.timer import timer
-from nameko.web.handlers import http
 
 from services.common.errors import ValidationFailed
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
+from services.common.web_server import pooled_http
 
 from . import attachments, blob_endpoint, checklist, janitor, library
 from .dependencies import Blobs
@@ -36,12 +36,14 @@ class DocumentsService(ServiceBase):
         return self._access(dossier_id)
 
     # -- bytes (HTTP, from the gateway) ---------------------------------------------------
-    @http("PUT", "/blobs/<upload_id>")
+    # In pools of their own (MAX_UPLOADS_IN_FLIGHT each), never max_workers: a stalled
+    # transfer cannot take a worker that an RPC needs.
+    @pooled_http("PUT", "/blobs/<upload_id>")
     def receive_blob(self, request, upload_id):
         return blob_endpoint.receive(self.store, self.blobs.store, self.blobs.scanner,
                                      self.blobs.max_upload_bytes, request, upload_id)
 
-    @http("GET", "/blobs/content")
+    @pooled_http("GET", "/blobs/content")
     def send_blob(self, request):
         return blob_endpoint.send(self.store, self.blobs.store, request)
 
