@@ -153,7 +153,10 @@ export interface PendingPcLogin {
   login_id: string
   pairing_code: string
   user_agent: string | null
+  platform?: string | null
   source_ip: string | null
+  source_network?: string | null
+  same_network?: boolean
   started_at: string
   expires_at: string
 }
