@@ -70,7 +70,8 @@ def device_login(call):
 
 
 @route("POST", "/auth/app-login", auth=False, tag="auth",
-       responses={200: ("show the pairing code; the app approves it", AppLogin)})
+       responses={200: ("show the pairing code; the app approves it", AppLogin),
+                  429: ("rate_limited: too many from this address", None)})
 def start_app_login(call):
     """Web sign-in on a PC, approved in the app (which is shown this browser, its address
     and the time before it approves)."""
@@ -83,9 +84,11 @@ def start_app_login(call):
                   401: ("invalid_signature", None), 404: ("not_found: no such code", None)})
 def find_app_login(call):
     """Called by the app with the code the PC shows, signed with its device key: which
-    browser asks, from which address, since when."""
+    browser and system ask, from which address (and whether that is the app's own
+    network), since when."""
     return 200, call.services.identity.find_app_login(
-        call.body["pairing_code"], call.body["device_id"], call.body["signature"])
+        call.body["pairing_code"], call.body["device_id"], call.body["signature"],
+        source_ip=call.source_ip)
 
 
 @route("POST", "/auth/app-login/<login_id>/approve", auth=False, body=AppLoginApproveBody,

@@ -2,7 +2,8 @@
 from services.common.errors import NotFound
 
 from ..http import json_response, page, route
-from ..schemas import ItemList, ListQuery, OfficeBody, OfficeOut, StaffBody, StaffMember, StaffPatch
+from ..schemas import (ItemList, ListQuery, OfficeBody, OfficeOut, StaffBody,
+                       StaffLinkConfirmBody, StaffLinkConfirmed, StaffMember, StaffPatch)
 
 
 @route("POST", "/offices", body=OfficeBody, tag="offices",
@@ -32,14 +33,28 @@ def _office(call, office_id):
 
 
 @route("POST", "/offices/<office_id>/staff", body=StaffBody, tag="offices",
-       responses={201: ("recorded (or linked)", StaffMember),
+       responses={201: ("recorded, linked, or asked (then it reads as for a new person)",
+                        StaffMember),
+                  409: ("already_member | email_in_use", None),
                   422: ("role_address_not_allowed | invalid_mobile", None)})
 def add_staff(call, office_id):
     """Admin (owners only), owner, staff_manager: record a person as staff of the office;
-    an existing person with the same e-mail is linked, not duplicated. The person is told
-    by e-mail which office added them, its partner ID and how to register the app."""
+    an existing person with the same e-mail is linked, not duplicated, when the caller is
+    the admin or manages them at an office where they work. Anyone else's request is
+    mailed to the person to confirm (POST /staff-links/confirm); until then the answer
+    and the staff list show only what the caller typed. The person is told by e-mail
+    which office added them, its partner ID and how to register the app."""
     office = _office(call, office_id)
     return 201, call.services.identity.add_staff(office_id, office=office, **call.body)
+
+
+@route("POST", "/staff-links/confirm", auth=False, body=StaffLinkConfirmBody, tag="offices",
+       responses={200: ("linked: the person works for that office too", StaffLinkConfirmed),
+                  400: ("invalid_token", None), 410: ("token_expired | token_used", None)})
+def confirm_staff_link(call):
+    """The person confirms, with the token from the e-mail, that they work for the
+    office that asked to add them; they are linked and told so by e-mail."""
+    return 200, call.services.identity.confirm_staff_link(call.body["token"])
 
 
 @route("GET", "/offices/<office_id>/staff", query=ListQuery, tag="offices",

@@ -7,7 +7,8 @@ from ..schemas import Registration as RegistrationOut
 
 @route("POST", "/registrations", auth=False, body=RegistrationBody, tag="registrations",
        responses={201: ("started, with the placeholder name", RegistrationOut),
-                  426: ("client_version_unsupported", None)})
+                  426: ("client_version_unsupported", None),
+                  429: ("rate_limited: too many from this address", None)})
 def start(call):
     """The app starts a registration for its device key."""
     return 201, call.services.identity.start_registration(call.body["device"],
@@ -18,7 +19,9 @@ def start(call):
        tag="registrations",
        responses={200: ("a code was sent", None),
                   422: ("unknown_combination, details.attempts_left", None),
-                  423: ("registration_locked", None), 429: ("rate_limited", None)})
+                  423: ("registration_locked", None),
+                  429: ("rate_limited: misses from this address (or, for seconds, on "
+                        "this partner ID)", None)})
 def identify(call, registration_id):
     """Partner ID plus exactly the recorded e-mail or mobile of a staff member."""
     offices = call.services.dossier.lookup_offices(partner_id=call.body["partner_id"])

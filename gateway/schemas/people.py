@@ -47,6 +47,16 @@ class StaffMember(Schema):
     registration = fields.String(metadata={"enum": ["not_registered", "pending", "registered"]})
 
 
+class StaffLinkConfirmBody(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata={"description": "from the e-mail's link (token=...)"})
+
+
+class StaffLinkConfirmed(Schema):
+    office = fields.Dict(metadata={"description": "{name, partner_id}"})
+    role = fields.String()
+
+
 class ActiveOfficeBody(Schema):
     office_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
 
@@ -122,7 +132,13 @@ class AppLoginRequest(Schema):
     login_id = fields.String()
     pairing_code = fields.String()
     user_agent = fields.String(allow_none=True, metadata={"description": "the PC's browser"})
+    platform = fields.String(allow_none=True, metadata={"description": "its system, from "
+                                                                       "the user agent"})
     source_ip = fields.String(allow_none=True)
+    source_network = fields.String(allow_none=True, metadata={"description": "IPv4 /24, "
+                                                                             "IPv6 /64"})
+    same_network = fields.Boolean(metadata={"description": "the PC asks from the app's own "
+                                                           "network"})
     started_at = fields.DateTime()
     expires_at = fields.DateTime()
 

@@ -49,7 +49,7 @@ def login(uow, clock, device_id, challenge_text, signature, source_ip, user_agen
                         device_id=device.id)
 
 
-def start_app_login(uow, source_ip, user_agent=None):
+def start_app_login(uow, source_ip, user_agent=None, validity=domain.APP_LOGIN_VALIDITY):
     """-> {login_id, pairing_code, expires_in, poll_secret}: the secret stays in the
     browser that asked (stored here as its hash) and must come with every poll."""
     now = utcnow()
@@ -57,17 +57,19 @@ def start_app_login(uow, source_ip, user_agent=None):
     app_login = AppLogin(id=new_id(), pairing_code=domain.new_pairing_code(), status="pending",
                          source_ip=source_ip, user_agent=(user_agent or "")[:300] or None,
                          poll_secret_hash=poll_secret_hash,
-                         created_at=now, expires_at=now + domain.APP_LOGIN_VALIDITY)
+                         created_at=now, expires_at=now + validity)
     uow.session.add(app_login)
     return {"login_id": app_login.id, "pairing_code": app_login.pairing_code,
-            "expires_in": int(domain.APP_LOGIN_VALIDITY.total_seconds()),
+            "expires_in": int(validity.total_seconds()),
             "poll_secret": poll_secret}
 
 
-def find_app_login(uow, pairing_code, device_id, signature):
-    """The app, before it approves: which browser asks, from where and when. The code as
-    typed on the phone (spaces, dashes and case aside); the device proves itself by its
-    signature over the code. -> {login_id, user_agent, source_ip, started_at, expires_at}."""
+def find_app_login(uow, pairing_code, device_id, signature, app_source_ip=None):
+    """The app, before it approves: which browser asks, from where and when, so that a
+    code passed on by somebody else (a phished QR code) shows a stranger's browser. The
+    code as typed on the phone (spaces, dashes and case aside); the device proves itself
+    by its signature over the code. -> {login_id, user_agent, platform, source_ip,
+    source_network, same_network (as the app's own address), started_at, expires_at}."""
     code = "".join(c for c in (pairing_code or "").upper() if c.isalnum())[:16]
     app_login = uow.session.scalar(select(AppLogin).where(
         AppLogin.pairing_code == code, AppLogin.status == "pending",
@@ -77,8 +79,12 @@ def find_app_login(uow, pairing_code, device_id, signature):
         raise InvalidSignature()
     if app_login is None:
         raise NotFound()
+    network = domain.network_of(app_login.source_ip)
     return {"login_id": app_login.id, "pairing_code": code, "user_agent": app_login.user_agent,
-            "source_ip": app_login.source_ip, "started_at": app_login.created_at.isoformat(),
+            "platform": domain.platform_of(app_login.user_agent),
+            "source_ip": app_login.source_ip, "source_network": network,
+            "same_network": network is not None and network == domain.network_of(app_source_ip),
+            "started_at": app_login.created_at.isoformat(),
             "expires_at": app_login.expires_at.isoformat()}
 
 

@@ -2,6 +2,7 @@
 import base64
 import binascii
 import hashlib
+import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -143,10 +144,28 @@ def sees_staff_of(principal, office_id):
 REGISTRATION_ATTEMPTS = 3
 CODE_VALIDITY = timedelta(minutes=10)
 CODE_ATTEMPTS = 5
-MISSES_PER_HOUR = 10  # per partner ID and per source address, across registrations
 CODES_PER_HOUR = 5  # registration codes sent to one person
 CHALLENGE_VALIDITY = timedelta(minutes=2)
 APP_LOGIN_VALIDITY = timedelta(minutes=5)
+_PLATFORMS = (("iPad", "iPadOS"), ("iPhone", "iOS"), ("Android", "Android"),
+              ("CrOS", "ChromeOS"), ("Windows", "Windows"), ("Mac OS X", "macOS"),
+              ("Macintosh", "macOS"), ("Linux", "Linux"))
+
+
+def platform_of(user_agent):
+    """The operating system a browser names in its User-Agent, or None."""
+    return next((name for token, name in _PLATFORMS if token in (user_agent or "")), None)
+
+
+def network_of(address):
+    """The network an address belongs to, roughly (IPv4 /24, IPv6 /64), or None: said
+    to the person approving a sign-in, not used to decide anything."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return None
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 PLACEHOLDER_NAME = "adviseur1"
 
 

@@ -127,13 +127,26 @@ class Registration(Base):
     created_at = mapped_column(UTCDateTime, nullable=False)
 
 
-class IdentifyMiss(Base):
-    """A failed identification, for the limits per partner ID and per source address."""
-    __tablename__ = "identify_misses"
+class StaffLink(Base):
+    """An office's request to link a person who already has a staff account and whom the
+    requesting manager does not manage elsewhere: it waits until the person confirms it
+    with the token e-mailed to them (only its hash is kept)."""
+    __tablename__ = "staff_links"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    partner_id: Mapped[str] = mapped_column(sa.String(50), index=True)
-    source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
-    at = mapped_column(UTCDateTime, nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
+                                            index=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    # What the office typed, and all it gets shown until the person confirms.
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    mobile: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    office_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    partner_id: Mapped[str] = mapped_column(sa.String(50), default="")
+    created_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    used_at = mapped_column(UTCDateTime, nullable=True)
 
 
 class Device(Base):

@@ -12,7 +12,8 @@ from services.common.errors import Forbidden, NotFound, ValidationFailed
 from . import domain
 from services.common.contacts import normalise_mobile
 from .exceptions import ClientVersionUnsupported, RateLimited, RegistrationLocked, WrongState
-from .models import Account, AuditEntry, Device, IdentifyMiss, Membership, Registration
+from . import edge
+from .models import Account, AuditEntry, Device, Membership, Registration
 from .staff import offices_of, record
 from .use_cases import open_session
 
@@ -38,23 +39,26 @@ def start(uow, device, minimums, source_ip):
     return describe(registration)
 
 
-def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
-             misses_per_hour=domain.MISSES_PER_HOUR):
+def identify(uow, registration_id, office, partner_id, email, mobile, source_ip, config=None):
     """Match the partner ID plus exactly the recorded e-mail or mobile of a staff member.
-    -> {"status": "code_sent", "channel"} or {"miss": True, "attempts_left", "locked"}."""
+    -> {"status": "code_sent", "channel"} or {"miss": True, "attempts_left", "locked"}.
+    Misses count per registration (three lock it), per source address (an hour's worth
+    refuses more) and per partner ID (which only slows guessing down: whoever misses on
+    an office's partner ID must not keep its people from registering)."""
     registration = _get(uow, registration_id, lock=True)
     if registration.status == "locked":
         raise RegistrationLocked()
     if registration.status != "started":  # once: a new code means starting over
         raise WrongState({"status": registration.status})
     partner_id = partner_id.strip().upper()[:50]
-    _check_miss_limits(uow, partner_id, source_ip, misses_per_hour)
+    miss_buckets = ((edge.limit(config, "IDENTIFY_MISSES_PER_HOUR"), source_ip),
+                    (edge.limit(config, "IDENTIFY_MISSES_PER_PARTNER"), partner_id))
+    edge.refuse_when_empty(uow, *miss_buckets)
     account = _match(uow, office, email, mobile)
     if account is not None:
         _check_codes_sent(uow, account.id)
     if account is None:
-        uow.session.add(IdentifyMiss(id=new_id(), partner_id=partner_id,
-                                     source_ip=source_ip, at=utcnow()))
+        edge.count_miss(uow, *miss_buckets)
         registration.attempts_left -= 1
         if registration.attempts_left <= 0:
             registration.status = "locked"
@@ -80,16 +84,6 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
              # office's name may hold digits.
              data={"code": code, "minutes": 10})
     return {"status": "code_sent", "channel": channel}
-
-
-def _check_miss_limits(uow, partner_id, source_ip, limit):
-    since = utcnow() - timedelta(hours=1)
-    for column, value in ((IdentifyMiss.partner_id, partner_id),
-                          (IdentifyMiss.source_ip, source_ip)):
-        misses = uow.session.scalar(select(func.count()).select_from(IdentifyMiss).where(
-            column == value, IdentifyMiss.at > since))
-        if misses >= limit:
-            raise RateLimited({"retry_after_s": 3600})
 
 
 def _check_codes_sent(uow, account_id):
@@ -179,7 +173,7 @@ def describe_by_id(uow, registration_id):
 
 def remove(uow, registration_id):
     """The unfinished placeholder goes; the person may start over (the miss limits per
-    partner ID and source address still hold)."""
+    source address and partner ID still hold: they are kept apart, in rate buckets)."""
     registration = _get(uow, registration_id)
     if registration.status == "completed":
         raise WrongState({"status": registration.status})

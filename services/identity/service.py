@@ -2,20 +2,25 @@
 
 Entrypoints parse, call a use case inside one transaction, and return plain data.
 The caller's principal (from the gateway) is in `self.caller`."""
+from datetime import timedelta
+
 from eventlet import tpool
 from nameko.dependency_providers import Config
+from nameko.timer import timer
 
 from services.common.errors import ValidationFailed
 from services.common.service import ServiceBase, rpc
+from services.common.settings import env_int
 from services.common.store import Store
 
-from . import activation, devices, domain, registration, second_factor, staff, use_cases
+from . import activation, devices, domain, edge, registration, second_factor, staff, use_cases
 from .exceptions import (InvalidCode, InvalidCredentials, InvalidLoginCode, InvalidSignature,
                          RegistrationLocked, UnknownCombination)
 from .models import metadata
 
 LANGUAGES = ("nl", "en")
 domain.offload = tpool.execute  # argon2 in a real thread: the hub keeps serving
+SWEEP_INTERVAL_S = env_int("IDENTITY_SWEEP_INTERVAL_S", 300)  # unfinished anonymous rows
 
 
 class IdentityService(ServiceBase):
@@ -31,6 +36,14 @@ class IdentityService(ServiceBase):
     @property
     def public_url(self):
         return self.config["KLUIS_PUBLIC_URL"].rstrip("/")
+
+    @timer(interval=SWEEP_INTERVAL_S)
+    def sweep(self):
+        """Registrations never finished within REGISTRATION_LIFETIME_S, expired PC
+        sign-ins, challenges and staff links, and full rate buckets are deleted."""
+        lifetime = timedelta(seconds=int(self.config.get("REGISTRATION_LIFETIME_S") or 604800))
+        with self.store.unit_of_work() as uow:
+            edge.sweep(uow, lifetime)
 
     @rpc
     def login(self, email, password, source_ip=None, user_agent=None):
@@ -190,14 +203,23 @@ class IdentityService(ServiceBase):
     @rpc
     def add_staff(self, office_id, name, email, mobile, role, office=None):
         """Admin (owners only), owner, staff_manager (not above own role). Links an
-        existing staff account with the same e-mail. Raises RoleAddressNotAllowed,
-        InvalidMobile, EmailInUse, AlreadyMember, Forbidden, NotFound. Event
-        `membership_changed`; e-mail `staff_added` to the person (`office`: dossier's
+        existing staff account with the same e-mail when the caller is the admin or
+        manages them at another office; else mails them a link to confirm and answers
+        as for a new person. Raises RoleAddressNotAllowed, InvalidMobile, EmailInUse,
+        AlreadyMember, Forbidden, NotFound. Event `membership_changed`; e-mail
+        `staff_added` (or `staff_link_requested`) to the person (`office`: dossier's
         public facts {name, partner_id}, for its text)."""
         principal = self.caller.require("admin", "staff", write=True)
         with self.store.unit_of_work() as uow:
             return staff.add_staff(uow, principal, office_id, name, email, mobile, role,
-                                   office or {}, f"{self.public_url}/app")
+                                   office or {}, self.public_url)
+
+    @rpc
+    def confirm_staff_link(self, token):
+        """Anonymous: the person confirms an office's request with the e-mailed token.
+        -> {office: {name, partner_id}, role}; InvalidToken, TokenExpired, TokenUsed."""
+        with self.store.unit_of_work() as uow:
+            return staff.confirm_link(uow, token, self.public_url)
 
     @rpc
     def list_staff(self, office_id):
@@ -235,6 +257,7 @@ class IdentityService(ServiceBase):
         minimums = {"ios": self.config.get("MIN_IOS_VERSION"),
                     "android": self.config.get("MIN_ANDROID_VERSION"),
                     "app": self.config.get("MIN_APP_VERSION")}
+        edge.take(self.store, edge.limit(self.config, "REGISTRATIONS_PER_ADDRESS"), source_ip)
         with self.store.unit_of_work() as uow:
             return registration.start(uow, device, minimums, source_ip)
 
@@ -243,11 +266,11 @@ class IdentityService(ServiceBase):
                               mobile=None, source_ip=None):
         """`office`: the office with `partner_id` (None when there is none). A miss raises
         UnknownCombination (details.attempts_left), the third RegistrationLocked;
-        RateLimited after too many misses per partner ID or source address."""
+        RateLimited after too many misses from the source address (for a while) or on
+        the partner ID (for seconds)."""
         with self.store.unit_of_work() as uow:
-            result = registration.identify(
-                uow, registration_id, office, partner_id, email, mobile, source_ip,
-                int(self.config.get("IDENTIFY_MISSES_PER_HOUR") or domain.MISSES_PER_HOUR))
+            result = registration.identify(uow, registration_id, office, partner_id, email,
+                                           mobile, source_ip, self.config)
         if result.get("miss"):
             if result["locked"]:
                 raise RegistrationLocked()
@@ -316,15 +339,19 @@ class IdentityService(ServiceBase):
 
     @rpc
     def start_app_login(self, source_ip=None, user_agent=None):
+        """Anonymous (a PC). RateLimited beyond APP_LOGINS_PER_ADDRESS."""
+        edge.take(self.store, edge.limit(self.config, "APP_LOGINS_PER_ADDRESS"), source_ip)
+        validity = timedelta(seconds=int(self.config.get("APP_LOGIN_VALIDITY_S") or 300))
         with self.store.unit_of_work() as uow:
-            return devices.start_app_login(uow, source_ip, user_agent)
+            return devices.start_app_login(uow, source_ip, user_agent, validity)
 
     @rpc
-    def find_app_login(self, pairing_code, device_id, signature):
-        """The app: the pending sign-in behind a pairing code, to show before approving.
+    def find_app_login(self, pairing_code, device_id, signature, source_ip=None):
+        """The app: the pending sign-in behind a pairing code, to show before approving
+        (`source_ip`: the app's own, to say whether the PC is on the same network).
         InvalidSignature for a device that does not sign it; NotFound for no such code."""
         with self.store.unit_of_work() as uow:
-            return devices.find_app_login(uow, pairing_code, device_id, signature)
+            return devices.find_app_login(uow, pairing_code, device_id, signature, source_ip)
 
     @rpc
     def approve_app_login(self, login_id, device_id, signature, approve=True):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 
-from . import domain
+from . import domain, staff_links
 from services.common.contacts import is_role_address, mobile_or_none
 from .exceptions import (AlreadyMember, EmailInUse, InvalidMobile, LastOwner,
                          RoleAddressNotAllowed)
@@ -36,16 +36,19 @@ def check_contact(email, mobile):
     return mobile_or_none(mobile, InvalidMobile)
 
 
-def add_staff(uow, principal, office_id, name, email, mobile, role, office=None, app_url=""):
+def add_staff(uow, principal, office_id, name, email, mobile, role, office=None, portal_url=""):
     """Record a person as staff of the office, linking an existing staff account with
     the same e-mail instead of creating a second one. An existing account's contact
-    details are never changed here: another office must not redirect its codes. The
-    person is told by e-mail: the office, its partner ID, how to register the app."""
+    details are never changed here: another office must not redirect its codes. A person
+    who works elsewhere is linked at once only by the admin or by someone who manages
+    them there; otherwise they are asked by e-mail (staff_links). The person is told by
+    e-mail: the office, its partner ID, how to register the app."""
     _require_sees(principal, office_id)
     if not domain.may_manage(principal, office_id, role):
         raise Forbidden()
     mobile = check_contact(email, mobile)
     email = domain.normalise_email(email)
+    office = office or {}
     account = uow.session.scalar(select(Account).where(Account.email == email))
     if account is None:
         account = Account(id=new_id(), kind="staff", email=email, name=name.strip(),
@@ -59,19 +62,40 @@ def add_staff(uow, principal, office_id, name, email, mobile, role, office=None,
     elif uow.session.scalar(select(Membership.id).where(Membership.account_id == account.id,
                                                         Membership.office_id == office_id)):
         raise AlreadyMember()
+    elif not staff_links.may_link_at_once(uow.session, principal, account.id):
+        asked = staff_links.ask(uow, principal, office_id, account, name, mobile, role,
+                                office, portal_url)
+        record(uow, principal.account_id, "staff_link_requested", "staff_link",
+               asked["person_id"], office_id, role=role)
+        return asked
+    link(uow, principal.account_id, office_id, account, role, office, portal_url)
+    return _person(uow.session, account, office_id, role)
+
+
+def link(uow, actor_id, office_id, account, role, office, portal_url):
+    """The membership itself, its event and audit, and the e-mail to the person."""
     uow.session.add(Membership(id=new_id(), account_id=account.id, office_id=office_id,
-                               role=role, created_by=principal.account_id, created_at=utcnow()))
+                               role=role, created_by=actor_id, created_at=utcnow()))
     if account.active_office_id is None:
         account.active_office_id = office_id
-    _changed(uow, principal, office_id, account.id, "added", role)
-    office = office or {}
+    _changed(uow, actor_id, office_id, account.id, "added", role)
     uow.send("notify", "send_notification", template="staff_added", language=account.language,
              to={"email": account.email}, account_id=account.id,
              data={"name": account.name, "office": office.get("name") or "",
                    "partner_id": office.get("partner_id") or "", "role": role,
-                   "app_url": app_url})
+                   "app_url": f"{portal_url}/app"})
     uow.session.flush()
-    return _person(uow.session, account, office_id, role)
+
+
+def confirm_link(uow, token, portal_url):
+    """The person confirms an office's request (the token from its e-mail): they are
+    linked, and told so as anyone added. -> {office: {name, partner_id}, role}."""
+    request, account = staff_links.confirm(uow, token)
+    office = {"name": request.office_name, "partner_id": request.partner_id}
+    if request.office_id not in offices_of(uow.session, account.id):
+        link(uow, request.created_by, request.office_id, account, request.role, office,
+             portal_url)
+    return {"office": office, "role": request.role}
 
 
 def list_staff(uow, principal, office_id):
@@ -79,22 +103,36 @@ def list_staff(uow, principal, office_id):
     rows = uow.session.execute(select(Account, Membership.role).join(
         Membership, Membership.account_id == Account.id).where(
         Membership.office_id == office_id).order_by(Account.name, Account.id)).all()
-    return [_person(uow.session, account, office_id, role) for account, role in rows]
+    return [_person(uow.session, account, office_id, role) for account, role in rows] + \
+        staff_links.rows(uow.session, office_id)
 
 
 def change_role(uow, principal, office_id, person_id, role):
+    asked = _asked(uow, principal, office_id, person_id)
+    if asked is not None:  # not confirmed yet: the request changes
+        if not domain.may_manage(principal, office_id, asked.role, role):
+            raise Forbidden()
+        asked.role = role
+        return staff_links.as_person(asked, uow.session.get(Account, asked.account_id).email)
     membership = _membership(uow, principal, office_id, person_id)
     if not domain.may_manage(principal, office_id, membership.role, role):
         raise Forbidden()
     if membership.role == "owner" and role != "owner":
         _keep_an_owner(uow, office_id)
     membership.role = role
-    _changed(uow, principal, office_id, person_id, "role_changed", role)
+    _changed(uow, principal.account_id, office_id, person_id, "role_changed", role)
     return _person(uow.session, uow.session.get(Account, person_id), office_id, role)
 
 
 def remove_staff(uow, principal, office_id, person_id):
-    """Unlink a person from the office: their access to it ends with this commit."""
+    """Unlink a person from the office: their access to it ends with this commit (an
+    unconfirmed request is withdrawn)."""
+    asked = _asked(uow, principal, office_id, person_id)
+    if asked is not None:
+        if not domain.may_manage(principal, office_id, asked.role):
+            raise Forbidden()
+        uow.session.delete(asked)
+        return
     membership = _membership(uow, principal, office_id, person_id)
     if not domain.may_manage(principal, office_id, membership.role):
         raise Forbidden()
@@ -109,7 +147,14 @@ def remove_staff(uow, principal, office_id, person_id):
     if account.active_office_id == office_id:
         uow.session.flush()
         account.active_office_id = next(iter(offices_of(uow.session, person_id)), None)
-    _changed(uow, principal, office_id, person_id, "removed", None)
+    _changed(uow, principal.account_id, office_id, person_id, "removed", None)
+
+
+def _asked(uow, principal, office_id, person_id):
+    """An open request of this office behind `person_id`, or None."""
+    _require_sees(principal, office_id)
+    found = staff_links.pending(uow.session, office_id, link_id=person_id)
+    return found[0] if found else None
 
 
 def _membership(uow, principal, office_id, person_id):
@@ -133,11 +178,10 @@ def _require_sees(principal, office_id):
         raise NotFound()
 
 
-def _changed(uow, principal, office_id, account_id, change, role):
-    uow.emit("membership_changed", actor=principal.account_id, account_id=account_id,
+def _changed(uow, actor_id, office_id, account_id, change, role):
+    uow.emit("membership_changed", actor=actor_id, account_id=account_id,
              office_id=office_id, change=change, role=role)
-    record(uow, principal.account_id, f"staff_{change}", "account", account_id, office_id,
-           role=role)
+    record(uow, actor_id, f"staff_{change}", "account", account_id, office_id, role=role)
 
 
 def _person(session, account, office_id, role):

@@ -5,6 +5,7 @@ import uuid
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from requests.adapters import HTTPAdapter
 
 from tests.systems import code_in, text_of, unique_email
 
@@ -17,8 +18,26 @@ def b64(raw):
     return base64.b64encode(raw).decode()
 
 
+class _SourceAddress(HTTPAdapter):
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def from_address(client, address):
+    """The client, its requests sent from `address` (any of 127.0.0.0/8 reaches the
+    system on 127.0.0.1): another source address as far as the system can tell."""
+    client.session.mount("http://", _SourceAddress(address))
+    return client
+
+
 class App:
-    def __init__(self, kluis, platform="ios", os_version="17.4", app_version="3.2.0"):
+    def __init__(self, kluis, platform="ios", os_version="17.4", app_version="3.2.0",
+                 source=None):
         self.kluis = kluis
         self.key = Ed25519PrivateKey.generate()
         self.public_key = b64(self.key.public_key().public_bytes(
@@ -26,7 +45,7 @@ class App:
         self.device = {"public_key": self.public_key, "name": "iPhone van test",
                        "platform": platform, "os_version": os_version,
                        "app_version": app_version}
-        self.client = kluis.client()
+        self.client = kluis.client() if source is None else from_address(kluis.client(), source)
         self.registration_id = None
         self.device_id = None
 

@@ -17,12 +17,14 @@ DATA = {"name": "Jan de Vries", "minutes": 15, "code": "482913", "office": "Hypo
         "forgot_url": "https://kluis.example/forgot-password",
         "reset_url": "https://kluis.example/reset-password?token=abc123XYZ",
         "person": "Anna de Vries", "role": "staff", "partner_id": "DP-1234",
-        "app_url": "https://kluis.example/app"}
+        "app_url": "https://kluis.example/app",
+        "confirm_url": "https://kluis.example/staff-link?token=lnk123"}
 EXPECTED = {"account_locked", "password_changed", "password_reset", "registration_code",
             "registration_approved", "registration_rejected", "client_invitation",
             "activation_password", "activation_code", "activation_confirmed", "login_code",
             "new_document", "request_rejected", "new_message", "new_questionnaire",
-            "signing_request", "signing_reminder", "staff_added", "registration_waiting"}
+            "signing_request", "signing_reminder", "staff_added", "registration_waiting",
+            "staff_link_requested"}
 SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 
 
@@ -133,6 +135,14 @@ def test_staff_added_says_the_office_its_partner_id_and_where_the_app_is(languag
     assert "Hypotheekhuis Noord" in subject
     assert "DP-1234" in body and "https://kluis.example/app" in body
     assert ("personeelsbeheerder" if language == "nl" else "staff manager") in body
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_staff_link_requested_names_the_office_and_the_link_to_confirm(language):
+    subject, body = render("staff_link_requested", language, {**DATA, "role": "owner"})
+    assert "Hypotheekhuis Noord" in subject
+    assert "DP-1234" in body and "https://kluis.example/staff-link?token=lnk123" in body
+    assert ("eigenaar" if language == "nl" else "owner") in body
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

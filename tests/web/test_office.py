@@ -212,3 +212,35 @@ def test_the_lender_creates_an_office_and_adds_its_owner(browse, kluis):
         nav(page, name)
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
         assert_accessible(page)
+
+
+def test_a_person_working_elsewhere_confirms_from_the_e_mail_before_an_office_adds_them(
+        browse, kluis):
+    elsewhere, office = Office(kluis, kluis.admin()), Office(kluis, kluis.admin())
+    person = elsewhere.add(elsewhere.admin, "owner", name="Olga Elders")
+    owner_app, _owner = office.staffed("owner", name="Bram Eigenaar")
+    page = signed_in_as(browse, device_token(owner_app))
+    nav(page, "Medewerkers")
+    staff = page.get_by_role("region", name="Medewerkers van dit kantoor")
+    staff.get_by_label("Naam").fill("Olga")
+    staff.get_by_label("E-mailadres").fill(person["email"])
+    staff.get_by_role("button", name="Medewerker toevoegen").click()
+    expect(staff.get_by_role("status").filter(has_text="Olga is toegevoegd")).to_be_visible()
+    expect(staff).not_to_contain_text("Olga Elders")  # only what the office typed
+    asked = kluis.mail.wait_for(person["email"], subject="wil u toevoegen")[0]
+    link = browse.page(f"/staff-link?token={link_token(asked)}", viewport=PHONE)
+    expect(link.get_by_role("heading", level=1)).to_have_text(
+        "Bevestigen dat u voor dit kantoor werkt")
+    assert "token" not in link.url
+    assert_accessible(link)
+    link.get_by_role("button", name="Ja, ik werk voor dit kantoor").click()
+    expect(link.get_by_role("status")).to_contain_text(f"Hypotheekhuis {office.partner_id}")
+    assert no_sideways_scroll(link)
+    screenshot(link, "staff-link-confirmed-phone")
+    again = browse.page(f"/staff-link?token={link_token(asked)}")
+    browse.watch_of(again).expect_failure(410)
+    again.get_by_role("button", name="Ja, ik werk voor dit kantoor").click()
+    expect(again.get_by_role("alert")).to_contain_text("Deze link is al gebruikt.")
+    page.reload()
+    expect(page.get_by_role("region", name="Medewerkers van dit kantoor")).to_contain_text(
+        "Olga Elders")

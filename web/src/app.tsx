@@ -39,6 +39,7 @@ import { NewTemplatePage } from './office/templates'
 import type { Me } from './shared/types'
 import { PcLoginPage } from './staff-app/pc-login'
 import { RegisterPage } from './staff-app/register'
+import { StaffLinkPage } from './auth/staff-link'
 
 type Page = FunctionComponent<{ params: Record<string, string> }>
 
@@ -55,6 +56,7 @@ const PUBLIC: [string, Page][] = [
   ['/activate', ActivatePage],
   ['/set-password', SetPasswordPage],
   ['/look-along', LookAlongPage],
+  ['/staff-link', StaffLinkPage],
 ]
 
 const CLIENT: [string, Page][] = [

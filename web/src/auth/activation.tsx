@@ -26,7 +26,7 @@ export function useLinkToken(path: string): [string | null, URLSearchParams] {
 }
 
 /** A link that is broken, expired or used up: say so, and what to do. */
-export function LinkProblem({ code, kind }: { code: string | null, kind: 'invitation' | 'password' | 'reset' }) {
+export function LinkProblem({ code, kind }: { code: string | null, kind: 'invitation' | 'password' | 'reset' | 'staff_link' }) {
   const tt = useT()
   const what = code === 'token_expired' ? 'expired' : code === 'token_used' ? 'used' : 'invalid'
   return (

@@ -23,6 +23,9 @@ export const forgotPassword = (email: string) =>
   api<void>('POST', '/auth/password/forgot', { body: { email } })
 export const resetPassword = (token: string, password: string) =>
   api<void>('POST', '/auth/password/reset', { body: { token, password } })
+export interface StaffLinkConfirmed { office: { name: string, partner_id: string }, role: string }
+export const confirmStaffLink = (token: string) =>
+  api<StaffLinkConfirmed>('POST', '/staff-links/confirm', { body: { token } })
 export const startActivation = (token: string, email: string) =>
   api<void>('POST', '/activation', { body: { token, email } })
 export const completeActivation = (token: string, password: string, smsCode?: string) =>
@@ -150,7 +153,10 @@ export interface PendingPcLogin {
   login_id: string
   pairing_code: string
   user_agent: string | null
+  platform?: string | null
   source_ip: string | null
+  source_network?: string | null
+  same_network?: boolean
   started_at: string
   expires_at: string
 }

@@ -99,6 +99,7 @@ function Approve({ person, initialCode }: { person: Person, initialCode: string 
           <div class="kluis-data-list__row"><dt>{tt('app.pc_browser')}</dt><dd>{browser || tt('details.none')}</dd></div>
           <div class="kluis-data-list__row"><dt>{tt('app.pc_system')}</dt><dd>{system || tt('details.none')}</dd></div>
           <div class="kluis-data-list__row"><dt>{tt('evidence.ip')}</dt><dd>{pending.source_ip}</dd></div>
+          <div class="kluis-data-list__row"><dt>{tt('app.pc_network')}</dt><dd>{tt(pending.same_network ? 'app.pc_same_network' : 'app.pc_other_network')}</dd></div>
           <div class="kluis-data-list__row"><dt>{tt('app.pc_when')}</dt><dd>{dateTime(pending.started_at)}</dd></div>
         </dl>
         <p class="utrecht-paragraph">{tt('app.pc_only_yours')}</p>

@@ -1,0 +1,89 @@
+"""Linking a person who already works in Kluis to another office. A manager who
+manages the person at an office where they already work (a firm with several offices)
+links them at once; anyone else only asks: the person gets an e-mail with a link to
+confirm, and until they do, the asking office learns nothing about them beyond what it
+typed itself (its answer and its staff list read as for a brand-new person)."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from services.common.db import new_id, utcnow
+
+from . import domain
+from .exceptions import AlreadyMember, InvalidToken, TokenExpired, TokenUsed
+from .models import Account, Membership, StaffLink
+
+LINK_VALIDITY = timedelta(days=7)
+
+
+def may_link_at_once(session, principal, account_id):
+    """The admin always; else a caller who manages the person at one of their offices."""
+    if principal.is_admin:
+        return True
+    rows = session.execute(select(Membership.office_id, Membership.role).where(
+        Membership.account_id == account_id)).all()
+    return any(domain.may_manage(principal, office_id, role) for office_id, role in rows)
+
+
+def ask(uow, principal, office_id, account, name, mobile, role, office, portal_url):
+    """Record the request and mail the person the link. -> the office's view of it."""
+    if pending(uow.session, office_id, account_id=account.id):
+        raise AlreadyMember()
+    token, token_hash = domain.new_token()
+    now = utcnow()
+    link = StaffLink(id=new_id(), token_hash=token_hash, account_id=account.id,
+                     office_id=office_id, role=role, name=name.strip(), mobile=mobile,
+                     office_name=(office.get("name") or "")[:200],
+                     partner_id=(office.get("partner_id") or "")[:50],
+                     created_by=principal.account_id, created_at=now,
+                     expires_at=now + LINK_VALIDITY)
+    uow.session.add(link)
+    uow.send("notify", "send_notification", template="staff_link_requested",
+             language=account.language, to={"email": account.email}, account_id=account.id,
+             data={"name": account.name, "office": link.office_name,
+                   "partner_id": link.partner_id, "role": role,
+                   "days": LINK_VALIDITY.days,
+                   "confirm_url": f"{portal_url}/staff-link?token={token}"})
+    return as_person(link, account.email)
+
+
+def pending(session, office_id, link_id=None, account_id=None):
+    """Open requests of the office (one by id or by person when given)."""
+    query = select(StaffLink).where(StaffLink.office_id == office_id,
+                                    StaffLink.used_at.is_(None),
+                                    StaffLink.expires_at > utcnow())
+    if link_id is not None:
+        query = query.where(StaffLink.id == link_id)
+    if account_id is not None:
+        query = query.where(StaffLink.account_id == account_id)
+    return session.scalars(query.order_by(StaffLink.name, StaffLink.id)).all()
+
+
+def as_person(link, email):
+    """What the office sees: what it typed, shaped as a staff member who has not
+    registered yet (the link's id stands in for the person's)."""
+    return {"person_id": link.id, "name": link.name, "email": email, "mobile": link.mobile,
+            "role": link.role, "registration": "not_registered"}
+
+
+def rows(session, office_id):
+    """The office's open requests, as staff list rows."""
+    links = pending(session, office_id)
+    emails = dict(session.execute(select(Account.id, Account.email).where(
+        Account.id.in_([link.account_id for link in links]))).all()) if links else {}
+    return [as_person(link, emails.get(link.account_id)) for link in links]
+
+
+def confirm(uow, token):
+    """The person confirms with the e-mailed token. -> (link, account) for the caller to
+    record the membership; InvalidToken, TokenExpired, TokenUsed."""
+    link = uow.session.scalar(select(StaffLink).where(
+        StaffLink.token_hash == domain.hash_token(token or "")).with_for_update())
+    if link is None:
+        raise InvalidToken()
+    if link.used_at is not None:
+        raise TokenUsed()
+    if utcnow() >= link.expires_at:
+        raise TokenExpired()
+    link.used_at = utcnow()
+    return link, uow.session.get(Account, link.account_id)
