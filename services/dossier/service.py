@@ -21,6 +21,9 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
     documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
     config = Config()
 
+    def _public_url(self):
+        return self.config["KLUIS_PUBLIC_URL"].rstrip("/")
+
     @rpc
     def create_office(self, partner_id, name, city, label=None):
         """Admin only. -> the office; PartnerIdTaken (409). Event `office_created`."""
@@ -73,10 +76,16 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
 
     @rpc
     def update_client(self, client_id, changes):
-        """ContactLocked for e-mail or mobile once the invitation was accepted."""
+        """ContactLocked for e-mail or mobile once the invitation was accepted. A
+        changed e-mail or mobile voids the open invitation and ends the sessions of a
+        portal account the record uses (identity), after the change is committed: the
+        record no longer leads to that account by then, whatever identity answers."""
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
-            return clients.update_client(uow, principal, client_id, changes)
+            client, ending = clients.update_client(uow, principal, client_id, changes)
+        if ending:
+            self.identity.end_sessions_for_contact_change(ending)
+        return client
 
     @rpc
     def list_my_consents(self):
@@ -98,7 +107,7 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
             return invitations.invite(uow, principal, client_id,
-                                      self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
+                                      self._public_url())
 
     @rpc
     def get_invitation(self, client_id):
@@ -115,8 +124,25 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
         account = self.identity.prepare_client_account(
             client["email"], client["name"], client["mobile"], client["language"])
         with self.store.unit_of_work() as uow:
-            invitations.link_account(uow, client["client_id"], account["account_id"],
-                                     account["existing"])
+            invitations.link_account(uow, token, email, account["account_id"],
+                                     account["existing"], self._public_url())
+
+    @rpc
+    def list_my_link_requests(self):
+        """Client: the offices that ask to link the caller's existing account (they
+        redeemed an invitation with it) -> [{id, office_id, office_name, name, type,
+        company, sent_at}]."""
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return invitations.requests_for(uow, principal)
+
+    @rpc
+    def answer_link_request(self, client_id, accepted):
+        """Client: accept (the office sees the account from now on) or decline an
+        office's request. -> {id, status}; NotFound for anything not asked of them."""
+        principal = self.caller.require("client", write=True)
+        with self.store.unit_of_work() as uow:
+            return invitations.answer(uow, principal, client_id, bool(accepted))
 
     # -- dossiers ------------------------------------------------------------------------
     @rpc
@@ -229,10 +255,12 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
             return accounts.my_companies(uow, principal)
 
     @rpc
-    def list_extra_accounts(self):
+    def list_extra_accounts(self, company_id=None):
+        """Company main account: the extra accounts of `company_id`, which may be left
+        out by the main account of one company only (else CompanyRequired)."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return accounts.list_extra_accounts(uow, principal)
+            return accounts.list_extra_accounts(uow, principal, company_id)
 
     @rpc
     def get_extra_account(self, child_id):
@@ -241,13 +269,15 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
             return accounts.get_extra_account(uow, principal, child_id)
 
     @rpc
-    def add_extra_account(self, name, email, mobile=None, language="nl"):
-        """Company main account: an extra account, invited like any client account."""
+    def add_extra_account(self, name, email, mobile=None, language="nl", company_id=None):
+        """Company main account: an extra account of `company_id` (as in
+        list_extra_accounts), invited like any client account."""
         principal = self.caller.require("client", write=True)
         with self.store.unit_of_work() as uow:
-            child = accounts.add_extra_account(uow, principal, name, email, mobile, language)
+            child = accounts.add_extra_account(uow, principal, name, email, mobile, language,
+                                               company_id)
             invitations.send_invitation(uow, principal, child,
-                                        self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
+                                        self._public_url())
             return accounts.get_extra_account(uow, principal, child.id)
 
     @rpc

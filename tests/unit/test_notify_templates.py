@@ -22,7 +22,8 @@ EXPECTED = {"account_locked", "password_changed", "password_reset", "registratio
             "registration_approved", "registration_rejected", "client_invitation",
             "activation_password", "activation_code", "activation_confirmed", "login_code",
             "new_document", "request_rejected", "new_message", "new_questionnaire",
-            "signing_request", "signing_reminder", "staff_added", "registration_waiting"}
+            "signing_request", "signing_reminder", "staff_added", "registration_waiting",
+            "link_request"}
 SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 
 
