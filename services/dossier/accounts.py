@@ -42,6 +42,7 @@ def unlink(uow, principal, client_id):
             Client.parent_id == client.id)).all():
         record.account_id, record.invitation_status = None, "not_invited"
         record.invitation_token_hash = record.invited_at = record.accepted_at = None
+        record.invitation_email = record.pending_account_id = None
     audit.record(uow, principal, "portal_unlinked", client.id, "client", client.id)
     uow.emit("client_unlinked", actor=principal.account_id, client_id=client.id,
              office_id=client.office_id, account_id=account_id)
