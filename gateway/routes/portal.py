@@ -2,7 +2,8 @@
 extra accounts of a company, the second sign-in step, audit, home and actions."""
 from ..http import json_response, page, route
 from ..schemas import (CodeBody, CompanyQuery, ExtraAccountBody, ItemList, LinkAnswer,
-                       ListQuery, MobileBody, Preferences, SecondStepBody, SessionToken)
+                       LinkRequestList, ListQuery, MobileBody, Preferences, SecondStepBody,
+                       SessionToken)
 
 
 @route("POST", "/clients/<client_id>/unlink", tag="portal",
@@ -44,7 +45,7 @@ def add_account(call):
 
 @route("GET", "/me/link-requests", query=ListQuery, tag="portal",
        responses={200: ("offices that ask to link the caller's existing account",
-                        ItemList)})
+                        LinkRequestList)})
 def link_requests(call):
     """Client: an office's invitation redeemed with an account that already existed
     links nothing until its holder accepts here."""

@@ -208,6 +208,11 @@ class LinkRequest(Schema):
     sent_at = fields.DateTime()
 
 
+class LinkRequestList(Schema):
+    items = fields.List(fields.Nested(LinkRequest), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
 class LinkAnswer(Schema):
     id = fields.String()
     status = fields.String(metadata={"enum": ["accepted", "not_invited"]})
