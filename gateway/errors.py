@@ -54,6 +54,7 @@ STATUS_BY_CODE = {
     "virus_found": 422,
     "role_address_not_allowed": 422,
     "invalid_mobile": 422,
+    "company_required": 422,
     "unknown_combination": 422,
     "registration_locked": 423,
     "client_version_unsupported": 426,

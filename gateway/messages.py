@@ -38,6 +38,8 @@ ERRORS = {
                              "This office already has a dossier with this number."),
     "not_invited": ("Deze klant heeft (nog) geen portaalaccount.",
                     "This client has no portal account (yet)."),
+    "company_required": ("U beheert meer dan één bedrijf: kies het bedrijf.",
+                         "You manage more than one company: choose the company."),
     "wrong_state": ("Dit kan niet in de huidige stap.", "This is not possible at this step."),
     "role_address_not_allowed": ("Gebruik een persoonlijk e-mailadres, geen gedeelde mailbox.",
                                  "Use a personal e-mail address, not a shared mailbox."),

@@ -28,7 +28,9 @@ def get_client(call, client_id):
 @route("PATCH", "/clients/<client_id>", body=ClientPatch, tag="clients",
        responses={200: ("updated", ClientOut), 409: ("contact_locked", None)})
 def patch_client(call, client_id):
-    """E-mail and mobile are locked once the invitation was accepted."""
+    """E-mail and mobile are locked once the invitation was accepted; before that, a
+    change of either voids the open invitation (status not_invited: invite again) and
+    ends the sessions of a portal account prepared for the old contact."""
     return 200, call.services.dossier.update_client(client_id, call.body)
 
 
@@ -58,7 +60,8 @@ def resend(call, client_id):
 
 
 @route("GET", "/clients/<client_id>/invitation", tag="clients",
-       responses={200: ("not_invited | sent | accepted", Invitation)})
+       responses={200: ("not_invited | sent | accepted; confirmation_pending while an "
+                        "existing account's holder has not accepted", Invitation)})
 def invitation(call, client_id):
     return 200, call.services.dossier.get_invitation(client_id)
 
@@ -67,7 +70,9 @@ def invitation(call, client_id):
        responses={202: ("e-mail 2 with a set-password link (and an SMS code)", None),
                   400: ("invalid_token", None), 410: ("token_expired", None)})
 def activation(call):
-    """Anyone: the token from e-mail 1 and the client's e-mail address."""
+    """Anyone: the token from e-mail 1 and the address it was sent to (a change of the
+    client's contact since voids it). An account that already exists is not linked
+    yet: its holder gets an e-mail and accepts in the portal (/me/link-requests)."""
     call.services.dossier.start_activation(call.body["token"], call.body["email"])
     return json_response(202)
 

@@ -1,8 +1,9 @@
 """The client's portal account as the office and the client see it: unlink, look-along,
 extra accounts of a company, the second sign-in step, audit, home and actions."""
 from ..http import json_response, page, route
-from ..schemas import (CodeBody, ExtraAccountBody, ItemList, ListQuery, MobileBody,
-                       Preferences, SecondStepBody, SessionToken)
+from ..schemas import (CodeBody, CompanyQuery, ExtraAccountBody, ItemList, LinkAnswer,
+                       LinkRequestList, ListQuery, MobileBody, Preferences, SecondStepBody,
+                       SessionToken)
 
 
 @route("POST", "/clients/<client_id>/unlink", tag="portal",
@@ -20,17 +21,49 @@ def look_along(call, client_id):
     return 200, call.services.dossier.look_along(client_id)
 
 
-@route("GET", "/me/accounts", query=ListQuery, tag="portal",
-       responses={200: ("a company's extra accounts", ItemList)})
+@route("GET", "/me/accounts", query=CompanyQuery, tag="portal",
+       responses={200: ("a company's extra accounts, each with its company_id", ItemList),
+                  404: ("company_id is not one of the caller's companies", None),
+                  422: ("company_required: the caller manages several companies and named "
+                        "none (details.companies)", None)})
 def list_accounts(call):
-    return 200, page(call, call.services.dossier.list_extra_accounts())
+    """Company main account: `company_id` (from GET /me `companies`) may be left out by
+    the main account of one company only."""
+    return 200, page(call, call.services.dossier.list_extra_accounts(
+        company_id=call.query["company_id"]))
 
 
 @route("POST", "/me/accounts", body=ExtraAccountBody, tag="portal",
-       responses={201: ("added and invited (e-mail 1)", None)})
+       responses={201: ("added and invited (e-mail 1)", None),
+                  404: ("company_id is not one of the caller's companies", None),
+                  422: ("company_required | invalid_mobile", None)})
 def add_account(call):
-    """Company main account: an extra account, invited like any client account."""
+    """Company main account: an extra account, invited like any client account; of
+    `company_id`, required when the caller manages several companies."""
     return 201, call.services.dossier.add_extra_account(**call.body)
+
+
+@route("GET", "/me/link-requests", query=ListQuery, tag="portal",
+       responses={200: ("offices that ask to link the caller's existing account",
+                        LinkRequestList)})
+def link_requests(call):
+    """Client: an office's invitation redeemed with an account that already existed
+    links nothing until its holder accepts here."""
+    return 200, page(call, call.services.dossier.list_my_link_requests())
+
+
+@route("POST", "/me/link-requests/<client_id>/accept", tag="portal",
+       responses={200: ("linked: the office sees the account from now on", LinkAnswer),
+                  404: ("not asked of the caller", None)})
+def accept_link(call, client_id):
+    return 200, call.services.dossier.answer_link_request(client_id, True)
+
+
+@route("POST", "/me/link-requests/<client_id>/decline", tag="portal",
+       responses={200: ("declined: nothing is linked", LinkAnswer),
+                  404: ("not asked of the caller", None)})
+def decline_link(call, client_id):
+    return 200, call.services.dossier.answer_link_request(client_id, False)
 
 
 @route("GET", "/me/accounts/<account_id>", tag="portal", responses={200: ("", None)})

@@ -208,6 +208,37 @@ class Invitation(Schema):
     status = fields.String(metadata={"enum": ["not_invited", "sent", "accepted"]})
     sent_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)
+    confirmation_pending = fields.Boolean(metadata={
+        "description": "an existing portal account redeemed the link; its holder has not "
+                       "accepted yet, and until then the office sees nothing of it"})
+
+
+class LinkRequest(Schema):
+    """An office asks to link its record to the caller's existing account."""
+    id = fields.String()
+    office_id = fields.String()
+    office_name = fields.String()
+    name = fields.String()
+    type = fields.String()
+    company = fields.String(allow_none=True)
+    sent_at = fields.DateTime()
+
+
+class LinkRequestList(Schema):
+    items = fields.List(fields.Nested(LinkRequest), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+class LinkAnswer(Schema):
+    id = fields.String()
+    status = fields.String(metadata={"enum": ["accepted", "not_invited"]})
+
+
+class CompanyQuery(Schema):
+    """The company a main account of several acts for (GET /me `companies`)."""
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, allow_none=True)
+    company_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
 
 
 class ActivationBody(Schema):
@@ -288,6 +319,9 @@ class ExtraAccountBody(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=25))
     language = fields.String(load_default="nl", validate=LANGUAGE)
+    company_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36),
+                               metadata={"description": "required of the main account of "
+                                                        "more than one company"})
 
 
 class SecondStepBody(Schema):

@@ -7,7 +7,7 @@ from services.common.errors import Forbidden, NotFound
 
 from . import audit
 from .clients import describe, flush_or, normalised_mobile, visible_client
-from .exceptions import ClientExists, NotInvited
+from .exceptions import ClientExists, CompanyRequired, NotInvited
 from .models import Client, Office
 
 
@@ -42,6 +42,7 @@ def unlink(uow, principal, client_id):
             Client.parent_id == client.id)).all():
         record.account_id, record.invitation_status = None, "not_invited"
         record.invitation_token_hash = record.invited_at = record.accepted_at = None
+        record.invitation_email = record.pending_account_id = None
     audit.record(uow, principal, "portal_unlinked", client.id, "client", client.id)
     uow.emit("client_unlinked", actor=principal.account_id, client_id=client.id,
              office_id=client.office_id, account_id=account_id)
@@ -76,26 +77,37 @@ def my_companies(uow, principal):
             for c, office_name in rows]
 
 
-def _company(uow, principal):
-    company = uow.session.scalar(_companies(principal))
-    if company is None:
+def _company(uow, principal, company_id=None):
+    """The company the caller acts for: the one named (NotFound unless the caller is its
+    main account), or their only one. Someone who is the main account of several must
+    name it: CompanyRequired, with the companies to choose from. No company: Forbidden."""
+    companies = uow.session.scalars(_companies(principal).order_by(Client.name, Client.id)).all()
+    if not companies:
         raise Forbidden()
-    return company
+    if company_id is not None:
+        for company in companies:
+            if company.id == company_id:
+                return company
+        raise NotFound()
+    if len(companies) > 1:
+        raise CompanyRequired({"companies": my_companies(uow, principal)})
+    return companies[0]
 
 
-def list_extra_accounts(uow, principal):
-    company = _company(uow, principal)
+def list_extra_accounts(uow, principal, company_id=None):
+    company = _company(uow, principal, company_id)
     return [_extra(c) for c in uow.session.scalars(select(Client).where(
-        Client.parent_id == company.id).order_by(Client.name))]
+        Client.parent_id == company.id).order_by(Client.name, Client.id))]
 
 
 def get_extra_account(uow, principal, account_id):
     return _extra(_child(uow, principal, account_id))
 
 
-def add_extra_account(uow, principal, name, email, mobile=None, language="nl"):
+def add_extra_account(uow, principal, name, email, mobile=None, language="nl",
+                      company_id=None):
     """-> the new extra account's record; the caller then invites it like any client."""
-    company = _company(uow, principal)
+    company = _company(uow, principal, company_id)
     email = email.strip().lower()
     if uow.session.scalar(select(Client.id).where(Client.office_id == company.office_id,
                                                   Client.email == email)):
@@ -124,12 +136,17 @@ def extra_account_login(uow, principal, child_id):
 
 
 def _child(uow, principal, child_id):
-    company = _company(uow, principal)
+    """An extra account of any company whose main account the caller is (its own id
+    names the company)."""
+    companies = {c.id for c in uow.session.scalars(_companies(principal))}
     child = uow.session.get(Client, child_id)
-    if child is None or child.parent_id != company.id:
+    if not companies:
+        raise Forbidden()
+    if child is None or child.parent_id not in companies:
         raise NotFound()
     return child
 
 
 def _extra(child):
-    return {**describe(child), "invitation": child.invitation_status}
+    return {**describe(child), "company_id": child.parent_id,
+            "invitation": child.invitation_status}

@@ -10,6 +10,8 @@ from services.common.errors import Forbidden
 
 from .models import AuditEntry
 
+LOOK_ALONG = " (look-along)"  # a session acting for the staff member behind it
+
 
 def record(uow, principal, action, client_id, object_type, object_id, dossier_id=None,
            at=None):
@@ -17,7 +19,7 @@ def record(uow, principal, action, client_id, object_type, object_id, dossier_id
     actor_id, actor_kind = (principal.account_id, principal.kind) if principal else (None, None)
     if principal and principal.looked_along_by:
         actor_id, actor_kind = principal.looked_along_by, "staff"
-        action = f"{action} (look-along)"
+        action = f"{action}{LOOK_ALONG}"
     uow.session.add(AuditEntry(
         id=new_id(), at=at or utcnow(), actor_id=actor_id, actor_kind=actor_kind, action=action,
         client_id=client_id, dossier_id=dossier_id, object_type=object_type,
@@ -53,15 +55,35 @@ def for_dossier(uow, dossier):
         AuditEntry.client_id == dossier.client_id, AuditEntry.action == "look_along")))
 
 
+# What the client's own trail shows: what was done with their data (looked at, taken,
+# shown, delivered, signed, shared, their record and access), by whom. The office's
+# internal work (products, mortgage applications and their status, tasks, its own
+# dossier edits) is not listed: an action is shown only when it is named here.
+CLIENT_ACTIONS = frozenset({
+    "dossier_viewed", "document_downloaded", "message_read", "look_along",
+    "document_shown", "document_hidden", "document_uploaded", "document_signed",
+    "message_posted", "questionnaire_assigned", "questionnaire_completed",
+    "request_created", "request_approved", "request_rejected",
+    "client_created", "client_updated", "dossier_opened", "consent_given",
+    "consent_withdrawn", "invitation_sent", "link_requested", "invitation_accepted",
+    "invitation_declined", "portal_unlinked",
+    "extra_account_added", "extra_account_removed",
+})
+def client_actions():
+    """Every action string the client's trail may show, look-along variants included."""
+    return sorted(CLIENT_ACTIONS | {a + LOOK_ALONG for a in CLIENT_ACTIONS})
+
+
 def for_client_account(uow, principal):
-    """The client's own data: their client records, and their company's."""
+    """The client's own data: their client records, and their company's; only the
+    actions in CLIENT_ACTIONS."""
     if principal.kind != "client":
         raise Forbidden()
     from .clients import own_client_ids  # clients records audits: imported late
     condition = AuditEntry.client_id.in_(own_client_ids(uow, principal))
     if not principal.scope_office_id:
         condition = or_(condition, AuditEntry.actor_id == principal.account_id)
-    return _entries(uow, condition)
+    return _entries(uow, and_(condition, AuditEntry.action.in_(client_actions())))
 
 
 def _entries(uow, condition):

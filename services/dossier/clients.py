@@ -93,12 +93,15 @@ def list_clients(uow, principal, q=None):
 
 
 def update_client(uow, principal, client_id, changes):
-    """Staff with access. E-mail and mobile are locked once the invitation was accepted."""
+    """Staff with access. E-mail and mobile are locked once the invitation was accepted.
+    -> (the client, the portal account whose sessions must end or None): a changed
+    e-mail or mobile voids the open invitation (its link went to the old contact)."""
     client = visible_client(uow, principal, client_id, lock=True)
     if principal.kind != "staff":
         raise Forbidden()
     if ({"email", "mobile"} & set(changes)) and client.invitation_status == "accepted":
         raise ContactLocked()
+    before = (client.email, client.mobile)
     if "email" in changes:
         email = changes["email"].strip().lower()
         if email != client.email and uow.session.scalar(select(Client.id).where(
@@ -110,8 +113,12 @@ def update_client(uow, principal, client_id, changes):
     for field in ("name", "language"):
         if field in changes:
             setattr(client, field, changes[field])
+    ending = None
+    if (client.email, client.mobile) != before:
+        from .invitations import void  # invitations builds on this module
+        ending = void(client) or client.account_id
     audit.record(uow, principal, "client_updated", client.id, "client", client.id)
-    return describe(client)
+    return describe(client), ending
 
 
 def consents(uow, principal):

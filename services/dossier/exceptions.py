@@ -60,3 +60,9 @@ class QuestionnaireCompleted(KluisError):
 class QuestionnaireIncomplete(KluisError):
     """details: {"missing": {page number (from 1): [keys of required questions]}}"""
     code = "questionnaire_incomplete"
+
+
+class CompanyRequired(KluisError):
+    """The caller is the main account of more than one company: name one (`company_id`).
+    details: {"companies": [{id, name, office_id, office_name}]}"""
+    code = "company_required"

@@ -45,6 +45,11 @@ class Client(Base):
     invitation_status: Mapped[str] = mapped_column(sa.String(12))  # not_invited|sent|accepted
     invitation_token_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True,
                                                               unique=True)
+    # The address e-mail 1 went to: its link is redeemed with that address only.
+    invitation_email: Mapped[str | None] = mapped_column(sa.String(254), nullable=True)
+    # An existing portal account that redeemed the link: linked once its holder accepts.
+    pending_account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True,
+                                                           index=True)
     invited_at = mapped_column(UTCDateTime, nullable=True)
     accepted_at = mapped_column(UTCDateTime, nullable=True)
     created_by: Mapped[str] = mapped_column(sa.String(36))

@@ -8,18 +8,22 @@ from services.common.service import ServiceBase, rpc
 from . import (accounts, audit, clients, dossiers, invitations, portfolio, signers, tasks,
                use_cases)
 from .models import metadata
+from .invitation_entrypoints import InvitationEntrypoints
 from .message_entrypoints import MessageEntrypoints
 from .questionnaire_entrypoints import QuestionnaireEntrypoints
 from .subscriptions import DossierStore, EventEntrypoints
 
 
-class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoints,
-                     ServiceBase):
+class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints,
+                     QuestionnaireEntrypoints, ServiceBase):
     name = "dossier"
     store = DossierStore(metadata, handlers={"identity.account_activated": invitations.accept})
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
     documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
     config = Config()
+
+    def _public_url(self):
+        return self.config["KLUIS_PUBLIC_URL"].rstrip("/")
 
     @rpc
     def create_office(self, partner_id, name, city, label=None):
@@ -73,10 +77,16 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
 
     @rpc
     def update_client(self, client_id, changes):
-        """ContactLocked for e-mail or mobile once the invitation was accepted."""
+        """ContactLocked for e-mail or mobile once the invitation was accepted. A
+        changed e-mail or mobile voids the open invitation and ends the sessions of a
+        portal account the record uses (identity), after the change is committed: the
+        record no longer leads to that account by then, whatever identity answers."""
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
-            return clients.update_client(uow, principal, client_id, changes)
+            client, ending = clients.update_client(uow, principal, client_id, changes)
+        if ending:
+            self.identity.end_sessions_for_contact_change(ending)
+        return client
 
     @rpc
     def list_my_consents(self):
@@ -90,33 +100,6 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
         principal = self.caller.require("client", write=True)
         with self.store.unit_of_work() as uow:
             return clients.set_consent(uow, principal, office_id, shared)
-
-    # -- invitation and activation -------------------------------------------------------
-    @rpc
-    def invite_client(self, client_id):
-        """E-mail 1 with an activation link (also to resend). InvitationAlreadyAccepted."""
-        principal = self.caller.require("staff", write=True)
-        with self.store.unit_of_work() as uow:
-            return invitations.invite(uow, principal, client_id,
-                                      self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
-
-    @rpc
-    def get_invitation(self, client_id):
-        principal = self.caller.require("staff")
-        with self.store.unit_of_work() as uow:
-            return invitations.invitation_of(uow, principal, client_id)
-
-    @rpc
-    def start_activation(self, token, email):
-        """Anonymous: the link from e-mail 1 and the client's e-mail. identity prepares
-        the account and sends e-mail 2 (and an SMS code when a mobile is on file)."""
-        with self.store.unit_of_work() as uow:
-            client = invitations.check_activation(uow, token, email)
-        account = self.identity.prepare_client_account(
-            client["email"], client["name"], client["mobile"], client["language"])
-        with self.store.unit_of_work() as uow:
-            invitations.link_account(uow, client["client_id"], account["account_id"],
-                                     account["existing"])
 
     # -- dossiers ------------------------------------------------------------------------
     @rpc
@@ -229,10 +212,12 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
             return accounts.my_companies(uow, principal)
 
     @rpc
-    def list_extra_accounts(self):
+    def list_extra_accounts(self, company_id=None):
+        """Company main account: the extra accounts of `company_id`, which may be left
+        out by the main account of one company only (else CompanyRequired)."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return accounts.list_extra_accounts(uow, principal)
+            return accounts.list_extra_accounts(uow, principal, company_id)
 
     @rpc
     def get_extra_account(self, child_id):
@@ -241,13 +226,15 @@ class DossierService(EventEntrypoints, MessageEntrypoints, QuestionnaireEntrypoi
             return accounts.get_extra_account(uow, principal, child_id)
 
     @rpc
-    def add_extra_account(self, name, email, mobile=None, language="nl"):
-        """Company main account: an extra account, invited like any client account."""
+    def add_extra_account(self, name, email, mobile=None, language="nl", company_id=None):
+        """Company main account: an extra account of `company_id` (as in
+        list_extra_accounts), invited like any client account."""
         principal = self.caller.require("client", write=True)
         with self.store.unit_of_work() as uow:
-            child = accounts.add_extra_account(uow, principal, name, email, mobile, language)
+            child = accounts.add_extra_account(uow, principal, name, email, mobile, language,
+                                               company_id)
             invitations.send_invitation(uow, principal, child,
-                                        self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
+                                        self._public_url())
             return accounts.get_extra_account(uow, principal, child.id)
 
     @rpc

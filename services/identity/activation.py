@@ -9,7 +9,7 @@ from services.common.db import new_id, utcnow
 
 from . import domain
 from .exceptions import EmailInUse, RateLimited
-from .models import Account, PasswordReset
+from .models import Account, PasswordReset, Session
 from .use_cases import open_link, open_session, require_strong
 
 ACTIVATION_VALIDITY = timedelta(hours=24)
@@ -81,3 +81,20 @@ def complete_activation(uow, clock, token, password, sms_code, source_ip, user_a
     uow.send("notify", "send_notification", template="activation_confirmed",
              language=account.language, to={"email": account.email}, data={"name": account.name})
     return open_session(uow, clock, account, "password", source_ip, user_agent)
+
+
+def end_for_contact_change(uow, account_id):
+    """An office changed the e-mail or mobile of a client record that uses this client
+    account: its sessions end (whoever held the old address or number is out) and its
+    open activation links and codes, sent to the old contact, stop working. Idempotent;
+    nothing for an unknown or non-client account."""
+    account = uow.session.get(Account, account_id)
+    if account is None or account.kind != "client":
+        return
+    now = utcnow()
+    uow.session.execute(update(PasswordReset).where(
+        PasswordReset.account_id == account_id, PasswordReset.purpose == "activation",
+        PasswordReset.used_at.is_(None)).values(used_at=now))
+    uow.session.execute(update(Session).where(
+        Session.account_id == account_id, Session.revoked_at.is_(None)).values(revoked_at=now))
+    uow.emit("session_revoked", actor=None, account_id=account_id, reason="contact_changed")

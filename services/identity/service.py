@@ -189,6 +189,15 @@ class IdentityService(ServiceBase):
                                                      self.public_url)
 
     @rpc
+    def end_sessions_for_contact_change(self, account_id):
+        """For dossier, when an office changed the e-mail or mobile of a client record
+        that uses this account: its sessions end and its open activation links (sent to
+        the old contact) stop working. Event `session_revoked` (reason contact_changed)."""
+        self.caller.require("service")
+        with self.store.unit_of_work() as uow:
+            activation.end_for_contact_change(uow, account_id)
+
+    @rpc
     def complete_activation(self, token, password, sms_code=None, source_ip=None,
                             user_agent=None):
         """-> {token, ...}. WeakPassword, InvalidToken, TokenExpired, TokenUsed, InvalidCode."""

@@ -157,6 +157,7 @@ def test_products_of_two_offices_and_a_look_along_sees_its_own_only(kluis, offic
     invitation = kluis.mail.wait_for(mine["email"], count=4)[3]  # the 4th: this office's
     assert kluis.client().post("/activation", json={
         "token": link_token(invitation), "email": mine["email"]}).status_code == 202
+    assert portal.post(f"/me/link-requests/{there_client['id']}/accept").status_code == 200
     wait_until(lambda: elsewhere.get(f"/clients/{there_client['id']}/invitation")
                .json()["status"] == "accepted")
     both = {p["id"]: p["office_name"] for p in portal.get("/me/products").json()["items"]}

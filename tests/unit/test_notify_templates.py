@@ -24,7 +24,7 @@ EXPECTED = {"account_locked", "password_changed", "password_reset", "registratio
             "activation_password", "activation_code", "activation_confirmed", "login_code",
             "new_document", "request_rejected", "new_message", "new_questionnaire",
             "signing_request", "signing_reminder", "staff_added", "registration_waiting",
-            "staff_link_requested"}
+            "staff_link_requested", "link_request"}
 SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 
 

@@ -1,5 +1,6 @@
 // A company's main account adds extra accounts (each invited like any client), sees
-// them and removes them.
+// them and removes them. The main account of several companies chooses the company
+// first: the API acts for the company it is told (`company_id`), never one of its own.
 import { useState } from 'preact/hooks'
 import { Alert, Button, ErrorSummary, LoadError, Loading, Notice, RadioGroup, TextField, useLoad } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
@@ -13,7 +14,9 @@ const INVITATION = { not_invited: 'details.invitation.not_invited', sent: 'detai
 
 export function ExtraAccounts({ companies, readOnly }: { companies: Company[], readOnly: boolean }) {
   const tt = useT()
-  const list = useLoad(() => endpoints.extraAccounts(), [])
+  const [companyId, setCompanyId] = useState(companies[0].id)
+  const company = companies.find((c) => c.id === companyId) ?? companies[0]
+  const list = useLoad(() => endpoints.extraAccounts(company.id), [company.id])
   const section = useSection()
   const [adding, setAdding] = useState(false)
   const [removing, setRemoving] = useState<ExtraAccount | null>(null)
@@ -32,7 +35,7 @@ export function ExtraAccounts({ companies, readOnly }: { companies: Company[], r
     if (hasErrors(local)) return
     await section.run(async () => {
       await endpoints.addExtraAccount({ name: name.trim(), email: email.trim(),
-        mobile: mobile.trim() || null, language })
+        mobile: mobile.trim() || null, language, company_id: company.id })
       list.reload()
       const added = t('details.extra_added', { name: name.trim(), email: email.trim() })
       setName(''); setEmail(''); setMobile('')
@@ -51,7 +54,12 @@ export function ExtraAccounts({ companies, readOnly }: { companies: Company[], r
 
   return (
     <Section id="extra-accounts" title={tt('details.extra_accounts')}>
-      <p class="utrecht-paragraph">{tt('details.extra_intro', { company: companies.map((c) => c.name).join(', ') })}</p>
+      {companies.length > 1 && (
+        <RadioGroup id="extra-company" legend={tt('details.company')} value={company.id}
+          onValue={(id) => { setCompanyId(id); setAdding(false); setRemoving(null); section.setSaved(null) }}
+          options={companies.map((c) => ({ value: c.id, label: `${c.name} (${c.office_name})` }))} />
+      )}
+      <p class="utrecht-paragraph">{tt('details.extra_intro', { company: company.name })}</p>
       <ErrorSummary errors={section.errors} onRetry={section.retry} />
       {section.saved && <Notice>{section.saved}</Notice>}
       {list.error ? <LoadError error={list.error} onRetry={list.reload} /> : !list.data ? <Loading /> : (

@@ -6,6 +6,7 @@ import { Link } from '../shared/router'
 import { account } from '../shared/session'
 import { openActions } from '../shared/shell'
 import { useStore } from '../shared/store'
+import { LinkRequests } from './link-requests'
 
 export function HomePage() {
   const tt = useT()
@@ -19,6 +20,7 @@ export function HomePage() {
     <>
       <PageTitle title={tt('home.title')}>{tt('home.title')}</PageTitle>
       <p class="utrecht-paragraph kluis-lead">{tt('home.welcome', { name: who?.name ?? '' })}</p>
+      {who && !who.read_only && <LinkRequests onAnswered={home.reload} />}
       {home.error ? <LoadError error={home.error} onRetry={home.reload} /> : !home.data ? <Loading /> : (
         <ul class="kluis-cards">
           <li class="kluis-card">

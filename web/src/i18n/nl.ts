@@ -106,6 +106,18 @@ export const nl = {
   'idle.extend': 'Verlengen',
 
   // -- home, dossiers -------------------------------------------------------------------------------------
+  'linkrequest.title': "Verzoek om te koppelen",
+  'linkrequest.question': "{office} wil uw dossier koppelen aan uw Kluis.",
+  'linkrequest.explain': "Als u accepteert, ziet dit kantoor uw gegevens in Kluis en kan het met u meekijken. Kent u dit kantoor niet? Kies dan Weigeren.",
+  'linkrequest.as_extra': "U wordt dan een extra account van {company} bij dit kantoor. Kent u dit kantoor niet? Kies dan Weigeren.",
+  'linkrequest.accept': "Accepteren",
+  'linkrequest.decline': "Weigeren",
+  'linkrequest.accepted': "U deelt uw Kluis nu ook met {office}.",
+  'linkrequest.declined': "U heeft het verzoek van {office} geweigerd. Er is niets gekoppeld.",
+  'details.company': "Bedrijf",
+  'audit.action.link_requested': "Verzoek om te koppelen ontvangen",
+  'audit.action.invitation_declined': "Verzoek om te koppelen geweigerd",
+  'office.invitation.pending': "Wacht op bevestiging van de klant",
   'home.title': 'Home',
   'home.welcome': 'Welkom, {name}. Hier vindt u alles wat u met uw adviseur deelt.',
   'home.dossiers_count': '{in_progress} lopend, {total} in totaal',

@@ -40,7 +40,7 @@ export function ClientPage({ params }: { params: Record<string, string> }) {
       </p>
       {notice === 'client_created' && <Notice>{tt('office.client_created')}</Notice>}
       <Contact record={record} locked={invitation.status === 'accepted'}
-        onSaved={(changed) => data.set([changed, invitation])} />
+        onSaved={(changed) => { data.set([changed, invitation]); data.reload() }} />
       <Portal record={record} invitation={invitation}
         onChanged={(state) => data.set([record, state])} />
       <ClientDossiers client={record} />
@@ -114,7 +114,7 @@ function Portal({ record, invitation, onChanged }: {
   return (
     <Section id="portal" title={tt('office.portal')}>
       <p class="utrecht-paragraph">
-        <StatusText tone={INVITATION_TONE[invitation.status]}>{tt(`office.invitation.${invitation.status}`)}</StatusText>
+        <StatusText tone={INVITATION_TONE[invitation.status]}>{tt(invitation.confirmation_pending ? 'office.invitation.pending' : `office.invitation.${invitation.status}`)}</StatusText>
         {invitation.sent_at && <> · {tt('office.invited_at', { date: dateTime(invitation.sent_at) })}</>}
       </p>
       <ErrorSummary errors={section.errors.summary.length ? section.errors : lookError} onRetry={section.retry} />

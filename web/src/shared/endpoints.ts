@@ -6,7 +6,7 @@ import type {
   Evidence, ExtraAccount, Home, Limits, LoginResult, Me, Message, MortgageApplication, Page,
   Preferences, Product, Questionnaire, SessionState, SessionToken, SigningRequest,
   ClientRecord, InvitationState, Task, Template, QuestionPage, StaffMember, RegistrationRequest,
-  Office, LoginAttempt, ParkedMessage,
+  Office, LoginAttempt, ParkedMessage, LinkRequest,
 } from './types'
 
 const ALL = { limit: 200 }
@@ -53,9 +53,15 @@ export const confirmSmsSecondStep = (code: string) =>
 export const disableSecondStep = () => api<void>('DELETE', '/me/2fa')
 export const myAudit = (cursor?: string | null) =>
   api<Page<AuditEntry>>('GET', '/me/audit', { query: { limit: 50, cursor } })
-export const extraAccounts = () => api<Page<ExtraAccount>>('GET', '/me/accounts', { query: ALL })
+export const extraAccounts = (companyId: string) =>
+  api<Page<ExtraAccount>>('GET', '/me/accounts', { query: { ...ALL, company_id: companyId } })
 export const addExtraAccount = (account: { name: string, email: string, mobile?: string | null,
-  language: string }) => api<ExtraAccount>('POST', '/me/accounts', { body: account })
+  language: string, company_id: string }) => api<ExtraAccount>('POST', '/me/accounts', { body: account })
+export const linkRequests = () => api<Page<LinkRequest>>('GET', '/me/link-requests', { query: ALL })
+export const acceptLinkRequest = (id: string) =>
+  api<{ id: string, status: string }>('POST', `/me/link-requests/${encodeURIComponent(id)}/accept`)
+export const declineLinkRequest = (id: string) =>
+  api<{ id: string, status: string }>('POST', `/me/link-requests/${encodeURIComponent(id)}/decline`)
 export const removeExtraAccount = (id: string) =>
   api<void>('DELETE', `/me/accounts/${encodeURIComponent(id)}`)
 export const myProducts = () => api<Page<Product>>('GET', '/me/products', { query: ALL })

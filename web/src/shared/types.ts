@@ -242,7 +242,19 @@ export interface ExtraAccount {
   name: string
   email: string
   mobile: string | null
+  company_id: string
   invitation: 'not_invited' | 'sent' | 'accepted'
+}
+
+/** An office that asks to link its record to the caller's existing account. */
+export interface LinkRequest {
+  id: string
+  office_id: string
+  office_name: string
+  name: string
+  type: 'person' | 'company'
+  company: string | null
+  sent_at: string
 }
 
 export interface AuditEntry {
@@ -270,6 +282,7 @@ export interface InvitationState {
   status: 'not_invited' | 'sent' | 'accepted'
   sent_at: string | null
   accepted_at: string | null
+  confirmation_pending?: boolean
 }
 
 export interface Task {
