@@ -60,3 +60,9 @@ class QuestionnaireCompleted(KluisError):
 class QuestionnaireIncomplete(KluisError):
     """details: {"missing": {page number (from 1): [keys of required questions]}}"""
     code = "questionnaire_incomplete"
+
+
+class QuestionnaireTooLarge(KluisError):
+    """Its PDF would be beyond the budget (pages, time or memory): details {max_pages,
+    timeout_s}. The questionnaire stays open; shorter answers can complete it."""
+    code = "questionnaire_too_large"
