@@ -137,6 +137,8 @@ def verify_pdf(pdf_bytes: bytes, root_pem: bytes, budget: Budget | None = None) 
         result.update(_check_last_signature(pdf_bytes, root_pem, budget))
     except TooComplex:
         raise
+    except MemoryError:  # over the checking process's memory limit: beyond the budget
+        raise TooComplex("memory") from None
     except Exception as error:  # damaged input of any kind is "not valid", not a crash
         log.info("signature check failed: %s", type(error).__name__)
     return result

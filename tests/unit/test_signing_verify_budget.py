@@ -98,3 +98,12 @@ def test_checks_are_limited_per_source_address(uow):
         verification.begin(uow, limit, "198.51.100.7")
     assert refused.value.details["retry_after_s"] >= 1
     verification.begin(uow, limit, "198.51.100.8")  # another address: its own turns
+
+
+def test_checks_at_once_are_limited_and_more_are_refused_not_queued():
+    slots = verification.Slots()
+    slots.take(1)
+    with pytest.raises(RateLimited):
+        slots.take(1)
+    slots.give_back()
+    slots.take(1)
