@@ -2,7 +2,6 @@
 fields sent to the anonymous verify endpoint, a questionnaire whose PDF would run to
 thousands of pages. Each gets a clear 422 within its budget, and while it is being
 handled every other request keeps being answered."""
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,10 +20,10 @@ LINES = "x\n" * 1000  # 1,999 characters once stripped: a valid answer, 1,000 li
 
 
 @pytest.fixture(scope="module")
-def hostile_pdf():
+def hostile_pdf(tmp_path_factory):
     """3,000 signature fields with a real CMS object each (about 9 MB): pyHanko spent
     8 s on such a file, on the gateway's own event loop."""
-    identity = load_or_create(tempfile.mkdtemp(), None, None, None)
+    identity = load_or_create(tmp_path_factory.mktemp("keys"))
     return hostile.signature_fields(3000, hostile.cms_of(sign_pdf(samples.pdf(), identity,
                                                                   "x")))
 
