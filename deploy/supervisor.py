@@ -71,9 +71,11 @@ class System:
         port = self.env["WEB_SERVER_ADDRESS"].rsplit(":", 1)[-1]
         self.base_url = f"http://127.0.0.1:{port}/api/v1"
         self.env.setdefault("KLUIS_PUBLIC_URL", f"http://localhost:{port}")
-        # documents's blob endpoint, which only the gateway talks to (file bytes).
-        if not self.env.get("DOCUMENTS_BLOB_ADDRESS"):
-            self.env["DOCUMENTS_BLOB_ADDRESS"] = f"127.0.0.1:{free_port()}"
+        # documents's blob endpoint and signing's verify endpoint, which only the
+        # gateway (and services) talk to: file bytes, never over the bus.
+        for name in ("DOCUMENTS_BLOB_ADDRESS", "SIGNING_VERIFY_ADDRESS"):
+            if not self.env.get(name):
+                self.env[name] = f"127.0.0.1:{free_port()}"
         self.env["PYTHONPATH"] = str(ROOT)
         self.log_dir = Path(log_dir) if log_dir else None
         self.processes = {}

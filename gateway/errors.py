@@ -46,6 +46,8 @@ STATUS_BY_CODE = {
     "unsupported_media_type": 415,
     "weak_password": 422,
     "questionnaire_incomplete": 422,
+    "questionnaire_too_large": 422,
+    "pdf_too_complex": 422,
     "pdf_encrypted": 422,
     "not_a_pdf": 422,
     "invalid_signer": 422,

@@ -115,6 +115,14 @@ ERRORS = {
                                 "change."),
     "questionnaire_incomplete": ("Nog niet alle verplichte vragen zijn beantwoord.",
                                  "Not every required question has been answered yet."),
+    "questionnaire_too_large": ("Deze vragenlijst is te groot om als pdf vast te leggen. "
+                                "Maak de antwoorden korter, met minder regels.",
+                                "This questionnaire is too large to be recorded as a PDF. "
+                                "Please shorten the answers, with fewer lines."),
+    "pdf_too_complex": ("Deze pdf is te ingewikkeld om te controleren (te veel "
+                        "handtekeningvelden of onderdelen, of de controle duurde te lang).",
+                        "This PDF is too complex to check (too many signature fields or "
+                        "parts, or the check took too long)."),
     "weak_password": ("Het wachtwoord is niet sterk genoeg.", "The password is not strong enough."),
     "rate_limited": ("Te veel verzoeken. Probeer het later opnieuw.",
                      "Too many requests. Please try again later."),

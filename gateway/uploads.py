@@ -113,15 +113,15 @@ class MultipartStream:
             raise ValidationFailed({name: ["Not valid UTF-8."]})
 
 
-def _bounded(chunks):
-    """Stops after MAX_UPLOAD_BYTES + 1 bytes: enough for documents to refuse the file
-    as too large, without carrying the rest of an oversized body along."""
+def bounded(chunks, max_bytes=MAX_UPLOAD_BYTES):
+    """Stops after max_bytes + 1 bytes: enough for the receiver to refuse the file as
+    too large, without carrying the rest of an oversized body along."""
     sent = 0
     for chunk in chunks:
-        room = MAX_UPLOAD_BYTES + 1 - sent
+        room = max_bytes + 1 - sent
         yield chunk[:room]
         sent += min(len(chunk), room)
-        if sent > MAX_UPLOAD_BYTES:
+        if sent > max_bytes:
             return
 
 
@@ -134,7 +134,7 @@ def receive_form(call, grant, form_schema):
         form, file_name, raw = MultipartStream(call.request), None, {}
         for part in form.parts():
             if part.name == "file" and part.filename is not None and not stored:
-                put_blob(grant, _bounded(form.data()))
+                put_blob(grant, bounded(form.data()))
                 stored, file_name = True, part.filename
             elif part.name in raw or part.name == "file":
                 raise ValidationFailed({part.name: ["Given more than once."]})
@@ -151,10 +151,10 @@ def receive_form(call, grant, form_schema):
         raise
 
 
-def refuse_declared_oversize(request):
+def refuse_declared_oversize(request, max_bytes=MAX_UPLOAD_BYTES):
     """Before anything else: a body that says it is too large is refused unread."""
-    if (request.content_length or 0) > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
-        raise documents_errors.FileTooLarge({"max_bytes": MAX_UPLOAD_BYTES})
+    if (request.content_length or 0) > max_bytes + FORM_OVERHEAD:
+        raise documents_errors.FileTooLarge({"max_bytes": max_bytes})
 
 
 # -- sending a download -----------------------------------------------------------------

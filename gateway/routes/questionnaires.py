@@ -64,7 +64,9 @@ def save_page(call, questionnaire_id, number):
 @route("POST", "/questionnaires/<questionnaire_id>/complete", tag="questionnaires",
        responses={200: ("the PDF of the answers, filed under delivered_by_me", CompletedOut),
                   409: ("questionnaire_completed", None),
-                  422: ("questionnaire_incomplete: details.missing {page: [keys]}", None)})
+                  422: ("questionnaire_incomplete: details.missing {page: [keys]}; "
+                        "questionnaire_too_large: its PDF would be beyond the budget "
+                        "(details {max_pages, timeout_s}); it stays open", None)})
 def complete(call, questionnaire_id):
     """The client: every required question must be answered."""
     return 200, call.services.dossier.complete_questionnaire(questionnaire_id,

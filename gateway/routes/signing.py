@@ -1,15 +1,18 @@
-"""Signing (signing). A signature is verified here, in the gateway, against the
-platform's public root certificate: the file is the caller's own, it is read whole
-(bounded: pyHanko needs all of it) and nothing is stored."""
+"""Signing (signing). A file to verify is streamed on to signing's verify endpoint,
+which checks it within a budget, off every event loop (services/signing/verification.py);
+nothing is stored."""
 from services.common.errors import ValidationFailed
-from services.documents.exceptions import FileTooLarge
+from services.common.settings import env_int
+from services.signing.client import verify_file
 
 from ..http import page, route
 from ..schemas import (DeliveryForm, ItemList, SignBody, SigningOffer, SigningQuery,
                        SigningRequestOut, VerifyOut)
-from ..uploads import MultipartStream, refuse_declared_oversize
+from ..uploads import MultipartStream, bounded, refuse_declared_oversize
 
-MAX_VERIFY_BYTES = 25 * 1024 * 1024
+MAX_VERIFY_BYTES = env_int("VERIFY_MAX_BYTES", 25 * 1024 * 1024)  # signing checks it too
+# Signing answers within VERIFY_TIMEOUT_S of having the file (the check is killed then).
+VERIFY_ANSWER_TIMEOUT_S = env_int("VERIFY_TIMEOUT_S", 20) + 30
 
 
 @route("POST", "/documents/<document_id>/signing-requests", body=SigningOffer, tag="signing",
@@ -59,34 +62,25 @@ def evidence(call, request_id):
 
 
 @route("POST", "/signatures/verify", auth=False, form=DeliveryForm, tag="signing",
-       responses={200: ("the verdict", VerifyOut)})
+       responses={200: ("the verdict", VerifyOut),
+                  413: ("file_too_large: over VERIFY_MAX_BYTES", None),
+                  422: ("pdf_too_complex: beyond the budget of a check (signature "
+                        "fields, objects, time or memory)", None),
+                  429: ("rate_limited: too many checks from this address, or too many "
+                        "at once (Retry-After)", None)})
 def verify(call):
     """Anyone: multipart `file`, a signed PDF. `valid` only when its last signature is
-    the platform's, intact and covering the whole file."""
-    from services.signing.pades import verify_pdf  # pyHanko: loaded when first needed
-    refuse_declared_oversize(call.request)
-    content = read_file_part(MultipartStream(call.request))
-    root = call.services.signing.platform_root()["root_pem"].encode()
-    verdict = verify_pdf(content, root)
-    # As issued: the exact bytes the platform filed (a valid signature can be re-encoded).
-    issued = verdict["valid"] and call.services.signing.issued_signature(
-        verdict["document_sha256"])
-    if not issued:
-        return 200, {"valid": False, "signed_by": None, "signed_at": None,
-                     "document_sha256": verdict["document_sha256"]}
-    return 200, {"valid": True, "signed_by": issued["signer"], "signed_at": issued["signed_at"],
-                 "document_sha256": verdict["document_sha256"],
-                 "original_sha256": issued["original_sha256"],
-                 "sealed_by": verdict["signed_by"]}
-
-
-def read_file_part(form):
-    """The `file` part, whole (bounded by MAX_VERIFY_BYTES); nothing else is accepted."""
-    content = None
+    the platform's, intact and covering the whole file, and the platform issued exactly
+    these bytes."""
+    refuse_declared_oversize(call.request, MAX_VERIFY_BYTES)
+    form = MultipartStream(call.request)
+    grant = call.services.signing.begin_verification(source_ip=call.source_ip)
+    verdict = None
     for part in form.parts():
-        if part.name != "file" or part.filename is None or content is not None:
+        if part.name != "file" or part.filename is None or verdict is not None:
             raise ValidationFailed({part.name: ["Unknown field."]})
-        content = form.whole(MAX_VERIFY_BYTES, FileTooLarge({"max_bytes": MAX_VERIFY_BYTES}))
-    if content is None:
+        verdict = verify_file(grant, bounded(form.data(), MAX_VERIFY_BYTES),
+                              VERIFY_ANSWER_TIMEOUT_S)
+    if verdict is None:
         raise ValidationFailed({"file": ["Missing data for required field."]})
-    return content
+    return 200, verdict

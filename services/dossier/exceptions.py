@@ -66,3 +66,9 @@ class CompanyRequired(KluisError):
     """The caller is the main account of more than one company: name one (`company_id`).
     details: {"companies": [{id, name, office_id, office_name}]}"""
     code = "company_required"
+
+
+class QuestionnaireTooLarge(KluisError):
+    """Its PDF would be beyond the budget (pages, time or memory): details {max_pages,
+    timeout_s}. The questionnaire stays open; shorter answers can complete it."""
+    code = "questionnaire_too_large"

@@ -5,7 +5,7 @@ import re
 from services.common.service import rpc
 from services.documents.client import put_blob
 
-from . import questionnaire_pdf, questionnaires
+from . import questionnaire_rendering, questionnaires
 
 
 class QuestionnaireEntrypoints:
@@ -70,7 +70,7 @@ class QuestionnaireEntrypoints:
         """The client: every required question answered (else QuestionnaireIncomplete),
         the answers become a PDF filed under the client's `delivered_by_me`, and the
         questionnaire is completed. -> {document_id}; QuestionnaireCompleted when it
-        was. Event `questionnaire_completed`. No transaction is held while the PDF is
+        was; QuestionnaireTooLarge (still open) when its PDF is beyond the budget. Event `questionnaire_completed`. No transaction is held while the PDF is
         made and filed; should marking fail after filing, completing again files a
         second PDF (and then completes), so it never stays open for that reason."""
         principal = self.caller.require("client", write=True)
@@ -82,11 +82,13 @@ class QuestionnaireEntrypoints:
                                                  filing["answers"], document_id)
 
     def _file_questionnaire_pdf(self, filing):
-        """Render the PDF and file it in documents with the client's own principal
-        (the bytes go to the blob endpoint, never over the bus). -> the document id."""
-        pdf = questionnaire_pdf.render(filing["pdf"])
-        grant = self.documents.begin_delivery_upload(filing["dossier_id"])
-        put_blob(grant, pdf)
+        """Render the PDF (within the budget, in a child process) and file it in
+        documents with the client's own principal (the bytes go to the blob endpoint,
+        never over the bus). -> the document id; QuestionnaireTooLarge."""
+        budget = questionnaire_rendering.Budget.from_config(self.config)
+        with questionnaire_rendering.rendered(filing["pdf"], budget) as pdf_path:
+            grant = self.documents.begin_delivery_upload(filing["dossier_id"])
+            put_blob(grant, questionnaire_rendering.chunks(pdf_path))
         file_name = re.sub(r"[/\\]", "-", filing["title"]) + ".pdf"
         document = self.documents.finish_upload(grant["upload_id"], file_name=file_name,
                                                 title=filing["title"])

@@ -6,6 +6,11 @@ language, dates written out, "-" for an optional question left open). Long text 
 and flows onto as many PDF pages as it needs. The font (Bitstream Vera, shipped with
 reportlab) is embedded, so accents (é, ë, ü) show the same in every viewer; a
 character the font lacks is printed as "?" rather than as an empty box.
+
+Rendering is CPU work that grows with the text (2,000 line breaks in one answer make
+36 pages): the service runs it in a child process with a time limit
+(questionnaire_pdf_worker), refuses beforehand what `estimated_pages` puts over the
+budget, and `render` stops at `max_pages`.
 """
 import io
 import os
@@ -46,18 +51,40 @@ STYLES = {
 }
 
 
-def render(data):
+LINE_CHARS, PAGE_LINES = 80, 56  # a line of answer text (10 pt Vera, 170 mm), lines a page
+
+
+class TooManyPages(Exception):
+    """The PDF would have more pages than allowed."""
+
+
+def render(data, out=None, max_pages=None):
     """data: {title, dossier_number, client_name, language (nl|en), completed_on
     (YYYY-MM-DD), pages: [{title, questions: [{key, label, type, ...}]}], answers:
-    {key: value}} -> the PDF's bytes."""
+    {key: value}} -> the PDF's bytes (written to the file object `out` when given,
+    then -> the number of pages). TooManyPages as soon as page max_pages + 1 starts."""
     words = WORDS.get(data.get("language"), WORDS["nl"])
-    out = io.BytesIO()
-    document = SimpleDocTemplate(out, pagesize=A4, title=printable(data["title"]),
+    target = out or io.BytesIO()
+    document = SimpleDocTemplate(target, pagesize=A4, title=printable(data["title"]),
                                  leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
                                  bottomMargin=20 * mm)
-    footer = _footer(printable(data["title"]), words)
+    footer = _footer(printable(data["title"]), words, max_pages)
     document.build(_story(data, words), onFirstPage=footer, onLaterPages=footer)
-    return out.getvalue()
+    return document.page if out else target.getvalue()
+
+
+def estimated_pages(data):
+    """About how many pages the PDF gets (lines of text wrapped at LINE_CHARS, line
+    breaks counted): cheap, to refuse the hopeless before rendering. A rough count
+    (a question kept together on a fresh page adds space), so `render`'s max_pages is
+    the exact bound."""
+    texts = [data["title"]] + [page["title"] for page in data["pages"]]
+    for page in data["pages"]:
+        for question in page["questions"]:
+            texts += [question["label"], str(data["answers"].get(question["key"]) or "-")]
+    lines = sum(len(line) // LINE_CHARS + 1 for text in texts
+                for line in str(text).split("\n")) + len(texts) // 2  # spacing
+    return lines // PAGE_LINES + 1
 
 
 def _story(data, words):
@@ -76,8 +103,10 @@ def _story(data, words):
     return story
 
 
-def _footer(title, words):
+def _footer(title, words, max_pages):
     def draw(canvas, document):
+        if max_pages and document.page > max_pages:
+            raise TooManyPages()
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.drawString(20 * mm, 10 * mm, title[:90])

@@ -34,3 +34,14 @@ class SigningInProgress(KluisError):
 class DocumentChanged(KluisError):
     """The bytes in the dossier are no longer those that were offered."""
     code = "document_changed"
+
+
+class PdfTooComplex(KluisError):
+    """A file to verify beyond the budget (signature fields, objects, time or memory):
+    details {"max_fields", "max_objects", "timeout_s"}."""
+    code = "pdf_too_complex"
+
+
+class RateLimited(KluisError):
+    """details: {"retry_after_s": n}"""
+    code = "rate_limited"

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime
+from services.common.limits import Buckets
 from services.common.plumbing import plumbing_tables
 
 
@@ -12,6 +13,7 @@ class Base(DeclarativeBase):
 
 metadata = Base.metadata
 plumbing_tables(metadata)
+buckets = Buckets(metadata)  # rate limits (services/common/limits.py)
 
 
 class SigningRequest(Base):
@@ -46,3 +48,13 @@ class SigningRequest(Base):
                                                                index=True)
     evidence = mapped_column(sa.JSON, nullable=True)
     seal: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+
+
+class VerifyTicket(Base):
+    """A one-time permission to send one file to the verify endpoint, issued over RPC
+    to the gateway (anyone who can reach the endpoint but has no ticket gets nothing).
+    Only the ticket's SHA-256 is kept; it is deleted when used."""
+    __tablename__ = "verify_tickets"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    ticket_hash: Mapped[str] = mapped_column(sa.String(64))
+    expires_at = mapped_column(UTCDateTime, nullable=False, index=True)

@@ -19,6 +19,7 @@ import logging
 import re
 import secrets
 import threading
+from dataclasses import dataclass
 
 from asn1crypto import cms, parser as asn1_parser
 from pyhanko.keys import load_certs_from_pemder_data
@@ -36,6 +37,42 @@ log = logging.getLogger(__name__)
 FIELD_PREFIX = "KluisSeal"
 _HEX_STRING = re.compile(rb"<((?:[0-9A-F]{2})+|(?:[0-9a-f]{2})+)>")
 _PYHANKO = threading.Lock()  # see the module docstring
+_OBJECT_HEADER = re.compile(rb"\d+\s+\d+\s+obj\b")
+_SIGNATURE_FIELD = re.compile(rb"/FT\s*/Sig\b")
+
+
+class TooComplex(Exception):
+    """The file holds more than the budget allows (args: what)."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What a file to verify may hold: pyHanko's work grows with each signature field
+    (a CMS object parsed per field: 3,000 of them took 8 s) and with the objects to
+    index. Counted before that work, so a file beyond it costs one linear scan."""
+    max_fields: int
+    max_objects: int
+
+    def check_bytes(self, pdf_bytes):
+        """The raw file: fields and objects written out in the open."""
+        if len(_SIGNATURE_FIELD.findall(pdf_bytes)) > self.max_fields:
+            raise TooComplex("signature fields")
+        if sum(1 for _ in _OBJECT_HEADER.finditer(pdf_bytes)) > self.max_objects:
+            raise TooComplex("objects")
+
+    def check_form(self, reader):
+        """The parsed form: also counts fields packed in compressed object streams,
+        which the raw scan cannot see. The walk itself is bounded by max_objects."""
+        form = reader.root.get("/AcroForm")
+        pending = list(form.get_object().get("/Fields", ())) if form is not None else []
+        visited = fields = 0
+        while pending:
+            node = pending.pop().get_object()
+            visited += 1
+            fields += node.get("/FT") == "/Sig"
+            if visited > self.max_objects or fields > self.max_fields:
+                raise TooComplex("signature fields")
+            pending.extend(node.get("/Kids", ()))
 
 
 def sign_pdf(pdf_bytes: bytes, identity: PlatformIdentity, reason: str,
@@ -78,7 +115,7 @@ def platform_signer(identity: PlatformIdentity) -> signers.SimpleSigner:
         embed_roots=False)
 
 
-def verify_pdf(pdf_bytes: bytes, root_pem: bytes) -> dict:
+def verify_pdf(pdf_bytes: bytes, root_pem: bytes, budget: Budget | None = None) -> dict:
     """-> {"valid", "signed_by", "signed_at", "document_sha256", "reason"}.
 
     valid is True only when the file parses, has at least one signature, and its last
@@ -89,18 +126,28 @@ def verify_pdf(pdf_bytes: bytes, root_pem: bytes) -> dict:
     UTC, the signer's stated time, /M for PAdES) and reason are given only for a valid
     file (None otherwise: an invalid file's claims are worth nothing).
     document_sha256 is the hex SHA-256 of pdf_bytes exactly as given.
-    Never raises for bad input: anything that cannot be read is simply not valid."""
+    Raises TooComplex for a file beyond `budget`, checked before the expensive work
+    (run this in a process of its own with a time limit all the same: see
+    verify_worker). Never raises for other bad input: it is simply not valid."""
     result = {"valid": False, "signed_by": None, "signed_at": None,
               "document_sha256": hashlib.sha256(pdf_bytes).hexdigest(), "reason": None}
+    if budget:
+        budget.check_bytes(pdf_bytes)
     try:
-        result.update(_check_last_signature(pdf_bytes, root_pem))
+        result.update(_check_last_signature(pdf_bytes, root_pem, budget))
+    except TooComplex:
+        raise
+    except MemoryError:  # over the checking process's memory limit: beyond the budget
+        raise TooComplex("memory") from None
     except Exception as error:  # damaged input of any kind is "not valid", not a crash
         log.info("signature check failed: %s", type(error).__name__)
     return result
 
 
-def _check_last_signature(pdf_bytes, root_pem) -> dict:
+def _check_last_signature(pdf_bytes, root_pem, budget) -> dict:
     reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+    if budget:
+        budget.check_form(reader)
     signatures = reader.embedded_signatures
     if not signatures:
         return {}

@@ -1,11 +1,14 @@
 """signing: signing requests, signatures and their evidence, the platform's sealing
-key. File bytes come from and go to documents over its blob endpoint, never the bus."""
+key, and the check of signed PDFs that anyone may send (verification.py). File bytes
+come from and go to documents over its blob endpoint, and reach the verify endpoint
+(this service's own HTTP port, SIGNING_VERIFY_ADDRESS) from the gateway: never the bus."""
 import hashlib
 from datetime import timedelta
 
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
+from nameko.web.handlers import http
 
 from services.common.errors import NotFound
 from services.common.rpc import TimedRpcProxy
@@ -14,7 +17,7 @@ from services.common.settings import env_int, kluis_var
 from services.common.store import Store
 from services.documents.client import open_blob, put_blob
 
-from . import offers, signature
+from . import offers, signature, verification
 from .exceptions import DocumentChanged, NotAPdf
 from .models import metadata
 from .platform_key import load_or_create
@@ -181,12 +184,27 @@ class SigningService(ServiceBase):
         return view
 
     @rpc
-    def issued_signature(self, signed_document_sha256):
-        """Anyone: the signature this platform issued as exactly these bytes ({signer,
-        signed_at, original_sha256}), or None. (A PDF signature can be re-encoded without
-        the key; the file's hash cannot.)"""
+    def begin_verification(self, source_ip=None):
+        """Anyone (the gateway, for POST /signatures/verify): -> {verification_id, ticket}
+        to send one file to the verify endpoint. RateLimited after VERIFY_RATE_BURST
+        requests per VERIFY_RATE_PER_S seconds from `source_ip`."""
+        limit = verification.PER_ADDRESS.scaled(self.config.get("VERIFY_RATE_BURST"),
+                                                self.config.get("VERIFY_RATE_PER_S"))
         with self.store.unit_of_work() as uow:
-            return signature.issued(uow, signed_document_sha256)
+            return verification.begin(uow, limit, source_ip)
+
+    @http("POST", "/verifications/<verification_id>")
+    def receive_verification(self, request, verification_id):
+        """The file of one verification, streamed by the gateway (with its ticket);
+        checked within the budget, off this service's event loop. -> the verdict."""
+        return verification.receive(self.store, request, verification_id,
+                                    verification.Settings.from_config(self.config),
+                                    self.platform.root_pem)
+
+    @timer(interval=300)
+    def sweep_verifications(self):
+        with self.store.unit_of_work() as uow:
+            verification.sweep(uow)
 
     @rpc
     def platform_root(self):

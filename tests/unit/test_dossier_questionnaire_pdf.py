@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from services.dossier.questionnaire_pdf import render
+from services.dossier.questionnaire_pdf import TooManyPages, estimated_pages, render
 
 LONG = " ".join(f"zin{n} over het inkomen van de aanvrager" for n in range(45))  # ~1900
 
@@ -87,3 +87,25 @@ def test_numbers_are_written_as_people_read_them(value, shown):
 def test_characters_the_font_lacks_become_question_marks():
     _reader, text = text_of(render(data(employer="Łódź 中")))
     assert "Łód? ?" in text
+
+
+def _lines(questions):
+    """A questionnaire of `questions` answers of 1,000 lines each."""
+    return {"title": "Alles", "dossier_number": "D-1", "client_name": "Jan",
+            "language": "nl", "completed_on": "2026-03-05",
+            "pages": [{"title": "Deel", "questions": [
+                {"key": f"q{n}", "label": f"Vraag {n}", "type": "text"}
+                for n in range(questions)]}],
+            "answers": {f"q{n}": "x\n" * 1000 for n in range(questions)}}
+
+
+def test_the_estimate_refuses_a_flood_of_lines_and_not_an_ordinary_questionnaire():
+    assert estimated_pages(_lines(80)) > 1000
+    assert estimated_pages(data(employer="Bakkerij", income=1, permanent=True,
+                                other=False, kind="appartement", story=LONG)) <= 3
+
+
+def test_rendering_stops_at_the_page_budget():
+    with pytest.raises(TooManyPages):
+        render(_lines(2), io.BytesIO(), max_pages=5)
+    assert render(_lines(1), io.BytesIO(), max_pages=100) > 5  # a file: its page count
