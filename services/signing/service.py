@@ -8,13 +8,13 @@ from datetime import timedelta
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from nameko.timer import timer
-from nameko.web.handlers import http
 
 from services.common.errors import NotFound
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.settings import env_int, kluis_var
 from services.common.store import Store
+from services.common.web_server import pooled_http
 from services.documents.client import open_blob, put_blob
 
 from . import offers, signature, verification
@@ -193,10 +193,12 @@ class SigningService(ServiceBase):
         with self.store.unit_of_work() as uow:
             return verification.begin(uow, limit, source_ip)
 
-    @http("POST", "/verifications/<verification_id>")
+    @pooled_http("POST", "/verifications/<verification_id>")
     def receive_verification(self, request, verification_id):
         """The file of one verification, streamed by the gateway (with its ticket);
-        checked within the budget, off this service's event loop. -> the verdict."""
+        checked within the budget, off this service's event loop, by a worker of this
+        endpoint's own pool (never one an RPC needs), on the hardened HTTP server
+        (services/common/web_server.py). -> the verdict."""
         return verification.receive(self.store, request, verification_id,
                                     verification.Settings.from_config(self.config),
                                     self.platform.root_pem)
