@@ -44,6 +44,7 @@ STATUS_BY_CODE = {
     "file_too_large": 413,
     "unsupported_media_type": 415,
     "weak_password": 422,
+    "wrong_password": 422,
     "questionnaire_incomplete": 422,
     "pdf_encrypted": 422,
     "not_a_pdf": 422,

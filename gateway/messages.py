@@ -114,6 +114,7 @@ ERRORS = {
     "questionnaire_incomplete": ("Nog niet alle verplichte vragen zijn beantwoord.",
                                  "Not every required question has been answered yet."),
     "weak_password": ("Het wachtwoord is niet sterk genoeg.", "The password is not strong enough."),
+    "wrong_password": ("Het wachtwoord klopt niet.", "The password is not correct."),
     "rate_limited": ("Te veel verzoeken. Probeer het later opnieuw.",
                      "Too many requests. Please try again later."),
     "internal_error": ("Interne serverfout.", "Internal server error."),
