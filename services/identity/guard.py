@@ -71,14 +71,14 @@ def known_source(uow, account, source_ip):
         .limit(1)) is not None
 
 
-def wait_before_login(uow, policy, email, source_ip, known):
-    """-> seconds to wait when the address (or, for a stranger, the account) has
-    missed too often lately; None to go on."""
-    waits = [buckets.peek(uow.session, policy.per_address, source_ip)]
-    if not known:
-        waits.append(buckets.peek(uow.session, policy.per_account, email))
-    waits = [w for w in waits if w]
-    return max(waits) if waits else None
+def wait_for_address(uow, policy, source_ip):
+    """-> seconds to wait when the address missed too often lately, else None."""
+    return buckets.peek(uow.session, policy.per_address, source_ip)
+
+
+def wait_for_account(uow, policy, email):
+    """The same for the account, asked for strangers only (see known_source)."""
+    return buckets.peek(uow.session, policy.per_account, email)
 
 
 def is_locked(uow, key):

@@ -172,17 +172,23 @@ def confirm(uow, principal, method, code):
     return codes
 
 
-def disable(uow, policy, principal, password):
+def disable(store, policy, principal, password):
     """Off only with the account's password: a stolen session alone cannot take the
     second step away. Every other session ends. -> False for a wrong password (counted
-    as a miss from the caller's address, like a sign-in), True when done."""
-    account = uow.session.get(Account, principal.account_id)
-    key = guard.lock_key(principal.source_ip, account.email, account)
-    if guard.is_locked(uow, key) or not domain.verify_password(account.password_hash, password):
-        guard.count_miss(uow, policy, account.email, principal.source_ip, key)
-        return False
-    account.second_factor = account.second_factor_secret = account.recovery_code_hashes = None
-    account.totp_last_step = None
-    uow.emit("second_factor_changed", actor=account.id, account_id=account.id, method=None)
-    end_sessions(uow, account.id, "second_factor_off", keep_session_id=principal.session_id)
-    return True
+    as a miss from the caller's address, like a sign-in), True when done. The password
+    is checked between two units of work, as at sign-in (use_cases.login)."""
+    with store.unit_of_work() as uow:
+        account = uow.session.get(Account, principal.account_id)
+        key = guard.lock_key(principal.source_ip, account.email, account)
+        password_hash, locked = account.password_hash, guard.is_locked(uow, key)
+    ok = not locked and domain.verify_password(password_hash, password)
+    with store.unit_of_work() as uow:
+        account = uow.session.get(Account, principal.account_id)
+        if not ok or account.password_hash != password_hash:
+            guard.count_miss(uow, policy, account.email, principal.source_ip, key)
+            return False
+        account.second_factor = account.second_factor_secret = None
+        account.recovery_code_hashes = account.totp_last_step = None
+        uow.emit("second_factor_changed", actor=account.id, account_id=account.id, method=None)
+        end_sessions(uow, account.id, "second_factor_off", keep_session_id=principal.session_id)
+        return True

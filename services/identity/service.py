@@ -45,9 +45,8 @@ class IdentityService(ServiceBase):
         from the address or at the account (guard.py). Every attempt is recorded; the 10th
         miss in a row from one address locks that address out of the account for 15
         minutes (event `account_locked`, e-mail to its owner)."""
-        with self.store.unit_of_work() as uow:
-            result = use_cases.login(uow, self.clock, self.policy, email, password, source_ip,
-                                     user_agent, self.public_url)
+        result = use_cases.login(self.store, self.clock, self.policy, email, password,
+                                 source_ip, user_agent, self.public_url)
         if result is None:
             raise InvalidCredentials()
         return result
@@ -95,9 +94,7 @@ class IdentityService(ServiceBase):
         """Turns the second step off; needs the account's password (WrongPassword, a miss
         counted like a sign-in's). Every other session of the account ends."""
         principal = self.caller.require("client", "admin", write=True)
-        with self.store.unit_of_work() as uow:
-            done = second_factor.disable(uow, self.policy, principal, password or "")
-        if not done:
+        if not second_factor.disable(self.store, self.policy, principal, password or ""):
             raise WrongPassword({"password": ["wrong_password"]})
 
     @rpc

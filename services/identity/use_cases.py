@@ -37,26 +37,52 @@ def bootstrap_admin(uow, email, password):
     return True
 
 
-def login(uow, clock, policy, email, password, source_ip, user_agent, public_url):
+def login(store, clock, policy, email, password, source_ip, user_agent, public_url):
     """-> {token, ...} on success, None on failure (recorded; counted by guard.py).
     Raises RateLimited, before any hashing, when the address or the account missed too
     often lately (guard.py); a locked address, or an account locked by second-step
-    misses, answers None like a wrong password."""
-    now = utcnow()
+    misses, answers None like a wrong password.
+
+    Two units of work from `store`, with the password checked between them: argon2
+    takes ~0.2 s, and a transaction open meanwhile would hold a database connection
+    that token checks need (identity on SQLite has a single one)."""
+    with store.unit_of_work() as uow:
+        attempt = _start_login(uow, policy, email, source_ip, user_agent)
+    if attempt["locked"]:
+        return None
+    # An unknown account is checked against a dummy hash: both answers equally slow.
+    password_ok = domain.verify_password(attempt["password_hash"], password)
+    with store.unit_of_work() as uow:
+        return _finish_login(uow, clock, policy, attempt, password_ok, source_ip, user_agent,
+                             public_url)
+
+
+def _start_login(uow, policy, email, source_ip, user_agent):
+    wait = guard.wait_for_address(uow, policy, source_ip)  # first: a flood's 429 is cheap
+    if wait:
+        raise RateLimited({"retry_after_s": wait})
     email = domain.normalise_email(email)
     account = uow.session.scalar(select(Account).where(Account.email == email))
     if account is not None and account.password_hash is None:
         account = None  # staff sign in with their device: no password, nothing to lock
-    wait = guard.wait_before_login(uow, policy, email, source_ip,
-                                   guard.known_source(uow, account, source_ip))
-    if wait:
-        raise RateLimited({"retry_after_s": wait})
+    if not guard.known_source(uow, account, source_ip):
+        wait = guard.wait_for_account(uow, policy, email)
+        if wait:
+            raise RateLimited({"retry_after_s": wait})
     key = guard.lock_key(source_ip, email, account)
-    if guard.is_locked(uow, key) or (account is not None and domain.is_locked(account, now)):
+    locked = guard.is_locked(uow, key) or (account is not None and
+                                           domain.is_locked(account, utcnow()))
+    if locked:
         _record_attempt(uow, account, email, False, "locked", source_ip, user_agent)
-        return None
-    # An unknown account is checked against a dummy hash: both answers equally slow.
-    password_ok = domain.verify_password(account.password_hash if account else None, password)
+    return {"email": email, "account_id": account.id if account else None, "key": key,
+            "password_hash": account.password_hash if account else None, "locked": locked}
+
+
+def _finish_login(uow, clock, policy, attempt, password_ok, source_ip, user_agent, public_url):
+    email, key = attempt["email"], attempt["key"]
+    account = uow.session.get(Account, attempt["account_id"]) if attempt["account_id"] else None
+    if account is not None and account.password_hash != attempt["password_hash"]:
+        return None  # the password changed meanwhile: this check was against the old one
     if account is None or not password_ok:
         _record_attempt(uow, account, email, False,
                         "unknown" if account is None else "wrong_password", source_ip, user_agent)

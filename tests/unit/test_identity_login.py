@@ -27,9 +27,7 @@ def account_id(identity_db):
 
 
 def login(db, password, email=EMAIL, ip=IP, policy=POLICY):
-    with db.unit_of_work() as uow:
-        return use_cases.login(uow, CLOCK, policy, email, password, ip, "pytest-agent",
-                               PUBLIC_URL)
+    return use_cases.login(db, CLOCK, policy, email, password, ip, "pytest-agent", PUBLIC_URL)
 
 
 def authenticate(db, token, touch=True):

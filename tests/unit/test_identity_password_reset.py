@@ -35,9 +35,8 @@ def reset(db, token, password=NEW_PASSWORD):
 
 
 def login(db, password):
-    with db.unit_of_work() as uow:
-        return use_cases.login(uow, CLOCK, guard.Policy(), EMAIL, password, "198.51.100.1",
-                               "pytest", PUBLIC_URL)
+    return use_cases.login(db, CLOCK, guard.Policy(), EMAIL, password, "198.51.100.1",
+                           "pytest", PUBLIC_URL)
 
 
 def reset_commands(db):
