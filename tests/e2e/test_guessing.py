@@ -186,6 +186,16 @@ def test_codes_are_limited_per_account_and_per_source_address(kluis):
     assert elsewhere.post("/me/2fa/sms", json={"mobile": new_mobile()[0]}).status_code == 202
 
 
+def test_sign_ins_cannot_pump_texts_to_the_number(kluis):
+    address, _portal, mobile = sms_client(kluis)  # the first code of the hour
+    client = from_address(kluis)
+    sent = [login(client, address, CLIENT_PASSWORD).json() for _ in range(3)]
+    assert [answer["code_sent"] for answer in sent] == [True, True, False]
+    assert sent[2]["two_factor_required"] and sent[2]["retry_after_s"] >= 1
+    kluis.sms_code(mobile, count=3)
+    assert len([line for line in kluis.sms_lines() if line["to"] == mobile]) == 3
+
+
 def test_no_login_sms_goes_out_while_the_address_is_locked(kluis):
     address, _portal, mobile = sms_client(kluis)
     guesser = from_address(kluis)
