@@ -45,6 +45,7 @@ STATUS_BY_CODE = {
     "file_too_large": 413,
     "unsupported_media_type": 415,
     "weak_password": 422,
+    "wrong_password": 422,
     "questionnaire_incomplete": 422,
     "questionnaire_too_large": 422,
     "pdf_too_complex": 422,

@@ -124,6 +124,7 @@ ERRORS = {
                         "This PDF is too complex to check (too many signature fields or "
                         "parts, or the check took too long)."),
     "weak_password": ("Het wachtwoord is niet sterk genoeg.", "The password is not strong enough."),
+    "wrong_password": ("Het wachtwoord klopt niet.", "The password is not correct."),
     "rate_limited": ("Te veel verzoeken. Probeer het later opnieuw.",
                      "Too many requests. Please try again later."),
     "too_many_connections": ("Te veel open verbindingen vanaf uw adres. Probeer het later "

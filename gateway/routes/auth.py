@@ -7,10 +7,16 @@ from ..schemas import (AppLogin, AppLoginApproveBody, AppLoginClaimBody, AppLogi
 
 
 @route("POST", "/auth/login", auth=False, body=LoginBody, tag="auth",
-       responses={200: ("signed in", SessionToken), 401: ("invalid_credentials", None)})
+       responses={200: ("signed in, or {two_factor_required, challenge_id, method, "
+                        "code_sent?, retry_after_s?}", SessionToken),
+                  401: ("invalid_credentials", None),
+                  429: ("rate_limited: too many misses from this address or at this "
+                        "account; Retry-After", None)})
 def login(call):
     """Password login (admin, client). The same 401 for an unknown e-mail, a wrong
-    password and a locked account."""
+    password and a locked account. Ten misses from one address lock that address out
+    of the account for 15 minutes (other addresses are not); many misses from an
+    address, or at an account from addresses it never signed in from, get 429 first."""
     result = call.services.identity.login(call.body["email"], call.body["password"],
                                           source_ip=call.source_ip, user_agent=call.user_agent)
     return 200, result

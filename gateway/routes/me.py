@@ -29,7 +29,9 @@ def get_me(call):
 
 @route("PATCH", "/me", body=MePatch, tag="me", responses={200: ("the updated profile", Me)})
 def patch_me(call):
-    """Language (nl, en) drives the caller's e-mails and error messages."""
+    """Language (nl, en) drives the caller's e-mails and error messages. A new language
+    ends the account's other sessions (security mail must stay readable to its owner);
+    the caller's own session stays."""
     return 200, profile(call, call.services.identity.update_me(**call.body))
 
 

@@ -2,8 +2,8 @@
 extra accounts of a company, the second sign-in step, audit, home and actions."""
 from ..http import json_response, page, route
 from ..schemas import (CodeBody, CompanyQuery, ExtraAccountBody, ItemList, LinkAnswer,
-                       LinkRequestList, ListQuery, MobileBody, Preferences, SecondStepBody,
-                       SessionToken)
+                       LinkRequestList, ListQuery, MobileBody, PasswordBody, Preferences,
+                       SecondStepBody, SessionToken)
 
 
 @route("POST", "/clients/<client_id>/unlink", tag="portal",
@@ -82,14 +82,18 @@ def remove_account(call, account_id):
        responses={200: ("signed in", SessionToken), 401: ("invalid_code", None)})
 def login_second_step(call):
     """The code (SMS, or TOTP for admins) or a recovery code after a password login
-    that answered `two_factor_required`."""
+    that answered `two_factor_required`. A TOTP code works once. Ten misses in a row,
+    across challenges, lock the account for 15 minutes (a password reset lifts it)."""
     return 200, call.services.identity.login_second_step(
         call.body["challenge_id"], code=call.body.get("code"),
         recovery_code=call.body.get("recovery_code"))
 
 
 @route("POST", "/me/2fa/sms", body=MobileBody, tag="portal",
-       responses={202: ("a code was sent to the mobile", None)})
+       responses={202: ("a code was sent to the mobile", None),
+                  422: ("invalid_mobile", None),
+                  429: ("rate_limited: at most 3 codes an hour to one number, and limits "
+                        "per account and per source address; Retry-After", None)})
 def start_sms(call):
     """Client: switch the SMS second step on (confirm the code next)."""
     call.services.identity.start_sms_second_step(call.body["mobile"])
@@ -118,9 +122,15 @@ def confirm_totp(call):
         "totp", call.body["code"])}
 
 
-@route("DELETE", "/me/2fa", tag="portal", responses={204: ("the second step is off", None)})
+@route("DELETE", "/me/2fa", body=PasswordBody, tag="portal",
+       responses={204: ("the second step is off; the account's other sessions ended", None),
+                  400: ("validation_error: the password is required", None),
+                  422: ("wrong_password", None),
+                  429: ("rate_limited: too many wrong passwords; Retry-After", None)})
 def disable(call):
-    call.services.identity.disable_second_step()
+    """Turns the caller's second step off: `{password}` confirms it. Every other session
+    of the account ends; the caller's own stays."""
+    call.services.identity.disable_second_step(call.body["password"])
     return json_response(204)
 
 

@@ -335,6 +335,11 @@ class SecondStepBody(Schema):
             raise ValidationError("Give either code or recovery_code.", "_schema")
 
 
+class PasswordBody(Schema):
+    """The account's password, confirming a change to its own security."""
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+
+
 class MobileBody(Schema):
     mobile = fields.String(required=True, validate=validate.Length(min=1, max=25))
 

@@ -94,3 +94,9 @@ class WrongState(KluisError):
 class LoginRefused(KluisError):
     """The app refused this sign-in on a PC."""
     code = "login_refused"
+
+
+class WrongPassword(KluisError):
+    """The password that confirms a change to the account's own security (422, not 401:
+    the caller's session stays valid). details: {"password": ["wrong_password"]}"""
+    code = "wrong_password"

@@ -31,6 +31,10 @@ class Account(Base):
     second_factor: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
     second_factor_secret: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     recovery_code_hashes: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    # The last TOTP time step accepted: a code works once, not again within its window.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
+    # Second-step misses in a row, across challenges, and the account-wide lock they set
+    # (password misses lock per source address instead: see guard.py).
     failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0)
     locked_until = mapped_column(UTCDateTime, nullable=True)
     created_at = mapped_column(UTCDateTime, nullable=False)

@@ -4,7 +4,6 @@ Entrypoints parse, call a use case inside one transaction, and return plain data
 The caller's principal (from the gateway) is in `self.caller`."""
 from datetime import timedelta
 
-from eventlet import tpool
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
@@ -13,13 +12,14 @@ from services.common.service import ServiceBase, rpc
 from services.common.settings import env_int
 from services.common.store import Store
 
-from . import activation, devices, domain, edge, registration, second_factor, staff, use_cases
+from . import (activation, devices, domain, edge, guard, registration, second_factor, staff,
+               use_cases)
 from .exceptions import (InvalidCode, InvalidCredentials, InvalidLoginCode, InvalidSignature,
-                         RegistrationLocked, UnknownCombination)
+                         RegistrationLocked, UnknownCombination, WrongPassword)
+from .hashing import Hashing
 from .models import metadata
 
 LANGUAGES = ("nl", "en")
-domain.offload = tpool.execute  # argon2 in a real thread: the hub keeps serving
 SWEEP_INTERVAL_S = env_int("IDENTITY_SWEEP_INTERVAL_S", 300)  # unfinished anonymous rows
 
 
@@ -27,6 +27,11 @@ class IdentityService(ServiceBase):
     name = "identity"
     store = Store(metadata)
     config = Config()
+    hashing = Hashing()  # argon2 in its own few OS threads (hashing.py)
+
+    @property
+    def policy(self):
+        return guard.Policy.from_config(self.config)
 
     @property
     def clock(self):
@@ -47,13 +52,14 @@ class IdentityService(ServiceBase):
 
     @rpc
     def login(self, email, password, source_ip=None, user_agent=None):
-        """Password login. -> {token, idle_timeout_s, warning_s}.
-        Raises InvalidCredentials alike for an unknown e-mail, a wrong password and a
-        locked account. Every attempt is recorded; the 10th miss in a row locks the
-        account for 15 minutes (event `account_locked`, e-mail to its owner)."""
-        with self.store.unit_of_work() as uow:
-            result = use_cases.login(uow, self.clock, email, password, source_ip, user_agent,
-                                     self.public_url)
+        """Password login. -> {token, idle_timeout_s, warning_s}, or {two_factor_required,
+        challenge_id, method, code_sent?}. Raises InvalidCredentials alike for an unknown
+        e-mail, a wrong password and a locked account; RateLimited after too many misses
+        from the address or at the account (guard.py). Every attempt is recorded; the 10th
+        miss in a row from one address locks that address out of the account for 15
+        minutes (event `account_locked`, e-mail to its owner)."""
+        result = use_cases.login(self.store, self.clock, self.policy, email, password,
+                                 source_ip, user_agent, self.public_url)
         if result is None:
             raise InvalidCredentials()
         return result
@@ -61,20 +67,23 @@ class IdentityService(ServiceBase):
     @rpc
     def login_second_step(self, challenge_id, code=None, recovery_code=None):
         """The code (SMS or TOTP) or a recovery code for a sign-in that needs a second
-        step. -> {token, ...}; InvalidCode (401) for anything wrong."""
+        step. -> {token, ...}; InvalidCode (401) for anything wrong. Ten misses in a
+        row, across challenges, lock the account (e-mail `account_locked`)."""
         with self.store.unit_of_work() as uow:
-            result = second_factor.finish_login(uow, self.clock, challenge_id, code,
-                                                recovery_code)
+            result = second_factor.finish_login(uow, self.clock, self.policy, challenge_id,
+                                                code, recovery_code, self.public_url)
         if result is None:
             raise InvalidLoginCode()
         return result
 
     @rpc
     def start_sms_second_step(self, mobile):
-        """Client: texts a code to `mobile`; confirm it to switch the second step on."""
+        """Client: texts a code to `mobile`; confirm it to switch the second step on.
+        RateLimited beyond 3 codes an hour to one number (and limits per account and
+        source address)."""
         principal = self.caller.require("client", write=True)
         with self.store.unit_of_work() as uow:
-            second_factor.start_sms(uow, principal, mobile)
+            second_factor.start_sms(uow, self.policy, principal, mobile)
 
     @rpc
     def start_totp_second_step(self):
@@ -94,10 +103,12 @@ class IdentityService(ServiceBase):
         return codes
 
     @rpc
-    def disable_second_step(self):
+    def disable_second_step(self, password=None):
+        """Turns the second step off; needs the account's password (WrongPassword, a miss
+        counted like a sign-in's). Every other session of the account ends."""
         principal = self.caller.require("client", "admin", write=True)
-        with self.store.unit_of_work() as uow:
-            second_factor.disable(uow, principal)
+        if not second_factor.disable(self.store, self.policy, principal, password or ""):
+            raise WrongPassword({"password": ["wrong_password"]})
 
     @rpc
     def open_look_along(self, account_id, staff_id, office_id, source_ip=None,
@@ -170,13 +181,24 @@ class IdentityService(ServiceBase):
 
     @rpc
     def update_me(self, language=None, name=None):
-        """The caller's own language (nl, en) and name."""
+        """The caller's own language (nl, en) and name. A new language ends the
+        account's other sessions."""
         principal = self.caller.require(write=True)
         if language is not None and language not in LANGUAGES:
             raise ValidationFailed({"language": ["invalid"]})
         with self.store.unit_of_work() as uow:
-            use_cases.update_account(uow, principal.account_id, language, name)
+            use_cases.update_account(uow, principal.account_id, language, name,
+                                     session_id=principal.session_id)
             return staff.profile(uow, principal.account_id)
+
+    @rpc
+    def change_contact(self, account_id, email=None, mobile=None, keep_session_id=None):
+        """For dossier, when a client's e-mail address or mobile number changes: the
+        account follows, and every session but `keep_session_id` (the client's own, when
+        the client made the change) ends. -> {changed}. EmailInUse, InvalidMobile."""
+        self.caller.require("service")
+        with self.store.unit_of_work() as uow:
+            return use_cases.change_contact(uow, account_id, email, mobile, keep_session_id)
 
     # -- client portal accounts ----------------------------------------------------------
     @rpc

@@ -24,11 +24,15 @@ def code_at(secret, counter):
     return f"{value % 10 ** DIGITS:0{DIGITS}d}"
 
 
-def verify(secret, code, now=None, window=1):
-    """True when `code` is the code of this 30-second step or one step either side."""
+def matching_step(secret, code, now=None, window=1, after=None):
+    """The 30-second step whose code `code` is (this step or one either side), or None.
+    Steps up to `after` do not count: a code accepted once is spent."""
     counter = int((now if now is not None else time.time()) // STEP_S)
-    return any(hmac.compare_digest(code_at(secret, counter + drift), code or "")
-               for drift in range(-window, window + 1))
+    for step in range(counter - window, counter + window + 1):
+        if (after is None or step > after) and hmac.compare_digest(code_at(secret, step),
+                                                                   code or ""):
+            return step
+    return None
 
 
 def provisioning_uri(secret, account_name, issuer="Kluis"):

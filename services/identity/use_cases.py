@@ -5,11 +5,13 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound, Unauthenticated
 
-from . import domain
-from .exceptions import InvalidToken, SessionExpired, TokenExpired, TokenUsed, WeakPassword
+from . import domain, guard
+from .exceptions import (EmailInUse, InvalidMobile, InvalidToken, RateLimited, SessionExpired,
+                         TokenExpired, TokenUsed, WeakPassword)
 from .models import Account, LoginAttempt, Membership, PasswordReset, Session
 
 
@@ -35,44 +37,76 @@ def bootstrap_admin(uow, email, password):
     return True
 
 
-def login(uow, clock, email, password, source_ip, user_agent, public_url):
-    """-> {token, ...} on success, None on failure (recorded; locks after 10 misses)."""
-    now = utcnow()
+def login(store, clock, policy, email, password, source_ip, user_agent, public_url):
+    """-> {token, ...} on success, None on failure (recorded; counted by guard.py).
+    Raises RateLimited, before any hashing, when the address or the account missed too
+    often lately (guard.py); a locked address, or an account locked by second-step
+    misses, answers None like a wrong password.
+
+    Two units of work from `store`, with the password checked between them: argon2
+    takes ~0.2 s, and a transaction open meanwhile would hold a database connection
+    that token checks need (identity on SQLite has a single one)."""
+    with store.unit_of_work() as uow:
+        attempt = _start_login(uow, policy, email, source_ip, user_agent)
+    if attempt["locked"]:
+        return None
+    # An unknown account is checked against a dummy hash: both answers equally slow.
+    password_ok = domain.verify_password(attempt["password_hash"], password)
+    with store.unit_of_work() as uow:
+        return _finish_login(uow, clock, policy, attempt, password_ok, source_ip, user_agent,
+                             public_url)
+
+
+def _start_login(uow, policy, email, source_ip, user_agent):
+    wait = guard.wait_for_address(uow, policy, source_ip)  # first: a flood's 429 is cheap
+    if wait:
+        raise RateLimited({"retry_after_s": wait})
     email = domain.normalise_email(email)
-    # Locked for the update: concurrent misses all count towards the lockout.
-    account = uow.session.scalar(select(Account).where(Account.email == email)
-                                 .with_for_update())
+    account = uow.session.scalar(select(Account).where(Account.email == email))
     if account is not None and account.password_hash is None:
         account = None  # staff sign in with their device: no password, nothing to lock
-    password_ok = domain.verify_password(account.password_hash if account else None, password)
-    if account is None or domain.is_locked(account, now) or not password_ok:
-        reason = "unknown" if account is None else (
-            "locked" if domain.is_locked(account, now) else "wrong_password")
-        _record_attempt(uow, account, email, False, reason, source_ip, user_agent)
-        if reason == "wrong_password":
-            _count_failure(uow, account, now, public_url)
+    if not guard.known_source(uow, account, source_ip):
+        wait = guard.wait_for_account(uow, policy, email)
+        if wait:
+            raise RateLimited({"retry_after_s": wait})
+    key = guard.lock_key(source_ip, email, account)
+    locked = guard.is_locked(uow, key) or (account is not None and
+                                           domain.is_locked(account, utcnow()))
+    if locked:
+        _record_attempt(uow, account, email, False, "locked", source_ip, user_agent)
+    return {"email": email, "account_id": account.id if account else None, "key": key,
+            "password_hash": account.password_hash if account else None, "locked": locked}
+
+
+def _finish_login(uow, clock, policy, attempt, password_ok, source_ip, user_agent, public_url):
+    email, key = attempt["email"], attempt["key"]
+    account = uow.session.get(Account, attempt["account_id"]) if attempt["account_id"] else None
+    if account is not None and account.password_hash != attempt["password_hash"]:
+        return None  # the password changed meanwhile: this check was against the old one
+    if account is None or not password_ok:
+        _record_attempt(uow, account, email, False,
+                        "unknown" if account is None else "wrong_password", source_ip, user_agent)
+        if guard.count_miss(uow, policy, email, source_ip, key) and account is not None:
+            send_lock_mail(uow, account, public_url, source_ip)
         return None
-    account.failed_logins = 0
-    account.locked_until = None
+    guard.forget_lock_count(uow, policy, key)  # "in a row": a right password starts afresh
     if account.second_factor:
         from .second_factor import begin_login  # the second step builds on this module
         _record_attempt(uow, account, email, True, "second_step", source_ip, user_agent)
-        return begin_login(uow, account, source_ip, user_agent)
+        return begin_login(uow, policy, account, source_ip, user_agent)
     _record_attempt(uow, account, email, True, "ok", source_ip, user_agent)
     return open_session(uow, clock, account, "password", source_ip, user_agent)
 
 
-def _count_failure(uow, account, now, public_url):
-    account.failed_logins += 1
-    if account.failed_logins < domain.LOCK_AFTER_FAILURES:
-        return
-    account.failed_logins = 0
-    account.locked_until = now + domain.LOCK_DURATION
+def send_lock_mail(uow, account, public_url, source_ip=None):
+    """Event `account_locked` and the owner's e-mail: from which address, for how long,
+    and that a reset lifts it (`source_ip` None: the account's second step is locked)."""
+    locked_until = utcnow() + domain.LOCK_DURATION
     uow.emit("account_locked", actor=None, account_id=account.id,
-             locked_until=account.locked_until.isoformat())
+             locked_until=locked_until.isoformat(), source_ip=source_ip)
     uow.send("notify", "send_notification", template="account_locked",
              language=account.language, to={"email": account.email},
-             data={"name": account.name,
+             data={"name": account.name, "source_ip": source_ip or "",
                    "minutes": int(domain.LOCK_DURATION.total_seconds() // 60),
                    "forgot_url": f"{public_url}/forgot-password"})
 
@@ -184,9 +218,8 @@ def reset_password(uow, token, password):
     account.password_hash = domain.hash_password(password)
     account.failed_logins = 0
     account.locked_until = None
-    uow.session.execute(update(Session).where(
-        Session.account_id == account.id, Session.revoked_at.is_(None)).values(revoked_at=now))
-    uow.emit("session_revoked", actor=account.id, account_id=account.id, reason="password_reset")
+    guard.forget_misses(uow, account.email)  # and the new hash starts the locks afresh
+    end_sessions(uow, account.id, "password_reset")
     uow.send("notify", "send_notification", template="password_changed",
              language=account.language, to={"email": account.email}, data={"name": account.name})
 
@@ -212,15 +245,27 @@ def require_strong(password):
         raise WeakPassword({"rules": failed})
 
 
-def update_account(uow, account_id, language=None, name=None):
+def end_sessions(uow, account_id, reason, keep_session_id=None):
+    """Every live session of the account ends, but `keep_session_id` (the caller's own)."""
+    query = update(Session).where(Session.account_id == account_id,
+                                  Session.revoked_at.is_(None))
+    if keep_session_id is not None:
+        query = query.where(Session.id != keep_session_id)
+    uow.session.execute(query.values(revoked_at=utcnow()))
+    uow.emit("session_revoked", actor=account_id, account_id=account_id, reason=reason)
+
+
+def update_account(uow, account_id, language=None, name=None, session_id=None):
     """The account's own name and language. A new language is announced
     (`account_language_changed`): notify writes every later message in it, also the
-    news that other services send."""
+    news that other services send. It also ends the account's other sessions: security
+    mail in a language the owner does not read is how a thief would keep them unaware."""
     account = uow.session.get(Account, account_id)
     if language is not None and language != account.language:
         account.language = language
         uow.emit("account_language_changed", actor=account_id, account_id=account_id,
                  language=language)
+        end_sessions(uow, account_id, "language_changed", keep_session_id=session_id)
     if name is not None:
         account.name = name
 
@@ -250,3 +295,27 @@ def remove_client_account(uow, actor, account_id):
         return
     uow.session.delete(account)
     uow.emit("account_removed", actor=actor, account_id=account_id)
+
+
+def change_contact(uow, account_id, email=None, mobile=None, keep_session_id=None):
+    """The account's e-mail address or mobile number changed (dossier, for a client's
+    contact details). Where security mail and texts go has moved, so every other
+    session ends. Raises EmailInUse, InvalidMobile, NotFound; idempotent."""
+    account = uow.session.get(Account, account_id)
+    if account is None:
+        raise NotFound()
+    changed = False
+    if email is not None and domain.normalise_email(email) != account.email:
+        email = domain.normalise_email(email)
+        if uow.session.scalar(select(Account.id).where(Account.email == email)):
+            raise EmailInUse({"email": ["email_in_use"]})
+        account.email, changed = email, True
+    if mobile is not None:
+        normalised = normalise_mobile(mobile) if mobile else None
+        if mobile and normalised is None:
+            raise InvalidMobile({"mobile": ["invalid_mobile"]})
+        if normalised != account.mobile:
+            account.mobile, changed = normalised, True
+    if changed:
+        end_sessions(uow, account_id, "contact_changed", keep_session_id=keep_session_id)
+    return {"changed": changed}

@@ -115,7 +115,8 @@ def test_sms_second_step_with_a_single_use_recovery_code(kluis, office, staff):
     reused = kluis.client().post("/auth/login/2fa", json={
         "challenge_id": third["challenge_id"], "recovery_code": recovery})
     assert reused.status_code == 401
-    assert kluis.client(by_recovery.json()["token"]).delete("/me/2fa").status_code == 204
+    assert kluis.client(by_recovery.json()["token"]).delete(
+        "/me/2fa", json={"password": "Mijn-Kluis-2026"}).status_code == 204
     assert "token" in kluis.client().post("/auth/login", json={
         "email": client["email"], "password": "Mijn-Kluis-2026"}).json()
 
@@ -128,15 +129,16 @@ def test_totp_second_step_for_admins(kluis):
     admin = kluis.client(kluis.login(address, "Beheer-Twee-2026"))
     enrol = admin.post("/me/2fa/totp").json()
     assert enrol["otpauth_uri"].startswith("otpauth://totp/") and enrol["secret"]
+    step = int(time.time()) // 30
     codes = admin.post("/me/2fa/totp/confirm", json={"code": totp.code_at(
-        enrol["secret"], int(time.time()) // 30)}).json()["recovery_codes"]
+        enrol["secret"], step)}).json()["recovery_codes"]
     assert len(codes) == 10 and len(set(codes)) == 10
     login = kluis.client().post("/auth/login", json={"email": address,
                                                      "password": "Beheer-Twee-2026"}).json()
     assert login["two_factor_required"] is True
     ok = kluis.client().post("/auth/login/2fa", json={
         "challenge_id": login["challenge_id"],
-        "code": totp.code_at(enrol["secret"], int(time.time()) // 30)})
+        "code": totp.code_at(enrol["secret"], step + 1)})  # the confirming code is spent
     assert ok.status_code == 200
     client = kluis.client(kluis.login(kluis.create_client(), "Klant-Wachtwoord-7"))
     assert client.post("/me/2fa/totp").status_code == 403

@@ -82,7 +82,9 @@ def touches(dispatcher, method, path, headers):
     fake = as_(client(), identity=identity({TOKEN: client()}, list_my_devices=[],
                                            describe_session={}, disable_second_step=None),
                dossier=FakeService(mark_message_read=None))
-    response, _ = send(dispatcher, make_request(method, path, headers=bearer(**headers)), fake)
+    body = {"password": "Klant-Wachtwoord-7"} if path == "/me/2fa" else None
+    response, _ = send(dispatcher, make_request(method, path, json_body=body,
+                                                headers=bearer(**headers)), fake)
     assert response.status_code < 300
     [(_args, kwargs)] = fake.identity.called("authenticate")
     return kwargs["touch"]

@@ -5,16 +5,19 @@ import pytest
 
 from services.common.db import utcnow
 from services.common.errors import Unauthenticated
-from services.identity import use_cases
+from services.identity import guard, use_cases
 from services.identity.domain import SessionClock
-from services.identity.exceptions import SessionExpired
-from services.identity.models import Account, LoginAttempt, Session
+from services.identity.exceptions import RateLimited, SessionExpired
+from services.identity.models import Account, LoginAttempt, Session, buckets
 
 CLOCK = SessionClock(idle_timeout_s=600, warning_s=120)
 PUBLIC_URL = "https://kluis.example"
 EMAIL = "klant@voorbeeld.nl"
 PASSWORD = "Zonnebloem-84"
 IP = "198.51.100.23"
+OTHER_IP = "203.0.113.9"
+LOCK_AFTER = 3
+POLICY = guard.Policy(lock_count=guard.LOCK_COUNT.scaled(LOCK_AFTER))
 
 
 @pytest.fixture
@@ -23,9 +26,8 @@ def account_id(identity_db):
         return use_cases.create_account(uow, "client", EMAIL, name="Jan", password=PASSWORD).id
 
 
-def login(db, password, email=EMAIL, ip=IP):
-    with db.unit_of_work() as uow:
-        return use_cases.login(uow, CLOCK, email, password, ip, "pytest-agent", PUBLIC_URL)
+def login(db, password, email=EMAIL, ip=IP, policy=POLICY):
+    return use_cases.login(db, CLOCK, policy, email, password, ip, "pytest-agent", PUBLIC_URL)
 
 
 def authenticate(db, token, touch=True):
@@ -38,10 +40,10 @@ def session_of(db, token):
     return db.get(Session, principal["session_id"])
 
 
-def lock_by_the_last_failure(db, account_id):
-    """Nine misses recorded already (shortcut: argon2 is slow), then the tenth."""
-    db.set(Account, account_id, failed_logins=9)
-    assert login(db, "Verkeerd-1") is None
+def lock_from(db, ip=IP):
+    """LOCK_AFTER misses from `ip` (three in these tests: argon2 is slow)."""
+    for _ in range(LOCK_AFTER):
+        assert login(db, "Verkeerd-1", ip=ip) is None
 
 
 def lock_events(db):
@@ -76,35 +78,38 @@ def test_failed_login_returns_none_and_is_recorded_with_its_reason(identity_db, 
     assert attempt.account_id == (account_id if reason != "unknown" else None)
 
 
-def test_locked_account_refuses_even_the_right_password(identity_db, account_id):
+def test_an_account_locked_by_second_step_misses_refuses_even_the_right_password(
+        identity_db, account_id):
     identity_db.set(Account, account_id, locked_until=utcnow() + timedelta(minutes=5))
     assert login(identity_db, PASSWORD) is None
     [attempt] = identity_db.all(LoginAttempt)
     assert (attempt.success, attempt.reason, attempt.source_ip) == (False, "locked", IP)
 
 
-def test_nine_failures_do_not_lock(identity_db, account_id):
-    for _ in range(9):
+def test_misses_below_the_limit_do_not_lock(identity_db, account_id):
+    for _ in range(LOCK_AFTER - 1):
         login(identity_db, "Verkeerd-1")
-    assert identity_db.get(Account, account_id).locked_until is None
     assert lock_events(identity_db) == []
     assert login(identity_db, PASSWORD) is not None
 
 
-def test_tenth_consecutive_failure_locks_for_fifteen_minutes(identity_db, account_id):
-    for _ in range(9):
-        login(identity_db, "Verkeerd-1")
-    before = utcnow()
-    login(identity_db, "Verkeerd-1")
-    after = utcnow()
-    locked_until = identity_db.get(Account, account_id).locked_until
-    assert before + timedelta(minutes=15) <= locked_until <= after + timedelta(minutes=15)
+def test_the_misses_lock_their_address_out_and_no_other(identity_db, account_id):
+    lock_from(identity_db)
     assert login(identity_db, PASSWORD) is None
+    assert identity_db.all(LoginAttempt, LoginAttempt.reason == "locked")
+    assert login(identity_db, PASSWORD, ip=OTHER_IP) is not None  # the owner, elsewhere
+    assert identity_db.get(Account, account_id).locked_until is None
+
+
+def test_an_unknown_address_locks_alike(identity_db, account_id):
+    for _ in range(LOCK_AFTER):
+        login(identity_db, PASSWORD, email="niemand@voorbeeld.nl")
+    assert login(identity_db, PASSWORD, email="niemand@voorbeeld.nl") is None
     assert identity_db.all(LoginAttempt, LoginAttempt.reason == "locked")
 
 
 def test_lockout_writes_an_event_and_a_mail_command_to_the_outbox(identity_db, account_id):
-    lock_by_the_last_failure(identity_db, account_id)
+    lock_from(identity_db)
     [event] = lock_events(identity_db)
     assert event["kind"] == "event" and event["exchange"] == "identity.events"
     assert event["payload"]["account_id"] == account_id
@@ -114,27 +119,51 @@ def test_lockout_writes_an_event_and_a_mail_command_to_the_outbox(identity_db, a
     assert command["payload"]["template"] == "account_locked"
     assert command["payload"]["to"] == {"email": EMAIL}
     assert command["payload"]["data"]["forgot_url"].startswith(PUBLIC_URL)
+    assert command["payload"]["data"]["source_ip"] == IP
 
 
 def test_wrong_passwords_while_locked_do_not_lock_again(identity_db, account_id):
-    lock_by_the_last_failure(identity_db, account_id)
+    lock_from(identity_db)
     for _ in range(3):
         login(identity_db, "Verkeerd-1")
     assert len(lock_events(identity_db)) == 1
 
 
 def test_the_lock_ends_after_its_time(identity_db, account_id):
-    lock_by_the_last_failure(identity_db, account_id)
-    identity_db.set(Account, account_id, locked_until=utcnow() - timedelta(seconds=1))
+    lock_from(identity_db)
+    with identity_db.engine.begin() as connection:  # fifteen minutes pass
+        connection.execute(buckets.table.update().values(
+            updated_at=utcnow() - timedelta(minutes=15, seconds=1)))
     assert login(identity_db, PASSWORD) is not None
 
 
-def test_a_success_resets_the_failure_count(identity_db, account_id):
-    identity_db.set(Account, account_id, failed_logins=9)
+def test_a_success_resets_the_count(identity_db, account_id):
+    for _ in range(LOCK_AFTER - 1):
+        login(identity_db, "Verkeerd-1")
     assert login(identity_db, PASSWORD) is not None
     assert login(identity_db, "Verkeerd-1") is None
-    assert identity_db.get(Account, account_id).locked_until is None
+    assert login(identity_db, PASSWORD) is not None
     assert lock_events(identity_db) == []
+
+
+def test_misses_from_one_address_are_throttled_before_any_hashing(identity_db, account_id):
+    policy = guard.Policy(per_address=guard.MISSES_PER_ADDRESS.scaled(2))
+    for n in range(2):
+        login(identity_db, PASSWORD, email=f"iemand-{n}@voorbeeld.nl", policy=policy)
+    with pytest.raises(RateLimited) as refused:
+        login(identity_db, PASSWORD, policy=policy)
+    assert refused.value.details["retry_after_s"] >= 1
+    assert login(identity_db, PASSWORD, ip=OTHER_IP, policy=policy) is not None
+
+
+def test_misses_at_an_account_slow_strangers_but_not_its_known_address(identity_db, account_id):
+    policy = guard.Policy(per_account=guard.MISSES_PER_ACCOUNT.scaled(2))
+    assert login(identity_db, PASSWORD, policy=policy) is not None  # the owner's address
+    for n in range(2):
+        login(identity_db, "Verkeerd-1", ip=f"192.0.2.{n}", policy=policy)
+    with pytest.raises(RateLimited):
+        login(identity_db, PASSWORD, ip=OTHER_IP, policy=policy)
+    assert login(identity_db, PASSWORD, policy=policy) is not None
 
 
 # -- authenticate ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 
 from services.common.db import utcnow
 from services.common.errors import Unauthenticated
-from services.identity import use_cases
+from services.identity import guard, use_cases
 from services.identity.domain import SessionClock, hash_token
 from services.identity.exceptions import InvalidToken, TokenExpired, TokenUsed, WeakPassword
 from services.identity.models import Account, PasswordReset
@@ -35,8 +35,8 @@ def reset(db, token, password=NEW_PASSWORD):
 
 
 def login(db, password):
-    with db.unit_of_work() as uow:
-        return use_cases.login(uow, CLOCK, EMAIL, password, "198.51.100.1", "pytest", PUBLIC_URL)
+    return use_cases.login(db, CLOCK, guard.Policy(), EMAIL, password, "198.51.100.1",
+                           "pytest", PUBLIC_URL)
 
 
 def reset_commands(db):
@@ -158,9 +158,16 @@ def test_reset_ends_every_session(identity_db, account_id):
 
 
 def test_reset_lifts_a_lockout(identity_db, account_id):
-    identity_db.set(Account, account_id, failed_logins=9)
-    login(identity_db, "Verkeerd-1")
-    assert identity_db.get(Account, account_id).locked_until is not None
+    for _ in range(10):
+        login(identity_db, "Verkeerd-1")
+    assert login(identity_db, OLD_PASSWORD) is None  # locked out from this address
+    forgot(identity_db)
+    reset(identity_db, mailed_token(identity_db))
+    assert login(identity_db, NEW_PASSWORD) is not None
+
+
+def test_reset_lifts_a_second_step_lock(identity_db, account_id):
+    identity_db.set(Account, account_id, locked_until=utcnow() + timedelta(minutes=5))
     forgot(identity_db)
     reset(identity_db, mailed_token(identity_db))
     assert identity_db.get(Account, account_id).locked_until is None

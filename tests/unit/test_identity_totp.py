@@ -13,15 +13,26 @@ RFC_SECRET = base64.b32encode(b"12345678901234567890").decode()
                                           (1234567890, "005924"), (2000000000, "279037")])
 def test_rfc_6238_sha1_vectors_truncated_to_six_digits(time_s, code):
     assert totp.code_at(RFC_SECRET, time_s // 30) == code
-    assert totp.verify(RFC_SECRET, code, now=time_s)
+    assert totp.matching_step(RFC_SECRET, code, now=time_s) == time_s // 30
 
 
 def test_one_step_of_drift_either_way_and_no_more():
     now = 1111111109
-    assert totp.verify(RFC_SECRET, totp.code_at(RFC_SECRET, now // 30 - 1), now=now)
-    assert totp.verify(RFC_SECRET, totp.code_at(RFC_SECRET, now // 30 + 1), now=now)
-    assert not totp.verify(RFC_SECRET, totp.code_at(RFC_SECRET, now // 30 + 2), now=now)
-    assert not totp.verify(RFC_SECRET, None, now=now)
+    step = now // 30
+    assert totp.matching_step(RFC_SECRET, totp.code_at(RFC_SECRET, step - 1), now=now) == step - 1
+    assert totp.matching_step(RFC_SECRET, totp.code_at(RFC_SECRET, step + 1), now=now) == step + 1
+    assert totp.matching_step(RFC_SECRET, totp.code_at(RFC_SECRET, step + 2), now=now) is None
+    assert totp.matching_step(RFC_SECRET, None, now=now) is None
+
+
+def test_a_code_of_a_spent_step_no_longer_counts():
+    now = 1111111109
+    step = now // 30
+    code = totp.code_at(RFC_SECRET, step)
+    assert totp.matching_step(RFC_SECRET, code, now=now, after=step) is None
+    assert totp.matching_step(RFC_SECRET, code, now=now, after=step - 1) == step
+    older = totp.code_at(RFC_SECRET, step - 1)
+    assert totp.matching_step(RFC_SECRET, older, now=now, after=step) is None
 
 
 def test_secrets_and_provisioning_uri():

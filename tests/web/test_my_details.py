@@ -87,9 +87,18 @@ def test_the_sms_second_step_with_its_recovery_code(browse, kluis):
     nav(page, "Mijn gegevens")
     step = section(page, "2-stapsverificatie")
     step.get_by_role("button", name="2-stapsverificatie uitzetten").click()
+    step.get_by_role("button", name="Ja, uitzetten").click()  # the password is needed
+    expect(step.locator("#off-password-error")).to_have_text("Vul uw wachtwoord in.")
+    browse.watch_of(page).expect_failure(422)
+    step.get_by_label("Uw wachtwoord").fill("Verkeerd-Wachtwoord-1")
+    step.get_by_role("button", name="Ja, uitzetten").click()
+    expect(step.locator("#off-password-error")).to_have_text("Het wachtwoord klopt niet.")
+    expect(step).to_contain_text("Staat aan")
+    step.get_by_label("Uw wachtwoord").fill(case.password)
     step.get_by_role("button", name="Ja, uitzetten").click()
     expect(step).to_contain_text("Staat uit.")
-    assert case.portal.get("/me").json()["second_factor"] is None
+    assert case.portal.get("/me").status_code == 401  # the client's other session ended
+    assert case.login_api().get("/me").json()["second_factor"] is None
 
 
 def test_preferences_consent_and_the_audit(browse, kluis):

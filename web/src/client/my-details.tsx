@@ -118,6 +118,7 @@ function SecondStepSection({ who, readOnly }: { who: Me, readOnly: boolean }) {
   const [mobile, setMobile] = useState(who.mobile ?? '')
   const [code, setCode] = useState('')
   const [recovery, setRecovery] = useState('')
+  const [password, setPassword] = useState('')
   const section = useSection()
   const on = Boolean(who.second_factor)
 
@@ -142,12 +143,17 @@ function SecondStepSection({ who, readOnly }: { who: Me, readOnly: boolean }) {
     }, { code: 'sms-code' }, { invalid_code: 'sms-code' }, () => setStep('recovery'))
   }
 
-  async function turnOff() {
+  async function turnOff(event?: Event) {
+    event?.preventDefault()
+    const local = localErrors({ 'off-password': password ? null : t('details.off_password_required') })
+    section.setErrors(local)
+    if (hasErrors(local)) return
     await section.run(async () => {
-      await endpoints.disableSecondStep()
+      await endpoints.disableSecondStep(password)
+      setPassword('')
       await loadAccount()
       return t('details.second_step_off_done')
-    }, {}, {}, () => setStep('idle'))
+    }, { password: 'off-password' }, { wrong_password: 'off-password' }, () => setStep('idle'))
   }
 
   return (
@@ -195,10 +201,15 @@ function SecondStepSection({ who, readOnly }: { who: Me, readOnly: boolean }) {
       {!readOnly && step === 'confirm-off' && (
         <Alert type="warning">
           <p class="utrecht-paragraph">{tt('details.second_step_off_confirm')}</p>
-          <div class="kluis-button-group">
-            <Button variant="danger" busy={section.busy} onClick={turnOff}>{tt('details.second_step_off_yes')}</Button>
-            <Button onClick={() => setStep('idle')}>{tt('action.cancel')}</Button>
-          </div>
+          <form class="kluis-form" onSubmit={turnOff} noValidate>
+            <TextField id="off-password" type="password" label={tt('details.off_password')} value={password}
+              onValue={setPassword} error={section.errors.fields['off-password']} autoComplete="current-password"
+              description={tt('details.off_password_help')} />
+            <div class="kluis-button-group">
+              <Button type="submit" variant="danger" busy={section.busy}>{tt('details.second_step_off_yes')}</Button>
+              <Button onClick={() => { setPassword(''); setStep('idle') }}>{tt('action.cancel')}</Button>
+            </div>
+          </form>
         </Alert>
       )}
     </Section>

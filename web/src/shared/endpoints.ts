@@ -50,7 +50,8 @@ export const startSmsSecondStep = (mobile: string) =>
   api<void>('POST', '/me/2fa/sms', { body: { mobile } })
 export const confirmSmsSecondStep = (code: string) =>
   api<{ recovery_code: string }>('POST', '/me/2fa/sms/confirm', { body: { code } })
-export const disableSecondStep = () => api<void>('DELETE', '/me/2fa')
+export const disableSecondStep = (password: string) =>
+  api<void>('DELETE', '/me/2fa', { body: { password } })
 export const myAudit = (cursor?: string | null) =>
   api<Page<AuditEntry>>('GET', '/me/audit', { query: { limit: 50, cursor } })
 export const extraAccounts = (companyId: string) =>
