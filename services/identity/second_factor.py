@@ -169,6 +169,9 @@ def confirm(uow, principal, method, code):
     account.recovery_code_hashes = "\n".join(domain.hash_token(_normal_recovery(c))
                                              for c in codes)
     uow.emit("second_factor_changed", actor=account.id, account_id=account.id, method=method)
+    # Where codes go has changed (a new number, a new app): a session that made this
+    # change keeps going, every other one ends.
+    end_sessions(uow, account.id, "second_factor_changed", keep_session_id=principal.session_id)
     return codes
 
 

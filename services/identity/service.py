@@ -191,15 +191,6 @@ class IdentityService(ServiceBase):
                                      session_id=principal.session_id)
             return staff.profile(uow, principal.account_id)
 
-    @rpc
-    def change_contact(self, account_id, email=None, mobile=None, keep_session_id=None):
-        """For dossier, when a client's e-mail address or mobile number changes: the
-        account follows, and every session but `keep_session_id` (the client's own, when
-        the client made the change) ends. -> {changed}. EmailInUse, InvalidMobile."""
-        self.caller.require("service")
-        with self.store.unit_of_work() as uow:
-            return use_cases.change_contact(uow, account_id, email, mobile, keep_session_id)
-
     # -- client portal accounts ----------------------------------------------------------
     @rpc
     def prepare_client_account(self, email, name, mobile, language):

@@ -5,13 +5,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound, Unauthenticated
 
 from . import domain, guard
-from .exceptions import (EmailInUse, InvalidMobile, InvalidToken, RateLimited, SessionExpired,
-                         TokenExpired, TokenUsed, WeakPassword)
+from .exceptions import (InvalidToken, RateLimited, SessionExpired, TokenExpired, TokenUsed,
+                         WeakPassword)
 from .models import Account, LoginAttempt, Membership, PasswordReset, Session
 
 
@@ -295,27 +294,3 @@ def remove_client_account(uow, actor, account_id):
         return
     uow.session.delete(account)
     uow.emit("account_removed", actor=actor, account_id=account_id)
-
-
-def change_contact(uow, account_id, email=None, mobile=None, keep_session_id=None):
-    """The account's e-mail address or mobile number changed (dossier, for a client's
-    contact details). Where security mail and texts go has moved, so every other
-    session ends. Raises EmailInUse, InvalidMobile, NotFound; idempotent."""
-    account = uow.session.get(Account, account_id)
-    if account is None:
-        raise NotFound()
-    changed = False
-    if email is not None and domain.normalise_email(email) != account.email:
-        email = domain.normalise_email(email)
-        if uow.session.scalar(select(Account.id).where(Account.email == email)):
-            raise EmailInUse({"email": ["email_in_use"]})
-        account.email, changed = email, True
-    if mobile is not None:
-        normalised = normalise_mobile(mobile) if mobile else None
-        if mobile and normalised is None:
-            raise InvalidMobile({"mobile": ["invalid_mobile"]})
-        if normalised != account.mobile:
-            account.mobile, changed = normalised, True
-    if changed:
-        end_sessions(uow, account_id, "contact_changed", keep_session_id=keep_session_id)
-    return {"changed": changed}

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from services.common.errors import Unauthenticated
-from services.identity import activation, use_cases
+from services.identity import activation, guard, use_cases
 from services.identity.domain import SessionClock
 from services.identity.exceptions import TokenUsed
 
@@ -22,9 +22,8 @@ def test_the_sessions_of_the_account_end(identity_db):
         account_id = account.id
     sessions = []
     for email in ("klant@voorbeeld.nl", "klant@voorbeeld.nl", "ander@voorbeeld.nl"):
-        with identity_db.unit_of_work() as uow:
-            sessions.append(use_cases.login(uow, CLOCK, email, PASSWORD, "198.51.100.1",
-                                            "pytest", "https://kluis.example")["token"])
+        sessions.append(use_cases.login(identity_db, CLOCK, guard.Policy(), email, PASSWORD,
+                                        "198.51.100.1", "pytest", "https://kluis.example")["token"])
     with identity_db.unit_of_work() as uow:
         activation.end_for_contact_change(uow, account_id)
     for token in sessions[:2]:
