@@ -183,3 +183,26 @@ def test_a_logout_ends_the_tabs_of_that_session_too(browse, kluis):
     nav(page, "Uitloggen")
     expect(other.get_by_role("heading", level=1)).to_have_text("Inloggen")
     expect(other.get_by_role("status").filter(has_text="U bent uitgelogd.")).to_be_visible()
+
+
+def test_after_too_many_texts_the_code_page_says_so_and_offers_the_recovery_code(browse, kluis):
+    case = Case(kluis)
+    portal = case.activate()
+    assert portal.post("/me/2fa/sms", json={"mobile": "06 5555 7777"}).status_code == 202
+    confirmed = portal.post("/me/2fa/sms/confirm", json={"code": kluis.sms_code("+31655557777")})
+    recovery = confirmed.json()["recovery_code"]
+    for _ in range(4):  # with the set-up, five texts this hour: the account's limit
+        started = kluis.client().post("/auth/login", json={
+            "email": case.email, "password": CLIENT_PASSWORD}).json()
+        assert started["two_factor_required"] and started["code_sent"] is True
+    page = browse.page("/login", viewport=PHONE)
+    log_in(page, case.email)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vul uw code in")
+    expect(page.get_by_role("status").filter(has_text="sturen we nu geen sms")).to_contain_text(
+        "Gebruik uw herstelcode")
+    assert [line["to"] for line in kluis.sms_lines()].count("+31655557777") == 5  # no sixth
+    assert_accessible(page)
+    screenshot(page, "second-step-no-text-phone")
+    page.get_by_label("Herstelcode").fill(recovery)  # offered at once
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Home")

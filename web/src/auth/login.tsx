@@ -9,7 +9,9 @@ import { begin, end } from '../shared/session'
 import { store } from '../shared/store'
 
 /** The pending second step: kept in memory only (a reload starts the login again). */
-const secondStep = store<{ challengeId: string, next: string } | null>(null)
+// The challenge of the second step, and whether a text went out for it (none when too
+// many were sent lately: then the recovery code is the way in, or waiting).
+const secondStep = store<{ challengeId: string, next: string, noText?: { minutes: number } } | null>(null)
 
 const NOT_NEXT = ['/login', '/logout', '/look-along']
 
@@ -62,7 +64,9 @@ export function LoginPage() {
       const result = await endpoints.login(email.trim(), password)
       const next = safeNext(query.get('next'))
       if (result.two_factor_required && result.challenge_id) {
-        secondStep.set({ challengeId: result.challenge_id, next })
+        const noText = result.code_sent === false
+          ? { minutes: Math.max(1, Math.ceil((result.retry_after_s ?? 60) / 60)) } : undefined
+        secondStep.set({ challengeId: result.challenge_id, next, noText })
         navigate('/login/code')
       } else if (result.token) {
         await finishLogin(result.token, next)
@@ -102,7 +106,7 @@ export function LoginPage() {
 export function SecondStepPage() {
   const tt = useT()
   const pending = secondStep.get()
-  const [useRecovery, setUseRecovery] = useState(false)
+  const [useRecovery, setUseRecovery] = useState(Boolean(pending?.noText))
   const [code, setCode] = useState('')
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS)
   const [busy, setBusy] = useState(false)
@@ -142,6 +146,7 @@ export function SecondStepPage() {
   return (
     <>
       <PageTitle title={tt('second_step.title')}>{tt('second_step.title')}</PageTitle>
+      {pending.noText && <Notice>{tt('second_step.no_text', { minutes: pending.noText.minutes })}</Notice>}
       <p class="utrecht-paragraph">
         {tt(useRecovery ? 'second_step.recovery_intro' : 'second_step.intro')}
       </p>

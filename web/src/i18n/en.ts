@@ -48,6 +48,7 @@ export const en: Record<MessageKey, string> = {
   'second_step.use_code': 'Use the code from the text message',
   'second_step.code_required': 'Enter the code from the text message.',
   'second_step.recovery_required': 'Enter your recovery code.',
+  'second_step.no_text': 'You asked for a code often in a short time, so we are not sending a text now. Use your recovery code, or try again in {minutes} minutes.',
   'second_step.code_format': 'The code has 6 digits.',
 
   'password.label': 'Password',

@@ -50,6 +50,7 @@ export const nl = {
   'second_step.use_code': 'Toch de code uit de sms gebruiken',
   'second_step.code_required': 'Vul de code uit de sms in.',
   'second_step.recovery_required': 'Vul uw herstelcode in.',
+  'second_step.no_text': 'U heeft in korte tijd vaak een code gevraagd. Daarom sturen we nu geen sms. Gebruik uw herstelcode, of probeer het over {minutes} minuten opnieuw.',
   'second_step.code_format': 'De code bestaat uit 6 cijfers.',
 
   // -- passwords and links ---------------------------------------------------------------------------

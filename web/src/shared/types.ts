@@ -14,6 +14,9 @@ export interface SessionToken {
 export interface LoginResult extends Partial<SessionToken> {
   two_factor_required?: boolean
   challenge_id?: string
+  method?: 'sms' | 'totp'
+  code_sent?: boolean // false: too many texts lately, none was sent now
+  retry_after_s?: number
 }
 
 export interface SessionState {
