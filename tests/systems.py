@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
+from requests.adapters import HTTPAdapter
 
 from deploy.supervisor import SERVICES, System, free_port
 from services.common.context import Principal
@@ -36,6 +37,20 @@ KLUIS_KNOBS = ("KLUIS_", "AMQP_URI", "WEB_SERVER_ADDRESS", "SMTP_", "SMS_", "SES
 
 def unique_email(prefix="klant"):
     return f"{prefix}-{uuid.uuid4().hex[:10]}@voorbeeld.nl"
+
+
+class SourceAddress(HTTPAdapter):
+    """Connects from a given local address: any of 127.0.0.0/8 reaches a system on
+    127.0.0.1 on Linux, and the system sees it as the caller's source address (limits
+    per address, "the owner's usual address")."""
+
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
 
 
 class Client:

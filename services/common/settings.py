@@ -38,3 +38,10 @@ def database_url(service, configured=None):
 def env_int(name, default):
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
+
+
+def config_value(config, name, default, kind=int):
+    """A service's setting from its config (YAML with `${ENV:default}`): empty or
+    missing gives `default`, anything else is converted with `kind`."""
+    value = config.get(name)
+    return kind(value) if value not in (None, "") else default

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.common.child_process import Overrun, run_module
+from services.common.settings import config_value
 
 from .exceptions import QuestionnaireTooLarge
 from .questionnaire_pdf import estimated_pages
@@ -32,8 +33,7 @@ class Budget:
     @classmethod
     def from_config(cls, config):
         def get(name, default, kind=int):
-            value = config.get(name)
-            return kind(value) if value not in (None, "") else default
+            return config_value(config, name, default, kind)
         return cls(get("QUESTIONNAIRE_PDF_MAX_PAGES", 1000),
                    get("QUESTIONNAIRE_PDF_TIMEOUT_S", 40.0, float),
                    get("QUESTIONNAIRE_PDF_MEMORY_MB", 512),

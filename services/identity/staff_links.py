@@ -10,8 +10,9 @@ from sqlalchemy import select
 from services.common.db import new_id, utcnow
 
 from . import domain
-from .exceptions import AlreadyMember, InvalidToken, TokenExpired, TokenUsed
+from .exceptions import AlreadyMember
 from .models import Account, Membership, StaffLink
+from .use_cases import check_single_use
 
 LINK_VALIDITY = timedelta(days=7)
 
@@ -79,11 +80,6 @@ def confirm(uow, token):
     record the membership; InvalidToken, TokenExpired, TokenUsed."""
     link = uow.session.scalar(select(StaffLink).where(
         StaffLink.token_hash == domain.hash_token(token or "")).with_for_update())
-    if link is None:
-        raise InvalidToken()
-    if link.used_at is not None:
-        raise TokenUsed()
-    if utcnow() >= link.expires_at:
-        raise TokenExpired()
+    check_single_use(link)
     link.used_at = utcnow()
     return link, uow.session.get(Account, link.account_id)

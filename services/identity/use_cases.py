@@ -229,6 +229,12 @@ def open_link(uow, token, purpose):
     link = uow.session.scalar(select(PasswordReset).where(
         PasswordReset.token_hash == domain.hash_token(token),
         PasswordReset.purpose == purpose).with_for_update())
+    return check_single_use(link)
+
+
+def check_single_use(link):
+    """A link (set-password, staff link) found by its token hash, or None. -> the link;
+    raises InvalidToken, TokenUsed or TokenExpired."""
     if link is None:
         raise InvalidToken()
     if link.used_at is not None:

@@ -30,6 +30,7 @@ from services.common.child_process import Overrun, run_module
 from services.common.db import new_id, utcnow
 from services.common.errors import KluisError, NotFound
 from services.common.limits import Limit
+from services.common.settings import config_value
 from services.documents.exceptions import FileTooLarge
 
 from . import signature
@@ -55,8 +56,7 @@ class Settings:
     @classmethod
     def from_config(cls, config):
         def get(name, default, kind=int):
-            value = config.get(name)
-            return kind(value) if value not in (None, "") else default
+            return config_value(config, name, default, kind)
         return cls(get("VERIFY_MAX_BYTES", 25 * 1024 * 1024), get("VERIFY_MAX_FIELDS", 50),
                    get("VERIFY_MAX_OBJECTS", 100_000), get("VERIFY_TIMEOUT_S", 20.0, float),
                    get("VERIFY_MEMORY_MB", 1024), get("VERIFY_CONCURRENCY", 2))

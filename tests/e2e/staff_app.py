@@ -5,9 +5,8 @@ import uuid
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from requests.adapters import HTTPAdapter
 
-from tests.systems import code_in, text_of, unique_email
+from tests.systems import SourceAddress, code_in, text_of, unique_email
 
 
 CODE_SUBJECT = "Uw code voor de Kluis-app"
@@ -18,20 +17,10 @@ def b64(raw):
     return base64.b64encode(raw).decode()
 
 
-class _SourceAddress(HTTPAdapter):
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 def from_address(client, address):
     """The client, its requests sent from `address` (any of 127.0.0.0/8 reaches the
     system on 127.0.0.1): another source address as far as the system can tell."""
-    client.session.mount("http://", _SourceAddress(address))
+    client.session.mount("http://", SourceAddress(address))
     return client
 
 

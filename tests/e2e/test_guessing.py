@@ -11,12 +11,11 @@ import secrets
 import time
 
 import pytest
-from requests.adapters import HTTPAdapter
 
 from services.common.context import Principal
 from services.identity import totp
 
-from tests.systems import Kluis, start_system
+from tests.systems import Kluis, SourceAddress, start_system
 
 from .conftest import CLIENT_PASSWORD, link_token, text_of, unique_email
 
@@ -33,18 +32,6 @@ def kluis(tmp_path_factory, vhosts):
                           IDENTIFY_MISSES_PER_HOUR="1000")
     yield Kluis(system)
     system.stop_all()
-
-
-class SourceAddress(HTTPAdapter):
-    """Connects from a given local address (the gateway sees it as remote_addr)."""
-
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
 
 
 def from_address(kluis, address=None, token=None):

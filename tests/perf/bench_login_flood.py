@@ -24,22 +24,12 @@ import time
 import uuid
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from deploy.supervisor import System, free_port
 from tests.conftest import Vhosts
+from tests.systems import SourceAddress
 
 PASSWORD = "Bench-Mark-2026"
-
-
-class SourceAddress(HTTPAdapter):
-    def __init__(self, address):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
 
 
 def sample(url, headers, count):
