@@ -32,12 +32,10 @@ class Budget:
 
     @classmethod
     def from_config(cls, config):
-        def get(name, default, kind=int):
-            return config_value(config, name, default, kind)
-        return cls(get("QUESTIONNAIRE_PDF_MAX_PAGES", 1000),
-                   get("QUESTIONNAIRE_PDF_TIMEOUT_S", 40.0, float),
-                   get("QUESTIONNAIRE_PDF_MEMORY_MB", 512),
-                   get("QUESTIONNAIRE_PDF_CONCURRENCY", 2))
+        return cls(config_value(config, "QUESTIONNAIRE_PDF_MAX_PAGES", 1000),
+                   config_value(config, "QUESTIONNAIRE_PDF_TIMEOUT_S", 40.0, float),
+                   config_value(config, "QUESTIONNAIRE_PDF_MEMORY_MB", 512),
+                   config_value(config, "QUESTIONNAIRE_PDF_CONCURRENCY", 2))
 
 
 @contextmanager

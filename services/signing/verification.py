@@ -55,11 +55,12 @@ class Settings:
 
     @classmethod
     def from_config(cls, config):
-        def get(name, default, kind=int):
-            return config_value(config, name, default, kind)
-        return cls(get("VERIFY_MAX_BYTES", 25 * 1024 * 1024), get("VERIFY_MAX_FIELDS", 50),
-                   get("VERIFY_MAX_OBJECTS", 100_000), get("VERIFY_TIMEOUT_S", 20.0, float),
-                   get("VERIFY_MEMORY_MB", 1024), get("VERIFY_CONCURRENCY", 2))
+        return cls(config_value(config, "VERIFY_MAX_BYTES", 25 * 1024 * 1024),
+                   config_value(config, "VERIFY_MAX_FIELDS", 50),
+                   config_value(config, "VERIFY_MAX_OBJECTS", 100_000),
+                   config_value(config, "VERIFY_TIMEOUT_S", 20.0, float),
+                   config_value(config, "VERIFY_MEMORY_MB", 1024),
+                   config_value(config, "VERIFY_CONCURRENCY", 2))
 
 
 def begin(uow, limit, source_ip):
