@@ -3,6 +3,7 @@
 gateway/routes/; every other path is the web portal's static files (gateway/portal.py)."""
 import uuid
 
+from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request
 
@@ -55,6 +56,7 @@ class GatewayService:
     notify = TimedRpcProxy("notify", timeout=RPC_TIMEOUT_S)
     signing = TimedRpcProxy("signing", timeout=RPC_TIMEOUT_S)
     worker_ctx = WorkerContext()
+    config = Config()
 
     @http(METHODS, "/")
     def serve_root(self, request):

@@ -205,8 +205,14 @@ ADDRESS_LIMITS = {"REGISTRATIONS_PER_ADDRESS": "1000", "APP_LOGINS_PER_ADDRESS":
                   "SMS_PER_NUMBER": "1000"}  # the suite's clients share a few numbers
 
 
+# The suite's systems ask the services on every GET /health (no cache): their tests stop
+# and start services and wait for health at once (tests/e2e/test_health_and_speed.py
+# runs one with the cache).
+FRESH_HEALTH = {"HEALTH_CACHE_S": "0"}
+
+
 def start_system(tmp_path_factory, vhosts, label, **extra):
-    extra = {**ADDRESS_LIMITS, **extra}
+    extra = {**ADDRESS_LIMITS, **FRESH_HEALTH, **extra}
     var = tmp_path_factory.mktemp(label)
     env = {k: v for k, v in os.environ.items()
            if not any(k.startswith(p) or k.endswith(p) for p in KLUIS_KNOBS)}

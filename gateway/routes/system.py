@@ -1,7 +1,11 @@
 """GET /health, GET /health/live, GET /limits and GET /openapi.json."""
+import time
+
 import eventlet
+from eventlet.event import Event
 
 from services.common.errors import KluisError
+from services.common.settings import config_value
 from services.documents.inspection import ACCEPTED_EXTENSIONS, EXTENSIONS
 from services.documents.library import MAX_OPEN_UPLOADS
 
@@ -13,25 +17,56 @@ from ..uploads import MAX_UPLOAD_BYTES
 SERVICES = ("identity", "dossier", "documents", "notify", "signing")
 
 
-@route("GET", "/health", auth=False, tag="system",
-       responses={200: ("every service answers", Health),
-                  503: ("some service does not answer", Health)})
-def health(call):
-    """Health of every service, asked over RPC at the same time."""
+class HealthCache:
+    """The last round of health RPCs, kept for `HEALTH_CACHE_S` seconds, so that a flood
+    of probes (load balancers, monitors) costs one round per interval. A probe that
+    finds a round in flight waits for that round instead of starting its own."""
+
+    def __init__(self):
+        self.answer, self.asked_at, self.round = None, None, None
+
+    def get(self, max_age_s, ask):
+        fresh = self.asked_at is not None and time.monotonic() - self.asked_at < max_age_s
+        if fresh:
+            return self.answer
+        if self.round is not None:
+            return self.round.wait()
+        self.round = round_ = Event()
+        try:
+            self.answer, self.asked_at = ask(), time.monotonic()
+        finally:
+            self.round = None
+            round_.send(self.answer)
+        return self.answer
+
+
+_health = HealthCache()
+
+
+def ask_services(services):
+    """{service: "ok" | "timeout" | "unavailable" | "error"}, asked at the same time."""
     def ask(name):
         try:
-            getattr(call.services, name).health(timeout=3)
+            getattr(services, name).health(timeout=3)
             return name, "ok"
         except KluisError as error:
             return name, "timeout" if error.code == "service_timeout" else "unavailable"
         except Exception:
             return name, "error"
 
-    pool = eventlet.GreenPool(len(SERVICES))
-    states = dict(pool.imap(ask, SERVICES))
+    return dict(eventlet.GreenPool(len(SERVICES)).imap(ask, SERVICES))
+
+
+@route("GET", "/health", auth=False, tag="system",
+       responses={200: ("every service answers", Health),
+                  503: ("some service does not answer", Health)})
+def health(call):
+    """Health of every service (readiness), at most HEALTH_CACHE_S seconds old."""
+    max_age_s = config_value(call.services.config, "HEALTH_CACHE_S", 2.0, float)
+    states = _health.get(max_age_s, lambda: ask_services(call.services))
     healthy = all(state == "ok" for state in states.values())
     return (200 if healthy else 503), {"status": "ok" if healthy else "unavailable",
-                                       "services": states}
+                                       "services": dict(states)}
 
 
 @route("GET", "/openapi.json", auth=False, tag="system", responses={200: ("OpenAPI 3", None)})
