@@ -1,0 +1,176 @@
+"""Benchmark: Kluis's reads under load, beside the bare nameko floor, in the same run.
+
+    .venv/bin/python -m tests.perf.bench_http [--seconds 5] [--connections 50]
+
+Starts a throwaway system (own vhost, SQLite under a temp folder) and the floor
+(tests/perf/floor_service.py: an @http handler making one RPC to an echo service),
+loads each with `wrk` (a compiled load generator, so that the client is not what is
+measured) and prints req/s and p50/p99 of GET /dossiers, /dossiers/{id}, /me,
+/auth/session and /health, each as a ratio to the floor. Then the latency of single
+requests: GET /dossiers?limit=20, and a dossier's documents list with 100 and with
+100,000 rows (inserted straight into the documents database). Figures, not a test.
+"""
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+from deploy.supervisor import ROOT, System, free_port
+from services.documents.models import Document
+from tests.conftest import Vhosts
+from tests.e2e.staff_app import Office
+from tests.e2e.test_clients import _client
+from tests.systems import ADMIN_EMAIL, ADMIN_PASSWORD, Kluis
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, seconds, connections, headers=None):
+    """-> {"rps", "p50", "p99" (ms), "errors"} from one wrk run."""
+    argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        argv += ["-H", f"{name}: {value}"]
+    out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout
+
+    def latency(percent):
+        number, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+        return float(number) * UNITS[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": latency(50), "p99": latency(99),
+            "errors": (int(errors.group(1)) if errors else 0),
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def start_floor(amqp_uri, var):
+    address = f"127.0.0.1:{free_port()}"
+    config = Path(var) / "floor.yaml"
+    config.write_text(f"AMQP_URI: '{amqp_uri}'\nWEB_SERVER_ADDRESS: '{address}'\n"
+                      "max_workers: 50\n")  # as many as the gateway's
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.common.nameko_cli", "run", "--config", str(config),
+         "tests.perf.floor_service:FloorRpc", "tests.perf.floor_service:FloorHttp"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://{address}/floor"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return process, url
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit("the floor service did not start")
+
+
+def single_latency(session, url, count):
+    """Median and worst of `count` requests one after another, in ms, and the statuses
+    (a list too long for the RPC timeout answers 504)."""
+    took, statuses = [], set()
+    for _ in range(count):
+        started = time.perf_counter()
+        statuses.add(session.get(url, timeout=120).status_code)
+        took.append((time.perf_counter() - started) * 1000)
+    return statistics.median(took), max(took), sorted(statuses)
+
+
+def insert_documents(var, dossier, uploader_id, count):
+    """`count` document rows for `dossier`, straight into the documents database."""
+    engine = sa.create_engine(f"sqlite:///{var}/documents.db")
+    now = datetime.now(timezone.utc)
+    rows = [{"id": str(uuid.uuid4()), "dossier_id": dossier["id"],
+             "office_id": dossier["office_id"], "client_id": dossier["client_id"],
+             "category": "document", "public": True, "title": f"Stuk {n}",
+             "name": f"stuk-{n}.pdf", "size": 1000, "sha256": "0" * 64,
+             "content_type": "application/pdf", "blob_name": str(uuid.uuid4()),
+             "request_id": None, "message_id": None, "locked": False,
+             "uploaded_by": uploader_id, "uploaded_by_kind": "staff", "created_at": now}
+            for n in range(count)]
+    with engine.begin() as connection:
+        connection.execute(sa.insert(Document.__table__), rows)
+    engine.dispose()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    vhosts = Vhosts()
+    var = tempfile.mkdtemp(prefix="kluis-bench-http-")
+    env = {**os.environ, "KLUIS_VAR": var,
+           "AMQP_URI": vhosts.create(f"bench-http-{uuid.uuid4().hex[:6]}"),
+           "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}", "KLUIS_ADMIN_EMAIL": ADMIN_EMAIL,
+           "KLUIS_ADMIN_PASSWORD": ADMIN_PASSWORD}
+    system, floor = System(env, log_dir=f"{var}/logs"), None
+    try:
+        system.prepare()
+        system.start_all()
+        system.wait_healthy(90)
+        floor, floor_url = start_floor(env["AMQP_URI"], var)
+        kluis = Kluis(system)
+        office = Office(kluis, kluis.admin())
+        staff = office.staffed("owner")[1]
+        client = _client(staff, office)
+        dossiers = [staff.post(f"/clients/{client['id']}/dossiers", json={
+            "number": f"B-{n}", "description": "Bench"}).json() for n in range(2)]
+        bearer = {"Authorization": staff.session.headers["Authorization"]}
+        base = system.base_url
+
+        floor_figures = wrk(floor_url, args.seconds, args.connections)
+        print(f"{'bare nameko @http + 1 RPC (floor)':34s} {floor_figures['rps']:7.0f} req/s  "
+              f"p50 {floor_figures['p50']:7.1f} ms  p99 {floor_figures['p99']:7.1f} ms",
+              flush=True)
+        for path, headers in (("/dossiers", bearer), (f"/dossiers/{dossiers[0]['id']}", bearer),
+                              ("/me", bearer), ("/auth/session", bearer), ("/health", {})):
+            figures = wrk(base + path, args.seconds, args.connections, headers)
+            label = "GET " + path.replace(dossiers[0]["id"], "{id}")
+            print(f"{label:34s} {figures['rps']:7.0f} req/s  p50 {figures['p50']:7.1f} ms  "
+                  f"p99 {figures['p99']:7.1f} ms  x{figures['rps'] / floor_figures['rps']:.2f} "
+                  f"of the floor  non-2xx {figures['errors']} {figures['socket_errors']}",
+                  flush=True)
+
+        session = requests.Session()
+        session.headers.update(bearer)
+        median, worst, statuses = single_latency(session, base + "/dossiers?limit=20", 20)
+        print(f"GET /dossiers?limit=20 (one at a time)  p50 {median:7.1f} ms  "
+              f"max {worst:7.1f} ms  status {statuses}")
+        me = staff.get("/me").json()["id"]
+        for dossier, rows in zip(dossiers, (100, 100_000)):
+            started = time.perf_counter()
+            insert_documents(var, dossier, me, rows)
+            inserted = time.perf_counter() - started
+            median, worst, statuses = single_latency(
+                session, f"{base}/dossiers/{dossier['id']}/documents?limit=20", 5)
+            print(f"GET documents, {rows:>7,} rows (limit=20)  p50 {median:7.1f} ms  "
+                  f"max {worst:7.1f} ms  status {statuses}  (rows inserted in "
+                  f"{inserted:.1f} s)", flush=True)
+    finally:
+        if floor:
+            floor.kill()
+            floor.wait()
+        system.stop_all()
+        vhosts.remove_all()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
