@@ -7,10 +7,12 @@ folder under a temp folder), uploads a file of --mib MiB as a chunked multipart
 stream made on the fly, downloads it again, and prints MB/s both ways and the peak
 memory (VmHWM, the resident high-water mark) of the gateway and the documents service
 before and after. Both should stay flat: tens of MB whatever the file's size.
-Figures, not a test."""
+In the same run, the same file written to the same disk and copied with `cp` + `sync`:
+the floor that the upload is a fraction of. Figures, not a test."""
 import argparse
 import hashlib
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +40,15 @@ def peak_mib(system, part):
     return float("nan")
 
 
-def body(mib, digest):
+def cpu_s(system, part):
+    """CPU seconds (user + system) that a part has used so far: beside the wall time, it
+    tells which process an upload waits for."""
+    with open(f"/proc/{system.processes[part].pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def body(mib, digest, sent_at):
     yield (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n"
            f"document\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
            f"filename=\"groot.pdf\"\r\n\r\n").encode()
@@ -48,6 +58,23 @@ def body(mib, digest):
         digest.update(block)
         yield block
     yield f"\r\n--{BOUNDARY}--\r\n".encode()
+    sent_at.append(time.perf_counter())  # the last byte handed to the socket
+
+
+def cp_and_sync(var, mib):
+    """MB/s of `cp` + `sync` of a --mib file on the disk under `var` (the blob store's)."""
+    source, copy = os.path.join(var, "cp-source"), os.path.join(var, "cp-copy")
+    with open(source, "wb") as handle:
+        for _ in range(mib):
+            handle.write(BLOCK)
+    subprocess.run(["sync"], check=True)
+    started = time.perf_counter()
+    subprocess.run(["cp", source, copy], check=True)
+    subprocess.run(["sync"], check=True)
+    took = time.perf_counter() - started
+    os.unlink(source)
+    os.unlink(copy)
+    return mib * 1024 * 1024 / 1e6 / took
 
 
 def run(system, mib):
@@ -61,15 +88,19 @@ def run(system, mib):
         "number": "BENCH", "description": "benchmark"}).json()
     before = {p: peak_mib(system, p) for p in ("gateway", "documents")}
     sent = hashlib.sha256()
-    started = time.perf_counter()
-    response = staff.post(f"/dossiers/{dossier['id']}/documents", data=body(mib, sent),
+    cpu_before = {p: cpu_s(system, p) for p in ("gateway", "documents")}
+    started, sent_at = time.perf_counter(), []
+    client_cpu = time.process_time()
+    response = staff.post(f"/dossiers/{dossier['id']}/documents", data=body(mib, sent, sent_at),
                           headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
                           timeout=3600)
     up_s = time.perf_counter() - started
+    tail_s, client_cpu = started + up_s - sent_at[0], time.process_time() - client_cpu
     assert response.status_code == 201, response.text
     document = response.json()
     assert document["sha256"] == sent.hexdigest()
     after_up = {p: peak_mib(system, p) for p in ("gateway", "documents")}
+    cpu_up = {p: cpu_s(system, p) - cpu_before[p] for p in ("gateway", "documents")}
     got, size = hashlib.sha256(), 0
     started = time.perf_counter()
     with staff.get(f"/documents/{document['id']}/content", stream=True, timeout=3600) as down:
@@ -80,8 +111,13 @@ def run(system, mib):
     assert got.hexdigest() == document["sha256"] and size == mib * 1024 * 1024
     after = {p: peak_mib(system, p) for p in ("gateway", "documents")}
     megabytes = mib * 1024 * 1024 / 1e6
+    floor = cp_and_sync(str(system.var), mib)
     print(f"file: {mib} MiB")
-    print(f"upload:   {megabytes / up_s:7.1f} MB/s ({up_s:.1f} s)")
+    print(f"cp + sync: {floor:7.1f} MB/s (same file size, same disk)")
+    print(f"upload:   {megabytes / up_s:7.1f} MB/s ({up_s:.1f} s), "
+          f"x{megabytes / up_s / floor:.2f} of cp + sync; CPU during the upload: "
+          + ", ".join(f"{p} {cpu_up[p]:.1f} s" for p in cpu_up)
+          + f", this client {client_cpu:.1f} s; answer {tail_s:.2f} s after the last byte")
     print(f"download: {megabytes / down_s:7.1f} MB/s ({down_s:.1f} s)")
     for part in ("gateway", "documents"):
         print(f"peak RSS {part:9}: before {before[part]:6.1f} MiB, after upload "
