@@ -106,3 +106,18 @@ def test_an_active_session_outlives_the_idle_timeout_and_an_idle_one_ends_on_tim
     ended = time.monotonic() - last
     print(f"idle session ended {ended:.2f}s after the last activity (timeout 3 s)")
     assert 3 - 0.3 - 0.1 <= ended < 3 + 1.0
+
+
+def test_withdrawn_consent_takes_effect_on_every_gateway(replicas):
+    from tests.web.scenario import Case
+    case = Case(replicas)
+    portal = case.activate()
+    staff_on_b = Client(replicas.b, token_of(case.staff))
+    path = f"/clients/{case.client['id']}"
+    assert staff_on_b.get(path).status_code == 200  # the staff member's principal, cached
+    withdrawn = Client(replicas.a, token_of(portal)).put(
+        f"/me/consents/{case.office.id}", json={"shared": False})
+    assert withdrawn.status_code == 200, withdrawn.text
+    took = until_refused(staff_on_b, path, statuses=(403, 404))
+    print(f"withdrawn consent reached the other gateway in {took:.3f}s")
+    assert took < REVOCATION_BOUND_S
