@@ -130,13 +130,20 @@ class System:
             argv = ["--config", f"services/{part}/config.yaml", SERVICE_CLASSES[part]]
         self._spawn(part, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv])
 
-    def _spawn(self, name, argv):
+    def start_gateway_replica(self, name, address):
+        """Another gateway instance listening on `address` (host:port), as a second
+        replica behind a load balancer would run."""
+        argv = ["--config", "gateway/config.yaml", "gateway.service:GatewayService"]
+        self._spawn(name, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
+                    {**self.env, "WEB_SERVER_ADDRESS": address})
+
+    def _spawn(self, name, argv, env=None):
         output = None
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             output = open(self.log_dir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
-            argv, cwd=ROOT, env=self.env, stdout=output, stderr=subprocess.STDOUT if output
+            argv, cwd=ROOT, env=env or self.env, stdout=output, stderr=subprocess.STDOUT if output
             else None, start_new_session=True, preexec_fn=_die_with_parent)
 
     def start_all(self):

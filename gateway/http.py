@@ -24,6 +24,7 @@ from services.common.errors import NotFound as NotFoundError
 from services.common.errors import ReadOnlySession, Unauthenticated, ValidationFailed
 from services.common.web_server import RequestTimeout
 
+from . import principals
 from .errors import status_for
 from .messages import error_message, field_messages
 
@@ -142,6 +143,9 @@ class Dispatcher:
             log.exception("request %s failed", request_id)
             response = self.error_response(KluisError(), call.language, request_id,
                                            code="internal_error")
+        if call.request.method not in ("GET", "HEAD", "OPTIONS") and \
+                response.status_code < 400:
+            principals.cache.clear()  # a write may change who may do what (principals.py)
         response.headers["X-Request-ID"] = request_id
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -162,15 +166,18 @@ class Dispatcher:
             return redirect.get_response(call.request.environ)
         except NotFound:
             raise NotFoundError()
+        report = None
         if route.auth:
-            call.principal = self._authenticate(call, route.touch and
-                                                not is_background(call.request))
+            call.principal, report = self._authenticate(
+                call, route.touch and not is_background(call.request))
             call.language = call.principal.language or call.language
             # Services refuse writes of read-only sessions themselves; this is the net.
             if call.principal.read_only and route.method not in ("GET", "HEAD") and \
                     not route.read_only_ok:
                 raise ReadOnlySession()
         put_principal(worker_ctx, call.principal, call.language)
+        if report is not None:  # as the caller, now that the context holds the principal
+            principals.report_activity(call.services.identity, report)
         call.query = load(route.query, call.request.args.to_dict(flat=True))
         if route.form is None:
             call.body = parse_json_body(call.request, route.body)
@@ -185,8 +192,17 @@ class Dispatcher:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip() or len(token) > 512:
             raise Unauthenticated()
-        data = call.services.identity.authenticate(token.strip(), touch=touch)
-        return Principal(**data, source_ip=call.source_ip, user_agent=call.user_agent)
+        token = token.strip()
+        entry = principals.cache.get(token)
+        report = None
+        if entry is None:
+            entry = principals.cache.put(
+                token, call.services.identity.authenticate(token, touch=touch))
+        elif touch and entry.activity_due():
+            report = entry
+        principal = Principal(**entry.principal, source_ip=call.source_ip,
+                              user_agent=call.user_agent)
+        return principal, report
 
     @staticmethod
     def error_response(error, language, request_id, code=None):

@@ -4,6 +4,7 @@ gateway/routes/; every other path is the web portal's static files (gateway/port
 import uuid
 
 from nameko.dependency_providers import Config
+from nameko.events import BROADCAST, event_handler
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request
 
@@ -11,7 +12,7 @@ from services.common.rpc import TimedRpcProxy
 from services.common.settings import env_int
 from services.common.web_server import GuardedHttp, GuardedWebServer
 
-from . import portal, routes  # noqa: F401  (registers every route)
+from . import portal, principals, routes  # noqa: F401  (registers every route)
 from .errors import register_remote_errors
 from .http import LANGUAGES, ROUTES, Dispatcher
 
@@ -47,6 +48,12 @@ class GatewayHttp(GuardedHttp):
 http = GatewayHttp.decorator
 
 
+def forget_on(source, event):
+    """A broadcast handler: every gateway instance gets the event, not one of them."""
+    assert (source, event) in principals.INVALIDATING_EVENTS
+    return event_handler(source, event, handler_type=BROADCAST, reliable_delivery=False)
+
+
 class GatewayService:
     name = "gateway"
 
@@ -67,3 +74,19 @@ class GatewayService:
         if portal.is_portal_path(request.path):
             return portal.serve(request)
         return dispatcher.dispatch(request, self, self.worker_ctx)
+
+    # Each gateway instance has a queue of its own for each of these events (exclusive,
+    # deleted when it stops: a restarted gateway starts with an empty cache anyway).
+    # The list is principals.INVALIDATING_EVENTS.
+    @forget_on("identity", "session_revoked")
+    @forget_on("identity", "membership_changed")
+    @forget_on("identity", "account_locked")
+    @forget_on("identity", "account_removed")
+    @forget_on("identity", "second_factor_changed")
+    @forget_on("identity", "account_language_changed")
+    @forget_on("identity", "device_unbound")
+    @forget_on("dossier", "consent_changed")
+    @forget_on("dossier", "client_unlinked")
+    def forget_principals(self, event):
+        """Who may do what changed: the cached principals it names go (principals.py)."""
+        principals.forget(event)

@@ -32,7 +32,8 @@ KLUIS_KNOBS = ("KLUIS_", "AMQP_URI", "WEB_SERVER_ADDRESS", "SMTP_", "SMS_", "SES
                "MAX_UPLOAD", "MIN_", "_DB_URL", "MAIL_FROM", "HTTP_", "TRUSTED_PROXIES",
                "LOGIN_", "_PER_ADDRESS", "_PER_PARTNER", "_PER_HOUR", "VERIFY_",
                "QUESTIONNAIRE_PDF_", "SECOND_STEP_", "HASH_", "REGISTRATION_LIFETIME_S",
-               "APP_LOGIN_VALIDITY_S", "_SWEEP_INTERVAL_S")
+               "APP_LOGIN_VALIDITY_S", "_SWEEP_INTERVAL_S", "ACTIVITY_WRITE_INTERVAL_S",
+               "PRINCIPAL_CACHE_TTL_S")
 
 
 def unique_email(prefix="klant"):

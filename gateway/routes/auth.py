@@ -32,8 +32,9 @@ def session(call):
 @route("POST", "/auth/session/extend", tag="auth", read_only_ok=True,
        responses={200: ("idle clock reset", SessionState)})
 def extend(call):
-    """Resets the idle clock (any authenticated request does; this one says so)."""
-    return 200, call.services.identity.describe_session()
+    """Resets the idle clock at once (any other authenticated request that is not a
+    background read does too, to within the activity interval: gateway/principals.py)."""
+    return 200, call.services.identity.touch_session()
 
 
 @route("POST", "/auth/logout", tag="auth", read_only_ok=True,

@@ -93,9 +93,27 @@ def is_locked(account, now):
 @dataclass(frozen=True)
 class SessionClock:
     """Idle timeout with a warning window: a session expires `idle_timeout_s` after
-    its last activity, and the warning starts `warning_s` before that."""
+    its last activity, and the warning starts `warning_s` before that.
+
+    Activity is written at most once per `activity_interval` (ACTIVITY_WRITE_INTERVAL_S,
+    and never coarser than a tenth of the idle timeout), not on every request: the
+    idle timeout is exact to within that interval."""
     idle_timeout_s: int
     warning_s: int
+    activity_write_interval_s: float = 30
+
+    @property
+    def activity_interval(self):
+        return min(float(self.activity_write_interval_s), self.idle_timeout_s / 10)
+
+    def activity_due(self, session, now):
+        return (now - session.last_activity_at).total_seconds() >= self.activity_interval
+
+    def facts(self, session):
+        """What the gateway keeps beside a cached principal (gateway/principals.py)."""
+        return {"expires_at": self.expires_at(session).isoformat(),
+                "last_activity_at": session.last_activity_at.isoformat(),
+                "activity_interval_s": self.activity_interval}
 
     def expires_at(self, session):
         idle_end = session.last_activity_at + timedelta(seconds=self.idle_timeout_s)

@@ -36,7 +36,8 @@ class IdentityService(ServiceBase):
     @property
     def clock(self):
         return domain.SessionClock(int(self.config["SESSION_IDLE_TIMEOUT_S"]),
-                                   int(self.config["SESSION_WARNING_S"]))
+                                   int(self.config["SESSION_WARNING_S"]),
+                                   float(self.config["ACTIVITY_WRITE_INTERVAL_S"]))
 
     @property
     def public_url(self):
@@ -131,8 +132,10 @@ class IdentityService(ServiceBase):
 
     @rpc
     def authenticate(self, token, touch=True):
-        """-> the principal (dict) behind a bearer token; counts as activity unless
-        `touch` is false. Raises Unauthenticated or SessionExpired."""
+        """-> the principal (dict) behind a bearer token, plus `session`: {expires_at,
+        last_activity_at, activity_interval_s} for the gateway's cache. Counts as
+        activity unless `touch` is false (written at most once per activity interval).
+        Raises Unauthenticated or SessionExpired."""
         with self.store.unit_of_work() as uow:
             return use_cases.authenticate(uow, self.clock, token, touch)
 
@@ -142,6 +145,15 @@ class IdentityService(ServiceBase):
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
             return use_cases.describe_session(uow, self.clock, principal.session_id)
+
+    @rpc
+    def touch_session(self):
+        """Activity on the caller's session now (the gateway reports it from its cache
+        once per activity interval; POST /auth/session/extend). -> as describe_session.
+        Raises Unauthenticated or SessionExpired."""
+        principal = self.caller.require()
+        with self.store.unit_of_work() as uow:
+            return use_cases.touch_session(uow, self.clock, principal.session_id)
 
     @rpc
     def logout(self):

@@ -132,7 +132,9 @@ def open_session(uow, clock, account, auth_method, source_ip, user_agent, read_o
 
 def authenticate(uow, clock, token, touch):
     """The principal behind a bearer token. Unauthenticated for an unknown or ended
-    session; SessionExpired once idle too long. `touch` counts the call as activity."""
+    session; SessionExpired once idle too long. `touch` counts the call as activity,
+    written at most once per the clock's activity interval. Beside the principal's
+    fields, `session` holds the clock's facts for the gateway's cache."""
     session = uow.session.scalar(select(Session).where(
         Session.token_hash == domain.hash_token(token or "")))
     if session is None or session.revoked_at is not None:
@@ -142,7 +144,7 @@ def authenticate(uow, clock, token, touch):
         raise SessionExpired()
     if session.looked_along_by and not _look_along_allowed(uow, session, now):
         raise Unauthenticated()
-    if touch:
+    if touch and clock.activity_due(session, now):
         session.last_activity_at = now
     account = uow.session.get(Account, session.account_id)
     offices = dict(uow.session.execute(select(Membership.office_id, Membership.role).where(
@@ -150,7 +152,8 @@ def authenticate(uow, clock, token, touch):
     return {"account_id": account.id, "kind": account.kind, "session_id": session.id,
             "language": account.language, "read_only": session.read_only, "offices": offices,
             "looked_along_by": session.looked_along_by,
-            "scope_office_id": session.scope_office_id, "auth_method": session.auth_method}
+            "scope_office_id": session.scope_office_id, "auth_method": session.auth_method,
+            "session": clock.facts(session)}
 
 
 def _look_along_allowed(uow, session, now):
@@ -165,6 +168,17 @@ def _look_along_allowed(uow, session, now):
 def describe_session(uow, clock, session_id):
     """The session's clock, and the server's `now` (a browser corrects its own clock by it)."""
     return {**clock.describe(_live_session(uow, session_id)), "now": utcnow().isoformat()}
+
+
+def touch_session(uow, clock, session_id):
+    """Activity on the session now (the gateway reports it once per activity interval;
+    an explicit extend always). SessionExpired when it already ended."""
+    session = _live_session(uow, session_id)
+    now = utcnow()
+    if now >= clock.expires_at(session):
+        raise SessionExpired()
+    session.last_activity_at = now
+    return {**clock.describe(session), "now": now.isoformat()}
 
 
 def logout(uow, session_id, actor):

@@ -57,3 +57,10 @@ def notify_db():
     database = Database(metadata, "notify")
     yield database
     database.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_principals():
+    """Each test's dispatcher asks its fake identity afresh (gateway/principals.py)."""
+    from gateway import principals
+    principals.cache.clear()

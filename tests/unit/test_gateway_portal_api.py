@@ -6,6 +6,7 @@ their place in the OpenAPI document."""
 import pytest
 
 import gateway.routes  # noqa: F401  (registers every route)
+from gateway import principals
 from gateway.http import BACKGROUND_HEADER, ROUTES, Dispatcher
 from gateway.openapi import openapi_document
 from gateway.uploads import MAX_UPLOAD_BYTES
@@ -78,9 +79,12 @@ def test_the_message_limits_are_the_ones_a_message_is_checked_against(dispatcher
 # -- X-Kluis-Background: 1 -------------------------------------------------------------------
 
 def touches(dispatcher, method, path, headers):
-    """-> whether the request counted as activity (`touch` of identity.authenticate)."""
+    """-> whether the request counted as activity (`touch` of identity.authenticate,
+    asked afresh: no principal cached by the gateway)."""
+    principals.cache.clear()
     fake = as_(client(), identity=identity({TOKEN: client()}, list_my_devices=[],
-                                           describe_session={}, disable_second_step=None),
+                                           describe_session={}, touch_session={},
+                                           disable_second_step=None),
                dossier=FakeService(mark_message_read=None))
     body = {"password": "Klant-Wachtwoord-7"} if path == "/me/2fa" else None
     response, _ = send(dispatcher, make_request(method, path, json_body=body,

@@ -88,11 +88,11 @@ def test_session_state_does_not_extend_the_session(dispatcher):
 
 
 def test_extend_counts_as_activity(dispatcher):
-    fake = signed_in(describe_session=SESSION)
+    fake = signed_in(touch_session=SESSION)
     response, _ = send(dispatcher, make_request("POST", "/auth/session/extend",
                                                 headers=authorised()), fake)
     assert response.status_code == 200
-    assert fake.identity.called("authenticate") == [((TOKEN,), {"touch": True})]
+    assert fake.identity.called("touch_session") == [((), {})]  # written at once
 
 
 def test_logout_is_204_without_body(dispatcher):

@@ -1,0 +1,137 @@
+"""The gateway's memory of principals: one RPC per authenticated read, not two.
+
+Each token's principal (what `identity.authenticate` returns) is kept in this process,
+keyed by a hash of the token (never the token itself), until the earliest of:
+PRINCIPAL_CACHE_TTL_S (default 60 s), the session's idle end as identity last told
+it, and the signed principal's own `expires_at` when identity signs it.
+
+An entry goes at once when identity or dossier announce a change of who may do what
+(INVALIDATING_EVENTS, delivered to every gateway instance by a broadcast queue of its
+own: gateway/service.py), and the whole cache goes after a write through this gateway
+(a write may change who may do what, and its event may arrive after the answer).
+
+With the cache, identity no longer sees each request: the gateway reports activity on
+the session (`identity.touch_session`) once per activity interval of the session, in a
+green thread of its own, so a request never waits for it."""
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import eventlet
+
+from services.common.settings import env_int
+
+log = logging.getLogger(__name__)
+
+PRINCIPAL_CACHE_TTL_S = env_int("PRINCIPAL_CACHE_TTL_S", 60)
+MAX_ENTRIES = 100_000
+
+# (service, event): each names an account_id or a session_id whose principals must go.
+INVALIDATING_EVENTS = (
+    ("identity", "session_revoked"),          # logout, password/second step/language changes
+    ("identity", "membership_changed"),       # staff added, removed, role changed
+    ("identity", "account_locked"),
+    ("identity", "account_removed"),
+    ("identity", "second_factor_changed"),
+    ("identity", "account_language_changed"),
+    ("identity", "device_unbound"),
+    ("dossier", "consent_changed"),
+    ("dossier", "client_unlinked"),
+)
+
+
+def _epoch(iso):
+    return datetime.fromisoformat(iso).timestamp() if iso else float("inf")
+
+
+@dataclass
+class Entry:
+    principal: dict      # the fields of services.common.context.Principal (and signing's)
+    fresh_until: float   # epoch seconds: the TTL, or the signed principal's end
+    session_end: float   # epoch seconds: the session's idle end as identity last told it
+    reported_at: float   # epoch seconds: the session's last activity identity knows of
+    interval: float      # how often activity is worth reporting
+
+    @property
+    def until(self):
+        return min(self.fresh_until, self.session_end)
+
+    def activity_due(self, now=None):
+        return (now or time.time()) - self.reported_at >= self.interval
+
+
+class PrincipalCache:
+    def __init__(self, ttl_s=PRINCIPAL_CACHE_TTL_S):
+        self.ttl_s = ttl_s
+        self.entries = {}  # sha256(token) -> Entry
+
+    @staticmethod
+    def key(token):
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def get(self, token):
+        entry = self.entries.get(self.key(token))
+        if entry is not None and time.time() >= entry.until:
+            self.entries.pop(self.key(token), None)
+            return None
+        return entry
+
+    def put(self, token, data):
+        """Keeps what identity.authenticate answered; -> the entry."""
+        data = dict(data)
+        session = data.pop("session", None) or {}
+        now = time.time()
+        fresh_until = min(now + self.ttl_s, _epoch(data.get("expires_at")))  # signed: its end
+        entry = Entry(data, fresh_until, _epoch(session.get("expires_at")),
+                      _epoch(session.get("last_activity_at")) if session else now,
+                      float(session.get("activity_interval_s") or self.ttl_s))
+        if len(self.entries) >= MAX_ENTRIES:
+            self.sweep(now)
+        self.entries[self.key(token)] = entry
+        return entry
+
+    def sweep(self, now):
+        for key in [k for k, e in self.entries.items() if now >= e.until]:
+            del self.entries[key]
+        if len(self.entries) >= MAX_ENTRIES:
+            self.entries.clear()
+
+    def drop(self, account_id=None, session_id=None):
+        """The entries of an account (and the look-along sessions it opened) or of a
+        session; everything when neither is named."""
+        if account_id is None and session_id is None:
+            self.entries.clear()
+            return
+        for key in [k for k, e in self.entries.items()
+                    if (account_id and account_id in (e.principal.get("account_id"),
+                                                      e.principal.get("looked_along_by"))) or
+                    (session_id and e.principal.get("session_id") == session_id)]:
+            self.entries.pop(key, None)
+
+    def clear(self):
+        self.entries.clear()
+
+
+cache = PrincipalCache()
+
+
+def forget(event):
+    """An INVALIDATING_EVENTS event arrived: drop what it names."""
+    cache.drop(event.get("account_id"), event.get("session_id"))
+
+
+def report_activity(identity, entry):
+    """Tells identity about activity on the entry's session, without waiting for it.
+    `identity` is the worker's proxy, which calls as the request's principal."""
+    entry.reported_at = time.time()  # no second report while this one is under way
+
+    def report():
+        try:
+            entry.session_end = _epoch(identity.touch_session()["expires_at"])
+        except Exception as error:  # ended meanwhile: the next request asks identity
+            log.info("activity report failed: %s", type(error).__name__)
+            entry.session_end = 0
+
+    eventlet.spawn_n(report)
