@@ -140,7 +140,7 @@ def test_an_idle_session_warns_can_be_extended_and_then_ends(idle_browse, idle_k
     screenshot(page, "idle-warning-phone")
     extend.click()
     expect(dialog).to_be_hidden()
-    state = case.portal.get("/auth/session")  # another session: just to read the clock lengths
+    state = case.login_api().get("/auth/session")  # a fresh session: to read the clock lengths
     assert state.json()["idle_timeout_s"] == 12
     expect(dialog).to_be_visible(timeout=15_000)  # warned again after the extension
     idle_browse.watch_of(page).expect_failure(401, optional=True)  # the last look at the clock
