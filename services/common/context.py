@@ -171,6 +171,7 @@ def put_principal(worker_ctx, principal, language):
     the signed form identity gave it (with the request's address and user agent)."""
     if principal is not None:
         worker_ctx.data[CONTEXT_KEY] = principal.signed
-        for key in REQUEST_KEYS:
-            worker_ctx.data[key] = getattr(principal, key)
+        for key in REQUEST_KEYS:  # a header of None would be dropped with a warning
+            if getattr(principal, key) is not None:
+                worker_ctx.data[key] = getattr(principal, key)
     worker_ctx.data["language"] = language

@@ -124,5 +124,5 @@ def principal_context(principal=None):
     if principal is None:
         return {}
     signed = principal.signed or sign(principal, "identity").signed
-    return {"principal": signed, "source_ip": principal.source_ip,
-            "user_agent": principal.user_agent}
+    request = {"source_ip": principal.source_ip, "user_agent": principal.user_agent}
+    return {"principal": signed, **{k: v for k, v in request.items() if v is not None}}
