@@ -42,8 +42,18 @@ INVALIDATING_EVENTS = (
 )
 
 
-def _epoch(iso):
-    return datetime.fromisoformat(iso).timestamp() if iso else float("inf")
+def _epoch(value):
+    """Epoch seconds from an ISO time (sessions) or a number (a signed principal's end)."""
+    if value in (None, ""):
+        return float("inf")
+    if isinstance(value, (int, float)):
+        return float(value)
+    return datetime.fromisoformat(value).timestamp()
+
+
+# A signed principal is handed on only while it has this long left: a call may wait in a
+# service's queue before the service checks the expiry.
+SIGNED_MARGIN_S = 15
 
 
 @dataclass
@@ -83,7 +93,7 @@ class PrincipalCache:
         data = dict(data)
         session = data.pop("session", None) or {}
         now = time.time()
-        fresh_until = min(now + self.ttl_s, _epoch(data.get("expires_at")))  # signed: its end
+        fresh_until = min(now + self.ttl_s, _epoch(data.get("expires_at")) - SIGNED_MARGIN_S)
         entry = Entry(data, fresh_until, _epoch(session.get("expires_at")),
                       _epoch(session.get("last_activity_at")) if session else now,
                       float(session.get("activity_interval_s") or self.ttl_s))

@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 import requests
 from nameko.standalone.rpc import ClusterRpcProxy
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from requests.adapters import HTTPAdapter
 
 from deploy.supervisor import SERVICES, System, free_port
-from services.common.context import Principal
+from services.common.context import DEFAULT_TTL_S, Principal, sign
 from services.common.errors import register_remote_errors
 
 register_remote_errors()  # errors of direct RPC calls come back as their own classes
@@ -33,7 +34,7 @@ KLUIS_KNOBS = ("KLUIS_", "AMQP_URI", "WEB_SERVER_ADDRESS", "SMTP_", "SMS_", "SES
                "LOGIN_", "_PER_ADDRESS", "_PER_PARTNER", "_PER_HOUR", "VERIFY_",
                "QUESTIONNAIRE_PDF_", "SECOND_STEP_", "HASH_", "REGISTRATION_LIFETIME_S",
                "APP_LOGIN_VALIDITY_S", "_SWEEP_INTERVAL_S", "ACTIVITY_WRITE_INTERVAL_S",
-               "PRINCIPAL_CACHE_TTL_S")
+               "PRINCIPAL_")
 
 
 def unique_email(prefix="klant"):
@@ -166,8 +167,19 @@ class Kluis:
         return Principal(account_id=me["id"], kind=me["kind"],
                          offices={o["id"]: o["role"] for o in me.get("offices", [])})
 
+    def signing_key(self, service="identity"):
+        """The private key `service` made under this system's KLUIS_VAR: with it the
+        test signs principals as an operator holding that key could."""
+        path = self.system.var / "keys" / f"principal-{service}.key"
+        return load_pem_private_key(path.read_bytes(), password=None)
+
+    def sign(self, principal, ttl_s=DEFAULT_TTL_S, now=None, issuer="identity"):
+        """`principal` signed with this system's key of `issuer` (a copy)."""
+        return sign(principal, issuer, ttl_s, now=now, key=self.signing_key(issuer))
+
     def rpc(self, principal=None):
-        context = {"principal": principal.to_json()} if principal else {}
+        """Direct RPC (the bus, no gateway) with `principal` signed by identity's key."""
+        context = {"principal": self.sign(principal).signed} if principal else {}
         return ClusterRpcProxy({"AMQP_URI": self.system.env["AMQP_URI"]}, timeout=30,
                                context_data=context)
 

@@ -4,12 +4,15 @@ gave up is never executed later by a service that comes back.
 
 A service that calls another on its own behalf (after it checked the caller itself)
 uses `as_service=True`: the call then carries the calling service as its principal
-(kind "service") instead of the end user's, and the callee can insist on that."""
+(kind "service", signed with the calling service's own key) instead of the end user's,
+and the callee can insist on which service it is (`caller.require_service`)."""
+import time
+
 import eventlet
 from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy, ServiceProxy
 
-from .context import CONTEXT_KEY, Principal
+from .context import CONTEXT_KEY, DEFAULT_TTL_S, Principal, sign
 from .errors import KluisError, register_remote_errors
 
 
@@ -46,9 +49,20 @@ class TimedRpcProxy(RpcProxy):
 class _AsService:
     """The worker's context, but with the calling service as the principal."""
 
+    _signed = {}  # service name -> its signed principal, renewed at half its life
+
     def __init__(self, worker_ctx, service_name):
         self._worker_ctx = worker_ctx
-        self._principal = Principal(account_id=service_name, kind="service").to_json()
+        self._principal = self.signed_principal(service_name)
+
+    @classmethod
+    def signed_principal(cls, service_name):
+        principal = cls._signed.get(service_name)
+        if principal is None or principal.expires_at - time.time() < DEFAULT_TTL_S / 2:
+            principal = sign(Principal(account_id=service_name, kind="service"),
+                             service_name, DEFAULT_TTL_S)
+            cls._signed[service_name] = principal
+        return principal.signed
 
     def __getattr__(self, name):
         return getattr(self._worker_ctx, name)

@@ -198,7 +198,7 @@ class DocumentsService(ServiceBase):
     def lock_document(self, document_id):
         """signing only (as a service): the document was signed, or signed from; from now
         on its visibility cannot change (DocumentSigned)."""
-        self.caller.require("service")
+        self.caller.require_service("signing")
         with self.store.unit_of_work() as uow:
             library.find_document(uow, document_id).locked = True
 

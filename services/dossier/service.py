@@ -150,7 +150,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     @rpc
     def dossier_facts(self, dossier_id):
         """Services only (signing's reminders): {office_name, dossier_number}."""
-        self.caller.require("service")
+        self.caller.require_service("signing")
         with self.store.unit_of_work() as uow:
             return signers.dossier_facts(uow, dossier_id)
 

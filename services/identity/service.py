@@ -7,9 +7,10 @@ from datetime import timedelta
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
+from services.common.context import DEFAULT_TTL_S, Principal, sign
 from services.common.errors import ValidationFailed
 from services.common.service import ServiceBase, rpc
-from services.common.settings import env_int
+from services.common.settings import config_value, env_int
 from services.common.store import Store
 
 from . import (activation, devices, domain, edge, guard, registration, second_factor, staff,
@@ -117,7 +118,7 @@ class IdentityService(ServiceBase):
         """For dossier, which checked that staff member `staff_id` sees this client at
         `office_id`: -> a read-only session of the client's account, limited to that
         office, ending when the staff member leaves it (and after 30 minutes)."""
-        self.caller.require("service")
+        self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
             return use_cases.open_look_along(uow, self.clock, account_id, staff_id, office_id,
                                              source_ip, user_agent)
@@ -126,18 +127,23 @@ class IdentityService(ServiceBase):
     def remove_client_account(self, account_id, actor_id):
         """For dossier (unlink, a company removing an extra account): the portal
         account, its sessions and devices go."""
-        self.caller.require("service")
+        self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
             use_cases.remove_client_account(uow, actor_id, account_id)
 
     @rpc
     def authenticate(self, token, touch=True):
-        """-> the principal (dict) behind a bearer token, plus `session`: {expires_at,
+        """-> the principal (dict) behind a bearer token, with `signed` (the form the
+        gateway forwards to every service, services/common/context.py), `expires_at`
+        (epoch seconds, PRINCIPAL_TTL_S from now) and `session`: {expires_at,
         last_activity_at, activity_interval_s} for the gateway's cache. Counts as
         activity unless `touch` is false (written at most once per activity interval).
         Raises Unauthenticated or SessionExpired."""
         with self.store.unit_of_work() as uow:
-            return use_cases.authenticate(uow, self.clock, token, touch)
+            found = use_cases.authenticate(uow, self.clock, token, touch)
+        principal = sign(Principal.from_dict(found), self.name,
+                         config_value(self.config, "PRINCIPAL_TTL_S", DEFAULT_TTL_S))
+        return {**found, "signed": principal.signed, "expires_at": principal.expires_at}
 
     @rpc
     def describe_session(self):
@@ -208,7 +214,7 @@ class IdentityService(ServiceBase):
     def prepare_client_account(self, email, name, mobile, language):
         """For dossier, once a client confirmed the invitation: -> {account_id}; mails the
         set-password link (and texts a code when a mobile is on file)."""
-        self.caller.require("service")
+        self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
             return activation.prepare_client_account(uow, email, name, mobile, language,
                                                      self.public_url)
@@ -218,7 +224,7 @@ class IdentityService(ServiceBase):
         """For dossier, when an office changed the e-mail or mobile of a client record
         that uses this account: its sessions end and its open activation links (sent to
         the old contact) stop working. Event `session_revoked` (reason contact_changed)."""
-        self.caller.require("service")
+        self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
             activation.end_for_contact_change(uow, account_id)
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from nameko.events import event_handler
 from nameko.rpc import rpc
 
+from services.common.context import sign
 from services.common.plumbing import plumbing_tables
 from services.common.service import ServiceBase
 from services.common.store import Store
@@ -114,3 +115,14 @@ def wait_until(condition, timeout=10.0, interval=0.05, message="condition"):
 def select_all(engine, table, *where):
     with engine.connect() as connection:
         return connection.execute(sa.select(table).where(*where)).all()
+
+
+def principal_context(principal=None):
+    """The RPC context the gateway gives a call: the principal signed as identity signs
+    it (with the key identity keeps under KLUIS_VAR, made in this process when it is not
+    there yet), or nothing for an anonymous call."""
+    if principal is None:
+        return {}
+    signed = principal.signed or sign(principal, "identity").signed
+    request = {"source_ip": principal.source_ip, "user_agent": principal.user_agent}
+    return {"principal": signed, **{k: v for k, v in request.items() if v is not None}}

@@ -22,7 +22,7 @@ from services.dossier.models import AuditEntry, Client, Task, metadata
 from services.dossier.service import DossierService
 from services.notify import templates
 
-from .kit import select_all
+from .kit import principal_context, select_all
 
 ADMIN = Principal(account_id="admin-1", kind="admin")
 ANN = Principal(account_id="acc-ann", kind="client")
@@ -33,7 +33,7 @@ outbox, inbox = metadata.tables["outbox"], metadata.tables["inbox"]
 
 
 def rpc_as(config, principal):
-    return ClusterRpcProxy(config, context_data={"principal": principal.to_json()})
+    return ClusterRpcProxy(config, context_data=principal_context(principal))
 
 
 def refusal(call, *args):

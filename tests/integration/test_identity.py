@@ -10,12 +10,14 @@ from services.common.context import Principal
 from services.common.migrate import upgrade
 from services.identity.service import IdentityService
 
+from .kit import principal_context
+
 ADMIN = Principal(account_id="admin-1", kind="admin")
 PASSWORD = "Sterk-Wachtwoord-42"
 
 
 def rpc_as(config, principal=None):
-    context = {"principal": principal.to_json()} if principal else {}
+    context = principal_context(principal)
     return ClusterRpcProxy(config, context_data=context)
 
 
@@ -44,7 +46,7 @@ def test_login_attempts_are_listed_for_admins_only(config, identity):
         assert refusal(rpc.identity.login, "eva@kluis.test", "Fout-Wachtwoord-1",
                        "198.51.100.9") == "InvalidCredentials"
         # the principal the gateway would put in the context, as identity resolves it
-        client = Principal.from_json(json.dumps(rpc.identity.authenticate(session["token"])))
+        client = Principal.from_dict(rpc.identity.authenticate(session["token"]))
         assert refusal(rpc.identity.list_login_attempts) == "Unauthenticated"
     assert (client.account_id, client.kind, client.language) == (created["id"], "client", "en")
 

@@ -10,7 +10,8 @@ from nameko.testing.services import entrypoint_waiter
 from services.common.context import Principal
 from services.common.store import event_envelope
 
-from .kit import (INBOX_BEHAVIOUR, Inboxer, inbox_metadata, reset_inbox_behaviour, seen,
+from .kit import (INBOX_BEHAVIOUR, Inboxer, inbox_metadata, principal_context,
+                  reset_inbox_behaviour, seen,
                   select_all, wait_until)
 
 inbox = inbox_metadata.tables["inbox"]
@@ -56,7 +57,7 @@ def status_is(engine, event, status):
 
 
 def rpc_as(config, principal=None):
-    context = {"principal": principal.to_json()} if principal else {}
+    context = principal_context(principal)
     return ClusterRpcProxy(config, context_data=context)
 
 

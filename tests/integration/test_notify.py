@@ -18,13 +18,13 @@ from services.notify.delivery import SmtpEmail
 from services.notify.models import Notification, metadata as notify_metadata
 from services.notify.service import NotifyService
 
-from .kit import Producer, producer_metadata, select_all, wait_until
+from .kit import Producer, principal_context, producer_metadata, select_all, wait_until
 
 notifications = Notification.__table__
 notify_inbox = notify_metadata.tables["inbox"]
 producer_outbox = producer_metadata.tables["outbox"]
 RESET_URL = "https://kluis.test/reset?token=s3cret-t0ken"
-ADMIN_CONTEXT = {"principal": Principal(account_id="admin-1", kind="admin").to_json()}
+ADMIN = Principal(account_id="admin-1", kind="admin")
 RESET_DATA = {"name": "Ann", "minutes": 60, "reset_url": RESET_URL}
 
 
@@ -154,7 +154,7 @@ def test_rejected_recipient_is_a_permanent_failure_without_retry(
     assert (row.status, row.attempts) == ("permanent-failure", 1)
     assert [m["To"] for m in smtp_sink.messages()] == ["carol@kluis.test"]
 
-    with ClusterRpcProxy(config, context_data=ADMIN_CONTEXT) as rpc:
+    with ClusterRpcProxy(config, context_data=principal_context(ADMIN)) as rpc:
         log = {n["recipient"]: n for n in rpc.notify.list_notifications()}
     assert log["nobody@kluis.test"]["status"] == "permanent-failure"
     assert log["carol@kluis.test"]["status"] == "delivered"
@@ -169,7 +169,7 @@ def test_command_notify_cannot_record_is_parked_not_lost(
 
     wait_until(lambda: select_all(notify_db, notify_inbox, notify_inbox.c.status == "parked"),
                message="the command parked")
-    with ClusterRpcProxy(config, context_data=ADMIN_CONTEXT) as rpc:
+    with ClusterRpcProxy(config, context_data=principal_context(ADMIN)) as rpc:
         parked, = rpc.notify.list_parked_messages()
     assert (parked["message_id"], parked["source"], parked["attempts"], parked["last_error"]) \
         == (command["message_id"], "notify.send_notification", 3, "UnknownTemplate")

@@ -10,7 +10,7 @@ from services.notify.models import Notification
 from services.notify.models import metadata as notify_metadata
 from services.notify.service import NotifyService
 
-from .kit import select_all, wait_until
+from .kit import principal_context, select_all, wait_until
 from .sms_provider import FakeSmsProvider
 from .test_notify import publish_command
 
@@ -110,7 +110,7 @@ def test_preferences_off_means_no_news_while_security_mail_still_goes(
     smtp_sink.start()
     notify_db = notify_with()
     client = Principal(account_id="client-1", kind="client")
-    with ClusterRpcProxy(config, context_data={"principal": client.to_json()}) as rpc:
+    with ClusterRpcProxy(config, context_data=principal_context(client)) as rpc:
         assert rpc.notify.set_my_preferences({"messages": False}) == {
             "new_documents": True, "questionnaires": True, "messages": False}
     news = {"name": "Ann", "office": "Hypotheekhuis", "dossier_number": "D-1",

@@ -43,7 +43,8 @@ class FakeService:
 
 def principal(account_id="acc-1", kind="client", language="nl", read_only=False):
     return {"account_id": account_id, "kind": kind, "session_id": f"ses-{account_id}",
-            "language": language, "read_only": read_only}
+            "language": language, "read_only": read_only,
+            "signed": f"p1.signed-for-{account_id}.sig", "expires_at": 1_900_000_000}
 
 
 def identity(sessions=None, **answers):

@@ -4,7 +4,6 @@ import pytest
 
 from gateway.http import Dispatcher
 from gateway.messages import ERRORS
-from services.common.context import Principal
 from services.identity.exceptions import SessionExpired
 
 from .gateway_fakes import (CLIENT_IP, TEST_ROUTES, USER_AGENT, FakeWorkerCtx, identity,
@@ -70,13 +69,13 @@ def test_route_that_does_not_count_as_activity_authenticates_without_touch(dispa
     assert fake.identity.called("authenticate") == [((TOKEN,), {"touch": False})]
 
 
-def test_principal_goes_into_the_rpc_context_as_json(dispatcher):
+def test_identitys_signed_principal_goes_into_the_rpc_context_unchanged(dispatcher):
     worker_ctx = FakeWorkerCtx()
     fake = with_sessions(**{TOKEN: principal("acc-7", kind="admin", language="en")})
     send(dispatcher, make_request("GET", "/whoami", headers=bearer()), fake, worker_ctx)
-    passed = Principal.from_json(worker_ctx.data["principal"])
-    assert (passed.account_id, passed.kind, passed.session_id) == ("acc-7", "admin", "ses-acc-7")
-    assert (passed.source_ip, passed.user_agent) == (CLIENT_IP, USER_AGENT)
+    assert worker_ctx.data["principal"] == "p1.signed-for-acc-7.sig"
+    assert (worker_ctx.data["source_ip"], worker_ctx.data["user_agent"]) == \
+        (CLIENT_IP, USER_AGENT)
     assert worker_ctx.data["language"] == "en"
 
 
