@@ -63,6 +63,7 @@ def identity(sessions=None, **answers):
 
 def services(**named):
     named.setdefault("identity", identity())
+    named.setdefault("config", {"HEALTH_CACHE_S": 0})  # the gateway's config: no cache here
     return SimpleNamespace(**named)
 
 
