@@ -17,7 +17,8 @@ def create_client(call, office_id):
        responses={200: ("consenting clients of all the caller's offices", ItemList)})
 def list_clients(call):
     """Staff: search by name or e-mail (`q`); each client carries its office_id."""
-    return 200, page(call, call.services.dossier.list_clients(q=call.query.get("q")))
+    return 200, call.services.dossier.list_clients(
+        q=call.query.get("q"), limit=call.query["limit"], cursor=call.query.get("cursor"))
 
 
 @route("GET", "/clients/<client_id>", tag="clients", responses={200: ("the client", ClientOut)})

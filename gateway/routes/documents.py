@@ -26,8 +26,9 @@ def upload_document(call, dossier_id):
        responses={200: ("staff: all; client: public ones", ItemList)})
 def list_documents(call, dossier_id):
     """Items carry `downloaded` for the caller."""
-    return 200, page(call, call.services.documents.list_documents(
-        dossier_id, category=call.query.get("category")))
+    return 200, call.services.documents.list_documents(
+        dossier_id, category=call.query.get("category"), limit=call.query["limit"],
+        cursor=call.query.get("cursor"))
 
 
 @route("GET", "/documents/<document_id>/content", tag="documents",

@@ -39,6 +39,8 @@ class Document(Base):
     uploaded_by: Mapped[str] = mapped_column(sa.String(36))
     uploaded_by_kind: Mapped[str] = mapped_column(sa.String(10))
     created_at = mapped_column(UTCDateTime, nullable=False)
+    # A dossier's list, newest first, a page at a time (services/common/paging.py).
+    __table_args__ = (sa.Index("ix_documents_dossier_created", "dossier_id", "created_at", "id"),)
 
 
 class Download(Base):

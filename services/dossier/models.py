@@ -29,7 +29,9 @@ class Client(Base):
     """A person or company, client of one office. `shared`: consent to share with that
     office. `account_id`: the portal account in identity, once activated."""
     __tablename__ = "clients"
-    __table_args__ = (sa.UniqueConstraint("office_id", "email"),)
+    __table_args__ = (sa.UniqueConstraint("office_id", "email"),
+                      # GET /clients, a page at a time (services/common/paging.py)
+                      sa.Index("ix_clients_office_name", "office_id", "name", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     type: Mapped[str] = mapped_column(sa.String(10))  # person | company
@@ -58,7 +60,10 @@ class Client(Base):
 
 class Dossier(Base):
     __tablename__ = "dossiers"
-    __table_args__ = (sa.UniqueConstraint("office_id", "number"),)
+    __table_args__ = (sa.UniqueConstraint("office_id", "number"),
+                      # GET /dossiers, a page at a time (services/common/paging.py)
+                      sa.Index("ix_dossiers_office_status_created", "office_id", "status",
+                               "created_at", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)

@@ -2,6 +2,7 @@
 Its event handlers (identity's and documents' events) are in subscriptions.py."""
 from nameko.dependency_providers import Config
 
+from services.common.paging import Paging
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 
@@ -21,6 +22,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
     documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
     config = Config()
+    paging = Paging()
 
     def _public_url(self):
         return self.config["KLUIS_PUBLIC_URL"].rstrip("/")
@@ -63,11 +65,12 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
                                          language, shared)
 
     @rpc
-    def list_clients(self, q=None):
-        """Staff: consenting clients of all their offices, each with office_id."""
+    def list_clients(self, q=None, limit=50, cursor=None):
+        """Staff: consenting clients of all their offices, each with office_id. -> {items,
+        next_cursor}: a page, by name. ValidationFailed: cursor."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return clients.list_clients(uow, principal, q)
+            return clients.list_clients(uow, self.paging, principal, q, limit, cursor)
 
     @rpc
     def get_client(self, client_id):
@@ -110,11 +113,20 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
                                            status)
 
     @rpc
-    def list_dossiers(self, q=None, status="in_progress"):
-        """Client: their own; staff: those of the clients they may see."""
+    def list_dossiers(self, q=None, status="in_progress", limit=50, cursor=None):
+        """Client: their own; staff: those of the clients they may see. -> {items,
+        next_cursor}: a page, newest first. ValidationFailed: cursor."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
-            return dossiers.list_dossiers(uow, principal, q, status)
+            return dossiers.list_dossiers(uow, self.paging, principal, q, status, limit,
+                                          cursor)
+
+    @rpc
+    def visible_dossier_ids(self, among=None):
+        """-> the ids of the dossiers the caller may see (of `among`, when given)."""
+        principal = self.caller.require("staff", "client")
+        with self.store.unit_of_work() as uow:
+            return dossiers.visible_dossier_ids(uow, principal, among)
 
     @rpc
     def get_dossier(self, dossier_id):

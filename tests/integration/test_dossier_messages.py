@@ -61,7 +61,8 @@ def test_a_thread_between_client_and_office(world):
     with rpc_as(world.config, ANN) as rpc:
         rpc.dossier.mark_message_read(follow_up["id"])  # one's own: no change
         rpc.dossier.mark_message_read(answer["id"])
-        [item] = [d for d in rpc.dossier.list_dossiers() if d["id"] == world.d1["id"]]
+        [item] = [d for d in rpc.dossier.list_dossiers()["items"]
+                  if d["id"] == world.d1["id"]]
     assert item["message_counts"] == {"total": 3, "unread": 0}
     assert counts(world, world.staff_a) == {"total": 3, "unread": 1}  # follow_up is unread
 

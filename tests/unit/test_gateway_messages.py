@@ -101,7 +101,8 @@ def test_a_look_along_session_may_mark_read_but_not_send(dispatcher):
 
 
 def test_dossiers_carry_the_message_counts_from_dossier(dispatcher):
-    fake = client(list_dossiers=[dict(DOSSIER)], get_dossier=dict(DOSSIER))
+    fake = client(list_dossiers={"items": [dict(DOSSIER)], "next_cursor": None},
+                  get_dossier=dict(DOSSIER))
     _, listed = call(dispatcher, "GET", "/dossiers", fake)
     [item] = listed["items"]
     assert item["unread"] == {"documents": 0, "correspondence": 1, "messages": 2}
