@@ -1,5 +1,5 @@
 """Clients and their consent, invitation and activation (dossier, identity)."""
-from ..http import json_response, page, route
+from ..http import json_response, page, paging, route
 from ..schemas import (ActivationBody, ActivationCompleteBody, ApplicationBody,
                        ApplicationPatch, ApplicationQuery, ClientBody, ClientOut, ClientPatch,
                        ClientQuery, ConsentBody, Invitation, ItemList, ListQuery, ProductBody,
@@ -18,7 +18,7 @@ def create_client(call, office_id):
 def list_clients(call):
     """Staff: search by name or e-mail (`q`); each client carries its office_id."""
     return 200, call.services.dossier.list_clients(
-        q=call.query.get("q"), limit=call.query["limit"], cursor=call.query.get("cursor"))
+        q=call.query.get("q"), **paging(call))
 
 
 @route("GET", "/clients/<client_id>", tag="clients", responses={200: ("the client", ClientOut)})

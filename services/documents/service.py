@@ -231,12 +231,13 @@ class DocumentsService(ServiceBase):
                                             description, due_date)
 
     @rpc
-    def list_requests(self, dossier_id, status=None):
-        """Staff: all; client: the items they deliver (never the lender's)."""
+    def list_requests(self, dossier_id, status=None, limit=50, cursor=None):
+        """Staff: all; client: the items they deliver (never the lender's). -> {items,
+        next_cursor}: a page, oldest first. ValidationFailed: cursor."""
         self.caller.require("staff", "client")
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return checklist.list_requests(uow, access, status)
+            return checklist.list_requests(uow, self.paging, access, status, limit, cursor)
 
     @rpc
     def review_request(self, request_id, decision, reason=None):

@@ -97,12 +97,12 @@ def get_dossier(uow, principal, dossier_id):
     return {**describe(dossier, client), "message_counts": counts[dossier.id]}
 
 
-def dossier_audit(uow, principal, dossier_id):
+def dossier_audit(uow, pager, principal, dossier_id, limit=50, cursor=None):
     """Staff who see the dossier: who viewed, uploaded, reviewed, signed, looked along."""
     if principal.kind != "staff":
         raise Forbidden()
     dossier, _client = visible_dossier(uow, principal, dossier_id)
-    return audit.for_dossier(uow, dossier)
+    return audit.for_dossier(uow, pager, dossier, limit, cursor)
 
 
 def home(uow, principal):

@@ -167,18 +167,20 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
             return signers.dossier_facts(uow, dossier_id)
 
     @rpc
-    def dossier_audit(self, dossier_id):
-        """Staff who see the dossier: [{at, actor, action, object}]"""
+    def dossier_audit(self, dossier_id, limit=50, cursor=None):
+        """Staff who see the dossier: {items: [{at, actor, action, object}], next_cursor},
+        a page, newest first."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return dossiers.dossier_audit(uow, principal, dossier_id)
+            return dossiers.dossier_audit(uow, self.paging, principal, dossier_id, limit,
+                                          cursor)
 
     @rpc
-    def my_audit(self):
-        """Client: the trail of their own data, look-along sessions included."""
+    def my_audit(self, limit=50, cursor=None):
+        """Client: a page of the trail of their own data, look-along sessions included."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return audit.for_client_account(uow, principal)
+            return audit.for_client_account(uow, self.paging, principal, limit, cursor)
 
     @rpc
     def client_home(self):
@@ -303,15 +305,15 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
 
     # -- staff tasks ---------------------------------------------------------------------
     @rpc
-    def list_tasks(self, status="open"):
+    def list_tasks(self, status="open", limit=50, cursor=None):
         """Staff: the tasks of their offices for the clients they may see (consent
         applied), newest first. `status` open (default), done or all; else
-        ValidationFailed. -> [{id, type (review_upload | answer_message), office_id,
-        dossier_id, client_id, request_id, message_id, status, created_at, done_at,
-        done_by}]"""
+        ValidationFailed. -> {items: [{id, type (review_upload | answer_message),
+        office_id, dossier_id, client_id, request_id, message_id, status, created_at,
+        done_at, done_by}], next_cursor}, a page."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return tasks.list_tasks(uow, principal, status)
+            return tasks.list_tasks(uow, self.paging, principal, status, limit, cursor)
 
     @rpc
     def complete_task(self, task_id):

@@ -17,7 +17,7 @@ from services.documents.models import Document
 from tests import samples
 
 from .staff_app import Office
-from .test_clients import _client
+from .test_clients import _client, activate
 from .test_documents import upload
 
 
@@ -31,7 +31,18 @@ def world(kluis):
         "number": name, "description": "Paging"}).json()
         for name, owner, client in (("A-1", owner_a, client_a), ("A-2", owner_a, client_a),
                                     ("A-3", owner_a, client_a), ("B-1", owner_b, client_b))}
-    return {"owner_a": owner_a, "owner_b": owner_b, "dossiers": dossiers}
+    _client(owner_a, office_a, name="Aart Aalbers")
+    _client(owner_b, office_b, name="Bea Bakker")
+    portal = activate(kluis, owner_a, client_a)
+    a1 = dossiers["A-1"]["id"]
+    for n in range(3):
+        assert owner_a.post(f"/dossiers/{a1}/messages", json={
+            "subject": f"Vraag {n}", "body": "Graag"}).status_code == 201
+        assert portal.post(f"/dossiers/{a1}/messages", json={
+            "subject": f"Antwoord {n}", "body": "Hier"}).status_code == 201
+        assert owner_a.post(f"/dossiers/{a1}/requests", json={
+            "title": f"Loonstrook {n}", "deliver_by": "client"}).status_code == 201
+    return {"owner_a": owner_a, "owner_b": owner_b, "dossiers": dossiers, "portal": portal}
 
 
 def documents_table(kluis):
@@ -170,3 +181,49 @@ def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(kluis):
     print(f"\npage of 20 documents: 100 rows {small * 1000:.1f} ms, "
           f"100,000 rows {large * 1000:.1f} ms")
     assert large <= 4 * small + 0.05
+
+
+def newest_first(at="created_at", tie=1):
+    """Newest first, then the id (a uuid: its number orders as its text does)."""
+    return lambda item: (-datetime.fromisoformat(item[at]).timestamp(),
+                         tie * int(uuid.UUID(item["id"])) if "id" in item else 0)
+
+
+def lists(world):
+    """(who, path, sort key of the documented order) of every list paged in SQL."""
+    a1 = world["dossiers"]["A-1"]["id"]
+    owner, portal = world["owner_a"], world["portal"]
+    return {"dossiers": (owner, "/dossiers?status=all", newest_first()),
+            "clients": (owner, "/clients", lambda c: (c["name"], c["id"])),
+            "documents": (owner, f"/dossiers/{a1}/documents", newest_first()),
+            "messages": (owner, f"/dossiers/{a1}/messages", newest_first(tie=-1)),
+            "requests": (portal, f"/dossiers/{a1}/requests",
+                         lambda r: (datetime.fromisoformat(r["created_at"]), r["id"])),
+            "tasks": (owner, "/tasks?status=all", newest_first()),
+            "dossier audit": (owner, f"/dossiers/{a1}/audit", newest_first("at")),
+            "my audit": (portal, "/me/audit", newest_first("at")),
+            "portal dossiers": (portal, "/dossiers", newest_first())}
+
+
+@pytest.mark.parametrize("name", ["dossiers", "clients", "documents", "messages", "requests",
+                                  "tasks", "dossier audit", "my audit", "portal dossiers"])
+def test_every_paged_list_pages_in_order_and_refuses_an_edited_cursor(world, name):
+    who, path, key = lists(world)[name]
+    whole = who.get(path, params={"limit": 200}).json()
+    assert whole["next_cursor"] is None and len(whole["items"]) >= 2, (name, whole)
+    one_by_one = [item for page in pages(who, path, limit=1) for item in page]
+    assert one_by_one == whole["items"]
+    assert [key(i) for i in one_by_one] == sorted(key(i) for i in one_by_one), name
+    cursor = who.get(path, params={"limit": 1}).json()["next_cursor"]
+    response = who.get(path, params={"limit": 1, "cursor": tampered(cursor)})
+    assert (response.status_code, response.json()["error"]) == (400, "validation_error")
+
+
+def test_the_dossiers_and_clients_lists_never_show_another_office(world):
+    owner_a, dossiers = world["owner_a"], world["dossiers"]
+    for path in ("/dossiers?status=all", "/clients"):
+        for page in pages(owner_a, path, limit=1):
+            assert {item.get("office_id") for item in page} == {dossiers["A-1"]["office_id"]}
+    portal_sees = {d["id"] for page in pages(world["portal"], "/dossiers", limit=1)
+                   for d in page}
+    assert portal_sees == {dossiers[n]["id"] for n in ("A-1", "A-2", "A-3")}
