@@ -108,7 +108,9 @@ def paging(call):
 
 def page(call, items):
     """`{"items", "next_cursor"}` for `?limit=&cursor=` (ListQuery) over a list a service
-    returned whole. The cursor is opaque to clients (an offset, base64-encoded)."""
+    returned whole: only for the short lists (and those assembled from several
+    services); a list that grows pages in its service (`paging`). The cursor is opaque
+    to clients (an offset, base64-encoded)."""
     try:
         offset = int(base64.urlsafe_b64decode((call.query.get("cursor") or "MA==").encode()))
     except (ValueError, binascii.Error):
