@@ -101,9 +101,17 @@ class Call:
     query: dict = None
 
 
+def paging(call):
+    """`limit` and `cursor` of `?limit=&cursor=` (ListQuery) for a service that pages its
+    list in SQL and answers `{items, next_cursor}` itself (services/common/paging.py)."""
+    return {"limit": call.query["limit"], "cursor": call.query.get("cursor")}
+
+
 def page(call, items):
     """`{"items", "next_cursor"}` for `?limit=&cursor=` (ListQuery) over a list a service
-    returned whole. The cursor is opaque to clients (an offset, base64-encoded)."""
+    returned whole: only for the short lists (and those assembled from several
+    services); a list that grows pages in its service (`paging`). The cursor is opaque
+    to clients (an offset, base64-encoded)."""
     try:
         offset = int(base64.urlsafe_b64decode((call.query.get("cursor") or "MA==").encode()))
     except (ValueError, binascii.Error):

@@ -1,5 +1,5 @@
 """Clients and their consent, invitation and activation (dossier, identity)."""
-from ..http import json_response, page, route
+from ..http import json_response, page, paging, route
 from ..schemas import (ActivationBody, ActivationCompleteBody, ApplicationBody,
                        ApplicationPatch, ApplicationQuery, ClientBody, ClientOut, ClientPatch,
                        ClientQuery, ConsentBody, Invitation, ItemList, ListQuery, ProductBody,
@@ -17,7 +17,8 @@ def create_client(call, office_id):
        responses={200: ("consenting clients of all the caller's offices", ItemList)})
 def list_clients(call):
     """Staff: search by name or e-mail (`q`); each client carries its office_id."""
-    return 200, page(call, call.services.dossier.list_clients(q=call.query.get("q")))
+    return 200, call.services.dossier.list_clients(
+        q=call.query.get("q"), **paging(call))
 
 
 @route("GET", "/clients/<client_id>", tag="clients", responses={200: ("the client", ClientOut)})

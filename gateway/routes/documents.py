@@ -1,6 +1,6 @@
 """Documents and document requests (documents). Uploads and downloads stream through
 gateway/uploads.py; everything else is one RPC."""
-from ..http import json_response, page, route
+from ..http import json_response, page, paging, route
 from ..schemas import (AttachmentOut, DeliveryForm, DocumentForm, DocumentOut, DocumentPatch, DocumentQuery,
                        ItemList, RequestBody, RequestOut, RequestQuery, ReviewBody)
 from ..uploads import receive_form, refuse_declared_oversize, send_file
@@ -26,8 +26,8 @@ def upload_document(call, dossier_id):
        responses={200: ("staff: all; client: public ones", ItemList)})
 def list_documents(call, dossier_id):
     """Items carry `downloaded` for the caller."""
-    return 200, page(call, call.services.documents.list_documents(
-        dossier_id, category=call.query.get("category")))
+    return 200, call.services.documents.list_documents(
+        dossier_id, category=call.query.get("category"), **paging(call))
 
 
 @route("GET", "/documents/<document_id>/content", tag="documents",
@@ -58,8 +58,8 @@ def create_request(call, dossier_id):
 @route("GET", "/dossiers/<dossier_id>/requests", query=RequestQuery, tag="documents",
        responses={200: ("staff: all; client: deliver_by client", ItemList)})
 def list_requests(call, dossier_id):
-    return 200, page(call, call.services.documents.list_requests(
-        dossier_id, status=call.query.get("status")))
+    return 200, call.services.documents.list_requests(
+        dossier_id, status=call.query.get("status"), **paging(call))
 
 
 @route("POST", "/requests/<request_id>/uploads", form=DeliveryForm, tag="documents",

@@ -1,5 +1,5 @@
 """Dossiers (dossier)."""
-from ..http import page, route
+from ..http import paging, route
 from ..schemas import DossierBody, DossierOut, DossierPatch, DossierQuery, ItemList
 
 EMPTY_TABS = {"documents": {"total": 0, "unread": 0}, "correspondence": {"total": 0, "unread": 0},
@@ -17,8 +17,8 @@ def create_dossier(call, client_id):
        responses={200: ("client: own; staff: those of visible clients", ItemList)})
 def list_dossiers(call):
     """`q` searches number and description; `status` in_progress (default), closed, all."""
-    listed = page(call, call.services.dossier.list_dossiers(
-        q=call.query.get("q"), status=call.query["status"]))
+    listed = call.services.dossier.list_dossiers(
+        q=call.query.get("q"), status=call.query["status"], **paging(call))
     counts = call.services.documents.document_counts([d["id"] for d in listed["items"]])
     for dossier in listed["items"]:
         tabs = counts.get(dossier["id"]) or EMPTY_TABS

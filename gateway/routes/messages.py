@@ -1,7 +1,7 @@
 """Messages in a dossier (dossier), between the client and the office. Attachments are
 uploaded beforehand (POST /dossiers/{id}/attachments, in routes/documents.py) and
 named by id when the message is sent."""
-from ..http import json_response, page, route
+from ..http import json_response, paging, route
 from ..schemas import ListQuery, MessageBody, MessageList, MessageOut, ReplyBody
 
 
@@ -22,7 +22,7 @@ def post_message(call, dossier_id):
 def list_messages(call, dossier_id):
     """Client or staff who see the dossier. `direction` and `read` are from the
     caller's side."""
-    return 200, page(call, call.services.dossier.list_messages(dossier_id))
+    return 200, call.services.dossier.list_messages(dossier_id, **paging(call))
 
 
 @route("POST", "/messages/<message_id>/reply", body=ReplyBody, tag="messages",

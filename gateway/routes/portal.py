@@ -1,6 +1,6 @@
 """The client's portal account as the office and the client see it: unlink, look-along,
 extra accounts of a company, the second sign-in step, audit, home and actions."""
-from ..http import json_response, page, route
+from ..http import json_response, page, paging, route
 from ..schemas import (CodeBody, CompanyQuery, ExtraAccountBody, ItemList, LinkAnswer,
                        LinkRequestList, ListQuery, MobileBody, PasswordBody, Preferences,
                        SecondStepBody, SessionToken)
@@ -138,13 +138,13 @@ def disable(call):
        responses={200: ("[{at, actor, action, object}]", ItemList)})
 def dossier_audit(call, dossier_id):
     """Staff: who viewed, downloaded, uploaded, reviewed, signed, looked along."""
-    return 200, page(call, call.services.dossier.dossier_audit(dossier_id))
+    return 200, call.services.dossier.dossier_audit(dossier_id, **paging(call))
 
 
 @route("GET", "/me/audit", query=ListQuery, tag="audit",
        responses={200: ("the client's own data, look-along sessions included", ItemList)})
 def my_audit(call):
-    return 200, page(call, call.services.dossier.my_audit())
+    return 200, call.services.dossier.my_audit(**paging(call))
 
 
 @route("GET", "/home", tag="portal", responses={200: ("{dossiers: {in_progress, total}, "

@@ -1,6 +1,6 @@
 """Staff tasks (dossier): work waiting for the caller's offices, such as reviewing a
 document that a client delivered for a request."""
-from ..http import page, route
+from ..http import paging, route
 from ..schemas import TaskList, TaskOut, TaskQuery
 
 
@@ -9,7 +9,7 @@ from ..schemas import TaskList, TaskOut, TaskQuery
 def list_tasks(call):
     """Staff: the tasks of all their offices for the clients that share with them.
     `status` open (default), done or all."""
-    return 200, page(call, call.services.dossier.list_tasks(status=call.query["status"]))
+    return 200, call.services.dossier.list_tasks(status=call.query["status"], **paging(call))
 
 
 @route("POST", "/tasks/<task_id>/done", tag="tasks",

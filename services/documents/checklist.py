@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.paging import asc
 
 from .exceptions import NothingToReview, RequestClosed
 from .library import actor_of, add_document
@@ -96,15 +97,18 @@ def deliver(uow, principal, upload, file_name):
     return document
 
 
-def list_requests(uow, access, status=None):
+def list_requests(uow, pager, access, status=None, limit=50, cursor=None):
+    """A page of the dossier's checklist, oldest first (ix_document_requests_dossier_created)."""
     query = select(DocumentRequest).where(DocumentRequest.dossier_id == access["dossier_id"])
     if access["as"] == "client":
         query = query.where(DocumentRequest.deliver_by == "client")
     if status:
         query = query.where(DocumentRequest.status == status)
-    items = list(uow.session.scalars(query.order_by(DocumentRequest.created_at,
-                                                    DocumentRequest.id)))
-    return [describe(i, _documents_of(uow, i, access["as"] == "client")) for i in items]
+    items, next_cursor = pager.page(
+        uow.session, query, [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
+        limit, cursor, scope=f"requests:{access['dossier_id']}:{access['as']}:{status or ''}")
+    return {"items": [describe(i, _documents_of(uow, i, access["as"] == "client"))
+                      for i in items], "next_cursor": next_cursor}
 
 
 def _documents_of(uow, item, client_view):

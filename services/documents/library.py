@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
+from services.common.paging import asc, desc
 
 from .exceptions import DocumentSigned, TooManyUploads, UploadExpired, VisibilityFixed
 from .inspection import safe_file_name
@@ -155,16 +156,19 @@ def visible_document(uow, access, document_id, lock=False):
     return document
 
 
-def list_documents(uow, principal, access, category=None):
+def list_documents(uow, pager, principal, access, category=None, limit=50, cursor=None):
+    """A page of the dossier's documents, newest first (ix_documents_dossier_created)."""
     query = select(Document).where(Document.dossier_id == access["dossier_id"])
     if access["as"] == "client":
         query = query.where(Document.public.is_(True))
     if category:
         query = query.where(Document.category == category)
-    documents = uow.session.scalars(query.order_by(Document.created_at.desc(), Document.id))
-    documents = list(documents)
+    documents, next_cursor = pager.page(
+        uow.session, query, [desc(Document.created_at), asc(Document.id)], limit, cursor,
+        scope=f"documents:{access['dossier_id']}:{access['as']}:{category or ''}")
     seen = _downloaded(uow, principal, [d.id for d in documents])
-    return [describe(d, d.id in seen) for d in documents]
+    return {"items": [describe(d, d.id in seen) for d in documents],
+            "next_cursor": next_cursor}
 
 
 def downloaded_by(uow, principal, document):

@@ -39,6 +39,8 @@ class Document(Base):
     uploaded_by: Mapped[str] = mapped_column(sa.String(36))
     uploaded_by_kind: Mapped[str] = mapped_column(sa.String(10))
     created_at = mapped_column(UTCDateTime, nullable=False)
+    # A dossier's list, newest first, a page at a time (services/common/paging.py).
+    __table_args__ = (sa.Index("ix_documents_dossier_created", "dossier_id", "created_at", "id"),)
 
 
 class Download(Base):
@@ -53,6 +55,9 @@ class DocumentRequest(Base):
     """An item of a dossier's checklist. `deliver_by` client or lender (never shown to
     the client). status open -> uploaded -> approved | rejected (-> uploaded again)."""
     __tablename__ = "document_requests"
+    # A dossier's checklist, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_document_requests_dossier_created", "dossier_id",
+                               "created_at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)

@@ -8,6 +8,7 @@ from nameko.dependency_providers import Config
 from nameko.timer import timer
 
 from services.common.errors import ValidationFailed
+from services.common.paging import Paging
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
@@ -22,6 +23,7 @@ class DocumentsService(ServiceBase):
     name = "documents"
     store = Store(metadata)
     blobs = Blobs()
+    paging = Paging()
     dossier = TimedRpcProxy("dossier", timeout=10)  # carries the caller's principal
     config = Config()
 
@@ -157,12 +159,14 @@ class DocumentsService(ServiceBase):
 
     # -- documents --------------------------------------------------------------------------
     @rpc
-    def list_documents(self, dossier_id, category=None):
-        """Staff: all; client: the public ones. Items carry `downloaded` for the caller."""
+    def list_documents(self, dossier_id, category=None, limit=50, cursor=None):
+        """Staff: all; client: the public ones. -> {items, next_cursor}: a page, newest
+        first; items carry `downloaded` for the caller. ValidationFailed: cursor."""
         principal = self.caller.require("staff", "client")
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return library.list_documents(uow, principal, access, category)
+            return library.list_documents(uow, self.paging, principal, access, category,
+                                          limit, cursor)
 
     @rpc
     def open_download(self, document_id):
@@ -211,7 +215,7 @@ class DocumentsService(ServiceBase):
         if len(wanted) == 1:  # one dossier (GET /dossiers/{id}): NotFound unless visible
             self._access(wanted[0])
         elif wanted:
-            visible = {d["id"] for d in self.dossier.list_dossiers(status="all")}
+            visible = set(self.dossier.visible_dossier_ids(wanted))
             wanted = [d for d in wanted if d in visible]
         with self.store.unit_of_work() as uow:
             return library.counts(uow, principal, wanted, principal.kind == "client")
@@ -227,12 +231,13 @@ class DocumentsService(ServiceBase):
                                             description, due_date)
 
     @rpc
-    def list_requests(self, dossier_id, status=None):
-        """Staff: all; client: the items they deliver (never the lender's)."""
+    def list_requests(self, dossier_id, status=None, limit=50, cursor=None):
+        """Staff: all; client: the items they deliver (never the lender's). -> {items,
+        next_cursor}: a page, oldest first. ValidationFailed: cursor."""
         self.caller.require("staff", "client")
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return checklist.list_requests(uow, access, status)
+            return checklist.list_requests(uow, self.paging, access, status, limit, cursor)
 
     @rpc
     def review_request(self, request_id, decision, reason=None):
@@ -249,7 +254,7 @@ class DocumentsService(ServiceBase):
     def client_open_requests(self):
         """Client: their actions of type document_request (open or rejected items)."""
         self.caller.require("client")
-        mine = [d["id"] for d in self.dossier.list_dossiers(status="all")]
+        mine = self.dossier.visible_dossier_ids()
         with self.store.unit_of_work() as uow:
             return checklist.open_for_client(uow, mine)
 

@@ -7,6 +7,7 @@ from sqlalchemy import and_, or_, select
 from services.common.context import Principal
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
+from services.common.paging import asc, desc
 
 from .models import AuditEntry
 
@@ -48,11 +49,12 @@ def occurred_at(event):
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-def for_dossier(uow, dossier):
-    """The dossier's own entries, and the look-along sessions of its client (a session
-    sees every dossier of the client)."""
-    return _entries(uow, or_(AuditEntry.dossier_id == dossier.id, and_(
-        AuditEntry.client_id == dossier.client_id, AuditEntry.action == "look_along")))
+def for_dossier(uow, pager, dossier, limit=50, cursor=None):
+    """A page of the dossier's own entries, and the look-along sessions of its client (a
+    session sees every dossier of the client)."""
+    return _entries(uow, pager, or_(AuditEntry.dossier_id == dossier.id, and_(
+        AuditEntry.client_id == dossier.client_id, AuditEntry.action == "look_along")),
+        limit, cursor, scope=f"audit:dossier:{dossier.id}")
 
 
 # What the client's own trail shows: what was done with their data (looked at, taken,
@@ -74,21 +76,27 @@ def client_actions():
     return sorted(CLIENT_ACTIONS | {a + LOOK_ALONG for a in CLIENT_ACTIONS})
 
 
-def for_client_account(uow, principal):
-    """The client's own data: their client records, and their company's; only the
-    actions in CLIENT_ACTIONS."""
+def for_client_account(uow, pager, principal, limit=50, cursor=None):
+    """A page of the client's own data: their client records, and their company's; only
+    the actions in CLIENT_ACTIONS."""
     if principal.kind != "client":
         raise Forbidden()
     from .clients import own_client_ids  # clients records audits: imported late
     condition = AuditEntry.client_id.in_(own_client_ids(uow, principal))
     if not principal.scope_office_id:
         condition = or_(condition, AuditEntry.actor_id == principal.account_id)
-    return _entries(uow, and_(condition, AuditEntry.action.in_(client_actions())))
+    return _entries(uow, pager, and_(condition, AuditEntry.action.in_(client_actions())),
+                    limit, cursor, scope=f"audit:account:{principal.account_id}")
 
 
-def _entries(uow, condition):
-    rows = uow.session.scalars(select(AuditEntry).where(condition)
-                               .order_by(AuditEntry.at.desc(), AuditEntry.id).limit(1000))
-    return [{"at": e.at.isoformat(), "actor": {"id": e.actor_id, "kind": e.actor_kind},
-             "action": e.action, "object": {"type": e.object_type, "id": e.object_id},
-             "dossier_id": e.dossier_id} for e in rows]
+def _entries(uow, pager, condition, limit, cursor, scope):
+    """Newest first, a page at a time (ix_audit_entries_at)."""
+    rows, next_cursor = pager.page(uow.session, select(AuditEntry).where(condition),
+                                   [desc(AuditEntry.at), asc(AuditEntry.id)], limit, cursor,
+                                   scope)
+    return {"items": [{"at": e.at.isoformat(), "actor": {"id": e.actor_id,
+                                                         "kind": e.actor_kind},
+                       "action": e.action, "object": {"type": e.object_type,
+                                                      "id": e.object_id},
+                       "dossier_id": e.dossier_id} for e in rows],
+            "next_cursor": next_cursor}

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.contacts import mobile_or_none
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.paging import asc
 
 from . import audit
 from .exceptions import ClientExists, ContactLocked, InvalidMobile
@@ -81,15 +82,17 @@ def normalised_mobile(mobile):
     return mobile_or_none(mobile, InvalidMobile)
 
 
-def list_clients(uow, principal, q=None):
-    """Staff: the consenting clients of all the caller's offices, each with office_id."""
+def list_clients(uow, pager, principal, q=None, limit=50, cursor=None):
+    """Staff: a page of the consenting clients of all the caller's offices, each with
+    office_id, by name (ix_clients_office_name)."""
     query = select(Client).where(Client.office_id.in_(list(principal.offices)),
-                                 Client.shared.is_(True), Client.parent_id.is_(None)
-                                 ).order_by(Client.name, Client.id)
+                                 Client.shared.is_(True), Client.parent_id.is_(None))
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(or_(Client.name.ilike(pattern), Client.email.ilike(pattern)))
-    return [describe(c) for c in uow.session.scalars(query)]
+    found, next_cursor = pager.page(uow.session, query, [asc(Client.name), asc(Client.id)],
+                                    limit, cursor, scope=f"clients:{q or ''}")
+    return {"items": [describe(c) for c in found], "next_cursor": next_cursor}
 
 
 def update_client(uow, principal, client_id, changes):

@@ -4,6 +4,7 @@ from sqlalchemy import or_, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
+from services.common.paging import asc, desc
 
 from . import audit, messages
 from .clients import can_see, flush_or, own_client_ids, visible_client
@@ -30,10 +31,12 @@ def create_dossier(uow, principal, client_id, number, description, status="in_pr
     return describe(dossier, client)
 
 
-def list_dossiers(uow, principal, q=None, status="in_progress"):
-    query = select(Dossier, Client).join(Client, Client.id == Dossier.client_id)
+def _visible(uow, principal, columns, q=None, status="all"):
+    """The dossiers `principal` may see (their access rule, in SQL), as a select of `columns`."""
+    query = select(*columns).join(Client, Client.id == Dossier.client_id)
     if principal.kind == "staff":
-        query = query.where(Client.office_id.in_(list(principal.offices)),
+        query = query.where(Dossier.office_id.in_(list(principal.offices)),
+                            Client.office_id.in_(list(principal.offices)),
                             Client.shared.is_(True))
     elif principal.kind == "client":
         query = query.where(Client.id.in_(own_client_ids(uow, principal)))
@@ -45,10 +48,27 @@ def list_dossiers(uow, principal, q=None, status="in_progress"):
         pattern = f"%{q.strip().lower()}%"
         query = query.where(or_(Dossier.number.ilike(pattern),
                                 Dossier.description.ilike(pattern)))
-    rows = uow.session.execute(query.order_by(Dossier.created_at.desc(), Dossier.id)).all()
+    return query
+
+
+def list_dossiers(uow, pager, principal, q=None, status="in_progress", limit=50, cursor=None):
+    """A page, newest first (ix_dossiers_office_status_created); items carry their
+    message counts for the caller."""
+    rows, next_cursor = pager.page(
+        uow.session, _visible(uow, principal, (Dossier, Client), q, status),
+        [desc(Dossier.created_at), asc(Dossier.id)], limit, cursor,
+        scope=f"dossiers:{status}:{q or ''}")
     counts = messages.message_counts(uow, principal, [dossier.id for dossier, _c in rows])
-    return [{**describe(dossier, client), "message_counts": counts[dossier.id]}
-            for dossier, client in rows]
+    return {"items": [{**describe(dossier, client), "message_counts": counts[dossier.id]}
+                      for dossier, client in rows], "next_cursor": next_cursor}
+
+
+def visible_dossier_ids(uow, principal, among=None):
+    """The ids of the dossiers `principal` may see (of `among`, when given)."""
+    query = _visible(uow, principal, (Dossier.id,))
+    if among is not None:
+        query = query.where(Dossier.id.in_(list(among)))
+    return list(uow.session.scalars(query))
 
 
 def visible_dossier(uow, principal, dossier_id, lock=False):
@@ -77,21 +97,21 @@ def get_dossier(uow, principal, dossier_id):
     return {**describe(dossier, client), "message_counts": counts[dossier.id]}
 
 
-def dossier_audit(uow, principal, dossier_id):
+def dossier_audit(uow, pager, principal, dossier_id, limit=50, cursor=None):
     """Staff who see the dossier: who viewed, uploaded, reviewed, signed, looked along."""
     if principal.kind != "staff":
         raise Forbidden()
     dossier, _client = visible_dossier(uow, principal, dossier_id)
-    return audit.for_dossier(uow, dossier)
+    return audit.for_dossier(uow, pager, dossier, limit, cursor)
 
 
 def home(uow, principal):
     """A client's start page: their dossiers, and the work waiting for them."""
     if principal.kind != "client":
         raise Forbidden()
-    mine = list_dossiers(uow, principal, status="all")
-    return {"dossiers": {"in_progress": sum(1 for d in mine if d["status"] == "in_progress"),
-                         "total": len(mine)},
+    mine = [status for _id, status in uow.session.execute(
+        _visible(uow, principal, (Dossier.id, Dossier.status)))]
+    return {"dossiers": {"in_progress": mine.count("in_progress"), "total": len(mine)},
             "actions": len(open_actions(uow, principal))}
 
 

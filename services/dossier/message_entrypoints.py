@@ -46,12 +46,14 @@ class MessageEntrypoints:
                                   self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
 
     @rpc
-    def list_messages(self, dossier_id):
-        """Client or staff who see the dossier: its messages, newest first, with
-        `direction` and `read` from the caller's side. NotFound otherwise."""
+    def list_messages(self, dossier_id, limit=50, cursor=None):
+        """Client or staff who see the dossier: {items, next_cursor}, a page of its
+        messages, newest first, with `direction` and `read` from the caller's side.
+        NotFound otherwise; ValidationFailed: cursor."""
         principal = self.caller.require("client", "staff")
         with self.store.unit_of_work() as uow:
-            return messages.list_messages(uow, principal, dossier_id)
+            return messages.list_messages(uow, self.paging, principal, dossier_id, limit,
+                                          cursor)
 
     @rpc
     def mark_message_read(self, message_id):

@@ -12,6 +12,7 @@ from sqlalchemy import and_, case, func, select
 
 from services.common.db import utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.paging import desc
 
 from . import audit, dossiers, tasks
 from .client_news import notify_client
@@ -127,13 +128,17 @@ def _send(uow, principal, dossier, message, public_url):
 
 
 # -- reading ----------------------------------------------------------------------------
-def list_messages(uow, principal, dossier_id):
-    """Every message of the dossier, newest first, as the caller's side sees them."""
+def list_messages(uow, pager, principal, dossier_id, limit=50, cursor=None):
+    """A page of the dossier's messages, newest first, as the caller's side sees them
+    (ix_messages_dossier_created)."""
     _side(principal)
     dossier, _client = dossiers.visible_dossier(uow, principal, dossier_id)
-    rows = uow.session.scalars(select(Message).where(Message.dossier_id == dossier.id)
-                               .order_by(Message.created_at.desc(), Message.id.desc()))
-    return [describe(message, principal) for message in rows]
+    rows, next_cursor = pager.page(
+        uow.session, select(Message).where(Message.dossier_id == dossier.id),
+        [desc(Message.created_at), desc(Message.id)], limit, cursor,
+        scope=f"messages:{dossier.id}")
+    return {"items": [describe(message, principal) for message in rows],
+            "next_cursor": next_cursor}
 
 
 def mark_read(uow, principal, message_id):

@@ -29,7 +29,9 @@ class Client(Base):
     """A person or company, client of one office. `shared`: consent to share with that
     office. `account_id`: the portal account in identity, once activated."""
     __tablename__ = "clients"
-    __table_args__ = (sa.UniqueConstraint("office_id", "email"),)
+    __table_args__ = (sa.UniqueConstraint("office_id", "email"),
+                      # GET /clients, a page at a time (services/common/paging.py)
+                      sa.Index("ix_clients_office_name", "office_id", "name", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     type: Mapped[str] = mapped_column(sa.String(10))  # person | company
@@ -58,7 +60,10 @@ class Client(Base):
 
 class Dossier(Base):
     __tablename__ = "dossiers"
-    __table_args__ = (sa.UniqueConstraint("office_id", "number"),)
+    __table_args__ = (sa.UniqueConstraint("office_id", "number"),
+                      # GET /dossiers, a page at a time (services/common/paging.py)
+                      sa.Index("ix_dossiers_office_status_created", "office_id", "status",
+                               "created_at", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
@@ -102,6 +107,9 @@ class AuditEntry(Base):
     """Who did what to which object, and when: the trail staff read per dossier and a
     client reads for their own data."""
     __tablename__ = "audit_entries"
+    # The trails, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_audit_entries_dossier_at", "dossier_id", "at", "id"),
+                      sa.Index("ix_audit_entries_client_at", "client_id", "at", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     at = mapped_column(UTCDateTime, nullable=False, index=True)
     actor_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
@@ -122,7 +130,10 @@ class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (sa.Index("uq_tasks_open_request", "request_id", unique=True,
                                postgresql_where=sa.text("status = 'open'"),
-                               sqlite_where=sa.text("status = 'open'")),)
+                               sqlite_where=sa.text("status = 'open'")),
+                      # GET /tasks, a page at a time (services/common/paging.py)
+                      sa.Index("ix_tasks_office_status_created", "office_id", "status",
+                               "created_at", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     type: Mapped[str] = mapped_column(sa.String(30))  # review_upload
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
@@ -144,6 +155,8 @@ class Message(Base):
     member of the office) read it. `attachments`: [{id, name, size, content_type,
     sha256}]: the documents (in documents) filed when it was sent."""
     __tablename__ = "messages"
+    # A dossier's messages, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_messages_dossier_created", "dossier_id", "created_at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)

@@ -2,6 +2,7 @@
 Its event handlers (identity's and documents' events) are in subscriptions.py."""
 from nameko.dependency_providers import Config
 
+from services.common.paging import Paging
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 
@@ -21,6 +22,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
     documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
     config = Config()
+    paging = Paging()
 
     def _public_url(self):
         return self.config["KLUIS_PUBLIC_URL"].rstrip("/")
@@ -63,11 +65,12 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
                                          language, shared)
 
     @rpc
-    def list_clients(self, q=None):
-        """Staff: consenting clients of all their offices, each with office_id."""
+    def list_clients(self, q=None, limit=50, cursor=None):
+        """Staff: consenting clients of all their offices, each with office_id. -> {items,
+        next_cursor}: a page, by name. ValidationFailed: cursor."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return clients.list_clients(uow, principal, q)
+            return clients.list_clients(uow, self.paging, principal, q, limit, cursor)
 
     @rpc
     def get_client(self, client_id):
@@ -110,11 +113,20 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
                                            status)
 
     @rpc
-    def list_dossiers(self, q=None, status="in_progress"):
-        """Client: their own; staff: those of the clients they may see."""
+    def list_dossiers(self, q=None, status="in_progress", limit=50, cursor=None):
+        """Client: their own; staff: those of the clients they may see. -> {items,
+        next_cursor}: a page, newest first. ValidationFailed: cursor."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
-            return dossiers.list_dossiers(uow, principal, q, status)
+            return dossiers.list_dossiers(uow, self.paging, principal, q, status, limit,
+                                          cursor)
+
+    @rpc
+    def visible_dossier_ids(self, among=None):
+        """-> the ids of the dossiers the caller may see (of `among`, when given)."""
+        principal = self.caller.require("staff", "client")
+        with self.store.unit_of_work() as uow:
+            return dossiers.visible_dossier_ids(uow, principal, among)
 
     @rpc
     def get_dossier(self, dossier_id):
@@ -155,18 +167,20 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
             return signers.dossier_facts(uow, dossier_id)
 
     @rpc
-    def dossier_audit(self, dossier_id):
-        """Staff who see the dossier: [{at, actor, action, object}]"""
+    def dossier_audit(self, dossier_id, limit=50, cursor=None):
+        """Staff who see the dossier: {items: [{at, actor, action, object}], next_cursor},
+        a page, newest first."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return dossiers.dossier_audit(uow, principal, dossier_id)
+            return dossiers.dossier_audit(uow, self.paging, principal, dossier_id, limit,
+                                          cursor)
 
     @rpc
-    def my_audit(self):
-        """Client: the trail of their own data, look-along sessions included."""
+    def my_audit(self, limit=50, cursor=None):
+        """Client: a page of the trail of their own data, look-along sessions included."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return audit.for_client_account(uow, principal)
+            return audit.for_client_account(uow, self.paging, principal, limit, cursor)
 
     @rpc
     def client_home(self):
@@ -291,15 +305,15 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
 
     # -- staff tasks ---------------------------------------------------------------------
     @rpc
-    def list_tasks(self, status="open"):
+    def list_tasks(self, status="open", limit=50, cursor=None):
         """Staff: the tasks of their offices for the clients they may see (consent
         applied), newest first. `status` open (default), done or all; else
-        ValidationFailed. -> [{id, type (review_upload | answer_message), office_id,
-        dossier_id, client_id, request_id, message_id, status, created_at, done_at,
-        done_by}]"""
+        ValidationFailed. -> {items: [{id, type (review_upload | answer_message),
+        office_id, dossier_id, client_id, request_id, message_id, status, created_at,
+        done_at, done_by}], next_cursor}, a page."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return tasks.list_tasks(uow, principal, status)
+            return tasks.list_tasks(uow, self.paging, principal, status, limit, cursor)
 
     @rpc
     def complete_task(self, task_id):

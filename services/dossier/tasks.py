@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.paging import asc, desc
 
 from . import audit
 from .clients import can_see
@@ -17,8 +18,9 @@ STATUSES = ("open", "done", "all")
 REVIEWED = ("request_approved", "request_rejected")  # the audit actions of a review
 
 
-def list_tasks(uow, principal, status="open"):
-    """Staff: the tasks of their offices for clients that share with them, newest first."""
+def list_tasks(uow, pager, principal, status="open", limit=50, cursor=None):
+    """Staff: a page of the tasks of their offices for clients that share with them,
+    newest first (ix_tasks_office_status_created)."""
     if principal.kind != "staff":
         raise Forbidden()
     if status not in STATUSES:
@@ -28,8 +30,9 @@ def list_tasks(uow, principal, status="open"):
         Client.parent_id.is_(None))
     if status != "all":
         query = query.where(Task.status == status)
-    rows = uow.session.scalars(query.order_by(Task.created_at.desc(), Task.id))
-    return [describe(task) for task in rows]
+    rows, next_cursor = pager.page(uow.session, query, [desc(Task.created_at), asc(Task.id)],
+                                   limit, cursor, scope=f"tasks:{status}")
+    return {"items": [describe(task) for task in rows], "next_cursor": next_cursor}
 
 
 def complete_task(uow, principal, task_id):

@@ -64,7 +64,7 @@ class SigningService(ServiceBase):
     def _visible_dossier_ids(self, principal):
         if not self._consent_bound(principal):
             return None
-        return [d["id"] for d in self.dossier.list_dossiers(status="all")]
+        return self.dossier.visible_dossier_ids()
 
     def _check_consent(self, principal, request_id):
         """Staff (and a look-along session) see a request while they may see its dossier

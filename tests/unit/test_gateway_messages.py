@@ -80,11 +80,14 @@ def test_a_reply_takes_a_body_only(dispatcher):
     assert (response.status_code, list(body["details"])) == (400, ["subject"])
 
 
-def test_messages_are_paged(dispatcher):
-    fake = client(list_messages=[dict(MESSAGE, id=f"msg-{n}") for n in range(3)])
+def test_messages_are_paged_by_dossier(dispatcher):
+    items = [dict(MESSAGE, id=f"msg-{n}") for n in range(2)]
+    fake = client(list_messages={"items": items, "next_cursor": "c2"})
     response, body = call(dispatcher, "GET", "/dossiers/dossier-1/messages", fake,
-                          query_string="limit=2")
-    assert [m["id"] for m in body["items"]] == ["msg-0", "msg-1"] and body["next_cursor"]
+                          query_string="limit=2&cursor=c1")
+    assert body == {"items": items, "next_cursor": "c2"}
+    assert fake.dossier.called("list_messages") == [
+        (("dossier-1",), {"limit": 2, "cursor": "c1"})]
 
 
 def test_a_look_along_session_may_mark_read_but_not_send(dispatcher):
@@ -101,7 +104,8 @@ def test_a_look_along_session_may_mark_read_but_not_send(dispatcher):
 
 
 def test_dossiers_carry_the_message_counts_from_dossier(dispatcher):
-    fake = client(list_dossiers=[dict(DOSSIER)], get_dossier=dict(DOSSIER))
+    fake = client(list_dossiers={"items": [dict(DOSSIER)], "next_cursor": None},
+                  get_dossier=dict(DOSSIER))
     _, listed = call(dispatcher, "GET", "/dossiers", fake)
     [item] = listed["items"]
     assert item["unread"] == {"documents": 0, "correspondence": 1, "messages": 2}

@@ -31,21 +31,23 @@ def call(dispatcher, method, path, fake, query_string=None):
                                          headers={"Authorization": f"Bearer {TOKEN}"}), fake)
 
 
-def test_tasks_are_open_ones_by_default_and_paged(dispatcher):
-    tasks = [dict(TASK, id=f"task-{n}") for n in range(3)]
-    fake = staff(list_tasks=tasks)
-    response, body = call(dispatcher, "GET", "/tasks", fake, "limit=2")
+def test_tasks_are_open_ones_by_default_and_paged_by_dossier(dispatcher):
+    tasks = [dict(TASK, id=f"task-{n}") for n in range(2)]
+    fake = staff(list_tasks={"items": tasks, "next_cursor": "c2"})
+    response, body = call(dispatcher, "GET", "/tasks", fake, "limit=2&cursor=c1")
     assert response.status_code == 200
-    assert [t["id"] for t in body["items"]] == ["task-0", "task-1"] and body["next_cursor"]
-    assert fake.dossier.called("list_tasks") == [((), {"status": "open"})]
+    assert body == {"items": tasks, "next_cursor": "c2"}
+    assert fake.dossier.called("list_tasks") == [
+        ((), {"status": "open", "limit": 2, "cursor": "c1"})]
 
 
 @pytest.mark.parametrize("status", ["open", "done", "all"])
 def test_tasks_by_status(dispatcher, status):
-    fake = staff(list_tasks=[])
+    fake = staff(list_tasks={"items": [], "next_cursor": None})
     response, body = call(dispatcher, "GET", "/tasks", fake, f"status={status}")
     assert (response.status_code, body) == (200, {"items": [], "next_cursor": None})
-    assert fake.dossier.called("list_tasks") == [((), {"status": status})]
+    assert fake.dossier.called("list_tasks") == [
+        ((), {"status": status, "limit": 50, "cursor": None})]
 
 
 def test_an_unknown_status_is_400_and_never_reaches_dossier(dispatcher):

@@ -1,0 +1,136 @@
+"""Keyset paging in the service, in SQL: a list costs a page, however long it grows.
+
+A service hands `Pager.page` its own query (authorization filters already in it), the
+order (sort columns, the last one unique, usually the id as a tie-breaker) and the
+caller's `limit` and `cursor`. The page is read with `WHERE (sort key) after (the last
+row's sort key) ORDER BY ... LIMIT limit+1`, which an index on (filter, sort key, id)
+answers by a seek, not by counting past the rows of earlier pages; rows added between
+two pages are neither repeated nor skipped (offset paging does both).
+
+The cursor is opaque: the last row's sort key as JSON, base64url, with an HMAC over it
+and the list's `scope` (its name and filters) under a key the service holds. A cursor
+the client edited, or one from another list, is refused: ValidationFailed on `cursor`.
+"""
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from nameko.extensions import DependencyProvider
+from sqlalchemy import and_, or_
+
+from .db import UTCDateTime
+from .errors import ValidationFailed
+from .files import link_new
+from .settings import kluis_var
+
+MAX_LIMIT = 200
+KEY_DIR = "keys"
+_BAD_CURSOR = {"cursor": ["Not a valid value."]}
+
+
+def asc(column):
+    return (column, "asc")
+
+
+def desc(column):
+    return (column, "desc")
+
+
+class Pager:
+    def __init__(self, key: bytes):
+        self.key = key
+
+    @classmethod
+    def from_config(cls, config, service):
+        """PAGING_KEY (base64 of 32 bytes) from the service's config; empty: the key in
+        $KLUIS_VAR/keys/<service>-paging.key, made on first use (shared by the
+        service's processes on one machine)."""
+        text = (config.get("PAGING_KEY") or "").strip()
+        if not text:
+            text = _read_or_create(kluis_var() / KEY_DIR / f"{service}-paging.key")
+        try:
+            key = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("PAGING_KEY is not valid base64") from None
+        if len(key) < 32:
+            raise ValueError("PAGING_KEY must be at least 32 bytes")
+        return cls(key)
+
+    def page(self, session, query, order, limit, cursor, scope):
+        """-> (rows, next_cursor). `query`: a select of what the page shows (one
+        entity: rows are entities; several: tuples); `order`: [asc(col) | desc(col)],
+        the last column unique; `scope`: a text naming the list and its filters."""
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise ValidationFailed({"limit": [f"Must be between 1 and {MAX_LIMIT}."]})
+        columns = [column for column, _direction in order]
+        if cursor:
+            query = query.where(_after(order, self._read(cursor, scope, columns)))
+        sort = [column.desc() if d == "desc" else column.asc() for column, d in order]
+        width = len(query.column_descriptions)
+        rows = session.execute(query.add_columns(*columns).order_by(*sort)
+                               .limit(limit + 1)).all()
+        shown = [row[0] if width == 1 else tuple(row[:width]) for row in rows[:limit]]
+        next_cursor = self._write(rows[limit - 1][width:], scope) \
+            if len(rows) > limit else None
+        return shown, next_cursor
+
+    def _write(self, values, scope):
+        payload = json.dumps([v.isoformat() if isinstance(v, datetime) else v
+                              for v in values], separators=(",", ":")).encode()
+        text = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+        return f"{text}.{self._sign(text, scope)}"
+
+    def _read(self, cursor, scope, columns):
+        text, _dot, signature = str(cursor).partition(".")
+        if not hmac.compare_digest(signature.encode(), self._sign(text, scope).encode()):
+            raise ValidationFailed(_BAD_CURSOR)
+        try:
+            values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            if not isinstance(values, list) or len(values) != len(columns):
+                raise ValueError
+            return [datetime.fromisoformat(v) if isinstance(c.type, UTCDateTime) else v
+                    for c, v in zip(columns, values)]
+        except (ValueError, TypeError, binascii.Error):
+            raise ValidationFailed(_BAD_CURSOR) from None
+
+    def _sign(self, text, scope):
+        mac = hmac.new(self.key, f"{scope}\n{text}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac[:18]).decode()
+
+
+class Paging(DependencyProvider):
+    """A service's Pager (class attribute `paging = Paging()`), keyed once at setup."""
+
+    def setup(self):
+        self.pager = Pager.from_config(self.container.config, self.container.service_name)
+
+    def get_dependency(self, worker_ctx):
+        return self.pager
+
+
+def _after(order, values):
+    """Rows strictly after `values` in `order`: (a, b) after (x, y) is a beyond x, or
+    a = x and b beyond y. The first column is also bounded on its own (a >= x for
+    ascending) so that the database seeks on the index instead of scanning up to it."""
+    terms = []
+    for i, (column, direction) in enumerate(order):
+        beyond = column < values[i] if direction == "desc" else column > values[i]
+        terms.append(and_(*[c == v for (c, _d), v in zip(order[:i], values)], beyond))
+    first, direction = order[0]
+    bound = first <= values[0] if direction == "desc" else first >= values[0]
+    return and_(bound, or_(*terms))
+
+
+def _read_or_create(path: Path):
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    os.makedirs(path.parent, mode=0o700, exist_ok=True)
+    link_new(path, base64.b64encode(os.urandom(32)), 0o600)  # lost a race: theirs is read
+    return path.read_text().strip()

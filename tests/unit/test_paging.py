@@ -1,0 +1,115 @@
+"""services/common/paging.py on an in-memory SQLite table: pages in order with ties
+broken by the id (ascending and descending sort keys), a signed cursor that cannot be
+edited or carried to another list, rows added between pages neither repeated nor
+skipped, and the key read from PAGING_KEY or made once in a key file."""
+import base64
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.common.db import UTCDateTime
+from services.common.errors import ValidationFailed
+from services.common.paging import Pager, asc, desc
+
+metadata = sa.MetaData()
+rows_table = sa.Table("rows", metadata, sa.Column("id", sa.String(10), primary_key=True),
+                      sa.Column("owner", sa.String(10)), sa.Column("name", sa.String(10)),
+                      sa.Column("at", UTCDateTime))
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+PAGER = Pager(b"k" * 32)
+
+
+@pytest.fixture
+def session():
+    engine = sa.create_engine("sqlite://")
+    metadata.create_all(engine)
+    with Session(engine) as session:
+        session.execute(rows_table.insert(), [
+            {"id": f"r{n:02}", "owner": "a" if n % 3 else "b", "name": f"n{n % 4}",
+             "at": T0 + timedelta(minutes=n // 2)} for n in range(30)])
+        yield session
+
+
+def walk(session, order, limit, scope="rows", owner="a"):
+    query = sa.select(rows_table.c.id).where(rows_table.c.owner == owner)
+    seen, cursor = [], None
+    while True:
+        page, cursor = PAGER.page(session, query, order, limit, cursor, scope)
+        assert len(page) <= limit
+        seen += page
+        if cursor is None:
+            return seen
+
+
+@pytest.mark.parametrize("limit", [1, 4, 7, 19, 20, 200])
+def test_pages_follow_the_order_with_the_id_breaking_ties(session, limit):
+    c = rows_table.c
+    expected = [r.id for r in session.execute(
+        sa.select(c.id).where(c.owner == "a").order_by(c.at.desc(), c.id))]
+    assert walk(session, [desc(c.at), asc(c.id)], limit) == expected
+    expected = [r.id for r in session.execute(
+        sa.select(c.id).where(c.owner == "a").order_by(c.name, c.id.desc()))]
+    assert walk(session, [asc(c.name), desc(c.id)], limit) == expected
+
+
+def test_only_the_querys_rows_appear(session):
+    c = rows_table.c
+    assert all(int(i[1:]) % 3 == 0 for i in walk(session, [desc(c.at), asc(c.id)], 3,
+                                                  owner="b"))
+
+
+def test_an_edited_cursor_or_one_of_another_list_is_refused(session):
+    c = rows_table.c
+    query = sa.select(rows_table).where(c.owner == "a")
+    order = [desc(c.at), asc(c.id)]
+    _page, cursor = PAGER.page(session, query, order, 2, None, "rows:a")
+    text, signature = cursor.split(".")
+    values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    values[1] = "r99"
+    edited = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    for bad in (f"{edited}.{signature}", text, cursor + "A", "." + signature, "x.y",
+                cursor.upper()):
+        with pytest.raises(ValidationFailed) as raised:
+            PAGER.page(session, query, order, 2, bad, "rows:a")
+        assert list(raised.value.details) == ["cursor"]
+    for other_scope, other_pager in (("rows:b", PAGER), ("rows:a", Pager(b"o" * 32))):
+        with pytest.raises(ValidationFailed):
+            other_pager.page(session, query, order, 2, cursor, other_scope)
+
+
+@pytest.mark.parametrize("limit", [0, 201, "5", None])
+def test_a_limit_out_of_range_is_refused(session, limit):
+    with pytest.raises(ValidationFailed) as raised:
+        PAGER.page(session, sa.select(rows_table), [asc(rows_table.c.id)], limit, None, "x")
+    assert list(raised.value.details) == ["limit"]
+
+
+def test_rows_added_between_pages_are_neither_repeated_nor_skipped(session):
+    c = rows_table.c
+    query, order = sa.select(c.id).where(c.owner == "a"), [desc(c.at), asc(c.id)]
+    before = {r.id for r in session.execute(query)}
+    first, cursor = PAGER.page(session, query, order, 5, None, "rows")
+    session.execute(rows_table.insert(), [
+        {"id": f"new{n}", "owner": "a", "name": "x", "at": T0 + timedelta(days=1)}
+        for n in range(5)])
+    seen = list(first)
+    while cursor:
+        page, cursor = PAGER.page(session, query, order, 5, cursor, "rows")
+        seen += page
+    assert len(seen) == len(set(seen)) and set(seen) == before
+
+
+def test_the_key_comes_from_the_config_or_a_key_file_made_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("KLUIS_VAR", str(tmp_path))
+    made = Pager.from_config({"PAGING_KEY": ""}, "dossier")
+    assert Pager.from_config({}, "dossier").key == made.key
+    assert (tmp_path / "keys" / "dossier-paging.key").stat().st_mode & 0o077 == 0
+    assert Pager.from_config({}, "documents").key != made.key
+    given = base64.b64encode(b"g" * 32).decode()
+    assert Pager.from_config({"PAGING_KEY": given}, "dossier").key == b"g" * 32
+    for bad in ("not base64!", base64.b64encode(b"short").decode()):
+        with pytest.raises(ValueError):
+            Pager.from_config({"PAGING_KEY": bad}, "dossier")
