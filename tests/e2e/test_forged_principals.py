@@ -82,7 +82,7 @@ def test_a_forged_staff_principal_lists_no_other_office_clients(kluis, two_offic
     # The same request with a principal identity signed is answered: the bus path works.
     outcome, listed = publish_call(kluis, "dossier", "list_clients",
                                    kluis.sign(staff_principal(kluis, staff_a)).signed)
-    assert outcome == "result" and client["id"] in [c["id"] for c in listed]
+    assert outcome == "result" and client["id"] in [c["id"] for c in listed["items"]]
 
 
 def test_a_forged_admin_principal_creates_no_admin(kluis):
