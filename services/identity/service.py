@@ -38,7 +38,8 @@ class IdentityService(ServiceBase):
     def clock(self):
         return domain.SessionClock(int(self.config["SESSION_IDLE_TIMEOUT_S"]),
                                    int(self.config["SESSION_WARNING_S"]),
-                                   float(self.config["ACTIVITY_WRITE_INTERVAL_S"]))
+                                   config_value(self.config, "ACTIVITY_WRITE_INTERVAL_S", 30.0,
+                                                float))
 
     @property
     def public_url(self):
