@@ -237,9 +237,17 @@ def is_background(request):
         request.headers.get(BACKGROUND_HEADER) == "1"
 
 
+_SCHEMAS = {}  # schema class -> its one instance (a schema keeps no state between loads)
+
+
 def load(schema_cls, data):
+    if schema_cls is NoBody and not data:
+        return {}
+    schema = _SCHEMAS.get(schema_cls)
+    if schema is None:
+        schema = _SCHEMAS[schema_cls] = schema_cls()
     try:
-        return schema_cls().load(data)
+        return schema.load(data)
     except ValidationError as exc:
         raise ValidationFailed(exc.messages)
 

@@ -1,15 +1,16 @@
 """The caller's own profile, active office and devices."""
+from .. import office_facts
 from ..http import json_response, page, route
 from ..schemas import ActiveOfficeBody, ItemList, ListQuery, Me, MePatch
 
 
 def profile(call, me):
-    """identity's profile, with each office's name and city from dossier; for a
-    look-along session, the office that is looking along (the portal's banner)."""
+    """identity's profile, with each office's name and city from dossier (kept in the
+    gateway: office_facts.py); for a look-along session, the office that is looking
+    along (the portal's banner)."""
     looking = call.principal.scope_office_id if call.principal.looked_along_by else None
     ids = [office["id"] for office in me["offices"]] + ([looking] if looking else [])
-    facts = {o["id"]: o for o in call.services.dossier.lookup_offices(office_ids=ids)} \
-        if ids else {}
+    facts = office_facts.lookup(call.services.dossier, ids)
     me["offices"] = [{"id": o["id"], "name": facts.get(o["id"], {}).get("name"),
                       "city": facts.get(o["id"], {}).get("city"), "role": o["role"]}
                      for o in me["offices"]]

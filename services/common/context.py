@@ -85,6 +85,13 @@ def sign(principal, issuer, ttl_s=DEFAULT_TTL_S, now=None, key=None):
                    signed=PREFIX + _b64(payload) + "." + _b64(signature))
 
 
+# Signed forms this process has verified -> their principal. The gateway hands the same
+# signed form on for most of its life, so each is checked once per process and then
+# found here by its exact text (the expiry is still checked on every call).
+_verified = {}
+MAX_VERIFIED = 10_000
+
+
 def verify(signed, now=None):
     """The principal in a signed form, or None unless its signature is good, it has
     not expired and its signer may vouch for it: identity for people, a service
@@ -92,6 +99,23 @@ def verify(signed, now=None):
     if not isinstance(signed, str) or not signed.startswith(PREFIX) or \
             len(signed) > MAX_SIGNED_LENGTH:
         return None
+    now = now if now is not None else time.time()
+    principal = _verified.get(signed)
+    if principal is None:
+        principal = _check(signed)
+        if principal is None:
+            return None
+        if len(_verified) >= MAX_VERIFIED:
+            for text in [t for t, p in _verified.items() if p.expires_at <= now]:
+                del _verified[text]
+            if len(_verified) >= MAX_VERIFIED:
+                _verified.clear()
+        _verified[signed] = principal
+    return principal if principal.expires_at > now else None
+
+
+def _check(signed):
+    """verify's work for a signed form not seen before (any expiry)."""
     try:
         payload_part, signature_part = signed[len(PREFIX):].split(".")
         payload, signature = _unb64(payload_part), _unb64(signature_part)
@@ -106,8 +130,7 @@ def verify(signed, now=None):
     except (ValueError, KeyError, TypeError, AttributeError, InvalidSignature,
             binascii.Error):
         return None
-    if not isinstance(expires_at, int) or \
-            expires_at <= (now if now is not None else time.time()):
+    if not isinstance(expires_at, int) or isinstance(expires_at, bool):
         return None
     allowed = principal.account_id == issuer if principal.kind == "service" \
         else issuer == "identity"

@@ -202,9 +202,14 @@ def registration_state(session, account_id, office_id):
 
 
 def profile(uow, account_id):
-    account = uow.session.get(Account, account_id)
-    sessions = uow.session.scalar(select(func.count()).select_from(Session).where(
-        Session.account_id == account_id))
+    """GET /me on every portal load: columns, not ORM objects (a third of the cost), and
+    `first_login` from at most two sessions, not a count of them all."""
+    account = uow.session.execute(select(
+        Account.id, Account.kind, Account.name, Account.email, Account.mobile,
+        Account.language, Account.second_factor, Account.active_office_id).where(
+        Account.id == account_id)).one()
+    sessions = len(uow.session.execute(select(Session.id).where(
+        Session.account_id == account_id).limit(2)).all())
     offices = offices_of(uow.session, account_id)
     return {"id": account.id, "kind": account.kind, "name": account.name,
             "email": account.email, "mobile": account.mobile, "language": account.language,

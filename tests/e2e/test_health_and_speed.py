@@ -96,3 +96,22 @@ def test_a_service_that_goes_down_shows_in_health_within_the_interval(cached_klu
     finally:
         cached_kluis.system.start("notify")
         cached_kluis.system.wait_healthy(60)
+
+
+def test_an_authenticated_read_makes_one_rpc(cached_kluis):
+    """Once the gateway knows the caller's principal (and, for /me, the offices' names:
+    gateway/office_facts.py), GET /me and GET /auth/session each cost one RPC to
+    identity and none elsewhere."""
+    from tests.e2e.staff_app import Office
+    staff = Office(cached_kluis, cached_kluis.admin()).staffed("owner")[1]
+    assert staff.get("/me").status_code == 200  # the principal and office names, once
+    reads = 10
+    before = settled_counts(cached_kluis)
+    for _ in range(reads):
+        assert staff.get("/me").json()["offices"][0]["name"]
+        assert staff.get("/auth/session").status_code == 200
+    after = settled_counts(cached_kluis)
+    asked = {name: after[name] - before[name] - 1 for name in SERVICES}  # minus the marker
+    # identity: one per read, and at most one activity report (ACTIVITY_WRITE_INTERVAL_S)
+    assert 2 * reads <= asked["identity"] <= 2 * reads + 1, asked
+    assert all(asked[name] == 0 for name in SERVICES if name != "identity"), asked
