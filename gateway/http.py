@@ -65,18 +65,23 @@ class Route:
     tag: str = "kluis"
     read_only_ok: bool = False  # a write that a read-only (look-along) session may make
     form: type = None  # a multipart upload: `file` plus these fields (gateway/uploads.py)
+    # A write that can change who may do what (False only for writes that surely cannot:
+    # the frequent ones, such as messages, uploads, answers). After one of these succeeds,
+    # this gateway forgets every principal it keeps (principals.py).
+    changes_access: bool = True
 
 
 ROUTES = []
 
 
 def route(method, path, auth=True, touch=True, body=NoBody, query=NoBody, responses=None,
-          tag="kluis", read_only_ok=False, form=None):
+          tag="kluis", read_only_ok=False, form=None, changes_access=True):
     """Register a handler for `method` `API_PREFIX + path` (werkzeug path syntax).
-    With `form`, the body is a multipart upload that the handler streams itself."""
+    With `form`, the body is a multipart upload that the handler streams itself.
+    `changes_access=False` marks a write that cannot change anyone's principal."""
     def register(handler):
         ROUTES.append(Route(method, path, handler, auth, touch, body, query,
-                            responses or {}, tag, read_only_ok, form))
+                            responses or {}, tag, read_only_ok, form, changes_access))
         return handler
     return register
 
@@ -99,6 +104,7 @@ class Call:
     principal: Principal = None
     body: dict = None
     query: dict = None
+    route: Route = None
 
 
 def paging(call):
@@ -151,9 +157,9 @@ class Dispatcher:
             log.exception("request %s failed", request_id)
             response = self.error_response(KluisError(), call.language, request_id,
                                            code="internal_error")
-        if call.request.method not in ("GET", "HEAD", "OPTIONS") and \
-                response.status_code < 400:
-            principals.cache.clear()  # a write may change who may do what (principals.py)
+        if call.route is not None and call.route.changes_access and \
+                call.route.method not in ("GET", "HEAD") and response.status_code < 400:
+            principals.cache.clear()  # who may do what may have changed (principals.py)
         response.headers["X-Request-ID"] = request_id
         response.headers["Cache-Control"] = "no-store"
         return response
@@ -174,6 +180,7 @@ class Dispatcher:
             return redirect.get_response(call.request.environ)
         except NotFound:
             raise NotFoundError()
+        call.route = route
         report = None
         if route.auth:
             call.principal, report = self._authenticate(

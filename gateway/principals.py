@@ -8,7 +8,8 @@ it, and the signed principal's own `expires_at` when identity signs it.
 An entry goes at once when identity or dossier announce a change of who may do what
 (INVALIDATING_EVENTS, delivered to every gateway instance by a broadcast queue of its
 own: gateway/service.py), and the whole cache goes after a write through this gateway
-(a write may change who may do what, and its event may arrive after the answer).
+that may change who may do what (its event may arrive after the answer); the frequent
+writes that cannot are marked `changes_access=False` on their route (gateway/http.py).
 
 With the cache, identity no longer sees each request: the gateway reports activity on
 the session (`identity.touch_session`) once per activity interval of the session, in a

@@ -29,7 +29,7 @@ def session(call):
     return 200, call.services.identity.describe_session()
 
 
-@route("POST", "/auth/session/extend", tag="auth", read_only_ok=True,
+@route("POST", "/auth/session/extend", changes_access=False, tag="auth", read_only_ok=True,
        responses={200: ("idle clock reset", SessionState)})
 def extend(call):
     """Resets the idle clock at once (any other authenticated request that is not a

@@ -89,7 +89,7 @@ def complete_activation(call):
 
 
 @route("POST", "/clients/<client_id>/products", body=ProductBody, tag="clients",
-       responses={201: ("added", None)})
+       changes_access=False, responses={201: ("added", None)})
 def add_product(call, client_id):
     body = dict(call.body)
     if "start_date" in body:
@@ -104,14 +104,14 @@ def list_products(call, client_id):
 
 
 @route("POST", "/clients/<client_id>/mortgage-applications", body=ApplicationBody,
-       tag="clients", responses={201: ("{id, status: running, ...}", None)})
+       changes_access=False, tag="clients", responses={201: ("{id, status: running, ...}", None)})
 def open_application(call, client_id):
     """Admin or staff."""
     return 201, call.services.dossier.open_mortgage_application(client_id, **call.body)
 
 
 @route("PATCH", "/mortgage-applications/<application_id>", body=ApplicationPatch,
-       tag="clients", responses={200: ("the new status", None)})
+       changes_access=False, tag="clients", responses={200: ("the new status", None)})
 def set_application_status(call, application_id):
     return 200, call.services.dossier.set_mortgage_application_status(application_id,
                                                                       call.body["status"])

@@ -10,7 +10,7 @@ UPLOAD_ERRORS = {413: ("file_too_large", None), 415: ("unsupported_media_type", 
 
 
 @route("POST", "/dossiers/<dossier_id>/documents", form=DocumentForm, tag="documents",
-       responses={201: ("stored, encrypted", DocumentOut), **UPLOAD_ERRORS})
+       changes_access=False, responses={201: ("stored, encrypted", DocumentOut), **UPLOAD_ERRORS})
 def upload_document(call, dossier_id):
     """Staff: multipart `file`, `category` (document|correspondence), `public` (default
     false), `title`. The type is found from the content; a public document is
@@ -38,7 +38,7 @@ def download_document(call, document_id):
 
 
 @route("PATCH", "/documents/<document_id>", body=DocumentPatch, tag="documents",
-       responses={200: ("", DocumentOut), 409: ("visibility_fixed", None)})
+       changes_access=False, responses={200: ("", DocumentOut), 409: ("visibility_fixed", None)})
 def patch_document(call, document_id):
     """Staff: `public` shows or hides it in the client's portal at once."""
     return 200, call.services.documents.set_document_visibility(document_id,
@@ -46,7 +46,7 @@ def patch_document(call, document_id):
 
 
 @route("POST", "/dossiers/<dossier_id>/requests", body=RequestBody, tag="documents",
-       responses={201: ("open", RequestOut)})
+       changes_access=False, responses={201: ("open", RequestOut)})
 def create_request(call, dossier_id):
     """Staff: an item for the dossier's checklist; `deliver_by` client or lender (never
     shown to the client)."""
@@ -63,6 +63,7 @@ def list_requests(call, dossier_id):
 
 
 @route("POST", "/requests/<request_id>/uploads", form=DeliveryForm, tag="documents",
+       changes_access=False,
        responses={201: ("delivered; the request is `uploaded`", DocumentOut),
                   409: ("request_closed", None), **UPLOAD_ERRORS})
 def upload_for_request(call, request_id):
@@ -75,6 +76,7 @@ def upload_for_request(call, request_id):
 
 
 @route("POST", "/requests/<request_id>/review", body=ReviewBody, tag="documents",
+       changes_access=False,
        responses={200: ("reviewed", RequestOut), 409: ("request_not_uploaded", None)})
 def review_request(call, request_id):
     """Staff: approve, or reject with a reason (the client is told by e-mail and sees
@@ -90,6 +92,7 @@ def lender_requests(call):
 
 
 @route("POST", "/dossiers/<dossier_id>/attachments", form=DeliveryForm, tag="messages",
+       changes_access=False,
        responses={201: ("stored; not yet sent", AttachmentOut), **UPLOAD_ERRORS})
 def upload_attachment(call, dossier_id):
     """Client or staff: a file for a message still to be written (pass its id in
@@ -100,7 +103,7 @@ def upload_attachment(call, dossier_id):
     return 201, call.services.documents.keep_attachment(grant["upload_id"], file_name)
 
 
-@route("DELETE", "/attachments/<attachment_id>", tag="messages",
+@route("DELETE", "/attachments/<attachment_id>", changes_access=False, tag="messages",
        responses={204: ("removed", None)})
 def remove_attachment(call, attachment_id):
     """The sender's own attachment, before its message was sent."""

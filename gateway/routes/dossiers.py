@@ -8,6 +8,7 @@ NO_MESSAGES = {"total": 0, "unread": 0}
 
 
 @route("POST", "/clients/<client_id>/dossiers", body=DossierBody, tag="dossiers",
+       changes_access=False,
        responses={201: ("opened", DossierOut), 409: ("dossier_number_taken", None)})
 def create_dossier(call, client_id):
     return 201, call.services.dossier.create_dossier(client_id, **call.body)
@@ -39,7 +40,7 @@ def get_dossier(call, dossier_id):
     return 200, dossier
 
 
-@route("PATCH", "/dossiers/<dossier_id>", body=DossierPatch, tag="dossiers",
+@route("PATCH", "/dossiers/<dossier_id>", changes_access=False, body=DossierPatch, tag="dossiers",
        responses={200: ("updated", DossierOut)})
 def patch_dossier(call, dossier_id):
     return 200, call.services.dossier.update_dossier(dossier_id, call.body)

@@ -6,7 +6,7 @@ from ..schemas import ListQuery, MessageBody, MessageList, MessageOut, ReplyBody
 
 
 @route("POST", "/dossiers/<dossier_id>/messages", body=MessageBody, tag="messages",
-       responses={201: ("sent", MessageOut),
+       changes_access=False, responses={201: ("sent", MessageOut),
                   404: ("not_found (the dossier, or an attachment that is not the "
                         "sender's pending one of this dossier)", None)})
 def post_message(call, dossier_id):
@@ -26,6 +26,7 @@ def list_messages(call, dossier_id):
 
 
 @route("POST", "/messages/<message_id>/reply", body=ReplyBody, tag="messages",
+       changes_access=False,
        responses={201: ("sent in the same thread", MessageOut), 404: ("not_found", None)})
 def reply_to_message(call, message_id):
     """Client or staff: a reply in the message's thread, subject "Re: <subject>". A
@@ -34,6 +35,7 @@ def reply_to_message(call, message_id):
 
 
 @route("POST", "/messages/<message_id>/read", tag="messages", read_only_ok=True,
+       changes_access=False,
        responses={204: ("read for the caller's side", None), 404: ("not_found", None)})
 def mark_message_read(call, message_id):
     """Client or staff: marks an incoming message read for the caller's side (one's own

@@ -175,7 +175,7 @@ def get_preferences(call):
 
 
 @route("PUT", "/me/notification-preferences", body=Preferences, tag="portal",
-       responses={200: ("the preferences now", Preferences)})
+       changes_access=False, responses={200: ("the preferences now", Preferences)})
 def put_preferences(call):
     """Security messages (codes, resets, lockouts, activation) are always sent."""
     return 200, call.services.notify.set_my_preferences(call.body)

@@ -10,6 +10,7 @@ COMPLETE_TIMEOUT_S = 60  # the PDF is made and filed in documents within the cal
 
 
 @route("POST", "/questionnaire-templates", body=TemplateBody, tag="questionnaires",
+       changes_access=False,
        responses={201: ("created", TemplateOut), 404: ("not_found: not an office of yours",
                                                        None)})
 def create_template(call):
@@ -28,6 +29,7 @@ def list_templates(call):
 
 
 @route("POST", "/dossiers/<dossier_id>/questionnaires", body=AssignBody, tag="questionnaires",
+       changes_access=False,
        responses={201: ("open; an action for the client, who is told by e-mail",
                         QuestionnaireOut)})
 def assign(call, dossier_id):
@@ -49,7 +51,7 @@ def get_questionnaire(call, questionnaire_id):
 
 
 @route("PUT", "/questionnaires/<questionnaire_id>/pages/<number>", body=PageAnswersBody,
-       tag="questionnaires",
+       changes_access=False, tag="questionnaires",
        responses={200: ("saved", QuestionnaireOut), 404: ("not_found: no such page", None),
                   409: ("questionnaire_completed", None)})
 def save_page(call, questionnaire_id, number):
@@ -62,6 +64,7 @@ def save_page(call, questionnaire_id, number):
 
 
 @route("POST", "/questionnaires/<questionnaire_id>/complete", tag="questionnaires",
+       changes_access=False,
        responses={200: ("the PDF of the answers, filed under delivered_by_me", CompletedOut),
                   409: ("questionnaire_completed", None),
                   422: ("questionnaire_incomplete: details.missing {page: [keys]}; "

@@ -16,6 +16,7 @@ VERIFY_ANSWER_TIMEOUT_S = env_int("VERIFY_TIMEOUT_S", 20) + 30
 
 
 @route("POST", "/documents/<document_id>/signing-requests", body=SigningOffer, tag="signing",
+       changes_access=False,
        responses={201: ("pending; the document is visible to the signer", SigningRequestOut),
                   409: ("signer_has_no_account", None),
                   422: ("not_a_pdf | invalid_signer", None)})
@@ -38,6 +39,7 @@ def get_request(call, request_id):
 
 
 @route("POST", "/signing-requests/<request_id>/sign", body=SignBody, tag="signing",
+       changes_access=False,
        responses={200: ("signed", None), 409: ("already_signed | signing_request_closed", None),
                   422: ("name_mismatch | agreement_required", None)})
 def sign(call, request_id):
@@ -46,7 +48,7 @@ def sign(call, request_id):
                                            call.body["agree"], timeout=60)
 
 
-@route("POST", "/signing-requests/<request_id>/withdraw", tag="signing",
+@route("POST", "/signing-requests/<request_id>/withdraw", changes_access=False, tag="signing",
        responses={200: ("withdrawn", SigningRequestOut)})
 def withdraw(call, request_id):
     """Staff: a pending request ends; it can no longer be signed."""
@@ -62,7 +64,7 @@ def evidence(call, request_id):
 
 
 @route("POST", "/signatures/verify", auth=False, form=DeliveryForm, tag="signing",
-       responses={200: ("the verdict", VerifyOut),
+       changes_access=False, responses={200: ("the verdict", VerifyOut),
                   413: ("file_too_large: over VERIFY_MAX_BYTES", None),
                   422: ("pdf_too_complex: beyond the budget of a check (signature "
                         "fields, objects, time or memory)", None),

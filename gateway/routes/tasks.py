@@ -12,7 +12,7 @@ def list_tasks(call):
     return 200, call.services.dossier.list_tasks(status=call.query["status"], **paging(call))
 
 
-@route("POST", "/tasks/<task_id>/done", tag="tasks",
+@route("POST", "/tasks/<task_id>/done", changes_access=False, tag="tasks",
        responses={200: ("done (a task done already is returned as it is)", TaskOut),
                   404: ("not_found", None)})
 def complete_task(call, task_id):

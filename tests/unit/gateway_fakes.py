@@ -148,6 +148,8 @@ TEST_ROUTES = [
     Route("GET", "/whoami", whoami),
     Route("GET", "/peek", whoami, touch=False),
     Route("POST", "/private-notes", protected_note, body=NoteBody),
+    Route("POST", "/whoami/notes", create_note, body=NoteBody, changes_access=False),
+    Route("POST", "/whoami/roles", create_note, body=NoteBody),
     Route("GET", "/explode", explode, auth=False),
     Route("GET", "/language", language, auth=False),
 ]

@@ -135,3 +135,29 @@ def test_a_refused_token_is_answered_in_the_accept_language(dispatcher):
     request = make_request("GET", "/whoami", headers=bearer(**{"Accept-Language": "en"}))
     _, body = send(dispatcher, request, with_sessions())
     assert body["message"] == ERRORS["unauthenticated"][1]
+
+
+# -- the principal cache and writes (gateway/principals.py) ---------------------------------
+
+def test_a_write_that_cannot_change_access_keeps_the_cached_principals(dispatcher):
+    """A message, an upload, an answer (`changes_access=False`) leaves every cached
+    principal in place; any other write, once it succeeded, makes the gateway ask
+    identity again; a refused write and an OPTIONS request do not."""
+    fake = with_sessions(**{TOKEN: principal("acc-7")})
+
+    def authentications():
+        return len(fake.identity.called("authenticate"))
+
+    send(dispatcher, make_request("GET", "/whoami", headers=bearer()), fake)
+    note = {"title": "x"}
+    assert send(dispatcher, make_request("POST", "/whoami/notes", json_body=note,
+                                         headers=bearer()), fake)[0].status_code == 201
+    send(dispatcher, make_request("OPTIONS", "/whoami/roles", headers=bearer()), fake)
+    assert send(dispatcher, make_request("POST", "/whoami/roles", json_body={},
+                                         headers=bearer()), fake)[0].status_code == 400
+    send(dispatcher, make_request("GET", "/whoami", headers=bearer()), fake)
+    assert authentications() == 1
+    assert send(dispatcher, make_request("POST", "/whoami/roles", json_body=note,
+                                         headers=bearer()), fake)[0].status_code == 201
+    send(dispatcher, make_request("GET", "/whoami", headers=bearer()), fake)
+    assert authentications() == 2
