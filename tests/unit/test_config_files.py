@@ -43,3 +43,25 @@ def test_identity_versions_stay_text(monkeypatch):
     config = load(ROOT / "services" / "identity" / "config.yaml", monkeypatch,
                   MIN_IOS_VERSION="17.10", SESSION_IDLE_TIMEOUT_S="300")
     assert config["MIN_IOS_VERSION"] == "17.10" and config["SESSION_IDLE_TIMEOUT_S"] == 300
+
+
+def test_in_compose_no_app_part_can_read_another_parts_private_files():
+    """Each app part has a volume of its own at KLUIS_VAR (its private principal key,
+    blobs, ...); the only volume two services share holds the public principal keys."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    parts = {name: spec for name, spec in compose["services"].items()
+             if spec.get("command", [None])[0] in
+             ("identity", "dossier", "documents", "notify", "signing", "gateway", "mailsink")}
+    assert len(parts) == 7
+    mounted = {}  # volume -> parts that mount it
+    for name, spec in parts.items():
+        targets = dict(reversed(v.split(":")[:2]) for v in spec["volumes"])
+        assert "/var/kluis" in targets, name  # KLUIS_VAR, from the image
+        for target, volume in targets.items():
+            mounted.setdefault(volume, set()).add(name)
+    shared = {volume for volume, names in mounted.items() if len(names) > 1}
+    assert shared == {"public-keys"}
+    public_dir = parts["identity"]["environment"]["PRINCIPAL_PUBLIC_KEY_DIR"]
+    for name in ("identity", "dossier", "documents", "notify", "signing"):
+        assert f"public-keys:{public_dir}" in parts[name]["volumes"], name
+        assert parts[name]["environment"]["PRINCIPAL_PUBLIC_KEY_DIR"] == public_dir
