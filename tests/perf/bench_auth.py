@@ -7,12 +7,9 @@ folder), then prints requests per second and latency percentiles for
 GET /health, GET /auth/session (one RPC) and GET /me (two RPCs). Figures, not a test.
 """
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 
 import eventlet
 
@@ -20,8 +17,8 @@ eventlet.monkey_patch()
 
 import requests  # noqa: E402
 
-from deploy.supervisor import System, free_port  # noqa: E402
-from tests.conftest import Vhosts  # noqa: E402
+from tests.perf.bench_system import throwaway_system  # noqa: E402
+from tests.systems import ADMIN_EMAIL, ADMIN_PASSWORD  # noqa: E402
 
 
 def measure(url, headers, total, concurrency):
@@ -48,21 +45,11 @@ def main():
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=20)
     args = parser.parse_args()
-    vhosts = Vhosts()
-    var = tempfile.mkdtemp(prefix="kluis-bench-")
-    password = "Bench-Mark-2026"
-    env = {**os.environ, "KLUIS_VAR": var, "AMQP_URI": vhosts.create(f"bench-{uuid.uuid4().hex[:6]}"),
-           "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}",
-           "KLUIS_ADMIN_EMAIL": "bench@kluis.test", "KLUIS_ADMIN_PASSWORD": password}
-    system = System(env, log_dir=f"{var}/logs")
-    try:
-        system.prepare()
-        system.start_all()
-        system.wait_healthy(90)
+    with throwaway_system("bench-auth") as system:
         base = system.base_url
         started = time.perf_counter()
-        token = requests.post(base + "/auth/login", json={"email": "bench@kluis.test",
-                                                          "password": password}).json()["token"]
+        token = requests.post(base + "/auth/login", json={
+            "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).json()["token"]
         print(f"login (argon2id): {(time.perf_counter() - started) * 1000:.0f} ms")
         bearer = {"Authorization": f"Bearer {token}"}
         for name, path, headers in (("GET /health (5 RPCs)", "/health", {}),
@@ -71,9 +58,6 @@ def main():
             figures = measure(base + path, headers, args.requests, args.concurrency)
             print(f"{name:28s} {figures['rps']:8.0f} req/s  p50 {figures['p50_ms']:6.1f} ms  "
                   f"p95 {figures['p95_ms']:6.1f} ms  ok {figures['ok']}/{args.requests}")
-    finally:
-        system.stop_all()
-        vhosts.remove_all()
     return 0
 
 

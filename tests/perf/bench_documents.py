@@ -14,7 +14,6 @@ import hashlib
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 
@@ -23,10 +22,9 @@ import eventlet
 eventlet.monkey_patch()
 
 
-from deploy.supervisor import System, free_port  # noqa: E402
-from tests.conftest import Vhosts  # noqa: E402
-from tests.e2e.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, Kluis  # noqa: E402
+from tests.e2e.conftest import Kluis  # noqa: E402
 from tests.e2e.staff_app import Office  # noqa: E402
+from tests.perf.bench_system import throwaway_system  # noqa: E402
 
 BLOCK = os.urandom(1024 * 1024)
 BOUNDARY = "kluis-bench"
@@ -128,22 +126,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--mib", type=int, default=1024)
     args = parser.parse_args()
-    vhosts = Vhosts()
-    with tempfile.TemporaryDirectory() as var:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("KLUIS_")}
-        env.update(KLUIS_VAR=var, AMQP_URI=vhosts.create(f"bench-{uuid.uuid4().hex[:6]}"), LOG_LEVEL="WARNING",
-                   WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}",
-                   KLUIS_ADMIN_EMAIL=ADMIN_EMAIL, KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD,
-                   MAX_UPLOAD_BYTES=str((args.mib + 1) * 1024 * 1024))
-        system = System(env, log_dir=os.path.join(var, "logs"))
-        try:
-            system.prepare()
-            system.start_all()
-            system.wait_healthy(90)
-            run(system, args.mib)
-        finally:
-            system.stop_all()
-            vhosts.remove_all()
+    with throwaway_system("bench-documents", LOG_LEVEL="WARNING",
+                          MAX_UPLOAD_BYTES=str((args.mib + 1) * 1024 * 1024)) as system:
+        run(system, args.mib)
 
 
 if __name__ == "__main__":

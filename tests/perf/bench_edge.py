@@ -3,66 +3,31 @@
     .venv/bin/python -m tests.perf.bench_edge [--requests 300] [--concurrency 5]
 
 Starts a throwaway system with the default settings (services/common/web_server.py)
-and a bare nameko `@http` service (the floor: eventlet's server, no Kluis), then prints
+and the bare nameko floor (tests/perf/floor_service.py; measured: GET /floor/bare, an
+`@http` handler that makes no RPC: eventlet's server, no Kluis), then prints
 the latency (p50/p95/max) of GET /health and a signed-in GET /me: on an idle system,
 while 60 slow connections are held (50 sign-ins whose body never finishes, 5 with
 unfinished headers, 5 silent), and while 12 uploads stall (three accounts x four).
 Figures, not a test: the only check is that every request answered 200.
 """
 import argparse
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from contextlib import ExitStack
-from pathlib import Path
 
 import eventlet
 
 eventlet.monkey_patch()
 
 import requests  # noqa: E402
-from nameko.web.handlers import http  # noqa: E402
 
-from deploy.supervisor import ROOT, System, free_port  # noqa: E402
-from tests.conftest import Vhosts  # noqa: E402
 from tests.e2e.staff_app import Office  # noqa: E402
 from tests.e2e.test_clients import _client  # noqa: E402
 from tests.e2e.test_edge import (connect, partial_headers, partial_json_post,  # noqa: E402
                                  stalled_upload, token_of)
-from tests.systems import ADMIN_EMAIL, ADMIN_PASSWORD, Kluis  # noqa: E402
-
-
-class Floor:
-    """The bare nameko floor: one `@http` handler that does nothing."""
-    name = "floor"
-
-    @http("GET", "/floor")
-    def floor(self, request):
-        return "ok"
-
-
-def start_floor(amqp_uri, var):
-    address = f"127.0.0.1:{free_port()}"
-    config = Path(var) / "floor.yaml"
-    config.write_text(f"AMQP_URI: '{amqp_uri}'\nWEB_SERVER_ADDRESS: '{address}'\n")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.common.nameko_cli", "run", "--config", str(config),
-         "tests.perf.bench_edge:Floor"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://{address}/floor"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=1).status_code == 200:
-                return process, url
-        except requests.RequestException:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the floor service did not start")
+from tests.perf.bench_system import start_floor, throwaway_system  # noqa: E402
+from tests.systems import Kluis  # noqa: E402
 
 
 def measure(url, headers, total, concurrency):
@@ -92,18 +57,8 @@ def main():
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=5)
     args = parser.parse_args()
-    vhosts = Vhosts()
-    var = tempfile.mkdtemp(prefix="kluis-bench-edge-")
-    env = {**os.environ, "KLUIS_VAR": var,
-           "AMQP_URI": vhosts.create(f"bench-edge-{uuid.uuid4().hex[:6]}"),
-           "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}", "KLUIS_ADMIN_EMAIL": ADMIN_EMAIL,
-           "KLUIS_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    system, floor = System(env, log_dir=f"{var}/logs"), None
-    try:
-        system.prepare()
-        system.start_all()
-        system.wait_healthy(90)
-        floor, floor_url = start_floor(env["AMQP_URI"], var)
+    with throwaway_system("bench-edge") as system, start_floor(system) as floor:
+        floor_url = floor + "/floor/bare"
         kluis = Kluis(system)
         office = Office(kluis, kluis.admin())
         staff = [office.staffed("owner")[1] for _ in range(3)]
@@ -132,12 +87,6 @@ def main():
                     stalled_upload(kluis, sockets, token_of(who), dossier["id"])
             time.sleep(1)  # until they reach documents (figures, not a check)
             run("12 stalled uploads")
-    finally:
-        if floor:
-            floor.kill()
-            floor.wait()
-        system.stop_all()
-        vhosts.remove_all()
     return 0
 
 

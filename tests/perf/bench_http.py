@@ -11,27 +11,24 @@ requests: GET /dossiers?limit=20, and a dossier's documents list with 100 and wi
 100,000 rows (inserted straight into the documents database). Figures, not a test.
 """
 import argparse
-import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from datetime import datetime, timezone
-from pathlib import Path
 
 import requests
 import sqlalchemy as sa
 
-from deploy.supervisor import ROOT, System, free_port
 from services.documents.models import Document
-from tests.conftest import Vhosts
+# before the other tests modules: it applies eventlet's monkey patch (tests.conftest)
+from tests.perf.bench_system import start_floor, throwaway_system
 from tests.e2e.staff_app import Office
 from tests.e2e.test_clients import _client
-from tests.systems import ADMIN_EMAIL, ADMIN_PASSWORD, Kluis
+from tests.systems import Kluis
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -53,29 +50,6 @@ def wrk(url, seconds, connections, headers=None):
             "p50": latency(50), "p99": latency(99),
             "errors": (int(errors.group(1)) if errors else 0),
             "socket_errors": socket_errors.group(1) if socket_errors else ""}
-
-
-def start_floor(amqp_uri, var):
-    address = f"127.0.0.1:{free_port()}"
-    config = Path(var) / "floor.yaml"
-    config.write_text(f"AMQP_URI: '{amqp_uri}'\nWEB_SERVER_ADDRESS: '{address}'\n"
-                      "max_workers: 50\n")  # as many as the gateway's
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.common.nameko_cli", "run", "--config", str(config),
-         "tests.perf.floor_service:FloorRpc", "tests.perf.floor_service:FloorHttp"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://{address}/floor"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return process, url
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    process.kill()
-    raise SystemExit("the floor service did not start")
 
 
 def single_latency(session, url, count):
@@ -114,18 +88,9 @@ def main():
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
         return 2
-    vhosts = Vhosts()
-    var = tempfile.mkdtemp(prefix="kluis-bench-http-")
-    env = {**os.environ, "KLUIS_VAR": var,
-           "AMQP_URI": vhosts.create(f"bench-http-{uuid.uuid4().hex[:6]}"),
-           "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}", "KLUIS_ADMIN_EMAIL": ADMIN_EMAIL,
-           "KLUIS_ADMIN_PASSWORD": ADMIN_PASSWORD}
-    system, floor = System(env, log_dir=f"{var}/logs"), None
-    try:
-        system.prepare()
-        system.start_all()
-        system.wait_healthy(90)
-        floor, floor_url = start_floor(env["AMQP_URI"], var)
+    with throwaway_system("bench-http") as system, \
+            start_floor(system, max_workers=50) as floor:  # as many workers as the gateway's
+        floor_url = floor + "/floor"
         kluis = Kluis(system)
         office = Office(kluis, kluis.admin())
         staff = office.staffed("owner")[1]
@@ -156,19 +121,13 @@ def main():
         me = staff.get("/me").json()["id"]
         for dossier, rows in zip(dossiers, (100, 100_000)):
             started = time.perf_counter()
-            insert_documents(var, dossier, me, rows)
+            insert_documents(system.var, dossier, me, rows)
             inserted = time.perf_counter() - started
             median, worst, statuses = single_latency(
                 session, f"{base}/dossiers/{dossier['id']}/documents?limit=20", 5)
             print(f"GET documents, {rows:>7,} rows (limit=20)  p50 {median:7.1f} ms  "
                   f"max {worst:7.1f} ms  status {statuses}  (rows inserted in "
                   f"{inserted:.1f} s)", flush=True)
-    finally:
-        if floor:
-            floor.kill()
-            floor.wait()
-        system.stop_all()
-        vhosts.remove_all()
     return 0
 
 

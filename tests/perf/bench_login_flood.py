@@ -4,32 +4,28 @@
         [--samples 150] [--unthrottled]
 
 Starts a throwaway system (its own vhost on the local RabbitMQ, SQLite under a temp
-folder) and, beside it, the bare nameko floor (tests/perf/floor_service.py: one @http
-handler, one RPC to a service that does nothing). Then prints p50/p95/max of GET /me
-and of the floor, first at rest and then while `--threads` threads post wrong
-passwords for unknown addresses to /auth/login, each thread from its own loopback
-source address (127.0.9.n). With the default limits most of the flood is answered 429
-after each address's first misses; `--unthrottled` raises the limits so that every
-attempt hashes (what a flood from many addresses looks like to identity). Figures,
-not a test.
+folder) and, beside it, the bare nameko floor (tests/perf/floor_service.py: GET /floor,
+an @http handler making one RPC to a service that does nothing). Then prints
+p50/p95/max of GET /me and of the floor, first at rest and then while `--threads`
+threads post wrong passwords for unknown addresses to /auth/login, each thread from its
+own loopback source address (127.0.9.n). With the default limits most of the flood is
+answered 429 after each address's first misses; `--unthrottled` raises the limits so
+that every attempt hashes (what a flood from many addresses looks like to identity).
+Figures, not a test.
 """
 import argparse
 import collections
 import os
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
 
 import requests
 
-from deploy.supervisor import System, free_port
-from tests.conftest import Vhosts
-from tests.systems import SourceAddress
-
-PASSWORD = "Bench-Mark-2026"
+from tests.perf.bench_system import start_floor, throwaway_system
+from tests.systems import ADMIN_EMAIL, ADMIN_PASSWORD, SourceAddress
 
 
 def sample(url, headers, count):
@@ -72,30 +68,14 @@ def main():
     parser.add_argument("--samples", type=int, default=150)
     parser.add_argument("--unthrottled", action="store_true")
     args = parser.parse_args()
-    vhosts = Vhosts()
-    var = tempfile.mkdtemp(prefix="kluis-bench-")
-    env = {**os.environ, "KLUIS_VAR": var,
-           "AMQP_URI": vhosts.create(f"bench-{uuid.uuid4().hex[:6]}"),
-           "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}",
-           "KLUIS_ADMIN_EMAIL": "bench@kluis.test", "KLUIS_ADMIN_PASSWORD": PASSWORD}
-    if args.unthrottled:
-        env.update(LOGIN_MISSES_PER_ADDRESS="1000000", LOGIN_MISSES_PER_ACCOUNT="1000000")
-    floor_port = free_port()
-    floor_config = os.path.join(var, "floor.yaml")
-    with open(floor_config, "w") as handle:
-        handle.write(f"AMQP_URI: {env['AMQP_URI']}\nWEB_SERVER_ADDRESS: 127.0.0.1:{floor_port}\n")
-    system = System(env, log_dir=f"{var}/logs")
-    try:
-        system.prepare()
-        system.start_all()
-        system._spawn("floor", [sys.executable, "-m", "services.common.nameko_cli", "run",
-                                "--config", floor_config, "tests.perf.floor_service"])
-        system.wait_healthy(90)
-        floor_url = f"http://127.0.0.1:{floor_port}/floor"
-        wait_for(floor_url)
+    unthrottled = ({"LOGIN_MISSES_PER_ADDRESS": "1000000", "LOGIN_MISSES_PER_ACCOUNT": "1000000"}
+                   if args.unthrottled else {})
+    with throwaway_system("bench-login", **unthrottled) as system, \
+            start_floor(system) as floor:
+        floor_url = floor + "/floor"
         base = system.base_url
-        token = requests.post(base + "/auth/login", json={"email": "bench@kluis.test",
-                                                          "password": PASSWORD}).json()["token"]
+        token = requests.post(base + "/auth/login", json={
+            "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).json()["token"]
         me, bearer = base + "/me", {"Authorization": f"Bearer {token}"}
         print(f"{os.cpu_count()} cores; flood: {args.threads} threads"
               f"{' (unthrottled)' if args.unthrottled else ''}", flush=True)
@@ -116,22 +96,7 @@ def main():
         elapsed = time.perf_counter() - started
         print(f"flood answers in {elapsed:.0f} s: {dict(answers)} "
               f"({sum(answers.values()) / elapsed:.0f}/s)", flush=True)
-    finally:
-        system.stop_all()
-        vhosts.remove_all()
     return 0
-
-
-def wait_for(url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if requests.get(url, timeout=5).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        assert time.monotonic() < deadline, f"{url} did not answer"
-        time.sleep(0.2)
 
 
 if __name__ == "__main__":

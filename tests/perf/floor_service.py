@@ -1,6 +1,8 @@
-"""The bare nameko floor for benchmarks: one @http handler that makes one RPC to a
-service that does nothing. What any request through nameko costs on this machine at
-that moment, without Kluis's own work."""
+"""The bare nameko floor for benchmarks: what any request through nameko costs on this
+machine at that moment, without Kluis's own work. GET /floor makes one RPC to a service
+that does nothing (the floor of an API call); GET /floor/bare makes none (the floor of
+eventlet's HTTP server alone). tests/perf/bench_system.py:start_floor runs both
+services."""
 from nameko.rpc import RpcProxy, rpc
 from nameko.web.handlers import http
 
@@ -20,3 +22,7 @@ class FloorHttp:
     @http("GET", "/floor")
     def floor(self, request):
         return self.floor_rpc.ping()
+
+    @http("GET", "/floor/bare")
+    def bare(self, request):
+        return "ok"
