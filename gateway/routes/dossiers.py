@@ -2,10 +2,6 @@
 from ..http import paging, route
 from ..schemas import DossierBody, DossierOut, DossierPatch, DossierQuery, ItemList
 
-EMPTY_TABS = {"documents": {"total": 0, "unread": 0}, "correspondence": {"total": 0, "unread": 0},
-              "delivered_by_me": {"total": 0}}
-NO_MESSAGES = {"total": 0, "unread": 0}
-
 
 @route("POST", "/clients/<client_id>/dossiers", body=DossierBody, tag="dossiers",
        changes_access=False,
@@ -17,27 +13,18 @@ def create_dossier(call, client_id):
 @route("GET", "/dossiers", query=DossierQuery, tag="dossiers",
        responses={200: ("client: own; staff: those of visible clients", ItemList)})
 def list_dossiers(call):
-    """`q` searches number and description; `status` in_progress (default), closed, all."""
-    listed = call.services.dossier.list_dossiers(
+    """`q` searches number and description; `status` in_progress (default), closed, all.
+    Items carry `unread` {documents, correspondence, messages}, in the same answer
+    (dossier keeps documents' facts from their events: one RPC)."""
+    return 200, call.services.dossier.list_dossiers(
         q=call.query.get("q"), status=call.query["status"], **paging(call))
-    counts = call.services.documents.document_counts([d["id"] for d in listed["items"]])
-    for dossier in listed["items"]:
-        tabs = counts.get(dossier["id"]) or EMPTY_TABS
-        messages = dossier.pop("message_counts", None) or NO_MESSAGES
-        dossier["unread"] = {"documents": tabs["documents"]["unread"],
-                             "correspondence": tabs["correspondence"]["unread"],
-                             "messages": messages["unread"]}
-    return 200, listed
 
 
 @route("GET", "/dossiers/<dossier_id>", tag="dossiers", responses={200: ("", DossierOut)})
 def get_dossier(call, dossier_id):
-    """With `tabs`: totals and what the caller has not read yet, per tab (documents
-    from documents; messages, from the caller's side, from dossier)."""
-    dossier = call.services.dossier.get_dossier(dossier_id)
-    tabs = call.services.documents.document_counts([dossier_id]).get(dossier_id) or EMPTY_TABS
-    dossier["tabs"] = {**tabs, "messages": dossier.pop("message_counts", None) or NO_MESSAGES}
-    return 200, dossier
+    """With `tabs`: totals and what the caller has not read yet, per tab (messages from
+    the caller's side), all from dossier in one RPC."""
+    return 200, call.services.dossier.get_dossier(dossier_id)
 
 
 @route("PATCH", "/dossiers/<dossier_id>", changes_access=False, body=DossierPatch, tag="dossiers",

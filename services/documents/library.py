@@ -1,5 +1,6 @@
 """Documents in dossiers: uploads (ticket -> stored blob -> document), listing with
-the per-reader `downloaded` mark, downloads, visibility, and the counts per tab.
+the per-reader `downloaded` mark, downloads, visibility. (The counts per tab are
+dossier's, from the facts in these events: services/dossier/document_facts.py.)
 
 Access to a dossier is dossier's fact: the service asks it first (`access`:
 {dossier_id, office_id, client_id, as: "staff"|"client"}) and passes the answer in.
@@ -9,7 +10,7 @@ import hmac
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import case, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from services.common.db import new_id, utcnow
@@ -236,36 +237,28 @@ def set_visibility(uow, principal, access, document_id, public):
         uow.emit("document_visibility_changed", actor=principal.account_id,
                  document_id=document.id, dossier_id=document.dossier_id,
                  office_id=document.office_id, client_id=document.client_id, public=public,
-                 client_visible=public, **actor_of(principal))
+                 client_visible=public, category=document.category,
+                 uploaded_by=document.uploaded_by, **actor_of(principal))
         if public:
             _published(uow, principal, document)
     return describe(document, bool(_downloaded(uow, principal, [document.id])))
 
 
-def counts(uow, principal, dossier_ids, client_view):
-    """-> {dossier_id: {documents: {total, unread}, correspondence: {total, unread},
-    delivered_by_me: {total}}}; unread = not downloaded by the caller (what the caller
-    uploaded themselves is not news to them)."""
-    result = {d: {"documents": {"total": 0, "unread": 0},
-                  "correspondence": {"total": 0, "unread": 0},
-                  "delivered_by_me": {"total": 0}} for d in dossier_ids}
-    if not dossier_ids:
-        return result
-    read = select(Download.document_id).where(Download.account_id == principal.account_id)
-    query = select(Document.dossier_id, Document.category, func.count(),
-                   func.sum(case((or_(Document.id.in_(read),
-                                      Document.uploaded_by == principal.account_id), 0),
-                                 else_=1))) \
-        .where(Document.dossier_id.in_(dossier_ids)) \
-        .group_by(Document.dossier_id, Document.category)
-    if client_view:
-        query = query.where(Document.public.is_(True))
-    for dossier_id, category, total, unread in uow.session.execute(query):
-        tab = result[dossier_id]["documents" if category == "document" else category]
-        tab["total"] = total
-        if "unread" in tab:
-            tab["unread"] = int(unread or 0)
-    return result
+def export_facts(uow, after=None, limit=500):
+    """For dossier's read model (its counts per tab), once per deployment: a page of
+    every document's facts by id, with who downloaded them. -> {documents: [{id,
+    dossier_id, category, public, uploaded_by}], downloads: [[document_id, account_id]],
+    next_cursor: the last id, or None after the last page}."""
+    query = select(Document.id, Document.dossier_id, Document.category, Document.public,
+                   Document.uploaded_by).order_by(Document.id).limit(limit)
+    if after:
+        query = query.where(Document.id > after)
+    documents = [row._asdict() for row in uow.session.execute(query)]
+    ids = [d["id"] for d in documents]
+    downloads = uow.session.execute(select(Download.document_id, Download.account_id).where(
+        Download.document_id.in_(ids))) if ids else []
+    return {"documents": documents, "downloads": [list(row) for row in downloads],
+            "next_cursor": ids[-1] if len(ids) == limit else None}
 
 
 def describe(document, downloaded):

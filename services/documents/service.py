@@ -180,7 +180,8 @@ class DocumentsService(ServiceBase):
     @rpc
     def set_document_visibility(self, document_id, public):
         """Staff: shows or hides it in the client's portal at once. VisibilityFixed for
-        what the client delivered."""
+        what the client delivered. Event document_visibility_changed (with the document's
+        category and uploader: dossier's counts per tab)."""
         principal = self.caller.require("staff", write=True)
         access = self._document_access(document_id)
         with self.store.unit_of_work() as uow:
@@ -207,18 +208,14 @@ class DocumentsService(ServiceBase):
             library.find_document(uow, document_id).locked = True
 
     @rpc
-    def document_counts(self, dossier_ids):
-        """-> {dossier_id: {documents: {total, unread}, correspondence: {...},
-        delivered_by_me: {total}}} for the given dossiers the caller may see."""
-        principal = self.caller.require("staff", "client")
-        wanted = list(dict.fromkeys(dossier_ids))
-        if len(wanted) == 1:  # one dossier (GET /dossiers/{id}): NotFound unless visible
-            self._access(wanted[0])
-        elif wanted:
-            visible = set(self.dossier.visible_dossier_ids(wanted))
-            wanted = [d for d in wanted if d in visible]
+    def export_document_facts(self, after=None, limit=500):
+        """dossier only (as a service), for its read model of the counts per tab, once
+        per deployment: a page of every document's facts, by id. -> {documents: [{id,
+        dossier_id, category, public, uploaded_by}], downloads: [[document_id,
+        account_id]], next_cursor} (None after the last page)."""
+        self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
-            return library.counts(uow, principal, wanted, principal.kind == "client")
+            return library.export_facts(uow, after, max(1, min(int(limit), 1000)))
 
     # -- document requests ------------------------------------------------------------------
     @rpc

@@ -1,10 +1,12 @@
 """documents' events, as dossier takes them through its inbox: each one is written to
-the audit trail (who, and when it happened); an upload for a request opens a review
-task and the review closes it; the client hears by e-mail of a new document and of a
-delivery the office rejected. Envelope: {event_id, event_type, occurred_at, actor, ...}."""
+the audit trail (who, and when it happened); uploads, visibility changes and downloads
+keep the read model of the counts per tab (document_facts.py); an upload for a request
+opens a review task and the review closes it; the client hears by e-mail of a new
+document and of a delivery the office rejected. Envelope: {event_id, event_type,
+occurred_at, actor, ...}."""
 from functools import partial
 
-from . import audit, tasks
+from . import audit, document_facts, tasks
 from .client_news import notify_client
 
 DECISIONS = {"approve": "request_approved", "reject": "request_rejected"}
@@ -24,8 +26,9 @@ def handlers(public_url):
 
 
 def document_uploaded(uow, event):
-    """{document_id, dossier_id, client_id, request_id|None, category, ...}"""
+    """{document_id, dossier_id, client_id, request_id|None, category, public, ...}"""
     audit.record_event(uow, event, "document_uploaded", "document", event["document_id"])
+    document_facts.document_uploaded(uow, event)
     tasks.open_review(uow, event)
 
 
@@ -36,13 +39,16 @@ def document_published(uow, event, public_url):
 
 
 def visibility_changed(uow, event):
-    """{document_id, dossier_id, client_id, public, ...}"""
+    """{document_id, dossier_id, client_id, public, category, uploaded_by, ...}"""
     action = "document_shown" if event["public"] else "document_hidden"
     audit.record_event(uow, event, action, "document", event["document_id"])
+    document_facts.visibility_changed(uow, event)
 
 
 def document_downloaded(uow, event):
+    """{document_id, dossier_id, client_id, actor, looked_along_by, ...}"""
     audit.record_event(uow, event, "document_downloaded", "document", event["document_id"])
+    document_facts.document_downloaded(uow, event)
 
 
 def request_created(uow, event):

@@ -6,7 +6,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc, desc
 
-from . import audit, messages
+from . import audit, document_facts, messages
 from .clients import can_see, flush_or, own_client_ids, visible_client
 from .exceptions import DossierNumberTaken
 from .models import Client, Dossier
@@ -52,15 +52,31 @@ def _visible(uow, principal, columns, q=None, status="all"):
 
 
 def list_dossiers(uow, pager, principal, q=None, status="in_progress", limit=50, cursor=None):
-    """A page, newest first (ix_dossiers_office_status_created); items carry their
-    message counts for the caller."""
+    """A page, newest first (ix_dossiers_office_status_created); items carry what the
+    caller has not read yet: `unread` {documents, correspondence, messages}."""
     rows, next_cursor = pager.page(
         uow.session, _visible(uow, principal, (Dossier, Client), q, status),
         [desc(Dossier.created_at), asc(Dossier.id)], limit, cursor,
         scope=f"dossiers:{status}:{q or ''}")
-    counts = messages.message_counts(uow, principal, [dossier.id for dossier, _c in rows])
-    return {"items": [{**describe(dossier, client), "message_counts": counts[dossier.id]}
+    tabs = _tabs(uow, principal, [dossier.id for dossier, _c in rows])
+    return {"items": [{**describe(dossier, client), "unread": _unread(tabs[dossier.id])}
                       for dossier, client in rows], "next_cursor": next_cursor}
+
+
+def _tabs(uow, principal, dossier_ids):
+    """-> {dossier_id: {documents: {total, unread}, correspondence: {total, unread},
+    delivered_by_me: {total}, messages: {total, unread}}} for the caller, who sees these
+    dossiers: two queries for the whole page (documents' from the read model kept from
+    documents' events, document_facts.py)."""
+    documents = document_facts.document_counts(uow, principal, dossier_ids)
+    talk = messages.message_counts(uow, principal, dossier_ids)
+    return {d: {**documents[d], "messages": talk[d]} for d in dossier_ids}
+
+
+def _unread(tabs):
+    return {"documents": tabs["documents"]["unread"],
+            "correspondence": tabs["correspondence"]["unread"],
+            "messages": tabs["messages"]["unread"]}
 
 
 def visible_dossier_ids(uow, principal, among=None):
@@ -91,10 +107,10 @@ def access(uow, principal, dossier_id):
 
 
 def get_dossier(uow, principal, dossier_id):
+    """The dossier with its `tabs`: totals and what the caller has not read yet."""
     dossier, client = visible_dossier(uow, principal, dossier_id)
     audit.record(uow, principal, "dossier_viewed", client.id, "dossier", dossier.id, dossier.id)
-    counts = messages.message_counts(uow, principal, [dossier.id])
-    return {**describe(dossier, client), "message_counts": counts[dossier.id]}
+    return {**describe(dossier, client), "tabs": _tabs(uow, principal, [dossier.id])[dossier.id]}
 
 
 def dossier_audit(uow, pager, principal, dossier_id, limit=50, cursor=None):

@@ -207,3 +207,38 @@ class Questionnaire(Base):
     updated_at = mapped_column(UTCDateTime, nullable=False)
     completed_at = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+
+
+# -- the read model of documents' facts (kept from documents' events) --------------------
+class DocumentFact(Base):
+    """What dossier knows of a document in documents, for the counts per tab that a
+    dossier's answers carry (document_facts.py). `public_at`: when the fact behind
+    `public` happened (the event's `occurred_at`; NULL when it came from the backfill):
+    an older visibility change arriving late never undoes a newer one."""
+    __tablename__ = "document_facts"
+    # The counts for a page of dossiers: read from this index alone (covering).
+    __table_args__ = (sa.Index("ix_document_facts_counts", "dossier_id", "category", "public",
+                               "uploaded_by", "id"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(sa.String(36))
+    category: Mapped[str] = mapped_column(sa.String(20))  # document|correspondence|delivered_by_me
+    public: Mapped[bool] = mapped_column(sa.Boolean)
+    uploaded_by: Mapped[str] = mapped_column(sa.String(36))
+    public_at = mapped_column(UTCDateTime, nullable=True)
+
+
+class DocumentRead(Base):
+    """A reader downloaded the document (not a look-along session): it is read for them.
+    The key serves the counts' look-up per (document, reader)."""
+    __tablename__ = "document_reads"
+    document_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    account_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+
+
+class Backfill(Base):
+    """A one-time copy of another service's facts into a read model, resumable:
+    `cursor` is where the next page starts, `done_at` set once it is complete."""
+    __tablename__ = "backfills"
+    name: Mapped[str] = mapped_column(sa.String(50), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
+    done_at = mapped_column(UTCDateTime, nullable=True)

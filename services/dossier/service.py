@@ -1,13 +1,14 @@
 """dossier: offices, clients and their consent, invitations, dossiers, staff tasks.
 Its event handlers (identity's and documents' events) are in subscriptions.py."""
 from nameko.dependency_providers import Config
+from nameko.timer import timer
 
 from services.common.paging import Paging
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 
-from . import (accounts, audit, clients, dossiers, invitations, portfolio, signers, tasks,
-               use_cases)
+from . import (accounts, audit, clients, document_facts, dossiers, invitations, portfolio,
+               signers, tasks, use_cases)
 from .models import metadata
 from .invitation_entrypoints import InvitationEntrypoints
 from .message_entrypoints import MessageEntrypoints
@@ -21,6 +22,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     store = DossierStore(metadata, handlers={"identity.account_activated": invitations.accept})
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
     documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
+    documents_as_dossier = TimedRpcProxy("documents", timeout=30, as_service=True)
     config = Config()
     paging = Paging()
 
@@ -115,7 +117,8 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     @rpc
     def list_dossiers(self, q=None, status="in_progress", limit=50, cursor=None):
         """Client: their own; staff: those of the clients they may see. -> {items,
-        next_cursor}: a page, newest first. ValidationFailed: cursor."""
+        next_cursor}: a page, newest first, each item with `unread` {documents,
+        correspondence, messages} for the caller. ValidationFailed: cursor."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
             return dossiers.list_dossiers(uow, self.paging, principal, q, status, limit,
@@ -130,6 +133,9 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
 
     @rpc
     def get_dossier(self, dossier_id):
+        """-> the dossier with `tabs` {documents: {total, unread}, correspondence: {total,
+        unread}, delivered_by_me: {total}, messages: {total, unread}} for the caller;
+        NotFound unless the caller sees it. Audited (`dossier_viewed`)."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
             return dossiers.get_dossier(uow, principal, dossier_id)
@@ -139,6 +145,13 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
             return dossiers.update_dossier(uow, principal, dossier_id, changes)
+
+    @timer(interval=30, eager=True)
+    def backfill_document_facts(self):
+        """Once per deployment (resumable, then a no-op): the documents that existed
+        before dossier kept their facts from documents' events, copied from documents a
+        page at a time (document_facts.backfill)."""
+        document_facts.backfill(self.store, self.documents_as_dossier.export_document_facts)
 
     @rpc
     def check_dossier_access(self, dossier_id):

@@ -14,7 +14,7 @@ from .test_dossier_tasks import world  # noqa: F401  (the fixture)
 
 def counts(world, principal, dossier=None):
     with rpc_as(world.config, principal) as rpc:
-        return rpc.dossier.get_dossier((dossier or world.d1)["id"])["message_counts"]
+        return rpc.dossier.get_dossier((dossier or world.d1)["id"])["tabs"]["messages"]
 
 
 def listed(world, principal, dossier=None):
@@ -63,7 +63,7 @@ def test_a_thread_between_client_and_office(world):
         rpc.dossier.mark_message_read(answer["id"])
         [item] = [d for d in rpc.dossier.list_dossiers()["items"]
                   if d["id"] == world.d1["id"]]
-    assert item["message_counts"] == {"total": 3, "unread": 0}
+    assert item["unread"]["messages"] == 0
     assert counts(world, world.staff_a) == {"total": 3, "unread": 1}  # follow_up is unread
 
 

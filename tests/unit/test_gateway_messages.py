@@ -14,9 +14,10 @@ MESSAGE = {"id": "msg-1", "dossier_id": "dossier-1", "thread_id": "msg-1", "repl
            "subject": "Vraag", "body": "Wanneer?", "direction": "outgoing", "read": False,
            "read_at": None, "sender": {"id": "acc-1", "kind": "client"}, "attachments": [],
            "created_at": "2026-03-02T10:00:00+00:00"}
-DOSSIER = {"id": "dossier-1", "number": "D-1", "message_counts": {"total": 3, "unread": 2}}
-DOCUMENT_TABS = {"documents": {"total": 0, "unread": 0},
-                 "correspondence": {"total": 1, "unread": 1}, "delivered_by_me": {"total": 0}}
+TABS = {"documents": {"total": 0, "unread": 0}, "correspondence": {"total": 1, "unread": 1},
+        "delivered_by_me": {"total": 0}, "messages": {"total": 3, "unread": 2}}
+LISTED = {"id": "dossier-1", "number": "D-1",
+          "unread": {"documents": 0, "correspondence": 1, "messages": 2}}
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,7 @@ def dispatcher():
 def client(read_only=False, language="nl", **answers):
     who = principal("acc-1", kind="client", read_only=read_only, language=language)
     return services(identity=identity({TOKEN: who}), dossier=FakeService(**answers),
-                    documents=FakeService(document_counts={"dossier-1": DOCUMENT_TABS}))
+                    documents=FakeService())  # the dossier routes never ask documents
 
 
 def call(dispatcher, method, path, fake, body=None, query_string=None):
@@ -103,16 +104,16 @@ def test_a_look_along_session_may_mark_read_but_not_send(dispatcher):
     assert fake.dossier.calls == [("mark_message_read", ("msg-1",), {})]
 
 
-def test_dossiers_carry_the_message_counts_from_dossier(dispatcher):
-    fake = client(list_dossiers={"items": [dict(DOSSIER)], "next_cursor": None},
-                  get_dossier=dict(DOSSIER))
+def test_dossiers_carry_their_counts_from_dossier_in_one_rpc(dispatcher):
+    fake = client(list_dossiers={"items": [dict(LISTED)], "next_cursor": None},
+                  get_dossier={"id": "dossier-1", "number": "D-1", "tabs": TABS})
     _, listed = call(dispatcher, "GET", "/dossiers", fake)
     [item] = listed["items"]
     assert item["unread"] == {"documents": 0, "correspondence": 1, "messages": 2}
-    assert "message_counts" not in item
     _, one = call(dispatcher, "GET", "/dossiers/dossier-1", fake)
-    assert one["tabs"]["messages"] == {"total": 3, "unread": 2}
-    assert "message_counts" not in one
+    assert one["tabs"] == TABS
+    assert [name for name, _a, _k in fake.dossier.calls] == ["list_dossiers", "get_dossier"]
+    assert fake.documents.calls == []
 
 
 def test_openapi_documents_the_message_routes():
