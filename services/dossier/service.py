@@ -6,6 +6,7 @@ from nameko.timer import timer
 from services.common.paging import Paging
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
+from services.common.settings import env_int
 
 from . import (accounts, audit, clients, document_facts, dossiers, invitations, portfolio,
                signers, tasks, use_cases)
@@ -14,6 +15,10 @@ from .invitation_entrypoints import InvitationEntrypoints
 from .message_entrypoints import MessageEntrypoints
 from .questionnaire_entrypoints import QuestionnaireEntrypoints
 from .subscriptions import DossierStore, EventEntrypoints
+
+# How often the backfill of documents' facts looks whether it has work (documents may
+# start after dossier); once it is done, each round is one read of `backfills`.
+BACKFILL_INTERVAL_S = env_int("DOSSIER_BACKFILL_INTERVAL_S", 10)
 
 
 class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints,
@@ -146,7 +151,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         with self.store.unit_of_work() as uow:
             return dossiers.update_dossier(uow, principal, dossier_id, changes)
 
-    @timer(interval=30, eager=True)
+    @timer(interval=BACKFILL_INTERVAL_S, eager=True)
     def backfill_document_facts(self):
         """Once per deployment (resumable, then a no-op): the documents that existed
         before dossier kept their facts from documents' events, copied from documents a

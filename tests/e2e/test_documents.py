@@ -20,6 +20,20 @@ def wait_until(check, timeout=20):
     return result
 
 
+def eventually(read, expected, timeout=10):
+    """`read()` once it equals `expected`, polled until a deadline: the counts per tab
+    follow documents' events (dossier's read model, about a second behind)."""
+    deadline = time.monotonic() + timeout
+    while (got := read()) != expected:
+        assert time.monotonic() < deadline, f"still {got!r}, not {expected!r}"
+        time.sleep(0.05)
+    return got
+
+
+def tabs_of(who, dossier_id):
+    return who.get(f"/dossiers/{dossier_id}").json()["tabs"]
+
+
 def upload(who, dossier_id, content, name="stuk.pdf", category="document", public=None,
            **fields):
     data = {"category": category, **fields}
@@ -95,16 +109,15 @@ def test_unread_counts_per_tab_follow_each_reader(case):
     second = upload(staff, dossier["id"], samples.pdf("twee"), public=True).json()
     upload(staff, dossier["id"], samples.pdf("brief"), category="correspondence", public=True)
     upload(staff, dossier["id"], samples.pdf("intern"))  # not public: not the client's
-    tabs = portal.get(f"/dossiers/{dossier['id']}").json()["tabs"]
-    assert tabs["documents"] == {"total": 2, "unread": 2}
-    assert tabs["correspondence"] == {"total": 1, "unread": 1}
-    assert tabs["delivered_by_me"] == {"total": 0} and tabs["messages"]["total"] == 0
+    eventually(lambda: tabs_of(portal, dossier["id"]), {
+        "documents": {"total": 2, "unread": 2}, "correspondence": {"total": 1, "unread": 1},
+        "delivered_by_me": {"total": 0}, "messages": {"total": 0, "unread": 0}})
     portal.get(f"/documents/{second['id']}/content")
-    [item] = portal.get("/dossiers").json()["items"]
-    assert item["unread"] == {"documents": 1, "correspondence": 1, "messages": 0}
-    assert staff.get(f"/dossiers/{dossier['id']}").json()["tabs"]["documents"] == {
-        "total": 3, "unread": 0}  # what they uploaded themselves is not news to them
-    client_view = portal.get(f"/dossiers/{dossier['id']}").json()["tabs"]["documents"]
+    eventually(lambda: portal.get("/dossiers").json()["items"][0]["unread"],
+               {"documents": 1, "correspondence": 1, "messages": 0})
+    eventually(lambda: tabs_of(staff, dossier["id"])["documents"],
+               {"total": 3, "unread": 0})  # what they uploaded themselves is not news to them
+    client_view = tabs_of(portal, dossier["id"])["documents"]
     assert client_view == {"total": 2, "unread": 1}  # each reader counts their own
 
 

@@ -1,14 +1,17 @@
 """One RPC per authenticated read (issue #15): the gateway keeps principals in memory
 (gateway/principals.py), identity writes session activity at most once per interval,
-and a revocation reaches every gateway instance within a second."""
+a revocation reaches every gateway instance within a second, and a dossier's counts
+per tab come from dossier's own read model of documents' facts."""
 import hashlib
 import sqlite3
 import time
 
 import pytest
 
-from deploy.supervisor import free_port
+from deploy.supervisor import SERVICES, free_port
 from tests.e2e.staff_app import Office
+from tests.e2e.test_documents import eventually, tabs_of
+from tests.e2e.test_health_and_speed import settled_counts
 from tests.systems import Client, Kluis, start_system
 
 REVOCATION_BOUND_S = 1.5  # one second, plus the polling's own slack
@@ -121,3 +124,62 @@ def test_withdrawn_consent_takes_effect_on_every_gateway(replicas):
     took = until_refused(staff_on_b, path, statuses=(403, 404))
     print(f"withdrawn consent reached the other gateway in {took:.3f}s")
     assert took < REVOCATION_BOUND_S
+
+
+def backfill_done(kluis):
+    with sqlite3.connect(kluis.system.var / "dossier.db") as db:
+        return db.execute("SELECT done_at IS NOT NULL FROM backfills").fetchone() == (1,)
+
+
+def test_a_dossier_list_and_a_dossier_are_one_rpc_each(replicas):
+    """Counted where the RPCs land (RabbitMQ's statistics, as in test_health_and_speed):
+    each read is one RPC to dossier, none to documents; identity hears at most of each
+    session's activity once in its interval."""
+    from tests.web.scenario import Case
+    case = Case(replicas)
+    portal = case.activate()
+    dossier = case.dossier()
+    case.document(dossier["id"], "Offerte")
+    path = f"/dossiers/{dossier['id']}"
+    eventually(lambda: portal.get("/dossiers").json()["items"][0]["unread"]["documents"], 1)
+    for who in (case.staff, portal):  # their principals in the gateway's memory
+        assert who.get("/dossiers").status_code == 200
+    eventually(lambda: backfill_done(replicas), True, timeout=30)  # one-time, at start
+    reads = 5
+    before = settled_counts(replicas)
+    for _ in range(reads):
+        for who in (case.staff, portal):
+            assert who.get("/dossiers").status_code == 200
+            assert who.get(path).json()["tabs"]["documents"]["total"] == 1
+    after = settled_counts(replicas)
+    asked = {name: after[name] - before[name] - 1 for name in SERVICES}  # less the markers
+    assert asked.pop("dossier") == 4 * reads
+    assert asked.pop("identity") <= 2  # touch_session, once an interval per session
+    assert asked == {name: 0 for name in asked}  # documents among them
+
+
+def test_documents_from_before_the_read_model_come_in_by_the_backfill(replicas):
+    """A deployment that had documents before dossier kept their facts: dossier copies
+    them from documents once (its timer, at start). Simulated by emptying the read
+    model of a stopped dossier; the events, handled long ago, are not sent again."""
+    from tests.web.scenario import Case
+    case = Case(replicas)
+    portal = case.activate()
+    dossier = case.dossier()
+    offer = case.document(dossier["id"], "Offerte")
+    case.document(dossier["id"], "Notitie", public=False)
+    assert portal.get(f"/documents/{offer['id']}/content").status_code == 200
+    counted = {"total": 1, "unread": 0}  # Ann downloaded the one she sees
+    eventually(lambda: tabs_of(portal, dossier["id"])["documents"], counted)
+    replicas.system.stop("dossier")
+    try:
+        with sqlite3.connect(replicas.system.var / "dossier.db") as db:
+            db.execute("DELETE FROM document_facts")
+            db.execute("DELETE FROM document_reads")
+            db.execute("UPDATE backfills SET cursor = NULL, done_at = NULL")
+    finally:
+        replicas.system.start("dossier")
+        replicas.system.wait_healthy(60)
+    eventually(lambda: tabs_of(portal, dossier["id"])["documents"], counted, timeout=30)
+    assert tabs_of(case.staff, dossier["id"])["documents"] == {"total": 2, "unread": 0}
+    assert backfill_done(replicas)

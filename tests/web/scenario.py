@@ -1,6 +1,7 @@
 """What an office has set up for a client before the client opens the portal: built
 through the HTTP API as the office would (staff registered with a real device key),
 so that the browser tests start from a real state."""
+import time
 import uuid
 
 from tests import samples
@@ -58,7 +59,18 @@ class Case:
         response = self.staff.post(f"/dossiers/{dossier_id}/documents", files=files, data={
             "category": category, "public": "true" if public else "false", "title": title})
         assert response.status_code == 201, response.text
+        self.until_dossier_knows(dossier_id, response.json()["id"])
         return response.json()
+
+    def until_dossier_knows(self, dossier_id, document_id, timeout=10):
+        """The dossier's counts per tab include a document once dossier took its upload
+        event (about a second later): its audit entry, written in the same transaction,
+        shows that it has, without reading (and auditing a view of) the dossier."""
+        deadline = time.monotonic() + timeout
+        while not any(e["object"]["id"] == document_id for e in self.staff.get(
+                f"/dossiers/{dossier_id}/audit").json()["items"]):
+            assert time.monotonic() < deadline, f"dossier did not hear of {document_id}"
+            time.sleep(0.05)
 
     def request(self, dossier_id, title, description=None, due_date=None):
         response = self.staff.post(f"/dossiers/{dossier_id}/requests", json={
