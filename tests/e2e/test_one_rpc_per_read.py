@@ -7,11 +7,14 @@ import sqlite3
 import time
 
 import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
 
 from deploy.supervisor import SERVICES, free_port
 from tests.e2e.staff_app import Office
 from tests.e2e.test_documents import eventually, tabs_of
 from tests.e2e.test_health_and_speed import settled_counts
+from services.common.context import Principal
+from services.common.errors import Forbidden
 from tests.systems import Client, Kluis, start_system
 
 REVOCATION_BOUND_S = 1.5  # one second, plus the polling's own slack
@@ -183,3 +186,18 @@ def test_documents_from_before_the_read_model_come_in_by_the_backfill(replicas):
     eventually(lambda: tabs_of(portal, dossier["id"])["documents"], counted, timeout=30)
     assert tabs_of(case.staff, dossier["id"])["documents"] == {"total": 2, "unread": 0}
     assert backfill_done(replicas)
+
+
+def test_documents_facts_go_to_dossier_only(replicas):
+    """The backfill's source answers dossier's own signed principal, and no one else."""
+    def export_as(signed):
+        with ClusterRpcProxy({"AMQP_URI": replicas.system.env["AMQP_URI"]}, timeout=30,
+                             context_data={"principal": signed}) as rpc:
+            return rpc.documents.export_document_facts(limit=1)
+
+    page = export_as(replicas.sign(Principal("dossier", "service"), issuer="dossier").signed)
+    assert set(page) == {"documents", "downloads", "next_cursor"}
+    for signed in (replicas.sign(Principal("signing", "service"), issuer="signing").signed,
+                   replicas.sign(replicas.admin_principal()).signed):
+        with pytest.raises(Forbidden):
+            export_as(signed)
