@@ -38,8 +38,9 @@ class EventEntrypoints:
 
     @event_handler("documents", "document_uploaded", requeue_on_error=True)
     def handle_document_uploaded(self, event):
-        """Audited (`document_uploaded`). An upload for a request opens a `review_upload`
-        task for the dossier's office, unless one is open for that request."""
+        """Audited (`document_uploaded`) and counted (document_facts.py). An upload for a
+        request opens a `review_upload` task for the dossier's office, unless one is open
+        for that request."""
         self._take("documents.document_uploaded", event)
 
     @event_handler("documents", "document_published", requeue_on_error=True)
@@ -50,12 +51,13 @@ class EventEntrypoints:
 
     @event_handler("documents", "document_visibility_changed", requeue_on_error=True)
     def handle_document_visibility_changed(self, event):
-        """Audited: `document_shown` or `document_hidden`."""
+        """Audited: `document_shown` or `document_hidden`; the counts follow."""
         self._take("documents.document_visibility_changed", event)
 
     @event_handler("documents", "document_downloaded", requeue_on_error=True)
     def handle_document_downloaded(self, event):
-        """Audited: `document_downloaded` (look-along sessions as the staff member)."""
+        """Audited: `document_downloaded` (look-along sessions as the staff member); read
+        for the reader in the counts (not for a look-along session)."""
         self._take("documents.document_downloaded", event)
 
     @event_handler("documents", "request_created", requeue_on_error=True)

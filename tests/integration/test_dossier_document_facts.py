@@ -16,7 +16,8 @@ from services.dossier import document_facts
 from services.dossier.models import Backfill, DocumentFact
 
 from .kit import select_all
-from .test_dossier_tasks import ADMIN, ANN, about, deliver, inbox, outbox, rpc_as
+from .test_dossier_tasks import (ADMIN, ANN, about, all_handled, deliver, inbox, outbox,
+                                 rpc_as)
 from .test_dossier_tasks import world  # noqa: F401  (the fixture)
 
 EMPTY = {"documents": {"total": 0, "unread": 0}, "correspondence": {"total": 0, "unread": 0},
@@ -131,6 +132,7 @@ def test_an_event_delivered_twice_or_replayed_counts_once(world):
     uploaded(world, "doc-2")
     assert tabs(world, ANN)["documents"] == {"total": 2, "unread": 1}
     assert len(select_all(world.engine, DocumentFact.__table__)) == 2
+    assert all_handled(world)  # taken as no change, not refused and parked
 
 
 def test_an_older_visibility_event_without_the_facts_waits_for_its_upload(world):
