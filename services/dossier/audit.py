@@ -1,13 +1,16 @@
 """The audit trail: who did what to which object, and when. Staff read it per dossier;
 a client reads it for their own data (look-along sessions included)."""
+import time
 from datetime import datetime, timezone
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy import event as orm_event
 
 from services.common.context import Principal
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
 from services.common.paging import asc, desc
+from services.common.settings import env_int
 
 from .models import AuditEntry
 
@@ -25,6 +28,30 @@ def record(uow, principal, action, client_id, object_type, object_id, dossier_id
         id=new_id(), at=at or utcnow(), actor_id=actor_id, actor_kind=actor_kind, action=action,
         client_id=client_id, dossier_id=dossier_id, object_type=object_type,
         object_id=object_id))
+
+
+# A view is recorded once per session and object per VIEW_INTERVAL_S: a page that is
+# opened again and again within minutes is one viewing in the trail, and a read does not
+# write each time. Kept per process (a second instance may record the same viewing once
+# more; a restart forgets), set only once the entry is committed.
+VIEW_INTERVAL_S = env_int("AUDIT_VIEW_INTERVAL_S", 300)
+MAX_VIEWS_KEPT = 50_000
+_views = {}  # (actor, session, action, object_id) -> monotonic time recorded
+
+
+def record_view(uow, principal, action, client_id, object_type, object_id, dossier_id=None):
+    """`record` for looking at something, at most once per VIEW_INTERVAL_S per session."""
+    key = (principal.account_id, principal.session_id, action, object_id)
+    now = time.monotonic()
+    if now - _views.get(key, -VIEW_INTERVAL_S) < VIEW_INTERVAL_S:
+        return
+    record(uow, principal, action, client_id, object_type, object_id, dossier_id)
+
+    def recorded(_session):
+        if len(_views) >= MAX_VIEWS_KEPT:
+            _views.clear()
+        _views[key] = now
+    orm_event.listen(uow.session, "after_commit", recorded, once=True)
 
 
 def record_event(uow, event, action, object_type, object_id):

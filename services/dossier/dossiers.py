@@ -109,7 +109,8 @@ def access(uow, principal, dossier_id):
 def get_dossier(uow, principal, dossier_id):
     """The dossier with its `tabs`: totals and what the caller has not read yet."""
     dossier, client = visible_dossier(uow, principal, dossier_id)
-    audit.record(uow, principal, "dossier_viewed", client.id, "dossier", dossier.id, dossier.id)
+    audit.record_view(uow, principal, "dossier_viewed", client.id, "dossier", dossier.id,
+                      dossier.id)
     return {**describe(dossier, client), "tabs": _tabs(uow, principal, [dossier.id])[dossier.id]}
 
 
