@@ -1,6 +1,6 @@
 """Dossiers of a client. Staff see those of the clients they may see; a client sees
 their own."""
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
@@ -88,13 +88,19 @@ def visible_dossier_ids(uow, principal, among=None):
 
 
 def visible_dossier(uow, principal, dossier_id, lock=False):
-    dossier = uow.session.get(Dossier, dossier_id, with_for_update=lock)
-    if dossier is None:
+    """-> (dossier, client) when `principal` may see the dossier; else NotFound. One
+    query, built once (every call about a dossier starts here); `lock` locks the dossier
+    row for an update (FOR UPDATE on PostgreSQL)."""
+    found = uow.session.execute(_DOSSIER_LOCKED if lock else _DOSSIER,
+                                {"dossier_id": dossier_id}).first()
+    if found is None or not can_see(uow, principal, found[1]):
         raise NotFound()
-    client = uow.session.get(Client, dossier.client_id)
-    if not can_see(uow, principal, client):
-        raise NotFound()
-    return dossier, client
+    return found[0], found[1]
+
+
+_DOSSIER = select(Dossier, Client).join(Client, Client.id == Dossier.client_id) \
+    .where(Dossier.id == bindparam("dossier_id"))
+_DOSSIER_LOCKED = _DOSSIER.with_for_update(of=Dossier)
 
 
 def access(uow, principal, dossier_id):
