@@ -4,7 +4,7 @@ from sqlalchemy import or_, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
-from services.common.paging import asc, desc
+from services.common.paging import desc
 
 from . import audit, messages
 from .clients import can_see, flush_or, own_client_ids, visible_client
@@ -56,7 +56,7 @@ def list_dossiers(uow, pager, principal, q=None, status="in_progress", limit=50,
     message counts for the caller."""
     rows, next_cursor = pager.page(
         uow.session, _visible(uow, principal, (Dossier, Client), q, status),
-        [desc(Dossier.created_at), asc(Dossier.id)], limit, cursor,
+        [desc(Dossier.created_at), desc(Dossier.id)], limit, cursor,
         scope=f"dossiers:{status}:{q or ''}")
     counts = messages.message_counts(uow, principal, [dossier.id for dossier, _c in rows])
     return {"items": [{**describe(dossier, client), "message_counts": counts[dossier.id]}
