@@ -111,17 +111,18 @@ def home(uow, principal):
         raise Forbidden()
     mine = [status for _id, status in uow.session.execute(
         _visible(uow, principal, (Dossier.id, Dossier.status)))]
+    from . import questionnaires  # it reads dossiers through visible_dossier: imported late
     return {"dossiers": {"in_progress": mine.count("in_progress"), "total": len(mine)},
-            "actions": len(open_actions(uow, principal))}
+            "actions": questionnaires.count_open(uow, principal)}
 
 
-def open_actions(uow, principal):
-    """Open work for the client that dossier owns: open questionnaires. (Document
-    requests and signatures are their services' own; the gateway adds them.)"""
+def open_actions(uow, pager, principal, limit=50, cursor=None):
+    """A page of the open work for the client that dossier owns: open questionnaires.
+    (Document requests and signatures are their services' own; the gateway adds them.)"""
     if principal.kind != "client":
         raise Forbidden()
     from . import questionnaires  # it reads dossiers through visible_dossier: imported late
-    return questionnaires.open_actions(uow, principal)
+    return questionnaires.open_actions(uow, pager, principal, limit, cursor)
 
 
 def update_dossier(uow, principal, dossier_id, changes):

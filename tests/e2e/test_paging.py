@@ -167,8 +167,8 @@ def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(any_kluis, mome
     now = datetime.now(timezone.utc)
     step = timedelta(milliseconds=10) if moments == "distinct" else timedelta(0)
     insert_documents(kluis, short, 100, now, step=step)
-    for start in range(0, 100_000, 5_000):  # in parts: pg_kluis ends a session idle for 3 s
-        insert_documents(kluis, long_, 5_000, now - step * start, step=step)
+    for start in range(0, 100_000, 2_000):  # in parts: pg_kluis ends a session idle for 3 s
+        insert_documents(kluis, long_, 2_000, now - step * start, step=step)
         assert owner.get("/me").status_code == 200
     if kluis.system.env.get("DOCUMENTS_DB_URL"):  # what autovacuum does after a bulk load
         engine = documents_table(kluis)
