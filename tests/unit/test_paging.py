@@ -1,8 +1,9 @@
 """services/common/paging.py on an in-memory SQLite table: pages in order with ties
 broken by the id in the order's own direction (ascending and descending), also through
-a long run of rows with one moment, an order of mixed directions refused, a signed cursor that cannot be
-edited or carried to another list, rows added between pages neither repeated nor
-skipped, and the key read from PAGING_KEY or made once in a key file."""
+a long run of rows with one moment; an order of mixed directions refused; a signed
+cursor that cannot be edited or carried to another list; rows added between pages
+neither repeated nor skipped; and the key read from PAGING_KEY or made once in a key
+file."""
 import base64
 import json
 from datetime import datetime, timedelta, timezone
