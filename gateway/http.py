@@ -4,8 +4,6 @@ language, `X-Request-ID` and `Cache-Control: no-store` on every response.
 
 A route is a plain function registered with `@route(...)` in `gateway/routes/`; it
 gets a `Call` and returns `(status, body)` or a werkzeug `Response`."""
-import base64
-import binascii
 import json
 import logging
 import re
@@ -108,26 +106,10 @@ class Call:
 
 
 def paging(call):
-    """`limit` and `cursor` of `?limit=&cursor=` (ListQuery) for a service that pages its
-    list in SQL and answers `{items, next_cursor}` itself (services/common/paging.py)."""
+    """`limit` and `cursor` of `?limit=&cursor=` (ListQuery) for the service that pages
+    the list in SQL and answers `{items, next_cursor}` itself (services/common/paging.py):
+    every list; the gateway never slices one."""
     return {"limit": call.query["limit"], "cursor": call.query.get("cursor")}
-
-
-def page(call, items):
-    """`{"items", "next_cursor"}` for `?limit=&cursor=` (ListQuery) over a list a service
-    returned whole: only for the short lists (and those assembled from several
-    services); a list that grows pages in its service (`paging`). The cursor is opaque
-    to clients (an offset, base64-encoded)."""
-    try:
-        offset = int(base64.urlsafe_b64decode((call.query.get("cursor") or "MA==").encode()))
-    except (ValueError, binascii.Error):
-        raise ValidationFailed({"cursor": ["Not a valid value."]})
-    if offset < 0:
-        raise ValidationFailed({"cursor": ["Not a valid value."]})
-    end = offset + call.query["limit"]
-    next_cursor = base64.urlsafe_b64encode(str(end).encode()).decode() \
-        if end < len(items) else None
-    return {"items": items[offset:end], "next_cursor": next_cursor}
 
 
 def json_response(status, body=None, headers=None):

@@ -1,7 +1,7 @@
 """The operator's views (admin only; each service checks that itself)."""
 from services.common.errors import NotFound
 
-from ..http import json_response, page, route
+from ..http import json_response, paging, route
 from ..schemas import ItemList, ListQuery, NotificationQuery
 from .system import SERVICES
 
@@ -9,21 +9,21 @@ from .system import SERVICES
 @route("GET", "/admin/login-attempts", query=ListQuery, tag="admin",
        responses={200: ("newest first, with time and source address", ItemList)})
 def login_attempts(call):
-    items = call.services.identity.list_login_attempts(limit=500)
-    return 200, page(call, items)
+    return 200, call.services.identity.list_login_attempts(**paging(call))
 
 
 @route("GET", "/admin/notifications", query=NotificationQuery, tag="admin",
        responses={200: ("the delivery log, newest first", ItemList)})
 def notifications(call):
-    items = call.services.notify.list_notifications(status=call.query.get("status"), limit=500)
-    return 200, page(call, items)
+    return 200, call.services.notify.list_notifications(status=call.query.get("status"),
+                                                        **paging(call))
 
 
 @route("GET", "/admin/parked-messages/<service>", query=ListQuery, tag="admin",
-       responses={200: ("events or commands whose handling kept failing", ItemList)})
+       responses={200: ("events or commands whose handling kept failing, oldest first",
+                        ItemList)})
 def parked(call, service):
-    return 200, page(call, _service(call, service).list_parked_messages())
+    return 200, _service(call, service).list_parked_messages(**paging(call))
 
 
 @route("POST", "/admin/parked-messages/<service>/<message_id>/replay", tag="admin",

@@ -1,5 +1,5 @@
 """Clients and their consent, invitation and activation (dossier, identity)."""
-from ..http import json_response, page, paging, route
+from ..http import json_response, paging, route
 from ..schemas import (ActivationBody, ActivationCompleteBody, ApplicationBody,
                        ApplicationPatch, ApplicationQuery, ClientBody, ClientOut, ClientPatch,
                        ClientQuery, ConsentBody, Invitation, ItemList, ListQuery, ProductBody,
@@ -38,7 +38,8 @@ def patch_client(call, client_id):
 @route("GET", "/me/consents", query=ListQuery, tag="clients",
        responses={200: ("[{office_id, office_name, shared}]", ItemList)})
 def my_consents(call):
-    return 200, page(call, call.services.dossier.list_my_consents())
+    """By the office's name."""
+    return 200, call.services.dossier.list_my_consents(**paging(call))
 
 
 @route("PUT", "/me/consents/<office_id>", body=ConsentBody, tag="clients",
@@ -100,7 +101,8 @@ def add_product(call, client_id):
 @route("GET", "/clients/<client_id>/products", query=ListQuery, tag="clients",
        responses={200: ("the client's products", ItemList)})
 def list_products(call, client_id):
-    return 200, page(call, call.services.dossier.list_products(client_id))
+    """Oldest first."""
+    return 200, call.services.dossier.list_products(client_id, **paging(call))
 
 
 @route("POST", "/clients/<client_id>/mortgage-applications", body=ApplicationBody,
@@ -122,9 +124,9 @@ def set_application_status(call, application_id):
                         "their own", ItemList)})
 def list_applications(call):
     """`status`: running (default), approved, rejected, withdrawn, all. Each item has
-    `status`, `updated_at` (when it last changed) and `office_name`."""
-    return 200, page(call, call.services.dossier.list_mortgage_applications(
-        status=call.query["status"]))
+    `status`, `updated_at` (when it last changed) and `office_name`. Newest first."""
+    return 200, call.services.dossier.list_mortgage_applications(
+        status=call.query["status"], **paging(call))
 
 
 @route("GET", "/me/products", query=ListQuery, tag="clients",
@@ -132,4 +134,4 @@ def list_applications(call):
                         ItemList)})
 def my_products(call):
     """Client: `{kind, provider, number, amount_cents, start_date, office_name}`."""
-    return 200, page(call, call.services.dossier.list_my_products())
+    return 200, call.services.dossier.list_my_products(**paging(call))

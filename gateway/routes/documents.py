@@ -1,6 +1,6 @@
 """Documents and document requests (documents). Uploads and downloads stream through
 gateway/uploads.py; everything else is one RPC."""
-from ..http import json_response, page, paging, route
+from ..http import json_response, paging, route
 from ..schemas import (AttachmentOut, DeliveryForm, DocumentForm, DocumentOut, DocumentPatch, DocumentQuery,
                        ItemList, RequestBody, RequestOut, RequestQuery, ReviewBody)
 from ..uploads import receive_form, refuse_declared_oversize, send_file
@@ -87,8 +87,9 @@ def review_request(call, request_id):
 @route("GET", "/lender-requests", query=RequestQuery, tag="documents",
        responses={200: ("admin: the items the lender delivers", ItemList)})
 def lender_requests(call):
-    return 200, page(call, call.services.documents.lender_requests(
-        status=call.query.get("status")))
+    """Oldest first."""
+    return 200, call.services.documents.lender_requests(status=call.query.get("status"),
+                                                        **paging(call))
 
 
 @route("POST", "/dossiers/<dossier_id>/attachments", form=DeliveryForm, tag="messages",

@@ -1,6 +1,6 @@
 """The caller's own profile, active office and devices."""
 from .. import office_facts
-from ..http import json_response, page, route
+from ..http import json_response, paging, route
 from ..schemas import ActiveOfficeBody, ItemList, ListQuery, Me, MePatch
 
 
@@ -46,7 +46,8 @@ def put_active_office(call):
 @route("GET", "/me/devices", query=ListQuery, tag="me",
        responses={200: ("the caller's bound devices", ItemList)})
 def list_devices(call):
-    return 200, page(call, call.services.identity.list_my_devices())
+    """Oldest first."""
+    return 200, call.services.identity.list_my_devices(**paging(call))
 
 
 @route("DELETE", "/me/devices/<device_id>", tag="me",

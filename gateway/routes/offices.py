@@ -1,7 +1,7 @@
 """Offices (dossier) and their staff (identity)."""
 from services.common.errors import NotFound
 
-from ..http import json_response, page, route
+from ..http import json_response, paging, route
 from ..schemas import (ItemList, ListQuery, OfficeBody, OfficeOut, StaffBody,
                        StaffLinkConfirmBody, StaffLinkConfirmed, StaffMember, StaffPatch)
 
@@ -16,12 +16,12 @@ def create_office(call):
 @route("GET", "/offices", query=ListQuery, tag="offices",
        responses={200: ("offices", ItemList)})
 def list_offices(call):
-    """Admin: every office; staff: their own, with their role."""
-    offices = call.services.dossier.list_offices()
-    for office in offices:
+    """Admin: every office; staff: their own, with their role. By name."""
+    found = call.services.dossier.list_offices(**paging(call))
+    for office in found["items"]:
         if office["id"] in call.principal.offices:
             office["role"] = call.principal.offices[office["id"]]
-    return 200, page(call, offices)
+    return 200, found
 
 
 def _office(call, office_id):
@@ -60,8 +60,9 @@ def confirm_staff_link(call):
 @route("GET", "/offices/<office_id>/staff", query=ListQuery, tag="offices",
        responses={200: ("with roles and registration state", ItemList)})
 def list_staff(call, office_id):
-    """Owner, staff_manager (and the admin)."""
-    return 200, page(call, call.services.identity.list_staff(office_id))
+    """Owner, staff_manager (and the admin): members by name, then the people asked to
+    link who have not confirmed yet."""
+    return 200, call.services.identity.list_staff(office_id, **paging(call))
 
 
 @route("PATCH", "/offices/<office_id>/staff/<person_id>", body=StaffPatch, tag="offices",
@@ -82,5 +83,5 @@ def remove_staff(call, office_id, person_id):
 @route("GET", "/offices/<office_id>/audit", query=ListQuery, tag="offices",
        responses={200: ("registrations, approvals, role changes and removals", ItemList)})
 def office_audit(call, office_id):
-    """Owner, staff_manager (and the admin): who did what, when."""
-    return 200, page(call, call.services.identity.list_office_audit(office_id, limit=500))
+    """Owner, staff_manager (and the admin): who did what, when; newest first."""
+    return 200, call.services.identity.list_office_audit(office_id, **paging(call))

@@ -1,6 +1,8 @@
 """The client's portal account as the office and the client see it: unlink, look-along,
 extra accounts of a company, the second sign-in step, audit, home and actions."""
-from ..http import json_response, page, paging, route
+from services.common.errors import ValidationFailed
+
+from ..http import json_response, paging, route
 from ..schemas import (CodeBody, CompanyQuery, ExtraAccountBody, ItemList, LinkAnswer,
                        LinkRequestList, ListQuery, MobileBody, PasswordBody, Preferences,
                        SecondStepBody, SessionToken)
@@ -28,9 +30,9 @@ def look_along(call, client_id):
                         "none (details.companies)", None)})
 def list_accounts(call):
     """Company main account: `company_id` (from GET /me `companies`) may be left out by
-    the main account of one company only."""
-    return 200, page(call, call.services.dossier.list_extra_accounts(
-        company_id=call.query["company_id"]))
+    the main account of one company only. By name."""
+    return 200, call.services.dossier.list_extra_accounts(
+        company_id=call.query["company_id"], **paging(call))
 
 
 @route("POST", "/me/accounts", body=ExtraAccountBody, tag="portal",
@@ -48,8 +50,8 @@ def add_account(call):
                         LinkRequestList)})
 def link_requests(call):
     """Client: an office's invitation redeemed with an account that already existed
-    links nothing until its holder accepts here."""
-    return 200, page(call, call.services.dossier.list_my_link_requests())
+    links nothing until its holder accepts here. Oldest first."""
+    return 200, call.services.dossier.list_my_link_requests(**paging(call))
 
 
 @route("POST", "/me/link-requests/<client_id>/accept", tag="portal",
@@ -150,22 +152,56 @@ def my_audit(call):
 @route("GET", "/home", tag="portal", responses={200: ("{dossiers: {in_progress, total}, "
                                                       "actions: n}", None)})
 def home(call):
-    return 200, {"dossiers": call.services.dossier.client_home()["dossiers"],
-                 "actions": len(open_actions(call))}
+    """The open actions are counted by the service that owns each kind."""
+    mine = call.services.dossier.client_home()  # dossiers, and open questionnaires
+    return 200, {"dossiers": mine["dossiers"],
+                 "actions": mine["actions"] +
+                 call.services.documents.count_client_open_requests() +
+                 call.services.signing.count_pending_signatures()}
+
+
+# The client's open work, from each service that owns some, one after the other: open
+# questionnaires (dossier), document requests (documents), signatures (signing); each
+# paged by its service, oldest first.
+ACTION_SOURCES = (("dossier", "client_actions"), ("documents", "client_open_requests"),
+                  ("signing", "pending_signatures"))
 
 
 @route("GET", "/actions", query=ListQuery, tag="portal",
-       responses={200: ("open work for the client", ItemList)})
+       responses={200: ("open work for the client: questionnaires, then document "
+                        "requests, then signatures, each oldest first", ItemList)})
 def actions(call):
-    return 200, page(call, open_actions(call))
+    """A page of the sources in turn: the cursor is `<source>:<that service's cursor>`
+    (signed by that service, which refuses an edited one); the gateway only chains."""
+    part, cursor = _actions_cursor(call.query.get("cursor"))
+    limit, items = call.query["limit"], []
+    for part in range(part, len(ACTION_SOURCES)):
+        room = limit - len(items)
+        found = _action_source(call, part)(limit=max(room, 1), cursor=cursor)
+        if room == 0:  # the page is full: is there more?
+            if found["items"]:
+                return 200, {"items": items, "next_cursor": f"{part}:"}
+            continue
+        items += found["items"]
+        if found["next_cursor"]:
+            return 200, {"items": items, "next_cursor": f"{part}:{found['next_cursor']}"}
+        cursor = None
+    return 200, {"items": items, "next_cursor": None}
 
 
-def open_actions(call):
-    """The client's open work, from each service that owns some: questionnaires
-    (dossier), document requests (documents), signatures (signing)."""
-    return call.services.dossier.client_actions() + \
-        call.services.documents.client_open_requests() + \
-        call.services.signing.pending_signatures()
+def _action_source(call, part):
+    service, method = ACTION_SOURCES[part]
+    return getattr(getattr(call.services, service), method)
+
+
+def _actions_cursor(text):
+    """-> (the source to start at, its service's cursor or None)."""
+    if not text:
+        return 0, None
+    part, colon, cursor = text.partition(":")
+    if not colon or part not in {str(n) for n in range(len(ACTION_SOURCES))}:
+        raise ValidationFailed({"cursor": ["Not a valid value."]})
+    return int(part), cursor or None
 
 
 @route("GET", "/me/notification-preferences", tag="portal",

@@ -2,7 +2,7 @@
 by the client page by page and completed into a PDF under `delivered_by_me`."""
 from services.common.errors import NotFound
 
-from ..http import page, route
+from ..http import paging, route
 from ..schemas import (AssignBody, CompletedOut, ItemList, ListQuery, PageAnswersBody,
                        QuestionnaireOut, TemplateBody, TemplateOut, TemplateQuery)
 
@@ -24,8 +24,8 @@ def create_template(call):
        responses={200: ("the templates of the caller's offices", ItemList)})
 def list_templates(call):
     """Staff: the templates of their offices (or of `office_id`), newest first."""
-    return 200, page(call, call.services.dossier.list_questionnaire_templates(
-        office_id=call.query.get("office_id")))
+    return 200, call.services.dossier.list_questionnaire_templates(
+        office_id=call.query.get("office_id"), **paging(call))
 
 
 @route("POST", "/dossiers/<dossier_id>/questionnaires", body=AssignBody, tag="questionnaires",
@@ -40,7 +40,8 @@ def assign(call, dossier_id):
 @route("GET", "/dossiers/<dossier_id>/questionnaires", query=ListQuery, tag="questionnaires",
        responses={200: ("the dossier's questionnaires, without pages and answers", ItemList)})
 def list_questionnaires(call, dossier_id):
-    return 200, page(call, call.services.dossier.list_questionnaires(dossier_id))
+    """Newest first."""
+    return 200, call.services.dossier.list_questionnaires(dossier_id, **paging(call))
 
 
 @route("GET", "/questionnaires/<questionnaire_id>", tag="questionnaires",

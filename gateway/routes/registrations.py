@@ -1,5 +1,5 @@
 """App registration (device binding) and its approval (identity)."""
-from ..http import json_response, page, route
+from ..http import json_response, paging, route
 from ..schemas import (CodeBody, IdentifyBody, ItemList, ListQuery, RegistrationBody, RejectBody,
                        SessionToken, SignatureBody)
 from ..schemas import Registration as RegistrationOut
@@ -65,8 +65,8 @@ def complete(call, registration_id):
        tag="registrations",
        responses={200: ("what the caller may approve", ItemList)})
 def requests(call, office_id):
-    """The approver's queue."""
-    return 200, page(call, call.services.identity.list_registration_requests(office_id))
+    """The approver's queue, oldest first."""
+    return 200, call.services.identity.list_registration_requests(office_id, **paging(call))
 
 
 @route("POST", "/registrations/<registration_id>/approve", tag="registrations",

@@ -5,7 +5,7 @@ from services.common.errors import ValidationFailed
 from services.common.settings import env_int
 from services.signing.client import verify_file
 
-from ..http import page, route
+from ..http import paging, route
 from ..schemas import (DeliveryForm, ItemList, SignBody, SigningOffer, SigningQuery,
                        SigningRequestOut, VerifyOut)
 from ..uploads import MultipartStream, bounded, refuse_declared_oversize
@@ -28,8 +28,9 @@ def offer(call, document_id):
 @route("GET", "/signing-requests", query=SigningQuery, tag="signing",
        responses={200: ("client: own; staff: their offices'", ItemList)})
 def list_requests(call):
-    return 200, page(call, call.services.signing.list_signing_requests(
-        status=call.query.get("status")))
+    """Newest first."""
+    return 200, call.services.signing.list_signing_requests(status=call.query.get("status"),
+                                                            **paging(call))
 
 
 @route("GET", "/signing-requests/<request_id>", tag="signing",

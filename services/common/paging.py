@@ -1,11 +1,17 @@
 """Keyset paging in the service, in SQL: a list costs a page, however long it grows.
 
 A service hands `Pager.page` its own query (authorization filters already in it), the
-order (sort columns, the last one unique, usually the id as a tie-breaker) and the
-caller's `limit` and `cursor`. The page is read with `WHERE (sort key) after (the last
-row's sort key) ORDER BY ... LIMIT limit+1`, which an index on (filter, sort key, id)
-answers by a seek, not by counting past the rows of earlier pages; rows added between
-two pages are neither repeated nor skipped (offset paging does both).
+order (sort columns, not null, the last one unique: the id as a tie-breaker) and the
+caller's `limit` and `cursor`. The page is read with `WHERE (key, id) < (the last row's
+key, id) ORDER BY key DESC, id DESC LIMIT limit+1` (`>` and ASC for an ascending
+list), which an index on (filter columns, key, id) answers by a seek, walked forwards or
+backwards, not by counting past the rows of earlier pages; rows added between two pages
+are neither repeated nor skipped (offset paging does both).
+
+Every column of an order runs the same way, the id too: the index then serves the whole
+order, also through thousands of rows with one moment. A mixed order (`key DESC, id
+ASC`) cannot be walked on such an index: the database sorts every row of a tie first
+(a page of 20 among 100,000 rows of one moment took 540 ms instead of 17 ms).
 
 The cursor is opaque: the last row's sort key as JSON, base64url, with an HMAC over it
 and the list's `scope` (its name and filters) under a key the service holds. A cursor
@@ -21,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import and_, or_
+from sqlalchemy import bindparam, tuple_
 
 from .db import UTCDateTime
 from .errors import ValidationFailed
@@ -63,10 +69,13 @@ class Pager:
 
     def page(self, session, query, order, limit, cursor, scope):
         """-> (rows, next_cursor). `query`: a select of what the page shows (one
-        entity: rows are entities; several: tuples); `order`: [asc(col) | desc(col)],
-        the last column unique; `scope`: a text naming the list and its filters."""
+        entity: rows are entities; several: tuples); `order`: [asc(col), ...] or
+        [desc(col), ...], one direction, the last column unique; `scope`: a text naming
+        the list and its filters."""
         if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
             raise ValidationFailed({"limit": [f"Must be between 1 and {MAX_LIMIT}."]})
+        if len({direction for _column, direction in order}) != 1:
+            raise ValueError("a paged order runs one way: every column asc, or every desc")
         columns = [column for column, _direction in order]
         if cursor:
             query = query.where(_after(order, self._read(cursor, scope, columns)))
@@ -114,16 +123,14 @@ class Paging(DependencyProvider):
 
 
 def _after(order, values):
-    """Rows strictly after `values` in `order`: (a, b) after (x, y) is a beyond x, or
-    a = x and b beyond y. The first column is also bounded on its own (a >= x for
-    ascending) so that the database seeks on the index instead of scanning up to it."""
-    terms = []
-    for i, (column, direction) in enumerate(order):
-        beyond = column < values[i] if direction == "desc" else column > values[i]
-        terms.append(and_(*[c == v for (c, _d), v in zip(order[:i], values)], beyond))
-    first, direction = order[0]
-    bound = first <= values[0] if direction == "desc" else first >= values[0]
-    return and_(bound, or_(*terms))
+    """Rows strictly after `values` in `order`, as one row-value comparison: `(a, b) <
+    (x, y)` for a descending order. SQLite and PostgreSQL both seek an index on (filter
+    columns, a, b) to the first such row; the equivalent `a < x OR (a = x AND b < y)`
+    is answered on SQLite by scanning from `a <= x`, through every earlier row of a tie."""
+    columns = [column for column, _direction in order]
+    bound = tuple_(*[bindparam(None, value, type_=column.type)
+                     for column, value in zip(columns, values)])
+    return tuple_(*columns) < bound if order[0][1] == "desc" else tuple_(*columns) > bound
 
 
 def _read_or_create(path: Path):

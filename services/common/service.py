@@ -5,6 +5,7 @@ from sqlalchemy import text
 
 from .context import CallerProvider
 from .errors import KluisError, NotFound
+from .paging import Paging
 
 
 def rpc(method):
@@ -17,6 +18,7 @@ class ServiceBase:
     """Mix into a service class that declares `store = Store(...)`."""
 
     caller = CallerProvider()
+    paging = Paging()  # the service's Pager: its lists, a page at a time (paging.py)
 
     @rpc
     def health(self):
@@ -26,10 +28,12 @@ class ServiceBase:
         return {"status": "ok"}
 
     @rpc
-    def list_parked_messages(self):
-        """Admin only. -> [{message_id, source, attempts, last_error, received_at}]"""
+    def list_parked_messages(self, limit=50, cursor=None):
+        """Admin only. -> {items: [{message_id, source, attempts, last_error,
+        received_at}], next_cursor}: a page, oldest first. ValidationFailed: limit,
+        cursor."""
         self.caller.require("admin")
-        return self.store.parked_messages()
+        return self.store.parked_messages(self.paging, limit, cursor)
 
     @rpc
     def replay_parked_message(self, message_id):

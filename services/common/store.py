@@ -31,6 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .db import make_engine, new_id, utcnow
+from .paging import asc
 from .settings import database_url
 
 log = logging.getLogger(__name__)
@@ -109,8 +110,8 @@ class StoreAccess:
     def accept(self, source, message):
         self._store.accept(source, message)
 
-    def parked_messages(self):
-        return self._store.parked_messages()
+    def parked_messages(self, pager, limit=50, cursor=None):
+        return self._store.parked_messages(pager, limit, cursor)
 
     def replay_parked(self, message_id):
         return self._store.replay_parked(message_id)
@@ -280,13 +281,22 @@ class Store(DependencyProvider):
         for message_id in due:
             self._handle(message_id)
 
-    def parked_messages(self):
+    def parked_messages(self, pager, limit=50, cursor=None):
+        """A page of the parked messages, oldest first. ix_inbox_due's `status` prefix
+        finds them; only they are sorted (the inbox's done rows are never read), and
+        they stay few: each is a handler's failure that an operator has yet to replay."""
+        inbox = self.inbox.c
         with Session(self.engine) as session:
-            rows = session.execute(select(self.inbox).where(self.inbox.c.status == "parked")
-                                   .order_by(self.inbox.c.received_at)).all()
-        return [{"message_id": r.message_id, "source": r.source, "attempts": r.attempts,
-                 "last_error": r.last_error, "received_at": r.received_at.isoformat()}
-                for r in rows]
+            rows, next_cursor = pager.page(
+                session, select(inbox.message_id, inbox.source, inbox.attempts,
+                                inbox.last_error, inbox.received_at).where(
+                                    inbox.status == "parked"),
+                [asc(inbox.received_at), asc(inbox.message_id)], limit, cursor,
+                scope=f"parked:{self.service_name}")
+        return {"items": [{"message_id": message_id, "source": source, "attempts": attempts,
+                           "last_error": last_error, "received_at": received_at.isoformat()}
+                          for message_id, source, attempts, last_error, received_at in rows],
+                "next_cursor": next_cursor}
 
     def replay_parked(self, message_id):
         with Session(self.engine) as session, session.begin():

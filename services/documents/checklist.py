@@ -7,7 +7,7 @@ again. Only staff review; each upload makes a review task for the office (dossie
 opens it on `document_uploaded`)."""
 import re
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
@@ -149,26 +149,43 @@ def review(uow, principal, access, request_id, decision, reason=None):
     return describe(item, _documents_of(uow, item, False))
 
 
-def open_for_client(uow, dossier_ids):
-    """The client's actions: their items still to deliver (open, or rejected with the
-    reviewer's reason)."""
-    if not dossier_ids:
-        return []
-    items = uow.session.scalars(select(DocumentRequest).where(
-        DocumentRequest.dossier_id.in_(dossier_ids), DocumentRequest.deliver_by == "client",
-        DocumentRequest.status.in_(OPEN_FOR_CLIENT)).order_by(DocumentRequest.created_at))
-    return [{"type": "document_request", "id": i.id, "dossier_id": i.dossier_id,
-             "title": i.title, "status": i.status, "due_date": i.due_date,
-             "reason": i.reason if i.status == "rejected" else None} for i in items]
+def open_for_client(uow, pager, principal, dossier_ids, limit=50, cursor=None):
+    """A page of the client's actions: their items still to deliver (open, or rejected
+    with the reviewer's reason), oldest first. `dossier_ids`: the client's dossiers
+    (dossier's answer), each read on ix_document_requests_dossier_created."""
+    items, next_cursor = pager.page(
+        uow.session, select(DocumentRequest).where(_open_for_client(dossier_ids)),
+        [asc(DocumentRequest.created_at), asc(DocumentRequest.id)], limit, cursor,
+        scope=f"open-requests:{principal.account_id}")
+    return {"items": [{"type": "document_request", "id": i.id, "dossier_id": i.dossier_id,
+                       "title": i.title, "status": i.status, "due_date": i.due_date,
+                       "reason": i.reason if i.status == "rejected" else None}
+                      for i in items], "next_cursor": next_cursor}
 
 
-def for_lender(uow, status=None):
-    """Admin: the lender's items across offices, to deliver."""
+def count_open_for_client(uow, dossier_ids):
+    """How many items the client still has to deliver (the portal's home)."""
+    return uow.session.scalar(select(func.count()).select_from(DocumentRequest).where(
+        _open_for_client(dossier_ids)))
+
+
+def _open_for_client(dossier_ids):
+    return and_(DocumentRequest.dossier_id.in_(list(dossier_ids or ())),
+                DocumentRequest.deliver_by == "client",
+                DocumentRequest.status.in_(OPEN_FOR_CLIENT))
+
+
+def for_lender(uow, pager, status=None, limit=50, cursor=None):
+    """Admin: a page of the lender's items across offices, to deliver, oldest first
+    (ix_document_requests_deliver_created, or _deliver_status_created for one status)."""
     query = select(DocumentRequest).where(DocumentRequest.deliver_by == "lender")
     if status:
         query = query.where(DocumentRequest.status == status)
-    items = uow.session.scalars(query.order_by(DocumentRequest.created_at).limit(1000))
-    return [describe(i, _documents_of(uow, i, False)) for i in items]
+    items, next_cursor = pager.page(
+        uow.session, query, [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
+        limit, cursor, scope=f"lender-requests:{status or ''}")
+    return {"items": [describe(i, _documents_of(uow, i, False)) for i in items],
+            "next_cursor": next_cursor}
 
 
 def describe(item, document_ids):

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
-from services.common.paging import asc, desc
+from services.common.paging import desc
 
 from .exceptions import DocumentSigned, TooManyUploads, UploadExpired, VisibilityFixed
 from .inspection import safe_file_name
@@ -165,7 +165,7 @@ def list_documents(uow, pager, principal, access, category=None, limit=50, curso
     if category:
         query = query.where(Document.category == category)
     documents, next_cursor = pager.page(
-        uow.session, query, [desc(Document.created_at), asc(Document.id)], limit, cursor,
+        uow.session, query, [desc(Document.created_at), desc(Document.id)], limit, cursor,
         scope=f"documents:{access['dossier_id']}:{access['as']}:{category or ''}")
     seen = _downloaded(uow, principal, [d.id for d in documents])
     return {"items": [describe(d, d.id in seen) for d in documents],

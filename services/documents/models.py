@@ -55,9 +55,14 @@ class DocumentRequest(Base):
     """An item of a dossier's checklist. `deliver_by` client or lender (never shown to
     the client). status open -> uploaded -> approved | rejected (-> uploaded again)."""
     __tablename__ = "document_requests"
-    # A dossier's checklist, a page at a time (services/common/paging.py)
+    # A dossier's checklist, and the lender's items (all, or of one status), a page at a
+    # time (services/common/paging.py)
     __table_args__ = (sa.Index("ix_document_requests_dossier_created", "dossier_id",
-                               "created_at", "id"),)
+                               "created_at", "id"),
+                      sa.Index("ix_document_requests_deliver_created", "deliver_by",
+                               "created_at", "id"),
+                      sa.Index("ix_document_requests_deliver_status_created", "deliver_by",
+                               "status", "created_at", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)

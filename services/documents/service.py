@@ -8,7 +8,6 @@ from nameko.dependency_providers import Config
 from nameko.timer import timer
 
 from services.common.errors import ValidationFailed
-from services.common.paging import Paging
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
@@ -23,7 +22,6 @@ class DocumentsService(ServiceBase):
     name = "documents"
     store = Store(metadata)
     blobs = Blobs()
-    paging = Paging()
     dossier = TimedRpcProxy("dossier", timeout=10)  # carries the caller's principal
     config = Config()
 
@@ -248,16 +246,26 @@ class DocumentsService(ServiceBase):
             return checklist.review(uow, principal, access, request_id, decision, reason)
 
     @rpc
-    def client_open_requests(self):
-        """Client: their actions of type document_request (open or rejected items)."""
+    def client_open_requests(self, limit=50, cursor=None):
+        """Client: their actions of type document_request (open or rejected items).
+        -> {items, next_cursor}: a page, oldest first."""
+        principal = self.caller.require("client")
+        mine = self.dossier.visible_dossier_ids()
+        with self.store.unit_of_work() as uow:
+            return checklist.open_for_client(uow, self.paging, principal, mine, limit, cursor)
+
+    @rpc
+    def count_client_open_requests(self):
+        """Client: how many actions of type document_request they have (GET /home)."""
         self.caller.require("client")
         mine = self.dossier.visible_dossier_ids()
         with self.store.unit_of_work() as uow:
-            return checklist.open_for_client(uow, mine)
+            return checklist.count_open_for_client(uow, mine)
 
     @rpc
-    def lender_requests(self, status=None):
-        """Admin: the items the lender delivers, across offices."""
+    def lender_requests(self, status=None, limit=50, cursor=None):
+        """Admin: the items the lender delivers, across offices. -> {items,
+        next_cursor}: a page, oldest first."""
         self.caller.require("admin")
         with self.store.unit_of_work() as uow:
-            return checklist.for_lender(uow, status)
+            return checklist.for_lender(uow, self.paging, status, limit, cursor)

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
+from services.common.paging import asc
 
 from . import audit
 from .clients import describe, flush_or, normalised_mobile, visible_client
@@ -94,10 +95,14 @@ def _company(uow, principal, company_id=None):
     return companies[0]
 
 
-def list_extra_accounts(uow, principal, company_id=None):
+def list_extra_accounts(uow, pager, principal, company_id=None, limit=50, cursor=None):
+    """A page of the company's extra accounts, by name (ix_clients_parent_name)."""
     company = _company(uow, principal, company_id)
-    return [_extra(c) for c in uow.session.scalars(select(Client).where(
-        Client.parent_id == company.id).order_by(Client.name, Client.id))]
+    children, next_cursor = pager.page(
+        uow.session, select(Client).where(Client.parent_id == company.id),
+        [asc(Client.name), asc(Client.id)], limit, cursor,
+        scope=f"extra-accounts:{company.id}")
+    return {"items": [_extra(c) for c in children], "next_cursor": next_cursor}
 
 
 def get_extra_account(uow, principal, account_id):

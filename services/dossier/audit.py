@@ -9,7 +9,7 @@ from sqlalchemy import event as orm_event
 from services.common.context import Principal
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
-from services.common.paging import asc, desc
+from services.common.paging import desc
 from services.common.settings import env_int
 
 from .models import AuditEntry
@@ -119,7 +119,7 @@ def for_client_account(uow, pager, principal, limit=50, cursor=None):
 def _entries(uow, pager, condition, limit, cursor, scope):
     """Newest first, a page at a time (ix_audit_entries_at)."""
     rows, next_cursor = pager.page(uow.session, select(AuditEntry).where(condition),
-                                   [desc(AuditEntry.at), asc(AuditEntry.id)], limit, cursor,
+                                   [desc(AuditEntry.at), desc(AuditEntry.id)], limit, cursor,
                                    scope)
     return {"items": [{"at": e.at.isoformat(), "actor": {"id": e.actor_id,
                                                          "kind": e.actor_kind},

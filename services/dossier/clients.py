@@ -124,14 +124,20 @@ def update_client(uow, principal, client_id, changes):
     return describe(client), ending
 
 
-def consents(uow, principal):
+def consents(uow, pager, principal, limit=50, cursor=None):
+    """A page of the client's consent per office, by the office's name: their own
+    records (found by ix_clients_account_id; one per office they are a client of, so
+    the sort is of a handful)."""
     query = select(Client, Office).join(Office, Office.id == Client.office_id).where(
         Client.account_id == principal.account_id, Client.parent_id.is_(None))
     if principal.scope_office_id:  # look-along: the looking office only
         query = query.where(Client.office_id == principal.scope_office_id)
-    rows = uow.session.execute(query.order_by(Office.name)).all()
-    return [{"office_id": office.id, "office_name": office.name, "shared": client.shared}
-            for client, office in rows]
+    rows, next_cursor = pager.page(uow.session, query, [asc(Office.name), asc(Client.id)],
+                                   limit, cursor, scope=f"consents:{principal.account_id}:"
+                                   f"{principal.scope_office_id or ''}")
+    return {"items": [{"office_id": office.id, "office_name": office.name,
+                       "shared": client.shared} for client, office in rows],
+            "next_cursor": next_cursor}
 
 
 def set_consent(uow, principal, office_id, shared):

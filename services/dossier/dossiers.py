@@ -4,7 +4,7 @@ from sqlalchemy import bindparam, or_, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
-from services.common.paging import asc, desc
+from services.common.paging import desc
 
 from . import audit, document_facts, messages
 from .clients import can_see, flush_or, own_client_ids, visible_client
@@ -56,7 +56,7 @@ def list_dossiers(uow, pager, principal, q=None, status="in_progress", limit=50,
     caller has not read yet: `unread` {documents, correspondence, messages}."""
     rows, next_cursor = pager.page(
         uow.session, _visible(uow, principal, (Dossier, Client), q, status),
-        [desc(Dossier.created_at), asc(Dossier.id)], limit, cursor,
+        [desc(Dossier.created_at), desc(Dossier.id)], limit, cursor,
         scope=f"dossiers:{status}:{q or ''}")
     tabs = _tabs(uow, principal, [dossier.id for dossier, _c in rows])
     return {"items": [{**describe(dossier, client), "unread": _unread(tabs[dossier.id])}
@@ -134,17 +134,18 @@ def home(uow, principal):
         raise Forbidden()
     mine = [status for _id, status in uow.session.execute(
         _visible(uow, principal, (Dossier.id, Dossier.status)))]
+    from . import questionnaires  # it reads dossiers through visible_dossier: imported late
     return {"dossiers": {"in_progress": mine.count("in_progress"), "total": len(mine)},
-            "actions": len(open_actions(uow, principal))}
+            "actions": questionnaires.count_open(uow, principal)}
 
 
-def open_actions(uow, principal):
-    """Open work for the client that dossier owns: open questionnaires. (Document
-    requests and signatures are their services' own; the gateway adds them.)"""
+def open_actions(uow, pager, principal, limit=50, cursor=None):
+    """A page of the open work for the client that dossier owns: open questionnaires.
+    (Document requests and signatures are their services' own; the gateway adds them.)"""
     if principal.kind != "client":
         raise Forbidden()
     from . import questionnaires  # it reads dossiers through visible_dossier: imported late
-    return questionnaires.open_actions(uow, principal)
+    return questionnaires.open_actions(uow, pager, principal, limit, cursor)
 
 
 def update_dossier(uow, principal, dossier_id, changes):

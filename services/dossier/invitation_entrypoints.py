@@ -38,13 +38,13 @@ class InvitationEntrypoints:
                                      account["existing"], self._public_url())
 
     @rpc
-    def list_my_link_requests(self):
+    def list_my_link_requests(self, limit=50, cursor=None):
         """Client: the offices that ask to link the caller's existing account (they
-        redeemed an invitation with it) -> [{id, office_id, office_name, name, type,
-        company, sent_at}]."""
+        redeemed an invitation with it) -> {items: [{id, office_id, office_name, name,
+        type, company, sent_at}], next_cursor}: a page, oldest first."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return invitations.requests_for(uow, principal)
+            return invitations.requests_for(uow, self.paging, principal, limit, cursor)
 
     @rpc
     def answer_link_request(self, client_id, accepted):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
+from services.common.paging import asc
 
 from . import audit
 from .clients import visible_client
@@ -144,16 +145,21 @@ def _asking(principal):
         Client.pending_account_id == principal.account_id, Client.invitation_status == "sent")
 
 
-def requests_for(uow, principal):
-    """The offices that ask to link the caller's account: [{id, office_id, office_name,
-    name, type, company, sent_at}] (`company`: the company's name for an extra account).
+def requests_for(uow, pager, principal, limit=50, cursor=None):
+    """A page of the offices that ask to link the caller's account, oldest first: {items:
+    [{id, office_id, office_name, name, type, company, sent_at}], next_cursor}
+    (`company`: the company's name for an extra account). Found by
+    ix_clients_pending_account_id: the records that name the caller, a handful to sort.
     None in a look-along session: it is the holder's own business."""
     if principal.scope_office_id:
-        return []
-    rows = uow.session.execute(_asking(principal).order_by(Client.invited_at, Client.id)).all()
-    return [{"id": c.id, "office_id": o.id, "office_name": o.name, "name": c.name,
-             "type": c.type, "company": _company_name(uow, c),
-             "sent_at": c.invited_at.isoformat()} for c, o in rows]
+        return {"items": [], "next_cursor": None}
+    rows, next_cursor = pager.page(uow.session, _asking(principal),
+                                   [asc(Client.invited_at), asc(Client.id)], limit, cursor,
+                                   scope=f"link-requests:{principal.account_id}")
+    return {"items": [{"id": c.id, "office_id": o.id, "office_name": o.name, "name": c.name,
+                       "type": c.type, "company": _company_name(uow, c),
+                       "sent_at": c.invited_at.isoformat()} for c, o in rows],
+            "next_cursor": next_cursor}
 
 
 def _company_name(uow, client):

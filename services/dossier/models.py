@@ -17,6 +17,8 @@ plumbing_tables(metadata)
 class Office(Base):
     """An advisory office, known by its distribution-partner ID."""
     __tablename__ = "offices"
+    # GET /offices, by name, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_offices_name", "name", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     partner_id: Mapped[str] = mapped_column(sa.String(50), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -31,7 +33,9 @@ class Client(Base):
     __tablename__ = "clients"
     __table_args__ = (sa.UniqueConstraint("office_id", "email"),
                       # GET /clients, a page at a time (services/common/paging.py)
-                      sa.Index("ix_clients_office_name", "office_id", "name", "id"))
+                      sa.Index("ix_clients_office_name", "office_id", "name", "id"),
+                      # A company's extra accounts, likewise
+                      sa.Index("ix_clients_parent_name", "parent_id", "name", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     type: Mapped[str] = mapped_column(sa.String(10))  # person | company
@@ -78,6 +82,8 @@ class Dossier(Base):
 class Product(Base):
     """A product the client has: a mortgage or a life insurance."""
     __tablename__ = "products"
+    # A client's products, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_products_client_created", "client_id", "created_at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))  # mortgage | life_insurance
@@ -92,6 +98,12 @@ class Product(Base):
 class MortgageApplication(Base):
     """running -> approved | rejected | withdrawn"""
     __tablename__ = "mortgage_applications"
+    # Staff's (by office) and the lender's (by status) lists, newest first, a page at a
+    # time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_mortgage_applications_office_status_created", "office_id",
+                               "status", "created_at", "id"),
+                      sa.Index("ix_mortgage_applications_status_created", "status",
+                               "created_at", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
@@ -176,6 +188,9 @@ class Message(Base):
 class QuestionnaireTemplate(Base):
     """An office's questionnaire: pages of typed questions (`pages` as given, validated)."""
     __tablename__ = "questionnaire_templates"
+    # The offices' templates, newest first, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_questionnaire_templates_office_created", "office_id",
+                               "created_at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -189,6 +204,12 @@ class Questionnaire(Base):
     change nothing here), the answers saved so far, open -> completed (then frozen, with
     the PDF of the answers as `document_id` in documents)."""
     __tablename__ = "questionnaires"
+    # A dossier's questionnaires and a client's open ones (their actions), a page at a
+    # time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_questionnaires_dossier_created", "dossier_id",
+                               "created_at", "id"),
+                      sa.Index("ix_questionnaires_client_status_created", "client_id",
+                               "status", "created_at", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     template_id: Mapped[str] = mapped_column(sa.String(36))
     dossier_id: Mapped[str] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)

@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
+from services.common.paging import asc, desc
 
 from . import audit
 from .clients import own_client_ids, visible_client
@@ -24,21 +25,27 @@ def add_product(uow, principal, client_id, kind, provider=None, number=None,
     return _product(product)
 
 
-def list_products(uow, principal, client_id):
+def list_products(uow, pager, principal, client_id, limit=50, cursor=None):
+    """A page of the client's products, oldest first (ix_products_client_created)."""
     client = visible_client(uow, principal, client_id)
-    return [_product(p) for p in uow.session.scalars(
-        select(Product).where(Product.client_id == client.id).order_by(Product.created_at))]
+    products, next_cursor = pager.page(
+        uow.session, select(Product).where(Product.client_id == client.id),
+        [asc(Product.created_at), asc(Product.id)], limit, cursor,
+        scope=f"products:{client.id}")
+    return {"items": [_product(p) for p in products], "next_cursor": next_cursor}
 
 
-def my_products(uow, principal):
-    """A client's own products across their offices (a look-along session: the looking
-    office's only), newest first."""
-    rows = uow.session.execute(
-        select(Product, Office.name).join(Client, Client.id == Product.client_id)
+def my_products(uow, pager, principal, limit=50, cursor=None):
+    """A page of a client's own products across their offices (a look-along session: the
+    looking office's only), newest first (ix_products_client_created, per record)."""
+    rows, next_cursor = pager.page(
+        uow.session, select(Product, Office.name).join(Client, Client.id == Product.client_id)
         .join(Office, Office.id == Client.office_id)
-        .where(Client.id.in_(own_client_ids(uow, principal)))
-        .order_by(Product.created_at.desc(), Product.id)).all()
-    return [{**_product(product), "office_name": office_name} for product, office_name in rows]
+        .where(Product.client_id.in_(own_client_ids(uow, principal))),
+        [desc(Product.created_at), desc(Product.id)], limit, cursor,
+        scope=f"my-products:{principal.account_id}:{principal.scope_office_id or ''}")
+    return {"items": [{**_product(product), "office_name": office_name}
+                      for product, office_name in rows], "next_cursor": next_cursor}
 
 
 def _product(product):
@@ -84,24 +91,29 @@ def set_application_status(uow, principal, application_id, status):
     return _application(application, client)
 
 
-def list_applications(uow, principal, status="running"):
-    """Across the caller's offices, consent applied (the admin: every office; a client:
-    their own records and their company's)."""
+def list_applications(uow, pager, principal, status="running", limit=50, cursor=None):
+    """A page, newest first, across the caller's offices, consent applied
+    (ix_mortgage_applications_office_status_created); the admin: every office
+    (_status_created); a client: their own records and their company's (by client_id)."""
     query = select(MortgageApplication, Client, Office.name).join(
         Client, Client.id == MortgageApplication.client_id).join(
         Office, Office.id == MortgageApplication.office_id)
     if principal.kind == "staff":
-        query = query.where(Client.office_id.in_(list(principal.offices)),
+        query = query.where(MortgageApplication.office_id.in_(list(principal.offices)),
                             Client.shared.is_(True))
     elif principal.kind == "client":
-        query = query.where(Client.id.in_(own_client_ids(uow, principal)))
+        query = query.where(MortgageApplication.client_id.in_(own_client_ids(uow, principal)))
     elif principal.kind != "admin":
         raise Forbidden()
     if status != "all":
         query = query.where(MortgageApplication.status == status)
-    rows = uow.session.execute(query.order_by(MortgageApplication.created_at.desc(),
-                                              MortgageApplication.id)).all()
-    return [{**_application(a, c), "office_name": name} for a, c, name in rows]
+    rows, next_cursor = pager.page(
+        uow.session, query, [desc(MortgageApplication.created_at),
+                             desc(MortgageApplication.id)], limit, cursor,
+        scope=f"applications:{principal.account_id}:{principal.scope_office_id or ''}:"
+              f"{status}")
+    return {"items": [{**_application(a, c), "office_name": name} for a, c, name in rows],
+            "next_cursor": next_cursor}
 
 
 def _application(application, client):

@@ -1,5 +1,5 @@
 """dossier's entrypoints for questionnaires (see questionnaires.py). Mixed into
-DossierService, which declares `caller`, `store`, `config` and `documents`."""
+DossierService, which declares `caller`, `store`, `config`, `documents` and `paging`."""
 import re
 
 from services.common.service import rpc
@@ -21,11 +21,13 @@ class QuestionnaireEntrypoints:
             return questionnaires.create_template(uow, principal, title, pages, office_id)
 
     @rpc
-    def list_questionnaire_templates(self, office_id=None):
-        """Staff: their offices' templates (or the given office's), newest first."""
+    def list_questionnaire_templates(self, office_id=None, limit=50, cursor=None):
+        """Staff: their offices' templates (or the given office's). -> {items,
+        next_cursor}: a page, newest first."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return questionnaires.list_templates(uow, principal, office_id)
+            return questionnaires.list_templates(uow, self.paging, principal, office_id,
+                                                 limit, cursor)
 
     @rpc
     def assign_questionnaire(self, dossier_id, template_id):
@@ -39,12 +41,13 @@ class QuestionnaireEntrypoints:
                                          self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
 
     @rpc
-    def list_questionnaires(self, dossier_id):
-        """The client and staff who see the dossier: its questionnaires, newest first,
-        without pages and answers."""
+    def list_questionnaires(self, dossier_id, limit=50, cursor=None):
+        """The client and staff who see the dossier: its questionnaires, without pages
+        and answers. -> {items, next_cursor}: a page, newest first."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
-            return questionnaires.list_for_dossier(uow, principal, dossier_id)
+            return questionnaires.list_for_dossier(uow, self.paging, principal, dossier_id,
+                                                   limit, cursor)
 
     @rpc
     def get_questionnaire(self, questionnaire_id):

@@ -4,10 +4,11 @@ the client fills in page by page and completes into a PDF (filed in documents).
 Visibility follows the dossier (dossiers.visible_dossier): staff see the questionnaires
 of the dossiers they may see, a client those of their own dossiers; anyone else gets
 NotFound. Only the client fills in. open -> completed, and then it is frozen."""
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.paging import asc, desc
 
 from . import audit, questionnaire_rules as rules
 from .client_news import notify_client
@@ -30,17 +31,21 @@ def create_template(uow, principal, title, pages, office_id=None):
     return describe_template(template)
 
 
-def list_templates(uow, principal, office_id=None):
-    """Staff: the templates of their offices (or of the one given), newest first."""
+def list_templates(uow, pager, principal, office_id=None, limit=50, cursor=None):
+    """Staff: a page of the templates of their offices (or of the one given), newest
+    first (ix_questionnaire_templates_office_created)."""
     if principal.kind != "staff":
         raise Forbidden()
     offices = [office_id] if office_id else list(principal.offices)
     if office_id and office_id not in principal.offices:
         raise NotFound()
-    rows = uow.session.scalars(select(QuestionnaireTemplate).where(
-        QuestionnaireTemplate.office_id.in_(offices)).order_by(
-        QuestionnaireTemplate.created_at.desc(), QuestionnaireTemplate.id))
-    return [describe_template(template) for template in rows]
+    rows, next_cursor = pager.page(
+        uow.session, select(QuestionnaireTemplate).where(
+            QuestionnaireTemplate.office_id.in_(offices)),
+        [desc(QuestionnaireTemplate.created_at), desc(QuestionnaireTemplate.id)], limit,
+        cursor, scope=f"templates:{principal.account_id}:{office_id or ''}")
+    return {"items": [describe_template(template) for template in rows],
+            "next_cursor": next_cursor}
 
 
 def _own_office(uow, principal, office_id):
@@ -83,26 +88,43 @@ def assign(uow, principal, dossier_id, template_id, public_url):
     return describe(questionnaire)
 
 
-def list_for_dossier(uow, principal, dossier_id):
-    """The dossier's questionnaires, newest first (without pages and answers)."""
+def list_for_dossier(uow, pager, principal, dossier_id, limit=50, cursor=None):
+    """A page of the dossier's questionnaires, newest first, without pages and answers
+    (ix_questionnaires_dossier_created)."""
     dossier, _client = visible_dossier(uow, principal, dossier_id)
-    rows = uow.session.scalars(select(Questionnaire).where(
-        Questionnaire.dossier_id == dossier.id).order_by(Questionnaire.created_at.desc(),
-                                                         Questionnaire.id))
-    return [describe(questionnaire, full=False) for questionnaire in rows]
+    rows, next_cursor = pager.page(
+        uow.session, select(Questionnaire).where(Questionnaire.dossier_id == dossier.id),
+        [desc(Questionnaire.created_at), desc(Questionnaire.id)], limit, cursor,
+        scope=f"questionnaires:{dossier.id}")
+    return {"items": [describe(questionnaire, full=False) for questionnaire in rows],
+            "next_cursor": next_cursor}
 
 
 def get(uow, principal, questionnaire_id):
     return describe(_visible(uow, principal, questionnaire_id)[0])
 
 
-def open_actions(uow, principal):
-    """A client's open questionnaires as actions: [{type, id, dossier_id, title}]."""
-    rows = uow.session.scalars(select(Questionnaire).where(
-        Questionnaire.client_id.in_(own_client_ids(uow, principal)),
-        Questionnaire.status == "open").order_by(Questionnaire.created_at, Questionnaire.id))
-    return [{"type": "questionnaire", "id": q.id, "dossier_id": q.dossier_id, "title": q.title}
-            for q in rows]
+def open_actions(uow, pager, principal, limit=50, cursor=None):
+    """A page of a client's open questionnaires as actions, oldest first: {items: [{type,
+    id, dossier_id, title}], next_cursor} (ix_questionnaires_client_status_created)."""
+    rows, next_cursor = pager.page(
+        uow.session, select(Questionnaire).where(_open_for(uow, principal)),
+        [asc(Questionnaire.created_at), asc(Questionnaire.id)], limit, cursor,
+        scope=f"questionnaire-actions:{principal.account_id}:"
+              f"{principal.scope_office_id or ''}")
+    return {"items": [{"type": "questionnaire", "id": q.id, "dossier_id": q.dossier_id,
+                       "title": q.title} for q in rows], "next_cursor": next_cursor}
+
+
+def count_open(uow, principal):
+    """How many questionnaires the client has still to fill in (the portal's home)."""
+    return uow.session.scalar(select(func.count()).select_from(Questionnaire).where(
+        _open_for(uow, principal)))
+
+
+def _open_for(uow, principal):
+    return and_(Questionnaire.client_id.in_(own_client_ids(uow, principal)),
+                Questionnaire.status == "open")
 
 
 def _visible(uow, principal, questionnaire_id, lock=False):

@@ -3,7 +3,6 @@ Its event handlers (identity's and documents' events) are in subscriptions.py.""
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
-from services.common.paging import Paging
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.settings import env_int
@@ -29,7 +28,6 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
     documents_as_dossier = TimedRpcProxy("documents", timeout=30, as_service=True)
     config = Config()
-    paging = Paging()
 
     def _public_url(self):
         return self.config["KLUIS_PUBLIC_URL"].rstrip("/")
@@ -43,12 +41,13 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
                                            label)
 
     @rpc
-    def list_offices(self):
-        """Admin: every office; staff: the offices they work for (from the principal)."""
+    def list_offices(self, limit=50, cursor=None):
+        """Admin: every office; staff: the offices they work for (from the principal).
+        -> {items, next_cursor}: a page, by name."""
         principal = self.caller.require("admin", "staff")
         office_ids = None if principal.is_admin else list(principal.offices)
         with self.store.unit_of_work() as uow:
-            return use_cases.list_offices(uow, office_ids)
+            return use_cases.page_offices(uow, self.paging, office_ids, limit, cursor)
 
     @rpc
     def lookup_offices(self, office_ids=None, partner_id=None):
@@ -99,10 +98,12 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         return client
 
     @rpc
-    def list_my_consents(self):
+    def list_my_consents(self, limit=50, cursor=None):
+        """Client: {items: [{office_id, office_name, shared}], next_cursor}: a page, by
+        the office's name."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return clients.consents(uow, principal)
+            return clients.consents(uow, self.paging, principal, limit, cursor)
 
     @rpc
     def set_my_consent(self, office_id, shared):
@@ -207,10 +208,12 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
             return dossiers.home(uow, principal)
 
     @rpc
-    def client_actions(self):
+    def client_actions(self, limit=50, cursor=None):
+        """Client: their open questionnaires as actions. -> {items, next_cursor}: a page,
+        oldest first."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return dossiers.open_actions(uow, principal)
+            return dossiers.open_actions(uow, self.paging, principal, limit, cursor)
 
     # -- the portal account: unlink, look-along, a company's extra accounts -------------
     @rpc
@@ -244,12 +247,14 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
             return accounts.my_companies(uow, principal)
 
     @rpc
-    def list_extra_accounts(self, company_id=None):
+    def list_extra_accounts(self, company_id=None, limit=50, cursor=None):
         """Company main account: the extra accounts of `company_id`, which may be left
-        out by the main account of one company only (else CompanyRequired)."""
+        out by the main account of one company only (else CompanyRequired). -> {items,
+        next_cursor}: a page, by name."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return accounts.list_extra_accounts(uow, principal, company_id)
+            return accounts.list_extra_accounts(uow, self.paging, principal, company_id,
+                                                limit, cursor)
 
     @rpc
     def get_extra_account(self, child_id):
@@ -287,10 +292,12 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
             return portfolio.add_product(uow, principal, client_id, kind, **details)
 
     @rpc
-    def list_products(self, client_id):
+    def list_products(self, client_id, limit=50, cursor=None):
+        """Staff who see the client. -> {items, next_cursor}: a page, oldest first."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return portfolio.list_products(uow, principal, client_id)
+            return portfolio.list_products(uow, self.paging, principal, client_id, limit,
+                                           cursor)
 
     @rpc
     def open_mortgage_application(self, client_id, amount_cents, lender=None):
@@ -306,20 +313,22 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
             return portfolio.set_application_status(uow, principal, application_id, status)
 
     @rpc
-    def list_my_products(self):
+    def list_my_products(self, limit=50, cursor=None):
         """Client: the products of their own records (and their company's), each with
-        the office's name."""
+        the office's name. -> {items, next_cursor}: a page, newest first."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return portfolio.my_products(uow, principal)
+            return portfolio.my_products(uow, self.paging, principal, limit, cursor)
 
     @rpc
-    def list_mortgage_applications(self, status="running"):
+    def list_mortgage_applications(self, status="running", limit=50, cursor=None):
         """Staff: across the caller's offices, consent applied; admin: every office;
-        client: their own (and their company's), so that they can follow them."""
+        client: their own (and their company's), so that they can follow them. -> {items,
+        next_cursor}: a page, newest first."""
         principal = self.caller.require("admin", "staff", "client")
         with self.store.unit_of_work() as uow:
-            return portfolio.list_applications(uow, principal, status)
+            return portfolio.list_applications(uow, self.paging, principal, status, limit,
+                                               cursor)
 
     # -- staff tasks ---------------------------------------------------------------------
     @rpc

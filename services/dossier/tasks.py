@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
-from services.common.paging import asc, desc
+from services.common.paging import desc
 
 from . import audit
 from .clients import can_see
@@ -30,7 +30,7 @@ def list_tasks(uow, pager, principal, status="open", limit=50, cursor=None):
         Client.parent_id.is_(None))
     if status != "all":
         query = query.where(Task.status == status)
-    rows, next_cursor = pager.page(uow.session, query, [desc(Task.created_at), asc(Task.id)],
+    rows, next_cursor = pager.page(uow.session, query, [desc(Task.created_at), desc(Task.id)],
                                    limit, cursor, scope=f"tasks:{status}")
     return {"items": [describe(task) for task in rows], "next_cursor": next_cursor}
 

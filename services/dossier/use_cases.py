@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
+from services.common.paging import asc
 
 from .exceptions import PartnerIdTaken
 from .models import Office
@@ -29,6 +30,17 @@ def list_offices(uow, office_ids=None):
     if office_ids is not None:
         query = query.where(Office.id.in_(list(office_ids)))
     return [describe(o) for o in uow.session.scalars(query)]
+
+
+def page_offices(uow, pager, office_ids=None, limit=50, cursor=None):
+    """A page of all offices, or of those with the given ids, by name (ix_offices_name)."""
+    query = select(Office)
+    if office_ids is not None:
+        query = query.where(Office.id.in_(list(office_ids)))
+    offices, next_cursor = pager.page(
+        uow.session, query, [asc(Office.name), asc(Office.id)], limit, cursor,
+        scope="offices:" + ("all" if office_ids is None else ",".join(sorted(office_ids))))
+    return {"items": [describe(o) for o in offices], "next_cursor": next_cursor}
 
 
 def find_by_partner_id(uow, partner_id):

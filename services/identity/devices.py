@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound
+from services.common.paging import asc
 
 from . import domain
 from .exceptions import InvalidSignature, LoginRefused, TokenExpired, TokenUsed
@@ -130,13 +131,16 @@ def claim_app_login(uow, clock, login_id, source_ip, user_agent, poll_secret=Non
                         device_id=app_login.device_id)
 
 
-def list_devices(uow, account_id):
-    devices = uow.session.scalars(select(Device).where(
-        Device.account_id == account_id, Device.revoked_at.is_(None)).order_by(Device.created_at))
-    return [{"id": d.id, "name": d.name, "platform": d.platform, "os_version": d.os_version,
-             "app_version": d.app_version, "created_at": d.created_at.isoformat(),
-             "last_used_at": d.last_used_at.isoformat() if d.last_used_at else None}
-            for d in devices]
+def list_devices(uow, pager, account_id, limit=50, cursor=None):
+    """A page of the account's bound devices, oldest first (ix_devices_account_created)."""
+    devices, next_cursor = pager.page(uow.session, select(Device).where(
+        Device.account_id == account_id, Device.revoked_at.is_(None)),
+        [asc(Device.created_at), asc(Device.id)], limit, cursor, scope=f"devices:{account_id}")
+    return {"items": [{"id": d.id, "name": d.name, "platform": d.platform,
+                       "os_version": d.os_version, "app_version": d.app_version,
+                       "created_at": d.created_at.isoformat(),
+                       "last_used_at": d.last_used_at.isoformat() if d.last_used_at else None}
+                      for d in devices], "next_cursor": next_cursor}
 
 
 def unbind(uow, principal, device_id):

@@ -78,6 +78,8 @@ class PasswordReset(Base):
 class LoginAttempt(Base):
     """Every password login, successful or not, with time and source address."""
     __tablename__ = "login_attempts"
+    # The admin's list, newest first, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_login_attempts_at_id", "at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     email: Mapped[str] = mapped_column(sa.String(254))
@@ -85,7 +87,7 @@ class LoginAttempt(Base):
     reason: Mapped[str] = mapped_column(sa.String(30))  # ok | unknown | wrong_password | locked
     source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     user_agent: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
-    at = mapped_column(UTCDateTime, nullable=False, index=True)
+    at = mapped_column(UTCDateTime, nullable=False)
 
 
 class Membership(Base):
@@ -105,6 +107,9 @@ class Registration(Base):
     """An app registration: started on a device, identified (partner ID + e-mail or
     mobile), verified with a code, approved, completed by signing the challenge."""
     __tablename__ = "registrations"
+    # An office's approval queue, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_registrations_office_status_created", "office_id",
+                               "status", "created_at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
     display_name: Mapped[str] = mapped_column(sa.String(200))
@@ -156,6 +161,9 @@ class StaffLink(Base):
 class Device(Base):
     """A bound device: its Ed25519 public key signs every staff sign-in."""
     __tablename__ = "devices"
+    # The caller's devices, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_devices_account_created", "account_id", "created_at",
+                               "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
                                             index=True)
@@ -198,6 +206,8 @@ class AppLogin(Base):
 class AuditEntry(Base):
     """Who did what to which object, and when (registrations, approvals, roles, ...)."""
     __tablename__ = "audit_entries"
+    # An office's trail, newest first, a page at a time (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_audit_entries_office_at", "office_id", "at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     at = mapped_column(UTCDateTime, nullable=False, index=True)
     actor_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)

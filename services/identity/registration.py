@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.paging import asc
 
 from . import domain
 from services.common.contacts import normalise_mobile
@@ -180,14 +181,18 @@ def remove(uow, registration_id):
     uow.session.delete(registration)
 
 
-def requests_for(uow, principal, office_id):
-    """The approver's queue: what the caller may approve at this office."""
+def requests_for(uow, pager, principal, office_id, limit=50, cursor=None):
+    """A page of the approver's queue, oldest first: what the caller may approve at this
+    office (the roles domain.may_approve allows them; ix_registrations_office_status_created)."""
     if not (principal.is_admin or office_id in principal.offices):
         raise NotFound()
-    pending = uow.session.scalars(select(Registration).where(
-        Registration.office_id == office_id, Registration.status == "awaiting_approval")
-        .order_by(Registration.created_at))
-    return [_request(uow, r) for r in pending if domain.may_approve(principal, office_id, r.role)]
+    roles = [role for role in domain.ROLES if domain.may_approve(principal, office_id, role)]
+    pending, next_cursor = pager.page(uow.session, select(Registration).where(
+        Registration.office_id == office_id, Registration.status == "awaiting_approval",
+        Registration.role.in_(roles)),
+        [asc(Registration.created_at), asc(Registration.id)], limit, cursor,
+        scope=f"registration-requests:{office_id}:{','.join(roles)}")
+    return {"items": [_request(uow, r) for r in pending], "next_cursor": next_cursor}
 
 
 def _request(uow, registration):

@@ -263,11 +263,13 @@ class IdentityService(ServiceBase):
             return staff.confirm_link(uow, token, self.public_url)
 
     @rpc
-    def list_staff(self, office_id):
-        """Admin, owner, staff_manager: [{person_id, name, email, mobile, role, registration}]"""
+    def list_staff(self, office_id, limit=50, cursor=None):
+        """Admin, owner, staff_manager: {items: [{person_id, name, email, mobile, role,
+        registration}], next_cursor}: a page, members by name, then the people asked to
+        link. ValidationFailed: limit, cursor."""
         principal = self.caller.require("admin", "staff")
         with self.store.unit_of_work() as uow:
-            return staff.list_staff(uow, principal, office_id)
+            return staff.list_staff(uow, self.paging, principal, office_id, limit, cursor)
 
     @rpc
     def change_staff_role(self, office_id, person_id, role):
@@ -284,11 +286,12 @@ class IdentityService(ServiceBase):
             staff.remove_staff(uow, principal, office_id, person_id)
 
     @rpc
-    def list_office_audit(self, office_id, limit=100):
-        """Admin, owner, staff_manager: registrations, approvals, role changes, removals."""
+    def list_office_audit(self, office_id, limit=50, cursor=None):
+        """Admin, owner, staff_manager: registrations, approvals, role changes, removals.
+        -> {items, next_cursor}: a page, newest first."""
         principal = self.caller.require("admin", "staff")
         with self.store.unit_of_work() as uow:
-            return staff.office_audit(uow, principal, office_id, min(int(limit), 500))
+            return staff.office_audit(uow, self.paging, principal, office_id, limit, cursor)
 
     # -- app registration (device binding) ----------------------------------------------
     @rpc
@@ -338,10 +341,14 @@ class IdentityService(ServiceBase):
             registration.remove(uow, registration_id)
 
     @rpc
-    def list_registration_requests(self, office_id):
+    def list_registration_requests(self, office_id, limit=50, cursor=None):
+        """The registrations at the office that the caller may approve. -> {items: [{id,
+        person_id, name, email, role, device, created_at}], next_cursor}: a page, oldest
+        first."""
         principal = self.caller.require("admin", "staff")
         with self.store.unit_of_work() as uow:
-            return registration.requests_for(uow, principal, office_id)
+            return registration.requests_for(uow, self.paging, principal, office_id, limit,
+                                             cursor)
 
     @rpc
     def decide_registration(self, registration_id, approve, reason=None):
@@ -409,10 +416,11 @@ class IdentityService(ServiceBase):
                                            poll_secret)
 
     @rpc
-    def list_my_devices(self):
+    def list_my_devices(self, limit=50, cursor=None):
+        """The caller's bound devices. -> {items, next_cursor}: a page, oldest first."""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
-            return devices.list_devices(uow, principal.account_id)
+            return devices.list_devices(uow, self.paging, principal.account_id, limit, cursor)
 
     @rpc
     def unbind_my_device(self, device_id):
@@ -430,8 +438,9 @@ class IdentityService(ServiceBase):
                                                    password).id}
 
     @rpc
-    def list_login_attempts(self, limit=100):
-        """Admin only: the newest login attempts with time and source address."""
+    def list_login_attempts(self, limit=50, cursor=None):
+        """Admin only: the login attempts with time and source address. -> {items,
+        next_cursor}: a page, newest first."""
         self.caller.require("admin")
         with self.store.unit_of_work() as uow:
-            return use_cases.login_attempts(uow, min(int(limit), 500))
+            return use_cases.login_attempts(uow, self.paging, limit, cursor)

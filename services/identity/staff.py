@@ -3,10 +3,11 @@ the audit of who changed what. Plain functions over a unit of work; the caller's
 principal is passed in and checked here, by the owner of the memberships."""
 import json
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select, union_all
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
+from services.common.paging import asc, desc
 
 from . import domain, staff_links
 from services.common.contacts import is_role_address, mobile_or_none
@@ -101,13 +102,27 @@ def confirm_link(uow, token, portal_url):
     return {"office": office, "role": request.role}
 
 
-def list_staff(uow, principal, office_id):
+def list_staff(uow, pager, principal, office_id, limit=50, cursor=None):
+    """A page of the office's staff: its members by name, then the people it asked to
+    link and who have not confirmed yet (staff_links), by the name the office typed.
+    Both are read as one union ordered (part, name, id); the sort covers one office's
+    people, found by the office_id indexes of memberships and staff_links."""
     _require_sees(principal, office_id)
-    rows = uow.session.execute(select(Account, Membership.role).join(
+    members = select(literal(0).label("part"), Account.name.label("name"),
+                     Account.id.label("id"), Membership.role.label("role")).join(
         Membership, Membership.account_id == Account.id).where(
-        Membership.office_id == office_id).order_by(Account.name, Account.id)).all()
-    return [_person(uow.session, account, office_id, role) for account, role in rows] + \
-        staff_links.rows(uow.session, office_id)
+        Membership.office_id == office_id)
+    people = union_all(members, staff_links.asked(office_id)).subquery()
+    rows, next_cursor = pager.page(
+        uow.session, select(people.c.part, people.c.id, people.c.role),
+        [asc(people.c.part), asc(people.c.name), asc(people.c.id)], limit, cursor,
+        scope=f"staff:{office_id}")
+    accounts = {a.id: a for a in uow.session.scalars(select(Account).where(
+        Account.id.in_([i for part, i, _role in rows if part == 0])))}
+    links = staff_links.rows(uow.session, [i for part, i, _role in rows if part == 1])
+    return {"items": [_person(uow.session, accounts[i], office_id, role) if part == 0
+                      else links[i] for part, i, role in rows],
+            "next_cursor": next_cursor}
 
 
 def change_role(uow, principal, office_id, person_id, role):
@@ -232,11 +247,14 @@ def set_active_office(uow, principal, office_id):
     uow.session.get(Account, principal.account_id).active_office_id = office_id
 
 
-def office_audit(uow, principal, office_id, limit):
+def office_audit(uow, pager, principal, office_id, limit=50, cursor=None):
+    """A page of the office's trail, newest first (ix_audit_entries_office_at)."""
     _require_sees(principal, office_id)
-    entries = uow.session.scalars(select(AuditEntry).where(AuditEntry.office_id == office_id)
-                                  .order_by(AuditEntry.at.desc()).limit(limit))
-    return [{"at": e.at.isoformat(), "actor": e.actor_id, "action": e.action,
-             "object": {"type": e.object_type, "id": e.object_id},
-             "detail": json.loads(e.detail)} for e in entries]
-
+    entries, next_cursor = pager.page(
+        uow.session, select(AuditEntry).where(AuditEntry.office_id == office_id),
+        [desc(AuditEntry.at), desc(AuditEntry.id)], limit, cursor,
+        scope=f"office-audit:{office_id}")
+    return {"items": [{"at": e.at.isoformat(), "actor": e.actor_id, "action": e.action,
+                       "object": {"type": e.object_type, "id": e.object_id},
+                       "detail": json.loads(e.detail)} for e in entries],
+            "next_cursor": next_cursor}

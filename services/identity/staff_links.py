@@ -5,7 +5,7 @@ confirm, and until they do, the asking office learns nothing about them beyond w
 typed itself (its answer and its staff list read as for a brand-new person)."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from services.common.db import new_id, utcnow
 
@@ -50,14 +50,17 @@ def ask(uow, principal, office_id, account, name, mobile, role, office, portal_u
 
 def pending(session, office_id, link_id=None, account_id=None):
     """Open requests of the office (one by id or by person when given)."""
-    query = select(StaffLink).where(StaffLink.office_id == office_id,
-                                    StaffLink.used_at.is_(None),
-                                    StaffLink.expires_at > utcnow())
+    query = select(StaffLink).where(*_open(office_id))
     if link_id is not None:
         query = query.where(StaffLink.id == link_id)
     if account_id is not None:
         query = query.where(StaffLink.account_id == account_id)
     return session.scalars(query.order_by(StaffLink.name, StaffLink.id)).all()
+
+
+def _open(office_id):
+    return (StaffLink.office_id == office_id, StaffLink.used_at.is_(None),
+            StaffLink.expires_at > utcnow())
 
 
 def as_person(link, email):
@@ -67,12 +70,21 @@ def as_person(link, email):
             "role": link.role, "registration": "not_registered"}
 
 
-def rows(session, office_id):
-    """The office's open requests, as staff list rows."""
-    links = pending(session, office_id)
-    emails = dict(session.execute(select(Account.id, Account.email).where(
-        Account.id.in_([link.account_id for link in links]))).all()) if links else {}
-    return [as_person(link, emails.get(link.account_id)) for link in links]
+def asked(office_id):
+    """The office's open requests as (part 1, name, id, role): the staff list's second
+    part (staff.list_staff)."""
+    return select(literal(1).label("part"), StaffLink.name.label("name"),
+                  StaffLink.id.label("id"), StaffLink.role.label("role")).where(
+        *_open(office_id))
+
+
+def rows(session, link_ids):
+    """{link id: the staff list row} of the given requests."""
+    if not link_ids:
+        return {}
+    found = session.execute(select(StaffLink, Account.email).join(
+        Account, Account.id == StaffLink.account_id).where(StaffLink.id.in_(link_ids))).all()
+    return {link.id: as_person(link, email) for link, email in found}
 
 
 def confirm(uow, token):

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound, Unauthenticated
+from services.common.paging import desc
 
 from . import domain, guard
 from .exceptions import (InvalidToken, RateLimited, SessionExpired, TokenExpired, TokenUsed,
@@ -298,11 +299,15 @@ def update_account(uow, account_id, language=None, name=None, session_id=None):
         account.name = name
 
 
-def login_attempts(uow, limit=100):
-    rows = uow.session.scalars(select(LoginAttempt).order_by(LoginAttempt.at.desc())
-                               .limit(limit)).all()
-    return [{"at": r.at.isoformat(), "email": r.email, "success": r.success, "reason": r.reason,
-             "source_ip": r.source_ip, "user_agent": r.user_agent} for r in rows]
+def login_attempts(uow, pager, limit=50, cursor=None):
+    """A page of every login attempt, newest first (ix_login_attempts_at_id)."""
+    rows, next_cursor = pager.page(uow.session, select(LoginAttempt),
+                                   [desc(LoginAttempt.at), desc(LoginAttempt.id)], limit,
+                                   cursor, scope="login-attempts")
+    return {"items": [{"at": r.at.isoformat(), "email": r.email, "success": r.success,
+                       "reason": r.reason, "source_ip": r.source_ip,
+                       "user_agent": r.user_agent} for r in rows],
+            "next_cursor": next_cursor}
 
 
 def open_look_along(uow, clock, account_id, staff_id, office_id, source_ip, user_agent):

@@ -18,6 +18,11 @@ class Notification(Base):
     """Status: created -> sending -> delivered | temporary-failure (retried) |
     permanent-failure | technical-failure (GOV.UK Notify's statuses)."""
     __tablename__ = "notifications"
+    # The delivery log, newest first, a page at a time (services/common/paging.py); the
+    # status index also finds the ones due to be sent.
+    __table_args__ = (sa.Index("ix_notifications_created", "created_at", "id"),
+                      sa.Index("ix_notifications_status_created", "status", "created_at",
+                               "id"))
     id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # the command's message id
     template: Mapped[str] = mapped_column(sa.String(50))
     channel: Mapped[str] = mapped_column(sa.String(10))  # email | sms
@@ -26,7 +31,7 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(sa.String(300), default="")
     body: Mapped[str | None] = mapped_column(sa.Text, nullable=True)  # blanked once delivered
     html: Mapped[str | None] = mapped_column(sa.Text, nullable=True)  # e-mail only; likewise
-    status: Mapped[str] = mapped_column(sa.String(20), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20))
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     next_attempt_at = mapped_column(UTCDateTime, nullable=False)
     last_error: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)

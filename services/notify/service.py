@@ -65,11 +65,12 @@ class NotifyService(ServiceBase):
                 use_cases.record_outcome(uow, notification_id, failure)
 
     @rpc
-    def list_notifications(self, status=None, limit=100):
-        """Admin only: the delivery log, newest first, optionally by status."""
+    def list_notifications(self, status=None, limit=50, cursor=None):
+        """Admin only: the delivery log, optionally by status. -> {items, next_cursor}: a
+        page, newest first."""
         self.caller.require("admin")
         with self.store.unit_of_work() as uow:
-            return use_cases.delivery_log(uow, status, min(int(limit), 500))
+            return use_cases.delivery_log(uow, self.paging, status, limit, cursor)
 
     @rpc
     def get_my_preferences(self):

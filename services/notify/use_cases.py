@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import case, select, update
 
 from services.common.db import utcnow
+from services.common.paging import desc
 
 from . import preferences, templates
 from .delivery import DeliveryFailed
@@ -131,13 +132,18 @@ def _announce(uow, notification):
              status=notification.status, attempts=notification.attempts)
 
 
-def delivery_log(uow, status=None, limit=100):
-    query = select(Notification).order_by(Notification.created_at.desc()).limit(limit)
+def delivery_log(uow, pager, status=None, limit=50, cursor=None):
+    """A page of the log, newest first (ix_notifications_created, or
+    ix_notifications_status_created for one status)."""
+    query = select(Notification)
     if status:
         query = query.where(Notification.status == status)
-    return [{"id": n.id, "template": n.template, "channel": n.channel,
-             "recipient": n.recipient, "language": n.language, "status": n.status,
-             "attempts": n.attempts, "last_error": n.last_error,
-             "created_at": n.created_at.isoformat(),
-             "sent_at": n.sent_at.isoformat() if n.sent_at else None}
-            for n in uow.session.scalars(query)]
+    rows, next_cursor = pager.page(uow.session, query,
+                                   [desc(Notification.created_at), desc(Notification.id)],
+                                   limit, cursor, scope=f"notifications:{status or ''}")
+    return {"items": [{"id": n.id, "template": n.template, "channel": n.channel,
+                       "recipient": n.recipient, "language": n.language, "status": n.status,
+                       "attempts": n.attempts, "last_error": n.last_error,
+                       "created_at": n.created_at.isoformat(),
+                       "sent_at": n.sent_at.isoformat() if n.sent_at else None}
+                      for n in rows], "next_cursor": next_cursor}

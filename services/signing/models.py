@@ -21,6 +21,12 @@ class SigningRequest(Base):
     withdrawn. `document_sha256`: the exact bytes offered (and shown); signing checks
     them again. `evidence` + `seal`: what happened, sealed with the platform's key."""
     __tablename__ = "signing_requests"
+    # The signer's and the offices' lists, newest first, a page at a time
+    # (services/common/paging.py)
+    __table_args__ = (sa.Index("ix_signing_requests_signer_created", "signer_account_id",
+                               "created_at", "id"),
+                      sa.Index("ix_signing_requests_office_created", "office_id",
+                               "created_at", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     document_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)

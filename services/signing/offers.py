@@ -3,10 +3,11 @@ expired (after SIGNING_REQUEST_TTL_S, with a reminder SIGNING_REMINDER_BEFORE_S 
 or withdrawn by staff. The signer sees their own; staff those of their offices."""
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
+from services.common.paging import asc, desc
 
 from .exceptions import AlreadySigned, SigningInProgress, SigningRequestClosed
 from .models import SigningRequest
@@ -66,9 +67,11 @@ def signers_own(principal, dossier_ids=None):
     return conditions
 
 
-def list_for(uow, principal, status=None, dossier_ids=None):
-    """`dossier_ids`: for staff, the dossiers they may see (dossier's answer: a client
-    who stopped sharing with the office is out of sight here too)."""
+def list_for(uow, pager, principal, status=None, dossier_ids=None, limit=50, cursor=None):
+    """A page, newest first: the signer's own (ix_signing_requests_signer_created), or
+    staff's offices' (ix_signing_requests_office_created). `dossier_ids`: for staff, the
+    dossiers they may see (dossier's answer: a client who stopped sharing with the
+    office is out of sight here too)."""
     query = select(SigningRequest)
     if principal.kind == "client":
         query = query.where(*signers_own(principal, dossier_ids))
@@ -79,17 +82,31 @@ def list_for(uow, principal, status=None, dossier_ids=None):
         raise Forbidden()
     if status:
         query = query.where(SigningRequest.status == status)
-    items = uow.session.scalars(query.order_by(SigningRequest.created_at.desc()).limit(1000))
-    return [describe(i) for i in items]
+    items, next_cursor = pager.page(
+        uow.session, query, [desc(SigningRequest.created_at), desc(SigningRequest.id)],
+        limit, cursor, scope=f"signing-requests:{principal.account_id}:{status or ''}")
+    return {"items": [describe(i) for i in items], "next_cursor": next_cursor}
 
 
-def pending_actions(uow, principal, dossier_ids=None):
-    """The client's actions of type signature."""
-    items = uow.session.scalars(select(SigningRequest).where(
-        *signers_own(principal, dossier_ids), SigningRequest.status == "pending")
-        .order_by(SigningRequest.created_at))
-    return [{"type": "signature", "id": i.id, "dossier_id": i.dossier_id, "title": i.title}
-            for i in items]
+def pending_actions(uow, pager, principal, dossier_ids=None, limit=50, cursor=None):
+    """A page of the client's actions of type signature, oldest first
+    (ix_signing_requests_signer_created)."""
+    items, next_cursor = pager.page(
+        uow.session, select(SigningRequest).where(*_pending_for(principal, dossier_ids)),
+        [asc(SigningRequest.created_at), asc(SigningRequest.id)], limit, cursor,
+        scope=f"signature-actions:{principal.account_id}")
+    return {"items": [{"type": "signature", "id": i.id, "dossier_id": i.dossier_id,
+                       "title": i.title} for i in items], "next_cursor": next_cursor}
+
+
+def count_pending(uow, principal, dossier_ids=None):
+    """How many requests wait for the client's signature (the portal's home)."""
+    return uow.session.scalar(select(func.count()).select_from(SigningRequest).where(
+        *_pending_for(principal, dossier_ids)))
+
+
+def _pending_for(principal, dossier_ids):
+    return (*signers_own(principal, dossier_ids), SigningRequest.status == "pending")
 
 
 def withdraw(uow, principal, request_id):

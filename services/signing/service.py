@@ -92,21 +92,32 @@ class SigningService(ServiceBase):
             return offers.offer(uow, principal, document, signer, ttl, self._public_url())
 
     @rpc
-    def list_signing_requests(self, status=None):
+    def list_signing_requests(self, status=None, limit=50, cursor=None):
         """Client: their own; staff: their offices'. Consent applies to staff and to a
-        look-along session."""
+        look-along session. -> {items, next_cursor}: a page, newest first."""
         principal = self.caller.require("client", "staff")
         dossier_ids = self._visible_dossier_ids(principal)
         with self.store.unit_of_work() as uow:
-            return offers.list_for(uow, principal, status, dossier_ids)
+            return offers.list_for(uow, self.paging, principal, status, dossier_ids, limit,
+                                   cursor)
 
     @rpc
-    def pending_signatures(self):
-        """Client: their actions of type signature."""
+    def pending_signatures(self, limit=50, cursor=None):
+        """Client: their actions of type signature. -> {items, next_cursor}: a page,
+        oldest first."""
         principal = self.caller.require("client")
         dossier_ids = self._visible_dossier_ids(principal)
         with self.store.unit_of_work() as uow:
-            return offers.pending_actions(uow, principal, dossier_ids)
+            return offers.pending_actions(uow, self.paging, principal, dossier_ids, limit,
+                                          cursor)
+
+    @rpc
+    def count_pending_signatures(self):
+        """Client: how many actions of type signature they have (GET /home)."""
+        principal = self.caller.require("client")
+        dossier_ids = self._visible_dossier_ids(principal)
+        with self.store.unit_of_work() as uow:
+            return offers.count_pending(uow, principal, dossier_ids)
 
     @rpc
     def withdraw_signing_request(self, request_id):

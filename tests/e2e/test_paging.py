@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from services.documents.models import Document
 from tests import samples
 
-from .staff_app import Office
+from .staff_app import App, Office
 from .test_clients import _client, activate
 from .test_documents import upload
+from .test_questionnaires import TEMPLATE
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,8 @@ def world(kluis):
             "subject": f"Antwoord {n}", "body": "Hier"}).status_code == 201
         assert owner_a.post(f"/dossiers/{a1}/requests", json={
             "title": f"Loonstrook {n}", "deliver_by": "client"}).status_code == 201
-    return {"owner_a": owner_a, "owner_b": owner_b, "dossiers": dossiers, "portal": portal}
+    return {"owner_a": owner_a, "owner_b": owner_b, "dossiers": dossiers, "portal": portal,
+            "client_a": client_a}
 
 
 def documents_table(kluis):
@@ -127,7 +129,7 @@ def test_rows_added_between_pages_neither_repeat_nor_skip_those_that_were_there(
     assert set(seen) <= before | added
 
 
-def test_each_page_is_newest_first_with_the_id_breaking_ties(kluis, world):
+def test_each_page_is_newest_first_with_the_id_breaking_ties_the_same_way(kluis, world):
     owner_a, dossier = world["owner_a"], world["dossiers"]["A-2"]
     moment = datetime.now(timezone.utc) - timedelta(days=1)
     insert_documents(kluis, dossier, 45, moment, same_every=4)
@@ -135,7 +137,7 @@ def test_each_page_is_newest_first_with_the_id_breaking_ties(kluis, world):
     items = [d for page in found for d in page]
     assert all(len(page) == 7 for page in found[:-1])
     keys = [(datetime.fromisoformat(d["created_at"]), d["id"]) for d in items]
-    assert keys == sorted(keys, key=lambda k: (-k[0].timestamp(), k[1]))
+    assert keys == sorted(keys, reverse=True)  # the id descending too: the index's order
     assert len({d["id"] for d in items}) == len(items) == 47
 
 
@@ -153,7 +155,10 @@ def test_no_page_shows_another_offices_rows(kluis, world):
     assert b_ids == theirs
 
 
-def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(any_kluis):
+@pytest.mark.parametrize("moments", ["distinct", "one moment"])
+def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(any_kluis, moments):
+    """100 and 100,000 documents, each a moment of its own, or all of one moment (then
+    the id alone orders them: the index must serve the tie too, not a sort of it)."""
     kluis = any_kluis
     admin = kluis.admin()
     office = Office(kluis, admin)
@@ -162,10 +167,10 @@ def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(any_kluis):
     short, long_ = (owner.post(f"/clients/{client['id']}/dossiers", json={
         "number": n, "description": "Meting"}).json() for n in ("KORT", "LANG"))
     now = datetime.now(timezone.utc)
-    insert_documents(kluis, short, 100, now, step=timedelta(milliseconds=10))
-    for start in range(0, 100_000, 5_000):  # in parts: pg_kluis ends a session idle for 3 s
-        insert_documents(kluis, long_, 5_000, now - timedelta(seconds=50 * start // 5_000),
-                         step=timedelta(milliseconds=10))
+    step = timedelta(milliseconds=10) if moments == "distinct" else timedelta(0)
+    insert_documents(kluis, short, 100, now, step=step)
+    for start in range(0, 100_000, 2_000):  # in parts: pg_kluis ends a session idle for 3 s
+        insert_documents(kluis, long_, 2_000, now - step * start, step=step)
         assert owner.get("/me").status_code == 200
     if kluis.system.env.get("DOCUMENTS_DB_URL"):  # what autovacuum does after a bulk load
         engine = documents_table(kluis)
@@ -174,10 +179,14 @@ def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(any_kluis):
         engine.dispose()
 
     def cost(dossier):
+        """The median of first pages and of pages deep in the list (past row 50,000)."""
         path = f"/dossiers/{dossier['id']}/documents"
         first = owner.get(path, params={"limit": 20})
         assert first.status_code == 200, first.text
         cursor = first.json()["next_cursor"]
+        for _ in range(250 if dossier is long_ else 0):
+            cursor = owner.get(path, params={"limit": 200, "cursor": cursor}).json()[
+                "next_cursor"]
         times = []
         for _ in range(15):
             for params in ({"limit": 20}, {"limit": 20, "cursor": cursor}):
@@ -189,46 +198,175 @@ def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(any_kluis):
 
     cost(short)  # warm up
     small, large = cost(short), cost(long_)
-    print(f"\n{kluis.system.env.get('DOCUMENTS_DB_URL', 'sqlite')[:8]}: page of 20 documents: "
-          f"100 rows {small * 1000:.1f} ms, "
-          f"100,000 rows {large * 1000:.1f} ms")
+    print(f"\n{kluis.system.env.get('DOCUMENTS_DB_URL', 'sqlite')[:8]}: page of 20 documents "
+          f"({moments}): 100 rows {small * 1000:.1f} ms, 100,000 rows {large * 1000:.1f} ms")
     assert large <= 4 * small + 0.05
 
 
-def newest_first(at="created_at", tie=1):
-    """Newest first, then the id (a uuid: its number orders as its text does)."""
-    return lambda item: (-datetime.fromisoformat(item[at]).timestamp(),
-                         tie * int(uuid.UUID(item["id"])) if "id" in item else 0)
+@pytest.fixture(scope="module")
+def staffing(kluis):
+    """An office whose owner has two phones and has recorded three staff members whose
+    registrations wait for approval."""
+    office = Office(kluis, kluis.admin())
+    person = office.add(office.admin, "owner")
+    office.register(person, office.admin)
+    owner = office.register(person, office.admin, count=2)[1]  # a second phone
+    for n in range(3):
+        recorded = office.add(owner, "staff", name=f"Medewerker {n}")
+        app = App(kluis)
+        assert app.start().status_code == 201
+        assert app.identify(office.partner_id, email=recorded["email"]).status_code == 200
+        assert app.verify(app.code_from_mail(recorded["email"])).status_code == 200
+    return {"office": office, "owner": owner}
 
 
-def lists(world):
-    """(who, path, sort key of the documented order) of every list paged in SQL."""
-    a1 = world["dossiers"]["A-1"]["id"]
-    owner, portal = world["owner_a"], world["portal"]
-    return {"dossiers": (owner, "/dossiers?status=all", newest_first()),
-            "clients": (owner, "/clients", lambda c: (c["name"], c["id"])),
-            "documents": (owner, f"/dossiers/{a1}/documents", newest_first()),
-            "messages": (owner, f"/dossiers/{a1}/messages", newest_first(tie=-1)),
-            "requests": (portal, f"/dossiers/{a1}/requests",
-                         lambda r: (datetime.fromisoformat(r["created_at"]), r["id"])),
-            "tasks": (owner, "/tasks?status=all", newest_first()),
-            "dossier audit": (owner, f"/dossiers/{a1}/audit", newest_first("at")),
-            "my audit": (portal, "/me/audit", newest_first("at")),
-            "portal dossiers": (portal, "/dossiers", newest_first())}
+@pytest.fixture(scope="module")
+def work(kluis, world):
+    """Two of each of the dossier A-1's questionnaires, signing requests, lender items,
+    and of its client's products and mortgage applications."""
+    owner, client, a1 = world["owner_a"], world["client_a"], world["dossiers"]["A-1"]["id"]
+    for n in range(2):
+        template = owner.post("/questionnaire-templates", json={**TEMPLATE,
+                                                                "title": f"Intake {n}"})
+        assert owner.post(f"/dossiers/{a1}/questionnaires", json={
+            "template_id": template.json()["id"]}).status_code == 201
+        document = upload(owner, a1, samples.pdf(f"Akte {n}"), name="akte.pdf").json()
+        assert owner.post(f"/documents/{document['id']}/signing-requests", json={
+            "signer_id": client["id"]}).status_code == 201, document
+        assert owner.post(f"/dossiers/{a1}/requests", json={
+            "title": f"Taxatie {n}", "deliver_by": "lender"}).status_code == 201
+        assert owner.post(f"/clients/{client['id']}/products", json={
+            "kind": "mortgage", "provider": f"Bank {n}"}).status_code == 201
+        assert owner.post(f"/clients/{client['id']}/mortgage-applications", json={
+            "amount_cents": 100_000 + n}).status_code == 201
+    return world
+
+
+NEWEST, OLDEST, BY_NAME = ("created_at", "id", "desc"), ("created_at", "id", "asc"), \
+    ("name", "id", "asc")
+
+
+def lists(world, staffing, admin):
+    """{name: (who, path, the order's fields and direction, or None: several orders one
+    after the other)} of every list; each pages in its service."""
+    a1, client = world["dossiers"]["A-1"]["id"], world["client_a"]["id"]
+    owner, portal, office = world["owner_a"], world["portal"], staffing["office"].id
+    manager = staffing["owner"]
+    return {"dossiers": (owner, "/dossiers?status=all", NEWEST),
+            "clients": (owner, "/clients", BY_NAME),
+            "documents": (owner, f"/dossiers/{a1}/documents", NEWEST),
+            "messages": (owner, f"/dossiers/{a1}/messages", NEWEST),
+            "requests": (portal, f"/dossiers/{a1}/requests", OLDEST),
+            "tasks": (owner, "/tasks?status=all", NEWEST),
+            "dossier audit": (owner, f"/dossiers/{a1}/audit", ("at", "desc")),
+            "my audit": (portal, "/me/audit", ("at", "desc")),
+            "portal dossiers": (portal, "/dossiers", NEWEST),
+            "staff": (manager, f"/offices/{office}/staff", ("name", "person_id", "asc")),
+            "registration requests": (manager, f"/offices/{office}/registration-requests",
+                                      OLDEST),
+            "office audit": (manager, f"/offices/{office}/audit", ("at", "desc")),
+            "devices": (manager, "/me/devices", OLDEST),
+            "offices": (admin, "/offices", BY_NAME),
+            "login attempts": (admin, "/admin/login-attempts", ("at", "desc")),
+            "questionnaires": (owner, f"/dossiers/{a1}/questionnaires", NEWEST),
+            "client's questionnaires": (portal, f"/dossiers/{a1}/questionnaires", NEWEST),
+            "templates": (owner, "/questionnaire-templates", NEWEST),
+            "signing requests": (owner, "/signing-requests", NEWEST),
+            "signer's requests": (portal, "/signing-requests", NEWEST),
+            "lender requests": (admin, "/lender-requests", OLDEST),
+            "products": (owner, f"/clients/{client}/products", OLDEST),
+            "my products": (portal, "/me/products", NEWEST),
+            "applications": (owner, "/mortgage-applications", NEWEST),
+            "my applications": (portal, "/mortgage-applications", NEWEST),
+            "actions": (portal, "/actions", None)}
+
+
+def in_order(items, order):
+    """Are the items in `order` (fields..., "asc" | "desc")? Moments compare as times."""
+    *fields, direction = order
+    keys = [tuple(datetime.fromisoformat(i[f]) if f in ("at", "created_at") else i[f]
+                  for f in fields) for i in items]
+    return keys == sorted(keys, reverse=direction == "desc")
+
+
+def first_items(who, path, count):
+    """The first `count` items of a list, a page of one at a time."""
+    found, cursor = [], None
+    while len(found) < count:
+        body = who.get(path, params={"limit": 1, **({"cursor": cursor} if cursor else {})})
+        assert body.status_code == 200, body.text
+        found += body.json()["items"]
+        cursor = body.json()["next_cursor"]
+        if cursor is None:
+            break
+    return found, cursor
 
 
 @pytest.mark.parametrize("name", ["dossiers", "clients", "documents", "messages", "requests",
-                                  "tasks", "dossier audit", "my audit", "portal dossiers"])
-def test_every_paged_list_pages_in_order_and_refuses_an_edited_cursor(world, name):
-    who, path, key = lists(world)[name]
-    whole = who.get(path, params={"limit": 200}).json()
-    assert whole["next_cursor"] is None and len(whole["items"]) >= 2, (name, whole)
-    one_by_one = [item for page in pages(who, path, limit=1) for item in page]
-    assert one_by_one == whole["items"]
-    assert [key(i) for i in one_by_one] == sorted(key(i) for i in one_by_one), name
+                                  "tasks", "dossier audit", "my audit", "portal dossiers",
+                                  "staff", "registration requests", "office audit", "devices",
+                                  "offices", "login attempts", "questionnaires",
+                                  "client's questionnaires", "templates", "signing requests",
+                                  "signer's requests", "lender requests", "products",
+                                  "my products", "applications", "my applications",
+                                  "actions"])
+def test_every_list_pages_in_order_and_refuses_an_edited_cursor(kluis, work, staffing, name):
+    """A page of `limit`, and the next from its cursor: one at a time they are the items
+    of one page of 30, in the documented order; an edited cursor is 400."""
+    who, path, order = lists(work, staffing, kluis.admin())[name]
+    whole = who.get(path, params={"limit": 30}).json()
+    assert len(whole["items"]) >= 2, (name, whole)
+    one_by_one, cursor = first_items(who, path, 30)
+    assert one_by_one == whole["items"], name
+    assert (cursor is None) == (whole["next_cursor"] is None), name
+    assert order is None or in_order(one_by_one, order), name
     cursor = who.get(path, params={"limit": 1}).json()["next_cursor"]
-    response = who.get(path, params={"limit": 1, "cursor": tampered(cursor)})
-    assert (response.status_code, response.json()["error"]) == (400, "validation_error")
+    for bad in (tampered(cursor), tampered_inside(cursor)):
+        response = who.get(path, params={"limit": 1, "cursor": bad})
+        assert (response.status_code, response.json()["error"]) == (400, "validation_error")
+        assert list(response.json()["details"]) == ["cursor"]
+    assert who.get(path, params={"limit": 201}).status_code == 400
+
+
+def tampered_inside(cursor):
+    """The cursor with a character of its signed part changed (after the actions'
+    `<source>:` prefix, which the gateway reads)."""
+    at = len(cursor) // 2
+    return cursor[:at] + ("A" if cursor[at] != "A" else "B") + cursor[at + 1:]
+
+
+def test_the_delivery_log_and_parked_messages_page_for_the_admin(kluis):
+    """The delivery log grows while it is read (mail is sent in the background): its
+    pages are newest first and follow each other. Parked messages page too."""
+    admin = kluis.admin()
+    first = admin.get("/admin/notifications", params={"limit": 2}).json()
+    assert len(first["items"]) == 2 and first["next_cursor"]
+    second = admin.get("/admin/notifications", params={"limit": 2,
+                                                        "cursor": first["next_cursor"]}).json()
+    assert in_order(first["items"] + second["items"], NEWEST)
+    response = admin.get("/admin/notifications", params={
+        "limit": 2, "cursor": tampered(first["next_cursor"])})
+    assert response.status_code == 400
+    for service in ("identity", "dossier", "documents", "notify", "signing"):
+        parked = admin.get(f"/admin/parked-messages/{service}", params={"limit": 1})
+        assert parked.status_code == 200 and len(parked.json()["items"]) <= 1
+        assert admin.get(f"/admin/parked-messages/{service}",
+                         params={"cursor": "e30.x"}).status_code == 400
+
+
+def test_a_cursor_belongs_to_its_list_and_its_caller(kluis, work, staffing):
+    """A cursor of one office's staff is refused for another's, and one of the signer's
+    requests for the office's list of them."""
+    manager, office = staffing["owner"], staffing["office"]
+    cursor = manager.get(f"/offices/{office.id}/staff", params={"limit": 1}).json()[
+        "next_cursor"]
+    other = Office(kluis, kluis.admin())
+    response = kluis.admin().get(f"/offices/{other.id}/staff",
+                                 params={"limit": 1, "cursor": cursor})
+    assert response.status_code == 400
+    mine = work["portal"].get("/signing-requests", params={"limit": 1}).json()["next_cursor"]
+    response = work["owner_a"].get("/signing-requests", params={"limit": 1, "cursor": mine})
+    assert response.status_code == 400
 
 
 def test_the_dossiers_and_clients_lists_never_show_another_office(world):

@@ -102,9 +102,11 @@ def test_handler_that_keeps_failing_is_parked_listed_and_replayed(config, inboxe
 
     with rpc_as(config, ADMIN) as rpc:
         parked = rpc.inboxer.list_parked_messages()
-    assert parked == [{"message_id": event["event_id"], "source": "producer.thing_happened",
-                       "attempts": 3, "last_error": "Boom",
-                       "received_at": row.received_at.isoformat()}]
+    assert parked == {"items": [{"message_id": event["event_id"],
+                                 "source": "producer.thing_happened", "attempts": 3,
+                                 "last_error": "Boom",
+                                 "received_at": row.received_at.isoformat()}],
+                      "next_cursor": None}
 
     for principal, refusal in ((CLIENT, "Forbidden"), (None, "Unauthenticated")):
         with rpc_as(config, principal) as rpc:
@@ -119,7 +121,7 @@ def test_handler_that_keeps_failing_is_parked_listed_and_replayed(config, inboxe
     with rpc_as(config, ADMIN) as rpc:
         assert rpc.inboxer.replay_parked_message(event["event_id"]) is None
         wait_until(status_is(engine, event, "done"), message="the replayed event handled")
-        assert rpc.inboxer.list_parked_messages() == []
+        assert rpc.inboxer.list_parked_messages() == {"items": [], "next_cursor": None}
         with pytest.raises(KluisError) as raised:  # no longer parked
             rpc.inboxer.replay_parked_message(event["event_id"])
         assert type(raised.value).__name__ == "NotFound"

@@ -155,7 +155,7 @@ def test_rejected_recipient_is_a_permanent_failure_without_retry(
     assert [m["To"] for m in smtp_sink.messages()] == ["carol@kluis.test"]
 
     with ClusterRpcProxy(config, context_data=principal_context(ADMIN)) as rpc:
-        log = {n["recipient"]: n for n in rpc.notify.list_notifications()}
+        log = {n["recipient"]: n for n in rpc.notify.list_notifications()["items"]}
     assert log["nobody@kluis.test"]["status"] == "permanent-failure"
     assert log["carol@kluis.test"]["status"] == "delivered"
 
@@ -170,7 +170,7 @@ def test_command_notify_cannot_record_is_parked_not_lost(
     wait_until(lambda: select_all(notify_db, notify_inbox, notify_inbox.c.status == "parked"),
                message="the command parked")
     with ClusterRpcProxy(config, context_data=principal_context(ADMIN)) as rpc:
-        parked, = rpc.notify.list_parked_messages()
+        parked, = rpc.notify.list_parked_messages()["items"]
     assert (parked["message_id"], parked["source"], parked["attempts"], parked["last_error"]) \
         == (command["message_id"], "notify.send_notification", 3, "UnknownTemplate")
     assert select_all(notify_db, notifications) == [] and smtp_sink.messages() == []

@@ -10,6 +10,7 @@ from services.common.context import Principal
 from services.common.db import make_engine, utcnow
 from services.common.errors import NotFound
 from services.common.migrate import upgrade
+from services.common.paging import Pager
 from services.common.store import unit_of_work
 from services.signing import offers, signature
 from services.signing.exceptions import SigningInProgress, SigningRequestClosed
@@ -18,6 +19,7 @@ from services.signing.models import SigningRequest, metadata
 SIGNER = Principal(account_id="acc-jan", kind="client", source_ip="10.0.0.1",
                    user_agent="test", auth_method="password")
 STAFF = Principal(account_id="staff-a", kind="staff", offices={"office-a": "owner"})
+PAGER = Pager(b"k" * 32)
 
 
 @pytest.fixture
@@ -79,8 +81,12 @@ def test_look_along_sees_only_its_office(uow_factory):
     elsewhere = Principal(account_id="acc-jan", kind="client", read_only=True,
                           looked_along_by="staff-b", scope_office_id="office-b")
     with uow_factory() as uow:
-        assert offers.list_for(uow, elsewhere) == []
-        assert offers.pending_actions(uow, elsewhere) == []
+        assert offers.list_for(uow, PAGER, elsewhere)["items"] == []
+        assert offers.pending_actions(uow, PAGER, elsewhere)["items"] == []
+        assert offers.count_pending(uow, elsewhere) == 0
+        assert offers.list_for(uow, PAGER, SIGNER)["items"][0]["id"] == request_id
+        assert offers.pending_actions(uow, PAGER, SIGNER)["items"][0]["id"] == request_id
+        assert offers.count_pending(uow, SIGNER) == 1
         with pytest.raises(NotFound):
             offers.visible(uow, elsewhere, request_id)
         assert offers.visible(uow, SIGNER, request_id).id == request_id

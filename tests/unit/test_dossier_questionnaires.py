@@ -6,6 +6,7 @@ import pytest
 from services.common.context import Principal
 from services.common.db import utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.paging import Pager
 from services.dossier import dossiers, questionnaires
 from services.dossier.exceptions import QuestionnaireCompleted, QuestionnaireIncomplete
 from services.dossier.models import (AuditEntry, Client, Dossier, Office, Questionnaire,
@@ -23,6 +24,7 @@ STAFF_A = Principal(account_id="staff-a", kind="staff", offices={"office-a": "st
 STAFF_B = Principal(account_id="staff-b", kind="staff", offices={"office-b": "owner"})
 STAFF_AB = Principal(account_id="staff-ab", kind="staff",
                      offices={"office-a": "staff", "office-b": "staff"})
+PAGER = Pager(b"k" * 32)
 ANN = Principal(account_id="acc-ann", kind="client", language="en")
 PIET = Principal(account_id="acc-piet", kind="client")
 
@@ -54,6 +56,13 @@ def run(db, use_case, *args, **kwargs):
         return use_case(uow, *args, **kwargs)
 
 
+def listed(db, use_case, *args):
+    """The items of a list's first page (of at most 200)."""
+    page = run(db, use_case, PAGER, *args, limit=200)
+    assert page["next_cursor"] is None
+    return page["items"]
+
+
 def assigned(db):
     template = run(db, questionnaires.create_template, STAFF_A, "Intake", PAGES)
     return run(db, questionnaires.assign, STAFF_A, "d-ann", template["id"], "https://kluis.test")
@@ -70,11 +79,11 @@ def test_a_template_belongs_to_an_office_of_the_staff_member(db):
     for who, office, error in ((STAFF_A, "office-b", NotFound), (ANN, None, Forbidden)):
         with pytest.raises(error):
             run(db, questionnaires.create_template, who, "Intake", PAGES, office)
-    assert [t["office_id"] for t in run(db, questionnaires.list_templates, STAFF_AB)] == [
+    assert [t["office_id"] for t in listed(db, questionnaires.list_templates, STAFF_AB)] == [
         "office-b", "office-a"]
-    assert len(run(db, questionnaires.list_templates, STAFF_A)) == 1
+    assert len(listed(db, questionnaires.list_templates, STAFF_A)) == 1
     with pytest.raises(NotFound):
-        run(db, questionnaires.list_templates, STAFF_A, "office-b")
+        listed(db, questionnaires.list_templates, STAFF_A, "office-b")
 
 
 def test_assigning_copies_the_template_announces_it_and_mails_the_client(db):
@@ -132,7 +141,7 @@ def test_only_the_client_fills_in_and_outsiders_see_nothing(db):
         with pytest.raises(NotFound):
             run(db, questionnaires.get, who, questionnaire["id"])
         with pytest.raises(NotFound):
-            run(db, questionnaires.list_for_dossier, who, "d-ann")
+            listed(db, questionnaires.list_for_dossier, who, "d-ann")
     with pytest.raises(NotFound):
         run(db, questionnaires.save_page, PIET, questionnaire["id"], 1, {"employer": "X"})
     looking = Principal(account_id="acc-ann", kind="client", scope_office_id="office-b",
@@ -174,10 +183,11 @@ def test_open_questionnaires_are_the_clients_actions_until_completed(db):
     questionnaire = assigned(db)
     action = {"type": "questionnaire", "id": questionnaire["id"], "dossier_id": "d-ann",
               "title": "Intake"}
-    assert run(db, dossiers.open_actions, ANN) == [action]
+    assert listed(db, dossiers.open_actions, ANN) == [action]
     assert run(db, dossiers.home, ANN)["actions"] == 1
-    assert run(db, dossiers.open_actions, PIET) == []
+    assert listed(db, dossiers.open_actions, PIET) == []
     db.set(Questionnaire, questionnaire["id"], status="completed")
-    assert run(db, dossiers.open_actions, ANN) == []
-    assert [q["status"] for q in run(db, questionnaires.list_for_dossier, STAFF_A, "d-ann")] \
+    assert listed(db, dossiers.open_actions, ANN) == []
+    assert run(db, dossiers.home, ANN)["actions"] == 0
+    assert [q["status"] for q in listed(db, questionnaires.list_for_dossier, STAFF_A, "d-ann")] \
         == ["completed"]

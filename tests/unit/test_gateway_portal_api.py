@@ -14,6 +14,7 @@ from services.common.errors import NotFound
 
 from .gateway_fakes import FakeService, identity, make_request, principal, send, services
 
+EMPTY_PAGE = {"items": [], "next_cursor": None}
 TOKEN = "tok-" + "c" * 40
 OFFICE = {"id": "off-1", "partner_id": "DP-1", "name": "Hypotheekhuis Utrecht",
           "city": "Utrecht"}
@@ -82,7 +83,7 @@ def touches(dispatcher, method, path, headers):
     """-> whether the request counted as activity (`touch` of identity.authenticate,
     asked afresh: no principal cached by the gateway)."""
     principals.cache.clear()
-    fake = as_(client(), identity=identity({TOKEN: client()}, list_my_devices=[],
+    fake = as_(client(), identity=identity({TOKEN: client()}, list_my_devices=EMPTY_PAGE,
                                            describe_session={}, touch_session={},
                                            disable_second_step=None),
                dossier=FakeService(mark_message_read=None))
@@ -156,26 +157,26 @@ def test_staff_have_no_companies_and_are_not_looked_along(dispatcher):
 
 # -- products, applications, one signing request ---------------------------------------------
 
-def test_my_products_are_the_clients_own_paged(dispatcher):
-    products = [{"id": f"p-{n}", "kind": "mortgage", "office_name": OFFICE["name"]}
-                for n in range(3)]
+def test_my_products_are_the_clients_own_paged_by_dossier(dispatcher):
+    products = {"items": [{"id": f"p-{n}", "kind": "mortgage", "office_name": OFFICE["name"]}
+                          for n in range(2)], "next_cursor": "c2.sig"}
     dossier = FakeService(list_my_products=products)
-    response, body = send(dispatcher, make_request("GET", "/me/products?limit=2",
+    response, body = send(dispatcher, make_request("GET", "/me/products?limit=2&cursor=c1.sig",
                                                    headers=bearer()), as_(client(),
                                                                           dossier=dossier))
-    assert response.status_code == 200
-    assert body["items"] == products[:2] and body["next_cursor"]
-    assert dossier.called("list_my_products") == [((), {})]
+    assert response.status_code == 200 and body == products
+    assert dossier.called("list_my_products") == [((), {"limit": 2, "cursor": "c1.sig"})]
 
 
 def test_a_client_asks_for_every_status_of_their_applications(dispatcher):
-    dossier = FakeService(list_mortgage_applications=[{"id": "a-1", "status": "approved"}])
+    page = {"items": [{"id": "a-1", "status": "approved"}], "next_cursor": None}
+    dossier = FakeService(list_mortgage_applications=page)
     response, body = send(dispatcher, make_request("GET", "/mortgage-applications?status=all",
                                                    headers=bearer()), as_(client(),
                                                                           dossier=dossier))
-    assert response.status_code == 200 and body["items"] == [{"id": "a-1",
-                                                              "status": "approved"}]
-    assert dossier.called("list_mortgage_applications") == [((), {"status": "all"})]
+    assert response.status_code == 200 and body == page
+    assert dossier.called("list_mortgage_applications") == [
+        ((), {"status": "all", "limit": 50, "cursor": None})]
 
 
 def test_one_signing_request_is_asked_of_signing_and_unknown_is_404(dispatcher):
@@ -190,6 +191,77 @@ def test_one_signing_request_is_asked_of_signing_and_unknown_is_404(dispatcher):
                                                    headers=bearer()), fake)
     assert (response.status_code, body["error"]) == (404, "not_found")
     assert [args for args, _ in signing.called("get_signing_request")] == [("sr-1",), ("sr-2",)]
+
+
+# -- the client's actions: three services' pages, one after the other --------------------------
+
+def paged(name, items):
+    """A service's paged list over `items`; its cursor `name@offset` stands in for the
+    signed one (which the service checks; the gateway only carries it)."""
+    def page(limit, cursor=None):
+        start = int(cursor.split("@")[1]) if cursor else 0
+        return {"items": items[start:start + limit],
+                "next_cursor": f"{name}@{start + limit}" if start + limit < len(items) else None}
+    return page
+
+
+def actions_of(questionnaires, requests, signatures):
+    return as_(client(), dossier=FakeService(client_actions=paged("q", questionnaires)),
+               documents=FakeService(client_open_requests=paged("r", requests)),
+               signing=FakeService(pending_signatures=paged("s", signatures)))
+
+
+def walk_actions(dispatcher, fake, limit):
+    found, cursor = [], None
+    while True:
+        query = f"?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+        response, body = send(dispatcher, make_request("GET", "/actions" + query,
+                                                       headers=bearer()), fake)
+        assert response.status_code == 200 and 0 < len(body["items"]) <= limit
+        found.append(body["items"])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return found
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 5, 200])
+def test_actions_page_through_each_service_in_turn_without_an_empty_page(dispatcher, limit):
+    questionnaires, requests, signatures = ["q1", "q2"], ["r1", "r2", "r3"], ["s1"]
+    fake = actions_of(questionnaires, requests, signatures)
+    pages = walk_actions(dispatcher, fake, limit)
+    assert [a for page in pages for a in page] == questionnaires + requests + signatures
+    assert all(len(page) == limit for page in pages[:-1])
+    for service, method in (("dossier", "client_actions"), ("documents", "client_open_requests"),
+                            ("signing", "pending_signatures")):
+        assert all(1 <= kwargs["limit"] <= limit
+                   for _, kwargs in getattr(fake, service).called(method))
+
+
+def test_actions_ending_on_a_sources_last_item_end_there(dispatcher):
+    assert walk_actions(dispatcher, actions_of(["q1", "q2"], [], []), 2) == [["q1", "q2"]]
+    assert walk_actions(dispatcher, actions_of([], ["r1"], []), 1) == [["r1"]]
+    response, body = send(dispatcher, make_request("GET", "/actions", headers=bearer()),
+                          actions_of([], [], []))
+    assert (response.status_code, body) == (200, {"items": [], "next_cursor": None})
+
+
+def test_an_actions_cursor_naming_no_source_is_400(dispatcher):
+    fake = actions_of(["q1"], ["r1"], ["s1"])
+    for bad in ("q@1", "3:", "-1:x", "x:q@1", "01:"):
+        response, body = send(dispatcher, make_request("GET", "/actions", query_string={
+            "limit": 1, "cursor": bad}, headers=bearer()), fake)
+        assert (response.status_code, list(body["details"])) == (400, ["cursor"]), bad
+    assert fake.dossier.calls == fake.documents.calls == fake.signing.calls == []
+
+
+def test_home_adds_the_open_actions_each_service_counts(dispatcher):
+    fake = as_(client(), dossier=FakeService(client_home={
+        "dossiers": {"in_progress": 1, "total": 2}, "actions": 2}),
+        documents=FakeService(count_client_open_requests=3),
+        signing=FakeService(count_pending_signatures=1))
+    response, body = send(dispatcher, make_request("GET", "/home", headers=bearer()), fake)
+    assert (response.status_code, body) == (200, {"dossiers": {"in_progress": 1, "total": 2},
+                                                  "actions": 6})
 
 
 # -- the OpenAPI document --------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """services/common/paging.py on an in-memory SQLite table: pages in order with ties
-broken by the id (ascending and descending sort keys), a signed cursor that cannot be
-edited or carried to another list, rows added between pages neither repeated nor
-skipped, and the key read from PAGING_KEY or made once in a key file."""
+broken by the id in the order's own direction (ascending and descending), also through
+a long run of rows with one moment; an order of mixed directions refused; a signed
+cursor that cannot be edited or carried to another list; rows added between pages
+neither repeated nor skipped; and the key read from PAGING_KEY or made once in a key
+file."""
 import base64
 import json
 from datetime import datetime, timedelta, timezone
@@ -48,23 +50,38 @@ def walk(session, order, limit, scope="rows", owner="a"):
 def test_pages_follow_the_order_with_the_id_breaking_ties(session, limit):
     c = rows_table.c
     expected = [r.id for r in session.execute(
-        sa.select(c.id).where(c.owner == "a").order_by(c.at.desc(), c.id))]
-    assert walk(session, [desc(c.at), asc(c.id)], limit) == expected
+        sa.select(c.id).where(c.owner == "a").order_by(c.at.desc(), c.id.desc()))]
+    assert walk(session, [desc(c.at), desc(c.id)], limit) == expected
     expected = [r.id for r in session.execute(
-        sa.select(c.id).where(c.owner == "a").order_by(c.name, c.id.desc()))]
-    assert walk(session, [asc(c.name), desc(c.id)], limit) == expected
+        sa.select(c.id).where(c.owner == "a").order_by(c.name, c.id))]
+    assert walk(session, [asc(c.name), asc(c.id)], limit) == expected
+
+
+@pytest.mark.parametrize("direction", [asc, desc])
+def test_a_long_run_of_one_moment_pages_by_the_id(session, direction):
+    c = rows_table.c
+    session.execute(rows_table.insert(), [
+        {"id": f"s{n:04}", "owner": "same", "name": "x", "at": T0} for n in range(500)])
+    found = walk(session, [direction(c.at), direction(c.id)], 7, owner="same")
+    assert found == sorted(found, reverse=direction is desc) and len(set(found)) == 500
+
+
+def test_an_order_of_mixed_directions_is_refused(session):
+    c = rows_table.c
+    with pytest.raises(ValueError):
+        PAGER.page(session, sa.select(c.id), [desc(c.at), asc(c.id)], 5, None, "rows")
 
 
 def test_only_the_querys_rows_appear(session):
     c = rows_table.c
-    assert all(int(i[1:]) % 3 == 0 for i in walk(session, [desc(c.at), asc(c.id)], 3,
+    assert all(int(i[1:]) % 3 == 0 for i in walk(session, [desc(c.at), desc(c.id)], 3,
                                                   owner="b"))
 
 
 def test_an_edited_cursor_or_one_of_another_list_is_refused(session):
     c = rows_table.c
     query = sa.select(rows_table).where(c.owner == "a")
-    order = [desc(c.at), asc(c.id)]
+    order = [desc(c.at), desc(c.id)]
     _page, cursor = PAGER.page(session, query, order, 2, None, "rows:a")
     text, signature = cursor.split(".")
     values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
@@ -89,7 +106,7 @@ def test_a_limit_out_of_range_is_refused(session, limit):
 
 def test_rows_added_between_pages_are_neither_repeated_nor_skipped(session):
     c = rows_table.c
-    query, order = sa.select(c.id).where(c.owner == "a"), [desc(c.at), asc(c.id)]
+    query, order = sa.select(c.id).where(c.owner == "a"), [desc(c.at), desc(c.id)]
     before = {r.id for r in session.execute(query)}
     first, cursor = PAGER.page(session, query, order, 5, None, "rows")
     session.execute(rows_table.insert(), [
