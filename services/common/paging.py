@@ -47,9 +47,13 @@ def desc(column):
     return (column, "desc")
 
 
+MAX_KEPT_STATEMENTS = 1000  # paged forms of statements built once: a few per list
+
+
 class Pager:
     def __init__(self, key: bytes):
         self.key = key
+        self._statements = {}  # (id(query), after, order) -> (query, its paged statement)
 
     @classmethod
     def from_config(cls, config, service):
@@ -67,26 +71,46 @@ class Pager:
             raise ValueError("PAGING_KEY must be at least 32 bytes")
         return cls(key)
 
-    def page(self, session, query, order, limit, cursor, scope):
+    def page(self, session, query, order, limit, cursor, scope, params=None):
         """-> (rows, next_cursor). `query`: a select of what the page shows (one
         entity: rows are entities; several: tuples); `order`: [asc(col), ...] or
         [desc(col), ...], one direction, the last column unique; `scope`: a text naming
-        the list and its filters."""
+        the list and its filters. `params`: the values of `query`'s bound parameters,
+        when `query` is a statement built once (kept, not built per call): then its
+        paged forms are built once too (a list read on every page load: building and
+        keying a statement cost more than running it)."""
         if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
             raise ValidationFailed({"limit": [f"Must be between 1 and {MAX_LIMIT}."]})
         if len({direction for _column, direction in order}) != 1:
             raise ValueError("a paged order runs one way: every column asc, or every desc")
         columns = [column for column, _direction in order]
-        if cursor:
-            query = query.where(_after(order, self._read(cursor, scope, columns)))
-        sort = [column.desc() if d == "desc" else column.asc() for column, d in order]
+        values = self._read(cursor, scope, columns) if cursor else None
+        statement = self._paged(query, order, values is not None, params is not None)
+        bound = {**(params or {}), "_limit": limit + 1}
+        bound.update({f"_after_{i}": value for i, value in enumerate(values or ())})
         width = len(query.column_descriptions)
-        rows = session.execute(query.add_columns(*columns).order_by(*sort)
-                               .limit(limit + 1)).all()
+        rows = session.execute(statement, bound).all()
         shown = [row[0] if width == 1 else tuple(row[:width]) for row in rows[:limit]]
         next_cursor = self._write(rows[limit - 1][width:], scope) \
             if len(rows) > limit else None
         return shown, next_cursor
+
+    def _paged(self, query, order, after, keep):
+        """`query` with the keyset condition (when `after`), the sort key's columns, the
+        order and a bound LIMIT; kept per query (`keep`), order and `after`."""
+        key = (id(query), after, tuple((id(column), d) for column, d in order))
+        kept = self._statements.get(key) if keep else None
+        if kept is not None and kept[0] is query:
+            return kept[1]
+        columns = [column for column, _direction in order]
+        paged = query.where(_after(order)) if after else query
+        sort = [column.desc() if d == "desc" else column.asc() for column, d in order]
+        statement = paged.add_columns(*columns).order_by(*sort).limit(bindparam("_limit"))
+        if keep:
+            if len(self._statements) >= MAX_KEPT_STATEMENTS:
+                self._statements.clear()
+            self._statements[key] = (query, statement)  # the query kept: its id stays its
+        return statement
 
     def _write(self, values, scope):
         payload = json.dumps([v.isoformat() if isinstance(v, datetime) else v
@@ -122,14 +146,15 @@ class Paging(DependencyProvider):
         return self.pager
 
 
-def _after(order, values):
-    """Rows strictly after `values` in `order`, as one row-value comparison: `(a, b) <
-    (x, y)` for a descending order. SQLite and PostgreSQL both seek an index on (filter
-    columns, a, b) to the first such row; the equivalent `a < x OR (a = x AND b < y)`
-    is answered on SQLite by scanning from `a <= x`, through every earlier row of a tie."""
+def _after(order):
+    """Rows strictly after the cursor's values (bound parameters `_after_0`, ...) in
+    `order`, as one row-value comparison: `(a, b) < (x, y)` for a descending order.
+    SQLite and PostgreSQL both seek an index on (filter columns, a, b) to the first such
+    row; the equivalent `a < x OR (a = x AND b < y)` is answered on SQLite by scanning
+    from `a <= x`, through every earlier row of a tie."""
     columns = [column for column, _direction in order]
-    bound = tuple_(*[bindparam(None, value, type_=column.type)
-                     for column, value in zip(columns, values)])
+    bound = tuple_(*[bindparam(f"_after_{i}", type_=column.type)
+                     for i, column in enumerate(columns)])
     return tuple_(*columns) < bound if order[0][1] == "desc" else tuple_(*columns) > bound
 
 

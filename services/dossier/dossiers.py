@@ -1,5 +1,7 @@
 """Dossiers of a client. Staff see those of the clients they may see; a client sees
 their own."""
+import functools
+
 from sqlalchemy import bindparam, or_, select
 
 from services.common.db import new_id, utcnow
@@ -31,33 +33,54 @@ def create_dossier(uow, principal, client_id, number, description, status="in_pr
     return describe(dossier, client)
 
 
-def _visible(uow, principal, columns, q=None, status="all"):
-    """The dossiers `principal` may see (their access rule, in SQL), as a select of `columns`."""
-    query = select(*columns).join(Client, Client.id == Dossier.client_id)
+# What a select of visible dossiers shows: a list page, ids, ids with their status.
+SHAPES = {"page": (Dossier, Client), "ids": (Dossier.id,),
+          "status": (Dossier.id, Dossier.status)}
+
+
+def _visible(uow, principal, shape, q=None, status="all"):
+    """The dossiers `principal` may see (their access rule, in SQL): -> (a select of
+    SHAPES[shape], the values of its bound parameters). The select is built once per
+    shape and filter (`_visible_query`) and kept: it runs on every dossier list."""
     if principal.kind == "staff":
-        query = query.where(Dossier.office_id.in_(list(principal.offices)),
-                            Client.office_id.in_(list(principal.offices)),
-                            Client.shared.is_(True))
+        params = {"offices": list(principal.offices)}
     elif principal.kind == "client":
-        query = query.where(Client.id.in_(own_client_ids(uow, principal)))
+        params = {"own": list(own_client_ids(uow, principal))}
     else:
         raise Forbidden()
     if status != "all":
-        query = query.where(Dossier.status == status)
+        params["status"] = status
     if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(Dossier.number.ilike(pattern),
-                                Dossier.description.ilike(pattern)))
+        params["pattern"] = f"%{q.strip().lower()}%"
+    return _visible_query(shape, principal.kind, status != "all", bool(q)), params
+
+
+@functools.lru_cache(maxsize=64)
+def _visible_query(shape, kind, by_status, by_text):
+    """_visible's select for one shape: staff see the dossiers of clients of their
+    offices that share with them; a client sees their own (and their company's)."""
+    query = select(*SHAPES[shape]).join(Client, Client.id == Dossier.client_id)
+    if kind == "staff":
+        offices = bindparam("offices", expanding=True)
+        query = query.where(Dossier.office_id.in_(offices), Client.office_id.in_(offices),
+                            Client.shared.is_(True))
+    else:
+        query = query.where(Client.id.in_(bindparam("own", expanding=True)))
+    if by_status:
+        query = query.where(Dossier.status == bindparam("status"))
+    if by_text:
+        query = query.where(or_(Dossier.number.ilike(bindparam("pattern")),
+                                Dossier.description.ilike(bindparam("pattern"))))
     return query
 
 
 def list_dossiers(uow, pager, principal, q=None, status="in_progress", limit=50, cursor=None):
     """A page, newest first (ix_dossiers_office_status_created); items carry what the
     caller has not read yet: `unread` {documents, correspondence, messages}."""
+    query, params = _visible(uow, principal, "page", q, status)
     rows, next_cursor = pager.page(
-        uow.session, _visible(uow, principal, (Dossier, Client), q, status),
-        [desc(Dossier.created_at), desc(Dossier.id)], limit, cursor,
-        scope=f"dossiers:{status}:{q or ''}")
+        uow.session, query, [desc(Dossier.created_at), desc(Dossier.id)], limit, cursor,
+        scope=f"dossiers:{status}:{q or ''}", params=params)
     tabs = _tabs(uow, principal, [dossier.id for dossier, _c in rows])
     return {"items": [{**describe(dossier, client), "unread": _unread(tabs[dossier.id])}
                       for dossier, client in rows], "next_cursor": next_cursor}
@@ -81,10 +104,10 @@ def _unread(tabs):
 
 def visible_dossier_ids(uow, principal, among=None):
     """The ids of the dossiers `principal` may see (of `among`, when given)."""
-    query = _visible(uow, principal, (Dossier.id,))
+    query, params = _visible(uow, principal, "ids")
     if among is not None:
         query = query.where(Dossier.id.in_(list(among)))
-    return list(uow.session.scalars(query))
+    return list(uow.session.scalars(query, params))
 
 
 def visible_dossier(uow, principal, dossier_id, lock=False):
@@ -133,7 +156,7 @@ def home(uow, principal):
     if principal.kind != "client":
         raise Forbidden()
     mine = [status for _id, status in uow.session.execute(
-        _visible(uow, principal, (Dossier.id, Dossier.status)))]
+        *_visible(uow, principal, "status"))]
     from . import questionnaires  # it reads dossiers through visible_dossier: imported late
     return {"dossiers": {"in_progress": mine.count("in_progress"), "total": len(mine)},
             "actions": questionnaires.count_open(uow, principal)}
