@@ -12,10 +12,13 @@ _facts = {}  # office_id -> dossier's facts
 def lookup(dossier, office_ids):
     """-> {office_id: facts} for those of `office_ids` that exist; `dossier` is the
     worker's RPC proxy, asked only for offices not yet known here."""
-    missing = [i for i in dict.fromkeys(office_ids) if i not in _facts]
-    if missing:
-        if len(_facts) + len(missing) > MAX_ENTRIES:
+    found = {i: _facts[i] for i in office_ids if i in _facts}
+    missing = [i for i in dict.fromkeys(office_ids) if i not in found]
+    if missing:  # the RPC yields: another request may clear the cache meanwhile
+        fetched = {office["id"]: office for office in
+                   dossier.lookup_offices(office_ids=missing)}
+        if len(_facts) + len(fetched) > MAX_ENTRIES:
             _facts.clear()
-        for office in dossier.lookup_offices(office_ids=missing):
-            _facts[office["id"]] = office
-    return {i: _facts[i] for i in office_ids if i in _facts}
+        _facts.update(fetched)
+        found.update(fetched)
+    return found

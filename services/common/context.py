@@ -105,11 +105,8 @@ def verify(signed, now=None):
         principal = _check(signed)
         if principal is None:
             return None
-        if len(_verified) >= MAX_VERIFIED:
-            for text in [t for t, p in _verified.items() if p.expires_at <= now]:
-                del _verified[text]
-            if len(_verified) >= MAX_VERIFIED:
-                _verified.clear()
+        if len(_verified) >= MAX_VERIFIED:  # full: start afresh (each is checked again)
+            _verified.clear()
         _verified[signed] = principal
     return principal if principal.expires_at > now else None
 

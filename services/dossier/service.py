@@ -131,11 +131,12 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
                                           cursor)
 
     @rpc
-    def visible_dossier_ids(self, among=None):
-        """-> the ids of the dossiers the caller may see (of `among`, when given)."""
+    def visible_dossier_ids(self):
+        """-> the ids of the dossiers the caller may see (documents' and signing's lists
+        across dossiers)."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
-            return dossiers.visible_dossier_ids(uow, principal, among)
+            return dossiers.visible_dossier_ids(uow, principal)
 
     @rpc
     def get_dossier(self, dossier_id):
