@@ -248,7 +248,9 @@ def export_facts(uow, after=None, limit=500):
     """For dossier's read model (its counts per tab), once per deployment: a page of
     every document's facts by id, with who downloaded them. -> {documents: [{id,
     dossier_id, category, public, uploaded_by}], downloads: [[document_id, account_id]],
-    next_cursor: the last id, or None after the last page}."""
+    next_cursor: the last id, or None after the last page, as_of: when the page was
+    read (ISO time): an event older than that is already in it}."""
+    as_of = utcnow().isoformat()
     query = select(Document.id, Document.dossier_id, Document.category, Document.public,
                    Document.uploaded_by).order_by(Document.id).limit(limit)
     if after:
@@ -258,7 +260,7 @@ def export_facts(uow, after=None, limit=500):
     downloads = uow.session.execute(select(Download.document_id, Download.account_id).where(
         Download.document_id.in_(ids))) if ids else []
     return {"documents": documents, "downloads": [list(row) for row in downloads],
-            "next_cursor": ids[-1] if len(ids) == limit else None}
+            "next_cursor": ids[-1] if len(ids) == limit else None, "as_of": as_of}
 
 
 def describe(document, downloaded):

@@ -16,6 +16,7 @@ event wrote.
 The counts are eventually consistent: an upload, download or visibility change shows
 once its event was relayed and handled (within about a second, RELAY_INTERVAL_S)."""
 import logging
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -158,10 +159,14 @@ def backfill(store, export_page):
 
 def take_page(uow, page):
     """One page of documents.export_document_facts into the read model, and where the
-    next one starts (None: that was the last; the backfill is done)."""
+    next one starts (None: that was the last; the backfill is done). A row is as current as
+    the page (`as_of`, less SNAPSHOT_MARGIN for a change committed while the page was
+    read and for clocks that differ a little): a visibility event from before that, such
+    as a parked one replayed, does not undo it; a later one does."""
+    as_of = _as_of(page)
     _insert_or_ignore(uow, DocumentFact, ["id"], [
         {"id": d["id"], "dossier_id": d["dossier_id"], "category": d["category"],
-         "public": bool(d["public"]), "uploaded_by": d["uploaded_by"], "public_at": None}
+         "public": bool(d["public"]), "uploaded_by": d["uploaded_by"], "public_at": as_of}
         for d in page["documents"]])
     _insert_or_ignore(uow, DocumentRead, ["document_id", "account_id"], [
         {"document_id": document_id, "account_id": account_id}
@@ -170,3 +175,15 @@ def take_page(uow, page):
     uow.session.execute(update(Backfill).where(Backfill.name == BACKFILL).values(
         cursor=cursor, done_at=None if cursor else utcnow()))
     return cursor
+
+
+SNAPSHOT_MARGIN = timedelta(seconds=60)
+
+
+def _as_of(page):
+    """When documents read the page, less SNAPSHOT_MARGIN; None (any event outranks the
+    row) for a page from a documents that does not say."""
+    try:
+        return datetime.fromisoformat(page["as_of"]) - SNAPSHOT_MARGIN
+    except (KeyError, TypeError, ValueError):
+        return None
