@@ -196,7 +196,7 @@ def test_documents_facts_go_to_dossier_only(replicas):
             return rpc.documents.export_document_facts(limit=1)
 
     page = export_as(replicas.sign(Principal("dossier", "service"), issuer="dossier").signed)
-    assert set(page) == {"documents", "downloads", "next_cursor"}
+    assert set(page) == {"documents", "downloads", "next_cursor", "as_of"}
     for signed in (replicas.sign(Principal("signing", "service"), issuer="signing").signed,
                    replicas.sign(replicas.admin_principal()).signed):
         with pytest.raises(Forbidden):
