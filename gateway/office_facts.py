@@ -1,5 +1,6 @@
 """The public facts of offices (id, partner ID, name, city: dossier's `lookup_offices`),
-kept in the gateway: `GET /me` names the caller's offices on every page load, and an
+kept in the gateway: `GET /me` names the caller's offices on every page load (and the
+offices routes look an office up before they act on it), and an
 office's facts never change once it is created (dossier has no rename and no delete), so
 each office is asked for once per gateway process. Should offices become editable, an
 event from dossier must drop the entry (as principals.py does for principals)."""

@@ -1,6 +1,7 @@
 """Offices (dossier) and their staff (identity)."""
 from services.common.errors import NotFound
 
+from .. import office_facts
 from ..http import json_response, paging, route
 from ..schemas import (ItemList, ListQuery, OfficeBody, OfficeOut, StaffBody,
                        StaffLinkConfirmBody, StaffLinkConfirmed, StaffMember, StaffPatch)
@@ -25,11 +26,12 @@ def list_offices(call):
 
 
 def _office(call, office_id):
-    """The office's public facts (dossier): {id, partner_id, name, city}; else NotFound."""
-    found = call.services.dossier.lookup_offices(office_ids=[office_id])
-    if not found:
+    """The office's public facts (dossier's, kept in the gateway: office_facts.py): {id,
+    partner_id, name, city}; else NotFound."""
+    found = office_facts.lookup(call.services.dossier, [office_id])
+    if office_id not in found:
         raise NotFound()
-    return found[0]
+    return found[office_id]
 
 
 @route("POST", "/offices/<office_id>/staff", body=StaffBody, tag="offices",

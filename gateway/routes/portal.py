@@ -1,6 +1,7 @@
 """The client's portal account as the office and the client see it: unlink, look-along,
 extra accounts of a company, the second sign-in step, audit, home and actions."""
 from services.common.errors import ValidationFailed
+from services.common.paging import BAD_CURSOR
 
 from ..http import json_response, paging, route
 from ..schemas import (CodeBody, CompanyQuery, ExtraAccountBody, ItemList, LinkAnswer,
@@ -200,7 +201,7 @@ def _actions_cursor(text):
         return 0, None
     part, colon, cursor = text.partition(":")
     if not colon or part not in {str(n) for n in range(len(ACTION_SOURCES))}:
-        raise ValidationFailed({"cursor": ["Not a valid value."]})
+        raise ValidationFailed(BAD_CURSOR)
     return int(part), cursor or None
 
 

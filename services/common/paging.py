@@ -41,7 +41,7 @@ from .settings import kluis_var
 
 MAX_LIMIT = 200
 KEY_DIR = "keys"
-_BAD_CURSOR = {"cursor": ["Not a valid value."]}
+BAD_CURSOR = {"cursor": ["Not a valid value."]}  # the details of a refused cursor
 
 
 def asc(column):
@@ -140,7 +140,7 @@ class Pager:
             return [datetime.fromisoformat(v) if isinstance(c.type, UTCDateTime) else v
                     for c, v in zip(columns, values)]
         except (ValueError, TypeError, binascii.Error, InvalidTag):
-            raise ValidationFailed(_BAD_CURSOR) from None
+            raise ValidationFailed(BAD_CURSOR) from None
 
 
 class Paging(DependencyProvider):

@@ -105,15 +105,14 @@ class GuardedProtocol(HttpOnlyProtocol):
         guard = self.server.guard
         guard.trust_forwarded(self.environ)
         body = self.environ["eventlet.input"]
-        if not body.chunked_input and not body.content_length:  # most requests: no body
-            self.environ["wsgi.input"] = io.BytesIO(b"")
-            return super().handle_one_response()
-        if not body.chunked_input and body.content_length <= BUFFERED_BODY_BYTES:
-            try:
-                with eventlet.Timeout(guard.body_timeout_s, socket.timeout("body")):
-                    data = body.read(body.content_length)
-            except socket.timeout:
-                return self._refuse(RequestTimeout())
+        if not body.chunked_input and (body.content_length or 0) <= BUFFERED_BODY_BYTES:
+            data = b""
+            if body.content_length:  # most requests have none: no deadline to set
+                try:
+                    with eventlet.Timeout(guard.body_timeout_s, socket.timeout("body")):
+                        data = body.read(body.content_length)
+                except socket.timeout:
+                    return self._refuse(RequestTimeout())
             self.environ["wsgi.input"] = io.BytesIO(data)
             return super().handle_one_response()
         if guard.uploads.free() == 0:

@@ -136,10 +136,8 @@ def authenticate(uow, clock, token, touch):
     session; SessionExpired once idle too long. `touch` counts the call as activity,
     written at most once per the clock's activity interval. Beside the principal's
     fields, `session` holds the clock's facts for the gateway's cache."""
-    session = uow.session.scalar(select(Session).where(
-        Session.token_hash == domain.hash_token(token or "")))
-    if session is None or session.revoked_at is not None:
-        raise Unauthenticated()
+    session = _alive(uow.session.scalar(select(Session).where(
+        Session.token_hash == domain.hash_token(token or ""))))
     now = utcnow()
     if now >= clock.expires_at(session):
         raise SessionExpired()
@@ -170,9 +168,7 @@ def describe_session(uow, clock, session_id):
     """The session's clock, and the server's `now` (a browser corrects its own clock by it).
     A read on every portal page: the row comes as a Core row (the clock reads only
     columns), which costs a third of loading an ORM object."""
-    session = uow.session.execute(_SESSION_CLOCK, {"session_id": session_id}).first()
-    if session is None or session.revoked_at is not None:
-        raise Unauthenticated()
+    session = _alive(uow.session.execute(_SESSION_CLOCK, {"session_id": session_id}).first())
     return {**clock.describe(session), "now": utcnow().isoformat()}
 
 
@@ -198,7 +194,12 @@ def logout(uow, session_id, actor):
 
 
 def _live_session(uow, session_id):
-    session = uow.session.get(Session, session_id)
+    return _alive(uow.session.get(Session, session_id))
+
+
+def _alive(session):
+    """The session (an ORM object or a row), unless there is none or it was ended:
+    then Unauthenticated."""
     if session is None or session.revoked_at is not None:
         raise Unauthenticated()
     return session
