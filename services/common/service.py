@@ -1,17 +1,17 @@
 """What every service answers besides its own work: health, and the operator's view
 of parked messages (events or commands whose handler kept failing)."""
-from nameko.rpc import rpc as nameko_rpc
 from sqlalchemy import text
 
 from .context import CallerProvider
 from .errors import KluisError, NotFound
 from .paging import Paging
+from .rpc import KluisRpc
 
 
 def rpc(method):
     """nameko's @rpc for entrypoints that raise `KluisError`s as answers: those are
     expected (logged at WARNING, which the LOGGING config leaves out), not crashes."""
-    return nameko_rpc(expected_exceptions=KluisError)(method)
+    return KluisRpc.decorator(expected_exceptions=KluisError)(method)
 
 
 class ServiceBase:

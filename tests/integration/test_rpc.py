@@ -1,12 +1,14 @@
 """services.common.rpc.TimedRpcProxy against the real broker: every call has a deadline
 (ServiceTimeout), a service nobody serves is reported (ServiceUnavailable), and a call
-whose caller gave up expires in its queue instead of running when the service returns."""
+whose caller gave up expires in its queue instead of running when the service returns;
+calls and answers travel transient (services.common.service.rpc answers)."""
 import eventlet
+import kombu
 import pytest
-from nameko.rpc import rpc
 from nameko.testing.services import entrypoint_hook
 
 from services.common.rpc import ServiceTimeout, ServiceUnavailable, TimedRpcProxy
+from services.common.service import rpc
 
 CALLS = []  # what echo executed, in order
 
@@ -94,3 +96,22 @@ def test_call_with_a_shorter_timeout_expires_with_it(config, caller, start_servi
     executed = given_up_call_then_fresh_call(config, caller, start_service,
                                              proxy="patient_echo", timeout=1)
     assert executed == ["fresh"]
+
+
+def test_calls_and_answers_are_transient(config, caller, start_service):
+    """A call waits for its answer, and expires with its deadline: neither is worth a
+    disk write in the broker (persisting them cost the broker more than half its work
+    per request, tests/perf/bench_http.py). Events keep their persistence elsewhere."""
+    start_service(Echo, config)
+    with kombu.Connection(config["AMQP_URI"]) as connection:
+        spy = kombu.Queue("spy", kombu.Exchange("nameko-rpc", type="topic", durable=True),
+                          routing_key="#", exclusive=True)
+        spy(connection.default_channel).declare()
+        with entrypoint_hook(caller, "ask") as ask:
+            assert ask("echo", "record", "hello") == "hello"
+        seen = []
+        while (message := spy(connection.default_channel).get(no_ack=True)) is not None:
+            seen.append(message)
+    kinds = {("call" if m.properties.get("reply_to") else "answer") for m in seen}
+    assert kinds == {"call", "answer"}
+    assert {m.properties["delivery_mode"] for m in seen} == {1}
