@@ -11,12 +11,14 @@ A service that calls another on its own behalf (after it checked the caller itse
 uses `as_service=True`: the call then carries the calling service as its principal
 (kind "service", signed with the calling service's own key) instead of the end user's,
 and the callee can insist on which service it is (`caller.require_service`)."""
+import inspect
 import sys
 import time
 
 import eventlet
 import kombu.serialization
-from nameko.exceptions import UnknownService, UnserializableValueError, serialize
+from nameko.exceptions import (IncorrectSignature, UnknownService, UnserializableValueError,
+                               serialize)
 from nameko.amqp.publish import Publisher
 from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY,
                               LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT, SERIALIZER_CONFIG_KEY,
@@ -166,3 +168,15 @@ class _RpcConsumer(RpcConsumer):
 class KluisRpc(Rpc):
     """nameko's @rpc entrypoint, answering through `_ReplyPublisher`."""
     rpc_consumer = _RpcConsumer()
+    _signature = None
+
+    def check_signature(self, args, kwargs):
+        """As nameko's (IncorrectSignature for arguments the method does not take), with
+        the method's signature read once: nameko reads it again on every call."""
+        if self._signature is None:
+            self._signature = inspect.signature(
+                getattr(self.container.service_cls, self.method_name))
+        try:
+            self._signature.bind(None, *args, **kwargs)
+        except TypeError as exc:
+            raise IncorrectSignature(str(exc)) from None

@@ -92,32 +92,13 @@ def _dialect_insert(uow):
 
 
 # -- reading the counts ---------------------------------------------------------------------
-def document_counts(uow, principal, dossier_ids):
-    """-> {dossier_id: {documents: {total, unread}, correspondence: {total, unread},
-    delivered_by_me: {total}}} for the caller, whom the caller checked may see these
-    dossiers. A client counts the public documents only; unread = neither downloaded by
-    the caller nor uploaded by them. One query per 500 dossiers, read from
-    ix_document_facts_counts and the key of document_reads."""
-    counts = {d: {"documents": {"total": 0, "unread": 0},
-                  "correspondence": {"total": 0, "unread": 0},
-                  "delivered_by_me": {"total": 0}} for d in dossier_ids}
-    query = _COUNTS_PUBLIC if principal.kind == "client" else _COUNTS
-    wanted = list(counts)
-    for start in range(0, len(wanted), 500):  # bound the IN list
-        rows = uow.session.execute(query, {"me": principal.account_id,
-                                           "dossier_ids": wanted[start:start + 500]})
-        for dossier_id, category, total, unread in rows:
-            tab = counts[dossier_id][TABS[category]]
-            tab["total"] = total
-            if "unread" in tab:
-                tab["unread"] = int(unread or 0)
-    return counts
-
-
-def _counts_query(public_only):
-    """document_counts' query, built once (a read on every dossier page: building and
-    keying a statement each time cost more than running it). Parameters: `me`, the
-    reader's account; `dossier_ids`, a list."""
+def counts_query(public_only):
+    """The counts of a page of dossiers' documents for one reader, a select built once
+    (dossiers._tabs runs it on every dossier page, beside messages' counts): rows
+    (dossier_id, category, total, unread), one per dossier and category present. A client
+    counts the public documents only; unread = neither downloaded by the reader nor
+    uploaded by them. Parameters: `me`, the reader's account; `dossier_ids`, a list. Read
+    from ix_document_facts_counts and the key of document_reads."""
     me = bindparam("me")
     read = or_(DocumentRead.document_id.is_not(None), DocumentFact.uploaded_by == me)
     query = select(DocumentFact.dossier_id, DocumentFact.category, func.count(),
@@ -127,9 +108,6 @@ def _counts_query(public_only):
         .where(DocumentFact.dossier_id.in_(bindparam("dossier_ids", expanding=True))) \
         .group_by(DocumentFact.dossier_id, DocumentFact.category)
     return query.where(DocumentFact.public.is_(True)) if public_only else query
-
-
-_COUNTS, _COUNTS_PUBLIC = _counts_query(False), _counts_query(True)
 
 
 # -- the backfill -----------------------------------------------------------------------------

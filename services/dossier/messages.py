@@ -8,7 +8,7 @@ told by e-mail (`new_message`, subject to the client's `messages` preference). A
 client's message opens an `answer_message` task for the office (one per thread),
 which a staff reply in the thread closes (tasks.py). Sending announces
 `message_posted` (ids only: subject and body are content and stay out of events)."""
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, literal, select
 
 from services.common.db import utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
@@ -164,26 +164,16 @@ def visible_message(uow, principal, message_id, lock=False):
     return message, dossier
 
 
-def message_counts(uow, principal, dossier_ids):
-    """-> {dossier_id: {total, unread}} from the caller's side: unread are the other
-    side's messages that nobody of the caller's side read yet. The caller checked that
-    the principal sees these dossiers."""
-    counts = {dossier_id: {"total": 0, "unread": 0} for dossier_id in dossier_ids}
-    wanted = list(counts)
-    for start in range(0, len(wanted), 500):  # bound the IN list
-        rows = uow.session.execute(_COUNTS, {"side": principal.kind,
-                                             "dossier_ids": wanted[start:start + 500]})
-        for dossier_id, total, unread_count in rows:
-            counts[dossier_id] = {"total": total, "unread": int(unread_count or 0)}
-    return counts
-
-
-# message_counts' query, built once (it runs on every dossier page; building and keying a
-# statement each time cost more than running it): `side` is the reader's kind.
-_COUNTS = select(Message.dossier_id, func.count(), func.sum(case(
-    (and_(Message.sender_kind != bindparam("side"), Message.read_at.is_(None)), 1), else_=0))) \
-    .where(Message.dossier_id.in_(bindparam("dossier_ids", expanding=True))) \
-    .group_by(Message.dossier_id)
+def counts_query():
+    """The counts of a page of dossiers' messages from one side, a select (dossiers._tabs
+    runs it on every dossier page, beside documents' counts): rows (dossier_id,
+    "messages", total, unread); unread are the other side's messages that nobody of the
+    reader's side read yet. Parameters: `side`, the reader's kind; `dossier_ids`, a list."""
+    unread = and_(Message.sender_kind != bindparam("side"), Message.read_at.is_(None))
+    return select(Message.dossier_id, literal("messages"), func.count(),
+                  func.sum(case((unread, 1), else_=0))) \
+        .where(Message.dossier_id.in_(bindparam("dossier_ids", expanding=True))) \
+        .group_by(Message.dossier_id)
 
 
 def describe(message, principal):

@@ -5,6 +5,7 @@ calls and answers travel transient (services.common.service.rpc answers)."""
 import eventlet
 import kombu
 import pytest
+from nameko.exceptions import IncorrectSignature
 from nameko.testing.services import entrypoint_hook
 
 from services.common.rpc import ServiceTimeout, ServiceUnavailable, TimedRpcProxy
@@ -55,6 +56,17 @@ def test_answer_within_the_deadline(config, caller, start_service):
     with entrypoint_hook(caller, "ask") as ask:
         assert ask("echo", "record", "hello") == "hello"
         assert ask("echo", "linger", 0.1) == "late"
+
+
+def test_arguments_the_method_does_not_take_are_refused_unexecuted(config, caller,
+                                                                  start_service):
+    start_service(Echo, config)
+    with entrypoint_hook(caller, "ask") as ask:
+        for args, kwargs in ((("a", "b"), {}), ((), {}), (("a",), {"colour": "red"})):
+            with pytest.raises(IncorrectSignature):
+                ask("echo", "record", *args, **kwargs)
+        assert ask("echo", "record", value="kw") == "kw"
+    assert CALLS == ["kw"]
 
 
 def test_slow_service_raises_service_timeout(config, caller, start_service):
