@@ -20,6 +20,8 @@ import pytest
 import yaml
 from kubernetes import client
 
+from services.common.alive import problem
+
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
 OVERLAYS = sorted(p.name for p in (K8S / "overlays").iterdir() if p.is_dir())
@@ -139,6 +141,25 @@ def test_one_deployment_per_part_with_probes_resources_and_a_budget(rendered):
     assert gateway["livenessProbe"]["httpGet"]["path"] == "/api/v1/health/live"
 
 
+def test_the_exec_probes_find_their_own_part_alive(rendered, tmp_path):
+    """An exec probe runs services.common.alive for the part the container runs: given
+    that container's command as PID 1, the check passes."""
+    _overlay, objects = rendered
+    for name, deployment in by_kind(objects, "Deployment").items():
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        for probe in (container["readinessProbe"], container["livenessProbe"]):
+            if "exec" in probe:
+                command = probe["exec"]["command"]
+                assert command[:3] == ["python", "-m", "services.common.alive"], name
+                proc = tmp_path / name
+                proc.mkdir(exist_ok=True)
+                (proc / "cmdline").write_bytes(
+                    b"\0".join(a.encode() for a in container["command"]) + b"\0")
+                (proc / "status").write_text("Name:\tpython\nState:\tS (sleeping)\n")
+                assert problem(command[3], proc) is None, name
+                assert command[3] == name.removeprefix("kluis-")
+
+
 def test_the_gateway_and_documents_scale_on_their_own(rendered):
     _overlay, objects = rendered
     targets = {h["spec"]["scaleTargetRef"]["name"]
@@ -256,3 +277,36 @@ def test_checkov_passes_but_for_the_commented_skip_list(rendered, tmp_path):
     assert done.returncode == 0, done.stderr
     passed = sum(r.get("summary", {}).get("passed", 0) for r in reports)
     assert passed > 100, "checkov saw the manifests"
+
+
+def test_the_keys_every_replica_shares_come_from_configuration(tmp_path, monkeypatch):
+    """What the manifests rely on: with the principal key and public keys mounted (openssl's
+    PEM, as docs/deploy.md makes them), PAGING_KEY and BLOB_KEYS set, a service makes no key
+    of its own, and writes nothing to the mounts or to its per-pod KLUIS_VAR."""
+    from services.common import principal_keys
+    from services.common.paging import Pager
+    from services.documents.sealing import Keyring
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    private, public, var = tmp_path / "principal", tmp_path / "public", tmp_path / "var"
+    for folder in (private, public, var):
+        folder.mkdir()
+    for service in SERVICES:
+        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out",
+                        str(private / f"principal-{service}.key")], check=True)
+        subprocess.run(["openssl", "pkey", "-in", str(private / f"principal-{service}.key"),
+                        "-pubout", "-out", str(public / f"principal-{service}.pub")], check=True)
+    before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
+    monkeypatch.setenv("PRINCIPAL_KEY_DIR", str(private))
+    monkeypatch.setenv("PRINCIPAL_PUBLIC_KEY_DIR", str(public))
+    monkeypatch.setenv("KLUIS_VAR", str(var))
+    monkeypatch.setattr(principal_keys, "_private", {})
+    monkeypatch.setattr(principal_keys, "_public", {})
+
+    signed = principal_keys.private_key("identity").sign(b"x")
+    principal_keys.public_key("identity").verify(signed, b"x")
+    Pager.from_config({"PAGING_KEY": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY="}, "dossier")
+    Keyring.from_config("k1:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=", "", var)
+
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before
