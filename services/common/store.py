@@ -309,18 +309,21 @@ class Store(DependencyProvider):
                 self.inbox.c.message_id == message_id).values(**values))
 
     def retry_inbox(self):
-        """Due retries, by one instance at a time (its lease); `_handle` takes each
-        message only while it is still `received`, under its row lock."""
+        """Due retries, by one instance at a time (its lease, taken only when some are
+        due); `_handle` takes each message only while it is still `received`, under its
+        row lock."""
+        if not self._due_inbox():
+            return
         with lease(self.engine, "inbox_retry") as held:
-            if not held:
-                return
-            with Session(self.engine) as session:
-                due = session.execute(select(self.inbox.c.message_id).where(
-                    self.inbox.c.status == "received",
-                    self.inbox.c.next_attempt_at <= utcnow())
-                    .order_by(self.inbox.c.received_at).limit(50)).scalars().all()
-            for message_id in due:
-                self._handle(message_id)
+            if held:
+                for message_id in self._due_inbox():
+                    self._handle(message_id)
+
+    def _due_inbox(self):
+        with Session(self.engine) as session:
+            return session.execute(select(self.inbox.c.message_id).where(
+                self.inbox.c.status == "received", self.inbox.c.next_attempt_at <= utcnow())
+                .order_by(self.inbox.c.received_at).limit(50)).scalars().all()
 
     def parked_messages(self, pager, limit=50, cursor=None):
         """A page of the parked messages, oldest first. ix_inbox_due's `status` prefix
