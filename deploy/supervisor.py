@@ -4,7 +4,13 @@ Checks that RabbitMQ answers, builds the web portal when its sources changed
 (deploy/web.py), migrates every database, creates the admin, declares the queues,
 starts the local SMTP sink (Maildir under $KLUIS_VAR/mail), the five services and the
 gateway, waits until /api/v1/health answers 200 and prints the portal's URL.
-Ctrl-C or SIGTERM stops every process it started. The test suite drives the same
+
+While it runs it supervises: a process that exits unexpectedly is started again after a
+backoff (1 s, doubling up to 30 s, back to 1 s once it has stayed up 60 s), with one log
+line saying which, how it ended and when it comes back. Ctrl-C or SIGTERM stops every
+process it started: each gets SIGTERM (and ends within KLUIS_STOP_GRACE_S by itself,
+services.common.nameko_cli), whatever is left after 20 s gets SIGKILL, and another
+signal during the stop only hurries it (SIGKILL at once). The test suite drives the same
 `System` class, so what the tests run is what `make run` runs."""
 import os
 import signal
@@ -23,6 +29,7 @@ from services.common.settings import SERVICE_CLASSES
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = tuple(SERVICE_CLASSES)
 PARTS = SERVICES + ("gateway",)
+BACKOFF_FIRST_S, BACKOFF_MOST_S, BACKOFF_RESET_S = 1, 30, 60
 
 
 def masked(uri):
@@ -78,7 +85,12 @@ class System:
                 self.env[name] = f"127.0.0.1:{free_port()}"
         self.env["PYTHONPATH"] = str(ROOT)
         self.log_dir = Path(log_dir) if log_dir else None
-        self.processes = {}
+        self.processes = {}  # name -> its Popen (the last one, when it has exited)
+        self.specs = {}  # name -> (argv, env): what supervise() starts again
+        self._started = {}  # name -> when it was last started (time.monotonic)
+        self._backoff = {}  # name -> seconds before its next restart
+        self._due = {}  # name -> when its pending restart is due
+        self._hurry = False
 
     @property
     def portal_url(self):
@@ -138,13 +150,23 @@ class System:
                     {**self.env, "WEB_SERVER_ADDRESS": address})
 
     def _spawn(self, name, argv, env=None):
+        """Starts a process of its own (own process group, SIGTERM when the supervisor
+        dies), logging to log_dir/name.log, and supervises it until stop(name)."""
         output = None
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
             output = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            argv, cwd=ROOT, env=env or self.env, stdout=output, stderr=subprocess.STDOUT if output
-            else None, start_new_session=True, preexec_fn=_die_with_parent)
+        self.specs[name] = (argv, env)
+        self._due.pop(name, None)
+        try:
+            self.processes[name] = subprocess.Popen(
+                argv, cwd=ROOT, env=env or self.env, stdout=output,
+                stderr=subprocess.STDOUT if output else None, start_new_session=True,
+                preexec_fn=_die_with_parent)
+        finally:
+            if output:
+                output.close()  # the child has its own copy
+        self._started[name] = time.monotonic()
 
     def start_all(self):
         self.start_sink()
@@ -168,29 +190,83 @@ class System:
             if process.poll() is not None:
                 raise SystemExit(f"kluis: {name} exited with code {process.returncode}")
 
+    def supervise(self):
+        """One round of supervision (main() calls it twice a second): a process that
+        has exited is started again after its backoff, with a log line."""
+        now = time.monotonic()
+        for name, process in list(self.processes.items()):
+            if name not in self.specs or name in self._due:
+                continue
+            if process.poll() is None:
+                if now - self._started[name] >= BACKOFF_RESET_S:
+                    self._backoff.pop(name, None)
+                continue
+            delay = self._backoff.get(name, BACKOFF_FIRST_S)
+            self._backoff[name] = min(delay * 2, BACKOFF_MOST_S)
+            self._due[name] = now + delay
+            print(f"kluis: {name} {ended(process.returncode)}; restarting it in {delay} s",
+                  file=sys.stderr, flush=True)
+        for name, due in list(self._due.items()):
+            if now >= due:
+                self._spawn(name, *self.specs[name])
+                print(f"kluis: restarted {name} (pid {self.processes[name].pid})",
+                      file=sys.stderr, flush=True)
+
     def stop(self, part, sig=signal.SIGTERM, timeout=15):
+        """Ends `part` with `sig` (SIGKILL after `timeout`); it stays stopped until
+        start(part)."""
+        self.specs.pop(part, None)
+        self._due.pop(part, None)
         process = self.processes.pop(part)
         if process.poll() is None:
-            os.killpg(process.pid, sig)
-            _reap(process, timeout)
+            _signal(process, sig)
+        _reap([process], timeout)
+
+    def hurry(self):
+        """A stop in progress SIGKILLs what is left at once (a second Ctrl-C/SIGTERM)."""
+        self._hurry = True
 
     def stop_all(self, timeout=20):
         """SIGTERM to every part at once (each stops gracefully in parallel), then
-        SIGKILL to whatever is still running after `timeout`."""
-        for process in self.processes.values():
+        SIGKILL to whatever is still running after `timeout` or hurry()."""
+        self.specs.clear()
+        self._due.clear()
+        processes = list(self.processes.values())
+        self.processes.clear()
+        for process in processes:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        for part in list(self.processes):
-            _reap(self.processes.pop(part), max(0.1, deadline - time.monotonic()))
+                _signal(process, signal.SIGTERM)
+        _reap(processes, timeout, lambda: self._hurry)
 
 
-def _reap(process, timeout):
-    """Wait for a part to end; SIGKILL its process group when it will not."""
+def ended(returncode):
+    """How a process ended, for a log line."""
+    if returncode < 0:
+        try:
+            return f"was killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"was killed by signal {-returncode}"
+    return f"exited with code {returncode}"
+
+
+def _signal(process, sig):
     try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _reap(processes, timeout, hurried=lambda: False):
+    """Waits until `processes` have ended, at most `timeout` seconds or until
+    hurried(); then SIGKILLs their process groups (also whatever a part left behind in
+    its group) and reaps them."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not hurried() and \
+            any(process.poll() is None for process in processes):
+        time.sleep(0.05)
+    for process in processes:
+        _signal(process, signal.SIGKILL)
+    for process in processes:
         process.wait()
 
 
@@ -209,7 +285,13 @@ def main():
         print(failure, file=sys.stderr)
         return 2
 
+    stopping = []
+
     def stop(_signum, _frame):
+        if stopping:  # a second signal during the stop: only hurry it
+            system.hurry()
+            return
+        stopping.append(True)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
@@ -222,15 +304,17 @@ def main():
               f"{system.var / 'mail'}, SMS: {system.var / 'sms.jsonl'}). Ctrl-C stops it.",
               flush=True)
         while True:
-            system.check_alive()
+            system.supervise()
             time.sleep(0.5)
     except KeyboardInterrupt:
         print("kluis: stopping", flush=True)
         return 0
     except SystemExit as exc:
+        stopping.append(True)
         print(exc, file=sys.stderr)
         return 1
     finally:
+        stopping.append(True)
         system.stop_all()
 
 
