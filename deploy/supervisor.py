@@ -10,7 +10,13 @@ backoff (1 s, doubling up to 30 s, back to 1 s once it has stayed up 60 s), with
 line saying which, how it ended and when it comes back. Ctrl-C or SIGTERM stops every
 process it started: each gets SIGTERM (and ends within KLUIS_STOP_GRACE_S by itself,
 services.common.nameko_cli), whatever is left after 20 s gets SIGKILL, and another
-signal during the stop only hurries it (SIGKILL at once). The test suite drives the same
+signal during the stop only hurries it (SIGKILL at once).
+
+KLUIS_SCALE (`gateway=2,documents=2,dossier=3`) runs that many instances of a part,
+named `documents`, `documents-2`, ...: gateway instances share WEB_SERVER_ADDRESS
+(SO_REUSEPORT, the kernel spreads connections), each documents instance has a blob
+endpoint of its own, all listed in DOCUMENTS_BLOB_URL for the processes that move
+bytes (services/documents/client.py picks one per request). The test suite drives the same
 `System` class, so what the tests run is what `make run` runs."""
 import os
 import signal
@@ -30,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = tuple(SERVICE_CLASSES)
 PARTS = SERVICES + ("gateway",)
 BACKOFF_FIRST_S, BACKOFF_MOST_S, BACKOFF_RESET_S = 1, 30, 60
+MOST_INSTANCES = 16
 
 
 def masked(uri):
@@ -55,6 +62,28 @@ def broker_reachable(uri, timeout=3):
         return None
     except Exception as exc:  # the reason is all the user needs
         return f"{type(exc).__name__}: {exc}"
+
+
+def parse_scale(text):
+    """KLUIS_SCALE, e.g. "gateway=2,documents=2" -> {"gateway": 2, "documents": 2};
+    SystemExit with one line saying what is wrong."""
+    scale = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        part, sep, count = (value.strip() for value in item.partition("="))
+        if not sep or part not in PARTS or not count.isdigit() \
+                or not 1 <= int(count) <= MOST_INSTANCES or part in scale:
+            raise SystemExit(
+                f"kluis: KLUIS_SCALE={text!r}: {item.strip()!r} is not part=n, each part "
+                f"once, with a part of {', '.join(PARTS)} and n from 1 to {MOST_INSTANCES}")
+        scale[part] = int(count)
+    return scale
+
+
+def instances(part, count):
+    """The names of a part's instances: the part's own, then part-2, part-3, ..."""
+    return [part] + [f"{part}-{number}" for number in range(2, count + 1)]
 
 
 def _die_with_parent():
@@ -83,6 +112,18 @@ class System:
         for name in ("DOCUMENTS_BLOB_ADDRESS", "SIGNING_VERIFY_ADDRESS"):
             if not self.env.get(name):
                 self.env[name] = f"127.0.0.1:{free_port()}"
+        self.scale = parse_scale(self.env.get("KLUIS_SCALE"))
+        # Each documents instance's blob endpoint: the first on DOCUMENTS_BLOB_ADDRESS,
+        # the others on free ports of the same host; the processes that move bytes are
+        # told all of them (unless DOCUMENTS_BLOB_URL says where they are).
+        host = self.env["DOCUMENTS_BLOB_ADDRESS"].rpartition(":")[0]
+        self.blob_addresses = [self.env["DOCUMENTS_BLOB_ADDRESS"]] + [
+            f"{host}:{free_port()}" for _ in range(1, self.scale.get("documents", 1))]
+        if len(self.blob_addresses) > 1 and not self.env.get("DOCUMENTS_BLOB_URL"):
+            local = "127.0.0.1" if host in ("", "0.0.0.0") else host
+            self.env["DOCUMENTS_BLOB_URL"] = ",".join(
+                f"http://{local}:{address.rpartition(':')[2]}"
+                for address in self.blob_addresses)
         self.env["PYTHONPATH"] = str(ROOT)
         self.log_dir = Path(log_dir) if log_dir else None
         self.processes = {}  # name -> its Popen (the last one, when it has exited)
@@ -135,12 +176,24 @@ class System:
             time.sleep(0.1)
         raise SystemExit("kluis: the SMTP sink did not start")
 
-    def start(self, part):
+    def start(self, name):
+        """Starts a part's instance: `documents`, or `documents-2` for its second."""
+        part = name.split("-")[0]
         if part == "gateway":
             argv = ["--config", "gateway/config.yaml", "gateway.service:GatewayService"]
         else:
             argv = ["--config", f"services/{part}/config.yaml", SERVICE_CLASSES[part]]
-        self._spawn(part, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv])
+        self._spawn(name, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
+                    self.part_env(name))
+
+    def part_env(self, name):
+        """The environment of one instance of a part (`documents-2`): the system's,
+        with what differs per instance."""
+        part, _, number = name.partition("-")
+        env = dict(self.env)
+        if part == "documents" and number:
+            env["DOCUMENTS_BLOB_ADDRESS"] = self.blob_addresses[int(number) - 1]
+        return env
 
     def start_gateway_replica(self, name, address):
         """Another gateway instance listening on `address` (host:port), as a second
@@ -171,7 +224,8 @@ class System:
     def start_all(self):
         self.start_sink()
         for part in PARTS:
-            self.start(part)
+            for name in instances(part, self.scale.get(part, 1)):
+                self.start(name)
 
     def wait_healthy(self, timeout=60):
         deadline = time.monotonic() + timeout
