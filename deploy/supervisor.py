@@ -200,7 +200,7 @@ class System:
         replica behind a load balancer would run."""
         argv = ["--config", "gateway/config.yaml", "gateway.service:GatewayService"]
         self._spawn(name, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
-                    {**self.env, "WEB_SERVER_ADDRESS": address})
+                    {**self.part_env("gateway"), "WEB_SERVER_ADDRESS": address})
 
     def _spawn(self, name, argv, env=None):
         """Starts a process of its own (own process group, SIGTERM when the supervisor
@@ -312,14 +312,15 @@ def _signal(process, sig):
 
 def _reap(processes, timeout, hurried=lambda: False):
     """Waits until `processes` have ended, at most `timeout` seconds or until
-    hurried(); then SIGKILLs their process groups (also whatever a part left behind in
-    its group) and reaps them."""
+    hurried(); then SIGKILLs the process group of each still running, and reaps all.
+    (A part's own children die with it: services/common/child_process.py.)"""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not hurried() and \
             any(process.poll() is None for process in processes):
         time.sleep(0.05)
     for process in processes:
-        _signal(process, signal.SIGKILL)
+        if process.poll() is None:
+            _signal(process, signal.SIGKILL)
     for process in processes:
         process.wait()
 
