@@ -31,14 +31,14 @@ def _wait(condition, timeout, message):
 @contextmanager
 def make_run(tmp_path, vhosts, label, **env):
     """`python -m deploy.supervisor` (what `make run` runs) in a session of its own, as
-    a service manager or `timeout` starts it: -> (process, port, output file), once it
-    says it is running. Killed on the way out, with whatever it left."""
-    port, output = free_port(), tmp_path / f"{label}.out"
+    a service manager or `timeout` starts it: -> (process, port, output file, AMQP URI),
+    once it says it is running. Killed on the way out, with whatever it left."""
+    port, output, amqp_uri = free_port(), tmp_path / f"{label}.out", vhosts.create(label)
     with open(output, "wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "deploy.supervisor"], cwd=ROOT, stdout=sink,
             stderr=subprocess.STDOUT, start_new_session=True, env=_env(
-                KLUIS_VAR=str(tmp_path / "var"), AMQP_URI=vhosts.create(label),
+                KLUIS_VAR=str(tmp_path / "var"), AMQP_URI=amqp_uri,
                 WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", KLUIS_ADMIN_EMAIL=ADMIN_EMAIL,
                 KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD, **env))
     children = []
@@ -47,7 +47,7 @@ def make_run(tmp_path, vhosts, label, **env):
               120, output.read_text)
         assert process.poll() is None, output.read_text()
         children.extend(_descendants(process.pid))
-        yield process, port, output
+        yield process, port, output, amqp_uri
     finally:
         children.extend(_descendants(process.pid))
         for pid in children:
@@ -58,6 +58,12 @@ def make_run(tmp_path, vhosts, label, **env):
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+def _remove_vhost(amqp_uri):
+    vhost = amqp_uri.rsplit("/", 1)[1]  # quoted already
+    requests.delete(f"{RABBIT_MANAGEMENT}/api/vhosts/{vhost}", auth=("guest", "guest"),
+                    timeout=10).raise_for_status()
 
 
 def _part_pid(supervisor_pid, config):
@@ -73,7 +79,7 @@ def _part_pid(supervisor_pid, config):
 
 
 def test_a_killed_service_is_restarted_and_nothing_accepted_is_lost(tmp_path, vhosts):
-    with make_run(tmp_path, vhosts, "restart") as (process, port, output):
+    with make_run(tmp_path, vhosts, "restart") as (process, port, output, _):
         api = f"http://127.0.0.1:{port}/api/v1"
         for part in ("notify", "documents"):
             config = f"services/{part}/config.yaml"
@@ -95,7 +101,7 @@ def test_a_killed_service_is_restarted_and_nothing_accepted_is_lost(tmp_path, vh
 def test_sigterm_to_the_process_group_twice_stops_everything(tmp_path, vhosts):
     """What `timeout`, systemd or `kill -TERM -PGID` send, and then once more during the
     stop: the second signal only hurries the stop, nothing is left."""
-    with make_run(tmp_path, vhosts, "twice") as (process, _port, output):
+    with make_run(tmp_path, vhosts, "twice") as (process, _, output, _):
         children = _descendants(process.pid)
         assert len(children) >= 7  # five services, the gateway, the SMTP sink
         os.killpg(process.pid, signal.SIGTERM)
@@ -104,6 +110,22 @@ def test_sigterm_to_the_process_group_twice_stops_everything(tmp_path, vhosts):
         assert process.wait(timeout=30) == 0, output.read_text()
         assert "Traceback" not in output.read_text()
         _wait(lambda: not any(_alive(pid) for pid in children), 10,
+              lambda: f"left running: {[pid for pid in children if _alive(pid)]}")
+
+
+def test_parts_whose_broker_has_gone_end_when_the_supervisor_is_killed(tmp_path, vhosts):
+    """How orphans piled up: the vhost removed, the supervisor SIGKILLed (a test's
+    teardown). Each part gets SIGTERM as its parent dies, and must end while it is
+    reconnecting."""
+    with make_run(tmp_path, vhosts, "orphans", KLUIS_STOP_GRACE_S="3") as \
+            (process, _, output, amqp_uri):
+        children = _descendants(process.pid)
+        _remove_vhost(amqp_uri)
+        _wait(lambda: output.read_text().count("trying to re-establish") >= 6, 60,
+              output.read_text)  # the services are reconnecting
+        process.kill()
+        process.wait()
+        _wait(lambda: not any(_alive(pid) for pid in children), 20,
               lambda: f"left running: {[pid for pid in children if _alive(pid)]}")
 
 
