@@ -242,7 +242,7 @@ class System:
     def check_alive(self):
         for name, process in self.processes.items():
             if process.poll() is not None:
-                raise SystemExit(f"kluis: {name} exited with code {process.returncode}")
+                raise SystemExit(f"kluis: {name} {ended(process.returncode)}")
 
     def supervise(self):
         """One round of supervision (main() calls it twice a second): a process that
