@@ -6,16 +6,15 @@ finishes), but the process ends at the latest KLUIS_STOP_GRACE_S (10) seconds la
 also when the stop cannot finish (a service whose broker or vhost has gone stays in its
 reconnect loop and would otherwise never exit). Repeated SIGTERMs do not extend it."""
 import errno
+import math
 import os
 import signal
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
-import eventlet  # noqa: E402
-from nameko.cli import run as nameko_run  # noqa: E402
+from nameko.cli import commands  # noqa: E402
 from nameko.cli.main import main  # noqa: E402
-from nameko.runners import ServiceRunner  # noqa: E402
 
 DEFAULT_STOP_GRACE_S = 10
 
@@ -26,13 +25,20 @@ def stop_grace_s():
     try:
         seconds = float(value)
     except ValueError:
-        raise SystemExit(f"KLUIS_STOP_GRACE_S must be a number of seconds, not {value!r}")
-    return max(1, int(seconds + 0.999))
+        seconds = None
+    if seconds is None or not 1 <= seconds <= 3600:
+        raise SystemExit(f"KLUIS_STOP_GRACE_S must be a number of seconds from 1 to 3600, "
+                         f"not {value!r}")
+    return math.ceil(seconds)
 
 
 def run(services, config, backdoor_port=None):
     """nameko.cli.run.run (2.14.1), its SIGTERM handler bounded by an alarm whose default
     action ends the process: no Python code has to run for that to work."""
+    import eventlet
+    from nameko.cli import run as nameko_run
+    from nameko.runners import ServiceRunner
+
     grace = stop_grace_s()
     runner = ServiceRunner(config)
     for service_cls in services:
@@ -71,7 +77,18 @@ def run(services, config, backdoor_port=None):
             break
 
 
-nameko_run.run = run  # nameko_run.main looks `run` up when it is called
+def run_command(args, *_unknown_args):
+    """nameko.cli.commands.Run.main: eventlet's monkey patch before anything of nameko's
+    runtime is imported (as nameko does it), then nameko's `run` command with `run`
+    above in place of nameko's."""
+    import eventlet
+    eventlet.monkey_patch()  # noqa (code before imports)
+    from nameko.cli import run as nameko_run
+    nameko_run.run = run  # nameko_run.main looks `run` up when it is called
+    nameko_run.main(args)
+
+
+commands.Run.main = staticmethod(run_command)
 
 if __name__ == "__main__":
     main()

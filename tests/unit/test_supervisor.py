@@ -75,3 +75,18 @@ def test_each_documents_instance_has_its_own_blob_endpoint_and_consumers_know_al
     assert all(address.startswith("0.0.0.0:") for address in addresses)
     assert system.env["DOCUMENTS_BLOB_URL"] == ",".join(
         f"http://127.0.0.1:{address.rsplit(':', 1)[1]}" for address in addresses)
+
+
+@pytest.mark.parametrize("value,seconds", [("", 10), ("3", 3), ("2.5", 3)])
+def test_the_stop_grace_of_a_service(monkeypatch, value, seconds):
+    from services.common.nameko_cli import stop_grace_s
+    monkeypatch.setenv("KLUIS_STOP_GRACE_S", value)
+    assert stop_grace_s() == seconds
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "0.5", "-1", "nan", "inf", "3601"])
+def test_a_bad_stop_grace_says_what_is_wrong(monkeypatch, value):
+    from services.common.nameko_cli import stop_grace_s
+    monkeypatch.setenv("KLUIS_STOP_GRACE_S", value)
+    with pytest.raises(SystemExit, match="KLUIS_STOP_GRACE_S must be a number of seconds"):
+        stop_grace_s()
