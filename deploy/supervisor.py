@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from deploy import web
+from deploy import broker_accounts, web
 from services.common.settings import SERVICE_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,6 +77,12 @@ class System:
             if not self.env.get(name):
                 self.env[name] = f"127.0.0.1:{free_port()}"
         self.env["PYTHONPATH"] = str(ROOT)
+        # The broker admin's credentials (docs/operations.md "Broker accounts"): only the
+        # set-up uses them; no part is given them.
+        self.broker_admin = broker_accounts.Admin.from_env(self.env)
+        for name in ("RABBITMQ_ADMIN_USER", "RABBITMQ_ADMIN_PASSWORD"):
+            self.env.pop(name, None)
+        self.part_uris = {}
         self.log_dir = Path(log_dir) if log_dir else None
         self.processes = {}
 
@@ -90,14 +96,33 @@ class System:
     def var(self):
         return Path(self.env["KLUIS_VAR"])
 
+    @property
+    def setup_uri(self):
+        """The AMQP URI of the set-up: the broker admin's when given, else AMQP_URI."""
+        return self.broker_admin.setup_uri if self.broker_admin else self.env["AMQP_URI"]
+
     def prepare(self):
-        """Migrations, admin, queues: everything before the first process starts."""
+        """Migrations, admin, broker accounts, queues: everything before the first process
+        starts."""
         self._run_step([sys.executable, "-m", "services.common.migrate", *SERVICES])
         self._run_step([sys.executable, "-m", "services.identity.bootstrap"])
-        self._run_step([sys.executable, "-m", "services.common.topology"])
+        if self.broker_admin:  # declares the queues too, with the admin's account
+            self._run_step([sys.executable, "-m", "deploy.broker_accounts"],
+                           {**self.env, **self.broker_admin.env})
+            self.part_uris = broker_accounts.part_uris(self.broker_admin, self.var)
+        else:
+            self._run_step([sys.executable, "-m", "services.common.topology"])
 
-    def _run_step(self, argv):
-        result = subprocess.run(argv, cwd=ROOT, env=self.env, capture_output=True, text=True)
+    def part_env(self, part):
+        """The environment of one part: its own broker account's AMQP_URI once the
+        accounts are set up, else the system's."""
+        if part in self.part_uris:
+            return {**self.env, "AMQP_URI": self.part_uris[part]}
+        return self.env
+
+    def _run_step(self, argv, env=None):
+        result = subprocess.run(argv, cwd=ROOT, env=env or self.env, capture_output=True,
+                                text=True)
         if result.returncode != 0:
             raise SystemExit(f"kluis: {' '.join(argv[2:])} failed:\n{result.stderr[-2000:]}"
                              f"{result.stdout[-500:]}")
@@ -128,14 +153,15 @@ class System:
             argv = ["--config", "gateway/config.yaml", "gateway.service:GatewayService"]
         else:
             argv = ["--config", f"services/{part}/config.yaml", SERVICE_CLASSES[part]]
-        self._spawn(part, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv])
+        self._spawn(part, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
+                    self.part_env(part))
 
     def start_gateway_replica(self, name, address):
         """Another gateway instance listening on `address` (host:port), as a second
         replica behind a load balancer would run."""
         argv = ["--config", "gateway/config.yaml", "gateway.service:GatewayService"]
         self._spawn(name, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
-                    {**self.env, "WEB_SERVER_ADDRESS": address})
+                    {**self.part_env("gateway"), "WEB_SERVER_ADDRESS": address})
 
     def _spawn(self, name, argv, env=None):
         output = None
@@ -195,10 +221,14 @@ def _reap(process, timeout):
 
 
 def main():
-    system = System(log_dir=os.environ.get("KLUIS_LOG_DIR"))
-    reason = broker_reachable(system.env["AMQP_URI"])
+    try:
+        system = System(log_dir=os.environ.get("KLUIS_LOG_DIR"))
+    except broker_accounts.SetupError as error:
+        print(f"kluis: broker accounts: {error}", file=sys.stderr)
+        return 2
+    reason = broker_reachable(system.setup_uri)
     if reason:
-        print(f"kluis: RabbitMQ is not reachable at {masked(system.env['AMQP_URI'])} ({reason}); "
+        print(f"kluis: RabbitMQ is not reachable at {masked(system.setup_uri)} ({reason}); "
               "start one (`rabbitmq-server -detached`, or `docker run -d -p 5672:5672 "
               "rabbitmq:3.10`) or set AMQP_URI.", file=sys.stderr)
         return 2

@@ -1,0 +1,63 @@
+"""A whole system whose parts each connect with their own RabbitMQ user (`make run` given
+the broker admin's credentials, docs/operations.md "Broker accounts") works as one
+that shares guest: health, the mails of commands, the events between services."""
+import time
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from deploy import broker_accounts
+from deploy.supervisor import PARTS
+from tests.conftest import RABBIT_MANAGEMENT
+
+from .conftest import Kluis, start_system
+from .staff_app import Office
+from .test_clients import _client, activate
+
+ADMIN = {"RABBITMQ_ADMIN_USER": "guest", "RABBITMQ_ADMIN_PASSWORD": "guest",
+         "RABBITMQ_MANAGEMENT_URL": RABBIT_MANAGEMENT}
+
+
+def connected_users(vhost):
+    connections = requests.get(f"{RABBIT_MANAGEMENT}/api/vhosts/{quote(vhost, safe='')}"
+                               "/connections", auth=("guest", "guest"), timeout=10).json()
+    return {connection["user"] for connection in connections}
+
+
+@pytest.fixture
+def accounted_kluis(tmp_path_factory, vhosts):
+    system = start_system(tmp_path_factory, vhosts, "accounts", **ADMIN)
+    try:
+        yield Kluis(system)
+    finally:
+        system.stop_all()
+        admin = broker_accounts.Admin.from_env({**system.env, **ADMIN})
+        broker_accounts.remove(admin, system.var)
+
+
+def test_every_part_works_with_its_own_broker_account(accounted_kluis):
+    kluis = accounted_kluis
+    system = kluis.system
+    vhost = broker_accounts.vhost_of(system.env["AMQP_URI"])
+    assert kluis.client().get("/health").status_code == 200
+    # each part is connected as its own user, and none was given the admin's password
+    # (the management API lists connections some seconds after they open)
+    expected = {broker_accounts.user_name(part, vhost) for part in PARTS}
+    deadline = time.monotonic() + 30
+    while (users := connected_users(vhost)) != expected and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert users == expected
+    assert all("RABBITMQ_ADMIN_PASSWORD" not in system.part_env(part) for part in PARTS)
+
+    # commands (identity -> notify: the registration code by mail), RPC between services
+    # and events (identity's account_activated -> dossier)
+    office = Office(kluis, kluis.admin())
+    _app, staff = office.staffed("owner")
+    client = _client(staff, office)
+    signed_in = activate(kluis, staff, client)
+    created = staff.post(f"/clients/{client['id']}/dossiers",
+                         json={"number": "D-1", "description": "Hypotheek"})
+    assert created.status_code == 201, created.text
+    assert [d["number"] for d in signed_in.get("/dossiers").json()["items"]] == ["D-1"]
+    assert "ACCESS_REFUSED" not in kluis.logs()
