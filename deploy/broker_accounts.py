@@ -190,12 +190,21 @@ class Admin:
     """The broker admin's credentials, from the environment: -> None when not given."""
 
     def __init__(self, env):
+        self.passwords = {name: env[name] for name in self.secret_names(env)
+                          if name.startswith("KLUIS_BROKER_PASSWORD_")}
         self.user = env.get("RABBITMQ_ADMIN_USER") or ""
         self.password = env.get("RABBITMQ_ADMIN_PASSWORD") or ""
         self.amqp_uri = env.get("AMQP_URI") or DEFAULT_AMQP_URI
         host = urlsplit(self.amqp_uri).hostname or "127.0.0.1"
         self.management_url = env.get("RABBITMQ_MANAGEMENT_URL") or f"http://{host}:15672"
         self.vhost = vhost_of(self.amqp_uri)
+
+    @staticmethod
+    def secret_names(env):
+        """The variables in `env` that only the set-up may see."""
+        return [name for name in env
+                if name in ("RABBITMQ_ADMIN_USER", "RABBITMQ_ADMIN_PASSWORD")
+                or name.startswith("KLUIS_BROKER_PASSWORD_")]
 
     @classmethod
     def from_env(cls, env):
@@ -208,7 +217,7 @@ class Admin:
     def env(self):
         """The variables that give these credentials to the set-up command."""
         return {"RABBITMQ_ADMIN_USER": self.user, "RABBITMQ_ADMIN_PASSWORD": self.password,
-                "RABBITMQ_MANAGEMENT_URL": self.management_url}
+                "RABBITMQ_MANAGEMENT_URL": self.management_url, **self.passwords}
 
     @property
     def setup_uri(self):

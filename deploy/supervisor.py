@@ -77,11 +77,11 @@ class System:
             if not self.env.get(name):
                 self.env[name] = f"127.0.0.1:{free_port()}"
         self.env["PYTHONPATH"] = str(ROOT)
-        # The broker admin's credentials (docs/operations.md "Broker accounts"): only the
-        # set-up uses them; no part is given them.
+        # The broker admin's credentials and the parts' broker passwords
+        # (docs/operations.md "Broker accounts"): only the set-up sees them.
         self.broker_admin = broker_accounts.Admin.from_env(self.env)
-        for name in ("RABBITMQ_ADMIN_USER", "RABBITMQ_ADMIN_PASSWORD"):
-            self.env.pop(name, None)
+        for name in broker_accounts.Admin.secret_names(self.env):
+            self.env.pop(name)
         self.part_uris = {}
         self.log_dir = Path(log_dir) if log_dir else None
         self.processes = {}
@@ -109,7 +109,10 @@ class System:
         if self.broker_admin:  # declares the queues too, with the admin's account
             self._run_step([sys.executable, "-m", "deploy.broker_accounts"],
                            {**self.env, **self.broker_admin.env})
-            self.part_uris = broker_accounts.part_uris(self.broker_admin, self.var)
+            try:
+                self.part_uris = broker_accounts.part_uris(self.broker_admin, self.var)
+            except broker_accounts.SetupError as error:
+                raise SystemExit(f"kluis: broker accounts: {error}")
         else:
             self._run_step([sys.executable, "-m", "services.common.topology"])
 

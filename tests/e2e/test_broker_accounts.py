@@ -1,6 +1,7 @@
 """A whole system whose parts each connect with their own RabbitMQ user (`make run` given
 the broker admin's credentials, docs/operations.md "Broker accounts") works as one
 that shares guest: health, the mails of commands, the events between services."""
+import json
 import time
 from urllib.parse import quote
 
@@ -27,7 +28,8 @@ def connected_users(vhost):
 
 @pytest.fixture
 def accounted_kluis(tmp_path_factory, vhosts):
-    system = start_system(tmp_path_factory, vhosts, "accounts", **ADMIN)
+    system = start_system(tmp_path_factory, vhosts, "accounts", **ADMIN,
+                          KLUIS_BROKER_PASSWORD_NOTIFY="given-in-the-environment-0123456789")
     try:
         yield Kluis(system)
     finally:
@@ -49,6 +51,7 @@ def test_every_part_works_with_its_own_broker_account(accounted_kluis):
         time.sleep(0.5)
     assert users == expected
     assert all("RABBITMQ_ADMIN_PASSWORD" not in system.part_env(part) for part in PARTS)
+    assert "KLUIS_BROKER_PASSWORD_NOTIFY" not in system.part_env("gateway")
 
     # commands (identity -> notify: the registration code by mail), RPC between services
     # and events (identity's account_activated -> dossier)
@@ -60,4 +63,8 @@ def test_every_part_works_with_its_own_broker_account(accounted_kluis):
                          json={"number": "D-1", "description": "Hypotheek"})
     assert created.status_code == 201, created.text
     assert [d["number"] for d in signed_in.get("/dossiers").json()["items"]] == ["D-1"]
-    assert "ACCESS_REFUSED" not in kluis.logs()
+    logs = kluis.logs()
+    assert "ACCESS_REFUSED" not in logs
+    passwords = json.loads((system.var / broker_accounts.STORE_NAME).read_text())[vhost]
+    assert passwords["notify"] == "given-in-the-environment-0123456789"
+    assert not any(password in logs for password in passwords.values())

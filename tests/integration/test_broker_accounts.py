@@ -83,7 +83,8 @@ def test_a_service_is_refused_on_another_services_queues(accounts):
     assert refused(accounts["identity"], consume("notify.commands"))
     # and nobody deletes what is not theirs
     assert refused(dossier, lambda channel: channel.queue_delete("rpc-identity"))
-    assert refused(dossier, lambda channel: channel.exchange_delete("kluis.commands"))
+    for exchange in ("kluis.commands", "identity.events"):  # documents uses neither
+        assert refused(accounts["documents"], lambda channel: channel.exchange_delete(exchange))
 
 
 def test_the_gateway_consumes_and_declares_no_service_queue(accounts):
