@@ -65,13 +65,24 @@ def _load(part):
     return getattr(importlib.import_module(module), cls)
 
 
-def _event_sources(service_cls):
+def _handled_events(service_cls):
+    """-> {source service: {event types}} of the class's event handlers."""
     import inspect
     from nameko.events import EventHandler
+    handled = {}
     for _name, method in inspect.getmembers(service_cls, inspect.isfunction):
         for entrypoint in getattr(method, "nameko_entrypoints", ()):
             if isinstance(entrypoint, EventHandler):
-                yield entrypoint.source_service
+                handled.setdefault(entrypoint.source_service, set()).add(entrypoint.event_type)
+    return handled
+
+
+def _callees(service_cls):
+    """The services the class calls over RPC (its RpcProxy dependencies)."""
+    import inspect
+    from nameko.rpc import RpcProxy
+    return {proxy.target_service
+            for _name, proxy in inspect.getmembers(service_cls, lambda v: isinstance(v, RpcProxy))}
 
 
 def _alternatives(names, patterns=()):
@@ -80,7 +91,9 @@ def _alternatives(names, patterns=()):
 
 
 def permissions(part):
-    """-> {"configure", "write", "read"}: the regexes that let `part` work, no more."""
+    """-> {"configure", "write", "read"}: the regexes that let `part` work, no more, and
+    "topics": its topic permissions (the routing keys it may publish and bind with) on
+    `nameko-rpc` and on the event exchanges it listens to."""
     from services.common.topology import consumer_queues
     service_cls = _load(part)
     own = {queue.name for queue in consumer_queues(service_cls)}
@@ -90,7 +103,8 @@ def permissions(part):
     else:  # the gateway's broadcast handlers: exclusive queues named per instance
         patterns.append("evt-[a-z_]+-[a-z_]+--" + re.escape(f"{part}.") + "[a-z_]+-[0-9a-f]{32}")
     sent = {f"{target}.commands" for target in COMMANDS_SENT.get(part, ())}
-    sources = {f"{source}.events" for source in _event_sources(service_cls)}
+    handled = _handled_events(service_cls)
+    sources = {f"{source}.events" for source in handled}
     commands = {COMMAND_EXCHANGE} if sent or f"{part}.commands" in own else set()
     published = {RPC_EXCHANGE} | ({f"{part}.events"} if part in SERVICE_CLASSES else set())
     return {
@@ -98,6 +112,16 @@ def permissions(part):
         "write": _alternatives(own | sent | published | ({COMMAND_EXCHANGE} if sent else set()),
                                patterns),
         "read": _alternatives(own | {RPC_EXCHANGE} | sources | commands, patterns),
+        "topics": [
+            # calls to the services it calls, answers to a caller's reply queue; binds its
+            # RPC queue (`<service>.*`) and its reply queues, never another's routing key
+            {"exchange": RPC_EXCHANGE,
+             "write": _alternatives((), [re.escape(f"{callee}.") + "[A-Za-z0-9_]+"
+                                         for callee in sorted(_callees(service_cls))]
+                                    + ([UUID] if part in SERVICE_CLASSES else [])),
+             "read": _alternatives({f"{part}.*"} if part in SERVICE_CLASSES else (), [UUID])},
+        ] + [{"exchange": f"{source}.events", "write": "^$", "read": _alternatives(events)}
+             for source, events in sorted(handled.items())],
     }
 
 
@@ -141,7 +165,13 @@ class Management:
         self._call("DELETE", "/users/" + quote(user, safe=""), allow=(404,))
 
     def set_permissions(self, vhost, user, rules):
-        self._call("PUT", f"/permissions/{quote(vhost, safe='')}/{quote(user, safe='')}", rules)
+        path = f"{quote(vhost, safe='')}/{quote(user, safe='')}"
+        self._call("PUT", "/permissions/" + path,
+                   {name: rules[name] for name in ("configure", "write", "read")})
+        if "topics" in rules:  # exactly these: none left from an older version
+            self._call("DELETE", "/topic-permissions/" + path, allow=(404,))
+            for topic in rules["topics"]:
+                self._call("PUT", "/topic-permissions/" + path, topic)
 
 
 def _read_store(path):

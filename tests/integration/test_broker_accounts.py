@@ -99,6 +99,34 @@ def test_the_gateway_consumes_and_declares_no_service_queue(accounts):
         amqp.Message("{}"), exchange="kluis.commands", routing_key="notify"))
 
 
+REPLY_KEY = "0b0f9a0e-6e0c-4a4e-9a55-0e5c7a3f2d11"
+
+
+def bind(queue_name, exchange, routing_key, **options):
+    """Declare the part's own queue `queue_name` and bind it."""
+    options.setdefault("auto_delete", True)
+    return lambda channel: (channel.queue_declare(queue_name, **options),
+                            channel.queue_bind(queue_name, exchange, routing_key))
+
+
+def test_no_part_taps_messages_meant_for_another(accounts):
+    """Binding its own queue with another's routing key would copy it others' calls
+    or events: the topic permissions refuse it, as calls it does not make."""
+    gateway_reply = f"rpc.reply-gateway-{REPLY_KEY}"
+    for key in ("identity.*", "identity.login", "#", "*.*"):
+        assert refused(accounts["gateway"], bind(gateway_reply, "nameko-rpc", key)), key
+    notify_reply = f"rpc.reply-notify-{REPLY_KEY}"
+    assert refused(accounts["notify"], bind(notify_reply, "nameko-rpc", "identity.*"))
+    dossier_queue = durable_queues("dossier")[0]
+    assert refused(accounts["dossier"], bind(dossier_queue, dossier_queue.split("-")[1]
+                                             + ".events", "#", durable=True,
+                                             auto_delete=False))
+    assert refused(accounts["notify"], lambda channel: channel.basic_publish(
+        amqp.Message("{}"), exchange="nameko-rpc", routing_key="identity.login"))
+    assert refused(accounts["gateway"], lambda channel: channel.basic_publish(
+        amqp.Message("{}"), exchange="nameko-rpc", routing_key=REPLY_KEY))
+
+
 def test_each_part_may_use_what_it_must(accounts):
     for service in PARTS[:-1]:
         uri = accounts[service]
@@ -106,11 +134,18 @@ def test_each_part_may_use_what_it_must(accounts):
         assert not refused(uri, consume(f"rpc-{service}")), service
         for name in durable_queues(service):
             assert not refused(uri, consume(name)), name
-        reply = f"rpc.reply-{service}-0b0f9a0e-6e0c-4a4e-9a55-0e5c7a3f2d11"
+        reply = f"rpc.reply-{service}-{REPLY_KEY}"
         assert not refused(uri, lambda channel: (
-            channel.queue_declare(reply, auto_delete=True),
-            channel.queue_bind(reply, "nameko-rpc", reply[-36:]),
-            channel.basic_consume(reply, callback=lambda message: None))), service
+            bind(reply, "nameko-rpc", REPLY_KEY)(channel),
+            channel.basic_consume(reply, callback=lambda message: None),
+            channel.basic_publish(amqp.Message("{}"), exchange="nameko-rpc",
+                                  routing_key=REPLY_KEY))), service
+    assert not refused(accounts["gateway"], lambda channel: channel.basic_publish(
+        amqp.Message("{}"), exchange="nameko-rpc", routing_key="identity.login"))
+    dossier_queue = durable_queues("dossier")[0]
+    source, event = dossier_queue.split("--")[0].split("-", 2)[1:]
+    assert not refused(accounts["dossier"], bind(dossier_queue, f"{source}.events", event,
+                                                 durable=True, auto_delete=False))
     assert not refused(accounts["identity"], lambda channel: (
         channel.queue_declare("notify.commands", durable=True, auto_delete=False),
         channel.basic_publish(amqp.Message("{}"), exchange="kluis.commands",
