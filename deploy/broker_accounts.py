@@ -28,7 +28,10 @@ the queue for consume and get):
   its own `<part>.events` (it publishes its facts), the `<source>.events` of the events it
   handles (nameko declares them before binding), `kluis.commands` when it sends or
   receives commands.
-Nothing else: the gateway has no queue of a service, and a service none of another's."""
+Nothing else: the gateway has no queue of a service, and a service none of another's.
+Topic permissions limit the routing keys: on `nameko-rpc` a part publishes only calls to
+the services it calls (and a service its answers) and binds only its own RPC queue's key
+and reply-queue uuids; on an event exchange it binds only the event types it handles."""
 import argparse
 import json
 import os
