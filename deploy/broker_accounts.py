@@ -31,7 +31,8 @@ the queue for consume and get):
 Nothing else: the gateway has no queue of a service, and a service none of another's.
 Topic permissions limit the routing keys: on `nameko-rpc` a part publishes only calls to
 the services it calls (and a service its answers) and binds only its own RPC queue's key
-and reply-queue uuids; on an event exchange it binds only the event types it handles."""
+and its own reply queues' keys (`reply-<part>-<uuid>`, services.common.rpc); on an event
+exchange it binds only the event types it handles."""
 import argparse
 import json
 import os
@@ -116,13 +117,16 @@ def permissions(part):
                                patterns),
         "read": _alternatives(own | {RPC_EXCHANGE} | sources | commands, patterns),
         "topics": [
-            # calls to the services it calls, answers to a caller's reply queue; binds its
-            # RPC queue (`<service>.*`) and its reply queues, never another's routing key
+            # calls to the services it calls, answers to a caller's reply queue (a
+            # service); binds its RPC queue (`<service>.*`) and its own reply queues
+            # (services.common.rpc.reply_routing_key), never another's routing key
             {"exchange": RPC_EXCHANGE,
              "write": _alternatives((), [re.escape(f"{callee}.") + "[A-Za-z0-9_]+"
                                          for callee in sorted(_callees(service_cls))]
-                                    + ([UUID] if part in SERVICE_CLASSES else [])),
-             "read": _alternatives({f"{part}.*"} if part in SERVICE_CLASSES else (), [UUID])},
+                                    + ([f"(reply-[a-z_]+-)?{UUID}"]
+                                       if part in SERVICE_CLASSES else [])),
+             "read": _alternatives({f"{part}.*"} if part in SERVICE_CLASSES else (),
+                                   [re.escape(f"reply-{part}-") + UUID])},
         ] + [{"exchange": f"{source}.events", "write": "^$", "read": _alternatives(events)}
              for source, events in sorted(handled.items())],
     }

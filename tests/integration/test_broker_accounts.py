@@ -113,10 +113,12 @@ def test_no_part_taps_messages_meant_for_another(accounts):
     """Binding its own queue with another's routing key would copy it others' calls
     or events: the topic permissions refuse it, as calls it does not make."""
     gateway_reply = f"rpc.reply-gateway-{REPLY_KEY}"
-    for key in ("identity.*", "identity.login", "#", "*.*"):
+    for key in ("identity.*", "identity.login", "#", "*.*", REPLY_KEY,
+                f"reply-dossier-{REPLY_KEY}"):
         assert refused(accounts["gateway"], bind(gateway_reply, "nameko-rpc", key)), key
     notify_reply = f"rpc.reply-notify-{REPLY_KEY}"
-    assert refused(accounts["notify"], bind(notify_reply, "nameko-rpc", "identity.*"))
+    for key in ("identity.*", f"reply-gateway-{REPLY_KEY}"):  # others' calls and answers
+        assert refused(accounts["notify"], bind(notify_reply, "nameko-rpc", key)), key
     dossier_queue = durable_queues("dossier")[0]
     assert refused(accounts["dossier"], bind(dossier_queue, dossier_queue.split("-")[1]
                                              + ".events", "#", durable=True,
@@ -136,7 +138,7 @@ def test_each_part_may_use_what_it_must(accounts):
             assert not refused(uri, consume(name)), name
         reply = f"rpc.reply-{service}-{REPLY_KEY}"
         assert not refused(uri, lambda channel: (
-            bind(reply, "nameko-rpc", REPLY_KEY)(channel),
+            bind(reply, "nameko-rpc", f"reply-{service}-{REPLY_KEY}")(channel),
             channel.basic_consume(reply, callback=lambda message: None),
             channel.basic_publish(amqp.Message("{}"), exchange="nameko-rpc",
                                   routing_key=REPLY_KEY))), service
