@@ -10,7 +10,7 @@ import requests
 
 from deploy import broker_accounts
 from deploy.supervisor import PARTS
-from tests.conftest import RABBIT_MANAGEMENT
+from tests.conftest import RABBIT_MANAGEMENT, RUN_ID
 
 from .conftest import Kluis, start_system
 from .staff_app import Office
@@ -28,14 +28,21 @@ def connected_users(vhost):
 
 @pytest.fixture
 def accounted_kluis(tmp_path_factory, vhosts):
-    system = start_system(tmp_path_factory, vhosts, "accounts", **ADMIN,
-                          KLUIS_BROKER_PASSWORD_NOTIFY="given-in-the-environment-0123456789")
+    """A whole system on per-part broker accounts; the users are deleted afterwards, also
+    when it did not start."""
     try:
+        system = start_system(tmp_path_factory, vhosts, "accounts", **ADMIN,
+                              KLUIS_BROKER_PASSWORD_NOTIFY="given-in-the-environment-0123456789")
         yield Kluis(system)
-    finally:
         system.stop_all()
-        admin = broker_accounts.Admin.from_env({**system.env, **ADMIN})
-        broker_accounts.remove(admin, system.var)
+    finally:
+        users = requests.get(f"{RABBIT_MANAGEMENT}/api/users", auth=("guest", "guest"),
+                             timeout=10).json()
+        prefix = f"kluis-kluis-test-{RUN_ID}-accounts"
+        for user in users:
+            if user["name"].startswith(prefix):
+                requests.delete(f"{RABBIT_MANAGEMENT}/api/users/{quote(user['name'], safe='')}",
+                                auth=("guest", "guest"), timeout=10)
 
 
 def test_every_part_works_with_its_own_broker_account(accounted_kluis):
