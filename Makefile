@@ -3,20 +3,30 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# checkov (the Kubernetes manifest check) in a venv of its own: its pins conflict with ours.
+CHECK_VENV ?= .venv-k8s
+export CHECKOV := $(abspath $(CHECK_VENV))/bin/checkov
 
-.PHONY: run test test-unit test-web clean
+.PHONY: run test test-unit test-web k8s-check-venv clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+$(CHECK_VENV)/.installed: deploy/k8s/requirements-check.txt
+	$(PYTHON) -m venv $(CHECK_VENV)
+	$(CHECK_VENV)/bin/pip install --quiet --disable-pip-version-check -r deploy/k8s/requirements-check.txt
+	touch $@
+
+k8s-check-venv: $(CHECK_VENV)/.installed
+
 run: $(VENV)/.installed
 	$(PY) -m deploy.supervisor
 
 # Two pytest processes: everything else under eventlet, then the browser tests without
 # it (tests/conftest.py says why). Both always run; either failing fails the target.
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(CHECK_VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS) tests; api=$$?; \
 	KLUIS_BROWSER_TESTS=1 $(PY) -m pytest -p no:nameko $(PYTEST_ARGS) tests/web; browser=$$?; \
 	[ $$api -eq 0 ] && [ $$browser -eq 0 ]
@@ -24,7 +34,7 @@ test: $(VENV)/.installed
 test-web: $(VENV)/.installed
 	KLUIS_BROWSER_TESTS=1 $(PY) -m pytest -p no:nameko $(PYTEST_ARGS) tests/web
 
-test-unit: $(VENV)/.installed
+test-unit: $(VENV)/.installed $(CHECK_VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS) tests/unit
 
 clean:

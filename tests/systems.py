@@ -10,6 +10,7 @@ import email.policy
 import json
 import os
 import re
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -21,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from requests.adapters import HTTPAdapter
 
 from deploy.supervisor import SERVICES, System, free_port
+from services.common.settings import SERVICE_CLASSES
 from services.common.context import DEFAULT_TTL_S, Principal, sign
 from services.common.errors import register_remote_errors
 
@@ -242,6 +244,16 @@ def start_system(tmp_path_factory, vhosts, label, **extra):
         system.stop_all()
         raise
     return system
+
+
+def start_replica(system, part, name, **env):
+    """Another instance of `part` (a service or "gateway") in `system`, as a second
+    replica would run: the system's environment with `env` on top (its own listening
+    addresses), its log in `<name>.log`; stopped with the rest by `stop_all`."""
+    config, cls = ("gateway/config.yaml", "gateway.service:GatewayService") \
+        if part == "gateway" else (f"services/{part}/config.yaml", SERVICE_CLASSES[part])
+    system._spawn(name, [sys.executable, "-m", "services.common.nameko_cli", "run",
+                         "--config", config, cls], {**system.env, **env})
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,8 @@
 """What every service answers besides its own work: health, and the operator's view
 of parked messages (events or commands whose handler kept failing)."""
+import os
+import socket
+
 from sqlalchemy import text
 
 from .context import CallerProvider
@@ -22,10 +25,12 @@ class ServiceBase:
 
     @rpc
     def health(self):
-        """-> {"status": "ok"} once the service answers and its database does."""
+        """-> {"status": "ok", "instance": "<host>:<pid>"} once the service answers and
+        its database does; `instance` says which of several instances answered (the
+        gateway's /health does not pass it on)."""
         with self.store.unit_of_work() as uow:
             uow.session.execute(text("SELECT 1"))
-        return {"status": "ok"}
+        return {"status": "ok", "instance": f"{socket.gethostname()}:{os.getpid()}"}
 
     @rpc
     def list_parked_messages(self, limit=50, cursor=None):

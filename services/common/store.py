@@ -13,6 +13,8 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
   inbox (duplicates skipped by message id), handled by `handlers[source](uow, message)`
   in one transaction, retried with backoff when that fails, and parked after the last
   attempt. It returns only after the message is safely recorded, so the caller may ack.
+- Any number of instances may share the database: the relay claims the rows it
+  publishes, inbox retries run under a lease, and `store.lease(name)` gives timers theirs.
 """
 import json
 import logging
@@ -31,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .db import make_engine, new_id, utcnow
+from .lease import lease
 from .paging import asc
 from .settings import database_url
 
@@ -110,6 +113,11 @@ class StoreAccess:
     def accept(self, source, message):
         self._store.accept(source, message)
 
+    def lease(self, name):
+        """`with store.lease(name) as held:` work that one instance at a time does
+        (services/common/lease.py)."""
+        return lease(self._store.engine, name)
+
     def parked_messages(self, pager, limit=50, cursor=None):
         return self._store.parked_messages(pager, limit, cursor)
 
@@ -132,6 +140,7 @@ class Store(DependencyProvider):
         self.engine = make_engine(url, pool_size=config.get("max_workers", 10) + 4)
         self.publisher = Publisher(config["AMQP_URI"], use_confirms=True, serializer="json")
         self.interval = float(config.get("RELAY_INTERVAL_S") or 1.0)
+        self.claim_s = float(config.get("RELAY_CLAIM_S") or 60.0)
         self.retry_base = float(config.get("INBOX_RETRY_BASE_S") or 2.0)
         self.max_attempts = int(config.get("INBOX_MAX_ATTEMPTS") or 8)
         self._kick = Event()
@@ -171,19 +180,45 @@ class Store(DependencyProvider):
 
     # -- outbox relay ----------------------------------------------------------------
     def relay_outbox(self):
-        """Publish due outbox rows in order, each marked sent only after its confirm."""
+        """Publish due outbox rows, each claimed first (so that no other instance
+        publishes it too), in order within a claimed batch, each marked sent only after
+        its confirm."""
         with self._relay_lock:
             while True:
-                with Session(self.engine) as session:
-                    rows = session.execute(
-                        select(self.outbox).where(self.outbox.c.sent_at.is_(None),
-                                                  self.outbox.c.next_attempt_at <= utcnow())
-                        .order_by(self.outbox.c.created_at).limit(100)).all()
+                rows = self._claim_outbox()
                 if not rows:
                     return
-                for row in rows:
+                for index, row in enumerate(rows):
                     if not self._publish(row):
+                        self._release_outbox([r.id for r in rows[index + 1:]])
                         return
+
+    def _claim_outbox(self, limit=100):
+        """Claims up to `limit` due rows, oldest first: their `next_attempt_at` moves
+        `RELAY_CLAIM_S` ahead in one statement, so another instance's relay finds them
+        not due. PostgreSQL: the rows are picked `FOR UPDATE SKIP LOCKED`, so two relays
+        claiming at once take different rows; SQLite runs one writer at a time and the
+        outer condition is checked under its write lock. A relay that dies holding a
+        claim leaves its rows due again once the claim is stale. -> the claimed rows"""
+        outbox = self.outbox.c
+        now = utcnow()
+        due = (outbox.sent_at.is_(None), outbox.next_attempt_at <= now)
+        picked = select(outbox.id).where(*due).order_by(outbox.created_at).limit(limit) \
+            .with_for_update(skip_locked=True)
+        with Session(self.engine) as session, session.begin():
+            rows = session.execute(
+                update(self.outbox).where(outbox.id.in_(picked.scalar_subquery()), *due)
+                .values(next_attempt_at=now + timedelta(seconds=self.claim_s))
+                .returning(*self.outbox.c)).all()
+        return sorted(rows, key=lambda row: row.created_at)
+
+    def _release_outbox(self, row_ids):
+        """Claimed rows this relay will not publish now: due again at once."""
+        if row_ids:
+            with Session(self.engine) as session, session.begin():
+                session.execute(update(self.outbox).where(
+                    self.outbox.c.id.in_(row_ids), self.outbox.c.sent_at.is_(None))
+                    .values(next_attempt_at=utcnow()))
 
     def _publish(self, row):
         payload = json.loads(row.payload)
@@ -274,12 +309,21 @@ class Store(DependencyProvider):
                 self.inbox.c.message_id == message_id).values(**values))
 
     def retry_inbox(self):
+        """Due retries, by one instance at a time (its lease, taken only when some are
+        due); `_handle` takes each message only while it is still `received`, under its
+        row lock."""
+        if not self._due_inbox():
+            return
+        with lease(self.engine, "inbox_retry") as held:
+            if held:
+                for message_id in self._due_inbox():
+                    self._handle(message_id)
+
+    def _due_inbox(self):
         with Session(self.engine) as session:
-            due = session.execute(select(self.inbox.c.message_id).where(
+            return session.execute(select(self.inbox.c.message_id).where(
                 self.inbox.c.status == "received", self.inbox.c.next_attempt_at <= utcnow())
                 .order_by(self.inbox.c.received_at).limit(50)).scalars().all()
-        for message_id in due:
-            self._handle(message_id)
 
     def parked_messages(self, pager, limit=50, cursor=None):
         """A page of the parked messages, oldest first. ix_inbox_due's `status` prefix

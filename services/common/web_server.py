@@ -15,7 +15,11 @@ dribbles in stopped the gateway (NAMEKO-NOTES.md "HTTP server timeouts"). Here:
   that 429 `too_many_connections` + Retry-After (0: no cap; behind a reverse proxy every
   connection comes from the proxy, so raise it or let the proxy cap);
 - X-Forwarded-For is believed only from a peer listed in TRUSTED_PROXIES.
-Each setting comes from the service's config.yaml (`${NAME:default}`)."""
+Each setting comes from the service's config.yaml (`${NAME:default}`).
+
+Several processes can listen on one address (KLUIS_SCALE=gateway=2): nameko opens the
+socket with eventlet.listen, which sets SO_REUSEPORT, and the kernel spreads new
+connections over them (tests/e2e/test_replicas.py)."""
 import io
 import json
 import logging

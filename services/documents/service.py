@@ -51,7 +51,9 @@ class DocumentsService(ServiceBase):
     def remove_stale_uploads(self):
         """Blobs of uploads that never became documents (refused, abandoned, or cut off
         by a crash) are deleted once they are old."""
-        janitor.remove_stale_uploads(self.store, self.blobs.store)
+        with self.store.lease("remove_stale_uploads") as held:
+            if held:  # one instance at a time
+                janitor.remove_stale_uploads(self.store, self.blobs.store)
 
     # -- uploads ----------------------------------------------------------------------------
     @rpc

@@ -157,8 +157,11 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     def backfill_document_facts(self):
         """Once per deployment (resumable, then a no-op): the documents that existed
         before dossier kept their facts from documents' events, copied from documents a
-        page at a time (document_facts.backfill)."""
-        document_facts.backfill(self.store, self.documents_as_dossier.export_document_facts)
+        page at a time (document_facts.backfill), by one instance at a time."""
+        with self.store.lease("backfill_document_facts") as held:
+            if held:
+                document_facts.backfill(self.store,
+                                        self.documents_as_dossier.export_document_facts)
 
     @rpc
     def check_dossier_access(self, dossier_id):

@@ -50,8 +50,10 @@ class IdentityService(ServiceBase):
         """Registrations never finished within REGISTRATION_LIFETIME_S, expired PC
         sign-ins, challenges and staff links, and full rate buckets are deleted."""
         lifetime = timedelta(seconds=int(self.config.get("REGISTRATION_LIFETIME_S") or 604800))
-        with self.store.unit_of_work() as uow:
-            edge.sweep(uow, lifetime)
+        with self.store.lease("sweep") as held:
+            if held:  # one instance at a time
+                with self.store.unit_of_work() as uow:
+                    edge.sweep(uow, lifetime)
 
     @rpc
     def login(self, email, password, source_ip=None, user_agent=None):

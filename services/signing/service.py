@@ -216,8 +216,10 @@ class SigningService(ServiceBase):
 
     @timer(interval=300)
     def sweep_verifications(self):
-        with self.store.unit_of_work() as uow:
-            verification.sweep(uow)
+        with self.store.lease("sweep_verifications") as held:
+            if held:  # one instance at a time
+                with self.store.unit_of_work() as uow:
+                    verification.sweep(uow)
 
     @rpc
     def platform_root(self):
@@ -226,7 +228,11 @@ class SigningService(ServiceBase):
 
     @timer(interval=CHECK_INTERVAL_S)
     def expire_and_remind(self):
-        """Pending requests past their time expire; those close to it get one reminder."""
+        """Pending requests past their time expire; those close to it get one reminder.
+        One instance at a time (its lease); each request's status and `reminded_at`,
+        read after the previous round committed, make each happen once."""
         before = timedelta(seconds=self._setting("SIGNING_REMINDER_BEFORE_S", 3 * 86400))
-        with self.store.unit_of_work() as uow:
-            offers.expire_and_remind(uow, before, self._public_url())
+        with self.store.lease("expire_and_remind") as held:
+            if held:
+                with self.store.unit_of_work() as uow:
+                    offers.expire_and_remind(uow, before, self._public_url())

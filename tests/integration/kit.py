@@ -1,14 +1,16 @@
 """Small services of the tests' own, built on services.common the way real services are:
 `producer` writes rows and emits events / sends commands through its outbox; `consumer`
 receives its events; `inboxer` takes them through its inbox with a handler whose
-behaviour a test sets in `INBOX_BEHAVIOUR`."""
+behaviour a test sets in `INBOX_BEHAVIOUR`; `ticker` runs a timer under a lease."""
 import time
 
 import eventlet
 import pytest
 import sqlalchemy as sa
+from nameko.dependency_providers import Config
 from nameko.events import event_handler
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from services.common.context import sign
 from services.common.plumbing import plumbing_tables
@@ -98,6 +100,37 @@ class Inboxer(ServiceBase):
     @event_handler("producer", "thing_happened")
     def handle_thing_happened(self, event):
         self.store.accept("producer.thing_happened", event)
+
+
+ticker_metadata = sa.MetaData()
+plumbing_tables(ticker_metadata)
+rounds = sa.Table("rounds", ticker_metadata,
+                  sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+                  sa.Column("instance", sa.String(36), nullable=False),
+                  sa.Column("started_at", sa.Float, nullable=False),
+                  sa.Column("ended_at", sa.Float, nullable=True))
+
+
+class Ticker(ServiceBase):
+    """A timer whose rounds take a while (as a janitor's would) and are recorded with
+    the instance that ran them (`TICKER_INSTANCE` in its config)."""
+    name = "ticker"
+    store = Store(ticker_metadata)
+    config = Config()
+
+    @timer(interval=0.02)
+    def tick(self):
+        with self.store.lease("tick") as held:
+            if not held:
+                return
+            with self.store.unit_of_work() as uow:
+                round_id = uow.session.execute(sa.insert(rounds).values(
+                    instance=self.config["TICKER_INSTANCE"], started_at=time.time())
+                ).inserted_primary_key[0]
+            eventlet.sleep(0.1)
+            with self.store.unit_of_work() as uow:
+                uow.session.execute(sa.update(rounds).where(rounds.c.id == round_id).values(
+                    ended_at=time.time()))
 
 
 def wait_until(condition, timeout=10.0, interval=0.05, message="condition"):

@@ -9,7 +9,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_waiter
 from nameko.testing.utils import get_extension
 
-from services.common.store import Store
+from services.common.store import Store, unit_of_work
 
 from .kit import RECEIVED, Consumer, Producer, producer_metadata, select_all, things, wait_until
 
@@ -148,3 +148,35 @@ def test_every_row_is_relayed_once_after_an_outage(config, running):
     assert sorted(e["x"] for e in RECEIVED) == [0, 1, 2, 3, 4]
     wait_until(lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) == 5,
                message="all five rows marked sent")
+
+
+def test_two_instances_relay_every_row_exactly_once(config, producer_db, start_service):
+    """Two producers on one database: both relays run at once over the same outbox, and
+    each row is published by one of them, once; none is left behind."""
+    RECEIVED.clear()
+    url, engine = producer_db
+    consumer = start_service(Consumer, config)
+    first = start_service(Producer, {**config, "DB_URL": url})
+    second = start_service(Producer, {**config, "DB_URL": url})
+    stores = [get_extension(first, Store), get_extension(second, Store)]
+    emitted = []
+    with ClusterRpcProxy(config) as rpc:
+        for batch in range(3):
+            # a batch written at once (as a busy instance would), then both relays woken
+            with unit_of_work(engine, "producer", outbox) as uow:
+                emitted += [uow.emit("thing_happened", actor="account-1", x=x)["event_id"]
+                            for x in range(batch * 300, batch * 300 + 300)]
+            for store in stores:
+                store.kick()
+            # and some through either instance (RPC goes to whichever takes it)
+            emitted += [rpc.producer.make_thing(1000 + batch * 20 + x)["event_id"]
+                        for x in range(20)]
+
+    wait_until(lambda: len(RECEIVED) >= len(emitted), timeout=30, message="every event")
+    wait_until(lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) ==
+               len(emitted), message="every row marked sent")
+    # a duplicate would have arrived by now: its row was published before it was marked
+    received = [event["event_id"] for event in RECEIVED]
+    assert sorted(received) == sorted(emitted)
+    assert len(set(received)) == len(received) == 960
+    RECEIVED.clear()
