@@ -32,7 +32,8 @@ def accounted_kluis(tmp_path_factory, vhosts):
     when it did not start."""
     try:
         system = start_system(tmp_path_factory, vhosts, "accounts", **ADMIN,
-                              KLUIS_BROKER_PASSWORD_NOTIFY="given-in-the-environment-0123456789")
+                              KLUIS_BROKER_PASSWORD_NOTIFY="given-in-the-environment-0123456789",
+                              KLUIS_SCALE="gateway=2,documents=2")  # instances share theirs
         yield Kluis(system)
         system.stop_all()
     finally:
@@ -57,6 +58,8 @@ def test_every_part_works_with_its_own_broker_account(accounted_kluis):
     while (users := connected_users(vhost)) != expected and time.monotonic() < deadline:
         time.sleep(0.5)
     assert users == expected
+    assert {"documents-2", "gateway-2"} <= set(system.processes)
+    assert system.part_env("documents-2")["AMQP_URI"] == system.part_env("documents")["AMQP_URI"]
     assert all("RABBITMQ_ADMIN_PASSWORD" not in system.part_env(part) for part in PARTS)
     assert "KLUIS_BROKER_PASSWORD_NOTIFY" not in system.part_env("gateway")
 
