@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
-from deploy import web
+from deploy import broker_accounts, web
 from services.common.settings import SERVICE_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,6 +125,12 @@ class System:
                 f"http://{local}:{address.rpartition(':')[2]}"
                 for address in self.blob_addresses)
         self.env["PYTHONPATH"] = str(ROOT)
+        # The broker admin's credentials and the parts' broker passwords
+        # (docs/operations.md "Broker accounts"): only the set-up sees them.
+        self.broker_admin = broker_accounts.Admin.from_env(self.env)
+        for name in broker_accounts.Admin.secret_names(self.env):
+            self.env.pop(name)
+        self.part_uris = {}
         self.log_dir = Path(log_dir) if log_dir else None
         self.processes = {}  # name -> its Popen (the last one, when it has exited)
         self.specs = {}  # name -> (argv, env): what supervise() starts again
@@ -143,14 +149,29 @@ class System:
     def var(self):
         return Path(self.env["KLUIS_VAR"])
 
+    @property
+    def setup_uri(self):
+        """The AMQP URI of the set-up: the broker admin's when given, else AMQP_URI."""
+        return self.broker_admin.setup_uri if self.broker_admin else self.env["AMQP_URI"]
+
     def prepare(self):
-        """Migrations, admin, queues: everything before the first process starts."""
+        """Migrations, admin, broker accounts, queues: everything before the first process
+        starts."""
         self._run_step([sys.executable, "-m", "services.common.migrate", *SERVICES])
         self._run_step([sys.executable, "-m", "services.identity.bootstrap"])
-        self._run_step([sys.executable, "-m", "services.common.topology"])
+        if self.broker_admin:  # declares the queues too, with the admin's account
+            self._run_step([sys.executable, "-m", "deploy.broker_accounts"],
+                           {**self.env, **self.broker_admin.env})
+            try:
+                self.part_uris = broker_accounts.part_uris(self.broker_admin, self.var)
+            except broker_accounts.SetupError as error:
+                raise SystemExit(f"kluis: broker accounts: {error}")
+        else:
+            self._run_step([sys.executable, "-m", "services.common.topology"])
 
-    def _run_step(self, argv):
-        result = subprocess.run(argv, cwd=ROOT, env=self.env, capture_output=True, text=True)
+    def _run_step(self, argv, env=None):
+        result = subprocess.run(argv, cwd=ROOT, env=env or self.env, capture_output=True,
+                                text=True)
         if result.returncode != 0:
             raise SystemExit(f"kluis: {' '.join(argv[2:])} failed:\n{result.stderr[-2000:]}"
                              f"{result.stdout[-500:]}")
@@ -188,9 +209,12 @@ class System:
 
     def part_env(self, name):
         """The environment of one instance of a part (`documents-2`): the system's,
-        with what differs per instance."""
+        with what differs per instance, and the AMQP_URI of the part's own broker
+        account once the accounts are set up (docs/operations.md "Broker accounts")."""
         part, _, number = name.partition("-")
         env = dict(self.env)
+        if part in self.part_uris:
+            env["AMQP_URI"] = self.part_uris[part]
         if part == "documents" and number:
             env["DOCUMENTS_BLOB_ADDRESS"] = self.blob_addresses[int(number) - 1]
         return env
@@ -326,10 +350,14 @@ def _reap(processes, timeout, hurried=lambda: False):
 
 
 def main():
-    system = System(log_dir=os.environ.get("KLUIS_LOG_DIR"))
-    reason = broker_reachable(system.env["AMQP_URI"])
+    try:
+        system = System(log_dir=os.environ.get("KLUIS_LOG_DIR"))
+    except broker_accounts.SetupError as error:
+        print(f"kluis: broker accounts: {error}", file=sys.stderr)
+        return 2
+    reason = broker_reachable(system.setup_uri)
     if reason:
-        print(f"kluis: RabbitMQ is not reachable at {masked(system.env['AMQP_URI'])} ({reason}); "
+        print(f"kluis: RabbitMQ is not reachable at {masked(system.setup_uri)} ({reason}); "
               "start one (`rabbitmq-server -detached`, or `docker run -d -p 5672:5672 "
               "rabbitmq:3.10`) or set AMQP_URI.", file=sys.stderr)
         return 2

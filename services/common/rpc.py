@@ -23,7 +23,8 @@ from nameko.amqp.publish import Publisher
 from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY,
                               LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT, SERIALIZER_CONFIG_KEY,
                               DEFAULT_SERIALIZER)
-from nameko.rpc import Responder, Rpc, RpcConsumer, RpcProxy, ServiceProxy, get_rpc_exchange
+from nameko.rpc import (ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, ServiceProxy,
+                        get_rpc_exchange)
 
 from .context import CONTEXT_KEY, DEFAULT_TTL_S, Principal, sign
 from .errors import KluisError, register_remote_errors
@@ -39,8 +40,27 @@ class ServiceTimeout(KluisError):
     code = "service_timeout"
 
 
+def reply_routing_key(service_name, queue_uuid):
+    """The routing key of a caller's reply queue: named after the caller, one topic word
+    (so that no `<service>.*` binding matches it). nameko's is the bare uuid; naming the
+    caller lets the broker accounts' topic permissions (deploy/broker_accounts.py) allow
+    each part to bind its own reply queues only, never another's."""
+    return f"reply-{service_name}-{queue_uuid}"
+
+
+class _ReplyListener(ReplyListener):
+    """nameko's ReplyListener, with the reply routing key of `reply_routing_key`."""
+
+    def setup(self):
+        super().setup()
+        queue_uuid = self.queue.name.rsplit(f"{self.container.service_name}-", 1)[1]
+        self.routing_key = reply_routing_key(self.container.service_name, queue_uuid)
+        self.queue.routing_key = self.routing_key
+
+
 class TimedRpcProxy(RpcProxy):
     """`identity = TimedRpcProxy("identity", timeout=10)`; call `self.identity.method(...)`."""
+    rpc_reply_listener = _ReplyListener()
 
     def __init__(self, target_service, timeout=10.0, as_service=False, **options):
         options.setdefault("expiration", timeout)

@@ -1,0 +1,41 @@
+"""The broker accounts' permissions (deploy.broker_accounts) against the code they must
+allow: the commands each service sends, the queue names nameko gives."""
+import re
+from pathlib import Path
+
+from deploy.broker_accounts import COMMANDS_SENT, PARTS, UUID, masked, permissions, with_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_commands_each_service_sends_are_the_ones_allowed():
+    sent = {}
+    for path in (ROOT / "services").glob("*/*.py"):
+        for target in re.findall(r"\.send\(\s*\"(\w+)\"", path.read_text()):
+            sent.setdefault(path.parent.name, set()).add(target)
+    assert sent == {part: set(targets) for part, targets in COMMANDS_SENT.items()}
+
+
+def test_permissions_match_exact_names_only():
+    identity, gateway = permissions("identity"), permissions("gateway")
+    reply = "rpc.reply-identity-0b0f9a0e-6e0c-4a4e-9a55-0e5c7a3f2d11"
+    assert re.fullmatch(UUID, reply[-36:])
+    for rules in (identity[name] for name in ("configure", "write", "read")):
+        assert re.search(rules, reply) and not re.search(rules, "rpc-identity-x")
+        assert not re.search(rules, "rpc-dossier")
+    assert re.search(identity["write"], "notify.commands")
+    assert not re.search(identity["read"], "notify.commands")
+    broadcast = "evt-identity-session_revoked--gateway.forget_principals-" + "a" * 32
+    assert all(re.search(gateway[name], broadcast) for name in ("configure", "write", "read"))
+    for name in ("rpc-identity", "notify.commands", "kluis.commands", "identity.events",
+                 "evt-identity-account_activated--dossier.handle_account_activated"):
+        assert not re.search(gateway["configure"] if "events" not in name else gateway["write"],
+                             name), name
+    assert not re.search(gateway["read"], "rpc-identity")
+
+
+def test_uris_carry_the_users_password_and_show_it_masked():
+    uri = with_user("amqp://guest:guest@rabbit:5673/kluis%2Fprod", "kluis-notify", "s3cr/t")
+    assert uri == "amqp://kluis-notify:s3cr%2Ft@rabbit:5673/kluis%2Fprod"
+    assert masked(uri) == "amqp://kluis-notify:***@rabbit:5673/kluis%2Fprod"
+    assert PARTS[-1] == "gateway"
