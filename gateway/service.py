@@ -8,13 +8,15 @@ from nameko.events import BROADCAST, event_handler
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request
 
+from services.common.logs import REQUEST_ID_KEY, set_request_id
 from services.common.rpc import TimedRpcProxy
 from services.common.settings import env_int
+from services.common.telemetry import Telemetry
 from services.common.web_server import GuardedHttp, GuardedWebServer
 
 from . import portal, principals, routes  # noqa: F401  (registers every route)
 from .errors import register_remote_errors
-from .http import LANGUAGES, ROUTES, Dispatcher
+from .http import LANGUAGES, ROUTES, Dispatcher, request_id_of
 
 METHODS = "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS"
 RPC_TIMEOUT_S = env_int("RPC_TIMEOUT_S", 10)
@@ -40,6 +42,14 @@ class GatewayWebServer(GuardedWebServer):
         response.headers["Cache-Control"] = "no-store"
         return response
 
+    def context_data_from_headers(self, request):
+        """The request's id (its X-Request-ID when it looks like one, else a new one) for
+        the worker's context, so every RPC call carries it; and on this connection's
+        green thread, where the access log line is written."""
+        request_id = request_id_of(request)
+        set_request_id(request_id)
+        return {REQUEST_ID_KEY: request_id}
+
 
 class GatewayHttp(GuardedHttp):
     server = GatewayWebServer()
@@ -63,6 +73,7 @@ class GatewayService:
     notify = TimedRpcProxy("notify", timeout=RPC_TIMEOUT_S)
     signing = TimedRpcProxy("signing", timeout=RPC_TIMEOUT_S)
     worker_ctx = WorkerContext()
+    telemetry = Telemetry()
     config = Config()
 
     @http(METHODS, "/")

@@ -1,0 +1,37 @@
+"""What each worker of a service tells the operator: its request id on every log line
+(services/common/logs.py), and at DEBUG one line per worker with its time. Declared once
+in ServiceBase and on the gateway.
+
+The request id arrives in the worker's context data (`REQUEST_ID_KEY`: the gateway puts
+it there, nameko carries the context on to every RPC call and event the worker makes),
+so a service that calls another passes it on without doing anything."""
+import logging
+import time
+
+from nameko.extensions import DependencyProvider
+
+from .logs import REQUEST_ID_KEY, set_request_id
+
+log = logging.getLogger(__name__)
+
+
+class Telemetry(DependencyProvider):
+    """`telemetry = Telemetry()`: the worker's request id (or None) as the dependency."""
+
+    def get_dependency(self, worker_ctx):
+        # Injection is the first thing a worker does, in its own green thread: from
+        # here on its log lines carry the id (a new green thread starts without one).
+        request_id = worker_ctx.data.get(REQUEST_ID_KEY)
+        set_request_id(request_id)
+        worker_ctx.started_at = time.perf_counter()
+        return request_id
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s.%s took %.1f ms%s", self.container.service_name,
+                      worker_ctx.entrypoint.method_name,
+                      (time.perf_counter() - worker_ctx.started_at) * 1000,
+                      f" ({exc_info[0].__name__})" if exc_info else "")
+
+    def worker_teardown(self, worker_ctx):
+        set_request_id(None)
