@@ -7,6 +7,7 @@ gets a `Call` and returns `(status, body)` or a werkzeug `Response`."""
 import json
 import logging
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Response
 
+from services.common import metrics
 from services.common.context import Principal, put_principal
 from services.common.errors import KluisError
 from services.common.errors import NotFound as NotFoundError
@@ -129,6 +131,7 @@ class Dispatcher:
         self.url_map = build_url_map(routes)
 
     def dispatch(self, request, services, worker_ctx):
+        started = time.perf_counter()
         request_id = worker_ctx.data.get(REQUEST_ID_KEY) or request_id_of(request)
         language = request.accept_languages.best_match(LANGUAGES, default="nl")
         call = Call(request, services, request_id, language, request.remote_addr,
@@ -148,6 +151,9 @@ class Dispatcher:
             principals.cache.clear()  # who may do what may have changed (principals.py)
         response.headers["X-Request-ID"] = request_id
         response.headers["Cache-Control"] = "no-store"
+        metrics.observe_http(request.method, API_PREFIX + call.route.path if call.route
+                             else "unmatched", response.status_code,
+                             time.perf_counter() - started)
         return response
 
     def _handle(self, call, worker_ctx):

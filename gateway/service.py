@@ -1,6 +1,7 @@
 """gateway: the only HTTP service. One catch-all entrypoint hands every API request
 (`/api/...`) to the `Dispatcher` (gateway/http.py), which routes it to a function in
 gateway/routes/; every other path is the web portal's static files (gateway/portal.py)."""
+import time
 import uuid
 
 from nameko.dependency_providers import Config
@@ -8,6 +9,7 @@ from nameko.events import BROADCAST, event_handler
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request
 
+from services.common import metrics
 from services.common.logs import REQUEST_ID_KEY, set_request_id
 from services.common.rpc import TimedRpcProxy
 from services.common.settings import env_int
@@ -28,6 +30,15 @@ dispatcher = Dispatcher(ROUTES)
 class WorkerContext(DependencyProvider):
     def get_dependency(self, worker_ctx):
         return worker_ctx
+
+
+def serve_portal(request):
+    """The portal's static files, counted in the metrics under the route "portal"."""
+    started = time.perf_counter()
+    response = portal.serve(request)
+    metrics.observe_http(request.method, "portal", response.status_code,
+                         time.perf_counter() - started)
+    return response
 
 
 class GatewayWebServer(GuardedWebServer):
@@ -78,12 +89,12 @@ class GatewayService:
 
     @http(METHODS, "/")
     def serve_root(self, request):
-        return portal.serve(request)
+        return serve_portal(request)
 
     @http(METHODS, "/<path:path>")
     def serve(self, request, path):
         if portal.is_portal_path(request.path):
-            return portal.serve(request)
+            return serve_portal(request)
         return dispatcher.dispatch(request, self, self.worker_ctx)
 
     # Each gateway instance has a queue of its own for each of these events (exclusive,

@@ -36,6 +36,7 @@ from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer
 from werkzeug.wrappers import Response
 
+from . import metrics
 from .errors import KluisError
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ class GuardedWebServer(WebServer):
         self.body_timeout_s = float(settings["HTTP_BODY_TIMEOUT_S"])
         self.per_address = int(settings["HTTP_MAX_CONNECTIONS_PER_ADDRESS"])
         self.uploads = Slots(int(settings["MAX_UPLOADS_IN_FLIGHT"]))
+        metrics.UPLOADS_IN_FLIGHT.set_function(lambda: self.uploads.used)  # read at scrape
         self.trusted = {a.strip() for a in str(settings["TRUSTED_PROXIES"] or "").split(",")
                         if a.strip()}
         self.open = Counter()

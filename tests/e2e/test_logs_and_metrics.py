@@ -1,25 +1,47 @@
 """Operations at scale (docs/operations.md "Metrics and logs"): every log line caused by
 an HTTP request carries its X-Request-ID, in the gateway and in each service the
-request reaches."""
+request reaches; every part serves Prometheus metrics on an address of its own."""
 import re
 import time
 import uuid
 
 import pytest
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
+from deploy.supervisor import PARTS, free_port
 from services.common.settings import SERVICE_CLASSES
 
-from .conftest import Kluis, start_system
+from .conftest import ADMIN_EMAIL, Kluis, start_system
 
 
 @pytest.fixture(scope="module")
 def debug_kluis(tmp_path_factory, vhosts):
-    """A system logging at DEBUG: nameko then logs each worker a service runs, so a
-    request leaves a line in every service it reaches."""
-    system = start_system(tmp_path_factory, vhosts, "debuglogs", LOG_LEVEL="DEBUG")
-    yield Kluis(system)
+    """A system logging at DEBUG (the Telemetry provider then logs each worker a
+    service runs, so a request leaves a line in every service it reaches), each part
+    serving its metrics on a port of its own."""
+    addresses = {f"{part.upper()}_METRICS_ADDRESS": f"127.0.0.1:{free_port()}"
+                 for part in PARTS}
+    system = start_system(tmp_path_factory, vhosts, "debuglogs", LOG_LEVEL="DEBUG",
+                          **addresses)
+    kluis = Kluis(system)
+    kluis.metrics_urls = {part: f"http://{addresses[f'{part.upper()}_METRICS_ADDRESS']}"
+                          "/metrics" for part in PARTS}
+    yield kluis
     system.stop_all()
+
+
+def scrape(kluis, part):
+    """-> {(name, sorted labels): value} of one part's /metrics."""
+    response = requests.get(kluis.metrics_urls[part], timeout=10)
+    assert response.status_code == 200
+    return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in text_string_to_metric_families(response.text)
+            for sample in family.samples}
+
+
+def value(samples, name, **labels):
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
 def log_of(kluis, part):
@@ -50,8 +72,11 @@ def test_a_requests_id_is_on_its_lines_in_the_gateway_and_every_service_it_reach
     parts = ["gateway", *SERVICE_CLASSES]
     found = wait_for_lines(debug_kluis, parts, f"[request_id={request_id}]")
     assert all(found.values()), {part: len(lines) for part, lines in found.items()}
-    # the access log line too, and in each service the worker that answered
-    assert any('"GET /api/v1/health HTTP/1.1" 200' in line for line in found["gateway"])
+    # the access log line too (written once the answer is out), and in each service
+    # the worker that answered
+    access = wait_for_lines(debug_kluis, ["gateway"], f'[request_id={request_id}] 127.0.0.1 '
+                            '- - [')["gateway"]
+    assert any('"GET /api/v1/health HTTP/1.1" 200' in line for line in access)
     for service in SERVICE_CLASSES:
         assert any(f"{service}.health" in line for line in found[service]), service
 
@@ -64,3 +89,51 @@ def test_a_made_up_request_id_is_logged_and_a_malformed_one_replaced(debug_kluis
     found = wait_for_lines(debug_kluis, ["gateway", "identity"], f"[request_id={made}]")
     assert all(found.values())
     assert "forged line" not in log_of(debug_kluis, "gateway")
+
+
+def test_the_gateways_metrics_count_requests_by_route_template_and_status(debug_kluis):
+    before = scrape(debug_kluis, "gateway")
+    client = debug_kluis.client()
+    for _ in range(3):
+        assert client.get("/health").status_code == 200
+    client_path = f"/clients/{uuid.uuid4()}"
+    assert client.get(client_path).status_code == 401  # anonymous: refused before anything
+    after = scrape(debug_kluis, "gateway")
+    health = {"method": "GET", "route": "/api/v1/health", "status": "200"}
+    assert value(after, "kluis_http_requests_total", **health) - \
+        value(before, "kluis_http_requests_total", **health) == 3
+    assert value(after, "kluis_http_requests_total", method="GET",
+                 route="/api/v1/clients/<client_id>", status="401") >= 1
+    assert not any(client_path in str(labels) for _, labels in after)  # templates, not paths
+    assert value(after, "kluis_http_request_seconds_count", method="GET",
+                 route="/api/v1/health") >= 3
+    assert ("kluis_uploads_in_flight", ()) in after
+
+
+def test_the_services_metrics_count_rpc_calls_mail_and_read_the_outbox(debug_kluis):
+    before = {part: scrape(debug_kluis, part) for part in ("identity", "notify")}
+    assert debug_kluis.client().get("/health").status_code == 200
+    forgot = debug_kluis.client().post("/auth/password/forgot", json={"email": ADMIN_EMAIL})
+    assert forgot.status_code == 202
+    debug_kluis.mail.wait_for(ADMIN_EMAIL, subject=None)
+    calls = {"service": "identity", "method": "health", "outcome": "ok"}
+    deadline = time.monotonic() + 15
+    while True:  # the e-mail is in the sink a moment before notify counts it
+        after = {part: scrape(debug_kluis, part) for part in ("identity", "notify")}
+        sent = value(after["notify"], "kluis_notifications_total", channel="email",
+                     status="delivered") - value(before["notify"], "kluis_notifications_total",
+                                                 channel="email", status="delivered")
+        if sent >= 1 or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert sent >= 1
+    assert value(after["identity"], "kluis_rpc_calls_total", **calls) - \
+        value(before["identity"], "kluis_rpc_calls_total", **calls) >= 1
+    assert value(after["identity"], "kluis_rpc_seconds_count", service="identity",
+                 method="health") >= 1
+    for part in SERVICE_CLASSES:
+        samples = scrape(debug_kluis, part)
+        for name in ("kluis_outbox_backlog", "kluis_outbox_oldest_age_seconds",
+                     "kluis_parked_messages"):
+            assert (name, (("service", part),)) in samples, (part, name)
+        assert value(samples, "kluis_parked_messages", service=part) == 0
