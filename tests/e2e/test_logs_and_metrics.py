@@ -137,3 +137,23 @@ def test_the_services_metrics_count_rpc_calls_mail_and_read_the_outbox(debug_klu
                      "kluis_parked_messages"):
             assert (name, (("service", part),)) in samples, (part, name)
         assert value(samples, "kluis_parked_messages", service=part) == 0
+
+
+ALARMING = re.compile(r" (WARNING|ERROR|CRITICAL) |Traceback|Exception|Error:")
+
+
+def test_a_normal_start_logs_no_warnings_errors_or_tracebacks(tmp_path_factory, vhosts):
+    """Started as `make run` starts it (health polled while the services still come up,
+    dossier's backfill asking documents that may not be up yet): nothing alarming."""
+    system = start_system(tmp_path_factory, vhosts, "quietstart")
+    try:
+        kluis = Kluis(system)
+        assert kluis.client().get("/health").status_code == 200
+        # dossier's backfill has had documents' answer: the start is over
+        assert wait_for_lines(kluis, ["dossier"], "backfill of document facts is complete",
+                              timeout=30)["dossier"]
+        alarming = {part: [line for line in log_of(kluis, part).splitlines()
+                           if ALARMING.search(line)] for part in PARTS}
+    finally:
+        system.stop_all()
+    assert not any(alarming.values()), alarming
