@@ -72,6 +72,13 @@ def reset_request_id(token):
     _request_id.reset(token)
 
 
+def request_id_header():
+    """{"X-Request-ID": id} inside a request, else {}: for a call over HTTP to another
+    part (documents's blob endpoint, signing's verify endpoint)."""
+    request_id = _request_id.get()
+    return {"X-Request-ID": request_id} if request_id else {}
+
+
 class RedactingFormatter(logging.Formatter):
     """`output`: "text" (the default) or "json"; `part`: the process's name in JSON."""
 

@@ -157,3 +157,33 @@ def test_a_normal_start_logs_no_warnings_errors_or_tracebacks(tmp_path_factory, 
     finally:
         system.stop_all()
     assert not any(alarming.values()), alarming
+
+
+def test_an_upload_carries_its_request_id_to_the_blob_endpoint_and_counts_its_bytes(
+        debug_kluis):
+    from tests import samples
+
+    from .staff_app import Office
+    from .test_clients import _client, activate
+    office = Office(debug_kluis, debug_kluis.admin())
+    staff = office.staffed("owner")[1]
+    client = _client(staff, office)
+    activate(debug_kluis, staff, client)
+    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
+        "number": "D-1", "description": "Hypotheek Kerkstraat 4"}).json()
+    before = {part: scrape(debug_kluis, part) for part in ("gateway", "documents")}
+    content = samples.pdf("metrics")
+    request_id = f"upload-{uuid.uuid4().hex[:12]}"
+    response = staff.post(f"/dossiers/{dossier['id']}/documents", data={"category": "document"},
+                          files={"file": ("stuk.pdf", content, "application/octet-stream")},
+                          headers={"X-Request-ID": request_id})
+    assert response.status_code == 201, response.text
+    found = wait_for_lines(debug_kluis, ["documents"],
+                           f"[request_id={request_id}] documents.receive_blob took")
+    assert found["documents"]  # the gateway streamed it there over HTTP, with the id
+    after = {part: scrape(debug_kluis, part) for part in ("gateway", "documents")}
+    for part in ("gateway", "documents"):
+        received = value(after[part], "kluis_upload_bytes_total") - \
+            value(before[part], "kluis_upload_bytes_total")
+        assert received == len(content), part
+    assert value(after["gateway"], "kluis_uploads_in_flight") == 0
