@@ -45,17 +45,31 @@ NOTIFICATIONS = Counter(
 HTTP_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
 
 
+# label values -> (counter, histogram) children: `labels()` costs more than the count
+_rpc_children = {}
+_http_children = {}
+
+
 def observe_rpc(service, method, outcome, seconds):
-    RPC_CALLS.labels(service, method, outcome).inc()
-    RPC_SECONDS.labels(service, method).observe(seconds)
+    children = _rpc_children.get((service, method, outcome))
+    if children is None:
+        children = _rpc_children[service, method, outcome] = (
+            RPC_CALLS.labels(service, method, outcome), RPC_SECONDS.labels(service, method))
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def observe_http(method, route, status, seconds):
     """`route`: the route's template (`/api/v1/offices/<office_id>`), never the raw path:
     ids in label values would make a series per id."""
-    method = method if method in HTTP_METHODS else "other"
-    HTTP_REQUESTS.labels(method, route, str(status)).inc()
-    HTTP_SECONDS.labels(method, route).observe(seconds)
+    if method not in HTTP_METHODS:
+        method = "other"
+    children = _http_children.get((method, route, status))
+    if children is None:
+        children = _http_children[method, route, status] = (
+            HTTP_REQUESTS.labels(method, route, str(status)), HTTP_SECONDS.labels(method, route))
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 # -- read at scrape time --------------------------------------------------------------
