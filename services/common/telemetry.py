@@ -46,7 +46,7 @@ class Telemetry(DependencyProvider):
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         entrypoint = worker_ctx.entrypoint
-        seconds = time.perf_counter() - worker_ctx.started_at
+        seconds = time.perf_counter() - getattr(worker_ctx, "started_at", time.perf_counter())
         if isinstance(entrypoint, Rpc):
             outcome = "ok" if exc_info is None else \
                 "refused" if isinstance(exc_info[1], entrypoint.expected_exceptions) else "error"
