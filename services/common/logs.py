@@ -100,7 +100,8 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
     def format_json(self, record, request_id):
-        line = {"time": _iso_time(record), "level": record.levelname, "part": self.part, "logger": record.name,
+        line = {"time": _iso_time(record), "level": record.levelname, "part": self.part,
+                "logger": record.name,
                 "message": redact(record.getMessage())}
         if request_id:
             line["request_id"] = request_id
