@@ -147,7 +147,11 @@ class MetricsServer:
         self.sock = self.thread = None
 
     def start(self, spawn):
-        self.sock = eventlet.listen(self.address)
+        try:
+            self.sock = eventlet.listen(self.address)
+        except OSError as exc:
+            raise OSError(f"METRICS_ADDRESS {self.address[0]}:{self.address[1]}: "
+                          f"{exc.strerror or exc}") from None
         app = make_wsgi_app()
         self.thread = spawn(lambda: eventlet.wsgi.server(
             self.sock, app, log=_Quiet(), log_output=False, socket_timeout=10))
