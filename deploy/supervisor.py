@@ -217,6 +217,10 @@ class System:
             env["AMQP_URI"] = self.part_uris[part]
         if part == "documents" and number:
             env["DOCUMENTS_BLOB_ADDRESS"] = self.blob_addresses[int(number) - 1]
+        metrics = f"{part.upper()}_METRICS_ADDRESS"
+        if number and env.get(metrics):  # instance n serves its metrics n - 1 ports on
+            host, _, port = env[metrics].rpartition(":")
+            env[metrics] = f"{host}:{int(port) + int(number) - 1}"
         return env
 
     def start_gateway_replica(self, name, address):
@@ -224,7 +228,8 @@ class System:
         replica behind a load balancer would run."""
         argv = ["--config", "gateway/config.yaml", "gateway.service:GatewayService"]
         self._spawn(name, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
-                    {**self.part_env("gateway"), "WEB_SERVER_ADDRESS": address})
+                    {**self.part_env("gateway"), "WEB_SERVER_ADDRESS": address,
+                     "GATEWAY_METRICS_ADDRESS": ""})  # the first one's would clash
 
     def _spawn(self, name, argv, env=None):
         """Starts a process of its own (own process group, SIGTERM when the supervisor

@@ -6,8 +6,8 @@ A route is a plain function registered with `@route(...)` in `gateway/routes/`; 
 gets a `Call` and returns `(status, body)` or a werkzeug `Response`."""
 import json
 import logging
-import re
 import socket
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -16,10 +16,12 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Response
 
+from services.common import metrics
 from services.common.context import Principal, put_principal
 from services.common.errors import KluisError
 from services.common.errors import NotFound as NotFoundError
 from services.common.errors import ReadOnlySession, Unauthenticated, ValidationFailed
+from services.common.logs import REQUEST_ID, REQUEST_ID_KEY
 from services.common.web_server import RequestTimeout
 
 from . import principals
@@ -31,7 +33,6 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v1"
 MAX_JSON_BYTES = 64 * 1024
 LANGUAGES = ["nl", "en"]
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 class UnsupportedMediaType(KluisError):
@@ -118,14 +119,20 @@ def json_response(status, body=None, headers=None):
                     content_type=None if body is None else "application/json; charset=utf-8")
 
 
+def request_id_of(request):
+    """The caller's X-Request-ID when it looks like one (8-64 of A-Z a-z 0-9 . _ -),
+    else a new one."""
+    request_id = request.headers.get("X-Request-ID", "")
+    return request_id if REQUEST_ID.match(request_id) else uuid.uuid4().hex
+
+
 class Dispatcher:
     def __init__(self, routes):
         self.url_map = build_url_map(routes)
 
     def dispatch(self, request, services, worker_ctx):
-        request_id = request.headers.get("X-Request-ID", "")
-        if not _REQUEST_ID.match(request_id):
-            request_id = uuid.uuid4().hex
+        started = time.perf_counter()
+        request_id = worker_ctx.data.get(REQUEST_ID_KEY) or request_id_of(request)
         language = request.accept_languages.best_match(LANGUAGES, default="nl")
         call = Call(request, services, request_id, language, request.remote_addr,
                     (request.user_agent.string or "")[:300])
@@ -144,6 +151,9 @@ class Dispatcher:
             principals.cache.clear()  # who may do what may have changed (principals.py)
         response.headers["X-Request-ID"] = request_id
         response.headers["Cache-Control"] = "no-store"
+        metrics.observe_http(request.method, API_PREFIX + call.route.path if call.route
+                             else "unmatched", response.status_code,
+                             time.perf_counter() - started)
         return response
 
     def _handle(self, call, worker_ctx):

@@ -1,6 +1,7 @@
 """gateway: the only HTTP service. One catch-all entrypoint hands every API request
 (`/api/...`) to the `Dispatcher` (gateway/http.py), which routes it to a function in
 gateway/routes/; every other path is the web portal's static files (gateway/portal.py)."""
+import time
 import uuid
 
 from nameko.dependency_providers import Config
@@ -8,13 +9,16 @@ from nameko.events import BROADCAST, event_handler
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request
 
+from services.common import metrics
+from services.common.logs import REQUEST_ID_KEY, set_request_id
 from services.common.rpc import TimedRpcProxy
 from services.common.settings import env_int
+from services.common.telemetry import Telemetry
 from services.common.web_server import GuardedHttp, GuardedWebServer
 
 from . import portal, principals, routes  # noqa: F401  (registers every route)
 from .errors import register_remote_errors
-from .http import LANGUAGES, ROUTES, Dispatcher
+from .http import LANGUAGES, ROUTES, Dispatcher, request_id_of
 
 METHODS = "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS"
 RPC_TIMEOUT_S = env_int("RPC_TIMEOUT_S", 10)
@@ -28,6 +32,15 @@ class WorkerContext(DependencyProvider):
         return worker_ctx
 
 
+def serve_portal(request):
+    """The portal's static files, counted in the metrics under the route "portal"."""
+    started = time.perf_counter()
+    response = portal.serve(request)
+    metrics.observe_http(request.method, "portal", response.status_code,
+                         time.perf_counter() - started)
+    return response
+
+
 class GatewayWebServer(GuardedWebServer):
     """The hardened server (services/common/web_server.py), refusing in API.md's error
     body and the caller's language."""
@@ -39,6 +52,14 @@ class GatewayWebServer(GuardedWebServer):
         response = Dispatcher.error_response(error, language, uuid.uuid4().hex)
         response.headers["Cache-Control"] = "no-store"
         return response
+
+    def context_data_from_headers(self, request):
+        """The request's id (its X-Request-ID when it looks like one, else a new one) for
+        the worker's context, so every RPC call carries it; and on this connection's
+        green thread, where the access log line is written."""
+        request_id = request_id_of(request)
+        set_request_id(request_id)
+        return {REQUEST_ID_KEY: request_id}
 
 
 class GatewayHttp(GuardedHttp):
@@ -63,16 +84,17 @@ class GatewayService:
     notify = TimedRpcProxy("notify", timeout=RPC_TIMEOUT_S)
     signing = TimedRpcProxy("signing", timeout=RPC_TIMEOUT_S)
     worker_ctx = WorkerContext()
+    telemetry = Telemetry()
     config = Config()
 
     @http(METHODS, "/")
     def serve_root(self, request):
-        return portal.serve(request)
+        return serve_portal(request)
 
     @http(METHODS, "/<path:path>")
     def serve(self, request, path):
         if portal.is_portal_path(request.path):
-            return portal.serve(request)
+            return serve_portal(request)
         return dispatcher.dispatch(request, self, self.worker_ctx)
 
     # Each gateway instance has a queue of its own for each of these events (exclusive,

@@ -14,6 +14,7 @@ from werkzeug.sansio.multipart import (NEED_DATA, Data, Epilogue, Field, File, M
                                        State)
 from werkzeug.wrappers import Response
 
+from services.common import metrics
 from services.common.errors import ValidationFailed
 from services.common.settings import env_int
 from services.common.web_server import RequestTimeout
@@ -121,6 +122,7 @@ def bounded(chunks, max_bytes=MAX_UPLOAD_BYTES):
         room = max_bytes + 1 - sent
         yield chunk[:room]
         sent += min(len(chunk), room)
+        metrics.UPLOAD_BYTES.inc(min(len(chunk), room))
         if sent > max_bytes:
             return
 

@@ -32,7 +32,8 @@ ADMIN_EMAIL = "beheer@kluis.test"
 ADMIN_PASSWORD = "Beheer-Sleutel-2026"
 CLIENT_PASSWORD = "Klant-Wachtwoord-7"
 KLUIS_KNOBS = ("KLUIS_", "AMQP_URI", "WEB_SERVER_ADDRESS", "SMTP_", "SMS_", "SESSION_",
-               "MAX_UPLOAD", "MIN_", "_DB_URL", "MAIL_FROM", "HTTP_", "TRUSTED_PROXIES",
+               "MAX_UPLOAD", "MIN_", "_DB_URL", "_METRICS_ADDRESS", "MAIL_FROM", "HTTP_",
+               "TRUSTED_PROXIES",
                "LOGIN_", "_PER_ADDRESS", "_PER_PARTNER", "_PER_HOUR", "VERIFY_",
                "QUESTIONNAIRE_PDF_", "SECOND_STEP_", "HASH_", "REGISTRATION_LIFETIME_S",
                "APP_LOGIN_VALIDITY_S", "_SWEEP_INTERVAL_S", "ACTIVITY_WRITE_INTERVAL_S",

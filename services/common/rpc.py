@@ -19,12 +19,12 @@ import eventlet
 import kombu.serialization
 from nameko.exceptions import (IncorrectSignature, UnknownService, UnserializableValueError,
                                serialize)
-from nameko.amqp.publish import Publisher
-from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY,
+from nameko.amqp.publish import Publisher, UndeliverableMessage, get_producer
+from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_TRANSPORT_OPTIONS,
                               LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT, SERIALIZER_CONFIG_KEY,
                               DEFAULT_SERIALIZER)
-from nameko.rpc import (ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy, ServiceProxy,
-                        get_rpc_exchange)
+from nameko.rpc import (MethodProxy, ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy,
+                        ServiceProxy, get_rpc_exchange)
 
 from .context import CONTEXT_KEY, DEFAULT_TTL_S, Principal, sign
 from .errors import KluisError, register_remote_errors
@@ -76,8 +76,55 @@ class TimedRpcProxy(RpcProxy):
     def get_dependency(self, worker_ctx):
         if self.as_service:
             worker_ctx = _AsService(worker_ctx, self.container.service_name)
-        return TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service,
-                                 self.timeout)
+        return TimedServiceProxy(
+            _ServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener,
+                          **self.options),
+            self.target_service, self.timeout)
+
+
+class _CallPublisher(Publisher):
+    """Publishes a call as nameko's does (confirmed, mandatory: a call to a service with
+    no queue raises UndeliverableMessage, then UnknownService), but hears the broker's
+    "no route" on the channel instead of letting it raise mid-publish. nameko's way
+    broke the publish off before the broker's confirm arrived and closed the channel,
+    and py-amqp then warned "Received method (60, 80) during closing channel" for each
+    call to a service not (yet) running: at every start, while the gateway's health
+    check asked services still starting."""
+
+    def publish(self, payload, **kwargs):
+        publish_kwargs = {**self.publish_kwargs, **kwargs}
+        headers = {**publish_kwargs.pop("headers", {}), **publish_kwargs.pop("extra_headers", {})}
+        transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": True}
+        with get_producer(self.amqp_uri, True, self.ssl, self.login_method,
+                          transport_options) as producer:
+            returned = _returns_heard_on(producer.channel)
+            returned.clear()
+            producer.publish(
+                payload, headers=headers, delivery_mode=self.delivery_mode,
+                priority=self.priority, expiration=self.expiration,
+                compression=self.compression, declare=list(self.declare), retry=self.retry,
+                retry_policy=self.retry_policy, serializer=self.serializer, **publish_kwargs)
+            if returned:  # the broker sends the return before its confirm
+                raise UndeliverableMessage()
+
+
+def _returns_heard_on(channel):
+    """The list that `channel`'s basic.return handler fills (installed once)."""
+    returned = getattr(channel, "_kluis_returned", None)
+    if returned is None:
+        returned = channel._kluis_returned = []
+        channel.events["basic_return"].add(lambda exc, *_: returned.append(exc))
+    return returned
+
+
+class _MethodProxy(MethodProxy):
+    publisher_cls = _CallPublisher
+
+
+class _ServiceProxy(ServiceProxy):
+    def __getattr__(self, name):
+        return _MethodProxy(self.worker_ctx, self.service_name, name, self.reply_listener,
+                            **self.options)
 
 
 class _AsService:
@@ -116,9 +163,9 @@ class TimedServiceProxy:
         def call(*args, timeout=None, **kwargs):
             proxy = self._proxy
             if timeout is not None:  # the message must expire with this call's deadline
-                proxy = ServiceProxy(proxy.worker_ctx, proxy.service_name,
-                                     proxy.reply_listener,
-                                     **{**proxy.options, "expiration": timeout})
+                proxy = _ServiceProxy(proxy.worker_ctx, proxy.service_name,
+                                      proxy.reply_listener,
+                                      **{**proxy.options, "expiration": timeout})
             try:
                 reply = getattr(proxy, name).call_async(*args, **kwargs)
             except UnknownService:

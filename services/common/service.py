@@ -9,6 +9,7 @@ from .context import CallerProvider
 from .errors import KluisError, NotFound
 from .paging import Paging
 from .rpc import KluisRpc
+from .telemetry import Telemetry
 
 
 def rpc(method):
@@ -22,6 +23,7 @@ class ServiceBase:
 
     caller = CallerProvider()
     paging = Paging()  # the service's Pager: its lists, a page at a time (paging.py)
+    telemetry = Telemetry()  # request ids on log lines (telemetry.py)
 
     @rpc
     def health(self):

@@ -32,6 +32,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from . import metrics
 from .db import make_engine, new_id, utcnow
 from .lease import lease
 from .paging import asc
@@ -148,8 +149,10 @@ class Store(DependencyProvider):
 
     def start(self):
         self.container.spawn_managed_thread(self._background)
+        metrics.STORES.add(self)  # its backlog and parked messages, read at scrape time
 
     def stop(self):
+        metrics.STORES.discard(self)
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx):

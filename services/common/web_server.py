@@ -36,7 +36,9 @@ from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer
 from werkzeug.wrappers import Response
 
+from . import metrics
 from .errors import KluisError
+from .logs import REQUEST_ID_KEY, current_request_id, set_request_id
 
 log = logging.getLogger(__name__)
 
@@ -169,10 +171,18 @@ class GuardedWebServer(WebServer):
         self.body_timeout_s = float(settings["HTTP_BODY_TIMEOUT_S"])
         self.per_address = int(settings["HTTP_MAX_CONNECTIONS_PER_ADDRESS"])
         self.uploads = Slots(int(settings["MAX_UPLOADS_IN_FLIGHT"]))
+        metrics.UPLOADS_IN_FLIGHT.set_function(lambda: self.uploads.used)  # read at scrape
         self.trusted = {a.strip() for a in str(settings["TRUSTED_PROXIES"] or "").split(",")
                         if a.strip()}
         self.open = Counter()
         super().setup()
+
+    def context_data_from_headers(self, request):
+        """The caller's X-Request-ID (when it looks like one) for the worker's context
+        and this connection's green thread: the part that called over HTTP logs with it."""
+        request_id = request.headers.get("X-Request-ID")
+        set_request_id(request_id)
+        return {REQUEST_ID_KEY: current_request_id()} if current_request_id() else {}
 
     def get_wsgi_server(self, sock, wsgi_app, protocol=GuardedProtocol, debug=False):
         server = eventlet.wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol,

@@ -11,6 +11,7 @@ from itertools import chain
 
 from werkzeug.wrappers import Response
 
+from services.common import metrics
 from services.common.errors import KluisError
 from services.common.web_server import RequestTimeout
 
@@ -72,6 +73,7 @@ def _chunks(stream, inspection, scan):
         if not chunk:
             return
         inspection.feed(chunk)
+        metrics.UPLOAD_BYTES.inc(len(chunk))
         if scan:
             scan.feed(chunk)
         yield chunk

@@ -14,6 +14,7 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from services.common.errors import KluisError
+from services.common.logs import request_id_header
 from services.common.rpc import ServiceUnavailable
 
 from services.common import web_server
@@ -72,7 +73,8 @@ def put_blob(grant, chunks):
     ServiceUnavailable when documents cannot be reached."""
     response = _request("PUT", f"/blobs/{grant['upload_id']}", data=chunks,
                         headers={"X-Upload-Ticket": grant["ticket"],
-                                 "Content-Type": "application/octet-stream"},
+                                 "Content-Type": "application/octet-stream",
+                                 **request_id_header()},
                         timeout=(5, 300))
     if response.status_code != 201:
         raise upstream_error(response)
@@ -82,7 +84,8 @@ def put_blob(grant, chunks):
 def open_blob(grant):
     """-> a streaming response with a document's plain bytes (iter_content; close it)."""
     upstream = _request("GET", "/blobs/content", stream=True,
-                        headers={"X-Download-Ticket": grant["ticket"]}, timeout=(5, 300))
+                        headers={"X-Download-Ticket": grant["ticket"], **request_id_header()},
+                        timeout=(5, 300))
     if upstream.status_code != 200:
         error = upstream_error(upstream)
         upstream.close()

@@ -111,6 +111,10 @@ def counts_query(public_only):
 
 
 # -- the backfill -----------------------------------------------------------------------------
+WAITING_CODES = ("service_unavailable", "service_timeout")  # services/common/rpc.py
+_waiting = []  # not empty while the backfill waits for documents (said once)
+
+
 def backfill(store, export_page):
     """Copies documents' existing facts in, a page at a time, once: resumes where it
     stopped, and does nothing once done. `export_page(after, limit)` is
@@ -124,10 +128,20 @@ def backfill(store, export_page):
     for _ in range(BACKFILL_PAGES_PER_ROUND):
         try:
             page = export_page(after=cursor, limit=BACKFILL_PAGE)
-        except Exception as exc:  # not there yet, down, slow: the next round tries again
-            log.warning("dossier: the backfill of document facts waits for documents (%s)",
-                        type(exc).__name__)
+        except Exception as exc:
+            if getattr(exc, "code", None) in WAITING_CODES:
+                # Not there yet (it may start after dossier) or slow: the next round
+                # tries again. Said once, at INFO: a normal start is no cause for alarm.
+                if not _waiting:
+                    log.info("dossier: the backfill of document facts waits for documents "
+                             "(%s)", type(exc).__name__)
+                    _waiting.append(exc)
+                return
+            # anything else is worth a look; the next round tries again
+            log.warning("dossier: the backfill of document facts failed (%s: %s)",
+                        type(exc).__name__, exc)
             return
+        _waiting.clear()
         with store.unit_of_work() as uow:
             cursor = take_page(uow, page)
         if cursor is None:

@@ -9,6 +9,7 @@ from nameko.events import event_handler
 from nameko.messaging import consume
 from nameko.timer import timer
 
+from services.common import metrics
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store, command_queue
 
@@ -58,6 +59,8 @@ class NotifyService(ServiceBase):
             if notification is None:
                 continue
             failure = use_cases.send(notification, self.providers.email, self.providers.sms)
+            metrics.NOTIFICATIONS.labels(notification.channel,
+                                         failure.status if failure else "delivered").inc()
             if failure is not None:
                 log.warning("notification %s (%s) failed: %s %s", notification.id,
                             notification.template, failure.status, failure.reason)

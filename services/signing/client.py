@@ -6,6 +6,7 @@ import os
 import requests
 
 from services.common.errors import KluisError
+from services.common.logs import request_id_header
 from services.common.rpc import ServiceUnavailable
 from services.documents.exceptions import FileTooLarge
 
@@ -34,7 +35,8 @@ def verify_file(grant, chunks, timeout_s):
         response = _session.post(f"{verify_url()}/verifications/{grant['verification_id']}",
                                  data=chunks, timeout=(5, timeout_s),
                                  headers={"X-Verify-Ticket": grant["ticket"],
-                                          "Content-Type": "application/pdf"})
+                                          "Content-Type": "application/pdf",
+                                          **request_id_header()})
     except requests.RequestException:
         raise ServiceUnavailable({"service": "signing"})
     if response.status_code != 200:

@@ -3,6 +3,7 @@ the counts per tab in get_dossier and list_dossiers, kept from documents' events
 real dossier service takes them through its inbox (SQLite and PostgreSQL, real broker),
 and the one-time backfill of the documents that existed before. documents does not run
 here: the events are published as documents publishes them."""
+import logging
 import time
 from datetime import timedelta
 from types import SimpleNamespace
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from services.common.context import Principal
 from services.common.db import utcnow
+from services.common.rpc import ServiceUnavailable
 from services.common.store import unit_of_work
 from services.dossier import document_facts
 from services.dossier.models import Backfill, DocumentFact
@@ -201,6 +203,24 @@ def test_a_backfill_that_stopped_resumes_where_it_was(world):
     document_facts.backfill(store, export)
     assert export.asked == ["doc-5"]
     assert tabs(world, ANN)["documents"] == {"total": 1, "unread": 1}
+
+
+def test_a_backfill_waits_for_documents_quietly_and_says_so_once(world, caplog):
+    store = SimpleNamespace(unit_of_work=lambda: unit_of_work(world.engine, "dossier", outbox))
+
+    def not_there(after, limit):
+        raise ServiceUnavailable({"service": "documents"})
+
+    caplog.set_level(logging.INFO, logger=document_facts.log.name)
+    for _ in range(3):  # dossier started before documents: rounds until it answers
+        document_facts.backfill(store, not_there)
+    waits = [(r.levelno, r.getMessage()) for r in caplog.records]
+    assert waits == [(logging.INFO, "dossier: the backfill of document facts waits for "
+                                    "documents (ServiceUnavailable)")]
+    document_facts.backfill(store, pages({"documents": [], "downloads": [],
+                                          "next_cursor": None}))
+    assert caplog.records[-1].getMessage() == \
+        "dossier: the backfill of document facts is complete"
 
 
 def fact(world, document_id, public, category="document", uploaded_by="staff-a"):

@@ -77,6 +77,15 @@ def test_each_documents_instance_has_its_own_blob_endpoint_and_consumers_know_al
         f"http://127.0.0.1:{address.rsplit(':', 1)[1]}" for address in addresses)
 
 
+def test_each_instance_serves_its_metrics_on_a_port_of_its_own(tmp_path):
+    system = System({"PATH": "/usr/bin", "KLUIS_VAR": str(tmp_path),
+                     "KLUIS_SCALE": "dossier=3", "DOSSIER_METRICS_ADDRESS": "127.0.0.1:9101"})
+    assert [system.part_env(name)["DOSSIER_METRICS_ADDRESS"]
+            for name in instances("dossier", 3)] == \
+        ["127.0.0.1:9101", "127.0.0.1:9102", "127.0.0.1:9103"]
+    assert "IDENTITY_METRICS_ADDRESS" not in system.part_env("identity")  # off unless set
+
+
 @pytest.mark.parametrize("value,seconds", [("", 10), ("3", 3), ("2.5", 3)])
 def test_the_stop_grace_of_a_service(monkeypatch, value, seconds):
     from services.common.nameko_cli import stop_grace_s

@@ -1,0 +1,60 @@
+"""What each worker of a service tells the operator: its request id on every log line
+(services/common/logs.py), its RPC call in the metrics (services/common/metrics.py), and
+at DEBUG one line per worker with its time. Declared once in ServiceBase and on the
+gateway; it also serves the part's `/metrics` when METRICS_ADDRESS is set.
+
+The request id arrives in the worker's context data (`REQUEST_ID_KEY`: the gateway puts
+it there, nameko carries the context on to every RPC call and event the worker makes),
+so a service that calls another passes it on without doing anything."""
+import logging
+import time
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import Rpc
+
+from .logs import REQUEST_ID_KEY, set_request_id
+from .metrics import MetricsServer, observe_rpc
+
+log = logging.getLogger(__name__)
+
+
+class Telemetry(DependencyProvider):
+    """`telemetry = Telemetry()`: the worker's request id (or None) as the dependency."""
+
+    server = None
+
+    def setup(self):
+        address = self.container.config.get("METRICS_ADDRESS")
+        if address:
+            self.server = MetricsServer(address)
+
+    def start(self):
+        if self.server:
+            self.server.start(self.container.spawn_managed_thread)
+
+    def stop(self):
+        if self.server:
+            self.server.stop()
+
+    def get_dependency(self, worker_ctx):
+        # Injection is the first thing a worker does, in its own green thread: from
+        # here on its log lines carry the id (a new green thread starts without one).
+        request_id = worker_ctx.data.get(REQUEST_ID_KEY)
+        set_request_id(request_id)
+        worker_ctx.started_at = time.perf_counter()
+        return request_id
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        entrypoint = worker_ctx.entrypoint
+        seconds = time.perf_counter() - getattr(worker_ctx, "started_at", time.perf_counter())
+        if isinstance(entrypoint, Rpc):
+            outcome = "ok" if exc_info is None else \
+                "refused" if isinstance(exc_info[1], entrypoint.expected_exceptions) else "error"
+            observe_rpc(self.container.service_name, entrypoint.method_name, outcome, seconds)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s.%s took %.1f ms%s", self.container.service_name,
+                      entrypoint.method_name, seconds * 1000,
+                      f" ({exc_info[0].__name__})" if exc_info else "")
+
+    def worker_teardown(self, worker_ctx):
+        set_request_id(None)
