@@ -109,11 +109,15 @@ def permissions(part):
     sent = {f"{target}.commands" for target in COMMANDS_SENT.get(part, ())}
     handled = _handled_events(service_cls)
     sources = {f"{source}.events" for source in handled}
-    commands = {COMMAND_EXCHANGE} if sent or f"{part}.commands" in own else set()
+    # kluis.commands is a direct exchange (no topic permissions): reading it would let a
+    # part bind a queue of its own with another's key and copy its commands (login
+    # codes, reset links). Only the receiver, which binds its own queue, reads it;
+    # senders only publish to it (the set-up declared the queues; KLUIS_DECLARE_QUEUES=0).
+    commands = {COMMAND_EXCHANGE} if f"{part}.commands" in own else set()
     published = {RPC_EXCHANGE} | ({f"{part}.events"} if part in SERVICE_CLASSES else set())
     return {
-        "configure": _alternatives(own | sent | published | sources | commands, patterns),
-        "write": _alternatives(own | sent | published | ({COMMAND_EXCHANGE} if sent else set()),
+        "configure": _alternatives(own | published | sources | commands, patterns),
+        "write": _alternatives(own | published | ({COMMAND_EXCHANGE} if sent else set()),
                                patterns),
         "read": _alternatives(own | {RPC_EXCHANGE} | sources | commands, patterns),
         "topics": [
@@ -176,9 +180,13 @@ class Management:
         self._call("PUT", "/permissions/" + path,
                    {name: rules[name] for name in ("configure", "write", "read")})
         if "topics" in rules:  # exactly these: none left from an older version
-            self._call("DELETE", "/topic-permissions/" + path, allow=(404,))
-            for topic in rules["topics"]:
+            for topic in rules["topics"]:  # first the new (a PUT replaces per exchange)...
                 self._call("PUT", "/topic-permissions/" + path, topic)
+            wanted = {topic["exchange"] for topic in rules["topics"]}
+            for old in self._call("GET", "/topic-permissions/" + path, allow=(404,)).json():
+                if old.get("exchange") not in wanted:  # ...then the stale: never none at all
+                    self._call("DELETE", "/topic-permissions/" + path + "/"
+                               + quote(old["exchange"], safe=""), allow=(404,))
 
 
 def _read_store(path):

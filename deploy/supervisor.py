@@ -215,6 +215,7 @@ class System:
         env = dict(self.env)
         if part in self.part_uris:
             env["AMQP_URI"] = self.part_uris[part]
+            env["KLUIS_DECLARE_QUEUES"] = "0"  # the set-up declared them, as the admin
         if part == "documents" and number:
             env["DOCUMENTS_BLOB_ADDRESS"] = self.blob_addresses[int(number) - 1]
         metrics = f"{part.upper()}_METRICS_ADDRESS"

@@ -148,7 +148,9 @@ class MetricsServer:
 
     def start(self, spawn):
         try:
-            self.sock = eventlet.listen(self.address)
+            # not SO_REUSEPORT (eventlet.listen sets it by default): a second process on the
+            # same address must fail, not share the scrapes
+            self.sock = eventlet.listen(self.address, reuse_port=False)
         except OSError as exc:
             raise OSError(f"METRICS_ADDRESS {self.address[0]}:{self.address[1]}: "
                           f"{exc.strerror or exc}") from None

@@ -17,6 +17,7 @@ import time
 
 import eventlet
 import kombu.serialization
+from amqp.exceptions import ChannelError
 from nameko.exceptions import (IncorrectSignature, UnknownService, UnserializableValueError,
                                serialize)
 from nameko.amqp.publish import Publisher, UndeliverableMessage, get_producer
@@ -97,24 +98,31 @@ class _CallPublisher(Publisher):
         transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": True}
         with get_producer(self.amqp_uri, True, self.ssl, self.login_method,
                           transport_options) as producer:
-            returned = _returns_heard_on(producer.channel)
-            returned.clear()
-            producer.publish(
-                payload, headers=headers, delivery_mode=self.delivery_mode,
-                priority=self.priority, expiration=self.expiration,
-                compression=self.compression, declare=list(self.declare), retry=self.retry,
-                retry_policy=self.retry_policy, serializer=self.serializer, **publish_kwargs)
+            returned = []
+
+            def heard(exc, *_):
+                returned.append(exc)
+
+            # Only for this publish (the connection is this call's until the `with` ends):
+            # left on the pooled channel it would also swallow the "no route" of other
+            # publishers' mandatory messages (the outbox's commands).
+            channel = producer.channel
+            channel.events["basic_return"].add(heard)
+            try:
+                producer.publish(
+                    payload, headers=headers, delivery_mode=self.delivery_mode,
+                    priority=self.priority, expiration=self.expiration,
+                    compression=self.compression, declare=list(self.declare),
+                    retry=self.retry, retry_policy=self.retry_policy,
+                    serializer=self.serializer, **publish_kwargs)
+            except ChannelError as exc:  # a channel without our handler (a reconnect)
+                if "NO_ROUTE" in str(exc):
+                    raise UndeliverableMessage()
+                raise
+            finally:
+                channel.events["basic_return"].discard(heard)
             if returned:  # the broker sends the return before its confirm
                 raise UndeliverableMessage()
-
-
-def _returns_heard_on(channel):
-    """The list that `channel`'s basic.return handler fills (installed once)."""
-    returned = getattr(channel, "_kluis_returned", None)
-    if returned is None:
-        returned = channel._kluis_returned = []
-        channel.events["basic_return"].add(lambda exc, *_: returned.append(exc))
-    return returned
 
 
 class _MethodProxy(MethodProxy):
@@ -186,6 +194,13 @@ class _ReplyPublisher(Publisher):
     caller, confirmed or not). Saves the broker a round trip per call."""
     use_confirms = False
     delivery_mode = NON_PERSISTENT
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A dict of its own: nameko's is one dict for every Publisher, written on each
+        # publish and read by a pooled connection when it (re)connects; an answer's
+        # False there would turn confirms off for the outbox and for calls.
+        self.transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": False}
 
 
 class _Responder(Responder):

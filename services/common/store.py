@@ -18,6 +18,7 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
 """
 import json
 import logging
+import os
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -26,6 +27,7 @@ from eventlet.event import Event
 from eventlet.semaphore import Semaphore
 from kombu import Exchange, Queue
 from nameko.amqp.publish import Publisher
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS
 from nameko.events import get_event_exchange
 from nameko.extensions import DependencyProvider
 from sqlalchemy import insert, select, update
@@ -140,6 +142,13 @@ class Store(DependencyProvider):
         url = database_url(self.service_name, config.get("DB_URL"))
         self.engine = make_engine(url, pool_size=config.get("max_workers", 10) + 4)
         self.publisher = Publisher(config["AMQP_URI"], use_confirms=True, serializer="json")
+        # a dict of its own: nameko's class-wide one is written by every publish, and a
+        # pooled connection reads `confirm_publish` from it when it (re)connects
+        self.publisher.transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": True}
+        # Under per-part broker accounts (KLUIS_DECLARE_QUEUES=0) the set-up declared the
+        # command queues with the admin's account; a sender may then only publish to
+        # kluis.commands, neither declare nor bind another part's queue (read its commands).
+        self.declare_commands = os.environ.get("KLUIS_DECLARE_QUEUES", "1") != "0"
         self.interval = float(config.get("RELAY_INTERVAL_S") or 1.0)
         self.claim_s = float(config.get("RELAY_CLAIM_S") or 60.0)
         self.retry_base = float(config.get("INBOX_RETRY_BASE_S") or 2.0)
@@ -231,9 +240,9 @@ class Store(DependencyProvider):
                 self.publisher.publish(payload, exchange=exchange, routing_key=row.routing_key,
                                        declare=[exchange])
             else:
-                queue = command_queue(row.routing_key)
+                declare = [command_queue(row.routing_key)] if self.declare_commands else []
                 self.publisher.publish(payload, exchange=COMMAND_EXCHANGE,
-                                       routing_key=row.routing_key, declare=[queue],
+                                       routing_key=row.routing_key, declare=declare,
                                        mandatory=True)
         except Exception as exc:
             delay = min(self.retry_base * 2 ** row.attempts, 60)

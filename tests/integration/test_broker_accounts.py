@@ -79,8 +79,16 @@ def test_a_service_is_refused_on_another_services_queues(accounts):
     assert notify_event_queue.startswith("evt-identity-")
     assert refused(dossier, consume(notify_event_queue))
     assert refused(dossier, consume("notify.commands"))
-    # identity sends notify its commands (it declares their queue) but may not read them
-    assert refused(accounts["identity"], consume("notify.commands"))
+    # identity sends notify its commands but may not read them, neither from their queue
+    # nor by binding a queue of its own to kluis.commands (a direct exchange: no topic
+    # permissions), nor declare or delete notify's queue
+    for sender in ("identity", "dossier", "signing"):
+        assert refused(accounts[sender], consume("notify.commands")), sender
+        assert refused(accounts[sender], bind(f"rpc.reply-{sender}-{REPLY_KEY}",
+                                              "kluis.commands", "notify")), sender
+        assert refused(accounts[sender], declare("notify.commands")), sender
+        assert refused(accounts[sender],
+                       lambda channel: channel.queue_delete("notify.commands")), sender
     # and nobody deletes what is not theirs
     assert refused(dossier, lambda channel: channel.queue_delete("rpc-identity"))
     for exchange in ("kluis.commands", "identity.events"):  # documents uses neither
@@ -148,10 +156,8 @@ def test_each_part_may_use_what_it_must(accounts):
     source, event = dossier_queue.split("--")[0].split("-", 2)[1:]
     assert not refused(accounts["dossier"], bind(dossier_queue, f"{source}.events", event,
                                                  durable=True, auto_delete=False))
-    assert not refused(accounts["identity"], lambda channel: (
-        channel.queue_declare("notify.commands", durable=True, auto_delete=False),
-        channel.basic_publish(amqp.Message("{}"), exchange="kluis.commands",
-                              routing_key="notify")))
+    assert not refused(accounts["identity"], lambda channel: channel.basic_publish(
+        amqp.Message("{}"), exchange="kluis.commands", routing_key="notify"))
 
 
 def test_the_set_up_keeps_passwords_to_itself(amqp_uri, tmp_path):

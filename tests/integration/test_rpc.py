@@ -7,6 +7,7 @@ import logging
 import eventlet
 import kombu
 import pytest
+from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.exceptions import IncorrectSignature
 from nameko.testing.services import entrypoint_hook
 
@@ -139,3 +140,30 @@ def test_calls_and_answers_are_transient(config, caller, start_service):
     kinds = {("call" if m.properties.get("reply_to") else "answer") for m in seen}
     assert kinds == {"call", "answer"}
     assert {m.properties["delivery_mode"] for m in seen} == {1}
+
+
+def test_answers_leave_other_publishers_confirmed(config, caller, start_service):
+    """An answer goes without a confirm, but only its own publisher: nameko keeps one
+    transport-options dict for every Publisher, which a pooled connection reads when it
+    (re)connects, so an answer's `confirm_publish: False` written there would turn
+    confirms off for the outbox and for calls."""
+    start_service(Echo, config)
+    with entrypoint_hook(caller, "ask") as ask:
+        assert ask("echo", "record", "hello") == "hello"
+    assert Publisher.transport_options.get("confirm_publish", True) is True
+    assert Publisher(config["AMQP_URI"]).use_confirms is True
+
+
+def test_a_call_to_nobody_leaves_the_no_route_of_other_publishers_alone(config, caller):
+    """Calls hear the broker's "no route" on their channel only while they publish: a
+    handler left on the pooled channel would swallow it for the outbox's mandatory
+    commands, which would then count as sent."""
+    with entrypoint_hook(caller, "ask") as ask:
+        for _ in range(3):  # through each pooled connection the call may take
+            with pytest.raises(ServiceUnavailable):
+                ask("ghost", "anything", 1)
+    publisher = Publisher(config["AMQP_URI"], use_confirms=True)
+    with pytest.raises(UndeliverableMessage):
+        publisher.publish({}, exchange=kombu.Exchange("nameko-rpc", type="topic",
+                                                      durable=True),
+                          routing_key="ghost.anything", mandatory=True)
