@@ -23,8 +23,15 @@ def test_permissions_match_exact_names_only():
     for rules in (identity[name] for name in ("configure", "write", "read")):
         assert re.search(rules, reply) and not re.search(rules, "rpc-identity-x")
         assert not re.search(rules, "rpc-dossier")
-    assert re.search(identity["write"], "notify.commands")
-    assert not re.search(identity["read"], "notify.commands")
+    # a sender publishes to kluis.commands; it neither declares, binds nor reads
+    # notify's queue, nor reads the (direct, unrestricted by topic) exchange
+    assert re.search(identity["write"], "kluis.commands")
+    for name in ("configure", "write", "read"):
+        assert not re.search(identity[name], "notify.commands"), name
+    assert not re.search(identity["read"], "kluis.commands")
+    assert not re.search(identity["configure"], "kluis.commands")
+    notify = permissions("notify")
+    assert all(re.search(notify[name], "notify.commands") for name in ("configure", "read"))
     broadcast = "evt-identity-session_revoked--gateway.forget_principals-" + "a" * 32
     assert all(re.search(gateway[name], broadcast) for name in ("configure", "write", "read"))
     for name in ("rpc-identity", "notify.commands", "kluis.commands", "identity.events",
