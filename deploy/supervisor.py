@@ -72,7 +72,7 @@ def parse_scale(text):
         if not item.strip():
             continue
         part, sep, count = (value.strip() for value in item.partition("="))
-        if not sep or part not in PARTS or not count.isdigit() \
+        if not sep or part not in PARTS or not (count.isascii() and count.isdecimal()) \
                 or not 1 <= int(count) <= MOST_INSTANCES or part in scale:
             raise SystemExit(
                 f"kluis: KLUIS_SCALE={text!r}: {item.strip()!r} is not part=n, each part "

@@ -60,7 +60,8 @@ def test_kluis_scale_names_instances_per_part():
 
 
 @pytest.mark.parametrize("value", ["gateway", "gateway=0", "gateway=17", "gateway=-1",
-                                   "gateway=two", "web=2", "gateway=2,gateway=3"])
+                                   "gateway=two", "web=2", "gateway=2,gateway=3", "gateway=²",
+                                   "gateway=٢"])
 def test_a_bad_kluis_scale_says_what_is_wrong(value):
     with pytest.raises(SystemExit, match=r"^kluis: KLUIS_SCALE=.* is not part=n"):
         parse_scale(value)
