@@ -4,7 +4,9 @@ Erlang distribution ports, data, log and config under a temp folder, its own Erl
 cookie (HOME points at the temp folder, so neither root's nor the rabbitmq user's
 cookie is read or written), no plugins (so no management listener to clash with
 :15672). The nodes register their names with the machine's epmd (port 4369), which
-serves any number of nodes; distinct names keep them apart from rabbit@<host>.
+serves any number of nodes; distinct names keep them apart from rabbit@<host>. (Where
+no epmd runs yet, the first node starts one on 127.0.0.1 that outlives the test, as any
+Erlang node's does.)
 
     with rabbit_cluster() as cluster:
         cluster.amqp_uri()          # "amqp://...@127.0.0.1:p1/;amqp://...:p2/;..."
@@ -13,6 +15,7 @@ serves any number of nodes; distinct names keep them apart from rabbit@<host>.
 Durable queues Kluis declares (rpc-*, evt-*, *.commands) are classic mirrored on all
 nodes through a policy (ha-mode all, ha-sync-mode automatic): docs/operations.md,
 "RabbitMQ cluster". Whatever happens, the nodes are stopped and the folder removed."""
+import json
 import os
 import shutil
 import signal
@@ -63,7 +66,13 @@ class Node:
                 "RABBITMQ_CONF_ENV_FILE": str(self.dir / "rabbitmq-env.conf"),
                 "RABBITMQ_ENABLED_PLUGINS_FILE": str(plugins),
                 "RABBITMQ_PID_FILE": str(self.dir / "pid"),
-                "RABBITMQ_LOGS": str(self.dir / "log" / "rabbit.log")}
+                "RABBITMQ_LOGS": str(self.dir / "log" / "rabbit.log"),
+                # Loopback only, as the machine's broker (its rabbitmq-env.conf, which
+                # RABBITMQ_CONF_ENV_FILE above keeps out): epmd, if this node has to
+                # start it, and the distribution port.
+                "ERL_EPMD_ADDRESS": "127.0.0.1",
+                "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS":
+                    "-kernel inet_dist_use_interface {127,0,0,1}"}
 
     def uri(self):
         return f"amqp://guest:guest@127.0.0.1:{self.port}/"
@@ -125,7 +134,6 @@ class RabbitCluster:
 
     def running_nodes(self, via=0):
         """The names of the running cluster members, as node `via` sees them."""
-        import json
         status = json.loads(self.ctl(via, "cluster_status", "--formatter", "json"))
         return sorted(status["running_nodes"])
 
@@ -182,9 +190,3 @@ def rabbit_cluster(size=3):
             cluster.stop_all()
         shutil.rmtree(base, ignore_errors=True)
 
-
-def wait_for(predicate, timeout, message):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, message
-        time.sleep(0.2)
