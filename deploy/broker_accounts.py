@@ -210,7 +210,10 @@ def _write_store(path, data):
 
 
 def with_user(amqp_uri, user, password):
-    """`amqp_uri` (broker and vhost) with another user."""
+    """`amqp_uri` (broker and vhost) with another user; each node of a failover list
+    ("a;b;c", a RabbitMQ cluster's nodes) alike."""
+    if ";" in amqp_uri:
+        return ";".join(with_user(one, user, password) for one in amqp_uri.split(";"))
     parts = urlsplit(amqp_uri)
     host = parts.hostname or "127.0.0.1"
     host = f"[{host}]" if ":" in host else host
@@ -219,6 +222,8 @@ def with_user(amqp_uri, user, password):
 
 
 def masked(uri):
+    if ";" in uri:
+        return ";".join(masked(one) for one in uri.split(";"))
     parts = urlsplit(uri)
     if parts.password is None:
         return uri
@@ -227,7 +232,7 @@ def masked(uri):
 
 
 def vhost_of(amqp_uri):
-    path = urlsplit(amqp_uri).path
+    path = urlsplit(amqp_uri.split(";")[0]).path  # a failover list's nodes share it
     return unquote(path[1:]) if len(path) > 1 else "/"
 
 
@@ -240,7 +245,7 @@ class Admin:
         self.user = env.get("RABBITMQ_ADMIN_USER") or ""
         self.password = env.get("RABBITMQ_ADMIN_PASSWORD") or ""
         self.amqp_uri = env.get("AMQP_URI") or DEFAULT_AMQP_URI
-        host = urlsplit(self.amqp_uri).hostname or "127.0.0.1"
+        host = urlsplit(self.amqp_uri.split(";")[0]).hostname or "127.0.0.1"
         self.management_url = env.get("RABBITMQ_MANAGEMENT_URL") or f"http://{host}:15672"
         self.vhost = vhost_of(self.amqp_uri)
 

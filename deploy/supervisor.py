@@ -40,6 +40,10 @@ MOST_INSTANCES = 16
 
 
 def masked(uri):
+    """`uri` with its password as ***; each of a failover list (kombu's "a;b;c", the
+    nodes of a RabbitMQ cluster) on its own."""
+    if ";" in uri:
+        return ";".join(masked(one) for one in uri.split(";"))
     parts = urlsplit(uri)
     if parts.password:
         netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")

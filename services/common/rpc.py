@@ -50,13 +50,20 @@ def reply_routing_key(service_name, queue_uuid):
 
 
 class _ReplyListener(ReplyListener):
-    """nameko's ReplyListener, with the reply routing key of `reply_routing_key`."""
+    """nameko's ReplyListener, with the reply routing key of `reply_routing_key`, and a
+    transient reply queue: nameko declares it durable, and a durable classic queue whose
+    node is down cannot be declared again elsewhere (404 "home node ... is down"), so a
+    caller whose node of a RabbitMQ cluster stopped could never call again until that
+    node came back. A transient one goes with its node and is made anew on the node the
+    caller fails over to (docs/operations.md, "RabbitMQ cluster"); a reply in flight was
+    lost with the node either way, and its call times out."""
 
     def setup(self):
         super().setup()
         queue_uuid = self.queue.name.rsplit(f"{self.container.service_name}-", 1)[1]
         self.routing_key = reply_routing_key(self.container.service_name, queue_uuid)
         self.queue.routing_key = self.routing_key
+        self.queue.durable = False
 
 
 class TimedRpcProxy(RpcProxy):

@@ -3,7 +3,8 @@ allow: the commands each service sends, the queue names nameko gives."""
 import re
 from pathlib import Path
 
-from deploy.broker_accounts import COMMANDS_SENT, PARTS, UUID, masked, permissions, with_user
+from deploy.broker_accounts import (COMMANDS_SENT, PARTS, UUID, masked, permissions, vhost_of,
+                                     with_user)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,3 +47,14 @@ def test_uris_carry_the_users_password_and_show_it_masked():
     assert uri == "amqp://kluis-notify:s3cr%2Ft@rabbit:5673/kluis%2Fprod"
     assert masked(uri) == "amqp://kluis-notify:***@rabbit:5673/kluis%2Fprod"
     assert PARTS[-1] == "gateway"
+
+
+def test_a_failover_list_keeps_every_node_with_the_parts_user():
+    """AMQP_URI listing a cluster's nodes (docs/operations.md "RabbitMQ cluster"): each
+    part's URI lists them all, with its own user, and shows no password."""
+    nodes = "amqp://admin:a@r1:5672/kluis;amqp://admin:a@r2:5672/kluis;amqp://admin:a@r3/kluis"
+    uri = with_user(nodes, "kluis-notify", "s3cr/t")
+    assert uri == ("amqp://kluis-notify:s3cr%2Ft@r1:5672/kluis;"
+                   "amqp://kluis-notify:s3cr%2Ft@r2:5672/kluis;amqp://kluis-notify:s3cr%2Ft@r3/kluis")
+    assert "s3cr" not in masked(uri) and masked(uri).count(":***@") == 3
+    assert vhost_of(nodes) == "kluis"

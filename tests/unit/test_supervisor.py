@@ -100,3 +100,15 @@ def test_a_bad_stop_grace_says_what_is_wrong(monkeypatch, value):
     monkeypatch.setenv("KLUIS_STOP_GRACE_S", value)
     with pytest.raises(SystemExit, match="KLUIS_STOP_GRACE_S must be a number of seconds"):
         stop_grace_s()
+
+
+def test_every_password_of_a_failover_list_is_masked():
+    """AMQP_URI may list a cluster's nodes (kombu's failover, "a;b;c"): the message
+    that says RabbitMQ is not reachable shows none of their passwords."""
+    uri = ("amqp://kluis:geheim1@10.0.0.1:5672/kluis;amqp://kluis:geheim2@10.0.0.2:5672/kluis;"
+           "amqp://kluis:geheim3@10.0.0.3:5672/kluis")
+    shown = supervisor.masked(uri)
+    assert "geheim" not in shown
+    assert shown.split(";") == [f"amqp://kluis:***@10.0.0.{n}:5672/kluis" for n in (1, 2, 3)]
+    assert supervisor.masked("amqp://guest:guest@127.0.0.1:5672/") == \
+        "amqp://guest:***@127.0.0.1:5672/"
