@@ -205,16 +205,20 @@ def test_a_backfill_that_stopped_resumes_where_it_was(world):
     assert tabs(world, ANN)["documents"] == {"total": 1, "unread": 1}
 
 
-def test_a_backfill_waits_for_documents_quietly_and_says_so_once(world, caplog):
+def test_a_backfill_waits_for_documents_quietly_and_says_so_once(world, caplog, monkeypatch):
     store = SimpleNamespace(unit_of_work=lambda: unit_of_work(world.engine, "dossier", outbox))
 
     def not_there(after, limit):
         raise ServiceUnavailable({"service": "documents"})
 
     caplog.set_level(logging.INFO, logger=document_facts.log.name)
+    # The world's dossier runs the same backfill on its timer in this process, with no
+    # documents to ask either, and may have said it already: from here on, these rounds.
+    monkeypatch.setattr(document_facts, "_waiting", [])
+    start = len(caplog.records)
     for _ in range(3):  # dossier started before documents: rounds until it answers
         document_facts.backfill(store, not_there)
-    waits = [(r.levelno, r.getMessage()) for r in caplog.records]
+    waits = [(r.levelno, r.getMessage()) for r in caplog.records[start:]]
     assert waits == [(logging.INFO, "dossier: the backfill of document facts waits for "
                                     "documents (ServiceUnavailable)")]
     document_facts.backfill(store, pages({"documents": [], "downloads": [],
