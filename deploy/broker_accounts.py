@@ -222,6 +222,8 @@ def with_user(amqp_uri, user, password):
 
 
 def masked(uri):
+    """`uri` with its password as ***; each of a failover list (kombu's "a;b;c", the
+    nodes of a RabbitMQ cluster) on its own. Also what `make run` prints."""
     if ";" in uri:
         return ";".join(masked(one) for one in uri.split(";"))
     parts = urlsplit(uri)

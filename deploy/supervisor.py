@@ -25,11 +25,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 from deploy import broker_accounts, web
+from deploy.broker_accounts import masked
 from services.common.settings import SERVICE_CLASSES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,18 +37,6 @@ SERVICES = tuple(SERVICE_CLASSES)
 PARTS = SERVICES + ("gateway",)
 BACKOFF_FIRST_S, BACKOFF_MOST_S, BACKOFF_RESET_S = 1, 30, 60
 MOST_INSTANCES = 16
-
-
-def masked(uri):
-    """`uri` with its password as ***; each of a failover list (kombu's "a;b;c", the
-    nodes of a RabbitMQ cluster) on its own."""
-    if ";" in uri:
-        return ";".join(masked(one) for one in uri.split(";"))
-    parts = urlsplit(uri)
-    if parts.password:
-        netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return uri
 
 
 def free_port():
