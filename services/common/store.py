@@ -9,6 +9,7 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
   `uow.send(target, command, **payload)` records a command for another service's
   command queue. Both are written in the same transaction as the state change and
   published by the relay after the commit, with publisher confirms, then marked sent.
+  Written inside a request, they carry its request id on (header `nameko.request_id`).
 - `store.accept(source, message)` takes an incoming event or command: recorded in the
   inbox (duplicates skipped by message id), handled by `handlers[source](uow, message)`
   in one transaction, retried with backoff when that fails, and parked after the last
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 from . import metrics
 from .db import make_engine, new_id, utcnow
 from .lease import lease
+from .logs import REQUEST_ID_KEY, current_request_id
 from .paging import asc
 from .settings import database_url
 
@@ -82,7 +84,7 @@ class UnitOfWork:
         self.session.execute(insert(self._outbox).values(
             id=payload.get("event_id") or payload["message_id"], kind=kind, exchange=exchange,
             routing_key=routing_key, payload=json.dumps(payload), created_at=now,
-            next_attempt_at=now, attempts=0))
+            next_attempt_at=now, attempts=0, request_id=current_request_id()))
         self.wrote_outbox = True
 
 
@@ -234,16 +236,18 @@ class Store(DependencyProvider):
 
     def _publish(self, row):
         payload = json.loads(row.payload)
+        # nameko's context header: the handler's worker gets it as its context data
+        headers = {f"nameko.{REQUEST_ID_KEY}": row.request_id} if row.request_id else {}
         try:
             if row.kind == "event":
                 exchange = get_event_exchange(self.service_name, self.container.config)
                 self.publisher.publish(payload, exchange=exchange, routing_key=row.routing_key,
-                                       declare=[exchange])
+                                       declare=[exchange], headers=headers)
             else:
                 declare = [command_queue(row.routing_key)] if self.declare_commands else []
                 self.publisher.publish(payload, exchange=COMMAND_EXCHANGE,
                                        routing_key=row.routing_key, declare=declare,
-                                       mandatory=True)
+                                       mandatory=True, headers=headers)
         except Exception as exc:
             delay = min(self.retry_base * 2 ** row.attempts, 60)
             self._update_outbox(row.id, attempts=row.attempts + 1, last_error=type(exc).__name__,
