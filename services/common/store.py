@@ -20,6 +20,7 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
 import json
 import logging
 import os
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -196,13 +197,20 @@ class Store(DependencyProvider):
     def relay_outbox(self):
         """Publish due outbox rows, each claimed first (so that no other instance
         publishes it too), in order within a claimed batch, each marked sent only after
-        its confirm."""
+        its confirm. A batch stops halfway through its claim (`RELAY_CLAIM_S`) and
+        releases the rest, claimed again at once: a row is never published after its
+        claim ran out, as long as one publish (kombu's retries included) takes less than
+        half of it."""
         with self._relay_lock:
             while True:
+                stop_at = time.monotonic() + self.claim_s / 2
                 rows = self._claim_outbox()
                 if not rows:
                     return
                 for index, row in enumerate(rows):
+                    if time.monotonic() >= stop_at:
+                        self._release_outbox([r.id for r in rows[index:]])
+                        break
                     if not self._publish(row):
                         self._release_outbox([r.id for r in rows[index + 1:]])
                         return
@@ -210,21 +218,26 @@ class Store(DependencyProvider):
     def _claim_outbox(self, limit=100):
         """Claims up to `limit` due rows, oldest first: their `next_attempt_at` moves
         `RELAY_CLAIM_S` ahead in one statement, so another instance's relay finds them
-        not due. PostgreSQL: the rows are picked `FOR UPDATE SKIP LOCKED`, so two relays
-        claiming at once take different rows; SQLite runs one writer at a time and the
-        outer condition is checked under its write lock. A relay that dies holding a
-        claim leaves its rows due again once the claim is stale. -> the claimed rows"""
+        not due. -> the claimed rows"""
+        with Session(self.engine) as session, session.begin():
+            rows = session.execute(self.claim_statement(utcnow(), limit)).all()
+        return sorted(rows, key=lambda row: row.created_at)
+
+    def claim_statement(self, now, limit):
+        """The claim's UPDATE. The rows are picked in a MATERIALIZED CTE, which
+        PostgreSQL evaluates exactly once (a subquery in `IN (...)` it may evaluate
+        again), `FOR UPDATE SKIP LOCKED`, so two relays claiming at once take different
+        rows; SQLite runs one writer at a time and the outer condition is checked under
+        its write lock. A relay that dies holding a claim leaves its rows due again
+        once the claim is stale."""
         outbox = self.outbox.c
-        now = utcnow()
         due = (outbox.sent_at.is_(None), outbox.next_attempt_at <= now)
         picked = select(outbox.id).where(*due).order_by(outbox.created_at).limit(limit) \
-            .with_for_update(skip_locked=True)
-        with Session(self.engine) as session, session.begin():
-            rows = session.execute(
-                update(self.outbox).where(outbox.id.in_(picked.scalar_subquery()), *due)
-                .values(next_attempt_at=now + timedelta(seconds=self.claim_s))
-                .returning(*self.outbox.c)).all()
-        return sorted(rows, key=lambda row: row.created_at)
+            .with_for_update(skip_locked=True).cte("picked") \
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        return update(self.outbox).where(outbox.id.in_(select(picked.c.id)), *due) \
+            .values(next_attempt_at=now + timedelta(seconds=self.claim_s)) \
+            .returning(*self.outbox.c)
 
     def _release_outbox(self, row_ids):
         """Claimed rows this relay will not publish now: due again at once."""
