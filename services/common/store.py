@@ -122,7 +122,7 @@ class StoreAccess:
     def lease(self, name):
         """`with store.lease(name) as held:` work that one instance at a time does
         (services/common/lease.py)."""
-        return lease(self._store.engine, name)
+        return self._store.lease(name)
 
     def parked_messages(self, pager, limit=50, cursor=None):
         return self._store.parked_messages(pager, limit, cursor)
@@ -177,6 +177,11 @@ class Store(DependencyProvider):
             yield uow
         if uow.wrote_outbox:
             self.kick()  # relay now, not at the next tick
+
+    def lease(self, name):
+        """The lease `name` of this service: `<service>.<name>`, so that services
+        sharing one database never share a lease."""
+        return lease(self.engine, f"{self.service_name}.{name}")
 
     def kick(self):
         if not self._kick.ready():
@@ -343,7 +348,7 @@ class Store(DependencyProvider):
         row lock."""
         if not self._due_inbox():
             return
-        with lease(self.engine, "inbox_retry") as held:
+        with self.lease("inbox_retry") as held:
             if held:
                 for message_id in self._due_inbox():
                     self._handle(message_id)
