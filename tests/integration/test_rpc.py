@@ -10,8 +10,9 @@ import pytest
 from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.exceptions import IncorrectSignature
 from nameko.testing.services import entrypoint_hook
+from nameko.testing.utils import get_extension
 
-from services.common.rpc import ServiceTimeout, ServiceUnavailable, TimedRpcProxy
+from services.common.rpc import ServiceTimeout, ServiceUnavailable, TimedRpcProxy, _ReplyListener
 from services.common.service import rpc
 
 CALLS = []  # what echo executed, in order
@@ -96,6 +97,23 @@ def test_service_that_does_not_exist_raises_service_unavailable(caller, config, 
     warnings = [r.getMessage() for r in caplog.records
                 if r.levelno >= logging.WARNING and r.name != "nameko.containers"]
     assert warnings == []
+
+
+def test_calls_that_failed_leave_no_reply_event_behind(config, caller, start_service):
+    """The reply listener keeps a reply event per call until its answer comes: one
+    that will never come (nobody to call, a caller that gave up) must not stay."""
+    pending = get_extension(caller, _ReplyListener)._reply_events
+    start_service(Echo, config)
+    with entrypoint_hook(caller, "ask") as ask:
+        for _ in range(3):
+            with pytest.raises(ServiceUnavailable):
+                ask("ghost", "anything", 1)
+        assert pending == {}
+        with pytest.raises(ServiceTimeout):
+            ask("echo", "linger", 2)
+        assert pending == {}  # at once, not only when (or if) the late answer comes
+        assert ask("echo", "record", "answered") == "answered"
+        assert pending == {}
 
 
 def given_up_call_then_fresh_call(config, caller, start_service, **call_options):
