@@ -8,6 +8,7 @@ import eventlet
 import kombu
 import pytest
 from nameko.amqp.publish import Publisher, UndeliverableMessage
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS
 from nameko.exceptions import IncorrectSignature
 from nameko.testing.services import entrypoint_hook
 from nameko.testing.utils import get_extension
@@ -172,15 +173,20 @@ def test_answers_leave_other_publishers_confirmed(config, caller, start_service)
     assert Publisher(config["AMQP_URI"]).use_confirms is True
 
 
-def test_a_call_to_nobody_leaves_the_no_route_of_other_publishers_alone(config, caller):
+def test_a_call_to_nobody_leaves_the_no_route_of_other_publishers_alone(config, caller,
+                                                                        start_service):
     """Calls hear the broker's "no route" on their channel only while they publish: a
     handler left on the pooled channel would swallow it for the outbox's mandatory
-    commands, which would then count as sent."""
+    commands, which would then count as sent. A refused call's channel is replaced; an
+    answered call's stays in the pool, and the outbox's publisher (confirmed, as a
+    call's) takes it next."""
+    start_service(Echo, config)
     with entrypoint_hook(caller, "ask") as ask:
-        for _ in range(3):  # through each pooled connection the call may take
-            with pytest.raises(ServiceUnavailable):
-                ask("ghost", "anything", 1)
+        with pytest.raises(ServiceUnavailable):
+            ask("ghost", "anything", 1)
+        assert ask("echo", "record", "answered") == "answered"
     publisher = Publisher(config["AMQP_URI"], use_confirms=True)
+    publisher.transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": True}
     with pytest.raises(UndeliverableMessage):
         publisher.publish({}, exchange=kombu.Exchange("nameko-rpc", type="topic",
                                                       durable=True),
