@@ -104,6 +104,7 @@ class Call:
     body: dict = None
     query: dict = None
     route: Route = None
+    template: str = None  # the matched path's template, also for a 405 (metrics)
 
 
 def paging(call):
@@ -151,7 +152,7 @@ class Dispatcher:
             principals.cache.clear()  # who may do what may have changed (principals.py)
         response.headers["X-Request-ID"] = request_id
         response.headers["Cache-Control"] = "no-store"
-        metrics.observe_http(request.method, API_PREFIX + call.route.path if call.route
+        metrics.observe_http(request.method, API_PREFIX + call.template if call.template
                              else "unmatched", response.status_code,
                              time.perf_counter() - started)
         return response
@@ -161,6 +162,8 @@ class Dispatcher:
         try:
             route, values = adapter.match()
         except MethodNotAllowed as exc:
+            # the path has routes, of other methods: any of them names its template
+            call.template = adapter.match(method=exc.valid_methods[0])[0].path
             allow = ", ".join(sorted(set(exc.valid_methods or [])))
             if call.request.method == "OPTIONS":
                 return Response(status=204, headers={"Allow": allow})
@@ -172,7 +175,7 @@ class Dispatcher:
             return redirect.get_response(call.request.environ)
         except NotFound:
             raise NotFoundError()
-        call.route = route
+        call.route, call.template = route, route.path
         report = None
         if route.auth:
             call.principal, report = self._authenticate(

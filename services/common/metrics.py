@@ -6,6 +6,7 @@ Counting costs microseconds and nothing else: no RPC, no query per request. What
 in a database (the outbox backlog, parked messages) is read when Prometheus scrapes,
 by one cheap query per table (`STORES`)."""
 import logging
+import socket
 from datetime import timezone
 
 import eventlet
@@ -150,7 +151,8 @@ class MetricsServer:
         try:
             # not SO_REUSEPORT (eventlet.listen sets it by default): a second process on the
             # same address must fail, not share the scrapes
-            self.sock = eventlet.listen(self.address, reuse_port=False)
+            self.sock = eventlet.listen(self.address, reuse_port=False, family=socket.AF_INET6
+                                        if ":" in self.address[0] else socket.AF_INET)
         except OSError as exc:
             raise OSError(f"METRICS_ADDRESS {self.address[0]}:{self.address[1]}: "
                           f"{exc.strerror or exc}") from None
