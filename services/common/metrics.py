@@ -154,10 +154,11 @@ def readiness_app(metrics, ready):
 
 
 class MetricsServer:
-    """`/metrics` of this process (prometheus_client's WSGI app) and `/ready` (`ready()`,
-    true or false) on eventlet's server, in a green thread of the container (`spawn`)."""
+    """`/metrics` of this process (prometheus_client's WSGI app), and `/ready` when given
+    `ready` (true or false), on eventlet's server, in a green thread of the container
+    (`spawn`)."""
 
-    def __init__(self, address, ready):
+    def __init__(self, address, ready=None):
         self.address = parse_address(address)
         self.ready = ready
         self.sock = self.thread = None
@@ -170,7 +171,9 @@ class MetricsServer:
         except OSError as exc:
             raise OSError(f"METRICS_ADDRESS {self.address[0]}:{self.address[1]}: "
                           f"{exc.strerror or exc}") from None
-        app = readiness_app(make_wsgi_app(), self.ready)
+        app = make_wsgi_app()
+        if self.ready is not None:
+            app = readiness_app(app, self.ready)
         self.thread = spawn(lambda: eventlet.wsgi.server(
             self.sock, app, log=_Quiet(), log_output=False, socket_timeout=10))
         log.info("metrics on http://%s:%d/metrics", *self.sock.getsockname()[:2])
