@@ -3,7 +3,7 @@
 An upload is a multipart/form-data body read part by part from the server's input
 stream (so chunked bodies work too); the `file` part is streamed straight on to the
 documents service's blob endpoint, with the one-time ticket documents issued when it
-authorized the caller. A download streams the other way. See NAMEKO-NOTES.md for why
+authorized the caller. A download streams the other way. See docs/nameko.md for why
 neither `request.files` nor `request.stream` is used."""
 import socket
 from dataclasses import dataclass

@@ -1,5 +1,5 @@
 """The real routes (gateway/routes/) through the Dispatcher, with fake services:
-docs/api.md "Health and docs" and "Authentication and sessions"."""
+docs/api.md "Health, limits and docs" and "Authentication and sessions"."""
 import re
 
 import pytest
