@@ -141,6 +141,7 @@ def test_content_type_and_size_limits(kluis):
     client = kluis.client()
     form = client.post("/auth/login", data={"email": ADMIN_EMAIL, "password": "x"})
     assert form.status_code == 415 and form.json()["error"] == "unsupported_media_type"
+    assert "application/json" in form.json()["message"]  # what to send, not which files
     huge = client.post("/auth/login", json={"email": ADMIN_EMAIL, "password": "x" * 70000})
     assert huge.status_code == 413 and huge.json()["error"] == "request_too_large"
 
