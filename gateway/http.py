@@ -1,4 +1,4 @@
-"""The HTTP conventions of API.md, in one place: routing (JSON 404, 405 with Allow),
+"""The HTTP conventions of docs/api.md, in one place: routing (JSON 404, 405 with Allow),
 bearer authentication, strict JSON bodies and queries, the error body in the caller's
 language, `X-Request-ID` and `Cache-Control: no-store` on every response.
 
@@ -37,6 +37,17 @@ LANGUAGES = ["nl", "en"]
 
 class UnsupportedMediaType(KluisError):
     code = "unsupported_media_type"
+
+
+class JsonRequired(UnsupportedMediaType):
+    """A JSON route's body sent as something else, or without a Content-Type: the same
+    415 `unsupported_media_type`, with a text that names what to send."""
+    message_key = "json_required"
+
+
+class MultipartRequired(UnsupportedMediaType):
+    """An upload route's body sent as something other than multipart/form-data."""
+    message_key = "multipart_required"
 
 
 class RequestTooLarge(KluisError):
@@ -218,7 +229,8 @@ class Dispatcher:
     def error_response(error, language, request_id, code=None):
         code = code or error.code
         status = status_for(error) if code == error.code else 500
-        body = {"error": code, "message": error_message(code, language),
+        message_key = getattr(error, "message_key", None) if code == error.code else None
+        body = {"error": code, "message": error_message(code, language, message_key),
                 "details": field_messages(error.details, language) if code == error.code else {}}
         if status >= 500:
             body["request_id"] = request_id
@@ -261,11 +273,11 @@ def parse_json_body(request, schema_cls):
     if not chunked and not request.content_length:
         return load(schema_cls, {})
     if request.mimetype != "application/json":
-        raise UnsupportedMediaType()
+        raise JsonRequired()
     if (request.content_length or 0) > MAX_JSON_BYTES:
         raise RequestTooLarge()
     # Werkzeug reads a chunked body as empty through request.stream; the server's
-    # input stream decodes it (NAMEKO-NOTES.md).
+    # input stream decodes it (docs/nameko.md).
     raw = request.environ["wsgi.input"].read(MAX_JSON_BYTES + 1)
     if len(raw) > MAX_JSON_BYTES:
         raise RequestTooLarge()

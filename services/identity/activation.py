@@ -13,7 +13,7 @@ from .models import Account, PasswordReset, Session
 from .use_cases import open_link, open_session, require_strong
 
 ACTIVATION_VALIDITY = timedelta(hours=24)
-SMS_CODE_VALIDITY = timedelta(minutes=10)  # API.md: codes live ten minutes
+SMS_CODE_VALIDITY = timedelta(minutes=10)  # docs/api.md: codes live ten minutes
 SMS_CODE_ATTEMPTS = 5
 LINKS_PER_HOUR = 5
 

@@ -45,7 +45,7 @@ def common_passwords():
 
 
 def password_rule_failures(password):
-    """The names of the password rules `password` breaks (API.md), empty when strong."""
+    """The names of the password rules `password` breaks (docs/api.md), empty when strong."""
     failed = []
     if len(password) < PASSWORD_MIN_LENGTH:
         failed.append("min_length")

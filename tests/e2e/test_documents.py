@@ -1,4 +1,4 @@
-"""API.md "Documents and document requests" and the document counts of "Dossiers",
+"""docs/api.md "Documents and document requests" and the document counts of "Dossiers",
 through HTTP against the whole system: encrypted storage, sharing, requests, review."""
 import hashlib
 import time

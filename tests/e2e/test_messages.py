@@ -1,4 +1,4 @@
-"""API.md "Messages and questionnaires" (the messages) and the message counts of
+"""docs/api.md "Messages and questionnaires" (the messages) and the message counts of
 "Dossiers", through HTTP against the whole system: threads in both directions, read
 marks and unread counts from each side, attachments filed as documents, the office's
 answer tasks, the client's e-mail, and everyone who should not get in."""

@@ -1,4 +1,4 @@
-"""API.md "App registration (device binding) and approval", with real Ed25519 keys."""
+"""docs/api.md "App registration (device binding) and approval", with real Ed25519 keys."""
 import pytest
 
 from .conftest import text_of, unique_email

@@ -1,4 +1,4 @@
-"""The HTTP conventions of API.md that hold for every route: JSON 404 and 405, OPTIONS,
+"""The HTTP conventions of docs/api.md that hold for every route: JSON 404 and 405, OPTIONS,
 X-Request-ID, Cache-Control, and a 500 that tells nothing but a request id."""
 import re
 

@@ -57,7 +57,7 @@ def test_every_wire_error_has_its_own_status(cls):
 def test_one_code_may_carry_two_statuses_by_class():
     from services.identity.exceptions import InvalidCode
     assert STATUS_BY_CODE["invalid_code"] == 401  # a second step at sign-in
-    assert status_for(InvalidCode()) == 422  # a registration's code (API.md)
+    assert status_for(InvalidCode()) == 422  # a registration's code (docs/api.md)
 
 
 def test_status_ranges_follow_the_api():

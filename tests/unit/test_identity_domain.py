@@ -13,7 +13,7 @@ from services.identity.domain import SessionClock
 STRONG = "Zonnebloem-84"
 
 
-# -- password rules (API.md: >= 8 characters, a capital, a digit, not common) ---------------
+# -- password rules (docs/api.md: >= 8 characters, a capital, a digit, not common) ---------------
 
 def test_a_strong_password_breaks_no_rule():
     assert domain.password_rule_failures(STRONG) == []
