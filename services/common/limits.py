@@ -15,7 +15,6 @@ SHA-256 hash with its scope, never in the clear.
 commits also when the request is refused) so that refused attempts still count.
 `peek` answers without taking. `forget` empties a key (a successful reset, say).
 """
-import hashlib
 import math
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .db import UTCDateTime, utcnow
+from .tokens import digest
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class Buckets:
 
 
 def _key(value):
-    return hashlib.sha256(str(value or "").strip().lower().encode()).hexdigest()
+    return digest(str(value or "").strip().lower())
 
 
 def _now_tokens(limit, tokens, updated_at, now):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from services.common.db import new_id, utcnow
+from services.common.tokens import digest
 
 from . import domain
 from .exceptions import EmailInUse, RateLimited
@@ -69,7 +70,7 @@ def complete_activation(uow, clock, token, password, sms_code, source_ip, user_a
     now = utcnow()
     code_fresh = now < link.created_at + SMS_CODE_VALIDITY
     if link.sms_code_hash and (not code_fresh or
-                               domain.hash_token(sms_code or "") != link.sms_code_hash):
+                               digest(sms_code) != link.sms_code_hash):
         link.attempts += 1
         if link.attempts >= SMS_CODE_ATTEMPTS:
             link.used_at = now

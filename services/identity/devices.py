@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound
 from services.common.paging import asc
+from services.common.tokens import digest
 
 from . import domain
 from .exceptions import InvalidSignature, LoginRefused, TokenExpired, TokenUsed
@@ -113,7 +114,7 @@ def claim_app_login(uow, clock, login_id, source_ip, user_agent, poll_secret=Non
     browser that holds the login's secret (anyone else: NotFound, as for no login)."""
     app_login = uow.session.get(AppLogin, login_id, with_for_update=True)
     if app_login is None or not hmac.compare_digest(
-            app_login.poll_secret_hash or "", domain.hash_token(poll_secret or "")):
+            app_login.poll_secret_hash or "", digest(poll_secret)):
         raise NotFound()
     if app_login.status == "claimed":
         raise TokenUsed()

@@ -12,6 +12,7 @@ from services.common.paging import asc
 
 from . import domain
 from services.common.contacts import normalise_mobile
+from services.common.tokens import digest
 from .exceptions import ClientVersionUnsupported, RateLimited, RegistrationLocked, WrongState
 from . import edge
 from .models import Account, AuditEntry, Device, Membership, Registration
@@ -119,7 +120,7 @@ def verify(uow, registration_id, code, portal_url=""):
     if registration.status != "code_sent":
         raise WrongState({"status": registration.status})
     fresh = utcnow() < registration.code_expires_at
-    if not fresh or domain.hash_token(code) != registration.code_hash:
+    if not fresh or digest(code) != registration.code_hash:
         registration.code_attempts += 1
         if registration.code_attempts >= domain.CODE_ATTEMPTS:
             registration.status = "locked"

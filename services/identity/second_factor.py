@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
+from services.common.tokens import digest
 
 from . import domain, guard, totp
 from .exceptions import InvalidMobile, RateLimited
@@ -96,13 +97,13 @@ def _count_miss(uow, policy, account, public_url):
 def _check(account, step, code, recovery_code):
     if recovery_code:
         hashes = (account.recovery_code_hashes or "").split()
-        wanted = domain.hash_token(_normal_recovery(recovery_code))
+        wanted = digest(_normal_recovery(recovery_code))
         if wanted in hashes:
             hashes.remove(wanted)  # single use
             account.recovery_code_hashes = "\n".join(hashes)
             return "recovery"
         return None
-    if step.method == "sms" and step.code_hash == domain.hash_token(code or ""):
+    if step.method == "sms" and step.code_hash == digest(code):
         return "sms"
     if step.method == "totp":
         matched = totp.matching_step(account.second_factor_secret, code,
@@ -155,7 +156,7 @@ def confirm(uow, principal, method, code):
     if step is None or utcnow() >= step.expires_at:
         raise NotFound()
     matched = totp.matching_step(step.secret, code) if method == "totp" else None
-    ok = step.code_hash == domain.hash_token(code) if method == "sms" else matched is not None
+    ok = step.code_hash == digest(code) if method == "sms" else matched is not None
     if not ok:
         step.attempts += 1
         if step.attempts >= STEP_ATTEMPTS:
@@ -166,7 +167,7 @@ def confirm(uow, principal, method, code):
     codes = [new_recovery_code() for _ in range(1 if method == "sms" else 10)]
     account.second_factor, account.second_factor_secret = method, step.secret
     account.totp_last_step = matched  # the code just typed does not sign in too
-    account.recovery_code_hashes = "\n".join(domain.hash_token(_normal_recovery(c))
+    account.recovery_code_hashes = "\n".join(digest(_normal_recovery(c))
                                              for c in codes)
     uow.emit("second_factor_changed", actor=account.id, account_id=account.id, method=method)
     # Where codes go has changed (a new number, a new app): a session that made this

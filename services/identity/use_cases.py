@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, select, update
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound, Unauthenticated
 from services.common.paging import desc
+from services.common.tokens import digest
 
 from . import domain, guard
 from .exceptions import (InvalidToken, RateLimited, SessionExpired, TokenExpired, TokenUsed,
@@ -137,7 +138,7 @@ def authenticate(uow, clock, token, touch):
     written at most once per the clock's activity interval. Beside the principal's
     fields, `session` holds the clock's facts for the gateway's cache."""
     session = _alive(uow.session.scalar(select(Session).where(
-        Session.token_hash == domain.hash_token(token or ""))))
+        Session.token_hash == digest(token))))
     now = utcnow()
     if now >= clock.expires_at(session):
         raise SessionExpired()
@@ -252,7 +253,7 @@ def open_link(uow, token, purpose):
     """The set-password link behind `token`, locked for this transaction; raises
     InvalidToken, TokenUsed or TokenExpired."""
     link = uow.session.scalar(select(PasswordReset).where(
-        PasswordReset.token_hash == domain.hash_token(token),
+        PasswordReset.token_hash == digest(token),
         PasswordReset.purpose == purpose).with_for_update())
     return check_single_use(link)
 
