@@ -11,7 +11,8 @@ from services.common.tokens import digest
 from . import domain
 from .exceptions import EmailInUse, RateLimited
 from .models import Account, PasswordReset, Session
-from .use_cases import open_link, open_session, require_strong
+from .sessions import open_session
+from .use_cases import open_link, require_strong
 
 ACTIVATION_VALIDITY = timedelta(hours=24)
 SMS_CODE_VALIDITY = timedelta(minutes=10)  # API.md: codes live ten minutes

@@ -13,7 +13,7 @@ from . import domain
 from .exceptions import InvalidSignature, LoginRefused, TokenExpired, TokenUsed
 from .models import Account, AppLogin, Device, DeviceChallenge, Session
 from .staff import record
-from .use_cases import open_session
+from .sessions import open_session
 
 
 def _device(uow, device_id):

@@ -118,3 +118,15 @@ def wait_before_sms(uow, policy, account_id, mobile, source_ip):
     for limit, key in checks:
         buckets.take(uow.session, limit, key)
     return None
+def send_lock_mail(uow, account, public_url, source_ip=None):
+    """Event `account_locked` and the owner's e-mail: from which address, for how long,
+    and that a reset lifts it (`source_ip` None: the account's second step is locked)."""
+    locked_until = utcnow() + domain.LOCK_DURATION
+    uow.emit("account_locked", actor=None, account_id=account.id,
+             locked_until=locked_until.isoformat(), source_ip=source_ip)
+    uow.send("notify", "send_notification", template="account_locked",
+             language=account.language, to={"email": account.email},
+             data={"name": account.name, "source_ip": source_ip or "",
+                   "minutes": int(domain.LOCK_DURATION.total_seconds() // 60),
+                   "forgot_url": f"{public_url}/forgot-password"})
+

@@ -17,7 +17,7 @@ from .exceptions import ClientVersionUnsupported, RateLimited, RegistrationLocke
 from . import edge
 from .models import Account, AuditEntry, Device, Membership, Registration
 from .staff import offices_of, record
-from .use_cases import open_session
+from .sessions import open_session
 
 
 def start(uow, device, minimums, source_ip):

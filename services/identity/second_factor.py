@@ -18,7 +18,7 @@ from services.common.tokens import digest
 from . import domain, guard, totp
 from .exceptions import InvalidMobile, RateLimited
 from .models import Account, SecondStep
-from .use_cases import end_sessions, open_session, send_lock_mail
+from .sessions import end_sessions, open_session
 
 STEP_VALIDITY = timedelta(minutes=10)
 STEP_ATTEMPTS = 5
@@ -91,7 +91,7 @@ def _count_miss(uow, policy, account, public_url):
     uow.session.execute(update(SecondStep).where(  # every open challenge is spent
         SecondStep.account_id == account.id, SecondStep.purpose == "login",
         SecondStep.used_at.is_(None)).values(used_at=now))
-    send_lock_mail(uow, account, public_url)
+    guard.send_lock_mail(uow, account, public_url)
 
 
 def _check(account, step, code, recovery_code):

@@ -13,8 +13,8 @@ from services.common.service import ServiceBase, rpc
 from services.common.settings import config_value, env_int
 from services.common.store import Store
 
-from . import (activation, devices, domain, edge, guard, registration, second_factor, staff,
-               use_cases)
+from . import (activation, devices, domain, edge, guard, registration, second_factor,
+               sessions, staff, use_cases)
 from .exceptions import (InvalidCode, InvalidCredentials, InvalidLoginCode, InvalidSignature,
                          RegistrationLocked, UnknownCombination, WrongPassword)
 from .hashing import Hashing
@@ -123,7 +123,7 @@ class IdentityService(ServiceBase):
         office, ending when the staff member leaves it (and after 30 minutes)."""
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
-            return use_cases.open_look_along(uow, self.clock, account_id, staff_id, office_id,
+            return sessions.open_look_along(uow, self.clock, account_id, staff_id, office_id,
                                              source_ip, user_agent)
 
     @rpc
@@ -143,7 +143,7 @@ class IdentityService(ServiceBase):
         activity unless `touch` is false (written at most once per activity interval).
         Raises Unauthenticated or SessionExpired."""
         with self.store.unit_of_work() as uow:
-            found = use_cases.authenticate(uow, self.clock, token, touch)
+            found = sessions.authenticate(uow, self.clock, token, touch)
         principal = sign(Principal.from_dict(found), self.name,
                          config_value(self.config, "PRINCIPAL_TTL_S", DEFAULT_TTL_S))
         return {**found, "signed": principal.signed, "expires_at": principal.expires_at}
@@ -153,7 +153,7 @@ class IdentityService(ServiceBase):
         """-> {expires_at, warn_at, idle_timeout_s, warning_s, now} of the caller's session."""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
-            return use_cases.describe_session(uow, self.clock, principal.session_id)
+            return sessions.describe_session(uow, self.clock, principal.session_id)
 
     @rpc
     def touch_session(self):
@@ -162,14 +162,14 @@ class IdentityService(ServiceBase):
         Raises Unauthenticated or SessionExpired."""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
-            return use_cases.touch_session(uow, self.clock, principal.session_id)
+            return sessions.touch_session(uow, self.clock, principal.session_id)
 
     @rpc
     def logout(self):
         """Ends the caller's session at once (event `session_revoked`)."""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
-            use_cases.logout(uow, principal.session_id, principal.account_id)
+            sessions.logout(uow, principal.session_id, principal.account_id)
 
     @rpc
     def request_password_reset(self, email):

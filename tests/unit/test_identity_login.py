@@ -5,7 +5,7 @@ import pytest
 
 from services.common.db import utcnow
 from services.common.errors import Unauthenticated
-from services.identity import guard, use_cases
+from services.identity import guard, sessions, use_cases
 from services.identity.domain import SessionClock
 from services.identity.exceptions import RateLimited, SessionExpired
 from services.identity.models import Account, LoginAttempt, Session, buckets
@@ -32,7 +32,7 @@ def login(db, password, email=EMAIL, ip=IP, policy=POLICY):
 
 def authenticate(db, token, touch=True):
     with db.unit_of_work() as uow:
-        return use_cases.authenticate(uow, CLOCK, token, touch)
+        return sessions.authenticate(uow, CLOCK, token, touch)
 
 
 def session_of(db, token):
@@ -188,7 +188,7 @@ def test_token_of_a_logged_out_session_is_unauthenticated(identity_db, account_i
     token = login(identity_db, PASSWORD)["token"]
     session_id = authenticate(identity_db, token)["session_id"]
     with identity_db.unit_of_work() as uow:
-        use_cases.logout(uow, session_id, account_id)
+        sessions.logout(uow, session_id, account_id)
     with pytest.raises(Unauthenticated) as raised:
         authenticate(identity_db, token)
     assert raised.type is Unauthenticated
@@ -241,6 +241,6 @@ def test_describe_session_counts_from_the_last_activity(identity_db, account_id)
     activity = utcnow() - timedelta(minutes=3)
     identity_db.set(Session, session.id, last_activity_at=activity)
     with identity_db.unit_of_work() as uow:
-        described = use_cases.describe_session(uow, CLOCK, session.id)
+        described = sessions.describe_session(uow, CLOCK, session.id)
     assert described["expires_at"] == (activity + timedelta(seconds=600)).isoformat()
     assert described["warn_at"] == (activity + timedelta(seconds=480)).isoformat()

@@ -7,7 +7,7 @@ import pytest
 from services.common.db import utcnow
 from services.common.errors import Unauthenticated
 from services.common.tokens import digest
-from services.identity import guard, use_cases
+from services.identity import guard, sessions, use_cases
 from services.identity.domain import SessionClock
 from services.identity.exceptions import InvalidToken, TokenExpired, TokenUsed, WeakPassword
 from services.identity.models import Account, PasswordReset
@@ -153,7 +153,7 @@ def test_reset_ends_every_session(identity_db, account_id):
     for token in tokens:
         with pytest.raises(Unauthenticated):
             with identity_db.unit_of_work() as uow:
-                use_cases.authenticate(uow, CLOCK, token, True)
+                sessions.authenticate(uow, CLOCK, token, True)
     revoked = [m for m in identity_db.outbox() if m["routing_key"] == "session_revoked"]
     assert revoked and revoked[-1]["payload"]["account_id"] == account_id
 
