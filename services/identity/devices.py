@@ -34,17 +34,18 @@ def challenge(uow, device_id):
 
 
 def login(uow, clock, device_id, challenge_text, signature, source_ip, user_agent):
-    """-> a session for the device's account, or None (wrong, used or expired challenge,
-    wrong signature, unbound device). A challenge is spent by any attempt."""
+    """-> a session for the device's account. InvalidSignature for a wrong, used or
+    expired challenge, a wrong signature, an unbound device: one answer for all. A
+    challenge is spent by any attempt (kept also when refused)."""
     device = _device(uow, device_id)
     # The row lock makes a challenge single-use also under concurrent attempts.
     issued = uow.session.get(DeviceChallenge, challenge_text, with_for_update=True)
     if device is None or issued is None or issued.device_id != device_id or \
             issued.used_at is not None or utcnow() >= issued.expires_at:
-        return None
+        raise InvalidSignature()
     issued.used_at = utcnow()
     if not domain.signature_valid(device.public_key, signature, challenge_text):
-        return None
+        uow.refuse(InvalidSignature())
     device.last_used_at = utcnow()
     account = uow.session.get(Account, device.account_id)
     return open_session(uow, clock, account, "device", source_ip, user_agent,

@@ -1,17 +1,17 @@
 """Identity's use cases: plain functions over a unit of work (`uow.session`,
-`uow.emit`, `uow.send`). They raise only for bad input; a failed login is a result,
-because its record and lockout must be committed, not rolled back."""
-from datetime import timedelta
+`uow.emit`, `uow.send`). They refuse by raising a KluisError; where the refusal leaves a
+record that must be kept (a failed login, its count towards a lock), by
+`uow.refuse(error)`, which commits that record before the caller gets the error."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from services.common.db import new_id, utcnow
 from services.common.paging import desc
 from services.common.tokens import digest
 
 from . import domain, guard, second_factor
-from .exceptions import (InvalidToken, RateLimited, TokenExpired, TokenUsed,
-                         WeakPassword)
+from .exceptions import (InvalidCredentials, InvalidToken, RateLimited, TokenExpired,
+                         TokenUsed, WeakPassword)
 from .models import Account, LoginAttempt, PasswordReset
 from .sessions import end_sessions, open_session
 
@@ -39,18 +39,17 @@ def bootstrap_admin(uow, email, password):
 
 
 def login(store, clock, policy, email, password, source_ip, user_agent, public_url):
-    """-> {token, ...} on success, None on failure (recorded; counted by guard.py).
+    """-> {token, ...}, or {two_factor_required, ...} when a second step follows.
+    InvalidCredentials for a wrong password or an unknown e-mail (recorded; counted by
+    guard.py), and alike for a locked address or an account locked by second-step misses.
     Raises RateLimited, before any hashing, when the address or the account missed too
-    often lately (guard.py); a locked address, or an account locked by second-step
-    misses, answers None like a wrong password.
+    often lately (guard.py).
 
     Two units of work from `store`, with the password checked between them: argon2
     takes ~0.2 s, and a transaction open meanwhile would hold a database connection
     that token checks need (identity on SQLite has a single one)."""
     with store.unit_of_work() as uow:
         attempt = _start_login(uow, policy, email, source_ip, user_agent)
-    if attempt["locked"]:
-        return None
     # An unknown account is checked against a dummy hash: both answers equally slow.
     password_ok = domain.verify_password(attempt["password_hash"], password)
     with store.unit_of_work() as uow:
@@ -75,21 +74,22 @@ def _start_login(uow, policy, email, source_ip, user_agent):
                                            domain.is_locked(account, utcnow()))
     if locked:
         _record_attempt(uow, account, email, False, "locked", source_ip, user_agent)
+        uow.refuse(InvalidCredentials())
     return {"email": email, "account_id": account.id if account else None, "key": key,
-            "password_hash": account.password_hash if account else None, "locked": locked}
+            "password_hash": account.password_hash if account else None}
 
 
 def _finish_login(uow, clock, policy, attempt, password_ok, source_ip, user_agent, public_url):
     email, key = attempt["email"], attempt["key"]
     account = uow.session.get(Account, attempt["account_id"]) if attempt["account_id"] else None
     if account is not None and account.password_hash != attempt["password_hash"]:
-        return None  # the password changed meanwhile: this check was against the old one
+        raise InvalidCredentials()  # the password changed meanwhile: checked against the old
     if account is None or not password_ok:
         _record_attempt(uow, account, email, False,
                         "unknown" if account is None else "wrong_password", source_ip, user_agent)
         if guard.count_miss(uow, policy, email, source_ip, key) and account is not None:
             guard.send_lock_mail(uow, account, public_url, source_ip)
-        return None
+        uow.refuse(InvalidCredentials())
     guard.forget_lock_count(uow, policy, key)  # "in a row": a right password starts afresh
     if account.second_factor:
         _record_attempt(uow, account, email, True, "second_step", source_ip, user_agent)
@@ -112,12 +112,11 @@ def request_password_reset(uow, email, public_url):
         Account.email == domain.normalise_email(email)))
     if account is None or account.password_hash is None:
         return  # staff sign in with their device; a client not yet activated activates
-    now = utcnow()
-    recent = uow.session.scalar(select(func.count()).select_from(PasswordReset).where(
-        PasswordReset.account_id == account.id, PasswordReset.purpose == "reset",
-        PasswordReset.created_at > now - timedelta(hours=1)))
-    if recent >= domain.RESETS_PER_HOUR:
+    if guard.per_hour_reached(uow, PasswordReset.created_at, domain.RESETS_PER_HOUR,
+                              PasswordReset.account_id == account.id,
+                              PasswordReset.purpose == "reset"):
         return
+    now = utcnow()
     token, token_hash = domain.new_token()
     uow.session.add(PasswordReset(id=new_id(), purpose="reset", token_hash=token_hash,
                                   attempts=0, account_id=account.id,

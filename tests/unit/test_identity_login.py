@@ -7,7 +7,7 @@ from services.common.db import utcnow
 from services.common.errors import Unauthenticated
 from services.identity import guard, sessions, use_cases
 from services.identity.domain import SessionClock
-from services.identity.exceptions import RateLimited, SessionExpired
+from services.identity.exceptions import InvalidCredentials, RateLimited, SessionExpired
 from services.identity.models import Account, LoginAttempt, Session, buckets
 
 CLOCK = SessionClock(idle_timeout_s=600, warning_s=120)
@@ -27,7 +27,13 @@ def account_id(identity_db):
 
 
 def login(db, password, email=EMAIL, ip=IP, policy=POLICY):
-    return use_cases.login(db, CLOCK, policy, email, password, ip, "pytest-agent", PUBLIC_URL)
+    """-> the session, or None when refused with InvalidCredentials (the 401 of a wrong
+    password, an unknown e-mail and a lock alike)."""
+    try:
+        return use_cases.login(db, CLOCK, policy, email, password, ip, "pytest-agent",
+                               PUBLIC_URL)
+    except InvalidCredentials:
+        return None
 
 
 def authenticate(db, token, touch=True):

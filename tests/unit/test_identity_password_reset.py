@@ -9,7 +9,8 @@ from services.common.errors import Unauthenticated
 from services.common.tokens import digest
 from services.identity import guard, sessions, use_cases
 from services.identity.domain import SessionClock
-from services.identity.exceptions import InvalidToken, TokenExpired, TokenUsed, WeakPassword
+from services.identity.exceptions import (InvalidCredentials, InvalidToken, TokenExpired, TokenUsed,
+                                          WeakPassword)
 from services.identity.models import Account, PasswordReset
 
 CLOCK = SessionClock(idle_timeout_s=600, warning_s=120)
@@ -36,8 +37,12 @@ def reset(db, token, password=NEW_PASSWORD):
 
 
 def login(db, password):
-    return use_cases.login(db, CLOCK, guard.Policy(), EMAIL, password, "198.51.100.1",
-                           "pytest", PUBLIC_URL)
+    """-> the session, or None when refused with InvalidCredentials."""
+    try:
+        return use_cases.login(db, CLOCK, guard.Policy(), EMAIL, password, "198.51.100.1",
+                               "pytest", PUBLIC_URL)
+    except InvalidCredentials:
+        return None
 
 
 def reset_commands(db):
