@@ -18,10 +18,12 @@ Links and codes sent by e-mail are limited per hour by the rows that record them
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from services.common.db import utcnow
 from services.common.limits import Limit
+from services.common.store import UnitOfWork
 
 from . import domain
 from .exceptions import RateLimited
@@ -123,6 +125,8 @@ def wait_before_sms(uow, policy, account_id, mobile, source_ip):
     for limit, key in checks:
         buckets.take(uow.session, limit, key)
     return None
+
+
 def send_lock_mail(uow, account, public_url, source_ip=None):
     """Event `account_locked` and the owner's e-mail: from which address, for how long,
     and that a reset lifts it (`source_ip` None: the account's second step is locked)."""
@@ -136,8 +140,7 @@ def send_lock_mail(uow, account, public_url, source_ip=None):
                    "forgot_url": f"{public_url}/forgot-password"})
 
 
-
-def count_attempt(holder, field: str, allowed: int) -> bool:
+def count_attempt(holder: object, field: str, allowed: int) -> bool:
     """One more wrong attempt at `holder` (a code, a link, a challenge, an account's
     second step): its counter `field` goes up. -> True when that was the last attempt
     `allowed`: the caller spends or locks what was guessed at."""
@@ -145,7 +148,8 @@ def count_attempt(holder, field: str, allowed: int) -> bool:
     return getattr(holder, field) >= allowed
 
 
-def per_hour_reached(uow, at, per_hour: int, *where) -> bool:
+def per_hour_reached(uow: UnitOfWork, at: InstrumentedAttribute, per_hour: int,
+                     *where: ColumnElement[bool]) -> bool:
     """Were `per_hour` or more rows recorded within the last hour? `at`: the column with
     their time (e.g. PasswordReset.created_at); `where`: which rows count."""
     recent = uow.session.scalar(select(func.count()).select_from(at.class_).where(
@@ -153,7 +157,8 @@ def per_hour_reached(uow, at, per_hour: int, *where) -> bool:
     return recent >= per_hour
 
 
-def refuse_beyond_per_hour(uow, at, per_hour: int, *where) -> None:
+def refuse_beyond_per_hour(uow: UnitOfWork, at: InstrumentedAttribute, per_hour: int,
+                           *where: ColumnElement[bool]) -> None:
     """RateLimited (come back in an hour) once `per_hour` such rows were recorded."""
     if per_hour_reached(uow, at, per_hour, *where):
         raise RateLimited({"retry_after_s": int(HOUR.total_seconds())})

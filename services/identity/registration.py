@@ -119,10 +119,10 @@ def verify(uow, registration_id, code, portal_url=""):
         raise WrongState({"status": registration.status})
     fresh = utcnow() < registration.code_expires_at
     if not fresh or digest(code) != registration.code_hash:
-        if guard.count_attempt(registration, "code_attempts", domain.CODE_ATTEMPTS):
+        locked = guard.count_attempt(registration, "code_attempts", domain.CODE_ATTEMPTS)
+        if locked:
             registration.status = "locked"
-            uow.refuse(RegistrationLocked())
-        uow.refuse(InvalidCode())
+        uow.refuse(RegistrationLocked() if locked else InvalidCode())
     registration.status, registration.code_hash = "awaiting_approval", None
     record(uow, registration.account_id, "registration_verified", "registration",
            registration.id, registration.office_id, role=registration.role)
@@ -267,4 +267,3 @@ def _get(uow, registration_id, lock=False):
     if registration is None:
         raise NotFound()
     return registration
-

@@ -117,4 +117,3 @@ def open_look_along(uow, clock, account_id, staff_id, office_id, source_ip, user
         raise NotFound()
     return open_session(uow, clock, account, "look-along", source_ip, user_agent,
                         read_only=True, looked_along_by=staff_id, scope_office_id=office_id)
-
