@@ -112,7 +112,7 @@ class IdentityService(ServiceBase):
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
             return sessions.open_look_along(uow, self.clock, account_id, staff_id, office_id,
-                                             source_ip, user_agent)
+                                            source_ip, user_agent)
 
     @rpc
     def remove_client_account(self, account_id, actor_id):
