@@ -5,6 +5,11 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
     with self.store.unit_of_work() as uow:     # one transaction
         use_cases.do_something(uow, ...)       # uow.session, uow.emit(), uow.send()
 
+- A use case refuses in one of two ways. `raise SomeKluisError()` when nothing it wrote
+  may stay: the unit rolls back. `uow.refuse(SomeKluisError())` when what it wrote so
+  far is the record of the refusal that must be remembered (a miss counted, an attempt
+  logged, a lock and its e-mail): the unit commits that, then the caller gets the same
+  error, exactly as if it had been raised.
 - `uow.emit(event_type, actor, **payload)` records an event on `<service>.events`;
   `uow.send(target, command, **payload)` records a command for another service's
   command queue. Both are written in the same transaction as the state change and
@@ -23,6 +28,7 @@ import os
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import NoReturn
 
 import eventlet
 from eventlet.event import Event
@@ -38,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from . import metrics
 from .db import make_engine, new_id, utcnow
+from .errors import KluisError
 from .lease import lease
 from .logs import REQUEST_ID_KEY, current_request_id
 from .paging import asc
@@ -59,12 +66,30 @@ def event_envelope(event_type, actor, payload):
             "occurred_at": utcnow().isoformat(), "actor": actor, **payload}
 
 
+class Refusal(Exception):
+    """Carries the error of `UnitOfWork.refuse` to the end of its unit of work, which
+    commits and raises the error itself: nobody else catches or sees a Refusal."""
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+
+
 class UnitOfWork:
     def __init__(self, session, service_name, outbox):
         self.session = session
         self.service_name = service_name
         self._outbox = outbox
         self.wrote_outbox = False
+        self.committed = False
+
+    def refuse(self, error: KluisError) -> NoReturn:
+        """Refuse the request with `error` and keep what this unit wrote so far (the
+        record of the refusal: a miss counted, an attempt logged): the unit commits, then
+        raises `error` to its caller. Raise the error yourself when nothing may stay."""
+        if not isinstance(error, KluisError):
+            raise TypeError(f"a refusal is a KluisError, not {type(error).__name__}")
+        raise Refusal(error)
 
     def emit(self, event_type, actor=None, **payload):
         """Record a fact (past tense) for `<service>.events`. Returns the envelope."""
@@ -92,17 +117,27 @@ class UnitOfWork:
 @contextmanager
 def unit_of_work(engine, service_name, outbox):
     """One transaction on `engine`: committed when the block ends, rolled back when it
-    raises. Used by `Store` and by tools that run outside a service (bootstrap, tests)."""
+    raises, committed and then the error raised when it refuses (`uow.refuse(error)`).
+    Used by `Store` and by tools that run outside a service (bootstrap, tests)."""
     session = Session(engine, expire_on_commit=False)
     uow = UnitOfWork(session, service_name, outbox)
     try:
-        yield uow
-        session.commit()
+        try:
+            yield uow
+        except Refusal as refusal:
+            _commit(uow)
+            raise refusal.error from None
+        _commit(uow)
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _commit(uow):
+    uow.session.commit()
+    uow.committed = True
 
 
 class StoreAccess:
@@ -173,10 +208,13 @@ class Store(DependencyProvider):
     # -- transactions ----------------------------------------------------------------
     @contextmanager
     def transaction(self):
-        with unit_of_work(self.engine, self.service_name, self.outbox) as uow:
-            yield uow
-        if uow.wrote_outbox:
-            self.kick()  # relay now, not at the next tick
+        uow = None
+        try:
+            with unit_of_work(self.engine, self.service_name, self.outbox) as uow:
+                yield uow
+        finally:
+            if uow is not None and uow.committed and uow.wrote_outbox:
+                self.kick()  # relay now, not at the next tick (also after a refusal)
 
     def lease(self, name):
         """The lease `name` of this service: `<service>.<name>`, so that services
