@@ -100,10 +100,13 @@ def test_look_along_reads_as_the_client_but_marks_and_changes_nothing(kluis, wor
 
 
 def test_documents_and_requests_on_postgresql(pg_kluis):
+    """Its sessions idle out after 3 s: everyone signs in again where the test waits."""
     office = Office(pg_kluis, pg_kluis.admin())
-    owner = office.staffed("owner")[1]
+    app, owner = office.staffed("owner")
     client = _client(owner, office, name="Piet Postgres")
-    portal = activate(pg_kluis, owner, client)
+    activate(pg_kluis, owner, client)
+    owner = pg_kluis.client(app.login().json()["token"])
+    portal = pg_kluis.client(pg_kluis.login(client["email"], "Mijn-Kluis-2026"))
     dossier = owner.post(f"/clients/{client['id']}/dossiers", json={
         "number": "PG-1", "description": "Postgres"}).json()
     content = samples.pdf("op postgres")
@@ -118,6 +121,7 @@ def test_documents_and_requests_on_postgresql(pg_kluis):
                         if t["request_id"] == item["id"]])
     assert owner.post(f"/requests/{item['id']}/review", json={"decision": "approve"}
                       ).json()["status"] == "approved"
+    portal = pg_kluis.client(pg_kluis.login(client["email"], "Mijn-Kluis-2026"))
     eventually(lambda: {k: v for k, v in tabs_of(portal, dossier["id"]).items()
                         if k in ("documents", "delivered_by_me")},  # the download counts
                {"documents": {"total": 1, "unread": 0}, "delivered_by_me": {"total": 1}})
