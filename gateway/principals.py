@@ -23,6 +23,10 @@ import eventlet
 
 from services.common.settings import env_int
 from services.common.tokens import digest
+from services.dossier.events import ClientUnlinked, ConsentChanged
+from services.identity.events import (AccountLanguageChanged, AccountLocked, AccountRemoved,
+                                      DeviceUnbound, MembershipChanged, SecondFactorChanged,
+                                      SessionRevoked)
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +35,17 @@ MAX_ENTRIES = 100_000
 
 # (service, event): each names an account_id or a session_id whose principals must go.
 INVALIDATING_EVENTS = (
-    ("identity", "session_revoked"),          # logout, password/second step/language changes
-    ("identity", "membership_changed"),       # staff added, removed, role changed
-    ("identity", "account_locked"),
-    ("identity", "account_removed"),
-    ("identity", "second_factor_changed"),
-    ("identity", "account_language_changed"),
-    ("identity", "device_unbound"),
-    ("dossier", "consent_changed"),
-    ("dossier", "client_unlinked"),
+    ("identity", SessionRevoked),         # logout, password/second step/language changes
+    ("identity", MembershipChanged),      # staff added, removed, role changed
+    ("identity", AccountLocked),
+    ("identity", AccountRemoved),
+    ("identity", SecondFactorChanged),
+    ("identity", AccountLanguageChanged),
+    ("identity", DeviceUnbound),
+    ("dossier", ConsentChanged),
+    ("dossier", ClientUnlinked),
 )
+_DECLARATIONS = {declaration.event_type: declaration for _, declaration in INVALIDATING_EVENTS}
 
 
 def _epoch(value):
@@ -129,7 +134,9 @@ cache = PrincipalCache()
 
 
 def forget(event):
-    """An INVALIDATING_EVENTS event arrived: drop what it names."""
+    """An INVALIDATING_EVENTS event arrived: drop what it names (read through its
+    producer's declaration)."""
+    event = _DECLARATIONS[event.get("event_type")].load(event)
     cache.drop(event.get("account_id"), event.get("session_id"))
 
 

@@ -15,6 +15,10 @@ from services.common.rpc import TimedRpcProxy
 from services.common.settings import env_int
 from services.common.telemetry import Telemetry
 from services.common.web_server import GuardedHttp, GuardedWebServer
+from services.dossier.events import ClientUnlinked, ConsentChanged
+from services.identity.events import (AccountLanguageChanged, AccountLocked, AccountRemoved,
+                                      DeviceUnbound, MembershipChanged, SecondFactorChanged,
+                                      SessionRevoked)
 
 from . import portal, principals, routes  # noqa: F401  (registers every route)
 from .errors import register_remote_errors
@@ -69,10 +73,11 @@ class GatewayHttp(GuardedHttp):
 http = GatewayHttp.decorator
 
 
-def forget_on(source, event):
+def forget_on(source, declaration):
     """A broadcast handler: every gateway instance gets the event, not one of them."""
-    assert (source, event) in principals.INVALIDATING_EVENTS
-    return event_handler(source, event, handler_type=BROADCAST, reliable_delivery=False)
+    assert (source, declaration) in principals.INVALIDATING_EVENTS
+    return event_handler(source, declaration.event_type, handler_type=BROADCAST,
+                         reliable_delivery=False)
 
 
 class GatewayService:
@@ -100,15 +105,15 @@ class GatewayService:
     # Each gateway instance has a queue of its own for each of these events (exclusive,
     # deleted when it stops: a restarted gateway starts with an empty cache anyway).
     # The list is principals.INVALIDATING_EVENTS.
-    @forget_on("identity", "session_revoked")
-    @forget_on("identity", "membership_changed")
-    @forget_on("identity", "account_locked")
-    @forget_on("identity", "account_removed")
-    @forget_on("identity", "second_factor_changed")
-    @forget_on("identity", "account_language_changed")
-    @forget_on("identity", "device_unbound")
-    @forget_on("dossier", "consent_changed")
-    @forget_on("dossier", "client_unlinked")
+    @forget_on("identity", SessionRevoked)
+    @forget_on("identity", MembershipChanged)
+    @forget_on("identity", AccountLocked)
+    @forget_on("identity", AccountRemoved)
+    @forget_on("identity", SecondFactorChanged)
+    @forget_on("identity", AccountLanguageChanged)
+    @forget_on("identity", DeviceUnbound)
+    @forget_on("dossier", ConsentChanged)
+    @forget_on("dossier", ClientUnlinked)
     def forget_principals(self, event):
         """Who may do what changed: the cached principals it names go (principals.py)."""
         principals.forget(event)

@@ -10,7 +10,8 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
   far is the record of the refusal that must be remembered (a miss counted, an attempt
   logged, a lock and its e-mail): the unit commits that, then the caller gets the same
   error, exactly as if it had been raised.
-- `uow.emit(event_type, actor, **payload)` records an event on `<service>.events`;
+- `uow.emit(SomethingHappened(...), actor)` records an event on `<service>.events`
+  (declared in the service's events.py, see services/common/events.py);
   `uow.send(target, command, **payload)` records a command for another service's
   command queue. Both are written in the same transaction as the state change and
   published by the relay after the commit, with publisher confirms, then marked sent.
@@ -45,6 +46,7 @@ from sqlalchemy.orm import Session
 from . import metrics
 from .db import make_engine, new_id, utcnow
 from .errors import KluisError
+from .events import Event
 from .lease import lease
 from .logs import REQUEST_ID_KEY, current_request_id
 from .paging import asc
@@ -91,10 +93,13 @@ class UnitOfWork:
             raise TypeError(f"a refusal is a KluisError, not {type(error).__name__}")
         raise Refusal(error)
 
-    def emit(self, event_type, actor=None, **payload):
-        """Record a fact (past tense) for `<service>.events`. Returns the envelope."""
-        envelope = event_envelope(event_type, actor, payload)
-        self._add("event", f"{self.service_name}.events", event_type, envelope)
+    def emit(self, event, actor=None):
+        """Record a fact (past tense) for `<service>.events`: `event` is one the service
+        declares in its events.py (services/common/events.py). Returns the envelope."""
+        if not isinstance(event, Event):
+            raise TypeError(f"emit takes a declared Event, not {type(event).__name__}")
+        envelope = event_envelope(event.event_type, actor, event.payload())
+        self._add("event", f"{self.service_name}.events", event.event_type, envelope)
         return envelope
 
     def send(self, target, command, **payload):

@@ -13,6 +13,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.paging import asc
 
+from .events import RequestCreated, RequestReviewed
 from .exceptions import NothingToReview, RequestClosed
 from .library import actor_of, add_document
 from .models import Document, DocumentRequest
@@ -36,10 +37,11 @@ def create_request(uow, principal, access, title, deliver_by, description=None,
         deliver_by=deliver_by, due_date=due_date, status="open",
         created_by=principal.account_id, created_at=now, updated_at=now)
     uow.session.add(item)
-    uow.emit("request_created", actor=principal.account_id, request_id=item.id,
-             dossier_id=item.dossier_id, office_id=item.office_id, client_id=item.client_id,
-             title=item.title, deliver_by=deliver_by, client_visible=deliver_by == "client",
-             **actor_of(principal))
+    uow.emit(RequestCreated(request_id=item.id, dossier_id=item.dossier_id,
+                            office_id=item.office_id, client_id=item.client_id,
+                            title=item.title, deliver_by=deliver_by,
+                            client_visible=deliver_by == "client", **actor_of(principal)),
+             actor=principal.account_id)
     return describe(item, [])
 
 
@@ -142,10 +144,11 @@ def review(uow, principal, access, request_id, decision, reason=None):
     item.reason = reason if decision == "reject" else None
     item.reviewed_by, item.reviewed_at = principal.account_id, utcnow()
     item.updated_at = item.reviewed_at
-    uow.emit("request_reviewed", actor=principal.account_id, request_id=item.id,
-             dossier_id=item.dossier_id, office_id=item.office_id, client_id=item.client_id,
-             title=item.title, deliver_by=item.deliver_by, decision=decision, reason=reason,
-             client_visible=item.deliver_by == "client", **actor_of(principal))
+    uow.emit(RequestReviewed(request_id=item.id, dossier_id=item.dossier_id,
+                             office_id=item.office_id, client_id=item.client_id,
+                             title=item.title, deliver_by=item.deliver_by, decision=decision,
+                             reason=reason, client_visible=item.deliver_by == "client",
+                             **actor_of(principal)), actor=principal.account_id)
     return describe(item, _documents_of(uow, item, False))
 
 

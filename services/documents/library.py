@@ -17,6 +17,8 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import desc
 
+from .events import (DocumentDownloaded, DocumentPublished, DocumentUploaded,
+                     DocumentVisibilityChanged)
 from .exceptions import DocumentSigned, TooManyUploads, UploadExpired, VisibilityFixed
 from .inspection import safe_file_name
 from .models import Document, Download, DownloadTicket, Upload
@@ -124,20 +126,20 @@ def add_document(uow, principal, upload, file_name, category, public, title=None
         uploaded_by_kind=principal.kind, created_at=utcnow(), locked=False)
     uow.session.add(document)
     upload.status = "attached"
-    uow.emit("document_uploaded", actor=principal.account_id, document_id=document.id,
-             dossier_id=document.dossier_id, office_id=document.office_id,
-             client_id=document.client_id, request_id=document.request_id,
-             category=category, name=name, public=public, client_visible=public,
-             **actor_of(principal))
+    uow.emit(DocumentUploaded(document_id=document.id, dossier_id=document.dossier_id,
+                              office_id=document.office_id, client_id=document.client_id,
+                              request_id=document.request_id, category=category, name=name,
+                              public=public, client_visible=public, **actor_of(principal)),
+             actor=principal.account_id)
     if public and category != "delivered_by_me" and not message_id:
         _published(uow, principal, document)
     return describe(document, downloaded=False)
 
 
 def _published(uow, principal, document):
-    uow.emit("document_published", actor=principal.account_id, document_id=document.id,
-             dossier_id=document.dossier_id, office_id=document.office_id,
-             client_id=document.client_id, title=document.title)
+    uow.emit(DocumentPublished(document_id=document.id, dossier_id=document.dossier_id,
+                               office_id=document.office_id, client_id=document.client_id,
+                               title=document.title), actor=principal.account_id)
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -190,10 +192,10 @@ def open_download(uow, principal, access, document_id):
     document = visible_document(uow, access, document_id)
     if not principal.looked_along_by:
         _mark_downloaded(uow, document, principal)
-    uow.emit("document_downloaded", actor=principal.account_id, document_id=document.id,
-             dossier_id=document.dossier_id, office_id=document.office_id,
-             client_id=document.client_id, client_visible=document.public,
-             **actor_of(principal))
+    uow.emit(DocumentDownloaded(document_id=document.id, dossier_id=document.dossier_id,
+                                office_id=document.office_id, client_id=document.client_id,
+                                client_visible=document.public, **actor_of(principal)),
+             actor=principal.account_id)
     ticket = secrets.token_urlsafe(32)
     uow.session.add(DownloadTicket(ticket_hash=digest(ticket), blob_name=document.blob_name,
                                    expires_at=utcnow() + DOWNLOAD_TICKET_TTL))
@@ -234,11 +236,13 @@ def set_visibility(uow, principal, access, document_id, public):
         raise VisibilityFixed()  # the client's deliveries stay theirs, the lender's hidden
     if document.public != public:
         document.public = public
-        uow.emit("document_visibility_changed", actor=principal.account_id,
-                 document_id=document.id, dossier_id=document.dossier_id,
-                 office_id=document.office_id, client_id=document.client_id, public=public,
-                 client_visible=public, category=document.category,
-                 uploaded_by=document.uploaded_by, **actor_of(principal))
+        uow.emit(DocumentVisibilityChanged(document_id=document.id,
+                                           dossier_id=document.dossier_id,
+                                           office_id=document.office_id,
+                                           client_id=document.client_id, public=public,
+                                           client_visible=public, category=document.category,
+                                           uploaded_by=document.uploaded_by,
+                                           **actor_of(principal)), actor=principal.account_id)
         if public:
             _published(uow, principal, document)
     return describe(document, bool(_downloaded(uow, principal, [document.id])))

@@ -8,6 +8,7 @@ from services.common.paging import asc
 
 from . import audit
 from .clients import describe, flush_or, normalised_mobile, visible_client
+from .events import ClientUnlinked
 from .exceptions import ClientExists, CompanyRequired, NotInvited
 from .models import Client, Office
 
@@ -45,8 +46,8 @@ def unlink(uow, principal, client_id):
         record.invitation_token_hash = record.invited_at = record.accepted_at = None
         record.invitation_email = record.pending_account_id = None
     audit.record(uow, principal, "portal_unlinked", client.id, "client", client.id)
-    uow.emit("client_unlinked", actor=principal.account_id, client_id=client.id,
-             office_id=client.office_id, account_id=account_id)
+    uow.emit(ClientUnlinked(client_id=client.id, office_id=client.office_id,
+                            account_id=account_id), actor=principal.account_id)
 
 
 def look_along_target(uow, principal, client_id):

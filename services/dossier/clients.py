@@ -9,6 +9,7 @@ from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.paging import asc
 
 from . import audit
+from .events import ClientCreated, ConsentChanged
 from .exceptions import ClientExists, ContactLocked, InvalidMobile
 from .models import Client, Office
 
@@ -64,8 +65,8 @@ def create_client(uow, principal, office_id, type, name, email, mobile=None, lan
                     created_at=utcnow())
     uow.session.add(client)
     flush_or(uow, ClientExists)
-    uow.emit("client_created", actor=principal.account_id, client_id=client.id,
-             office_id=office_id)
+    uow.emit(ClientCreated(client_id=client.id, office_id=office_id),
+             actor=principal.account_id)
     audit.record(uow, principal, "client_created", client.id, "client", client.id)
     return describe(client)
 
@@ -154,8 +155,8 @@ def set_consent(uow, principal, office_id, shared):
         client.shared = shared
         audit.record(uow, principal, "consent_given" if shared else "consent_withdrawn",
                      client.id, "office", office_id)
-    uow.emit("consent_changed", actor=principal.account_id, account_id=principal.account_id,
-             office_id=office_id, shared=shared)
+    uow.emit(ConsentChanged(account_id=principal.account_id, office_id=office_id,
+                            shared=shared), actor=principal.account_id)
     return {"office_id": office_id, "shared": shared}
 
 

@@ -3,8 +3,13 @@ the audit trail (who, and when it happened); uploads, visibility changes and dow
 keep the read model of the counts per tab (document_facts.py); an upload for a request
 opens a review task and the review closes it; the client hears by e-mail of a new
 document and of a delivery the office rejected. Envelope: {event_id, event_type,
-occurred_at, actor, ...}."""
+occurred_at, actor, ...}; each handler checks it against documents' declaration
+(services/documents/events.py) before it reads it."""
 from functools import partial
+
+from services.documents.events import (DocumentDownloaded, DocumentPublished,
+                                       DocumentUploaded, DocumentVisibilityChanged,
+                                       RequestCreated, RequestReviewed)
 
 from . import audit, document_facts, tasks
 from .client_news import notify_client
@@ -27,6 +32,7 @@ def handlers(public_url):
 
 def document_uploaded(uow, event):
     """{document_id, dossier_id, client_id, request_id|None, category, public, ...}"""
+    event = DocumentUploaded.load(event)
     audit.record_event(uow, event, "document_uploaded", "document", event["document_id"])
     document_facts.document_uploaded(uow, event)
     tasks.open_review(uow, event)
@@ -35,11 +41,13 @@ def document_uploaded(uow, event):
 def document_published(uow, event, public_url):
     """{document_id, dossier_id, client_id, title}: the client sees it now. News for
     the client's portal accounts (notify applies their `new_documents` preference)."""
+    event = DocumentPublished.load(event)
     notify_client(uow, event, "new_document", {"title": event["title"]}, public_url)
 
 
 def visibility_changed(uow, event):
     """{document_id, dossier_id, client_id, public, category, uploaded_by, ...}"""
+    event = DocumentVisibilityChanged.load(event)
     action = "document_shown" if event["public"] else "document_hidden"
     audit.record_event(uow, event, action, "document", event["document_id"])
     document_facts.visibility_changed(uow, event)
@@ -47,11 +55,13 @@ def visibility_changed(uow, event):
 
 def document_downloaded(uow, event):
     """{document_id, dossier_id, client_id, actor, looked_along_by, ...}"""
+    event = DocumentDownloaded.load(event)
     audit.record_event(uow, event, "document_downloaded", "document", event["document_id"])
     document_facts.document_downloaded(uow, event)
 
 
 def request_created(uow, event):
+    event = RequestCreated.load(event)
     audit.record_event(uow, event, "request_created", "request", event["request_id"])
 
 
@@ -59,6 +69,7 @@ def request_reviewed(uow, event, public_url):
     """{request_id, dossier_id, client_id, title, deliver_by, decision, reason, ...}: its
     review tasks are done; a rejected delivery that was the client's to make goes back
     to the client by e-mail."""
+    event = RequestReviewed.load(event)
     audit.record_event(uow, event, DECISIONS[event["decision"]], "request",
                        event["request_id"])
     tasks.close_reviewed(uow, event)

@@ -10,6 +10,7 @@ from services.common.paging import desc
 
 from . import audit, document_facts, messages
 from .clients import can_see, flush_or, own_client_ids, visible_client
+from .events import DossierOpened
 from .exceptions import DossierNumberTaken
 from .models import Client, Dossier
 
@@ -27,8 +28,8 @@ def create_dossier(uow, principal, client_id, number, description, status="in_pr
                       created_by=principal.account_id, created_at=now, updated_at=now)
     uow.session.add(dossier)
     flush_or(uow, DossierNumberTaken)
-    uow.emit("dossier_opened", actor=principal.account_id, dossier_id=dossier.id,
-             client_id=client.id, office_id=client.office_id)
+    uow.emit(DossierOpened(dossier_id=dossier.id, client_id=client.id,
+                           office_id=client.office_id), actor=principal.account_id)
     audit.record(uow, principal, "dossier_opened", client.id, "dossier", dossier.id, dossier.id)
     return describe(dossier, client)
 

@@ -17,9 +17,11 @@ from sqlalchemy import select
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
+from services.identity.events import AccountActivated
 
 from . import audit
 from .clients import visible_client
+from .events import ClientInvited
 from .exceptions import InvalidToken, InvitationAlreadyAccepted, TokenExpired
 from .models import AuditEntry, Client, Office
 
@@ -50,8 +52,8 @@ def send_invitation(uow, principal, client, public_url):
              language=client.language, to={"email": client.email},
              data={"name": client.name, "office": office.name, "days": INVITATION_VALIDITY.days,
                    "activation_url": f"{public_url}/activate?token={token}"})
-    uow.emit("client_invited", actor=principal.account_id, client_id=client.id,
-             office_id=client.office_id)
+    uow.emit(ClientInvited(client_id=client.id, office_id=client.office_id),
+             actor=principal.account_id)
     audit.record(uow, principal, "invitation_sent", client.parent_id or client.id, "client",
                  client.id)
     return state(client)
@@ -125,6 +127,7 @@ def link_account(uow, token, email, account_id, existing, public_url):
 
 def accept(uow, event):
     """Inbox handler of identity's `account_activated`."""
+    event = AccountActivated.load(event)
     for client in uow.session.scalars(select(Client).where(
             Client.account_id == event["account_id"], Client.invitation_status == "sent")):
         _accepted(uow, client, event["account_id"])

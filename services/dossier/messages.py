@@ -16,6 +16,7 @@ from services.common.paging import desc
 
 from . import audit, dossiers, tasks
 from .client_news import notify_client
+from .events import MessagePosted
 from .models import Message
 
 SUBJECT_MAX, BODY_MAX, MAX_ATTACHMENTS = 200, 500, 10
@@ -112,11 +113,12 @@ def _new(principal, dossier, message_id, subject, body, attachments, thread_id=N
 
 def _send(uow, principal, dossier, message, public_url):
     uow.session.add(message)
-    event = uow.emit("message_posted", actor=principal.account_id, message_id=message.id,
-                     dossier_id=dossier.id, office_id=dossier.office_id,
-                     client_id=dossier.client_id, thread_id=message.thread_id,
-                     reply_to=message.reply_to, sender_kind=message.sender_kind,
-                     attachment_ids=[a["id"] for a in message.attachments])
+    event = uow.emit(MessagePosted(message_id=message.id, dossier_id=dossier.id,
+                                   office_id=dossier.office_id, client_id=dossier.client_id,
+                                   thread_id=message.thread_id, reply_to=message.reply_to,
+                                   sender_kind=message.sender_kind,
+                                   attachment_ids=[a["id"] for a in message.attachments]),
+                     actor=principal.account_id)
     audit.record(uow, principal, "message_posted", dossier.client_id, "message", message.id,
                  dossier.id)
     if principal.kind == "client":

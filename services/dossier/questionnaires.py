@@ -10,7 +10,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.paging import asc, desc
 
-from . import audit, questionnaire_rules as rules
+from . import audit, events, questionnaire_rules as rules
 from .client_news import notify_client
 from .clients import own_client_ids
 from .dossiers import visible_dossier
@@ -79,9 +79,9 @@ def assign(uow, principal, dossier_id, template_id, public_url):
         last_saved_page=0,
         status="open", assigned_by=principal.account_id, created_at=now, updated_at=now)
     uow.session.add(questionnaire)
-    event = uow.emit("questionnaire_assigned", actor=principal.account_id,
-                     questionnaire_id=questionnaire.id, dossier_id=dossier.id,
-                     client_id=client.id, office_id=dossier.office_id, title=template.title)
+    event = uow.emit(events.QuestionnaireAssigned(
+        questionnaire_id=questionnaire.id, dossier_id=dossier.id, client_id=client.id,
+        office_id=dossier.office_id, title=template.title), actor=principal.account_id)
     audit.record(uow, principal, "questionnaire_assigned", client.id, "questionnaire",
                  questionnaire.id, dossier.id)
     notify_client(uow, event, "new_questionnaire", {"title": template.title}, public_url)
@@ -193,9 +193,9 @@ def mark_completed(uow, principal, questionnaire_id, answers, document_id):
     questionnaire.answers, questionnaire.status = dict(answers), "completed"
     questionnaire.document_id, questionnaire.completed_by = document_id, principal.account_id
     questionnaire.completed_at = questionnaire.updated_at = now
-    uow.emit("questionnaire_completed", actor=principal.account_id,
-             questionnaire_id=questionnaire.id, dossier_id=dossier.id, client_id=client.id,
-             office_id=dossier.office_id, document_id=document_id)
+    uow.emit(events.QuestionnaireCompleted(
+        questionnaire_id=questionnaire.id, dossier_id=dossier.id, client_id=client.id,
+        office_id=dossier.office_id, document_id=document_id), actor=principal.account_id)
     audit.record(uow, principal, "questionnaire_completed", client.id, "questionnaire",
                  questionnaire.id, dossier.id)
     return {"document_id": document_id}

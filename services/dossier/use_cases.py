@@ -4,6 +4,7 @@ from sqlalchemy import select
 from services.common.db import new_id, utcnow
 from services.common.paging import asc
 
+from .events import OfficeCreated
 from .exceptions import PartnerIdTaken
 from .models import Office
 
@@ -20,7 +21,7 @@ def create_office(uow, actor, partner_id, name, city, label=None):
                     label=label, created_at=utcnow())
     uow.session.add(office)
     uow.session.flush()
-    uow.emit("office_created", actor=actor, office_id=office.id, partner_id=partner_id)
+    uow.emit(OfficeCreated(office_id=office.id, partner_id=partner_id), actor=actor)
     return describe(office)
 
 

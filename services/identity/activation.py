@@ -9,6 +9,7 @@ from services.common.db import new_id, utcnow
 from services.common.tokens import digest
 
 from . import domain, guard
+from .events import AccountActivated, AccountCreated, SessionRevoked
 from .exceptions import EmailInUse, InvalidCode
 from .models import Account, PasswordReset, Session
 from .sessions import open_session
@@ -32,7 +33,7 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
                           language=language, failed_logins=0, created_at=utcnow())
         uow.session.add(account)
         uow.session.flush()
-        uow.emit("account_created", actor=None, account_id=account.id, kind="client")
+        uow.emit(AccountCreated(account_id=account.id, kind="client"), actor=None)
     elif account.kind != "client":
         raise EmailInUse()
     if account.password_hash is not None:
@@ -76,7 +77,7 @@ def complete_activation(uow, clock, token, password, sms_code, source_ip, user_a
     link.used_at = now
     account = uow.session.get(Account, link.account_id)
     account.password_hash = domain.hash_password(password)
-    uow.emit("account_activated", actor=account.id, account_id=account.id)
+    uow.emit(AccountActivated(account_id=account.id), actor=account.id)
     uow.send("notify", "send_notification", template="activation_confirmed",
              language=account.language, to={"email": account.email}, data={"name": account.name})
     return open_session(uow, clock, account, "password", source_ip, user_agent)
@@ -96,4 +97,4 @@ def end_for_contact_change(uow, account_id):
         PasswordReset.used_at.is_(None)).values(used_at=now))
     uow.session.execute(update(Session).where(
         Session.account_id == account_id, Session.revoked_at.is_(None)).values(revoked_at=now))
-    uow.emit("session_revoked", actor=None, account_id=account_id, reason="contact_changed")
+    uow.emit(SessionRevoked(account_id=account_id, reason="contact_changed"), actor=None)

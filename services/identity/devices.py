@@ -10,6 +10,7 @@ from services.common.paging import asc
 from services.common.tokens import digest
 
 from . import domain
+from .events import DeviceUnbound
 from .exceptions import InvalidSignature, LoginRefused, TokenExpired, TokenUsed
 from .models import Account, AppLogin, Device, DeviceChallenge, Session
 from .staff import record
@@ -151,8 +152,8 @@ def unbind(uow, principal, device_id):
         raise NotFound()
     device.revoked_at = utcnow()
     end_device_sessions(uow, device.id)
-    uow.emit("device_unbound", actor=principal.account_id, account_id=device.account_id,
-             device_id=device.id)
+    uow.emit(DeviceUnbound(account_id=device.account_id, device_id=device.id),
+             actor=principal.account_id)
     record(uow, principal.account_id, "device_unbound", "device", device.id)
 
 

@@ -26,6 +26,7 @@ from services.common.limits import Limit
 from services.common.store import UnitOfWork
 
 from . import domain
+from .events import AccountLocked
 from .exceptions import RateLimited
 from .models import LoginAttempt, buckets
 
@@ -131,8 +132,8 @@ def send_lock_mail(uow, account, public_url, source_ip=None):
     """Event `account_locked` and the owner's e-mail: from which address, for how long,
     and that a reset lifts it (`source_ip` None: the account's second step is locked)."""
     locked_until = utcnow() + domain.LOCK_DURATION
-    uow.emit("account_locked", actor=None, account_id=account.id,
-             locked_until=locked_until.isoformat(), source_ip=source_ip)
+    uow.emit(AccountLocked(account_id=account.id, locked_until=locked_until.isoformat(),
+                           source_ip=source_ip), actor=None)
     uow.send("notify", "send_notification", template="account_locked",
              language=account.language, to={"email": account.email},
              data={"name": account.name, "source_ip": source_ip or "",

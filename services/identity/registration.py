@@ -11,6 +11,8 @@ from services.common.paging import asc
 from services.common.tokens import digest
 
 from . import domain, edge, guard
+from .events import (DeviceBound, RegistrationApproved, RegistrationRejected,
+                     RegistrationRequested)
 from .exceptions import (ClientVersionUnsupported, InvalidCode, InvalidSignature,
                          RegistrationLocked, UnknownCombination, WrongState)
 from .models import Account, AuditEntry, Device, Membership, Registration
@@ -126,9 +128,9 @@ def verify(uow, registration_id, code, portal_url=""):
     registration.status, registration.code_hash = "awaiting_approval", None
     record(uow, registration.account_id, "registration_verified", "registration",
            registration.id, registration.office_id, role=registration.role)
-    uow.emit("registration_requested", actor=registration.account_id,
-             registration_id=registration.id, office_id=registration.office_id,
-             role=registration.role)
+    uow.emit(RegistrationRequested(registration_id=registration.id,
+                                   office_id=registration.office_id, role=registration.role),
+             actor=registration.account_id)
     _tell_approvers(uow, registration, portal_url)
     return {"status": "awaiting_approval"}
 
@@ -219,14 +221,14 @@ def decide(uow, principal, registration_id, approve, reason=None):
     registration.decided_by, registration.decided_at = principal.account_id, utcnow()
     if approve:
         registration.status, registration.challenge = "approved", domain.new_challenge()
-        uow.emit("registration_approved", actor=principal.account_id,
-                 registration_id=registration.id, account_id=account.id,
-                 office_id=registration.office_id, role=registration.role)
+        uow.emit(RegistrationApproved(registration_id=registration.id, account_id=account.id,
+                                      office_id=registration.office_id,
+                                      role=registration.role), actor=principal.account_id)
     else:
         registration.status, registration.reject_reason = "rejected", reason
-        uow.emit("registration_rejected", actor=principal.account_id,
-                 registration_id=registration.id, account_id=account.id,
-                 office_id=registration.office_id)
+        uow.emit(RegistrationRejected(registration_id=registration.id, account_id=account.id,
+                                      office_id=registration.office_id),
+                 actor=principal.account_id)
     uow.send("notify", "send_notification",
              template="registration_approved" if approve else "registration_rejected",
              language=account.language, to={"email": account.email},
@@ -253,7 +255,7 @@ def complete(uow, clock, registration_id, signature, source_ip, user_agent):
     uow.session.add(device)
     registration.status, registration.challenge = "completed", None
     account = uow.session.get(Account, registration.account_id)
-    uow.emit("device_bound", actor=account.id, account_id=account.id, device_id=device.id)
+    uow.emit(DeviceBound(account_id=account.id, device_id=device.id), actor=account.id)
     record(uow, account.id, "device_bound", "device", device.id, registration.office_id)
     session = open_session(uow, clock, account, "device", source_ip, user_agent,
                            device_id=device.id)

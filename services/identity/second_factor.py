@@ -16,6 +16,7 @@ from services.common.errors import Forbidden, NotFound
 from services.common.tokens import digest
 
 from . import domain, guard, totp
+from .events import SecondFactorChanged
 from .exceptions import (InvalidCode, InvalidLoginCode, InvalidMobile, RateLimited,
                          WrongPassword)
 from .models import Account, SecondStep
@@ -168,7 +169,7 @@ def confirm(uow, principal, method, code):
     account.totp_last_step = matched  # the code just typed does not sign in too
     account.recovery_code_hashes = "\n".join(digest(_normal_recovery(c))
                                              for c in codes)
-    uow.emit("second_factor_changed", actor=account.id, account_id=account.id, method=method)
+    uow.emit(SecondFactorChanged(account_id=account.id, method=method), actor=account.id)
     # Where codes go has changed (a new number, a new app): a session that made this
     # change keeps going, every other one ends.
     end_sessions(uow, account.id, "second_factor_changed", keep_session_id=principal.session_id)
@@ -192,5 +193,5 @@ def disable(store, policy, principal, password):
             uow.refuse(WrongPassword({"password": ["wrong_password"]}))
         account.second_factor = account.second_factor_secret = None
         account.recovery_code_hashes = account.totp_last_step = None
-        uow.emit("second_factor_changed", actor=account.id, account_id=account.id, method=None)
+        uow.emit(SecondFactorChanged(account_id=account.id, method=None), actor=account.id)
         end_sessions(uow, account.id, "second_factor_off", keep_session_id=principal.session_id)

@@ -8,6 +8,7 @@ from services.common.errors import NotFound, Unauthenticated
 from services.common.tokens import digest
 
 from . import domain
+from .events import SessionRevoked
 from .exceptions import SessionExpired
 from .models import Account, Membership, Session
 
@@ -84,7 +85,7 @@ def touch_session(uow, clock, session_id):
 def logout(uow, session_id, actor):
     session = _live_session(uow, session_id)
     session.revoked_at = utcnow()
-    uow.emit("session_revoked", actor=actor, session_id=session.id, reason="logout")
+    uow.emit(SessionRevoked(session_id=session.id, reason="logout"), actor=actor)
 
 
 def _live_session(uow, session_id):
@@ -106,7 +107,7 @@ def end_sessions(uow, account_id, reason, keep_session_id=None):
     if keep_session_id is not None:
         query = query.where(Session.id != keep_session_id)
     uow.session.execute(query.values(revoked_at=utcnow()))
-    uow.emit("session_revoked", actor=account_id, account_id=account_id, reason=reason)
+    uow.emit(SessionRevoked(account_id=account_id, reason=reason), actor=account_id)
 
 
 def open_look_along(uow, clock, account_id, staff_id, office_id, source_ip, user_agent):

@@ -11,6 +11,7 @@ from services.common.paging import asc, desc
 
 from . import domain, staff_links
 from services.common.contacts import is_role_address, mobile_or_none
+from .events import AccountCreated, MembershipChanged
 from .exceptions import (AlreadyMember, EmailInUse, InvalidMobile, LastOwner,
                          RoleAddressNotAllowed)
 from .models import Account, AuditEntry, Device, Membership, Registration, Session
@@ -59,8 +60,8 @@ def add_staff(uow, principal, office_id, name, email, mobile, role, office=None,
                           mobile=mobile, language="nl", failed_logins=0, created_at=utcnow())
         uow.session.add(account)
         uow.session.flush()
-        uow.emit("account_created", actor=principal.account_id, account_id=account.id,
-                 kind="staff")
+        uow.emit(AccountCreated(account_id=account.id, kind="staff"),
+                 actor=principal.account_id)
     elif account.kind != "staff":
         raise EmailInUse({"email": ["email_in_use"]})
     elif uow.session.scalar(select(Membership.id).where(Membership.account_id == account.id,
@@ -197,8 +198,8 @@ def _require_sees(principal, office_id):
 
 
 def _changed(uow, actor_id, office_id, account_id, change, role):
-    uow.emit("membership_changed", actor=actor_id, account_id=account_id,
-             office_id=office_id, change=change, role=role)
+    uow.emit(MembershipChanged(account_id=account_id, office_id=office_id, change=change,
+                               role=role), actor=actor_id)
     record(uow, actor_id, f"staff_{change}", "account", account_id, office_id, role=role)
 
 

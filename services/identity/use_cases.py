@@ -10,6 +10,7 @@ from services.common.paging import desc
 from services.common.tokens import digest
 
 from . import domain, guard, second_factor
+from .events import AccountCreated, AccountLanguageChanged, AccountRemoved
 from .exceptions import (InvalidCredentials, InvalidToken, RateLimited, TokenExpired,
                          TokenUsed, WeakPassword)
 from .models import Account, LoginAttempt, PasswordReset
@@ -24,7 +25,7 @@ def create_account(uow, kind, email, name="", language="nl", password=None):
                       password_hash=domain.hash_password(password) if password else None)
     uow.session.add(account)
     uow.session.flush()
-    uow.emit("account_created", actor=None, account_id=account.id, kind=kind)
+    uow.emit(AccountCreated(account_id=account.id, kind=kind), actor=None)
     return account
 
 
@@ -182,8 +183,8 @@ def update_account(uow, account_id, language=None, name=None, session_id=None):
     account = uow.session.get(Account, account_id)
     if language is not None and language != account.language:
         account.language = language
-        uow.emit("account_language_changed", actor=account_id, account_id=account_id,
-                 language=language)
+        uow.emit(AccountLanguageChanged(account_id=account_id, language=language),
+                 actor=account_id)
         end_sessions(uow, account_id, "language_changed", keep_session_id=session_id)
     if name is not None:
         account.name = name
@@ -207,4 +208,4 @@ def remove_client_account(uow, actor, account_id):
     if account is None or account.kind != "client":
         return
     uow.session.delete(account)
-    uow.emit("account_removed", actor=actor, account_id=account_id)
+    uow.emit(AccountRemoved(account_id=account_id), actor=actor)

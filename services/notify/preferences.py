@@ -1,6 +1,7 @@
 """Client preferences for news by e-mail: new documents, questionnaires, messages
 (default all on). Security messages (codes, resets, lockouts, activation) ignore them."""
 from services.common.db import utcnow
+from services.identity.events import AccountLanguageChanged
 
 from .models import Preference
 
@@ -23,6 +24,7 @@ def language_of(uow, account_id):
 
 def record_language(uow, event):
     """Inbox handler of identity's `account_language_changed`: {account_id, language}."""
+    event = AccountLanguageChanged.load(event)
     _row(uow, event["account_id"]).language = event["language"]
 
 

@@ -18,6 +18,7 @@ from services.common.paging import desc
 
 from . import preferences, templates
 from .delivery import DeliveryFailed
+from .events import NotificationFailed, NotificationSent
 from .models import Notification
 
 MAX_ATTEMPTS = 8
@@ -126,10 +127,11 @@ def record_outcome(uow, notification_id, failure):
 def _announce(uow, notification):
     """`notification_sent` or `notification_failed`: what, to which channel, how;
     never the text (it may hold a code or a link)."""
-    uow.emit("notification_sent" if notification.status == "delivered" else
-             "notification_failed", actor=None, notification_id=notification.id,
-             template=notification.template, channel=notification.channel,
-             status=notification.status, attempts=notification.attempts)
+    facts = {"notification_id": notification.id, "template": notification.template,
+             "channel": notification.channel, "status": notification.status,
+             "attempts": notification.attempts}
+    delivered = notification.status == "delivered"
+    uow.emit(NotificationSent(**facts) if delivered else NotificationFailed(**facts), actor=None)
 
 
 def delivery_log(uow, pager, status=None, limit=50, cursor=None):

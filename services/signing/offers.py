@@ -9,6 +9,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc, desc
 
+from .events import SignatureExpired, SignatureRequested, SignatureWithdrawn
 from .exceptions import AlreadySigned, SigningInProgress, SigningRequestClosed
 from .models import SigningRequest
 
@@ -28,9 +29,10 @@ def offer(uow, principal, document, signer, ttl, public_url):
         status="pending", created_by=principal.account_id, created_at=now,
         expires_at=now + ttl)
     uow.session.add(item)
-    uow.emit("signature_requested", actor=principal.account_id, signing_request_id=item.id,
-             document_id=item.document_id, dossier_id=item.dossier_id,
-             office_id=item.office_id, signer_client_id=item.signer_client_id)
+    uow.emit(SignatureRequested(signing_request_id=item.id, document_id=item.document_id,
+                                dossier_id=item.dossier_id, office_id=item.office_id,
+                                signer_client_id=item.signer_client_id),
+             actor=principal.account_id)
     _notify(uow, item, "signing_request", public_url)
     return describe(item)
 
@@ -121,8 +123,8 @@ def withdraw(uow, principal, request_id):
     if item.signing_started_at and utcnow() - item.signing_started_at < STALE_ATTEMPT:
         raise SigningInProgress()  # the signer is signing right now
     item.status, item.closed_at, item.closed_by = "withdrawn", utcnow(), principal.account_id
-    uow.emit("signature_withdrawn", actor=principal.account_id, signing_request_id=item.id,
-             dossier_id=item.dossier_id, office_id=item.office_id)
+    uow.emit(SignatureWithdrawn(signing_request_id=item.id, dossier_id=item.dossier_id,
+                                office_id=item.office_id), actor=principal.account_id)
     return describe(item)
 
 
@@ -137,8 +139,8 @@ def expire_and_remind(uow, reminder_before, public_url):
         .with_for_update().limit(200)))
     for item in expired:
         item.status, item.closed_at = "expired", now
-        uow.emit("signature_expired", signing_request_id=item.id, dossier_id=item.dossier_id,
-                 office_id=item.office_id)
+        uow.emit(SignatureExpired(signing_request_id=item.id, dossier_id=item.dossier_id,
+                                  office_id=item.office_id))
     due = list(uow.session.scalars(select(SigningRequest).where(
         SigningRequest.status == "pending", SigningRequest.reminded_at.is_(None),
         SigningRequest.expires_at <= now + reminder_before).with_for_update().limit(200)))

@@ -16,6 +16,7 @@ from services.common.errors import NotFound
 from . import offers, pades
 from .certificate_page import NotAPdf as UnreadablePdf
 from .certificate_page import append_certificate_page
+from .events import DocumentSigned
 from .exceptions import (AgreementRequired, AlreadySigned, NameMismatch, NotAPdf,
                          SigningInProgress, SigningRequestClosed)
 from .models import SigningRequest
@@ -86,9 +87,9 @@ def finish(uow, principal, request_id, attempt, evidence, signed_document_id, si
     item.status, item.closed_at, item.closed_by = "signed", utcnow(), principal.account_id
     item.signed_document_id, item.signing_started_at = signed_document_id, None
     item.signed_document_sha256 = signed_sha256
-    uow.emit("document_signed", actor=principal.account_id, signing_request_id=item.id,
-             document_id=item.document_id, signed_document_id=signed_document_id,
-             dossier_id=item.dossier_id, office_id=item.office_id)
+    uow.emit(DocumentSigned(signing_request_id=item.id, document_id=item.document_id,
+                            signed_document_id=signed_document_id, dossier_id=item.dossier_id,
+                            office_id=item.office_id), actor=principal.account_id)
     return {"status": "signed", "signed_document_id": signed_document_id}
 
 

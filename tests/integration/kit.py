@@ -13,6 +13,7 @@ from nameko.rpc import rpc
 from nameko.timer import timer
 
 from services.common.context import sign
+from services.common.events import Event, event
 from services.common.plumbing import plumbing_tables
 from services.common.service import ServiceBase
 from services.common.store import Store
@@ -22,6 +23,12 @@ plumbing_tables(producer_metadata)
 things = sa.Table("things", producer_metadata,
                   sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
                   sa.Column("x", sa.Integer, nullable=False))
+
+
+@event("thing_happened")
+class ThingHappened(Event):
+    """The producer wrote a thing."""
+    x: int
 
 
 class Boom(Exception):
@@ -37,13 +44,13 @@ class Producer(ServiceBase):
         """Writes a thing and emits `thing_happened` in one transaction. -> the envelope"""
         with self.store.unit_of_work() as uow:
             uow.session.execute(sa.insert(things).values(x=x))
-            return uow.emit("thing_happened", actor=actor, x=x)
+            return uow.emit(ThingHappened(x=x), actor=actor)
 
     @rpc
     def make_thing_then_fail(self, x):
         with self.store.unit_of_work() as uow:
             uow.session.execute(sa.insert(things).values(x=x))
-            uow.emit("thing_happened", actor="account-1", x=x)
+            uow.emit(ThingHappened(x=x), actor="account-1")
             raise Boom("after writing")
 
     @rpc

@@ -12,7 +12,8 @@ from nameko.testing.utils import get_extension
 
 from services.common.store import Store, unit_of_work
 
-from .kit import RECEIVED, Consumer, Producer, producer_metadata, select_all, things, wait_until
+from .kit import (RECEIVED, Consumer, Producer, ThingHappened, producer_metadata, select_all,
+                  things, wait_until)
 
 outbox = producer_metadata.tables["outbox"]
 
@@ -165,7 +166,7 @@ def test_two_instances_relay_every_row_exactly_once(config, producer_db, start_s
         for batch in range(3):
             # a batch written at once (as a busy instance would), then both relays woken
             with unit_of_work(engine, "producer", outbox) as uow:
-                emitted += [uow.emit("thing_happened", actor="account-1", x=x)["event_id"]
+                emitted += [uow.emit(ThingHappened(x=x), actor="account-1")["event_id"]
                             for x in range(batch * 300, batch * 300 + 300)]
             for store in stores:
                 store.kick()
@@ -209,7 +210,7 @@ def test_a_batch_that_outlasts_its_claim_stops_and_no_row_is_published_twice(
     for store in stores:
         store.publisher = SlowPublisher(store.publisher, 0.05)
     with unit_of_work(engine, "producer", outbox) as uow:
-        emitted = [uow.emit("thing_happened", actor="account-1", x=x)["event_id"]
+        emitted = [uow.emit(ThingHappened(x=x), actor="account-1")["event_id"]
                    for x in range(60)]
     stores[0].kick()
 

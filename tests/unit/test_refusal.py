@@ -7,6 +7,7 @@ from eventlet.event import Event
 from sqlalchemy.orm import Session
 
 from services.common.errors import KluisError
+from services.common.events import Event as DeclaredEvent, event
 from services.common.plumbing import plumbing_tables
 from services.common.store import Store, unit_of_work
 from services.identity.exceptions import UnknownCombination
@@ -26,9 +27,15 @@ def engine():
     engine.dispose()
 
 
+@event("identify_missed")
+class IdentifyMissed(DeclaredEvent):
+    """A lookup found nothing."""
+    key: str
+
+
 def count_a_miss(uow):
     uow.session.execute(sa.insert(misses).values(key="198.51.100.7", count=1))
-    uow.emit("identify_missed", actor=None, key="198.51.100.7")
+    uow.emit(IdentifyMissed(key="198.51.100.7"), actor=None)
 
 
 def kept(engine):

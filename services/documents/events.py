@@ -1,0 +1,92 @@
+"""The events documents emits on `documents.events` (services/common/events.py). Each
+carries the envelope too: event_id, event_type, occurred_at, actor. Consumer: dossier
+(audit trail, counts, tasks, e-mail to the client: services/dossier/document_events.py).
+Who acted: `actor` in the envelope, `actor_kind` and `looked_along_by` (a look-along
+session) in the event."""
+from typing import Optional
+
+from services.common.events import Event, event
+
+
+@event("document_uploaded")
+class DocumentUploaded(Event):
+    """A document's bytes arrived and it was filed (for a request, or not)."""
+    document_id: str
+    dossier_id: str
+    office_id: str
+    client_id: str
+    request_id: Optional[str]
+    category: str
+    name: str
+    public: bool
+    client_visible: bool
+    actor_kind: Optional[str]
+    looked_along_by: Optional[str]
+
+
+@event("document_published")
+class DocumentPublished(Event):
+    """The client can see a new document."""
+    document_id: str
+    dossier_id: str
+    office_id: str
+    client_id: str
+    title: str
+
+
+@event("document_downloaded")
+class DocumentDownloaded(Event):
+    """Someone downloaded a document."""
+    document_id: str
+    dossier_id: str
+    office_id: str
+    client_id: str
+    client_visible: bool
+    actor_kind: Optional[str]
+    looked_along_by: Optional[str]
+
+
+@event("document_visibility_changed")
+class DocumentVisibilityChanged(Event):
+    """A document was shown to the client or hidden from it (`public`)."""
+    added_later = frozenset({"category", "uploaded_by"})  # older events lack them
+    document_id: str
+    dossier_id: str
+    office_id: str
+    client_id: str
+    public: bool
+    client_visible: bool
+    category: str
+    uploaded_by: str
+    actor_kind: Optional[str]
+    looked_along_by: Optional[str]
+
+
+@event("request_created")
+class RequestCreated(Event):
+    """A document request was added to a dossier's checklist."""
+    request_id: str
+    dossier_id: str
+    office_id: str
+    client_id: str
+    title: str
+    deliver_by: str
+    client_visible: bool
+    actor_kind: Optional[str]
+    looked_along_by: Optional[str]
+
+
+@event("request_reviewed")
+class RequestReviewed(Event):
+    """The office approved or rejected (`decision`) what was delivered for a request."""
+    request_id: str
+    dossier_id: str
+    office_id: str
+    client_id: str
+    title: str
+    deliver_by: str
+    decision: str
+    reason: Optional[str]
+    client_visible: bool
+    actor_kind: Optional[str]
+    looked_along_by: Optional[str]
