@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from . import metrics
 from .db import make_engine, new_id, utcnow
 from .errors import KluisError
-from .events import Event
+from .events import Event as DeclaredEvent
 from .lease import lease
 from .logs import REQUEST_ID_KEY, current_request_id
 from .paging import asc
@@ -96,7 +96,7 @@ class UnitOfWork:
     def emit(self, event, actor=None):
         """Record a fact (past tense) for `<service>.events`: `event` is one the service
         declares in its events.py (services/common/events.py). Returns the envelope."""
-        if not isinstance(event, Event):
+        if not isinstance(event, DeclaredEvent):
             raise TypeError(f"emit takes a declared Event, not {type(event).__name__}")
         envelope = event_envelope(event.event_type, actor, event.payload())
         self._add("event", f"{self.service_name}.events", event.event_type, envelope)
