@@ -11,8 +11,10 @@ COMPLETE_TIMEOUT_S = 60  # the PDF is made and filed in documents within the cal
 
 @route("POST", "/questionnaire-templates", body=TemplateBody, tag="questionnaires",
        changes_access=False,
-       responses={201: ("created", TemplateOut), 404: ("not_found: not an office of yours",
-                                                       None)})
+       responses={201: ("created", TemplateOut),
+                  400: ("validation_error: also a question key used twice in the template",
+                        None),
+                  404: ("not_found: not an office of yours", None)})
 def create_template(call):
     """Staff: pages of typed questions (`text`, `number`, `date`, `yes_no`, `choice` with
     `options`). Keys are unique in the template; `office_id` is required for staff of

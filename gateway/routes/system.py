@@ -10,7 +10,7 @@ from services.documents.inspection import ACCEPTED_EXTENSIONS, EXTENSIONS
 from services.documents.library import MAX_OPEN_UPLOADS
 
 from ..http import json_response, route
-from ..schemas import Health, Limits
+from ..schemas import Health, Limits, Live, OpenApi
 from ..schemas.work import MessageBody
 from ..uploads import MAX_UPLOAD_BYTES
 
@@ -69,7 +69,7 @@ def health(call):
                                        "services": dict(states)}
 
 
-@route("GET", "/openapi.json", auth=False, tag="system", responses={200: ("OpenAPI 3", None)})
+@route("GET", "/openapi.json", auth=False, tag="system", responses={200: ("OpenAPI 3", OpenApi)})
 def openapi(call):
     """This API's OpenAPI 3 document, generated from the routes and their schemas."""
     from ..openapi import openapi_document
@@ -77,7 +77,7 @@ def openapi(call):
 
 
 @route("GET", "/health/live", auth=False, tag="system",
-       responses={200: ("the gateway answers (no service is asked)", None)})
+       responses={200: ("the gateway answers (no service is asked)", Live)})
 def live(call):
     return 200, {"status": "ok"}
 
