@@ -9,6 +9,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from .errors import STATUS_BY_CODE
 from .http import API_PREFIX, ROUTES, NoBody
+from .openapi_summaries import SUMMARIES
 from .schemas import Empty, ErrorBody, Raw
 
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
@@ -57,9 +58,11 @@ def openapi_document():
 
 
 def _operation(route):
-    doc = inspect.cleandoc(route.handler.__doc__ or route.handler.__name__.replace("_", " "))
-    summary = doc.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
-    operation = {"summary": summary, "description": doc, "tags": [route.tag],
+    path = _PARAM.sub(r"{\1}", route.path)
+    doc = inspect.cleandoc(route.handler.__doc__ or "")
+    first_sentence = doc.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
+    summary = SUMMARIES.get((route.method, path)) or first_sentence
+    operation = {"summary": summary, "description": doc or summary, "tags": [route.tag],
                  "operationId": f"{route.tag}_{route.handler.__name__}",
                  "parameters": [{"in": "path", "name": name, "required": True,
                                  "schema": PATH_PARAMETER}

@@ -56,6 +56,8 @@ def get_questionnaire(call, questionnaire_id):
 @route("PUT", "/questionnaires/<questionnaire_id>/pages/<number>", body=PageAnswersBody,
        changes_access=False, tag="questionnaires",
        responses={200: ("saved", QuestionnaireOut), 404: ("not_found: no such page", None),
+                  400: ("validation_error: also an answer to a key the page does not ask, "
+                        "or one of the wrong type for its question", None),
                   409: ("questionnaire_completed", None)})
 def save_page(call, questionnaire_id, number):
     """The client: checks and saves page `number` (from 1), replacing that page's earlier

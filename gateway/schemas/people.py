@@ -62,6 +62,11 @@ class ActiveOfficeBody(Schema):
 
 
 # -- registrations and devices -----------------------------------------------------------
+SIGNED = ("Ed25519 over the UTF-8 bytes of {what}, exactly as received (no newline, no "
+          "hashing first), with the device's key; sent as standard base64 (with padding) of "
+          "the 64-byte signature")
+
+
 class DeviceInfo(Schema):
     public_key = fields.String(required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9+/]{43}=$", error="Not a valid Ed25519 key."),
@@ -81,7 +86,8 @@ class Registration(Schema):
     status = fields.String()
     display_name = fields.String()
     attempts_left = fields.Integer()
-    challenge = fields.String(metadata={"description": "once approved"})
+    challenge = fields.String(metadata={"description": "once approved; the device signs it "
+                                        "for /complete: " + SIGNED.format(what="this string")})
 
 
 class IdentifyBody(Schema):
@@ -103,16 +109,12 @@ class CodeBody(Schema):
 
 class SignatureBody(Schema):
     signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                              metadata={"description": "over the registration's `challenge`"})
+                              metadata={"description": SIGNED.format(
+                                  what="the registration's `challenge`")})
 
 
 class RejectBody(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
-
-
-SIGNED = ("Ed25519 over the UTF-8 bytes of {what}, exactly as received (no newline, no "
-          "hashing first), with the device's key; sent as standard base64 (with padding) of "
-          "the 64-byte signature")
 
 
 class DeviceChallenge(Schema):
@@ -134,19 +136,24 @@ class DeviceIdBody(Schema):
 
 
 class DeviceLoginBody(DeviceIdBody):
-    challenge = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    signature = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    challenge = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                              metadata={"description": "from /auth/device/challenge"})
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": SIGNED.format(what="`challenge`")})
 
 
 class AppLoginApproveBody(DeviceIdBody):
-    signature = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": SIGNED.format(
+                                  what="the pairing code, upper case, letters and digits "
+                                       "only")})
 
 
 class AppLoginLookupBody(DeviceIdBody):
     pairing_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                              metadata={"description": "over the code, upper case, "
-                                                       "letters and digits only"})
+                              metadata={"description": SIGNED.format(
+                                  what="`pairing_code`, upper case, letters and digits only")})
 
 
 class AppLoginRequest(Schema):

@@ -300,7 +300,6 @@ class QuestionnaireOut(Schema):
 
 
 class PageAnswersBody(Schema):
-    OPENAPI = {"properties": {"answers": {"propertyNames": {"minLength": 1, "maxLength": 40}}}}
     answers = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)),
                           required=True, metadata={
                               "description": "{key: value}: text a string, number a number, "
