@@ -77,7 +77,9 @@ def schemathesis(kluis, token, config, report):
                "--report-junit-path", str(report)]
     for path in EXCLUDED_PATHS:
         command += ["--exclude-path", path]
-    return subprocess.run(command, capture_output=True, text=True, timeout=900)
+    # In the report's folder: Schemathesis keeps a cache in its working directory.
+    return subprocess.run(command, capture_output=True, text=True, timeout=900,
+                          cwd=report.parent)
 
 
 def sessions(kluis):
