@@ -69,7 +69,7 @@ SIGNED = ("Ed25519 over the UTF-8 bytes of {what}, exactly as received (no newli
 
 class DeviceInfo(Schema):
     public_key = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9+/]{43}=$", error="Not a valid Ed25519 key."),
+        r"^[A-Za-z0-9+/]{43}=$", error="Not a valid Ed25519 public key."),
                                metadata={"description": "base64 of the raw 32-byte Ed25519 key"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     platform = fields.String(required=True, validate=validate.OneOf(["ios", "android"]))
