@@ -11,7 +11,8 @@ from ..schemas import (CodeBody, CompanyQuery, Empty, ExtraAccount, ExtraAccount
 
 
 @route("POST", "/clients/<client_id>/unlink", tag="portal",
-       responses={204: ("the portal account, sessions and devices are gone", None)})
+       responses={204: ("the portal account, sessions and devices are gone", None),
+                  409: ("not_invited: the client has no portal account", None)})
 def unlink(call, client_id):
     """Staff: the office keeps its records; inviting again later works."""
     call.services.dossier.unlink_client(client_id)
@@ -19,7 +20,8 @@ def unlink(call, client_id):
 
 
 @route("POST", "/clients/<client_id>/look-along", tag="portal",
-       responses={200: ("a read-only session that sees what the client sees", SessionToken)})
+       responses={200: ("a read-only session that sees what the client sees", SessionToken),
+                  409: ("not_invited: the client has no portal account", None)})
 def look_along(call, client_id):
     """Staff: writes answer 403 read_only_session; the client sees it in /me/audit."""
     return 200, call.services.dossier.look_along(client_id)
