@@ -81,8 +81,8 @@ def _operation(route):
     for status, (description, schema) in route.responses.items():
         response = {"description": description}
         if isinstance(schema, Raw):
-            response["content"] = {schema.content_type: {"schema": {
-                "type": "string", "format": "binary"}}}
+            response["content"] = {media: {"schema": {"type": "string", "format": "binary"}}
+                                   for media in schema.content_types}
         elif schema is not None and schema is not Empty:
             response["content"] = {"application/json": {"schema": schema}}
         elif status >= 400:

@@ -1,7 +1,7 @@
 """Documents and document requests (documents). Uploads and downloads stream through
 gateway/uploads.py; everything else is one RPC."""
 from ..http import json_response, paging, route
-from ..schemas import (ANY_FILE, AttachmentOut, DeliveryForm, DocumentForm, DocumentOut,
+from ..schemas import (STORED_FILE, AttachmentOut, DeliveryForm, DocumentForm, DocumentOut,
                        DocumentPatch, DocumentQuery, ItemList, RequestBody, RequestOut,
                        RequestQuery, ReviewBody)
 from ..uploads import receive_form, refuse_declared_oversize, send_file
@@ -33,7 +33,7 @@ def list_documents(call, dossier_id):
 
 @route("GET", "/documents/<document_id>/content", tag="documents",
        responses={200: ("the file's bytes, as an attachment (Content-Type: its own)",
-                        ANY_FILE)})
+                        STORED_FILE)})
 def download_document(call, document_id):
     """Marks the document downloaded for the caller."""
     return send_file(call.services.documents.open_download(document_id))

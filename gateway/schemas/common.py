@@ -121,14 +121,11 @@ class ItemList(Schema):
 
 
 class Raw:
-    """A response that is not JSON: its bytes, of `content_type` (the OpenAPI document
-    says `format: binary`)."""
+    """A response that is not JSON: its bytes, of one of `content_types` (the OpenAPI
+    document says `format: binary`)."""
 
-    def __init__(self, content_type):
-        self.content_type = content_type
-
-
-ANY_FILE = Raw("application/octet-stream")
+    def __init__(self, *content_types):
+        self.content_types = content_types
 
 
 class Empty(Schema):

@@ -2,7 +2,9 @@
 questionnaires."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .common import Bool, ListQuery  # noqa: F401
+from services.documents.inspection import EXTENSIONS
+
+from .common import Bool, ListQuery, Raw  # noqa: F401
 
 # -- staff tasks -----------------------------------------------------------------------------
 class TaskQuery(ListQuery):
@@ -31,6 +33,9 @@ class TaskList(Schema):
 
 # -- documents and document requests ----------------------------------------------------
 FORM_TRUE, FORM_FALSE = {"true", "1", "on", "yes"}, {"false", "0", "off", "no"}
+
+
+STORED_FILE = Raw(*sorted(EXTENSIONS))  # a download: the type found from its content
 
 
 class DocumentForm(Schema):
