@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import fields, validate
 
 from .errors import STATUS_BY_CODE
 from .http import API_PREFIX, ROUTES, NoBody
@@ -132,12 +133,24 @@ def _needs_a_body(schema):
     return bool(schema().validate({}))
 
 
+def _lengths(field):
+    lengths = {}
+    for rule in field.validators:
+        if isinstance(rule, validate.Length):
+            lengths.update({"minLength": rule.min} if rule.min is not None else {})
+            lengths.update({"maxLength": rule.max} if rule.max is not None else {})
+    return lengths
+
+
 def _form_schema(form):
     """`file` (binary) and the form's fields, all sent as text parts."""
     properties = {"file": {"type": "string", "format": "binary"}}
     for name, field in form().fields.items():
         choices = getattr(field.validate, "choices", None) if field.validate else None
-        properties[name] = {"type": "string", **({"enum": list(choices)} if choices else {})}
+        if isinstance(field, fields.Boolean):
+            choices = sorted(field.truthy | field.falsy)
+        properties[name] = {"type": "string", **({"enum": list(choices)} if choices else {}),
+                            **_lengths(field)}
     required = ["file"] + [n for n, f in form().fields.items() if f.required]
     return {"type": "object", "properties": properties, "required": required,
             "additionalProperties": False}

@@ -65,6 +65,8 @@ class DocumentOut(Schema):
     uploaded_by = fields.Dict()
     created_at = fields.DateTime()
     downloaded = fields.Boolean(metadata={"description": "by the caller"})
+    locked = fields.Boolean(metadata={"description": "offered for signing: its visibility "
+                                                     "can no longer change (document_signed)"})
 
 
 class AttachmentOut(Schema):
