@@ -202,10 +202,16 @@ def _write_store(path, data):
     """Atomically, readable by the system's user only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # A new file, 0600 before the first byte: a stale one (a crash) is removed, never
+    # reused with its mode or its links.
+    try:
+        os.unlink(temporary)
+    except FileNotFoundError:
+        pass
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.fchmod(fd, 0o600)  # the umask may take bits away, never add them: exactly 0600
     with os.fdopen(fd, "w") as file:
         json.dump(data, file, indent=1)
-    os.chmod(temporary, 0o600)
     os.replace(temporary, path)
 
 

@@ -88,7 +88,7 @@ def _die_with_parent():
 
 
 class System:
-    """The processes of one Kluis system, configured by `env` (API.md "Running")."""
+    """The processes of one Kluis system, configured by `env` (docs/api.md "Running")."""
 
     def __init__(self, env=None, log_dir=None):
         self.env = dict(os.environ if env is None else env)
@@ -381,9 +381,9 @@ def main():
         system.prepare()
         system.start_all()
         system.wait_healthy()
-        print(f"Kluis is running at {system.portal_url} (API: {system.base_url}; mail: "
-              f"{system.var / 'mail'}, SMS: {system.var / 'sms.jsonl'}). Ctrl-C stops it.",
-              flush=True)
+        print(f"Kluis is running at {system.portal_url} (API: {system.base_url}, its "
+              f"reference: {system.portal_url}api/v1/docs; mail: {system.var / 'mail'}, "
+              f"SMS: {system.var / 'sms.jsonl'}). Ctrl-C stops it.", flush=True)
         while True:
             system.supervise()
             time.sleep(0.5)

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "web"
 DIST = WEB / "dist"
-SOURCES = ("index.html", "package.json", "package-lock.json", "tsconfig.json",
+SOURCES = ("index.html", "api-docs.html", "package.json", "package-lock.json", "tsconfig.json",
            "vite.config.ts", "src", "public")
 NO_NODE = ("kluis: the web portal needs Node.js 20 and npm to build: install them "
            "(Debian: `apt-get install -y nodejs npm`, or https://nodejs.org) and run again.")

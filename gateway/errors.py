@@ -74,7 +74,7 @@ STATUS_BY_CODE = {
 
 def status_for(error):
     """An error class may name its own status where one code has two meanings in
-    API.md (invalid_code: 401 at sign-in, 422 in a registration)."""
+    docs/api.md (invalid_code: 401 at sign-in, 422 in a registration)."""
     status = getattr(error, "http_status", None)
     return status or STATUS_BY_CODE.get(error.code, 422 if isinstance(error, KluisError) else 500)
 

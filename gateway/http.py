@@ -1,4 +1,4 @@
-"""The HTTP conventions of API.md, in one place: routing (JSON 404, 405 with Allow),
+"""The HTTP conventions of docs/api.md, in one place: routing (JSON 404, 405 with Allow),
 bearer authentication, strict JSON bodies and queries, the error body in the caller's
 language, `X-Request-ID` and `Cache-Control: no-store` on every response.
 
@@ -37,6 +37,17 @@ LANGUAGES = ["nl", "en"]
 
 class UnsupportedMediaType(KluisError):
     code = "unsupported_media_type"
+
+
+class JsonRequired(UnsupportedMediaType):
+    """A JSON route's body sent as something else, or without a Content-Type: the same
+    415 `unsupported_media_type`, with a text that names what to send."""
+    message_key = "json_required"
+
+
+class MultipartRequired(UnsupportedMediaType):
+    """An upload route's body sent as something other than multipart/form-data."""
+    message_key = "multipart_required"
 
 
 class RequestTooLarge(KluisError):
@@ -104,6 +115,7 @@ class Call:
     body: dict = None
     query: dict = None
     route: Route = None
+    template: str = None  # the matched path's template, also for a 405 (metrics)
 
 
 def paging(call):
@@ -151,7 +163,7 @@ class Dispatcher:
             principals.cache.clear()  # who may do what may have changed (principals.py)
         response.headers["X-Request-ID"] = request_id
         response.headers["Cache-Control"] = "no-store"
-        metrics.observe_http(request.method, API_PREFIX + call.route.path if call.route
+        metrics.observe_http(request.method, API_PREFIX + call.template if call.template
                              else "unmatched", response.status_code,
                              time.perf_counter() - started)
         return response
@@ -161,6 +173,8 @@ class Dispatcher:
         try:
             route, values = adapter.match()
         except MethodNotAllowed as exc:
+            # the path has routes, of other methods: any of them names its template
+            call.template = adapter.match(method=exc.valid_methods[0])[0].path
             allow = ", ".join(sorted(set(exc.valid_methods or [])))
             if call.request.method == "OPTIONS":
                 return Response(status=204, headers={"Allow": allow})
@@ -172,7 +186,7 @@ class Dispatcher:
             return redirect.get_response(call.request.environ)
         except NotFound:
             raise NotFoundError()
-        call.route = route
+        call.route, call.template = route, route.path
         report = None
         if route.auth:
             call.principal, report = self._authenticate(
@@ -215,7 +229,8 @@ class Dispatcher:
     def error_response(error, language, request_id, code=None):
         code = code or error.code
         status = status_for(error) if code == error.code else 500
-        body = {"error": code, "message": error_message(code, language),
+        message_key = getattr(error, "message_key", None) if code == error.code else None
+        body = {"error": code, "message": error_message(code, language, message_key),
                 "details": field_messages(error.details, language) if code == error.code else {}}
         if status >= 500:
             body["request_id"] = request_id
@@ -258,11 +273,11 @@ def parse_json_body(request, schema_cls):
     if not chunked and not request.content_length:
         return load(schema_cls, {})
     if request.mimetype != "application/json":
-        raise UnsupportedMediaType()
+        raise JsonRequired()
     if (request.content_length or 0) > MAX_JSON_BYTES:
         raise RequestTooLarge()
     # Werkzeug reads a chunked body as empty through request.stream; the server's
-    # input stream decodes it (NAMEKO-NOTES.md).
+    # input stream decodes it (docs/nameko.md).
     raw = request.environ["wsgi.input"].read(MAX_JSON_BYTES + 1)
     if len(raw) > MAX_JSON_BYTES:
         raise RequestTooLarge()

@@ -204,8 +204,21 @@ FIELD_MESSAGES = {
 }
 
 
-def error_message(code, language):
-    nl, en = ERRORS.get(code, ERRORS["validation_error"] if code else ERRORS["internal_error"])
+# Texts for an error whose cause says more than its code: the error class names one as
+# its `message_key` and keeps the code and status of the contract.
+PRECISE_ERRORS = {
+    "json_required": ("Stuur de inhoud als JSON, met de kop 'Content-Type: "
+                      "application/json'.",
+                      "Send the body as JSON, with the header 'Content-Type: "
+                      "application/json'."),
+    "multipart_required": ("Stuur een bestand als multipart/form-data, in het veld 'file'.",
+                           "Send a file as multipart/form-data, in the field 'file'."),
+}
+
+
+def error_message(code, language, message_key=None):
+    nl, en = PRECISE_ERRORS.get(message_key) or ERRORS.get(
+        code, ERRORS["validation_error"] if code else ERRORS["internal_error"])
     return nl if language == "nl" else en
 
 

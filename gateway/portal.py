@@ -60,6 +60,15 @@ def serve(request, web_dir=None):
     return _file(request, index, immutable=False)
 
 
+def api_reference(request, web_dir=None):
+    """The API reference page (Swagger UI over /api/v1/openapi.json, built from web/ as
+    `api-docs.html`), under the same security headers as every page of the portal."""
+    page = Path(web_dir or WEB_DIR) / "api-docs.html"
+    if not page.is_file():
+        return _secured(Response(NOT_BUILT, status=503, mimetype="text/html"))
+    return _file(request, page, immutable=False)
+
+
 def _build_file(web_dir, path):
     """-> (the file of the build that `path` names, its path inside the build), judged
     after normalising (`/assets/../.sources` is `.sources`): never outside the build,

@@ -14,7 +14,6 @@ writes that cannot are marked `changes_access=False` on their route (gateway/htt
 With the cache, identity no longer sees each request: the gateway reports activity on
 the session (`identity.touch_session`) once per activity interval of the session, in a
 green thread of its own, so a request never waits for it."""
-import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from datetime import datetime
 import eventlet
 
 from services.common.settings import env_int
+from services.common.tokens import digest
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class PrincipalCache:
 
     @staticmethod
     def key(token):
-        return hashlib.sha256(token.encode()).hexdigest()
+        return digest(token)
 
     def get(self, token):
         entry = self.entries.get(self.key(token))

@@ -42,7 +42,7 @@ def serve_portal(request):
 
 
 class GatewayWebServer(GuardedWebServer):
-    """The hardened server (services/common/web_server.py), refusing in API.md's error
+    """The hardened server (services/common/web_server.py), refusing in docs/api.md's error
     body and the caller's language."""
 
     def refusal(self, error, environ):

@@ -3,7 +3,7 @@
 An upload is a multipart/form-data body read part by part from the server's input
 stream (so chunked bodies work too); the `file` part is streamed straight on to the
 documents service's blob endpoint, with the one-time ticket documents issued when it
-authorized the caller. A download streams the other way. See NAMEKO-NOTES.md for why
+authorized the caller. A download streams the other way. See docs/nameko.md for why
 neither `request.files` nor `request.stream` is used."""
 import socket
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from services.common.web_server import RequestTimeout
 from services.documents import exceptions as documents_errors
 from services.documents.client import open_blob, put_blob
 
-from .http import RequestTooLarge, UnsupportedMediaType, load
+from .http import MultipartRequired, RequestTooLarge, load
 
 READ_SIZE = 256 * 1024
 MAX_FIELD_BYTES = 4096
@@ -45,7 +45,7 @@ class MultipartStream:
 
     def __init__(self, request):
         if request.mimetype != "multipart/form-data":
-            raise UnsupportedMediaType()
+            raise MultipartRequired()
         boundary = request.mimetype_params.get("boundary", "")
         if not boundary or len(boundary) > 200:
             raise ValidationFailed({"_body": ["A multipart/form-data boundary is required."]})

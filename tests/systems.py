@@ -120,7 +120,7 @@ class Mailbox:
 
 
 def code_in(text):
-    """The one 6-digit code in a text (API.md: the only 6-digit number there)."""
+    """The one 6-digit code in a text (docs/api.md: the only 6-digit number there)."""
     codes = re.findall(r"(?<!\d)\d{6}(?!\d)", text)
     assert len(codes) == 1, text
     return codes[0]

@@ -1,4 +1,4 @@
-"""GET /health, GET /health/live, GET /limits and GET /openapi.json."""
+"""GET /health, GET /health/live, GET /limits, GET /openapi.json and GET /docs."""
 import time
 
 import eventlet
@@ -9,6 +9,7 @@ from services.common.settings import config_value
 from services.documents.inspection import ACCEPTED_EXTENSIONS, EXTENSIONS
 from services.documents.library import MAX_OPEN_UPLOADS
 
+from .. import portal
 from ..http import json_response, route
 from ..schemas import Health, Limits, Live, OpenApi
 from ..schemas.work import MessageBody
@@ -74,6 +75,14 @@ def openapi(call):
     """This API's OpenAPI 3 document, generated from the routes and their schemas."""
     from ..openapi import openapi_document
     return json_response(200, openapi_document())
+
+
+@route("GET", "/docs", auth=False, tag="system",
+       responses={200: ("the API reference, an HTML page", None)})
+def docs(call):
+    """This API's reference for people: Swagger UI over /api/v1/openapi.json, served
+    from the portal's build with the portal's Content-Security-Policy."""
+    return portal.api_reference(call.request)
 
 
 @route("GET", "/health/live", auth=False, tag="system",

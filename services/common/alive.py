@@ -5,7 +5,9 @@ process (PID 1: the Deployments start the part without a shell) is that part's
 
 A process check, not more: it does not ask RabbitMQ (a broker outage would restart
 every pod for nothing) nor the service over RPC (the call would reach any replica, not
-this one). The gateway has GET /api/v1/health/live instead.
+this one). The gateway has GET /api/v1/health/live instead. Readiness is another
+question, asked of the part itself: GET /ready on its metrics listener, 200 while its
+queue consumer is connected to the broker (services.common.telemetry.consuming).
 """
 import sys
 from pathlib import Path

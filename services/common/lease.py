@@ -9,8 +9,11 @@ It never waits: an instance that finds the lease taken skips its round (the hold
 doing the work). It is released when the block ends, and by the operating system or
 the database when the holding process dies, so a crash never leaves it taken.
 
+A service takes its leases through its Store (`store.lease(name)`), which names them
+`<service>.<name>`: services that share one database never share a lease.
+
 - PostgreSQL: a session advisory lock (`pg_try_advisory_lock`) on a connection of its
-  own, keyed by `name` in the service's own database.
+  own, keyed by the name in the service's database.
 - SQLite: instances share the database file, so they share its folder: an exclusive,
   non-blocking `flock` on `<database>.<name>.lease` next to it. (An in-memory database
   has one process: always held.)

@@ -11,11 +11,11 @@ SHA-256 hash with its scope, never in the clear.
     retry_after = buckets.take(session, LOGIN_PER_ADDRESS, source_ip)   # None: allowed
     if retry_after: raise RateLimited({"retry_after_s": retry_after})
 
-`take` writes in the caller's session: call it in a transaction of its own (or one that
-commits also when the request is refused) so that refused attempts still count.
+`take` writes in the caller's session: call it in a transaction of its own, or refuse
+with `uow.refuse(error)` (services/common/store.py), which commits what was taken, so
+that refused attempts still count.
 `peek` answers without taking. `forget` empties a key (a successful reset, say).
 """
-import hashlib
 import math
 from dataclasses import dataclass
 
@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .db import UTCDateTime, utcnow
+from .tokens import digest
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Buckets:
 
 
 def _key(value):
-    return hashlib.sha256(str(value or "").strip().lower().encode()).hexdigest()
+    return digest(str(value or "").strip().lower())
 
 
 def _now_tokens(limit, tokens, updated_at, now):

@@ -1,11 +1,14 @@
 """Prometheus metrics (docs/operations.md "Metrics and logs"). Each part serves its own
 `/metrics` on `METRICS_ADDRESS` (config key; env `<PART>_METRICS_ADDRESS`, off when
-empty), never on its public port: they are for the operator's network only.
+empty), never on its public port: they are for the operator's network only. The same
+listener answers `/ready` (200, or 503 while the part does not consume from the broker:
+services.common.telemetry.consuming), the readiness probe of deploy/k8s.
 
 Counting costs microseconds and nothing else: no RPC, no query per request. What lives
 in a database (the outbox backlog, parked messages) is read when Prometheus scrapes,
 by one cheap query per table (`STORES`)."""
 import logging
+import socket
 from datetime import timezone
 
 import eventlet
@@ -138,23 +141,41 @@ class _Quiet:
         pass
 
 
-class MetricsServer:
-    """`/metrics` of this process (prometheus_client's WSGI app) on eventlet's server,
-    in a green thread of the container (`spawn`)."""
+def readiness_app(metrics, ready):
+    """`metrics` (a WSGI app) with GET `/ready`: 200 when `ready()`, else 503."""
+    def app(environ, start_response):
+        if environ.get("PATH_INFO") != "/ready":
+            return metrics(environ, start_response)
+        status, body = ("200 OK", b"ready\n") if ready() else \
+            ("503 Service Unavailable", b"not ready\n")
+        start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
+                                ("Content-Length", str(len(body)))])
+        return [body]
+    return app
 
-    def __init__(self, address):
+
+class MetricsServer:
+    """`/metrics` of this process (prometheus_client's WSGI app), and `/ready` when given
+    `ready` (true or false), on eventlet's server, in a green thread of the container
+    (`spawn`)."""
+
+    def __init__(self, address, ready=None):
         self.address = parse_address(address)
+        self.ready = ready
         self.sock = self.thread = None
 
     def start(self, spawn):
         try:
             # not SO_REUSEPORT (eventlet.listen sets it by default): a second process on the
             # same address must fail, not share the scrapes
-            self.sock = eventlet.listen(self.address, reuse_port=False)
+            self.sock = eventlet.listen(self.address, reuse_port=False, family=socket.AF_INET6
+                                        if ":" in self.address[0] else socket.AF_INET)
         except OSError as exc:
             raise OSError(f"METRICS_ADDRESS {self.address[0]}:{self.address[1]}: "
                           f"{exc.strerror or exc}") from None
         app = make_wsgi_app()
+        if self.ready is not None:
+            app = readiness_app(app, self.ready)
         self.thread = spawn(lambda: eventlet.wsgi.server(
             self.sock, app, log=_Quiet(), log_output=False, socket_timeout=10))
         log.info("metrics on http://%s:%d/metrics", *self.sock.getsockname()[:2])

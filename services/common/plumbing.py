@@ -2,7 +2,9 @@
 
 outbox: facts (events) and commands written in the same transaction as the state
         change they announce; the relay publishes them with publisher confirms and
-        marks them sent only after the broker confirmed.
+        marks them sent only after the broker confirmed. A row written inside an HTTP
+        request keeps its request id, published as the message's `nameko.request_id`
+        header: the handler's worker in the receiving service then logs with it.
 inbox:  every event or command received, keyed by its message id: a duplicate is
         recognised and skipped; a failing handler is retried with backoff and, after
         the last attempt, parked (status `parked`) where an operator sees and replays it.
@@ -25,6 +27,8 @@ def plumbing_tables(metadata):
         sa.Column("sent_at", UTCDateTime, nullable=True),
         sa.Column("attempts", sa.Integer, nullable=False, default=0),
         sa.Column("last_error", sa.String(300), nullable=True),
+        # the X-Request-ID of the HTTP request that caused it: published with it
+        sa.Column("request_id", sa.String(64), nullable=True),
         sa.Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
     )
     inbox = sa.Table(

@@ -14,6 +14,7 @@ and the callee can insist on which service it is (`caller.require_service`)."""
 import inspect
 import sys
 import time
+import uuid
 
 import eventlet
 import kombu.serialization
@@ -25,7 +26,7 @@ from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_
                               LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT, SERIALIZER_CONFIG_KEY,
                               DEFAULT_SERIALIZER)
 from nameko.rpc import (MethodProxy, ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy,
-                        ServiceProxy, get_rpc_exchange)
+                        RpcReply, ServiceProxy, get_rpc_exchange)
 
 from .context import CONTEXT_KEY, DEFAULT_TTL_S, Principal, sign
 from .errors import KluisError, register_remote_errors
@@ -64,6 +65,11 @@ class _ReplyListener(ReplyListener):
         self.routing_key = reply_routing_key(self.container.service_name, queue_uuid)
         self.queue.routing_key = self.routing_key
         self.queue.durable = False
+
+    def forget(self, correlation_id):
+        """A call that will never be answered (not sent, or its caller gave up): its
+        reply event goes (nameko's stays in `_reply_events` for ever)."""
+        self._reply_events.pop(correlation_id, None)
 
 
 class TimedRpcProxy(RpcProxy):
@@ -132,8 +138,36 @@ class _CallPublisher(Publisher):
                 raise UndeliverableMessage()
 
 
+class _RpcReply(RpcReply):
+    def __init__(self, reply_event, reply_listener, correlation_id):
+        super().__init__(reply_event)
+        self._forget = lambda: reply_listener.forget(correlation_id)
+
+    def forget(self):
+        """The caller gives up waiting: a late answer is dropped as unknown."""
+        self._forget()
+
+
 class _MethodProxy(MethodProxy):
     publisher_cls = _CallPublisher
+
+    def _call(self, *args, **kwargs):
+        """As nameko's, but a call that could not be sent leaves no reply event behind,
+        and its reply can be forgotten (`_RpcReply.forget`)."""
+        correlation_id = str(uuid.uuid4())
+        reply_event = self.reply_listener.get_reply_event(correlation_id)
+        try:
+            self.publisher.publish(
+                {"args": args, "kwargs": kwargs}, exchange=get_rpc_exchange(self.container.config),
+                routing_key=f"{self.service_name}.{self.method_name}", mandatory=True,
+                reply_to=self.reply_listener.routing_key, correlation_id=correlation_id,
+                extra_headers=self.get_message_headers(self.worker_ctx))
+        except BaseException as exc:
+            self.reply_listener.forget(correlation_id)
+            if isinstance(exc, UndeliverableMessage):
+                raise UnknownService(self.service_name)
+            raise
+        return _RpcReply(reply_event, self.reply_listener, correlation_id)
 
 
 class _ServiceProxy(ServiceProxy):
@@ -189,6 +223,7 @@ class TimedServiceProxy:
                 with eventlet.Timeout(timeout or self._timeout):
                     return reply.result()
             except eventlet.Timeout:
+                reply.forget()
                 raise ServiceTimeout({"service": self._service})
 
         return call

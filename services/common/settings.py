@@ -1,4 +1,4 @@
-"""Settings shared by every process, read from the environment (API.md "Running").
+"""Settings shared by every process, read from the environment (docs/api.md "Running").
 
 Service-specific knobs live in each service's config.yaml as `${ENV:default}`; the
 few defaults that depend on another variable (database URLs under KLUIS_VAR) are

@@ -5,10 +5,16 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
     with self.store.unit_of_work() as uow:     # one transaction
         use_cases.do_something(uow, ...)       # uow.session, uow.emit(), uow.send()
 
+- A use case refuses in one of two ways. `raise SomeKluisError()` when nothing it wrote
+  may stay: the unit rolls back. `uow.refuse(SomeKluisError())` when what it wrote so
+  far is the record of the refusal that must be remembered (a miss counted, an attempt
+  logged, a lock and its e-mail): the unit commits that, then the caller gets the same
+  error, exactly as if it had been raised.
 - `uow.emit(event_type, actor, **payload)` records an event on `<service>.events`;
   `uow.send(target, command, **payload)` records a command for another service's
   command queue. Both are written in the same transaction as the state change and
   published by the relay after the commit, with publisher confirms, then marked sent.
+  Written inside a request, they carry its request id on (header `nameko.request_id`).
 - `store.accept(source, message)` takes an incoming event or command: recorded in the
   inbox (duplicates skipped by message id), handled by `handlers[source](uow, message)`
   in one transaction, retried with backoff when that fails, and parked after the last
@@ -19,8 +25,10 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
 import json
 import logging
 import os
+import time
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import NoReturn
 
 import eventlet
 from eventlet.event import Event
@@ -36,7 +44,9 @@ from sqlalchemy.orm import Session
 
 from . import metrics
 from .db import make_engine, new_id, utcnow
+from .errors import KluisError
 from .lease import lease
+from .logs import REQUEST_ID_KEY, current_request_id
 from .paging import asc
 from .settings import database_url
 
@@ -56,12 +66,30 @@ def event_envelope(event_type, actor, payload):
             "occurred_at": utcnow().isoformat(), "actor": actor, **payload}
 
 
+class Refusal(Exception):
+    """Carries the error of `UnitOfWork.refuse` to the end of its unit of work, which
+    commits and raises the error itself: nobody else catches or sees a Refusal."""
+
+    def __init__(self, error):
+        super().__init__(error)
+        self.error = error
+
+
 class UnitOfWork:
     def __init__(self, session, service_name, outbox):
         self.session = session
         self.service_name = service_name
         self._outbox = outbox
         self.wrote_outbox = False
+        self.committed = False
+
+    def refuse(self, error: KluisError) -> NoReturn:
+        """Refuse the request with `error` and keep what this unit wrote so far (the
+        record of the refusal: a miss counted, an attempt logged): the unit commits, then
+        raises `error` to its caller. Raise the error yourself when nothing may stay."""
+        if not isinstance(error, KluisError):
+            raise TypeError(f"a refusal is a KluisError, not {type(error).__name__}")
+        raise Refusal(error)
 
     def emit(self, event_type, actor=None, **payload):
         """Record a fact (past tense) for `<service>.events`. Returns the envelope."""
@@ -82,24 +110,34 @@ class UnitOfWork:
         self.session.execute(insert(self._outbox).values(
             id=payload.get("event_id") or payload["message_id"], kind=kind, exchange=exchange,
             routing_key=routing_key, payload=json.dumps(payload), created_at=now,
-            next_attempt_at=now, attempts=0))
+            next_attempt_at=now, attempts=0, request_id=current_request_id()))
         self.wrote_outbox = True
 
 
 @contextmanager
 def unit_of_work(engine, service_name, outbox):
     """One transaction on `engine`: committed when the block ends, rolled back when it
-    raises. Used by `Store` and by tools that run outside a service (bootstrap, tests)."""
+    raises, committed and then the error raised when it refuses (`uow.refuse(error)`).
+    Used by `Store` and by tools that run outside a service (bootstrap, tests)."""
     session = Session(engine, expire_on_commit=False)
     uow = UnitOfWork(session, service_name, outbox)
     try:
-        yield uow
-        session.commit()
+        try:
+            yield uow
+        except Refusal as refusal:
+            _commit(uow)
+            raise refusal.error from None
+        _commit(uow)
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _commit(uow):
+    uow.session.commit()
+    uow.committed = True
 
 
 class StoreAccess:
@@ -119,7 +157,7 @@ class StoreAccess:
     def lease(self, name):
         """`with store.lease(name) as held:` work that one instance at a time does
         (services/common/lease.py)."""
-        return lease(self._store.engine, name)
+        return self._store.lease(name)
 
     def parked_messages(self, pager, limit=50, cursor=None):
         return self._store.parked_messages(pager, limit, cursor)
@@ -170,10 +208,18 @@ class Store(DependencyProvider):
     # -- transactions ----------------------------------------------------------------
     @contextmanager
     def transaction(self):
-        with unit_of_work(self.engine, self.service_name, self.outbox) as uow:
-            yield uow
-        if uow.wrote_outbox:
-            self.kick()  # relay now, not at the next tick
+        uow = None
+        try:
+            with unit_of_work(self.engine, self.service_name, self.outbox) as uow:
+                yield uow
+        finally:
+            if uow is not None and uow.committed and uow.wrote_outbox:
+                self.kick()  # relay now, not at the next tick (also after a refusal)
+
+    def lease(self, name):
+        """The lease `name` of this service: `<service>.<name>`, so that services
+        sharing one database never share a lease."""
+        return lease(self.engine, f"{self.service_name}.{name}")
 
     def kick(self):
         if not self._kick.ready():
@@ -194,13 +240,20 @@ class Store(DependencyProvider):
     def relay_outbox(self):
         """Publish due outbox rows, each claimed first (so that no other instance
         publishes it too), in order within a claimed batch, each marked sent only after
-        its confirm."""
+        its confirm. A batch stops halfway through its claim (`RELAY_CLAIM_S`) and
+        releases the rest, claimed again at once: a row is never published after its
+        claim ran out, as long as one publish (kombu's retries included) takes less than
+        half of it."""
         with self._relay_lock:
             while True:
+                stop_at = time.monotonic() + self.claim_s / 2
                 rows = self._claim_outbox()
                 if not rows:
                     return
                 for index, row in enumerate(rows):
+                    if time.monotonic() >= stop_at:
+                        self._release_outbox([r.id for r in rows[index:]])
+                        break
                     if not self._publish(row):
                         self._release_outbox([r.id for r in rows[index + 1:]])
                         return
@@ -208,21 +261,26 @@ class Store(DependencyProvider):
     def _claim_outbox(self, limit=100):
         """Claims up to `limit` due rows, oldest first: their `next_attempt_at` moves
         `RELAY_CLAIM_S` ahead in one statement, so another instance's relay finds them
-        not due. PostgreSQL: the rows are picked `FOR UPDATE SKIP LOCKED`, so two relays
-        claiming at once take different rows; SQLite runs one writer at a time and the
-        outer condition is checked under its write lock. A relay that dies holding a
-        claim leaves its rows due again once the claim is stale. -> the claimed rows"""
+        not due. -> the claimed rows"""
+        with Session(self.engine) as session, session.begin():
+            rows = session.execute(self.claim_statement(utcnow(), limit)).all()
+        return sorted(rows, key=lambda row: row.created_at)
+
+    def claim_statement(self, now, limit):
+        """The claim's UPDATE. The rows are picked in a MATERIALIZED CTE, which
+        PostgreSQL evaluates exactly once (a subquery in `IN (...)` it may evaluate
+        again), `FOR UPDATE SKIP LOCKED`, so two relays claiming at once take different
+        rows; SQLite runs one writer at a time and the outer condition is checked under
+        its write lock. A relay that dies holding a claim leaves its rows due again
+        once the claim is stale."""
         outbox = self.outbox.c
-        now = utcnow()
         due = (outbox.sent_at.is_(None), outbox.next_attempt_at <= now)
         picked = select(outbox.id).where(*due).order_by(outbox.created_at).limit(limit) \
-            .with_for_update(skip_locked=True)
-        with Session(self.engine) as session, session.begin():
-            rows = session.execute(
-                update(self.outbox).where(outbox.id.in_(picked.scalar_subquery()), *due)
-                .values(next_attempt_at=now + timedelta(seconds=self.claim_s))
-                .returning(*self.outbox.c)).all()
-        return sorted(rows, key=lambda row: row.created_at)
+            .with_for_update(skip_locked=True).cte("picked") \
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        return update(self.outbox).where(outbox.id.in_(select(picked.c.id)), *due) \
+            .values(next_attempt_at=now + timedelta(seconds=self.claim_s)) \
+            .returning(*self.outbox.c)
 
     def _release_outbox(self, row_ids):
         """Claimed rows this relay will not publish now: due again at once."""
@@ -234,16 +292,18 @@ class Store(DependencyProvider):
 
     def _publish(self, row):
         payload = json.loads(row.payload)
+        # nameko's context header: the handler's worker gets it as its context data
+        headers = {f"nameko.{REQUEST_ID_KEY}": row.request_id} if row.request_id else {}
         try:
             if row.kind == "event":
                 exchange = get_event_exchange(self.service_name, self.container.config)
                 self.publisher.publish(payload, exchange=exchange, routing_key=row.routing_key,
-                                       declare=[exchange])
+                                       declare=[exchange], headers=headers)
             else:
                 declare = [command_queue(row.routing_key)] if self.declare_commands else []
                 self.publisher.publish(payload, exchange=COMMAND_EXCHANGE,
                                        routing_key=row.routing_key, declare=declare,
-                                       mandatory=True)
+                                       mandatory=True, headers=headers)
         except Exception as exc:
             delay = min(self.retry_base * 2 ** row.attempts, 60)
             self._update_outbox(row.id, attempts=row.attempts + 1, last_error=type(exc).__name__,
@@ -326,7 +386,7 @@ class Store(DependencyProvider):
         row lock."""
         if not self._due_inbox():
             return
-        with lease(self.engine, "inbox_retry") as held:
+        with self.lease("inbox_retry") as held:
             if held:
                 for message_id in self._due_inbox():
                     self._handle(message_id)

@@ -1,6 +1,6 @@
 """Declare, before any service publishes, every queue that a consumer will read: the
 event handler queues of every service and the command queues. An event published to
-an exchange with no queue bound is lost (NAMEKO-NOTES.md); declaring them at deploy
+an exchange with no queue bound is lost (docs/nameko.md); declaring them at deploy
 time means a fact is kept even for a service that has not started yet.
 
 `python -m services.common.topology` (run by `make run` and by the test harness)."""

@@ -3,7 +3,7 @@ endpoint), hardened against slow and idle clients.
 
 nameko's WebServer gives eventlet's server no socket timeout and takes a worker of the
 service's pool for every request, which then reads the body: 55 requests whose body
-dribbles in stopped the gateway (NAMEKO-NOTES.md "HTTP server timeouts"). Here:
+dribbles in stopped the gateway (docs/nameko.md "HTTP server timeouts"). Here:
 - every socket operation times out after HTTP_BODY_IDLE_TIMEOUT_S (a silent peer);
 - the request line and headers must arrive within HTTP_HEADER_TIMEOUT_S of waiting
   for them (also an idle keep-alive connection), else the connection is closed;

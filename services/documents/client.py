@@ -5,7 +5,8 @@ stream with these. Bytes never go over the bus.
 
 With several documents instances (KLUIS_SCALE), DOCUMENTS_BLOB_URL lists each one's
 endpoint, comma-separated: every request picks one at random and goes on to another
-when one refuses the connection (before any byte of the body was sent). Any instance
+when one refuses the connection or does not take it within CONNECT_TIMEOUT_S (before
+any byte of the body was sent). Any instance
 serves any grant: tickets live in documents's database."""
 import os
 import random
@@ -20,6 +21,9 @@ from services.common.rpc import ServiceUnavailable
 from services.common import web_server
 
 from . import exceptions
+
+CONNECT_TIMEOUT_S = 5  # then the next endpoint
+READ_TIMEOUT_S = 300
 
 _session = requests.Session()
 _session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
@@ -43,11 +47,15 @@ def blob_urls():
 
 def _request(method, path, **kwargs):
     """`method` `path` at one of the blob endpoints, in random order, the next one when
-    one refuses the connection. ServiceUnavailable when none can be reached."""
+    one refuses the connection or does not take it in time. ServiceUnavailable when none
+    can be reached."""
     urls = blob_urls()
     for url in random.sample(urls, len(urls)):
         try:
-            return _session.request(method, url + path, **kwargs)
+            return _session.request(method, url + path,
+                                    timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), **kwargs)
+        except requests.ConnectTimeout:
+            continue  # not connected: nothing was sent, another instance may answer
         except requests.ConnectionError as exc:
             if isinstance(getattr(exc.args[0] if exc.args else None, "reason", None),
                           NewConnectionError):
@@ -74,8 +82,7 @@ def put_blob(grant, chunks):
     response = _request("PUT", f"/blobs/{grant['upload_id']}", data=chunks,
                         headers={"X-Upload-Ticket": grant["ticket"],
                                  "Content-Type": "application/octet-stream",
-                                 **request_id_header()},
-                        timeout=(5, 300))
+                                 **request_id_header()})
     if response.status_code != 201:
         raise upstream_error(response)
     return response.json()
@@ -84,8 +91,7 @@ def put_blob(grant, chunks):
 def open_blob(grant):
     """-> a streaming response with a document's plain bytes (iter_content; close it)."""
     upstream = _request("GET", "/blobs/content", stream=True,
-                        headers={"X-Download-Ticket": grant["ticket"], **request_id_header()},
-                        timeout=(5, 300))
+                        headers={"X-Download-Ticket": grant["ticket"], **request_id_header()})
     if upstream.status_code != 200:
         error = upstream_error(upstream)
         upstream.close()

@@ -3,17 +3,19 @@
 activated when the password is set (e-mail 3 confirms; event `account_activated`)."""
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from services.common.db import new_id, utcnow
+from services.common.tokens import digest
 
-from . import domain
-from .exceptions import EmailInUse, RateLimited
+from . import domain, guard
+from .exceptions import EmailInUse, InvalidCode
 from .models import Account, PasswordReset, Session
-from .use_cases import open_link, open_session, require_strong
+from .sessions import open_session
+from .use_cases import open_link, require_strong
 
 ACTIVATION_VALIDITY = timedelta(hours=24)
-SMS_CODE_VALIDITY = timedelta(minutes=10)  # API.md: codes live ten minutes
+SMS_CODE_VALIDITY = timedelta(minutes=10)  # docs/api.md: codes live ten minutes
 SMS_CODE_ATTEMPTS = 5
 LINKS_PER_HOUR = 5
 
@@ -35,12 +37,10 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
         raise EmailInUse()
     if account.password_hash is not None:
         return {"account_id": account.id, "existing": True}
+    guard.refuse_beyond_per_hour(uow, PasswordReset.created_at, LINKS_PER_HOUR,
+                                 PasswordReset.account_id == account.id,
+                                 PasswordReset.purpose == "activation")
     now = utcnow()
-    recent = uow.session.scalar(select(func.count()).select_from(PasswordReset).where(
-        PasswordReset.account_id == account.id, PasswordReset.purpose == "activation",
-        PasswordReset.created_at > now - timedelta(hours=1)))
-    if recent >= LINKS_PER_HOUR:
-        raise RateLimited({"retry_after_s": 3600})
     uow.session.execute(update(PasswordReset).where(
         PasswordReset.account_id == account.id, PasswordReset.purpose == "activation",
         PasswordReset.used_at.is_(None)).values(used_at=now))
@@ -63,17 +63,16 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
 
 
 def complete_activation(uow, clock, token, password, sms_code, source_ip, user_agent):
-    """-> the session, or None for a wrong SMS code (counted; five spend the link)."""
+    """-> the session. InvalidCode for a wrong SMS code (counted; five spend the link)."""
     require_strong(password)
     link = open_link(uow, token, "activation")
     now = utcnow()
     code_fresh = now < link.created_at + SMS_CODE_VALIDITY
     if link.sms_code_hash and (not code_fresh or
-                               domain.hash_token(sms_code or "") != link.sms_code_hash):
-        link.attempts += 1
-        if link.attempts >= SMS_CODE_ATTEMPTS:
+                               digest(sms_code) != link.sms_code_hash):
+        if guard.count_attempt(link, "attempts", SMS_CODE_ATTEMPTS):
             link.used_at = now
-        return None
+        uow.refuse(InvalidCode({"sms_code": ["invalid_code"]}))
     link.used_at = now
     account = uow.session.get(Account, link.account_id)
     account.password_hash = domain.hash_password(password)

@@ -7,12 +7,13 @@ from sqlalchemy import select, update
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound
 from services.common.paging import asc
+from services.common.tokens import digest
 
 from . import domain
 from .exceptions import InvalidSignature, LoginRefused, TokenExpired, TokenUsed
 from .models import Account, AppLogin, Device, DeviceChallenge, Session
 from .staff import record
-from .use_cases import open_session
+from .sessions import open_session
 
 
 def _device(uow, device_id):
@@ -33,17 +34,18 @@ def challenge(uow, device_id):
 
 
 def login(uow, clock, device_id, challenge_text, signature, source_ip, user_agent):
-    """-> a session for the device's account, or None (wrong, used or expired challenge,
-    wrong signature, unbound device). A challenge is spent by any attempt."""
+    """-> a session for the device's account. InvalidSignature for a wrong, used or
+    expired challenge, a wrong signature, an unbound device: one answer for all. A
+    challenge is spent by any attempt (kept also when refused)."""
     device = _device(uow, device_id)
     # The row lock makes a challenge single-use also under concurrent attempts.
     issued = uow.session.get(DeviceChallenge, challenge_text, with_for_update=True)
     if device is None or issued is None or issued.device_id != device_id or \
             issued.used_at is not None or utcnow() >= issued.expires_at:
-        return None
+        raise InvalidSignature()
     issued.used_at = utcnow()
     if not domain.signature_valid(device.public_key, signature, challenge_text):
-        return None
+        uow.refuse(InvalidSignature())
     device.last_used_at = utcnow()
     account = uow.session.get(Account, device.account_id)
     return open_session(uow, clock, account, "device", source_ip, user_agent,
@@ -113,7 +115,7 @@ def claim_app_login(uow, clock, login_id, source_ip, user_agent, poll_secret=Non
     browser that holds the login's secret (anyone else: NotFound, as for no login)."""
     app_login = uow.session.get(AppLogin, login_id, with_for_update=True)
     if app_login is None or not hmac.compare_digest(
-            app_login.poll_secret_hash or "", domain.hash_token(poll_secret or "")):
+            app_login.poll_secret_hash or "", digest(poll_secret)):
         raise NotFound()
     if app_login.status == "claimed":
         raise TokenUsed()

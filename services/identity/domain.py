@@ -1,7 +1,6 @@
 """Identity's rules, free of nameko and SQLAlchemy."""
 import base64
 import binascii
-import hashlib
 import ipaddress
 import secrets
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from services.common.tokens import digest
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
@@ -45,7 +46,7 @@ def common_passwords():
 
 
 def password_rule_failures(password):
-    """The names of the password rules `password` breaks (API.md), empty when strong."""
+    """The names of the password rules `password` breaks (docs/api.md), empty when strong."""
     failed = []
     if len(password) < PASSWORD_MIN_LENGTH:
         failed.append("min_length")
@@ -75,11 +76,7 @@ def verify_password(password_hash, password):
 def new_token():
     """An opaque random token (256 bits) and the hash that is stored instead of it."""
     token = secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def hash_token(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+    return token, digest(token)
 
 
 def normalise_email(email):
@@ -190,7 +187,7 @@ PLACEHOLDER_NAME = "adviseur1"
 def new_code():
     """A 6-digit code and its hash."""
     code = f"{secrets.randbelow(10 ** 6):06d}"
-    return code, hash_token(code)
+    return code, digest(code)
 
 
 def new_challenge():

@@ -37,12 +37,13 @@ def limit(config, name):
 
 
 def take(store, limit_, key):
-    """Count one for `key` in a transaction of its own (so that a refusal is counted
-    too); raises RateLimited with the wait when the bucket is empty."""
+    """Count one for `key` in a transaction of its own (kept whatever the request that
+    follows does); raises RateLimited with the wait when the bucket is empty (nothing
+    is taken then)."""
     with store.unit_of_work() as uow:
         retry_after = buckets.take(uow.session, limit_, key)
-    if retry_after:
-        raise RateLimited({"retry_after_s": retry_after})
+        if retry_after:
+            raise RateLimited({"retry_after_s": retry_after})
 
 
 def refuse_when_empty(uow, *limits_and_keys):

@@ -11,19 +11,26 @@ Password misses are counted three ways, for known and unknown e-mail addresses a
   addresses are not locked out, so the lock is no weapon against the owner. The key
   holds the account's password hash: a new password (a reset) starts every count afresh.
 Codes sent by SMS are limited per account, per number and per source address.
+Links and codes sent by e-mail are limited per hour by the rows that record them
+(`per_hour_reached`); each code, link and challenge allows a few wrong attempts
+(`count_attempt`).
 """
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from services.common.db import utcnow
 from services.common.limits import Limit
+from services.common.store import UnitOfWork
 
 from . import domain
+from .exceptions import RateLimited
 from .models import LoginAttempt, buckets
 
 KNOWN_SOURCE_AGE = timedelta(days=90)
+HOUR = timedelta(hours=1)
 _LOCK_S = domain.LOCK_DURATION.total_seconds()
 MISSES_PER_ADDRESS = Limit("login_miss_address", burst=30, per_s=600)
 MISSES_PER_ACCOUNT = Limit("login_miss_account", burst=30, per_s=600)
@@ -118,3 +125,40 @@ def wait_before_sms(uow, policy, account_id, mobile, source_ip):
     for limit, key in checks:
         buckets.take(uow.session, limit, key)
     return None
+
+
+def send_lock_mail(uow, account, public_url, source_ip=None):
+    """Event `account_locked` and the owner's e-mail: from which address, for how long,
+    and that a reset lifts it (`source_ip` None: the account's second step is locked)."""
+    locked_until = utcnow() + domain.LOCK_DURATION
+    uow.emit("account_locked", actor=None, account_id=account.id,
+             locked_until=locked_until.isoformat(), source_ip=source_ip)
+    uow.send("notify", "send_notification", template="account_locked",
+             language=account.language, to={"email": account.email},
+             data={"name": account.name, "source_ip": source_ip or "",
+                   "minutes": int(domain.LOCK_DURATION.total_seconds() // 60),
+                   "forgot_url": f"{public_url}/forgot-password"})
+
+
+def count_attempt(holder: object, field: str, allowed: int) -> bool:
+    """One more wrong attempt at `holder` (a code, a link, a challenge, an account's
+    second step): its counter `field` goes up. -> True when that was the last attempt
+    `allowed`: the caller spends or locks what was guessed at."""
+    setattr(holder, field, (getattr(holder, field) or 0) + 1)
+    return getattr(holder, field) >= allowed
+
+
+def per_hour_reached(uow: UnitOfWork, at: InstrumentedAttribute, per_hour: int,
+                     *where: ColumnElement[bool]) -> bool:
+    """Were `per_hour` or more rows recorded within the last hour? `at`: the column with
+    their time (e.g. PasswordReset.created_at); `where`: which rows count."""
+    recent = uow.session.scalar(select(func.count()).select_from(at.class_).where(
+        at > utcnow() - HOUR, *where))
+    return recent >= per_hour
+
+
+def refuse_beyond_per_hour(uow: UnitOfWork, at: InstrumentedAttribute, per_hour: int,
+                           *where: ColumnElement[bool]) -> None:
+    """RateLimited (come back in an hour) once `per_hour` such rows were recorded."""
+    if per_hour_reached(uow, at, per_hour, *where):
+        raise RateLimited({"retry_after_s": int(HOUR.total_seconds())})

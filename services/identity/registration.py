@@ -1,22 +1,21 @@
 """The app registration (device binding): start, identify, verify, approve or reject,
 complete. The registration id is the app's handle on its own registration; each step
-checks the state it needs. Misses are results, not exceptions, so that they are
-committed: the entrypoint raises after the commit."""
-from datetime import timedelta
+checks the state it needs. A miss is refused with `uow.refuse`, so that its count is
+committed before the caller gets the error."""
+from sqlalchemy import select
 
-from sqlalchemy import func, select
-
+from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.paging import asc
+from services.common.tokens import digest
 
-from . import domain
-from services.common.contacts import normalise_mobile
-from .exceptions import ClientVersionUnsupported, RateLimited, RegistrationLocked, WrongState
-from . import edge
+from . import domain, edge, guard
+from .exceptions import (ClientVersionUnsupported, InvalidCode, InvalidSignature,
+                         RegistrationLocked, UnknownCombination, WrongState)
 from .models import Account, AuditEntry, Device, Membership, Registration
 from .staff import offices_of, record
-from .use_cases import open_session
+from .sessions import open_session
 
 
 def start(uow, device, minimums, source_ip):
@@ -42,7 +41,8 @@ def start(uow, device, minimums, source_ip):
 
 def identify(uow, registration_id, office, partner_id, email, mobile, source_ip, config=None):
     """Match the partner ID plus exactly the recorded e-mail or mobile of a staff member.
-    -> {"status": "code_sent", "channel"} or {"miss": True, "attempts_left", "locked"}.
+    -> {"status": "code_sent", "channel"}. A miss: UnknownCombination with
+    details.attempts_left, the last one RegistrationLocked (both counted).
     Misses count per registration (three lock it), per source address (an hour's worth
     refuses more) and per partner ID (which only slows guessing down: whoever misses on
     an office's partner ID must not keep its people from registering)."""
@@ -65,8 +65,8 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
             registration.status = "locked"
         record(uow, None, "registration_identify_failed", "registration", registration.id,
                office["id"] if office else None, attempts_left=registration.attempts_left)
-        return {"miss": True, "attempts_left": registration.attempts_left,
-                "locked": registration.status == "locked"}
+        uow.refuse(RegistrationLocked() if registration.status == "locked" else
+                   UnknownCombination({"attempts_left": registration.attempts_left}))
     code, code_hash = domain.new_code()
     channel = "email" if email else "sms"
     registration.account_id, registration.office_id = account.id, office["id"]
@@ -89,11 +89,9 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
 
 def _check_codes_sent(uow, account_id):
     """No flood of codes to one person, however many registrations are started."""
-    sent = uow.session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "registration_code_sent", AuditEntry.object_id == account_id,
-        AuditEntry.at > utcnow() - timedelta(hours=1)))
-    if sent >= domain.CODES_PER_HOUR:
-        raise RateLimited({"retry_after_s": 3600})
+    guard.refuse_beyond_per_hour(uow, AuditEntry.at, domain.CODES_PER_HOUR,
+                                 AuditEntry.action == "registration_code_sent",
+                                 AuditEntry.object_id == account_id)
 
 
 def _match(uow, office, email, mobile):
@@ -112,18 +110,19 @@ def _match(uow, office, email, mobile):
 
 
 def verify(uow, registration_id, code, portal_url=""):
-    """-> {"status": "awaiting_approval"} or {"miss": True, "locked"}."""
+    """-> {"status": "awaiting_approval"}. A miss: InvalidCode, the fifth
+    RegistrationLocked (both counted)."""
     registration = _get(uow, registration_id, lock=True)
     if registration.status == "locked":
         raise RegistrationLocked()
     if registration.status != "code_sent":
         raise WrongState({"status": registration.status})
     fresh = utcnow() < registration.code_expires_at
-    if not fresh or domain.hash_token(code) != registration.code_hash:
-        registration.code_attempts += 1
-        if registration.code_attempts >= domain.CODE_ATTEMPTS:
+    if not fresh or digest(code) != registration.code_hash:
+        locked = guard.count_attempt(registration, "code_attempts", domain.CODE_ATTEMPTS)
+        if locked:
             registration.status = "locked"
-        return {"miss": True, "locked": registration.status == "locked"}
+        uow.refuse(RegistrationLocked() if locked else InvalidCode())
     registration.status, registration.code_hash = "awaiting_approval", None
     record(uow, registration.account_id, "registration_verified", "registration",
            registration.id, registration.office_id, role=registration.role)
@@ -239,13 +238,13 @@ def decide(uow, principal, registration_id, approve, reason=None):
 
 def complete(uow, clock, registration_id, signature, source_ip, user_agent):
     """Bind the device: the signature over the challenge proves the registering device
-    holds the key. -> {device_id, token, ...}, or None for a wrong signature."""
+    holds the key. -> {device_id, token, ...}; InvalidSignature for a wrong signature."""
     registration = _get(uow, registration_id, lock=True)
     if registration.status != "approved" or registration.office_id not in offices_of(
             uow.session, registration.account_id):
         raise WrongState({"status": registration.status})
     if not domain.signature_valid(registration.public_key, signature, registration.challenge):
-        return None
+        raise InvalidSignature()
     now = utcnow()
     device = Device(id=new_id(), account_id=registration.account_id,
                     public_key=registration.public_key, name=registration.device_name,
@@ -268,4 +267,3 @@ def _get(uow, registration_id, lock=False):
     if registration is None:
         raise NotFound()
     return registration
-

@@ -13,11 +13,13 @@ from sqlalchemy import select, update
 from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
+from services.common.tokens import digest
 
 from . import domain, guard, totp
-from .exceptions import InvalidMobile, RateLimited
+from .exceptions import (InvalidCode, InvalidLoginCode, InvalidMobile, RateLimited,
+                         WrongPassword)
 from .models import Account, SecondStep
-from .use_cases import end_sessions, open_session, send_lock_mail
+from .sessions import end_sessions, open_session
 
 STEP_VALIDITY = timedelta(minutes=10)
 STEP_ATTEMPTS = 5
@@ -58,22 +60,21 @@ def begin_login(uow, policy, account, source_ip, user_agent):
 
 def finish_login(uow, clock, policy, challenge_id, code=None, recovery_code=None,
                  public_url=""):
-    """-> the session, or None (wrong, used or expired; five misses spend the step,
-    `second_step_lock_after` across steps lock the account)."""
+    """-> the session. InvalidLoginCode for a wrong, used or expired code (five misses
+    spend the step, `second_step_lock_after` across steps lock the account: both kept)."""
     step = uow.session.get(SecondStep, challenge_id, with_for_update=True)
     if step is None or step.purpose != "login" or step.used_at is not None or \
             utcnow() >= step.expires_at:
-        return None
+        raise InvalidLoginCode()
     account = uow.session.get(Account, step.account_id, with_for_update=True)
     if domain.is_locked(account, utcnow()):
-        return None
+        raise InvalidLoginCode()
     method = _check(account, step, code, recovery_code)
     if method is None:
-        step.attempts += 1
-        if step.attempts >= STEP_ATTEMPTS:
+        if guard.count_attempt(step, "attempts", STEP_ATTEMPTS):
             step.used_at = utcnow()
         _count_miss(uow, policy, account, public_url)
-        return None
+        uow.refuse(InvalidLoginCode())
     step.used_at = utcnow()
     account.failed_logins = 0
     return open_session(uow, clock, account, f"password+{method}", step.source_ip,
@@ -81,8 +82,7 @@ def finish_login(uow, clock, policy, challenge_id, code=None, recovery_code=None
 
 
 def _count_miss(uow, policy, account, public_url):
-    account.failed_logins = (account.failed_logins or 0) + 1
-    if account.failed_logins < policy.second_step_lock_after:
+    if not guard.count_attempt(account, "failed_logins", policy.second_step_lock_after):
         return
     now = utcnow()
     account.failed_logins = 0
@@ -90,19 +90,19 @@ def _count_miss(uow, policy, account, public_url):
     uow.session.execute(update(SecondStep).where(  # every open challenge is spent
         SecondStep.account_id == account.id, SecondStep.purpose == "login",
         SecondStep.used_at.is_(None)).values(used_at=now))
-    send_lock_mail(uow, account, public_url)
+    guard.send_lock_mail(uow, account, public_url)
 
 
 def _check(account, step, code, recovery_code):
     if recovery_code:
         hashes = (account.recovery_code_hashes or "").split()
-        wanted = domain.hash_token(_normal_recovery(recovery_code))
+        wanted = digest(_normal_recovery(recovery_code))
         if wanted in hashes:
             hashes.remove(wanted)  # single use
             account.recovery_code_hashes = "\n".join(hashes)
             return "recovery"
         return None
-    if step.method == "sms" and step.code_hash == domain.hash_token(code or ""):
+    if step.method == "sms" and step.code_hash == digest(code):
         return "sms"
     if step.method == "totp":
         matched = totp.matching_step(account.second_factor_secret, code,
@@ -147,7 +147,8 @@ def start_totp(uow, principal):
 
 
 def confirm(uow, principal, method, code):
-    """-> the recovery codes (shown once), or None for a wrong code."""
+    """-> the recovery codes (shown once). InvalidCode for a wrong one (counted: five
+    spend the enrolment)."""
     step = uow.session.scalar(select(SecondStep).where(
         SecondStep.account_id == principal.account_id, SecondStep.purpose == "enrol",
         SecondStep.method == method, SecondStep.used_at.is_(None))
@@ -155,18 +156,17 @@ def confirm(uow, principal, method, code):
     if step is None or utcnow() >= step.expires_at:
         raise NotFound()
     matched = totp.matching_step(step.secret, code) if method == "totp" else None
-    ok = step.code_hash == domain.hash_token(code) if method == "sms" else matched is not None
+    ok = step.code_hash == digest(code) if method == "sms" else matched is not None
     if not ok:
-        step.attempts += 1
-        if step.attempts >= STEP_ATTEMPTS:
+        if guard.count_attempt(step, "attempts", STEP_ATTEMPTS):
             step.used_at = utcnow()
-        return None
+        uow.refuse(InvalidCode({"code": ["invalid_code"]}))
     step.used_at = utcnow()
     account = uow.session.get(Account, principal.account_id)
     codes = [new_recovery_code() for _ in range(1 if method == "sms" else 10)]
     account.second_factor, account.second_factor_secret = method, step.secret
     account.totp_last_step = matched  # the code just typed does not sign in too
-    account.recovery_code_hashes = "\n".join(domain.hash_token(_normal_recovery(c))
+    account.recovery_code_hashes = "\n".join(digest(_normal_recovery(c))
                                              for c in codes)
     uow.emit("second_factor_changed", actor=account.id, account_id=account.id, method=method)
     # Where codes go has changed (a new number, a new app): a session that made this
@@ -177,9 +177,9 @@ def confirm(uow, principal, method, code):
 
 def disable(store, policy, principal, password):
     """Off only with the account's password: a stolen session alone cannot take the
-    second step away. Every other session ends. -> False for a wrong password (counted
-    as a miss from the caller's address, like a sign-in), True when done. The password
-    is checked between two units of work, as at sign-in (use_cases.login)."""
+    second step away. Every other session ends. WrongPassword for a wrong password
+    (counted as a miss from the caller's address, like a sign-in). The password is
+    checked between two units of work, as at sign-in (use_cases.login)."""
     with store.unit_of_work() as uow:
         account = uow.session.get(Account, principal.account_id)
         key = guard.lock_key(principal.source_ip, account.email, account)
@@ -189,9 +189,8 @@ def disable(store, policy, principal, password):
         account = uow.session.get(Account, principal.account_id)
         if not ok or account.password_hash != password_hash:
             guard.count_miss(uow, policy, account.email, principal.source_ip, key)
-            return False
+            uow.refuse(WrongPassword({"password": ["wrong_password"]}))
         account.second_factor = account.second_factor_secret = None
         account.recovery_code_hashes = account.totp_last_step = None
         uow.emit("second_factor_changed", actor=account.id, account_id=account.id, method=None)
         end_sessions(uow, account.id, "second_factor_off", keep_session_id=principal.session_id)
-        return True

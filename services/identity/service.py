@@ -13,10 +13,8 @@ from services.common.service import ServiceBase, rpc
 from services.common.settings import config_value, env_int
 from services.common.store import Store
 
-from . import (activation, devices, domain, edge, guard, registration, second_factor, staff,
-               use_cases)
-from .exceptions import (InvalidCode, InvalidCredentials, InvalidLoginCode, InvalidSignature,
-                         RegistrationLocked, UnknownCombination, WrongPassword)
+from . import (activation, devices, domain, edge, guard, registration, second_factor,
+               sessions, staff, use_cases)
 from .hashing import Hashing
 from .models import metadata
 
@@ -63,11 +61,8 @@ class IdentityService(ServiceBase):
         from the address or at the account (guard.py). Every attempt is recorded; the 10th
         miss in a row from one address locks that address out of the account for 15
         minutes (event `account_locked`, e-mail to its owner)."""
-        result = use_cases.login(self.store, self.clock, self.policy, email, password,
-                                 source_ip, user_agent, self.public_url)
-        if result is None:
-            raise InvalidCredentials()
-        return result
+        return use_cases.login(self.store, self.clock, self.policy, email, password,
+                               source_ip, user_agent, self.public_url)
 
     @rpc
     def login_second_step(self, challenge_id, code=None, recovery_code=None):
@@ -75,11 +70,8 @@ class IdentityService(ServiceBase):
         step. -> {token, ...}; InvalidCode (401) for anything wrong. Ten misses in a
         row, across challenges, lock the account (e-mail `account_locked`)."""
         with self.store.unit_of_work() as uow:
-            result = second_factor.finish_login(uow, self.clock, self.policy, challenge_id,
-                                                code, recovery_code, self.public_url)
-        if result is None:
-            raise InvalidLoginCode()
-        return result
+            return second_factor.finish_login(uow, self.clock, self.policy, challenge_id,
+                                              code, recovery_code, self.public_url)
 
     @rpc
     def start_sms_second_step(self, mobile):
@@ -102,18 +94,14 @@ class IdentityService(ServiceBase):
         """-> the recovery codes, shown once. InvalidCode (422) for a wrong code."""
         principal = self.caller.require("client" if method == "sms" else "admin", write=True)
         with self.store.unit_of_work() as uow:
-            codes = second_factor.confirm(uow, principal, method, code)
-        if codes is None:
-            raise InvalidCode({"code": ["invalid_code"]})
-        return codes
+            return second_factor.confirm(uow, principal, method, code)
 
     @rpc
     def disable_second_step(self, password=None):
         """Turns the second step off; needs the account's password (WrongPassword, a miss
         counted like a sign-in's). Every other session of the account ends."""
         principal = self.caller.require("client", "admin", write=True)
-        if not second_factor.disable(self.store, self.policy, principal, password or ""):
-            raise WrongPassword({"password": ["wrong_password"]})
+        second_factor.disable(self.store, self.policy, principal, password or "")
 
     @rpc
     def open_look_along(self, account_id, staff_id, office_id, source_ip=None,
@@ -123,8 +111,8 @@ class IdentityService(ServiceBase):
         office, ending when the staff member leaves it (and after 30 minutes)."""
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
-            return use_cases.open_look_along(uow, self.clock, account_id, staff_id, office_id,
-                                             source_ip, user_agent)
+            return sessions.open_look_along(uow, self.clock, account_id, staff_id, office_id,
+                                            source_ip, user_agent)
 
     @rpc
     def remove_client_account(self, account_id, actor_id):
@@ -143,7 +131,7 @@ class IdentityService(ServiceBase):
         activity unless `touch` is false (written at most once per activity interval).
         Raises Unauthenticated or SessionExpired."""
         with self.store.unit_of_work() as uow:
-            found = use_cases.authenticate(uow, self.clock, token, touch)
+            found = sessions.authenticate(uow, self.clock, token, touch)
         principal = sign(Principal.from_dict(found), self.name,
                          config_value(self.config, "PRINCIPAL_TTL_S", DEFAULT_TTL_S))
         return {**found, "signed": principal.signed, "expires_at": principal.expires_at}
@@ -153,7 +141,7 @@ class IdentityService(ServiceBase):
         """-> {expires_at, warn_at, idle_timeout_s, warning_s, now} of the caller's session."""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
-            return use_cases.describe_session(uow, self.clock, principal.session_id)
+            return sessions.describe_session(uow, self.clock, principal.session_id)
 
     @rpc
     def touch_session(self):
@@ -162,14 +150,14 @@ class IdentityService(ServiceBase):
         Raises Unauthenticated or SessionExpired."""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
-            return use_cases.touch_session(uow, self.clock, principal.session_id)
+            return sessions.touch_session(uow, self.clock, principal.session_id)
 
     @rpc
     def logout(self):
         """Ends the caller's session at once (event `session_revoked`)."""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
-            use_cases.logout(uow, principal.session_id, principal.account_id)
+            sessions.logout(uow, principal.session_id, principal.account_id)
 
     @rpc
     def request_password_reset(self, email):
@@ -236,11 +224,8 @@ class IdentityService(ServiceBase):
                             user_agent=None):
         """-> {token, ...}. WeakPassword, InvalidToken, TokenExpired, TokenUsed, InvalidCode."""
         with self.store.unit_of_work() as uow:
-            result = activation.complete_activation(uow, self.clock, token, password, sms_code,
-                                                    source_ip, user_agent)
-        if result is None:
-            raise InvalidCode({"sms_code": ["invalid_code"]})
-        return result
+            return activation.complete_activation(uow, self.clock, token, password, sms_code,
+                                                  source_ip, user_agent)
 
     # -- staff of an office (memberships and roles) -------------------------------------
     @rpc
@@ -315,22 +300,14 @@ class IdentityService(ServiceBase):
         RateLimited after too many misses from the source address (for a while) or on
         the partner ID (for seconds)."""
         with self.store.unit_of_work() as uow:
-            result = registration.identify(uow, registration_id, office, partner_id, email,
-                                           mobile, source_ip, self.config)
-        if result.get("miss"):
-            if result["locked"]:
-                raise RegistrationLocked()
-            raise UnknownCombination({"attempts_left": result["attempts_left"]})
-        return result
+            return registration.identify(uow, registration_id, office, partner_id, email,
+                                         mobile, source_ip, self.config)
 
     @rpc
     def verify_registration(self, registration_id, code):
         """-> {status: awaiting_approval}; InvalidCode; five misses lock it."""
         with self.store.unit_of_work() as uow:
-            result = registration.verify(uow, registration_id, code, self.public_url)
-        if result.get("miss"):
-            raise RegistrationLocked() if result["locked"] else InvalidCode()
-        return result
+            return registration.verify(uow, registration_id, code, self.public_url)
 
     @rpc
     def describe_registration(self, registration_id):
@@ -365,11 +342,8 @@ class IdentityService(ServiceBase):
                               user_agent=None):
         """-> {device_id, token, ...}: bound, signed in, office access at once."""
         with self.store.unit_of_work() as uow:
-            result = registration.complete(uow, self.clock, registration_id, signature,
-                                           source_ip, user_agent)
-        if result is None:
-            raise InvalidSignature()
-        return result
+            return registration.complete(uow, self.clock, registration_id, signature,
+                                         source_ip, user_agent)
 
     # -- devices and app login -----------------------------------------------------------
     @rpc
@@ -381,11 +355,8 @@ class IdentityService(ServiceBase):
     def device_login(self, device_id, challenge, signature, source_ip=None, user_agent=None):
         """-> {token, ...}; InvalidSignature for anything wrong (one answer for all)."""
         with self.store.unit_of_work() as uow:
-            result = devices.login(uow, self.clock, device_id, challenge, signature,
-                                   source_ip, user_agent)
-        if result is None:
-            raise InvalidSignature()
-        return result
+            return devices.login(uow, self.clock, device_id, challenge, signature,
+                                 source_ip, user_agent)
 
     @rpc
     def start_app_login(self, source_ip=None, user_agent=None):

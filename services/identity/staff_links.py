@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import literal, select
 
 from services.common.db import new_id, utcnow
+from services.common.tokens import digest
 
 from . import domain
 from .exceptions import AlreadyMember
@@ -91,7 +92,7 @@ def confirm(uow, token):
     """The person confirms with the e-mailed token. -> (link, account) for the caller to
     record the membership; InvalidToken, TokenExpired, TokenUsed."""
     link = uow.session.scalar(select(StaffLink).where(
-        StaffLink.token_hash == domain.hash_token(token or "")).with_for_update())
+        StaffLink.token_hash == digest(token)).with_for_update())
     check_single_use(link)
     link.used_at = utcnow()
     return link, uow.session.get(Account, link.account_id)

@@ -50,7 +50,7 @@ def record_notification(uow, message):
     subject, body = templates.render(message["template"], language, data)
     to = message["to"]
     channel, recipient = ("email", to["email"]) if "email" in to else ("sms", to["mobile"])
-    # A code travels once in a message, as its only 6-digit number (API.md): code
+    # A code travels once in a message, as its only 6-digit number (docs/api.md): code
     # messages are plain text only.
     html = templates.render_html(message["template"], language, data) \
         if channel == "email" and message["template"] not in CODE_TEMPLATES else None

@@ -1,4 +1,4 @@
-"""A staff member's phone: a real Ed25519 key, and the steps of API.md's app
+"""A staff member's phone: a real Ed25519 key, and the steps of docs/api.md's app
 registration and sign-in, driven through HTTP."""
 import base64
 import uuid

@@ -1,4 +1,4 @@
-"""API.md "Authentication and sessions": password login, sessions with idle timeout,
+"""docs/api.md "Authentication and sessions": password login, sessions with idle timeout,
 logout, forgot and reset, lockout; all through HTTP."""
 import hashlib
 import sqlite3

@@ -1,4 +1,4 @@
-"""API.md "Clients, consent and products" (clients and consent), the invitation and
+"""docs/api.md "Clients, consent and products" (clients and consent), the invitation and
 activation rows of "Portal invitation, ...", and "Dossiers" (without the document and
 message counts, which arrive with those issues). Through HTTP."""
 import time

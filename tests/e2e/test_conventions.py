@@ -1,4 +1,4 @@
-"""API.md "Conventions" and "Health and docs", through HTTP."""
+"""docs/api.md "Conventions" and "Health, limits and docs", through HTTP."""
 import signal
 
 import requests
@@ -70,7 +70,7 @@ API_MD_ROUTES = [("post", "/auth/login"), ("get", "/auth/session"),
                  ("get", "/signing-requests"), ("post", "/signing-requests/{request_id}/sign"),
                  ("get", "/signing-requests/{request_id}/evidence"),
                  ("post", "/signatures/verify"),
-                 ("get", "/health/live")]  # "Added in the second round"
+                 ("get", "/health/live")]  # docs/api.md "Health, limits and docs"
 
 
 def test_health_answers_for_all_five_services(any_kluis):
@@ -141,6 +141,7 @@ def test_content_type_and_size_limits(kluis):
     client = kluis.client()
     form = client.post("/auth/login", data={"email": ADMIN_EMAIL, "password": "x"})
     assert form.status_code == 415 and form.json()["error"] == "unsupported_media_type"
+    assert "application/json" in form.json()["message"]  # what to send, not which files
     huge = client.post("/auth/login", json={"email": ADMIN_EMAIL, "password": "x" * 70000})
     assert huge.status_code == 413 and huge.json()["error"] == "request_too_large"
 

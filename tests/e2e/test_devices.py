@@ -1,4 +1,4 @@
-"""API.md device and app-login rows of "Authentication and sessions", and /me/devices."""
+"""docs/api.md device and app-login rows of "Authentication and sessions", and /me/devices."""
 import time
 from datetime import datetime, timezone
 

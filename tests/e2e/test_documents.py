@@ -1,4 +1,4 @@
-"""API.md "Documents and document requests" and the document counts of "Dossiers",
+"""docs/api.md "Documents and document requests" and the document counts of "Dossiers",
 through HTTP against the whole system: encrypted storage, sharing, requests, review."""
 import hashlib
 import time
@@ -94,7 +94,8 @@ def test_the_public_toggle_decides_what_the_client_sees_at_once(kluis, case):
     assert seen == [letter["id"]]
     assert portal.get(f"/documents/{private['id']}/content").status_code == 404
     mails = kluis.mail.wait_for(case["client"]["email"], count=4)  # 3 activation + new doc
-    assert "brief.txt" in text_of(mails[3]) or "D-1" in text_of(mails[3])
+    new_document = text_of(mails[3])
+    assert "D-1" in new_document and ": brief.txt." in new_document, new_document
     assert staff.patch(f"/documents/{private['id']}", json={"public": True}).json()["public"]
     assert portal.get(f"/documents/{private['id']}/content").content == samples.png()
     assert staff.patch(f"/documents/{private['id']}", json={"public": False}).status_code == 200

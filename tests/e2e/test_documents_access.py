@@ -100,10 +100,13 @@ def test_look_along_reads_as_the_client_but_marks_and_changes_nothing(kluis, wor
 
 
 def test_documents_and_requests_on_postgresql(pg_kluis):
+    """Its sessions idle out after 3 s: everyone signs in again where the test waits."""
     office = Office(pg_kluis, pg_kluis.admin())
-    owner = office.staffed("owner")[1]
+    app, owner = office.staffed("owner")
     client = _client(owner, office, name="Piet Postgres")
-    portal = activate(pg_kluis, owner, client)
+    activate(pg_kluis, owner, client)
+    owner = pg_kluis.client(app.login().json()["token"])
+    portal = pg_kluis.client(pg_kluis.login(client["email"], "Mijn-Kluis-2026"))
     dossier = owner.post(f"/clients/{client['id']}/dossiers", json={
         "number": "PG-1", "description": "Postgres"}).json()
     content = samples.pdf("op postgres")
@@ -118,6 +121,7 @@ def test_documents_and_requests_on_postgresql(pg_kluis):
                         if t["request_id"] == item["id"]])
     assert owner.post(f"/requests/{item['id']}/review", json={"decision": "approve"}
                       ).json()["status"] == "approved"
+    portal = pg_kluis.client(pg_kluis.login(client["email"], "Mijn-Kluis-2026"))
     eventually(lambda: {k: v for k, v in tabs_of(portal, dossier["id"]).items()
                         if k in ("documents", "delivered_by_me")},  # the download counts
                {"documents": {"total": 1, "unread": 0}, "delivered_by_me": {"total": 1}})
@@ -172,6 +176,41 @@ def test_a_retried_finish_gets_the_same_document_not_a_second_one(kluis, world):
     ids = [x["id"] for x in world["owner_a"].get(
         f"/dossiers/{world['dossier']['id']}/documents").json()["items"]]
     assert ids.count(first["id"]) == 1
+
+
+def test_the_blob_endpoint_moves_bytes_only_with_a_fresh_ticket_of_its_own(kluis, world):
+    """Upload and download tickets: missing, wrong (another transfer's) and replayed
+    are refused, and a refused try does not spend the right ticket."""
+    blobs = f"http://{kluis.system.env['DOCUMENTS_BLOB_ADDRESS']}/blobs"
+    content = samples.pdf("met kaartje")
+    with kluis.rpc(kluis.principal_of(world["owner_a"])) as rpc:
+        grant, other = (rpc.documents.begin_document_upload(world["dossier"]["id"])
+                        for _ in range(2))
+
+        def put(headers):
+            return requests.put(f"{blobs}/{grant['upload_id']}", data=content,
+                                headers=headers, timeout=30)
+
+        for refused in (put({}), put({"X-Upload-Ticket": other["ticket"]})):
+            assert (refused.status_code, refused.json()["error"]) == (409, "upload_expired")
+        assert put({"X-Upload-Ticket": grant["ticket"]}).status_code == 201
+        assert put({"X-Upload-Ticket": grant["ticket"]}).status_code == 409
+        rpc.documents.discard_upload(other["upload_id"])
+        document = rpc.documents.finish_upload(grant["upload_id"], file_name="k.pdf",
+                                               category="document")
+        ticket, spare = (rpc.documents.open_download(document["id"])["ticket"]
+                         for _ in range(2))
+
+    def get(headers):
+        return requests.get(f"{blobs}/content", headers=headers, timeout=30)
+
+    for refused in (get({}), get({"X-Download-Ticket": grant["ticket"]})):
+        assert (refused.status_code, refused.json()["error"]) == (404, "not_found")
+    got = get({"X-Download-Ticket": ticket})
+    assert got.status_code == 200 and got.content == content
+    replayed = get({"X-Download-Ticket": ticket})
+    assert (replayed.status_code, replayed.json()["error"]) == (404, "not_found")
+    assert get({"X-Download-Ticket": spare}).content == content
 
 
 def test_one_account_cannot_hold_every_upload_worker(kluis, world):

@@ -156,6 +156,34 @@ def test_second_step_misses_across_challenges_lock_the_account(kluis):
     assert "verkeerde code" in mail
 
 
+def test_five_wrong_codes_spend_a_challenge_even_for_the_right_code(kluis):
+    address, _portal, mobile = sms_client(kluis)
+    client = from_address(kluis)
+    started = login(client, address, CLIENT_PASSWORD).json()
+    code = kluis.sms_code(mobile, count=2)
+    wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
+    answers = [second_step(client, started["challenge_id"], wrong) for _ in range(5)]
+    assert [(a.status_code, a.json()["error"]) for a in answers] == [(401, "invalid_code")] * 5
+    right = second_step(client, started["challenge_id"], code)
+    assert (right.status_code, right.json()["error"]) == (401, "invalid_code")
+    again = login(client, address, CLIENT_PASSWORD).json()  # five misses: no account lock
+    assert second_step(client, again["challenge_id"], kluis.sms_code(mobile, count=3)
+                       ).status_code == 200
+
+
+def test_five_wrong_codes_spend_an_enrolment_even_for_the_right_code(kluis):
+    portal = signed_in(kluis, kluis.create_client())
+    typed, mobile = new_mobile()
+    assert portal.post("/me/2fa/sms", json={"mobile": typed}).status_code == 202
+    code = kluis.sms_code(mobile)
+    wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
+    answers = [portal.post("/me/2fa/sms/confirm", json={"code": wrong}) for _ in range(5)]
+    assert [(a.status_code, a.json()["error"]) for a in answers] == [(422, "invalid_code")] * 5
+    right = portal.post("/me/2fa/sms/confirm", json={"code": code})
+    assert right.status_code == 404, right.text
+    assert portal.get("/me").json()["second_factor"] is None
+
+
 def test_a_totp_code_works_once(kluis):
     address, password, secret, step = totp_admin(kluis)
     client = from_address(kluis)

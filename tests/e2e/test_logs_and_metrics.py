@@ -81,6 +81,20 @@ def test_a_requests_id_is_on_its_lines_in_the_gateway_and_every_service_it_reach
         assert any(f"{service}.health" in line for line in found[service]), service
 
 
+def test_a_requests_id_travels_through_the_outbox_to_the_handler_in_another_service(
+        debug_kluis):
+    """identity records the e-mail command in its outbox during the request; the relay
+    publishes it later, from a thread of its own: notify's worker that handles it still
+    logs with the request's id."""
+    request_id = f"outbox-{uuid.uuid4().hex[:12]}"
+    response = requests.post(debug_kluis.base_url + "/auth/password/forgot",
+                             json={"email": ADMIN_EMAIL}, headers={"X-Request-ID": request_id},
+                             timeout=30)
+    assert response.status_code == 202
+    found = wait_for_lines(debug_kluis, ["notify"], f"[request_id={request_id}]")["notify"]
+    assert any("notify.handle_command took" in line for line in found), found
+
+
 def test_a_made_up_request_id_is_logged_and_a_malformed_one_replaced(debug_kluis):
     response = requests.get(debug_kluis.base_url + "/health",
                             headers={"X-Request-ID": "bad id; ERROR forged line"}, timeout=30)

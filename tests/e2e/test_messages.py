@@ -1,4 +1,4 @@
-"""API.md "Messages and questionnaires" (the messages) and the message counts of
+"""docs/api.md "Messages and questionnaires" (the messages) and the message counts of
 "Dossiers", through HTTP against the whole system: threads in both directions, read
 marks and unread counts from each side, attachments filed as documents, the office's
 answer tasks, the client's e-mail, and everyone who should not get in."""
@@ -224,10 +224,13 @@ def test_look_along_reads_but_marks_nothing_and_cannot_post(kluis, case):
 
 
 def test_messages_on_postgresql(pg_kluis):
+    """Its sessions idle out after 3 s: everyone signs in again where the test waits."""
     office = Office(pg_kluis, pg_kluis.admin())
-    staff = office.staffed("owner")[1]
+    app, staff = office.staffed("owner")
     client = _client(staff, office, name="Piet Postgres")
-    portal = activate(pg_kluis, staff, client)
+    activate(pg_kluis, staff, client)
+    staff = pg_kluis.client(app.login().json()["token"])
+    portal = pg_kluis.client(pg_kluis.login(client["email"], "Mijn-Kluis-2026"))
     d = staff.post(f"/clients/{client['id']}/dossiers", json={
         "number": "PG-1", "description": "Postgres"}).json()["id"]
     kept = attach(portal, d, samples.pdf("op postgres"))

@@ -1,4 +1,4 @@
-"""API.md "Offices, staff and profile", through HTTP."""
+"""docs/api.md "Offices, staff and profile", through HTTP."""
 import pytest
 
 from .conftest import unique_email

@@ -1,4 +1,4 @@
-"""API.md "Portal invitation, activation, unlink, look-along" (the rest), products and
+"""docs/api.md "Portal invitation, activation, unlink, look-along" (the rest), products and
 mortgage applications, the second sign-in step, audit, home. Through HTTP."""
 import time
 

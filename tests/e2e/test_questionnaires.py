@@ -1,4 +1,4 @@
-"""API.md "Messages and questionnaires" (the questionnaire rows) through HTTP against the
+"""docs/api.md "Messages and questionnaires" (the questionnaire rows) through HTTP against the
 whole system: templates, assignment as an action with an e-mail, saving page by page
 and resuming in another session, completion into a PDF under `delivered_by_me`, and
 who may do what."""

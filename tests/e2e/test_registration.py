@@ -1,4 +1,4 @@
-"""API.md "App registration (device binding) and approval", with real Ed25519 keys."""
+"""docs/api.md "App registration (device binding) and approval", with real Ed25519 keys."""
 import pytest
 
 from .conftest import text_of, unique_email
@@ -80,12 +80,34 @@ def test_three_misses_lock_the_registration_and_deleting_starts_over(kluis, offi
     again = app.identify(office.partner_id, email=person["email"])  # even the right one
     assert again.status_code == 423
     assert app.state()["status"] == "locked"
-    assert kluis.mail.messages(person["email"], subject=CODE_SUBJECT) == []
     assert kluis.client().delete(f"/registrations/{app.registration_id}").status_code == 204
     assert kluis.client().get(f"/registrations/{app.registration_id}").status_code == 404
     fresh = App(kluis)
     fresh.start()
     assert fresh.identify(office.partner_id, email=person["email"]).status_code == 200
+    # The fresh registration's code is mailed after anything the locked one could have
+    # sent: once it is here, it is the only code e-mail (the locked one mailed nothing).
+    assert fresh.verify(fresh.code_from_mail(person["email"])).status_code == 200
+    assert len(kluis.mail.messages(person["email"], subject=CODE_SUBJECT)) == 1
+
+
+def other_code(code):
+    """A well-formed 6-digit code that is not `code`."""
+    return f"{(int(code) + 1) % 10 ** 6:06d}"
+
+
+def test_five_wrong_codes_lock_the_registration_even_for_the_right_code(kluis, office):
+    person = office.add(office.admin, "owner")
+    app = App(kluis)
+    app.start()
+    assert app.identify(office.partner_id, email=person["email"]).status_code == 200
+    code = app.code_from_mail(person["email"])
+    answers = [app.verify(other_code(code)) for _ in range(5)]
+    assert [(a.status_code, a.json()["error"]) for a in answers] == \
+        [(422, "invalid_code")] * 4 + [(423, "registration_locked")]
+    right = app.verify(code)
+    assert (right.status_code, right.json()["error"]) == (423, "registration_locked")
+    assert app.state()["status"] == "locked"
 
 
 def test_a_code_by_sms_when_identified_by_mobile(kluis, office):

@@ -1,4 +1,4 @@
-"""API.md "Running": `make run` (deploy.supervisor) starts and stops everything, says
+"""docs/api.md "Running": `make run` (deploy.supervisor) starts and stops everything, says
 clearly when RabbitMQ is missing, and two systems run side by side."""
 import os
 import signal
@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from deploy.supervisor import ROOT, free_port
+from gateway.portal import CONTENT_SECURITY_POLICY
 
 from .conftest import ADMIN_EMAIL, ADMIN_PASSWORD, KLUIS_KNOBS
 
@@ -75,9 +76,16 @@ def test_make_run_starts_everything_and_stops_leaving_nothing(tmp_path, vhosts, 
             assert time.monotonic() < deadline, output.read_text()
             time.sleep(0.2)
         assert f"Kluis is running at http://localhost:{port}/ " in output.read_text()
+        assert f"reference: http://localhost:{port}/api/v1/docs;" in output.read_text()
         portal = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
         assert portal.status_code == 200 and '<div id="app">' in portal.text
         assert "default-src 'self'" in portal.headers["Content-Security-Policy"]
+        reference = requests.get(f"http://127.0.0.1:{port}/api/v1/docs", timeout=10)
+        assert reference.status_code == 200
+        assert reference.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert reference.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert "//" not in reference.text  # no URL of another origin, not even scheme-less
+        assert 'src="/assets/' in reference.text
         children = _descendants(process.pid)
         assert len(children) >= 7  # five services, the gateway, the SMTP sink
         for name in ("identity.db", "dossier.db", "documents.db", "notify.db", "signing.db"):

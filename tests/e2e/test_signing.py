@@ -1,4 +1,4 @@
-"""API.md "Signing" through HTTP: a PDF offered, signed with name and tick, sealed with
+"""docs/api.md "Signing" through HTTP: a PDF offered, signed with name and tick, sealed with
 PAdES by the platform's certificate and verifiable - by the API and by pyHanko's own
 validation outside the service - until one byte changes."""
 import io

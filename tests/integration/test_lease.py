@@ -7,8 +7,10 @@ import sys
 import textwrap
 
 import pytest
+from nameko.testing.utils import get_extension
 
 from services.common.lease import lease
+from services.common.store import Store
 
 from .kit import Ticker, rounds, select_all, ticker_metadata, wait_until
 
@@ -30,6 +32,29 @@ def test_one_holder_at_a_time(engine, engines):
             assert different is True  # another name is another lease
     with lease(other, "janitor") as held_after:
         assert held_after is True  # released when the block ended
+
+
+class OtherTicker(Ticker):
+    name = "other_ticker"
+
+
+def test_a_lease_is_its_services_even_when_services_share_a_database(
+        config, engine, start_service):
+    url = engine.url.render_as_string(hide_password=False)
+
+    def store_of(service_cls):  # a Store set up as its container would, not started
+        container = start_service(service_cls, {**config, "DB_URL": url}, run=False)
+        store = get_extension(container, Store)
+        store.setup()
+        return store
+
+    ticker, ticker_twin, other = store_of(Ticker), store_of(Ticker), store_of(OtherTicker)
+    with ticker.lease("janitor") as held:
+        assert held is True
+        with ticker_twin.lease("janitor") as twin_held:
+            assert twin_held is False  # another instance of the same service
+        with other.lease("janitor") as other_held:
+            assert other_held is True  # another service's timer of the same name
 
 
 def test_a_bad_name_is_refused(engine):

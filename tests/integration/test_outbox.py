@@ -3,6 +3,7 @@ publisher confirms, and the row is marked sent only after the broker took the ev
 Runs on SQLite and PostgreSQL."""
 from datetime import datetime, timedelta, timezone
 
+import eventlet
 import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -180,3 +181,57 @@ def test_two_instances_relay_every_row_exactly_once(config, producer_db, start_s
     assert sorted(received) == sorted(emitted)
     assert len(set(received)) == len(received) == 960
     RECEIVED.clear()
+
+
+class SlowPublisher:
+    """The real publisher, a broker slow to confirm: each publish takes `seconds`."""
+
+    def __init__(self, real, seconds):
+        self.real, self.seconds = real, seconds
+
+    def publish(self, payload, **kwargs):
+        eventlet.sleep(self.seconds)
+        self.real.publish(payload, **kwargs)
+
+
+def test_a_batch_that_outlasts_its_claim_stops_and_no_row_is_published_twice(
+        config, producer_db, start_service):
+    """Two relays, a claim of 1 s and a broker that takes 50 ms a publish: one batch of
+    60 rows would take 3 s. The relay holding it stops halfway through its claim and
+    releases the rest; the other relay, polling often, never finds a row whose claim ran
+    out while it is still being published."""
+    RECEIVED.clear()
+    url, engine = producer_db
+    consumer = start_service(Consumer, config)
+    fast = {**config, "DB_URL": url, "RELAY_CLAIM_S": 1, "RELAY_INTERVAL_S": 0.05}
+    producers = [start_service(Producer, fast) for _ in range(2)]
+    stores = [get_extension(producer, Store) for producer in producers]
+    for store in stores:
+        store.publisher = SlowPublisher(store.publisher, 0.05)
+    with unit_of_work(engine, "producer", outbox) as uow:
+        emitted = [uow.emit("thing_happened", actor="account-1", x=x)["event_id"]
+                   for x in range(60)]
+    stores[0].kick()
+
+    wait_until(lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) ==
+               len(emitted), timeout=30, message="every row marked sent")
+    wait_until(lambda: len(RECEIVED) >= len(emitted), message="every event")
+    received = [event["event_id"] for event in RECEIVED]
+    assert sorted(received) == sorted(emitted)  # none twice
+    RECEIVED.clear()
+
+
+def test_the_claim_picks_its_rows_once_in_a_materialized_cte(pg_url, engines):
+    """PostgreSQL may evaluate a subquery in `IN (...)` more than once (each time
+    locking other rows); a MATERIALIZED CTE it evaluates exactly once."""
+    engine = engines(pg_url)
+    producer_metadata.create_all(engine)
+    store = Store(producer_metadata)
+    store.claim_s = 60
+    compiled = store.claim_statement(datetime.now(timezone.utc), 100).compile(
+        dialect=engine.dialect)
+    assert "WITH picked AS MATERIALIZED" in compiled.string
+    with engine.connect() as connection:
+        plan = [line for line, in connection.exec_driver_sql("EXPLAIN " + compiled.string,
+                                                            compiled.params)]
+    assert any("CTE picked" in line for line in plan), plan

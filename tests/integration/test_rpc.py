@@ -8,10 +8,12 @@ import eventlet
 import kombu
 import pytest
 from nameko.amqp.publish import Publisher, UndeliverableMessage
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS
 from nameko.exceptions import IncorrectSignature
 from nameko.testing.services import entrypoint_hook
+from nameko.testing.utils import get_extension
 
-from services.common.rpc import ServiceTimeout, ServiceUnavailable, TimedRpcProxy
+from services.common.rpc import ServiceTimeout, ServiceUnavailable, TimedRpcProxy, _ReplyListener
 from services.common.service import rpc
 
 CALLS = []  # what echo executed, in order
@@ -98,6 +100,23 @@ def test_service_that_does_not_exist_raises_service_unavailable(caller, config, 
     assert warnings == []
 
 
+def test_calls_that_failed_leave_no_reply_event_behind(config, caller, start_service):
+    """The reply listener keeps a reply event per call until its answer comes: one
+    that will never come (nobody to call, a caller that gave up) must not stay."""
+    pending = get_extension(caller, _ReplyListener)._reply_events
+    start_service(Echo, config)
+    with entrypoint_hook(caller, "ask") as ask:
+        for _ in range(3):
+            with pytest.raises(ServiceUnavailable):
+                ask("ghost", "anything", 1)
+        assert pending == {}
+        with pytest.raises(ServiceTimeout):
+            ask("echo", "linger", 2)
+        assert pending == {}  # at once, not only when (or if) the late answer comes
+        assert ask("echo", "record", "answered") == "answered"
+        assert pending == {}
+
+
 def given_up_call_then_fresh_call(config, caller, start_service, **call_options):
     """echo's queue exists but nobody serves it: a call times out; echo comes back and
     answers a fresh call. -> what echo executed."""
@@ -154,15 +173,20 @@ def test_answers_leave_other_publishers_confirmed(config, caller, start_service)
     assert Publisher(config["AMQP_URI"]).use_confirms is True
 
 
-def test_a_call_to_nobody_leaves_the_no_route_of_other_publishers_alone(config, caller):
+def test_a_call_to_nobody_leaves_the_no_route_of_other_publishers_alone(config, caller,
+                                                                        start_service):
     """Calls hear the broker's "no route" on their channel only while they publish: a
     handler left on the pooled channel would swallow it for the outbox's mandatory
-    commands, which would then count as sent."""
+    commands, which would then count as sent. A refused call's channel is replaced; an
+    answered call's stays in the pool, and the outbox's publisher (confirmed, as a
+    call's) takes it next."""
+    start_service(Echo, config)
     with entrypoint_hook(caller, "ask") as ask:
-        for _ in range(3):  # through each pooled connection the call may take
-            with pytest.raises(ServiceUnavailable):
-                ask("ghost", "anything", 1)
+        with pytest.raises(ServiceUnavailable):
+            ask("ghost", "anything", 1)
+        assert ask("echo", "record", "answered") == "answered"
     publisher = Publisher(config["AMQP_URI"], use_confirms=True)
+    publisher.transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": True}
     with pytest.raises(UndeliverableMessage):
         publisher.publish({}, exchange=kombu.Exchange("nameko-rpc", type="topic",
                                                       durable=True),

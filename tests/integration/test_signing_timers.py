@@ -7,6 +7,8 @@ import eventlet
 import pytest
 from kombu import Connection
 from nameko.testing.services import entrypoint_hook
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from services.common.db import utcnow
 from services.common.migrate import upgrade
@@ -78,6 +80,42 @@ def test_a_reminder_and_an_expiry_happen_once(signing_pair, amqp_uri):
                message="every row relayed")
     assert sorted(_drain_commands(amqp_uri)) == sorted(
         row.id for row in select_all(engine, outbox, outbox.c.kind == "command"))
+
+
+@pytest.fixture
+def slow_reads():
+    """Every read of signing_requests hands the event loop on before it returns (as a
+    slow database or another process would): two rounds that start together then both
+    read before either writes. Only the lease keeps the second from running: the rows
+    it read were still due, and on SQLite nothing re-checks them when it writes."""
+    def hand_on(connection, cursor, statement, *_):
+        if statement.lstrip().upper().startswith("SELECT") and "signing_requests" in statement:
+            eventlet.sleep(0.01)
+
+    event.listen(Engine, "after_cursor_execute", hand_on)
+    yield
+    event.remove(Engine, "after_cursor_execute", hand_on)
+
+
+def test_two_rounds_that_meet_mid_read_send_one_reminder(signing_pair, slow_reads):
+    instances, engine = signing_pair
+    reminded = _offer(engine, timedelta(days=1))  # within the reminder's three days
+    offered = {row.id for row in select_all(engine, outbox)}
+
+    def round_(instance):
+        with entrypoint_hook(instance, "expire_and_remind") as run:
+            run()
+
+    pool = eventlet.GreenPool()
+    for instance in instances:  # one round of each instance, at the same moment
+        pool.spawn(round_, instance)
+    pool.waitall()
+
+    new = [(row.kind, row.routing_key) for row in select_all(engine, outbox)
+           if row.id not in offered]
+    assert new == [("command", "notify")]  # one reminder
+    with unit_of_work(engine, "signing", outbox) as uow:
+        assert uow.session.get(SigningRequest, reminded).reminded_at is not None
 
 
 def _drain_commands(amqp_uri):

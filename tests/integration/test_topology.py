@@ -1,5 +1,5 @@
 """Queues declared ahead of time (services.common.topology): an event published before
-its consumer ever ran is kept for it; without the declaration it is lost (NAMEKO-NOTES)."""
+its consumer ever ran is kept for it; without the declaration it is lost (docs/nameko.md)."""
 from urllib.parse import unquote, urlsplit
 
 import pytest

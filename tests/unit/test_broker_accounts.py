@@ -1,10 +1,12 @@
 """The broker accounts' permissions (deploy.broker_accounts) against the code they must
 allow: the commands each service sends, the queue names nameko gives."""
+import os
 import re
+import stat
 from pathlib import Path
 
-from deploy.broker_accounts import (COMMANDS_SENT, PARTS, UUID, masked, permissions, vhost_of,
-                                     with_user)
+from deploy.broker_accounts import (COMMANDS_SENT, PARTS, UUID, _write_store, masked,
+                                     permissions, vhost_of, with_user)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,3 +60,18 @@ def test_a_failover_list_keeps_every_node_with_the_parts_user():
                    "amqp://kluis-notify:s3cr%2Ft@r2:5672/kluis;amqp://kluis-notify:s3cr%2Ft@r3/kluis")
     assert "s3cr" not in masked(uri) and masked(uri).count(":***@") == 3
     assert vhost_of(nodes) == "kluis"
+
+
+def test_the_store_is_written_to_a_new_file_that_is_0600_from_the_start(tmp_path):
+    """A temporary file left behind (a crash; here a link to a file anybody may read) is
+    never written into: the passwords go to a new file, 0600 before the first byte."""
+    store = tmp_path / "broker-accounts.json"
+    readable = tmp_path / "readable"
+    readable.write_text("")
+    readable.chmod(0o644)
+    os.link(readable, store.with_suffix(".tmp"))
+    _write_store(store, {"gateway": "s3cret-password"})
+    assert readable.read_text() == ""
+    assert stat.S_IMODE(readable.stat().st_mode) == 0o644
+    assert stat.S_IMODE(store.stat().st_mode) == 0o600
+    assert "s3cret-password" in store.read_text()

@@ -50,7 +50,9 @@ def test_the_stamp_alone_or_the_page_alone_is_not_a_build(sources):
     lambda root: (root / "index.html").write_text("<!doctype html><main></main>"),
     lambda root: (root / "package-lock.json").write_text('{"lockfileVersion": 4}'),
     lambda root: (root / "tsconfig.json").write_text("{}"),
-], ids=["edited", "added", "removed", "index.html", "lock file", "new config"])
+    lambda root: (root / "api-docs.html").write_text("<!doctype html><div></div>"),
+], ids=["edited", "added", "removed", "index.html", "lock file", "new config",
+        "the API reference page"])
 def test_a_changed_source_makes_the_build_stale(sources, change):
     built(sources)
     change(sources)

@@ -1,6 +1,7 @@
 """services/documents/client.py with several documents instances: DOCUMENTS_BLOB_URL
 lists them, one is picked per request, another is tried when one refuses."""
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -46,6 +47,33 @@ def test_an_instance_that_refuses_is_passed_over(monkeypatch, endpoint):
     refusing = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     monkeypatch.setenv("DOCUMENTS_BLOB_URL", f"{refusing},{endpoint}")
     for _ in range(8):  # the refusing one comes first about every other time
+        assert client.put_blob({"upload_id": "u", "ticket": "t"}, b"abc")["size"] == 3
+
+
+@pytest.fixture
+def unresponsive():
+    """An address whose connections hang: it listens, accepts nothing, and its queue is
+    full, so the kernel drops new connection attempts (as an instance that hangs)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    address = server.getsockname()
+    fillers = []
+    for _ in range(2):  # fill the accept queue
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(address)
+        fillers.append(filler)
+    yield f"http://127.0.0.1:{address[1]}"
+    for sock in (*fillers, server):
+        sock.close()
+
+
+def test_an_instance_that_does_not_take_the_connection_is_passed_over(
+        monkeypatch, endpoint, unresponsive):
+    monkeypatch.setattr(client, "CONNECT_TIMEOUT_S", 0.3)
+    monkeypatch.setenv("DOCUMENTS_BLOB_URL", f"{unresponsive},{endpoint}")
+    for _ in range(8):  # the unresponsive one comes first about every other time
         assert client.put_blob({"upload_id": "u", "ticket": "t"}, b"abc")["size"] == 3
 
 

@@ -1,8 +1,9 @@
-"""The HTTP conventions of API.md that hold for every route: JSON 404 and 405, OPTIONS,
+"""The HTTP conventions of docs/api.md that hold for every route: JSON 404 and 405, OPTIONS,
 X-Request-ID, Cache-Control, and a 500 that tells nothing but a request id."""
 import re
 
 import pytest
+from prometheus_client import REGISTRY
 
 from gateway.http import Dispatcher
 from gateway.messages import ERRORS
@@ -53,6 +54,14 @@ def test_wrong_method_is_405_with_allow(dispatcher):
     assert body["error"] == "method_not_allowed"
     assert {"GET", "DELETE"} <= allowed(response)
     assert "PUT" not in allowed(response)
+
+
+def test_a_405_is_counted_under_its_paths_route_template(dispatcher):
+    labels = {"method": "PUT", "route": "/api/v1/notes/<note_id>", "status": "405"}
+    before = REGISTRY.get_sample_value("kluis_http_requests_total", labels) or 0.0
+    response, _ = send(dispatcher, make_request("PUT", "/notes/n-1"))
+    assert response.status_code == 405
+    assert REGISTRY.get_sample_value("kluis_http_requests_total", labels) - before == 1
 
 
 def test_options_answers_204_with_allow(dispatcher):

@@ -51,13 +51,14 @@ def test_error_message_picks_the_language(code):
 @pytest.mark.parametrize("cls", WIRE_ERRORS, ids=lambda cls: cls.__name__)
 def test_every_wire_error_has_its_own_status(cls):
     assert cls.code in STATUS_BY_CODE
-    assert status_for(cls()) == getattr(cls, "http_status", None) or STATUS_BY_CODE[cls.code]
+    own = getattr(cls, "http_status", None)
+    assert status_for(cls()) == (own or STATUS_BY_CODE[cls.code])
 
 
 def test_one_code_may_carry_two_statuses_by_class():
     from services.identity.exceptions import InvalidCode
     assert STATUS_BY_CODE["invalid_code"] == 401  # a second step at sign-in
-    assert status_for(InvalidCode()) == 422  # a registration's code (API.md)
+    assert status_for(InvalidCode()) == 422  # a registration's code (docs/api.md)
 
 
 def test_status_ranges_follow_the_api():

@@ -1,4 +1,4 @@
-"""The message routes (API.md "Messages and questionnaires") and the message counts of
+"""The message routes (docs/api.md "Messages and questionnaires") and the message counts of
 "Dossiers", through the Dispatcher with fake services: what reaches dossier, what is
 refused before it does, and how the counts land in the dossier answers."""
 import pytest

@@ -1,7 +1,8 @@
-"""API.md "Added in the second round": `/` and every non-API path is the web portal
+"""docs/api.md "The portal": `/` and every non-API path is the web portal
 (gateway/portal.py), built files from a folder, `index.html` for client-side routes,
 with a strict CSP and no referrer. Driven with werkzeug requests against a temporary
 build folder; no server, no Node.js."""
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -214,3 +215,46 @@ def test_the_gateway_sends_api_paths_to_the_dispatcher_and_the_rest_to_the_porta
     for path in ("/api", "/api/", "/api/v1/nothing-here"):
         missing = gateway_service.GatewayService.serve(gateway, request(path), path[1:])
         assert missing.status_code == 404 and missing.json["error"] == "not_found", path
+
+
+# -- the API reference (GET /api/v1/docs) -----------------------------------------------------
+
+REFERENCE = b"<!doctype html><title>Kluis API reference</title>" \
+            b"<script type=module src=/assets/reference-1.js></script><div id=reference></div>"
+
+
+def get_reference(build, monkeypatch):
+    from gateway.http import ROUTES, Dispatcher
+    from gateway.routes import system  # noqa: F401  (registers GET /docs)
+
+    from .gateway_fakes import make_request
+    monkeypatch.setattr(portal, "WEB_DIR", build)
+    response = Dispatcher(ROUTES).dispatch(make_request("GET", "/docs"), services(),
+                                           FakeWorkerCtx())
+    response.direct_passthrough = False
+    return response
+
+
+def test_the_api_reference_is_the_built_page_under_the_portals_headers(build, monkeypatch):
+    (build / "api-docs.html").write_bytes(REFERENCE)
+    response = get_reference(build, monkeypatch)
+    assert response.status_code == 200 and response.get_data() == REFERENCE
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    for name, value in portal.SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_api_reference_unbuilt_is_503_saying_how(build, monkeypatch):
+    response = get_reference(build, monkeypatch)
+    assert response.status_code == 503 and b"make run" in response.get_data()
+    assert response.headers["Content-Security-Policy"] == portal.CONTENT_SECURITY_POLICY
+
+
+def test_the_api_reference_page_names_no_other_origin():
+    """The page's source (web/api-docs.html, src/api-docs.ts): Swagger UI comes from npm
+    into the build, the document from this origin; no CDN, no validator badge."""
+    web = portal.ROOT / "web"
+    for source in (web / "api-docs.html", web / "src" / "api-docs.ts"):
+        assert not re.search(r"https?:|//\w", source.read_text())  # comments ("// ") aside
+    assert "validatorUrl: null" in (web / "src" / "api-docs.ts").read_text()

@@ -1,10 +1,11 @@
-"""Strict JSON bodies and queries (API.md Conventions): unknown fields rejected, JSON
+"""Strict JSON bodies and queries (docs/api.md Conventions): unknown fields rejected, JSON
 objects only, 415 for other content, 413 over 64 KiB, chunked bodies read."""
 import json
 
 import pytest
 
-from gateway.http import MAX_JSON_BYTES, Dispatcher
+from gateway.http import MAX_JSON_BYTES, Dispatcher, UnsupportedMediaType
+from gateway.uploads import MultipartStream
 
 from .gateway_fakes import TEST_ROUTES, make_request, send
 
@@ -150,3 +151,25 @@ def test_malformed_json_message_is_dutch_by_default(dispatcher):
     _, body = send(dispatcher, make_request("POST", "/notes", data=b"{",
                                             content_type="application/json"))
     assert body["details"] == {"_body": ["Ongeldige JSON."]}
+
+
+@pytest.mark.parametrize("content_type, language, says", [
+    (None, "en", "application/json"), (None, "nl", "application/json"),
+    ("application/x-www-form-urlencoded", "en", "Send the body as JSON")])
+def test_a_json_body_without_its_content_type_is_415_saying_to_send_json(
+        dispatcher, content_type, language, says):
+    """curl -d '{...}' without -H 'Content-Type: application/json' (or with none at all)
+    is told to send JSON, not which file types an upload takes."""
+    response, body = post_note(dispatcher, data=b'{"title": "x"}', content_type=content_type,
+                               headers={"Accept-Language": language})
+    assert response.status_code == 415
+    assert body["error"] == "unsupported_media_type"
+    assert says in body["message"] and "PDF" not in body["message"].upper()
+
+
+def test_an_upload_sent_as_json_is_415_saying_to_send_a_multipart_file():
+    with pytest.raises(UnsupportedMediaType) as raised:
+        MultipartStream(make_request("POST", "/notes", json_body={"file": "x"}))
+    body = json.loads(Dispatcher.error_response(raised.value, "nl", "r" * 8).get_data())
+    assert body["error"] == "unsupported_media_type"
+    assert "multipart/form-data" in body["message"] and "pdf" not in body["message"].lower()

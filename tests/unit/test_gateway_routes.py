@@ -1,5 +1,5 @@
 """The real routes (gateway/routes/) through the Dispatcher, with fake services:
-API.md "Health and docs" and "Authentication and sessions"."""
+docs/api.md "Health, limits and docs" and "Authentication and sessions"."""
 import re
 
 import pytest
@@ -11,8 +11,8 @@ from services.common.rpc import ServiceTimeout, ServiceUnavailable
 from services.identity.exceptions import (InvalidCredentials, InvalidToken, TokenExpired,
                                           TokenUsed, WeakPassword)
 
-from .gateway_fakes import (CLIENT_IP, USER_AGENT, FakeService, identity, make_request,
-                            principal, send, services)
+from .gateway_fakes import (CLIENT_IP, USER_AGENT, FakeService, FakeWorkerCtx, identity,
+                            make_request, principal, send, services)
 
 TOKEN = "tok-" + "b" * 40
 SESSION = {"expires_at": "2026-03-02T10:10:00+00:00", "warn_at": "2026-03-02T10:08:00+00:00",
@@ -36,10 +36,10 @@ def authorised(**headers):
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: f"{r.method} {r.path}")
 def test_every_route_is_served_under_the_api_prefix(dispatcher, route):
     path = re.sub(r"<(?:\w+:)?(\w+)>", "x", route.path)
-    response, body = send(dispatcher, make_request(route.method, path),
-                          services(identity=identity()))
+    response = dispatcher.dispatch(make_request(route.method, path),
+                                   services(identity=identity()), FakeWorkerCtx())
     if route.auth:  # routing comes first: a 401 proves the route was found
-        assert (response.status_code, body["error"]) == (401, "unauthenticated")
+        assert (response.status_code, response.json["error"]) == (401, "unauthenticated")
     else:
         assert response.status_code not in (404, 405)
 

@@ -1,4 +1,4 @@
-"""GET /tasks and POST /tasks/{id}/done (API.md "Documents and document requests")
+"""GET /tasks and POST /tasks/{id}/done (docs/api.md "Documents and document requests")
 through the Dispatcher, with a fake dossier service."""
 import pytest
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from services.common.errors import Unauthenticated
-from services.identity import activation, guard, use_cases
+from services.identity import activation, guard, sessions, use_cases
 from services.identity.domain import SessionClock
 from services.identity.exceptions import TokenUsed
 
@@ -20,17 +20,17 @@ def test_the_sessions_of_the_account_end(identity_db):
                                            password=PASSWORD)
         use_cases.create_account(uow, "client", "ander@voorbeeld.nl", password=PASSWORD)
         account_id = account.id
-    sessions = []
+    tokens = []
     for email in ("klant@voorbeeld.nl", "klant@voorbeeld.nl", "ander@voorbeeld.nl"):
-        sessions.append(use_cases.login(identity_db, CLOCK, guard.Policy(), email, PASSWORD,
-                                        "198.51.100.1", "pytest", "https://kluis.example")["token"])
+        tokens.append(use_cases.login(identity_db, CLOCK, guard.Policy(), email, PASSWORD,
+                                      "198.51.100.1", "pytest", "https://kluis.example")["token"])
     with identity_db.unit_of_work() as uow:
         activation.end_for_contact_change(uow, account_id)
-    for token in sessions[:2]:
+    for token in tokens[:2]:
         with pytest.raises(Unauthenticated), identity_db.unit_of_work() as uow:
-            use_cases.authenticate(uow, CLOCK, token, touch=False)
+            sessions.authenticate(uow, CLOCK, token, touch=False)
     with identity_db.unit_of_work() as uow:  # another account keeps its session
-        assert use_cases.authenticate(uow, CLOCK, sessions[2], touch=False)
+        assert sessions.authenticate(uow, CLOCK, tokens[2], touch=False)
 
 
 def test_the_open_activation_link_sent_to_the_old_contact_stops_working(identity_db):

@@ -7,13 +7,14 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from services.common.tokens import digest
 from services.identity import domain
 from services.identity.domain import SessionClock
 
 STRONG = "Zonnebloem-84"
 
 
-# -- password rules (API.md: >= 8 characters, a capital, a digit, not common) ---------------
+# -- password rules (docs/api.md: >= 8 characters, a capital, a digit, not common) ---------------
 
 def test_a_strong_password_breaks_no_rule():
     assert domain.password_rule_failures(STRONG) == []
@@ -80,7 +81,7 @@ def test_token_hash_is_sha256_hex_of_the_token_and_not_the_token():
     token, token_hash = domain.new_token()
     assert re.fullmatch(r"[0-9a-f]{64}", token_hash)
     assert token_hash == hashlib.sha256(token.encode()).hexdigest()
-    assert token_hash == domain.hash_token(token)
+    assert token_hash == digest(token)
     assert token_hash != token
 
 

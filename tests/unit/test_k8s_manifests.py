@@ -2,7 +2,8 @@
 passes (but for the commented skip list in deploy/k8s/checkov.yaml), and what Kluis needs
 of its manifests holds: non-root read-only containers, probes, a PodDisruptionBudget per
 Deployment, HPAs for the gateway and documents, secrets by reference only, each part with
-only its own Secret. No cluster needed.
+only its own Secret and broker account, metrics reachable from the monitoring namespace
+only, readiness by the broker consumer. No cluster needed.
 
 Rendering uses `kubectl kustomize` (or `kustomize build`) when one is installed, else the
 test is skipped with the reason. checkov's pins conflict with ours (it pins boto3), so it
@@ -219,15 +220,137 @@ def test_each_part_reads_only_its_own_secrets():
     objects = render("production")
     for name, spec in pod_specs(objects):
         part = name.removeprefix("kluis-")
-        allowed = {"kluis-amqp", f"kluis-{part}"} | \
-            ({"kluis-signing-platform"} if part == "signing" else set())
-        if part == "migrate":  # each service's database URL, one container each
-            for container in spec["initContainers"]:
+        if part == "broker-accounts":  # the admin's: test_the_broker_accounts_job_...
+            continue
+        if part == "migrate":  # each service's database URL, one container each; no broker
+            for container in containers(spec):
                 service = container["name"].rsplit("-", 1)[-1]
                 names = {n for n, _k in secret_references({"containers": [container]})}
                 assert names <= {f"kluis-{service}", "kluis-identity"}, container["name"]
             continue
-        assert {n for n, _k in secret_references(spec)} <= allowed, name
+        allowed = {(f"kluis-amqp-{part}", "uri")}
+        own = {f"kluis-{part}"} | ({"kluis-signing-platform"} if part == "signing" else set())
+        refs = secret_references(spec)
+        assert {(n, k) for n, k in refs if n.startswith("kluis-amqp")} == allowed, name
+        assert {n for n, _k in refs if not n.startswith("kluis-amqp")} <= own, name
+
+
+def effective_env(objects, container):
+    """The container's environment: its ConfigMaps (envFrom) overlaid by its own `env`."""
+    config_maps = by_kind(objects, "ConfigMap")
+    env = {}
+    for source in container.get("envFrom", []):
+        env.update(config_maps[source["configMapRef"]["name"]].get("data", {}))
+    for entry in container.get("env", []):
+        env[entry["name"]] = entry.get("value", entry.get("valueFrom"))
+    return env
+
+
+def test_each_part_connects_with_its_own_broker_account(rendered):
+    """Every part's AMQP_URI is its own account's (Secret kluis-amqp-<part>, deploy/
+    broker_accounts.py) and no container but the set-up's holds another part's; the parts
+    do not declare other parts' queues (their accounts may not: KLUIS_DECLARE_QUEUES=0)."""
+    _overlay, objects = rendered
+    deployments = by_kind(objects, "Deployment")
+    for name, deployment in deployments.items():
+        part = name.removeprefix("kluis-")
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        env = effective_env(objects, container)
+        assert env["AMQP_URI"] == {"secretKeyRef": {"name": f"kluis-amqp-{part}", "key": "uri"}}
+        assert env.get("KLUIS_DECLARE_QUEUES") == "0", name
+    for name, spec in pod_specs(objects):
+        brokers = {n for n, _k in secret_references(spec) if n.startswith("kluis-amqp")}
+        if name == "kluis-broker-accounts":
+            continue
+        assert brokers <= {f"kluis-amqp-{name.removeprefix('kluis-')}"}, (name, brokers)
+
+
+def test_the_broker_accounts_job_sets_up_every_part_as_the_admin(rendered):
+    """The Job runs deploy.broker_accounts with the admin's credentials and every part's
+    password (the key `password` of its Secret; the part reads only `uri`), by reference."""
+    from deploy.broker_accounts import PARTS as ACCOUNT_PARTS
+
+    _overlay, objects = rendered
+    job = by_kind(objects, "Job")["kluis-broker-accounts"]
+    (container,) = job["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["python", "-m", "deploy.broker_accounts"]
+    env = effective_env(objects, container)
+    for variable in ("AMQP_URI", "RABBITMQ_ADMIN_USER", "RABBITMQ_ADMIN_PASSWORD"):
+        assert env[variable]["secretKeyRef"]["name"] == "kluis-amqp-admin", variable
+    passwords = {name.removeprefix("KLUIS_BROKER_PASSWORD_").lower(): value["secretKeyRef"]
+                 for name, value in env.items() if name.startswith("KLUIS_BROKER_PASSWORD_")}
+    assert set(passwords) == set(ACCOUNT_PARTS) == set(PARTS)
+    for part, ref in passwords.items():
+        assert ref == {"name": f"kluis-amqp-{part}", "key": "password"}
+    assert job["spec"]["template"]["spec"]["volumes"][0]["name"] == "var"  # KLUIS_VAR
+
+
+def selects(selector, labels):
+    """Kubernetes' label selector: matchLabels and matchExpressions (In, NotIn, Exists)."""
+    if not selector.get("matchLabels", {}).items() <= labels.items():
+        return False
+    for expression in selector.get("matchExpressions", []):
+        key, operator, values = expression["key"], expression["operator"], \
+            expression.get("values", [])
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and labels.get(key) in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def test_every_part_serves_metrics_to_the_monitoring_namespace_only(rendered):
+    """<PART>_METRICS_ADDRESS on a named port `metrics`, the scrape annotations, JSON logs,
+    and the NetworkPolicies: the metrics port reachable from the monitoring namespace only."""
+    from services.common.metrics import parse_address
+
+    _overlay, objects = rendered
+    policies = by_kind(objects, "NetworkPolicy").values()
+    for name, deployment in by_kind(objects, "Deployment").items():
+        part = name.removeprefix("kluis-")
+        template = deployment["spec"]["template"]
+        container = template["spec"]["containers"][0]
+        env = effective_env(objects, container)
+        _host, port = parse_address(env[f"{part.upper()}_METRICS_ADDRESS"])
+        assert {"name": "metrics", "containerPort": port, "protocol": "TCP"} \
+            in container["ports"], name
+        annotations = template["metadata"].get("annotations", {})
+        assert annotations.get("prometheus.io/scrape") == "true", name
+        assert annotations.get("prometheus.io/port") == str(port), name
+        assert annotations.get("prometheus.io/path") == "/metrics", name
+        assert env.get("LOG_FORMAT") == "json", name
+
+        labels = template["metadata"]["labels"]
+        covering = [p for p in policies if selects(p["spec"]["podSelector"], labels)]
+        assert covering and all("Ingress" in p["spec"]["policyTypes"] for p in covering)
+        sources = []  # who may reach the metrics port, over every policy of the pod
+        for policy in covering:
+            for rule in policy["spec"].get("ingress", []):
+                ports = rule.get("ports")
+                if ports is None or any(p.get("port") in (port, "metrics") for p in ports):
+                    sources += rule.get("from") or [{"anyone": True}]
+        assert sources, f"{name}: nothing may scrape the metrics port"
+        for source in sources:
+            assert set(source) == {"namespaceSelector"}, (name, source)
+            assert source["namespaceSelector"].get("matchLabels"), (name, source)
+
+
+def test_the_services_are_ready_when_they_consume_and_alive_by_a_process_check(rendered):
+    """Readiness: the part's own metrics listener says whether it consumes from the
+    broker (GET /ready, services.common.metrics); liveness stays the process check, so a
+    broker outage takes pods out of their Services but restarts none."""
+    _overlay, objects = rendered
+    for name, deployment in by_kind(objects, "Deployment").items():
+        if name == "kluis-gateway":
+            continue  # ready on /api/v1/health, which asks every service
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "metrics"}
+        assert container["livenessProbe"]["exec"]["command"][:3] == \
+            ["python", "-m", "services.common.alive"], name
 
 
 def test_every_secret_key_is_documented():

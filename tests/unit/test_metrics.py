@@ -1,8 +1,11 @@
 """services/common/metrics.py: what the parts count, and the address they serve it on."""
+import socket
 from datetime import timedelta
 from types import SimpleNamespace
 
+import eventlet
 import pytest
+import requests
 import sqlalchemy as sa
 from prometheus_client import REGISTRY
 
@@ -41,6 +44,20 @@ def test_a_bad_metrics_address_is_refused_clearly(address):
 def test_parse_address():
     assert metrics.parse_address("127.0.0.1:9100") == ("127.0.0.1", 9100)
     assert metrics.parse_address("[::1]:9100") == ("::1", 9100)
+
+
+def test_metrics_are_served_on_an_ipv6_address():
+    with socket.socket(socket.AF_INET6) as probe:  # a port free on ::1
+        probe.bind(("::1", 0))
+        port = probe.getsockname()[1]
+    server = metrics.MetricsServer(f"[::1]:{port}")
+    server.start(eventlet.spawn)
+    try:
+        response = requests.get(f"http://[::1]:{port}/metrics", timeout=10)
+        assert response.status_code == 200
+        assert "kluis_http_requests_total" in response.text
+    finally:
+        server.stop()
 
 
 def test_the_outbox_backlog_its_age_and_parked_messages_are_read_at_scrape_time():

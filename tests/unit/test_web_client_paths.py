@@ -1,4 +1,4 @@
-"""The web portal is a client of the public API and nothing more (DESIGN.md): every call
+"""The web portal is a client of the public API and nothing more (docs/design.md): every call
 it makes - `api('METHOD', path)`, `upload(path)` (a POST), `fetchFile(path)` (a GET) in
 web/src - names a method and path that the OpenAPI document (gateway/openapi.py) has.
 A `${...}` placeholder in a template path stands for one path segment.

@@ -1,4 +1,4 @@
-// Choosing a password: the rules (API.md: at least 8 characters, a capital, a digit)
+// Choosing a password: the rules (docs/api.md: at least 8 characters, a capital, a digit)
 // are shown before typing and checked as the user types; the server has the last word
 // (it also refuses common passwords) and its 422 is shown next to the field.
 import { useState } from 'preact/hooks'

@@ -1,4 +1,4 @@
-// Every API call the portal makes, typed, in one place (paths as in API.md; a test
+// Every API call the portal makes, typed, in one place (paths as in docs/api.md; a test
 // checks each against the OpenAPI document).
 import { api, fetchFile, upload } from './api'
 import type {

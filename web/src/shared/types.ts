@@ -1,4 +1,4 @@
-// The shapes of the API's answers that the portal reads (API.md, /api/v1/openapi.json).
+// The shapes of the API's answers that the portal reads (docs/api.md, /api/v1/openapi.json).
 
 export interface Page<T> {
   items: T[]

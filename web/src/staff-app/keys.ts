@@ -62,7 +62,7 @@ export async function newKeys(): Promise<{ keys: CryptoKeyPair, publicKey: strin
   return { keys, publicKey: base64(await crypto.subtle.exportKey('raw', keys.publicKey)) }
 }
 
-/** The device's signature (base64) over the UTF-8 bytes of `text` (API.md). */
+/** The device's signature (base64) over the UTF-8 bytes of `text` (docs/api.md). */
 export async function sign(person: Person, text: string): Promise<string> {
   const signature = await crypto.subtle.sign({ name: 'Ed25519' }, person.keys.privateKey,
     new TextEncoder().encode(text))
