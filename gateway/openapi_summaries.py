@@ -6,6 +6,7 @@ docstring's first sentence."""
 SUMMARIES = {
     ("GET", "/health"): "Health of every service",
     ("GET", "/openapi.json"): "This OpenAPI document",
+    ("GET", "/docs"): "This API's reference, as a web page",
     ("GET", "/health/live"): "Whether the gateway answers",
     ("GET", "/limits"): "What the API accepts",
     ("GET", "/admin/login-attempts"): "List recent sign-in attempts (admin)",

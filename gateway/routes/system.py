@@ -11,7 +11,7 @@ from services.documents.library import MAX_OPEN_UPLOADS
 
 from .. import portal
 from ..http import json_response, route
-from ..schemas import Health, Limits, Live, OpenApi
+from ..schemas import HTML_PAGE, Health, Limits, Live, OpenApi
 from ..schemas.work import MessageBody
 from ..uploads import MAX_UPLOAD_BYTES
 
@@ -78,7 +78,7 @@ def openapi(call):
 
 
 @route("GET", "/docs", auth=False, tag="system",
-       responses={200: ("the API reference, an HTML page", None)})
+       responses={200: ("the API reference, an HTML page", HTML_PAGE)})
 def docs(call):
     """This API's reference for people: Swagger UI over /api/v1/openapi.json, served
     from the portal's build with the portal's Content-Security-Policy."""

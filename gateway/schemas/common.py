@@ -128,6 +128,9 @@ class Raw:
         self.content_types = content_types
 
 
+HTML_PAGE = Raw("text/html")
+
+
 class Empty(Schema):
     """A response without a body (202 or 204): the status says it all."""
 
