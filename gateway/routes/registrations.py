@@ -33,7 +33,8 @@ def identify(call, registration_id):
 @route("POST", "/registrations/<registration_id>/verify", auth=False, body=CodeBody,
        tag="registrations",
        responses={200: ("awaiting approval", RegistrationStep), 422: ("invalid_code", None),
-                  409: ("wrong_state: not identified yet, or already verified", None)})
+                  409: ("wrong_state: not identified yet, or already verified", None),
+                  423: ("registration_locked: five wrong codes; start again", None)})
 def verify(call, registration_id):
     return 200, call.services.identity.verify_registration(registration_id, call.body["code"])
 

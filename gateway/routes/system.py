@@ -78,7 +78,8 @@ def openapi(call):
 
 
 @route("GET", "/docs", auth=False, tag="system",
-       responses={200: ("the API reference, an HTML page", HTML_PAGE)})
+       responses={200: ("the API reference, an HTML page", HTML_PAGE),
+                  503: ("the portal was not built: a page that says so", HTML_PAGE)})
 def docs(call):
     """This API's reference for people: Swagger UI over /api/v1/openapi.json, served
     from the portal's build with the portal's Content-Security-Policy."""
