@@ -131,12 +131,12 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
                                           cursor)
 
     @rpc
-    def visible_dossier_ids(self, among=None):
-        """-> the ids of the dossiers the caller may see, of `among` when given (a list
-        of ids: documents' and signing's lists and checks across dossiers). One query."""
+    def visible_dossier_ids(self):
+        """-> the ids of the dossiers the caller may see (documents' and signing's lists
+        across dossiers): one indexed query."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
-            return access.visible_dossier_ids(uow, principal, among)
+            return access.visible_dossier_ids(uow, principal)
 
     @rpc
     def get_dossier(self, dossier_id):

@@ -194,7 +194,7 @@ def test_dossiers_search_filter_and_visibility(kluis, office, staff):
 
 
 def test_staff_see_a_company_and_never_its_extra_accounts(kluis, office, staff):
-    """docs/security.md "Who sees what": an extra account is a login of the company,
+    """docs/architecture.md "Who sees what": an extra account is a login of the company,
     not a client of the office. The lender (admin) may open an application for any
     client record, an extra account's too; staff then see it in no list, as they
     cannot open the record (until now GET /mortgage-applications listed it)."""
