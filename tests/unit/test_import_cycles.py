@@ -6,9 +6,6 @@ from pathlib import Path
 import pytest
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
-# identity's second_factor <-> use_cases is being taken apart in its own change (issue
-# #17); drop this entry once it is gone.
-KNOWN = {"identity": "second_factor <-> use_cases: open_session moves to sessions.py"}
 
 
 def modules(service):
@@ -79,6 +76,4 @@ def test_the_finder_sees_a_late_import_cycle():
 @pytest.mark.parametrize("service", sorted(p.name for p in SERVICES.iterdir()
                                            if (p / "__init__.py").exists()))
 def test_no_import_cycle_inside_a_service(service):
-    if service in KNOWN:
-        pytest.xfail(KNOWN[service])
     assert cycles(service_graph(service)) == []
