@@ -19,7 +19,7 @@ from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
 
 from . import audit
-from .clients import visible_client
+from .access import visible_client
 from .exceptions import InvalidToken, InvitationAlreadyAccepted, TokenExpired
 from .models import AuditEntry, Client, Office
 

@@ -7,8 +7,8 @@ from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.settings import env_int
 
-from . import (accounts, audit, clients, document_facts, dossiers, invitations, portfolio,
-               signers, tasks, use_cases)
+from . import (access, accounts, audit, clients, document_facts, dossiers, invitations,
+               portfolio, signers, tasks, use_cases)
 from .models import metadata
 from .invitation_entrypoints import InvitationEntrypoints
 from .message_entrypoints import MessageEntrypoints
@@ -82,7 +82,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     def get_client(self, client_id):
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return clients.describe(clients.visible_client(uow, principal, client_id))
+            return clients.describe(access.visible_client(uow, principal, client_id))
 
     @rpc
     def update_client(self, client_id, changes):
@@ -133,10 +133,10 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     @rpc
     def visible_dossier_ids(self):
         """-> the ids of the dossiers the caller may see (documents' and signing's lists
-        across dossiers)."""
+        across dossiers): one indexed query."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
-            return dossiers.visible_dossier_ids(uow, principal)
+            return access.visible_dossier_ids(uow, principal)
 
     @rpc
     def get_dossier(self, dossier_id):

@@ -17,7 +17,7 @@ from services.common.store import Store
 from services.common.web_server import pooled_http
 from services.documents.client import open_blob, put_blob
 
-from . import offers, signature, verification
+from . import access, offers, signature, verification
 from .exceptions import DocumentChanged, NotAPdf
 from .models import metadata
 from .platform_key import load_or_create
@@ -55,25 +55,13 @@ class SigningService(ServiceBase):
     def _public_url(self):
         return (self.config.get("KLUIS_PUBLIC_URL") or "").rstrip("/")
 
-    @staticmethod
-    def _consent_bound(principal):
-        """Staff, and a look-along session, see requests only while the client shares
-        with their office: dossier says which dossiers that leaves."""
-        return principal.kind == "staff" or bool(principal.scope_office_id)
-
     def _visible_dossier_ids(self, principal):
-        if not self._consent_bound(principal):
-            return None
-        return self.dossier.visible_dossier_ids()
+        return access.visible_dossier_ids(self.dossier, principal)
 
     def _check_consent(self, principal, request_id):
         """Staff (and a look-along session) see a request while they may see its dossier
-        (consent), else NotFound."""
-        if not self._consent_bound(principal):
-            return
-        with self.store.unit_of_work() as uow:
-            dossier_id = offers.visible(uow, principal, request_id).dossier_id
-        self.dossier.check_dossier_access(dossier_id)
+        (consent), else NotFound (access.py)."""
+        access.check_consent(self.store, self.dossier, principal, request_id)
 
     @rpc
     def offer_for_signature(self, document_id, signer_id):
@@ -180,7 +168,7 @@ class SigningService(ServiceBase):
         principal = self.caller.require("client", "staff")
         self._check_consent(principal, request_id)
         with self.store.unit_of_work() as uow:
-            return offers.describe(offers.visible(uow, principal, request_id))
+            return offers.describe(access.visible_request(uow, principal, request_id))
 
     @rpc
     def signing_evidence(self, request_id):
@@ -189,7 +177,8 @@ class SigningService(ServiceBase):
         principal = self.caller.require("client", "staff")
         self._check_consent(principal, request_id)
         with self.store.unit_of_work() as uow:
-            view = signature.evidence_view(offers.visible(uow, principal, request_id))
+            view = signature.evidence_view(access.visible_request(uow, principal,
+                                                                  request_id))
         if view is None:
             raise NotFound()
         return view
