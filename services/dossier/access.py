@@ -59,7 +59,7 @@ def can_see(uow: Any, principal: Principal, client: Client) -> bool:
     """RULE for one client record, in Python."""
     values = rule_values(uow, principal)
     return values is not None and all(
-        _holds(test, getattr(client, column.key), values.get(name))
+        _holds(test, getattr(client, column.key), values.get(name) if name else None)
         for test, column, name in RULE[principal.kind])
 
 
@@ -68,7 +68,7 @@ def _holds(test: str, value: Any, values: list[str] | None) -> bool:
         return value is None
     if test == "true":
         return value is True
-    return value in values
+    return values is not None and value in values
 
 
 def client_clause(uow: Any, principal: Principal) -> ColumnElement[bool]:
@@ -98,7 +98,7 @@ def _condition(test: str, column: Any, name: str | None,
         return column.is_(True)
     if values is None:
         return column.in_(bindparam(name, expanding=True))
-    return column.in_(values[name])
+    return column.in_(values[name] if name else [])
 
 
 def visible_client(uow: Any, principal: Principal, client_id: str,
