@@ -130,6 +130,28 @@ def test_only_the_dossiers_client_signs_and_nobody_else_sees_it(kluis, case):
                       json={"signer_id": unactivated["id"]}).status_code in (409, 422)
 
 
+def test_signing_fetches_the_original_without_it_counting_as_the_clients_download(kluis,
+                                                                                   case):
+    staff, portal, dossier = case["staff"], case["portal"], case["dossier"]
+    original = case["document"]["id"]
+    offered = staff.post(f"/documents/{original}/signing-requests",
+                         json={"signer_id": case["client"]["id"]}).json()
+    signed = portal.post(f"/signing-requests/{offered['id']}/sign",
+                         json={"full_name": "Jan Jansen", "agree": True}).json()
+
+    def downloaded():
+        return {d["id"]: d["downloaded"] for d in
+                portal.get(f"/dossiers/{dossier['id']}/documents").json()["items"]}
+    assert downloaded() == {original: False, signed["signed_document_id"]: False}
+    assert portal.get(f"/documents/{signed['signed_document_id']}/content").status_code == 200
+    assert downloaded()[signed["signed_document_id"]] is True  # the client's own download
+
+    def trail():  # documents relays its events in the order made: a fetch's would be first
+        entries = staff.get(f"/dossiers/{dossier['id']}/audit").json()["items"]
+        return [e for e in entries if e["action"] == "document_downloaded"]
+    assert len(wait_until(trail)) == 1
+
+
 def test_a_withdrawn_request_cannot_be_signed(kluis, case):
     staff, portal = case["staff"], case["portal"]
     offered = staff.post(f"/documents/{case['document']['id']}/signing-requests",
