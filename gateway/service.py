@@ -16,6 +16,7 @@ from services.common.settings import env_int
 from services.common.telemetry import Telemetry
 from services.common.web_server import GuardedHttp, GuardedWebServer
 from services.documents.client import BlobTransfer
+from services.signing.client import VerifyTransfer
 
 from . import portal, principals, routes  # noqa: F401  (registers every route)
 from .errors import register_remote_errors
@@ -85,6 +86,7 @@ class GatewayService:
     notify = TimedRpcProxy("notify", timeout=RPC_TIMEOUT_S)
     signing = TimedRpcProxy("signing", timeout=RPC_TIMEOUT_S)
     blobs = BlobTransfer()  # file bytes to and from documents's blob endpoint
+    verifier = VerifyTransfer()  # files to check to signing's verify endpoint
     worker_ctx = WorkerContext()
     telemetry = Telemetry()
     config = Config()
