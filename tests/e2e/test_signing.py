@@ -9,6 +9,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from asn1crypto import pem, x509
 
+from services.common.errors import Forbidden
 from tests import samples
 
 from .conftest import Kluis, start_system, text_of
@@ -150,6 +151,9 @@ def test_signing_fetches_the_original_without_it_counting_as_the_clients_downloa
         entries = staff.get(f"/dossiers/{dossier['id']}/audit").json()["items"]
         return [e for e in entries if e["action"] == "document_downloaded"]
     assert len(wait_until(trail)) == 1
+    for person in (portal, staff):  # a fetch that records nothing is signing's alone
+        with kluis.rpc(kluis.principal_of(person)) as rpc, pytest.raises(Forbidden):
+            rpc.documents.open_service_download(original)
 
 
 def test_a_withdrawn_request_cannot_be_signed(kluis, case):
