@@ -36,7 +36,7 @@ def list_documents(call, dossier_id):
                         STORED_FILE)})
 def download_document(call, document_id):
     """Marks the document downloaded for the caller."""
-    return send_file(call.services.documents.open_download(document_id))
+    return send_file(call, call.services.documents.open_download(document_id))
 
 
 @route("PATCH", "/documents/<document_id>", body=DocumentPatch, tag="documents",

@@ -3,7 +3,6 @@ which checks it within a budget, off every event loop (services/signing/verifica
 nothing is stored."""
 from services.common.errors import ValidationFailed
 from services.common.settings import env_int
-from services.signing.client import verify_file
 
 from ..http import paging, route
 from ..schemas import (DeliveryForm, Evidence, ItemList, SignBody, Signed, SigningOffer,
@@ -82,8 +81,8 @@ def verify(call):
     for part in form.parts():
         if part.name != "file" or part.filename is None or verdict is not None:
             raise ValidationFailed({part.name: ["Unknown field."]})
-        verdict = verify_file(grant, bounded(form.data(), MAX_VERIFY_BYTES),
-                              VERIFY_ANSWER_TIMEOUT_S)
+        verdict = call.services.verifier.verify(grant, bounded(form.data(), MAX_VERIFY_BYTES),
+                                                VERIFY_ANSWER_TIMEOUT_S)
     if verdict is None:
         raise ValidationFailed({"file": ["Missing data for required field."]})
     return 200, verdict

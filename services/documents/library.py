@@ -193,6 +193,16 @@ def open_download(uow, principal, access, document_id):
              dossier_id=document.dossier_id, office_id=document.office_id,
              client_id=document.client_id, client_visible=document.public,
              **actor_of(principal))
+    return _download_grant(uow, document)
+
+
+def open_service_download(uow, document_id):
+    """A one-time ticket for a service that checked its caller itself (signing): no one
+    downloaded anything, so nothing is marked and no event is sent."""
+    return _download_grant(uow, find_document(uow, document_id))
+
+
+def _download_grant(uow, document):
     ticket = secrets.token_urlsafe(32)
     uow.session.add(DownloadTicket(ticket_hash=digest(ticket), blob_name=document.blob_name,
                                    expires_at=utcnow() + DOWNLOAD_TICKET_TTL))

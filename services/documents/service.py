@@ -177,6 +177,15 @@ class DocumentsService(ServiceBase):
             return library.open_download(uow, principal, access, document_id)
 
     @rpc
+    def open_service_download(self, document_id):
+        """signing only (as a service), for the original it signs once it checked the
+        signer: -> {ticket, name, size, content_type, sha256}. Nobody downloaded it:
+        nothing is marked and no event is sent."""
+        self.caller.require_service("signing")
+        with self.store.unit_of_work() as uow:
+            return library.open_service_download(uow, document_id)
+
+    @rpc
     def set_document_visibility(self, document_id, public):
         """Staff: shows or hides it in the client's portal at once. VisibilityFixed for
         what the client delivered. Event document_visibility_changed (with the document's

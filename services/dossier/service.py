@@ -6,6 +6,7 @@ from nameko.timer import timer
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.settings import env_int
+from services.documents.client import BlobTransfer
 
 from . import (access, accounts, audit, clients, document_facts, dossiers, invitations,
                portfolio, signers, tasks, use_cases)
@@ -26,6 +27,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     store = DossierStore(metadata, handlers={"identity.account_activated": invitations.accept})
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
     documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
+    blobs = BlobTransfer()  # the questionnaires' PDFs to documents's blob endpoint
     documents_as_dossier = TimedRpcProxy("documents", timeout=30, as_service=True)
     config = Config()
 

@@ -4,6 +4,7 @@ come from and go to documents over its blob endpoint, and reach the verify endpo
 (this service's own HTTP port, SIGNING_VERIFY_ADDRESS) from the gateway: never the bus."""
 import hashlib
 from datetime import timedelta
+from functools import partial
 
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
@@ -15,7 +16,7 @@ from services.common.service import ServiceBase, rpc
 from services.common.settings import env_int, kluis_var
 from services.common.store import Store
 from services.common.web_server import pooled_http
-from services.documents.client import open_blob, put_blob
+from services.documents.client import BlobTransfer
 
 from . import access, offers, signature, verification
 from .exceptions import DocumentChanged, NotAPdf
@@ -48,6 +49,7 @@ class SigningService(ServiceBase):
     documents = TimedRpcProxy("documents", timeout=30)  # with the caller's principal
     documents_as_signing = TimedRpcProxy("documents", timeout=30, as_service=True)
     dossier = TimedRpcProxy("dossier", timeout=10)
+    blobs = BlobTransfer()  # originals from, signed copies to documents's blob endpoint
 
     def _setting(self, name, default):
         return float(self.config.get(name) or default)
@@ -138,19 +140,21 @@ class SigningService(ServiceBase):
         evidence = signature.evidence_of(attempt, principal, self.platform)
         signed = signature.make_signed_pdf(original, evidence, self.platform,
                                            attempt["language"])
-        grant = self.documents.begin_delivery_upload(attempt["dossier_id"])
-        put_blob(grant, signed)
         suffix = "ondertekend" if attempt["language"] == "nl" else "signed"
-        document = self.documents.finish_upload(
-            grant["upload_id"], file_name=f"{attempt['title']} ({suffix}).pdf",
-            title=f"{attempt['title']} ({suffix})")
+        document = self.blobs.upload(
+            partial(self.documents.begin_delivery_upload, attempt["dossier_id"]), signed,
+            partial(self.documents.finish_upload, file_name=f"{attempt['title']} ({suffix}).pdf",
+                    title=f"{attempt['title']} ({suffix})"))
         for document_id in (attempt["document_id"], document["id"]):
             self.documents_as_signing.lock_document(document_id)
         return evidence, document["id"], hashlib.sha256(signed).hexdigest()
 
     def _fetch(self, document_id):
-        """The exact bytes offered, as the signer sees them (bounded)."""
-        upstream = open_blob(self.documents.open_download(document_id))
+        """The exact bytes offered (bounded), while the signer may still see them. The
+        fetch is signing's own: it is not the signer's download."""
+        self.documents.describe_document(document_id)  # NotFound once hidden from them
+        upstream = self.blobs.download(
+            self.documents_as_signing.open_service_download(document_id))
         data = bytearray()
         try:
             for chunk in upstream.iter_content(256 * 1024):
