@@ -191,6 +191,7 @@ FIELD_MESSAGES = {
     "Give either code or recovery_code.": "Geef een code of een herstelcode, niet beide.",
     "Must be one of: mortgage, life_insurance.": "Moet een van deze zijn: mortgage, life_insurance.",
     "Give either email or mobile.": "Geef een e-mailadres of een mobiel nummer, niet beide.",
+    "Give language or name.": "Geef een taal of een naam.",
     "Not a valid Ed25519 public key.": "Geen geldige Ed25519-sleutel.",
     "Must be one of: ios, android.": "Moet een van deze zijn: ios, android.",
     "Must be one of: owner, staff_manager, staff.":

@@ -6,18 +6,44 @@ from functools import lru_cache
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import fields, validate
 
 from .errors import STATUS_BY_CODE
 from .http import API_PREFIX, ROUTES, NoBody
-from .schemas import ErrorBody
+from .openapi_summaries import SUMMARIES
+from .schemas import Empty, ErrorBody, Raw
 
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+
+
+class Plugin(MarshmallowPlugin):
+    """apispec's marshmallow plugin, plus what a schema says of itself as a whole
+    (`OPENAPI`: a dict merged into its JSON schema, e.g. "send code or recovery_code"
+    as `oneOf`), which its fields cannot."""
+
+    def schema_helper(self, name, _, schema=None, **kwargs):
+        definition = super().schema_helper(name, _, schema=schema, **kwargs)
+        cls = schema if isinstance(schema, type) else type(schema)
+        return _merged(definition, getattr(cls, "OPENAPI", {}))
+
+
+def _merged(base, extra):
+    merged = dict(base)
+    for key, value in extra.items():
+        both = isinstance(value, dict) and isinstance(base.get(key), dict)
+        merged[key] = _merged(base[key], value) if both else value
+    return merged
+
+
+# An id or name in a path: one segment of printable characters (a control character
+# in a path gets the web server's own 404, not an API answer).
+PATH_PARAMETER = {"type": "string", "pattern": r"^[^\x00-\x1f\x7f/]+$"}
 
 
 @lru_cache(maxsize=1)
 def openapi_document():
     spec = APISpec(title="Kluis API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()],
+                   plugins=[Plugin()],
                    info={"description": "Secure client portal for advisory offices. "
                          "Error codes: " + ", ".join(sorted(STATUS_BY_CODE))},
                    servers=[{"url": API_PREFIX}])
@@ -33,18 +59,20 @@ def openapi_document():
 
 
 def _operation(route):
-    doc = inspect.cleandoc(route.handler.__doc__ or route.handler.__name__.replace("_", " "))
-    summary = doc.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
-    operation = {"summary": summary, "description": doc, "tags": [route.tag],
+    path = _PARAM.sub(r"{\1}", route.path)
+    doc = inspect.cleandoc(route.handler.__doc__ or "")
+    first_sentence = doc.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
+    summary = SUMMARIES.get((route.method, path)) or first_sentence
+    operation = {"summary": summary, "description": doc or summary, "tags": [route.tag],
                  "operationId": f"{route.tag}_{route.handler.__name__}",
                  "parameters": [{"in": "path", "name": name, "required": True,
-                                 "schema": {"type": "string"}}
+                                 "schema": PATH_PARAMETER}
                                 for name in _PARAM.findall(route.path)],
                  "responses": {}}
     if route.query is not NoBody:
         operation["parameters"].append({"in": "query", "schema": route.query})
     if route.body is not NoBody:
-        operation["requestBody"] = {"required": True,
+        operation["requestBody"] = {"required": _needs_a_body(route.body),
                                     "content": {"application/json": {"schema": route.body}}}
     if route.form is not None:
         operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
@@ -53,17 +81,65 @@ def _operation(route):
         operation["security"] = [{"bearer": []}]
     for status, (description, schema) in route.responses.items():
         response = {"description": description}
-        if schema is not None:
+        if isinstance(schema, Raw):
+            response["content"] = {media: {"schema": {"type": "string", "format": "binary"}}
+                                   for media in schema.content_types}
+        elif schema is not None and schema is not Empty:
             response["content"] = {"application/json": {"schema": schema}}
         elif status >= 400:
             response["content"] = {"application/json": {"schema": "Error"}}
         operation["responses"][str(status)] = response
-    default_errors = [400] + ([401] if route.auth else []) + [500]
-    for status in default_errors:
+    if "cursor" in route.query().fields:
+        operation["responses"].setdefault("400", {
+            "description": "validation_error: also for a `cursor` that is not a next_cursor "
+                           "of this list (cursors are opaque and sealed)",
+            "content": {"application/json": {"schema": "Error"}}})
+    for status in _default_errors(route):
         operation["responses"].setdefault(str(status), {
-            "description": "see the error codes",
+            "description": DEFAULT_ERRORS[status],
             "content": {"application/json": {"schema": "Error"}}})
     return operation
+
+
+DEFAULT_ERRORS = {
+    400: "validation_error (details name the fields), or another refusal of the input",
+    401: "unauthenticated or session_expired: no valid bearer token",
+    403: "forbidden (the caller's role may not) or read_only_session (a look-along)",
+    404: "not_found: it does not exist or the caller may not see it",
+    413: "request_too_large: the body is over the limit",
+    415: "unsupported_media_type: a body that is not of the documented type",
+    500: "internal_error (with request_id)",
+    503: "service_unavailable: a service behind the gateway does not answer",
+}
+
+
+def _default_errors(route):
+    """The errors any route of its kind can answer, whatever it does (API.md
+    "Conventions"): every route can refuse input or fail; a signed-in route can meet a
+    dead token or a caller without the right; a route about one thing can meet a thing
+    that is not there; a route with a body can meet one too large or of another type."""
+    statuses = [400, 500, 503]
+    if route.auth:
+        statuses += [401, 403, 404]
+    if _PARAM.search(route.path):
+        statuses.append(404)
+    if route.body is not NoBody or route.form is not None:
+        statuses += [413, 415]
+    return sorted(set(statuses))
+
+
+def _needs_a_body(schema):
+    """An empty body counts as `{}`: only a schema that refuses `{}` needs one."""
+    return bool(schema().validate({}))
+
+
+def _lengths(field):
+    lengths = {}
+    for rule in field.validators:
+        if isinstance(rule, validate.Length):
+            lengths.update({"minLength": rule.min} if rule.min is not None else {})
+            lengths.update({"maxLength": rule.max} if rule.max is not None else {})
+    return lengths
 
 
 def _form_schema(form):
@@ -71,6 +147,10 @@ def _form_schema(form):
     properties = {"file": {"type": "string", "format": "binary"}}
     for name, field in form().fields.items():
         choices = getattr(field.validate, "choices", None) if field.validate else None
-        properties[name] = {"type": "string", **({"enum": list(choices)} if choices else {})}
+        if isinstance(field, fields.Boolean):
+            choices = sorted(field.truthy | field.falsy)
+        properties[name] = {"type": "string", **({"enum": list(choices)} if choices else {}),
+                            **_lengths(field)}
     required = ["file"] + [n for n, f in form().fields.items() if f.required]
-    return {"type": "object", "properties": properties, "required": required}
+    return {"type": "object", "properties": properties, "required": required,
+            "additionalProperties": False}

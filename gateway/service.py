@@ -15,10 +15,12 @@ from services.common.rpc import TimedRpcProxy
 from services.common.settings import env_int
 from services.common.telemetry import Telemetry
 from services.common.web_server import GuardedHttp, GuardedWebServer
+from services.documents.client import BlobTransfer
 from services.dossier.events import ClientUnlinked, ConsentChanged
 from services.identity.events import (AccountLanguageChanged, AccountLocked, AccountRemoved,
                                       DeviceUnbound, MembershipChanged, SecondFactorChanged,
                                       SessionRevoked)
+from services.signing.client import VerifyTransfer
 
 from . import portal, principals, routes  # noqa: F401  (registers every route)
 from .errors import register_remote_errors
@@ -88,6 +90,8 @@ class GatewayService:
     documents = TimedRpcProxy("documents", timeout=RPC_TIMEOUT_S)
     notify = TimedRpcProxy("notify", timeout=RPC_TIMEOUT_S)
     signing = TimedRpcProxy("signing", timeout=RPC_TIMEOUT_S)
+    blobs = BlobTransfer()  # file bytes to and from documents's blob endpoint
+    verifier = VerifyTransfer()  # files to check to signing's verify endpoint
     worker_ctx = WorkerContext()
     telemetry = Telemetry()
     config = Config()

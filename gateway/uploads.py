@@ -19,7 +19,6 @@ from services.common.errors import ValidationFailed
 from services.common.settings import env_int
 from services.common.web_server import RequestTimeout
 from services.documents import exceptions as documents_errors
-from services.documents.client import open_blob, put_blob
 
 from .http import MultipartRequired, RequestTooLarge, load
 
@@ -136,7 +135,7 @@ def receive_form(call, grant, form_schema):
         form, file_name, raw = MultipartStream(call.request), None, {}
         for part in form.parts():
             if part.name == "file" and part.filename is not None and not stored:
-                put_blob(grant, bounded(form.data()))
+                call.services.blobs.put(grant, bounded(form.data()))
                 stored, file_name = True, part.filename
             elif part.name in raw or part.name == "file":
                 raise ValidationFailed({part.name: ["Given more than once."]})
@@ -160,9 +159,9 @@ def refuse_declared_oversize(request, max_bytes=MAX_UPLOAD_BYTES):
 
 
 # -- sending a download -----------------------------------------------------------------
-def send_file(grant):
+def send_file(call, grant):
     """The document's bytes as an attachment, streamed from the blob endpoint."""
-    upstream = open_blob(grant)
+    upstream = call.services.blobs.download(grant)
     content_type = grant["content_type"]
     if content_type == "text/plain":
         content_type += "; charset=utf-8"

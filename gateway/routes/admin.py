@@ -2,7 +2,7 @@
 from services.common.errors import NotFound
 
 from ..http import json_response, paging, route
-from ..schemas import ItemList, ListQuery, NotificationQuery
+from ..schemas import Empty, ItemList, ListQuery, NotificationQuery
 from .system import SERVICES
 
 
@@ -27,7 +27,7 @@ def parked(call, service):
 
 
 @route("POST", "/admin/parked-messages/<service>/<message_id>/replay", tag="admin",
-       responses={202: ("handled again now", None)})
+       responses={202: ("handled again now", Empty)})
 def replay(call, service, message_id):
     _service(call, service).replay_parked_message(message_id)
     return json_response(202)

@@ -1,9 +1,8 @@
 """Sign-in, sessions and password reset (identity)."""
 from ..http import json_response, route
 from ..schemas import (AppLogin, AppLoginApproveBody, AppLoginClaimBody, AppLoginLookupBody,
-                       AppLoginRequest,
-                       DeviceIdBody, DeviceLoginBody, ForgotBody, LoginBody, ResetBody,
-                       SessionState, SessionToken)
+                       AppLoginRequest, DeviceChallenge, DeviceIdBody, DeviceLoginBody, Empty,
+                       ForgotBody, LoginBody, Pending, ResetBody, SessionState, SessionToken)
 
 
 @route("POST", "/auth/login", auth=False, body=LoginBody, tag="auth",
@@ -45,7 +44,7 @@ def logout(call):
 
 
 @route("POST", "/auth/password/forgot", auth=False, body=ForgotBody, tag="auth",
-       responses={202: ("always, whether the address is known or not", None)})
+       responses={202: ("always, whether the address is known or not", Empty)})
 def forgot(call):
     """Mails a reset link (valid one hour, single use) when the account exists."""
     call.services.identity.request_password_reset(call.body["email"])
@@ -62,7 +61,8 @@ def reset(call):
 
 
 @route("POST", "/auth/device/challenge", auth=False, body=DeviceIdBody, tag="auth",
-       responses={200: ("a single-use challenge for the device to sign", None)})
+       responses={200: ("a single-use challenge for the device to sign", DeviceChallenge),
+                  404: ("not_found: no such bound device", None)})
 def device_challenge(call):
     return 200, call.services.identity.device_challenge(call.body["device_id"])
 
@@ -119,7 +119,7 @@ def refuse_app_login(call, login_id):
 
 @route("POST", "/auth/app-login/<login_id>/token", auth=False, body=AppLoginClaimBody,
        tag="auth",
-       responses={200: ("signed in (once only)", SessionToken), 202: ("still pending", None),
+       responses={200: ("signed in (once only)", SessionToken), 202: ("still pending", Pending),
                   410: ("token_expired | token_used | login_refused", None)})
 def app_login_token(call, login_id):
     """The browser that started the login polls with the `poll_secret` it was given;

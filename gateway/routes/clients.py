@@ -1,13 +1,14 @@
 """Clients and their consent, invitation and activation (dossier, identity)."""
 from ..http import json_response, paging, route
-from ..schemas import (ActivationBody, ActivationCompleteBody, ApplicationBody,
+from ..schemas import (ActivationBody, ActivationCompleteBody, ApplicationBody, ApplicationOut,
                        ApplicationPatch, ApplicationQuery, ClientBody, ClientOut, ClientPatch,
-                       ClientQuery, ConsentBody, Invitation, ItemList, ListQuery, ProductBody,
-                       SessionToken)
+                       ClientQuery, Consent, ConsentBody, Empty, Invitation, ItemList,
+                       ListQuery, ProductBody, ProductOut, SessionToken)
 
 
 @route("POST", "/offices/<office_id>/clients", body=ClientBody, tag="clients",
-       responses={201: ("created", ClientOut), 409: ("client_exists", None)})
+       responses={201: ("created", ClientOut), 409: ("client_exists", None),
+                  422: ("invalid_mobile | role_address_not_allowed", None)})
 def create_client(call, office_id):
     """Admin or staff of the office: a person or a company."""
     return 201, call.services.dossier.create_client(office_id, **call.body)
@@ -43,7 +44,7 @@ def my_consents(call):
 
 
 @route("PUT", "/me/consents/<office_id>", body=ConsentBody, tag="clients",
-       responses={200: ("takes effect at once for every staff member", None)})
+       responses={200: ("takes effect at once for every staff member", Consent)})
 def set_consent(call, office_id):
     return 200, call.services.dossier.set_my_consent(office_id, call.body["shared"])
 
@@ -69,7 +70,7 @@ def invitation(call, client_id):
 
 
 @route("POST", "/activation", auth=False, body=ActivationBody, tag="clients",
-       responses={202: ("e-mail 2 with a set-password link (and an SMS code)", None),
+       responses={202: ("e-mail 2 with a set-password link (and an SMS code)", Empty),
                   400: ("invalid_token", None), 410: ("token_expired", None)})
 def activation(call):
     """Anyone: the token from e-mail 1 and the address it was sent to (a change of the
@@ -80,7 +81,8 @@ def activation(call):
 
 
 @route("POST", "/activation/complete", auth=False, body=ActivationCompleteBody, tag="clients",
-       responses={200: ("signed in", SessionToken), 422: ("weak_password | invalid_code", None),
+       responses={200: ("signed in", SessionToken), 400: ("invalid_token", None),
+                  422: ("weak_password | invalid_code", None),
                   410: ("token_expired | token_used", None)})
 def complete_activation(call):
     """The token from e-mail 2, a password, and the SMS code when one was sent."""
@@ -90,7 +92,7 @@ def complete_activation(call):
 
 
 @route("POST", "/clients/<client_id>/products", body=ProductBody, tag="clients",
-       changes_access=False, responses={201: ("added", None)})
+       changes_access=False, responses={201: ("added", ProductOut)})
 def add_product(call, client_id):
     body = dict(call.body)
     if "start_date" in body:
@@ -106,14 +108,14 @@ def list_products(call, client_id):
 
 
 @route("POST", "/clients/<client_id>/mortgage-applications", body=ApplicationBody,
-       changes_access=False, tag="clients", responses={201: ("{id, status: running, ...}", None)})
+       changes_access=False, tag="clients", responses={201: ("opened, status running", ApplicationOut)})
 def open_application(call, client_id):
     """Admin or staff."""
     return 201, call.services.dossier.open_mortgage_application(client_id, **call.body)
 
 
 @route("PATCH", "/mortgage-applications/<application_id>", body=ApplicationPatch,
-       changes_access=False, tag="clients", responses={200: ("the new status", None)})
+       changes_access=False, tag="clients", responses={200: ("with its new status", ApplicationOut)})
 def set_application_status(call, application_id):
     return 200, call.services.dossier.set_mortgage_application_status(application_id,
                                                                       call.body["status"])

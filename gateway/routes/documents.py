@@ -1,8 +1,9 @@
 """Documents and document requests (documents). Uploads and downloads stream through
 gateway/uploads.py; everything else is one RPC."""
 from ..http import json_response, paging, route
-from ..schemas import (AttachmentOut, DeliveryForm, DocumentForm, DocumentOut, DocumentPatch, DocumentQuery,
-                       ItemList, RequestBody, RequestOut, RequestQuery, ReviewBody)
+from ..schemas import (STORED_FILE, AttachmentOut, DeliveryForm, DocumentForm, DocumentOut,
+                       DocumentPatch, DocumentQuery, ItemList, RequestBody, RequestOut,
+                       RequestQuery, ReviewBody)
 from ..uploads import receive_form, refuse_declared_oversize, send_file
 
 UPLOAD_ERRORS = {413: ("file_too_large", None), 415: ("unsupported_media_type", None),
@@ -31,10 +32,11 @@ def list_documents(call, dossier_id):
 
 
 @route("GET", "/documents/<document_id>/content", tag="documents",
-       responses={200: ("the file's bytes, as an attachment", None)})
+       responses={200: ("the file's bytes, as an attachment (Content-Type: its own)",
+                        STORED_FILE)})
 def download_document(call, document_id):
     """Marks the document downloaded for the caller."""
-    return send_file(call.services.documents.open_download(document_id))
+    return send_file(call, call.services.documents.open_download(document_id))
 
 
 @route("PATCH", "/documents/<document_id>", body=DocumentPatch, tag="documents",

@@ -4,13 +4,15 @@ from services.common.errors import ValidationFailed
 from services.common.paging import BAD_CURSOR
 
 from ..http import json_response, paging, route
-from ..schemas import (CodeBody, CompanyQuery, ExtraAccountBody, ItemList, LinkAnswer,
-                       LinkRequestList, ListQuery, MobileBody, PasswordBody, Preferences,
-                       SecondStepBody, SessionToken)
+from ..schemas import (CodeBody, CompanyQuery, Empty, ExtraAccount, ExtraAccountBody, Home,
+                       ItemList, LinkAnswer, LinkRequestList, ListQuery, MobileBody,
+                       PasswordBody, Preferences, RecoveryCode, RecoveryCodes, SecondStepBody,
+                       SessionToken, TotpStart)
 
 
 @route("POST", "/clients/<client_id>/unlink", tag="portal",
-       responses={204: ("the portal account, sessions and devices are gone", None)})
+       responses={204: ("the portal account, sessions and devices are gone", None),
+                  409: ("not_invited: the client has no portal account", None)})
 def unlink(call, client_id):
     """Staff: the office keeps its records; inviting again later works."""
     call.services.dossier.unlink_client(client_id)
@@ -18,7 +20,8 @@ def unlink(call, client_id):
 
 
 @route("POST", "/clients/<client_id>/look-along", tag="portal",
-       responses={200: ("a read-only session that sees what the client sees", SessionToken)})
+       responses={200: ("a read-only session that sees what the client sees", SessionToken),
+                  409: ("not_invited: the client has no portal account", None)})
 def look_along(call, client_id):
     """Staff: writes answer 403 read_only_session; the client sees it in /me/audit."""
     return 200, call.services.dossier.look_along(client_id)
@@ -37,7 +40,7 @@ def list_accounts(call):
 
 
 @route("POST", "/me/accounts", body=ExtraAccountBody, tag="portal",
-       responses={201: ("added and invited (e-mail 1)", None),
+       responses={201: ("added and invited (e-mail 1)", ExtraAccount),
                   404: ("company_id is not one of the caller's companies", None),
                   422: ("company_required | invalid_mobile", None)})
 def add_account(call):
@@ -69,7 +72,7 @@ def decline_link(call, client_id):
     return 200, call.services.dossier.answer_link_request(client_id, False)
 
 
-@route("GET", "/me/accounts/<account_id>", tag="portal", responses={200: ("", None)})
+@route("GET", "/me/accounts/<account_id>", tag="portal", responses={200: ("the extra account", ExtraAccount)})
 def get_account(call, account_id):
     return 200, call.services.dossier.get_extra_account(account_id)
 
@@ -93,7 +96,7 @@ def login_second_step(call):
 
 
 @route("POST", "/me/2fa/sms", body=MobileBody, tag="portal",
-       responses={202: ("a code was sent to the mobile", None),
+       responses={202: ("a code was sent to the mobile", Empty),
                   422: ("invalid_mobile", None),
                   429: ("rate_limited: at most 3 codes an hour to one number, and limits "
                         "per account and per source address; Retry-After", None)})
@@ -104,7 +107,7 @@ def start_sms(call):
 
 
 @route("POST", "/me/2fa/sms/confirm", body=CodeBody, tag="portal",
-       responses={200: ("on; the recovery code, shown once", None),
+       responses={200: ("on; the recovery code, shown once", RecoveryCode),
                   422: ("invalid_code", None)})
 def confirm_sms(call):
     codes = call.services.identity.confirm_second_step("sms", call.body["code"])
@@ -112,14 +115,14 @@ def confirm_sms(call):
 
 
 @route("POST", "/me/2fa/totp", tag="portal",
-       responses={200: ("{secret, otpauth_uri} for an authenticator app", None)})
+       responses={200: ("for an authenticator app", TotpStart)})
 def start_totp(call):
     """Admin: an authenticator app as the second step (confirm a code next)."""
     return 200, call.services.identity.start_totp_second_step()
 
 
 @route("POST", "/me/2fa/totp/confirm", body=CodeBody, tag="portal",
-       responses={200: ("on; ten recovery codes, shown once", None)})
+       responses={200: ("on; ten recovery codes, shown once", RecoveryCodes)})
 def confirm_totp(call):
     return 200, {"recovery_codes": call.services.identity.confirm_second_step(
         "totp", call.body["code"])}
@@ -150,8 +153,7 @@ def my_audit(call):
     return 200, call.services.dossier.my_audit(**paging(call))
 
 
-@route("GET", "/home", tag="portal", responses={200: ("{dossiers: {in_progress, total}, "
-                                                      "actions: n}", None)})
+@route("GET", "/home", tag="portal", responses={200: ("the client's start page counts", Home)})
 def home(call):
     """The open actions are counted by the service that owns each kind."""
     mine = call.services.dossier.client_home()  # dossiers, and open questionnaires

@@ -11,8 +11,10 @@ COMPLETE_TIMEOUT_S = 60  # the PDF is made and filed in documents within the cal
 
 @route("POST", "/questionnaire-templates", body=TemplateBody, tag="questionnaires",
        changes_access=False,
-       responses={201: ("created", TemplateOut), 404: ("not_found: not an office of yours",
-                                                       None)})
+       responses={201: ("created", TemplateOut),
+                  400: ("validation_error: also a question key used twice in the template",
+                        None),
+                  404: ("not_found: not an office of yours", None)})
 def create_template(call):
     """Staff: pages of typed questions (`text`, `number`, `date`, `yes_no`, `choice` with
     `options`). Keys are unique in the template; `office_id` is required for staff of
@@ -54,6 +56,8 @@ def get_questionnaire(call, questionnaire_id):
 @route("PUT", "/questionnaires/<questionnaire_id>/pages/<number>", body=PageAnswersBody,
        changes_access=False, tag="questionnaires",
        responses={200: ("saved", QuestionnaireOut), 404: ("not_found: no such page", None),
+                  400: ("validation_error: also an answer to a key the page does not ask, "
+                        "or one of the wrong type for its question", None),
                   409: ("questionnaire_completed", None)})
 def save_page(call, questionnaire_id, number):
     """The client: checks and saves page `number` (from 1), replacing that page's earlier

@@ -1,7 +1,7 @@
 """App registration (device binding) and its approval (identity)."""
 from ..http import json_response, paging, route
-from ..schemas import (CodeBody, IdentifyBody, ItemList, ListQuery, RegistrationBody, RejectBody,
-                       SessionToken, SignatureBody)
+from ..schemas import (CodeBody, IdentifyBody, ItemList, ListQuery, RegistrationBody,
+                       RegistrationStep, RejectBody, SessionToken, SignatureBody)
 from ..schemas import Registration as RegistrationOut
 
 
@@ -17,7 +17,7 @@ def start(call):
 
 @route("POST", "/registrations/<registration_id>/identify", auth=False, body=IdentifyBody,
        tag="registrations",
-       responses={200: ("a code was sent", None),
+       responses={200: ("a code was sent", RegistrationStep),
                   422: ("unknown_combination, details.attempts_left", None),
                   423: ("registration_locked", None),
                   429: ("rate_limited: misses from this address (or, for seconds, on "
@@ -32,7 +32,9 @@ def identify(call, registration_id):
 
 @route("POST", "/registrations/<registration_id>/verify", auth=False, body=CodeBody,
        tag="registrations",
-       responses={200: ("awaiting approval", None), 422: ("invalid_code", None)})
+       responses={200: ("awaiting approval", RegistrationStep), 422: ("invalid_code", None),
+                  409: ("wrong_state: not identified yet, or already verified", None),
+                  423: ("registration_locked: five wrong codes; start again", None)})
 def verify(call, registration_id):
     return 200, call.services.identity.verify_registration(registration_id, call.body["code"])
 
@@ -53,7 +55,8 @@ def delete(call, registration_id):
 @route("POST", "/registrations/<registration_id>/complete", auth=False, body=SignatureBody,
        tag="registrations",
        responses={200: ("bound and signed in: {device_id, token, ...}", SessionToken),
-                  401: ("invalid_signature", None)})
+                  401: ("invalid_signature", None),
+                  409: ("wrong_state: not approved (yet)", None)})
 def complete(call, registration_id):
     """The device signs the challenge; office access works on the very next request."""
     return 200, call.services.identity.complete_registration(

@@ -3,11 +3,10 @@ which checks it within a budget, off every event loop (services/signing/verifica
 nothing is stored."""
 from services.common.errors import ValidationFailed
 from services.common.settings import env_int
-from services.signing.client import verify_file
 
 from ..http import paging, route
-from ..schemas import (DeliveryForm, ItemList, SignBody, SigningOffer, SigningQuery,
-                       SigningRequestOut, VerifyOut)
+from ..schemas import (DeliveryForm, Evidence, ItemList, SignBody, Signed, SigningOffer,
+                       SigningQuery, SigningRequestOut, VerifyOut)
 from ..uploads import MultipartStream, bounded, refuse_declared_oversize
 
 MAX_VERIFY_BYTES = env_int("VERIFY_MAX_BYTES", 25 * 1024 * 1024)  # signing checks it too
@@ -41,7 +40,7 @@ def get_request(call, request_id):
 
 @route("POST", "/signing-requests/<request_id>/sign", body=SignBody, tag="signing",
        changes_access=False,
-       responses={200: ("signed", None), 409: ("already_signed | signing_request_closed", None),
+       responses={200: ("signed", Signed), 409: ("already_signed | signing_request_closed", None),
                   422: ("name_mismatch | agreement_required", None)})
 def sign(call, request_id):
     """The signer types their full name and ticks `agree`."""
@@ -57,7 +56,7 @@ def withdraw(call, request_id):
 
 
 @route("GET", "/signing-requests/<request_id>/evidence", tag="signing",
-       responses={200: ("sealed with the platform's key", None)})
+       responses={200: ("sealed with the platform's key", Evidence)})
 def evidence(call, request_id):
     """The signer or staff: {document_sha256, signed_document_sha256, signer, signed_at,
     ip, user_agent, auth, seal}."""
@@ -82,8 +81,8 @@ def verify(call):
     for part in form.parts():
         if part.name != "file" or part.filename is None or verdict is not None:
             raise ValidationFailed({part.name: ["Unknown field."]})
-        verdict = verify_file(grant, bounded(form.data(), MAX_VERIFY_BYTES),
-                              VERIFY_ANSWER_TIMEOUT_S)
+        verdict = call.services.verifier.verify(grant, bounded(form.data(), MAX_VERIFY_BYTES),
+                                                VERIFY_ANSWER_TIMEOUT_S)
     if verdict is None:
         raise ValidationFailed({"file": ["Missing data for required field."]})
     return 200, verdict

@@ -11,7 +11,7 @@ from services.documents.library import MAX_OPEN_UPLOADS
 
 from .. import portal
 from ..http import json_response, route
-from ..schemas import Health, Limits
+from ..schemas import HTML_PAGE, Health, Limits, Live, OpenApi
 from ..schemas.work import MessageBody
 from ..uploads import MAX_UPLOAD_BYTES
 
@@ -70,7 +70,7 @@ def health(call):
                                        "services": dict(states)}
 
 
-@route("GET", "/openapi.json", auth=False, tag="system", responses={200: ("OpenAPI 3", None)})
+@route("GET", "/openapi.json", auth=False, tag="system", responses={200: ("OpenAPI 3", OpenApi)})
 def openapi(call):
     """This API's OpenAPI 3 document, generated from the routes and their schemas."""
     from ..openapi import openapi_document
@@ -78,7 +78,8 @@ def openapi(call):
 
 
 @route("GET", "/docs", auth=False, tag="system",
-       responses={200: ("the API reference, an HTML page", None)})
+       responses={200: ("the API reference, an HTML page", HTML_PAGE),
+                  503: ("the portal was not built: a page that says so", HTML_PAGE)})
 def docs(call):
     """This API's reference for people: Swagger UI over /api/v1/openapi.json, served
     from the portal's build with the portal's Content-Security-Policy."""
@@ -86,7 +87,7 @@ def docs(call):
 
 
 @route("GET", "/health/live", auth=False, tag="system",
-       responses={200: ("the gateway answers (no service is asked)", None)})
+       responses={200: ("the gateway answers (no service is asked)", Live)})
 def live(call):
     return 200, {"status": "ok"}
 

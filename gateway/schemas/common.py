@@ -1,7 +1,17 @@
 """What every resource shares: errors, health, sign-in, lists."""
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 LANGUAGE = validate.OneOf(["nl", "en"])
+
+
+class Bool(fields.Boolean):
+    """A JSON boolean and nothing else: marshmallow's Boolean takes 0, 1, "true" and
+    more, and `truthy={True}` does not help (0 == False in a set)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class ErrorBody(Schema):
@@ -84,8 +94,14 @@ class Me(Schema):
 
 
 class MePatch(Schema):
+    OPENAPI = {"minProperties": 1}
     language = fields.String(validate=LANGUAGE)
     name = fields.String(validate=validate.Length(min=1, max=200))
+
+    @validates_schema
+    def something(self, data, **_kwargs):
+        if not data:
+            raise ValidationError("Give language or name.", "_schema")
 
 
 class ListQuery(Schema):
@@ -102,3 +118,40 @@ class NotificationQuery(ListQuery):
 class ItemList(Schema):
     items = fields.List(fields.Dict(), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
+
+
+class Raw:
+    """A response that is not JSON: its bytes, of one of `content_types` (the OpenAPI
+    document says `format: binary`)."""
+
+    def __init__(self, *content_types):
+        self.content_types = content_types
+
+
+HTML_PAGE = Raw("text/html")
+
+
+class Empty(Schema):
+    """A response without a body (202 or 204): the status says it all."""
+
+
+class Status(Schema):
+    status = fields.String(required=True)
+
+
+class Pending(Schema):
+    status = fields.String(required=True, metadata={"enum": ["pending"]})
+
+
+class Live(Schema):
+    status = fields.String(required=True, metadata={"enum": ["ok"]})
+
+
+class OpenApi(Schema):
+    """This document itself (OpenAPI 3.0)."""
+    openapi = fields.String(required=True)
+    info = fields.Dict(required=True)
+    servers = fields.List(fields.Dict())
+    paths = fields.Dict(required=True)
+    components = fields.Dict()
+    tags = fields.List(fields.Dict())

@@ -2,7 +2,7 @@
 dossiers, products."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .common import LANGUAGE, ListQuery  # noqa: F401
+from .common import Bool, LANGUAGE, ListQuery  # noqa: F401
 
 # -- offices and staff -----------------------------------------------------------------
 ROLE = validate.OneOf(["owner", "staff_manager", "staff"])
@@ -62,8 +62,14 @@ class ActiveOfficeBody(Schema):
 
 
 # -- registrations and devices -----------------------------------------------------------
+SIGNED = ("Ed25519 over the UTF-8 bytes of {what}, exactly as received (no newline, no "
+          "hashing first), with the device's key; sent as standard base64 (with padding) of "
+          "the 64-byte signature")
+
+
 class DeviceInfo(Schema):
-    public_key = fields.String(required=True, validate=validate.Length(min=40, max=64),
+    public_key = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9+/]{43}=$", error="Not a valid Ed25519 public key."),
                                metadata={"description": "base64 of the raw 32-byte Ed25519 key"})
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     platform = fields.String(required=True, validate=validate.OneOf(["ios", "android"]))
@@ -80,10 +86,12 @@ class Registration(Schema):
     status = fields.String()
     display_name = fields.String()
     attempts_left = fields.Integer()
-    challenge = fields.String(metadata={"description": "once approved"})
+    challenge = fields.String(metadata={"description": "once approved; the device signs it "
+                                        "for /complete: " + SIGNED.format(what="this string")})
 
 
 class IdentifyBody(Schema):
+    OPENAPI = {"oneOf": [{"required": ["email"]}, {"required": ["mobile"]}]}
     partner_id = fields.String(required=True, validate=validate.Length(min=1, max=50))
     email = fields.Email(validate=validate.Length(max=254))
     mobile = fields.String(validate=validate.Length(min=1, max=25))
@@ -101,11 +109,26 @@ class CodeBody(Schema):
 
 class SignatureBody(Schema):
     signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                              metadata={"description": "base64 Ed25519 signature"})
+                              metadata={"description": SIGNED.format(
+                                  what="the registration's `challenge`")})
 
 
 class RejectBody(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class DeviceChallenge(Schema):
+    challenge = fields.String(required=True, metadata={
+        "description": "single use; the device signs it: " + SIGNED.format(what="this string"),
+        "example": "q8hY2kGZ7Vf0m3yXc1Jt6n0bRrU4eWl9sA5dPzQ1oKI"})
+    expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
+
+
+class RegistrationStep(Schema):
+    status = fields.String(required=True, metadata={"enum": ["code_sent",
+                                                             "awaiting_approval"]})
+    channel = fields.String(metadata={"enum": ["email", "sms"],
+                                      "description": "identify: where the code went"})
 
 
 class DeviceIdBody(Schema):
@@ -113,19 +136,24 @@ class DeviceIdBody(Schema):
 
 
 class DeviceLoginBody(DeviceIdBody):
-    challenge = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    signature = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    challenge = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                              metadata={"description": "from /auth/device/challenge"})
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": SIGNED.format(what="`challenge`")})
 
 
 class AppLoginApproveBody(DeviceIdBody):
-    signature = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": SIGNED.format(
+                                  what="the pairing code, upper case, letters and digits "
+                                       "only")})
 
 
 class AppLoginLookupBody(DeviceIdBody):
     pairing_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
     signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                              metadata={"description": "over the code, upper case, "
-                                                       "letters and digits only"})
+                              metadata={"description": SIGNED.format(
+                                  what="`pairing_code`, upper case, letters and digits only")})
 
 
 class AppLoginRequest(Schema):
@@ -172,7 +200,7 @@ class ClientBody(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=25))
     language = fields.String(load_default="nl", validate=LANGUAGE)
-    shared = fields.Boolean(load_default=None, allow_none=True, metadata={
+    shared = Bool(load_default=None, allow_none=True, metadata={
         "description": "consent to share with this office; default true when the office "
                        "creates the client, false when the admin does"})
 
@@ -187,7 +215,9 @@ class ClientPatch(Schema):
 class ClientOut(Schema):
     id = fields.String()
     office_id = fields.String()
-    type = fields.String()
+    type = fields.String(metadata={"enum": ["person", "company"]})
+    parent_id = fields.String(allow_none=True, metadata={
+        "description": "an extra account of a company: the company's client id"})
     name = fields.String()
     email = fields.String()
     mobile = fields.String(allow_none=True)
@@ -201,7 +231,17 @@ class ClientQuery(ListQuery):
 
 
 class ConsentBody(Schema):
-    shared = fields.Boolean(required=True, truthy={True}, falsy={False})
+    shared = Bool(required=True)
+
+
+class Consent(Schema):
+    office_id = fields.String(required=True)
+    shared = fields.Boolean(required=True)
+
+
+class ExtraAccount(ClientOut):
+    company_id = fields.String(allow_none=True, metadata={"description": "whose account"})
+    invitation = fields.String(metadata={"enum": ["not_invited", "sent", "accepted"]})
 
 
 class Invitation(Schema):
@@ -298,6 +338,29 @@ class ProductBody(Schema):
     start_date = fields.Date()
 
 
+class ProductOut(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    kind = fields.String(metadata={"enum": ["mortgage", "life_insurance"]})
+    provider = fields.String(allow_none=True)
+    number = fields.String(allow_none=True)
+    amount_cents = fields.Integer(allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class ApplicationOut(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    client_name = fields.String()
+    office_id = fields.String()
+    amount_cents = fields.Integer()
+    lender = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": ["running", "approved", "rejected", "withdrawn"]})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
 class ApplicationBody(Schema):
     amount_cents = fields.Integer(required=True, strict=True,
                                   validate=validate.Range(min=1, max=10 ** 12))
@@ -325,6 +388,7 @@ class ExtraAccountBody(Schema):
 
 
 class SecondStepBody(Schema):
+    OPENAPI = {"oneOf": [{"required": ["code"]}, {"required": ["recovery_code"]}]}
     challenge_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
     code = fields.String(validate=validate.Regexp(r"^\d{6}$", error="Not a valid code."))
     recovery_code = fields.String(validate=validate.Length(min=1, max=20))
@@ -333,6 +397,25 @@ class SecondStepBody(Schema):
     def one_of(self, data, **_kwargs):
         if ("code" in data) == ("recovery_code" in data):
             raise ValidationError("Give either code or recovery_code.", "_schema")
+
+
+class TotpStart(Schema):
+    secret = fields.String(required=True, metadata={"description": "base32"})
+    otpauth_uri = fields.String(required=True, metadata={"description": "for a QR code"})
+
+
+class RecoveryCode(Schema):
+    recovery_code = fields.String(required=True)
+
+
+class RecoveryCodes(Schema):
+    recovery_codes = fields.List(fields.String(), required=True)
+
+
+class Home(Schema):
+    dossiers = fields.Dict(required=True, metadata={"description": "{in_progress, total}"})
+    actions = fields.Integer(required=True, metadata={"description": "open actions: "
+                             "questionnaires, document requests, signatures"})
 
 
 class PasswordBody(Schema):
@@ -345,6 +428,6 @@ class MobileBody(Schema):
 
 
 class Preferences(Schema):
-    new_documents = fields.Boolean(truthy={True}, falsy={False})
-    questionnaires = fields.Boolean(truthy={True}, falsy={False})
-    messages = fields.Boolean(truthy={True}, falsy={False})
+    new_documents = Bool()
+    questionnaires = Bool()
+    messages = Bool()

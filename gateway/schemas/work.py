@@ -2,7 +2,9 @@
 questionnaires."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .common import ListQuery  # noqa: F401
+from services.documents.inspection import EXTENSIONS
+
+from .common import Bool, ListQuery, Raw  # noqa: F401
 
 # -- staff tasks -----------------------------------------------------------------------------
 class TaskQuery(ListQuery):
@@ -33,6 +35,9 @@ class TaskList(Schema):
 FORM_TRUE, FORM_FALSE = {"true", "1", "on", "yes"}, {"false", "0", "off", "no"}
 
 
+STORED_FILE = Raw(*sorted(EXTENSIONS))  # a download: the type found from its content
+
+
 class DocumentForm(Schema):
     """The form fields that come with the `file` part of a document upload."""
     category = fields.String(required=True,
@@ -60,6 +65,8 @@ class DocumentOut(Schema):
     uploaded_by = fields.Dict()
     created_at = fields.DateTime()
     downloaded = fields.Boolean(metadata={"description": "by the caller"})
+    locked = fields.Boolean(metadata={"description": "offered for signing: its visibility "
+                                                     "can no longer change (document_signed)"})
 
 
 class AttachmentOut(Schema):
@@ -76,7 +83,7 @@ class DocumentQuery(ListQuery):
 
 
 class DocumentPatch(Schema):
-    public = fields.Boolean(required=True, truthy={True}, falsy={False})
+    public = Bool(required=True)
 
 
 class RequestBody(Schema):
@@ -109,6 +116,11 @@ class RequestQuery(ListQuery):
 
 
 class ReviewBody(Schema):
+    OPENAPI = {"oneOf": [
+        {"properties": {"decision": {"enum": ["approve"]}}},
+        {"properties": {"decision": {"enum": ["reject"]},
+                        "reason": {"type": "string", "pattern": r"\S"}},
+         "required": ["reason"]}]}
     decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
     reason = fields.String(load_default=None, allow_none=True,
                            validate=validate.Length(max=1000))
@@ -132,7 +144,7 @@ class SigningQuery(ListQuery):
 
 class SignBody(Schema):
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    agree = fields.Boolean(required=True, truthy={True}, falsy={False})
+    agree = Bool(required=True)
 
 
 class SigningRequestOut(Schema):
@@ -148,6 +160,24 @@ class SigningRequestOut(Schema):
     signed_document_id = fields.String(allow_none=True)
 
 
+class Signed(Schema):
+    status = fields.String(required=True, metadata={"enum": ["signed"]})
+    signed_document_id = fields.String(required=True)
+
+
+class Evidence(Schema):
+    document_sha256 = fields.String(metadata={"description": "of the document as offered"})
+    signed_document_sha256 = fields.String()
+    signer = fields.Raw(metadata={"description": "who signed (name as typed, account)"})
+    signed_at = fields.String(metadata={"description": "ISO 8601"})
+    ip = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    auth = fields.Raw(metadata={"description": "how the signer had signed in"})
+    seal = fields.Raw(allow_none=True, metadata={"description": "the platform's seal over "
+                                                 "the evidence"})
+    evidence = fields.Dict(metadata={"description": "the whole record, as sealed"})
+
+
 class VerifyOut(Schema):
     valid = fields.Boolean()
     signed_by = fields.String(allow_none=True, metadata={"description": "the signer's name"})
@@ -160,6 +190,10 @@ class VerifyOut(Schema):
 # -- messages ---------------------------------------------------------------------------
 class Trimmed(fields.String):
     """A string without its surrounding whitespace; lengths are checked after trimming."""
+
+    def __init__(self, **kwargs):
+        metadata = {"pattern": r"\S", **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()
@@ -207,16 +241,21 @@ class MessageList(Schema):
 
 # -- questionnaires ------------------------------------------------------------------------
 class QuestionIn(Schema):
+    OPENAPI = {"oneOf": [
+        {"properties": {"type": {"enum": ["choice"]}}, "required": ["options"]},
+        {"properties": {"type": {"enum": ["text", "number", "date", "yes_no"]}},
+         "not": {"required": ["options"]}}]}
     key = fields.String(required=True, validate=validate.Regexp(
         r"^[a-z0-9_]{1,40}\Z", error="Use 1 to 40 characters: a-z, 0-9 or _."),
         metadata={"description": "unique in the template; names the answer"})
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
     type = fields.String(required=True, validate=validate.OneOf(
         ["text", "number", "date", "yes_no", "choice"]))
-    required = fields.Boolean(load_default=False, truthy={True}, falsy={False})
+    required = Bool(load_default=False)
     options = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
                           validate=validate.Length(min=1, max=30),
-                          metadata={"description": "choice questions only: distinct texts"})
+                          metadata={"description": "choice questions only: distinct texts",
+                                    "uniqueItems": True})
 
 
 class QuestionPageIn(Schema):

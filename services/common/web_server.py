@@ -34,6 +34,7 @@ from eventlet.greenpool import GreenPool
 from nameko.containers import WorkerContext
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer
+from werkzeug.routing import Map, PathConverter
 from werkzeug.wrappers import Response
 
 from . import metrics
@@ -159,6 +160,10 @@ class Slots:
         return _Held()
 
 
+class AnyPath(PathConverter):
+    regex = "(?s:[^/].*?)"
+
+
 class GuardedWebServer(WebServer):
     """nameko's WebServer with the limits above. A service names its own error body by
     overriding `refusal`."""
@@ -176,6 +181,15 @@ class GuardedWebServer(WebServer):
                         if a.strip()}
         self.open = Counter()
         super().setup()
+
+    def make_url_map(self):
+        """nameko's map, with a `path` that also takes a path holding a line break (an
+        encoded %0A): werkzeug's does not, and the caller would get its HTML 404 instead
+        of the service's own answer."""
+        url_map = Map(converters={"path": AnyPath})
+        for rule in super().make_url_map().iter_rules():
+            url_map.add(rule.empty())
+        return url_map
 
     def context_data_from_headers(self, request):
         """The caller's X-Request-ID (when it looks like one) for the worker's context

@@ -13,6 +13,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.paging import asc
 
+from .access import documents_clause, requests_clause
 from .events import RequestCreated, RequestReviewed
 from .exceptions import NothingToReview, RequestClosed
 from .library import actor_of, add_document
@@ -101,22 +102,22 @@ def deliver(uow, principal, upload, file_name):
 
 def list_requests(uow, pager, access, status=None, limit=50, cursor=None):
     """A page of the dossier's checklist, oldest first (ix_document_requests_dossier_created)."""
-    query = select(DocumentRequest).where(DocumentRequest.dossier_id == access["dossier_id"])
-    if access["as"] == "client":
-        query = query.where(DocumentRequest.deliver_by == "client")
+    query = select(DocumentRequest).where(requests_clause(access))
     if status:
         query = query.where(DocumentRequest.status == status)
     items, next_cursor = pager.page(
         uow.session, query, [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
         limit, cursor, scope=f"requests:{access['dossier_id']}:{access['as']}:{status or ''}")
-    return {"items": [describe(i, _documents_of(uow, i, access["as"] == "client"))
-                      for i in items], "next_cursor": next_cursor}
+    return {"items": [describe(i, _documents_of(uow, i, access)) for i in items],
+            "next_cursor": next_cursor}
 
 
-def _documents_of(uow, item, client_view):
+def _documents_of(uow, item, access=None):
+    """The documents delivered for the request that the caller with `access` sees
+    (access.py; None: all of them, for the admin's lender items)."""
     query = select(Document.id).where(Document.request_id == item.id)
-    if client_view:
-        query = query.where(Document.public.is_(True))
+    if access is not None:
+        query = query.where(documents_clause(access))
     return list(uow.session.scalars(query.order_by(Document.created_at)))
 
 
@@ -137,7 +138,7 @@ def review(uow, principal, access, request_id, decision, reason=None):
         raise ValidationFailed({"reason": ["Longer than maximum length 1000."]})
     if item.status == DECIDED[decision] and item.reviewed_by == principal.account_id and \
             (item.reason or None) == (reason if decision == "reject" else None):
-        return describe(item, _documents_of(uow, item, False))  # a retried call
+        return describe(item, _documents_of(uow, item, access))  # a retried call
     if item.status != "uploaded":
         raise NothingToReview()
     item.status = DECIDED[decision]
@@ -149,7 +150,7 @@ def review(uow, principal, access, request_id, decision, reason=None):
                              title=item.title, deliver_by=item.deliver_by, decision=decision,
                              reason=reason, client_visible=item.deliver_by == "client",
                              **actor_of(principal)), actor=principal.account_id)
-    return describe(item, _documents_of(uow, item, False))
+    return describe(item, _documents_of(uow, item, access))
 
 
 def open_for_client(uow, pager, principal, dossier_ids, limit=50, cursor=None):
@@ -187,7 +188,7 @@ def for_lender(uow, pager, status=None, limit=50, cursor=None):
     items, next_cursor = pager.page(
         uow.session, query, [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
         limit, cursor, scope=f"lender-requests:{status or ''}")
-    return {"items": [describe(i, _documents_of(uow, i, False)) for i in items],
+    return {"items": [describe(i, _documents_of(uow, i)) for i in items],
             "next_cursor": next_cursor}
 
 

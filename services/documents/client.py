@@ -1,69 +1,45 @@
 """How other processes move file bytes to and from documents's blob endpoint: the
-gateway for uploads and downloads, dossier for the PDFs it makes (questionnaires).
-First ask documents over RPC for a grant ({upload_id, ticket} or {ticket, ...}), then
-stream with these. Bytes never go over the bus.
+gateway for uploads and downloads, dossier for the PDFs it makes (questionnaires),
+signing for the originals it signs and the signed copies it files. Bytes never go
+over the bus: documents grants each transfer over RPC ({upload_id, ticket} or
+{ticket, ...}), then a `BlobClient` streams the bytes, never whole in memory.
 
-With several documents instances (KLUIS_SCALE), DOCUMENTS_BLOB_URL lists each one's
-endpoint, comma-separated: every request picks one at random and goes on to another
-when one refuses the connection or does not take it within CONNECT_TIMEOUT_S (before
-any byte of the body was sent). Any instance
-serves any grant: tickets live in documents's database."""
-import os
+A process gets its client from its own configuration (`BlobTransfer`, a nameko
+dependency): DOCUMENTS_BLOB_URL lists each documents instance's endpoint,
+comma-separated (with KLUIS_SCALE), else DOCUMENTS_BLOB_ADDRESS is the one. Every
+request picks one at random and goes on to another when one refuses the connection
+or does not take it within CONNECT_TIMEOUT_S (before any byte of the body was sent).
+Any instance serves any grant: tickets live in documents's database."""
 import random
 
 import requests
+from nameko.extensions import DependencyProvider
 from urllib3.exceptions import NewConnectionError
 
+from services.common import web_server
 from services.common.errors import KluisError
 from services.common.logs import request_id_header
 from services.common.rpc import ServiceUnavailable
-
-from services.common import web_server
 
 from . import exceptions
 
 CONNECT_TIMEOUT_S = 5  # then the next endpoint
 READ_TIMEOUT_S = 300
-
-_session = requests.Session()
-_session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
+DEFAULT_ADDRESS = "127.0.0.1:8001"
 
 _ERRORS = {cls.code: cls for module in (exceptions, web_server) for cls in vars(module).values()
            if isinstance(cls, type) and issubclass(cls, KluisError)}
 
 
-def blob_urls():
-    """DOCUMENTS_BLOB_URL's endpoints (comma-separated), else
-    http://DOCUMENTS_BLOB_ADDRESS (0.0.0.0 means here)."""
-    urls = [url.strip().rstrip("/") for url in
-            (os.environ.get("DOCUMENTS_BLOB_URL") or "").split(",") if url.strip()]
+def blob_urls(listed, address):
+    """The endpoints in `listed` (comma-separated URLs), else http://`address`
+    (0.0.0.0 means here)."""
+    urls = [url.strip().rstrip("/") for url in (listed or "").split(",") if url.strip()]
     if urls:
         return urls
-    address = os.environ.get("DOCUMENTS_BLOB_ADDRESS") or "127.0.0.1:8001"
-    host, _, port = address.rpartition(":")
+    host, _, port = (address or DEFAULT_ADDRESS).rpartition(":")
     host = "127.0.0.1" if host in ("", "0.0.0.0") else host
     return [f"http://{host}:{port}"]
-
-
-def _request(method, path, **kwargs):
-    """`method` `path` at one of the blob endpoints, in random order, the next one when
-    one refuses the connection or does not take it in time. ServiceUnavailable when none
-    can be reached."""
-    urls = blob_urls()
-    for url in random.sample(urls, len(urls)):
-        try:
-            return _session.request(method, url + path,
-                                    timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), **kwargs)
-        except requests.ConnectTimeout:
-            continue  # not connected: nothing was sent, another instance may answer
-        except requests.ConnectionError as exc:
-            if isinstance(getattr(exc.args[0] if exc.args else None, "reason", None),
-                          NewConnectionError):
-                continue  # refused: nothing was sent, another instance may answer
-            raise ServiceUnavailable({"service": "documents"})
-        except requests.RequestException:
-            raise ServiceUnavailable({"service": "documents"})
-    raise ServiceUnavailable({"service": "documents"})
 
 
 def upstream_error(response):
@@ -75,25 +51,80 @@ def upstream_error(response):
         return KluisError()
 
 
-def put_blob(grant, chunks):
-    """Sends an upload's bytes (an iterable of chunks, or bytes) under its grant.
-    -> {size, sha256, content_type}; the blob endpoint's error as a KluisError;
-    ServiceUnavailable when documents cannot be reached."""
-    response = _request("PUT", f"/blobs/{grant['upload_id']}", data=chunks,
-                        headers={"X-Upload-Ticket": grant["ticket"],
-                                 "Content-Type": "application/octet-stream",
-                                 **request_id_header()})
-    if response.status_code != 201:
-        raise upstream_error(response)
-    return response.json()
+class BlobClient:
+    """grant -> transfer -> finish against the blob endpoints at `urls`."""
+
+    def __init__(self, urls, connect_timeout_s=CONNECT_TIMEOUT_S,
+                 read_timeout_s=READ_TIMEOUT_S):
+        self.urls = list(urls)
+        self.timeout = (connect_timeout_s, read_timeout_s)
+        self._session = requests.Session()
+        self._session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
+
+    @classmethod
+    def from_config(cls, config):
+        """From a process's configuration: DOCUMENTS_BLOB_URL, DOCUMENTS_BLOB_ADDRESS."""
+        return cls(blob_urls(config.get("DOCUMENTS_BLOB_URL"),
+                             config.get("DOCUMENTS_BLOB_ADDRESS")))
+
+    def upload(self, begin, chunks, finish):
+        """The whole upload: `begin()` grants it ({upload_id, ticket}), the bytes (an
+        iterable of chunks, or bytes) go to the blob endpoint, `finish(upload_id)` makes
+        it a document. -> what `finish` answers."""
+        grant = begin()
+        self.put(grant, chunks)
+        return finish(grant["upload_id"])
+
+    def put(self, grant, chunks):
+        """Sends an upload's bytes under its grant. -> {size, sha256, content_type}; the
+        blob endpoint's error as a KluisError; ServiceUnavailable when documents cannot
+        be reached."""
+        response = self._request("PUT", f"/blobs/{grant['upload_id']}", data=chunks,
+                                 headers={"X-Upload-Ticket": grant["ticket"],
+                                          "Content-Type": "application/octet-stream",
+                                          **request_id_header()})
+        if response.status_code != 201:
+            raise upstream_error(response)
+        return response.json()
+
+    def download(self, grant):
+        """-> a streaming response with a document's plain bytes under its grant
+        ({ticket, ...}): read it with iter_content, then close it."""
+        upstream = self._request("GET", "/blobs/content", stream=True,
+                                 headers={"X-Download-Ticket": grant["ticket"],
+                                          **request_id_header()})
+        if upstream.status_code != 200:
+            error = upstream_error(upstream)
+            upstream.close()
+            raise error
+        return upstream
+
+    def _request(self, method, path, **kwargs):
+        """`method` `path` at one of the endpoints, in random order, the next one when
+        one refuses the connection or does not take it in time. ServiceUnavailable when
+        none can be reached."""
+        for url in random.sample(self.urls, len(self.urls)):
+            try:
+                return self._session.request(method, url + path, timeout=self.timeout,
+                                             **kwargs)
+            except requests.ConnectTimeout:
+                continue  # not connected: nothing was sent, another instance may answer
+            except requests.ConnectionError as exc:
+                if isinstance(getattr(exc.args[0] if exc.args else None, "reason", None),
+                              NewConnectionError):
+                    continue  # refused: nothing was sent, another instance may answer
+                raise ServiceUnavailable({"service": "documents"})
+            except requests.RequestException:
+                raise ServiceUnavailable({"service": "documents"})
+        raise ServiceUnavailable({"service": "documents"})
 
 
-def open_blob(grant):
-    """-> a streaming response with a document's plain bytes (iter_content; close it)."""
-    upstream = _request("GET", "/blobs/content", stream=True,
-                        headers={"X-Download-Ticket": grant["ticket"], **request_id_header()})
-    if upstream.status_code != 200:
-        error = upstream_error(upstream)
-        upstream.close()
-        raise error
-    return upstream
+class BlobTransfer(DependencyProvider):
+    """Declare as `blobs = BlobTransfer()`: the process's BlobClient, built once from
+    its configuration."""
+
+    def setup(self):
+        self.client = BlobClient.from_config(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.client

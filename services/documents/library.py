@@ -17,6 +17,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import desc
 
+from .access import documents_clause, sees_document
 from .events import (DocumentDownloaded, DocumentPublished, DocumentUploaded,
                      DocumentVisibilityChanged)
 from .exceptions import DocumentSigned, TooManyUploads, UploadExpired, VisibilityFixed
@@ -152,18 +153,16 @@ def find_document(uow, document_id):
 
 
 def visible_document(uow, access, document_id, lock=False):
+    """The document, when the caller with `access` sees it (access.py); else NotFound."""
     document = uow.session.get(Document, document_id, with_for_update=lock)
-    if document is None or document.dossier_id != access["dossier_id"] or \
-            (access["as"] == "client" and not document.public):
+    if document is None or not sees_document(access, document):
         raise NotFound()
     return document
 
 
 def list_documents(uow, pager, principal, access, category=None, limit=50, cursor=None):
     """A page of the dossier's documents, newest first (ix_documents_dossier_created)."""
-    query = select(Document).where(Document.dossier_id == access["dossier_id"])
-    if access["as"] == "client":
-        query = query.where(Document.public.is_(True))
+    query = select(Document).where(documents_clause(access))
     if category:
         query = query.where(Document.category == category)
     documents, next_cursor = pager.page(
@@ -196,6 +195,16 @@ def open_download(uow, principal, access, document_id):
                                 office_id=document.office_id, client_id=document.client_id,
                                 client_visible=document.public, **actor_of(principal)),
              actor=principal.account_id)
+    return _download_grant(uow, document)
+
+
+def open_service_download(uow, document_id):
+    """A one-time ticket for a service that checked its caller itself (signing): no one
+    downloaded anything, so nothing is marked and no event is sent."""
+    return _download_grant(uow, find_document(uow, document_id))
+
+
+def _download_grant(uow, document):
     ticket = secrets.token_urlsafe(32)
     uow.session.add(DownloadTicket(ticket_hash=digest(ticket), blob_name=document.blob_name,
                                    expires_at=utcnow() + DOWNLOAD_TICKET_TTL))

@@ -14,6 +14,7 @@ from services.common.store import Store
 from services.common.web_server import pooled_http
 
 from . import attachments, blob_endpoint, checklist, janitor, library
+from .access import dossier_access, document_access, visible_dossier_ids
 from .dependencies import Blobs
 from .models import metadata
 
@@ -26,14 +27,12 @@ class DocumentsService(ServiceBase):
     config = Config()
 
     def _access(self, dossier_id):
-        """{dossier_id, office_id, client_id, as} or NotFound (from dossier)."""
-        return self.dossier.check_dossier_access(dossier_id)
+        """{dossier_id, office_id, client_id, as} or NotFound (access.py, from dossier)."""
+        return dossier_access(self.dossier, dossier_id)
 
     def _document_access(self, document_id):
         """The caller's access to the document's dossier (NotFound for an unknown one)."""
-        with self.store.unit_of_work() as uow:
-            dossier_id = library.find_document(uow, document_id).dossier_id
-        return self._access(dossier_id)
+        return document_access(self.store, self.dossier, document_id)
 
     # -- bytes (HTTP, from the gateway) ---------------------------------------------------
     # In pools of their own (MAX_UPLOADS_IN_FLIGHT each), never max_workers: a stalled
@@ -178,6 +177,15 @@ class DocumentsService(ServiceBase):
             return library.open_download(uow, principal, access, document_id)
 
     @rpc
+    def open_service_download(self, document_id):
+        """signing only (as a service), for the original it signs once it checked the
+        signer: -> {ticket, name, size, content_type, sha256}. Nobody downloaded it:
+        nothing is marked and no event is sent."""
+        self.caller.require_service("signing")
+        with self.store.unit_of_work() as uow:
+            return library.open_service_download(uow, document_id)
+
+    @rpc
     def set_document_visibility(self, document_id, public):
         """Staff: shows or hides it in the client's portal at once. VisibilityFixed for
         what the client delivered. Event document_visibility_changed (with the document's
@@ -252,7 +260,7 @@ class DocumentsService(ServiceBase):
         """Client: their actions of type document_request (open or rejected items).
         -> {items, next_cursor}: a page, oldest first."""
         principal = self.caller.require("client")
-        mine = self.dossier.visible_dossier_ids()
+        mine = visible_dossier_ids(self.dossier)
         with self.store.unit_of_work() as uow:
             return checklist.open_for_client(uow, self.paging, principal, mine, limit, cursor)
 
@@ -260,7 +268,7 @@ class DocumentsService(ServiceBase):
     def count_client_open_requests(self):
         """Client: how many actions of type document_request they have (GET /home)."""
         self.caller.require("client")
-        mine = self.dossier.visible_dossier_ids()
+        mine = visible_dossier_ids(self.dossier)
         with self.store.unit_of_work() as uow:
             return checklist.count_open_for_client(uow, mine)
 

@@ -7,7 +7,8 @@ from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
 
 from . import audit
-from .clients import describe, flush_or, normalised_mobile, visible_client
+from .access import visible_client
+from .clients import describe, flush_or, normalised_mobile
 from .events import ClientUnlinked
 from .exceptions import ClientExists, CompanyRequired, NotInvited
 from .models import Client, Office

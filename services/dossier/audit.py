@@ -12,6 +12,7 @@ from services.common.errors import Forbidden
 from services.common.paging import desc
 from services.common.settings import env_int
 
+from .access import own_client_ids
 from .models import AuditEntry
 
 LOOK_ALONG = " (look-along)"  # a session acting for the staff member behind it
@@ -108,7 +109,6 @@ def for_client_account(uow, pager, principal, limit=50, cursor=None):
     the actions in CLIENT_ACTIONS."""
     if principal.kind != "client":
         raise Forbidden()
-    from .clients import own_client_ids  # clients records audits: imported late
     condition = AuditEntry.client_id.in_(own_client_ids(uow, principal))
     if not principal.scope_office_id:
         condition = or_(condition, AuditEntry.actor_id == principal.account_id)

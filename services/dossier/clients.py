@@ -1,5 +1,5 @@
-"""Clients of an office and their consent. Staff see a client only while it shares
-with (consents to) one of the staff member's offices; anyone else gets NotFound."""
+"""Clients of an office and their consent. Who sees which client is access.py's rule
+(staff: while it shares with one of their offices); anyone else gets NotFound."""
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -9,39 +9,10 @@ from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.paging import asc
 
 from . import audit
+from .access import client_clause, visible_client
 from .events import ClientCreated, ConsentChanged
 from .exceptions import ClientExists, ContactLocked, InvalidMobile
 from .models import Client, Office
-
-
-def visible_client(uow, principal, client_id, lock=False):
-    """The client, when the principal may see it; else NotFound."""
-    client = uow.session.get(Client, client_id, with_for_update=lock)
-    if client is None or not can_see(uow, principal, client):
-        raise NotFound()
-    return client
-
-
-def can_see(uow, principal, client):
-    """Staff: a client (not a company's extra account) that shares with one of their
-    offices. A client: their own records and their company's."""
-    if principal.kind == "staff":
-        return client.parent_id is None and client.shared and \
-            client.office_id in principal.offices
-    if principal.kind == "client":
-        return client.id in own_client_ids(uow, principal)
-    return False
-
-
-def own_client_ids(uow, principal):
-    """A client's own records, and the company records they are an extra account of.
-    A look-along session sees only the looking office's records, while they share."""
-    query = select(Client.id, Client.parent_id).where(Client.account_id == principal.account_id)
-    if principal.scope_office_id:
-        query = query.where(Client.office_id == principal.scope_office_id,
-                            Client.shared.is_(True))
-    rows = uow.session.execute(query).all()
-    return {row.id for row in rows} | {row.parent_id for row in rows if row.parent_id}
 
 
 def create_client(uow, principal, office_id, type, name, email, mobile=None, language="nl",
@@ -86,8 +57,7 @@ def normalised_mobile(mobile):
 def list_clients(uow, pager, principal, q=None, limit=50, cursor=None):
     """Staff: a page of the consenting clients of all the caller's offices, each with
     office_id, by name (ix_clients_office_name)."""
-    query = select(Client).where(Client.office_id.in_(list(principal.offices)),
-                                 Client.shared.is_(True), Client.parent_id.is_(None))
+    query = select(Client).where(client_clause(uow, principal))
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(or_(Client.name.ilike(pattern), Client.email.ilike(pattern)))

@@ -1,15 +1,16 @@
-"""Dossiers of a client. Staff see those of the clients they may see; a client sees
-their own."""
+"""Dossiers of a client. Whoever sees the client sees its dossiers (access.py)."""
 import functools
 
 from sqlalchemy import bindparam, or_, select, union_all
 
 from services.common.db import new_id, utcnow
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import Forbidden
 from services.common.paging import desc
 
-from . import audit, document_facts, messages
-from .clients import can_see, flush_or, own_client_ids, visible_client
+from . import audit, document_facts, messages, questionnaires
+from .access import (dossiers_of_visible_clients, rule_values, visible_client,
+                     visible_dossier)
+from .clients import flush_or
 from .events import DossierOpened
 from .exceptions import DossierNumberTaken
 from .models import Client, Dossier
@@ -34,20 +35,16 @@ def create_dossier(uow, principal, client_id, number, description, status="in_pr
     return describe(dossier, client)
 
 
-# What a select of visible dossiers shows: a list page, ids, ids with their status.
-SHAPES = {"page": (Dossier, Client), "ids": (Dossier.id,),
-          "status": (Dossier.id, Dossier.status)}
+# What a select of visible dossiers shows: a list page, ids with their status.
+SHAPES = {"page": (Dossier, Client), "status": (Dossier.id, Dossier.status)}
 
 
 def _visible(uow, principal, shape, q=None, status="all"):
-    """The dossiers `principal` may see (their access rule, in SQL): -> (a select of
+    """The dossiers `principal` may see (access.py's rule, in SQL): -> (a select of
     SHAPES[shape], the values of its bound parameters). The select is built once per
     shape and filter (`_visible_query`) and kept: it runs on every dossier list."""
-    if principal.kind == "staff":
-        params = {"offices": list(principal.offices)}
-    elif principal.kind == "client":
-        params = {"own": list(own_client_ids(uow, principal))}
-    else:
+    params = rule_values(uow, principal)
+    if params is None:
         raise Forbidden()
     if status != "all":
         params["status"] = status
@@ -58,15 +55,8 @@ def _visible(uow, principal, shape, q=None, status="all"):
 
 @functools.lru_cache(maxsize=64)
 def _visible_query(shape, kind, by_status, by_text):
-    """_visible's select for one shape: staff see the dossiers of clients of their
-    offices that share with them; a client sees their own (and their company's)."""
-    query = select(*SHAPES[shape]).join(Client, Client.id == Dossier.client_id)
-    if kind == "staff":
-        offices = bindparam("offices", expanding=True)
-        query = query.where(Dossier.office_id.in_(offices), Client.office_id.in_(offices),
-                            Client.shared.is_(True))
-    else:
-        query = query.where(Client.id.in_(bindparam("own", expanding=True)))
+    """_visible's select for one shape and filter."""
+    query = dossiers_of_visible_clients(kind, *SHAPES[shape])
     if by_status:
         query = query.where(Dossier.status == bindparam("status"))
     if by_text:
@@ -127,27 +117,6 @@ def _unread(tabs):
             "messages": tabs["messages"]["unread"]}
 
 
-def visible_dossier_ids(uow, principal):
-    """The ids of the dossiers `principal` may see."""
-    return list(uow.session.scalars(*_visible(uow, principal, "ids")))
-
-
-def visible_dossier(uow, principal, dossier_id, lock=False):
-    """-> (dossier, client) when `principal` may see the dossier; else NotFound. One
-    query, built once (every call about a dossier starts here); `lock` locks the dossier
-    row for an update (FOR UPDATE on PostgreSQL)."""
-    found = uow.session.execute(_DOSSIER_LOCKED if lock else _DOSSIER,
-                                {"dossier_id": dossier_id}).first()
-    if found is None or not can_see(uow, principal, found[1]):
-        raise NotFound()
-    return found[0], found[1]
-
-
-_DOSSIER = select(Dossier, Client).join(Client, Client.id == Dossier.client_id) \
-    .where(Dossier.id == bindparam("dossier_id"))
-_DOSSIER_LOCKED = _DOSSIER.with_for_update(of=Dossier)
-
-
 def access(uow, principal, dossier_id):
     """What another service needs to act for `principal` on the dossier, when the
     principal may see it (admins may not: NotFound)."""
@@ -179,7 +148,6 @@ def home(uow, principal):
         raise Forbidden()
     mine = [status for _id, status in uow.session.execute(
         *_visible(uow, principal, "status"))]
-    from . import questionnaires  # it reads dossiers through visible_dossier: imported late
     return {"dossiers": {"in_progress": mine.count("in_progress"), "total": len(mine)},
             "actions": questionnaires.count_open(uow, principal)}
 
@@ -189,7 +157,6 @@ def open_actions(uow, pager, principal, limit=50, cursor=None):
     (Document requests and signatures are their services' own; the gateway adds them.)"""
     if principal.kind != "client":
         raise Forbidden()
-    from . import questionnaires  # it reads dossiers through visible_dossier: imported late
     return questionnaires.open_actions(uow, pager, principal, limit, cursor)
 
 

@@ -20,7 +20,7 @@ from services.common.paging import asc
 from services.identity.events import AccountActivated
 
 from . import audit
-from .clients import visible_client
+from .access import visible_client
 from .events import ClientInvited
 from .exceptions import InvalidToken, InvitationAlreadyAccepted, TokenExpired
 from .models import AuditEntry, Client, Office

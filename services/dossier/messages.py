@@ -14,7 +14,7 @@ from services.common.db import utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.paging import desc
 
-from . import audit, dossiers, tasks
+from . import access, audit, tasks
 from .client_news import notify_client
 from .events import MessagePosted
 from .models import Message
@@ -72,7 +72,7 @@ def check_access(uow, principal, dossier_id):
     """Before anything is filed: the client or staff may write in this dossier (else
     NotFound, Forbidden for other kinds)."""
     _side(principal)
-    dossiers.visible_dossier(uow, principal, dossier_id)
+    access.visible_dossier(uow, principal, dossier_id)
 
 
 def reply_target(uow, principal, message_id):
@@ -84,7 +84,7 @@ def reply_target(uow, principal, message_id):
 def post(uow, principal, message_id, dossier_id, subject, body, attachments, public_url):
     """A new thread. `attachments`: what documents filed for it. -> the message."""
     _side(principal)
-    dossier, _client = dossiers.visible_dossier(uow, principal, dossier_id)
+    dossier, _client = access.visible_dossier(uow, principal, dossier_id)
     message = _new(principal, dossier, message_id, subject, body, attachments)
     return _send(uow, principal, dossier, message, public_url)
 
@@ -134,7 +134,7 @@ def list_messages(uow, pager, principal, dossier_id, limit=50, cursor=None):
     """A page of the dossier's messages, newest first, as the caller's side sees them
     (ix_messages_dossier_created)."""
     _side(principal)
-    dossier, _client = dossiers.visible_dossier(uow, principal, dossier_id)
+    dossier, _client = access.visible_dossier(uow, principal, dossier_id)
     rows, next_cursor = pager.page(
         uow.session, select(Message).where(Message.dossier_id == dossier.id),
         [desc(Message.created_at), desc(Message.id)], limit, cursor,
@@ -162,7 +162,7 @@ def visible_message(uow, principal, message_id, lock=False):
     message = uow.session.get(Message, message_id, with_for_update=lock)
     if message is None:
         raise NotFound()
-    dossier, _client = dossiers.visible_dossier(uow, principal, message.dossier_id)
+    dossier, _client = access.visible_dossier(uow, principal, message.dossier_id)
     return message, dossier
 
 

@@ -6,7 +6,7 @@ from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc, desc
 
 from . import audit
-from .clients import own_client_ids, visible_client
+from .access import client_clause, visible_client
 from .models import Client, MortgageApplication, Office, Product
 
 APPLICATION_STATUSES = ("running", "approved", "rejected", "withdrawn")
@@ -41,7 +41,7 @@ def my_products(uow, pager, principal, limit=50, cursor=None):
     rows, next_cursor = pager.page(
         uow.session, select(Product, Office.name).join(Client, Client.id == Product.client_id)
         .join(Office, Office.id == Client.office_id)
-        .where(Product.client_id.in_(own_client_ids(uow, principal))),
+        .where(client_clause(uow, principal)),
         [desc(Product.created_at), desc(Product.id)], limit, cursor,
         scope=f"my-products:{principal.account_id}:{principal.scope_office_id or ''}")
     return {"items": [{**_product(product), "office_name": office_name}
@@ -100,9 +100,9 @@ def list_applications(uow, pager, principal, status="running", limit=50, cursor=
         Office, Office.id == MortgageApplication.office_id)
     if principal.kind == "staff":
         query = query.where(MortgageApplication.office_id.in_(list(principal.offices)),
-                            Client.shared.is_(True))
+                            client_clause(uow, principal))
     elif principal.kind == "client":
-        query = query.where(MortgageApplication.client_id.in_(own_client_ids(uow, principal)))
+        query = query.where(client_clause(uow, principal))
     elif principal.kind != "admin":
         raise Forbidden()
     if status != "all":

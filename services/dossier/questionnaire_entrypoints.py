@@ -1,9 +1,10 @@
 """dossier's entrypoints for questionnaires (see questionnaires.py). Mixed into
-DossierService, which declares `caller`, `store`, `config`, `documents` and `paging`."""
+DossierService, which declares `caller`, `store`, `config`, `documents`, `blobs` and
+`paging`."""
 import re
+from functools import partial
 
 from services.common.service import rpc
-from services.documents.client import put_blob
 
 from . import questionnaire_rendering, questionnaires
 
@@ -89,10 +90,11 @@ class QuestionnaireEntrypoints:
         documents with the client's own principal (the bytes go to the blob endpoint,
         never over the bus). -> the document id; QuestionnaireTooLarge."""
         budget = questionnaire_rendering.Budget.from_config(self.config)
-        with questionnaire_rendering.rendered(filing["pdf"], budget) as pdf_path:
-            grant = self.documents.begin_delivery_upload(filing["dossier_id"])
-            put_blob(grant, questionnaire_rendering.chunks(pdf_path))
         file_name = re.sub(r"[/\\]", "-", filing["title"]) + ".pdf"
-        document = self.documents.finish_upload(grant["upload_id"], file_name=file_name,
-                                                title=filing["title"])
+        with questionnaire_rendering.rendered(filing["pdf"], budget) as pdf_path:
+            document = self.blobs.upload(
+                partial(self.documents.begin_delivery_upload, filing["dossier_id"]),
+                questionnaire_rendering.chunks(pdf_path),
+                partial(self.documents.finish_upload, file_name=file_name,
+                        title=filing["title"]))
         return document["id"]

@@ -1,7 +1,7 @@
 """Questionnaires: an office's templates, and their copies assigned to a dossier, which
 the client fills in page by page and completes into a PDF (filed in documents).
 
-Visibility follows the dossier (dossiers.visible_dossier): staff see the questionnaires
+Visibility follows the dossier (access.visible_dossier): staff see the questionnaires
 of the dossiers they may see, a client those of their own dossiers; anyone else gets
 NotFound. Only the client fills in. open -> completed, and then it is frozen."""
 from sqlalchemy import and_, func, select
@@ -12,8 +12,7 @@ from services.common.paging import asc, desc
 
 from . import audit, events, questionnaire_rules as rules
 from .client_news import notify_client
-from .clients import own_client_ids
-from .dossiers import visible_dossier
+from .access import own_client_ids, visible_dossier
 from .exceptions import QuestionnaireCompleted, QuestionnaireIncomplete
 from .models import Office, Questionnaire, QuestionnaireTemplate
 

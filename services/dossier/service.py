@@ -6,9 +6,10 @@ from nameko.timer import timer
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.settings import env_int
+from services.documents.client import BlobTransfer
 
-from . import (accounts, audit, clients, document_facts, dossiers, invitations, portfolio,
-               signers, tasks, use_cases)
+from . import (access, accounts, audit, clients, document_facts, dossiers, invitations,
+               portfolio, signers, tasks, use_cases)
 from .models import metadata
 from .invitation_entrypoints import InvitationEntrypoints
 from .message_entrypoints import MessageEntrypoints
@@ -26,6 +27,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     store = DossierStore(metadata, handlers={"identity.account_activated": invitations.accept})
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
     documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
+    blobs = BlobTransfer()  # the questionnaires' PDFs to documents's blob endpoint
     documents_as_dossier = TimedRpcProxy("documents", timeout=30, as_service=True)
     config = Config()
 
@@ -82,7 +84,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     def get_client(self, client_id):
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return clients.describe(clients.visible_client(uow, principal, client_id))
+            return clients.describe(access.visible_client(uow, principal, client_id))
 
     @rpc
     def update_client(self, client_id, changes):
@@ -133,10 +135,10 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     @rpc
     def visible_dossier_ids(self):
         """-> the ids of the dossiers the caller may see (documents' and signing's lists
-        across dossiers)."""
+        across dossiers): one indexed query."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
-            return dossiers.visible_dossier_ids(uow, principal)
+            return access.visible_dossier_ids(uow, principal)
 
     @rpc
     def get_dossier(self, dossier_id):

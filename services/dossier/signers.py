@@ -2,7 +2,7 @@
 company, with an active portal account. Asked by signing when staff offer a document."""
 from services.common.errors import Forbidden, NotFound
 
-from .dossiers import visible_dossier
+from .access import visible_dossier
 from .exceptions import InvalidSigner, SignerHasNoAccount
 from .models import Client, Office
 

@@ -11,7 +11,7 @@ from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.paging import desc
 
 from . import audit
-from .clients import can_see
+from .access import can_see, client_clause
 from .models import AuditEntry, Client, Dossier, Message, Task
 
 STATUSES = ("open", "done", "all")
@@ -26,8 +26,7 @@ def list_tasks(uow, pager, principal, status="open", limit=50, cursor=None):
     if status not in STATUSES:
         raise ValidationFailed({"status": [f"Must be one of: {', '.join(STATUSES)}."]})
     query = select(Task).join(Client, Client.id == Task.client_id).where(
-        Task.office_id.in_(list(principal.offices)), Client.shared.is_(True),
-        Client.parent_id.is_(None))
+        Task.office_id.in_(list(principal.offices)), client_clause(uow, principal))
     if status != "all":
         query = query.where(Task.status == status)
     rows, next_cursor = pager.page(uow.session, query, [desc(Task.created_at), desc(Task.id)],

@@ -1,9 +1,9 @@
 """How the gateway sends a file to signing's verify endpoint: first ask signing over
 RPC for a grant (`begin_verification`: {verification_id, ticket}), then stream the
-bytes with `verify_file`. Bytes never go over the bus."""
-import os
-
+bytes with a `VerifyClient`, built from the gateway's configuration (`VerifyTransfer`:
+SIGNING_VERIFY_URL, else SIGNING_VERIFY_ADDRESS). Bytes never go over the bus."""
 import requests
+from nameko.extensions import DependencyProvider
 
 from services.common.errors import KluisError
 from services.common.logs import request_id_header
@@ -12,36 +12,62 @@ from services.documents.exceptions import FileTooLarge
 
 from . import exceptions
 
-_session = requests.Session()
-_session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=16))
-
 _ERRORS = {cls.code: cls for cls in [*vars(exceptions).values(), FileTooLarge]
            if isinstance(cls, type) and issubclass(cls, KluisError)}
 
 
-def verify_url():
-    """SIGNING_VERIFY_URL, else http://SIGNING_VERIFY_ADDRESS (0.0.0.0 means here)."""
-    address = os.environ.get("SIGNING_VERIFY_ADDRESS") or "127.0.0.1:8002"
-    host, _, port = address.rpartition(":")
+DEFAULT_ADDRESS = "127.0.0.1:8002"
+CONNECT_TIMEOUT_S = 5
+
+
+def verify_url(url, address):
+    """`url`, else http://`address` (0.0.0.0 means here)."""
+    if url:
+        return url.rstrip("/")
+    host, _, port = (address or DEFAULT_ADDRESS).rpartition(":")
     host = "127.0.0.1" if host in ("", "0.0.0.0") else host
-    return os.environ.get("SIGNING_VERIFY_URL") or f"http://{host}:{port}"
+    return f"http://{host}:{port}"
 
 
-def verify_file(grant, chunks, timeout_s):
-    """Sends a file (an iterable of chunks) under its grant. -> the verdict; the
-    endpoint's error as a KluisError; ServiceUnavailable when signing cannot be
-    reached. `timeout_s`: how long to wait for the verdict once the file is sent."""
-    try:
-        response = _session.post(f"{verify_url()}/verifications/{grant['verification_id']}",
-                                 data=chunks, timeout=(5, timeout_s),
-                                 headers={"X-Verify-Ticket": grant["ticket"],
-                                          "Content-Type": "application/pdf",
-                                          **request_id_header()})
-    except requests.RequestException:
-        raise ServiceUnavailable({"service": "signing"})
-    if response.status_code != 200:
-        raise _upstream_error(response)
-    return response.json()
+class VerifyClient:
+    """Files to signing's verify endpoint at `url`."""
+
+    def __init__(self, url):
+        self.url = url
+        self._session = requests.Session()
+        self._session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=16))
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(verify_url(config.get("SIGNING_VERIFY_URL"),
+                              config.get("SIGNING_VERIFY_ADDRESS")))
+
+    def verify(self, grant, chunks, timeout_s):
+        """Sends a file (an iterable of chunks) under its grant. -> the verdict; the
+        endpoint's error as a KluisError; ServiceUnavailable when signing cannot be
+        reached. `timeout_s`: how long to wait for the verdict once the file is sent."""
+        try:
+            response = self._session.post(
+                f"{self.url}/verifications/{grant['verification_id']}", data=chunks,
+                timeout=(CONNECT_TIMEOUT_S, timeout_s),
+                headers={"X-Verify-Ticket": grant["ticket"], "Content-Type": "application/pdf",
+                         **request_id_header()})
+        except requests.RequestException:
+            raise ServiceUnavailable({"service": "signing"})
+        if response.status_code != 200:
+            raise _upstream_error(response)
+        return response.json()
+
+
+class VerifyTransfer(DependencyProvider):
+    """Declare as `verifier = VerifyTransfer()`: the process's VerifyClient, built once
+    from its configuration."""
+
+    def setup(self):
+        self.client = VerifyClient.from_config(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.client
 
 
 def _upstream_error(response):

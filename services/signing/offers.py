@@ -6,9 +6,10 @@ from datetime import timedelta
 from sqlalchemy import func, or_, select
 
 from services.common.db import new_id, utcnow
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import Forbidden
 from services.common.paging import asc, desc
 
+from .access import requests_clause, visible_request
 from .events import SignatureExpired, SignatureRequested, SignatureWithdrawn
 from .exceptions import AlreadySigned, SigningInProgress, SigningRequestClosed
 from .models import SigningRequest
@@ -45,43 +46,12 @@ def _notify(uow, item, template, public_url):
                    "expires_on": item.expires_at.date().isoformat()})
 
 
-def visible(uow, principal, request_id, lock=False):
-    """The signer's own request, or one of the caller's offices; else NotFound."""
-    item = uow.session.get(SigningRequest, request_id, with_for_update=lock)
-    if item is None:
-        raise NotFound()
-    if principal.kind == "client" and item.signer_account_id == principal.account_id and \
-            principal.scope_office_id in (None, item.office_id):  # look-along: one office
-        return item
-    if principal.kind == "staff" and item.office_id in principal.offices:
-        return item
-    raise NotFound()
-
-
-def signers_own(principal, dossier_ids=None):
-    """The conditions for a client's own requests; a look-along session sees only the
-    requests of its office, in the dossiers it may see (`dossier_ids`: the client still
-    shares with that office)."""
-    conditions = [SigningRequest.signer_account_id == principal.account_id]
-    if principal.scope_office_id:
-        conditions.append(SigningRequest.office_id == principal.scope_office_id)
-        conditions.append(SigningRequest.dossier_id.in_(list(dossier_ids or ())))
-    return conditions
-
-
 def list_for(uow, pager, principal, status=None, dossier_ids=None, limit=50, cursor=None):
     """A page, newest first: the signer's own (ix_signing_requests_signer_created), or
     staff's offices' (ix_signing_requests_office_created). `dossier_ids`: for staff, the
     dossiers they may see (dossier's answer: a client who stopped sharing with the
-    office is out of sight here too)."""
-    query = select(SigningRequest)
-    if principal.kind == "client":
-        query = query.where(*signers_own(principal, dossier_ids))
-    elif principal.kind == "staff":
-        query = query.where(SigningRequest.office_id.in_(list(principal.offices)),
-                            SigningRequest.dossier_id.in_(list(dossier_ids or ())))
-    else:
-        raise Forbidden()
+    office is out of sight here too). Who sees which: access.py."""
+    query = select(SigningRequest).where(*requests_clause(principal, dossier_ids))
     if status:
         query = query.where(SigningRequest.status == status)
     items, next_cursor = pager.page(
@@ -108,14 +78,14 @@ def count_pending(uow, principal, dossier_ids=None):
 
 
 def _pending_for(principal, dossier_ids):
-    return (*signers_own(principal, dossier_ids), SigningRequest.status == "pending")
+    return (*requests_clause(principal, dossier_ids), SigningRequest.status == "pending")
 
 
 def withdraw(uow, principal, request_id):
     """Staff of the office: a pending request ends. Event `signature_withdrawn`."""
     if principal.kind != "staff":
         raise Forbidden()
-    item = visible(uow, principal, request_id, lock=True)
+    item = visible_request(uow, principal, request_id, lock=True)
     if item.status == "signed":
         raise AlreadySigned()
     if item.status != "pending":

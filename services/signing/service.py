@@ -4,6 +4,7 @@ come from and go to documents over its blob endpoint, and reach the verify endpo
 (this service's own HTTP port, SIGNING_VERIFY_ADDRESS) from the gateway: never the bus."""
 import hashlib
 from datetime import timedelta
+from functools import partial
 
 from nameko.dependency_providers import Config
 from nameko.extensions import DependencyProvider
@@ -15,9 +16,9 @@ from services.common.service import ServiceBase, rpc
 from services.common.settings import env_int, kluis_var
 from services.common.store import Store
 from services.common.web_server import pooled_http
-from services.documents.client import open_blob, put_blob
+from services.documents.client import BlobTransfer
 
-from . import offers, signature, verification
+from . import access, offers, signature, verification
 from .exceptions import DocumentChanged, NotAPdf
 from .models import metadata
 from .platform_key import load_or_create
@@ -48,6 +49,7 @@ class SigningService(ServiceBase):
     documents = TimedRpcProxy("documents", timeout=30)  # with the caller's principal
     documents_as_signing = TimedRpcProxy("documents", timeout=30, as_service=True)
     dossier = TimedRpcProxy("dossier", timeout=10)
+    blobs = BlobTransfer()  # originals from, signed copies to documents's blob endpoint
 
     def _setting(self, name, default):
         return float(self.config.get(name) or default)
@@ -55,25 +57,13 @@ class SigningService(ServiceBase):
     def _public_url(self):
         return (self.config.get("KLUIS_PUBLIC_URL") or "").rstrip("/")
 
-    @staticmethod
-    def _consent_bound(principal):
-        """Staff, and a look-along session, see requests only while the client shares
-        with their office: dossier says which dossiers that leaves."""
-        return principal.kind == "staff" or bool(principal.scope_office_id)
-
     def _visible_dossier_ids(self, principal):
-        if not self._consent_bound(principal):
-            return None
-        return self.dossier.visible_dossier_ids()
+        return access.visible_dossier_ids(self.dossier, principal)
 
     def _check_consent(self, principal, request_id):
         """Staff (and a look-along session) see a request while they may see its dossier
-        (consent), else NotFound."""
-        if not self._consent_bound(principal):
-            return
-        with self.store.unit_of_work() as uow:
-            dossier_id = offers.visible(uow, principal, request_id).dossier_id
-        self.dossier.check_dossier_access(dossier_id)
+        (consent), else NotFound (access.py)."""
+        access.check_consent(self.store, self.dossier, principal, request_id)
 
     @rpc
     def offer_for_signature(self, document_id, signer_id):
@@ -150,19 +140,21 @@ class SigningService(ServiceBase):
         evidence = signature.evidence_of(attempt, principal, self.platform)
         signed = signature.make_signed_pdf(original, evidence, self.platform,
                                            attempt["language"])
-        grant = self.documents.begin_delivery_upload(attempt["dossier_id"])
-        put_blob(grant, signed)
         suffix = "ondertekend" if attempt["language"] == "nl" else "signed"
-        document = self.documents.finish_upload(
-            grant["upload_id"], file_name=f"{attempt['title']} ({suffix}).pdf",
-            title=f"{attempt['title']} ({suffix})")
+        document = self.blobs.upload(
+            partial(self.documents.begin_delivery_upload, attempt["dossier_id"]), signed,
+            partial(self.documents.finish_upload, file_name=f"{attempt['title']} ({suffix}).pdf",
+                    title=f"{attempt['title']} ({suffix})"))
         for document_id in (attempt["document_id"], document["id"]):
             self.documents_as_signing.lock_document(document_id)
         return evidence, document["id"], hashlib.sha256(signed).hexdigest()
 
     def _fetch(self, document_id):
-        """The exact bytes offered, as the signer sees them (bounded)."""
-        upstream = open_blob(self.documents.open_download(document_id))
+        """The exact bytes offered (bounded), while the signer may still see them. The
+        fetch is signing's own: it is not the signer's download."""
+        self.documents.describe_document(document_id)  # NotFound once hidden from them
+        upstream = self.blobs.download(
+            self.documents_as_signing.open_service_download(document_id))
         data = bytearray()
         try:
             for chunk in upstream.iter_content(256 * 1024):
@@ -180,7 +172,7 @@ class SigningService(ServiceBase):
         principal = self.caller.require("client", "staff")
         self._check_consent(principal, request_id)
         with self.store.unit_of_work() as uow:
-            return offers.describe(offers.visible(uow, principal, request_id))
+            return offers.describe(access.visible_request(uow, principal, request_id))
 
     @rpc
     def signing_evidence(self, request_id):
@@ -189,7 +181,8 @@ class SigningService(ServiceBase):
         principal = self.caller.require("client", "staff")
         self._check_consent(principal, request_id)
         with self.store.unit_of_work() as uow:
-            view = signature.evidence_view(offers.visible(uow, principal, request_id))
+            view = signature.evidence_view(access.visible_request(uow, principal,
+                                                                  request_id))
         if view is None:
             raise NotFound()
         return view

@@ -14,6 +14,7 @@ from services.common.db import utcnow
 from services.common.errors import NotFound
 
 from . import offers, pades
+from .access import visible_request
 from .certificate_page import NotAPdf as UnreadablePdf
 from .certificate_page import append_certificate_page
 from .events import DocumentSigned
@@ -33,7 +34,7 @@ def same_name(typed, expected):
 def begin(uow, principal, request_id, full_name, agree):
     """-> what the signing needs. NotFound (not the signer's), AlreadySigned,
     SigningRequestClosed, AgreementRequired, NameMismatch, SigningInProgress."""
-    item = offers.visible(uow, principal, request_id, lock=True)
+    item = visible_request(uow, principal, request_id, lock=True)
     if principal.kind != "client":
         raise NotFound()
     now = utcnow()
@@ -77,7 +78,7 @@ def make_signed_pdf(original, evidence, identity, language):
 def finish(uow, principal, request_id, attempt, evidence, signed_document_id, signed_sha256,
            identity):
     """Records the signature with its sealed evidence. Event `document_signed`."""
-    item = offers.visible(uow, principal, request_id, lock=True)
+    item = visible_request(uow, principal, request_id, lock=True)
     if item.status != "pending" or item.signing_started_at is None or \
             item.signing_started_at.isoformat() != attempt:
         raise SigningRequestClosed()  # withdrawn, or another attempt took over

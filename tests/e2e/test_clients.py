@@ -191,3 +191,29 @@ def test_dossiers_search_filter_and_visibility(kluis, office, staff):
     assert outsider.get(f"/dossiers/{theirs['id']}").status_code == 404
     assert outsider.post(f"/clients/{client['id']}/dossiers", json={
         "number": "Z", "description": "Z"}).status_code == 404
+
+
+def test_staff_see_a_company_and_never_its_extra_accounts(kluis, office, staff):
+    """docs/architecture.md "Who sees what": an extra account is a login of the company,
+    not a client of the office. The lender (admin) may open an application for any
+    client record, an extra account's too; staff then see it in no list, as they
+    cannot open the record (until now GET /mortgage-applications listed it)."""
+    company = _client(staff, office, type="company", name="Bouwbedrijf Extra BV")
+    main = activate(kluis, staff, company)
+    extra = main.post("/me/accounts", json={"name": "Extra", "email": unique_email()})
+    assert extra.status_code == 201, extra.text
+    extra = extra.json()
+    on_company = staff.post(f"/clients/{company['id']}/mortgage-applications",
+                            json={"amount_cents": 700000}).json()
+    on_extra = office.admin.post(f"/clients/{extra['id']}/mortgage-applications",
+                                 json={"amount_cents": 500000})
+    assert on_extra.status_code == 201, on_extra.text
+    listed = [a["id"] for a in staff.get("/mortgage-applications?status=all&limit=200"
+                                         ).json()["items"]]
+    assert on_company["id"] in listed and on_extra.json()["id"] not in listed
+    assert staff.get(f"/clients/{extra['id']}").status_code == 404
+    assert staff.post(f"/clients/{extra['id']}/dossiers", json={
+        "number": "X-1", "description": "X"}).status_code == 404
+    assert staff.get("/clients", params={"q": extra["email"]}).json()["items"] == []
+    assert [c["id"] for c in staff.get("/clients", params={"q": company["email"]}).json()[
+        "items"]] == [company["id"]]

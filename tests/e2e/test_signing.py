@@ -9,6 +9,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from asn1crypto import pem, x509
 
+from services.common.errors import Forbidden
 from tests import samples
 
 from .conftest import Kluis, start_system, text_of
@@ -128,6 +129,31 @@ def test_only_the_dossiers_client_signs_and_nobody_else_sees_it(kluis, case):
     unactivated = _client(staff, case["office"], name="Nog Geen Account")
     assert staff.post(f"/documents/{case['document']['id']}/signing-requests",
                       json={"signer_id": unactivated["id"]}).status_code in (409, 422)
+
+
+def test_signing_fetches_the_original_without_it_counting_as_the_clients_download(kluis,
+                                                                                   case):
+    staff, portal, dossier = case["staff"], case["portal"], case["dossier"]
+    original = case["document"]["id"]
+    offered = staff.post(f"/documents/{original}/signing-requests",
+                         json={"signer_id": case["client"]["id"]}).json()
+    signed = portal.post(f"/signing-requests/{offered['id']}/sign",
+                         json={"full_name": "Jan Jansen", "agree": True}).json()
+
+    def downloaded():
+        return {d["id"]: d["downloaded"] for d in
+                portal.get(f"/dossiers/{dossier['id']}/documents").json()["items"]}
+    assert downloaded() == {original: False, signed["signed_document_id"]: False}
+    assert portal.get(f"/documents/{signed['signed_document_id']}/content").status_code == 200
+    assert downloaded()[signed["signed_document_id"]] is True  # the client's own download
+
+    def trail():  # documents relays its events in the order made: a fetch's would be first
+        entries = staff.get(f"/dossiers/{dossier['id']}/audit").json()["items"]
+        return [e for e in entries if e["action"] == "document_downloaded"]
+    assert len(wait_until(trail)) == 1
+    for person in (portal, staff):  # a fetch that records nothing is signing's alone
+        with kluis.rpc(kluis.principal_of(person)) as rpc, pytest.raises(Forbidden):
+            rpc.documents.open_service_download(original)
 
 
 def test_a_withdrawn_request_cannot_be_signed(kluis, case):

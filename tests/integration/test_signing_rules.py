@@ -12,7 +12,7 @@ from services.common.errors import NotFound
 from services.common.migrate import upgrade
 from services.common.paging import Pager
 from services.common.store import unit_of_work
-from services.signing import offers, signature
+from services.signing import access, offers, signature
 from services.signing.exceptions import SigningInProgress, SigningRequestClosed
 from services.signing.models import SigningRequest, metadata
 
@@ -88,5 +88,5 @@ def test_look_along_sees_only_its_office(uow_factory):
         assert offers.pending_actions(uow, PAGER, SIGNER)["items"][0]["id"] == request_id
         assert offers.count_pending(uow, SIGNER) == 1
         with pytest.raises(NotFound):
-            offers.visible(uow, elsewhere, request_id)
-        assert offers.visible(uow, SIGNER, request_id).id == request_id
+            access.visible_request(uow, elsewhere, request_id)
+        assert access.visible_request(uow, SIGNER, request_id).id == request_id

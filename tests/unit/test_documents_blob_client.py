@@ -1,5 +1,6 @@
 """services/documents/client.py with several documents instances: DOCUMENTS_BLOB_URL
-lists them, one is picked per request, another is tried when one refuses."""
+lists them, one is picked per request, another is tried when one refuses; and the
+whole upload, grant -> transfer -> finish."""
 import json
 import socket
 import threading
@@ -35,19 +36,30 @@ def endpoint():
     server.server_close()
 
 
-def test_the_list_and_the_single_address(monkeypatch):
-    monkeypatch.setenv("DOCUMENTS_BLOB_URL", " http://a:1/, http://b:2 ,")
-    assert client.blob_urls() == ["http://a:1", "http://b:2"]
-    monkeypatch.delenv("DOCUMENTS_BLOB_URL")
-    monkeypatch.setenv("DOCUMENTS_BLOB_ADDRESS", "0.0.0.0:8001")
-    assert client.blob_urls() == ["http://127.0.0.1:8001"]
+def test_the_list_and_the_single_address_come_from_the_configuration(monkeypatch):
+    monkeypatch.setenv("DOCUMENTS_BLOB_URL", "http://elsewhere:9")  # not read
+    listed = client.BlobClient.from_config({"DOCUMENTS_BLOB_URL": " http://a:1/, http://b:2 ,",
+                                            "DOCUMENTS_BLOB_ADDRESS": "0.0.0.0:8001"})
+    assert listed.urls == ["http://a:1", "http://b:2"]
+    single = client.BlobClient.from_config({"DOCUMENTS_BLOB_URL": "",
+                                            "DOCUMENTS_BLOB_ADDRESS": "0.0.0.0:8001"})
+    assert single.urls == ["http://127.0.0.1:8001"]
+    assert client.BlobClient.from_config({}).urls == ["http://127.0.0.1:8001"]
 
 
-def test_an_instance_that_refuses_is_passed_over(monkeypatch, endpoint):
+def test_an_upload_is_granted_sent_and_finished(endpoint):
+    finished = []
+    document = client.BlobClient([endpoint]).upload(
+        lambda: {"upload_id": "u1", "ticket": "t"}, b"abcd",
+        lambda upload_id: finished.append(upload_id) or {"id": "d1"})
+    assert (document, finished) == ({"id": "d1"}, ["u1"])
+
+
+def test_an_instance_that_refuses_is_passed_over(endpoint):
     refusing = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    monkeypatch.setenv("DOCUMENTS_BLOB_URL", f"{refusing},{endpoint}")
+    blobs = client.BlobClient([refusing, endpoint])
     for _ in range(8):  # the refusing one comes first about every other time
-        assert client.put_blob({"upload_id": "u", "ticket": "t"}, b"abc")["size"] == 3
+        assert blobs.put({"upload_id": "u", "ticket": "t"}, b"abc")["size"] == 3
 
 
 @pytest.fixture
@@ -69,16 +81,14 @@ def unresponsive():
         sock.close()
 
 
-def test_an_instance_that_does_not_take_the_connection_is_passed_over(
-        monkeypatch, endpoint, unresponsive):
-    monkeypatch.setattr(client, "CONNECT_TIMEOUT_S", 0.3)
-    monkeypatch.setenv("DOCUMENTS_BLOB_URL", f"{unresponsive},{endpoint}")
+def test_an_instance_that_does_not_take_the_connection_is_passed_over(endpoint, unresponsive):
+    blobs = client.BlobClient([unresponsive, endpoint], connect_timeout_s=0.3)
     for _ in range(8):  # the unresponsive one comes first about every other time
-        assert client.put_blob({"upload_id": "u", "ticket": "t"}, b"abc")["size"] == 3
+        assert blobs.put({"upload_id": "u", "ticket": "t"}, b"abc")["size"] == 3
 
 
-def test_none_answering_is_service_unavailable(monkeypatch):
-    monkeypatch.setenv("DOCUMENTS_BLOB_URL", f"http://127.0.0.1:{free_port()},"
-                                             f"http://127.0.0.1:{free_port()}")
+def test_none_answering_is_service_unavailable():
+    blobs = client.BlobClient([f"http://127.0.0.1:{free_port()}",
+                               f"http://127.0.0.1:{free_port()}"])
     with pytest.raises(ServiceUnavailable):
-        client.put_blob({"upload_id": "u", "ticket": "t"}, b"abc")
+        blobs.put({"upload_id": "u", "ticket": "t"}, b"abc")

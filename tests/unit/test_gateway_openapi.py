@@ -7,6 +7,7 @@ import pytest
 import gateway.routes  # noqa: F401  (registers every route)
 from gateway.http import ROUTES, NoBody
 from gateway.openapi import openapi_document
+from gateway.schemas import Empty
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +121,47 @@ def test_every_reference_resolves(document):
 def test_error_schema_has_the_api_error_fields(document):
     error = document["components"]["schemas"]["Error"]
     assert {"error", "message", "details", "request_id"} <= set(error["properties"])
+
+
+def success_responses():
+    return [(route, status, schema) for route in ROUTES
+            for status, (_description, schema) in route.responses.items() if status < 300]
+
+
+@pytest.mark.parametrize("route,status,schema", success_responses(),
+                         ids=lambda value: route_ids(value) if hasattr(value, "path") else
+                         str(value)[:20])
+def test_every_success_answer_says_what_it_holds(route, status, schema):
+    """A schema, a file type, or Empty (a 202 or 204 without a body): never nothing."""
+    assert schema is not None or status == 204, \
+        f"{route.method} {route.path} {status}: give the answer's schema (or Empty)"
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_ids)
+def test_every_success_answer_with_a_body_is_documented_with_it(document, route):
+    for status, (_description, schema) in route.responses.items():
+        response = operation(document, route)["responses"][str(status)]
+        if status < 300 and schema not in (None, Empty):
+            assert response["content"], (route.path, status)
+            assert all(content["schema"] for content in response["content"].values())
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_ids)
+def test_every_operation_has_a_real_summary(document, route):
+    summary = operation(document, route)["summary"]
+    assert summary != route.handler.__name__.replace("_", " ")
+    assert len(summary) <= 80, summary
+
+
+def test_the_device_challenge_says_exactly_what_the_device_signs(document):
+    challenge = document["paths"]["/auth/device/challenge"]["post"]
+    schema = resolve(document, challenge["responses"]["200"]["content"]["application/json"]
+                     ["schema"])
+    described = schema["properties"]["challenge"]["description"]
+    assert "Ed25519" in described and "UTF-8" in described and "base64" in described
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=route_ids)
+def test_a_route_that_can_meet_a_missing_thing_documents_404(document, route):
+    if "<" in route.path or route.auth:
+        assert "404" in operation(document, route)["responses"]
