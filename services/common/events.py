@@ -14,8 +14,12 @@ A declaration is a frozen, keyword-only dataclass: a missing or an unknown field
 value of the wrong type, raises TypeError when the event is made, before the outbox row
 is written. The wire format is the one of `uow.emit` before declarations: the event
 type is the declared name, the JSON payload the envelope (event_id, event_type,
-occurred_at, actor) plus the fields by name. A field made with `omitted_when_none()` is
-left out of the payload when it is None (an event emitted with one key or another).
+occurred_at, actor) plus the fields by name. A field declared `= absent_unless_given()`
+is left out of the payload when the emitter did not give it (an event emitted with one
+key or another); given, even as None, it is there.
+
+A command (`uow.send(target, SendNotification(...))`) is declared the same way, as a
+`Command`, by the service that receives it, in the commands section of its events.py.
 
 `load` checks an incoming message against the declaration and returns it as it came
 (a dict: the handlers read the envelope too). Fields listed in `added_later` may be
@@ -26,27 +30,37 @@ import types
 import typing
 from typing import Any, ClassVar, TypeVar
 
-OMIT_WHEN_NONE = "omit_when_none"
-ENVELOPE = ("event_id", "event_type", "occurred_at", "actor")
 
 E = TypeVar("E", bound="Event")
 
 
-def omitted_when_none() -> Any:
-    """A field that defaults to None and is then left out of the payload."""
-    return dataclasses.field(default=None, metadata={OMIT_WHEN_NONE: True})
+class _Absent:
+    """The value of a field that was not given: left out of the payload."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+
+
+def absent_unless_given() -> Any:
+    """A field that may be left out: then it is not in the payload either."""
+    return dataclasses.field(default=ABSENT)
 
 
 class Event:
     """Base of every declared event: `event_type` is its name on the wire."""
 
     event_type: ClassVar[str]
+    type_key: ClassVar[str] = "event_type"  # the envelope's key that names it
+    envelope: ClassVar[tuple] = ("event_id", "event_type", "occurred_at", "actor")
     added_later: ClassVar[frozenset] = frozenset()
 
     def __post_init__(self) -> None:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if not _fits(value, self._hints()[field.name]):
+            if value is not ABSENT and not _fits(value, self._hints()[field.name]):
                 raise TypeError(f"{self.event_type}.{field.name}: {type(value).__name__} is not "
                                 f"{self._hints()[field.name]}")
 
@@ -57,19 +71,19 @@ class Event:
     def payload(self) -> dict:
         """The fields as the JSON payload carries them."""
         return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)
-                if not (field.metadata.get(OMIT_WHEN_NONE) and getattr(self, field.name) is None)}
+                if getattr(self, field.name) is not ABSENT}
 
     @classmethod
     def load(cls, message: dict) -> dict:
         """`message` (an envelope as published) checked against this declaration: its
         event type, every field (but those `added_later`) present and of its type.
         -> the message itself. TypeError when it does not fit."""
-        if message.get("event_type") != cls.event_type:
-            raise TypeError(f"{message.get('event_type')!r} is not {cls.event_type!r}")
+        if message.get(cls.type_key) != cls.event_type:
+            raise TypeError(f"{message.get(cls.type_key)!r} is not {cls.event_type!r}")
         hints = cls._hints()
         for field in dataclasses.fields(cls):
             if field.name not in message:
-                if field.metadata.get(OMIT_WHEN_NONE) or field.name in cls.added_later:
+                if field.default is ABSENT or field.name in cls.added_later:
                     continue
                 raise TypeError(f"{cls.event_type}: field {field.name!r} is missing")
             if not _fits(message[field.name], hints[field.name]):
@@ -84,13 +98,22 @@ class Event:
                       if field.name in message})
 
 
+class Command(Event):
+    """Base of a declared command: a request to one service (`uow.send(target, ...)`),
+    declared by that service with the same means as an event; `command` names it on the
+    wire."""
+
+    type_key: ClassVar[str] = "command"
+    envelope: ClassVar[tuple] = ("message_id", "command", "occurred_at")
+
+
 def event(name: str):
     """Class decorator: declares `cls` as the event `name` (a frozen, keyword-only
     dataclass)."""
     def declare(cls: type[E]) -> type[E]:
         if not issubclass(cls, Event):
             raise TypeError(f"{cls.__name__} is not an Event")
-        clash = (set(ENVELOPE) | set(dir(Event))) & set(cls.__annotations__)
+        clash = (set(cls.envelope) | set(dir(Event))) & set(cls.__annotations__)
         if clash:
             raise TypeError(f"{name}: {sorted(clash)} are taken (the envelope, Event's own)")
         cls.event_type = name
@@ -100,9 +123,9 @@ def event(name: str):
 
 
 def declared_in(module: types.ModuleType) -> list[type[Event]]:
-    """The events a service's `events` module declares."""
+    """The events and commands a service's `events` module declares."""
     return [value for value in vars(module).values()
-            if isinstance(value, type) and issubclass(value, Event) and value is not Event
+            if isinstance(value, type) and issubclass(value, Event)
             and value.__module__ == module.__name__]
 
 

@@ -12,7 +12,7 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
   error, exactly as if it had been raised.
 - `uow.emit(SomethingHappened(...), actor)` records an event on `<service>.events`
   (declared in the service's events.py, see services/common/events.py);
-  `uow.send(target, command, **payload)` records a command for another service's
+  `uow.send(target, SomeCommand(...))` records a command for another service's
   command queue. Both are written in the same transaction as the state change and
   published by the relay after the commit, with publisher confirms, then marked sent.
   Written inside a request, they carry its request id on (header `nameko.request_id`).
@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from . import metrics
 from .db import make_engine, new_id, utcnow
 from .errors import KluisError
-from .events import Event as DeclaredEvent
+from .events import Command as DeclaredCommand, Event as DeclaredEvent
 from .lease import lease
 from .logs import REQUEST_ID_KEY, current_request_id
 from .paging import asc
@@ -96,17 +96,20 @@ class UnitOfWork:
     def emit(self, event, actor=None):
         """Record a fact (past tense) for `<service>.events`: `event` is one the service
         declares in its events.py (services/common/events.py). Returns the envelope."""
-        if not isinstance(event, DeclaredEvent):
+        if not isinstance(event, DeclaredEvent) or isinstance(event, DeclaredCommand):
             raise TypeError(f"emit takes a declared Event, not {type(event).__name__}")
         envelope = event_envelope(event.event_type, actor, event.payload())
         self._add("event", f"{self.service_name}.events", event.event_type, envelope)
         return envelope
 
-    def send(self, target, command, **payload):
-        """Record a command for `target`'s command queue. Payloads of commands may
-        carry secrets (a reset link); the relay blanks them once delivered."""
-        message = {"message_id": new_id(), "command": command,
-                   "occurred_at": utcnow().isoformat(), **payload}
+    def send(self, target, command):
+        """Record a command for `target`'s command queue: `command` is one `target`
+        declares in its events.py. Payloads of commands may carry secrets (a reset
+        link); the relay blanks them once delivered."""
+        if not isinstance(command, DeclaredCommand):
+            raise TypeError(f"send takes a declared Command, not {type(command).__name__}")
+        message = {"message_id": new_id(), "command": command.event_type,
+                   "occurred_at": utcnow().isoformat(), **command.payload()}
         self._add("command", COMMAND_EXCHANGE.name, target, message)
         return message
 

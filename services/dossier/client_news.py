@@ -3,6 +3,8 @@ one `send_notification` command per activated portal account of the dossier's cl
 in that account's language, through the outbox of the caller's unit of work."""
 from sqlalchemy import select
 
+from services.notify.events import SendNotification
+
 from .models import Client, Dossier, Office
 
 
@@ -16,10 +18,11 @@ def notify_client(uow, event, template, data, public_url):
         raise LookupError(f"{event.get('event_type')} for an unknown client or dossier")
     office = uow.session.get(Office, dossier.office_id)
     for person in portal_accounts(uow, client):
-        uow.send("notify", "send_notification", template=template, language=person.language,
-                 to={"email": person.email}, account_id=person.account_id,
-                 data={"name": person.name, "office": office.name,
-                       "dossier_number": dossier.number, "portal_url": public_url, **data})
+        uow.send("notify", SendNotification(
+            template=template, language=person.language,
+            to={"email": person.email}, account_id=person.account_id,
+            data={"name": person.name, "office": office.name,
+                  "dossier_number": dossier.number, "portal_url": public_url, **data}))
 
 
 def portal_accounts(uow, client):

@@ -18,6 +18,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
 from services.identity.events import AccountActivated
+from services.notify.events import SendNotification
 
 from . import audit
 from .access import visible_client
@@ -48,10 +49,11 @@ def send_invitation(uow, principal, client, public_url):
     client.invitation_email, client.pending_account_id = client.email, None
     client.invited_at = utcnow()
     office = uow.session.get(Office, client.office_id)
-    uow.send("notify", "send_notification", template="client_invitation",
-             language=client.language, to={"email": client.email},
-             data={"name": client.name, "office": office.name, "days": INVITATION_VALIDITY.days,
-                   "activation_url": f"{public_url}/activate?token={token}"})
+    uow.send("notify", SendNotification(
+        template="client_invitation",
+        language=client.language, to={"email": client.email},
+        data={"name": client.name, "office": office.name, "days": INVITATION_VALIDITY.days,
+              "activation_url": f"{public_url}/activate?token={token}"}))
     uow.emit(ClientInvited(client_id=client.id, office_id=client.office_id),
              actor=principal.account_id)
     audit.record(uow, principal, "invitation_sent", client.parent_id or client.id, "client",
@@ -116,9 +118,10 @@ def link_account(uow, token, email, account_id, existing, public_url):
         return  # asked already
     client.pending_account_id = account_id
     office = uow.session.get(Office, client.office_id)
-    uow.send("notify", "send_notification", template="link_request",
-             language=client.language, to={"email": client.invitation_email},
-             data={"name": client.name, "office": office.name, "portal_url": f"{public_url}/"})
+    uow.send("notify", SendNotification(
+        template="link_request",
+        language=client.language, to={"email": client.invitation_email},
+        data={"name": client.name, "office": office.name, "portal_url": f"{public_url}/"}))
     uow.session.add(AuditEntry(id=new_id(), at=utcnow(), actor_id=account_id,
                                actor_kind="client", action="link_requested",
                                client_id=client.parent_id or client.id,

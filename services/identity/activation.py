@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from services.common.db import new_id, utcnow
 from services.common.tokens import digest
+from services.notify.events import SendNotification
 
 from . import domain, guard
 from .events import AccountActivated, AccountCreated, SessionRevoked
@@ -50,16 +51,18 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
     uow.session.add(PasswordReset(id=new_id(), purpose="activation", token_hash=token_hash,
                                   sms_code_hash=code_hash, attempts=0, account_id=account.id,
                                   created_at=now, expires_at=now + ACTIVATION_VALIDITY))
-    uow.send("notify", "send_notification", template="activation_password",
-             language=account.language, to={"email": account.email},
-             data={"name": account.name, "hours": 24, "with_sms": bool(code),
-                   # `sms=1` tells the portal's page to ask for the texted code too.
-                   "password_url": f"{public_url}/set-password?token={token}"
-                                   f"{'&sms=1' if code else ''}"})
+    uow.send("notify", SendNotification(
+        template="activation_password",
+        language=account.language, to={"email": account.email},
+        data={"name": account.name, "hours": 24, "with_sms": bool(code),
+              # `sms=1` tells the portal's page to ask for the texted code too.
+              "password_url": f"{public_url}/set-password?token={token}"
+                              f"{'&sms=1' if code else ''}"}))
     if code:
-        uow.send("notify", "send_notification", template="activation_code",
-                 language=account.language, to={"mobile": mobile},
-                 data={"code": code, "minutes": int(SMS_CODE_VALIDITY.total_seconds() // 60)})
+        uow.send("notify", SendNotification(
+            template="activation_code",
+            language=account.language, to={"mobile": mobile},
+            data={"code": code, "minutes": int(SMS_CODE_VALIDITY.total_seconds() // 60)}))
     return {"account_id": account.id, "existing": False}
 
 
@@ -78,8 +81,9 @@ def complete_activation(uow, clock, token, password, sms_code, source_ip, user_a
     account = uow.session.get(Account, link.account_id)
     account.password_hash = domain.hash_password(password)
     uow.emit(AccountActivated(account_id=account.id), actor=account.id)
-    uow.send("notify", "send_notification", template="activation_confirmed",
-             language=account.language, to={"email": account.email}, data={"name": account.name})
+    uow.send("notify", SendNotification(
+        template="activation_confirmed",
+        language=account.language, to={"email": account.email}, data={"name": account.name}))
     return open_session(uow, clock, account, "password", source_ip, user_agent)
 
 

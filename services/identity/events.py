@@ -4,7 +4,7 @@ carries the envelope too: event_id, event_type, occurred_at, actor. Consumers: d
 (gateway/principals.py INVALIDATING_EVENTS)."""
 from typing import Optional
 
-from services.common.events import Event, event, omitted_when_none
+from services.common.events import Event, event, absent_unless_given
 
 
 @event("account_created")
@@ -45,8 +45,8 @@ class AccountRemoved(Event):
 class SessionRevoked(Event):
     """One session ended (`session_id`, a logout) or all of an account's (`account_id`)."""
     reason: str
-    session_id: Optional[str] = omitted_when_none()
-    account_id: Optional[str] = omitted_when_none()
+    session_id: Optional[str] = absent_unless_given()
+    account_id: Optional[str] = absent_unless_given()
 
 
 @event("second_factor_changed")

@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from services.common.db import utcnow
 from services.common.limits import Limit
 from services.common.store import UnitOfWork
+from services.notify.events import SendNotification
 
 from . import domain
 from .events import AccountLocked
@@ -134,11 +135,12 @@ def send_lock_mail(uow, account, public_url, source_ip=None):
     locked_until = utcnow() + domain.LOCK_DURATION
     uow.emit(AccountLocked(account_id=account.id, locked_until=locked_until.isoformat(),
                            source_ip=source_ip), actor=None)
-    uow.send("notify", "send_notification", template="account_locked",
-             language=account.language, to={"email": account.email},
-             data={"name": account.name, "source_ip": source_ip or "",
-                   "minutes": int(domain.LOCK_DURATION.total_seconds() // 60),
-                   "forgot_url": f"{public_url}/forgot-password"})
+    uow.send("notify", SendNotification(
+        template="account_locked",
+        language=account.language, to={"email": account.email},
+        data={"name": account.name, "source_ip": source_ip or "",
+              "minutes": int(domain.LOCK_DURATION.total_seconds() // 60),
+              "forgot_url": f"{public_url}/forgot-password"}))
 
 
 def count_attempt(holder: object, field: str, allowed: int) -> bool:

@@ -9,6 +9,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound, ValidationFailed
 from services.common.paging import asc
 from services.common.tokens import digest
+from services.notify.events import SendNotification
 
 from . import domain, edge, guard
 from .events import (DeviceBound, RegistrationApproved, RegistrationRejected,
@@ -80,12 +81,13 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
     registration.display_name = account.name or domain.PLACEHOLDER_NAME
     record(uow, None, "registration_code_sent", "account", account.id, office["id"],
            registration_id=registration.id, channel=channel)
-    uow.send("notify", "send_notification", template="registration_code",
-             language=account.language,
-             to={"email": account.email} if channel == "email" else {"mobile": account.mobile},
-             # Only the code: it must be the one 6-digit number in the text, and an
-             # office's name may hold digits.
-             data={"code": code, "minutes": 10})
+    uow.send("notify", SendNotification(
+        template="registration_code",
+        language=account.language,
+        to={"email": account.email} if channel == "email" else {"mobile": account.mobile},
+        # Only the code: it must be the one 6-digit number in the text, and an
+        # office's name may hold digits.
+        data={"code": code, "minutes": 10}))
     return {"status": "code_sent", "channel": channel}
 
 
@@ -150,14 +152,15 @@ def approvers(uow, office_id, role):
 def _tell_approvers(uow, registration, portal_url):
     """Each approver gets an e-mail: somebody's registration waits for them."""
     for approver in approvers(uow, registration.office_id, registration.role):
-        uow.send("notify", "send_notification", template="registration_waiting",
-                 language=approver.language, to={"email": approver.email},
-                 account_id=approver.id,
-                 data={"name": approver.name, "person": registration.display_name,
-                       "office": registration.office_name or "", "role": registration.role,
-                       # where the approver finds it: the lender per office, staff under Medewerkers
-                       "portal_url": f"{portal_url}/offices/{registration.office_id}"
-                       if registration.role == "owner" else f"{portal_url}/staff"})
+        uow.send("notify", SendNotification(
+            template="registration_waiting",
+            language=approver.language, to={"email": approver.email},
+            account_id=approver.id,
+            data={"name": approver.name, "person": registration.display_name,
+                  "office": registration.office_name or "", "role": registration.role,
+                  # where the approver finds it: the lender per office, staff under Medewerkers
+                  "portal_url": f"{portal_url}/offices/{registration.office_id}"
+                  if registration.role == "owner" else f"{portal_url}/staff"}))
 
 
 def describe(registration):
@@ -229,10 +232,10 @@ def decide(uow, principal, registration_id, approve, reason=None):
         uow.emit(RegistrationRejected(registration_id=registration.id, account_id=account.id,
                                       office_id=registration.office_id),
                  actor=principal.account_id)
-    uow.send("notify", "send_notification",
-             template="registration_approved" if approve else "registration_rejected",
-             language=account.language, to={"email": account.email},
-             data={"name": account.name, "reason": reason or ""})
+    uow.send("notify", SendNotification(
+        template="registration_approved" if approve else "registration_rejected",
+        language=account.language, to={"email": account.email},
+        data={"name": account.name, "reason": reason or ""}))
     record(uow, principal.account_id, "registration_approved" if approve else
            "registration_rejected", "registration", registration.id, registration.office_id,
            person_id=account.id, role=registration.role)

@@ -14,6 +14,7 @@ from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.tokens import digest
+from services.notify.events import SendNotification
 
 from . import domain, guard, totp
 from .events import SecondFactorChanged
@@ -52,9 +53,10 @@ def begin_login(uow, policy, account, source_ip, user_agent):
         if wait:
             result["retry_after_s"] = wait
         else:
-            uow.send("notify", "send_notification", template="login_code",
-                     language=account.language, to={"mobile": account.second_factor_secret},
-                     data={"code": code, "minutes": 10})
+            uow.send("notify", SendNotification(
+                template="login_code",
+                language=account.language, to={"mobile": account.second_factor_secret},
+                data={"code": code, "minutes": 10}))
     uow.session.add(step)
     return result
 
@@ -131,8 +133,9 @@ def start_sms(uow, policy, principal, mobile):
     uow.session.add(SecondStep(id=new_id(), account_id=account.id, purpose="enrol",
                                method="sms", code_hash=code_hash, secret=normalised,
                                attempts=0, expires_at=utcnow() + STEP_VALIDITY))
-    uow.send("notify", "send_notification", template="login_code", language=account.language,
-             to={"mobile": normalised}, data={"code": code, "minutes": 10})
+    uow.send("notify", SendNotification(
+        template="login_code", language=account.language,
+        to={"mobile": normalised}, data={"code": code, "minutes": 10}))
 
 
 def start_totp(uow, principal):

@@ -11,6 +11,7 @@ from services.common.paging import asc, desc
 
 from . import domain, staff_links
 from services.common.contacts import is_role_address, mobile_or_none
+from services.notify.events import SendNotification
 from .events import AccountCreated, MembershipChanged
 from .exceptions import (AlreadyMember, EmailInUse, InvalidMobile, LastOwner,
                          RoleAddressNotAllowed)
@@ -84,11 +85,12 @@ def link(uow, actor_id, office_id, account, role, office, portal_url):
     if account.active_office_id is None:
         account.active_office_id = office_id
     _changed(uow, actor_id, office_id, account.id, "added", role)
-    uow.send("notify", "send_notification", template="staff_added", language=account.language,
-             to={"email": account.email}, account_id=account.id,
-             data={"name": account.name, "office": office.get("name") or "",
-                   "partner_id": office.get("partner_id") or "", "role": role,
-                   "app_url": f"{portal_url}/app"})
+    uow.send("notify", SendNotification(
+        template="staff_added", language=account.language,
+        to={"email": account.email}, account_id=account.id,
+        data={"name": account.name, "office": office.get("name") or "",
+              "partner_id": office.get("partner_id") or "", "role": role,
+              "app_url": f"{portal_url}/app"}))
     uow.session.flush()
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import literal, select
 
 from services.common.db import new_id, utcnow
 from services.common.tokens import digest
+from services.notify.events import SendNotification
 
 from . import domain
 from .exceptions import AlreadyMember
@@ -40,12 +41,13 @@ def ask(uow, principal, office_id, account, name, mobile, role, office, portal_u
                      created_by=principal.account_id, created_at=now,
                      expires_at=now + LINK_VALIDITY)
     uow.session.add(link)
-    uow.send("notify", "send_notification", template="staff_link_requested",
-             language=account.language, to={"email": account.email}, account_id=account.id,
-             data={"name": account.name, "office": link.office_name,
-                   "partner_id": link.partner_id, "role": role,
-                   "days": LINK_VALIDITY.days,
-                   "confirm_url": f"{portal_url}/staff-link?token={token}"})
+    uow.send("notify", SendNotification(
+        template="staff_link_requested",
+        language=account.language, to={"email": account.email}, account_id=account.id,
+        data={"name": account.name, "office": link.office_name,
+              "partner_id": link.partner_id, "role": role,
+              "days": LINK_VALIDITY.days,
+              "confirm_url": f"{portal_url}/staff-link?token={token}"}))
     return as_person(link, account.email)
 
 

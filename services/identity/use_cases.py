@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from services.common.db import new_id, utcnow
 from services.common.paging import desc
 from services.common.tokens import digest
+from services.notify.events import SendNotification
 
 from . import domain, guard, second_factor
 from .events import AccountCreated, AccountLanguageChanged, AccountRemoved
@@ -122,10 +123,11 @@ def request_password_reset(uow, email, public_url):
     uow.session.add(PasswordReset(id=new_id(), purpose="reset", token_hash=token_hash,
                                   attempts=0, account_id=account.id,
                                   created_at=now, expires_at=now + domain.RESET_TOKEN_VALIDITY))
-    uow.send("notify", "send_notification", template="password_reset",
-             language=account.language, to={"email": account.email},
-             data={"name": account.name, "minutes": 60,
-                   "reset_url": f"{public_url}/reset-password?token={token}"})
+    uow.send("notify", SendNotification(
+        template="password_reset",
+        language=account.language, to={"email": account.email},
+        data={"name": account.name, "minutes": 60,
+              "reset_url": f"{public_url}/reset-password?token={token}"}))
 
 
 def reset_password(uow, token, password):
@@ -144,8 +146,9 @@ def reset_password(uow, token, password):
     account.locked_until = None
     guard.forget_misses(uow, account.email)  # and the new hash starts the locks afresh
     end_sessions(uow, account.id, "password_reset")
-    uow.send("notify", "send_notification", template="password_changed",
-             language=account.language, to={"email": account.email}, data={"name": account.name})
+    uow.send("notify", SendNotification(
+        template="password_changed",
+        language=account.language, to={"email": account.email}, data={"name": account.name}))
 
 
 def open_link(uow, token, purpose):

@@ -1,6 +1,9 @@
 """The events notify emits on `notify.events` (services/common/events.py). Each carries
-the envelope too: event_id, event_type, occurred_at, actor (None: notify acts alone)."""
-from services.common.events import Event, event
+the envelope too: event_id, event_type, occurred_at, actor (None: notify acts alone).
+And the command notify takes on `notify.commands` from every other service."""
+from typing import Optional
+
+from services.common.events import Command, Event, event, absent_unless_given
 
 
 @event("notification_sent")
@@ -21,3 +24,15 @@ class NotificationFailed(Event):
     channel: str
     status: str
     attempts: int
+
+
+# -- commands: what the other services send to notify on notify.commands ----------------
+@event("send_notification")
+class SendNotification(Command):
+    """Send `template`, filled in with `data`, to `to` ({email} or {mobile}) in `language`
+    (the account's own, when notify knows `account_id`, wins; so do its preferences)."""
+    template: str
+    language: Optional[str]
+    to: dict
+    data: Optional[dict] = absent_unless_given()
+    account_id: Optional[str] = absent_unless_given()

@@ -18,7 +18,7 @@ from services.common.paging import desc
 
 from . import preferences, templates
 from .delivery import DeliveryFailed
-from .events import NotificationFailed, NotificationSent
+from .events import NotificationFailed, NotificationSent, SendNotification
 from .models import Notification
 
 MAX_ATTEMPTS = 8
@@ -38,6 +38,7 @@ def record_notification(uow, message):
     News the recipient turned off (`account_id` + preferences) is not sent; security
     messages always are. The account's own language, when notify knows it, wins over
     the one the sender gave."""
+    message = SendNotification.load(message)
     topic = preferences.TOPIC_OF_TEMPLATE.get(message["template"])
     if topic and message.get("account_id") and \
             not preferences.preferences_of(uow, message["account_id"])[topic]:

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
 from services.common.paging import asc, desc
+from services.notify.events import SendNotification
 
 from .access import requests_clause, visible_request
 from .events import SignatureExpired, SignatureRequested, SignatureWithdrawn
@@ -39,11 +40,12 @@ def offer(uow, principal, document, signer, ttl, public_url):
 
 
 def _notify(uow, item, template, public_url):
-    uow.send("notify", "send_notification", template=template, language=item.language,
-             to={"email": item.signer_email}, account_id=item.signer_account_id,
-             data={"name": item.signer_name, "office": item.office_name, "title": item.title,
-                   "dossier_number": item.dossier_number, "portal_url": public_url,
-                   "expires_on": item.expires_at.date().isoformat()})
+    uow.send("notify", SendNotification(
+        template=template, language=item.language,
+        to={"email": item.signer_email}, account_id=item.signer_account_id,
+        data={"name": item.signer_name, "office": item.office_name, "title": item.title,
+              "dossier_number": item.dossier_number, "portal_url": public_url,
+              "expires_on": item.expires_at.date().isoformat()}))
 
 
 def list_for(uow, pager, principal, status=None, dossier_ids=None, limit=50, cursor=None):

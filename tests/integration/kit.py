@@ -17,6 +17,7 @@ from services.common.events import Event, event
 from services.common.plumbing import plumbing_tables
 from services.common.service import ServiceBase
 from services.common.store import Store
+from services.notify.events import SendNotification
 
 producer_metadata = sa.MetaData()
 plumbing_tables(producer_metadata)
@@ -57,10 +58,11 @@ class Producer(ServiceBase):
     def request_reset_mail(self, email, name="Ann"):
         """Sends notify a `send_notification` command. -> the command message"""
         with self.store.unit_of_work() as uow:
-            return uow.send("notify", "send_notification", template="password_reset",
-                            language="en", to={"email": email},
-                            data={"name": name, "minutes": 60,
-                                  "reset_url": "https://kluis.test/reset?token=s3cret-t0ken"})
+            return uow.send("notify", SendNotification(
+                       template="password_reset",
+                       language="en", to={"email": email},
+                       data={"name": name, "minutes": 60,
+                             "reset_url": "https://kluis.test/reset?token=s3cret-t0ken"}))
 
 
 RECEIVED = []  # events the consumer got, in order

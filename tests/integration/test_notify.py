@@ -1,4 +1,4 @@
-"""Commands to the real notify: `uow.send("notify", "send_notification", ...)` from a
+"""Commands to the real notify: `uow.send("notify", SendNotification(...))` from a
 producer's outbox, recorded once per message id, sent over real SMTP (an aiosmtpd sink),
 temporary failures retried, permanent ones not. Runs on SQLite and PostgreSQL, with
 notify's schema from its Alembic migrations."""

@@ -13,11 +13,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from services.common.events import Event, declared_in, event
+from services.common.events import Command, Event, declared_in, event
 from services.common.plumbing import plumbing_tables
-from services.common.store import unit_of_work
+from services.common.store import COMMAND_EXCHANGE, unit_of_work
 from services.documents.events import DocumentVisibilityChanged
 from services.identity.events import SecondFactorChanged, SessionRevoked
+from services.notify.events import SendNotification
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 SERVICES = ("identity", "dossier", "documents", "signing", "notify")
@@ -82,6 +83,8 @@ WIRE = {
         "notification_sent": {"notification_id", "template", "channel", "status", "attempts"},
         "notification_failed": {"notification_id", "template", "channel", "status",
                                 "attempts"},
+        # a command, sent to notify by the others
+        "send_notification": {"template", "language", "to", "data", "account_id"},
     },
 }
 
@@ -92,7 +95,8 @@ def declarations(service):
 
 ALL = [(service, cls) for service in SERVICES for cls in declarations(service)]
 
-SAMPLES = {str: "a-value", int: 3, bool: True, list[str]: ["one", "two"]}
+SAMPLES = {str: "a-value", int: 3, bool: True, list[str]: ["one", "two"],
+           dict: {"email": "ann@example.nl"}}
 
 
 def sample(cls):
@@ -126,15 +130,19 @@ def outbox_rows(engine):
 @pytest.mark.parametrize("service,cls", ALL, ids=[cls.event_type for _, cls in ALL])
 def test_every_declared_event_round_trips_through_the_outbox(engine, service, cls):
     made = sample(cls)
-    with unit_of_work(engine, service, engine.outbox) as uow:
-        uow.emit(made, actor="account-1")
+    with unit_of_work(engine, "sender", engine.outbox) as uow:
+        if issubclass(cls, Command):
+            uow.send(service, made)
+        else:
+            uow.emit(made, actor="account-1")
     (row,) = outbox_rows(engine)
     message = json.loads(row.payload)
-    assert (row.exchange, row.routing_key) == (f"{service}.events", cls.event_type)
+    assert (row.exchange, row.routing_key) == (
+        (COMMAND_EXCHANGE.name, service) if issubclass(cls, Command)
+        else ("sender.events", cls.event_type))
     assert cls.load(message) is message
     assert cls.from_payload(message) == made
-    assert set(message) - {"event_id", "event_type", "occurred_at", "actor"} == \
-        WIRE[service][cls.event_type]
+    assert set(message) - set(cls.envelope) == WIRE[service][cls.event_type]
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -144,13 +152,13 @@ def test_each_service_declares_the_events_of_the_wire_format(service):
     assert set(names) == set(WIRE[service])
 
 
-def emit_calls():
-    """(path, call) of every `….emit(...)` in services/ and gateway/."""
+def calls_of(method):
+    """(path, call) of every `….<method>(...)` in services/ and gateway/."""
     for folder in ("services", "gateway"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text())):
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr == "emit"):
+                        and node.func.attr == method):
                     yield path.relative_to(ROOT), node
 
 
@@ -161,9 +169,9 @@ def called(call):
 
 def test_every_emit_passes_a_declared_event_and_no_bare_name():
     """The event types the code emits are the declared ones, each by its class."""
-    declared = {cls.__name__: cls.event_type for _, cls in ALL}
+    declared = {cls.__name__: cls.event_type for _, cls in ALL if not issubclass(cls, Command)}
     made = set()
-    for path, call in emit_calls():
+    for path, call in calls_of("emit"):
         if path.as_posix() == "services/common/store.py":
             continue
         where = f"{path}:{call.lineno}"
@@ -177,6 +185,22 @@ def test_every_emit_passes_a_declared_event_and_no_bare_name():
     assert made == set(declared.values())
 
 
+def test_every_command_sent_is_a_declared_one_by_its_class():
+    declared = {cls.__name__: (service, cls.event_type) for service, cls in ALL
+                if issubclass(cls, Command)}
+    sent = set()
+    for path, call in calls_of("send"):
+        if getattr(call.func.value, "id", None) != "uow":
+            continue  # not a unit of work's send (a socket's, say)
+        where = f"{path}:{call.lineno}"
+        assert not isinstance(call.args[1], ast.Constant), f"{where}: a bare command name"
+        assert call.keywords == [], where
+        target, made = call.args[0].value, called(call.args[1])
+        assert declared[made][0] == target, where
+        sent.add(made)
+    assert sent == set(declared)
+
+
 def test_a_bare_name_or_a_wrong_field_fails_before_the_outbox_row(engine):
     with unit_of_work(engine, "identity", engine.outbox) as uow:
         with pytest.raises(TypeError, match="declared Event"):
@@ -187,12 +211,20 @@ def test_a_bare_name_or_a_wrong_field_fails_before_the_outbox_row(engine):
             uow.emit(SessionRevoked(account_id="account-1", reason="logout", why="x"))
         with pytest.raises(TypeError, match="session_revoked.reason: int"):
             uow.emit(SessionRevoked(account_id="account-1", reason=3))
+        with pytest.raises(TypeError, match="declared Command"):
+            uow.send("notify", "send_notification")
+        with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'to'"):
+            uow.send("notify", SendNotification(template="login_code", language="nl"))
+        with pytest.raises(TypeError, match="declared Event"):
+            uow.emit(SendNotification(template="login_code", language="nl", to={}))
     assert outbox_rows(engine) == []
 
 
-def test_a_field_omitted_when_none_is_left_out_and_none_is_kept_otherwise():
+def test_a_field_absent_unless_given_is_left_out_and_none_is_kept_otherwise():
     assert SessionRevoked(session_id="s-1", reason="logout").payload() == \
         {"reason": "logout", "session_id": "s-1"}
+    assert SendNotification(template="t", language=None, to={}, account_id=None).payload() \
+        == {"template": "t", "language": None, "to": {}, "account_id": None}
     assert SecondFactorChanged(account_id="a-1", method=None).payload() == \
         {"account_id": "a-1", "method": None}
 
