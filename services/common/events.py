@@ -28,7 +28,7 @@ absent: messages written before the field was declared are still read.
 import dataclasses
 import types
 import typing
-from typing import Any, ClassVar, TypeVar
+from typing import Any, Callable, ClassVar, TypeVar
 
 
 E = TypeVar("E", bound="Event")
@@ -107,9 +107,9 @@ class Command(Event):
     envelope: ClassVar[tuple] = ("message_id", "command", "occurred_at")
 
 
-def event(name: str):
-    """Class decorator: declares `cls` as the event `name` (a frozen, keyword-only
-    dataclass)."""
+def event(name: str) -> Callable[[type[E]], type[E]]:
+    """Class decorator: declares `cls` as the event (or command) `name`: a frozen,
+    keyword-only dataclass."""
     def declare(cls: type[E]) -> type[E]:
         if not issubclass(cls, Event):
             raise TypeError(f"{cls.__name__} is not an Event")
@@ -117,8 +117,7 @@ def event(name: str):
         if clash:
             raise TypeError(f"{name}: {sorted(clash)} are taken (the envelope, Event's own)")
         cls.event_type = name
-        declared = dataclasses.dataclass(frozen=True, kw_only=True)(cls)
-        return declared
+        return dataclasses.dataclass(frozen=True, kw_only=True)(cls)
     return declare
 
 

@@ -59,10 +59,9 @@ class Producer(ServiceBase):
         """Sends notify a `send_notification` command. -> the command message"""
         with self.store.unit_of_work() as uow:
             return uow.send("notify", SendNotification(
-                       template="password_reset",
-                       language="en", to={"email": email},
-                       data={"name": name, "minutes": 60,
-                             "reset_url": "https://kluis.test/reset?token=s3cret-t0ken"}))
+                template="password_reset", language="en", to={"email": email},
+                data={"name": name, "minutes": 60,
+                      "reset_url": "https://kluis.test/reset?token=s3cret-t0ken"}))
 
 
 RECEIVED = []  # events the consumer got, in order
