@@ -33,6 +33,7 @@ Topic permissions limit the routing keys: on `nameko-rpc` a part publishes only 
 the services it calls (and a service its answers) and binds only its own RPC queue's key
 and its own reply queues' keys (`reply-<part>-<uuid>`, services.common.rpc); on an event
 exchange it binds only the event types it handles."""
+
 import argparse
 import json
 import os
@@ -65,6 +66,7 @@ class SetupError(Exception):
 
 def _load(part):
     import importlib
+
     module, _, cls = (SERVICE_CLASSES.get(part) or GATEWAY_CLASS).partition(":")
     return getattr(importlib.import_module(module), cls)
 
@@ -72,7 +74,9 @@ def _load(part):
 def _handled_events(service_cls):
     """-> {source service: {event types}} of the class's event handlers."""
     import inspect
+
     from nameko.events import EventHandler
+
     handled = {}
     for _name, method in inspect.getmembers(service_cls, inspect.isfunction):
         for entrypoint in getattr(method, "nameko_entrypoints", ()):
@@ -84,9 +88,13 @@ def _handled_events(service_cls):
 def _callees(service_cls):
     """The services the class calls over RPC (its RpcProxy dependencies)."""
     import inspect
+
     from nameko.rpc import RpcProxy
-    return {proxy.target_service
-            for _name, proxy in inspect.getmembers(service_cls, lambda v: isinstance(v, RpcProxy))}
+
+    return {
+        proxy.target_service
+        for _name, proxy in inspect.getmembers(service_cls, lambda v: isinstance(v, RpcProxy))
+    }
 
 
 def _alternatives(names, patterns=()):
@@ -99,6 +107,7 @@ def permissions(part):
     "topics": its topic permissions (the routing keys it may publish and bind with) on
     `nameko-rpc` and on the event exchanges it listens to."""
     from services.common.topology import consumer_queues
+
     service_cls = _load(part)
     own = {queue.name for queue in consumer_queues(service_cls)}
     patterns = [re.escape(f"rpc.reply-{part}-") + UUID]
@@ -117,22 +126,32 @@ def permissions(part):
     published = {RPC_EXCHANGE} | ({f"{part}.events"} if part in SERVICE_CLASSES else set())
     return {
         "configure": _alternatives(own | published | sources | commands, patterns),
-        "write": _alternatives(own | published | ({COMMAND_EXCHANGE} if sent else set()),
-                               patterns),
+        "write": _alternatives(own | published | ({COMMAND_EXCHANGE} if sent else set()), patterns),
         "read": _alternatives(own | {RPC_EXCHANGE} | sources | commands, patterns),
         "topics": [
             # calls to the services it calls, answers to a caller's reply queue (a
             # service); binds its RPC queue (`<service>.*`) and its own reply queues
             # (services.common.rpc.reply_routing_key), never another's routing key
-            {"exchange": RPC_EXCHANGE,
-             "write": _alternatives((), [re.escape(f"{callee}.") + "[A-Za-z0-9_]+"
-                                         for callee in sorted(_callees(service_cls))]
-                                    + ([f"(reply-[a-z_]+-)?{UUID}"]
-                                       if part in SERVICE_CLASSES else [])),
-             "read": _alternatives({f"{part}.*"} if part in SERVICE_CLASSES else (),
-                                   [re.escape(f"reply-{part}-") + UUID])},
-        ] + [{"exchange": f"{source}.events", "write": "^$", "read": _alternatives(events)}
-             for source, events in sorted(handled.items())],
+            {
+                "exchange": RPC_EXCHANGE,
+                "write": _alternatives(
+                    (),
+                    [
+                        re.escape(f"{callee}.") + "[A-Za-z0-9_]+"
+                        for callee in sorted(_callees(service_cls))
+                    ]
+                    + ([f"(reply-[a-z_]+-)?{UUID}"] if part in SERVICE_CLASSES else []),
+                ),
+                "read": _alternatives(
+                    {f"{part}.*"} if part in SERVICE_CLASSES else (),
+                    [re.escape(f"reply-{part}-") + UUID],
+                ),
+            },
+        ]
+        + [
+            {"exchange": f"{source}.events", "write": "^$", "read": _alternatives(events)}
+            for source, events in sorted(handled.items())
+        ],
     }
 
 
@@ -149,18 +168,24 @@ class Management:
 
     def _call(self, method, path, body=None, allow=()):
         try:
-            response = requests.request(method, self.url + path, json=body, auth=self.auth,
-                                        timeout=TIMEOUT_S)
+            response = requests.request(
+                method, self.url + path, json=body, auth=self.auth, timeout=TIMEOUT_S
+            )
         except requests.RequestException as exc:
-            raise SetupError(f"the management API at {self.url} does not answer "
-                             f"({type(exc).__name__})") from None
+            raise SetupError(
+                f"the management API at {self.url} does not answer ({type(exc).__name__})"
+            ) from None
         if response.status_code in (401, 403):
-            raise SetupError(f"the management API refused the admin's credentials "
-                             f"({response.status_code}); the admin needs the tag "
-                             f"`administrator`")
+            raise SetupError(
+                f"the management API refused the admin's credentials "
+                f"({response.status_code}); the admin needs the tag "
+                f"`administrator`"
+            )
         if response.status_code >= 400 and response.status_code not in allow:
-            raise SetupError(f"{method} {path.split('/')[1]} failed: {response.status_code} "
-                             f"{response.text[:200]}")
+            raise SetupError(
+                f"{method} {path.split('/')[1]} failed: {response.status_code} "
+                f"{response.text[:200]}"
+            )
         return response
 
     def ensure_vhost(self, vhost, admin):
@@ -177,16 +202,22 @@ class Management:
 
     def set_permissions(self, vhost, user, rules):
         path = f"{quote(vhost, safe='')}/{quote(user, safe='')}"
-        self._call("PUT", "/permissions/" + path,
-                   {name: rules[name] for name in ("configure", "write", "read")})
+        self._call(
+            "PUT",
+            "/permissions/" + path,
+            {name: rules[name] for name in ("configure", "write", "read")},
+        )
         if "topics" in rules:  # exactly these: none left from an older version
             for topic in rules["topics"]:  # first the new (a PUT replaces per exchange)...
                 self._call("PUT", "/topic-permissions/" + path, topic)
             wanted = {topic["exchange"] for topic in rules["topics"]}
             for old in self._call("GET", "/topic-permissions/" + path, allow=(404,)).json():
                 if old.get("exchange") not in wanted:  # ...then the stale: never none at all
-                    self._call("DELETE", "/topic-permissions/" + path + "/"
-                               + quote(old["exchange"], safe=""), allow=(404,))
+                    self._call(
+                        "DELETE",
+                        "/topic-permissions/" + path + "/" + quote(old["exchange"], safe=""),
+                        allow=(404,),
+                    )
 
 
 def _read_store(path):
@@ -235,8 +266,13 @@ def masked(uri):
     parts = urlsplit(uri)
     if parts.password is None:
         return uri
-    return urlunsplit(parts._replace(netloc=parts.netloc.split("@", 1)[0].split(":")[0]
-                                     + ":***@" + parts.netloc.rsplit("@", 1)[1]))
+    return urlunsplit(
+        parts._replace(
+            netloc=parts.netloc.split("@", 1)[0].split(":")[0]
+            + ":***@"
+            + parts.netloc.rsplit("@", 1)[1]
+        )
+    )
 
 
 def vhost_of(amqp_uri):
@@ -248,8 +284,11 @@ class Admin:
     """The broker admin's credentials, from the environment: -> None when not given."""
 
     def __init__(self, env):
-        self.passwords = {name: env[name] for name in self.secret_names(env)
-                          if name.startswith("KLUIS_BROKER_PASSWORD_")}
+        self.passwords = {
+            name: env[name]
+            for name in self.secret_names(env)
+            if name.startswith("KLUIS_BROKER_PASSWORD_")
+        }
         self.user = env.get("RABBITMQ_ADMIN_USER") or ""
         self.password = env.get("RABBITMQ_ADMIN_PASSWORD") or ""
         self.amqp_uri = env.get("AMQP_URI") or DEFAULT_AMQP_URI
@@ -260,9 +299,12 @@ class Admin:
     @staticmethod
     def secret_names(env):
         """The variables in `env` that only the set-up may see."""
-        return [name for name in env
-                if name in ("RABBITMQ_ADMIN_USER", "RABBITMQ_ADMIN_PASSWORD")
-                or name.startswith("KLUIS_BROKER_PASSWORD_")]
+        return [
+            name
+            for name in env
+            if name in ("RABBITMQ_ADMIN_USER", "RABBITMQ_ADMIN_PASSWORD")
+            or name.startswith("KLUIS_BROKER_PASSWORD_")
+        ]
 
     @classmethod
     def from_env(cls, env):
@@ -274,8 +316,12 @@ class Admin:
     @property
     def env(self):
         """The variables that give these credentials to the set-up command."""
-        return {"RABBITMQ_ADMIN_USER": self.user, "RABBITMQ_ADMIN_PASSWORD": self.password,
-                "RABBITMQ_MANAGEMENT_URL": self.management_url, **self.passwords}
+        return {
+            "RABBITMQ_ADMIN_USER": self.user,
+            "RABBITMQ_ADMIN_PASSWORD": self.password,
+            "RABBITMQ_MANAGEMENT_URL": self.management_url,
+            **self.passwords,
+        }
 
     @property
     def setup_uri(self):
@@ -295,8 +341,11 @@ def set_up(admin, var, env=None, rotate=False):
     api.ensure_vhost(admin.vhost, admin.user)
     accounts = {}
     for part in PARTS:
-        password = (env.get(f"KLUIS_BROKER_PASSWORD_{part.upper()}")
-                    or kept.get(part) or secrets.token_urlsafe(32))
+        password = (
+            env.get(f"KLUIS_BROKER_PASSWORD_{part.upper()}")
+            or kept.get(part)
+            or secrets.token_urlsafe(32)
+        )
         user = user_name(part, admin.vhost)
         api.put_user(user, password)
         api.set_permissions(admin.vhost, user, permissions(part))
@@ -304,6 +353,7 @@ def set_up(admin, var, env=None, rotate=False):
     store[admin.vhost] = accounts
     _write_store(store_path, store)
     from services.common.topology import declare_all
+
     declare_all(admin.setup_uri)
     return part_uris(admin, var)
 
@@ -312,10 +362,14 @@ def part_uris(admin, var):
     """-> {part: its AMQP URI}, from the passwords the set-up kept."""
     accounts = _read_store(Path(var) / STORE_NAME).get(admin.vhost)
     if not accounts or set(accounts) != set(PARTS):
-        raise SetupError(f"no accounts for vhost {admin.vhost} in {Path(var) / STORE_NAME}; "
-                         "run `python -m deploy.broker_accounts`")
-    return {part: with_user(admin.amqp_uri, user_name(part, admin.vhost), accounts[part])
-            for part in PARTS}
+        raise SetupError(
+            f"no accounts for vhost {admin.vhost} in {Path(var) / STORE_NAME}; "
+            "run `python -m deploy.broker_accounts`"
+        )
+    return {
+        part: with_user(admin.amqp_uri, user_name(part, admin.vhost), accounts[part])
+        for part in PARTS
+    }
 
 
 def remove(admin, var):
@@ -331,8 +385,10 @@ def remove(admin, var):
 
 def main(argv=None):
     from services.common.settings import kluis_var
-    parser = argparse.ArgumentParser(prog="python -m deploy.broker_accounts",
-                                     description=__doc__.split("\n\n")[0])
+
+    parser = argparse.ArgumentParser(
+        prog="python -m deploy.broker_accounts", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--rotate", action="store_true", help="give every user a new password")
     parser.add_argument("--remove", action="store_true", help="delete the users")
     args = parser.parse_args(argv)

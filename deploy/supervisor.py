@@ -18,6 +18,7 @@ named `documents`, `documents-2`, ...: gateway instances share WEB_SERVER_ADDRES
 endpoint of its own, all listed in DOCUMENTS_BLOB_URL for the processes that move
 bytes (services/documents/client.py picks one per request). The test suite drives the same
 `System` class, so what the tests run is what `make run` runs."""
+
 import os
 import signal
 import socket
@@ -48,6 +49,7 @@ def free_port():
 def broker_reachable(uri, timeout=3):
     """-> None when RabbitMQ answers, else the reason."""
     from kombu import Connection
+
     try:
         with Connection(uri, connect_timeout=timeout) as connection:
             connection.ensure_connection(max_retries=1)
@@ -64,11 +66,17 @@ def parse_scale(text):
         if not item.strip():
             continue
         part, sep, count = (value.strip() for value in item.partition("="))
-        if not sep or part not in PARTS or not (count.isascii() and count.isdecimal()) \
-                or not 1 <= int(count) <= MOST_INSTANCES or part in scale:
+        if (
+            not sep
+            or part not in PARTS
+            or not (count.isascii() and count.isdecimal())
+            or not 1 <= int(count) <= MOST_INSTANCES
+            or part in scale
+        ):
             raise SystemExit(
                 f"kluis: KLUIS_SCALE={text!r}: {item.strip()!r} is not part=n, each part "
-                f"once, with a part of {', '.join(PARTS)} and n from 1 to {MOST_INSTANCES}")
+                f"once, with a part of {', '.join(PARTS)} and n from 1 to {MOST_INSTANCES}"
+            )
         scale[part] = int(count)
     return scale
 
@@ -81,6 +89,7 @@ def instances(part, count):
 def _die_with_parent():
     """In the child: get SIGTERM when the supervisor dies, so nothing is left behind."""
     import ctypes
+
     try:
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
@@ -110,12 +119,13 @@ class System:
         # told all of them (unless DOCUMENTS_BLOB_URL says where they are).
         host = self.env["DOCUMENTS_BLOB_ADDRESS"].rpartition(":")[0]
         self.blob_addresses = [self.env["DOCUMENTS_BLOB_ADDRESS"]] + [
-            f"{host}:{free_port()}" for _ in range(1, self.scale.get("documents", 1))]
+            f"{host}:{free_port()}" for _ in range(1, self.scale.get("documents", 1))
+        ]
         if len(self.blob_addresses) > 1 and not self.env.get("DOCUMENTS_BLOB_URL"):
             local = "127.0.0.1" if host in ("", "0.0.0.0") else host
             self.env["DOCUMENTS_BLOB_URL"] = ",".join(
-                f"http://{local}:{address.rpartition(':')[2]}"
-                for address in self.blob_addresses)
+                f"http://{local}:{address.rpartition(':')[2]}" for address in self.blob_addresses
+            )
         self.env["PYTHONPATH"] = str(ROOT)
         # The broker admin's credentials and the parts' broker passwords
         # (docs/operations.md "Broker accounts"): only the set-up sees them.
@@ -152,8 +162,10 @@ class System:
         self._run_step([sys.executable, "-m", "services.common.migrate", *SERVICES])
         self._run_step([sys.executable, "-m", "services.identity.bootstrap"])
         if self.broker_admin:  # declares the queues too, with the admin's account
-            self._run_step([sys.executable, "-m", "deploy.broker_accounts"],
-                           {**self.env, **self.broker_admin.env})
+            self._run_step(
+                [sys.executable, "-m", "deploy.broker_accounts"],
+                {**self.env, **self.broker_admin.env},
+            )
             try:
                 self.part_uris = broker_accounts.part_uris(self.broker_admin, self.var)
             except broker_accounts.SetupError as error:
@@ -162,11 +174,12 @@ class System:
             self._run_step([sys.executable, "-m", "services.common.topology"])
 
     def _run_step(self, argv, env=None):
-        result = subprocess.run(argv, cwd=ROOT, env=env or self.env, capture_output=True,
-                                text=True)
+        result = subprocess.run(argv, cwd=ROOT, env=env or self.env, capture_output=True, text=True)
         if result.returncode != 0:
-            raise SystemExit(f"kluis: {' '.join(argv[2:])} failed:\n{result.stderr[-2000:]}"
-                             f"{result.stdout[-500:]}")
+            raise SystemExit(
+                f"kluis: {' '.join(argv[2:])} failed:\n{result.stderr[-2000:]}"
+                f"{result.stdout[-500:]}"
+            )
         if result.stdout.strip():
             print(result.stdout.strip(), flush=True)
 
@@ -178,9 +191,20 @@ class System:
         self.env["SMTP_HOST"], self.env["SMTP_PORT"] = "127.0.0.1", port
         for folder in ("tmp", "new", "cur"):  # a Maildir, as the sink expects it
             (self.var / "mail" / folder).mkdir(parents=True, exist_ok=True)
-        self._spawn("mailsink", [sys.executable, "-m", "aiosmtpd", "-n", "-c",
-                                 "aiosmtpd.handlers.Mailbox", str(self.var / "mail"),
-                                 "-l", f"127.0.0.1:{port}"])
+        self._spawn(
+            "mailsink",
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                str(self.var / "mail"),
+                "-l",
+                f"127.0.0.1:{port}",
+            ],
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             with socket.socket() as sock:
@@ -196,8 +220,11 @@ class System:
             argv = ["--config", "gateway/config.yaml", "gateway.service:GatewayService"]
         else:
             argv = ["--config", f"services/{part}/config.yaml", SERVICE_CLASSES[part]]
-        self._spawn(name, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
-                    self.part_env(name))
+        self._spawn(
+            name,
+            [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
+            self.part_env(name),
+        )
 
     def part_env(self, name):
         """The environment of one instance of a part (`documents-2`): the system's,
@@ -220,9 +247,15 @@ class System:
         """Another gateway instance listening on `address` (host:port), as a second
         replica behind a load balancer would run."""
         argv = ["--config", "gateway/config.yaml", "gateway.service:GatewayService"]
-        self._spawn(name, [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
-                    {**self.part_env("gateway"), "WEB_SERVER_ADDRESS": address,
-                     "GATEWAY_METRICS_ADDRESS": ""})  # the first one's would clash
+        self._spawn(
+            name,
+            [sys.executable, "-m", "services.common.nameko_cli", "run", *argv],
+            {
+                **self.part_env("gateway"),
+                "WEB_SERVER_ADDRESS": address,
+                "GATEWAY_METRICS_ADDRESS": "",
+            },
+        )  # the first one's would clash
 
     def _spawn(self, name, argv, env=None):
         """Starts a process of its own (own process group, SIGTERM when the supervisor
@@ -230,14 +263,19 @@ class System:
         output = None
         if self.log_dir:
             self.log_dir.mkdir(parents=True, exist_ok=True)
-            output = open(self.log_dir / f"{name}.log", "ab")
+            output = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (the child's, for its life)
         self.specs[name] = (argv, env)
         self._due.pop(name, None)
         try:
             self.processes[name] = subprocess.Popen(
-                argv, cwd=ROOT, env=env or self.env, stdout=output,
-                stderr=subprocess.STDOUT if output else None, start_new_session=True,
-                preexec_fn=_die_with_parent)
+                argv,
+                cwd=ROOT,
+                env=env or self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT if output else None,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 (one prctl call, no lock taken)
+            )
         finally:
             if output:
                 output.close()  # the child has its own copy
@@ -280,13 +318,19 @@ class System:
             delay = self._backoff.get(name, BACKOFF_FIRST_S)
             self._backoff[name] = min(delay * 2, BACKOFF_MOST_S)
             self._due[name] = now + delay
-            print(f"kluis: {name} {ended(process.returncode)}; restarting it in {delay} s",
-                  file=sys.stderr, flush=True)
+            print(
+                f"kluis: {name} {ended(process.returncode)}; restarting it in {delay} s",
+                file=sys.stderr,
+                flush=True,
+            )
         for name, due in list(self._due.items()):
             if now >= due:
                 self._spawn(name, *self.specs[name])
-                print(f"kluis: restarted {name} (pid {self.processes[name].pid})",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"kluis: restarted {name} (pid {self.processes[name].pid})",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     def stop(self, part, sig=signal.SIGTERM, timeout=15):
         """Ends `part` with `sig` (SIGKILL after `timeout`); it stays stopped until
@@ -337,8 +381,11 @@ def _reap(processes, timeout, hurried=lambda: False):
     hurried(); then SIGKILLs the process group of each still running, and reaps all.
     (A part's own children die with it: services/common/child_process.py.)"""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not hurried() and \
-            any(process.poll() is None for process in processes):
+    while (
+        time.monotonic() < deadline
+        and not hurried()
+        and any(process.poll() is None for process in processes)
+    ):
         time.sleep(0.05)
     for process in processes:
         if process.poll() is None:
@@ -355,9 +402,12 @@ def main():
         return 2
     reason = broker_reachable(system.setup_uri)
     if reason:
-        print(f"kluis: RabbitMQ is not reachable at {masked(system.setup_uri)} ({reason}); "
-              "start one (`rabbitmq-server -detached`, or `docker run -d -p 5672:5672 "
-              "rabbitmq:3.10`) or set AMQP_URI.", file=sys.stderr)
+        print(
+            f"kluis: RabbitMQ is not reachable at {masked(system.setup_uri)} ({reason}); "
+            "start one (`rabbitmq-server -detached`, or `docker run -d -p 5672:5672 "
+            "rabbitmq:3.10`) or set AMQP_URI.",
+            file=sys.stderr,
+        )
         return 2
     try:
         if web.build():
@@ -381,9 +431,12 @@ def main():
         system.prepare()
         system.start_all()
         system.wait_healthy()
-        print(f"Kluis is running at {system.portal_url} (API: {system.base_url}, its "
-              f"reference: {system.portal_url}api/v1/docs; mail: {system.var / 'mail'}, "
-              f"SMS: {system.var / 'sms.jsonl'}). Ctrl-C stops it.", flush=True)
+        print(
+            f"Kluis is running at {system.portal_url} (API: {system.base_url}, its "
+            f"reference: {system.portal_url}api/v1/docs; mail: {system.var / 'mail'}, "
+            f"SMS: {system.var / 'sms.jsonl'}). Ctrl-C stops it.",
+            flush=True,
+        )
         while True:
             system.supervise()
             time.sleep(0.5)

@@ -5,6 +5,7 @@ any source did (a hash of them is kept in web/dist/.sources). Used by `make run`
 supervisor) and by the browser tests, so both serve what the sources say.
 
 `python -m deploy.web` builds once and says what it did."""
+
 import hashlib
 import shutil
 import subprocess
@@ -14,10 +15,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WEB = ROOT / "web"
 DIST = WEB / "dist"
-SOURCES = ("index.html", "api-docs.html", "package.json", "package-lock.json", "tsconfig.json",
-           "vite.config.ts", "src", "public")
-NO_NODE = ("kluis: the web portal needs Node.js 20 and npm to build: install them "
-           "(Debian: `apt-get install -y nodejs npm`, or https://nodejs.org) and run again.")
+SOURCES = (
+    "index.html",
+    "api-docs.html",
+    "package.json",
+    "package-lock.json",
+    "tsconfig.json",
+    "vite.config.ts",
+    "src",
+    "public",
+)
+NO_NODE = (
+    "kluis: the web portal needs Node.js 20 and npm to build: install them "
+    "(Debian: `apt-get install -y nodejs npm`, or https://nodejs.org) and run again."
+)
 
 
 class BuildFailed(SystemExit):
@@ -28,8 +39,13 @@ def sources_hash(web=WEB):
     digest = hashlib.sha256()
     for name in SOURCES:
         path = web / name
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else \
-            [path] if path.is_file() else []
+        files = (
+            sorted(p for p in path.rglob("*") if p.is_file())
+            if path.is_dir()
+            else [path]
+            if path.is_file()
+            else []
+        )
         for file in files:
             digest.update(str(file.relative_to(web)).encode() + b"\0")
             digest.update(file.read_bytes() + b"\0")
@@ -38,8 +54,11 @@ def sources_hash(web=WEB):
 
 def up_to_date(web=WEB):
     stamp = web / "dist" / ".sources"
-    return stamp.is_file() and (web / "dist" / "index.html").is_file() and \
-        stamp.read_text().strip() == sources_hash(web)
+    return (
+        stamp.is_file()
+        and (web / "dist" / "index.html").is_file()
+        and stamp.read_text().strip() == sources_hash(web)
+    )
 
 
 def build(web=WEB, quiet=True):

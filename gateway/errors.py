@@ -1,5 +1,6 @@
 """The one table from error code to HTTP status, and the registration that makes a
 service's exception come back over RPC as its own class (see services/common/errors.py)."""
+
 from services.common.errors import EXCEPTION_MODULES, KluisError, register_remote_errors
 
 __all__ = ["EXCEPTION_MODULES", "STATUS_BY_CODE", "register_remote_errors", "status_for"]
@@ -77,4 +78,3 @@ def status_for(error):
     docs/api.md (invalid_code: 401 at sign-in, 422 in a registration)."""
     status = getattr(error, "http_status", None)
     return status or STATUS_BY_CODE.get(error.code, 422 if isinstance(error, KluisError) else 500)
-

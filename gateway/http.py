@@ -4,9 +4,9 @@ language, `X-Request-ID` and `Cache-Control: no-store` on every response.
 
 A route is a plain function registered with `@route(...)` in `gateway/routes/`; it
 gets a `Call` and returns `(status, body)` or a werkzeug `Response`."""
+
 import json
 import logging
-import socket
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -18,9 +18,8 @@ from werkzeug.wrappers import Response
 
 from services.common import metrics
 from services.common.context import Principal, put_principal
-from services.common.errors import KluisError
+from services.common.errors import KluisError, ReadOnlySession, Unauthenticated, ValidationFailed
 from services.common.errors import NotFound as NotFoundError
-from services.common.errors import ReadOnlySession, Unauthenticated, ValidationFailed
 from services.common.logs import REQUEST_ID, REQUEST_ID_KEY
 from services.common.web_server import RequestTimeout
 
@@ -42,11 +41,13 @@ class UnsupportedMediaType(KluisError):
 class JsonRequired(UnsupportedMediaType):
     """A JSON route's body sent as something else, or without a Content-Type: the same
     415 `unsupported_media_type`, with a text that names what to send."""
+
     message_key = "json_required"
 
 
 class MultipartRequired(UnsupportedMediaType):
     """An upload route's body sent as something other than multipart/form-data."""
+
     message_key = "multipart_required"
 
 
@@ -84,27 +85,57 @@ class Route:
 ROUTES = []
 
 
-def route(method, path, auth=True, touch=True, body=NoBody, query=NoBody, responses=None,
-          tag="kluis", read_only_ok=False, form=None, changes_access=True):
+def route(
+    method,
+    path,
+    auth=True,
+    touch=True,
+    body=NoBody,
+    query=NoBody,
+    responses=None,
+    tag="kluis",
+    read_only_ok=False,
+    form=None,
+    changes_access=True,
+):
     """Register a handler for `method` `API_PREFIX + path` (werkzeug path syntax).
     With `form`, the body is a multipart upload that the handler streams itself.
     `changes_access=False` marks a write that cannot change anyone's principal."""
+
     def register(handler):
-        ROUTES.append(Route(method, path, handler, auth, touch, body, query,
-                            responses or {}, tag, read_only_ok, form, changes_access))
+        ROUTES.append(
+            Route(
+                method,
+                path,
+                handler,
+                auth,
+                touch,
+                body,
+                query,
+                responses or {},
+                tag,
+                read_only_ok,
+                form,
+                changes_access,
+            )
+        )
         return handler
+
     return register
 
 
 def build_url_map(routes):
-    return Map([Rule(API_PREFIX + r.path, methods=[r.method], endpoint=r) for r in routes],
-               merge_slashes=False)
+    return Map(
+        [Rule(API_PREFIX + r.path, methods=[r.method], endpoint=r) for r in routes],
+        merge_slashes=False,
+    )
 
 
 @dataclass
 class Call:
     """What a route handler gets: the request, the services (RPC proxies), the
     caller's principal (None on anonymous routes), language, parsed body and query."""
+
     request: object
     services: object
     request_id: str
@@ -127,8 +158,12 @@ def paging(call):
 
 def json_response(status, body=None, headers=None):
     text = "" if body is None else json.dumps(body, ensure_ascii=False)
-    return Response(text, status=status, headers=headers,
-                    content_type=None if body is None else "application/json; charset=utf-8")
+    return Response(
+        text,
+        status=status,
+        headers=headers,
+        content_type=None if body is None else "application/json; charset=utf-8",
+    )
 
 
 def request_id_of(request):
@@ -146,26 +181,40 @@ class Dispatcher:
         started = time.perf_counter()
         request_id = worker_ctx.data.get(REQUEST_ID_KEY) or request_id_of(request)
         language = request.accept_languages.best_match(LANGUAGES, default="nl")
-        call = Call(request, services, request_id, language, request.remote_addr,
-                    (request.user_agent.string or "")[:300])
+        call = Call(
+            request,
+            services,
+            request_id,
+            language,
+            request.remote_addr,
+            (request.user_agent.string or "")[:300],
+        )
         try:
             response = self._handle(call, worker_ctx)
         except KluisError as error:
             response = self.error_response(error, call.language, request_id)
-        except socket.timeout:  # a chunked body that stopped arriving
+        except TimeoutError:  # a chunked body that stopped arriving
             response = self.error_response(RequestTimeout(), call.language, request_id)
         except Exception:
             log.exception("request %s failed", request_id)
-            response = self.error_response(KluisError(), call.language, request_id,
-                                           code="internal_error")
-        if call.route is not None and call.route.changes_access and \
-                call.route.method not in ("GET", "HEAD") and response.status_code < 400:
+            response = self.error_response(
+                KluisError(), call.language, request_id, code="internal_error"
+            )
+        if (
+            call.route is not None
+            and call.route.changes_access
+            and call.route.method not in ("GET", "HEAD")
+            and response.status_code < 400
+        ):
             principals.cache.clear()  # who may do what may have changed (principals.py)
         response.headers["X-Request-ID"] = request_id
         response.headers["Cache-Control"] = "no-store"
-        metrics.observe_http(request.method, API_PREFIX + call.template if call.template
-                             else "unmatched", response.status_code,
-                             time.perf_counter() - started)
+        metrics.observe_http(
+            request.method,
+            API_PREFIX + call.template if call.template else "unmatched",
+            response.status_code,
+            time.perf_counter() - started,
+        )
         return response
 
     def _handle(self, call, worker_ctx):
@@ -178,8 +227,7 @@ class Dispatcher:
             allow = ", ".join(sorted(set(exc.valid_methods or [])))
             if call.request.method == "OPTIONS":
                 return Response(status=204, headers={"Allow": allow})
-            response = self.error_response(MethodNotAllowedHere(), call.language,
-                                           call.request_id)
+            response = self.error_response(MethodNotAllowedHere(), call.language, call.request_id)
             response.headers["Allow"] = allow
             return response
         except RequestRedirect as redirect:
@@ -190,11 +238,15 @@ class Dispatcher:
         report = None
         if route.auth:
             call.principal, report = self._authenticate(
-                call, route.touch and not is_background(call.request))
+                call, route.touch and not is_background(call.request)
+            )
             call.language = call.principal.language or call.language
             # Services refuse writes of read-only sessions themselves; this is the net.
-            if call.principal.read_only and route.method not in ("GET", "HEAD") and \
-                    not route.read_only_ok:
+            if (
+                call.principal.read_only
+                and route.method not in ("GET", "HEAD")
+                and not route.read_only_ok
+            ):
                 raise ReadOnlySession()
         put_principal(worker_ctx, call.principal, call.language)
         if report is not None:  # as the caller, now that the context holds the principal
@@ -218,11 +270,13 @@ class Dispatcher:
         report = None
         if entry is None:
             entry = principals.cache.put(
-                token, call.services.identity.authenticate(token, touch=touch))
+                token, call.services.identity.authenticate(token, touch=touch)
+            )
         elif touch and entry.activity_due():
             report = entry
-        principal = Principal(**entry.principal, source_ip=call.source_ip,
-                              user_agent=call.user_agent)
+        principal = Principal(
+            **entry.principal, source_ip=call.source_ip, user_agent=call.user_agent
+        )
         return principal, report
 
     @staticmethod
@@ -230,8 +284,11 @@ class Dispatcher:
         code = code or error.code
         status = status_for(error) if code == error.code else 500
         message_key = getattr(error, "message_key", None) if code == error.code else None
-        body = {"error": code, "message": error_message(code, language, message_key),
-                "details": field_messages(error.details, language) if code == error.code else {}}
+        body = {
+            "error": code,
+            "message": error_message(code, language, message_key),
+            "details": field_messages(error.details, language) if code == error.code else {},
+        }
         if status >= 500:
             body["request_id"] = request_id
         headers = {}
@@ -247,8 +304,7 @@ def is_background(request):
     """A read the portal makes on its own (a refresh of unread counts, say), not on the
     user's behalf: `X-Kluis-Background: 1` on a GET. It does not count as activity, so
     an open portal never keeps an idle session alive."""
-    return request.method in ("GET", "HEAD") and \
-        request.headers.get(BACKGROUND_HEADER) == "1"
+    return request.method in ("GET", "HEAD") and request.headers.get(BACKGROUND_HEADER) == "1"
 
 
 _SCHEMAS = {}  # schema class -> its one instance (a schema keeps no state between loads)

@@ -5,158 +5,234 @@ ERRORS = {
     "validation_error": ("De invoer is niet geldig.", "The input is not valid."),
     "invalid_token": ("Deze link is niet geldig.", "This link is not valid."),
     "unauthenticated": ("U bent niet ingelogd.", "You are not signed in."),
-    "session_expired": ("Uw sessie is verlopen. Log opnieuw in.",
-                        "Your session has expired. Please sign in again."),
-    "invalid_credentials": ("Het e-mailadres of wachtwoord klopt niet.",
-                            "The e-mail address or password is not correct."),
+    "session_expired": (
+        "Uw sessie is verlopen. Log opnieuw in.",
+        "Your session has expired. Please sign in again.",
+    ),
+    "invalid_credentials": (
+        "Het e-mailadres of wachtwoord klopt niet.",
+        "The e-mail address or password is not correct.",
+    ),
     "invalid_code": ("De code klopt niet of is verlopen.", "The code is wrong or has expired."),
-    "invalid_signature": ("De handtekening van het apparaat klopt niet.",
-                          "The device signature is not valid."),
-    "registration_locked": ("Deze registratie is geblokkeerd. Begin opnieuw.",
-                            "This registration is locked. Please start again."),
-    "client_version_unsupported": ("Deze versie van de app wordt niet meer ondersteund. "
-                                   "Werk de app bij.",
-                                   "This version of the app is no longer supported. "
-                                   "Please update the app."),
-    "partner_id_taken": ("Er is al een kantoor met dit partner-ID.",
-                         "An office with this partner ID already exists."),
-    "email_in_use": ("Dit e-mailadres hoort bij een ander soort account.",
-                     "This e-mail address belongs to another kind of account."),
-    "already_member": ("Deze persoon werkt al voor dit kantoor.",
-                       "This person already works for this office."),
-    "last_owner": ("Een kantoor houdt minstens één eigenaar.",
-                   "An office keeps at least one owner."),
-    "client_exists": ("Dit kantoor heeft al een klant met dit e-mailadres.",
-                      "This office already has a client with this e-mail address."),
-    "contact_locked": ("E-mailadres en mobiel nummer liggen vast sinds de klant zijn account "
-                       "heeft geactiveerd.",
-                       "E-mail address and mobile are fixed since the client activated the "
-                       "account."),
-    "invitation_already_accepted": ("De klant heeft de uitnodiging al geaccepteerd.",
-                                    "The client has already accepted the invitation."),
-    "dossier_number_taken": ("Dit kantoor heeft al een dossier met dit nummer.",
-                             "This office already has a dossier with this number."),
-    "not_invited": ("Deze klant heeft (nog) geen portaalaccount.",
-                    "This client has no portal account (yet)."),
-    "company_required": ("U beheert meer dan één bedrijf: kies het bedrijf.",
-                         "You manage more than one company: choose the company."),
+    "invalid_signature": (
+        "De handtekening van het apparaat klopt niet.",
+        "The device signature is not valid.",
+    ),
+    "registration_locked": (
+        "Deze registratie is geblokkeerd. Begin opnieuw.",
+        "This registration is locked. Please start again.",
+    ),
+    "client_version_unsupported": (
+        "Deze versie van de app wordt niet meer ondersteund. Werk de app bij.",
+        "This version of the app is no longer supported. Please update the app.",
+    ),
+    "partner_id_taken": (
+        "Er is al een kantoor met dit partner-ID.",
+        "An office with this partner ID already exists.",
+    ),
+    "email_in_use": (
+        "Dit e-mailadres hoort bij een ander soort account.",
+        "This e-mail address belongs to another kind of account.",
+    ),
+    "already_member": (
+        "Deze persoon werkt al voor dit kantoor.",
+        "This person already works for this office.",
+    ),
+    "last_owner": (
+        "Een kantoor houdt minstens één eigenaar.",
+        "An office keeps at least one owner.",
+    ),
+    "client_exists": (
+        "Dit kantoor heeft al een klant met dit e-mailadres.",
+        "This office already has a client with this e-mail address.",
+    ),
+    "contact_locked": (
+        "E-mailadres en mobiel nummer liggen vast sinds de klant zijn account heeft geactiveerd.",
+        "E-mail address and mobile are fixed since the client activated the account.",
+    ),
+    "invitation_already_accepted": (
+        "De klant heeft de uitnodiging al geaccepteerd.",
+        "The client has already accepted the invitation.",
+    ),
+    "dossier_number_taken": (
+        "Dit kantoor heeft al een dossier met dit nummer.",
+        "This office already has a dossier with this number.",
+    ),
+    "not_invited": (
+        "Deze klant heeft (nog) geen portaalaccount.",
+        "This client has no portal account (yet).",
+    ),
+    "company_required": (
+        "U beheert meer dan één bedrijf: kies het bedrijf.",
+        "You manage more than one company: choose the company.",
+    ),
     "wrong_state": ("Dit kan niet in de huidige stap.", "This is not possible at this step."),
-    "role_address_not_allowed": ("Gebruik een persoonlijk e-mailadres, geen gedeelde mailbox.",
-                                 "Use a personal e-mail address, not a shared mailbox."),
+    "role_address_not_allowed": (
+        "Gebruik een persoonlijk e-mailadres, geen gedeelde mailbox.",
+        "Use a personal e-mail address, not a shared mailbox.",
+    ),
     "invalid_mobile": ("Dit is geen geldig mobiel nummer.", "This is not a valid mobile number."),
-    "unknown_combination": ("Deze combinatie van partner-ID en gegevens is niet bekend.",
-                            "This combination of partner ID and details is not known."),
+    "unknown_combination": (
+        "Deze combinatie van partner-ID en gegevens is niet bekend.",
+        "This combination of partner ID and details is not known.",
+    ),
     "forbidden": ("U heeft geen toegang tot deze actie.", "You may not do this."),
-    "read_only_session": ("In deze meekijksessie kunt u niets wijzigen.",
-                          "This look-along session cannot change anything."),
+    "read_only_session": (
+        "In deze meekijksessie kunt u niets wijzigen.",
+        "This look-along session cannot change anything.",
+    ),
     "not_found": ("Niet gevonden.", "Not found."),
-    "method_not_allowed": ("Deze methode is hier niet toegestaan.",
-                           "This method is not allowed here."),
+    "method_not_allowed": (
+        "Deze methode is hier niet toegestaan.",
+        "This method is not allowed here.",
+    ),
     "conflict": ("Dit botst met de huidige toestand.", "This conflicts with the current state."),
-    "token_expired": ("Deze link is verlopen. Vraag een nieuwe aan.",
-                      "This link has expired. Please ask for a new one."),
+    "token_expired": (
+        "Deze link is verlopen. Vraag een nieuwe aan.",
+        "This link has expired. Please ask for a new one.",
+    ),
     "token_used": ("Deze link is al gebruikt.", "This link has already been used."),
-    "login_refused": ("Deze inlogpoging is in de app geweigerd.",
-                      "This sign-in was refused in the app."),
+    "login_refused": (
+        "Deze inlogpoging is in de app geweigerd.",
+        "This sign-in was refused in the app.",
+    ),
     "request_too_large": ("Het verzoek is te groot.", "The request is too large."),
     "file_too_large": ("Het bestand is te groot.", "The file is too large."),
-    "pdf_encrypted": ("Deze pdf is met een wachtwoord beveiligd. Stuur de pdf zonder "
-                      "wachtwoord; geldverstrekkers accepteren beveiligde bestanden niet.",
-                      "This PDF is protected with a password. Please send it without one; "
-                      "lenders do not accept protected files."),
-    "virus_found": ("In dit bestand is een virus gevonden. Het is niet opgeslagen.",
-                    "A virus was found in this file. It was not stored."),
-    "scan_failed": ("Het bestand kon niet op virussen worden gecontroleerd en is niet "
-                    "opgeslagen. Probeer het later opnieuw.",
-                    "The file could not be checked for viruses and was not stored. "
-                    "Please try again later."),
-    "blob_damaged": ("Dit bestand is beschadigd en kan niet worden geleverd. Neem contact "
-                     "op met uw kantoor.",
-                     "This file is damaged and cannot be delivered. Please contact your "
-                     "office."),
-    "upload_expired": ("Deze upload is verlopen of al gebruikt. Begin opnieuw.",
-                       "This upload has expired or was already used. Please start again."),
-    "request_closed": ("Dit verzoek is al goedgekeurd; er kan niets meer bij.",
-                       "This request was already approved; nothing more can be added."),
-    "request_not_uploaded": ("Er is nog niets aangeleverd om te beoordelen.",
-                             "Nothing has been delivered yet to review."),
-    "document_signed": ("Dit document is ondertekend (of ter ondertekening aangeboden en "
-                        "ondertekend) en kan niet meer veranderen.",
-                        "This document was signed (or signed from) and can no longer change."),
-    "signer_has_no_account": ("Deze klant heeft nog geen actief Kluis-account om te "
-                              "ondertekenen. Nodig de klant eerst uit.",
-                              "This client has no active Kluis account to sign with yet. "
-                              "Please invite them first."),
-    "invalid_signer": ("Alleen een klant van dit dossier kan ondertekenen.",
-                       "Only a client of this dossier can sign."),
+    "pdf_encrypted": (
+        "Deze pdf is met een wachtwoord beveiligd. Stuur de pdf zonder "
+        "wachtwoord; geldverstrekkers accepteren beveiligde bestanden niet.",
+        "This PDF is protected with a password. Please send it without one; "
+        "lenders do not accept protected files.",
+    ),
+    "virus_found": (
+        "In dit bestand is een virus gevonden. Het is niet opgeslagen.",
+        "A virus was found in this file. It was not stored.",
+    ),
+    "scan_failed": (
+        "Het bestand kon niet op virussen worden gecontroleerd en is niet "
+        "opgeslagen. Probeer het later opnieuw.",
+        "The file could not be checked for viruses and was not stored. Please try again later.",
+    ),
+    "blob_damaged": (
+        "Dit bestand is beschadigd en kan niet worden geleverd. Neem contact op met uw kantoor.",
+        "This file is damaged and cannot be delivered. Please contact your office.",
+    ),
+    "upload_expired": (
+        "Deze upload is verlopen of al gebruikt. Begin opnieuw.",
+        "This upload has expired or was already used. Please start again.",
+    ),
+    "request_closed": (
+        "Dit verzoek is al goedgekeurd; er kan niets meer bij.",
+        "This request was already approved; nothing more can be added.",
+    ),
+    "request_not_uploaded": (
+        "Er is nog niets aangeleverd om te beoordelen.",
+        "Nothing has been delivered yet to review.",
+    ),
+    "document_signed": (
+        "Dit document is ondertekend (of ter ondertekening aangeboden en "
+        "ondertekend) en kan niet meer veranderen.",
+        "This document was signed (or signed from) and can no longer change.",
+    ),
+    "signer_has_no_account": (
+        "Deze klant heeft nog geen actief Kluis-account om te "
+        "ondertekenen. Nodig de klant eerst uit.",
+        "This client has no active Kluis account to sign with yet. Please invite them first.",
+    ),
+    "invalid_signer": (
+        "Alleen een klant van dit dossier kan ondertekenen.",
+        "Only a client of this dossier can sign.",
+    ),
     "not_a_pdf": ("Alleen een pdf kan worden ondertekend.", "Only a PDF can be signed."),
     "already_signed": ("Dit document is al ondertekend.", "This document was already signed."),
-    "signing_request_closed": ("Dit verzoek tot ondertekening is verlopen of ingetrokken.",
-                               "This signing request has expired or was withdrawn."),
-    "name_mismatch": ("De naam komt niet overeen met de naam van de ondertekenaar.",
-                      "The name does not match the signer's name."),
-    "agreement_required": ("Vink aan dat u akkoord gaat om te ondertekenen.",
-                           "Please tick that you agree, to sign."),
-    "document_changed": ("Het document is veranderd sinds het werd aangeboden; vraag het "
-                         "kantoor om een nieuw verzoek.",
-                         "The document changed since it was offered; please ask the office "
-                         "for a new request."),
-    "visibility_fixed": ("Wat voor een verzoek is aangeleverd, houdt zijn zichtbaarheid: "
-                         "dat van de klant blijft zichtbaar, dat van de geldverstrekker "
-                         "verborgen.",
-                         "What was delivered for a request keeps its visibility: the "
-                         "client's stays visible, the lender's hidden."),
-    "unsupported_media_type": ("Dit type inhoud wordt niet ondersteund. Bestanden: pdf, "
-                               "foto (JPEG, PNG, HEIC), Word, Excel of platte tekst.",
-                               "This type of content is not supported. Files: PDF, photo "
-                               "(JPEG, PNG, HEIC), Word, Excel or plain text."),
-    "questionnaire_completed": ("Deze vragenlijst is al afgerond en kan niet meer veranderen.",
-                                "This questionnaire has been completed and can no longer "
-                                "change."),
-    "questionnaire_incomplete": ("Nog niet alle verplichte vragen zijn beantwoord.",
-                                 "Not every required question has been answered yet."),
-    "questionnaire_too_large": ("Deze vragenlijst is te groot om als pdf vast te leggen. "
-                                "Maak de antwoorden korter, met minder regels.",
-                                "This questionnaire is too large to be recorded as a PDF. "
-                                "Please shorten the answers, with fewer lines."),
-    "pdf_too_complex": ("Deze pdf is te ingewikkeld om te controleren (te veel "
-                        "handtekeningvelden of onderdelen, of de controle duurde te lang).",
-                        "This PDF is too complex to check (too many signature fields or "
-                        "parts, or the check took too long)."),
+    "signing_request_closed": (
+        "Dit verzoek tot ondertekening is verlopen of ingetrokken.",
+        "This signing request has expired or was withdrawn.",
+    ),
+    "name_mismatch": (
+        "De naam komt niet overeen met de naam van de ondertekenaar.",
+        "The name does not match the signer's name.",
+    ),
+    "agreement_required": (
+        "Vink aan dat u akkoord gaat om te ondertekenen.",
+        "Please tick that you agree, to sign.",
+    ),
+    "document_changed": (
+        "Het document is veranderd sinds het werd aangeboden; vraag het "
+        "kantoor om een nieuw verzoek.",
+        "The document changed since it was offered; please ask the office for a new request.",
+    ),
+    "visibility_fixed": (
+        "Wat voor een verzoek is aangeleverd, houdt zijn zichtbaarheid: "
+        "dat van de klant blijft zichtbaar, dat van de geldverstrekker "
+        "verborgen.",
+        "What was delivered for a request keeps its visibility: the "
+        "client's stays visible, the lender's hidden.",
+    ),
+    "unsupported_media_type": (
+        "Dit type inhoud wordt niet ondersteund. Bestanden: pdf, "
+        "foto (JPEG, PNG, HEIC), Word, Excel of platte tekst.",
+        "This type of content is not supported. Files: PDF, photo "
+        "(JPEG, PNG, HEIC), Word, Excel or plain text.",
+    ),
+    "questionnaire_completed": (
+        "Deze vragenlijst is al afgerond en kan niet meer veranderen.",
+        "This questionnaire has been completed and can no longer change.",
+    ),
+    "questionnaire_incomplete": (
+        "Nog niet alle verplichte vragen zijn beantwoord.",
+        "Not every required question has been answered yet.",
+    ),
+    "questionnaire_too_large": (
+        "Deze vragenlijst is te groot om als pdf vast te leggen. "
+        "Maak de antwoorden korter, met minder regels.",
+        "This questionnaire is too large to be recorded as a PDF. "
+        "Please shorten the answers, with fewer lines.",
+    ),
+    "pdf_too_complex": (
+        "Deze pdf is te ingewikkeld om te controleren (te veel "
+        "handtekeningvelden of onderdelen, of de controle duurde te lang).",
+        "This PDF is too complex to check (too many signature fields or "
+        "parts, or the check took too long).",
+    ),
     "weak_password": ("Het wachtwoord is niet sterk genoeg.", "The password is not strong enough."),
     "wrong_password": ("Het wachtwoord klopt niet.", "The password is not correct."),
-    "rate_limited": ("Te veel verzoeken. Probeer het later opnieuw.",
-                     "Too many requests. Please try again later."),
-    "too_many_connections": ("Te veel open verbindingen vanaf uw adres. Probeer het later "
-                             "opnieuw.",
-                             "Too many open connections from your address. Please try again "
-                             "later."),
-    "uploads_busy": ("Er worden nu te veel bestanden tegelijk geüpload. Probeer het over enkele "
-                     "seconden opnieuw.",
-                     "Too many files are being uploaded at the moment. Please try again in a "
-                     "few seconds."),
-    "request_timeout": ("Het verzoek kwam niet op tijd binnen. Probeer het opnieuw.",
-                        "The request did not arrive in time. Please try again."),
+    "rate_limited": (
+        "Te veel verzoeken. Probeer het later opnieuw.",
+        "Too many requests. Please try again later.",
+    ),
+    "too_many_connections": (
+        "Te veel open verbindingen vanaf uw adres. Probeer het later opnieuw.",
+        "Too many open connections from your address. Please try again later.",
+    ),
+    "uploads_busy": (
+        "Er worden nu te veel bestanden tegelijk geüpload. Probeer het over enkele "
+        "seconden opnieuw.",
+        "Too many files are being uploaded at the moment. Please try again in a few seconds.",
+    ),
+    "request_timeout": (
+        "Het verzoek kwam niet op tijd binnen. Probeer het opnieuw.",
+        "The request did not arrive in time. Please try again.",
+    ),
     "internal_error": ("Interne serverfout.", "Internal server error."),
-    "service_unavailable": ("De dienst is tijdelijk niet beschikbaar.",
-                            "The service is temporarily unavailable."),
+    "service_unavailable": (
+        "De dienst is tijdelijk niet beschikbaar.",
+        "The service is temporarily unavailable.",
+    ),
     "service_timeout": ("De dienst reageert niet op tijd.", "The service did not answer in time."),
 }
 
 FIELD_MESSAGES = {
     # questionnaires (services/dossier/questionnaire_rules.py and gateway/schemas/work.py)
     "Use 1 to 40 characters: a-z, 0-9 or _.": "Gebruik 1 tot 40 tekens: a-z, 0-9 of _.",
-    "This key is already used in this questionnaire.":
-        "Deze sleutel komt al voor in deze vragenlijst.",
-    "Must be one of: text, number, date, yes_no, choice.":
-        "Moet een van deze zijn: text, number, date, yes_no, choice.",
+    "This key is already used in this questionnaire.": "Deze sleutel komt al voor in deze vragenlijst.",
+    "Must be one of: text, number, date, yes_no, choice.": "Moet een van deze zijn: text, number, date, yes_no, choice.",
     "A choice question needs options.": "Een keuzevraag heeft opties nodig.",
     "Only a choice question has options.": "Alleen een keuzevraag heeft opties.",
     "Options must be unique.": "Opties moeten verschillend zijn.",
     "Not a question on this page.": "Geen vraag op deze pagina.",
     "Must be one of the options.": "Moet een van de opties zijn.",
-    "Required when you work for several offices.":
-        "Verplicht als u voor meerdere kantoren werkt.",
+    "Required when you work for several offices.": "Verplicht als u voor meerdere kantoren werkt.",
     "Not a valid list.": "Geen geldige lijst.",
     "Not a valid mapping type.": "Geen geldig object.",
     "Longer than maximum length 2000.": "Hooguit 2000 tekens.",
@@ -186,16 +262,14 @@ FIELD_MESSAGES = {
     "Not a valid code.": "Geen geldige code.",
     "Must be one of: person, company.": "Moet een van deze zijn: person, company.",
     "Must be one of: in_progress, closed.": "Moet een van deze zijn: in_progress, closed.",
-    "Must be one of: in_progress, closed, all.":
-        "Moet een van deze zijn: in_progress, closed, all.",
+    "Must be one of: in_progress, closed, all.": "Moet een van deze zijn: in_progress, closed, all.",
     "Give either code or recovery_code.": "Geef een code of een herstelcode, niet beide.",
     "Must be one of: mortgage, life_insurance.": "Moet een van deze zijn: mortgage, life_insurance.",
     "Give either email or mobile.": "Geef een e-mailadres of een mobiel nummer, niet beide.",
     "Give language or name.": "Geef een taal of een naam.",
     "Not a valid Ed25519 public key.": "Geen geldige Ed25519-sleutel.",
     "Must be one of: ios, android.": "Moet een van deze zijn: ios, android.",
-    "Must be one of: owner, staff_manager, staff.":
-        "Moet een van deze zijn: owner, staff_manager, staff.",
+    "Must be one of: owner, staff_manager, staff.": "Moet een van deze zijn: owner, staff_manager, staff.",
     "Length must be between 1 and 200.": "Gebruik 1 tot 200 tekens.",
     "Length must be between 1 and 500.": "Gebruik 1 tot 500 tekens.",
     "Longer than maximum length 10.": "Hooguit 10.",
@@ -207,18 +281,21 @@ FIELD_MESSAGES = {
 # Texts for an error whose cause says more than its code: the error class names one as
 # its `message_key` and keeps the code and status of the contract.
 PRECISE_ERRORS = {
-    "json_required": ("Stuur de inhoud als JSON, met de kop 'Content-Type: "
-                      "application/json'.",
-                      "Send the body as JSON, with the header 'Content-Type: "
-                      "application/json'."),
-    "multipart_required": ("Stuur een bestand als multipart/form-data, in het veld 'file'.",
-                           "Send a file as multipart/form-data, in the field 'file'."),
+    "json_required": (
+        "Stuur de inhoud als JSON, met de kop 'Content-Type: application/json'.",
+        "Send the body as JSON, with the header 'Content-Type: application/json'.",
+    ),
+    "multipart_required": (
+        "Stuur een bestand als multipart/form-data, in het veld 'file'.",
+        "Send a file as multipart/form-data, in the field 'file'.",
+    ),
 }
 
 
 def error_message(code, language, message_key=None):
     nl, en = PRECISE_ERRORS.get(message_key) or ERRORS.get(
-        code, ERRORS["validation_error"] if code else ERRORS["internal_error"])
+        code, ERRORS["validation_error"] if code else ERRORS["internal_error"]
+    )
     return nl if language == "nl" else en
 
 

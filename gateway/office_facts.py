@@ -16,8 +16,7 @@ def lookup(dossier, office_ids):
     found = {i: _facts[i] for i in office_ids if i in _facts}
     missing = [i for i in dict.fromkeys(office_ids) if i not in found]
     if missing:  # the RPC yields: another request may clear the cache meanwhile
-        fetched = {office["id"]: office for office in
-                   dossier.lookup_offices(office_ids=missing)}
+        fetched = {office["id"]: office for office in dossier.lookup_offices(office_ids=missing)}
         if len(_facts) + len(fetched) > MAX_ENTRIES:
             _facts.clear()
         _facts.update(fetched)

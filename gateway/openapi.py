@@ -1,5 +1,6 @@
 """The OpenAPI 3 document, generated from the registered routes and the same
 marshmallow schemas that validate requests."""
+
 import inspect
 import re
 from functools import lru_cache
@@ -42,11 +43,17 @@ PATH_PARAMETER = {"type": "string", "pattern": r"^[^\x00-\x1f\x7f/]+$"}
 
 @lru_cache(maxsize=1)
 def openapi_document():
-    spec = APISpec(title="Kluis API", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[Plugin()],
-                   info={"description": "Secure client portal for advisory offices. "
-                         "Error codes: " + ", ".join(sorted(STATUS_BY_CODE))},
-                   servers=[{"url": API_PREFIX}])
+    spec = APISpec(
+        title="Kluis API",
+        version="1.0.0",
+        openapi_version="3.0.3",
+        plugins=[Plugin()],
+        info={
+            "description": "Secure client portal for advisory offices. "
+            "Error codes: " + ", ".join(sorted(STATUS_BY_CODE))
+        },
+        servers=[{"url": API_PREFIX}],
+    )
     spec.components.schema("Error", schema=ErrorBody)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     paths = {}
@@ -63,41 +70,60 @@ def _operation(route):
     doc = inspect.cleandoc(route.handler.__doc__ or "")
     first_sentence = doc.split("\n\n")[0].replace("\n", " ").split(". ")[0].rstrip(".")
     summary = SUMMARIES.get((route.method, path)) or first_sentence
-    operation = {"summary": summary, "description": doc or summary, "tags": [route.tag],
-                 "operationId": f"{route.tag}_{route.handler.__name__}",
-                 "parameters": [{"in": "path", "name": name, "required": True,
-                                 "schema": PATH_PARAMETER}
-                                for name in _PARAM.findall(route.path)],
-                 "responses": {}}
+    operation = {
+        "summary": summary,
+        "description": doc or summary,
+        "tags": [route.tag],
+        "operationId": f"{route.tag}_{route.handler.__name__}",
+        "parameters": [
+            {"in": "path", "name": name, "required": True, "schema": PATH_PARAMETER}
+            for name in _PARAM.findall(route.path)
+        ],
+        "responses": {},
+    }
     if route.query is not NoBody:
         operation["parameters"].append({"in": "query", "schema": route.query})
     if route.body is not NoBody:
-        operation["requestBody"] = {"required": _needs_a_body(route.body),
-                                    "content": {"application/json": {"schema": route.body}}}
+        operation["requestBody"] = {
+            "required": _needs_a_body(route.body),
+            "content": {"application/json": {"schema": route.body}},
+        }
     if route.form is not None:
-        operation["requestBody"] = {"required": True, "content": {"multipart/form-data": {
-            "schema": _form_schema(route.form)}}}
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": _form_schema(route.form)}},
+        }
     if route.auth:
         operation["security"] = [{"bearer": []}]
     for status, (description, schema) in route.responses.items():
         response = {"description": description}
         if isinstance(schema, Raw):
-            response["content"] = {media: {"schema": {"type": "string", "format": "binary"}}
-                                   for media in schema.content_types}
+            response["content"] = {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in schema.content_types
+            }
         elif schema is not None and schema is not Empty:
             response["content"] = {"application/json": {"schema": schema}}
         elif status >= 400:
             response["content"] = {"application/json": {"schema": "Error"}}
         operation["responses"][str(status)] = response
     if "cursor" in route.query().fields:
-        operation["responses"].setdefault("400", {
-            "description": "validation_error: also for a `cursor` that is not a next_cursor "
-                           "of this list (cursors are opaque and sealed)",
-            "content": {"application/json": {"schema": "Error"}}})
+        operation["responses"].setdefault(
+            "400",
+            {
+                "description": "validation_error: also for a `cursor` that is not a next_cursor "
+                "of this list (cursors are opaque and sealed)",
+                "content": {"application/json": {"schema": "Error"}},
+            },
+        )
     for status in _default_errors(route):
-        operation["responses"].setdefault(str(status), {
-            "description": DEFAULT_ERRORS[status],
-            "content": {"application/json": {"schema": "Error"}}})
+        operation["responses"].setdefault(
+            str(status),
+            {
+                "description": DEFAULT_ERRORS[status],
+                "content": {"application/json": {"schema": "Error"}},
+            },
+        )
     return operation
 
 
@@ -149,8 +175,15 @@ def _form_schema(form):
         choices = getattr(field.validate, "choices", None) if field.validate else None
         if isinstance(field, fields.Boolean):
             choices = sorted(field.truthy | field.falsy)
-        properties[name] = {"type": "string", **({"enum": list(choices)} if choices else {}),
-                            **_lengths(field)}
+        properties[name] = {
+            "type": "string",
+            **({"enum": list(choices)} if choices else {}),
+            **_lengths(field),
+        }
     required = ["file"] + [n for n, f in form().fields.items() if f.required]
-    return {"type": "object", "properties": properties, "required": required,
-            "additionalProperties": False}
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": False,
+    }

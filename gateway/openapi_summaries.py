@@ -12,8 +12,10 @@ SUMMARIES = {
     ("GET", "/admin/login-attempts"): "List recent sign-in attempts (admin)",
     ("GET", "/admin/notifications"): "List sent notifications (admin)",
     ("GET", "/admin/parked-messages/{service}"): "List a service's parked messages (admin)",
-    ("POST", "/admin/parked-messages/{service}/{message_id}/replay"):
-        "Handle a parked message again (admin)",
+    (
+        "POST",
+        "/admin/parked-messages/{service}/{message_id}/replay",
+    ): "Handle a parked message again (admin)",
     ("POST", "/auth/login"): "Sign in with e-mail and password",
     ("GET", "/auth/session"): "When the session expires",
     ("POST", "/auth/session/extend"): "Keep the session alive",

@@ -4,6 +4,7 @@ else `index.html`, whose client-side router knows the page (`/activate`, `/dossi
 
 Every answer carries the portal's security headers: a strict Content-Security-Policy
 (nothing from another origin, no inline script), no referrer, no framing."""
+
 import mimetypes
 import os
 from pathlib import Path
@@ -17,12 +18,23 @@ WEB_DIR = Path(os.environ.get("KLUIS_WEB_DIR") or ROOT / "web" / "dist")
 # blob: is the portal's own downloads (a document fetched with the bearer token and
 # handed to the browser as an object URL, opened in a tab of its own); data: is the small
 # images CSS may inline.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'",
-    "img-src 'self' data: blob:", "font-src 'self'", "connect-src 'self'",
-    "frame-src 'none'", "object-src 'none'", "base-uri 'none'",
-    "form-action 'self'", "frame-ancestors 'none'", "worker-src 'self'",
-    "manifest-src 'self'"])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+    ]
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
@@ -33,9 +45,11 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
 
-NOT_BUILT = ("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Kluis</title>"
-             "<p>The portal has not been built. <code>make run</code> builds it "
-             "(it needs Node.js 20 and npm).</p></html>")
+NOT_BUILT = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Kluis</title>'
+    "<p>The portal has not been built. <code>make run</code> builds it "
+    "(it needs Node.js 20 and npm).</p></html>"
+)
 
 
 def is_portal_path(path):
@@ -47,8 +61,14 @@ def serve(request, web_dir=None):
     """The file for `request.path`, or index.html for a client-side route."""
     web_dir = Path(web_dir or WEB_DIR)
     if request.method not in ("GET", "HEAD"):
-        return _secured(Response("Method not allowed", status=405,
-                                 headers={"Allow": "GET, HEAD"}, mimetype="text/plain"))
+        return _secured(
+            Response(
+                "Method not allowed",
+                status=405,
+                headers={"Allow": "GET, HEAD"},
+                mimetype="text/plain",
+            )
+        )
     index = web_dir / "index.html"
     if not index.is_file():
         return _secured(Response(NOT_BUILT, status=503, mimetype="text/html"))
@@ -85,15 +105,18 @@ def _build_file(web_dir, path):
 
 def _file(request, path, immutable):
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if content_type.startswith("text/") or content_type in ("application/javascript",
-                                                            "application/json",
-                                                            "application/manifest+json",
-                                                            "image/svg+xml"):
+    if content_type.startswith("text/") or content_type in (
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "image/svg+xml",
+    ):
         content_type += "; charset=utf-8"
     response = Response(path.read_bytes(), content_type=content_type)
     # Bundles carry a content hash in their name; everything else is asked again.
-    response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if immutable \
-        else "no-cache"
+    response.headers["Cache-Control"] = (
+        "public, max-age=31536000, immutable" if immutable else "no-cache"
+    )
     response.add_etag()
     response.make_conditional(request)
     return _secured(response)

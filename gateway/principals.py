@@ -14,6 +14,7 @@ writes that cannot are marked `changes_access=False` on their route (gateway/htt
 With the cache, identity no longer sees each request: the gateway reports activity on
 the session (`identity.touch_session`) once per activity interval of the session, in a
 green thread of its own, so a request never waits for it."""
+
 import logging
 import time
 from dataclasses import dataclass
@@ -24,9 +25,15 @@ import eventlet
 from services.common.settings import env_int
 from services.common.tokens import digest
 from services.dossier.events import ClientUnlinked, ConsentChanged
-from services.identity.events import (AccountLanguageChanged, AccountLocked, AccountRemoved,
-                                      DeviceUnbound, MembershipChanged, SecondFactorChanged,
-                                      SessionRevoked)
+from services.identity.events import (
+    AccountLanguageChanged,
+    AccountLocked,
+    AccountRemoved,
+    DeviceUnbound,
+    MembershipChanged,
+    SecondFactorChanged,
+    SessionRevoked,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +42,8 @@ MAX_ENTRIES = 100_000
 
 # (service, event): each names an account_id or a session_id whose principals must go.
 INVALIDATING_EVENTS = (
-    ("identity", SessionRevoked),         # logout, password/second step/language changes
-    ("identity", MembershipChanged),      # staff added, removed, role changed
+    ("identity", SessionRevoked),  # logout, password/second step/language changes
+    ("identity", MembershipChanged),  # staff added, removed, role changed
     ("identity", AccountLocked),
     ("identity", AccountRemoved),
     ("identity", SecondFactorChanged),
@@ -64,11 +71,11 @@ SIGNED_MARGIN_S = 15
 
 @dataclass
 class Entry:
-    principal: dict      # the fields of services.common.context.Principal (and signing's)
-    fresh_until: float   # epoch seconds: the TTL, or the signed principal's end
-    session_end: float   # epoch seconds: the session's idle end as identity last told it
-    reported_at: float   # epoch seconds: the session's last activity identity knows of
-    interval: float      # how often activity is worth reporting
+    principal: dict  # the fields of services.common.context.Principal (and signing's)
+    fresh_until: float  # epoch seconds: the TTL, or the signed principal's end
+    session_end: float  # epoch seconds: the session's idle end as identity last told it
+    reported_at: float  # epoch seconds: the session's last activity identity knows of
+    interval: float  # how often activity is worth reporting
 
     @property
     def until(self):
@@ -100,9 +107,13 @@ class PrincipalCache:
         session = data.pop("session", None) or {}
         now = time.time()
         fresh_until = min(now + self.ttl_s, _epoch(data.get("expires_at")) - SIGNED_MARGIN_S)
-        entry = Entry(data, fresh_until, _epoch(session.get("expires_at")),
-                      _epoch(session.get("last_activity_at")) if session else now,
-                      float(session.get("activity_interval_s") or self.ttl_s))
+        entry = Entry(
+            data,
+            fresh_until,
+            _epoch(session.get("expires_at")),
+            _epoch(session.get("last_activity_at")) if session else now,
+            float(session.get("activity_interval_s") or self.ttl_s),
+        )
         if len(self.entries) >= MAX_ENTRIES:
             self.sweep(now)
         self.entries[self.key(token)] = entry
@@ -120,10 +131,16 @@ class PrincipalCache:
         if account_id is None and session_id is None:
             self.entries.clear()
             return
-        for key in [k for k, e in self.entries.items()
-                    if (account_id and account_id in (e.principal.get("account_id"),
-                                                      e.principal.get("looked_along_by"))) or
-                    (session_id and e.principal.get("session_id") == session_id)]:
+        for key in [
+            k
+            for k, e in self.entries.items()
+            if (
+                account_id
+                and account_id
+                in (e.principal.get("account_id"), e.principal.get("looked_along_by"))
+            )
+            or (session_id and e.principal.get("session_id") == session_id)
+        ]:
             self.entries.pop(key, None)
 
     def clear(self):

@@ -1,6 +1,7 @@
 """gateway: the only HTTP service. One catch-all entrypoint hands every API request
 (`/api/...`) to the `Dispatcher` (gateway/http.py), which routes it to a function in
 gateway/routes/; every other path is the web portal's static files (gateway/portal.py)."""
+
 import time
 import uuid
 
@@ -17,9 +18,15 @@ from services.common.telemetry import Telemetry
 from services.common.web_server import GuardedHttp, GuardedWebServer
 from services.documents.client import BlobTransfer
 from services.dossier.events import ClientUnlinked, ConsentChanged
-from services.identity.events import (AccountLanguageChanged, AccountLocked, AccountRemoved,
-                                      DeviceUnbound, MembershipChanged, SecondFactorChanged,
-                                      SessionRevoked)
+from services.identity.events import (
+    AccountLanguageChanged,
+    AccountLocked,
+    AccountRemoved,
+    DeviceUnbound,
+    MembershipChanged,
+    SecondFactorChanged,
+    SessionRevoked,
+)
 from services.signing.client import VerifyTransfer
 
 from . import portal, principals, routes  # noqa: F401  (registers every route)
@@ -42,8 +49,9 @@ def serve_portal(request):
     """The portal's static files, counted in the metrics under the route "portal"."""
     started = time.perf_counter()
     response = portal.serve(request)
-    metrics.observe_http(request.method, "portal", response.status_code,
-                         time.perf_counter() - started)
+    metrics.observe_http(
+        request.method, "portal", response.status_code, time.perf_counter() - started
+    )
     return response
 
 
@@ -78,8 +86,9 @@ http = GatewayHttp.decorator
 def forget_on(source, declaration):
     """A broadcast handler: every gateway instance gets the event, not one of them."""
     assert (source, declaration) in principals.INVALIDATING_EVENTS
-    return event_handler(source, declaration.event_type, handler_type=BROADCAST,
-                         reliable_delivery=False)
+    return event_handler(
+        source, declaration.event_type, handler_type=BROADCAST, reliable_delivery=False
+    )
 
 
 class GatewayService:

@@ -5,13 +5,20 @@ stream (so chunked bodies work too); the `file` part is streamed straight on to 
 documents service's blob endpoint, with the one-time ticket documents issued when it
 authorized the caller. A download streams the other way. See docs/nameko.md for why
 neither `request.files` nor `request.stream` is used."""
-import socket
+
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.sansio.multipart import (NEED_DATA, Data, Epilogue, Field, File, MultipartDecoder,
-                                       State)
+from werkzeug.sansio.multipart import (
+    NEED_DATA,
+    Data,
+    Epilogue,
+    Field,
+    File,
+    MultipartDecoder,
+    State,
+)
 from werkzeug.wrappers import Response
 
 from services.common import metrics
@@ -49,8 +56,9 @@ class MultipartStream:
         if not boundary or len(boundary) > 200:
             raise ValidationFailed({"_body": ["A multipart/form-data boundary is required."]})
         self._input = request.environ["wsgi.input"]
-        self._decoder = MultipartDecoder(boundary.encode("latin-1"),
-                                         max_form_memory_size=MAX_BUFFER, max_parts=MAX_PARTS)
+        self._decoder = MultipartDecoder(
+            boundary.encode("latin-1"), max_form_memory_size=MAX_BUFFER, max_parts=MAX_PARTS
+        )
         self._eof, self._read = False, 0
 
     def _next(self):
@@ -65,7 +73,7 @@ class MultipartStream:
                 raise ValidationFailed({"_body": ["The multipart body ended too soon."]})
             try:
                 chunk = self._input.read(READ_SIZE)
-            except socket.timeout:  # HTTP_BODY_IDLE_TIMEOUT_S without a byte
+            except TimeoutError:  # HTTP_BODY_IDLE_TIMEOUT_S without a byte
                 raise RequestTimeout()
             self._eof, self._read = not chunk, self._read + len(chunk)
             if self._read > MAX_UPLOAD_BYTES + FORM_OVERHEAD:  # also when sent chunked
@@ -165,12 +173,19 @@ def send_file(call, grant):
     content_type = grant["content_type"]
     if content_type == "text/plain":
         content_type += "; charset=utf-8"
-    headers = {"Content-Length": str(grant["size"]),
-               "Content-Disposition": content_disposition(grant["name"]),
-               "X-Content-Type-Options": "nosniff",
-               "Content-Security-Policy": "default-src 'none'; sandbox"}
-    return Response(_relay(upstream), status=200, headers=headers,
-                    content_type=content_type, direct_passthrough=True)
+    headers = {
+        "Content-Length": str(grant["size"]),
+        "Content-Disposition": content_disposition(grant["name"]),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+    return Response(
+        _relay(upstream),
+        status=200,
+        headers=headers,
+        content_type=content_type,
+        direct_passthrough=True,
+    )
 
 
 def _relay(upstream):
@@ -184,5 +199,3 @@ def content_disposition(name):
     """`attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987)."""
     fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\' else "_" for c in name)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
-
-

@@ -15,6 +15,7 @@ Erlang node's does.)
 Durable queues Kluis declares (rpc-*, evt-*, *.commands) are classic mirrored on all
 nodes through a policy (ha-mode all, ha-sync-mode automatic): docs/operations.md,
 "RabbitMQ cluster". Whatever happens, the nodes are stopped and the folder removed."""
+
 import json
 import os
 import shutil
@@ -50,29 +51,34 @@ class Node:
         (self.dir / "log").mkdir(parents=True, exist_ok=True)
         config = self.dir / "rabbitmq.conf"
         # Loopback only; guest may log in from there (the default, said out loud).
-        config.write_text(f"listeners.tcp.1 = 127.0.0.1:{self.port}\n"
-                          "loopback_users.guest = true\n"
-                          "cluster_partition_handling = pause_minority\n")
+        config.write_text(
+            f"listeners.tcp.1 = 127.0.0.1:{self.port}\n"
+            "loopback_users.guest = true\n"
+            "cluster_partition_handling = pause_minority\n"
+        )
         plugins = self.dir / "enabled_plugins"
         plugins.write_text("[].\n")
-        return {**os.environ, "HOME": str(home),
-                "RABBITMQ_NODENAME": self.name, "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
-                "RABBITMQ_NODE_PORT": str(self.port),
-                "RABBITMQ_DIST_PORT": str(self.dist_port),
-                "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
-                "RABBITMQ_LOG_BASE": str(self.dir / "log"),
-                "RABBITMQ_CONFIG_FILE": str(config),
-                "RABBITMQ_ADVANCED_CONFIG_FILE": str(self.dir / "advanced.config"),
-                "RABBITMQ_CONF_ENV_FILE": str(self.dir / "rabbitmq-env.conf"),
-                "RABBITMQ_ENABLED_PLUGINS_FILE": str(plugins),
-                "RABBITMQ_PID_FILE": str(self.dir / "pid"),
-                "RABBITMQ_LOGS": str(self.dir / "log" / "rabbit.log"),
-                # Loopback only, as the machine's broker (its rabbitmq-env.conf, which
-                # RABBITMQ_CONF_ENV_FILE above keeps out): epmd, if this node has to
-                # start it, and the distribution port.
-                "ERL_EPMD_ADDRESS": "127.0.0.1",
-                "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS":
-                    "-kernel inet_dist_use_interface {127,0,0,1}"}
+        return {
+            **os.environ,
+            "HOME": str(home),
+            "RABBITMQ_NODENAME": self.name,
+            "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+            "RABBITMQ_NODE_PORT": str(self.port),
+            "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_MNESIA_BASE": str(self.dir / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(self.dir / "log"),
+            "RABBITMQ_CONFIG_FILE": str(config),
+            "RABBITMQ_ADVANCED_CONFIG_FILE": str(self.dir / "advanced.config"),
+            "RABBITMQ_CONF_ENV_FILE": str(self.dir / "rabbitmq-env.conf"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(plugins),
+            "RABBITMQ_PID_FILE": str(self.dir / "pid"),
+            "RABBITMQ_LOGS": str(self.dir / "log" / "rabbit.log"),
+            # Loopback only, as the machine's broker (its rabbitmq-env.conf, which
+            # RABBITMQ_CONF_ENV_FILE above keeps out): epmd, if this node has to
+            # start it, and the distribution port.
+            "ERL_EPMD_ADDRESS": "127.0.0.1",
+            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+        }
 
     def uri(self):
         return f"amqp://guest:guest@127.0.0.1:{self.port}/"
@@ -93,14 +99,20 @@ class RabbitCluster:
     def ctl(self, node, *args, timeout=120, check=True):
         """rabbitmqctl against `node` (an index) with the cluster's cookie: -> its output;
         None when it fails and not `check`."""
-        result = subprocess.run([str(RABBIT_BIN / "rabbitmqctl"), "-n", self.nodes[node].name,
-                                 *args], env=self.envs[node], capture_output=True, text=True,
-                                timeout=timeout)
+        result = subprocess.run(
+            [str(RABBIT_BIN / "rabbitmqctl"), "-n", self.nodes[node].name, *args],
+            env=self.envs[node],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if result.returncode and not check:
             return None
         if result.returncode:
-            raise RuntimeError(f"rabbitmqctl {' '.join(args)} on {self.nodes[node].name}: "
-                               f"{result.stdout}{result.stderr}\n{self.log_tail(node)}")
+            raise RuntimeError(
+                f"rabbitmqctl {' '.join(args)} on {self.nodes[node].name}: "
+                f"{result.stdout}{result.stderr}\n{self.log_tail(node)}"
+            )
         return result.stdout
 
     def log_tail(self, node, chars=3000):
@@ -110,16 +122,22 @@ class RabbitCluster:
     def start_node(self, i):
         node = self.nodes[i]
         with open(node.dir / "log" / "console.log", "ab") as console:
-            node.process = subprocess.Popen([str(RABBIT_BIN / "rabbitmq-server")],
-                                            env=self.envs[i], stdout=console,
-                                            stderr=subprocess.STDOUT, start_new_session=True,
-                                            cwd=str(node.dir))
+            node.process = subprocess.Popen(
+                [str(RABBIT_BIN / "rabbitmq-server")],
+                env=self.envs[i],
+                stdout=console,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                cwd=str(node.dir),
+            )
         # await_startup fails at once while the node has not registered with epmd yet.
         deadline = time.monotonic() + 120
         while self.ctl(i, "await_startup", "--timeout", "60", timeout=90, check=False) is None:
             if node.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{node.name} did not start (exit code "
-                                   f"{node.process.poll()}):\n{self.log_tail(i)}")
+                raise RuntimeError(
+                    f"{node.name} did not start (exit code "
+                    f"{node.process.poll()}):\n{self.log_tail(i)}"
+                )
             time.sleep(0.5)
 
     def start(self):
@@ -129,8 +147,9 @@ class RabbitCluster:
             self.ctl(i, "stop_app")
             self.ctl(i, "join_cluster", self.nodes[0].name)
             self.ctl(i, "start_app")
-        self.ctl(0, "set_policy", "--apply-to", "queues", "kluis-mirrored", MIRROR_PATTERN,
-                 MIRROR_POLICY)
+        self.ctl(
+            0, "set_policy", "--apply-to", "queues", "kluis-mirrored", MIRROR_PATTERN, MIRROR_POLICY
+        )
 
     def running_nodes(self, via=0):
         """The names of the running cluster members, as node `via` sees them."""
@@ -189,4 +208,3 @@ def rabbit_cluster(size=3):
         if cluster is not None:
             cluster.stop_all()
         shutil.rmtree(base, ignore_errors=True)
-

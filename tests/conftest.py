@@ -1,6 +1,7 @@
 """Fixtures for the whole suite: a RabbitMQ vhost of its own for every system or
 test that needs one, and PostgreSQL databases of its own, so that runs never see
 each other's messages or rows. Everything is removed afterwards."""
+
 import warnings
 
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -28,7 +29,9 @@ import requests  # noqa: E402
 
 RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1")
 RABBIT_MANAGEMENT = os.environ.get("TEST_RABBIT_MANAGEMENT", f"http://{RABBIT_HOST}:15672")
-PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+PG_ADMIN_DSN = os.environ.get(
+    "TEST_PG_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+)
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/{name}")
 RUN_ID = uuid.uuid4().hex[:8]
 
@@ -45,19 +48,26 @@ class Vhosts:
     def create(self, label):
         name = f"kluis-test-{RUN_ID}-{label}"
         auth = ("guest", "guest")
-        response = requests.put(f"{RABBIT_MANAGEMENT}/api/vhosts/{quote(name, safe='')}",
-                                auth=auth, timeout=10)
+        response = requests.put(
+            f"{RABBIT_MANAGEMENT}/api/vhosts/{quote(name, safe='')}", auth=auth, timeout=10
+        )
         response.raise_for_status()
-        requests.put(f"{RABBIT_MANAGEMENT}/api/permissions/{quote(name, safe='')}/guest",
-                     json={"configure": ".*", "write": ".*", "read": ".*"}, auth=auth,
-                     timeout=10).raise_for_status()
+        requests.put(
+            f"{RABBIT_MANAGEMENT}/api/permissions/{quote(name, safe='')}/guest",
+            json={"configure": ".*", "write": ".*", "read": ".*"},
+            auth=auth,
+            timeout=10,
+        ).raise_for_status()
         self.created.append(name)
         return f"amqp://guest:guest@{RABBIT_HOST}:5672/{quote(name, safe='')}"
 
     def remove_all(self):
         for name in self.created:
-            requests.delete(f"{RABBIT_MANAGEMENT}/api/vhosts/{quote(name, safe='')}",
-                            auth=("guest", "guest"), timeout=10)
+            requests.delete(
+                f"{RABBIT_MANAGEMENT}/api/vhosts/{quote(name, safe='')}",
+                auth=("guest", "guest"),
+                timeout=10,
+            )
 
 
 class Databases:

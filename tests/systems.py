@@ -5,6 +5,7 @@ short idle timeout (3 s) so that session expiry can be watched happen.
 
 A pytest plugin (tests/conftest.py loads it), so that tests/e2e and tests/web share
 one instance of each system per run."""
+
 import email
 import email.policy
 import json
@@ -17,27 +18,48 @@ from pathlib import Path
 
 import pytest
 import requests
-from nameko.standalone.rpc import ClusterRpcProxy
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from nameko.standalone.rpc import ClusterRpcProxy
 from requests.adapters import HTTPAdapter
 
 from deploy.supervisor import SERVICES, System, free_port
-from services.common.settings import SERVICE_CLASSES
 from services.common.context import DEFAULT_TTL_S, Principal, sign
 from services.common.errors import register_remote_errors
+from services.common.settings import SERVICE_CLASSES
 
 register_remote_errors()  # errors of direct RPC calls come back as their own classes
 
 ADMIN_EMAIL = "beheer@kluis.test"
 ADMIN_PASSWORD = "Beheer-Sleutel-2026"
 CLIENT_PASSWORD = "Klant-Wachtwoord-7"
-KLUIS_KNOBS = ("KLUIS_", "AMQP_URI", "WEB_SERVER_ADDRESS", "SMTP_", "SMS_", "SESSION_",
-               "MAX_UPLOAD", "MIN_", "_DB_URL", "_METRICS_ADDRESS", "MAIL_FROM", "HTTP_",
-               "TRUSTED_PROXIES",
-               "LOGIN_", "_PER_ADDRESS", "_PER_PARTNER", "_PER_HOUR", "VERIFY_",
-               "QUESTIONNAIRE_PDF_", "SECOND_STEP_", "HASH_", "REGISTRATION_LIFETIME_S",
-               "APP_LOGIN_VALIDITY_S", "_SWEEP_INTERVAL_S", "ACTIVITY_WRITE_INTERVAL_S",
-               "PRINCIPAL_")
+KLUIS_KNOBS = (
+    "KLUIS_",
+    "AMQP_URI",
+    "WEB_SERVER_ADDRESS",
+    "SMTP_",
+    "SMS_",
+    "SESSION_",
+    "MAX_UPLOAD",
+    "MIN_",
+    "_DB_URL",
+    "_METRICS_ADDRESS",
+    "MAIL_FROM",
+    "HTTP_",
+    "TRUSTED_PROXIES",
+    "LOGIN_",
+    "_PER_ADDRESS",
+    "_PER_PARTNER",
+    "_PER_HOUR",
+    "VERIFY_",
+    "QUESTIONNAIRE_PDF_",
+    "SECOND_STEP_",
+    "HASH_",
+    "REGISTRATION_LIFETIME_S",
+    "APP_LOGIN_VALIDITY_S",
+    "_SWEEP_INTERVAL_S",
+    "ACTIVITY_WRITE_INTERVAL_S",
+    "PRINCIPAL_",
+)
 
 
 def unique_email(prefix="klant"):
@@ -103,8 +125,9 @@ class Mailbox:
         for file in sorted(files, key=lambda f: (f.stat().st_mtime_ns, f.name)):
             with open(file, "rb") as handle:
                 message = email.message_from_binary_file(handle, policy=email.policy.default)
-            if (to is None or message["To"] == to) and \
-                    (subject is None or subject in (message["Subject"] or "")):
+            if (to is None or message["To"] == to) and (
+                subject is None or subject in (message["Subject"] or "")
+            ):
                 found.append(message)
         return found
 
@@ -115,8 +138,10 @@ class Mailbox:
             if len(found) >= count:
                 return found
             time.sleep(0.1)
-        raise AssertionError(f"{len(self.messages(to, subject))} of {count} e-mails to {to} "
-                             f"arrived" + (f" about {subject!r}" if subject else ""))
+        raise AssertionError(
+            f"{len(self.messages(to, subject))} of {count} e-mails to {to} "
+            f"arrived" + (f" about {subject!r}" if subject else "")
+        )
 
 
 def code_in(text):
@@ -148,9 +173,9 @@ class Kluis:
         return Client(self.base_url, token, language)
 
     def login(self, email_address, password, **headers):
-        response = self.client().post("/auth/login", json={"email": email_address,
-                                                           "password": password},
-                                      headers=headers)
+        response = self.client().post(
+            "/auth/login", json={"email": email_address, "password": password}, headers=headers
+        )
         assert response.status_code == 200, response.text
         return response.json()["token"]
 
@@ -167,8 +192,11 @@ class Kluis:
         """The principal behind a signed-in Client, as the gateway would pass it on (for
         direct RPC calls that must be refused like the HTTP ones)."""
         me = who.get("/me").json()
-        return Principal(account_id=me["id"], kind=me["kind"],
-                         offices={o["id"]: o["role"] for o in me.get("offices", [])})
+        return Principal(
+            account_id=me["id"],
+            kind=me["kind"],
+            offices={o["id"]: o["role"] for o in me.get("offices", [])},
+        )
 
     def signing_key(self, service="identity"):
         """The private key `service` made under this system's KLUIS_VAR: with it the
@@ -183,8 +211,9 @@ class Kluis:
     def rpc(self, principal=None):
         """Direct RPC (the bus, no gateway) with `principal` signed by identity's key."""
         context = {"principal": self.sign(principal).signed} if principal else {}
-        return ClusterRpcProxy({"AMQP_URI": self.system.env["AMQP_URI"]}, timeout=30,
-                               context_data=context)
+        return ClusterRpcProxy(
+            {"AMQP_URI": self.system.env["AMQP_URI"]}, timeout=30, context_data=context
+        )
 
     def create_client(self, language="nl", password=CLIENT_PASSWORD, name="Jan Klant"):
         """A client account (clients arrive through invitations in a later issue)."""
@@ -195,8 +224,7 @@ class Kluis:
 
     def sms_lines(self):
         path = self.system.var / "sms.jsonl"
-        return [json.loads(line) for line in path.read_text().splitlines()] \
-            if path.exists() else []
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
     def sms_code(self, mobile, count=1, timeout=30):
         """The code in the `count`-th SMS to `mobile`, once it has been sent."""
@@ -209,16 +237,21 @@ class Kluis:
             time.sleep(0.1)
 
     def logs(self):
-        return "\n".join(p.read_text(errors="replace")
-                         for p in (self.system.var / "logs").glob("*.log"))
+        return "\n".join(
+            p.read_text(errors="replace") for p in (self.system.var / "logs").glob("*.log")
+        )
 
 
 # Every test drives its system from 127.0.0.1: the limits per source address stay out
 # of the way unless a fixture sets them (tests/e2e/test_guessing.py runs a system with
 # the defaults and speaks from addresses of its own).
-ADDRESS_LIMITS = {"REGISTRATIONS_PER_ADDRESS": "1000", "APP_LOGINS_PER_ADDRESS": "1000",
-                  "LOGIN_MISSES_PER_ADDRESS": "1000", "SMS_PER_ADDRESS": "1000",
-                  "SMS_PER_NUMBER": "1000"}  # the suite's clients share a few numbers
+ADDRESS_LIMITS = {
+    "REGISTRATIONS_PER_ADDRESS": "1000",
+    "APP_LOGINS_PER_ADDRESS": "1000",
+    "LOGIN_MISSES_PER_ADDRESS": "1000",
+    "SMS_PER_ADDRESS": "1000",
+    "SMS_PER_NUMBER": "1000",
+}  # the suite's clients share a few numbers
 
 
 # The suite's systems ask the services on every GET /health (no cache): their tests stop
@@ -230,12 +263,22 @@ FRESH_HEALTH = {"HEALTH_CACHE_S": "0"}
 def start_system(tmp_path_factory, vhosts, label, **extra):
     extra = {**ADDRESS_LIMITS, **FRESH_HEALTH, **extra}
     var = tmp_path_factory.mktemp(label)
-    env = {k: v for k, v in os.environ.items()
-           if not any(k.startswith(p) or k.endswith(p) for p in KLUIS_KNOBS)}
-    env.update(KLUIS_VAR=str(var), AMQP_URI=vhosts.create(label),
-               WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}", KLUIS_ADMIN_EMAIL=ADMIN_EMAIL,
-               KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD, RELAY_INTERVAL_S="0.2",
-               INBOX_RETRY_BASE_S="0.2", STALE_SENDING_S="3", **extra)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not any(k.startswith(p) or k.endswith(p) for p in KLUIS_KNOBS)
+    }
+    env.update(
+        KLUIS_VAR=str(var),
+        AMQP_URI=vhosts.create(label),
+        WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}",
+        KLUIS_ADMIN_EMAIL=ADMIN_EMAIL,
+        KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        RELAY_INTERVAL_S="0.2",
+        INBOX_RETRY_BASE_S="0.2",
+        STALE_SENDING_S="3",
+        **extra,
+    )
     system = System(env, log_dir=var / "logs")
     try:
         system.prepare()
@@ -251,10 +294,16 @@ def start_replica(system, part, name, **env):
     """Another instance of `part` (a service or "gateway") in `system`, as a second
     replica would run: the system's environment with `env` on top (its own listening
     addresses), its log in `<name>.log`; stopped with the rest by `stop_all`."""
-    config, cls = ("gateway/config.yaml", "gateway.service:GatewayService") \
-        if part == "gateway" else (f"services/{part}/config.yaml", SERVICE_CLASSES[part])
-    system._spawn(name, [sys.executable, "-m", "services.common.nameko_cli", "run",
-                         "--config", config, cls], {**system.env, **env})
+    config, cls = (
+        ("gateway/config.yaml", "gateway.service:GatewayService")
+        if part == "gateway"
+        else (f"services/{part}/config.yaml", SERVICE_CLASSES[part])
+    )
+    system._spawn(
+        name,
+        [sys.executable, "-m", "services.common.nameko_cli", "run", "--config", config, cls],
+        {**system.env, **env},
+    )
 
 
 @pytest.fixture(scope="session")
@@ -267,9 +316,16 @@ def kluis(tmp_path_factory, vhosts):
 @pytest.fixture(scope="session")
 def pg_kluis(tmp_path_factory, vhosts, databases):
     urls = {f"{name.upper()}_DB_URL": databases.create(name) for name in SERVICES}
-    system = start_system(tmp_path_factory, vhosts, "postgres", SESSION_IDLE_TIMEOUT_S="3",
-                          SESSION_WARNING_S="1", KLUIS_PUBLIC_URL="https://portaal.example.nl",
-                          IDENTIFY_MISSES_PER_HOUR="1000", **urls)
+    system = start_system(
+        tmp_path_factory,
+        vhosts,
+        "postgres",
+        SESSION_IDLE_TIMEOUT_S="3",
+        SESSION_WARNING_S="1",
+        KLUIS_PUBLIC_URL="https://portaal.example.nl",
+        IDENTIFY_MISSES_PER_HOUR="1000",
+        **urls,
+    )
     yield Kluis(system)
     system.stop_all()
 
@@ -279,9 +335,15 @@ def strict_kluis(tmp_path_factory, vhosts):
     """Tight limits: four identification misses an hour, minimum app versions. Its
     tests share one source address (127.0.0.1), so they stay few and in this module's
     order."""
-    system = start_system(tmp_path_factory, vhosts, "strict", IDENTIFY_MISSES_PER_HOUR="4",
-                          MIN_IOS_VERSION="16.2", MIN_ANDROID_VERSION="12",
-                          MIN_APP_VERSION="3.0.10")
+    system = start_system(
+        tmp_path_factory,
+        vhosts,
+        "strict",
+        IDENTIFY_MISSES_PER_HOUR="4",
+        MIN_IOS_VERSION="16.2",
+        MIN_ANDROID_VERSION="12",
+        MIN_APP_VERSION="3.0.10",
+    )
     yield Kluis(system)
     system.stop_all()
 
@@ -296,6 +358,7 @@ def any_kluis(request):
 def office(kluis):
     """A fresh office of the SQLite system (see staff_app.Office)."""
     from tests.e2e.staff_app import Office
+
     return Office(kluis, kluis.admin())
 
 

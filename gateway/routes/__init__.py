@@ -1,3 +1,18 @@
 """Every HTTP route, by resource. Importing this package registers them all."""
-from . import (admin, auth, clients, documents, dossiers, me, messages,  # noqa: F401
-               offices, portal, questionnaires, registrations, signing, system, tasks)
+
+from . import (  # noqa: F401
+    admin,
+    auth,
+    clients,
+    documents,
+    dossiers,
+    me,
+    messages,
+    offices,
+    portal,
+    questionnaires,
+    registrations,
+    signing,
+    system,
+    tasks,
+)

@@ -1,14 +1,26 @@
 """Messages in a dossier (dossier), between the client and the office. Attachments are
 uploaded beforehand (POST /dossiers/{id}/attachments, in routes/documents.py) and
 named by id when the message is sent."""
+
 from ..http import json_response, paging, route
 from ..schemas import ListQuery, MessageBody, MessageList, MessageOut, ReplyBody
 
 
-@route("POST", "/dossiers/<dossier_id>/messages", body=MessageBody, tag="messages",
-       changes_access=False, responses={201: ("sent", MessageOut),
-                  404: ("not_found (the dossier, or an attachment that is not the "
-                        "sender's pending one of this dossier)", None)})
+@route(
+    "POST",
+    "/dossiers/<dossier_id>/messages",
+    body=MessageBody,
+    tag="messages",
+    changes_access=False,
+    responses={
+        201: ("sent", MessageOut),
+        404: (
+            "not_found (the dossier, or an attachment that is not the "
+            "sender's pending one of this dossier)",
+            None,
+        ),
+    },
+)
 def post_message(call, dossier_id):
     """Client or staff: a new thread. `subject` (1..200) and `body` (1..500 characters)
     are required; `attachment_ids` (at most 10) become documents of the dossier (a
@@ -17,26 +29,41 @@ def post_message(call, dossier_id):
     return 201, call.services.dossier.post_message(dossier_id, **call.body)
 
 
-@route("GET", "/dossiers/<dossier_id>/messages", query=ListQuery, tag="messages",
-       responses={200: ("newest first", MessageList)})
+@route(
+    "GET",
+    "/dossiers/<dossier_id>/messages",
+    query=ListQuery,
+    tag="messages",
+    responses={200: ("newest first", MessageList)},
+)
 def list_messages(call, dossier_id):
     """Client or staff who see the dossier. `direction` and `read` are from the
     caller's side."""
     return 200, call.services.dossier.list_messages(dossier_id, **paging(call))
 
 
-@route("POST", "/messages/<message_id>/reply", body=ReplyBody, tag="messages",
-       changes_access=False,
-       responses={201: ("sent in the same thread", MessageOut), 404: ("not_found", None)})
+@route(
+    "POST",
+    "/messages/<message_id>/reply",
+    body=ReplyBody,
+    tag="messages",
+    changes_access=False,
+    responses={201: ("sent in the same thread", MessageOut), 404: ("not_found", None)},
+)
 def reply_to_message(call, message_id):
     """Client or staff: a reply in the message's thread, subject "Re: <subject>". A
     staff reply closes the thread's open answer_message task."""
     return 201, call.services.dossier.reply_to_message(message_id, **call.body)
 
 
-@route("POST", "/messages/<message_id>/read", tag="messages", read_only_ok=True,
-       changes_access=False,
-       responses={204: ("read for the caller's side", None), 404: ("not_found", None)})
+@route(
+    "POST",
+    "/messages/<message_id>/read",
+    tag="messages",
+    read_only_ok=True,
+    changes_access=False,
+    responses={204: ("read for the caller's side", None), 404: ("not_found", None)},
+)
 def mark_message_read(call, message_id):
     """Client or staff: marks an incoming message read for the caller's side (one's own
     side's messages do not change). A look-along session may call it; it marks

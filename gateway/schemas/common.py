@@ -1,4 +1,5 @@
 """What every resource shares: errors, health, sign-in, lists."""
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 LANGUAGE = validate.OneOf(["nl", "en"])
@@ -30,8 +31,9 @@ class Limits(Schema):
     max_upload_bytes = fields.Integer(required=True)
     upload_content_types = fields.List(fields.String(), required=True)
     upload_extensions = fields.List(fields.String(), required=True)
-    uploads_in_flight = fields.Integer(required=True, metadata={
-        "description": "uploads at once per account; more get 429"})
+    uploads_in_flight = fields.Integer(
+        required=True, metadata={"description": "uploads at once per account; more get 429"}
+    )
     message_subject_max = fields.Integer(required=True)
     message_body_max = fields.Integer(required=True)
 
@@ -51,8 +53,11 @@ class SessionState(Schema):
     expires_at = fields.DateTime(required=True)
     warn_at = fields.DateTime(required=True)
     now = fields.DateTime(metadata={"description": "the server's time of this answer"})
-    max_expires_at = fields.DateTime(metadata={
-        "description": "when the session ends however active it is (12 hours after login)"})
+    max_expires_at = fields.DateTime(
+        metadata={
+            "description": "when the session ends however active it is (12 hours after login)"
+        }
+    )
     idle_timeout_s = fields.Integer(required=True)
     warning_s = fields.Integer(required=True)
 
@@ -83,14 +88,24 @@ class Me(Schema):
     first_login = fields.Boolean()
     offices = fields.List(fields.Nested(Office))
     active_office_id = fields.String(allow_none=True)
-    second_factor = fields.String(allow_none=True, metadata={
-        "enum": ["sms", "totp", None], "description": "the second sign-in step, when on"})
-    companies = fields.List(fields.Dict(), metadata={
-        "description": "client: the companies whose main account this is "
-                       "[{id, name, office_id, office_name}] (they manage extra accounts)"})
+    second_factor = fields.String(
+        allow_none=True,
+        metadata={"enum": ["sms", "totp", None], "description": "the second sign-in step, when on"},
+    )
+    companies = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "client: the companies whose main account this is "
+            "[{id, name, office_id, office_name}] (they manage extra accounts)"
+        },
+    )
     read_only = fields.Boolean(metadata={"description": "a look-along session: writes are 403"})
-    look_along = fields.Dict(allow_none=True, metadata={
-        "description": "look-along: {office_id, office_name} of the office looking along"})
+    look_along = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "look-along: {office_id, office_name} of the office looking along"
+        },
+    )
 
 
 class MePatch(Schema):
@@ -110,9 +125,18 @@ class ListQuery(Schema):
 
 
 class NotificationQuery(ListQuery):
-    status = fields.String(validate=validate.OneOf([
-        "created", "sending", "delivered", "temporary-failure", "permanent-failure",
-        "technical-failure"]))
+    status = fields.String(
+        validate=validate.OneOf(
+            [
+                "created",
+                "sending",
+                "delivered",
+                "temporary-failure",
+                "permanent-failure",
+                "technical-failure",
+            ]
+        )
+    )
 
 
 class ItemList(Schema):
@@ -149,6 +173,7 @@ class Live(Schema):
 
 class OpenApi(Schema):
     """This document itself (OpenAPI 3.0)."""
+
     openapi = fields.String(required=True)
     info = fields.Dict(required=True)
     servers = fields.List(fields.Dict())

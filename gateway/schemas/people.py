@@ -1,8 +1,9 @@
 """Offices, staff, registrations and devices, clients, consent, invitations,
 dossiers, products."""
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .common import Bool, LANGUAGE, ListQuery  # noqa: F401
+from .common import LANGUAGE, Bool, ListQuery  # noqa: F401
 
 # -- offices and staff -----------------------------------------------------------------
 ROLE = validate.OneOf(["owner", "staff_manager", "staff"])
@@ -10,9 +11,13 @@ VERSION = validate.Regexp(r"^\d{1,4}(\.\d{1,4}){0,3}$", error="Not a valid versi
 
 
 class OfficeBody(Schema):
-    partner_id = fields.String(required=True, validate=[
-        validate.Length(min=1, max=50),
-        validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Not a valid partner ID.")])
+    partner_id = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=50),
+            validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Not a valid partner ID."),
+        ],
+    )
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     city = fields.String(required=True, validate=validate.Length(min=1, max=100))
     label = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
@@ -48,8 +53,11 @@ class StaffMember(Schema):
 
 
 class StaffLinkConfirmBody(Schema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                          metadata={"description": "from the e-mail's link (token=...)"})
+    token = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "from the e-mail's link (token=...)"},
+    )
 
 
 class StaffLinkConfirmed(Schema):
@@ -62,15 +70,19 @@ class ActiveOfficeBody(Schema):
 
 
 # -- registrations and devices -----------------------------------------------------------
-SIGNED = ("Ed25519 over the UTF-8 bytes of {what}, exactly as received (no newline, no "
-          "hashing first), with the device's key; sent as standard base64 (with padding) of "
-          "the 64-byte signature")
+SIGNED = (
+    "Ed25519 over the UTF-8 bytes of {what}, exactly as received (no newline, no "
+    "hashing first), with the device's key; sent as standard base64 (with padding) of "
+    "the 64-byte signature"
+)
 
 
 class DeviceInfo(Schema):
-    public_key = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9+/]{43}=$", error="Not a valid Ed25519 public key."),
-                               metadata={"description": "base64 of the raw 32-byte Ed25519 key"})
+    public_key = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9+/]{43}=$", error="Not a valid Ed25519 public key."),
+        metadata={"description": "base64 of the raw 32-byte Ed25519 key"},
+    )
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     platform = fields.String(required=True, validate=validate.OneOf(["ios", "android"]))
     os_version = fields.String(required=True, validate=VERSION)
@@ -86,8 +98,12 @@ class Registration(Schema):
     status = fields.String()
     display_name = fields.String()
     attempts_left = fields.Integer()
-    challenge = fields.String(metadata={"description": "once approved; the device signs it "
-                                        "for /complete: " + SIGNED.format(what="this string")})
+    challenge = fields.String(
+        metadata={
+            "description": "once approved; the device signs it "
+            "for /complete: " + SIGNED.format(what="this string")
+        }
+    )
 
 
 class IdentifyBody(Schema):
@@ -103,14 +119,17 @@ class IdentifyBody(Schema):
 
 
 class CodeBody(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$",
-                                                                 error="Not a valid code."))
+    code = fields.String(
+        required=True, validate=validate.Regexp(r"^\d{6}$", error="Not a valid code.")
+    )
 
 
 class SignatureBody(Schema):
-    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                              metadata={"description": SIGNED.format(
-                                  what="the registration's `challenge`")})
+    signature = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": SIGNED.format(what="the registration's `challenge`")},
+    )
 
 
 class RejectBody(Schema):
@@ -118,17 +137,21 @@ class RejectBody(Schema):
 
 
 class DeviceChallenge(Schema):
-    challenge = fields.String(required=True, metadata={
-        "description": "single use; the device signs it: " + SIGNED.format(what="this string"),
-        "example": "q8hY2kGZ7Vf0m3yXc1Jt6n0bRrU4eWl9sA5dPzQ1oKI"})
+    challenge = fields.String(
+        required=True,
+        metadata={
+            "description": "single use; the device signs it: " + SIGNED.format(what="this string"),
+            "example": "q8hY2kGZ7Vf0m3yXc1Jt6n0bRrU4eWl9sA5dPzQ1oKI",
+        },
+    )
     expires_in = fields.Integer(required=True, metadata={"description": "seconds"})
 
 
 class RegistrationStep(Schema):
-    status = fields.String(required=True, metadata={"enum": ["code_sent",
-                                                             "awaiting_approval"]})
-    channel = fields.String(metadata={"enum": ["email", "sms"],
-                                      "description": "identify: where the code went"})
+    status = fields.String(required=True, metadata={"enum": ["code_sent", "awaiting_approval"]})
+    channel = fields.String(
+        metadata={"enum": ["email", "sms"], "description": "identify: where the code went"}
+    )
 
 
 class DeviceIdBody(Schema):
@@ -136,37 +159,53 @@ class DeviceIdBody(Schema):
 
 
 class DeviceLoginBody(DeviceIdBody):
-    challenge = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                              metadata={"description": "from /auth/device/challenge"})
-    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                              metadata={"description": SIGNED.format(what="`challenge`")})
+    challenge = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "from /auth/device/challenge"},
+    )
+    signature = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": SIGNED.format(what="`challenge`")},
+    )
 
 
 class AppLoginApproveBody(DeviceIdBody):
-    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                              metadata={"description": SIGNED.format(
-                                  what="the pairing code, upper case, letters and digits "
-                                       "only")})
+    signature = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": SIGNED.format(
+                what="the pairing code, upper case, letters and digits only"
+            )
+        },
+    )
 
 
 class AppLoginLookupBody(DeviceIdBody):
     pairing_code = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    signature = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                              metadata={"description": SIGNED.format(
-                                  what="`pairing_code`, upper case, letters and digits only")})
+    signature = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={
+            "description": SIGNED.format(what="`pairing_code`, upper case, letters and digits only")
+        },
+    )
 
 
 class AppLoginRequest(Schema):
     login_id = fields.String()
     pairing_code = fields.String()
     user_agent = fields.String(allow_none=True, metadata={"description": "the PC's browser"})
-    platform = fields.String(allow_none=True, metadata={"description": "its system, from "
-                                                                       "the user agent"})
+    platform = fields.String(
+        allow_none=True, metadata={"description": "its system, from the user agent"}
+    )
     source_ip = fields.String(allow_none=True)
-    source_network = fields.String(allow_none=True, metadata={"description": "IPv4 /24, "
-                                                                             "IPv6 /64"})
-    same_network = fields.Boolean(metadata={"description": "the PC asks from the app's own "
-                                                           "network"})
+    source_network = fields.String(allow_none=True, metadata={"description": "IPv4 /24, IPv6 /64"})
+    same_network = fields.Boolean(
+        metadata={"description": "the PC asks from the app's own network"}
+    )
     started_at = fields.DateTime()
     expires_at = fields.DateTime()
 
@@ -175,8 +214,11 @@ class AppLogin(Schema):
     login_id = fields.String()
     pairing_code = fields.String()
     expires_in = fields.Integer()
-    poll_secret = fields.String(metadata={"description": "kept by the browser that asked; "
-                                          "sent with every poll of the token"})
+    poll_secret = fields.String(
+        metadata={
+            "description": "kept by the browser that asked; sent with every poll of the token"
+        }
+    )
 
 
 class AppLoginClaimBody(Schema):
@@ -200,9 +242,14 @@ class ClientBody(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=25))
     language = fields.String(load_default="nl", validate=LANGUAGE)
-    shared = Bool(load_default=None, allow_none=True, metadata={
-        "description": "consent to share with this office; default true when the office "
-                       "creates the client, false when the admin does"})
+    shared = Bool(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "consent to share with this office; default true when the office "
+            "creates the client, false when the admin does"
+        },
+    )
 
 
 class ClientPatch(Schema):
@@ -216,8 +263,10 @@ class ClientOut(Schema):
     id = fields.String()
     office_id = fields.String()
     type = fields.String(metadata={"enum": ["person", "company"]})
-    parent_id = fields.String(allow_none=True, metadata={
-        "description": "an extra account of a company: the company's client id"})
+    parent_id = fields.String(
+        allow_none=True,
+        metadata={"description": "an extra account of a company: the company's client id"},
+    )
     name = fields.String()
     email = fields.String()
     mobile = fields.String(allow_none=True)
@@ -248,13 +297,17 @@ class Invitation(Schema):
     status = fields.String(metadata={"enum": ["not_invited", "sent", "accepted"]})
     sent_at = fields.DateTime(allow_none=True)
     accepted_at = fields.DateTime(allow_none=True)
-    confirmation_pending = fields.Boolean(metadata={
-        "description": "an existing portal account redeemed the link; its holder has not "
-                       "accepted yet, and until then the office sees nothing of it"})
+    confirmation_pending = fields.Boolean(
+        metadata={
+            "description": "an existing portal account redeemed the link; its holder has not "
+            "accepted yet, and until then the office sees nothing of it"
+        }
+    )
 
 
 class LinkRequest(Schema):
     """An office asks to link its record to the caller's existing account."""
+
     id = fields.String()
     office_id = fields.String()
     office_name = fields.String()
@@ -276,6 +329,7 @@ class LinkAnswer(Schema):
 
 class CompanyQuery(Schema):
     """The company a main account of several acts for (GET /me `companies`)."""
+
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     cursor = fields.String(load_default=None, allow_none=True)
     company_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
@@ -308,8 +362,9 @@ class DossierPatch(Schema):
 
 class DossierQuery(ListQuery):
     q = fields.String(validate=validate.Length(max=100))
-    status = fields.String(load_default="in_progress",
-                           validate=validate.OneOf(["in_progress", "closed", "all"]))
+    status = fields.String(
+        load_default="in_progress", validate=validate.OneOf(["in_progress", "closed", "all"])
+    )
 
 
 class DossierOut(Schema):
@@ -322,11 +377,19 @@ class DossierOut(Schema):
     office_id = fields.String()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
-    unread = fields.Dict(metadata={"description": "in lists: {documents, correspondence, "
-                                   "messages} not yet opened by the caller"})
-    tabs = fields.Dict(metadata={"description": "GET one: {documents: {total, unread}, "
-                                 "correspondence: {total, unread}, delivered_by_me: {total}, "
-                                 "messages: {total, unread}}"})
+    unread = fields.Dict(
+        metadata={
+            "description": "in lists: {documents, correspondence, "
+            "messages} not yet opened by the caller"
+        }
+    )
+    tabs = fields.Dict(
+        metadata={
+            "description": "GET one: {documents: {total, unread}, "
+            "correspondence: {total, unread}, delivered_by_me: {total}, "
+            "messages: {total, unread}}"
+        }
+    )
 
 
 # -- products, applications, extra accounts, second step ----------------------------------
@@ -334,7 +397,7 @@ class ProductBody(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["mortgage", "life_insurance"]))
     provider = fields.String(validate=validate.Length(min=1, max=100))
     number = fields.String(validate=validate.Length(min=1, max=50))
-    amount_cents = fields.Integer(strict=True, validate=validate.Range(min=0, max=10 ** 12))
+    amount_cents = fields.Integer(strict=True, validate=validate.Range(min=0, max=10**12))
     start_date = fields.Date()
 
 
@@ -362,19 +425,23 @@ class ApplicationOut(Schema):
 
 
 class ApplicationBody(Schema):
-    amount_cents = fields.Integer(required=True, strict=True,
-                                  validate=validate.Range(min=1, max=10 ** 12))
+    amount_cents = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=10**12)
+    )
     lender = fields.String(validate=validate.Length(min=1, max=100))
 
 
 class ApplicationPatch(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(
-        ["running", "approved", "rejected", "withdrawn"]))
+    status = fields.String(
+        required=True, validate=validate.OneOf(["running", "approved", "rejected", "withdrawn"])
+    )
 
 
 class ApplicationQuery(ListQuery):
-    status = fields.String(load_default="running", validate=validate.OneOf(
-        ["running", "approved", "rejected", "withdrawn", "all"]))
+    status = fields.String(
+        load_default="running",
+        validate=validate.OneOf(["running", "approved", "rejected", "withdrawn", "all"]),
+    )
 
 
 class ExtraAccountBody(Schema):
@@ -382,9 +449,11 @@ class ExtraAccountBody(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     mobile = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=25))
     language = fields.String(load_default="nl", validate=LANGUAGE)
-    company_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36),
-                               metadata={"description": "required of the main account of "
-                                                        "more than one company"})
+    company_id = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "required of the main account of more than one company"},
+    )
 
 
 class SecondStepBody(Schema):
@@ -414,12 +483,15 @@ class RecoveryCodes(Schema):
 
 class Home(Schema):
     dossiers = fields.Dict(required=True, metadata={"description": "{in_progress, total}"})
-    actions = fields.Integer(required=True, metadata={"description": "open actions: "
-                             "questionnaires, document requests, signatures"})
+    actions = fields.Integer(
+        required=True,
+        metadata={"description": "open actions: questionnaires, document requests, signatures"},
+    )
 
 
 class PasswordBody(Schema):
     """The account's password, confirming a change to its own security."""
+
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
 
 

@@ -1,10 +1,12 @@
 """The work in a dossier: staff tasks, documents and requests, signing, messages,
 questionnaires."""
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.documents.inspection import EXTENSIONS
 
 from .common import Bool, ListQuery, Raw  # noqa: F401
+
 
 # -- staff tasks -----------------------------------------------------------------------------
 class TaskQuery(ListQuery):
@@ -18,8 +20,10 @@ class TaskOut(Schema):
     dossier_id = fields.String()
     client_id = fields.String()
     request_id = fields.String(allow_none=True)
-    message_id = fields.String(allow_none=True, metadata={
-        "description": "answer_message: the client's message that opened it"})
+    message_id = fields.String(
+        allow_none=True,
+        metadata={"description": "answer_message: the client's message that opened it"},
+    )
     status = fields.String(metadata={"enum": ["open", "done"]})
     created_at = fields.DateTime()
     done_at = fields.DateTime(allow_none=True)
@@ -40,8 +44,8 @@ STORED_FILE = Raw(*sorted(EXTENSIONS))  # a download: the type found from its co
 
 class DocumentForm(Schema):
     """The form fields that come with the `file` part of a document upload."""
-    category = fields.String(required=True,
-                             validate=validate.OneOf(["document", "correspondence"]))
+
+    category = fields.String(required=True, validate=validate.OneOf(["document", "correspondence"]))
     public = fields.Boolean(load_default=False, truthy=FORM_TRUE, falsy=FORM_FALSE)
     title = fields.String(validate=validate.Length(min=1, max=200))
 
@@ -58,15 +62,18 @@ class DocumentOut(Schema):
     size = fields.Integer()
     sha256 = fields.String()
     content_type = fields.String(metadata={"description": "found from the content"})
-    category = fields.String(metadata={"enum": ["document", "correspondence",
-                                                "delivered_by_me"]})
+    category = fields.String(metadata={"enum": ["document", "correspondence", "delivered_by_me"]})
     public = fields.Boolean()
     request_id = fields.String(allow_none=True)
     uploaded_by = fields.Dict()
     created_at = fields.DateTime()
     downloaded = fields.Boolean(metadata={"description": "by the caller"})
-    locked = fields.Boolean(metadata={"description": "offered for signing: its visibility "
-                                                     "can no longer change (document_signed)"})
+    locked = fields.Boolean(
+        metadata={
+            "description": "offered for signing: its visibility "
+            "can no longer change (document_signed)"
+        }
+    )
 
 
 class AttachmentOut(Schema):
@@ -78,8 +85,9 @@ class AttachmentOut(Schema):
 
 
 class DocumentQuery(ListQuery):
-    category = fields.String(validate=validate.OneOf(["document", "correspondence",
-                                                      "delivered_by_me"]))
+    category = fields.String(
+        validate=validate.OneOf(["document", "correspondence", "delivered_by_me"])
+    )
 
 
 class DocumentPatch(Schema):
@@ -88,8 +96,9 @@ class DocumentPatch(Schema):
 
 class RequestBody(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    description = fields.String(load_default=None, allow_none=True,
-                                validate=validate.Length(max=2000))
+    description = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=2000)
+    )
     deliver_by = fields.String(required=True, validate=validate.OneOf(["client", "lender"]))
     due_date = fields.Date(load_default=None, allow_none=True)
 
@@ -116,14 +125,20 @@ class RequestQuery(ListQuery):
 
 
 class ReviewBody(Schema):
-    OPENAPI = {"oneOf": [
-        {"properties": {"decision": {"enum": ["approve"]}}},
-        {"properties": {"decision": {"enum": ["reject"]},
-                        "reason": {"type": "string", "pattern": r"\S"}},
-         "required": ["reason"]}]}
+    OPENAPI = {
+        "oneOf": [
+            {"properties": {"decision": {"enum": ["approve"]}}},
+            {
+                "properties": {
+                    "decision": {"enum": ["reject"]},
+                    "reason": {"type": "string", "pattern": r"\S"},
+                },
+                "required": ["reason"],
+            },
+        ]
+    }
     decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
-    reason = fields.String(load_default=None, allow_none=True,
-                           validate=validate.Length(max=1000))
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
 
     @validates_schema
     def reason_to_reject(self, data, **_kwargs):
@@ -133,13 +148,15 @@ class ReviewBody(Schema):
 
 # -- signing ---------------------------------------------------------------------------------
 class SigningOffer(Schema):
-    signer_id = fields.String(required=True, validate=validate.Length(min=1, max=36),
-                              metadata={"description": "a client of the dossier"})
+    signer_id = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "a client of the dossier"},
+    )
 
 
 class SigningQuery(ListQuery):
-    status = fields.String(validate=validate.OneOf(["pending", "signed", "expired",
-                                                    "withdrawn"]))
+    status = fields.String(validate=validate.OneOf(["pending", "signed", "expired", "withdrawn"]))
 
 
 class SignBody(Schema):
@@ -173,8 +190,9 @@ class Evidence(Schema):
     ip = fields.String(allow_none=True)
     user_agent = fields.String(allow_none=True)
     auth = fields.Raw(metadata={"description": "how the signer had signed in"})
-    seal = fields.Raw(allow_none=True, metadata={"description": "the platform's seal over "
-                                                 "the evidence"})
+    seal = fields.Raw(
+        allow_none=True, metadata={"description": "the platform's seal over the evidence"}
+    )
     evidence = fields.Dict(metadata={"description": "the whole record, as sealed"})
 
 
@@ -200,9 +218,12 @@ class Trimmed(fields.String):
 
 
 def _attachment_ids_field():
-    return fields.List(fields.String(validate=validate.Length(min=1, max=36)),
-                       load_default=list, validate=validate.Length(max=10),
-                       metadata={"description": "ids from POST /dossiers/{id}/attachments"})
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=36)),
+        load_default=list,
+        validate=validate.Length(max=10),
+        metadata={"description": "ids from POST /dossiers/{id}/attachments"},
+    )
 
 
 class MessageBody(Schema):
@@ -223,14 +244,19 @@ class MessageOut(Schema):
     reply_to = fields.String(allow_none=True)
     subject = fields.String()
     body = fields.String()
-    direction = fields.String(metadata={"enum": ["incoming", "outgoing"],
-                                        "description": "from the caller's side"})
-    read = fields.Boolean(metadata={"description": "outgoing: the other side read it; "
-                                    "incoming: the caller's side read it"})
+    direction = fields.String(
+        metadata={"enum": ["incoming", "outgoing"], "description": "from the caller's side"}
+    )
+    read = fields.Boolean(
+        metadata={
+            "description": "outgoing: the other side read it; incoming: the caller's side read it"
+        }
+    )
     read_at = fields.DateTime(allow_none=True)
     sender = fields.Dict(metadata={"description": "{id, kind: client|staff}"})
-    attachments = fields.List(fields.Nested(AttachmentOut),
-                              metadata={"description": "documents of the dossier"})
+    attachments = fields.List(
+        fields.Nested(AttachmentOut), metadata={"description": "documents of the dossier"}
+    )
     created_at = fields.DateTime()
 
 
@@ -241,36 +267,52 @@ class MessageList(Schema):
 
 # -- questionnaires ------------------------------------------------------------------------
 class QuestionIn(Schema):
-    OPENAPI = {"oneOf": [
-        {"properties": {"type": {"enum": ["choice"]}}, "required": ["options"]},
-        {"properties": {"type": {"enum": ["text", "number", "date", "yes_no"]}},
-         "not": {"required": ["options"]}}]}
-    key = fields.String(required=True, validate=validate.Regexp(
-        r"^[a-z0-9_]{1,40}\Z", error="Use 1 to 40 characters: a-z, 0-9 or _."),
-        metadata={"description": "unique in the template; names the answer"})
+    OPENAPI = {
+        "oneOf": [
+            {"properties": {"type": {"enum": ["choice"]}}, "required": ["options"]},
+            {
+                "properties": {"type": {"enum": ["text", "number", "date", "yes_no"]}},
+                "not": {"required": ["options"]},
+            },
+        ]
+    }
+    key = fields.String(
+        required=True,
+        validate=validate.Regexp(
+            r"^[a-z0-9_]{1,40}\Z", error="Use 1 to 40 characters: a-z, 0-9 or _."
+        ),
+        metadata={"description": "unique in the template; names the answer"},
+    )
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    type = fields.String(required=True, validate=validate.OneOf(
-        ["text", "number", "date", "yes_no", "choice"]))
+    type = fields.String(
+        required=True, validate=validate.OneOf(["text", "number", "date", "yes_no", "choice"])
+    )
     required = Bool(load_default=False)
-    options = fields.List(fields.String(validate=validate.Length(min=1, max=200)),
-                          validate=validate.Length(min=1, max=30),
-                          metadata={"description": "choice questions only: distinct texts",
-                                    "uniqueItems": True})
+    options = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)),
+        validate=validate.Length(min=1, max=30),
+        metadata={"description": "choice questions only: distinct texts", "uniqueItems": True},
+    )
 
 
 class QuestionPageIn(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    questions = fields.List(fields.Nested(QuestionIn), required=True,
-                            validate=validate.Length(min=1, max=50))
+    questions = fields.List(
+        fields.Nested(QuestionIn), required=True, validate=validate.Length(min=1, max=50)
+    )
 
 
 class TemplateBody(Schema):
-    office_id = fields.String(load_default=None, allow_none=True,
-                              validate=validate.Length(min=1, max=36), metadata={
-                                  "description": "required for staff of several offices"})
+    office_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "required for staff of several offices"},
+    )
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    pages = fields.List(fields.Nested(QuestionPageIn), required=True,
-                        validate=validate.Length(min=1, max=20))
+    pages = fields.List(
+        fields.Nested(QuestionPageIn), required=True, validate=validate.Length(min=1, max=20)
+    )
 
 
 class TemplateOut(Schema):
@@ -295,23 +337,33 @@ class QuestionnaireOut(Schema):
     template_id = fields.String()
     title = fields.String()
     status = fields.String(metadata={"enum": ["open", "completed"]})
-    pages = fields.List(fields.Dict(), metadata={"description": "the template's pages, "
-                                                 "as they were when it was assigned"})
+    pages = fields.List(
+        fields.Dict(),
+        metadata={"description": "the template's pages, as they were when it was assigned"},
+    )
     answers = fields.Dict(metadata={"description": "{key: value} saved so far"})
-    last_saved_page = fields.Integer(metadata={
-        "description": "the furthest page saved (0: none yet): where the client carries on"})
-    document_id = fields.String(allow_none=True, metadata={"description": "the PDF, once "
-                                                           "completed"})
+    last_saved_page = fields.Integer(
+        metadata={
+            "description": "the furthest page saved (0: none yet): where the client carries on"
+        }
+    )
+    document_id = fields.String(
+        allow_none=True, metadata={"description": "the PDF, once completed"}
+    )
     created_at = fields.DateTime()
     completed_at = fields.DateTime(allow_none=True)
 
 
 class PageAnswersBody(Schema):
-    answers = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=40)),
-                          required=True, metadata={
-                              "description": "{key: value}: text a string, number a number, "
-                              "date YYYY-MM-DD, yes_no a boolean, choice one of the options; "
-                              "null leaves it unanswered"})
+    answers = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=40)),
+        required=True,
+        metadata={
+            "description": "{key: value}: text a string, number a number, "
+            "date YYYY-MM-DD, yes_no a boolean, choice one of the options; "
+            "null leaves it unanswered"
+        },
+    )
 
 
 class CompletedOut(Schema):

@@ -9,10 +9,12 @@ this one). The gateway has GET /api/v1/health/live instead. Readiness is another
 question, asked of the part itself: GET /ready on its metrics listener, 200 while its
 queue consumer is connected to the broker (services.common.telemetry.consuming).
 """
+
 import sys
 from pathlib import Path
 
 from .settings import SERVICE_CLASSES
+
 
 def problem(part, proc=Path("/proc/1")):
     """-> None when `proc` is `part`'s running nameko process, else the reason."""
@@ -25,8 +27,9 @@ def problem(part, proc=Path("/proc/1")):
         return f"cannot read {proc}: {exc.strerror}"
     if SERVICE_CLASSES[part].encode() not in argv or b"run" not in argv:
         return f"{proc} is not {part}'s nameko run"
-    state = next((line.split()[1] for line in status.splitlines()
-                  if line.startswith("State:")), "?")
+    state = next(
+        (line.split()[1] for line in status.splitlines() if line.startswith("State:")), "?"
+    )
     if state in ("Z", "T", "t", "X", "?"):
         return f"{proc} is in state {state}"
     return None

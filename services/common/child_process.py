@@ -9,6 +9,7 @@ and is simply killed when its time is up.
 
 The child is `python -m <module> <args>`: it reads its input from files named in its
 arguments and prints one JSON object on stdout (at most MAX_ANSWER bytes)."""
+
 import ctypes
 import json
 import resource
@@ -33,9 +34,13 @@ def run_module(module, args, timeout_s, memory_mb):
     """-> the JSON object that `python -m module *args` printed. Raises Overrun when it
     ran longer than `timeout_s` (it is killed then), went over `memory_mb` of address
     space, or ended without a JSON object on stdout."""
-    child = subprocess.Popen([sys.executable, "-m", module, *map(str, args)],
-                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.DEVNULL, preexec_fn=_limits(memory_mb))
+    child = subprocess.Popen(
+        [sys.executable, "-m", module, *map(str, args)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_limits(memory_mb),  # noqa: PLW1509 (setrlimit only, no lock taken)
+    )
     try:
         with eventlet.Timeout(timeout_s, Overrun("time")):
             answer = _read_answer(child.stdout)
@@ -72,4 +77,5 @@ def _limits(memory_mb):
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
         if _LIBC is not None:  # the child dies with its service, never lingers
             _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
     return apply

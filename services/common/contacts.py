@@ -1,15 +1,50 @@
 """Personal contact details only: shared mailboxes are refused, mobile numbers are
 validated and kept in E.164 (Dutch numbers accepted as people write them)."""
+
 import phonenumbers
 
 # Mailboxes that belong to an office, not a person (matched case-insensitively on the
 # part before the @). Keep this list sorted.
-ROLE_MAILBOXES = frozenset("""
-administratie admin administrator backoffice balie boekhouding contact directie
-hallo hello help helpdesk hypotheek hypotheken info informatie kantoor klantenservice
-mail noreply no-reply notaris office planning post postmaster receptie reception
-sales secretariaat service support team verkoop webmaster welkom
-""".split())
+ROLE_MAILBOXES = frozenset(
+    [
+        "administratie",
+        "admin",
+        "administrator",
+        "backoffice",
+        "balie",
+        "boekhouding",
+        "contact",
+        "directie",
+        "hallo",
+        "hello",
+        "help",
+        "helpdesk",
+        "hypotheek",
+        "hypotheken",
+        "info",
+        "informatie",
+        "kantoor",
+        "klantenservice",
+        "mail",
+        "noreply",
+        "no-reply",
+        "notaris",
+        "office",
+        "planning",
+        "post",
+        "postmaster",
+        "receptie",
+        "reception",
+        "sales",
+        "secretariaat",
+        "service",
+        "support",
+        "team",
+        "verkoop",
+        "webmaster",
+        "welkom",
+    ]
+)
 
 
 def is_role_address(email):
@@ -28,8 +63,10 @@ def normalise_mobile(text):
         return None
     if not phonenumbers.is_valid_number(number):
         return None
-    if phonenumbers.number_type(number) not in (phonenumbers.PhoneNumberType.MOBILE,
-                                                 phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE):
+    if phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -15,6 +15,7 @@ the principal's fields plus `iss` (who signed) and `exp` (epoch seconds). The
 source address and user agent of the HTTP request travel beside it (context keys
 `source_ip`, `user_agent`): what the gateway saw, not part of the signature.
 """
+
 import base64
 import binascii
 import json
@@ -78,11 +79,15 @@ def sign(principal, issuer, ttl_s=DEFAULT_TTL_S, now=None, key=None):
     """`principal` signed by `issuer`'s key (or `key`) until now + ttl_s: a copy whose
     `signed` and `expires_at` are set."""
     expires_at = int((now if now is not None else time.time()) + ttl_s)
-    payload = json.dumps({**principal.claims(), "iss": issuer, "exp": expires_at},
-                         sort_keys=True, separators=(",", ":")).encode()
+    payload = json.dumps(
+        {**principal.claims(), "iss": issuer, "exp": expires_at},
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
     signature = (key or principal_keys.private_key(issuer)).sign(payload)
-    return replace(principal, expires_at=expires_at,
-                   signed=PREFIX + _b64(payload) + "." + _b64(signature))
+    return replace(
+        principal, expires_at=expires_at, signed=PREFIX + _b64(payload) + "." + _b64(signature)
+    )
 
 
 # Signed forms this process has verified -> their principal. The gateway hands the same
@@ -96,8 +101,11 @@ def verify(signed, now=None):
     """The principal in a signed form, or None unless its signature is good, it has
     not expired and its signer may vouch for it: identity for people, a service
     only for itself."""
-    if not isinstance(signed, str) or not signed.startswith(PREFIX) or \
-            len(signed) > MAX_SIGNED_LENGTH:
+    if (
+        not isinstance(signed, str)
+        or not signed.startswith(PREFIX)
+        or len(signed) > MAX_SIGNED_LENGTH
+    ):
         return None
     now = now if now is not None else time.time()
     principal = _verified.get(signed)
@@ -114,7 +122,7 @@ def verify(signed, now=None):
 def _check(signed):
     """verify's work for a signed form not seen before (any expiry)."""
     try:
-        payload_part, signature_part = signed[len(PREFIX):].split(".")
+        payload_part, signature_part = signed[len(PREFIX) :].split(".")
         payload, signature = _unb64(payload_part), _unb64(signature_part)
         claims = json.loads(payload)
         issuer = claims.pop("iss")
@@ -124,13 +132,13 @@ def _check(signed):
             return None
         key.verify(signature, payload)
         principal = Principal.from_dict(claims)
-    except (ValueError, KeyError, TypeError, AttributeError, InvalidSignature,
-            binascii.Error):
+    except (ValueError, KeyError, TypeError, AttributeError, InvalidSignature, binascii.Error):
         return None
     if not isinstance(expires_at, int) or isinstance(expires_at, bool):
         return None
-    allowed = principal.account_id == issuer if principal.kind == "service" \
-        else issuer == "identity"
+    allowed = (
+        principal.account_id == issuer if principal.kind == "service" else issuer == "identity"
+    )
     return replace(principal, signed=signed, expires_at=expires_at) if allowed else None
 
 

@@ -1,7 +1,8 @@
 """Engines and sessions for a service's own database (SQLite by default, PostgreSQL
 by configuration), and the column types every service uses."""
+
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, create_engine, event
 from sqlalchemy.pool import QueuePool
@@ -9,7 +10,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 def utcnow():
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_id():
@@ -27,15 +28,15 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def make_engine(url, pool_size=10):
@@ -50,9 +51,14 @@ def make_engine(url, pool_size=10):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             from pathlib import Path
+
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, poolclass=QueuePool, pool_size=1, max_overflow=0, pool_timeout=30,
+            url,
+            poolclass=QueuePool,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=30,
             connect_args={"check_same_thread": False, "timeout": 5},
         )
 
@@ -65,5 +71,6 @@ def make_engine(url, pool_size=10):
             cursor.close()
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=5, pool_pre_ping=True,
-                         pool_timeout=30)
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=5, pool_pre_ping=True, pool_timeout=30
+    )

@@ -7,6 +7,7 @@ the HTTP status and the text in the caller's language. Subclasses accept `*args`
 (nameko rebuilds them from args alone): `(details: dict | None)`. The details travel
 as JSON text, because nameko turns every other scalar into a string on the way.
 """
+
 import importlib
 import json
 
@@ -39,11 +40,13 @@ class KluisError(Exception):
 
 class ValidationFailed(KluisError):
     """details: {field: [messages]}"""
+
     code = "validation_error"
 
 
 class NotFound(KluisError):
     """Also raised for objects that exist but the caller may not see."""
+
     code = "not_found"
 
 
@@ -64,6 +67,7 @@ def register_remote_errors():
     (nameko rebuilds registered classes from their args). Each RPC caller does this:
     the gateway, and services that call other services."""
     from nameko.exceptions import get_module_path, registry
+
     for module in EXCEPTION_MODULES:
         importlib.import_module(module)
     pending = [KluisError]

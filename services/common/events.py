@@ -25,11 +25,12 @@ A command (`uow.send(target, SendNotification(...))`) is declared the same way, 
 (a dict: the handlers read the envelope too). Fields listed in `added_later` may be
 absent: messages written before the field was declared are still read.
 """
+
 import dataclasses
 import types
 import typing
-from typing import Any, Callable, ClassVar, TypeVar
-
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
 E = TypeVar("E", bound="Event")
 
@@ -49,6 +50,11 @@ def absent_unless_given() -> Any:
     return dataclasses.field(default=ABSENT)
 
 
+def _fields(declared: Any) -> tuple[dataclasses.Field, ...]:
+    """The fields of a declaration (made a dataclass by @event), or of one of its events."""
+    return dataclasses.fields(declared)
+
+
 class Event:
     """Base of every declared event: `event_type` is its name on the wire."""
 
@@ -58,11 +64,13 @@ class Event:
     added_later: ClassVar[frozenset] = frozenset()
 
     def __post_init__(self) -> None:
-        for field in dataclasses.fields(self):
+        for field in _fields(self):
             value = getattr(self, field.name)
             if value is not ABSENT and not _fits(value, self._hints()[field.name]):
-                raise TypeError(f"{self.event_type}.{field.name}: {type(value).__name__} is not "
-                                f"{self._hints()[field.name]}")
+                raise TypeError(
+                    f"{self.event_type}.{field.name}: {type(value).__name__} is not "
+                    f"{self._hints()[field.name]}"
+                )
 
     @classmethod
     def _hints(cls) -> dict:
@@ -70,8 +78,11 @@ class Event:
 
     def payload(self) -> dict:
         """The fields as the JSON payload carries them."""
-        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)
-                if getattr(self, field.name) is not ABSENT}
+        return {
+            field.name: getattr(self, field.name)
+            for field in _fields(self)
+            if getattr(self, field.name) is not ABSENT
+        }
 
     @classmethod
     def load(cls, message: dict) -> dict:
@@ -81,21 +92,24 @@ class Event:
         if message.get(cls.type_key) != cls.event_type:
             raise TypeError(f"{message.get(cls.type_key)!r} is not {cls.event_type!r}")
         hints = cls._hints()
-        for field in dataclasses.fields(cls):
+        for field in _fields(cls):
             if field.name not in message:
                 if field.default is ABSENT or field.name in cls.added_later:
                     continue
                 raise TypeError(f"{cls.event_type}: field {field.name!r} is missing")
             if not _fits(message[field.name], hints[field.name]):
-                raise TypeError(f"{cls.event_type}.{field.name}: "
-                                f"{type(message[field.name]).__name__} is not {hints[field.name]}")
+                raise TypeError(
+                    f"{cls.event_type}.{field.name}: "
+                    f"{type(message[field.name]).__name__} is not {hints[field.name]}"
+                )
         return message
 
     @classmethod
     def from_payload(cls: type[E], message: dict) -> E:
         """The event made again from a message (its fields; the envelope is left out)."""
-        return cls(**{field.name: message[field.name] for field in dataclasses.fields(cls)
-                      if field.name in message})
+        return cls(
+            **{field.name: message[field.name] for field in _fields(cls) if field.name in message}
+        )
 
 
 class Command(Event):
@@ -110,6 +124,7 @@ class Command(Event):
 def event(name: str) -> Callable[[type[E]], type[E]]:
     """Class decorator: declares `cls` as the event (or command) `name`: a frozen,
     keyword-only dataclass."""
+
     def declare(cls: type[E]) -> type[E]:
         if not issubclass(cls, Event):
             raise TypeError(f"{cls.__name__} is not an Event")
@@ -118,14 +133,19 @@ def event(name: str) -> Callable[[type[E]], type[E]]:
             raise TypeError(f"{name}: {sorted(clash)} are taken (the envelope, Event's own)")
         cls.event_type = name
         return dataclasses.dataclass(frozen=True, kw_only=True)(cls)
+
     return declare
 
 
 def declared_in(module: types.ModuleType) -> list[type[Event]]:
     """The events and commands a service's `events` module declares."""
-    return [value for value in vars(module).values()
-            if isinstance(value, type) and issubclass(value, Event)
-            and value.__module__ == module.__name__]
+    return [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, Event)
+        and value.__module__ == module.__name__
+    ]
 
 
 def _fits(value: Any, hint: Any) -> bool:
@@ -147,4 +167,3 @@ def _fits(value: Any, hint: Any) -> bool:
     if hint is float:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     return isinstance(value, hint)
-

@@ -1,4 +1,5 @@
 """Files that several processes may try to create at the same moment (default keys)."""
+
 import os
 import secrets
 from pathlib import Path

@@ -23,6 +23,7 @@ instance's tick may run another. The work must therefore still be guarded by the
 of its rows (a reminder records `reminded_at`, an expiry sets the status), which a
 round reads only after the previous round committed.
 """
+
 import fcntl
 import hashlib
 import os

@@ -16,6 +16,7 @@ with `uow.refuse(error)` (services/common/store.py), which commits what was take
 that refused attempts still count.
 `peek` answers without taking. `forget` empties a key (a successful reset, say).
 """
+
 import math
 from dataclasses import dataclass
 
@@ -34,8 +35,11 @@ class Limit:
 
     def scaled(self, burst=None, per_s=None):
         """The same limit with settings from configuration (None keeps the default)."""
-        return Limit(self.scope, int(burst) if burst not in (None, "") else self.burst,
-                     float(per_s) if per_s not in (None, "") else self.per_s)
+        return Limit(
+            self.scope,
+            int(burst) if burst not in (None, "") else self.burst,
+            float(per_s) if per_s not in (None, "") else self.per_s,
+        )
 
 
 class Buckets:
@@ -43,7 +47,8 @@ class Buckets:
 
     def __init__(self, metadata):
         self.table = sa.Table(
-            "rate_buckets", metadata,
+            "rate_buckets",
+            metadata,
             sa.Column("scope", sa.String(40), primary_key=True),
             sa.Column("key_hash", sa.String(64), primary_key=True),
             sa.Column("tokens", sa.Float, nullable=False),
@@ -57,30 +62,42 @@ class Buckets:
         """Take `cost` tokens for `key`. -> None when allowed, else the seconds to wait
         (nothing is taken then)."""
         now = utcnow()
-        row = session.execute(sa.select(self.table.c.tokens, self.table.c.updated_at)
-                              .where(self._where(limit, key)).with_for_update()).first()
+        row = session.execute(
+            sa.select(self.table.c.tokens, self.table.c.updated_at)
+            .where(self._where(limit, key))
+            .with_for_update()
+        ).first()
         if row is None:
             if cost > limit.burst:
                 return _retry_after(limit, limit.burst, cost)
             try:
                 with session.begin_nested():
-                    session.execute(sa.insert(self.table).values(
-                        scope=limit.scope, key_hash=_key(key), tokens=limit.burst - cost,
-                        updated_at=now))
+                    session.execute(
+                        sa.insert(self.table).values(
+                            scope=limit.scope,
+                            key_hash=_key(key),
+                            tokens=limit.burst - cost,
+                            updated_at=now,
+                        )
+                    )
                 return None
             except IntegrityError:  # another request created it just now: take from that
                 return self.take(session, limit, key, cost)
         tokens = _now_tokens(limit, row.tokens, row.updated_at, now)
         if tokens < cost:
             return _retry_after(limit, tokens, cost)
-        session.execute(sa.update(self.table).where(self._where(limit, key))
-                        .values(tokens=tokens - cost, updated_at=now))
+        session.execute(
+            sa.update(self.table)
+            .where(self._where(limit, key))
+            .values(tokens=tokens - cost, updated_at=now)
+        )
         return None
 
     def peek(self, session, limit, key, cost=1):
         """-> None when `cost` tokens could be taken now, else the seconds to wait."""
-        row = session.execute(sa.select(self.table.c.tokens, self.table.c.updated_at)
-                              .where(self._where(limit, key))).first()
+        row = session.execute(
+            sa.select(self.table.c.tokens, self.table.c.updated_at).where(self._where(limit, key))
+        ).first()
         if row is None:
             return None if cost <= limit.burst else _retry_after(limit, limit.burst, cost)
         tokens = _now_tokens(limit, row.tokens, row.updated_at, utcnow())
@@ -92,8 +109,9 @@ class Buckets:
 
     def sweep(self, session, older_than):
         """Remove buckets untouched since `older_than`: they are full again by then."""
-        return session.execute(sa.delete(self.table)
-                               .where(self.table.c.updated_at < older_than)).rowcount
+        return session.execute(
+            sa.delete(self.table).where(self.table.c.updated_at < older_than)
+        ).rowcount
 
 
 def _key(value):

@@ -17,22 +17,37 @@ context (`REQUEST_ID_KEY`) to every service a request reaches, and on from there
 (services/common/request_ids.py sets it for each worker); it lives in a context
 variable, which under eventlet is one per green thread.
 """
+
 import contextvars
 import json
 import logging
 import re
 import time
 
-SECRET_KEYS = r"(?:password|passwd|token|secret|code|recovery_code|signature|authorization|" \
-              r"api_key|key|challenge|pairing_code|sms_code)"
+SECRET_KEYS = (
+    r"(?:password|passwd|token|secret|code|recovery_code|signature|authorization|"
+    r"api_key|key|challenge|pairing_code|sms_code)"
+)
 _PATTERNS = [
     (re.compile(r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]+"), "Bearer ***"),
     # "password": "x", 'token': 'x' (a quoted value, escaped quotes included)
-    (re.compile(r"""(?i)(["']?\b\w*""" + SECRET_KEYS + r"""["']?\s*[:=]\s*)(["'])((?:\\.|(?!\2).)*)(\2)"""),
-     r"\1\2***\4"),
+    (
+        re.compile(
+            r"""(?i)(["']?\b\w*"""
+            + SECRET_KEYS
+            + r"""["']?\s*[:=]\s*)(["'])((?:\\.|(?!\2).)*)(\2)"""
+        ),
+        r"\1\2***\4",
+    ),
     # password=x, password: x (an unquoted value up to a separator)
-    (re.compile(r"""(?i)(\b\w*""" + SECRET_KEYS + r"""\s*[:=]\s*)(?!\*\*\*)(?!["'])(?!Bearer\b)([^\s&"',;}]+)"""),
-     r"\1***"),
+    (
+        re.compile(
+            r"""(?i)(\b\w*"""
+            + SECRET_KEYS
+            + r"""\s*[:=]\s*)(?!\*\*\*)(?!["'])(?!Bearer\b)([^\s&"',;}]+)"""
+        ),
+        r"\1***",
+    ),
     # A 6-digit code standing alone (not part of an id, a number or a time's fraction).
     (re.compile(r"(?<![\w.,:+-])\d{6}(?![\w.,:+-]?\d)(?![\w-])"), "******"),
 ]
@@ -82,8 +97,9 @@ def request_id_header():
 class RedactingFormatter(logging.Formatter):
     """`output`: "text" (the default) or "json"; `part`: the process's name in JSON."""
 
-    def __init__(self, fmt=None, datefmt=None, style="%", validate=True, *, output="text",
-                 part=None):
+    def __init__(
+        self, fmt=None, datefmt=None, style="%", validate=True, *, output="text", part=None
+    ):
         super().__init__(fmt, datefmt, style, validate)
         output = (output or "text").strip().lower()
         if output not in ("text", "json"):
@@ -100,9 +116,13 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
     def format_json(self, record, request_id):
-        line = {"time": _iso_time(record), "level": record.levelname, "part": self.part,
-                "logger": record.name,
-                "message": redact(record.getMessage())}
+        line = {
+            "time": _iso_time(record),
+            "level": record.levelname,
+            "part": self.part,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
         if request_id:
             line["request_id"] = request_id
         if record.exc_info:
@@ -116,8 +136,10 @@ class RedactingFormatter(logging.Formatter):
 
 def _iso_time(record):
     """The record's time as ISO 8601 UTC with milliseconds."""
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + \
-        ".%03dZ" % record.msecs
+    return (
+        time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        + f".{int(record.msecs):03d}Z"
+    )
 
 
 def logging_config(level="INFO", part=None, output="text"):
@@ -125,11 +147,16 @@ def logging_config(level="INFO", part=None, output="text"):
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"redacting": {
-            "()": "services.common.logs.RedactingFormatter",
-            "format": "%(asctime)s %(levelname)s " + (f"{part} " if part else "")
-                      + "%(name)s: %(request)s%(message)s",
-            "output": output, "part": part}},
+        "formatters": {
+            "redacting": {
+                "()": "services.common.logs.RedactingFormatter",
+                "format": "%(asctime)s %(levelname)s "
+                + (f"{part} " if part else "")
+                + "%(name)s: %(request)s%(message)s",
+                "output": output,
+                "part": part,
+            }
+        },
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "redacting"}},
         "root": {"level": level, "handlers": ["console"]},
     }

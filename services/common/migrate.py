@@ -4,6 +4,7 @@ upgrades each service's own database (its URL from settings) to its newest revis
 Each service keeps its revisions in `services/<name>/migrations/versions/`; its env.py
 is two lines that call `run_env` with the service's metadata.
 """
+
 import sys
 from pathlib import Path
 
@@ -32,11 +33,17 @@ def upgrade(service, url=None):
 def run_env(metadata):
     """Body of every service's migrations/env.py (online mode only)."""
     url = context.config.get_main_option("sqlalchemy.url")
-    engine = make_engine(url) if url.startswith("sqlite") else \
-        __import__("sqlalchemy").create_engine(url, poolclass=pool.NullPool)
+    engine = (
+        make_engine(url)
+        if url.startswith("sqlite")
+        else __import__("sqlalchemy").create_engine(url, poolclass=pool.NullPool)
+    )
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=metadata,
-                          render_as_batch=url.startswith("sqlite"))
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            render_as_batch=url.startswith("sqlite"),
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

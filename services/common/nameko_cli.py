@@ -5,6 +5,7 @@ with a bounded stop: SIGTERM stops the service gracefully (the work in progress
 finishes), but the process ends at the latest KLUIS_STOP_GRACE_S (10) seconds later,
 also when the stop cannot finish (a service whose broker or vhost has gone stays in its
 reconnect loop and would otherwise never exit). Repeated SIGTERMs do not extend it."""
+
 import errno
 import math
 import os
@@ -27,8 +28,9 @@ def stop_grace_s():
     except ValueError:
         seconds = None
     if seconds is None or not 1 <= seconds <= 3600:
-        raise SystemExit(f"KLUIS_STOP_GRACE_S must be a number of seconds from 1 to 3600, "
-                         f"not {value!r}")
+        raise SystemExit(
+            f"KLUIS_STOP_GRACE_S must be a number of seconds from 1 to 3600, not {value!r}"
+        )
     return math.ceil(seconds)
 
 
@@ -82,8 +84,10 @@ def run_command(args, *_unknown_args):
     runtime is imported (as nameko does it), then nameko's `run` command with `run`
     above in place of nameko's."""
     import eventlet
+
     eventlet.monkey_patch()  # noqa (code before imports)
     from nameko.cli import run as nameko_run
+
     nameko_run.run = run  # nameko_run.main looks `run` up when it is called
     nameko_run.main(args)
 

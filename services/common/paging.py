@@ -20,6 +20,7 @@ key can be a person's name, and a cursor travels in URLs (access logs, proxies).
 cursor the client edited, or one from another list or key, is refused: ValidationFailed
 on `cursor`.
 """
+
 import base64
 import binascii
 import hashlib
@@ -99,8 +100,7 @@ class Pager:
         width = len(query.column_descriptions)
         rows = session.execute(statement, bound).all()
         shown = [row[0] if width == 1 else tuple(row[:width]) for row in rows[:limit]]
-        next_cursor = self._write(rows[limit - 1][width:], scope) \
-            if len(rows) > limit else None
+        next_cursor = self._write(rows[limit - 1][width:], scope) if len(rows) > limit else None
         return shown, next_cursor
 
     def _paged(self, query, order, after, keep):
@@ -121,8 +121,9 @@ class Pager:
         return statement
 
     def _write(self, values, scope):
-        payload = json.dumps([v.isoformat() if isinstance(v, datetime) else v
-                              for v in values], separators=(",", ":")).encode()
+        payload = json.dumps(
+            [v.isoformat() if isinstance(v, datetime) else v for v in values], separators=(",", ":")
+        ).encode()
         nonce = os.urandom(12)
         sealed = nonce + self._cipher.encrypt(nonce, payload, scope.encode())
         return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
@@ -137,8 +138,10 @@ class Pager:
             values = json.loads(payload)
             if not isinstance(values, list) or len(values) != len(columns):
                 raise ValueError
-            return [datetime.fromisoformat(v) if isinstance(c.type, UTCDateTime) else v
-                    for c, v in zip(columns, values)]
+            return [
+                datetime.fromisoformat(v) if isinstance(c.type, UTCDateTime) else v
+                for c, v in zip(columns, values, strict=True)
+            ]
         except (ValueError, TypeError, binascii.Error, InvalidTag):
             raise ValidationFailed(BAD_CURSOR) from None
 
@@ -160,8 +163,9 @@ def _after(order):
     row; the equivalent `a < x OR (a = x AND b < y)` is answered on SQLite by scanning
     from `a <= x`, through every earlier row of a tie."""
     columns = [column for column, _direction in order]
-    bound = tuple_(*[bindparam(f"_after_{i}", type_=column.type)
-                     for i, column in enumerate(columns)])
+    bound = tuple_(
+        *[bindparam(f"_after_{i}", type_=column.type) for i, column in enumerate(columns)]
+    )
     return tuple_(*columns) < bound if order[0][1] == "desc" else tuple_(*columns) > bound
 
 

@@ -9,6 +9,7 @@ inbox:  every event or command received, keyed by its message id: a duplicate is
         recognised and skipped; a failing handler is retried with backoff and, after
         the last attempt, parked (status `parked`) where an operator sees and replays it.
 """
+
 import sqlalchemy as sa
 
 from .db import UTCDateTime
@@ -16,7 +17,8 @@ from .db import UTCDateTime
 
 def plumbing_tables(metadata):
     outbox = sa.Table(
-        "outbox", metadata,
+        "outbox",
+        metadata,
         sa.Column("id", sa.String(36), primary_key=True),
         sa.Column("kind", sa.String(10), nullable=False),  # event | command
         sa.Column("exchange", sa.String(100), nullable=False),
@@ -32,7 +34,8 @@ def plumbing_tables(metadata):
         sa.Index("ix_outbox_pending", "sent_at", "next_attempt_at"),
     )
     inbox = sa.Table(
-        "inbox", metadata,
+        "inbox",
+        metadata,
         sa.Column("message_id", sa.String(64), primary_key=True),
         sa.Column("source", sa.String(100), nullable=False),
         sa.Column("payload", sa.Text, nullable=False),
@@ -45,4 +48,3 @@ def plumbing_tables(metadata):
         sa.Index("ix_inbox_due", "status", "next_attempt_at"),
     )
     return outbox, inbox
-

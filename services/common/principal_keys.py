@@ -14,6 +14,7 @@ Public keys are read once per process and kept (verifying then costs microsecond
 a key not yet published (its service has not started yet) is looked for again on
 the next call that needs it, and only for the services named in `SERVICE_NAMES`.
 """
+
 import os
 from pathlib import Path
 
@@ -61,9 +62,15 @@ def _load_or_create(service):
     path = folder / f"principal-{service}.key"
     if not path.exists():
         key = ed25519.Ed25519PrivateKey.generate()
-        link_new(path, key.private_bytes(serialization.Encoding.PEM,
-                                         serialization.PrivateFormat.PKCS8,
-                                         serialization.NoEncryption()), 0o600)
+        link_new(
+            path,
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            ),
+            0o600,
+        )
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     _publish(service, key.public_key())
     return key
@@ -73,11 +80,13 @@ def _publish(service, public):
     folder = public_key_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"principal-{service}.pub"
-    pem = public.public_bytes(serialization.Encoding.PEM,
-                              serialization.PublicFormat.SubjectPublicKeyInfo)
-    if not path.exists() or path.read_bytes() != pem:
-        if not link_new(path, pem, 0o644) and path.read_bytes() != pem:
-            # A key made before (say, a key file replaced by the operator): ours counts.
-            path.unlink()
-            link_new(path, pem, 0o644)
+    pem = public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    if (not path.exists() or path.read_bytes() != pem) and (
+        not link_new(path, pem, 0o644) and path.read_bytes() != pem
+    ):
+        # A key made before (say, a key file replaced by the operator): ours counts.
+        path.unlink()
+        link_new(path, pem, 0o644)
     _public[service] = public

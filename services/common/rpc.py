@@ -11,6 +11,7 @@ A service that calls another on its own behalf (after it checked the caller itse
 uses `as_service=True`: the call then carries the calling service as its principal
 (kind "service", signed with the calling service's own key) instead of the end user's,
 and the callee can insist on which service it is (`caller.require_service`)."""
+
 import inspect
 import sys
 import time
@@ -19,14 +20,33 @@ import uuid
 import eventlet
 import kombu.serialization
 from amqp.exceptions import ChannelError
-from nameko.exceptions import (IncorrectSignature, UnknownService, UnserializableValueError,
-                               serialize)
 from nameko.amqp.publish import Publisher, UndeliverableMessage, get_producer
-from nameko.constants import (AMQP_SSL_CONFIG_KEY, AMQP_URI_CONFIG_KEY, DEFAULT_TRANSPORT_OPTIONS,
-                              LOGIN_METHOD_CONFIG_KEY, NON_PERSISTENT, SERIALIZER_CONFIG_KEY,
-                              DEFAULT_SERIALIZER)
-from nameko.rpc import (MethodProxy, ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy,
-                        RpcReply, ServiceProxy, get_rpc_exchange)
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    DEFAULT_TRANSPORT_OPTIONS,
+    LOGIN_METHOD_CONFIG_KEY,
+    NON_PERSISTENT,
+    SERIALIZER_CONFIG_KEY,
+)
+from nameko.exceptions import (
+    IncorrectSignature,
+    UnknownService,
+    UnserializableValueError,
+    serialize,
+)
+from nameko.rpc import (
+    MethodProxy,
+    ReplyListener,
+    Responder,
+    Rpc,
+    RpcConsumer,
+    RpcProxy,
+    RpcReply,
+    ServiceProxy,
+    get_rpc_exchange,
+)
 
 from .context import CONTEXT_KEY, DEFAULT_TTL_S, Principal, sign
 from .errors import KluisError, register_remote_errors
@@ -34,11 +54,13 @@ from .errors import KluisError, register_remote_errors
 
 class ServiceUnavailable(KluisError):
     """details: {"service": name}"""
+
     code = "service_unavailable"
 
 
 class ServiceTimeout(KluisError):
     """details: {"service": name}"""
+
     code = "service_timeout"
 
 
@@ -74,6 +96,7 @@ class _ReplyListener(ReplyListener):
 
 class TimedRpcProxy(RpcProxy):
     """`identity = TimedRpcProxy("identity", timeout=10)`; call `self.identity.method(...)`."""
+
     rpc_reply_listener = _ReplyListener()
 
     def __init__(self, target_service, timeout=10.0, as_service=False, **options):
@@ -91,9 +114,10 @@ class TimedRpcProxy(RpcProxy):
         if self.as_service:
             worker_ctx = _AsService(worker_ctx, self.container.service_name)
         return TimedServiceProxy(
-            _ServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener,
-                          **self.options),
-            self.target_service, self.timeout)
+            _ServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, **self.options),
+            self.target_service,
+            self.timeout,
+        )
 
 
 class _CallPublisher(Publisher):
@@ -109,8 +133,9 @@ class _CallPublisher(Publisher):
         publish_kwargs = {**self.publish_kwargs, **kwargs}
         headers = {**publish_kwargs.pop("headers", {}), **publish_kwargs.pop("extra_headers", {})}
         transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": True}
-        with get_producer(self.amqp_uri, True, self.ssl, self.login_method,
-                          transport_options) as producer:
+        with get_producer(
+            self.amqp_uri, True, self.ssl, self.login_method, transport_options
+        ) as producer:
             returned = []
 
             def heard(exc, *_):
@@ -123,11 +148,18 @@ class _CallPublisher(Publisher):
             channel.events["basic_return"].add(heard)
             try:
                 producer.publish(
-                    payload, headers=headers, delivery_mode=self.delivery_mode,
-                    priority=self.priority, expiration=self.expiration,
-                    compression=self.compression, declare=list(self.declare),
-                    retry=self.retry, retry_policy=self.retry_policy,
-                    serializer=self.serializer, **publish_kwargs)
+                    payload,
+                    headers=headers,
+                    delivery_mode=self.delivery_mode,
+                    priority=self.priority,
+                    expiration=self.expiration,
+                    compression=self.compression,
+                    declare=list(self.declare),
+                    retry=self.retry,
+                    retry_policy=self.retry_policy,
+                    serializer=self.serializer,
+                    **publish_kwargs,
+                )
             except ChannelError as exc:  # a channel without our handler (a reconnect)
                 if "NO_ROUTE" in str(exc):
                     raise UndeliverableMessage()
@@ -158,10 +190,14 @@ class _MethodProxy(MethodProxy):
         reply_event = self.reply_listener.get_reply_event(correlation_id)
         try:
             self.publisher.publish(
-                {"args": args, "kwargs": kwargs}, exchange=get_rpc_exchange(self.container.config),
-                routing_key=f"{self.service_name}.{self.method_name}", mandatory=True,
-                reply_to=self.reply_listener.routing_key, correlation_id=correlation_id,
-                extra_headers=self.get_message_headers(self.worker_ctx))
+                {"args": args, "kwargs": kwargs},
+                exchange=get_rpc_exchange(self.container.config),
+                routing_key=f"{self.service_name}.{self.method_name}",
+                mandatory=True,
+                reply_to=self.reply_listener.routing_key,
+                correlation_id=correlation_id,
+                extra_headers=self.get_message_headers(self.worker_ctx),
+            )
         except BaseException as exc:
             self.reply_listener.forget(correlation_id)
             if isinstance(exc, UndeliverableMessage):
@@ -172,8 +208,9 @@ class _MethodProxy(MethodProxy):
 
 class _ServiceProxy(ServiceProxy):
     def __getattr__(self, name):
-        return _MethodProxy(self.worker_ctx, self.service_name, name, self.reply_listener,
-                            **self.options)
+        return _MethodProxy(
+            self.worker_ctx, self.service_name, name, self.reply_listener, **self.options
+        )
 
 
 class _AsService:
@@ -189,8 +226,9 @@ class _AsService:
     def signed_principal(cls, service_name):
         principal = cls._signed.get(service_name)
         if principal is None or principal.expires_at - time.time() < DEFAULT_TTL_S / 2:
-            principal = sign(Principal(account_id=service_name, kind="service"),
-                             service_name, DEFAULT_TTL_S)
+            principal = sign(
+                Principal(account_id=service_name, kind="service"), service_name, DEFAULT_TTL_S
+            )
             cls._signed[service_name] = principal
         return principal.signed
 
@@ -212,9 +250,12 @@ class TimedServiceProxy:
         def call(*args, timeout=None, **kwargs):
             proxy = self._proxy
             if timeout is not None:  # the message must expire with this call's deadline
-                proxy = _ServiceProxy(proxy.worker_ctx, proxy.service_name,
-                                      proxy.reply_listener,
-                                      **{**proxy.options, "expiration": timeout})
+                proxy = _ServiceProxy(
+                    proxy.worker_ctx,
+                    proxy.service_name,
+                    proxy.reply_listener,
+                    **{**proxy.options, "expiration": timeout},
+                )
             try:
                 reply = getattr(proxy, name).call_async(*args, **kwargs)
             except UnknownService:
@@ -234,6 +275,7 @@ class _ReplyPublisher(Publisher):
     caller's own reply queue, which does not outlive the caller, and the caller's wait
     for it is the only confirmation that counts (a lost answer is a timeout for the
     caller, confirmed or not). Saves the broker a round trip per call."""
+
     use_confirms = False
     delivery_mode = NON_PERSISTENT
 
@@ -248,24 +290,32 @@ class _ReplyPublisher(Publisher):
 class _Responder(Responder):
     """nameko's Responder, but the answer is serialized once (nameko's serializes it
     twice: once to check that it can, once to send it)."""
+
     publisher_cls = _ReplyPublisher
 
     def send_response(self, result, exc_info):
         serializer = kombu.serialization.registry.type_to_name[
-            self.message.properties["content_type"]]
+            self.message.properties["content_type"]
+        ]
         error = serialize(exc_info[1]) if exc_info is not None else None
         try:
             content_type, encoding, body = kombu.serialization.dumps(
-                {"result": result, "error": error}, serializer)
+                {"result": result, "error": error}, serializer
+            )
         except Exception:  # as nameko: an answer that cannot be sent is an error answer
             exc_info = sys.exc_info()
             result, error = None, serialize(UnserializableValueError(result))
             content_type, encoding, body = kombu.serialization.dumps(
-                {"result": None, "error": error}, serializer)
+                {"result": None, "error": error}, serializer
+            )
         self.publisher_cls(self.amqp_uri, ssl=self.ssl, login_method=self.login_method).publish(
-            body, content_type=content_type, content_encoding=encoding,
-            exchange=self.exchange, routing_key=self.message.properties["reply_to"],
-            correlation_id=self.message.properties.get("correlation_id"))
+            body,
+            content_type=content_type,
+            content_encoding=encoding,
+            exchange=self.exchange,
+            routing_key=self.message.properties["reply_to"],
+            correlation_id=self.message.properties.get("correlation_id"),
+        )
         return result, exc_info
 
 
@@ -281,9 +331,13 @@ class _RpcConsumer(RpcConsumer):
     def handle_result(self, message, result, exc_info):
         config = self.container.config
         responder = _Responder(
-            config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
-            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message,
-            ssl=config.get(AMQP_SSL_CONFIG_KEY), login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
         result, exc_info = responder.send_response(result, exc_info)
         self.queue_consumer.ack_message(message)
         return result, exc_info
@@ -291,6 +345,7 @@ class _RpcConsumer(RpcConsumer):
 
 class KluisRpc(Rpc):
     """nameko's @rpc entrypoint, answering through `_ReplyPublisher`."""
+
     rpc_consumer = _RpcConsumer()
     _signature = None
 
@@ -299,7 +354,8 @@ class KluisRpc(Rpc):
         the method's signature read once: nameko reads it again on every call."""
         if self._signature is None:
             self._signature = inspect.signature(
-                getattr(self.container.service_cls, self.method_name))
+                getattr(self.container.service_cls, self.method_name)
+            )
         try:
             self._signature.bind(None, *args, **kwargs)
         except TypeError as exc:

@@ -1,5 +1,6 @@
 """What every service answers besides its own work: health, and the operator's view
 of parked messages (events or commands whose handler kept failing)."""
+
 import os
 import socket
 

@@ -4,6 +4,7 @@ Service-specific knobs live in each service's config.yaml as `${ENV:default}`; t
 few defaults that depend on another variable (database URLs under KLUIS_VAR) are
 computed here, so that a unset variable always means "the embedded default".
 """
+
 import os
 from pathlib import Path
 

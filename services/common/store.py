@@ -23,6 +23,7 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
 - Any number of instances may share the database: the relay claims the rows it
   publishes, inbox retries run under a lease, and `store.lease(name)` gives timers theirs.
 """
+
 import json
 import logging
 import os
@@ -46,7 +47,8 @@ from sqlalchemy.orm import Session
 from . import metrics
 from .db import make_engine, new_id, utcnow
 from .errors import KluisError
-from .events import Command as DeclaredCommand, Event as DeclaredEvent
+from .events import Command as DeclaredCommand
+from .events import Event as DeclaredEvent
 from .lease import lease
 from .logs import REQUEST_ID_KEY, current_request_id
 from .paging import asc
@@ -59,13 +61,17 @@ COMMAND_EXCHANGE = Exchange("kluis.commands", type="direct", durable=True)
 
 def command_queue(target):
     """The durable queue of commands for `target` (declared by sender and receiver)."""
-    return Queue(f"{target}.commands", exchange=COMMAND_EXCHANGE, routing_key=target,
-                 durable=True)
+    return Queue(f"{target}.commands", exchange=COMMAND_EXCHANGE, routing_key=target, durable=True)
 
 
 def event_envelope(event_type, actor, payload):
-    return {"event_id": new_id(), "event_type": event_type,
-            "occurred_at": utcnow().isoformat(), "actor": actor, **payload}
+    return {
+        "event_id": new_id(),
+        "event_type": event_type,
+        "occurred_at": utcnow().isoformat(),
+        "actor": actor,
+        **payload,
+    }
 
 
 class Refusal(Exception):
@@ -108,17 +114,30 @@ class UnitOfWork:
         link); the relay blanks them once delivered."""
         if not isinstance(command, DeclaredCommand):
             raise TypeError(f"send takes a declared Command, not {type(command).__name__}")
-        message = {"message_id": new_id(), "command": command.event_type,
-                   "occurred_at": utcnow().isoformat(), **command.payload()}
+        message = {
+            "message_id": new_id(),
+            "command": command.event_type,
+            "occurred_at": utcnow().isoformat(),
+            **command.payload(),
+        }
         self._add("command", COMMAND_EXCHANGE.name, target, message)
         return message
 
     def _add(self, kind, exchange, routing_key, payload):
         now = utcnow()
-        self.session.execute(insert(self._outbox).values(
-            id=payload.get("event_id") or payload["message_id"], kind=kind, exchange=exchange,
-            routing_key=routing_key, payload=json.dumps(payload), created_at=now,
-            next_attempt_at=now, attempts=0, request_id=current_request_id()))
+        self.session.execute(
+            insert(self._outbox).values(
+                id=payload.get("event_id") or payload["message_id"],
+                kind=kind,
+                exchange=exchange,
+                routing_key=routing_key,
+                payload=json.dumps(payload),
+                created_at=now,
+                next_attempt_at=now,
+                attempts=0,
+                request_id=current_request_id(),
+            )
+        )
         self.wrote_outbox = True
 
 
@@ -263,7 +282,7 @@ class Store(DependencyProvider):
                         self._release_outbox([r.id for r in rows[index:]])
                         break
                     if not self._publish(row):
-                        self._release_outbox([r.id for r in rows[index + 1:]])
+                        self._release_outbox([r.id for r in rows[index + 1 :]])
                         return
 
     def _claim_outbox(self, limit=100):
@@ -283,20 +302,31 @@ class Store(DependencyProvider):
         once the claim is stale."""
         outbox = self.outbox.c
         due = (outbox.sent_at.is_(None), outbox.next_attempt_at <= now)
-        picked = select(outbox.id).where(*due).order_by(outbox.created_at).limit(limit) \
-            .with_for_update(skip_locked=True).cte("picked") \
+        picked = (
+            select(outbox.id)
+            .where(*due)
+            .order_by(outbox.created_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .cte("picked")
             .prefix_with("MATERIALIZED", dialect="postgresql")
-        return update(self.outbox).where(outbox.id.in_(select(picked.c.id)), *due) \
-            .values(next_attempt_at=now + timedelta(seconds=self.claim_s)) \
+        )
+        return (
+            update(self.outbox)
+            .where(outbox.id.in_(select(picked.c.id)), *due)
+            .values(next_attempt_at=now + timedelta(seconds=self.claim_s))
             .returning(*self.outbox.c)
+        )
 
     def _release_outbox(self, row_ids):
         """Claimed rows this relay will not publish now: due again at once."""
         if row_ids:
             with Session(self.engine) as session, session.begin():
-                session.execute(update(self.outbox).where(
-                    self.outbox.c.id.in_(row_ids), self.outbox.c.sent_at.is_(None))
-                    .values(next_attempt_at=utcnow()))
+                session.execute(
+                    update(self.outbox)
+                    .where(self.outbox.c.id.in_(row_ids), self.outbox.c.sent_at.is_(None))
+                    .values(next_attempt_at=utcnow())
+                )
 
     def _publish(self, row):
         payload = json.loads(row.payload)
@@ -305,19 +335,39 @@ class Store(DependencyProvider):
         try:
             if row.kind == "event":
                 exchange = get_event_exchange(self.service_name, self.container.config)
-                self.publisher.publish(payload, exchange=exchange, routing_key=row.routing_key,
-                                       declare=[exchange], headers=headers)
+                self.publisher.publish(
+                    payload,
+                    exchange=exchange,
+                    routing_key=row.routing_key,
+                    declare=[exchange],
+                    headers=headers,
+                )
             else:
                 declare = [command_queue(row.routing_key)] if self.declare_commands else []
-                self.publisher.publish(payload, exchange=COMMAND_EXCHANGE,
-                                       routing_key=row.routing_key, declare=declare,
-                                       mandatory=True, headers=headers)
+                self.publisher.publish(
+                    payload,
+                    exchange=COMMAND_EXCHANGE,
+                    routing_key=row.routing_key,
+                    declare=declare,
+                    mandatory=True,
+                    headers=headers,
+                )
         except Exception as exc:
-            delay = min(self.retry_base * 2 ** row.attempts, 60)
-            self._update_outbox(row.id, attempts=row.attempts + 1, last_error=type(exc).__name__,
-                                next_attempt_at=utcnow() + timedelta(seconds=delay))
-            log.warning("%s: publishing %s %s failed (%s); retry in %.0fs", self.service_name,
-                        row.kind, row.routing_key, type(exc).__name__, delay)
+            delay = min(self.retry_base * 2**row.attempts, 60)
+            self._update_outbox(
+                row.id,
+                attempts=row.attempts + 1,
+                last_error=type(exc).__name__,
+                next_attempt_at=utcnow() + timedelta(seconds=delay),
+            )
+            log.warning(
+                "%s: publishing %s %s failed (%s); retry in %.0fs",
+                self.service_name,
+                row.kind,
+                row.routing_key,
+                type(exc).__name__,
+                delay,
+            )
             return False
         values = {"sent_at": utcnow()}
         if row.kind == "command":
@@ -333,17 +383,23 @@ class Store(DependencyProvider):
     def accept(self, source, message):
         message_id = message.get("event_id") or message.get("message_id")
         if not message_id:
-            log.error("%s: a message from %s without an id was dropped", self.service_name,
-                      source)
+            log.error("%s: a message from %s without an id was dropped", self.service_name, source)
             return
         now = utcnow()
         try:
             with Session(self.engine) as session, session.begin():
                 # Not due for the retry loop before this first handling had its chance.
-                session.execute(insert(self.inbox).values(
-                    message_id=message_id, source=source, payload=json.dumps(message),
-                    status="received", attempts=0, received_at=now,
-                    next_attempt_at=now + timedelta(seconds=self.retry_base)))
+                session.execute(
+                    insert(self.inbox).values(
+                        message_id=message_id,
+                        source=source,
+                        payload=json.dumps(message),
+                        status="received",
+                        attempts=0,
+                        received_at=now,
+                        next_attempt_at=now + timedelta(seconds=self.retry_base),
+                    )
+                )
         except IntegrityError:
             return  # a duplicate delivery: already recorded, and handled or pending
         self._handle(message_id)
@@ -354,39 +410,56 @@ class Store(DependencyProvider):
                 # The row lock makes one handling at a time: the retry loop skips a
                 # message that is being handled (PostgreSQL; SQLite has one connection).
                 row = uow.session.execute(
-                    select(self.inbox).where(self.inbox.c.message_id == message_id,
-                                             self.inbox.c.status == "received")
-                    .with_for_update(skip_locked=True)).first()
+                    select(self.inbox)
+                    .where(self.inbox.c.message_id == message_id, self.inbox.c.status == "received")
+                    .with_for_update(skip_locked=True)
+                ).first()
                 if row is None:
                     return
                 handler = self.handlers.get(row.source)
                 if handler is None:
                     raise LookupError(f"no handler for {row.source}")
                 handler(uow, json.loads(row.payload))
-                uow.session.execute(update(self.inbox).where(
-                    self.inbox.c.message_id == message_id).values(
-                    status="done", payload="{}", done_at=utcnow(), last_error=None))
+                uow.session.execute(
+                    update(self.inbox)
+                    .where(self.inbox.c.message_id == message_id)
+                    .values(status="done", payload="{}", done_at=utcnow(), last_error=None)
+                )
         except Exception as exc:
             self._record_failure(message_id, exc)
 
     def _record_failure(self, message_id, exc):
         with Session(self.engine) as session, session.begin():
-            row = session.execute(select(self.inbox).where(
-                self.inbox.c.message_id == message_id)).first()
+            row = session.execute(
+                select(self.inbox).where(self.inbox.c.message_id == message_id)
+            ).first()
             attempts = row.attempts + 1
             values = {"attempts": attempts, "last_error": f"{type(exc).__name__}"[:300]}
             if attempts >= self.max_attempts:
                 values["status"] = "parked"
-                log.error("%s: message %s from %s parked after %d attempts (%s)",
-                          self.service_name, message_id, row.source, attempts, type(exc).__name__)
+                log.error(
+                    "%s: message %s from %s parked after %d attempts (%s)",
+                    self.service_name,
+                    message_id,
+                    row.source,
+                    attempts,
+                    type(exc).__name__,
+                )
             else:
                 delay = min(self.retry_base * 2 ** (attempts - 1), 300)
                 values["next_attempt_at"] = utcnow() + timedelta(seconds=delay)
-                log.warning("%s: handling %s from %s failed (%s); attempt %d, retry in %.0fs",
-                            self.service_name, message_id, row.source, type(exc).__name__,
-                            attempts, delay)
-            session.execute(update(self.inbox).where(
-                self.inbox.c.message_id == message_id).values(**values))
+                log.warning(
+                    "%s: handling %s from %s failed (%s); attempt %d, retry in %.0fs",
+                    self.service_name,
+                    message_id,
+                    row.source,
+                    type(exc).__name__,
+                    attempts,
+                    delay,
+                )
+            session.execute(
+                update(self.inbox).where(self.inbox.c.message_id == message_id).values(**values)
+            )
 
     def retry_inbox(self):
         """Due retries, by one instance at a time (its lease, taken only when some are
@@ -401,9 +474,18 @@ class Store(DependencyProvider):
 
     def _due_inbox(self):
         with Session(self.engine) as session:
-            return session.execute(select(self.inbox.c.message_id).where(
-                self.inbox.c.status == "received", self.inbox.c.next_attempt_at <= utcnow())
-                .order_by(self.inbox.c.received_at).limit(50)).scalars().all()
+            return (
+                session.execute(
+                    select(self.inbox.c.message_id)
+                    .where(
+                        self.inbox.c.status == "received", self.inbox.c.next_attempt_at <= utcnow()
+                    )
+                    .order_by(self.inbox.c.received_at)
+                    .limit(50)
+                )
+                .scalars()
+                .all()
+            )
 
     def parked_messages(self, pager, limit=50, cursor=None):
         """A page of the parked messages, oldest first. ix_inbox_due's `status` prefix
@@ -412,21 +494,40 @@ class Store(DependencyProvider):
         inbox = self.inbox.c
         with Session(self.engine) as session:
             rows, next_cursor = pager.page(
-                session, select(inbox.message_id, inbox.source, inbox.attempts,
-                                inbox.last_error, inbox.received_at).where(
-                                    inbox.status == "parked"),
-                [asc(inbox.received_at), asc(inbox.message_id)], limit, cursor,
-                scope=f"parked:{self.service_name}")
-        return {"items": [{"message_id": message_id, "source": source, "attempts": attempts,
-                           "last_error": last_error, "received_at": received_at.isoformat()}
-                          for message_id, source, attempts, last_error, received_at in rows],
-                "next_cursor": next_cursor}
+                session,
+                select(
+                    inbox.message_id,
+                    inbox.source,
+                    inbox.attempts,
+                    inbox.last_error,
+                    inbox.received_at,
+                ).where(inbox.status == "parked"),
+                [asc(inbox.received_at), asc(inbox.message_id)],
+                limit,
+                cursor,
+                scope=f"parked:{self.service_name}",
+            )
+        return {
+            "items": [
+                {
+                    "message_id": message_id,
+                    "source": source,
+                    "attempts": attempts,
+                    "last_error": last_error,
+                    "received_at": received_at.isoformat(),
+                }
+                for message_id, source, attempts, last_error, received_at in rows
+            ],
+            "next_cursor": next_cursor,
+        }
 
     def replay_parked(self, message_id):
         with Session(self.engine) as session, session.begin():
-            result = session.execute(update(self.inbox).where(
-                self.inbox.c.message_id == message_id, self.inbox.c.status == "parked")
-                .values(status="received", attempts=0, next_attempt_at=utcnow()))
+            result = session.execute(
+                update(self.inbox)
+                .where(self.inbox.c.message_id == message_id, self.inbox.c.status == "parked")
+                .values(status="received", attempts=0, next_attempt_at=utcnow())
+            )
         if result.rowcount:
             self.kick()
         return bool(result.rowcount)

@@ -6,6 +6,7 @@ gateway; it also serves the part's `/metrics` and `/ready` when METRICS_ADDRESS 
 The request id arrives in the worker's context data (`REQUEST_ID_KEY`: the gateway puts
 it there, nameko carries the context on to every RPC call and event the worker makes),
 so a service that calls another passes it on without doing anything."""
+
 import logging
 import time
 
@@ -35,7 +36,8 @@ def _consuming(queue_consumer):
     channels = {consumer.channel for consumer in list(queue_consumer._consumers.values())}
     return bool(channels) and all(
         channel.is_open and channel.connection is not None and channel.connection.connected
-        for channel in channels)
+        for channel in channels
+    )
 
 
 class Telemetry(DependencyProvider):
@@ -68,13 +70,22 @@ class Telemetry(DependencyProvider):
         entrypoint = worker_ctx.entrypoint
         seconds = time.perf_counter() - getattr(worker_ctx, "started_at", time.perf_counter())
         if isinstance(entrypoint, Rpc):
-            outcome = "ok" if exc_info is None else \
-                "refused" if isinstance(exc_info[1], entrypoint.expected_exceptions) else "error"
+            outcome = (
+                "ok"
+                if exc_info is None
+                else "refused"
+                if isinstance(exc_info[1], entrypoint.expected_exceptions)
+                else "error"
+            )
             observe_rpc(self.container.service_name, entrypoint.method_name, outcome, seconds)
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s.%s took %.1f ms%s", self.container.service_name,
-                      entrypoint.method_name, seconds * 1000,
-                      f" ({exc_info[0].__name__})" if exc_info else "")
+            log.debug(
+                "%s.%s took %.1f ms%s",
+                self.container.service_name,
+                entrypoint.method_name,
+                seconds * 1000,
+                f" ({exc_info[0].__name__})" if exc_info else "",
+            )
 
     def worker_teardown(self, worker_ctx):
         set_request_id(None)

@@ -1,5 +1,6 @@
 """Secrets that are kept only as their hash: session and link tokens, codes, tickets,
 poll secrets. The hash is looked up or compared; the secret itself is never stored."""
+
 import hashlib
 
 

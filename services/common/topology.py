@@ -4,6 +4,7 @@ an exchange with no queue bound is lost (docs/nameko.md); declaring them at depl
 time means a fact is kept even for a service that has not started yet.
 
 `python -m services.common.topology` (run by `make run` and by the test harness)."""
+
 import importlib
 import inspect
 
@@ -13,7 +14,6 @@ from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
 
 from .settings import SERVICE_CLASSES, amqp_uri
-
 
 
 def load_service(name):
@@ -31,8 +31,11 @@ def consumer_queues(service_cls):
                         f"evt-{entrypoint.source_service}-{entrypoint.event_type}--"
                         f"{service_cls.name}.{method_name}",
                         exchange=get_event_exchange(entrypoint.source_service, {}),
-                        routing_key=entrypoint.event_type, durable=True, auto_delete=False,
-                        exclusive=False)
+                        routing_key=entrypoint.event_type,
+                        durable=True,
+                        auto_delete=False,
+                        exclusive=False,
+                    )
             elif isinstance(entrypoint, Consumer):
                 yield entrypoint.queue
 

@@ -20,6 +20,7 @@ Each setting comes from the service's config.yaml (`${NAME:default}`).
 Several processes can listen on one address (KLUIS_SCALE=gateway=2): nameko opens the
 socket with eventlet.listen, which sets SO_REUSEPORT, and the kernel spreads new
 connections over them (tests/e2e/test_replicas.py)."""
+
 import io
 import json
 import logging
@@ -45,19 +46,26 @@ log = logging.getLogger(__name__)
 
 BUFFERED_BODY_BYTES = 128 * 1024
 RETRY_AFTER_S = 10
-DEFAULTS = {"HTTP_HEADER_TIMEOUT_S": 10, "HTTP_BODY_IDLE_TIMEOUT_S": 30,
-            "HTTP_BODY_TIMEOUT_S": 30, "HTTP_MAX_CONNECTIONS_PER_ADDRESS": 100,
-            "MAX_UPLOADS_IN_FLIGHT": 16, "TRUSTED_PROXIES": ""}
+DEFAULTS = {
+    "HTTP_HEADER_TIMEOUT_S": 10,
+    "HTTP_BODY_IDLE_TIMEOUT_S": 30,
+    "HTTP_BODY_TIMEOUT_S": 30,
+    "HTTP_MAX_CONNECTIONS_PER_ADDRESS": 100,
+    "MAX_UPLOADS_IN_FLIGHT": 16,
+    "TRUSTED_PROXIES": "",
+}
 
 
 class TooManyConnections(KluisError):
     """More open connections from one address than HTTP_MAX_CONNECTIONS_PER_ADDRESS."""
+
     code = "too_many_connections"
     http_status = 429
 
 
 class UploadsBusy(KluisError):
     """MAX_UPLOADS_IN_FLIGHT uploads are under way; details: {"retry_after_s": n}."""
+
     code = "uploads_busy"
     http_status = 503
 
@@ -65,6 +73,7 @@ class UploadsBusy(KluisError):
 class RequestTimeout(KluisError):
     """The request's body did not arrive in time (HTTP_BODY_TIMEOUT_S, or a pause longer
     than HTTP_BODY_IDLE_TIMEOUT_S)."""
+
     code = "request_timeout"
     http_status = 408
 
@@ -73,8 +82,11 @@ def raw_response(response):
     """A werkzeug Response as bytes on the wire, closing the connection."""
     body = response.get_data()
     lines = [f"HTTP/1.1 {response.status}"]
-    lines += [f"{k}: {v}" for k, v in response.headers.items()
-              if k.lower() not in ("content-length", "connection")]
+    lines += [
+        f"{k}: {v}"
+        for k, v in response.headers.items()
+        if k.lower() not in ("content-length", "connection")
+    ]
     lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
     return "\r\n".join(lines).encode("latin-1") + body
 
@@ -92,8 +104,9 @@ class GuardedProtocol(HttpOnlyProtocol):
     application runs when it is small, and a cap on the bodies that are not."""
 
     def _read_request_line(self):
-        self._deadline = eventlet.Timeout(self.server.guard.header_timeout_s,
-                                          socket.timeout("headers"))
+        self._deadline = eventlet.Timeout(
+            self.server.guard.header_timeout_s, TimeoutError("headers")
+        )
         return super()._read_request_line()
 
     def parse_request(self):
@@ -116,9 +129,9 @@ class GuardedProtocol(HttpOnlyProtocol):
             data = b""
             if body.content_length:  # most requests have none: no deadline to set
                 try:
-                    with eventlet.Timeout(guard.body_timeout_s, socket.timeout("body")):
+                    with eventlet.Timeout(guard.body_timeout_s, TimeoutError("body")):
                         data = body.read(body.content_length)
-                except socket.timeout:
+                except TimeoutError:
                     return self._refuse(RequestTimeout())
             self.environ["wsgi.input"] = io.BytesIO(data)
             return super().handle_one_response()
@@ -157,6 +170,7 @@ class Slots:
 
             def __exit__(self, *exc):
                 slots.used -= 1
+
         return _Held()
 
 
@@ -169,16 +183,18 @@ class GuardedWebServer(WebServer):
     overriding `refusal`."""
 
     def setup(self):
-        settings = {key: self.container.config.get(key, default)
-                    for key, default in DEFAULTS.items()}
+        settings = {
+            key: self.container.config.get(key, default) for key, default in DEFAULTS.items()
+        }
         self.header_timeout_s = float(settings["HTTP_HEADER_TIMEOUT_S"])
         self.body_idle_timeout_s = float(settings["HTTP_BODY_IDLE_TIMEOUT_S"])
         self.body_timeout_s = float(settings["HTTP_BODY_TIMEOUT_S"])
         self.per_address = int(settings["HTTP_MAX_CONNECTIONS_PER_ADDRESS"])
         self.uploads = Slots(int(settings["MAX_UPLOADS_IN_FLIGHT"]))
         metrics.UPLOADS_IN_FLIGHT.set_function(lambda: self.uploads.used)  # read at scrape
-        self.trusted = {a.strip() for a in str(settings["TRUSTED_PROXIES"] or "").split(",")
-                        if a.strip()}
+        self.trusted = {
+            a.strip() for a in str(settings["TRUSTED_PROXIES"] or "").split(",") if a.strip()
+        }
         self.open = Counter()
         super().setup()
 
@@ -199,9 +215,15 @@ class GuardedWebServer(WebServer):
         return {REQUEST_ID_KEY: current_request_id()} if current_request_id() else {}
 
     def get_wsgi_server(self, sock, wsgi_app, protocol=GuardedProtocol, debug=False):
-        server = eventlet.wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol,
-                                      debug=debug, log=logging.getLogger("nameko.web.server"),
-                                      socket_timeout=self.body_idle_timeout_s)
+        server = eventlet.wsgi.Server(
+            sock,
+            sock.getsockname(),
+            wsgi_app,
+            protocol=protocol,
+            debug=debug,
+            log=logging.getLogger("nameko.web.server"),
+            socket_timeout=self.body_idle_timeout_s,
+        )
         server.guard = self
         return server
 
@@ -227,8 +249,11 @@ class GuardedWebServer(WebServer):
     def _turn_away(self, sock):
         """Answer before the request is read, let the peer finish sending, close."""
         try:
-            sock.sendall(raw_response(self.refusal(TooManyConnections(
-                {"retry_after_s": RETRY_AFTER_S}), None)))
+            sock.sendall(
+                raw_response(
+                    self.refusal(TooManyConnections({"retry_after_s": RETRY_AFTER_S}), None)
+                )
+            )
             linger(sock)
         except OSError:
             pass
@@ -240,8 +265,7 @@ class GuardedWebServer(WebServer):
         address in X-Forwarded-For that is not itself a trusted proxy)."""
         if environ.get("REMOTE_ADDR") not in self.trusted:
             return
-        chain = [a.strip() for a in environ.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                 if a.strip()]
+        chain = [a.strip() for a in environ.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         for address in reversed(chain):
             if address not in self.trusted:
                 environ["REMOTE_ADDR"] = address
@@ -250,15 +274,22 @@ class GuardedWebServer(WebServer):
     def refusal(self, error, environ):
         """-> the Response for a request refused here; `environ` is None when the
         request was not read (the per-address cap)."""
-        headers = {"Retry-After": str(error.details["retry_after_s"])} \
-            if "retry_after_s" in error.details else {}
-        return Response(json.dumps({"error": error.code, "details": error.details}),
-                        status=error.http_status, headers=headers,
-                        content_type="application/json")
+        headers = (
+            {"Retry-After": str(error.details["retry_after_s"])}
+            if "retry_after_s" in error.details
+            else {}
+        )
+        return Response(
+            json.dumps({"error": error.code, "details": error.details}),
+            status=error.http_status,
+            headers=headers,
+            content_type="application/json",
+        )
 
 
 class GuardedHttp(HttpRequestHandler):
     """`@http` on the GuardedWebServer."""
+
     server = GuardedWebServer()
 
 
@@ -286,10 +317,12 @@ class PooledHttp(GuardedHttp):
             self.check_signature(args, kwargs)
             event = Event()
             container = self.container
-            worker_ctx = WorkerContext(container, container.service_cls(), self, args, kwargs,
-                                       data=context_data)
-            thread = self.pool.spawn(container._run_worker, worker_ctx,
-                                     partial(self.handle_result, event))
+            worker_ctx = WorkerContext(
+                container, container.service_cls(), self, args, kwargs, data=context_data
+            )
+            thread = self.pool.spawn(
+                container._run_worker, worker_ctx, partial(self.handle_result, event)
+            )
             thread.link(container._handle_worker_thread_exited, worker_ctx)
             container._worker_threads[worker_ctx] = thread
             response = self.response_from_result(event.wait())

@@ -11,6 +11,7 @@ Inside a dossier the caller sees, documents decide the rest here: staff see ever
 document and request; a client sees the documents shown to them (`public`) and the
 requests they deliver (`deliver_by` "client"), never the lender's. The admin (the
 lender) reaches lender items without a dossier (checklist.check_uploader)."""
+
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, true
@@ -46,8 +47,9 @@ def visible_dossier_ids(dossier: Any) -> list[str]:
 
 def sees_document(access: Access, document: Document) -> bool:
     """One document, for a caller with `access` to a dossier."""
-    return document.dossier_id == access["dossier_id"] and \
-        (access["as"] != "client" or document.public)
+    return document.dossier_id == access["dossier_id"] and (
+        access["as"] != "client" or document.public
+    )
 
 
 def documents_clause(access: Access) -> ColumnElement[bool]:

@@ -1,6 +1,7 @@
 """Attachments of messages (dossier owns the messages): uploaded first, kept `pending`
 and removable by their sender until the message is sent, then filed as documents of
 the dossier that both sides see."""
+
 from services.common.errors import NotFound, ValidationFailed
 
 from .inspection import safe_file_name
@@ -24,9 +25,12 @@ def keep_attachment(uow, principal, upload_id, file_name):
 def remove_attachment(uow, principal, attachment_id):
     """-> the blob to delete. The sender's own attachment, before it was sent."""
     upload = uow.session.get(Upload, attachment_id)
-    if upload is None or upload.account_id != principal.account_id or \
-            upload.purpose != "attachment" or \
-            not move_upload(uow, attachment_id, ("pending",), status="discarded"):
+    if (
+        upload is None
+        or upload.account_id != principal.account_id
+        or upload.purpose != "attachment"
+        or not move_upload(uow, attachment_id, ("pending",), status="discarded")
+    ):
         raise NotFound()
     return upload.id
 
@@ -43,8 +47,12 @@ def file_attachments(uow, principal, message_id, dossier_id, attachment_ids):
     filed = []
     for upload_id in ids:
         upload = uow.session.get(Upload, upload_id, with_for_update=True)
-        if upload is None or upload.purpose != "attachment" or \
-                upload.account_id != principal.account_id or upload.dossier_id != dossier_id:
+        if (
+            upload is None
+            or upload.purpose != "attachment"
+            or upload.account_id != principal.account_id
+            or upload.dossier_id != dossier_id
+        ):
             raise NotFound()
         if upload.status == "attached" and upload.message_id == message_id:
             filed.append(describe_attachment(upload))
@@ -58,5 +66,10 @@ def file_attachments(uow, principal, message_id, dossier_id, attachment_ids):
 
 
 def describe_attachment(upload):
-    return {"id": upload.id, "name": upload.name, "size": upload.size,
-            "content_type": upload.content_type, "sha256": upload.sha256}
+    return {
+        "id": upload.id,
+        "name": upload.name,
+        "size": upload.size,
+        "content_type": upload.content_type,
+        "sha256": upload.sha256,
+    }

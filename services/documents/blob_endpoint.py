@@ -5,6 +5,7 @@ they are inspected, scanned and sealed chunk by chunk on their way to the blob s
 
 Not part of the public API: it listens on DOCUMENTS_BLOB_ADDRESS (loopback by
 default) and answers nothing without a ticket."""
+
 import json
 import logging
 from itertools import chain
@@ -22,14 +23,25 @@ from .inspection import Inspection
 log = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024
-STATUS = {"file_too_large": 413, "unsupported_media_type": 415, "pdf_encrypted": 422,
-          "virus_found": 422, "scan_failed": 503, "upload_expired": 409, "not_found": 404,
-          "blob_damaged": 500, "request_timeout": 408}
+STATUS = {
+    "file_too_large": 413,
+    "unsupported_media_type": 415,
+    "pdf_encrypted": 422,
+    "virus_found": 422,
+    "scan_failed": 503,
+    "upload_expired": 409,
+    "not_found": 404,
+    "blob_damaged": 500,
+    "request_timeout": 408,
+}
 
 
 def error_response(error):
-    return Response(json.dumps({"error": error.code, "details": error.details}),
-                    status=STATUS.get(error.code, 500), content_type="application/json")
+    return Response(
+        json.dumps({"error": error.code, "details": error.details}),
+        status=STATUS.get(error.code, 500),
+        content_type="application/json",
+    )
 
 
 def receive(store, blobs, scanner, max_bytes, request, upload_id):
@@ -61,9 +73,17 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
     if not kept:  # given up meanwhile: nothing may stay behind
         blobs.delete(upload_id)
         return error_response(UploadExpired())
-    return Response(json.dumps({"size": inspected.size, "sha256": inspected.sha256,
-                                "content_type": inspected.content_type}),
-                    status=201, content_type="application/json")
+    return Response(
+        json.dumps(
+            {
+                "size": inspected.size,
+                "sha256": inspected.sha256,
+                "content_type": inspected.content_type,
+            }
+        ),
+        status=201,
+        content_type="application/json",
+    )
 
 
 def _chunks(stream, inspection, scan):
@@ -105,8 +125,12 @@ def send(store, blobs, request):
     except OSError:  # FileNotFoundError and kin: a blob that should be there is not
         log.exception("a blob could not be read")
         return error_response(KluisError())
-    return Response(_guarded(chain([first], plain), name), status=200,
-                    content_type="application/octet-stream", direct_passthrough=True)
+    return Response(
+        _guarded(chain([first], plain), name),
+        status=200,
+        content_type="application/octet-stream",
+        direct_passthrough=True,
+    )
 
 
 def _guarded(chunks, name):

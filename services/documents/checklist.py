@@ -5,6 +5,7 @@ admin delivers; the client never sees the item nor what was delivered for it).
 status: open -> uploaded -> approved | rejected; after a rejection the client uploads
 again. Only staff review; each upload makes a review task for the office (dossier
 opens it on `document_uploaded`)."""
+
 import re
 
 from sqlalchemy import and_, func, select
@@ -24,25 +25,40 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DECIDED = {"approve": "approved", "reject": "rejected"}
 
 
-def create_request(uow, principal, access, title, deliver_by, description=None,
-                   due_date=None):
+def create_request(uow, principal, access, title, deliver_by, description=None, due_date=None):
     """Staff of the dossier. -> the request (status open). Event `request_created`."""
     if access["as"] != "staff":
         raise Forbidden()
-    _check_fields(title=title, deliver_by=deliver_by, description=description,
-                  due_date=due_date)
+    _check_fields(title=title, deliver_by=deliver_by, description=description, due_date=due_date)
     now = utcnow()
     item = DocumentRequest(
-        id=new_id(), dossier_id=access["dossier_id"], office_id=access["office_id"],
-        client_id=access["client_id"], title=title.strip(), description=description,
-        deliver_by=deliver_by, due_date=due_date, status="open",
-        created_by=principal.account_id, created_at=now, updated_at=now)
+        id=new_id(),
+        dossier_id=access["dossier_id"],
+        office_id=access["office_id"],
+        client_id=access["client_id"],
+        title=title.strip(),
+        description=description,
+        deliver_by=deliver_by,
+        due_date=due_date,
+        status="open",
+        created_by=principal.account_id,
+        created_at=now,
+        updated_at=now,
+    )
     uow.session.add(item)
-    uow.emit(RequestCreated(request_id=item.id, dossier_id=item.dossier_id,
-                            office_id=item.office_id, client_id=item.client_id,
-                            title=item.title, deliver_by=deliver_by,
-                            client_visible=deliver_by == "client", **actor_of(principal)),
-             actor=principal.account_id)
+    uow.emit(
+        RequestCreated(
+            request_id=item.id,
+            dossier_id=item.dossier_id,
+            office_id=item.office_id,
+            client_id=item.client_id,
+            title=item.title,
+            deliver_by=deliver_by,
+            client_visible=deliver_by == "client",
+            **actor_of(principal),
+        ),
+        actor=principal.account_id,
+    )
     return describe(item, [])
 
 
@@ -56,11 +72,9 @@ def _check_fields(**values):
     if deliver_by not in ("client", "lender"):
         errors["deliver_by"] = ["Must be one of: client, lender."]
     description, due_date = values.get("description"), values.get("due_date")
-    if description is not None and (not isinstance(description, str) or
-                                    len(description) > 2000):
+    if description is not None and (not isinstance(description, str) or len(description) > 2000):
         errors["description"] = ["Longer than maximum length 2000."]
-    if due_date is not None and (not isinstance(due_date, str) or
-                                 not DATE.fullmatch(due_date)):
+    if due_date is not None and (not isinstance(due_date, str) or not DATE.fullmatch(due_date)):
         errors["due_date"] = ["Not a valid date."]
     if errors:
         raise ValidationFailed(errors)
@@ -93,9 +107,15 @@ def deliver(uow, principal, upload, file_name):
     if item.status == "approved":
         raise RequestClosed()
     from_client = item.deliver_by == "client"
-    document = add_document(uow, principal, upload, file_name,
-                            "delivered_by_me" if from_client else "document",
-                            public=from_client, title=item.title)
+    document = add_document(
+        uow,
+        principal,
+        upload,
+        file_name,
+        "delivered_by_me" if from_client else "document",
+        public=from_client,
+        title=item.title,
+    )
     item.status, item.updated_at = "uploaded", utcnow()
     return document
 
@@ -106,10 +126,17 @@ def list_requests(uow, pager, access, status=None, limit=50, cursor=None):
     if status:
         query = query.where(DocumentRequest.status == status)
     items, next_cursor = pager.page(
-        uow.session, query, [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
-        limit, cursor, scope=f"requests:{access['dossier_id']}:{access['as']}:{status or ''}")
-    return {"items": [describe(i, _documents_of(uow, i, access)) for i in items],
-            "next_cursor": next_cursor}
+        uow.session,
+        query,
+        [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
+        limit,
+        cursor,
+        scope=f"requests:{access['dossier_id']}:{access['as']}:{status or ''}",
+    )
+    return {
+        "items": [describe(i, _documents_of(uow, i, access)) for i in items],
+        "next_cursor": next_cursor,
+    }
 
 
 def _documents_of(uow, item, access=None):
@@ -136,8 +163,11 @@ def review(uow, principal, access, request_id, decision, reason=None):
         raise ValidationFailed({"reason": ["Required to reject."]})
     if reason and len(reason) > 1000:
         raise ValidationFailed({"reason": ["Longer than maximum length 1000."]})
-    if item.status == DECIDED[decision] and item.reviewed_by == principal.account_id and \
-            (item.reason or None) == (reason if decision == "reject" else None):
+    if (
+        item.status == DECIDED[decision]
+        and item.reviewed_by == principal.account_id
+        and (item.reason or None) == (reason if decision == "reject" else None)
+    ):
         return describe(item, _documents_of(uow, item, access))  # a retried call
     if item.status != "uploaded":
         raise NothingToReview()
@@ -145,11 +175,21 @@ def review(uow, principal, access, request_id, decision, reason=None):
     item.reason = reason if decision == "reject" else None
     item.reviewed_by, item.reviewed_at = principal.account_id, utcnow()
     item.updated_at = item.reviewed_at
-    uow.emit(RequestReviewed(request_id=item.id, dossier_id=item.dossier_id,
-                             office_id=item.office_id, client_id=item.client_id,
-                             title=item.title, deliver_by=item.deliver_by, decision=decision,
-                             reason=reason, client_visible=item.deliver_by == "client",
-                             **actor_of(principal)), actor=principal.account_id)
+    uow.emit(
+        RequestReviewed(
+            request_id=item.id,
+            dossier_id=item.dossier_id,
+            office_id=item.office_id,
+            client_id=item.client_id,
+            title=item.title,
+            deliver_by=item.deliver_by,
+            decision=decision,
+            reason=reason,
+            client_visible=item.deliver_by == "client",
+            **actor_of(principal),
+        ),
+        actor=principal.account_id,
+    )
     return describe(item, _documents_of(uow, item, access))
 
 
@@ -158,25 +198,43 @@ def open_for_client(uow, pager, principal, dossier_ids, limit=50, cursor=None):
     with the reviewer's reason), oldest first. `dossier_ids`: the client's dossiers
     (dossier's answer), each read on ix_document_requests_dossier_created."""
     items, next_cursor = pager.page(
-        uow.session, select(DocumentRequest).where(_open_for_client(dossier_ids)),
-        [asc(DocumentRequest.created_at), asc(DocumentRequest.id)], limit, cursor,
-        scope=f"open-requests:{principal.account_id}")
-    return {"items": [{"type": "document_request", "id": i.id, "dossier_id": i.dossier_id,
-                       "title": i.title, "status": i.status, "due_date": i.due_date,
-                       "reason": i.reason if i.status == "rejected" else None}
-                      for i in items], "next_cursor": next_cursor}
+        uow.session,
+        select(DocumentRequest).where(_open_for_client(dossier_ids)),
+        [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
+        limit,
+        cursor,
+        scope=f"open-requests:{principal.account_id}",
+    )
+    return {
+        "items": [
+            {
+                "type": "document_request",
+                "id": i.id,
+                "dossier_id": i.dossier_id,
+                "title": i.title,
+                "status": i.status,
+                "due_date": i.due_date,
+                "reason": i.reason if i.status == "rejected" else None,
+            }
+            for i in items
+        ],
+        "next_cursor": next_cursor,
+    }
 
 
 def count_open_for_client(uow, dossier_ids):
     """How many items the client still has to deliver (the portal's home)."""
-    return uow.session.scalar(select(func.count()).select_from(DocumentRequest).where(
-        _open_for_client(dossier_ids)))
+    return uow.session.scalar(
+        select(func.count()).select_from(DocumentRequest).where(_open_for_client(dossier_ids))
+    )
 
 
 def _open_for_client(dossier_ids):
-    return and_(DocumentRequest.dossier_id.in_(list(dossier_ids or ())),
-                DocumentRequest.deliver_by == "client",
-                DocumentRequest.status.in_(OPEN_FOR_CLIENT))
+    return and_(
+        DocumentRequest.dossier_id.in_(list(dossier_ids or ())),
+        DocumentRequest.deliver_by == "client",
+        DocumentRequest.status.in_(OPEN_FOR_CLIENT),
+    )
 
 
 def for_lender(uow, pager, status=None, limit=50, cursor=None):
@@ -186,15 +244,30 @@ def for_lender(uow, pager, status=None, limit=50, cursor=None):
     if status:
         query = query.where(DocumentRequest.status == status)
     items, next_cursor = pager.page(
-        uow.session, query, [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
-        limit, cursor, scope=f"lender-requests:{status or ''}")
-    return {"items": [describe(i, _documents_of(uow, i)) for i in items],
-            "next_cursor": next_cursor}
+        uow.session,
+        query,
+        [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
+        limit,
+        cursor,
+        scope=f"lender-requests:{status or ''}",
+    )
+    return {
+        "items": [describe(i, _documents_of(uow, i)) for i in items],
+        "next_cursor": next_cursor,
+    }
 
 
 def describe(item, document_ids):
-    return {"id": item.id, "dossier_id": item.dossier_id, "title": item.title,
-            "description": item.description, "deliver_by": item.deliver_by,
-            "due_date": item.due_date, "status": item.status, "reason": item.reason,
-            "document_ids": document_ids, "created_at": item.created_at.isoformat(),
-            "updated_at": item.updated_at.isoformat()}
+    return {
+        "id": item.id,
+        "dossier_id": item.dossier_id,
+        "title": item.title,
+        "description": item.description,
+        "deliver_by": item.deliver_by,
+        "due_date": item.due_date,
+        "status": item.status,
+        "reason": item.reason,
+        "document_ids": document_ids,
+        "created_at": item.created_at.isoformat(),
+        "updated_at": item.updated_at.isoformat(),
+    }

@@ -10,6 +10,7 @@ comma-separated (with KLUIS_SCALE), else DOCUMENTS_BLOB_ADDRESS is the one. Ever
 request picks one at random and goes on to another when one refuses the connection
 or does not take it within CONNECT_TIMEOUT_S (before any byte of the body was sent).
 Any instance serves any grant: tickets live in documents's database."""
+
 import random
 
 import requests
@@ -27,8 +28,12 @@ CONNECT_TIMEOUT_S = 5  # then the next endpoint
 READ_TIMEOUT_S = 300
 DEFAULT_ADDRESS = "127.0.0.1:8001"
 
-_ERRORS = {cls.code: cls for module in (exceptions, web_server) for cls in vars(module).values()
-           if isinstance(cls, type) and issubclass(cls, KluisError)}
+_ERRORS = {
+    cls.code: cls
+    for module in (exceptions, web_server)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and issubclass(cls, KluisError)
+}
 
 
 def blob_urls(listed, address):
@@ -54,8 +59,7 @@ def upstream_error(response):
 class BlobClient:
     """grant -> transfer -> finish against the blob endpoints at `urls`."""
 
-    def __init__(self, urls, connect_timeout_s=CONNECT_TIMEOUT_S,
-                 read_timeout_s=READ_TIMEOUT_S):
+    def __init__(self, urls, connect_timeout_s=CONNECT_TIMEOUT_S, read_timeout_s=READ_TIMEOUT_S):
         self.urls = list(urls)
         self.timeout = (connect_timeout_s, read_timeout_s)
         self._session = requests.Session()
@@ -64,8 +68,9 @@ class BlobClient:
     @classmethod
     def from_config(cls, config):
         """From a process's configuration: DOCUMENTS_BLOB_URL, DOCUMENTS_BLOB_ADDRESS."""
-        return cls(blob_urls(config.get("DOCUMENTS_BLOB_URL"),
-                             config.get("DOCUMENTS_BLOB_ADDRESS")))
+        return cls(
+            blob_urls(config.get("DOCUMENTS_BLOB_URL"), config.get("DOCUMENTS_BLOB_ADDRESS"))
+        )
 
     def upload(self, begin, chunks, finish):
         """The whole upload: `begin()` grants it ({upload_id, ticket}), the bytes (an
@@ -79,10 +84,16 @@ class BlobClient:
         """Sends an upload's bytes under its grant. -> {size, sha256, content_type}; the
         blob endpoint's error as a KluisError; ServiceUnavailable when documents cannot
         be reached."""
-        response = self._request("PUT", f"/blobs/{grant['upload_id']}", data=chunks,
-                                 headers={"X-Upload-Ticket": grant["ticket"],
-                                          "Content-Type": "application/octet-stream",
-                                          **request_id_header()})
+        response = self._request(
+            "PUT",
+            f"/blobs/{grant['upload_id']}",
+            data=chunks,
+            headers={
+                "X-Upload-Ticket": grant["ticket"],
+                "Content-Type": "application/octet-stream",
+                **request_id_header(),
+            },
+        )
         if response.status_code != 201:
             raise upstream_error(response)
         return response.json()
@@ -90,9 +101,12 @@ class BlobClient:
     def download(self, grant):
         """-> a streaming response with a document's plain bytes under its grant
         ({ticket, ...}): read it with iter_content, then close it."""
-        upstream = self._request("GET", "/blobs/content", stream=True,
-                                 headers={"X-Download-Ticket": grant["ticket"],
-                                          **request_id_header()})
+        upstream = self._request(
+            "GET",
+            "/blobs/content",
+            stream=True,
+            headers={"X-Download-Ticket": grant["ticket"], **request_id_header()},
+        )
         if upstream.status_code != 200:
             error = upstream_error(upstream)
             upstream.close()
@@ -105,13 +119,13 @@ class BlobClient:
         none can be reached."""
         for url in random.sample(self.urls, len(self.urls)):
             try:
-                return self._session.request(method, url + path, timeout=self.timeout,
-                                             **kwargs)
+                return self._session.request(method, url + path, timeout=self.timeout, **kwargs)
             except requests.ConnectTimeout:
                 continue  # not connected: nothing was sent, another instance may answer
             except requests.ConnectionError as exc:
-                if isinstance(getattr(exc.args[0] if exc.args else None, "reason", None),
-                              NewConnectionError):
+                if isinstance(
+                    getattr(exc.args[0] if exc.args else None, "reason", None), NewConnectionError
+                ):
                     continue  # refused: nothing was sent, another instance may answer
                 raise ServiceUnavailable({"service": "documents"})
             except requests.RequestException:

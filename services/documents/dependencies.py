@@ -1,5 +1,6 @@
 """The blob store (sealing + folder or S3 backend), the optional virus scanner and the
 upload limit, built once per service from its configuration."""
+
 from nameko.extensions import DependencyProvider
 
 from services.common.settings import kluis_var
@@ -23,7 +24,8 @@ class Blobs(DependencyProvider):
         self.parts = BlobParts(
             blob_store_from_config(config, kluis_var()),
             scanner_from_config(config.get("CLAMD_ADDRESS") or None),
-            int(config.get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES))
+            int(config.get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES),
+        )
 
     def get_dependency(self, worker_ctx):
         return self.parts

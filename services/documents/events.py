@@ -3,7 +3,6 @@ carries the envelope too: event_id, event_type, occurred_at, actor. Consumer: do
 (audit trail, counts, tasks, e-mail to the client: services/dossier/document_events.py).
 Who acted: `actor` in the envelope, `actor_kind` and `looked_along_by` (a look-along
 session) in the event."""
-from typing import Optional
 
 from services.common.events import Event, event
 
@@ -11,22 +10,24 @@ from services.common.events import Event, event
 @event("document_uploaded")
 class DocumentUploaded(Event):
     """A document's bytes arrived and it was filed (for a request, or not)."""
+
     document_id: str
     dossier_id: str
     office_id: str
     client_id: str
-    request_id: Optional[str]
+    request_id: str | None
     category: str
     name: str
     public: bool
     client_visible: bool
-    actor_kind: Optional[str]
-    looked_along_by: Optional[str]
+    actor_kind: str | None
+    looked_along_by: str | None
 
 
 @event("document_published")
 class DocumentPublished(Event):
     """The client can see a new document."""
+
     document_id: str
     dossier_id: str
     office_id: str
@@ -37,18 +38,20 @@ class DocumentPublished(Event):
 @event("document_downloaded")
 class DocumentDownloaded(Event):
     """Someone downloaded a document."""
+
     document_id: str
     dossier_id: str
     office_id: str
     client_id: str
     client_visible: bool
-    actor_kind: Optional[str]
-    looked_along_by: Optional[str]
+    actor_kind: str | None
+    looked_along_by: str | None
 
 
 @event("document_visibility_changed")
 class DocumentVisibilityChanged(Event):
     """A document was shown to the client or hidden from it (`public`)."""
+
     added_later = frozenset({"category", "uploaded_by"})  # older events lack them
     document_id: str
     dossier_id: str
@@ -58,13 +61,14 @@ class DocumentVisibilityChanged(Event):
     client_visible: bool
     category: str
     uploaded_by: str
-    actor_kind: Optional[str]
-    looked_along_by: Optional[str]
+    actor_kind: str | None
+    looked_along_by: str | None
 
 
 @event("request_created")
 class RequestCreated(Event):
     """A document request was added to a dossier's checklist."""
+
     request_id: str
     dossier_id: str
     office_id: str
@@ -72,13 +76,14 @@ class RequestCreated(Event):
     title: str
     deliver_by: str
     client_visible: bool
-    actor_kind: Optional[str]
-    looked_along_by: Optional[str]
+    actor_kind: str | None
+    looked_along_by: str | None
 
 
 @event("request_reviewed")
 class RequestReviewed(Event):
     """The office approved or rejected (`decision`) what was delivered for a request."""
+
     request_id: str
     dossier_id: str
     office_id: str
@@ -86,7 +91,7 @@ class RequestReviewed(Event):
     title: str
     deliver_by: str
     decision: str
-    reason: Optional[str]
+    reason: str | None
     client_visible: bool
-    actor_kind: Optional[str]
-    looked_along_by: Optional[str]
+    actor_kind: str | None
+    looked_along_by: str | None

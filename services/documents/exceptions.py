@@ -1,65 +1,78 @@
 """Errors documents raises across the bus and from its blob endpoint (their module
 path is part of the wire contract; the gateway maps their codes to HTTP statuses)."""
+
 from services.common.errors import KluisError
 
 
 class FileTooLarge(KluisError):
     """More bytes than MAX_UPLOAD_BYTES. details: {"max_bytes": n}"""
+
     code = "file_too_large"
 
 
 class UnsupportedFileType(KluisError):
     """The content is none of PDF, JPEG, PNG, HEIC, DOCX, XLSX, plain text (or empty)."""
+
     code = "unsupported_media_type"
 
 
 class PdfEncrypted(KluisError):
     """A password-protected PDF: lenders refuse them, so Kluis does too."""
+
     code = "pdf_encrypted"
 
 
 class VirusFound(KluisError):
     """clamd found malware in the file. Nothing was kept."""
+
     code = "virus_found"
 
 
 class ScanFailed(KluisError):
     """Scanning is configured but could not complete: the file is not accepted
     (failing closed)."""
+
     code = "scan_failed"
 
 
 class BlobDamaged(KluisError):
     """A stored blob failed its integrity check on read (a changed or missing byte)."""
+
     code = "blob_damaged"
 
 
 class UploadExpired(KluisError):
     """The upload ticket is unknown, used or past its time."""
+
     code = "upload_expired"
 
 
 class RequestClosed(KluisError):
     """The document request was approved: no more uploads."""
+
     code = "request_closed"
 
 
 class NothingToReview(KluisError):
     """Only an uploaded request can be reviewed."""
+
     code = "request_not_uploaded"
 
 
 class DocumentSigned(KluisError):
     """A signed document (or the original it was signed from) cannot change."""
+
     code = "document_signed"
 
 
 class VisibilityFixed(KluisError):
     """What a client delivered stays visible to them: its visibility cannot change."""
+
     code = "visibility_fixed"
 
 
 class TooManyUploads(KluisError):
     """The caller already has MAX_OPEN_UPLOADS transfers under way: each holds one of the
     service's workers, so one account may not take them all. details: {retry_after_s}"""
+
     code = "rate_limited"

@@ -18,6 +18,7 @@ Accepted types, and what decides them:
 - Plain text: the whole stream is valid UTF-8 (a BOM is fine) without NUL or other
   C0 control bytes than tab, LF, FF and CR.
 """
+
 import codecs
 import hashlib
 import re
@@ -33,8 +34,15 @@ HEIC = "image/heic"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEXT = "text/plain"
-EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png", HEIC: ".heic", DOCX: ".docx",
-              XLSX: ".xlsx", TEXT: ".txt"}
+EXTENSIONS = {
+    PDF: ".pdf",
+    JPEG: ".jpg",
+    PNG: ".png",
+    HEIC: ".heic",
+    DOCX: ".docx",
+    XLSX: ".xlsx",
+    TEXT: ".txt",
+}
 # Extensions a client may already have written for each detected one (case-insensitive).
 ACCEPTED_EXTENSIONS = {".jpg": {".jpg", ".jpeg"}, ".heic": {".heic", ".heif"}}
 
@@ -52,6 +60,7 @@ DECODE_SLICE = 64 * 1024  # decode in slices, so the str made from a 1 MiB chunk
 class Inspected:
     """The facts about a complete upload: size in bytes, SHA-256 (hex), content type
     and the extension that goes with it (".pdf")."""
+
     size: int
     sha256: str
     content_type: str
@@ -88,7 +97,7 @@ class Inspection:
             self._encrypt.feed(chunk)
         self._text.feed(chunk)
         if len(self._head) < HEAD_BYTES:
-            self._head += chunk[:HEAD_BYTES - len(self._head)]
+            self._head += chunk[: HEAD_BYTES - len(self._head)]
 
     def finish(self) -> Inspected:
         """The verdict once every chunk was fed. Raises UnsupportedFileType (also for an
@@ -98,8 +107,9 @@ class Inspection:
             raise UnsupportedFileType({})
         if content_type == PDF and self._encrypt.seen:
             raise PdfEncrypted({})
-        return Inspected(self.size, self._sha256.hexdigest(), content_type,
-                         EXTENSIONS[content_type])
+        return Inspected(
+            self.size, self._sha256.hexdigest(), content_type, EXTENSIONS[content_type]
+        )
 
     def _content_type(self):
         head = bytes(self._head)
@@ -124,7 +134,7 @@ def _is_heic(head):
     if len(head) < 16 or head[4:8] != b"ftyp":
         return False
     end = min(int.from_bytes(head[:4], "big"), len(head))
-    brands = {head[8:12]} | {head[at:at + 4] for at in range(16, end - 3, 4)}
+    brands = {head[8:12]} | {head[at : at + 4] for at in range(16, end - 3, 4)}
     return bool(brands & HEIF_BRANDS) and not brands & AVIF_BRANDS
 
 
@@ -144,7 +154,7 @@ class _TextCheck:
         view = memoryview(chunk)
         try:
             for start in range(0, len(view), DECODE_SLICE):
-                self._decoder.decode(view[start:start + DECODE_SLICE])
+                self._decoder.decode(view[start : start + DECODE_SLICE])
         except UnicodeDecodeError:
             self.possible = False
 
@@ -163,6 +173,7 @@ class _Rolling:
     straddle chunk boundaries: each chunk is searched on its own, and the seam is
     searched as (the last width-1 bytes before it + the first width bytes after it).
     A pattern found twice (near a seam) is harmless: subclasses only record facts."""
+
     width = 0
 
     def __init__(self):
@@ -170,9 +181,9 @@ class _Rolling:
 
     def feed(self, chunk):
         if self._tail:
-            self._scan(self._tail + chunk[:self.width])
+            self._scan(self._tail + chunk[: self.width])
         self._scan(chunk)
-        self._tail = (self._tail + chunk[-(self.width - 1):])[-(self.width - 1):]
+        self._tail = (self._tail + chunk[-(self.width - 1) :])[-(self.width - 1) :]
 
     def _scan(self, data):
         raise NotImplementedError
@@ -189,6 +200,7 @@ class _EncryptToken(_Rolling):
     trailer would need random access to the end of the file, which a stream lacks.
     The delimiter check keeps names such as /EncryptMetadata from counting alone.
     """
+
     TOKEN = b"/Encrypt"
     DELIMITERS = frozenset(b"\x00\t\n\x0c\r ()<>[]{}/%0123456789")
     width = len(TOKEN) + 1
@@ -214,6 +226,7 @@ class _ZipEntries(_Rolling):
     works for entries whose sizes only follow in a data descriptor. The trade-off: a
     stored (uncompressed) DOCX inside a plain ZIP would pass as a DOCX.
     """
+
     CONTENT_TYPES = b"[Content_Types].xml"
     WORD = b"word/document.xml"
     EXCEL = b"xl/workbook.xml"
@@ -229,8 +242,8 @@ class _ZipEntries(_Rolling):
         at = data.find(ZIP_SIGNATURE)
         while at != -1:
             if at + 30 <= len(data):
-                length = int.from_bytes(data[at + 26:at + 28], "little")
-                name = bytes(data[at + 30:at + 30 + length])
+                length = int.from_bytes(data[at + 26 : at + 28], "little")
+                name = bytes(data[at + 30 : at + 30 + length])
                 if length <= self.MAX_NAME and len(name) == length and name in self.WANTED:
                     self.found.add(name)
             at = data.find(ZIP_SIGNATURE, at + 1)
@@ -245,9 +258,15 @@ class _ZipEntries(_Rolling):
 
 
 # Characters refused in a file name: bad on Windows, or in an HTTP header's quoted value.
-_REFUSED_CHARACTERS = set('<>:"/\\|?*\'`')
-_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)),
-                    *(f"LPT{n}" for n in range(1, 10))}
+_REFUSED_CHARACTERS = set("<>:\"/\\|?*'`")
+_WINDOWS_DEVICES = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{n}" for n in range(1, 10)),
+    *(f"LPT{n}" for n in range(1, 10)),
+}
 MAX_NAME_CHARACTERS = 150
 
 
@@ -270,7 +289,7 @@ def safe_file_name(raw: str | None, extension: str) -> str:
     elif not re.fullmatch(r"\.(?=.*[A-Za-z])[A-Za-z0-9]{1,5}", given):
         stem = name  # "v2.1" or "Jan.de Vries": a dot in the name, not an extension
     # Windows drops trailing dots and spaces, and refuses device names even with a suffix.
-    stem = stem[:MAX_NAME_CHARACTERS - len(extension)].rstrip(". ")
+    stem = stem[: MAX_NAME_CHARACTERS - len(extension)].rstrip(". ")
     if stem.upper() in _WINDOWS_DEVICES:
         stem = f"_{stem}"
     return (stem or "document") + extension

@@ -1,6 +1,7 @@
 """Removes what uploads leave behind when they never become documents: refused files,
 forms abandoned half-way, transfers cut off by a crash (their temporary files too).
 A document's own blob is never touched: only uploads not `attached` are."""
+
 import logging
 from datetime import timedelta
 
@@ -21,11 +22,19 @@ UNFINISHED = ("ticket", "receiving", "stored", "failed", "pending")
 def remove_stale_uploads(store, blobs):
     now = utcnow()
     with store.unit_of_work() as uow:
-        candidates = list(uow.session.scalars(select(Upload.id).where(
-            Upload.status.in_(UNFINISHED), Upload.created_at < now - STALE_AFTER).limit(500)))
+        candidates = list(
+            uow.session.scalars(
+                select(Upload.id)
+                .where(Upload.status.in_(UNFINISHED), Upload.created_at < now - STALE_AFTER)
+                .limit(500)
+            )
+        )
         # Guarded: an upload attached meanwhile is a document's now and stays.
-        stale = [name for name in candidates
-                 if library.move_upload(uow, name, UNFINISHED, status="discarded")]
+        stale = [
+            name
+            for name in candidates
+            if library.move_upload(uow, name, UNFINISHED, status="discarded")
+        ]
         uow.session.execute(delete(DownloadTicket).where(DownloadTicket.expires_at < now))
     for name in stale:
         blobs.delete(name)

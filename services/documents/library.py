@@ -5,6 +5,7 @@ dossier's, from the facts in these events: services/dossier/document_facts.py.)
 Access to a dossier is dossier's fact: the service asks it first (`access`:
 {dossier_id, office_id, client_id, as: "staff"|"client"}) and passes the answer in.
 A client sees public documents only; what a client delivered is public to them."""
+
 import hashlib
 import hmac
 import secrets
@@ -18,8 +19,12 @@ from services.common.errors import Forbidden, NotFound
 from services.common.paging import desc
 
 from .access import documents_clause, sees_document
-from .events import (DocumentDownloaded, DocumentPublished, DocumentUploaded,
-                     DocumentVisibilityChanged)
+from .events import (
+    DocumentDownloaded,
+    DocumentPublished,
+    DocumentUploaded,
+    DocumentVisibilityChanged,
+)
 from .exceptions import DocumentSigned, TooManyUploads, UploadExpired, VisibilityFixed
 from .inspection import safe_file_name
 from .models import Document, Download, DownloadTicket, Upload
@@ -44,16 +49,30 @@ def begin_upload(uow, principal, place, request_id=None, purpose="document"):
     """A one-time ticket for sending the bytes to the blob endpoint. -> {upload_id, ticket}
     TooManyUploads when the caller has MAX_OPEN_UPLOADS under way already."""
     ticket, now = secrets.token_urlsafe(32), utcnow()
-    under_way = uow.session.scalar(select(func.count()).select_from(Upload).where(
-        Upload.account_id == principal.account_id, Upload.status.in_(("ticket", "receiving")),
-        Upload.created_at > now - UPLOAD_TICKET_TTL))
+    under_way = uow.session.scalar(
+        select(func.count())
+        .select_from(Upload)
+        .where(
+            Upload.account_id == principal.account_id,
+            Upload.status.in_(("ticket", "receiving")),
+            Upload.created_at > now - UPLOAD_TICKET_TTL,
+        )
+    )
     if under_way >= MAX_OPEN_UPLOADS:
         raise TooManyUploads({"retry_after_s": 60})
-    upload = Upload(id=new_id(), ticket_hash=digest(ticket), status="ticket",
-                    purpose="request" if request_id else purpose, dossier_id=place["dossier_id"], office_id=place["office_id"],
-                    client_id=place["client_id"], request_id=request_id,
-                    account_id=principal.account_id, created_at=now,
-                    expires_at=now + UPLOAD_TICKET_TTL)
+    upload = Upload(
+        id=new_id(),
+        ticket_hash=digest(ticket),
+        status="ticket",
+        purpose="request" if request_id else purpose,
+        dossier_id=place["dossier_id"],
+        office_id=place["office_id"],
+        client_id=place["client_id"],
+        request_id=request_id,
+        account_id=principal.account_id,
+        created_at=now,
+        expires_at=now + UPLOAD_TICKET_TTL,
+    )
     uow.session.add(upload)
     return {"upload_id": upload.id, "ticket": ticket}
 
@@ -61,8 +80,12 @@ def begin_upload(uow, principal, place, request_id=None, purpose="document"):
 def claim_upload(uow, upload_id, ticket):
     """The blob endpoint may receive bytes for this upload, once."""
     upload = uow.session.get(Upload, upload_id, with_for_update=True)
-    if upload is None or not hmac.compare_digest(upload.ticket_hash, digest(ticket or "")) \
-            or upload.status != "ticket" or upload.expires_at <= utcnow():
+    if (
+        upload is None
+        or not hmac.compare_digest(upload.ticket_hash, digest(ticket or ""))
+        or upload.status != "ticket"
+        or upload.expires_at <= utcnow()
+    ):
         raise UploadExpired()
     upload.status = "receiving"
 
@@ -70,9 +93,16 @@ def claim_upload(uow, upload_id, ticket):
 def upload_received(uow, upload_id, inspected):
     """-> False when the upload was given up meanwhile (discarded by the gateway after
     a timeout, or by the janitor): then its bytes must go, not be kept."""
-    return move_upload(uow, upload_id, ("receiving",), status="stored", size=inspected.size,
-                 sha256=inspected.sha256, content_type=inspected.content_type,
-                 extension=inspected.extension)
+    return move_upload(
+        uow,
+        upload_id,
+        ("receiving",),
+        status="stored",
+        size=inspected.size,
+        sha256=inspected.sha256,
+        content_type=inspected.content_type,
+        extension=inspected.extension,
+    )
 
 
 def upload_failed(uow, upload_id):
@@ -82,8 +112,11 @@ def upload_failed(uow, upload_id):
 def move_upload(uow, upload_id, from_statuses, **values):
     """A guarded status change: only from one of `from_statuses`, never over another
     writer's change (no lost update on PostgreSQL). -> whether it happened."""
-    result = uow.session.execute(update(Upload).where(
-        Upload.id == upload_id, Upload.status.in_(from_statuses)).values(**values))
+    result = uow.session.execute(
+        update(Upload)
+        .where(Upload.id == upload_id, Upload.status.in_(from_statuses))
+        .values(**values)
+    )
     return result.rowcount == 1
 
 
@@ -107,40 +140,70 @@ def discard_upload(uow, principal, upload_id):
     upload = uow.session.get(Upload, upload_id)
     if upload is None or upload.account_id != principal.account_id:
         return None
-    moved = move_upload(uow, upload_id, ("ticket", "receiving", "stored", "failed", "pending"),
-                        status="discarded")
+    moved = move_upload(
+        uow, upload_id, ("ticket", "receiving", "stored", "failed", "pending"), status="discarded"
+    )
     return upload.id if moved else None
 
 
-def add_document(uow, principal, upload, file_name, category, public, title=None,
-                 message_id=None):
+def add_document(uow, principal, upload, file_name, category, public, title=None, message_id=None):
     """The stored upload becomes a document. Events `document_uploaded` and, when the
     client sees it at once (and did not send it), `document_published` (not for a
     message's attachment: the message itself is announced)."""
     name = upload.name or safe_file_name(file_name, upload.extension)
     document = Document(
-        id=upload.id if message_id else new_id(), message_id=message_id, dossier_id=upload.dossier_id, office_id=upload.office_id,
-        client_id=upload.client_id, category=category, public=public,
-        title=(title or "").strip() or name, name=name, size=upload.size,
-        sha256=upload.sha256, content_type=upload.content_type, blob_name=upload.id,
-        request_id=upload.request_id, uploaded_by=principal.account_id,
-        uploaded_by_kind=principal.kind, created_at=utcnow(), locked=False)
+        id=upload.id if message_id else new_id(),
+        message_id=message_id,
+        dossier_id=upload.dossier_id,
+        office_id=upload.office_id,
+        client_id=upload.client_id,
+        category=category,
+        public=public,
+        title=(title or "").strip() or name,
+        name=name,
+        size=upload.size,
+        sha256=upload.sha256,
+        content_type=upload.content_type,
+        blob_name=upload.id,
+        request_id=upload.request_id,
+        uploaded_by=principal.account_id,
+        uploaded_by_kind=principal.kind,
+        created_at=utcnow(),
+        locked=False,
+    )
     uow.session.add(document)
     upload.status = "attached"
-    uow.emit(DocumentUploaded(document_id=document.id, dossier_id=document.dossier_id,
-                              office_id=document.office_id, client_id=document.client_id,
-                              request_id=document.request_id, category=category, name=name,
-                              public=public, client_visible=public, **actor_of(principal)),
-             actor=principal.account_id)
+    uow.emit(
+        DocumentUploaded(
+            document_id=document.id,
+            dossier_id=document.dossier_id,
+            office_id=document.office_id,
+            client_id=document.client_id,
+            request_id=document.request_id,
+            category=category,
+            name=name,
+            public=public,
+            client_visible=public,
+            **actor_of(principal),
+        ),
+        actor=principal.account_id,
+    )
     if public and category != "delivered_by_me" and not message_id:
         _published(uow, principal, document)
     return describe(document, downloaded=False)
 
 
 def _published(uow, principal, document):
-    uow.emit(DocumentPublished(document_id=document.id, dossier_id=document.dossier_id,
-                               office_id=document.office_id, client_id=document.client_id,
-                               title=document.title), actor=principal.account_id)
+    uow.emit(
+        DocumentPublished(
+            document_id=document.id,
+            dossier_id=document.dossier_id,
+            office_id=document.office_id,
+            client_id=document.client_id,
+            title=document.title,
+        ),
+        actor=principal.account_id,
+    )
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -166,11 +229,15 @@ def list_documents(uow, pager, principal, access, category=None, limit=50, curso
     if category:
         query = query.where(Document.category == category)
     documents, next_cursor = pager.page(
-        uow.session, query, [desc(Document.created_at), desc(Document.id)], limit, cursor,
-        scope=f"documents:{access['dossier_id']}:{access['as']}:{category or ''}")
+        uow.session,
+        query,
+        [desc(Document.created_at), desc(Document.id)],
+        limit,
+        cursor,
+        scope=f"documents:{access['dossier_id']}:{access['as']}:{category or ''}",
+    )
     seen = _downloaded(uow, principal, [d.id for d in documents])
-    return {"items": [describe(d, d.id in seen) for d in documents],
-            "next_cursor": next_cursor}
+    return {"items": [describe(d, d.id in seen) for d in documents], "next_cursor": next_cursor}
 
 
 def downloaded_by(uow, principal, document):
@@ -180,8 +247,13 @@ def downloaded_by(uow, principal, document):
 def _downloaded(uow, principal, document_ids):
     if not document_ids:
         return set()
-    return set(uow.session.scalars(select(Download.document_id).where(
-        Download.account_id == principal.account_id, Download.document_id.in_(document_ids))))
+    return set(
+        uow.session.scalars(
+            select(Download.document_id).where(
+                Download.account_id == principal.account_id, Download.document_id.in_(document_ids)
+            )
+        )
+    )
 
 
 def open_download(uow, principal, access, document_id):
@@ -191,10 +263,17 @@ def open_download(uow, principal, access, document_id):
     document = visible_document(uow, access, document_id)
     if not principal.looked_along_by:
         _mark_downloaded(uow, document, principal)
-    uow.emit(DocumentDownloaded(document_id=document.id, dossier_id=document.dossier_id,
-                                office_id=document.office_id, client_id=document.client_id,
-                                client_visible=document.public, **actor_of(principal)),
-             actor=principal.account_id)
+    uow.emit(
+        DocumentDownloaded(
+            document_id=document.id,
+            dossier_id=document.dossier_id,
+            office_id=document.office_id,
+            client_id=document.client_id,
+            client_visible=document.public,
+            **actor_of(principal),
+        ),
+        actor=principal.account_id,
+    )
     return _download_grant(uow, document)
 
 
@@ -206,10 +285,20 @@ def open_service_download(uow, document_id):
 
 def _download_grant(uow, document):
     ticket = secrets.token_urlsafe(32)
-    uow.session.add(DownloadTicket(ticket_hash=digest(ticket), blob_name=document.blob_name,
-                                   expires_at=utcnow() + DOWNLOAD_TICKET_TTL))
-    return {"ticket": ticket, "name": document.name, "size": document.size,
-            "content_type": document.content_type, "sha256": document.sha256}
+    uow.session.add(
+        DownloadTicket(
+            ticket_hash=digest(ticket),
+            blob_name=document.blob_name,
+            expires_at=utcnow() + DOWNLOAD_TICKET_TTL,
+        )
+    )
+    return {
+        "ticket": ticket,
+        "name": document.name,
+        "size": document.size,
+        "content_type": document.content_type,
+        "sha256": document.sha256,
+    }
 
 
 def _mark_downloaded(uow, document, principal):
@@ -218,8 +307,9 @@ def _mark_downloaded(uow, document, principal):
         return
     try:
         with uow.session.begin_nested():
-            uow.session.add(Download(document_id=document.id,
-                                     account_id=principal.account_id, at=utcnow()))
+            uow.session.add(
+                Download(document_id=document.id, account_id=principal.account_id, at=utcnow())
+            )
     except IntegrityError:
         pass
 
@@ -245,13 +335,20 @@ def set_visibility(uow, principal, access, document_id, public):
         raise VisibilityFixed()  # the client's deliveries stay theirs, the lender's hidden
     if document.public != public:
         document.public = public
-        uow.emit(DocumentVisibilityChanged(document_id=document.id,
-                                           dossier_id=document.dossier_id,
-                                           office_id=document.office_id,
-                                           client_id=document.client_id, public=public,
-                                           client_visible=public, category=document.category,
-                                           uploaded_by=document.uploaded_by,
-                                           **actor_of(principal)), actor=principal.account_id)
+        uow.emit(
+            DocumentVisibilityChanged(
+                document_id=document.id,
+                dossier_id=document.dossier_id,
+                office_id=document.office_id,
+                client_id=document.client_id,
+                public=public,
+                client_visible=public,
+                category=document.category,
+                uploaded_by=document.uploaded_by,
+                **actor_of(principal),
+            ),
+            actor=principal.account_id,
+        )
         if public:
             _published(uow, principal, document)
     return describe(document, bool(_downloaded(uow, principal, [document.id])))
@@ -264,23 +361,50 @@ def export_facts(uow, after=None, limit=500):
     next_cursor: the last id, or None after the last page, as_of: when the page was
     read (ISO time): an event older than that is already in it}."""
     as_of = utcnow().isoformat()
-    query = select(Document.id, Document.dossier_id, Document.category, Document.public,
-                   Document.uploaded_by).order_by(Document.id).limit(limit)
+    query = (
+        select(
+            Document.id,
+            Document.dossier_id,
+            Document.category,
+            Document.public,
+            Document.uploaded_by,
+        )
+        .order_by(Document.id)
+        .limit(limit)
+    )
     if after:
         query = query.where(Document.id > after)
     documents = [row._asdict() for row in uow.session.execute(query)]
     ids = [d["id"] for d in documents]
-    downloads = uow.session.execute(select(Download.document_id, Download.account_id).where(
-        Download.document_id.in_(ids))) if ids else []
-    return {"documents": documents, "downloads": [list(row) for row in downloads],
-            "next_cursor": ids[-1] if len(ids) == limit else None, "as_of": as_of}
+    downloads = (
+        uow.session.execute(
+            select(Download.document_id, Download.account_id).where(Download.document_id.in_(ids))
+        )
+        if ids
+        else []
+    )
+    return {
+        "documents": documents,
+        "downloads": [list(row) for row in downloads],
+        "next_cursor": ids[-1] if len(ids) == limit else None,
+        "as_of": as_of,
+    }
 
 
 def describe(document, downloaded):
-    return {"id": document.id, "dossier_id": document.dossier_id, "name": document.name,
-            "title": document.title, "size": document.size, "sha256": document.sha256,
-            "content_type": document.content_type, "category": document.category,
-            "public": document.public, "request_id": document.request_id,
-            "uploaded_by": {"id": document.uploaded_by, "kind": document.uploaded_by_kind},
-            "created_at": document.created_at.isoformat(), "downloaded": downloaded,
-            "locked": document.locked}
+    return {
+        "id": document.id,
+        "dossier_id": document.dossier_id,
+        "name": document.name,
+        "title": document.title,
+        "size": document.size,
+        "sha256": document.sha256,
+        "content_type": document.content_type,
+        "category": document.category,
+        "public": document.public,
+        "request_id": document.request_id,
+        "uploaded_by": {"id": document.uploaded_by, "kind": document.uploaded_by_kind},
+        "created_at": document.created_at.isoformat(),
+        "downloaded": downloaded,
+        "locked": document.locked,
+    }

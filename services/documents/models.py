@@ -1,5 +1,6 @@
 """documents's tables: documents and who downloaded them, document requests, and the
 uploads in flight (a ticket, then a stored blob, then attached to a document)."""
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -18,6 +19,7 @@ plumbing_tables(metadata)
 class Document(Base):
     """A file in a dossier. `public`: the client sees it. `blob_name`: its encrypted
     bytes in the blob store. `request_id`: the document request it was delivered for."""
+
     __tablename__ = "documents"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
@@ -45,6 +47,7 @@ class Document(Base):
 
 class Download(Base):
     """The first time a reader downloaded a document (for `downloaded` and unread)."""
+
     __tablename__ = "downloads"
     document_id: Mapped[str] = mapped_column(sa.ForeignKey("documents.id"), primary_key=True)
     account_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, index=True)
@@ -54,15 +57,21 @@ class Download(Base):
 class DocumentRequest(Base):
     """An item of a dossier's checklist. `deliver_by` client or lender (never shown to
     the client). status open -> uploaded -> approved | rejected (-> uploaded again)."""
+
     __tablename__ = "document_requests"
     # A dossier's checklist, and the lender's items (all, or of one status), a page at a
     # time (services/common/paging.py)
-    __table_args__ = (sa.Index("ix_document_requests_dossier_created", "dossier_id",
-                               "created_at", "id"),
-                      sa.Index("ix_document_requests_deliver_created", "deliver_by",
-                               "created_at", "id"),
-                      sa.Index("ix_document_requests_deliver_status_created", "deliver_by",
-                               "status", "created_at", "id"))
+    __table_args__ = (
+        sa.Index("ix_document_requests_dossier_created", "dossier_id", "created_at", "id"),
+        sa.Index("ix_document_requests_deliver_created", "deliver_by", "created_at", "id"),
+        sa.Index(
+            "ix_document_requests_deliver_status_created",
+            "deliver_by",
+            "status",
+            "created_at",
+            "id",
+        ),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
@@ -87,6 +96,7 @@ class Upload(Base):
     attached blob belongs to a document; the janitor removes the rest once they are old.
     `purpose`: document (staff), request (a delivery for a request), attachment (of a
     message), delivery (a client's own file, e.g. a questionnaire's PDF)."""
+
     __tablename__ = "uploads"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     ticket_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -110,6 +120,7 @@ class Upload(Base):
 class DownloadTicket(Base):
     """Lets the gateway fetch one document's bytes once, shortly after the caller was
     authorized over RPC (bytes never travel over the bus)."""
+
     __tablename__ = "download_tickets"
     ticket_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     blob_name: Mapped[str] = mapped_column(sa.String(36))

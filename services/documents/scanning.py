@@ -11,6 +11,7 @@ Plain `socket` is used on purpose: the services run eventlet monkey-patched, so 
 blocking send or receive yields to other green threads. File contents are never
 logged; clamd's answer (a status line) may be.
 """
+
 import logging
 import socket
 import struct
@@ -69,7 +70,7 @@ class Scan:
         connection fails (clamd may have closed it after a size-limit error)."""
         view = memoryview(chunk)
         for start in range(0, len(view), MAX_PIECE):
-            piece = view[start:start + MAX_PIECE]
+            piece = view[start : start + MAX_PIECE]
             # One buffer per piece: a separate 4-byte write would meet Nagle's algorithm.
             self._send(struct.pack(">I", len(piece)) + piece)
 
@@ -85,7 +86,7 @@ class Scan:
         if answer == "stream: OK":
             return
         if answer.startswith("stream: ") and answer.endswith(" FOUND"):
-            signature = answer[len("stream: "):-len(" FOUND")]
+            signature = answer[len("stream: ") : -len(" FOUND")]
             log.warning("clamd found %s in an upload", signature)
             raise VirusFound({"signature": signature})
         log.warning("clamd answered %r", answer[:200])
@@ -111,13 +112,14 @@ class Scan:
             answer = self._leftover_answer()
             self.abort()
             log.warning("clamd connection lost while sending: %s %r", error, answer[:200])
-            raise ScanFailed({"reason": _reason(answer) if answer
-                              else "clamd connection lost"}) from error
+            raise ScanFailed(
+                {"reason": _reason(answer) if answer else "clamd connection lost"}
+            ) from error
 
     def _receive_answer(self):
         try:
             return self._read_line()
-        except socket.timeout as error:
+        except TimeoutError as error:
             log.warning("clamd gave no answer within %ss", self._sock.gettimeout())
             raise ScanFailed({"reason": "clamd timed out"}) from error
         except OSError as error:
@@ -152,7 +154,7 @@ def _reason(answer):
 
 def _parse_address(address):
     if address.startswith("unix:"):
-        return "unix", address[len("unix:"):]
+        return "unix", address[len("unix:") :]
     host, separator, port = address.removeprefix("tcp://").rpartition(":")
     if not separator or not host or not port.isdigit():
         raise ValueError(f"clamd address must be host:port or unix:/path, not {address!r}")

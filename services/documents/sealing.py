@@ -18,6 +18,7 @@ Every segment but the last holds exactly SEGMENT plaintext bytes; the last holds
 SEGMENT (an empty blob is one empty last segment). The id field has a fixed width so that
 the sealed size depends on the plaintext size alone (see `sealed_size`).
 """
+
 import base64
 import binascii
 import os
@@ -40,8 +41,8 @@ _ID_FIELD = 1 + KEY_ID_MAX
 _WRAPPED = 12 + 32 + TAG
 HEADER_SIZE = len(MAGIC) + _ID_FIELD + _WRAPPED + PREFIX_SIZE
 SEALED_SEGMENT = SEGMENT + TAG
-_MAX_SEGMENTS = 2 ** 32  # the counter is 32 bits; 1 PiB per blob is plenty
-_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,%d}" % KEY_ID_MAX)
+_MAX_SEGMENTS = 2**32  # the counter is 32 bits; 1 PiB per blob is plenty
+_KEY_ID = re.compile(rf"[A-Za-z0-9._-]{{1,{KEY_ID_MAX}}}")
 DEFAULT_KEY_ID = "local-1"
 KEY_FILE = Path("keys") / "blob-kek.key"
 
@@ -90,14 +91,16 @@ class Keyring:
 
 
 def parse_keys(text, source):
-    """"id:base64,id:base64" -> {id: key}; errors name `source` and the id, never a key."""
+    """ "id:base64,id:base64" -> {id: key}; errors name `source` and the id, never a key."""
     keys = {}
     for number, entry in enumerate(text.split(","), start=1):
         key_id, colon, encoded = entry.strip().partition(":")
         key_id = key_id.strip()
         if not colon or not _KEY_ID.fullmatch(key_id):
-            raise ValueError(f"{source}: entry {number} is not <id>:<base64 key> with an "
-                             f"id matching {_KEY_ID.pattern}")
+            raise ValueError(
+                f"{source}: entry {number} is not <id>:<base64 key> with an "
+                f"id matching {_KEY_ID.pattern}"
+            )
         if key_id in keys:
             raise ValueError(f"{source}: key id {key_id!r} is listed twice")
         try:
@@ -181,10 +184,10 @@ def _open_header(header, keyring):
     """-> the data key. Every header byte is checked: magic and id field here (and as
     the wrap's associated data), the wrapped key by its tag, the prefix by every segment
     (whose associated data is the whole header)."""
-    start, rest = header[:len(MAGIC) + _ID_FIELD], header[len(MAGIC) + _ID_FIELD:]
+    start, rest = header[: len(MAGIC) + _ID_FIELD], header[len(MAGIC) + _ID_FIELD :]
     if not start.startswith(MAGIC):
         raise BlobDamaged({"reason": "bad_header"})
-    length, field = start[len(MAGIC)], start[len(MAGIC) + 1:]
+    length, field = start[len(MAGIC)], start[len(MAGIC) + 1 :]
     key_id = field[:length].decode("ascii", "replace")
     if not 1 <= length <= KEY_ID_MAX or any(field[length:]) or not _KEY_ID.fullmatch(key_id):
         raise BlobDamaged({"reason": "bad_header"})

@@ -4,6 +4,7 @@ requests and their review.
 Bytes travel over HTTP between the gateway and this service's blob endpoint (see
 blob_endpoint.py), each transfer authorized first over RPC with a one-time ticket.
 Access to a dossier is dossier's fact: asked with the caller's own principal."""
+
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
@@ -14,7 +15,7 @@ from services.common.store import Store
 from services.common.web_server import pooled_http
 
 from . import attachments, blob_endpoint, checklist, janitor, library
-from .access import dossier_access, document_access, visible_dossier_ids
+from .access import document_access, dossier_access, visible_dossier_ids
 from .dependencies import Blobs
 from .models import metadata
 
@@ -39,8 +40,14 @@ class DocumentsService(ServiceBase):
     # transfer cannot take a worker that an RPC needs.
     @pooled_http("PUT", "/blobs/<upload_id>")
     def receive_blob(self, request, upload_id):
-        return blob_endpoint.receive(self.store, self.blobs.store, self.blobs.scanner,
-                                     self.blobs.max_upload_bytes, request, upload_id)
+        return blob_endpoint.receive(
+            self.store,
+            self.blobs.store,
+            self.blobs.scanner,
+            self.blobs.max_upload_bytes,
+            request,
+            upload_id,
+        )
 
     @pooled_http("GET", "/blobs/content")
     def send_blob(self, request):
@@ -72,14 +79,16 @@ class DocumentsService(ServiceBase):
             item = checklist.find_request(uow, request_id)
         access = None if principal.is_admin else self._access(item.dossier_id)
         checklist.check_uploader(principal, item, access)
-        place = {"dossier_id": item.dossier_id, "office_id": item.office_id,
-                 "client_id": item.client_id}
+        place = {
+            "dossier_id": item.dossier_id,
+            "office_id": item.office_id,
+            "client_id": item.client_id,
+        }
         with self.store.unit_of_work() as uow:
             return library.begin_upload(uow, principal, place, request_id=item.id)
 
     @rpc
-    def finish_upload(self, upload_id, file_name=None, category=None, public=False,
-                      title=None):
+    def finish_upload(self, upload_id, file_name=None, category=None, public=False, title=None):
         """The stored upload becomes a document. For a dossier upload `category`
         (document|correspondence), `public`, `title`; for a request upload none of them.
         -> the document. Events document_uploaded (+ document_published)."""
@@ -91,14 +100,16 @@ class DocumentsService(ServiceBase):
             if upload.request_id:
                 return checklist.deliver(uow, principal, upload, file_name)
             if upload.purpose == "delivery":
-                return library.add_document(uow, principal, upload, file_name,
-                                            "delivered_by_me", True, title)
+                return library.add_document(
+                    uow, principal, upload, file_name, "delivered_by_me", True, title
+                )
             if upload.purpose != "document":  # attachments are kept, not finished
                 raise ValidationFailed({"upload_id": ["Not a document upload."]})
             if category not in ("document", "correspondence"):
                 raise ValidationFailed({"category": ["Must be one of: document, correspondence."]})
-            return library.add_document(uow, principal, upload, file_name, category,
-                                        bool(public), title)
+            return library.add_document(
+                uow, principal, upload, file_name, category, bool(public), title
+            )
 
     @rpc
     def begin_delivery_upload(self, dossier_id):
@@ -143,8 +154,9 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("client", "staff", write=True)
         self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return attachments.file_attachments(uow, principal, message_id, dossier_id,
-                                            attachment_ids)
+            return attachments.file_attachments(
+                uow, principal, message_id, dossier_id, attachment_ids
+            )
 
     @rpc
     def discard_upload(self, upload_id):
@@ -164,8 +176,9 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("staff", "client")
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return library.list_documents(uow, self.paging, principal, access, category,
-                                          limit, cursor)
+            return library.list_documents(
+                uow, self.paging, principal, access, category, limit, cursor
+            )
 
     @rpc
     def open_download(self, document_id):
@@ -204,8 +217,11 @@ class DocumentsService(ServiceBase):
         with self.store.unit_of_work() as uow:
             document = library.visible_document(uow, access, document_id)
             seen = library.downloaded_by(uow, principal, document)
-            return {**library.describe(document, seen), "office_id": document.office_id,
-                    "client_id": document.client_id}
+            return {
+                **library.describe(document, seen),
+                "office_id": document.office_id,
+                "client_id": document.client_id,
+            }
 
     @rpc
     def lock_document(self, document_id):
@@ -232,8 +248,9 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("staff", write=True)
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return checklist.create_request(uow, principal, access, title, deliver_by,
-                                            description, due_date)
+            return checklist.create_request(
+                uow, principal, access, title, deliver_by, description, due_date
+            )
 
     @rpc
     def list_requests(self, dossier_id, status=None, limit=50, cursor=None):

@@ -5,12 +5,13 @@ streams and is atomic (a failed write leaves nothing under the name) and never o
 `open` raises FileNotFoundError at once for a missing name and then streams; `delete` is
 idempotent. `BlobStore` adds sealing on top (see `sealing.py`).
 """
+
 import logging
 import os
 import re
 import secrets
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -97,7 +98,7 @@ class FolderStorage:
 
     def open(self, name, chunk_size=64 * 1024):
         """-> an iterator of the stored bytes; FileNotFoundError now if there is none."""
-        handle = open(self._path(name), "rb")
+        handle = open(self._path(name), "rb")  # noqa: SIM115 (Closing closes it)
         return Closing(iter(lambda: handle.read(chunk_size), b""), handle.close)
 
     def delete(self, name):
@@ -127,20 +128,35 @@ class S3Storage:
     """Blobs as objects in an S3-compatible bucket, keyed by name. Uploads are streamed
     in parts of part_size; a failed upload is aborted, so no object appears."""
 
-    def __init__(self, bucket, endpoint_url=None, region=None, access_key_id=None,
-                 secret_access_key=None, part_size=8 * 1024 * 1024):
+    def __init__(
+        self,
+        bucket,
+        endpoint_url=None,
+        region=None,
+        access_key_id=None,
+        secret_access_key=None,
+        part_size=8 * 1024 * 1024,
+    ):
         if part_size < S3_MIN_PART:
             raise ValueError(f"S3 part_size must be at least {S3_MIN_PART} bytes")
         config = Config(
-            connect_timeout=10, read_timeout=60, retries={"max_attempts": 5, "mode": "standard"},
+            connect_timeout=10,
+            read_timeout=60,
+            retries={"max_attempts": 5, "mode": "standard"},
             # Path style and checksums only when required: what S3-compatible stores
             # (MinIO, Ceph) understand; integrity is checked end to end by sealing anyway.
             s3={"addressing_style": "path" if endpoint_url else "auto"},
             request_checksum_calculation="when_required",
-            response_checksum_validation="when_required")
+            response_checksum_validation="when_required",
+        )
         self.client = boto3.session.Session().client(
-            "s3", endpoint_url=endpoint_url, region_name=region, config=config,
-            aws_access_key_id=access_key_id, aws_secret_access_key=secret_access_key)
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            config=config,
+            aws_access_key_id=access_key_id,
+            aws_secret_access_key=secret_access_key,
+        )
         self.bucket, self.part_size = bucket, part_size
 
     def put(self, name, chunks):
@@ -155,11 +171,12 @@ class S3Storage:
                 written += len(chunk)
                 while len(buffer) >= self.part_size:
                     upload = upload or _MultipartUpload(self, name)
-                    upload.send(bytes(buffer[:self.part_size]))
-                    del buffer[:self.part_size]
+                    upload.send(bytes(buffer[: self.part_size]))
+                    del buffer[: self.part_size]
             if upload is None:
-                self._call_exclusive(self.client.put_object, Bucket=self.bucket, Key=name,
-                                     Body=bytes(buffer))
+                self._call_exclusive(
+                    self.client.put_object, Bucket=self.bucket, Key=name, Body=bytes(buffer)
+                )
             else:
                 upload.finish(bytes(buffer))
         except BaseException:
@@ -203,14 +220,15 @@ class S3Storage:
     def remove_stale_temp(self, older_than_s=3600):
         """Abort multipart uploads begun over older_than_s ago (left by a killed process;
         their parts cost storage until aborted) -> how many were aborted."""
-        limit = datetime.now(timezone.utc) - timedelta(seconds=older_than_s)
+        limit = datetime.now(UTC) - timedelta(seconds=older_than_s)
         count = 0
         pages = self.client.get_paginator("list_multipart_uploads").paginate(Bucket=self.bucket)
         for page in pages:
             for upload in page.get("Uploads", []):
                 if upload["Initiated"] < limit:
                     self.client.abort_multipart_upload(
-                        Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+                        Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"]
+                    )
                     count += 1
         return count
 
@@ -222,29 +240,35 @@ class _MultipartUpload:
         self.storage, self.name, self.parts = storage, name, []
         self.client, self.bucket = storage.client, storage.bucket
         answer = self.client.create_multipart_upload(
-            Bucket=self.bucket, Key=name, ContentType="application/octet-stream")
+            Bucket=self.bucket, Key=name, ContentType="application/octet-stream"
+        )
         self.upload_id = answer["UploadId"]
 
     def send(self, data):
         number = len(self.parts) + 1
-        answer = self.client.upload_part(Bucket=self.bucket, Key=self.name, Body=data,
-                                         UploadId=self.upload_id, PartNumber=number)
+        answer = self.client.upload_part(
+            Bucket=self.bucket, Key=self.name, Body=data, UploadId=self.upload_id, PartNumber=number
+        )
         self.parts.append({"PartNumber": number, "ETag": answer["ETag"]})
 
     def finish(self, rest):
         if rest:  # the last part may be shorter than the minimum
             self.send(rest)
         self.storage._call_exclusive(
-            self.client.complete_multipart_upload, Bucket=self.bucket, Key=self.name,
-            UploadId=self.upload_id, MultipartUpload={"Parts": self.parts})
+            self.client.complete_multipart_upload,
+            Bucket=self.bucket,
+            Key=self.name,
+            UploadId=self.upload_id,
+            MultipartUpload={"Parts": self.parts},
+        )
 
     def abort(self):
         try:
-            self.client.abort_multipart_upload(Bucket=self.bucket, Key=self.name,
-                                               UploadId=self.upload_id)
+            self.client.abort_multipart_upload(
+                Bucket=self.bucket, Key=self.name, UploadId=self.upload_id
+            )
         except Exception:  # the original error matters more; remove_stale_temp cleans up
-            log.warning("could not abort the multipart upload of blob %s", self.name,
-                        exc_info=True)
+            log.warning("could not abort the multipart upload of blob %s", self.name, exc_info=True)
 
 
 class BlobStore:
@@ -272,6 +296,7 @@ class BlobStore:
 def blob_store_from_config(config, var_dir):
     """The BlobStore that the nameko config asks for (STORAGE_BACKEND folder or s3, BLOB_DIR,
     S3_*, BLOB_KEYS, BLOB_KEY_ID; empty means unset). ValueError for a bad setting."""
+
     def setting(key):
         value = config.get(key)
         return None if value is None else (str(value).strip() or None)
@@ -282,9 +307,13 @@ def blob_store_from_config(config, var_dir):
     elif backend == "s3":
         if not setting("S3_BUCKET"):
             raise ValueError("STORAGE_BACKEND s3 needs S3_BUCKET")
-        storage = S3Storage(setting("S3_BUCKET"), setting("S3_ENDPOINT_URL"),
-                            setting("S3_REGION"), setting("S3_ACCESS_KEY_ID"),
-                            setting("S3_SECRET_ACCESS_KEY"))
+        storage = S3Storage(
+            setting("S3_BUCKET"),
+            setting("S3_ENDPOINT_URL"),
+            setting("S3_REGION"),
+            setting("S3_ACCESS_KEY_ID"),
+            setting("S3_SECRET_ACCESS_KEY"),
+        )
     else:
         raise ValueError(f"STORAGE_BACKEND must be folder or s3, not {backend!r}")
     keyring = Keyring.from_config(setting("BLOB_KEYS"), setting("BLOB_KEY_ID"), var_dir)

@@ -13,6 +13,7 @@ seen by whoever sees its client record, and that is decided here:
 
 RULE is the one definition: `can_see` (Python, for one row) and `client_clause` /
 `client_rule` (SQL, for a query) are both built from it, so they cannot disagree."""
+
 import functools
 from typing import Any
 
@@ -27,8 +28,11 @@ from .models import Client, Dossier
 # (test, column, name): "null" and "true" test the column alone; "in" tests it against
 # the values named `name` (`rule_values`).
 RULE: dict[str, tuple[tuple[str, Any, str | None], ...]] = {
-    "staff": (("null", Client.parent_id, None), ("true", Client.shared, None),
-              ("in", Client.office_id, "offices")),
+    "staff": (
+        ("null", Client.parent_id, None),
+        ("true", Client.shared, None),
+        ("in", Client.office_id, "offices"),
+    ),
     "client": (("in", Client.id, "own"),),
 }
 
@@ -49,8 +53,7 @@ def own_client_ids(uow: Any, principal: Principal) -> set[str]:
     office's records only, while they share."""
     query = select(Client.id, Client.parent_id).where(Client.account_id == principal.account_id)
     if principal.scope_office_id:
-        query = query.where(Client.office_id == principal.scope_office_id,
-                            Client.shared.is_(True))
+        query = query.where(Client.office_id == principal.scope_office_id, Client.shared.is_(True))
     rows = uow.session.execute(query).all()
     return {row.id for row in rows} | {row.parent_id for row in rows if row.parent_id}
 
@@ -60,7 +63,8 @@ def can_see(uow: Any, principal: Principal, client: Client) -> bool:
     values = rule_values(uow, principal)
     return values is not None and all(
         _holds(test, getattr(client, column.key), values.get(name) if name else None)
-        for test, column, name in RULE[principal.kind])
+        for test, column, name in RULE[principal.kind]
+    )
 
 
 def _holds(test: str, value: Any, values: list[str] | None) -> bool:
@@ -76,8 +80,9 @@ def client_clause(uow: Any, principal: Principal) -> ColumnElement[bool]:
     values = rule_values(uow, principal)
     if values is None:
         return false()
-    return and_(*(_condition(test, column, name, values)
-                  for test, column, name in RULE[principal.kind]))
+    return and_(
+        *(_condition(test, column, name, values) for test, column, name in RULE[principal.kind])
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -89,8 +94,9 @@ def client_rule(kind: str) -> ColumnElement[bool]:
     return and_(*(_condition(test, column, name, None) for test, column, name in RULE[kind]))
 
 
-def _condition(test: str, column: Any, name: str | None,
-               values: dict[str, list[str]] | None) -> ColumnElement[bool]:
+def _condition(
+    test: str, column: Any, name: str | None, values: dict[str, list[str]] | None
+) -> ColumnElement[bool]:
     """One test in SQL: against `values[name]`, or a bound parameter `name` when None."""
     if test == "null":
         return column.is_(None)
@@ -101,8 +107,7 @@ def _condition(test: str, column: Any, name: str | None,
     return column.in_(values[name] if name else [])
 
 
-def visible_client(uow: Any, principal: Principal, client_id: str,
-                   lock: bool = False) -> Client:
+def visible_client(uow: Any, principal: Principal, client_id: str, lock: bool = False) -> Client:
     """The client, when the principal may see it; else NotFound."""
     client = uow.session.get(Client, client_id, with_for_update=lock)
     if client is None or not can_see(uow, principal, client):
@@ -110,20 +115,25 @@ def visible_client(uow: Any, principal: Principal, client_id: str,
     return client
 
 
-def visible_dossier(uow: Any, principal: Principal, dossier_id: str,
-                    lock: bool = False) -> tuple[Dossier, Client]:
+def visible_dossier(
+    uow: Any, principal: Principal, dossier_id: str, lock: bool = False
+) -> tuple[Dossier, Client]:
     """-> (dossier, client) when `principal` sees the dossier's client; else NotFound.
     One query, built once (every call about a dossier starts here); `lock` locks the
     dossier row for an update (FOR UPDATE on PostgreSQL)."""
-    found = uow.session.execute(_DOSSIER_LOCKED if lock else _DOSSIER,
-                                {"dossier_id": dossier_id}).first()
+    found = uow.session.execute(
+        _DOSSIER_LOCKED if lock else _DOSSIER, {"dossier_id": dossier_id}
+    ).first()
     if found is None or not can_see(uow, principal, found[1]):
         raise NotFound()
     return found[0], found[1]
 
 
-_DOSSIER = select(Dossier, Client).join(Client, Client.id == Dossier.client_id) \
+_DOSSIER = (
+    select(Dossier, Client)
+    .join(Client, Client.id == Dossier.client_id)
     .where(Dossier.id == bindparam("dossier_id"))
+)
 _DOSSIER_LOCKED = _DOSSIER.with_for_update(of=Dossier)
 
 
@@ -131,8 +141,7 @@ def dossiers_of_visible_clients(kind: str, *columns: Any) -> Select:
     """A select of `columns` over the dossiers whose client RULE shows (bind
     `rule_values`). Staff's also name their offices on the dossier, for
     ix_dossiers_office_status_created."""
-    query = select(*columns).join(Client, Client.id == Dossier.client_id) \
-        .where(client_rule(kind))
+    query = select(*columns).join(Client, Client.id == Dossier.client_id).where(client_rule(kind))
     if kind == "staff":
         query = query.where(Dossier.office_id.in_(bindparam("offices", expanding=True)))
     return query

@@ -1,5 +1,6 @@
 """The client's portal account as the office sees it: unlink, look-along, and a
 company's extra accounts."""
+
 from sqlalchemy import func, select
 
 from services.common.db import new_id, utcnow
@@ -23,15 +24,20 @@ def accounts_to_remove(uow, principal, client_id):
     client = visible_client(uow, principal, client_id)
     if client.account_id is None:
         raise NotInvited()
-    records = [client] + uow.session.scalars(select(Client).where(
-        Client.parent_id == client.id, Client.account_id.is_not(None))).all()
+    records = [client] + uow.session.scalars(
+        select(Client).where(Client.parent_id == client.id, Client.account_id.is_not(None))
+    ).all()
     return [r.account_id for r in records if only_user(uow, r)]
 
 
 def only_user(uow, record):
     """Is this the only client record that uses its portal account?"""
-    return uow.session.scalar(select(func.count()).select_from(Client).where(
-        Client.account_id == record.account_id)) == 1
+    return (
+        uow.session.scalar(
+            select(func.count()).select_from(Client).where(Client.account_id == record.account_id)
+        )
+        == 1
+    )
 
 
 def unlink(uow, principal, client_id):
@@ -41,14 +47,17 @@ def unlink(uow, principal, client_id):
     account_id = client.account_id
     if account_id is None:
         raise NotInvited()
-    for record in [client] + uow.session.scalars(select(Client).where(
-            Client.parent_id == client.id)).all():
+    for record in [client] + uow.session.scalars(
+        select(Client).where(Client.parent_id == client.id)
+    ).all():
         record.account_id, record.invitation_status = None, "not_invited"
         record.invitation_token_hash = record.invited_at = record.accepted_at = None
         record.invitation_email = record.pending_account_id = None
     audit.record(uow, principal, "portal_unlinked", client.id, "client", client.id)
-    uow.emit(ClientUnlinked(client_id=client.id, office_id=client.office_id,
-                            account_id=account_id), actor=principal.account_id)
+    uow.emit(
+        ClientUnlinked(client_id=client.id, office_id=client.office_id, account_id=account_id),
+        actor=principal.account_id,
+    )
 
 
 def look_along_target(uow, principal, client_id):
@@ -64,8 +73,11 @@ def look_along_target(uow, principal, client_id):
 
 
 def _companies(principal):
-    query = select(Client).where(Client.account_id == principal.account_id,
-                                 Client.type == "company", Client.parent_id.is_(None))
+    query = select(Client).where(
+        Client.account_id == principal.account_id,
+        Client.type == "company",
+        Client.parent_id.is_(None),
+    )
     if principal.scope_office_id:
         query = query.where(Client.office_id == principal.scope_office_id)
     return query
@@ -74,10 +86,16 @@ def _companies(principal):
 def my_companies(uow, principal):
     """The companies whose main account the caller is: [{id, name, office_id,
     office_name}] (a person: none)."""
-    rows = uow.session.execute(_companies(principal).add_columns(Office.name).join(
-        Office, Office.id == Client.office_id).order_by(Client.name, Client.id)).all()
-    return [{"id": c.id, "name": c.name, "office_id": c.office_id, "office_name": office_name}
-            for c, office_name in rows]
+    rows = uow.session.execute(
+        _companies(principal)
+        .add_columns(Office.name)
+        .join(Office, Office.id == Client.office_id)
+        .order_by(Client.name, Client.id)
+    ).all()
+    return [
+        {"id": c.id, "name": c.name, "office_id": c.office_id, "office_name": office_name}
+        for c, office_name in rows
+    ]
 
 
 def _company(uow, principal, company_id=None):
@@ -101,9 +119,13 @@ def list_extra_accounts(uow, pager, principal, company_id=None, limit=50, cursor
     """A page of the company's extra accounts, by name (ix_clients_parent_name)."""
     company = _company(uow, principal, company_id)
     children, next_cursor = pager.page(
-        uow.session, select(Client).where(Client.parent_id == company.id),
-        [asc(Client.name), asc(Client.id)], limit, cursor,
-        scope=f"extra-accounts:{company.id}")
+        uow.session,
+        select(Client).where(Client.parent_id == company.id),
+        [asc(Client.name), asc(Client.id)],
+        limit,
+        cursor,
+        scope=f"extra-accounts:{company.id}",
+    )
     return {"items": [_extra(c) for c in children], "next_cursor": next_cursor}
 
 
@@ -111,18 +133,28 @@ def get_extra_account(uow, principal, account_id):
     return _extra(_child(uow, principal, account_id))
 
 
-def add_extra_account(uow, principal, name, email, mobile=None, language="nl",
-                      company_id=None):
+def add_extra_account(uow, principal, name, email, mobile=None, language="nl", company_id=None):
     """-> the new extra account's record; the caller then invites it like any client."""
     company = _company(uow, principal, company_id)
     email = email.strip().lower()
-    if uow.session.scalar(select(Client.id).where(Client.office_id == company.office_id,
-                                                  Client.email == email)):
+    if uow.session.scalar(
+        select(Client.id).where(Client.office_id == company.office_id, Client.email == email)
+    ):
         raise ClientExists()
-    child = Client(id=new_id(), office_id=company.office_id, type="person", parent_id=company.id,
-                   name=name.strip(), email=email, mobile=normalised_mobile(mobile), language=language,
-                   shared=company.shared, invitation_status="not_invited",
-                   created_by=principal.account_id, created_at=utcnow())
+    child = Client(
+        id=new_id(),
+        office_id=company.office_id,
+        type="person",
+        parent_id=company.id,
+        name=name.strip(),
+        email=email,
+        mobile=normalised_mobile(mobile),
+        language=language,
+        shared=company.shared,
+        invitation_status="not_invited",
+        created_by=principal.account_id,
+        created_at=utcnow(),
+    )
     uow.session.add(child)
     flush_or(uow, ClientExists)
     audit.record(uow, principal, "extra_account_added", company.id, "client", child.id)
@@ -155,5 +187,4 @@ def _child(uow, principal, child_id):
 
 
 def _extra(child):
-    return {**describe(child), "company_id": child.parent_id,
-            "invitation": child.invitation_status}
+    return {**describe(child), "company_id": child.parent_id, "invitation": child.invitation_status}

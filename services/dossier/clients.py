@@ -1,5 +1,6 @@
 """Clients of an office and their consent. Who sees which client is access.py's rule
 (staff: while it shares with one of their offices); anyone else gets NotFound."""
+
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -15,8 +16,9 @@ from .exceptions import ClientExists, ContactLocked, InvalidMobile
 from .models import Client, Office
 
 
-def create_client(uow, principal, office_id, type, name, email, mobile=None, language="nl",
-                  shared=None):
+def create_client(
+    uow, principal, office_id, type, name, email, mobile=None, language="nl", shared=None
+):
     """Admin or staff of the office. Consent defaults to yes when the office creates
     the client and to no when the admin (the lender) does."""
     if principal.kind == "staff" and office_id not in principal.offices:
@@ -26,18 +28,26 @@ def create_client(uow, principal, office_id, type, name, email, mobile=None, lan
     if uow.session.get(Office, office_id) is None:
         raise NotFound()
     email = email.strip().lower()
-    if uow.session.scalar(select(Client.id).where(Client.office_id == office_id,
-                                                  Client.email == email)):
+    if uow.session.scalar(
+        select(Client.id).where(Client.office_id == office_id, Client.email == email)
+    ):
         raise ClientExists()
-    client = Client(id=new_id(), office_id=office_id, type=type, name=name.strip(), email=email,
-                    mobile=normalised_mobile(mobile), language=language,
-                    shared=(principal.kind == "staff") if shared is None else shared,
-                    invitation_status="not_invited", created_by=principal.account_id,
-                    created_at=utcnow())
+    client = Client(
+        id=new_id(),
+        office_id=office_id,
+        type=type,
+        name=name.strip(),
+        email=email,
+        mobile=normalised_mobile(mobile),
+        language=language,
+        shared=(principal.kind == "staff") if shared is None else shared,
+        invitation_status="not_invited",
+        created_by=principal.account_id,
+        created_at=utcnow(),
+    )
     uow.session.add(client)
     flush_or(uow, ClientExists)
-    uow.emit(ClientCreated(client_id=client.id, office_id=office_id),
-             actor=principal.account_id)
+    uow.emit(ClientCreated(client_id=client.id, office_id=office_id), actor=principal.account_id)
     audit.record(uow, principal, "client_created", client.id, "client", client.id)
     return describe(client)
 
@@ -61,8 +71,14 @@ def list_clients(uow, pager, principal, q=None, limit=50, cursor=None):
     if q:
         pattern = f"%{q.strip().lower()}%"
         query = query.where(or_(Client.name.ilike(pattern), Client.email.ilike(pattern)))
-    found, next_cursor = pager.page(uow.session, query, [asc(Client.name), asc(Client.id)],
-                                    limit, cursor, scope=f"clients:{q or ''}")
+    found, next_cursor = pager.page(
+        uow.session,
+        query,
+        [asc(Client.name), asc(Client.id)],
+        limit,
+        cursor,
+        scope=f"clients:{q or ''}",
+    )
     return {"items": [describe(c) for c in found], "next_cursor": next_cursor}
 
 
@@ -78,8 +94,9 @@ def update_client(uow, principal, client_id, changes):
     before = (client.email, client.mobile)
     if "email" in changes:
         email = changes["email"].strip().lower()
-        if email != client.email and uow.session.scalar(select(Client.id).where(
-                Client.office_id == client.office_id, Client.email == email)):
+        if email != client.email and uow.session.scalar(
+            select(Client.id).where(Client.office_id == client.office_id, Client.email == email)
+        ):
             raise ClientExists()
         client.email = email
     if "mobile" in changes:
@@ -90,6 +107,7 @@ def update_client(uow, principal, client_id, changes):
     ending = None
     if (client.email, client.mobile) != before:
         from .invitations import void  # invitations builds on this module
+
         ending = void(client) or client.account_id
     audit.record(uow, principal, "client_updated", client.id, "client", client.id)
     return describe(client), ending
@@ -99,40 +117,73 @@ def consents(uow, pager, principal, limit=50, cursor=None):
     """A page of the client's consent per office, by the office's name: their own
     records (found by ix_clients_account_id; one per office they are a client of, so
     the sort is of a handful)."""
-    query = select(Client, Office).join(Office, Office.id == Client.office_id).where(
-        Client.account_id == principal.account_id, Client.parent_id.is_(None))
+    query = (
+        select(Client, Office)
+        .join(Office, Office.id == Client.office_id)
+        .where(Client.account_id == principal.account_id, Client.parent_id.is_(None))
+    )
     if principal.scope_office_id:  # look-along: the looking office only
         query = query.where(Client.office_id == principal.scope_office_id)
-    rows, next_cursor = pager.page(uow.session, query, [asc(Office.name), asc(Client.id)],
-                                   limit, cursor, scope=f"consents:{principal.account_id}:"
-                                   f"{principal.scope_office_id or ''}")
-    return {"items": [{"office_id": office.id, "office_name": office.name,
-                       "shared": client.shared} for client, office in rows],
-            "next_cursor": next_cursor}
+    rows, next_cursor = pager.page(
+        uow.session,
+        query,
+        [asc(Office.name), asc(Client.id)],
+        limit,
+        cursor,
+        scope=f"consents:{principal.account_id}:{principal.scope_office_id or ''}",
+    )
+    return {
+        "items": [
+            {"office_id": office.id, "office_name": office.name, "shared": client.shared}
+            for client, office in rows
+        ],
+        "next_cursor": next_cursor,
+    }
 
 
 def set_consent(uow, principal, office_id, shared):
     """The client's own choice; every staff member's view follows on the next request."""
-    clients = uow.session.scalars(select(Client).where(
-        Client.account_id == principal.account_id, Client.office_id == office_id)).all()
+    clients = uow.session.scalars(
+        select(Client).where(
+            Client.account_id == principal.account_id, Client.office_id == office_id
+        )
+    ).all()
     if not clients or any(c.parent_id for c in clients):
         raise NotFound()  # a company's consent is the main account's to give
     if not isinstance(shared, bool):
         raise ValidationFailed({"shared": ["Not a valid boolean."]})
-    clients += uow.session.scalars(select(Client).where(  # its extra accounts follow
-        Client.parent_id.in_([c.id for c in clients]))).all()
+    clients += uow.session.scalars(
+        select(Client).where(  # its extra accounts follow
+            Client.parent_id.in_([c.id for c in clients])
+        )
+    ).all()
     for client in clients:
         client.shared = shared
-        audit.record(uow, principal, "consent_given" if shared else "consent_withdrawn",
-                     client.id, "office", office_id)
-    uow.emit(ConsentChanged(account_id=principal.account_id, office_id=office_id,
-                            shared=shared), actor=principal.account_id)
+        audit.record(
+            uow,
+            principal,
+            "consent_given" if shared else "consent_withdrawn",
+            client.id,
+            "office",
+            office_id,
+        )
+    uow.emit(
+        ConsentChanged(account_id=principal.account_id, office_id=office_id, shared=shared),
+        actor=principal.account_id,
+    )
     return {"office_id": office_id, "shared": shared}
 
 
 def describe(client):
-    return {"id": client.id, "office_id": client.office_id, "type": client.type,
-            "parent_id": client.parent_id,
-            "name": client.name, "email": client.email, "mobile": client.mobile,
-            "language": client.language, "shared": client.shared,
-            "created_at": client.created_at.isoformat()}
+    return {
+        "id": client.id,
+        "office_id": client.office_id,
+        "type": client.type,
+        "parent_id": client.parent_id,
+        "name": client.name,
+        "email": client.email,
+        "mobile": client.mobile,
+        "language": client.language,
+        "shared": client.shared,
+        "created_at": client.created_at.isoformat(),
+    }

@@ -5,11 +5,17 @@ opens a review task and the review closes it; the client hears by e-mail of a ne
 document and of a delivery the office rejected. Envelope: {event_id, event_type,
 occurred_at, actor, ...}; each handler checks it against documents' declaration
 (services/documents/events.py) before it reads it."""
+
 from functools import partial
 
-from services.documents.events import (DocumentDownloaded, DocumentPublished,
-                                       DocumentUploaded, DocumentVisibilityChanged,
-                                       RequestCreated, RequestReviewed)
+from services.documents.events import (
+    DocumentDownloaded,
+    DocumentPublished,
+    DocumentUploaded,
+    DocumentVisibilityChanged,
+    RequestCreated,
+    RequestReviewed,
+)
 
 from . import audit, document_facts, tasks
 from .client_news import notify_client
@@ -70,10 +76,13 @@ def request_reviewed(uow, event, public_url):
     review tasks are done; a rejected delivery that was the client's to make goes back
     to the client by e-mail."""
     event = RequestReviewed.load(event)
-    audit.record_event(uow, event, DECISIONS[event["decision"]], "request",
-                       event["request_id"])
+    audit.record_event(uow, event, DECISIONS[event["decision"]], "request", event["request_id"])
     tasks.close_reviewed(uow, event)
     if event["decision"] == "reject" and event["deliver_by"] == "client":
-        notify_client(uow, event, "request_rejected",
-                      {"title": event["title"], "reason": event.get("reason") or ""},
-                      public_url)
+        notify_client(
+            uow,
+            event,
+            "request_rejected",
+            {"title": event["title"], "reason": event.get("reason") or ""},
+            public_url,
+        )

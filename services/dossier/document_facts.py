@@ -15,6 +15,7 @@ event wrote.
 
 The counts are eventually consistent: an upload, download or visibility change shows
 once its event was relayed and handled (within about a second, RELAY_INTERVAL_S)."""
+
 import logging
 from datetime import datetime, timedelta
 
@@ -31,18 +32,32 @@ log = logging.getLogger(__name__)
 BACKFILL = "document_facts"
 BACKFILL_PAGE = 500
 BACKFILL_PAGES_PER_ROUND = 40  # a round holds a timer worker for a bounded while
-TABS = {"document": "documents", "correspondence": "correspondence",
-        "delivered_by_me": "delivered_by_me"}
+TABS = {
+    "document": "documents",
+    "correspondence": "correspondence",
+    "delivered_by_me": "delivered_by_me",
+}
 
 
 # -- keeping the facts (documents' events) ------------------------------------------------
 def document_uploaded(uow, event):
     """{document_id, dossier_id, category, public, actor (the uploader)}: a new document.
     Never changes a row that is there already (its visibility change came first)."""
-    _insert_or_ignore(uow, DocumentFact, ["id"], [{
-        "id": event["document_id"], "dossier_id": event["dossier_id"],
-        "category": event["category"], "public": bool(event["public"]),
-        "uploaded_by": event["actor"], "public_at": occurred_at(event)}])
+    _insert_or_ignore(
+        uow,
+        DocumentFact,
+        ["id"],
+        [
+            {
+                "id": event["document_id"],
+                "dossier_id": event["dossier_id"],
+                "category": event["category"],
+                "public": bool(event["public"]),
+                "uploaded_by": event["actor"],
+                "public_at": occurred_at(event),
+            }
+        ],
+    )
 
 
 def visibility_changed(uow, event):
@@ -53,19 +68,29 @@ def visibility_changed(uow, event):
     at = occurred_at(event)
     newer = or_(DocumentFact.public_at.is_(None), DocumentFact.public_at < at)
     if "category" not in event or "uploaded_by" not in event:
-        changed = uow.session.execute(update(DocumentFact).where(
-            DocumentFact.id == event["document_id"], newer).values(
-            public=bool(event["public"]), public_at=at))
+        changed = uow.session.execute(
+            update(DocumentFact)
+            .where(DocumentFact.id == event["document_id"], newer)
+            .values(public=bool(event["public"]), public_at=at)
+        )
         if not changed.rowcount and uow.session.get(DocumentFact, event["document_id"]) is None:
             raise LookupError("visibility change before its upload")
         return
     insert = _dialect_insert(uow)(DocumentFact).values(
-        id=event["document_id"], dossier_id=event["dossier_id"], category=event["category"],
-        public=bool(event["public"]), uploaded_by=event["uploaded_by"], public_at=at)
-    uow.session.execute(insert.on_conflict_do_update(
-        index_elements=["id"], set_={"public": insert.excluded.public,
-                                     "public_at": insert.excluded.public_at},
-        where=newer))
+        id=event["document_id"],
+        dossier_id=event["dossier_id"],
+        category=event["category"],
+        public=bool(event["public"]),
+        uploaded_by=event["uploaded_by"],
+        public_at=at,
+    )
+    uow.session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["id"],
+            set_={"public": insert.excluded.public, "public_at": insert.excluded.public_at},
+            where=newer,
+        )
+    )
 
 
 def document_downloaded(uow, event):
@@ -73,16 +98,23 @@ def document_downloaded(uow, event):
     look-along session reads nothing for the client (as documents' own mark)."""
     if event.get("looked_along_by"):
         return
-    _insert_or_ignore(uow, DocumentRead, ["document_id", "account_id"],
-                      [{"document_id": event["document_id"], "account_id": event["actor"]}])
+    _insert_or_ignore(
+        uow,
+        DocumentRead,
+        ["document_id", "account_id"],
+        [{"document_id": event["document_id"], "account_id": event["actor"]}],
+    )
 
 
 def _insert_or_ignore(uow, model, key, rows):
     """Rows whose key is there already are left as they are (500 a statement: SQLite
     bounds the number of parameters)."""
     for start in range(0, len(rows), 500):
-        uow.session.execute(_dialect_insert(uow)(model).values(rows[start:start + 500])
-                            .on_conflict_do_nothing(index_elements=key))
+        uow.session.execute(
+            _dialect_insert(uow)(model)
+            .values(rows[start : start + 500])
+            .on_conflict_do_nothing(index_elements=key)
+        )
 
 
 def _dialect_insert(uow):
@@ -101,12 +133,20 @@ def counts_query(public_only):
     from ix_document_facts_counts and the key of document_reads."""
     me = bindparam("me")
     read = or_(DocumentRead.document_id.is_not(None), DocumentFact.uploaded_by == me)
-    query = select(DocumentFact.dossier_id, DocumentFact.category, func.count(),
-                   func.sum(case((read, 0), else_=1))) \
-        .outerjoin(DocumentRead, and_(DocumentRead.document_id == DocumentFact.id,
-                                      DocumentRead.account_id == me)) \
-        .where(DocumentFact.dossier_id.in_(bindparam("dossier_ids", expanding=True))) \
+    query = (
+        select(
+            DocumentFact.dossier_id,
+            DocumentFact.category,
+            func.count(),
+            func.sum(case((read, 0), else_=1)),
+        )
+        .outerjoin(
+            DocumentRead,
+            and_(DocumentRead.document_id == DocumentFact.id, DocumentRead.account_id == me),
+        )
+        .where(DocumentFact.dossier_id.in_(bindparam("dossier_ids", expanding=True)))
         .group_by(DocumentFact.dossier_id, DocumentFact.category)
+    )
     return query.where(DocumentFact.public.is_(True)) if public_only else query
 
 
@@ -133,13 +173,16 @@ def backfill(store, export_page):
                 # Not there yet (it may start after dossier) or slow: the next round
                 # tries again. Said once, at INFO: a normal start is no cause for alarm.
                 if not _waiting:
-                    log.info("dossier: the backfill of document facts waits for documents "
-                             "(%s)", type(exc).__name__)
+                    log.info(
+                        "dossier: the backfill of document facts waits for documents (%s)",
+                        type(exc).__name__,
+                    )
                     _waiting.append(exc)
                 return
             # anything else is worth a look; the next round tries again
-            log.warning("dossier: the backfill of document facts failed (%s: %s)",
-                        type(exc).__name__, exc)
+            log.warning(
+                "dossier: the backfill of document facts failed (%s: %s)", type(exc).__name__, exc
+            )
             return
         _waiting.clear()
         with store.unit_of_work() as uow:
@@ -156,16 +199,37 @@ def take_page(uow, page):
     read and for clocks that differ a little): a visibility event from before that, such
     as a parked one replayed, does not undo it; a later one does."""
     as_of = _as_of(page)
-    _insert_or_ignore(uow, DocumentFact, ["id"], [
-        {"id": d["id"], "dossier_id": d["dossier_id"], "category": d["category"],
-         "public": bool(d["public"]), "uploaded_by": d["uploaded_by"], "public_at": as_of}
-        for d in page["documents"]])
-    _insert_or_ignore(uow, DocumentRead, ["document_id", "account_id"], [
-        {"document_id": document_id, "account_id": account_id}
-        for document_id, account_id in page["downloads"]])
+    _insert_or_ignore(
+        uow,
+        DocumentFact,
+        ["id"],
+        [
+            {
+                "id": d["id"],
+                "dossier_id": d["dossier_id"],
+                "category": d["category"],
+                "public": bool(d["public"]),
+                "uploaded_by": d["uploaded_by"],
+                "public_at": as_of,
+            }
+            for d in page["documents"]
+        ],
+    )
+    _insert_or_ignore(
+        uow,
+        DocumentRead,
+        ["document_id", "account_id"],
+        [
+            {"document_id": document_id, "account_id": account_id}
+            for document_id, account_id in page["downloads"]
+        ],
+    )
     cursor = page["next_cursor"]
-    uow.session.execute(update(Backfill).where(Backfill.name == BACKFILL).values(
-        cursor=cursor, done_at=None if cursor else utcnow()))
+    uow.session.execute(
+        update(Backfill)
+        .where(Backfill.name == BACKFILL)
+        .values(cursor=cursor, done_at=None if cursor else utcnow())
+    )
     return cursor
 
 

@@ -1,4 +1,5 @@
 """Errors dossier raises across the bus (their module path is part of the wire contract)."""
+
 from services.common.errors import KluisError
 
 
@@ -8,11 +9,13 @@ class PartnerIdTaken(KluisError):
 
 class ClientExists(KluisError):
     """The office already has a client with this e-mail."""
+
     code = "client_exists"
 
 
 class ContactLocked(KluisError):
     """E-mail and mobile are the portal account's once the invitation was accepted."""
+
     code = "contact_locked"
 
 
@@ -30,6 +33,7 @@ class InvalidMobile(KluisError):
 
 class InvalidToken(KluisError):
     """An unknown activation link, or one that does not go with that e-mail."""
+
     code = "invalid_token"
 
 
@@ -39,36 +43,43 @@ class TokenExpired(KluisError):
 
 class NotInvited(KluisError):
     """The client has no portal account (yet)."""
+
     code = "not_invited"
 
 
 class InvalidSigner(KluisError):
     """Only the dossier's client (or an extra account of that company) can sign."""
+
     code = "invalid_signer"
 
 
 class SignerHasNoAccount(KluisError):
     """The signer has not activated a portal account yet."""
+
     code = "signer_has_no_account"
 
 
 class QuestionnaireCompleted(KluisError):
     """A completed questionnaire is frozen: no saving, no second completion."""
+
     code = "questionnaire_completed"
 
 
 class QuestionnaireIncomplete(KluisError):
     """details: {"missing": {page number (from 1): [keys of required questions]}}"""
+
     code = "questionnaire_incomplete"
 
 
 class CompanyRequired(KluisError):
     """The caller is the main account of more than one company: name one (`company_id`).
     details: {"companies": [{id, name, office_id, office_name}]}"""
+
     code = "company_required"
 
 
 class QuestionnaireTooLarge(KluisError):
     """Its PDF would be beyond the budget (pages, time or memory): details {max_pages,
     timeout_s}. The questionnaire stays open; shorter answers can complete it."""
+
     code = "questionnaire_too_large"

@@ -3,13 +3,13 @@ DossierService.
 
 Redeeming a link asks identity to prepare the account between two transactions (no
 transaction waits on an RPC); the second checks the link again before linking."""
+
 from services.common.service import rpc
 
 from . import invitations
 
 
 class InvitationEntrypoints:
-
     @rpc
     def invite_client(self, client_id):
         """E-mail 1 with an activation link (also to resend). InvitationAlreadyAccepted."""
@@ -32,10 +32,12 @@ class InvitationEntrypoints:
         with self.store.unit_of_work() as uow:
             client = invitations.check_activation(uow, token, email)
         account = self.identity.prepare_client_account(
-            client["email"], client["name"], client["mobile"], client["language"])
+            client["email"], client["name"], client["mobile"], client["language"]
+        )
         with self.store.unit_of_work() as uow:
-            invitations.link_account(uow, token, email, account["account_id"],
-                                     account["existing"], self._public_url())
+            invitations.link_account(
+                uow, token, email, account["account_id"], account["existing"], self._public_url()
+            )
 
     @rpc
     def list_my_link_requests(self, limit=50, cursor=None):

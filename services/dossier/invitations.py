@@ -8,6 +8,7 @@ now, and a change of the record's contact voids it (clients.update_client): an
 office cannot send a link to itself and redeem it for someone else. An account that
 already exists is not linked by the link alone: its holder accepts (or declines) the
 office's request while signed in (`answer`); until then the office sees nothing of it."""
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -49,15 +50,26 @@ def send_invitation(uow, principal, client, public_url):
     client.invitation_email, client.pending_account_id = client.email, None
     client.invited_at = utcnow()
     office = uow.session.get(Office, client.office_id)
-    uow.send("notify", SendNotification(
-        template="client_invitation",
-        language=client.language, to={"email": client.email},
-        data={"name": client.name, "office": office.name, "days": INVITATION_VALIDITY.days,
-              "activation_url": f"{public_url}/activate?token={token}"}))
-    uow.emit(ClientInvited(client_id=client.id, office_id=client.office_id),
-             actor=principal.account_id)
-    audit.record(uow, principal, "invitation_sent", client.parent_id or client.id, "client",
-                 client.id)
+    uow.send(
+        "notify",
+        SendNotification(
+            template="client_invitation",
+            language=client.language,
+            to={"email": client.email},
+            data={
+                "name": client.name,
+                "office": office.name,
+                "days": INVITATION_VALIDITY.days,
+                "activation_url": f"{public_url}/activate?token={token}",
+            },
+        ),
+    )
+    uow.emit(
+        ClientInvited(client_id=client.id, office_id=client.office_id), actor=principal.account_id
+    )
+    audit.record(
+        uow, principal, "invitation_sent", client.parent_id or client.id, "client", client.id
+    )
     return state(client)
 
 
@@ -68,10 +80,12 @@ def invitation_of(uow, principal, client_id):
 def state(client):
     """`confirmation_pending`: an existing portal account redeemed the link and its
     holder has not yet accepted; the office sees nothing of that account meanwhile."""
-    return {"status": client.invitation_status,
-            "sent_at": client.invited_at.isoformat() if client.invited_at else None,
-            "accepted_at": client.accepted_at.isoformat() if client.accepted_at else None,
-            "confirmation_pending": client.pending_account_id is not None}
+    return {
+        "status": client.invitation_status,
+        "sent_at": client.invited_at.isoformat() if client.invited_at else None,
+        "accepted_at": client.accepted_at.isoformat() if client.accepted_at else None,
+        "confirmation_pending": client.pending_account_id is not None,
+    }
 
 
 def void(client):
@@ -90,8 +104,11 @@ def void(client):
 def _redeemable(uow, token, email, lock=False):
     query = select(Client).where(Client.invitation_token_hash == _hash(token))
     client = uow.session.scalar(query.with_for_update() if lock else query)
-    if client is None or client.invitation_status != "sent" or \
-            client.invitation_email != email.strip().lower():
+    if (
+        client is None
+        or client.invitation_status != "sent"
+        or client.invitation_email != email.strip().lower()
+    ):
         raise InvalidToken()
     if utcnow() >= client.invited_at + INVITATION_VALIDITY:
         raise TokenExpired()
@@ -102,8 +119,13 @@ def check_activation(uow, token, email):
     """-> what identity needs to prepare the account. One answer for an unknown link
     and a link with another e-mail address, so neither tells anything."""
     client = _redeemable(uow, token, email)
-    return {"client_id": client.id, "email": client.invitation_email, "name": client.name,
-            "mobile": client.mobile, "language": client.language}
+    return {
+        "client_id": client.id,
+        "email": client.invitation_email,
+        "name": client.name,
+        "mobile": client.mobile,
+        "language": client.language,
+    }
 
 
 def link_account(uow, token, email, account_id, existing, public_url):
@@ -118,21 +140,37 @@ def link_account(uow, token, email, account_id, existing, public_url):
         return  # asked already
     client.pending_account_id = account_id
     office = uow.session.get(Office, client.office_id)
-    uow.send("notify", SendNotification(
-        template="link_request",
-        language=client.language, to={"email": client.invitation_email},
-        data={"name": client.name, "office": office.name, "portal_url": f"{public_url}/"}))
-    uow.session.add(AuditEntry(id=new_id(), at=utcnow(), actor_id=account_id,
-                               actor_kind="client", action="link_requested",
-                               client_id=client.parent_id or client.id,
-                               object_type="client", object_id=client.id))
+    uow.send(
+        "notify",
+        SendNotification(
+            template="link_request",
+            language=client.language,
+            to={"email": client.invitation_email},
+            data={"name": client.name, "office": office.name, "portal_url": f"{public_url}/"},
+        ),
+    )
+    uow.session.add(
+        AuditEntry(
+            id=new_id(),
+            at=utcnow(),
+            actor_id=account_id,
+            actor_kind="client",
+            action="link_requested",
+            client_id=client.parent_id or client.id,
+            object_type="client",
+            object_id=client.id,
+        )
+    )
 
 
 def accept(uow, event):
     """Inbox handler of identity's `account_activated`."""
     event = AccountActivated.load(event)
-    for client in uow.session.scalars(select(Client).where(
-            Client.account_id == event["account_id"], Client.invitation_status == "sent")):
+    for client in uow.session.scalars(
+        select(Client).where(
+            Client.account_id == event["account_id"], Client.invitation_status == "sent"
+        )
+    ):
         _accepted(uow, client, event["account_id"])
 
 
@@ -140,15 +178,28 @@ def _accepted(uow, client, account_id):
     client.account_id, client.pending_account_id = account_id, None
     client.invitation_status, client.accepted_at = "accepted", utcnow()
     client.invitation_token_hash = None
-    uow.session.add(AuditEntry(id=new_id(), at=utcnow(), actor_id=account_id,
-                               actor_kind="client", action="invitation_accepted",
-                               client_id=client.parent_id or client.id,
-                               object_type="client", object_id=client.id))
+    uow.session.add(
+        AuditEntry(
+            id=new_id(),
+            at=utcnow(),
+            actor_id=account_id,
+            actor_kind="client",
+            action="invitation_accepted",
+            client_id=client.parent_id or client.id,
+            object_type="client",
+            object_id=client.id,
+        )
+    )
 
 
 def _asking(principal):
-    return select(Client, Office).join(Office, Office.id == Client.office_id).where(
-        Client.pending_account_id == principal.account_id, Client.invitation_status == "sent")
+    return (
+        select(Client, Office)
+        .join(Office, Office.id == Client.office_id)
+        .where(
+            Client.pending_account_id == principal.account_id, Client.invitation_status == "sent"
+        )
+    )
 
 
 def requests_for(uow, pager, principal, limit=50, cursor=None):
@@ -159,13 +210,29 @@ def requests_for(uow, pager, principal, limit=50, cursor=None):
     None in a look-along session: it is the holder's own business."""
     if principal.scope_office_id:
         return {"items": [], "next_cursor": None}
-    rows, next_cursor = pager.page(uow.session, _asking(principal),
-                                   [asc(Client.invited_at), asc(Client.id)], limit, cursor,
-                                   scope=f"link-requests:{principal.account_id}")
-    return {"items": [{"id": c.id, "office_id": o.id, "office_name": o.name, "name": c.name,
-                       "type": c.type, "company": _company_name(uow, c),
-                       "sent_at": c.invited_at.isoformat()} for c, o in rows],
-            "next_cursor": next_cursor}
+    rows, next_cursor = pager.page(
+        uow.session,
+        _asking(principal),
+        [asc(Client.invited_at), asc(Client.id)],
+        limit,
+        cursor,
+        scope=f"link-requests:{principal.account_id}",
+    )
+    return {
+        "items": [
+            {
+                "id": c.id,
+                "office_id": o.id,
+                "office_name": o.name,
+                "name": c.name,
+                "type": c.type,
+                "company": _company_name(uow, c),
+                "sent_at": c.invited_at.isoformat(),
+            }
+            for c, o in rows
+        ],
+        "next_cursor": next_cursor,
+    }
 
 
 def _company_name(uow, client):
@@ -186,6 +253,12 @@ def answer(uow, principal, client_id, accepted):
         client.invitation_status, client.invited_at = "not_invited", None
         client.invitation_token_hash = client.invitation_email = None
         client.pending_account_id = None
-        audit.record(uow, principal, "invitation_declined", client.parent_id or client.id,
-                     "client", client.id)
+        audit.record(
+            uow,
+            principal,
+            "invitation_declined",
+            client.parent_id or client.id,
+            "client",
+            client.id,
+        )
     return {"id": client.id, "status": client.invitation_status}

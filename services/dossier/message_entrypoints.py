@@ -4,6 +4,7 @@ Sending files the attachments first, through documents and with the sender's own
 principal (documents checks that each is the sender's pending attachment of this
 dossier), outside any transaction: SQLite has one connection per process, and no
 transaction may wait on an RPC. Only then is the message written."""
+
 from services.common.db import new_id
 from services.common.service import rpc
 
@@ -11,7 +12,6 @@ from . import messages
 
 
 class MessageEntrypoints:
-
     @rpc
     def post_message(self, dossier_id, subject, body, attachment_ids=None):
         """Client or staff of the dossier: a new thread. -> the message ({id, thread_id,
@@ -27,8 +27,16 @@ class MessageEntrypoints:
         message_id = new_id()
         filed = self._file_message_attachments(message_id, dossier_id, attachment_ids)
         with self.store.unit_of_work() as uow:
-            return messages.post(uow, principal, message_id, dossier_id, subject, body, filed,
-                                 self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
+            return messages.post(
+                uow,
+                principal,
+                message_id,
+                dossier_id,
+                subject,
+                body,
+                filed,
+                self.config["KLUIS_PUBLIC_URL"].rstrip("/"),
+            )
 
     @rpc
     def reply_to_message(self, message_id, body, attachment_ids=None):
@@ -42,8 +50,15 @@ class MessageEntrypoints:
         reply_id = new_id()
         filed = self._file_message_attachments(reply_id, dossier_id, attachment_ids)
         with self.store.unit_of_work() as uow:
-            return messages.reply(uow, principal, reply_id, message_id, body, filed,
-                                  self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
+            return messages.reply(
+                uow,
+                principal,
+                reply_id,
+                message_id,
+                body,
+                filed,
+                self.config["KLUIS_PUBLIC_URL"].rstrip("/"),
+            )
 
     @rpc
     def list_messages(self, dossier_id, limit=50, cursor=None):
@@ -52,8 +67,7 @@ class MessageEntrypoints:
         NotFound otherwise; ValidationFailed: cursor."""
         principal = self.caller.require("client", "staff")
         with self.store.unit_of_work() as uow:
-            return messages.list_messages(uow, self.paging, principal, dossier_id, limit,
-                                          cursor)
+            return messages.list_messages(uow, self.paging, principal, dossier_id, limit, cursor)
 
     @rpc
     def mark_message_read(self, message_id):

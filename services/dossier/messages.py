@@ -8,6 +8,7 @@ told by e-mail (`new_message`, subject to the client's `messages` preference). A
 client's message opens an `answer_message` task for the office (one per thread),
 which a staff reply in the thread closes (tasks.py). Sending announces
 `message_posted` (ids only: subject and body are content and stay out of events)."""
+
 from sqlalchemy import and_, bindparam, case, func, literal, select
 
 from services.common.db import utcnow
@@ -30,8 +31,7 @@ def check_message(subject, body, attachment_ids):
     Subject 1..200 and body 1..500 characters (after trimming), at most 10 attachment
     ids; else ValidationFailed naming each field."""
     errors = {}
-    texts = [_text(subject, SUBJECT_MAX, "subject", errors),
-             _text(body, BODY_MAX, "body", errors)]
+    texts = [_text(subject, SUBJECT_MAX, "subject", errors), _text(body, BODY_MAX, "body", errors)]
     ids = _attachment_ids(attachment_ids, errors)
     if errors:
         raise ValidationFailed(errors)
@@ -60,8 +60,11 @@ def _text(value, maximum, name, errors):
 
 def _attachment_ids(value, errors):
     value = [] if value is None else value
-    if not isinstance(value, list) or len(value) > MAX_ATTACHMENTS or not all(
-            isinstance(i, str) and 0 < len(i) <= 36 for i in value):
+    if (
+        not isinstance(value, list)
+        or len(value) > MAX_ATTACHMENTS
+        or not all(isinstance(i, str) and 0 < len(i) <= 36 for i in value)
+    ):
         errors["attachment_ids"] = [f"At most {MAX_ATTACHMENTS} attachment ids."]
         return []
     return list(dict.fromkeys(value))
@@ -95,32 +98,59 @@ def reply(uow, principal, message_id, original_id, body, attachments, public_url
     original, dossier = visible_message(uow, principal, original_id)
     # One writer per thread at a time: two client replies cannot both open a task.
     uow.session.get(Message, original.thread_id, with_for_update=True)
-    subject = original.subject if original.subject.startswith(REPLY_PREFIX) else \
-        (REPLY_PREFIX + original.subject)[:SUBJECT_MAX]
-    message = _new(principal, dossier, message_id, subject, body, attachments,
-                   thread_id=original.thread_id, reply_to=original.id)
+    subject = (
+        original.subject
+        if original.subject.startswith(REPLY_PREFIX)
+        else (REPLY_PREFIX + original.subject)[:SUBJECT_MAX]
+    )
+    message = _new(
+        principal,
+        dossier,
+        message_id,
+        subject,
+        body,
+        attachments,
+        thread_id=original.thread_id,
+        reply_to=original.id,
+    )
     return _send(uow, principal, dossier, message, public_url)
 
 
-def _new(principal, dossier, message_id, subject, body, attachments, thread_id=None,
-         reply_to=None):
-    return Message(id=message_id, dossier_id=dossier.id, office_id=dossier.office_id,
-                   client_id=dossier.client_id, thread_id=thread_id or message_id,
-                   reply_to=reply_to, subject=subject, body=body,
-                   sender_id=principal.account_id, sender_kind=principal.kind,
-                   attachments=list(attachments or []), created_at=utcnow())
+def _new(principal, dossier, message_id, subject, body, attachments, thread_id=None, reply_to=None):
+    return Message(
+        id=message_id,
+        dossier_id=dossier.id,
+        office_id=dossier.office_id,
+        client_id=dossier.client_id,
+        thread_id=thread_id or message_id,
+        reply_to=reply_to,
+        subject=subject,
+        body=body,
+        sender_id=principal.account_id,
+        sender_kind=principal.kind,
+        attachments=list(attachments or []),
+        created_at=utcnow(),
+    )
 
 
 def _send(uow, principal, dossier, message, public_url):
     uow.session.add(message)
-    event = uow.emit(MessagePosted(message_id=message.id, dossier_id=dossier.id,
-                                   office_id=dossier.office_id, client_id=dossier.client_id,
-                                   thread_id=message.thread_id, reply_to=message.reply_to,
-                                   sender_kind=message.sender_kind,
-                                   attachment_ids=[a["id"] for a in message.attachments]),
-                     actor=principal.account_id)
-    audit.record(uow, principal, "message_posted", dossier.client_id, "message", message.id,
-                 dossier.id)
+    event = uow.emit(
+        MessagePosted(
+            message_id=message.id,
+            dossier_id=dossier.id,
+            office_id=dossier.office_id,
+            client_id=dossier.client_id,
+            thread_id=message.thread_id,
+            reply_to=message.reply_to,
+            sender_kind=message.sender_kind,
+            attachment_ids=[a["id"] for a in message.attachments],
+        ),
+        actor=principal.account_id,
+    )
+    audit.record(
+        uow, principal, "message_posted", dossier.client_id, "message", message.id, dossier.id
+    )
     if principal.kind == "client":
         tasks.open_answer(uow, message)
     else:
@@ -136,11 +166,14 @@ def list_messages(uow, pager, principal, dossier_id, limit=50, cursor=None):
     _side(principal)
     dossier, _client = access.visible_dossier(uow, principal, dossier_id)
     rows, next_cursor = pager.page(
-        uow.session, select(Message).where(Message.dossier_id == dossier.id),
-        [desc(Message.created_at), desc(Message.id)], limit, cursor,
-        scope=f"messages:{dossier.id}")
-    return {"items": [describe(message, principal) for message in rows],
-            "next_cursor": next_cursor}
+        uow.session,
+        select(Message).where(Message.dossier_id == dossier.id),
+        [desc(Message.created_at), desc(Message.id)],
+        limit,
+        cursor,
+        scope=f"messages:{dossier.id}",
+    )
+    return {"items": [describe(message, principal) for message in rows], "next_cursor": next_cursor}
 
 
 def mark_read(uow, principal, message_id):
@@ -149,12 +182,17 @@ def mark_read(uow, principal, message_id):
     look-along (read-only) session does change nothing."""
     _side(principal)
     message, dossier = visible_message(uow, principal, message_id, lock=True)
-    if principal.read_only or principal.looked_along_by or \
-            message.sender_kind == principal.kind or message.read_at is not None:
+    if (
+        principal.read_only
+        or principal.looked_along_by
+        or message.sender_kind == principal.kind
+        or message.read_at is not None
+    ):
         return
     message.read_at, message.read_by = utcnow(), principal.account_id
-    audit.record(uow, principal, "message_read", dossier.client_id, "message", message.id,
-                 dossier.id)
+    audit.record(
+        uow, principal, "message_read", dossier.client_id, "message", message.id, dossier.id
+    )
 
 
 def visible_message(uow, principal, message_id, lock=False):
@@ -172,24 +210,35 @@ def counts_query():
     "messages", total, unread); unread are the other side's messages that nobody of the
     reader's side read yet. Parameters: `side`, the reader's kind; `dossier_ids`, a list."""
     unread = and_(Message.sender_kind != bindparam("side"), Message.read_at.is_(None))
-    return select(Message.dossier_id, literal("messages"), func.count(),
-                  func.sum(case((unread, 1), else_=0))) \
-        .where(Message.dossier_id.in_(bindparam("dossier_ids", expanding=True))) \
+    return (
+        select(
+            Message.dossier_id,
+            literal("messages"),
+            func.count(),
+            func.sum(case((unread, 1), else_=0)),
+        )
+        .where(Message.dossier_id.in_(bindparam("dossier_ids", expanding=True)))
         .group_by(Message.dossier_id)
+    )
 
 
 def describe(message, principal):
     """`direction` from the caller's side; `read`: for an outgoing message whether the
     other side read it, for an incoming one whether the caller's side did."""
-    return {"id": message.id, "dossier_id": message.dossier_id,
-            "thread_id": message.thread_id, "reply_to": message.reply_to,
-            "subject": message.subject, "body": message.body,
-            "direction": "outgoing" if message.sender_kind == principal.kind else "incoming",
-            "read": message.read_at is not None,
-            "read_at": message.read_at.isoformat() if message.read_at else None,
-            "sender": {"id": message.sender_id, "kind": message.sender_kind},
-            "attachments": list(message.attachments or []),
-            "created_at": message.created_at.isoformat()}
+    return {
+        "id": message.id,
+        "dossier_id": message.dossier_id,
+        "thread_id": message.thread_id,
+        "reply_to": message.reply_to,
+        "subject": message.subject,
+        "body": message.body,
+        "direction": "outgoing" if message.sender_kind == principal.kind else "incoming",
+        "read": message.read_at is not None,
+        "read_at": message.read_at.isoformat() if message.read_at else None,
+        "sender": {"id": message.sender_id, "kind": message.sender_kind},
+        "attachments": list(message.attachments or []),
+        "created_at": message.created_at.isoformat(),
+    }
 
 
 def _side(principal):

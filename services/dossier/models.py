@@ -1,4 +1,5 @@
 """dossier's tables."""
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -16,6 +17,7 @@ plumbing_tables(metadata)
 
 class Office(Base):
     """An advisory office, known by its distribution-partner ID."""
+
     __tablename__ = "offices"
     # GET /offices, by name, a page at a time (services/common/paging.py)
     __table_args__ = (sa.Index("ix_offices_name", "name", "id"),)
@@ -30,18 +32,22 @@ class Office(Base):
 class Client(Base):
     """A person or company, client of one office. `shared`: consent to share with that
     office. `account_id`: the portal account in identity, once activated."""
+
     __tablename__ = "clients"
-    __table_args__ = (sa.UniqueConstraint("office_id", "email"),
-                      # GET /clients, a page at a time (services/common/paging.py)
-                      sa.Index("ix_clients_office_name", "office_id", "name", "id"),
-                      # A company's extra accounts, likewise
-                      sa.Index("ix_clients_parent_name", "parent_id", "name", "id"))
+    __table_args__ = (
+        sa.UniqueConstraint("office_id", "email"),
+        # GET /clients, a page at a time (services/common/paging.py)
+        sa.Index("ix_clients_office_name", "office_id", "name", "id"),
+        # A company's extra accounts, likewise
+        sa.Index("ix_clients_parent_name", "parent_id", "name", "id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     type: Mapped[str] = mapped_column(sa.String(10))  # person | company
     # An extra account of a company client: sees the company's dossiers.
-    parent_id: Mapped[str | None] = mapped_column(sa.ForeignKey("clients.id"), nullable=True,
-                                                  index=True)
+    parent_id: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("clients.id"), nullable=True, index=True
+    )
     name: Mapped[str] = mapped_column(sa.String(200))
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     mobile: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
@@ -49,13 +55,13 @@ class Client(Base):
     shared: Mapped[bool] = mapped_column(sa.Boolean)
     account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     invitation_status: Mapped[str] = mapped_column(sa.String(12))  # not_invited|sent|accepted
-    invitation_token_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True,
-                                                              unique=True)
+    invitation_token_hash: Mapped[str | None] = mapped_column(
+        sa.String(64), nullable=True, unique=True
+    )
     # The address e-mail 1 went to: its link is redeemed with that address only.
     invitation_email: Mapped[str | None] = mapped_column(sa.String(254), nullable=True)
     # An existing portal account that redeemed the link: linked once its holder accepts.
-    pending_account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True,
-                                                           index=True)
+    pending_account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     invited_at = mapped_column(UTCDateTime, nullable=True)
     accepted_at = mapped_column(UTCDateTime, nullable=True)
     created_by: Mapped[str] = mapped_column(sa.String(36))
@@ -64,10 +70,11 @@ class Client(Base):
 
 class Dossier(Base):
     __tablename__ = "dossiers"
-    __table_args__ = (sa.UniqueConstraint("office_id", "number"),
-                      # GET /dossiers, a page at a time (services/common/paging.py)
-                      sa.Index("ix_dossiers_office_status_created", "office_id", "status",
-                               "created_at", "id"))
+    __table_args__ = (
+        sa.UniqueConstraint("office_id", "number"),
+        # GET /dossiers, a page at a time (services/common/paging.py)
+        sa.Index("ix_dossiers_office_status_created", "office_id", "status", "created_at", "id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
@@ -81,6 +88,7 @@ class Dossier(Base):
 
 class Product(Base):
     """A product the client has: a mortgage or a life insurance."""
+
     __tablename__ = "products"
     # A client's products, a page at a time (services/common/paging.py)
     __table_args__ = (sa.Index("ix_products_client_created", "client_id", "created_at", "id"),)
@@ -97,13 +105,20 @@ class Product(Base):
 
 class MortgageApplication(Base):
     """running -> approved | rejected | withdrawn"""
+
     __tablename__ = "mortgage_applications"
     # Staff's (by office) and the lender's (by status) lists, newest first, a page at a
     # time (services/common/paging.py)
-    __table_args__ = (sa.Index("ix_mortgage_applications_office_status_created", "office_id",
-                               "status", "created_at", "id"),
-                      sa.Index("ix_mortgage_applications_status_created", "status",
-                               "created_at", "id"))
+    __table_args__ = (
+        sa.Index(
+            "ix_mortgage_applications_office_status_created",
+            "office_id",
+            "status",
+            "created_at",
+            "id",
+        ),
+        sa.Index("ix_mortgage_applications_status_created", "status", "created_at", "id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
@@ -118,10 +133,13 @@ class MortgageApplication(Base):
 class AuditEntry(Base):
     """Who did what to which object, and when: the trail staff read per dossier and a
     client reads for their own data."""
+
     __tablename__ = "audit_entries"
     # The trails, a page at a time (services/common/paging.py)
-    __table_args__ = (sa.Index("ix_audit_entries_dossier_at", "dossier_id", "at", "id"),
-                      sa.Index("ix_audit_entries_client_at", "client_id", "at", "id"))
+    __table_args__ = (
+        sa.Index("ix_audit_entries_dossier_at", "dossier_id", "at", "id"),
+        sa.Index("ix_audit_entries_client_at", "client_id", "at", "id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     at = mapped_column(UTCDateTime, nullable=False, index=True)
     actor_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
@@ -139,13 +157,19 @@ class Task(Base):
     hand or when the request is reviewed. At most one open task per request (the partial
     unique index). `answer_message`: a client wrote (`message_id`, the message that
     opened it); done by hand or by a staff reply in its thread; one open per thread."""
+
     __tablename__ = "tasks"
-    __table_args__ = (sa.Index("uq_tasks_open_request", "request_id", unique=True,
-                               postgresql_where=sa.text("status = 'open'"),
-                               sqlite_where=sa.text("status = 'open'")),
-                      # GET /tasks, a page at a time (services/common/paging.py)
-                      sa.Index("ix_tasks_office_status_created", "office_id", "status",
-                               "created_at", "id"))
+    __table_args__ = (
+        sa.Index(
+            "uq_tasks_open_request",
+            "request_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'open'"),
+            sqlite_where=sa.text("status = 'open'"),
+        ),
+        # GET /tasks, a page at a time (services/common/paging.py)
+        sa.Index("ix_tasks_office_status_created", "office_id", "status", "created_at", "id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     type: Mapped[str] = mapped_column(sa.String(30))  # review_upload
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
@@ -166,6 +190,7 @@ class Message(Base):
     first message's `thread_id`. `read_at`: when the other side (the client, or any staff
     member of the office) read it. `attachments`: [{id, name, size, content_type,
     sha256}]: the documents (in documents) filed when it was sent."""
+
     __tablename__ = "messages"
     # A dossier's messages, a page at a time (services/common/paging.py)
     __table_args__ = (sa.Index("ix_messages_dossier_created", "dossier_id", "created_at", "id"),)
@@ -187,10 +212,12 @@ class Message(Base):
 
 class QuestionnaireTemplate(Base):
     """An office's questionnaire: pages of typed questions (`pages` as given, validated)."""
+
     __tablename__ = "questionnaire_templates"
     # The offices' templates, newest first, a page at a time (services/common/paging.py)
-    __table_args__ = (sa.Index("ix_questionnaire_templates_office_created", "office_id",
-                               "created_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_questionnaire_templates_office_created", "office_id", "created_at", "id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
@@ -203,13 +230,16 @@ class Questionnaire(Base):
     """A template assigned to a dossier: a copy of its pages (later edits of the template
     change nothing here), the answers saved so far, open -> completed (then frozen, with
     the PDF of the answers as `document_id` in documents)."""
+
     __tablename__ = "questionnaires"
     # A dossier's questionnaires and a client's open ones (their actions), a page at a
     # time (services/common/paging.py)
-    __table_args__ = (sa.Index("ix_questionnaires_dossier_created", "dossier_id",
-                               "created_at", "id"),
-                      sa.Index("ix_questionnaires_client_status_created", "client_id",
-                               "status", "created_at", "id"))
+    __table_args__ = (
+        sa.Index("ix_questionnaires_dossier_created", "dossier_id", "created_at", "id"),
+        sa.Index(
+            "ix_questionnaires_client_status_created", "client_id", "status", "created_at", "id"
+        ),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     template_id: Mapped[str] = mapped_column(sa.String(36))
     dossier_id: Mapped[str] = mapped_column(sa.ForeignKey("dossiers.id"), index=True)
@@ -236,10 +266,14 @@ class DocumentFact(Base):
     dossier's answers carry (document_facts.py). `public_at`: when the fact behind
     `public` happened (the event's `occurred_at`; NULL when it came from the backfill):
     an older visibility change arriving late never undoes a newer one."""
+
     __tablename__ = "document_facts"
     # The counts for a page of dossiers: read from this index alone (covering).
-    __table_args__ = (sa.Index("ix_document_facts_counts", "dossier_id", "category", "public",
-                               "uploaded_by", "id"),)
+    __table_args__ = (
+        sa.Index(
+            "ix_document_facts_counts", "dossier_id", "category", "public", "uploaded_by", "id"
+        ),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36))
     category: Mapped[str] = mapped_column(sa.String(20))  # document|correspondence|delivered_by_me
@@ -251,6 +285,7 @@ class DocumentFact(Base):
 class DocumentRead(Base):
     """A reader downloaded the document (not a look-along session): it is read for them.
     The key serves the counts' look-up per (document, reader)."""
+
     __tablename__ = "document_reads"
     document_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     account_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -259,6 +294,7 @@ class DocumentRead(Base):
 class Backfill(Base):
     """A one-time copy of another service's facts into a read model, resumable:
     `cursor` is where the next page starts, `done_at` set once it is complete."""
+
     __tablename__ = "backfills"
     name: Mapped[str] = mapped_column(sa.String(50), primary_key=True)
     cursor: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)

@@ -1,6 +1,7 @@
 """dossier's entrypoints for questionnaires (see questionnaires.py). Mixed into
 DossierService, which declares `caller`, `store`, `config`, `documents`, `blobs` and
 `paging`."""
+
 import re
 from functools import partial
 
@@ -10,7 +11,6 @@ from . import questionnaire_rendering, questionnaires
 
 
 class QuestionnaireEntrypoints:
-
     @rpc
     def create_questionnaire_template(self, title, pages, office_id=None):
         """Staff: a template of pages of typed questions for one of their offices
@@ -27,8 +27,9 @@ class QuestionnaireEntrypoints:
         next_cursor}: a page, newest first."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return questionnaires.list_templates(uow, self.paging, principal, office_id,
-                                                 limit, cursor)
+            return questionnaires.list_templates(
+                uow, self.paging, principal, office_id, limit, cursor
+            )
 
     @rpc
     def assign_questionnaire(self, dossier_id, template_id):
@@ -38,8 +39,9 @@ class QuestionnaireEntrypoints:
         `questionnaire_assigned`."""
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
-            return questionnaires.assign(uow, principal, dossier_id, template_id,
-                                         self.config["KLUIS_PUBLIC_URL"].rstrip("/"))
+            return questionnaires.assign(
+                uow, principal, dossier_id, template_id, self.config["KLUIS_PUBLIC_URL"].rstrip("/")
+            )
 
     @rpc
     def list_questionnaires(self, dossier_id, limit=50, cursor=None):
@@ -47,8 +49,9 @@ class QuestionnaireEntrypoints:
         and answers. -> {items, next_cursor}: a page, newest first."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
-            return questionnaires.list_for_dossier(uow, self.paging, principal, dossier_id,
-                                                   limit, cursor)
+            return questionnaires.list_for_dossier(
+                uow, self.paging, principal, dossier_id, limit, cursor
+            )
 
     @rpc
     def get_questionnaire(self, questionnaire_id):
@@ -82,8 +85,9 @@ class QuestionnaireEntrypoints:
             filing = questionnaires.prepare_completion(uow, principal, questionnaire_id)
         document_id = self._file_questionnaire_pdf(filing)
         with self.store.unit_of_work() as uow:
-            return questionnaires.mark_completed(uow, principal, questionnaire_id,
-                                                 filing["answers"], document_id)
+            return questionnaires.mark_completed(
+                uow, principal, questionnaire_id, filing["answers"], document_id
+            )
 
     def _file_questionnaire_pdf(self, filing):
         """Render the PDF (within the budget, in a child process) and file it in
@@ -95,6 +99,6 @@ class QuestionnaireEntrypoints:
             document = self.blobs.upload(
                 partial(self.documents.begin_delivery_upload, filing["dossier_id"]),
                 questionnaire_rendering.chunks(pdf_path),
-                partial(self.documents.finish_upload, file_name=file_name,
-                        title=filing["title"]))
+                partial(self.documents.finish_upload, file_name=file_name, title=filing["title"]),
+            )
         return document["id"]

@@ -12,6 +12,7 @@ Rendering is CPU work that grows with the text (2,000 line breaks in one answer 
 (questionnaire_pdf_worker), refuses beforehand what `estimated_pages` puts over the
 budget, and `render` stops at `max_pages`.
 """
+
 import io
 import os
 from datetime import date
@@ -32,20 +33,59 @@ pdfmetrics.registerFont(TTFont(BOLD, os.path.join(_FONTS, "VeraBd.ttf")))
 _GLYPHS = set(pdfmetrics.getFont(FONT).face.charToGlyph) | {ord("\n")}
 
 WORDS = {
-    "nl": {"dossier": "Dossier", "client": "Klant", "date": "Datum", "yes": "Ja", "no": "Nee",
-           "page": "Pagina", "decimal": ",",
-           "months": ("januari", "februari", "maart", "april", "mei", "juni", "juli",
-                      "augustus", "september", "oktober", "november", "december")},
-    "en": {"dossier": "Dossier", "client": "Client", "date": "Date", "yes": "Yes", "no": "No",
-           "page": "Page", "decimal": ".",
-           "months": ("January", "February", "March", "April", "May", "June", "July",
-                      "August", "September", "October", "November", "December")},
+    "nl": {
+        "dossier": "Dossier",
+        "client": "Klant",
+        "date": "Datum",
+        "yes": "Ja",
+        "no": "Nee",
+        "page": "Pagina",
+        "decimal": ",",
+        "months": (
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ),
+    },
+    "en": {
+        "dossier": "Dossier",
+        "client": "Client",
+        "date": "Date",
+        "yes": "Yes",
+        "no": "No",
+        "page": "Page",
+        "decimal": ".",
+        "months": (
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ),
+    },
 }
 STYLES = {
     "title": ParagraphStyle("title", fontName=BOLD, fontSize=18, leading=22, spaceAfter=8),
     "facts": ParagraphStyle("facts", fontName=FONT, fontSize=10, leading=14),
-    "page": ParagraphStyle("page", fontName=BOLD, fontSize=13, leading=17, spaceBefore=14,
-                           spaceAfter=4),
+    "page": ParagraphStyle(
+        "page", fontName=BOLD, fontSize=13, leading=17, spaceBefore=14, spaceAfter=4
+    ),
     "label": ParagraphStyle("label", fontName=BOLD, fontSize=10, leading=13, spaceBefore=6),
     "answer": ParagraphStyle("answer", fontName=FONT, fontSize=10, leading=13, leftIndent=6 * mm),
 }
@@ -65,9 +105,15 @@ def render(data, out=None, max_pages=None):
     then -> the number of pages). TooManyPages as soon as page max_pages + 1 starts."""
     words = WORDS.get(data.get("language"), WORDS["nl"])
     target = out or io.BytesIO()
-    document = SimpleDocTemplate(target, pagesize=A4, title=printable(data["title"]),
-                                 leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-                                 bottomMargin=20 * mm)
+    document = SimpleDocTemplate(
+        target,
+        pagesize=A4,
+        title=printable(data["title"]),
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+    )
     footer = _footer(printable(data["title"]), words, max_pages)
     document.build(_story(data, words), onFirstPage=footer, onLaterPages=footer)
     return document.page if out else target.getvalue()
@@ -82,23 +128,37 @@ def estimated_pages(data):
     for page in data["pages"]:
         for question in page["questions"]:
             texts += [question["label"], str(data["answers"].get(question["key"]) or "-")]
-    lines = sum(len(line) // LINE_CHARS + 1 for text in texts
-                for line in str(text).split("\n")) + len(texts) // 2  # spacing
+    lines = (
+        sum(len(line) // LINE_CHARS + 1 for text in texts for line in str(text).split("\n"))
+        + len(texts) // 2
+    )  # spacing
     return lines // PAGE_LINES + 1
 
 
 def _story(data, words):
     story = [Paragraph(_markup(data["title"]), STYLES["title"])]
-    for fact, value in (("dossier", data["dossier_number"]), ("client", data["client_name"]),
-                        ("date", written_date(data["completed_on"], words))):
-        story.append(Paragraph(f"<font name='{BOLD}'>{words[fact]}:</font> {_markup(value)}",
-                               STYLES["facts"]))
+    for fact, value in (
+        ("dossier", data["dossier_number"]),
+        ("client", data["client_name"]),
+        ("date", written_date(data["completed_on"], words)),
+    ):
+        story.append(
+            Paragraph(
+                f"<font name='{BOLD}'>{words[fact]}:</font> {_markup(value)}", STYLES["facts"]
+            )
+        )
     for page in data["pages"]:
         story.append(Paragraph(_markup(page["title"]), STYLES["page"]))
         for question in page["questions"]:
             answer = shown_answer(question, data["answers"].get(question["key"]), words)
-            story.append(KeepTogether([Paragraph(_markup(question["label"]), STYLES["label"]),
-                                       Paragraph(_markup(answer), STYLES["answer"])]))
+            story.append(
+                KeepTogether(
+                    [
+                        Paragraph(_markup(question["label"]), STYLES["label"]),
+                        Paragraph(_markup(answer), STYLES["answer"]),
+                    ]
+                )
+            )
     story.append(Spacer(1, 4 * mm))
     return story
 
@@ -112,6 +172,7 @@ def _footer(title, words, max_pages):
         canvas.drawString(20 * mm, 10 * mm, title[:90])
         canvas.drawRightString(A4[0] - 20 * mm, 10 * mm, f"{words['page']} {document.page}")
         canvas.restoreState()
+
     return draw
 
 
@@ -130,7 +191,7 @@ def shown_answer(question, value, words):
 
 
 def written_date(value, words):
-    """"2026-03-05" -> "5 maart 2026" / "5 March 2026"."""
+    """ "2026-03-05" -> "5 maart 2026" / "5 March 2026"."""
     day = date.fromisoformat(value)
     return f"{day.day} {words['months'][day.month - 1]} {day.year}"
 

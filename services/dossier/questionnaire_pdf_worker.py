@@ -3,6 +3,7 @@ services/common/child_process.py):
     python -m services.dossier.questionnaire_pdf_worker <data JSON file> <PDF file> <max pages>
 writes the PDF and prints {"pages": n}, or {"too_large": "pages"} beyond max pages.
 The service kills it when its time is up."""
+
 import json
 import sys
 from pathlib import Path

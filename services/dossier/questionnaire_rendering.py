@@ -5,6 +5,7 @@ keeps serving) that stops at `max_pages` and is killed after `timeout_s` or beyo
 `memory_mb`; at most `concurrency` renders at once per process (more wait their turn,
 up to `timeout_s`). The PDF goes from a temporary file to documents in chunks, never
 whole in memory."""
+
 import json
 import shutil
 import tempfile
@@ -32,18 +33,21 @@ class Budget:
 
     @classmethod
     def from_config(cls, config):
-        return cls(config_value(config, "QUESTIONNAIRE_PDF_MAX_PAGES", 1000),
-                   config_value(config, "QUESTIONNAIRE_PDF_TIMEOUT_S", 40.0, float),
-                   config_value(config, "QUESTIONNAIRE_PDF_MEMORY_MB", 512),
-                   config_value(config, "QUESTIONNAIRE_PDF_CONCURRENCY", 2))
+        return cls(
+            config_value(config, "QUESTIONNAIRE_PDF_MAX_PAGES", 1000),
+            config_value(config, "QUESTIONNAIRE_PDF_TIMEOUT_S", 40.0, float),
+            config_value(config, "QUESTIONNAIRE_PDF_MEMORY_MB", 512),
+            config_value(config, "QUESTIONNAIRE_PDF_CONCURRENCY", 2),
+        )
 
 
 @contextmanager
 def rendered(data, budget):
     """-> (in a with block) the path of the PDF (questionnaire_pdf.render's `data`),
     removed afterwards. QuestionnaireTooLarge {max_pages, timeout_s} beyond the budget."""
-    too_large = QuestionnaireTooLarge({"max_pages": budget.max_pages,
-                                       "timeout_s": budget.timeout_s})
+    too_large = QuestionnaireTooLarge(
+        {"max_pages": budget.max_pages, "timeout_s": budget.timeout_s}
+    )
     if estimated_pages(data) > budget.max_pages:
         raise too_large
     folder = Path(tempfile.mkdtemp(prefix="kluis-questionnaire-"))
@@ -53,9 +57,12 @@ def rendered(data, budget):
         if not turn.acquire(timeout=budget.timeout_s):
             raise too_large  # (as busy as that, it would not be made in time either)
         try:
-            answer = run_module("services.dossier.questionnaire_pdf_worker",
-                                [folder / "data.json", folder / "questionnaire.pdf",
-                                 budget.max_pages], budget.timeout_s, budget.memory_mb)
+            answer = run_module(
+                "services.dossier.questionnaire_pdf_worker",
+                [folder / "data.json", folder / "questionnaire.pdf", budget.max_pages],
+                budget.timeout_s,
+                budget.memory_mb,
+            )
         except Overrun:
             raise too_large from None
         finally:

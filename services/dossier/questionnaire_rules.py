@@ -5,6 +5,7 @@ Faults are reported like marshmallow reports them ({field: [messages]}, nested a
 the path, list positions counted from 0 as strings) and with marshmallow's own words
 where it has them, so that the gateway's schema errors and these read alike.
 """
+
 import math
 import re
 from datetime import date
@@ -63,9 +64,13 @@ def _page(errors, path, page):
     for field in sorted(page.keys() - PAGE_FIELDS):
         _put(errors, path + (str(field),), UNKNOWN)
     questions = _list(errors, path + ("questions",), page.get("questions", MISSING), QUESTIONS)
-    return {"title": _text(errors, path + ("title",), page.get("title", MISSING), MAX_TITLE),
-            "questions": [_question(errors, path + ("questions", str(n)), question)
-                          for n, question in enumerate(questions or [])]}
+    return {
+        "title": _text(errors, path + ("title",), page.get("title", MISSING), MAX_TITLE),
+        "questions": [
+            _question(errors, path + ("questions", str(n)), question)
+            for n, question in enumerate(questions or [])
+        ],
+    }
 
 
 def _question(errors, path, question):
@@ -86,9 +91,12 @@ def _question(errors, path, question):
     required = question.get("required", False)
     if not isinstance(required, bool):
         _put(errors, path + ("required",), "Not a valid boolean.")
-    cleaned = {"key": key, "label": _text(errors, path + ("label",),
-                                           question.get("label", MISSING), MAX_LABEL),
-               "type": kind, "required": required is True}
+    cleaned = {
+        "key": key,
+        "label": _text(errors, path + ("label",), question.get("label", MISSING), MAX_LABEL),
+        "type": kind,
+        "required": required is True,
+    }
     options = question.get("options")
     if kind == "choice":
         cleaned["options"] = _options(errors, path + ("options",), options)
@@ -102,8 +110,9 @@ def _options(errors, path, options):
         _put(errors, path, NEEDS_OPTIONS)
         return []
     options = _list(errors, path, options, OPTIONS) or []
-    cleaned = [_text(errors, path + (str(n),), option, MAX_OPTION)
-               for n, option in enumerate(options)]
+    cleaned = [
+        _text(errors, path + (str(n),), option, MAX_OPTION) for n, option in enumerate(options)
+    ]
     if None not in cleaned and len(set(cleaned)) < len(cleaned):
         _put(errors, path, OPTIONS_UNIQUE)
     return cleaned
@@ -201,14 +210,16 @@ def _answer(question, value):
         return None, value.strip() or None
     if kind == "number":
         is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return (None, value) if is_number and _finite(value) else \
-            ("Not a valid number.", None)
+        return (None, value) if is_number and _finite(value) else ("Not a valid number.", None)
     if kind == "date":
         return (None, value) if is_date(value) else ("Not a valid date.", None)
     if kind == "yes_no":
         return (None, value) if isinstance(value, bool) else ("Not a valid boolean.", None)
-    return (None, value) if isinstance(value, str) and value in question["options"] \
+    return (
+        (None, value)
+        if isinstance(value, str) and value in question["options"]
         else (NOT_OPTION, None)
+    )
 
 
 def is_date(value):

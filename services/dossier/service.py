@@ -1,5 +1,6 @@
 """dossier: offices, clients and their consent, invitations, dossiers, staff tasks.
 Its event handlers (identity's and documents' events) are in subscriptions.py."""
+
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
@@ -8,11 +9,22 @@ from services.common.service import ServiceBase, rpc
 from services.common.settings import env_int
 from services.documents.client import BlobTransfer
 
-from . import (access, accounts, audit, clients, document_facts, dossiers, invitations,
-               portfolio, signers, tasks, use_cases)
-from .models import metadata
+from . import (
+    access,
+    accounts,
+    audit,
+    clients,
+    document_facts,
+    dossiers,
+    invitations,
+    portfolio,
+    signers,
+    tasks,
+    use_cases,
+)
 from .invitation_entrypoints import InvitationEntrypoints
 from .message_entrypoints import MessageEntrypoints
+from .models import metadata
 from .questionnaire_entrypoints import QuestionnaireEntrypoints
 from .subscriptions import DossierStore, EventEntrypoints
 
@@ -21,8 +33,13 @@ from .subscriptions import DossierStore, EventEntrypoints
 BACKFILL_INTERVAL_S = env_int("DOSSIER_BACKFILL_INTERVAL_S", 10)
 
 
-class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints,
-                     QuestionnaireEntrypoints, ServiceBase):
+class DossierService(
+    EventEntrypoints,
+    InvitationEntrypoints,
+    MessageEntrypoints,
+    QuestionnaireEntrypoints,
+    ServiceBase,
+):
     name = "dossier"
     store = DossierStore(metadata, handlers={"identity.account_activated": invitations.accept})
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
@@ -39,8 +56,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         """Admin only. -> the office; PartnerIdTaken (409). Event `office_created`."""
         principal = self.caller.require("admin", write=True)
         with self.store.unit_of_work() as uow:
-            return use_cases.create_office(uow, principal.account_id, partner_id, name, city,
-                                           label)
+            return use_cases.create_office(uow, principal.account_id, partner_id, name, city, label)
 
     @rpc
     def list_offices(self, limit=50, cursor=None):
@@ -64,13 +80,13 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
 
     # -- clients and consent -------------------------------------------------------------
     @rpc
-    def create_client(self, office_id, type, name, email, mobile=None, language="nl",
-                      shared=None):
+    def create_client(self, office_id, type, name, email, mobile=None, language="nl", shared=None):
         """Admin or staff of the office. -> the client; ClientExists, InvalidMobile."""
         principal = self.caller.require("admin", "staff", write=True)
         with self.store.unit_of_work() as uow:
-            return clients.create_client(uow, principal, office_id, type, name, email, mobile,
-                                         language, shared)
+            return clients.create_client(
+                uow, principal, office_id, type, name, email, mobile, language, shared
+            )
 
     @rpc
     def list_clients(self, q=None, limit=50, cursor=None):
@@ -119,8 +135,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
     def create_dossier(self, client_id, number, description, status="in_progress"):
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
-            return dossiers.create_dossier(uow, principal, client_id, number, description,
-                                           status)
+            return dossiers.create_dossier(uow, principal, client_id, number, description, status)
 
     @rpc
     def list_dossiers(self, q=None, status="in_progress", limit=50, cursor=None):
@@ -129,8 +144,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         correspondence, messages} for the caller. ValidationFailed: cursor."""
         principal = self.caller.require("staff", "client")
         with self.store.unit_of_work() as uow:
-            return dossiers.list_dossiers(uow, self.paging, principal, q, status, limit,
-                                          cursor)
+            return dossiers.list_dossiers(uow, self.paging, principal, q, status, limit, cursor)
 
     @rpc
     def visible_dossier_ids(self):
@@ -162,8 +176,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         page at a time (document_facts.backfill), by one instance at a time."""
         with self.store.lease("backfill_document_facts") as held:
             if held:
-                document_facts.backfill(self.store,
-                                        self.documents_as_dossier.export_document_facts)
+                document_facts.backfill(self.store, self.documents_as_dossier.export_document_facts)
 
     @rpc
     def check_dossier_access(self, dossier_id):
@@ -197,8 +210,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         a page, newest first."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return dossiers.dossier_audit(uow, self.paging, principal, dossier_id, limit,
-                                          cursor)
+            return dossiers.dossier_audit(uow, self.paging, principal, dossier_id, limit, cursor)
 
     @rpc
     def my_audit(self, limit=50, cursor=None):
@@ -241,8 +253,9 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:  # recorded first: never a session unaudited
             account_id, office_id = accounts.look_along_target(uow, principal, client_id)
-        return self.identity.open_look_along(account_id, principal.account_id, office_id,
-                                             principal.source_ip, principal.user_agent)
+        return self.identity.open_look_along(
+            account_id, principal.account_id, office_id, principal.source_ip, principal.user_agent
+        )
 
     @rpc
     def list_my_companies(self):
@@ -259,8 +272,9 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         next_cursor}: a page, by name."""
         principal = self.caller.require("client")
         with self.store.unit_of_work() as uow:
-            return accounts.list_extra_accounts(uow, self.paging, principal, company_id,
-                                                limit, cursor)
+            return accounts.list_extra_accounts(
+                uow, self.paging, principal, company_id, limit, cursor
+            )
 
     @rpc
     def get_extra_account(self, child_id):
@@ -274,10 +288,10 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         list_extra_accounts), invited like any client account."""
         principal = self.caller.require("client", write=True)
         with self.store.unit_of_work() as uow:
-            child = accounts.add_extra_account(uow, principal, name, email, mobile, language,
-                                               company_id)
-            invitations.send_invitation(uow, principal, child,
-                                        self._public_url())
+            child = accounts.add_extra_account(
+                uow, principal, name, email, mobile, language, company_id
+            )
+            invitations.send_invitation(uow, principal, child, self._public_url())
             return accounts.get_extra_account(uow, principal, child.id)
 
     @rpc
@@ -302,8 +316,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         """Staff who see the client. -> {items, next_cursor}: a page, oldest first."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
-            return portfolio.list_products(uow, self.paging, principal, client_id, limit,
-                                           cursor)
+            return portfolio.list_products(uow, self.paging, principal, client_id, limit, cursor)
 
     @rpc
     def open_mortgage_application(self, client_id, amount_cents, lender=None):
@@ -333,8 +346,7 @@ class DossierService(EventEntrypoints, InvitationEntrypoints, MessageEntrypoints
         next_cursor}: a page, newest first."""
         principal = self.caller.require("admin", "staff", "client")
         with self.store.unit_of_work() as uow:
-            return portfolio.list_applications(uow, self.paging, principal, status, limit,
-                                               cursor)
+            return portfolio.list_applications(uow, self.paging, principal, status, limit, cursor)
 
     # -- staff tasks ---------------------------------------------------------------------
     @rpc

@@ -1,5 +1,6 @@
 """Who may sign a dossier's document: the dossier's client, or an extra account of that
 company, with an active portal account. Asked by signing when staff offer a document."""
+
 from services.common.errors import Forbidden, NotFound
 
 from .access import visible_dossier
@@ -20,16 +21,25 @@ def signer_for(uow, principal, dossier_id, signer_id):
     if not signer.account_id or signer.invitation_status != "accepted":
         raise SignerHasNoAccount()
     office = uow.session.get(Office, dossier.office_id)
-    return {"client_id": signer.id, "account_id": signer.account_id, "name": signer.name,
-            "email": signer.email, "language": signer.language, "office_name": office.name,
-            "dossier_number": dossier.number}
+    return {
+        "client_id": signer.id,
+        "account_id": signer.account_id,
+        "name": signer.name,
+        "email": signer.email,
+        "language": signer.language,
+        "office_name": office.name,
+        "dossier_number": dossier.number,
+    }
 
 
 def dossier_facts(uow, dossier_id):
     """For signing's notices (as a service): the office's name and the dossier's number."""
     from .models import Dossier
+
     dossier = uow.session.get(Dossier, dossier_id)
     if dossier is None:
         raise NotFound()
-    return {"office_name": uow.session.get(Office, dossier.office_id).name,
-            "dossier_number": dossier.number}
+    return {
+        "office_name": uow.session.get(Office, dossier.office_id).name,
+        "dossier_number": dossier.number,
+    }

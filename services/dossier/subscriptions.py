@@ -1,6 +1,7 @@
 """What dossier hears from other services: their events, each taken through the inbox
 (recorded once by event id, handled in its own transaction, retried with backoff and
 parked after the last attempt; see services/common/store.py)."""
+
 import eventlet
 from nameko.events import event_handler
 
@@ -15,8 +16,9 @@ class DossierStore(Store):
 
     def setup(self):
         super().setup()
-        public_url = (self.container.config.get("KLUIS_PUBLIC_URL") or
-                      "http://localhost:8000").rstrip("/")
+        public_url = (
+            self.container.config.get("KLUIS_PUBLIC_URL") or "http://localhost:8000"
+        ).rstrip("/")
         self.handlers = {**self.handlers, **document_events.handlers(public_url)}
 
 

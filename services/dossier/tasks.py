@@ -4,6 +4,7 @@ or when a staff member marks it done. An `answer_message` task opens when a clie
 writes (a message or a reply), and is done when staff reply in that thread or a staff
 member marks it done. Staff see the tasks of their offices for the clients they may
 see: consent applies exactly as for dossiers."""
+
 from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
@@ -25,12 +26,21 @@ def list_tasks(uow, pager, principal, status="open", limit=50, cursor=None):
         raise Forbidden()
     if status not in STATUSES:
         raise ValidationFailed({"status": [f"Must be one of: {', '.join(STATUSES)}."]})
-    query = select(Task).join(Client, Client.id == Task.client_id).where(
-        Task.office_id.in_(list(principal.offices)), client_clause(uow, principal))
+    query = (
+        select(Task)
+        .join(Client, Client.id == Task.client_id)
+        .where(Task.office_id.in_(list(principal.offices)), client_clause(uow, principal))
+    )
     if status != "all":
         query = query.where(Task.status == status)
-    rows, next_cursor = pager.page(uow.session, query, [desc(Task.created_at), desc(Task.id)],
-                                   limit, cursor, scope=f"tasks:{status}")
+    rows, next_cursor = pager.page(
+        uow.session,
+        query,
+        [desc(Task.created_at), desc(Task.id)],
+        limit,
+        cursor,
+        scope=f"tasks:{status}",
+    )
     return {"items": [describe(task) for task in rows], "next_cursor": next_cursor}
 
 
@@ -41,13 +51,16 @@ def complete_task(uow, principal, task_id):
         raise Forbidden()
     task = uow.session.get(Task, task_id, with_for_update=True)
     client = uow.session.get(Client, task.client_id) if task else None
-    if task is None or task.office_id not in principal.offices or client is None or \
-            not can_see(uow, principal, client):
+    if (
+        task is None
+        or task.office_id not in principal.offices
+        or client is None
+        or not can_see(uow, principal, client)
+    ):
         raise NotFound()
     if task.status == "open":
         task.status, task.done_at, task.done_by = "done", utcnow(), principal.account_id
-        audit.record(uow, principal, "task_done", task.client_id, "task", task.id,
-                     task.dossier_id)
+        audit.record(uow, principal, "task_done", task.client_id, "task", task.id, task.dossier_id)
     return describe(task)
 
 
@@ -70,9 +83,17 @@ def open_review(uow, event):
     dossier = uow.session.get(Dossier, event["dossier_id"])
     if dossier is None:
         raise LookupError("document_uploaded for an unknown dossier")
-    task = Task(id=new_id(), type="review_upload", office_id=dossier.office_id,
-                dossier_id=dossier.id, client_id=dossier.client_id, request_id=request_id,
-                status="open", created_at=uploaded_at, last_upload_at=uploaded_at)
+    task = Task(
+        id=new_id(),
+        type="review_upload",
+        office_id=dossier.office_id,
+        dossier_id=dossier.id,
+        client_id=dossier.client_id,
+        request_id=request_id,
+        status="open",
+        created_at=uploaded_at,
+        last_upload_at=uploaded_at,
+    )
     uow.session.add(task)
     uow.session.flush()
     return task
@@ -83,22 +104,36 @@ def close_reviewed(uow, event):
     reviewer - unless an upload newer than the review arrived first (events of
     different types may come out of order), which the review has not seen."""
     reviewed_at = audit.occurred_at(event)
-    for task in uow.session.scalars(select(Task).where(
-            Task.request_id == event["request_id"], Task.status == "open",
-            Task.last_upload_at <= reviewed_at).with_for_update()):
+    for task in uow.session.scalars(
+        select(Task)
+        .where(
+            Task.request_id == event["request_id"],
+            Task.status == "open",
+            Task.last_upload_at <= reviewed_at,
+        )
+        .with_for_update()
+    ):
         task.status, task.done_at, task.done_by = "done", reviewed_at, event.get("actor")
 
 
 def _open_task(uow, request_id):
-    return uow.session.scalar(select(Task).where(Task.request_id == request_id,
-                                                 Task.status == "open").with_for_update())
+    return uow.session.scalar(
+        select(Task).where(Task.request_id == request_id, Task.status == "open").with_for_update()
+    )
 
 
 def _reviewed_since(uow, request_id, moment):
     """Our own record of reviews is the audit trail (entries at the time of the review)."""
-    return uow.session.scalar(select(AuditEntry.id).where(
-        AuditEntry.object_type == "request", AuditEntry.object_id == request_id,
-        AuditEntry.action.in_(REVIEWED), AuditEntry.at >= moment).limit(1))
+    return uow.session.scalar(
+        select(AuditEntry.id)
+        .where(
+            AuditEntry.object_type == "request",
+            AuditEntry.object_id == request_id,
+            AuditEntry.action.in_(REVIEWED),
+            AuditEntry.at >= moment,
+        )
+        .limit(1)
+    )
 
 
 def open_answer(uow, message):
@@ -109,10 +144,17 @@ def open_answer(uow, message):
     if task is not None:
         task.last_upload_at = max(task.last_upload_at, message.created_at)
         return task
-    task = Task(id=new_id(), type="answer_message", office_id=message.office_id,
-                dossier_id=message.dossier_id, client_id=message.client_id,
-                message_id=message.id, status="open", created_at=message.created_at,
-                last_upload_at=message.created_at)
+    task = Task(
+        id=new_id(),
+        type="answer_message",
+        office_id=message.office_id,
+        dossier_id=message.dossier_id,
+        client_id=message.client_id,
+        message_id=message.id,
+        status="open",
+        created_at=message.created_at,
+        last_upload_at=message.created_at,
+    )
     uow.session.add(task)
     return task
 
@@ -121,22 +163,29 @@ def close_answered(uow, principal, message):
     """A staff member's message in a thread answers it: its open task is done by them."""
     task = _open_answer_task(uow, message.thread_id)
     if task is not None:
-        task.status, task.done_at, task.done_by = "done", message.created_at, \
-            principal.account_id
+        task.status, task.done_at, task.done_by = "done", message.created_at, principal.account_id
 
 
 def _open_answer_task(uow, thread_id):
     return uow.session.scalar(
-        select(Task).join(Message, Message.id == Task.message_id).where(
-            Message.thread_id == thread_id, Task.type == "answer_message",
-            Task.status == "open").with_for_update(of=Task))
+        select(Task)
+        .join(Message, Message.id == Task.message_id)
+        .where(Message.thread_id == thread_id, Task.type == "answer_message", Task.status == "open")
+        .with_for_update(of=Task)
+    )
 
 
 def describe(task):
-    return {"id": task.id, "type": task.type, "office_id": task.office_id,
-            "dossier_id": task.dossier_id, "client_id": task.client_id,
-            "request_id": task.request_id, "message_id": task.message_id,
-            "status": task.status,
-            "created_at": task.created_at.isoformat(),
-            "done_at": task.done_at.isoformat() if task.done_at else None,
-            "done_by": task.done_by}
+    return {
+        "id": task.id,
+        "type": task.type,
+        "office_id": task.office_id,
+        "dossier_id": task.dossier_id,
+        "client_id": task.client_id,
+        "request_id": task.request_id,
+        "message_id": task.message_id,
+        "status": task.status,
+        "created_at": task.created_at.isoformat(),
+        "done_at": task.done_at.isoformat() if task.done_at else None,
+        "done_by": task.done_by,
+    }

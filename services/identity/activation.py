@@ -1,6 +1,7 @@
 """A client's portal account: prepared when the client confirms the invitation
 (e-mail 2 with a set-password link, plus an SMS code when a mobile is on file),
 activated when the password is set (e-mail 3 confirms; event `account_activated`)."""
+
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -27,11 +28,18 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
     fresh set-password link (earlier links stop working). An account that is already
     active keeps its password and second step: its owner just signs in."""
     email = domain.normalise_email(email)
-    account = uow.session.scalar(select(Account).where(Account.email == email)
-                                 .with_for_update())
+    account = uow.session.scalar(select(Account).where(Account.email == email).with_for_update())
     if account is None:
-        account = Account(id=new_id(), kind="client", email=email, name=name, mobile=mobile,
-                          language=language, failed_logins=0, created_at=utcnow())
+        account = Account(
+            id=new_id(),
+            kind="client",
+            email=email,
+            name=name,
+            mobile=mobile,
+            language=language,
+            failed_logins=0,
+            created_at=utcnow(),
+        )
         uow.session.add(account)
         uow.session.flush()
         uow.emit(AccountCreated(account_id=account.id, kind="client"), actor=None)
@@ -39,30 +47,63 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
         raise EmailInUse()
     if account.password_hash is not None:
         return {"account_id": account.id, "existing": True}
-    guard.refuse_beyond_per_hour(uow, PasswordReset.created_at, LINKS_PER_HOUR,
-                                 PasswordReset.account_id == account.id,
-                                 PasswordReset.purpose == "activation")
+    guard.refuse_beyond_per_hour(
+        uow,
+        PasswordReset.created_at,
+        LINKS_PER_HOUR,
+        PasswordReset.account_id == account.id,
+        PasswordReset.purpose == "activation",
+    )
     now = utcnow()
-    uow.session.execute(update(PasswordReset).where(
-        PasswordReset.account_id == account.id, PasswordReset.purpose == "activation",
-        PasswordReset.used_at.is_(None)).values(used_at=now))
+    uow.session.execute(
+        update(PasswordReset)
+        .where(
+            PasswordReset.account_id == account.id,
+            PasswordReset.purpose == "activation",
+            PasswordReset.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
     token, token_hash = domain.new_token()
     code, code_hash = domain.new_code() if mobile else (None, None)
-    uow.session.add(PasswordReset(id=new_id(), purpose="activation", token_hash=token_hash,
-                                  sms_code_hash=code_hash, attempts=0, account_id=account.id,
-                                  created_at=now, expires_at=now + ACTIVATION_VALIDITY))
-    uow.send("notify", SendNotification(
-        template="activation_password",
-        language=account.language, to={"email": account.email},
-        data={"name": account.name, "hours": 24, "with_sms": bool(code),
-              # `sms=1` tells the portal's page to ask for the texted code too.
-              "password_url": f"{public_url}/set-password?token={token}"
-                              f"{'&sms=1' if code else ''}"}))
+    uow.session.add(
+        PasswordReset(
+            id=new_id(),
+            purpose="activation",
+            token_hash=token_hash,
+            sms_code_hash=code_hash,
+            attempts=0,
+            account_id=account.id,
+            created_at=now,
+            expires_at=now + ACTIVATION_VALIDITY,
+        )
+    )
+    uow.send(
+        "notify",
+        SendNotification(
+            template="activation_password",
+            language=account.language,
+            to={"email": account.email},
+            data={
+                "name": account.name,
+                "hours": 24,
+                "with_sms": bool(code),
+                # `sms=1` tells the portal's page to ask for the texted code too.
+                "password_url": f"{public_url}/set-password?token={token}"
+                f"{'&sms=1' if code else ''}",
+            },
+        ),
+    )
     if code:
-        uow.send("notify", SendNotification(
-            template="activation_code",
-            language=account.language, to={"mobile": mobile},
-            data={"code": code, "minutes": int(SMS_CODE_VALIDITY.total_seconds() // 60)}))
+        uow.send(
+            "notify",
+            SendNotification(
+                template="activation_code",
+                language=account.language,
+                to={"mobile": mobile},
+                data={"code": code, "minutes": int(SMS_CODE_VALIDITY.total_seconds() // 60)},
+            ),
+        )
     return {"account_id": account.id, "existing": False}
 
 
@@ -72,8 +113,7 @@ def complete_activation(uow, clock, token, password, sms_code, source_ip, user_a
     link = open_link(uow, token, "activation")
     now = utcnow()
     code_fresh = now < link.created_at + SMS_CODE_VALIDITY
-    if link.sms_code_hash and (not code_fresh or
-                               digest(sms_code) != link.sms_code_hash):
+    if link.sms_code_hash and (not code_fresh or digest(sms_code) != link.sms_code_hash):
         if guard.count_attempt(link, "attempts", SMS_CODE_ATTEMPTS):
             link.used_at = now
         uow.refuse(InvalidCode({"sms_code": ["invalid_code"]}))
@@ -81,9 +121,15 @@ def complete_activation(uow, clock, token, password, sms_code, source_ip, user_a
     account = uow.session.get(Account, link.account_id)
     account.password_hash = domain.hash_password(password)
     uow.emit(AccountActivated(account_id=account.id), actor=account.id)
-    uow.send("notify", SendNotification(
-        template="activation_confirmed",
-        language=account.language, to={"email": account.email}, data={"name": account.name}))
+    uow.send(
+        "notify",
+        SendNotification(
+            template="activation_confirmed",
+            language=account.language,
+            to={"email": account.email},
+            data={"name": account.name},
+        ),
+    )
     return open_session(uow, clock, account, "password", source_ip, user_agent)
 
 
@@ -96,9 +142,18 @@ def end_for_contact_change(uow, account_id):
     if account is None or account.kind != "client":
         return
     now = utcnow()
-    uow.session.execute(update(PasswordReset).where(
-        PasswordReset.account_id == account_id, PasswordReset.purpose == "activation",
-        PasswordReset.used_at.is_(None)).values(used_at=now))
-    uow.session.execute(update(Session).where(
-        Session.account_id == account_id, Session.revoked_at.is_(None)).values(revoked_at=now))
+    uow.session.execute(
+        update(PasswordReset)
+        .where(
+            PasswordReset.account_id == account_id,
+            PasswordReset.purpose == "activation",
+            PasswordReset.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    uow.session.execute(
+        update(Session)
+        .where(Session.account_id == account_id, Session.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
     uow.emit(SessionRevoked(account_id=account_id, reason="contact_changed"), actor=None)

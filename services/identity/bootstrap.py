@@ -1,8 +1,8 @@
 """`python -m services.identity.bootstrap`: create the admin from KLUIS_ADMIN_EMAIL /
 KLUIS_ADMIN_PASSWORD when no account has that e-mail (run after the migrations)."""
+
 import os
 import sys
-
 
 from services.common.db import make_engine
 from services.common.settings import database_url

@@ -1,5 +1,6 @@
 """Staff sign in with their bound device only: challenge-response in the app, and on a
 PC by approving a pairing code in the app. People see and unbind their devices."""
+
 import hmac
 
 from sqlalchemy import select, update
@@ -13,8 +14,8 @@ from . import domain
 from .events import DeviceUnbound
 from .exceptions import InvalidSignature, LoginRefused, TokenExpired, TokenUsed
 from .models import Account, AppLogin, Device, DeviceChallenge, Session
-from .staff import record
 from .sessions import open_session
+from .staff import record
 
 
 def _device(uow, device_id):
@@ -29,8 +30,11 @@ def challenge(uow, device_id):
     if _device(uow, device_id) is None:
         raise NotFound()
     text = domain.new_challenge()
-    uow.session.add(DeviceChallenge(challenge=text, device_id=device_id,
-                                    expires_at=utcnow() + domain.CHALLENGE_VALIDITY))
+    uow.session.add(
+        DeviceChallenge(
+            challenge=text, device_id=device_id, expires_at=utcnow() + domain.CHALLENGE_VALIDITY
+        )
+    )
     return {"challenge": text, "expires_in": int(domain.CHALLENGE_VALIDITY.total_seconds())}
 
 
@@ -41,16 +45,20 @@ def login(uow, clock, device_id, challenge_text, signature, source_ip, user_agen
     device = _device(uow, device_id)
     # The row lock makes a challenge single-use also under concurrent attempts.
     issued = uow.session.get(DeviceChallenge, challenge_text, with_for_update=True)
-    if device is None or issued is None or issued.device_id != device_id or \
-            issued.used_at is not None or utcnow() >= issued.expires_at:
+    if (
+        device is None
+        or issued is None
+        or issued.device_id != device_id
+        or issued.used_at is not None
+        or utcnow() >= issued.expires_at
+    ):
         raise InvalidSignature()
     issued.used_at = utcnow()
     if not domain.signature_valid(device.public_key, signature, challenge_text):
         uow.refuse(InvalidSignature())
     device.last_used_at = utcnow()
     account = uow.session.get(Account, device.account_id)
-    return open_session(uow, clock, account, "device", source_ip, user_agent,
-                        device_id=device.id)
+    return open_session(uow, clock, account, "device", source_ip, user_agent, device_id=device.id)
 
 
 def start_app_login(uow, source_ip, user_agent=None, validity=domain.APP_LOGIN_VALIDITY):
@@ -58,14 +66,23 @@ def start_app_login(uow, source_ip, user_agent=None, validity=domain.APP_LOGIN_V
     browser that asked (stored here as its hash) and must come with every poll."""
     now = utcnow()
     poll_secret, poll_secret_hash = domain.new_token()
-    app_login = AppLogin(id=new_id(), pairing_code=domain.new_pairing_code(), status="pending",
-                         source_ip=source_ip, user_agent=(user_agent or "")[:300] or None,
-                         poll_secret_hash=poll_secret_hash,
-                         created_at=now, expires_at=now + validity)
+    app_login = AppLogin(
+        id=new_id(),
+        pairing_code=domain.new_pairing_code(),
+        status="pending",
+        source_ip=source_ip,
+        user_agent=(user_agent or "")[:300] or None,
+        poll_secret_hash=poll_secret_hash,
+        created_at=now,
+        expires_at=now + validity,
+    )
     uow.session.add(app_login)
-    return {"login_id": app_login.id, "pairing_code": app_login.pairing_code,
-            "expires_in": int(validity.total_seconds()),
-            "poll_secret": poll_secret}
+    return {
+        "login_id": app_login.id,
+        "pairing_code": app_login.pairing_code,
+        "expires_in": int(validity.total_seconds()),
+        "poll_secret": poll_secret,
+    }
 
 
 def find_app_login(uow, pairing_code, device_id, signature, app_source_ip=None):
@@ -75,21 +92,30 @@ def find_app_login(uow, pairing_code, device_id, signature, app_source_ip=None):
     by its signature over the code. -> {login_id, user_agent, platform, source_ip,
     source_network, same_network (as the app's own address), started_at, expires_at}."""
     code = "".join(c for c in (pairing_code or "").upper() if c.isalnum())[:16]
-    app_login = uow.session.scalar(select(AppLogin).where(
-        AppLogin.pairing_code == code, AppLogin.status == "pending",
-        AppLogin.expires_at > utcnow()))
+    app_login = uow.session.scalar(
+        select(AppLogin).where(
+            AppLogin.pairing_code == code,
+            AppLogin.status == "pending",
+            AppLogin.expires_at > utcnow(),
+        )
+    )
     device = _device(uow, device_id)
     if device is None or not domain.signature_valid(device.public_key, signature, code):
         raise InvalidSignature()
     if app_login is None:
         raise NotFound()
     network = domain.network_of(app_login.source_ip)
-    return {"login_id": app_login.id, "pairing_code": code, "user_agent": app_login.user_agent,
-            "platform": domain.platform_of(app_login.user_agent),
-            "source_ip": app_login.source_ip, "source_network": network,
-            "same_network": network is not None and network == domain.network_of(app_source_ip),
-            "started_at": app_login.created_at.isoformat(),
-            "expires_at": app_login.expires_at.isoformat()}
+    return {
+        "login_id": app_login.id,
+        "pairing_code": code,
+        "user_agent": app_login.user_agent,
+        "platform": domain.platform_of(app_login.user_agent),
+        "source_ip": app_login.source_ip,
+        "source_network": network,
+        "same_network": network is not None and network == domain.network_of(app_source_ip),
+        "started_at": app_login.created_at.isoformat(),
+        "expires_at": app_login.expires_at.isoformat(),
+    }
 
 
 def approve_app_login(uow, login_id, device_id, signature, approve=True):
@@ -103,8 +129,9 @@ def approve_app_login(uow, login_id, device_id, signature, approve=True):
     if app_login.status != "pending":
         raise TokenUsed()
     device = _device(uow, device_id)
-    if device is None or not domain.signature_valid(device.public_key, signature,
-                                                    app_login.pairing_code):
+    if device is None or not domain.signature_valid(
+        device.public_key, signature, app_login.pairing_code
+    ):
         raise InvalidSignature()
     app_login.status = "approved" if approve else "refused"
     app_login.account_id, app_login.device_id = device.account_id, device.id
@@ -116,7 +143,8 @@ def claim_app_login(uow, clock, login_id, source_ip, user_agent, poll_secret=Non
     browser that holds the login's secret (anyone else: NotFound, as for no login)."""
     app_login = uow.session.get(AppLogin, login_id, with_for_update=True)
     if app_login is None or not hmac.compare_digest(
-            app_login.poll_secret_hash or "", digest(poll_secret)):
+        app_login.poll_secret_hash or "", digest(poll_secret)
+    ):
         raise NotFound()
     if app_login.status == "claimed":
         raise TokenUsed()
@@ -130,20 +158,36 @@ def claim_app_login(uow, clock, login_id, source_ip, user_agent, poll_secret=Non
         raise TokenExpired()
     app_login.status = "claimed"
     account = uow.session.get(Account, app_login.account_id)
-    return open_session(uow, clock, account, "app-login", source_ip, user_agent,
-                        device_id=app_login.device_id)
+    return open_session(
+        uow, clock, account, "app-login", source_ip, user_agent, device_id=app_login.device_id
+    )
 
 
 def list_devices(uow, pager, account_id, limit=50, cursor=None):
     """A page of the account's bound devices, oldest first (ix_devices_account_created)."""
-    devices, next_cursor = pager.page(uow.session, select(Device).where(
-        Device.account_id == account_id, Device.revoked_at.is_(None)),
-        [asc(Device.created_at), asc(Device.id)], limit, cursor, scope=f"devices:{account_id}")
-    return {"items": [{"id": d.id, "name": d.name, "platform": d.platform,
-                       "os_version": d.os_version, "app_version": d.app_version,
-                       "created_at": d.created_at.isoformat(),
-                       "last_used_at": d.last_used_at.isoformat() if d.last_used_at else None}
-                      for d in devices], "next_cursor": next_cursor}
+    devices, next_cursor = pager.page(
+        uow.session,
+        select(Device).where(Device.account_id == account_id, Device.revoked_at.is_(None)),
+        [asc(Device.created_at), asc(Device.id)],
+        limit,
+        cursor,
+        scope=f"devices:{account_id}",
+    )
+    return {
+        "items": [
+            {
+                "id": d.id,
+                "name": d.name,
+                "platform": d.platform,
+                "os_version": d.os_version,
+                "app_version": d.app_version,
+                "created_at": d.created_at.isoformat(),
+                "last_used_at": d.last_used_at.isoformat() if d.last_used_at else None,
+            }
+            for d in devices
+        ],
+        "next_cursor": next_cursor,
+    }
 
 
 def unbind(uow, principal, device_id):
@@ -152,11 +196,15 @@ def unbind(uow, principal, device_id):
         raise NotFound()
     device.revoked_at = utcnow()
     end_device_sessions(uow, device.id)
-    uow.emit(DeviceUnbound(account_id=device.account_id, device_id=device.id),
-             actor=principal.account_id)
+    uow.emit(
+        DeviceUnbound(account_id=device.account_id, device_id=device.id), actor=principal.account_id
+    )
     record(uow, principal.account_id, "device_unbound", "device", device.id)
 
 
 def end_device_sessions(uow, device_id):
-    uow.session.execute(update(Session).where(
-        Session.device_id == device_id, Session.revoked_at.is_(None)).values(revoked_at=utcnow()))
+    uow.session.execute(
+        update(Session)
+        .where(Session.device_id == device_id, Session.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

@@ -1,4 +1,5 @@
 """Identity's rules, free of nameko and SQLAlchemy."""
+
 import base64
 import binascii
 import ipaddress
@@ -41,8 +42,11 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 @lru_cache(maxsize=1)
 def common_passwords():
     path = Path(__file__).with_name("data") / "common-passwords.txt"
-    return frozenset(line.strip().lower() for line in path.read_text().splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower()
+        for line in path.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
 
 
 def password_rule_failures(password):
@@ -67,8 +71,9 @@ def hash_password(password):
 
 def verify_password(password_hash, password):
     try:
-        return offload(_hasher.verify, password_hash or _DUMMY_HASH, password) and \
-            bool(password_hash)
+        return offload(_hasher.verify, password_hash or _DUMMY_HASH, password) and bool(
+            password_hash
+        )
     except (VerificationError, InvalidHashError):
         return False
 
@@ -95,6 +100,7 @@ class SessionClock:
     Activity is written at most once per `activity_interval` (ACTIVITY_WRITE_INTERVAL_S,
     and never coarser than a tenth of the idle timeout), not on every request: the
     idle timeout is exact to within that interval."""
+
     idle_timeout_s: int
     warning_s: int
     activity_write_interval_s: float = 30
@@ -108,9 +114,11 @@ class SessionClock:
 
     def facts(self, session):
         """What the gateway keeps beside a cached principal (gateway/principals.py)."""
-        return {"expires_at": self.expires_at(session).isoformat(),
-                "last_activity_at": session.last_activity_at.isoformat(),
-                "activity_interval_s": self.activity_interval}
+        return {
+            "expires_at": self.expires_at(session).isoformat(),
+            "last_activity_at": session.last_activity_at.isoformat(),
+            "activity_interval_s": self.activity_interval,
+        }
 
     def expires_at(self, session):
         idle_end = session.last_activity_at + timedelta(seconds=self.idle_timeout_s)
@@ -118,10 +126,13 @@ class SessionClock:
 
     def describe(self, session):
         expires_at = self.expires_at(session)
-        return {"expires_at": expires_at.isoformat(),
-                "warn_at": (expires_at - timedelta(seconds=self.warning_s)).isoformat(),
-                "max_expires_at": (session.created_at + SESSION_MAX_AGE).isoformat(),
-                "idle_timeout_s": self.idle_timeout_s, "warning_s": self.warning_s}
+        return {
+            "expires_at": expires_at.isoformat(),
+            "warn_at": (expires_at - timedelta(seconds=self.warning_s)).isoformat(),
+            "max_expires_at": (session.created_at + SESSION_MAX_AGE).isoformat(),
+            "idle_timeout_s": self.idle_timeout_s,
+            "warning_s": self.warning_s,
+        }
 
 
 # -- offices and roles -----------------------------------------------------------------
@@ -162,9 +173,16 @@ CODE_ATTEMPTS = 5
 CODES_PER_HOUR = 5  # registration codes sent to one person
 CHALLENGE_VALIDITY = timedelta(minutes=2)
 APP_LOGIN_VALIDITY = timedelta(minutes=5)
-_PLATFORMS = (("iPad", "iPadOS"), ("iPhone", "iOS"), ("Android", "Android"),
-              ("CrOS", "ChromeOS"), ("Windows", "Windows"), ("Mac OS X", "macOS"),
-              ("Macintosh", "macOS"), ("Linux", "Linux"))
+_PLATFORMS = (
+    ("iPad", "iPadOS"),
+    ("iPhone", "iOS"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
+    ("Linux", "Linux"),
+)
 
 
 def platform_of(user_agent):
@@ -181,12 +199,14 @@ def network_of(address):
         return None
     prefix = 24 if ip.version == 4 else 64
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
 PLACEHOLDER_NAME = "adviseur1"
 
 
 def new_code():
     """A 6-digit code and its hash."""
-    code = f"{secrets.randbelow(10 ** 6):06d}"
+    code = f"{secrets.randbelow(10**6):06d}"
     return code, digest(code)
 
 

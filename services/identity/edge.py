@@ -5,6 +5,7 @@ once their lifetime is over.
 
 The limits are token buckets (services/common/limits.py), one `Limit` each, whose
 `burst` comes from the configuration (config.yaml names the environment variables)."""
+
 from datetime import timedelta
 
 from sqlalchemy import delete
@@ -67,14 +68,18 @@ def sweep(uow, registration_lifetime):
     now = utcnow()
     session = uow.session
     return {
-        "registrations": session.execute(delete(Registration).where(
-            Registration.status != "completed",
-            Registration.created_at < now - registration_lifetime)).rowcount,
-        "app_logins": session.execute(delete(AppLogin).where(
-            AppLogin.expires_at < now)).rowcount,
-        "device_challenges": session.execute(delete(DeviceChallenge).where(
-            DeviceChallenge.expires_at < now)).rowcount,
-        "staff_links": session.execute(delete(StaffLink).where(
-            StaffLink.expires_at < now)).rowcount,
+        "registrations": session.execute(
+            delete(Registration).where(
+                Registration.status != "completed",
+                Registration.created_at < now - registration_lifetime,
+            )
+        ).rowcount,
+        "app_logins": session.execute(delete(AppLogin).where(AppLogin.expires_at < now)).rowcount,
+        "device_challenges": session.execute(
+            delete(DeviceChallenge).where(DeviceChallenge.expires_at < now)
+        ).rowcount,
+        "staff_links": session.execute(
+            delete(StaffLink).where(StaffLink.expires_at < now)
+        ).rowcount,
         "rate_buckets": buckets.sweep(session, now - BUCKET_AGE),
     }

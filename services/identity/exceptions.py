@@ -1,9 +1,11 @@
 """Errors identity raises across the bus (their module path is part of the wire contract)."""
+
 from services.common.errors import KluisError, Unauthenticated
 
 
 class InvalidCredentials(KluisError):
     """Same for an unknown e-mail, a wrong password and a locked account."""
+
     code = "invalid_credentials"
 
 
@@ -13,11 +15,13 @@ class SessionExpired(Unauthenticated):
 
 class WeakPassword(KluisError):
     """details: {"rules": [failed rule names]}"""
+
     code = "weak_password"
 
 
 class InvalidToken(KluisError):
     """A reset link whose token is unknown."""
+
     code = "invalid_token"
 
 
@@ -31,6 +35,7 @@ class TokenUsed(KluisError):
 
 class RoleAddressNotAllowed(KluisError):
     """A shared mailbox (info@, kantoor@, ...) where a personal address is required."""
+
     code = "role_address_not_allowed"
 
 
@@ -40,6 +45,7 @@ class InvalidMobile(KluisError):
 
 class EmailInUse(KluisError):
     """The e-mail belongs to an account that is not staff (a client or the admin)."""
+
     code = "email_in_use"
 
 
@@ -49,16 +55,19 @@ class AlreadyMember(KluisError):
 
 class LastOwner(KluisError):
     """An office keeps at least one owner."""
+
     code = "last_owner"
 
 
 class ClientVersionUnsupported(KluisError):
     """details: {"minimum": {"os": ..., "app": ...}}"""
+
     code = "client_version_unsupported"
 
 
 class UnknownCombination(KluisError):
     """details: {"attempts_left": n}"""
+
     code = "unknown_combination"
 
 
@@ -68,12 +77,14 @@ class RegistrationLocked(KluisError):
 
 class InvalidCode(KluisError):
     """A wrong or expired code where a registration step needs one (422)."""
+
     code = "invalid_code"
     http_status = 422
 
 
 class InvalidLoginCode(KluisError):
     """A wrong, used or expired second-step code at sign-in (401)."""
+
     code = "invalid_code"
 
 
@@ -83,20 +94,24 @@ class InvalidSignature(KluisError):
 
 class RateLimited(KluisError):
     """details: {"retry_after_s": n}"""
+
     code = "rate_limited"
 
 
 class WrongState(KluisError):
     """The object is not in a state that allows this step (details: {"status": ...})."""
+
     code = "wrong_state"
 
 
 class LoginRefused(KluisError):
     """The app refused this sign-in on a PC."""
+
     code = "login_refused"
 
 
 class WrongPassword(KluisError):
     """The password that confirms a change to the account's own security (422, not 401:
     the caller's session stays valid). details: {"password": ["wrong_password"]}"""
+
     code = "wrong_password"

@@ -15,6 +15,7 @@ Links and codes sent by e-mail are limited per hour by the rows that record them
 (`per_hour_reached`); each code, link and challenge allows a few wrong attempts
 (`count_attempt`).
 """
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -56,13 +57,15 @@ class Policy:
     @classmethod
     def from_config(cls, config):
         get = config.get
-        return cls(MISSES_PER_ADDRESS.scaled(get("LOGIN_MISSES_PER_ADDRESS")),
-                   MISSES_PER_ACCOUNT.scaled(get("LOGIN_MISSES_PER_ACCOUNT")),
-                   LOCK_COUNT.scaled(get("LOGIN_LOCK_AFTER")),
-                   SMS_PER_NUMBER.scaled(get("SMS_PER_NUMBER")),
-                   SMS_PER_ACCOUNT.scaled(get("SMS_PER_ACCOUNT")),
-                   SMS_PER_ADDRESS.scaled(get("SMS_PER_ADDRESS")),
-                   int(get("SECOND_STEP_LOCK_AFTER") or domain.LOCK_AFTER_FAILURES))
+        return cls(
+            MISSES_PER_ADDRESS.scaled(get("LOGIN_MISSES_PER_ADDRESS")),
+            MISSES_PER_ACCOUNT.scaled(get("LOGIN_MISSES_PER_ACCOUNT")),
+            LOCK_COUNT.scaled(get("LOGIN_LOCK_AFTER")),
+            SMS_PER_NUMBER.scaled(get("SMS_PER_NUMBER")),
+            SMS_PER_ACCOUNT.scaled(get("SMS_PER_ACCOUNT")),
+            SMS_PER_ADDRESS.scaled(get("SMS_PER_ADDRESS")),
+            int(get("SECOND_STEP_LOCK_AFTER") or domain.LOCK_AFTER_FAILURES),
+        )
 
 
 def lock_key(source_ip, email, account):
@@ -74,10 +77,19 @@ def known_source(uow, account, source_ip):
     """Did the account sign in from this address lately (the owner's own device)?"""
     if account is None or not source_ip:
         return False
-    return uow.session.scalar(select(LoginAttempt.id).where(
-        LoginAttempt.account_id == account.id, LoginAttempt.source_ip == source_ip,
-        LoginAttempt.success.is_(True), LoginAttempt.at > utcnow() - KNOWN_SOURCE_AGE)
-        .limit(1)) is not None
+    return (
+        uow.session.scalar(
+            select(LoginAttempt.id)
+            .where(
+                LoginAttempt.account_id == account.id,
+                LoginAttempt.source_ip == source_ip,
+                LoginAttempt.success.is_(True),
+                LoginAttempt.at > utcnow() - KNOWN_SOURCE_AGE,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def wait_for_address(uow, policy, source_ip):
@@ -133,14 +145,26 @@ def send_lock_mail(uow, account, public_url, source_ip=None):
     """Event `account_locked` and the owner's e-mail: from which address, for how long,
     and that a reset lifts it (`source_ip` None: the account's second step is locked)."""
     locked_until = utcnow() + domain.LOCK_DURATION
-    uow.emit(AccountLocked(account_id=account.id, locked_until=locked_until.isoformat(),
-                           source_ip=source_ip), actor=None)
-    uow.send("notify", SendNotification(
-        template="account_locked",
-        language=account.language, to={"email": account.email},
-        data={"name": account.name, "source_ip": source_ip or "",
-              "minutes": int(domain.LOCK_DURATION.total_seconds() // 60),
-              "forgot_url": f"{public_url}/forgot-password"}))
+    uow.emit(
+        AccountLocked(
+            account_id=account.id, locked_until=locked_until.isoformat(), source_ip=source_ip
+        ),
+        actor=None,
+    )
+    uow.send(
+        "notify",
+        SendNotification(
+            template="account_locked",
+            language=account.language,
+            to={"email": account.email},
+            data={
+                "name": account.name,
+                "source_ip": source_ip or "",
+                "minutes": int(domain.LOCK_DURATION.total_seconds() // 60),
+                "forgot_url": f"{public_url}/forgot-password",
+            },
+        ),
+    )
 
 
 def count_attempt(holder: object, field: str, allowed: int) -> bool:
@@ -151,17 +175,20 @@ def count_attempt(holder: object, field: str, allowed: int) -> bool:
     return getattr(holder, field) >= allowed
 
 
-def per_hour_reached(uow: UnitOfWork, at: InstrumentedAttribute, per_hour: int,
-                     *where: ColumnElement[bool]) -> bool:
+def per_hour_reached(
+    uow: UnitOfWork, at: InstrumentedAttribute, per_hour: int, *where: ColumnElement[bool]
+) -> bool:
     """Were `per_hour` or more rows recorded within the last hour? `at`: the column with
     their time (e.g. PasswordReset.created_at); `where`: which rows count."""
-    recent = uow.session.scalar(select(func.count()).select_from(at.class_).where(
-        at > utcnow() - HOUR, *where))
+    recent = uow.session.scalar(
+        select(func.count()).select_from(at.class_).where(at > utcnow() - HOUR, *where)
+    )
     return recent >= per_hour
 
 
-def refuse_beyond_per_hour(uow: UnitOfWork, at: InstrumentedAttribute, per_hour: int,
-                           *where: ColumnElement[bool]) -> None:
+def refuse_beyond_per_hour(
+    uow: UnitOfWork, at: InstrumentedAttribute, per_hour: int, *where: ColumnElement[bool]
+) -> None:
     """RateLimited (come back in an hour) once `per_hour` such rows were recorded."""
     if per_hour_reached(uow, at, per_hour, *where):
         raise RateLimited({"retry_after_s": int(HOUR.total_seconds())})

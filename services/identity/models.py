@@ -1,4 +1,5 @@
 """identity's tables. Tokens and codes are stored only as SHA-256 hashes."""
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -44,8 +45,9 @@ class Session(Base):
     __tablename__ = "sessions"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-                                            index=True)
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     auth_method: Mapped[str] = mapped_column(sa.String(20))  # password[+sms|+totp] | device | ...
     # Look-along: the staff member, and the one office whose records it may see.
     looked_along_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
@@ -62,14 +64,16 @@ class Session(Base):
 class PasswordReset(Base):
     """A single-use set-password link: `reset` (forgot password) or `activation` (a new
     client portal account, e-mail 2, with an SMS code when a mobile is on file)."""
+
     __tablename__ = "password_resets"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     purpose: Mapped[str] = mapped_column(sa.String(12), default="reset", server_default="reset")
     sms_code_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-                                            index=True)
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     created_at = mapped_column(UTCDateTime, nullable=False)
     expires_at = mapped_column(UTCDateTime, nullable=False)
     used_at = mapped_column(UTCDateTime, nullable=True)
@@ -77,6 +81,7 @@ class PasswordReset(Base):
 
 class LoginAttempt(Base):
     """Every password login, successful or not, with time and source address."""
+
     __tablename__ = "login_attempts"
     # The admin's list, newest first, a page at a time (services/common/paging.py)
     __table_args__ = (sa.Index("ix_login_attempts_at_id", "at", "id"),)
@@ -92,11 +97,13 @@ class LoginAttempt(Base):
 
 class Membership(Base):
     """A person's role at an office: owner, staff_manager or staff."""
+
     __tablename__ = "memberships"
     __table_args__ = (sa.UniqueConstraint("account_id", "office_id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-                                            index=True)
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     role: Mapped[str] = mapped_column(sa.String(20))
     created_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
@@ -106,10 +113,14 @@ class Membership(Base):
 class Registration(Base):
     """An app registration: started on a device, identified (partner ID + e-mail or
     mobile), verified with a code, approved, completed by signing the challenge."""
+
     __tablename__ = "registrations"
     # An office's approval queue, a page at a time (services/common/paging.py)
-    __table_args__ = (sa.Index("ix_registrations_office_status_created", "office_id",
-                               "status", "created_at", "id"),)
+    __table_args__ = (
+        sa.Index(
+            "ix_registrations_office_status_created", "office_id", "status", "created_at", "id"
+        ),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     status: Mapped[str] = mapped_column(sa.String(20), index=True)
     display_name: Mapped[str] = mapped_column(sa.String(200))
@@ -140,11 +151,13 @@ class StaffLink(Base):
     """An office's request to link a person who already has a staff account and whom the
     requesting manager does not manage elsewhere: it waits until the person confirms it
     with the token e-mailed to them (only its hash is kept)."""
+
     __tablename__ = "staff_links"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-                                            index=True)
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     role: Mapped[str] = mapped_column(sa.String(20))
     # What the office typed, and all it gets shown until the person confirms.
@@ -160,13 +173,14 @@ class StaffLink(Base):
 
 class Device(Base):
     """A bound device: its Ed25519 public key signs every staff sign-in."""
+
     __tablename__ = "devices"
     # The caller's devices, a page at a time (services/common/paging.py)
-    __table_args__ = (sa.Index("ix_devices_account_created", "account_id", "created_at",
-                               "id"),)
+    __table_args__ = (sa.Index("ix_devices_account_created", "account_id", "created_at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-                                            index=True)
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     public_key: Mapped[str] = mapped_column(sa.String(64))
     name: Mapped[str] = mapped_column(sa.String(100))
     platform: Mapped[str] = mapped_column(sa.String(10))
@@ -187,6 +201,7 @@ class DeviceChallenge(Base):
 
 class AppLogin(Base):
     """A web sign-in started on a PC and approved in the app with the pairing code."""
+
     __tablename__ = "app_logins"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     pairing_code: Mapped[str] = mapped_column(sa.String(16))
@@ -205,6 +220,7 @@ class AppLogin(Base):
 
 class AuditEntry(Base):
     """Who did what to which object, and when (registrations, approvals, roles, ...)."""
+
     __tablename__ = "audit_entries"
     # An office's trail, newest first, a page at a time (services/common/paging.py)
     __table_args__ = (sa.Index("ix_audit_entries_office_at", "office_id", "at", "id"),)
@@ -220,10 +236,12 @@ class AuditEntry(Base):
 
 class SecondStep(Base):
     """A pending second step: at sign-in (purpose `login`) or while enrolling (`enrol`)."""
+
     __tablename__ = "second_steps"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    account_id: Mapped[str] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"),
-                                            index=True)
+    account_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     purpose: Mapped[str] = mapped_column(sa.String(10))
     method: Mapped[str] = mapped_column(sa.String(10))  # sms | totp
     code_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)

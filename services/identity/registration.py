@@ -2,6 +2,7 @@
 complete. The registration id is the app's handle on its own registration; each step
 checks the state it needs. A miss is refused with `uow.refuse`, so that its count is
 committed before the caller gets the error."""
+
 from sqlalchemy import select
 
 from services.common.contacts import normalise_mobile
@@ -12,32 +13,48 @@ from services.common.tokens import digest
 from services.notify.events import SendNotification
 
 from . import domain, edge, guard
-from .events import (DeviceBound, RegistrationApproved, RegistrationRejected,
-                     RegistrationRequested)
-from .exceptions import (ClientVersionUnsupported, InvalidCode, InvalidSignature,
-                         RegistrationLocked, UnknownCombination, WrongState)
+from .events import DeviceBound, RegistrationApproved, RegistrationRejected, RegistrationRequested
+from .exceptions import (
+    ClientVersionUnsupported,
+    InvalidCode,
+    InvalidSignature,
+    RegistrationLocked,
+    UnknownCombination,
+    WrongState,
+)
 from .models import Account, AuditEntry, Device, Membership, Registration
-from .staff import offices_of, record
 from .sessions import open_session
+from .staff import offices_of, record
 
 
 def start(uow, device, minimums, source_ip):
     """device: {public_key, name, platform, os_version, app_version}; minimums: {ios,
     android, app} minimum versions (empty: none)."""
     platform_minimum = minimums.get(device["platform"])
-    if not (domain.version_supported(device["os_version"], platform_minimum) and
-            domain.version_supported(device["app_version"], minimums.get("app"))):
-        raise ClientVersionUnsupported({"minimum": {"os": platform_minimum or None,
-                                                    "app": minimums.get("app") or None}})
+    if not (
+        domain.version_supported(device["os_version"], platform_minimum)
+        and domain.version_supported(device["app_version"], minimums.get("app"))
+    ):
+        raise ClientVersionUnsupported(
+            {"minimum": {"os": platform_minimum or None, "app": minimums.get("app") or None}}
+        )
     public_key = domain.parse_public_key(device["public_key"])
     if public_key is None:
         raise ValidationFailed({"device": {"public_key": ["Not a valid Ed25519 public key."]}})
     registration = Registration(
-        id=new_id(), status="started", display_name=domain.PLACEHOLDER_NAME,
-        attempts_left=domain.REGISTRATION_ATTEMPTS, public_key=public_key,
-        device_name=device["name"], platform=device["platform"],
-        os_version=device["os_version"], app_version=device["app_version"], code_attempts=0,
-        source_ip=source_ip, created_at=utcnow())
+        id=new_id(),
+        status="started",
+        display_name=domain.PLACEHOLDER_NAME,
+        attempts_left=domain.REGISTRATION_ATTEMPTS,
+        public_key=public_key,
+        device_name=device["name"],
+        platform=device["platform"],
+        os_version=device["os_version"],
+        app_version=device["app_version"],
+        code_attempts=0,
+        source_ip=source_ip,
+        created_at=utcnow(),
+    )
     uow.session.add(registration)
     return describe(registration)
 
@@ -55,8 +72,10 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
     if registration.status != "started":  # once: a new code means starting over
         raise WrongState({"status": registration.status})
     partner_id = partner_id.strip().upper()[:50]
-    miss_buckets = ((edge.limit(config, "IDENTIFY_MISSES_PER_HOUR"), source_ip),
-                    (edge.limit(config, "IDENTIFY_MISSES_PER_PARTNER"), partner_id))
+    miss_buckets = (
+        (edge.limit(config, "IDENTIFY_MISSES_PER_HOUR"), source_ip),
+        (edge.limit(config, "IDENTIFY_MISSES_PER_PARTNER"), partner_id),
+    )
     edge.refuse_when_empty(uow, *miss_buckets)
     account = _match(uow, office, email, mobile)
     if account is not None:
@@ -66,10 +85,20 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
         registration.attempts_left -= 1
         if registration.attempts_left <= 0:
             registration.status = "locked"
-        record(uow, None, "registration_identify_failed", "registration", registration.id,
-               office["id"] if office else None, attempts_left=registration.attempts_left)
-        uow.refuse(RegistrationLocked() if registration.status == "locked" else
-                   UnknownCombination({"attempts_left": registration.attempts_left}))
+        record(
+            uow,
+            None,
+            "registration_identify_failed",
+            "registration",
+            registration.id,
+            office["id"] if office else None,
+            attempts_left=registration.attempts_left,
+        )
+        uow.refuse(
+            RegistrationLocked()
+            if registration.status == "locked"
+            else UnknownCombination({"attempts_left": registration.attempts_left})
+        )
     code, code_hash = domain.new_code()
     channel = "email" if email else "sms"
     registration.account_id, registration.office_id = account.id, office["id"]
@@ -79,23 +108,39 @@ def identify(uow, registration_id, office, partner_id, email, mobile, source_ip,
     registration.code_expires_at = utcnow() + domain.CODE_VALIDITY
     registration.code_attempts, registration.status = 0, "code_sent"
     registration.display_name = account.name or domain.PLACEHOLDER_NAME
-    record(uow, None, "registration_code_sent", "account", account.id, office["id"],
-           registration_id=registration.id, channel=channel)
-    uow.send("notify", SendNotification(
-        template="registration_code",
-        language=account.language,
-        to={"email": account.email} if channel == "email" else {"mobile": account.mobile},
-        # Only the code: it must be the one 6-digit number in the text, and an
-        # office's name may hold digits.
-        data={"code": code, "minutes": 10}))
+    record(
+        uow,
+        None,
+        "registration_code_sent",
+        "account",
+        account.id,
+        office["id"],
+        registration_id=registration.id,
+        channel=channel,
+    )
+    uow.send(
+        "notify",
+        SendNotification(
+            template="registration_code",
+            language=account.language,
+            to={"email": account.email} if channel == "email" else {"mobile": account.mobile},
+            # Only the code: it must be the one 6-digit number in the text, and an
+            # office's name may hold digits.
+            data={"code": code, "minutes": 10},
+        ),
+    )
     return {"status": "code_sent", "channel": channel}
 
 
 def _check_codes_sent(uow, account_id):
     """No flood of codes to one person, however many registrations are started."""
-    guard.refuse_beyond_per_hour(uow, AuditEntry.at, domain.CODES_PER_HOUR,
-                                 AuditEntry.action == "registration_code_sent",
-                                 AuditEntry.object_id == account_id)
+    guard.refuse_beyond_per_hour(
+        uow,
+        AuditEntry.at,
+        domain.CODES_PER_HOUR,
+        AuditEntry.action == "registration_code_sent",
+        AuditEntry.object_id == account_id,
+    )
 
 
 def _match(uow, office, email, mobile):
@@ -108,9 +153,11 @@ def _match(uow, office, email, mobile):
         if normalised is None:  # not a number: a miss (and never "no mobile on file")
             return None
         contact = Account.mobile == normalised
-    return uow.session.scalar(select(Account).join(
-        Membership, Membership.account_id == Account.id).where(
-        Membership.office_id == office["id"], Account.kind == "staff", contact))
+    return uow.session.scalar(
+        select(Account)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Membership.office_id == office["id"], Account.kind == "staff", contact)
+    )
 
 
 def verify(uow, registration_id, code, portal_url=""):
@@ -128,11 +175,23 @@ def verify(uow, registration_id, code, portal_url=""):
             registration.status = "locked"
         uow.refuse(RegistrationLocked() if locked else InvalidCode())
     registration.status, registration.code_hash = "awaiting_approval", None
-    record(uow, registration.account_id, "registration_verified", "registration",
-           registration.id, registration.office_id, role=registration.role)
-    uow.emit(RegistrationRequested(registration_id=registration.id,
-                                   office_id=registration.office_id, role=registration.role),
-             actor=registration.account_id)
+    record(
+        uow,
+        registration.account_id,
+        "registration_verified",
+        "registration",
+        registration.id,
+        registration.office_id,
+        role=registration.role,
+    )
+    uow.emit(
+        RegistrationRequested(
+            registration_id=registration.id,
+            office_id=registration.office_id,
+            role=registration.role,
+        ),
+        actor=registration.account_id,
+    )
     _tell_approvers(uow, registration, portal_url)
     return {"status": "awaiting_approval"}
 
@@ -144,29 +203,44 @@ def approvers(uow, office_id, role):
     if role == "owner":
         return uow.session.scalars(select(Account).where(Account.kind == "admin")).all()
     roles = ("owner",) if role == "staff_manager" else ("owner", "staff_manager")
-    return uow.session.scalars(select(Account).join(
-        Membership, Membership.account_id == Account.id).where(
-        Membership.office_id == office_id, Membership.role.in_(roles))).all()
+    return uow.session.scalars(
+        select(Account)
+        .join(Membership, Membership.account_id == Account.id)
+        .where(Membership.office_id == office_id, Membership.role.in_(roles))
+    ).all()
 
 
 def _tell_approvers(uow, registration, portal_url):
     """Each approver gets an e-mail: somebody's registration waits for them."""
     for approver in approvers(uow, registration.office_id, registration.role):
-        uow.send("notify", SendNotification(
-            template="registration_waiting",
-            language=approver.language, to={"email": approver.email},
-            account_id=approver.id,
-            data={"name": approver.name, "person": registration.display_name,
-                  "office": registration.office_name or "", "role": registration.role,
-                  # where the approver finds it: the lender per office, staff under Medewerkers
-                  "portal_url": f"{portal_url}/offices/{registration.office_id}"
-                  if registration.role == "owner" else f"{portal_url}/staff"}))
+        uow.send(
+            "notify",
+            SendNotification(
+                template="registration_waiting",
+                language=approver.language,
+                to={"email": approver.email},
+                account_id=approver.id,
+                data={
+                    "name": approver.name,
+                    "person": registration.display_name,
+                    "office": registration.office_name or "",
+                    "role": registration.role,
+                    # where the approver finds it: the lender per office, staff under Medewerkers
+                    "portal_url": f"{portal_url}/offices/{registration.office_id}"
+                    if registration.role == "owner"
+                    else f"{portal_url}/staff",
+                },
+            ),
+        )
 
 
 def describe(registration):
-    answer = {"id": registration.id, "status": registration.status,
-              "display_name": registration.display_name,
-              "attempts_left": registration.attempts_left}
+    answer = {
+        "id": registration.id,
+        "status": registration.status,
+        "display_name": registration.display_name,
+        "attempts_left": registration.attempts_left,
+    }
     if registration.status == "approved":
         answer["challenge"] = registration.challenge
     return answer
@@ -191,20 +265,32 @@ def requests_for(uow, pager, principal, office_id, limit=50, cursor=None):
     if not (principal.is_admin or office_id in principal.offices):
         raise NotFound()
     roles = [role for role in domain.ROLES if domain.may_approve(principal, office_id, role)]
-    pending, next_cursor = pager.page(uow.session, select(Registration).where(
-        Registration.office_id == office_id, Registration.status == "awaiting_approval",
-        Registration.role.in_(roles)),
-        [asc(Registration.created_at), asc(Registration.id)], limit, cursor,
-        scope=f"registration-requests:{office_id}:{','.join(roles)}")
+    pending, next_cursor = pager.page(
+        uow.session,
+        select(Registration).where(
+            Registration.office_id == office_id,
+            Registration.status == "awaiting_approval",
+            Registration.role.in_(roles),
+        ),
+        [asc(Registration.created_at), asc(Registration.id)],
+        limit,
+        cursor,
+        scope=f"registration-requests:{office_id}:{','.join(roles)}",
+    )
     return {"items": [_request(uow, r) for r in pending], "next_cursor": next_cursor}
 
 
 def _request(uow, registration):
     account = uow.session.get(Account, registration.account_id)
-    return {"id": registration.id, "person_id": account.id, "name": account.name,
-            "email": account.email, "role": registration.role,
-            "device": {"name": registration.device_name, "platform": registration.platform},
-            "created_at": registration.created_at.isoformat()}
+    return {
+        "id": registration.id,
+        "person_id": account.id,
+        "name": account.name,
+        "email": account.email,
+        "role": registration.role,
+        "device": {"name": registration.device_name, "platform": registration.platform},
+        "created_at": registration.created_at.isoformat(),
+    }
 
 
 def decide(uow, principal, registration_id, approve, reason=None):
@@ -214,8 +300,7 @@ def decide(uow, principal, registration_id, approve, reason=None):
     if registration.status != "awaiting_approval":
         raise WrongState({"status": registration.status})
     # The role as it is now, not as it was when the person identified.
-    registration.role = offices_of(uow.session, registration.account_id).get(
-        registration.office_id)
+    registration.role = offices_of(uow.session, registration.account_id).get(registration.office_id)
     if registration.role is None:
         raise WrongState({"status": "cancelled"})
     if not domain.may_approve(principal, registration.office_id, registration.role):
@@ -224,21 +309,44 @@ def decide(uow, principal, registration_id, approve, reason=None):
     registration.decided_by, registration.decided_at = principal.account_id, utcnow()
     if approve:
         registration.status, registration.challenge = "approved", domain.new_challenge()
-        uow.emit(RegistrationApproved(registration_id=registration.id, account_id=account.id,
-                                      office_id=registration.office_id,
-                                      role=registration.role), actor=principal.account_id)
+        uow.emit(
+            RegistrationApproved(
+                registration_id=registration.id,
+                account_id=account.id,
+                office_id=registration.office_id,
+                role=registration.role,
+            ),
+            actor=principal.account_id,
+        )
     else:
         registration.status, registration.reject_reason = "rejected", reason
-        uow.emit(RegistrationRejected(registration_id=registration.id, account_id=account.id,
-                                      office_id=registration.office_id),
-                 actor=principal.account_id)
-    uow.send("notify", SendNotification(
-        template="registration_approved" if approve else "registration_rejected",
-        language=account.language, to={"email": account.email},
-        data={"name": account.name, "reason": reason or ""}))
-    record(uow, principal.account_id, "registration_approved" if approve else
-           "registration_rejected", "registration", registration.id, registration.office_id,
-           person_id=account.id, role=registration.role)
+        uow.emit(
+            RegistrationRejected(
+                registration_id=registration.id,
+                account_id=account.id,
+                office_id=registration.office_id,
+            ),
+            actor=principal.account_id,
+        )
+    uow.send(
+        "notify",
+        SendNotification(
+            template="registration_approved" if approve else "registration_rejected",
+            language=account.language,
+            to={"email": account.email},
+            data={"name": account.name, "reason": reason or ""},
+        ),
+    )
+    record(
+        uow,
+        principal.account_id,
+        "registration_approved" if approve else "registration_rejected",
+        "registration",
+        registration.id,
+        registration.office_id,
+        person_id=account.id,
+        role=registration.role,
+    )
 
 
 def complete(uow, clock, registration_id, signature, source_ip, user_agent):
@@ -246,22 +354,31 @@ def complete(uow, clock, registration_id, signature, source_ip, user_agent):
     holds the key. -> {device_id, token, ...}; InvalidSignature for a wrong signature."""
     registration = _get(uow, registration_id, lock=True)
     if registration.status != "approved" or registration.office_id not in offices_of(
-            uow.session, registration.account_id):
+        uow.session, registration.account_id
+    ):
         raise WrongState({"status": registration.status})
     if not domain.signature_valid(registration.public_key, signature, registration.challenge):
         raise InvalidSignature()
     now = utcnow()
-    device = Device(id=new_id(), account_id=registration.account_id,
-                    public_key=registration.public_key, name=registration.device_name,
-                    platform=registration.platform, os_version=registration.os_version,
-                    app_version=registration.app_version, created_at=now, last_used_at=now)
+    device = Device(
+        id=new_id(),
+        account_id=registration.account_id,
+        public_key=registration.public_key,
+        name=registration.device_name,
+        platform=registration.platform,
+        os_version=registration.os_version,
+        app_version=registration.app_version,
+        created_at=now,
+        last_used_at=now,
+    )
     uow.session.add(device)
     registration.status, registration.challenge = "completed", None
     account = uow.session.get(Account, registration.account_id)
     uow.emit(DeviceBound(account_id=account.id, device_id=device.id), actor=account.id)
     record(uow, account.id, "device_bound", "device", device.id, registration.office_id)
-    session = open_session(uow, clock, account, "device", source_ip, user_agent,
-                           device_id=device.id)
+    session = open_session(
+        uow, clock, account, "device", source_ip, user_agent, device_id=device.id
+    )
     return {"device_id": device.id, **session}
 
 

@@ -5,6 +5,7 @@ Misses count per account across challenges (a right password opens a new challen
 at will): `second_step_lock_after` in a row lock the whole account for LOCK_DURATION,
 as only someone who knows the password gets here; a password reset lifts it. A TOTP
 code works once. Texts are limited per account, number and address (guard.py)."""
+
 import secrets
 from datetime import timedelta
 
@@ -18,8 +19,7 @@ from services.notify.events import SendNotification
 
 from . import domain, guard, totp
 from .events import SecondFactorChanged
-from .exceptions import (InvalidCode, InvalidLoginCode, InvalidMobile, RateLimited,
-                         WrongPassword)
+from .exceptions import InvalidCode, InvalidLoginCode, InvalidMobile, RateLimited, WrongPassword
 from .models import Account, SecondStep
 from .sessions import end_sessions, open_session
 
@@ -40,34 +40,49 @@ def begin_login(uow, policy, account, source_ip, user_agent):
     """The password was right: -> {two_factor_required, challenge_id, method, code_sent}.
     Beyond the texts' limits no SMS goes out (`code_sent` false, `retry_after_s`): a
     recovery code still works, and the password alone cannot pump texts."""
-    step = SecondStep(id=new_id(), account_id=account.id, purpose="login",
-                      method=account.second_factor, attempts=0, source_ip=source_ip,
-                      user_agent=(user_agent or "")[:300], expires_at=utcnow() + STEP_VALIDITY)
-    result = {"two_factor_required": True, "challenge_id": step.id,
-              "method": account.second_factor}
+    step = SecondStep(
+        id=new_id(),
+        account_id=account.id,
+        purpose="login",
+        method=account.second_factor,
+        attempts=0,
+        source_ip=source_ip,
+        user_agent=(user_agent or "")[:300],
+        expires_at=utcnow() + STEP_VALIDITY,
+    )
+    result = {"two_factor_required": True, "challenge_id": step.id, "method": account.second_factor}
     if account.second_factor == "sms":
         code, step.code_hash = domain.new_code()
-        wait = guard.wait_before_sms(uow, policy, account.id, account.second_factor_secret,
-                                     source_ip)
+        wait = guard.wait_before_sms(
+            uow, policy, account.id, account.second_factor_secret, source_ip
+        )
         result["code_sent"] = wait is None
         if wait:
             result["retry_after_s"] = wait
         else:
-            uow.send("notify", SendNotification(
-                template="login_code",
-                language=account.language, to={"mobile": account.second_factor_secret},
-                data={"code": code, "minutes": 10}))
+            uow.send(
+                "notify",
+                SendNotification(
+                    template="login_code",
+                    language=account.language,
+                    to={"mobile": account.second_factor_secret},
+                    data={"code": code, "minutes": 10},
+                ),
+            )
     uow.session.add(step)
     return result
 
 
-def finish_login(uow, clock, policy, challenge_id, code=None, recovery_code=None,
-                 public_url=""):
+def finish_login(uow, clock, policy, challenge_id, code=None, recovery_code=None, public_url=""):
     """-> the session. InvalidLoginCode for a wrong, used or expired code (five misses
     spend the step, `second_step_lock_after` across steps lock the account: both kept)."""
     step = uow.session.get(SecondStep, challenge_id, with_for_update=True)
-    if step is None or step.purpose != "login" or step.used_at is not None or \
-            utcnow() >= step.expires_at:
+    if (
+        step is None
+        or step.purpose != "login"
+        or step.used_at is not None
+        or utcnow() >= step.expires_at
+    ):
         raise InvalidLoginCode()
     account = uow.session.get(Account, step.account_id, with_for_update=True)
     if domain.is_locked(account, utcnow()):
@@ -80,8 +95,7 @@ def finish_login(uow, clock, policy, challenge_id, code=None, recovery_code=None
         uow.refuse(InvalidLoginCode())
     step.used_at = utcnow()
     account.failed_logins = 0
-    return open_session(uow, clock, account, f"password+{method}", step.source_ip,
-                        step.user_agent)
+    return open_session(uow, clock, account, f"password+{method}", step.source_ip, step.user_agent)
 
 
 def _count_miss(uow, policy, account, public_url):
@@ -90,9 +104,15 @@ def _count_miss(uow, policy, account, public_url):
     now = utcnow()
     account.failed_logins = 0
     account.locked_until = now + domain.LOCK_DURATION
-    uow.session.execute(update(SecondStep).where(  # every open challenge is spent
-        SecondStep.account_id == account.id, SecondStep.purpose == "login",
-        SecondStep.used_at.is_(None)).values(used_at=now))
+    uow.session.execute(
+        update(SecondStep)
+        .where(  # every open challenge is spent
+            SecondStep.account_id == account.id,
+            SecondStep.purpose == "login",
+            SecondStep.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
     guard.send_lock_mail(uow, account, public_url)
 
 
@@ -108,8 +128,9 @@ def _check(account, step, code, recovery_code):
     if step.method == "sms" and step.code_hash == digest(code):
         return "sms"
     if step.method == "totp":
-        matched = totp.matching_step(account.second_factor_secret, code,
-                                     after=account.totp_last_step)
+        matched = totp.matching_step(
+            account.second_factor_secret, code, after=account.totp_last_step
+        )
         if matched is not None:
             account.totp_last_step = matched  # spent: refused again within its window
             return "totp"
@@ -124,18 +145,32 @@ def start_sms(uow, policy, principal, mobile):
     normalised = normalise_mobile(mobile)
     if normalised is None:
         raise InvalidMobile({"mobile": ["invalid_mobile"]})
-    wait = guard.wait_before_sms(uow, policy, principal.account_id, normalised,
-                                 principal.source_ip)
+    wait = guard.wait_before_sms(uow, policy, principal.account_id, normalised, principal.source_ip)
     if wait:
         raise RateLimited({"retry_after_s": wait})  # nothing was taken: nothing to keep
     code, code_hash = domain.new_code()
     account = uow.session.get(Account, principal.account_id)
-    uow.session.add(SecondStep(id=new_id(), account_id=account.id, purpose="enrol",
-                               method="sms", code_hash=code_hash, secret=normalised,
-                               attempts=0, expires_at=utcnow() + STEP_VALIDITY))
-    uow.send("notify", SendNotification(
-        template="login_code", language=account.language,
-        to={"mobile": normalised}, data={"code": code, "minutes": 10}))
+    uow.session.add(
+        SecondStep(
+            id=new_id(),
+            account_id=account.id,
+            purpose="enrol",
+            method="sms",
+            code_hash=code_hash,
+            secret=normalised,
+            attempts=0,
+            expires_at=utcnow() + STEP_VALIDITY,
+        )
+    )
+    uow.send(
+        "notify",
+        SendNotification(
+            template="login_code",
+            language=account.language,
+            to={"mobile": normalised},
+            data={"code": code, "minutes": 10},
+        ),
+    )
 
 
 def start_totp(uow, principal):
@@ -144,19 +179,35 @@ def start_totp(uow, principal):
         raise Forbidden()
     account = uow.session.get(Account, principal.account_id)
     secret = totp.new_secret()
-    uow.session.add(SecondStep(id=new_id(), account_id=account.id, purpose="enrol",
-                               method="totp", secret=secret, attempts=0,
-                               expires_at=utcnow() + STEP_VALIDITY))
+    uow.session.add(
+        SecondStep(
+            id=new_id(),
+            account_id=account.id,
+            purpose="enrol",
+            method="totp",
+            secret=secret,
+            attempts=0,
+            expires_at=utcnow() + STEP_VALIDITY,
+        )
+    )
     return {"secret": secret, "otpauth_uri": totp.provisioning_uri(secret, account.email)}
 
 
 def confirm(uow, principal, method, code):
     """-> the recovery codes (shown once). InvalidCode for a wrong one (counted: five
     spend the enrolment)."""
-    step = uow.session.scalar(select(SecondStep).where(
-        SecondStep.account_id == principal.account_id, SecondStep.purpose == "enrol",
-        SecondStep.method == method, SecondStep.used_at.is_(None))
-        .order_by(SecondStep.expires_at.desc()).limit(1).with_for_update())
+    step = uow.session.scalar(
+        select(SecondStep)
+        .where(
+            SecondStep.account_id == principal.account_id,
+            SecondStep.purpose == "enrol",
+            SecondStep.method == method,
+            SecondStep.used_at.is_(None),
+        )
+        .order_by(SecondStep.expires_at.desc())
+        .limit(1)
+        .with_for_update()
+    )
     if step is None or utcnow() >= step.expires_at:
         raise NotFound()
     matched = totp.matching_step(step.secret, code) if method == "totp" else None
@@ -170,8 +221,7 @@ def confirm(uow, principal, method, code):
     codes = [new_recovery_code() for _ in range(1 if method == "sms" else 10)]
     account.second_factor, account.second_factor_secret = method, step.secret
     account.totp_last_step = matched  # the code just typed does not sign in too
-    account.recovery_code_hashes = "\n".join(digest(_normal_recovery(c))
-                                             for c in codes)
+    account.recovery_code_hashes = "\n".join(digest(_normal_recovery(c)) for c in codes)
     uow.emit(SecondFactorChanged(account_id=account.id, method=method), actor=account.id)
     # Where codes go has changed (a new number, a new app): a session that made this
     # change keeps going, every other one ends.

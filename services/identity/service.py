@@ -2,6 +2,7 @@
 
 Entrypoints parse, call a use case inside one transaction, and return plain data.
 The caller's principal (from the gateway) is in `self.caller`."""
+
 from datetime import timedelta
 
 from nameko.dependency_providers import Config
@@ -13,8 +14,18 @@ from services.common.service import ServiceBase, rpc
 from services.common.settings import config_value, env_int
 from services.common.store import Store
 
-from . import (activation, devices, domain, edge, guard, registration, second_factor,
-               sessions, staff, use_cases)
+from . import (
+    activation,
+    devices,
+    domain,
+    edge,
+    guard,
+    registration,
+    second_factor,
+    sessions,
+    staff,
+    use_cases,
+)
 from .hashing import Hashing
 from .models import metadata
 
@@ -34,10 +45,11 @@ class IdentityService(ServiceBase):
 
     @property
     def clock(self):
-        return domain.SessionClock(int(self.config["SESSION_IDLE_TIMEOUT_S"]),
-                                   int(self.config["SESSION_WARNING_S"]),
-                                   config_value(self.config, "ACTIVITY_WRITE_INTERVAL_S", 30.0,
-                                                float))
+        return domain.SessionClock(
+            int(self.config["SESSION_IDLE_TIMEOUT_S"]),
+            int(self.config["SESSION_WARNING_S"]),
+            config_value(self.config, "ACTIVITY_WRITE_INTERVAL_S", 30.0, float),
+        )
 
     @property
     def public_url(self):
@@ -61,8 +73,16 @@ class IdentityService(ServiceBase):
         from the address or at the account (guard.py). Every attempt is recorded; the 10th
         miss in a row from one address locks that address out of the account for 15
         minutes (event `account_locked`, e-mail to its owner)."""
-        return use_cases.login(self.store, self.clock, self.policy, email, password,
-                               source_ip, user_agent, self.public_url)
+        return use_cases.login(
+            self.store,
+            self.clock,
+            self.policy,
+            email,
+            password,
+            source_ip,
+            user_agent,
+            self.public_url,
+        )
 
     @rpc
     def login_second_step(self, challenge_id, code=None, recovery_code=None):
@@ -70,8 +90,9 @@ class IdentityService(ServiceBase):
         step. -> {token, ...}; InvalidCode (401) for anything wrong. Ten misses in a
         row, across challenges, lock the account (e-mail `account_locked`)."""
         with self.store.unit_of_work() as uow:
-            return second_factor.finish_login(uow, self.clock, self.policy, challenge_id,
-                                              code, recovery_code, self.public_url)
+            return second_factor.finish_login(
+                uow, self.clock, self.policy, challenge_id, code, recovery_code, self.public_url
+            )
 
     @rpc
     def start_sms_second_step(self, mobile):
@@ -104,15 +125,15 @@ class IdentityService(ServiceBase):
         second_factor.disable(self.store, self.policy, principal, password or "")
 
     @rpc
-    def open_look_along(self, account_id, staff_id, office_id, source_ip=None,
-                        user_agent=None):
+    def open_look_along(self, account_id, staff_id, office_id, source_ip=None, user_agent=None):
         """For dossier, which checked that staff member `staff_id` sees this client at
         `office_id`: -> a read-only session of the client's account, limited to that
         office, ending when the staff member leaves it (and after 30 minutes)."""
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
-            return sessions.open_look_along(uow, self.clock, account_id, staff_id, office_id,
-                                            source_ip, user_agent)
+            return sessions.open_look_along(
+                uow, self.clock, account_id, staff_id, office_id, source_ip, user_agent
+            )
 
     @rpc
     def remove_client_account(self, account_id, actor_id):
@@ -132,8 +153,11 @@ class IdentityService(ServiceBase):
         Raises Unauthenticated or SessionExpired."""
         with self.store.unit_of_work() as uow:
             found = sessions.authenticate(uow, self.clock, token, touch)
-        principal = sign(Principal.from_dict(found), self.name,
-                         config_value(self.config, "PRINCIPAL_TTL_S", DEFAULT_TTL_S))
+        principal = sign(
+            Principal.from_dict(found),
+            self.name,
+            config_value(self.config, "PRINCIPAL_TTL_S", DEFAULT_TTL_S),
+        )
         return {**found, "signed": principal.signed, "expires_at": principal.expires_at}
 
     @rpc
@@ -196,8 +220,9 @@ class IdentityService(ServiceBase):
         if language is not None and language not in LANGUAGES:
             raise ValidationFailed({"language": ["invalid"]})
         with self.store.unit_of_work() as uow:
-            use_cases.update_account(uow, principal.account_id, language, name,
-                                     session_id=principal.session_id)
+            use_cases.update_account(
+                uow, principal.account_id, language, name, session_id=principal.session_id
+            )
             return staff.profile(uow, principal.account_id)
 
     # -- client portal accounts ----------------------------------------------------------
@@ -207,8 +232,9 @@ class IdentityService(ServiceBase):
         set-password link (and texts a code when a mobile is on file)."""
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
-            return activation.prepare_client_account(uow, email, name, mobile, language,
-                                                     self.public_url)
+            return activation.prepare_client_account(
+                uow, email, name, mobile, language, self.public_url
+            )
 
     @rpc
     def end_sessions_for_contact_change(self, account_id):
@@ -220,12 +246,12 @@ class IdentityService(ServiceBase):
             activation.end_for_contact_change(uow, account_id)
 
     @rpc
-    def complete_activation(self, token, password, sms_code=None, source_ip=None,
-                            user_agent=None):
+    def complete_activation(self, token, password, sms_code=None, source_ip=None, user_agent=None):
         """-> {token, ...}. WeakPassword, InvalidToken, TokenExpired, TokenUsed, InvalidCode."""
         with self.store.unit_of_work() as uow:
-            return activation.complete_activation(uow, self.clock, token, password, sms_code,
-                                                  source_ip, user_agent)
+            return activation.complete_activation(
+                uow, self.clock, token, password, sms_code, source_ip, user_agent
+            )
 
     # -- staff of an office (memberships and roles) -------------------------------------
     @rpc
@@ -239,8 +265,9 @@ class IdentityService(ServiceBase):
         public facts {name, partner_id}, for its text)."""
         principal = self.caller.require("admin", "staff", write=True)
         with self.store.unit_of_work() as uow:
-            return staff.add_staff(uow, principal, office_id, name, email, mobile, role,
-                                   office or {}, self.public_url)
+            return staff.add_staff(
+                uow, principal, office_id, name, email, mobile, role, office or {}, self.public_url
+            )
 
     @rpc
     def confirm_staff_link(self, token):
@@ -285,23 +312,27 @@ class IdentityService(ServiceBase):
     def start_registration(self, device, source_ip=None):
         """Anonymous (the app). -> {id, status: started, display_name, attempts_left}.
         Raises ClientVersionUnsupported below the configured minimum versions."""
-        minimums = {"ios": self.config.get("MIN_IOS_VERSION"),
-                    "android": self.config.get("MIN_ANDROID_VERSION"),
-                    "app": self.config.get("MIN_APP_VERSION")}
+        minimums = {
+            "ios": self.config.get("MIN_IOS_VERSION"),
+            "android": self.config.get("MIN_ANDROID_VERSION"),
+            "app": self.config.get("MIN_APP_VERSION"),
+        }
         edge.take(self.store, edge.limit(self.config, "REGISTRATIONS_PER_ADDRESS"), source_ip)
         with self.store.unit_of_work() as uow:
             return registration.start(uow, device, minimums, source_ip)
 
     @rpc
-    def identify_registration(self, registration_id, office, partner_id, email=None,
-                              mobile=None, source_ip=None):
+    def identify_registration(
+        self, registration_id, office, partner_id, email=None, mobile=None, source_ip=None
+    ):
         """`office`: the office with `partner_id` (None when there is none). A miss raises
         UnknownCombination (details.attempts_left), the third RegistrationLocked;
         RateLimited after too many misses from the source address (for a while) or on
         the partner ID (for seconds)."""
         with self.store.unit_of_work() as uow:
-            return registration.identify(uow, registration_id, office, partner_id, email,
-                                         mobile, source_ip, self.config)
+            return registration.identify(
+                uow, registration_id, office, partner_id, email, mobile, source_ip, self.config
+            )
 
     @rpc
     def verify_registration(self, registration_id, code):
@@ -326,8 +357,7 @@ class IdentityService(ServiceBase):
         first."""
         principal = self.caller.require("admin", "staff")
         with self.store.unit_of_work() as uow:
-            return registration.requests_for(uow, self.paging, principal, office_id, limit,
-                                             cursor)
+            return registration.requests_for(uow, self.paging, principal, office_id, limit, cursor)
 
     @rpc
     def decide_registration(self, registration_id, approve, reason=None):
@@ -338,12 +368,12 @@ class IdentityService(ServiceBase):
             registration.decide(uow, principal, registration_id, approve, reason)
 
     @rpc
-    def complete_registration(self, registration_id, signature, source_ip=None,
-                              user_agent=None):
+    def complete_registration(self, registration_id, signature, source_ip=None, user_agent=None):
         """-> {device_id, token, ...}: bound, signed in, office access at once."""
         with self.store.unit_of_work() as uow:
-            return registration.complete(uow, self.clock, registration_id, signature,
-                                         source_ip, user_agent)
+            return registration.complete(
+                uow, self.clock, registration_id, signature, source_ip, user_agent
+            )
 
     # -- devices and app login -----------------------------------------------------------
     @rpc
@@ -355,8 +385,9 @@ class IdentityService(ServiceBase):
     def device_login(self, device_id, challenge, signature, source_ip=None, user_agent=None):
         """-> {token, ...}; InvalidSignature for anything wrong (one answer for all)."""
         with self.store.unit_of_work() as uow:
-            return devices.login(uow, self.clock, device_id, challenge, signature,
-                                 source_ip, user_agent)
+            return devices.login(
+                uow, self.clock, device_id, challenge, signature, source_ip, user_agent
+            )
 
     @rpc
     def start_app_login(self, source_ip=None, user_agent=None):
@@ -385,8 +416,9 @@ class IdentityService(ServiceBase):
         """-> None while pending; {token, ...} once approved, once only, to the browser
         holding `poll_secret` (from start_app_login)."""
         with self.store.unit_of_work() as uow:
-            return devices.claim_app_login(uow, self.clock, login_id, source_ip, user_agent,
-                                           poll_secret)
+            return devices.claim_app_login(
+                uow, self.clock, login_id, source_ip, user_agent, poll_secret
+            )
 
     @rpc
     def list_my_devices(self, limit=50, cursor=None):
@@ -407,8 +439,7 @@ class IdentityService(ServiceBase):
         """Admin only (later: the services that invite people). -> {id}"""
         self.caller.require("admin")
         with self.store.unit_of_work() as uow:
-            return {"id": use_cases.create_account(uow, kind, email, name, language,
-                                                   password).id}
+            return {"id": use_cases.create_account(uow, kind, email, name, language, password).id}
 
     @rpc
     def list_login_attempts(self, limit=50, cursor=None):

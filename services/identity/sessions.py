@@ -1,6 +1,7 @@
 """Sessions: opened at sign-in (password, second step, device, PC sign-in, activation,
 look-along), checked on every request behind a bearer token, kept alive by activity,
 ended by logout or by a change to the account's security."""
+
 from sqlalchemy import bindparam, select, update
 
 from services.common.db import new_id, utcnow
@@ -13,15 +14,34 @@ from .exceptions import SessionExpired
 from .models import Account, Membership, Session
 
 
-def open_session(uow, clock, account, auth_method, source_ip, user_agent, read_only=False,
-                 device_id=None, looked_along_by=None, scope_office_id=None):
+def open_session(
+    uow,
+    clock,
+    account,
+    auth_method,
+    source_ip,
+    user_agent,
+    read_only=False,
+    device_id=None,
+    looked_along_by=None,
+    scope_office_id=None,
+):
     token, token_hash = domain.new_token()
     now = utcnow()
-    session = Session(id=new_id(), token_hash=token_hash, account_id=account.id,
-                      auth_method=auth_method, read_only=read_only, source_ip=source_ip,
-                      device_id=device_id, looked_along_by=looked_along_by,
-                      scope_office_id=scope_office_id,
-                      user_agent=(user_agent or "")[:300], created_at=now, last_activity_at=now)
+    session = Session(
+        id=new_id(),
+        token_hash=token_hash,
+        account_id=account.id,
+        auth_method=auth_method,
+        read_only=read_only,
+        source_ip=source_ip,
+        device_id=device_id,
+        looked_along_by=looked_along_by,
+        scope_office_id=scope_office_id,
+        user_agent=(user_agent or "")[:300],
+        created_at=now,
+        last_activity_at=now,
+    )
     uow.session.add(session)
     return {"token": token, "idle_timeout_s": clock.idle_timeout_s, "warning_s": clock.warning_s}
 
@@ -31,8 +51,7 @@ def authenticate(uow, clock, token, touch):
     session; SessionExpired once idle too long. `touch` counts the call as activity,
     written at most once per the clock's activity interval. Beside the principal's
     fields, `session` holds the clock's facts for the gateway's cache."""
-    session = _alive(uow.session.scalar(select(Session).where(
-        Session.token_hash == digest(token))))
+    session = _alive(uow.session.scalar(select(Session).where(Session.token_hash == digest(token))))
     now = utcnow()
     if now >= clock.expires_at(session):
         raise SessionExpired()
@@ -41,21 +60,34 @@ def authenticate(uow, clock, token, touch):
     if touch and clock.activity_due(session, now):
         session.last_activity_at = now
     account = uow.session.get(Account, session.account_id)
-    offices = dict(uow.session.execute(select(Membership.office_id, Membership.role).where(
-        Membership.account_id == account.id)).all())
-    return {"account_id": account.id, "kind": account.kind, "session_id": session.id,
-            "language": account.language, "read_only": session.read_only, "offices": offices,
-            "looked_along_by": session.looked_along_by,
-            "scope_office_id": session.scope_office_id, "auth_method": session.auth_method,
-            "session": clock.facts(session)}
+    offices = dict(
+        uow.session.execute(
+            select(Membership.office_id, Membership.role).where(Membership.account_id == account.id)
+        ).all()
+    )
+    return {
+        "account_id": account.id,
+        "kind": account.kind,
+        "session_id": session.id,
+        "language": account.language,
+        "read_only": session.read_only,
+        "offices": offices,
+        "looked_along_by": session.looked_along_by,
+        "scope_office_id": session.scope_office_id,
+        "auth_method": session.auth_method,
+        "session": clock.facts(session),
+    }
 
 
 def _look_along_allowed(uow, session, now):
     """A look-along session lives while its staff member still works for the office,
     and never longer than LOOK_ALONG_MAX_AGE, however active."""
-    member = uow.session.scalar(select(Membership.id).where(
-        Membership.account_id == session.looked_along_by,
-        Membership.office_id == session.scope_office_id))
+    member = uow.session.scalar(
+        select(Membership.id).where(
+            Membership.account_id == session.looked_along_by,
+            Membership.office_id == session.scope_office_id,
+        )
+    )
     return member is not None and now < session.created_at + domain.LOOK_ALONG_MAX_AGE
 
 
@@ -67,8 +99,9 @@ def describe_session(uow, clock, session_id):
     return {**clock.describe(session), "now": utcnow().isoformat()}
 
 
-_SESSION_CLOCK = select(Session.revoked_at, Session.created_at, Session.last_activity_at) \
-    .where(Session.id == bindparam("session_id"))
+_SESSION_CLOCK = select(Session.revoked_at, Session.created_at, Session.last_activity_at).where(
+    Session.id == bindparam("session_id")
+)
 
 
 def touch_session(uow, clock, session_id):
@@ -102,8 +135,7 @@ def _alive(session):
 
 def end_sessions(uow, account_id, reason, keep_session_id=None):
     """Every live session of the account ends, but `keep_session_id` (the caller's own)."""
-    query = update(Session).where(Session.account_id == account_id,
-                                  Session.revoked_at.is_(None))
+    query = update(Session).where(Session.account_id == account_id, Session.revoked_at.is_(None))
     if keep_session_id is not None:
         query = query.where(Session.id != keep_session_id)
     uow.session.execute(query.values(revoked_at=utcnow()))
@@ -116,5 +148,14 @@ def open_look_along(uow, clock, account_id, staff_id, office_id, source_ip, user
     account = uow.session.get(Account, account_id)
     if account is None or account.kind != "client":
         raise NotFound()
-    return open_session(uow, clock, account, "look-along", source_ip, user_agent,
-                        read_only=True, looked_along_by=staff_id, scope_office_id=office_id)
+    return open_session(
+        uow,
+        clock,
+        account,
+        "look-along",
+        source_ip,
+        user_agent,
+        read_only=True,
+        looked_along_by=staff_id,
+        scope_office_id=office_id,
+    )

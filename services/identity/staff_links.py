@@ -3,6 +3,7 @@ manages the person at an office where they already work (a firm with several off
 links them at once; anyone else only asks: the person gets an e-mail with a link to
 confirm, and until they do, the asking office learns nothing about them beyond what it
 typed itself (its answer and its staff list read as for a brand-new person)."""
+
 from datetime import timedelta
 
 from sqlalchemy import literal, select
@@ -23,8 +24,9 @@ def may_link_at_once(session, principal, account_id):
     """The admin always; else a caller who manages the person at one of their offices."""
     if principal.is_admin:
         return True
-    rows = session.execute(select(Membership.office_id, Membership.role).where(
-        Membership.account_id == account_id)).all()
+    rows = session.execute(
+        select(Membership.office_id, Membership.role).where(Membership.account_id == account_id)
+    ).all()
     return any(domain.may_manage(principal, office_id, role) for office_id, role in rows)
 
 
@@ -34,20 +36,38 @@ def ask(uow, principal, office_id, account, name, mobile, role, office, portal_u
         raise AlreadyMember()
     token, token_hash = domain.new_token()
     now = utcnow()
-    link = StaffLink(id=new_id(), token_hash=token_hash, account_id=account.id,
-                     office_id=office_id, role=role, name=name.strip(), mobile=mobile,
-                     office_name=(office.get("name") or "")[:200],
-                     partner_id=(office.get("partner_id") or "")[:50],
-                     created_by=principal.account_id, created_at=now,
-                     expires_at=now + LINK_VALIDITY)
+    link = StaffLink(
+        id=new_id(),
+        token_hash=token_hash,
+        account_id=account.id,
+        office_id=office_id,
+        role=role,
+        name=name.strip(),
+        mobile=mobile,
+        office_name=(office.get("name") or "")[:200],
+        partner_id=(office.get("partner_id") or "")[:50],
+        created_by=principal.account_id,
+        created_at=now,
+        expires_at=now + LINK_VALIDITY,
+    )
     uow.session.add(link)
-    uow.send("notify", SendNotification(
-        template="staff_link_requested",
-        language=account.language, to={"email": account.email}, account_id=account.id,
-        data={"name": account.name, "office": link.office_name,
-              "partner_id": link.partner_id, "role": role,
-              "days": LINK_VALIDITY.days,
-              "confirm_url": f"{portal_url}/staff-link?token={token}"}))
+    uow.send(
+        "notify",
+        SendNotification(
+            template="staff_link_requested",
+            language=account.language,
+            to={"email": account.email},
+            account_id=account.id,
+            data={
+                "name": account.name,
+                "office": link.office_name,
+                "partner_id": link.partner_id,
+                "role": role,
+                "days": LINK_VALIDITY.days,
+                "confirm_url": f"{portal_url}/staff-link?token={token}",
+            },
+        ),
+    )
     return as_person(link, account.email)
 
 
@@ -62,39 +82,55 @@ def pending(session, office_id, link_id=None, account_id=None):
 
 
 def _open(office_id):
-    return (StaffLink.office_id == office_id, StaffLink.used_at.is_(None),
-            StaffLink.expires_at > utcnow())
+    return (
+        StaffLink.office_id == office_id,
+        StaffLink.used_at.is_(None),
+        StaffLink.expires_at > utcnow(),
+    )
 
 
 def as_person(link, email):
     """What the office sees: what it typed, shaped as a staff member who has not
     registered yet (the link's id stands in for the person's)."""
-    return {"person_id": link.id, "name": link.name, "email": email, "mobile": link.mobile,
-            "role": link.role, "registration": "not_registered"}
+    return {
+        "person_id": link.id,
+        "name": link.name,
+        "email": email,
+        "mobile": link.mobile,
+        "role": link.role,
+        "registration": "not_registered",
+    }
 
 
 def asked(office_id):
     """The office's open requests as (part 1, name, id, role): the staff list's second
     part (staff.list_staff)."""
-    return select(literal(1).label("part"), StaffLink.name.label("name"),
-                  StaffLink.id.label("id"), StaffLink.role.label("role")).where(
-        *_open(office_id))
+    return select(
+        literal(1).label("part"),
+        StaffLink.name.label("name"),
+        StaffLink.id.label("id"),
+        StaffLink.role.label("role"),
+    ).where(*_open(office_id))
 
 
 def rows(session, link_ids):
     """{link id: the staff list row} of the given requests."""
     if not link_ids:
         return {}
-    found = session.execute(select(StaffLink, Account.email).join(
-        Account, Account.id == StaffLink.account_id).where(StaffLink.id.in_(link_ids))).all()
+    found = session.execute(
+        select(StaffLink, Account.email)
+        .join(Account, Account.id == StaffLink.account_id)
+        .where(StaffLink.id.in_(link_ids))
+    ).all()
     return {link.id: as_person(link, email) for link, email in found}
 
 
 def confirm(uow, token):
     """The person confirms with the e-mailed token. -> (link, account) for the caller to
     record the membership; InvalidToken, TokenExpired, TokenUsed."""
-    link = uow.session.scalar(select(StaffLink).where(
-        StaffLink.token_hash == digest(token)).with_for_update())
+    link = uow.session.scalar(
+        select(StaffLink).where(StaffLink.token_hash == digest(token)).with_for_update()
+    )
     check_single_use(link)
     link.used_at = utcnow()
     return link, uow.session.get(Account, link.account_id)

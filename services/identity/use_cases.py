@@ -12,8 +12,14 @@ from services.notify.events import SendNotification
 
 from . import domain, guard, second_factor
 from .events import AccountCreated, AccountLanguageChanged, AccountRemoved
-from .exceptions import (InvalidCredentials, InvalidToken, RateLimited, TokenExpired,
-                         TokenUsed, WeakPassword)
+from .exceptions import (
+    InvalidCredentials,
+    InvalidToken,
+    RateLimited,
+    TokenExpired,
+    TokenUsed,
+    WeakPassword,
+)
 from .models import Account, LoginAttempt, PasswordReset
 from .sessions import end_sessions, open_session
 
@@ -21,9 +27,16 @@ from .sessions import end_sessions, open_session
 def create_account(uow, kind, email, name="", language="nl", password=None):
     if password is not None:
         require_strong(password)
-    account = Account(id=new_id(), kind=kind, email=domain.normalise_email(email), name=name,
-                      language=language, failed_logins=0, created_at=utcnow(),
-                      password_hash=domain.hash_password(password) if password else None)
+    account = Account(
+        id=new_id(),
+        kind=kind,
+        email=domain.normalise_email(email),
+        name=name,
+        language=language,
+        failed_logins=0,
+        created_at=utcnow(),
+        password_hash=domain.hash_password(password) if password else None,
+    )
     uow.session.add(account)
     uow.session.flush()
     uow.emit(AccountCreated(account_id=account.id, kind=kind), actor=None)
@@ -32,8 +45,9 @@ def create_account(uow, kind, email, name="", language="nl", password=None):
 
 def bootstrap_admin(uow, email, password):
     """Create the platform admin unless an account with that e-mail exists. -> created?"""
-    existing = uow.session.scalar(select(Account).where(
-        Account.email == domain.normalise_email(email)))
+    existing = uow.session.scalar(
+        select(Account).where(Account.email == domain.normalise_email(email))
+    )
     if existing is not None:
         return False
     create_account(uow, "admin", email, name="Admin", language="nl", password=password)
@@ -55,8 +69,9 @@ def login(store, clock, policy, email, password, source_ip, user_agent, public_u
     # An unknown account is checked against a dummy hash: both answers equally slow.
     password_ok = domain.verify_password(attempt["password_hash"], password)
     with store.unit_of_work() as uow:
-        return _finish_login(uow, clock, policy, attempt, password_ok, source_ip, user_agent,
-                             public_url)
+        return _finish_login(
+            uow, clock, policy, attempt, password_ok, source_ip, user_agent, public_url
+        )
 
 
 def _start_login(uow, policy, email, source_ip, user_agent):
@@ -72,13 +87,18 @@ def _start_login(uow, policy, email, source_ip, user_agent):
         if wait:
             raise RateLimited({"retry_after_s": wait})
     key = guard.lock_key(source_ip, email, account)
-    locked = guard.is_locked(uow, key) or (account is not None and
-                                           domain.is_locked(account, utcnow()))
+    locked = guard.is_locked(uow, key) or (
+        account is not None and domain.is_locked(account, utcnow())
+    )
     if locked:
         _record_attempt(uow, account, email, False, "locked", source_ip, user_agent)
         uow.refuse(InvalidCredentials())
-    return {"email": email, "account_id": account.id if account else None, "key": key,
-            "password_hash": account.password_hash if account else None}
+    return {
+        "email": email,
+        "account_id": account.id if account else None,
+        "key": key,
+        "password_hash": account.password_hash if account else None,
+    }
 
 
 def _finish_login(uow, clock, policy, attempt, password_ok, source_ip, user_agent, public_url):
@@ -87,8 +107,15 @@ def _finish_login(uow, clock, policy, attempt, password_ok, source_ip, user_agen
     if account is not None and account.password_hash != attempt["password_hash"]:
         raise InvalidCredentials()  # the password changed meanwhile: checked against the old
     if account is None or not password_ok:
-        _record_attempt(uow, account, email, False,
-                        "unknown" if account is None else "wrong_password", source_ip, user_agent)
+        _record_attempt(
+            uow,
+            account,
+            email,
+            False,
+            "unknown" if account is None else "wrong_password",
+            source_ip,
+            user_agent,
+        )
         if guard.count_miss(uow, policy, email, source_ip, key) and account is not None:
             guard.send_lock_mail(uow, account, public_url, source_ip)
         uow.refuse(InvalidCredentials())
@@ -101,33 +128,62 @@ def _finish_login(uow, clock, policy, attempt, password_ok, source_ip, user_agen
 
 
 def _record_attempt(uow, account, email, success, reason, source_ip, user_agent):
-    uow.session.add(LoginAttempt(
-        id=new_id(), account_id=account.id if account else None, email=email[:254],
-        success=success, reason=reason, source_ip=source_ip, user_agent=(user_agent or "")[:300],
-        at=utcnow()))
+    uow.session.add(
+        LoginAttempt(
+            id=new_id(),
+            account_id=account.id if account else None,
+            email=email[:254],
+            success=success,
+            reason=reason,
+            source_ip=source_ip,
+            user_agent=(user_agent or "")[:300],
+            at=utcnow(),
+        )
+    )
 
 
 def request_password_reset(uow, email, public_url):
     """Mail a single-use reset link (valid one hour) when the account exists; the
     caller answers the same either way, so nothing tells whether it does."""
-    account = uow.session.scalar(select(Account).where(
-        Account.email == domain.normalise_email(email)))
+    account = uow.session.scalar(
+        select(Account).where(Account.email == domain.normalise_email(email))
+    )
     if account is None or account.password_hash is None:
         return  # staff sign in with their device; a client not yet activated activates
-    if guard.per_hour_reached(uow, PasswordReset.created_at, domain.RESETS_PER_HOUR,
-                              PasswordReset.account_id == account.id,
-                              PasswordReset.purpose == "reset"):
+    if guard.per_hour_reached(
+        uow,
+        PasswordReset.created_at,
+        domain.RESETS_PER_HOUR,
+        PasswordReset.account_id == account.id,
+        PasswordReset.purpose == "reset",
+    ):
         return
     now = utcnow()
     token, token_hash = domain.new_token()
-    uow.session.add(PasswordReset(id=new_id(), purpose="reset", token_hash=token_hash,
-                                  attempts=0, account_id=account.id,
-                                  created_at=now, expires_at=now + domain.RESET_TOKEN_VALIDITY))
-    uow.send("notify", SendNotification(
-        template="password_reset",
-        language=account.language, to={"email": account.email},
-        data={"name": account.name, "minutes": 60,
-              "reset_url": f"{public_url}/reset-password?token={token}"}))
+    uow.session.add(
+        PasswordReset(
+            id=new_id(),
+            purpose="reset",
+            token_hash=token_hash,
+            attempts=0,
+            account_id=account.id,
+            created_at=now,
+            expires_at=now + domain.RESET_TOKEN_VALIDITY,
+        )
+    )
+    uow.send(
+        "notify",
+        SendNotification(
+            template="password_reset",
+            language=account.language,
+            to={"email": account.email},
+            data={
+                "name": account.name,
+                "minutes": 60,
+                "reset_url": f"{public_url}/reset-password?token={token}",
+            },
+        ),
+    )
 
 
 def reset_password(uow, token, password):
@@ -137,26 +193,36 @@ def reset_password(uow, token, password):
     reset = open_link(uow, token, "reset")
     now = utcnow()
     # This link, and any other still open for the account, is spent.
-    uow.session.execute(update(PasswordReset).where(
-        PasswordReset.account_id == reset.account_id, PasswordReset.used_at.is_(None))
-        .values(used_at=now))
+    uow.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.account_id == reset.account_id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
     account = uow.session.get(Account, reset.account_id)
     account.password_hash = domain.hash_password(password)
     account.failed_logins = 0
     account.locked_until = None
     guard.forget_misses(uow, account.email)  # and the new hash starts the locks afresh
     end_sessions(uow, account.id, "password_reset")
-    uow.send("notify", SendNotification(
-        template="password_changed",
-        language=account.language, to={"email": account.email}, data={"name": account.name}))
+    uow.send(
+        "notify",
+        SendNotification(
+            template="password_changed",
+            language=account.language,
+            to={"email": account.email},
+            data={"name": account.name},
+        ),
+    )
 
 
 def open_link(uow, token, purpose):
     """The set-password link behind `token`, locked for this transaction; raises
     InvalidToken, TokenUsed or TokenExpired."""
-    link = uow.session.scalar(select(PasswordReset).where(
-        PasswordReset.token_hash == digest(token),
-        PasswordReset.purpose == purpose).with_for_update())
+    link = uow.session.scalar(
+        select(PasswordReset)
+        .where(PasswordReset.token_hash == digest(token), PasswordReset.purpose == purpose)
+        .with_for_update()
+    )
     return check_single_use(link)
 
 
@@ -186,8 +252,7 @@ def update_account(uow, account_id, language=None, name=None, session_id=None):
     account = uow.session.get(Account, account_id)
     if language is not None and language != account.language:
         account.language = language
-        uow.emit(AccountLanguageChanged(account_id=account_id, language=language),
-                 actor=account_id)
+        uow.emit(AccountLanguageChanged(account_id=account_id, language=language), actor=account_id)
         end_sessions(uow, account_id, "language_changed", keep_session_id=session_id)
     if name is not None:
         account.name = name
@@ -195,13 +260,28 @@ def update_account(uow, account_id, language=None, name=None, session_id=None):
 
 def login_attempts(uow, pager, limit=50, cursor=None):
     """A page of every login attempt, newest first (ix_login_attempts_at_id)."""
-    rows, next_cursor = pager.page(uow.session, select(LoginAttempt),
-                                   [desc(LoginAttempt.at), desc(LoginAttempt.id)], limit,
-                                   cursor, scope="login-attempts")
-    return {"items": [{"at": r.at.isoformat(), "email": r.email, "success": r.success,
-                       "reason": r.reason, "source_ip": r.source_ip,
-                       "user_agent": r.user_agent} for r in rows],
-            "next_cursor": next_cursor}
+    rows, next_cursor = pager.page(
+        uow.session,
+        select(LoginAttempt),
+        [desc(LoginAttempt.at), desc(LoginAttempt.id)],
+        limit,
+        cursor,
+        scope="login-attempts",
+    )
+    return {
+        "items": [
+            {
+                "at": r.at.isoformat(),
+                "email": r.email,
+                "success": r.success,
+                "reason": r.reason,
+                "source_ip": r.source_ip,
+                "user_agent": r.user_agent,
+            }
+            for r in rows
+        ],
+        "next_cursor": next_cursor,
+    }
 
 
 def remove_client_account(uow, actor, account_id):

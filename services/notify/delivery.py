@@ -1,5 +1,6 @@
 """Provider clients behind small interfaces: `send_email` and `send_sms`.
 They raise `DeliveryFailed` with the status the notification gets."""
+
 import json
 import smtplib
 import ssl
@@ -22,8 +23,9 @@ class SmtpEmail:
     """E-mail over SMTP (the local sink by default; a relay with STARTTLS and
     credentials by configuration)."""
 
-    def __init__(self, host, port, sender, starttls=False, user=None, password=None,
-                 timeout=30, ca_file=None):
+    def __init__(
+        self, host, port, sender, starttls=False, user=None, password=None, timeout=30, ca_file=None
+    ):
         self.host, self.port, self.sender = host, int(port), sender
         self.starttls, self.user, self.password = starttls, user, password
         self.timeout, self.ca_file = timeout, ca_file
@@ -52,8 +54,12 @@ class SmtpEmail:
             codes = [code for code, _ in exc.recipients.values()]
             status = "permanent-failure" if all(c >= 500 for c in codes) else "temporary-failure"
             raise DeliveryFailed(status, f"recipient refused {codes}")
-        except (smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused,
-                smtplib.SMTPNotSupportedError, ssl.SSLError) as exc:
+        except (
+            smtplib.SMTPAuthenticationError,
+            smtplib.SMTPSenderRefused,
+            smtplib.SMTPNotSupportedError,
+            ssl.SSLError,
+        ) as exc:
             raise DeliveryFailed("technical-failure", type(exc).__name__)  # our set-up
         except smtplib.SMTPResponseException as exc:
             status = "permanent-failure" if exc.smtp_code >= 500 else "temporary-failure"
@@ -86,8 +92,9 @@ class SmsOutboxFile:
         self.path = path
 
     def send_sms(self, to, text, message_id):
-        line = json.dumps({"to": to, "text": text, "sent_at": utcnow().isoformat(),
-                           "id": message_id})
+        line = json.dumps(
+            {"to": to, "text": text, "sent_at": utcnow().isoformat(), "id": message_id}
+        )
         try:
             with open(self.path, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
@@ -129,8 +136,13 @@ class TwilioSms:
         self.auth, self.sender, self.timeout = (account_sid, auth_token), sender, timeout
 
     def send_sms(self, to, text, message_id):
-        response = _post("twilio", self.url, auth=self.auth, timeout=self.timeout,
-                         data={"To": to, "From": self.sender, "Body": text})
+        response = _post(
+            "twilio",
+            self.url,
+            auth=self.auth,
+            timeout=self.timeout,
+            data={"To": to, "From": self.sender, "Body": text},
+        )
         if response.status_code not in (200, 201):
             raise _http_failure(response.status_code, "twilio")
 
@@ -145,8 +157,17 @@ class MessageBirdSms:
         self.sender, self.timeout = sender, timeout
 
     def send_sms(self, to, text, message_id):
-        response = _post("messagebird", self.url, headers=self.headers, timeout=self.timeout,
-                         json={"originator": self.sender, "body": text,
-                               "recipients": [to.lstrip("+")], "reference": message_id})
+        response = _post(
+            "messagebird",
+            self.url,
+            headers=self.headers,
+            timeout=self.timeout,
+            json={
+                "originator": self.sender,
+                "body": text,
+                "recipients": [to.lstrip("+")],
+                "reference": message_id,
+            },
+        )
         if response.status_code not in (200, 201):
             raise _http_failure(response.status_code, "messagebird")

@@ -1,4 +1,5 @@
 """The providers notify sends through, chosen by configuration."""
+
 from nameko.extensions import DependencyProvider
 
 from services.common.settings import kluis_var
@@ -16,11 +17,14 @@ class ProvidersProvider(DependencyProvider):
     def setup(self):
         config = self.container.config
         email = SmtpEmail(
-            host=config.get("SMTP_HOST") or "127.0.0.1", port=config.get("SMTP_PORT") or 8025,
+            host=config.get("SMTP_HOST") or "127.0.0.1",
+            port=config.get("SMTP_PORT") or 8025,
             sender=config.get("MAIL_FROM") or "Kluis <no-reply@kluis.local>",
             starttls=str(config.get("SMTP_STARTTLS")).lower() in ("1", "true", "yes"),
-            user=config.get("SMTP_USER"), password=config.get("SMTP_PASSWORD"),
-            ca_file=config.get("SMTP_CA_FILE") or None)
+            user=config.get("SMTP_USER"),
+            password=config.get("SMTP_PASSWORD"),
+            ca_file=config.get("SMTP_CA_FILE") or None,
+        )
         self.providers = Providers(email, sms_provider(config))
 
     def get_dependency(self, worker_ctx):
@@ -38,6 +42,7 @@ def sms_provider(config):
     if provider == "messagebird":
         return MessageBirdSms(url, config.get("SMS_PROVIDER_KEY") or "", sender)
     if provider == "twilio":
-        return TwilioSms(url, config.get("SMS_PROVIDER_USER") or "",
-                         config.get("SMS_PROVIDER_KEY") or "", sender)
+        return TwilioSms(
+            url, config.get("SMS_PROVIDER_USER") or "", config.get("SMS_PROVIDER_KEY") or "", sender
+        )
     raise ValueError(f"SMS_PROVIDER must be twilio or messagebird, not {provider!r}")

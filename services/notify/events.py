@@ -1,14 +1,14 @@
 """The events notify emits on `notify.events` (services/common/events.py). Each carries
 the envelope too: event_id, event_type, occurred_at, actor (None: notify acts alone).
 And the command notify takes on `notify.commands` from every other service."""
-from typing import Optional
 
-from services.common.events import Command, Event, event, absent_unless_given
+from services.common.events import Command, Event, absent_unless_given, event
 
 
 @event("notification_sent")
 class NotificationSent(Event):
     """A notification was delivered."""
+
     notification_id: str
     template: str
     channel: str
@@ -19,6 +19,7 @@ class NotificationSent(Event):
 @event("notification_failed")
 class NotificationFailed(Event):
     """A notification could not be delivered and will not be tried again."""
+
     notification_id: str
     template: str
     channel: str
@@ -31,8 +32,9 @@ class NotificationFailed(Event):
 class SendNotification(Command):
     """Send `template`, filled in with `data`, to `to` ({email} or {mobile}) in `language`
     (the account's own, when notify knows `account_id`, wins; so do its preferences)."""
+
     template: str
-    language: Optional[str]
+    language: str | None
     to: dict
-    data: Optional[dict] = absent_unless_given()
-    account_id: Optional[str] = absent_unless_given()
+    data: dict | None = absent_unless_given()
+    account_id: str | None = absent_unless_given()

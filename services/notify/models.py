@@ -1,4 +1,5 @@
 """notify's tables: every notification is persisted before it is sent."""
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -17,12 +18,14 @@ plumbing_tables(metadata)
 class Notification(Base):
     """Status: created -> sending -> delivered | temporary-failure (retried) |
     permanent-failure | technical-failure (GOV.UK Notify's statuses)."""
+
     __tablename__ = "notifications"
     # The delivery log, newest first, a page at a time (services/common/paging.py); the
     # status index also finds the ones due to be sent.
-    __table_args__ = (sa.Index("ix_notifications_created", "created_at", "id"),
-                      sa.Index("ix_notifications_status_created", "status", "created_at",
-                               "id"))
+    __table_args__ = (
+        sa.Index("ix_notifications_created", "created_at", "id"),
+        sa.Index("ix_notifications_status_created", "status", "created_at", "id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # the command's message id
     template: Mapped[str] = mapped_column(sa.String(50))
     channel: Mapped[str] = mapped_column(sa.String(10))  # email | sms
@@ -43,6 +46,7 @@ class Notification(Base):
 class Preference(Base):
     """A client's choice of which news to receive by e-mail (security mail always goes),
     and the language they chose for everything they receive."""
+
     __tablename__ = "preferences"
     account_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     new_documents: Mapped[bool] = mapped_column(sa.Boolean, default=True)

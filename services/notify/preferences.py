@@ -1,5 +1,6 @@
 """Client preferences for news by e-mail: new documents, questionnaires, messages
 (default all on). Security messages (codes, resets, lockouts, activation) ignore them."""
+
 from services.common.db import utcnow
 from services.identity.events import AccountLanguageChanged
 
@@ -7,8 +8,11 @@ from .models import Preference
 
 TOPICS = ("new_documents", "questionnaires", "messages")
 # The news that a client may turn off; every other template is always sent.
-TOPIC_OF_TEMPLATE = {"new_document": "new_documents", "new_questionnaire": "questionnaires",
-                     "new_message": "messages"}
+TOPIC_OF_TEMPLATE = {
+    "new_document": "new_documents",
+    "new_questionnaire": "questionnaires",
+    "new_message": "messages",
+}
 
 
 def preferences_of(uow, account_id):

@@ -1,6 +1,7 @@
 """notify: e-mail and SMS. Other services send it the `send_notification` command
 through their outbox; it persists each notification before sending and retries
 temporary failures with a bounded backoff."""
+
 import logging
 
 import eventlet
@@ -22,9 +23,13 @@ log = logging.getLogger(__name__)
 
 class NotifyService(ServiceBase):
     name = "notify"
-    store = Store(metadata, handlers={"notify.send_notification": use_cases.record_notification,
-                                      "identity.account_language_changed":
-                                          preferences.record_language})
+    store = Store(
+        metadata,
+        handlers={
+            "notify.send_notification": use_cases.record_notification,
+            "identity.account_language_changed": preferences.record_language,
+        },
+    )
     providers = ProvidersProvider()
     config = Config()
 
@@ -51,19 +56,26 @@ class NotifyService(ServiceBase):
         """Sends every due notification: new ones and retries whose time has come.
         nameko runs the next tick only after this one finished: one delivery at a time."""
         with self.store.unit_of_work() as uow:
-            due = use_cases.due_notifications(uow, float(self.config.get("STALE_SENDING_S") or
-                                                         use_cases.STALE_SENDING_S))
+            due = use_cases.due_notifications(
+                uow, float(self.config.get("STALE_SENDING_S") or use_cases.STALE_SENDING_S)
+            )
         for notification_id in due:
             with self.store.unit_of_work() as uow:
                 notification = use_cases.claim(uow, notification_id)
             if notification is None:
                 continue
             failure = use_cases.send(notification, self.providers.email, self.providers.sms)
-            metrics.NOTIFICATIONS.labels(notification.channel,
-                                         failure.status if failure else "delivered").inc()
+            metrics.NOTIFICATIONS.labels(
+                notification.channel, failure.status if failure else "delivered"
+            ).inc()
             if failure is not None:
-                log.warning("notification %s (%s) failed: %s %s", notification.id,
-                            notification.template, failure.status, failure.reason)
+                log.warning(
+                    "notification %s (%s) failed: %s %s",
+                    notification.id,
+                    notification.template,
+                    failure.status,
+                    failure.reason,
+                )
             with self.store.unit_of_work() as uow:
                 use_cases.record_outcome(uow, notification_id, failure)
 

@@ -8,6 +8,7 @@ killed outright between the provider's acceptance and that record leaves one row
 `sending`, whose outcome nobody can know (SMTP has no way to ask); after
 `STALE_SENDING_S` it is sent again rather than lost, with the same Message-ID, so that
 the rare duplicate is recognisable."""
+
 import logging
 from datetime import timedelta
 
@@ -24,9 +25,15 @@ from .models import Notification
 MAX_ATTEMPTS = 8
 STALE_SENDING_S = 45  # default; longer than the SMTP timeout (30 s)
 # Codes and links live ten minutes to an hour: retry them within seconds.
-SECURITY_TEMPLATES = {"password_reset", "password_changed", "account_locked",
-                      "registration_code", "activation_password", "activation_code",
-                      "login_code"}
+SECURITY_TEMPLATES = {
+    "password_reset",
+    "password_changed",
+    "account_locked",
+    "registration_code",
+    "activation_password",
+    "activation_code",
+    "login_code",
+}
 CODE_TEMPLATES = {"registration_code", "activation_code", "login_code"}
 RETRYABLE = ("created", "temporary-failure")
 log = logging.getLogger(__name__)
@@ -40,50 +47,87 @@ def record_notification(uow, message):
     the one the sender gave."""
     message = SendNotification.load(message)
     topic = preferences.TOPIC_OF_TEMPLATE.get(message["template"])
-    if topic and message.get("account_id") and \
-            not preferences.preferences_of(uow, message["account_id"])[topic]:
-        log.info("notification %s (%s) not sent: the recipient turned %s off",
-                 message["message_id"], message["template"], topic)
+    if (
+        topic
+        and message.get("account_id")
+        and not preferences.preferences_of(uow, message["account_id"])[topic]
+    ):
+        log.info(
+            "notification %s (%s) not sent: the recipient turned %s off",
+            message["message_id"],
+            message["template"],
+            topic,
+        )
         return
     data = templates.clean(message.get("data") or {})
-    language = preferences.language_of(uow, message.get("account_id")) or \
-        message.get("language")
+    language = preferences.language_of(uow, message.get("account_id")) or message.get("language")
     language = language if language in templates.LANGUAGES else "nl"
     subject, body = templates.render(message["template"], language, data)
     to = message["to"]
     channel, recipient = ("email", to["email"]) if "email" in to else ("sms", to["mobile"])
     # A code travels once in a message, as its only 6-digit number (docs/api.md): code
     # messages are plain text only.
-    html = templates.render_html(message["template"], language, data) \
-        if channel == "email" and message["template"] not in CODE_TEMPLATES else None
+    html = (
+        templates.render_html(message["template"], language, data)
+        if channel == "email" and message["template"] not in CODE_TEMPLATES
+        else None
+    )
     now = utcnow()
-    uow.session.add(Notification(
-        id=message["message_id"], template=message["template"], channel=channel,
-        recipient=recipient, language=language, subject=subject[:300],
-        body=body, html=html, status="created", attempts=0, next_attempt_at=now,
-        created_at=now, updated_at=now))
+    uow.session.add(
+        Notification(
+            id=message["message_id"],
+            template=message["template"],
+            channel=channel,
+            recipient=recipient,
+            language=language,
+            subject=subject[:300],
+            body=body,
+            html=html,
+            status="created",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+    )
 
 
 def due_notifications(uow, stale_after_s=STALE_SENDING_S, limit=50):
     now = utcnow()
-    uow.session.execute(update(Notification).where(
-        Notification.status == "sending",
-        Notification.updated_at < now - timedelta(seconds=stale_after_s))
-        .values(status="temporary-failure", updated_at=now, last_error="interrupted"))
+    uow.session.execute(
+        update(Notification)
+        .where(
+            Notification.status == "sending",
+            Notification.updated_at < now - timedelta(seconds=stale_after_s),
+        )
+        .values(status="temporary-failure", updated_at=now, last_error="interrupted")
+    )
     security_first = case((Notification.template.in_(SECURITY_TEMPLATES), 0), else_=1)
-    return uow.session.scalars(select(Notification.id).where(
-        Notification.status.in_(RETRYABLE), Notification.next_attempt_at <= now,
-        Notification.attempts < MAX_ATTEMPTS)
-        .order_by(security_first, Notification.created_at).limit(limit)).all()
+    return uow.session.scalars(
+        select(Notification.id)
+        .where(
+            Notification.status.in_(RETRYABLE),
+            Notification.next_attempt_at <= now,
+            Notification.attempts < MAX_ATTEMPTS,
+        )
+        .order_by(security_first, Notification.created_at)
+        .limit(limit)
+    ).all()
 
 
 def claim(uow, notification_id):
     """-> the notification, now `sending`, or None when another worker has it."""
     now = utcnow()
-    claimed = uow.session.execute(update(Notification).where(
-        Notification.id == notification_id, Notification.status.in_(RETRYABLE),
-        Notification.next_attempt_at <= now, Notification.attempts < MAX_ATTEMPTS).values(
-        status="sending", attempts=Notification.attempts + 1, updated_at=now)).rowcount
+    claimed = uow.session.execute(
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.status.in_(RETRYABLE),
+            Notification.next_attempt_at <= now,
+            Notification.attempts < MAX_ATTEMPTS,
+        )
+        .values(status="sending", attempts=Notification.attempts + 1, updated_at=now)
+    ).rowcount
     return uow.session.get(Notification, notification_id) if claimed else None
 
 
@@ -91,8 +135,14 @@ def send(notification, email, sms):
     """Talk to the provider. -> None when accepted, else the DeliveryFailed."""
     try:
         if notification.channel == "email":
-            email.send_email(notification.recipient, notification.subject, notification.body,
-                             notification.id, notification.language, notification.html)
+            email.send_email(
+                notification.recipient,
+                notification.subject,
+                notification.body,
+                notification.id,
+                notification.language,
+                notification.html,
+            )
         else:
             sms.send_sms(notification.recipient, notification.body, notification.id)
     except DeliveryFailed as failure:
@@ -128,9 +178,13 @@ def record_outcome(uow, notification_id, failure):
 def _announce(uow, notification):
     """`notification_sent` or `notification_failed`: what, to which channel, how;
     never the text (it may hold a code or a link)."""
-    facts = {"notification_id": notification.id, "template": notification.template,
-             "channel": notification.channel, "status": notification.status,
-             "attempts": notification.attempts}
+    facts = {
+        "notification_id": notification.id,
+        "template": notification.template,
+        "channel": notification.channel,
+        "status": notification.status,
+        "attempts": notification.attempts,
+    }
     delivered = notification.status == "delivered"
     uow.emit(NotificationSent(**facts) if delivered else NotificationFailed(**facts), actor=None)
 
@@ -141,12 +195,29 @@ def delivery_log(uow, pager, status=None, limit=50, cursor=None):
     query = select(Notification)
     if status:
         query = query.where(Notification.status == status)
-    rows, next_cursor = pager.page(uow.session, query,
-                                   [desc(Notification.created_at), desc(Notification.id)],
-                                   limit, cursor, scope=f"notifications:{status or ''}")
-    return {"items": [{"id": n.id, "template": n.template, "channel": n.channel,
-                       "recipient": n.recipient, "language": n.language, "status": n.status,
-                       "attempts": n.attempts, "last_error": n.last_error,
-                       "created_at": n.created_at.isoformat(),
-                       "sent_at": n.sent_at.isoformat() if n.sent_at else None}
-                      for n in rows], "next_cursor": next_cursor}
+    rows, next_cursor = pager.page(
+        uow.session,
+        query,
+        [desc(Notification.created_at), desc(Notification.id)],
+        limit,
+        cursor,
+        scope=f"notifications:{status or ''}",
+    )
+    return {
+        "items": [
+            {
+                "id": n.id,
+                "template": n.template,
+                "channel": n.channel,
+                "recipient": n.recipient,
+                "language": n.language,
+                "status": n.status,
+                "attempts": n.attempts,
+                "last_error": n.last_error,
+                "created_at": n.created_at.isoformat(),
+                "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+            }
+            for n in rows
+        ],
+        "next_cursor": next_cursor,
+    }

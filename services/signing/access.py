@@ -9,6 +9,7 @@ that is dossier's rule (services/dossier/access.py), asked over RPC with the cal
 own principal - one dossier (`check_dossier_access`) or the ids of all the dossiers the
 caller sees (`visible_dossier_ids`, one indexed query in dossier). A signer outside
 look-along is not asked about: their own requests stay theirs whatever the consent."""
+
 from typing import Any
 
 from sqlalchemy import ColumnElement
@@ -46,13 +47,16 @@ def sees_request(principal: Principal, item: SigningRequest) -> bool:
     """The signer (a look-along session: of the looking office), or staff of the office;
     consent is `check_consent`'s."""
     if principal.kind == "client":
-        return item.signer_account_id == principal.account_id and \
-            principal.scope_office_id in (None, item.office_id)
+        return item.signer_account_id == principal.account_id and principal.scope_office_id in (
+            None,
+            item.office_id,
+        )
     return principal.kind == "staff" and item.office_id in principal.offices
 
 
-def visible_request(uow: Any, principal: Principal, request_id: str,
-                    lock: bool = False) -> SigningRequest:
+def visible_request(
+    uow: Any, principal: Principal, request_id: str, lock: bool = False
+) -> SigningRequest:
     """The request, when `sees_request`; else NotFound."""
     item = uow.session.get(SigningRequest, request_id, with_for_update=lock)
     if item is None or not sees_request(principal, item):
@@ -60,8 +64,9 @@ def visible_request(uow: Any, principal: Principal, request_id: str,
     return item
 
 
-def requests_clause(principal: Principal,
-                    dossier_ids: list[str] | None = None) -> list[ColumnElement[bool]]:
+def requests_clause(
+    principal: Principal, dossier_ids: list[str] | None = None
+) -> list[ColumnElement[bool]]:
     """`sees_request` in SQL, with consent: `dossier_ids` (visible_dossier_ids) for a
     consent-bound caller. By ix_signing_requests_signer_created (the signer) or
     ix_signing_requests_office_created (staff)."""

@@ -5,6 +5,7 @@ The page is added as an incremental update (pypdf), so the original file is kept
 for byte as the first part of the result: whoever holds the result can cut it back to
 the original and check its SHA-256 against the one printed on the page.
 """
+
 import datetime
 import io
 from pathlib import Path
@@ -22,45 +23,98 @@ MARGIN, WIDTH, HEIGHT = 56, A4[0], A4[1]
 LABEL_WIDTH = 150
 FONT, FONT_SIZE, LEADING = "KluisSans", 9.5, 13
 # DejaVu covers far more of the names people have; reportlab's own Vera is always there.
-_FONT_FILES = [Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-               Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"]
+_FONT_FILES = [
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path(reportlab.__file__).parent / "fonts" / "Vera.ttf",
+]
 
 TEXT = {
     "en": {
         "heading": "Signature certificate",
         "intro": "The document below was signed electronically on the Kluis platform.",
-        "title": "Document", "document_sha256": "SHA-256 of the original",
-        "signer": "Signed by", "signed_at": "Signed at", "ip": "Source address",
-        "user_agent": "Browser (user agent)", "auth": "Authenticated with",
+        "title": "Document",
+        "document_sha256": "SHA-256 of the original",
+        "signer": "Signed by",
+        "signed_at": "Signed at",
+        "ip": "Source address",
+        "user_agent": "Browser (user agent)",
+        "auth": "Authenticated with",
         "request_id": "Request id",
         "sealed": "This document, including this page, is sealed with a PDF signature by "
-                  "the platform certificate \"{cn}\". Any change to the file breaks the seal.",
-        "months": ["January", "February", "March", "April", "May", "June", "July",
-                   "August", "September", "October", "November", "December"],
-        "factors": {"password": "password", "sms": "SMS code", "totp": "authenticator code",
-                    "device": "registered device"},
+        'the platform certificate "{cn}". Any change to the file breaks the seal.',
+        "months": [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        "factors": {
+            "password": "password",
+            "sms": "SMS code",
+            "totp": "authenticator code",
+            "device": "registered device",
+        },
     },
     "nl": {
         "heading": "Ondertekeningscertificaat",
         "intro": "Het document hieronder is elektronisch ondertekend op het Kluis-platform.",
-        "title": "Document", "document_sha256": "SHA-256 van het origineel",
-        "signer": "Ondertekend door", "signed_at": "Ondertekend op", "ip": "Bronadres",
-        "user_agent": "Browser (user agent)", "auth": "Aangemeld met",
+        "title": "Document",
+        "document_sha256": "SHA-256 van het origineel",
+        "signer": "Ondertekend door",
+        "signed_at": "Ondertekend op",
+        "ip": "Bronadres",
+        "user_agent": "Browser (user agent)",
+        "auth": "Aangemeld met",
         "request_id": "Verzoek-id",
         "sealed": "Dit document, inclusief deze pagina, is verzegeld met een PDF-handtekening "
-                  "van het platformcertificaat \"{cn}\". Elke wijziging in het bestand "
-                  "verbreekt het zegel.",
-        "months": ["januari", "februari", "maart", "april", "mei", "juni", "juli",
-                   "augustus", "september", "oktober", "november", "december"],
-        "factors": {"password": "wachtwoord", "sms": "sms-code", "totp": "authenticator-code",
-                    "device": "geregistreerd apparaat"},
+        'van het platformcertificaat "{cn}". Elke wijziging in het bestand '
+        "verbreekt het zegel.",
+        "months": [
+            "januari",
+            "februari",
+            "maart",
+            "april",
+            "mei",
+            "juni",
+            "juli",
+            "augustus",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        "factors": {
+            "password": "wachtwoord",
+            "sms": "sms-code",
+            "totp": "authenticator-code",
+            "device": "geregistreerd apparaat",
+        },
     },
 }
-FIELDS = ["title", "document_sha256", "signer", "signed_at", "ip", "user_agent", "auth",
-          "request_id"]
+FIELDS = [
+    "title",
+    "document_sha256",
+    "signer",
+    "signed_at",
+    "ip",
+    "user_agent",
+    "auth",
+    "request_id",
+]
 # Other names the signing service's evidence uses for the same facts.
-ALIASES = {"title": ["document_title"], "request_id": ["signing_request_id"],
-           "sealed_by": ["platform_certificate"]}
+ALIASES = {
+    "title": ["document_title"],
+    "request_id": ["signing_request_id"],
+    "sealed_by": ["platform_certificate"],
+}
 
 
 class NotAPdf(Exception):
@@ -155,8 +209,10 @@ def _value(key, evidence, text) -> str:
 
 
 def _get(evidence, key):
-    return next((evidence[name] for name in [key, *ALIASES.get(key, [])]
-                 if evidence.get(name) is not None), None)
+    return next(
+        (evidence[name] for name in [key, *ALIASES.get(key, [])] if evidence.get(name) is not None),
+        None,
+    )
 
 
 def format_time(value, months) -> str:
@@ -168,14 +224,14 @@ def format_time(value, months) -> str:
         except ValueError:
             return value
     if value.tzinfo is None:  # the platform keeps UTC throughout
-        value = value.replace(tzinfo=datetime.timezone.utc)
-    value = value.astimezone(datetime.timezone.utc)
+        value = value.replace(tzinfo=datetime.UTC)
+    value = value.astimezone(datetime.UTC)
     return f"{value.day} {months[value.month - 1]} {value.year}, {value:%H:%M:%S} UTC"
 
 
 def _clip(value) -> str:
     text = "" if value is None else " ".join(str(value).split())
-    return text if len(text) <= MAX_VALUE_CHARS else text[:MAX_VALUE_CHARS - 1] + "\u2026"
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "\u2026"
 
 
 _registered = []

@@ -2,6 +2,7 @@
 RPC for a grant (`begin_verification`: {verification_id, ticket}), then stream the
 bytes with a `VerifyClient`, built from the gateway's configuration (`VerifyTransfer`:
 SIGNING_VERIFY_URL, else SIGNING_VERIFY_ADDRESS). Bytes never go over the bus."""
+
 import requests
 from nameko.extensions import DependencyProvider
 
@@ -12,8 +13,11 @@ from services.documents.exceptions import FileTooLarge
 
 from . import exceptions
 
-_ERRORS = {cls.code: cls for cls in [*vars(exceptions).values(), FileTooLarge]
-           if isinstance(cls, type) and issubclass(cls, KluisError)}
+_ERRORS = {
+    cls.code: cls
+    for cls in [*vars(exceptions).values(), FileTooLarge]
+    if isinstance(cls, type) and issubclass(cls, KluisError)
+}
 
 
 DEFAULT_ADDRESS = "127.0.0.1:8002"
@@ -39,8 +43,9 @@ class VerifyClient:
 
     @classmethod
     def from_config(cls, config):
-        return cls(verify_url(config.get("SIGNING_VERIFY_URL"),
-                              config.get("SIGNING_VERIFY_ADDRESS")))
+        return cls(
+            verify_url(config.get("SIGNING_VERIFY_URL"), config.get("SIGNING_VERIFY_ADDRESS"))
+        )
 
     def verify(self, grant, chunks, timeout_s):
         """Sends a file (an iterable of chunks) under its grant. -> the verdict; the
@@ -48,10 +53,15 @@ class VerifyClient:
         reached. `timeout_s`: how long to wait for the verdict once the file is sent."""
         try:
             response = self._session.post(
-                f"{self.url}/verifications/{grant['verification_id']}", data=chunks,
+                f"{self.url}/verifications/{grant['verification_id']}",
+                data=chunks,
                 timeout=(CONNECT_TIMEOUT_S, timeout_s),
-                headers={"X-Verify-Ticket": grant["ticket"], "Content-Type": "application/pdf",
-                         **request_id_header()})
+                headers={
+                    "X-Verify-Ticket": grant["ticket"],
+                    "Content-Type": "application/pdf",
+                    **request_id_header(),
+                },
+            )
         except requests.RequestException:
             raise ServiceUnavailable({"service": "signing"})
         if response.status_code != 200:

@@ -1,11 +1,13 @@
 """The events signing emits on `signing.events` (services/common/events.py). Each
 carries the envelope too: event_id, event_type, occurred_at, actor."""
+
 from services.common.events import Event, event
 
 
 @event("signature_requested")
 class SignatureRequested(Event):
     """The office asked a client to sign a document."""
+
     signing_request_id: str
     document_id: str
     dossier_id: str
@@ -16,6 +18,7 @@ class SignatureRequested(Event):
 @event("document_signed")
 class DocumentSigned(Event):
     """The client signed; the signed copy is `signed_document_id`."""
+
     signing_request_id: str
     document_id: str
     signed_document_id: str
@@ -26,6 +29,7 @@ class DocumentSigned(Event):
 @event("signature_withdrawn")
 class SignatureWithdrawn(Event):
     """The office withdrew a signing request."""
+
     signing_request_id: str
     dossier_id: str
     office_id: str
@@ -34,6 +38,7 @@ class SignatureWithdrawn(Event):
 @event("signature_expired")
 class SignatureExpired(Event):
     """A signing request ran out unsigned."""
+
     signing_request_id: str
     dossier_id: str
     office_id: str

@@ -1,4 +1,5 @@
 """signing's tables: signing requests, and the evidence of each signature."""
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -20,13 +21,14 @@ class SigningRequest(Base):
     """A PDF of a dossier offered to one signer. status pending -> signed, or expired /
     withdrawn. `document_sha256`: the exact bytes offered (and shown); signing checks
     them again. `evidence` + `seal`: what happened, sealed with the platform's key."""
+
     __tablename__ = "signing_requests"
     # The signer's and the offices' lists, newest first, a page at a time
     # (services/common/paging.py)
-    __table_args__ = (sa.Index("ix_signing_requests_signer_created", "signer_account_id",
-                               "created_at", "id"),
-                      sa.Index("ix_signing_requests_office_created", "office_id",
-                               "created_at", "id"))
+    __table_args__ = (
+        sa.Index("ix_signing_requests_signer_created", "signer_account_id", "created_at", "id"),
+        sa.Index("ix_signing_requests_office_created", "office_id", "created_at", "id"),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     document_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
@@ -50,8 +52,9 @@ class SigningRequest(Base):
     closed_at = mapped_column(UTCDateTime, nullable=True)  # signed, expired or withdrawn
     closed_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     signed_document_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
-    signed_document_sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True,
-                                                               index=True)
+    signed_document_sha256: Mapped[str | None] = mapped_column(
+        sa.String(64), nullable=True, index=True
+    )
     evidence = mapped_column(sa.JSON, nullable=True)
     seal: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
@@ -60,6 +63,7 @@ class VerifyTicket(Base):
     """A one-time permission to send one file to the verify endpoint, issued over RPC
     to the gateway (anyone who can reach the endpoint but has no ticket gets nothing).
     Only the ticket's SHA-256 is kept; it is deleted when used."""
+
     __tablename__ = "verify_tickets"
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     ticket_hash: Mapped[str] = mapped_column(sa.String(64))

@@ -1,6 +1,7 @@
 """Signing requests: a dossier's PDF offered to one signer (pending), then signed, or
 expired (after SIGNING_REQUEST_TTL_S, with a reminder SIGNING_REMINDER_BEFORE_S before)
 or withdrawn by staff. The signer sees their own; staff those of their offices."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select
@@ -22,30 +23,57 @@ def offer(uow, principal, document, signer, ttl, public_url):
     """-> the request (pending). Event `signature_requested`; the signer is e-mailed."""
     now = utcnow()
     item = SigningRequest(
-        id=new_id(), document_id=document["id"], dossier_id=document["dossier_id"],
-        office_id=document["office_id"], title=document["title"],
-        document_sha256=document["sha256"], signer_client_id=signer["client_id"],
-        signer_account_id=signer["account_id"], signer_name=signer["name"],
-        signer_email=signer["email"], language=signer["language"],
-        office_name=signer["office_name"], dossier_number=signer["dossier_number"],
-        status="pending", created_by=principal.account_id, created_at=now,
-        expires_at=now + ttl)
+        id=new_id(),
+        document_id=document["id"],
+        dossier_id=document["dossier_id"],
+        office_id=document["office_id"],
+        title=document["title"],
+        document_sha256=document["sha256"],
+        signer_client_id=signer["client_id"],
+        signer_account_id=signer["account_id"],
+        signer_name=signer["name"],
+        signer_email=signer["email"],
+        language=signer["language"],
+        office_name=signer["office_name"],
+        dossier_number=signer["dossier_number"],
+        status="pending",
+        created_by=principal.account_id,
+        created_at=now,
+        expires_at=now + ttl,
+    )
     uow.session.add(item)
-    uow.emit(SignatureRequested(signing_request_id=item.id, document_id=item.document_id,
-                                dossier_id=item.dossier_id, office_id=item.office_id,
-                                signer_client_id=item.signer_client_id),
-             actor=principal.account_id)
+    uow.emit(
+        SignatureRequested(
+            signing_request_id=item.id,
+            document_id=item.document_id,
+            dossier_id=item.dossier_id,
+            office_id=item.office_id,
+            signer_client_id=item.signer_client_id,
+        ),
+        actor=principal.account_id,
+    )
     _notify(uow, item, "signing_request", public_url)
     return describe(item)
 
 
 def _notify(uow, item, template, public_url):
-    uow.send("notify", SendNotification(
-        template=template, language=item.language,
-        to={"email": item.signer_email}, account_id=item.signer_account_id,
-        data={"name": item.signer_name, "office": item.office_name, "title": item.title,
-              "dossier_number": item.dossier_number, "portal_url": public_url,
-              "expires_on": item.expires_at.date().isoformat()}))
+    uow.send(
+        "notify",
+        SendNotification(
+            template=template,
+            language=item.language,
+            to={"email": item.signer_email},
+            account_id=item.signer_account_id,
+            data={
+                "name": item.signer_name,
+                "office": item.office_name,
+                "title": item.title,
+                "dossier_number": item.dossier_number,
+                "portal_url": public_url,
+                "expires_on": item.expires_at.date().isoformat(),
+            },
+        ),
+    )
 
 
 def list_for(uow, pager, principal, status=None, dossier_ids=None, limit=50, cursor=None):
@@ -57,8 +85,13 @@ def list_for(uow, pager, principal, status=None, dossier_ids=None, limit=50, cur
     if status:
         query = query.where(SigningRequest.status == status)
     items, next_cursor = pager.page(
-        uow.session, query, [desc(SigningRequest.created_at), desc(SigningRequest.id)],
-        limit, cursor, scope=f"signing-requests:{principal.account_id}:{status or ''}")
+        uow.session,
+        query,
+        [desc(SigningRequest.created_at), desc(SigningRequest.id)],
+        limit,
+        cursor,
+        scope=f"signing-requests:{principal.account_id}:{status or ''}",
+    )
     return {"items": [describe(i) for i in items], "next_cursor": next_cursor}
 
 
@@ -66,17 +99,29 @@ def pending_actions(uow, pager, principal, dossier_ids=None, limit=50, cursor=No
     """A page of the client's actions of type signature, oldest first
     (ix_signing_requests_signer_created)."""
     items, next_cursor = pager.page(
-        uow.session, select(SigningRequest).where(*_pending_for(principal, dossier_ids)),
-        [asc(SigningRequest.created_at), asc(SigningRequest.id)], limit, cursor,
-        scope=f"signature-actions:{principal.account_id}")
-    return {"items": [{"type": "signature", "id": i.id, "dossier_id": i.dossier_id,
-                       "title": i.title} for i in items], "next_cursor": next_cursor}
+        uow.session,
+        select(SigningRequest).where(*_pending_for(principal, dossier_ids)),
+        [asc(SigningRequest.created_at), asc(SigningRequest.id)],
+        limit,
+        cursor,
+        scope=f"signature-actions:{principal.account_id}",
+    )
+    return {
+        "items": [
+            {"type": "signature", "id": i.id, "dossier_id": i.dossier_id, "title": i.title}
+            for i in items
+        ],
+        "next_cursor": next_cursor,
+    }
 
 
 def count_pending(uow, principal, dossier_ids=None):
     """How many requests wait for the client's signature (the portal's home)."""
-    return uow.session.scalar(select(func.count()).select_from(SigningRequest).where(
-        *_pending_for(principal, dossier_ids)))
+    return uow.session.scalar(
+        select(func.count())
+        .select_from(SigningRequest)
+        .where(*_pending_for(principal, dossier_ids))
+    )
 
 
 def _pending_for(principal, dossier_ids):
@@ -95,8 +140,12 @@ def withdraw(uow, principal, request_id):
     if item.signing_started_at and utcnow() - item.signing_started_at < STALE_ATTEMPT:
         raise SigningInProgress()  # the signer is signing right now
     item.status, item.closed_at, item.closed_by = "withdrawn", utcnow(), principal.account_id
-    uow.emit(SignatureWithdrawn(signing_request_id=item.id, dossier_id=item.dossier_id,
-                                office_id=item.office_id), actor=principal.account_id)
+    uow.emit(
+        SignatureWithdrawn(
+            signing_request_id=item.id, dossier_id=item.dossier_id, office_id=item.office_id
+        ),
+        actor=principal.account_id,
+    )
     return describe(item)
 
 
@@ -104,18 +153,40 @@ def expire_and_remind(uow, reminder_before, public_url):
     """The timer's work: pending requests past their time expire; those close to it get
     their one reminder. -> (expired, reminded) counts."""
     now = utcnow()
-    expired = list(uow.session.scalars(select(SigningRequest).where(
-        SigningRequest.status == "pending", SigningRequest.expires_at <= now,
-        or_(SigningRequest.signing_started_at.is_(None),  # not while being signed, but a
-            SigningRequest.signing_started_at < now - STALE_ATTEMPT))  # crashed attempt
-        .with_for_update().limit(200)))
+    expired = list(
+        uow.session.scalars(
+            select(SigningRequest)
+            .where(
+                SigningRequest.status == "pending",
+                SigningRequest.expires_at <= now,
+                or_(
+                    SigningRequest.signing_started_at.is_(None),  # not while being signed, but a
+                    SigningRequest.signing_started_at < now - STALE_ATTEMPT,
+                ),
+            )  # crashed attempt
+            .with_for_update()
+            .limit(200)
+        )
+    )
     for item in expired:
         item.status, item.closed_at = "expired", now
-        uow.emit(SignatureExpired(signing_request_id=item.id, dossier_id=item.dossier_id,
-                                  office_id=item.office_id))
-    due = list(uow.session.scalars(select(SigningRequest).where(
-        SigningRequest.status == "pending", SigningRequest.reminded_at.is_(None),
-        SigningRequest.expires_at <= now + reminder_before).with_for_update().limit(200)))
+        uow.emit(
+            SignatureExpired(
+                signing_request_id=item.id, dossier_id=item.dossier_id, office_id=item.office_id
+            )
+        )
+    due = list(
+        uow.session.scalars(
+            select(SigningRequest)
+            .where(
+                SigningRequest.status == "pending",
+                SigningRequest.reminded_at.is_(None),
+                SigningRequest.expires_at <= now + reminder_before,
+            )
+            .with_for_update()
+            .limit(200)
+        )
+    )
     for item in due:
         item.reminded_at = now
         _notify(uow, item, "signing_reminder", public_url)
@@ -123,10 +194,15 @@ def expire_and_remind(uow, reminder_before, public_url):
 
 
 def describe(item):
-    return {"id": item.id, "document_id": item.document_id, "dossier_id": item.dossier_id,
-            "title": item.title, "status": item.status,
-            "signer": {"client_id": item.signer_client_id, "name": item.signer_name},
-            "created_at": item.created_at.isoformat(),
-            "expires_at": item.expires_at.isoformat(),
-            "signed_at": item.closed_at.isoformat() if item.status == "signed" else None,
-            "signed_document_id": item.signed_document_id}
+    return {
+        "id": item.id,
+        "document_id": item.document_id,
+        "dossier_id": item.dossier_id,
+        "title": item.title,
+        "status": item.status,
+        "signer": {"client_id": item.signer_client_id, "name": item.signer_name},
+        "created_at": item.created_at.isoformat(),
+        "expires_at": item.expires_at.isoformat(),
+        "signed_at": item.closed_at.isoformat() if item.status == "signed" else None,
+        "signed_document_id": item.signed_document_id,
+    }

@@ -12,6 +12,7 @@ holds `_PYHANKO` (a green lock once eventlet has patched threading, as the servi
 tests do before importing this module). The calls are short (milliseconds for a page
 of evidence and a signature), so serialising them costs little.
 """
+
 import datetime
 import hashlib
 import io
@@ -21,7 +22,8 @@ import secrets
 import threading
 from dataclasses import dataclass
 
-from asn1crypto import cms, parser as asn1_parser
+from asn1crypto import cms
+from asn1crypto import parser as asn1_parser
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -50,6 +52,7 @@ class Budget:
     """What a file to verify may hold: pyHanko's work grows with each signature field
     (a CMS object parsed per field: 3,000 of them took 8 s) and with the objects to
     index. Counted before that work, so a file beyond it costs one linear scan."""
+
     max_fields: int
     max_objects: int
 
@@ -75,8 +78,9 @@ class Budget:
             pending.extend(node.get("/Kids", ()))
 
 
-def sign_pdf(pdf_bytes: bytes, identity: PlatformIdentity, reason: str,
-             location: str | None = None) -> bytes:
+def sign_pdf(
+    pdf_bytes: bytes, identity: PlatformIdentity, reason: str, location: str | None = None
+) -> bytes:
     """-> pdf_bytes with an invisible PAdES baseline B-B signature by the platform
     identity added as an incremental update (the input is the unchanged prefix of the
     result). SHA-256, SubFilter ETSI.CAdES.detached; the signer's certificate and its
@@ -97,8 +101,11 @@ def sign_pdf(pdf_bytes: bytes, identity: PlatformIdentity, reason: str,
     metadata = signers.PdfSignatureMetadata(
         # A fresh name each time: a document may already carry other signatures.
         field_name=f"{FIELD_PREFIX}-{secrets.token_hex(4)}",
-        subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256",
-        reason=reason, location=location)
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+    )
     with _PYHANKO:
         output = signers.PdfSigner(metadata, signer=platform_signer(identity)).sign_pdf(writer)
     return output.getvalue()
@@ -112,7 +119,8 @@ def platform_signer(identity: PlatformIdentity) -> signers.SimpleSigner:
         cert_registry=SimpleCertificateStore.from_certs(identity.asn1_chain()),
         # Verifiers hold the root already; a copy in the CMS is outside what the
         # signature covers, so its bytes could change without any check noticing.
-        embed_roots=False)
+        embed_roots=False,
+    )
 
 
 def verify_pdf(pdf_bytes: bytes, root_pem: bytes, budget: Budget | None = None) -> dict:
@@ -129,8 +137,13 @@ def verify_pdf(pdf_bytes: bytes, root_pem: bytes, budget: Budget | None = None) 
     Raises TooComplex for a file beyond `budget`, checked before the expensive work
     (run this in a process of its own with a time limit all the same: see
     verify_worker). Never raises for other bad input: it is simply not valid."""
-    result = {"valid": False, "signed_by": None, "signed_at": None,
-              "document_sha256": hashlib.sha256(pdf_bytes).hexdigest(), "reason": None}
+    result = {
+        "valid": False,
+        "signed_by": None,
+        "signed_at": None,
+        "document_sha256": hashlib.sha256(pdf_bytes).hexdigest(),
+        "reason": None,
+    }
     if budget:
         budget.check_bytes(pdf_bytes)
     try:
@@ -154,20 +167,31 @@ def _check_last_signature(pdf_bytes, root_pem, budget) -> dict:
     signature = signatures[-1]
     # pyHanko wants certificate objects here (PEM bytes fail deep inside).
     roots = list(load_certs_from_pemder_data(root_pem))
-    context = ValidationContext(trust_roots=roots, allow_fetching=False,
-                                revocation_mode="soft-fail")
+    context = ValidationContext(
+        trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
+    )
     with _PYHANKO:
         status = validate_pdf_signature(signature, context)
-    if not (status.intact and status.valid and status.trusted and status.bottom_line
-            and status.coverage == SignatureCoverageLevel.ENTIRE_FILE):
+    if not (
+        status.intact
+        and status.valid
+        and status.trusted
+        and status.bottom_line
+        and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    ):
         return {}
-    if not (_certificates_on_path(signature, status)
-            and contents_pinned(pdf_bytes, signature.sig_object["/ByteRange"])):
+    if not (
+        _certificates_on_path(signature, status)
+        and contents_pinned(pdf_bytes, signature.sig_object["/ByteRange"])
+    ):
         return {}
     reason = signature.sig_object.get("/Reason")
-    return {"valid": True, "signed_by": _common_name(status.signing_cert),
-            "signed_at": _utc_iso(status.signer_reported_dt),
-            "reason": str(reason) if reason is not None else None}
+    return {
+        "valid": True,
+        "signed_by": _common_name(status.signing_cert),
+        "signed_at": _utc_iso(status.signer_reported_dt),
+        "reason": str(reason) if reason is not None else None,
+    }
 
 
 def contents_pinned(pdf_bytes, byte_range) -> bool:
@@ -197,19 +221,41 @@ def _rebuilt_cms(content_info) -> cms.ContentInfo:
     value (the signature), the certificates (`_certificates_on_path`). The small
     unsigned parts (identifiers, algorithms) are re-encoded, the rest follows."""
     signed_data = content_info["content"]
-    signer_info, = signed_data["signer_infos"]
+    (signer_info,) = signed_data["signer_infos"]
     if signer_info["unsigned_attrs"].native:
         raise ValueError("unexpected unsigned attributes")  # a B-B seal has none
     for name in ("sid", "digest_algorithm", "signature_algorithm"):
         signer_info[name].dump(force=True)  # re-encoded in place (force on all is slow)
     version = "v3" if signer_info["sid"].name == "subject_key_identifier" else "v1"
-    rebuilt_info = cms.SignerInfo({"version": version, **{
-        name: signer_info[name] for name in ("sid", "digest_algorithm", "signed_attrs",
-                                             "signature_algorithm", "signature")}})
-    return cms.ContentInfo({"content_type": "signed_data", "content": cms.SignedData({
-        "version": version, "digest_algorithms": [signer_info["digest_algorithm"]],
-        "encap_content_info": {"content_type": "data"},
-        "certificates": signed_data["certificates"], "signer_infos": [rebuilt_info]})})
+    rebuilt_info = cms.SignerInfo(
+        {
+            "version": version,
+            **{
+                name: signer_info[name]
+                for name in (
+                    "sid",
+                    "digest_algorithm",
+                    "signed_attrs",
+                    "signature_algorithm",
+                    "signature",
+                )
+            },
+        }
+    )
+    return cms.ContentInfo(
+        {
+            "content_type": "signed_data",
+            "content": cms.SignedData(
+                {
+                    "version": version,
+                    "digest_algorithms": [signer_info["digest_algorithm"]],
+                    "encap_content_info": {"content_type": "data"},
+                    "certificates": signed_data["certificates"],
+                    "signer_infos": [rebuilt_info],
+                }
+            ),
+        }
+    )
 
 
 def _certificates_on_path(signature, status) -> bool:
@@ -226,4 +272,4 @@ def _common_name(cert):
 def _utc_iso(moment):
     if moment is None:
         return None
-    return moment.astimezone(datetime.timezone.utc).isoformat()
+    return moment.astimezone(datetime.UTC).isoformat()

@@ -8,6 +8,7 @@ issued. The root's private key is thrown away right after issuing, so the local 
 never vouch for anything else. A real identity (for example one issued under a qualified
 or AATL root) is configured as PEM files: key, certificate and the issuer chain.
 """
+
 import base64
 import binascii
 import datetime
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from asn1crypto import keys as asn1_keys, x509 as asn1_x509
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -79,18 +81,25 @@ class PlatformIdentity:
 
     def asn1_chain(self) -> list:
         """The issuer certificates as asn1crypto objects."""
-        return [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
-                for c in self.chain]
+        return [
+            asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+            for c in self.chain
+        ]
 
     def asn1_private_key(self) -> asn1_keys.PrivateKeyInfo:
         """The key as asn1crypto PKCS#8, for pyHanko's SimpleSigner."""
-        return asn1_keys.PrivateKeyInfo.load(self.private_key.private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption()))
+        return asn1_keys.PrivateKeyInfo.load(
+            self.private_key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
 
 
-def load_or_create(var_dir, key_file=None, cert_file=None, chain_file=None,
-                   common_name="Kluis platform seal") -> PlatformIdentity:
+def load_or_create(
+    var_dir, key_file=None, cert_file=None, chain_file=None, common_name="Kluis platform seal"
+) -> PlatformIdentity:
     """-> the platform identity. With key_file and cert_file (PEM, the key unencrypted;
     chain_file optional: the issuer certificates, nearest first, root last) those are
     used; without them the default identity under var_dir/keys/, made on first start
@@ -100,8 +109,9 @@ def load_or_create(var_dir, key_file=None, cert_file=None, chain_file=None,
     if key_file or cert_file:
         if not (key_file and cert_file):
             raise ValueError("the signing key file and certificate file go together: set both")
-        identity = PlatformIdentity(_read(key_file), _read(cert_file),
-                                    _read(chain_file) if chain_file else b"")
+        identity = PlatformIdentity(
+            _read(key_file), _read(cert_file), _read(chain_file) if chain_file else b""
+        )
         _check(identity, f"{key_file} / {cert_file}")
         return identity
     if chain_file:
@@ -147,8 +157,9 @@ def verify_seal(identity: PlatformIdentity, payload: dict, seal_text: str) -> bo
 
 def canonical_json(payload: dict) -> bytes:
     """The exact bytes that `seal` signs."""
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def _read(path) -> bytes:
@@ -163,10 +174,18 @@ def _check(identity, source):
     try:
         key, cert, _ = identity.private_key, identity.certificate, identity.chain
     except (ValueError, TypeError):
-        raise ValueError(f"{source}: not a readable unencrypted PEM key, certificate and "
-                         "chain") from None
-    if not isinstance(key, (ec.EllipticCurvePrivateKey, rsa.RSAPrivateKey,
-                            ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
+        raise ValueError(
+            f"{source}: not a readable unencrypted PEM key, certificate and chain"
+        ) from None
+    if not isinstance(
+        key,
+        (
+            ec.EllipticCurvePrivateKey,
+            rsa.RSAPrivateKey,
+            ed25519.Ed25519PrivateKey,
+            ed448.Ed448PrivateKey,
+        ),
+    ):
         raise ValueError(f"{source}: unsupported signing key type")
     public = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     if key.public_key().public_bytes(*public) != cert.public_key().public_bytes(*public):
@@ -176,8 +195,10 @@ def _check(identity, source):
     except x509.ExtensionNotFound:
         return
     if not usage.content_commitment:  # validators (pyHanko's too) require it on a seal
-        raise ValueError(f"{source}: the signing certificate's key usage lacks "
-                         "nonRepudiation (contentCommitment)")
+        raise ValueError(
+            f"{source}: the signing certificate's key usage lacks "
+            "nonRepudiation (contentCommitment)"
+        )
 
 
 def _read_or_create_default(directory: Path, common_name) -> PlatformIdentity:
@@ -196,8 +217,10 @@ def _read_or_create_default(directory: Path, common_name) -> PlatformIdentity:
     deadline = time.monotonic() + CREATION_WAIT_S
     while not (existing := _read_default(directory)):
         if time.monotonic() > deadline:
-            raise ValueError(f"{directory}: {KEY_FILE} exists without {CERT_FILE} (an "
-                             "interrupted first start?): remove the signing-*.pem files")
+            raise ValueError(
+                f"{directory}: {KEY_FILE} exists without {CERT_FILE} (an "
+                "interrupted first start?): remove the signing-*.pem files"
+            )
         time.sleep(0.05)
     return existing
 
@@ -208,55 +231,80 @@ def _read_default(directory: Path):
         cert = (directory / CERT_FILE).read_bytes()
     except FileNotFoundError:
         return None
-    return PlatformIdentity((directory / KEY_FILE).read_bytes(), cert,
-                            (directory / ROOT_FILE).read_bytes())
+    return PlatformIdentity(
+        (directory / KEY_FILE).read_bytes(), cert, (directory / ROOT_FILE).read_bytes()
+    )
 
 
 def _generate(common_name):
     """-> (signing key, root certificate, signing certificate), EC P-256."""
-    now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
     root_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     root_name = _name(ROOT_NAME)
-    root = (_builder(root_name, root_name, root_key.public_key(), now)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
-            .sign(root_key, hashes.SHA256()))
-    cert = (_builder(_name(common_name), root_name, key.public_key(), now)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(_key_usage(digital_signature=True, content_commitment=True),
-                           critical=True)
-            .add_extension(x509.ExtendedKeyUsage([DOCUMENT_SIGNING,
-                                                  ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-                           critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
-                root_key.public_key()), critical=False)
-            .sign(root_key, hashes.SHA256()))
+    root = (
+        _builder(root_name, root_name, root_key.public_key(), now)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
+        .sign(root_key, hashes.SHA256())
+    )
+    cert = (
+        _builder(_name(common_name), root_name, key.public_key(), now)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
+        .add_extension(
+            x509.ExtendedKeyUsage([DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+            critical=False,
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()),
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
     return key, root, cert
 
 
 def _builder(subject, issuer, public_key, now):
-    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer)
-            .public_key(public_key).serial_number(x509.random_serial_number())
-            .not_valid_before(now).not_valid_after(now + VALIDITY)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key),
-                           critical=False))
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + VALIDITY)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+    )
 
 
 def _key_usage(**usages):
-    names = ("digital_signature", "content_commitment", "key_encipherment",
-             "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign")
-    return x509.KeyUsage(**{n: usages.get(n, False) for n in names},
-                         encipher_only=False, decipher_only=False)
+    names = (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+    )
+    return x509.KeyUsage(
+        **{n: usages.get(n, False) for n in names}, encipher_only=False, decipher_only=False
+    )
 
 
 def _name(common_name):
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kluis"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Kluis"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _pem_key(key) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _pem_cert(cert) -> bytes:

@@ -2,6 +2,7 @@
 key, and the check of signed PDFs that anyone may send (verification.py). File bytes
 come from and go to documents over its blob endpoint, and reach the verify endpoint
 (this service's own HTTP port, SIGNING_VERIFY_ADDRESS) from the gateway: never the bus."""
+
 import hashlib
 from datetime import timedelta
 from functools import partial
@@ -33,9 +34,12 @@ class PlatformKey(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        self.identity = load_or_create(kluis_var(), config.get("SIGNING_KEY_FILE") or None,
-                                       config.get("SIGNING_CERT_FILE") or None,
-                                       config.get("SIGNING_CHAIN_FILE") or None)
+        self.identity = load_or_create(
+            kluis_var(),
+            config.get("SIGNING_KEY_FILE") or None,
+            config.get("SIGNING_CERT_FILE") or None,
+            config.get("SIGNING_CHAIN_FILE") or None,
+        )
 
     def get_dependency(self, worker_ctx):
         return self.identity
@@ -88,8 +92,7 @@ class SigningService(ServiceBase):
         principal = self.caller.require("client", "staff")
         dossier_ids = self._visible_dossier_ids(principal)
         with self.store.unit_of_work() as uow:
-            return offers.list_for(uow, self.paging, principal, status, dossier_ids, limit,
-                                   cursor)
+            return offers.list_for(uow, self.paging, principal, status, dossier_ids, limit, cursor)
 
     @rpc
     def pending_signatures(self, limit=50, cursor=None):
@@ -98,8 +101,7 @@ class SigningService(ServiceBase):
         principal = self.caller.require("client")
         dossier_ids = self._visible_dossier_ids(principal)
         with self.store.unit_of_work() as uow:
-            return offers.pending_actions(uow, self.paging, principal, dossier_ids, limit,
-                                          cursor)
+            return offers.pending_actions(uow, self.paging, principal, dossier_ids, limit, cursor)
 
     @rpc
     def count_pending_signatures(self):
@@ -126,8 +128,9 @@ class SigningService(ServiceBase):
         try:
             filed = self._sign_and_file(principal, attempt)
             with self.store.unit_of_work() as uow:
-                return signature.finish(uow, principal, request_id, attempt["attempt"],
-                                        *filed, self.platform)
+                return signature.finish(
+                    uow, principal, request_id, attempt["attempt"], *filed, self.platform
+                )
         except BaseException:
             with self.store.unit_of_work() as uow:
                 signature.abandon(uow, request_id, attempt["attempt"])
@@ -138,13 +141,17 @@ class SigningService(ServiceBase):
         if hashlib.sha256(original).hexdigest() != attempt["document_sha256"]:
             raise DocumentChanged()
         evidence = signature.evidence_of(attempt, principal, self.platform)
-        signed = signature.make_signed_pdf(original, evidence, self.platform,
-                                           attempt["language"])
+        signed = signature.make_signed_pdf(original, evidence, self.platform, attempt["language"])
         suffix = "ondertekend" if attempt["language"] == "nl" else "signed"
         document = self.blobs.upload(
-            partial(self.documents.begin_delivery_upload, attempt["dossier_id"]), signed,
-            partial(self.documents.finish_upload, file_name=f"{attempt['title']} ({suffix}).pdf",
-                    title=f"{attempt['title']} ({suffix})"))
+            partial(self.documents.begin_delivery_upload, attempt["dossier_id"]),
+            signed,
+            partial(
+                self.documents.finish_upload,
+                file_name=f"{attempt['title']} ({suffix}).pdf",
+                title=f"{attempt['title']} ({suffix})",
+            ),
+        )
         for document_id in (attempt["document_id"], document["id"]):
             self.documents_as_signing.lock_document(document_id)
         return evidence, document["id"], hashlib.sha256(signed).hexdigest()
@@ -153,8 +160,7 @@ class SigningService(ServiceBase):
         """The exact bytes offered (bounded), while the signer may still see them. The
         fetch is signing's own: it is not the signer's download."""
         self.documents.describe_document(document_id)  # NotFound once hidden from them
-        upstream = self.blobs.download(
-            self.documents_as_signing.open_service_download(document_id))
+        upstream = self.blobs.download(self.documents_as_signing.open_service_download(document_id))
         data = bytearray()
         try:
             for chunk in upstream.iter_content(256 * 1024):
@@ -181,8 +187,7 @@ class SigningService(ServiceBase):
         principal = self.caller.require("client", "staff")
         self._check_consent(principal, request_id)
         with self.store.unit_of_work() as uow:
-            view = signature.evidence_view(access.visible_request(uow, principal,
-                                                                  request_id))
+            view = signature.evidence_view(access.visible_request(uow, principal, request_id))
         if view is None:
             raise NotFound()
         return view
@@ -192,8 +197,9 @@ class SigningService(ServiceBase):
         """Anyone (the gateway, for POST /signatures/verify): -> {verification_id, ticket}
         to send one file to the verify endpoint. RateLimited after VERIFY_RATE_BURST
         requests per VERIFY_RATE_PER_S seconds from `source_ip`."""
-        limit = verification.PER_ADDRESS.scaled(self.config.get("VERIFY_RATE_BURST"),
-                                                self.config.get("VERIFY_RATE_PER_S"))
+        limit = verification.PER_ADDRESS.scaled(
+            self.config.get("VERIFY_RATE_BURST"), self.config.get("VERIFY_RATE_PER_S")
+        )
         with self.store.unit_of_work() as uow:
             return verification.begin(uow, limit, source_ip)
 
@@ -203,9 +209,13 @@ class SigningService(ServiceBase):
         checked within the budget, off this service's event loop, by a worker of this
         endpoint's own pool (never one an RPC needs), on the hardened HTTP server
         (services/common/web_server.py). -> the verdict."""
-        return verification.receive(self.store, request, verification_id,
-                                    verification.Settings.from_config(self.config),
-                                    self.platform.root_pem)
+        return verification.receive(
+            self.store,
+            request,
+            verification_id,
+            verification.Settings.from_config(self.config),
+            self.platform.root_pem,
+        )
 
     @timer(interval=300)
     def sweep_verifications(self):

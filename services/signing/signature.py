@@ -5,6 +5,7 @@ platform's certificate; the result is filed in the dossier, and the evidence sea
 Steps (no transaction is held across the RPC and HTTP calls in between):
 `begin` checks and marks the request as being signed; the service fetches the bytes,
 `make_signed_pdf` builds the signed file, the service files it, `finish` records it."""
+
 import hashlib
 import unicodedata
 
@@ -18,16 +19,24 @@ from .access import visible_request
 from .certificate_page import NotAPdf as UnreadablePdf
 from .certificate_page import append_certificate_page
 from .events import DocumentSigned
-from .exceptions import (AgreementRequired, AlreadySigned, NameMismatch, NotAPdf,
-                         SigningInProgress, SigningRequestClosed)
+from .exceptions import (
+    AgreementRequired,
+    AlreadySigned,
+    NameMismatch,
+    NotAPdf,
+    SigningInProgress,
+    SigningRequestClosed,
+)
 from .models import SigningRequest
 from .platform_key import seal
 
 
 def same_name(typed, expected):
     """Case and spacing aside (and Unicode forms: é typed or composed)."""
+
     def norm(text):
         return " ".join(unicodedata.normalize("NFC", text or "").split()).casefold()
+
     return bool(norm(typed)) and norm(typed) == norm(expected)
 
 
@@ -49,20 +58,35 @@ def begin(uow, principal, request_id, full_name, agree):
     if item.signing_started_at and now - item.signing_started_at < offers.STALE_ATTEMPT:
         raise SigningInProgress()
     item.signing_started_at = now
-    return {"id": item.id, "attempt": now.isoformat(), "document_id": item.document_id, "dossier_id": item.dossier_id,
-            "title": item.title, "document_sha256": item.document_sha256,
-            "signer": {"name": item.signer_name, "client_id": item.signer_client_id,
-                       "account_id": item.signer_account_id},
-            "language": item.language}
+    return {
+        "id": item.id,
+        "attempt": now.isoformat(),
+        "document_id": item.document_id,
+        "dossier_id": item.dossier_id,
+        "title": item.title,
+        "document_sha256": item.document_sha256,
+        "signer": {
+            "name": item.signer_name,
+            "client_id": item.signer_client_id,
+            "account_id": item.signer_account_id,
+        },
+        "language": item.language,
+    }
 
 
 def evidence_of(attempt, principal, identity):
-    return {"signing_request_id": attempt["id"], "document_id": attempt["document_id"],
-            "document_title": attempt["title"],
-            "document_sha256": attempt["document_sha256"], "signer": attempt["signer"],
-            "signed_at": utcnow().isoformat(), "ip": principal.source_ip,
-            "user_agent": principal.user_agent, "auth": principal.auth_method,
-            "platform_certificate": identity.common_name}
+    return {
+        "signing_request_id": attempt["id"],
+        "document_id": attempt["document_id"],
+        "document_title": attempt["title"],
+        "document_sha256": attempt["document_sha256"],
+        "signer": attempt["signer"],
+        "signed_at": utcnow().isoformat(),
+        "ip": principal.source_ip,
+        "user_agent": principal.user_agent,
+        "auth": principal.auth_method,
+        "platform_certificate": identity.common_name,
+    }
 
 
 def make_signed_pdf(original, evidence, identity, language):
@@ -75,30 +99,48 @@ def make_signed_pdf(original, evidence, identity, language):
     return pades.sign_pdf(with_page, identity, reason=reason)
 
 
-def finish(uow, principal, request_id, attempt, evidence, signed_document_id, signed_sha256,
-           identity):
+def finish(
+    uow, principal, request_id, attempt, evidence, signed_document_id, signed_sha256, identity
+):
     """Records the signature with its sealed evidence. Event `document_signed`."""
     item = visible_request(uow, principal, request_id, lock=True)
-    if item.status != "pending" or item.signing_started_at is None or \
-            item.signing_started_at.isoformat() != attempt:
+    if (
+        item.status != "pending"
+        or item.signing_started_at is None
+        or item.signing_started_at.isoformat() != attempt
+    ):
         raise SigningRequestClosed()  # withdrawn, or another attempt took over
-    evidence = {**evidence, "signed_document_sha256": signed_sha256,
-                "signed_document_id": signed_document_id}
+    evidence = {
+        **evidence,
+        "signed_document_sha256": signed_sha256,
+        "signed_document_id": signed_document_id,
+    }
     item.evidence, item.seal = evidence, seal(identity, evidence)
     item.status, item.closed_at, item.closed_by = "signed", utcnow(), principal.account_id
     item.signed_document_id, item.signing_started_at = signed_document_id, None
     item.signed_document_sha256 = signed_sha256
-    uow.emit(DocumentSigned(signing_request_id=item.id, document_id=item.document_id,
-                            signed_document_id=signed_document_id, dossier_id=item.dossier_id,
-                            office_id=item.office_id), actor=principal.account_id)
+    uow.emit(
+        DocumentSigned(
+            signing_request_id=item.id,
+            document_id=item.document_id,
+            signed_document_id=signed_document_id,
+            dossier_id=item.dossier_id,
+            office_id=item.office_id,
+        ),
+        actor=principal.account_id,
+    )
     return {"status": "signed", "signed_document_id": signed_document_id}
 
 
 def abandon(uow, request_id, attempt):
     """An attempt that failed half-way: the request can be signed again at once."""
     item = uow.session.get(SigningRequest, request_id, with_for_update=True)
-    if item is not None and item.status == "pending" and item.signing_started_at and \
-            item.signing_started_at.isoformat() == attempt:
+    if (
+        item is not None
+        and item.status == "pending"
+        and item.signing_started_at
+        and item.signing_started_at.isoformat() == attempt
+    ):
         item.signing_started_at = None
 
 
@@ -106,11 +148,17 @@ def evidence_view(item):
     if item.status != "signed":
         return None
     evidence = item.evidence
-    return {"document_sha256": evidence["document_sha256"],
-            "signed_document_sha256": evidence["signed_document_sha256"],
-            "signer": evidence["signer"], "signed_at": evidence["signed_at"],
-            "ip": evidence["ip"], "user_agent": evidence["user_agent"],
-            "auth": evidence["auth"], "seal": item.seal, "evidence": evidence}
+    return {
+        "document_sha256": evidence["document_sha256"],
+        "signed_document_sha256": evidence["signed_document_sha256"],
+        "signer": evidence["signer"],
+        "signed_at": evidence["signed_at"],
+        "ip": evidence["ip"],
+        "user_agent": evidence["user_agent"],
+        "auth": evidence["auth"],
+        "seal": item.seal,
+        "evidence": evidence,
+    }
 
 
 def sha256(data):
@@ -120,10 +168,16 @@ def sha256(data):
 def issued(uow, signed_document_sha256):
     """-> {signer, signed_at, original_sha256} of the signature this platform issued as
     exactly these bytes, or None."""
-    item = uow.session.scalar(select(SigningRequest).where(
-        SigningRequest.status == "signed",
-        SigningRequest.signed_document_sha256 == str(signed_document_sha256)))
+    item = uow.session.scalar(
+        select(SigningRequest).where(
+            SigningRequest.status == "signed",
+            SigningRequest.signed_document_sha256 == str(signed_document_sha256),
+        )
+    )
     if item is None:
         return None
-    return {"signer": item.signer_name, "signed_at": item.evidence["signed_at"],
-            "original_sha256": item.document_sha256}
+    return {
+        "signer": item.signer_name,
+        "signed_at": item.evidence["signed_at"],
+        "original_sha256": item.document_sha256,
+    }

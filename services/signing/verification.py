@@ -12,6 +12,7 @@
 
 At most `concurrency` checks run at once per process; more are refused (429) at once
 rather than queued, so that waiting checks cannot hold every worker of the service."""
+
 import hashlib
 import hmac
 import json
@@ -40,8 +41,7 @@ from .models import VerifyTicket, buckets
 TICKET_TTL = timedelta(minutes=5)
 PER_ADDRESS = Limit("verify_address", burst=30, per_s=600)
 CHUNK = 256 * 1024
-STATUS = {"not_found": 404, "file_too_large": 413, "pdf_too_complex": 422,
-          "rate_limited": 429}
+STATUS = {"not_found": 404, "file_too_large": 413, "pdf_too_complex": 422, "rate_limited": 429}
 
 
 @dataclass(frozen=True)
@@ -55,12 +55,14 @@ class Settings:
 
     @classmethod
     def from_config(cls, config):
-        return cls(config_value(config, "VERIFY_MAX_BYTES", 25 * 1024 * 1024),
-                   config_value(config, "VERIFY_MAX_FIELDS", 50),
-                   config_value(config, "VERIFY_MAX_OBJECTS", 100_000),
-                   config_value(config, "VERIFY_TIMEOUT_S", 20.0, float),
-                   config_value(config, "VERIFY_MEMORY_MB", 1024),
-                   config_value(config, "VERIFY_CONCURRENCY", 2))
+        return cls(
+            config_value(config, "VERIFY_MAX_BYTES", 25 * 1024 * 1024),
+            config_value(config, "VERIFY_MAX_FIELDS", 50),
+            config_value(config, "VERIFY_MAX_OBJECTS", 100_000),
+            config_value(config, "VERIFY_TIMEOUT_S", 20.0, float),
+            config_value(config, "VERIFY_MEMORY_MB", 1024),
+            config_value(config, "VERIFY_CONCURRENCY", 2),
+        )
 
 
 def begin(uow, limit, source_ip):
@@ -70,8 +72,7 @@ def begin(uow, limit, source_ip):
     if retry_after:
         raise RateLimited({"retry_after_s": retry_after})
     ticket = secrets.token_urlsafe(32)
-    row = VerifyTicket(id=new_id(), ticket_hash=_digest(ticket),
-                       expires_at=utcnow() + TICKET_TTL)
+    row = VerifyTicket(id=new_id(), ticket_hash=_digest(ticket), expires_at=utcnow() + TICKET_TTL)
     uow.session.add(row)
     return {"verification_id": row.id, "ticket": ticket}
 
@@ -79,8 +80,11 @@ def begin(uow, limit, source_ip):
 def claim(uow, verification_id, ticket):
     """The ticket is used up; NotFound unless it was issued, unused and unexpired."""
     row = uow.session.get(VerifyTicket, verification_id, with_for_update=True)
-    if row is None or not hmac.compare_digest(row.ticket_hash, _digest(ticket or "")) \
-            or row.expires_at <= utcnow():
+    if (
+        row is None
+        or not hmac.compare_digest(row.ticket_hash, _digest(ticket or ""))
+        or row.expires_at <= utcnow()
+    ):
         raise NotFound()
     uow.session.delete(row)
 
@@ -142,11 +146,20 @@ def answer(verdict, issued):
     """The public verdict: valid only as issued (an ECDSA signature can be re-encoded
     without the key; the file's hash cannot)."""
     if not issued:
-        return {"valid": False, "signed_by": None, "signed_at": None,
-                "document_sha256": verdict["document_sha256"]}
-    return {"valid": True, "signed_by": issued["signer"], "signed_at": issued["signed_at"],
+        return {
+            "valid": False,
+            "signed_by": None,
+            "signed_at": None,
             "document_sha256": verdict["document_sha256"],
-            "original_sha256": issued["original_sha256"], "sealed_by": verdict["signed_by"]}
+        }
+    return {
+        "valid": True,
+        "signed_by": issued["signer"],
+        "signed_at": issued["signed_at"],
+        "document_sha256": verdict["document_sha256"],
+        "original_sha256": issued["original_sha256"],
+        "sealed_by": verdict["signed_by"],
+    }
 
 
 def _spool(stream, path, max_bytes):
@@ -161,13 +174,20 @@ def _spool(stream, path, max_bytes):
 
 
 def _check(pdf_path, root_path, settings):
-    too_complex = PdfTooComplex({"max_fields": settings.max_fields,
-                                 "max_objects": settings.max_objects,
-                                 "timeout_s": settings.timeout_s})
+    too_complex = PdfTooComplex(
+        {
+            "max_fields": settings.max_fields,
+            "max_objects": settings.max_objects,
+            "timeout_s": settings.timeout_s,
+        }
+    )
     try:
-        verdict = run_module("services.signing.verify_worker",
-                             [pdf_path, root_path, settings.max_fields, settings.max_objects],
-                             settings.timeout_s, settings.memory_mb)
+        verdict = run_module(
+            "services.signing.verify_worker",
+            [pdf_path, root_path, settings.max_fields, settings.max_objects],
+            settings.timeout_s,
+            settings.memory_mb,
+        )
     except Overrun:
         raise too_complex from None
     if "too_complex" in verdict:

@@ -2,6 +2,7 @@
     python -m services.signing.verify_worker <pdf file> <root PEM file> <max fields> <max objects>
 prints pades.verify_pdf's verdict as JSON, or {"too_complex": what} for a file beyond
 the budget. The service kills it when its time is up."""
+
 import json
 import sys
 from pathlib import Path

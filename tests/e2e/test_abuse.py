@@ -1,5 +1,6 @@
 """What a careless or hostile caller tries against sign-in, registration and the app:
 each gets a clear answer and changes nothing it should not."""
+
 import eventlet
 
 from .conftest import CLIENT_PASSWORD, link_token, unique_email
@@ -55,8 +56,14 @@ def test_misses_are_limited_per_registration_and_per_source_not_per_partner_id(s
     person = office.add(office.admin, "owner")
     first = App(strict_kluis)
     first.start()
-    answers = [first.identify(written, email=unique_email()).status_code for written in (
-        office.partner_id.lower(), " " + office.partner_id, office.partner_id.capitalize())]
+    answers = [
+        first.identify(written, email=unique_email()).status_code
+        for written in (
+            office.partner_id.lower(),
+            " " + office.partner_id,
+            office.partner_id.capitalize(),
+        )
+    ]
     assert answers == [422, 422, 423]  # three misses lock the registration
     second = App(strict_kluis)
     second.start()
@@ -83,22 +90,30 @@ def test_misses_are_limited_per_registration_and_per_source_not_per_partner_id(s
 def test_concurrent_use_of_single_use_things_succeeds_once(pg_kluis):
     office = Office(pg_kluis, pg_kluis.admin())
     app, _client = office.staffed("owner")
-    challenge = pg_kluis.client().post("/auth/device/challenge",
-                                       json={"device_id": app.device_id}).json()["challenge"]
-    body = {"device_id": app.device_id, "challenge": challenge,
-            "signature": app.sign(challenge)}
+    challenge = (
+        pg_kluis.client()
+        .post("/auth/device/challenge", json={"device_id": app.device_id})
+        .json()["challenge"]
+    )
+    body = {"device_id": app.device_id, "challenge": challenge, "signature": app.sign(challenge)}
     pool = eventlet.GreenPool(8)
-    codes = list(pool.imap(lambda _: pg_kluis.client().post("/auth/device/login",
-                                                            json=body).status_code, range(8)))
+    codes = list(
+        pool.imap(
+            lambda _: pg_kluis.client().post("/auth/device/login", json=body).status_code, range(8)
+        )
+    )
     assert sorted(codes) == [200] + [401] * 7
 
     login = pg_kluis.client().post("/auth/app-login").json()
-    pg_kluis.client().post(f"/auth/app-login/{login['login_id']}/approve", json={
-        "device_id": app.device_id, "signature": app.sign(login["pairing_code"])})
+    pg_kluis.client().post(
+        f"/auth/app-login/{login['login_id']}/approve",
+        json={"device_id": app.device_id, "signature": app.sign(login["pairing_code"])},
+    )
     path = f"/auth/app-login/{login['login_id']}/token"
     secret = {"poll_secret": login["poll_secret"]}
-    codes = list(pool.imap(lambda _: pg_kluis.client().post(path, json=secret).status_code,
-                           range(8)))
+    codes = list(
+        pool.imap(lambda _: pg_kluis.client().post(path, json=secret).status_code, range(8))
+    )
     assert sorted(codes) == [200] + [410] * 7
 
 
@@ -106,8 +121,9 @@ def test_staff_accounts_cannot_be_locked_by_password_guessing(kluis):
     office = Office(kluis, kluis.admin())
     person = office.add(office.admin, "owner")
     for _ in range(11):
-        kluis.client().post("/auth/login", json={"email": person["email"],
-                                                  "password": "Raad-Maar-123"})
+        kluis.client().post(
+            "/auth/login", json={"email": person["email"], "password": "Raad-Maar-123"}
+        )
     kluis.client().post("/auth/password/forgot", json={"email": person["email"]})
     app = App(kluis)
     app.start()
@@ -122,11 +138,14 @@ def test_an_app_login_approved_by_a_device_since_unbound_is_not_handed_out(kluis
     office = Office(kluis, kluis.admin())
     app, client = office.staffed("owner")
     login = kluis.client().post("/auth/app-login").json()
-    kluis.client().post(f"/auth/app-login/{login['login_id']}/approve", json={
-        "device_id": app.device_id, "signature": app.sign(login["pairing_code"])})
+    kluis.client().post(
+        f"/auth/app-login/{login['login_id']}/approve",
+        json={"device_id": app.device_id, "signature": app.sign(login["pairing_code"])},
+    )
     assert client.delete(f"/me/devices/{app.device_id}").status_code == 204
-    late = kluis.client().post(f"/auth/app-login/{login['login_id']}/token",
-                               json={"poll_secret": login["poll_secret"]})
+    late = kluis.client().post(
+        f"/auth/app-login/{login['login_id']}/token", json={"poll_secret": login["poll_secret"]}
+    )
     assert late.status_code == 410
 
 
@@ -136,10 +155,19 @@ def test_a_reset_spends_every_open_reset_link(kluis):
         kluis.client().post("/auth/password/forgot", json={"email": address})
         kluis.mail.wait_for(address, count=count)
     first, second = [link_token(m) for m in kluis.mail.messages(address)]
-    assert kluis.client().post("/auth/password/reset", json={
-        "token": second, "password": "Nieuw-Sterk-55"}).status_code == 204
-    stale = kluis.client().post("/auth/password/reset", json={
-        "token": first, "password": "Ander-Sterk-66"})
+    assert (
+        kluis.client()
+        .post("/auth/password/reset", json={"token": second, "password": "Nieuw-Sterk-55"})
+        .status_code
+        == 204
+    )
+    stale = kluis.client().post(
+        "/auth/password/reset", json={"token": first, "password": "Ander-Sterk-66"}
+    )
     assert stale.status_code == 410 and stale.json()["error"] == "token_used"
-    assert kluis.client().post("/auth/login", json={
-        "email": address, "password": CLIENT_PASSWORD}).status_code == 401
+    assert (
+        kluis.client()
+        .post("/auth/login", json={"email": address, "password": CLIENT_PASSWORD})
+        .status_code
+        == 401
+    )

@@ -1,12 +1,19 @@
 """docs/api.md "Authentication and sessions": password login, sessions with idle timeout,
 logout, forgot and reset, lockout; all through HTTP."""
+
 import hashlib
 import sqlite3
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from .conftest import (ADMIN_EMAIL, ADMIN_PASSWORD, CLIENT_PASSWORD, link_token, text_of,
-                       unique_email)
+from .conftest import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    CLIENT_PASSWORD,
+    link_token,
+    text_of,
+    unique_email,
+)
 
 
 def _when(text):
@@ -14,8 +21,9 @@ def _when(text):
 
 
 def test_login_session_extend_and_logout(any_kluis):
-    response = any_kluis.client().post("/auth/login", json={"email": ADMIN_EMAIL,
-                                                             "password": ADMIN_PASSWORD})
+    response = any_kluis.client().post(
+        "/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+    )
     assert response.status_code == 200
     body = response.json()
     assert len(body["token"]) >= 32 and body["warning_s"] < body["idle_timeout_s"]
@@ -25,8 +33,9 @@ def test_login_session_extend_and_logout(any_kluis):
     second = client.get("/auth/session").json()
     assert first.pop("now") <= second.pop("now")  # the server's clock, for the browser's
     assert first == second  # looking does not extend
-    assert _when(first["expires_at"]) - _when(first["warn_at"]) == \
-        timedelta(seconds=first["warning_s"])
+    assert _when(first["expires_at"]) - _when(first["warn_at"]) == timedelta(
+        seconds=first["warning_s"]
+    )
     extended = client.post("/auth/session/extend").json()
     assert _when(extended["expires_at"]) > _when(first["expires_at"])
     assert client.get("/me").json()["email"] == ADMIN_EMAIL
@@ -46,18 +55,27 @@ def test_an_idle_session_expires(pg_kluis):
     client = pg_kluis.client(pg_kluis.login(ADMIN_EMAIL, ADMIN_PASSWORD), language="en")
     state = client.get("/auth/session").json()
     assert state["idle_timeout_s"] == 3
-    while datetime.now(timezone.utc) <= _when(state["expires_at"]):
+    while datetime.now(UTC) <= _when(state["expires_at"]):
         time.sleep(0.2)  # waiting for the clock, not timing anything
     expired = client.get("/me")
     assert expired.status_code == 401
-    assert expired.json() == {"error": "session_expired", "details": {},
-                              "message": "Your session has expired. Please sign in again."}
+    assert expired.json() == {
+        "error": "session_expired",
+        "details": {},
+        "message": "Your session has expired. Please sign in again.",
+    }
     assert client.post("/auth/session/extend").status_code == 401
 
 
 def test_bad_bearer_tokens_are_401(kluis):
-    for header in ("", "Bearer", "Bearer ", "Basic abc", "Bearer " + "x" * 43,
-                   "Bearer " + "y" * 600):
+    for header in (
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic abc",
+        "Bearer " + "x" * 43,
+        "Bearer " + "y" * 600,
+    ):
         response = kluis.client().get("/me", headers={"Authorization": header})
         assert response.status_code == 401, header
         assert response.json()["error"] == "unauthenticated"
@@ -73,8 +91,18 @@ def test_wrong_password_unknown_user_and_lock_answer_alike(kluis):
 
     wrong = attempt(address, "Wrong-Password-1")
     unknown = attempt(unique_email(), "Wrong-Password-1")
-    assert wrong == unknown == (401, {"error": "invalid_credentials", "details": {},
-                                      "message": "The e-mail address or password is not correct."})
+    assert (
+        wrong
+        == unknown
+        == (
+            401,
+            {
+                "error": "invalid_credentials",
+                "details": {},
+                "message": "The e-mail address or password is not correct.",
+            },
+        )
+    )
     for _ in range(9):  # ten misses in a row, counting the one above
         assert attempt(address, "Wrong-Password-1")[0] == 401
     assert attempt(address, CLIENT_PASSWORD) == wrong  # locked: even the right password
@@ -85,8 +113,11 @@ def test_wrong_password_unknown_user_and_lock_answer_alike(kluis):
 
 def test_every_login_is_recorded_with_time_and_source(kluis):
     address = kluis.create_client()
-    kluis.client().post("/auth/login", json={"email": address, "password": "Nope-Nope-1"},
-                        headers={"User-Agent": "kluis-test/1"})
+    kluis.client().post(
+        "/auth/login",
+        json={"email": address, "password": "Nope-Nope-1"},
+        headers={"User-Agent": "kluis-test/1"},
+    )
     kluis.login(address, CLIENT_PASSWORD)
     attempts = kluis.admin().get("/admin/login-attempts?limit=200").json()["items"]
     mine = [a for a in attempts if a["email"] == address]
@@ -115,12 +146,18 @@ def test_forgot_and_reset_password(any_kluis):
     common = client.post("/auth/password/reset", json={"token": token, "password": "Welkom123"})
     assert common.json()["details"]["rules"] == ["common"]
 
-    assert client.post("/auth/password/reset", json={"token": token,
-                                                     "password": "Nieuw-Sterk-42"}).status_code == 204
+    assert (
+        client.post(
+            "/auth/password/reset", json={"token": token, "password": "Nieuw-Sterk-42"}
+        ).status_code
+        == 204
+    )
     assert before.get("/me").status_code == 401  # every session ended
     assert any_kluis.login(address, "Nieuw-Sterk-42")
-    assert client.post("/auth/login", json={"email": address,
-                                            "password": CLIENT_PASSWORD}).status_code == 401
+    assert (
+        client.post("/auth/login", json={"email": address, "password": CLIENT_PASSWORD}).status_code
+        == 401
+    )
     again = client.post("/auth/password/reset", json={"token": token, "password": "Ander-Sterk-43"})
     assert again.status_code == 410 and again.json()["error"] == "token_used"
     changed = any_kluis.mail.wait_for(address, count=2)[1]
@@ -142,14 +179,22 @@ def test_reset_links_expire_after_an_hour_and_bad_ones_are_refused(kluis):
     kluis.client().post("/auth/password/forgot", json={"email": address})
     token = link_token(kluis.mail.wait_for(address)[0])
     with sqlite3.connect(kluis.system.var / "identity.db") as db:  # an hour passes
-        db.execute("UPDATE password_resets SET expires_at = ? WHERE token_hash = ?",
-                   ((datetime.utcnow() - timedelta(seconds=1)).isoformat(" "),
-                    hashlib.sha256(token.encode()).hexdigest()))
+        db.execute(
+            "UPDATE password_resets SET expires_at = ? WHERE token_hash = ?",
+            (
+                (datetime.utcnow() - timedelta(seconds=1)).isoformat(" "),
+                hashlib.sha256(token.encode()).hexdigest(),
+            ),
+        )
     client = kluis.client()
-    expired = client.post("/auth/password/reset", json={"token": token, "password": "Nieuw-Sterk-42"})
+    expired = client.post(
+        "/auth/password/reset", json={"token": token, "password": "Nieuw-Sterk-42"}
+    )
     assert expired.status_code == 410 and expired.json()["error"] == "token_expired"
     assert kluis.login(address, CLIENT_PASSWORD)  # nothing changed
-    bogus = client.post("/auth/password/reset", json={"token": "bogus", "password": "Nieuw-Sterk-42"})
+    bogus = client.post(
+        "/auth/password/reset", json={"token": "bogus", "password": "Nieuw-Sterk-42"}
+    )
     assert bogus.status_code == 400 and bogus.json()["error"] == "invalid_token"
 
 
@@ -166,11 +211,18 @@ def test_no_password_token_or_code_reaches_the_logs(kluis):
     kluis.client().post("/auth/login", json={"email": address, "password": "Geheim-Fout-99"})
     kluis.client().post("/auth/password/forgot", json={"email": address})
     reset_token = link_token(kluis.mail.wait_for(address)[0])
-    kluis.client().post("/auth/password/reset", json={"token": reset_token,
-                                                      "password": "Nieuw-Geheim-77"})
+    kluis.client().post(
+        "/auth/password/reset", json={"token": reset_token, "password": "Nieuw-Geheim-77"}
+    )
     kluis.mail.wait_for(address, count=2)
     logs = kluis.logs()
     assert "INFO" in logs  # the logs are there to be searched
-    for secret in (CLIENT_PASSWORD, ADMIN_PASSWORD, token, "Geheim-Fout-99", reset_token,
-                   "Nieuw-Geheim-77"):
+    for secret in (
+        CLIENT_PASSWORD,
+        ADMIN_PASSWORD,
+        token,
+        "Geheim-Fout-99",
+        reset_token,
+        "Nieuw-Geheim-77",
+    ):
         assert secret not in logs

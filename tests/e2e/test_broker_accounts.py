@@ -1,6 +1,7 @@
 """A whole system whose parts each connect with their own RabbitMQ user (`make run` given
 the broker admin's credentials, docs/operations.md "Broker accounts") works as one
 that shares guest: health, the mails of commands, the events between services."""
+
 import json
 import time
 from urllib.parse import quote
@@ -16,13 +17,19 @@ from .conftest import Kluis, start_system
 from .staff_app import Office
 from .test_clients import _client, activate
 
-ADMIN = {"RABBITMQ_ADMIN_USER": "guest", "RABBITMQ_ADMIN_PASSWORD": "guest",
-         "RABBITMQ_MANAGEMENT_URL": RABBIT_MANAGEMENT}
+ADMIN = {
+    "RABBITMQ_ADMIN_USER": "guest",
+    "RABBITMQ_ADMIN_PASSWORD": "guest",
+    "RABBITMQ_MANAGEMENT_URL": RABBIT_MANAGEMENT,
+}
 
 
 def connected_users(vhost):
-    connections = requests.get(f"{RABBIT_MANAGEMENT}/api/vhosts/{quote(vhost, safe='')}"
-                               "/connections", auth=("guest", "guest"), timeout=10).json()
+    connections = requests.get(
+        f"{RABBIT_MANAGEMENT}/api/vhosts/{quote(vhost, safe='')}/connections",
+        auth=("guest", "guest"),
+        timeout=10,
+    ).json()
     return {connection["user"] for connection in connections}
 
 
@@ -31,19 +38,28 @@ def accounted_kluis(tmp_path_factory, vhosts):
     """A whole system on per-part broker accounts; the users are deleted afterwards, also
     when it did not start."""
     try:
-        system = start_system(tmp_path_factory, vhosts, "accounts", **ADMIN,
-                              KLUIS_BROKER_PASSWORD_NOTIFY="given-in-the-environment-0123456789",
-                              KLUIS_SCALE="gateway=2,documents=2")  # instances share theirs
+        system = start_system(
+            tmp_path_factory,
+            vhosts,
+            "accounts",
+            **ADMIN,
+            KLUIS_BROKER_PASSWORD_NOTIFY="given-in-the-environment-0123456789",
+            KLUIS_SCALE="gateway=2,documents=2",
+        )  # instances share theirs
         yield Kluis(system)
         system.stop_all()
     finally:
-        users = requests.get(f"{RABBIT_MANAGEMENT}/api/users", auth=("guest", "guest"),
-                             timeout=10).json()
+        users = requests.get(
+            f"{RABBIT_MANAGEMENT}/api/users", auth=("guest", "guest"), timeout=10
+        ).json()
         prefix = f"kluis-kluis-test-{RUN_ID}-accounts"
         for user in users:
             if user["name"].startswith(prefix):
-                requests.delete(f"{RABBIT_MANAGEMENT}/api/users/{quote(user['name'], safe='')}",
-                                auth=("guest", "guest"), timeout=10)
+                requests.delete(
+                    f"{RABBIT_MANAGEMENT}/api/users/{quote(user['name'], safe='')}",
+                    auth=("guest", "guest"),
+                    timeout=10,
+                )
 
 
 def test_every_part_works_with_its_own_broker_account(accounted_kluis):
@@ -69,8 +85,9 @@ def test_every_part_works_with_its_own_broker_account(accounted_kluis):
     _app, staff = office.staffed("owner")
     client = _client(staff, office)
     signed_in = activate(kluis, staff, client)
-    created = staff.post(f"/clients/{client['id']}/dossiers",
-                         json={"number": "D-1", "description": "Hypotheek"})
+    created = staff.post(
+        f"/clients/{client['id']}/dossiers", json={"number": "D-1", "description": "Hypotheek"}
+    )
     assert created.status_code == 201, created.text
     assert [d["number"] for d in signed_in.get("/dossiers").json()["items"]] == ["D-1"]
     logs = kluis.logs()

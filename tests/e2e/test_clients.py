@@ -1,8 +1,8 @@
 """docs/api.md "Clients, consent and products" (clients and consent), the invitation and
 activation rows of "Portal invitation, ...", and "Dossiers" (without the document and
 message counts, which arrive with those issues). Through HTTP."""
-import time
 
+import time
 
 from .conftest import link_token, unique_email
 from .staff_app import Office
@@ -29,8 +29,12 @@ def activate(kluis, staff, client, password="Mijn-Kluis-2026", invited=False):
     if not invited:
         assert staff.post(f"/clients/{client['id']}/invitation").status_code == 202
     first = link_token(kluis.mail.wait_for(client["email"], count=before + 1)[before])
-    assert kluis.client().post("/activation", json={"token": first, "email": client["email"]}
-                               ).status_code == 202
+    assert (
+        kluis.client()
+        .post("/activation", json={"token": first, "email": client["email"]})
+        .status_code
+        == 202
+    )
     second = link_token(kluis.mail.wait_for(client["email"], count=before + 2)[before + 1])
     body = {"token": second, "password": password}
     if client.get("mobile"):
@@ -49,11 +53,15 @@ def test_consent_defaults_by_who_creates_the_client(kluis, office, staff):
     assert staff.get(f"/clients/{by_admin['id']}").status_code == 404
     listed = [c["id"] for c in staff.get("/clients").json()["items"]]
     assert by_office["id"] in listed and by_admin["id"] not in listed
-    again = staff.post(f"/offices/{office.id}/clients", json={
-        "type": "person", "name": "Dubbel", "email": by_office["email"].upper()})
+    again = staff.post(
+        f"/offices/{office.id}/clients",
+        json={"type": "person", "name": "Dubbel", "email": by_office["email"].upper()},
+    )
     assert again.status_code == 409 and again.json()["error"] == "client_exists"
-    bad = staff.post(f"/offices/{office.id}/clients", json={
-        "type": "robot", "name": "", "email": "geen-adres", "status": "vip"})
+    bad = staff.post(
+        f"/offices/{office.id}/clients",
+        json={"type": "robot", "name": "", "email": "geen-adres", "status": "vip"},
+    )
     assert bad.status_code == 400
     assert set(bad.json()["details"]) == {"type", "name", "email", "status"}
 
@@ -75,8 +83,13 @@ def test_staff_see_consenting_clients_of_all_their_offices_and_nothing_else(klui
     assert everyone == {here["id"]: office.id, there["id"]: other.id}
     assert staff.get(f"/clients/{elsewhere['id']}").status_code == 404
     assert staff.patch(f"/clients/{elsewhere['id']}", json={"name": "X"}).status_code == 404
-    assert staff.post(f"/offices/{stranger_office.id}/clients", json={
-        "type": "person", "name": "X", "email": unique_email()}).status_code == 404
+    assert (
+        staff.post(
+            f"/offices/{stranger_office.id}/clients",
+            json={"type": "person", "name": "X", "email": unique_email()},
+        ).status_code
+        == 404
+    )
 
 
 def test_invitation_activation_and_locked_contacts(kluis, office, staff):
@@ -89,8 +102,12 @@ def test_invitation_activation_and_locked_contacts(kluis, office, staff):
     token = link_token(first)
     wrong = kluis.client().post("/activation", json={"token": token, "email": unique_email()})
     assert wrong.status_code == 400 and wrong.json()["error"] == "invalid_token"
-    assert kluis.client().post("/activation", json={"token": token,
-                                                    "email": client["email"]}).status_code == 202
+    assert (
+        kluis.client()
+        .post("/activation", json={"token": token, "email": client["email"]})
+        .status_code
+        == 202
+    )
     second = kluis.mail.wait_for(client["email"], count=2)[1]
     assert second["Subject"] == "Choose your password for Kluis"
     body = {"token": link_token(second), "password": "Mijn-Kluis-2026"}
@@ -99,15 +116,18 @@ def test_invitation_activation_and_locked_contacts(kluis, office, staff):
     weak = kluis.client().post("/activation/complete", json={**body, "password": "kluis"})
     assert weak.status_code == 422 and weak.json()["error"] == "weak_password"
     client_session = activate_with_code(kluis, client, body)
-    assert kluis.mail.wait_for(client["email"], count=3)[2]["Subject"] == \
-        "Your Kluis account is active"
+    assert (
+        kluis.mail.wait_for(client["email"], count=3)[2]["Subject"]
+        == "Your Kluis account is active"
+    )
     _wait_for_status(staff, client["id"], "accepted")
     assert staff.post(f"/clients/{client['id']}/invitation/resend").status_code == 409
     locked = staff.patch(f"/clients/{client['id']}", json={"email": unique_email()})
     assert locked.status_code == 409 and locked.json()["error"] == "contact_locked"
     assert staff.patch(f"/clients/{client['id']}", json={"mobile": None}).status_code == 409
-    assert staff.patch(f"/clients/{client['id']}", json={"name": "Jan J."}).json()[
-        "name"] == "Jan J."
+    assert (
+        staff.patch(f"/clients/{client['id']}", json={"name": "Jan J."}).json()["name"] == "Jan J."
+    )
     me = client_session.get("/me").json()
     assert me["kind"] == "client" and me["first_login"] is True
     again = kluis.client(kluis.login(client["email"], "Mijn-Kluis-2026")).get("/me").json()
@@ -127,23 +147,36 @@ def test_a_resent_invitation_replaces_the_old_link(kluis, office, staff):
     old = link_token(kluis.mail.wait_for(client["email"])[0])
     assert staff.post(f"/clients/{client['id']}/invitation/resend").status_code == 202
     new = link_token(kluis.mail.wait_for(client["email"], count=2)[1])
-    assert kluis.client().post("/activation", json={"token": old, "email": client["email"]}
-                               ).status_code == 400
-    assert kluis.client().post("/activation", json={"token": new, "email": client["email"]}
-                               ).status_code == 202
+    assert (
+        kluis.client()
+        .post("/activation", json={"token": old, "email": client["email"]})
+        .status_code
+        == 400
+    )
+    assert (
+        kluis.client()
+        .post("/activation", json={"token": new, "email": client["email"]})
+        .status_code
+        == 202
+    )
 
 
 def test_consent_changes_every_staff_view_at_once(kluis, office, staff):
     client = _client(staff, office)
     portal = activate(kluis, staff, client)
-    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "2026-001", "description": "Hypotheek Dorpsstraat 1"}).json()
+    dossier = staff.post(
+        f"/clients/{client['id']}/dossiers",
+        json={"number": "2026-001", "description": "Hypotheek Dorpsstraat 1"},
+    ).json()
     assert portal.get("/me/consents").json()["items"] == [
-        {"office_id": office.id, "office_name": f"Hypotheekhuis {office.partner_id}",
-         "shared": True}]
+        {
+            "office_id": office.id,
+            "office_name": f"Hypotheekhuis {office.partner_id}",
+            "shared": True,
+        }
+    ]
     assert portal.put(f"/me/consents/{office.id}", json={"shared": "nee"}).status_code == 400
-    assert portal.put(f"/me/consents/{office.id}", json={"shared": False}).json()[
-        "shared"] is False
+    assert portal.put(f"/me/consents/{office.id}", json={"shared": False}).json()["shared"] is False
     assert staff.get(f"/clients/{client['id']}").status_code == 404
     assert staff.get(f"/dossiers/{dossier['id']}").status_code == 404
     assert dossier["id"] not in [d["id"] for d in staff.get("/dossiers").json()["items"]]
@@ -157,18 +190,30 @@ def test_consent_changes_every_staff_view_at_once(kluis, office, staff):
 def test_dossiers_search_filter_and_visibility(kluis, office, staff):
     client = _client(staff, office)
     other = _client(staff, office)
-    opened = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "HY-7", "description": "Oversluiten hypotheek"})
+    opened = staff.post(
+        f"/clients/{client['id']}/dossiers",
+        json={"number": "HY-7", "description": "Oversluiten hypotheek"},
+    )
     assert opened.status_code == 201 and opened.json()["status"] == "in_progress"
-    closed = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "LV-8", "description": "Levensverzekering", "status": "closed"}).json()
-    taken = staff.post(f"/clients/{other['id']}/dossiers", json={
-        "number": "HY-7", "description": "Dubbel"})
+    closed = staff.post(
+        f"/clients/{client['id']}/dossiers",
+        json={"number": "LV-8", "description": "Levensverzekering", "status": "closed"},
+    ).json()
+    taken = staff.post(
+        f"/clients/{other['id']}/dossiers", json={"number": "HY-7", "description": "Dubbel"}
+    )
     assert taken.status_code == 409 and taken.json()["error"] == "dossier_number_taken"
-    theirs = staff.post(f"/clients/{other['id']}/dossiers", json={
-        "number": "HY-9", "description": "Aankoop"}).json()
-    mine = lambda path: [d["number"] for d in staff.get(path).json()["items"]  # noqa: E731
-                         if d["client_id"] in (client["id"], other["id"])]
+    theirs = staff.post(
+        f"/clients/{other['id']}/dossiers", json={"number": "HY-9", "description": "Aankoop"}
+    ).json()
+
+    def mine(path):
+        return [
+            d["number"]
+            for d in staff.get(path).json()["items"]
+            if d["client_id"] in (client["id"], other["id"])
+        ]
+
     assert sorted(mine("/dossiers")) == ["HY-7", "HY-9"]
     assert mine("/dossiers?status=closed") == ["LV-8"]
     assert sorted(mine("/dossiers?status=all")) == ["HY-7", "HY-9", "LV-8"]
@@ -182,15 +227,24 @@ def test_dossiers_search_filter_and_visibility(kluis, office, staff):
     seen = [d["number"] for d in portal.get("/dossiers?status=all").json()["items"]]
     assert sorted(seen) == ["HY-7", "LV-8"]
     assert portal.get(f"/dossiers/{theirs['id']}").status_code == 404
-    assert portal.patch(f"/dossiers/{closed['id']}", json={"status": "in_progress"}
-                        ).status_code == 403
-    assert portal.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "Z", "description": "Z"}).status_code == 403
+    assert (
+        portal.patch(f"/dossiers/{closed['id']}", json={"status": "in_progress"}).status_code == 403
+    )
+    assert (
+        portal.post(
+            f"/clients/{client['id']}/dossiers", json={"number": "Z", "description": "Z"}
+        ).status_code
+        == 403
+    )
     outsider_office = Office(kluis, office.admin)
     _app, outsider = outsider_office.staffed("owner")
     assert outsider.get(f"/dossiers/{theirs['id']}").status_code == 404
-    assert outsider.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "Z", "description": "Z"}).status_code == 404
+    assert (
+        outsider.post(
+            f"/clients/{client['id']}/dossiers", json={"number": "Z", "description": "Z"}
+        ).status_code
+        == 404
+    )
 
 
 def test_staff_see_a_company_and_never_its_extra_accounts(kluis, office, staff):
@@ -203,17 +257,25 @@ def test_staff_see_a_company_and_never_its_extra_accounts(kluis, office, staff):
     extra = main.post("/me/accounts", json={"name": "Extra", "email": unique_email()})
     assert extra.status_code == 201, extra.text
     extra = extra.json()
-    on_company = staff.post(f"/clients/{company['id']}/mortgage-applications",
-                            json={"amount_cents": 700000}).json()
-    on_extra = office.admin.post(f"/clients/{extra['id']}/mortgage-applications",
-                                 json={"amount_cents": 500000})
+    on_company = staff.post(
+        f"/clients/{company['id']}/mortgage-applications", json={"amount_cents": 700000}
+    ).json()
+    on_extra = office.admin.post(
+        f"/clients/{extra['id']}/mortgage-applications", json={"amount_cents": 500000}
+    )
     assert on_extra.status_code == 201, on_extra.text
-    listed = [a["id"] for a in staff.get("/mortgage-applications?status=all&limit=200"
-                                         ).json()["items"]]
+    listed = [
+        a["id"] for a in staff.get("/mortgage-applications?status=all&limit=200").json()["items"]
+    ]
     assert on_company["id"] in listed and on_extra.json()["id"] not in listed
     assert staff.get(f"/clients/{extra['id']}").status_code == 404
-    assert staff.post(f"/clients/{extra['id']}/dossiers", json={
-        "number": "X-1", "description": "X"}).status_code == 404
+    assert (
+        staff.post(
+            f"/clients/{extra['id']}/dossiers", json={"number": "X-1", "description": "X"}
+        ).status_code
+        == 404
+    )
     assert staff.get("/clients", params={"q": extra["email"]}).json()["items"] == []
-    assert [c["id"] for c in staff.get("/clients", params={"q": company["email"]}).json()[
-        "items"]] == [company["id"]]
+    assert [
+        c["id"] for c in staff.get("/clients", params={"q": company["email"]}).json()["items"]
+    ] == [company["id"]]

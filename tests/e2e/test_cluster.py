@@ -4,6 +4,7 @@ when the node that everything is connected to, and that holds the queue masters,
 stopped in the middle of a stream of password-reset e-mails and uploads: each accepted
 request has its effect exactly once, a refused one at most once, and the system
 answers /health 200 again within a bound. docs/operations.md, "RabbitMQ cluster"."""
+
 import hashlib
 import json
 import time
@@ -19,12 +20,15 @@ from tests.systems import Kluis, start_system
 from .staff_app import Office
 from .test_clients import _client
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not rabbit_available(),
-                                 reason="rabbitmq-server is not installed on this machine")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not rabbit_available(), reason="rabbitmq-server is not installed on this machine"
+    ),
+]
 
-REQUESTS = 40        # password resets and uploads, in turns
-STOP_AT = 12         # the node goes after this many
+REQUESTS = 40  # password resets and uploads, in turns
+STOP_AT = 12  # the node goes after this many
 HEALTHY_AGAIN_S = 90  # /health answers 200 again within this many seconds
 
 
@@ -38,10 +42,18 @@ def test_the_three_nodes_form_one_cluster_and_mirror_kluis_queues(cluster):
     assert len(cluster.running_nodes(via=2)) == 3
     with Connection(cluster.amqp_uri()) as connection:
         for name in ("rpc-probe", "evt-probe--x", "probe.commands", "reply-probe"):
-            Queue(name, Exchange("probe", type="topic"), "x", durable=not name.startswith("reply"),
-                  auto_delete=name.startswith("reply"))(connection.channel()).declare()
-    rows = json.loads(cluster.ctl(0, "list_queues", "name", "policy",
-                                  "synchronised_slave_pids", "--formatter", "json"))
+            Queue(
+                name,
+                Exchange("probe", type="topic"),
+                "x",
+                durable=not name.startswith("reply"),
+                auto_delete=name.startswith("reply"),
+            )(connection.channel()).declare()
+    rows = json.loads(
+        cluster.ctl(
+            0, "list_queues", "name", "policy", "synchronised_slave_pids", "--formatter", "json"
+        )
+    )
     by_name = {row["name"]: row for row in rows}
     for name in ("rpc-probe", "evt-probe--x", "probe.commands"):
         assert by_name[name]["policy"] == "kluis-mirrored"
@@ -51,8 +63,11 @@ def test_the_three_nodes_form_one_cluster_and_mirror_kluis_queues(cluster):
     while len(by_name["rpc-probe"]["synchronised_slave_pids"] or []) < 2:
         assert time.monotonic() < deadline, by_name["rpc-probe"]
         time.sleep(0.2)
-        rows = json.loads(cluster.ctl(0, "list_queues", "name", "policy",
-                                      "synchronised_slave_pids", "--formatter", "json"))
+        rows = json.loads(
+            cluster.ctl(
+                0, "list_queues", "name", "policy", "synchronised_slave_pids", "--formatter", "json"
+            )
+        )
         by_name = {row["name"]: row for row in rows}
 
 
@@ -82,13 +97,16 @@ def attempt(call):
 
 
 def test_a_node_stopped_mid_stream_loses_nothing_accepted_and_does_nothing_twice(
-        cluster, cluster_kluis):
+    cluster, cluster_kluis
+):
     kluis = cluster_kluis
     office = Office(kluis, kluis.admin())
     staff = office.staffed("owner")[1]
     client = _client(staff, office)
-    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "D-1", "description": "Hypotheek Kerkstraat 4"}).json()
+    dossier = staff.post(
+        f"/clients/{client['id']}/dossiers",
+        json={"number": "D-1", "description": "Hypotheek Kerkstraat 4"},
+    ).json()
     addresses = [kluis.create_client() for _ in range(REQUESTS // 2)]
 
     # The node to stop is the one the parts are connected to and that holds the masters.
@@ -106,17 +124,21 @@ def test_a_node_stopped_mid_stream_loses_nothing_accepted_and_does_nothing_twice
             cluster.stop_node(0)  # first in every part's AMQP_URI, and the queue masters'
         if i % 2 == 0:
             address = addresses[i // 2]
-            response = attempt(lambda: kluis.client().post("/auth/password/forgot",
-                                                           json={"email": address}))
+            response = attempt(
+                lambda: kluis.client().post("/auth/password/forgot", json={"email": address})
+            )
             ok = response is not None and response.status_code == 202
             (accepted_mail if ok else refused_mail).append(address)
             accepted_after += ok and i > STOP_AT
         else:
             title, content = f"stuk-{i}", f"Kluis cluster upload {i} {uuid.uuid4()}".encode()
-            response = attempt(lambda: staff.post(
-                f"/dossiers/{dossier['id']}/documents", data={"category": "document",
-                                                            "title": title},
-                files={"file": (f"{title}.txt", content, "text/plain")}))
+            response = attempt(
+                lambda: staff.post(
+                    f"/dossiers/{dossier['id']}/documents",
+                    data={"category": "document", "title": title},
+                    files={"file": (f"{title}.txt", content, "text/plain")},
+                )
+            )
             if response is not None and response.status_code == 201:
                 accepted_docs[response.json()["id"]] = hashlib.sha256(content).hexdigest()
                 accepted_after += i > STOP_AT
@@ -125,15 +147,15 @@ def test_a_node_stopped_mid_stream_loses_nothing_accepted_and_does_nothing_twice
 
     # Answering again within the bound.
     deadline = time.monotonic() + HEALTHY_AGAIN_S
-    while (attempt(lambda: requests.get(kluis.base_url + "/health", timeout=10)) or
-           requests.Response()).status_code != 200:
+    while (
+        attempt(lambda: requests.get(kluis.base_url + "/health", timeout=10)) or requests.Response()
+    ).status_code != 200:
         assert time.monotonic() < deadline, f"/health not 200 within {HEALTHY_AGAIN_S} s"
         time.sleep(0.5)
     # Most of the stream was accepted: a few refusals during the failover only.
     # Most of the stream was accepted, after the stop too: a few refusals at most, while
     # the parts fail over.
-    assert len(accepted_mail) + len(accepted_docs) >= REQUESTS - 10, (
-        refused_mail, refused_titles)
+    assert len(accepted_mail) + len(accepted_docs) >= REQUESTS - 10, (refused_mail, refused_titles)
     assert accepted_after >= (REQUESTS - STOP_AT) // 2, (refused_mail, refused_titles)
     assert cluster.running_nodes(via=1) == sorted(n.name for n in cluster.nodes[1:])
 

@@ -8,6 +8,7 @@ A well-formed request can still be refused for what the document cannot know (a 
 that only an e-mail holds, a password that does not meet the rules, a cursor not made
 by the server): such a refusal is documented on its route, and Schemathesis is told
 that those documented answers are fine for valid input (`expected_statuses`)."""
+
 import json
 import os
 import subprocess
@@ -31,8 +32,7 @@ SCHEMATHESIS_DEFAULT = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 # registration that the app started is not the approver's to see (404) until its
 # person identified with the approver's office and verified the code; an app login is
 # found only with the poll_secret that the browser which started it got.
-NOT_THE_CALLERS_TO_SEE = ["registrations_approve", "registrations_reject",
-                          "auth_app_login_token"]
+NOT_THE_CALLERS_TO_SEE = ["registrations_approve", "registrations_reject", "auth_app_login_token"]
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,11 @@ def expected_statuses(document):
     expected = {}
     for operations in document["paths"].values():
         for operation in operations.values():
-            own = sorted(status for status, response in operation["responses"].items()
-                         if response["description"] != DEFAULT_ERRORS.get(int(status)))
+            own = sorted(
+                status
+                for status, response in operation["responses"].items()
+                if response["description"] != DEFAULT_ERRORS.get(int(status))
+            )
             expected[operation["operationId"]] = SCHEMATHESIS_DEFAULT + own
     return expected
 
@@ -60,27 +63,48 @@ def expected_statuses(document):
 def write_config(path, document):
     lines = []
     for operation_id, statuses in expected_statuses(document).items():
-        lines += ["[[operations]]", f"include-operation-id = {json.dumps(operation_id)}",
-                  "[operations.checks.positive_data_acceptance]",
-                  f"expected-statuses = {json.dumps(statuses)}", ""]
+        lines += [
+            "[[operations]]",
+            f"include-operation-id = {json.dumps(operation_id)}",
+            "[operations.checks.positive_data_acceptance]",
+            f"expected-statuses = {json.dumps(statuses)}",
+            "",
+        ]
         if operation_id in NOT_THE_CALLERS_TO_SEE:
-            lines[-1:] = ["[operations.checks.ensure_resource_availability]",
-                          "enabled = false", ""]
+            lines[-1:] = ["[operations.checks.ensure_resource_availability]", "enabled = false", ""]
     path.write_text("\n".join(lines))
     return path
 
 
 def schemathesis(kluis, token, config, report):
-    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config),
-               "--no-color", "run", f"{kluis.base_url}/openapi.json", "--checks", "all",
-               "-H", f"Authorization: Bearer {token}", "--max-examples", EXAMPLES,
-               "--seed", SEED, "--workers", "2", "--report", "junit",
-               "--report-junit-path", str(report)]
+    command = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "--config-file",
+        str(config),
+        "--no-color",
+        "run",
+        f"{kluis.base_url}/openapi.json",
+        "--checks",
+        "all",
+        "-H",
+        f"Authorization: Bearer {token}",
+        "--max-examples",
+        EXAMPLES,
+        "--seed",
+        SEED,
+        "--workers",
+        "2",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(report),
+    ]
     for path in EXCLUDED_PATHS:
         command += ["--exclude-path", path]
     # In the report's folder: Schemathesis keeps a cache in its working directory.
-    return subprocess.run(command, capture_output=True, text=True, timeout=900,
-                          cwd=report.parent)
+    return subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=report.parent)
 
 
 def sessions(kluis):

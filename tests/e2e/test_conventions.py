@@ -1,90 +1,129 @@
 """docs/api.md "Conventions" and "Health, limits and docs", through HTTP."""
+
 import signal
 
 import requests
 
 from .conftest import ADMIN_EMAIL
 
-API_MD_ROUTES = [("post", "/auth/login"), ("get", "/auth/session"),
-                 ("post", "/auth/session/extend"), ("post", "/auth/logout"),
-                 ("post", "/auth/password/forgot"), ("post", "/auth/password/reset"),
-                 ("get", "/health"), ("get", "/openapi.json"), ("get", "/me"), ("patch", "/me"),
-                 ("post", "/auth/device/challenge"), ("post", "/auth/device/login"),
-                 ("post", "/auth/app-login"), ("post", "/auth/app-login/{login_id}/approve"),
-                 ("post", "/auth/app-login/{login_id}/token"), ("post", "/registrations"),
-                 ("post", "/registrations/{registration_id}/identify"),
-                 ("post", "/registrations/{registration_id}/verify"),
-                 ("get", "/registrations/{registration_id}"),
-                 ("delete", "/registrations/{registration_id}"),
-                 ("post", "/registrations/{registration_id}/complete"),
-                 ("get", "/offices/{office_id}/registration-requests"),
-                 ("post", "/registrations/{registration_id}/approve"),
-                 ("post", "/registrations/{registration_id}/reject"),
-                 ("get", "/me/devices"), ("delete", "/me/devices/{device_id}"),
-                 ("post", "/offices"), ("get", "/offices"), ("post", "/offices/{office_id}/staff"),
-                 ("get", "/offices/{office_id}/staff"),
-                 ("patch", "/offices/{office_id}/staff/{person_id}"),
-                 ("delete", "/offices/{office_id}/staff/{person_id}"),
-                 ("put", "/me/active-office"),
-                 ("post", "/offices/{office_id}/clients"), ("get", "/clients"),
-                 ("get", "/clients/{client_id}"), ("patch", "/clients/{client_id}"),
-                 ("get", "/me/consents"), ("put", "/me/consents/{office_id}"),
-                 ("post", "/clients/{client_id}/products"),
-                 ("get", "/clients/{client_id}/products"),
-                 ("post", "/clients/{client_id}/mortgage-applications"),
-                 ("get", "/mortgage-applications"),
-                 ("post", "/clients/{client_id}/invitation"),
-                 ("post", "/clients/{client_id}/invitation/resend"),
-                 ("get", "/clients/{client_id}/invitation"), ("post", "/activation"),
-                 ("post", "/activation/complete"), ("post", "/clients/{client_id}/unlink"),
-                 ("post", "/clients/{client_id}/look-along"), ("get", "/me/accounts"),
-                 ("post", "/me/accounts"), ("get", "/me/accounts/{account_id}"),
-                 ("delete", "/me/accounts/{account_id}"), ("post", "/me/2fa/sms"),
-                 ("post", "/me/2fa/sms/confirm"), ("delete", "/me/2fa"),
-                 ("post", "/auth/login/2fa"), ("get", "/me/notification-preferences"),
-                 ("put", "/me/notification-preferences"),
-                 ("post", "/clients/{client_id}/dossiers"), ("get", "/dossiers"),
-                 ("get", "/dossiers/{dossier_id}"), ("patch", "/dossiers/{dossier_id}"),
-                 ("get", "/home"), ("get", "/actions"),
-                 ("get", "/dossiers/{dossier_id}/audit"), ("get", "/me/audit"),
-                 ("post", "/questionnaire-templates"),
-                 ("post", "/dossiers/{dossier_id}/questionnaires"),
-                 ("get", "/questionnaires/{questionnaire_id}"),
-                 ("put", "/questionnaires/{questionnaire_id}/pages/{number}"),
-                 ("post", "/questionnaires/{questionnaire_id}/complete"),
-                 ("post", "/dossiers/{dossier_id}/documents"),
-                 ("get", "/dossiers/{dossier_id}/documents"),
-                 ("get", "/documents/{document_id}/content"),
-                 ("patch", "/documents/{document_id}"),
-                 ("post", "/dossiers/{dossier_id}/requests"),
-                 ("get", "/dossiers/{dossier_id}/requests"),
-                 ("post", "/requests/{request_id}/uploads"),
-                 ("post", "/requests/{request_id}/review"), ("get", "/tasks"),
-                 ("post", "/tasks/{task_id}/done"),
-                 ("post", "/dossiers/{dossier_id}/attachments"),
-                 ("delete", "/attachments/{attachment_id}"),
-                 ("post", "/dossiers/{dossier_id}/messages"),
-                 ("get", "/dossiers/{dossier_id}/messages"),
-                 ("post", "/messages/{message_id}/reply"), ("post", "/messages/{message_id}/read"),
-                 ("post", "/documents/{document_id}/signing-requests"),
-                 ("get", "/signing-requests"), ("post", "/signing-requests/{request_id}/sign"),
-                 ("get", "/signing-requests/{request_id}/evidence"),
-                 ("post", "/signatures/verify"),
-                 ("get", "/health/live")]  # docs/api.md "Health, limits and docs"
+API_MD_ROUTES = [
+    ("post", "/auth/login"),
+    ("get", "/auth/session"),
+    ("post", "/auth/session/extend"),
+    ("post", "/auth/logout"),
+    ("post", "/auth/password/forgot"),
+    ("post", "/auth/password/reset"),
+    ("get", "/health"),
+    ("get", "/openapi.json"),
+    ("get", "/me"),
+    ("patch", "/me"),
+    ("post", "/auth/device/challenge"),
+    ("post", "/auth/device/login"),
+    ("post", "/auth/app-login"),
+    ("post", "/auth/app-login/{login_id}/approve"),
+    ("post", "/auth/app-login/{login_id}/token"),
+    ("post", "/registrations"),
+    ("post", "/registrations/{registration_id}/identify"),
+    ("post", "/registrations/{registration_id}/verify"),
+    ("get", "/registrations/{registration_id}"),
+    ("delete", "/registrations/{registration_id}"),
+    ("post", "/registrations/{registration_id}/complete"),
+    ("get", "/offices/{office_id}/registration-requests"),
+    ("post", "/registrations/{registration_id}/approve"),
+    ("post", "/registrations/{registration_id}/reject"),
+    ("get", "/me/devices"),
+    ("delete", "/me/devices/{device_id}"),
+    ("post", "/offices"),
+    ("get", "/offices"),
+    ("post", "/offices/{office_id}/staff"),
+    ("get", "/offices/{office_id}/staff"),
+    ("patch", "/offices/{office_id}/staff/{person_id}"),
+    ("delete", "/offices/{office_id}/staff/{person_id}"),
+    ("put", "/me/active-office"),
+    ("post", "/offices/{office_id}/clients"),
+    ("get", "/clients"),
+    ("get", "/clients/{client_id}"),
+    ("patch", "/clients/{client_id}"),
+    ("get", "/me/consents"),
+    ("put", "/me/consents/{office_id}"),
+    ("post", "/clients/{client_id}/products"),
+    ("get", "/clients/{client_id}/products"),
+    ("post", "/clients/{client_id}/mortgage-applications"),
+    ("get", "/mortgage-applications"),
+    ("post", "/clients/{client_id}/invitation"),
+    ("post", "/clients/{client_id}/invitation/resend"),
+    ("get", "/clients/{client_id}/invitation"),
+    ("post", "/activation"),
+    ("post", "/activation/complete"),
+    ("post", "/clients/{client_id}/unlink"),
+    ("post", "/clients/{client_id}/look-along"),
+    ("get", "/me/accounts"),
+    ("post", "/me/accounts"),
+    ("get", "/me/accounts/{account_id}"),
+    ("delete", "/me/accounts/{account_id}"),
+    ("post", "/me/2fa/sms"),
+    ("post", "/me/2fa/sms/confirm"),
+    ("delete", "/me/2fa"),
+    ("post", "/auth/login/2fa"),
+    ("get", "/me/notification-preferences"),
+    ("put", "/me/notification-preferences"),
+    ("post", "/clients/{client_id}/dossiers"),
+    ("get", "/dossiers"),
+    ("get", "/dossiers/{dossier_id}"),
+    ("patch", "/dossiers/{dossier_id}"),
+    ("get", "/home"),
+    ("get", "/actions"),
+    ("get", "/dossiers/{dossier_id}/audit"),
+    ("get", "/me/audit"),
+    ("post", "/questionnaire-templates"),
+    ("post", "/dossiers/{dossier_id}/questionnaires"),
+    ("get", "/questionnaires/{questionnaire_id}"),
+    ("put", "/questionnaires/{questionnaire_id}/pages/{number}"),
+    ("post", "/questionnaires/{questionnaire_id}/complete"),
+    ("post", "/dossiers/{dossier_id}/documents"),
+    ("get", "/dossiers/{dossier_id}/documents"),
+    ("get", "/documents/{document_id}/content"),
+    ("patch", "/documents/{document_id}"),
+    ("post", "/dossiers/{dossier_id}/requests"),
+    ("get", "/dossiers/{dossier_id}/requests"),
+    ("post", "/requests/{request_id}/uploads"),
+    ("post", "/requests/{request_id}/review"),
+    ("get", "/tasks"),
+    ("post", "/tasks/{task_id}/done"),
+    ("post", "/dossiers/{dossier_id}/attachments"),
+    ("delete", "/attachments/{attachment_id}"),
+    ("post", "/dossiers/{dossier_id}/messages"),
+    ("get", "/dossiers/{dossier_id}/messages"),
+    ("post", "/messages/{message_id}/reply"),
+    ("post", "/messages/{message_id}/read"),
+    ("post", "/documents/{document_id}/signing-requests"),
+    ("get", "/signing-requests"),
+    ("post", "/signing-requests/{request_id}/sign"),
+    ("get", "/signing-requests/{request_id}/evidence"),
+    ("post", "/signatures/verify"),
+    ("get", "/health/live"),
+]  # docs/api.md "Health, limits and docs"
 
 
 def test_health_answers_for_all_five_services(any_kluis):
     response = any_kluis.client().get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "services": {
-        name: "ok" for name in ("identity", "dossier", "documents", "notify", "signing")}}
+    assert response.json() == {
+        "status": "ok",
+        "services": {
+            name: "ok" for name in ("identity", "dossier", "documents", "notify", "signing")
+        },
+    }
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
 
 
 def test_every_response_carries_a_request_id_and_no_store(kluis):
     client = kluis.client()
-    for response in (client.get("/health"), client.get("/nowhere"),
-                     client.post("/auth/login", json={})):
+    for response in (
+        client.get("/health"),
+        client.get("/nowhere"),
+        client.post("/auth/login", json={}),
+    ):
         assert len(response.headers["X-Request-ID"]) >= 16
         assert response.headers["Cache-Control"] == "no-store"
     first, second = client.get("/health"), client.get("/health")
@@ -116,19 +155,25 @@ def test_wrong_method_is_405_with_allow(kluis):
 
 def test_unknown_and_malformed_fields_are_400_and_change_nothing(kluis):
     client = kluis.client(language="en")
-    unknown = client.post("/auth/login", json={"email": ADMIN_EMAIL, "password": "x",
-                                               "remember": True})
+    unknown = client.post(
+        "/auth/login", json={"email": ADMIN_EMAIL, "password": "x", "remember": True}
+    )
     assert unknown.status_code == 400
-    assert unknown.json() == {"error": "validation_error", "message": "The input is not valid.",
-                              "details": {"remember": ["Unknown field."]}}
+    assert unknown.json() == {
+        "error": "validation_error",
+        "message": "The input is not valid.",
+        "details": {"remember": ["Unknown field."]},
+    }
     missing = client.post("/auth/login", json={"email": ADMIN_EMAIL})
     assert missing.json()["details"] == {"password": ["Missing data for required field."]}
     wrong_type = client.post("/auth/login", json={"email": 42, "password": ["x"]})
     assert set(wrong_type.json()["details"]) == {"email", "password"}
-    not_json = client.post("/auth/login", data="{email:", headers={
-        "Content-Type": "application/json"})
+    not_json = client.post(
+        "/auth/login", data="{email:", headers={"Content-Type": "application/json"}
+    )
     assert not_json.status_code == 400 and not_json.json()["details"] == {
-        "_body": ["Invalid JSON."]}
+        "_body": ["Invalid JSON."]
+    }
     array = client.post("/auth/login", json=[1, 2])
     assert array.status_code == 400
     no_body_route = kluis.admin().post("/auth/session/extend", json={"status": "closed"})
@@ -150,8 +195,10 @@ def test_a_chunked_json_body_is_read(kluis):
     def chunks():
         yield b'{"email": "nobody@voorbeeld.nl",'
         yield b' "password": "Wrong-Password-1"}'
+
     response = kluis.client(language="en").post(
-        "/auth/login", data=chunks(), headers={"Content-Type": "application/json"})
+        "/auth/login", data=chunks(), headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_credentials"
 
@@ -168,8 +215,9 @@ def test_messages_follow_the_callers_language(kluis):
     dutch = client.patch("/me", json={"language": "fr"})
     assert dutch.status_code == 400 and dutch.json()["message"] == "De invoer is niet geldig."
     assert client.patch("/me", json={"language": "en"}).json()["language"] == "en"
-    english = kluis.client(client.session.headers["Authorization"].split()[1],
-                           language="nl").patch("/me", json={"language": "fr"})
+    english = kluis.client(client.session.headers["Authorization"].split()[1], language="nl").patch(
+        "/me", json={"language": "fr"}
+    )
     assert english.json()["message"] == "The input is not valid."
 
 
@@ -196,8 +244,10 @@ def test_health_is_503_naming_a_service_that_is_down(kluis):
         assert response.status_code == 503
         body = response.json()
         assert body["services"]["signing"] in ("unavailable", "timeout")
-        assert all(body["services"][name] == "ok"
-                   for name in ("identity", "dossier", "documents", "notify"))
+        assert all(
+            body["services"][name] == "ok"
+            for name in ("identity", "dossier", "documents", "notify")
+        )
     finally:
         kluis.system.start("signing")
         kluis.system.wait_healthy(60)

@@ -1,6 +1,7 @@
 """docs/api.md device and app-login rows of "Authentication and sessions", and /me/devices."""
+
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .staff_app import App, Office
 
@@ -13,21 +14,37 @@ def test_device_challenge_response_login(kluis):
     client = kluis.client(signed_in.json()["token"])
     assert client.get(f"/offices/{office.id}/staff").status_code == 200
 
-    challenge = kluis.client().post("/auth/device/challenge",
-                                    json={"device_id": app.device_id}).json()
+    challenge = (
+        kluis.client().post("/auth/device/challenge", json={"device_id": app.device_id}).json()
+    )
     assert challenge["expires_in"] > 0
     stranger = App(kluis)
-    wrong = kluis.client().post("/auth/device/login", json={
-        "device_id": app.device_id, "challenge": challenge["challenge"],
-        "signature": stranger.sign(challenge["challenge"])})
+    wrong = kluis.client().post(
+        "/auth/device/login",
+        json={
+            "device_id": app.device_id,
+            "challenge": challenge["challenge"],
+            "signature": stranger.sign(challenge["challenge"]),
+        },
+    )
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_signature"
-    replay = kluis.client().post("/auth/device/login", json={
-        "device_id": app.device_id, "challenge": challenge["challenge"],
-        "signature": app.sign(challenge["challenge"])})
+    replay = kluis.client().post(
+        "/auth/device/login",
+        json={
+            "device_id": app.device_id,
+            "challenge": challenge["challenge"],
+            "signature": app.sign(challenge["challenge"]),
+        },
+    )
     assert replay.status_code == 401  # the challenge was spent by the wrong attempt
-    made_up = kluis.client().post("/auth/device/login", json={
-        "device_id": app.device_id, "challenge": "zelfbedacht",
-        "signature": app.sign("zelfbedacht")})
+    made_up = kluis.client().post(
+        "/auth/device/login",
+        json={
+            "device_id": app.device_id,
+            "challenge": "zelfbedacht",
+            "signature": app.sign("zelfbedacht"),
+        },
+    )
     assert made_up.status_code == 401
     unknown = kluis.client().post("/auth/device/challenge", json={"device_id": "onbekend"})
     assert unknown.status_code == 404
@@ -48,12 +65,21 @@ def test_web_login_on_a_pc_approved_in_the_app(kluis):
     assert kluis.client().post(token_path, json={"poll_secret": "geraden"}).status_code == 404
     assert kluis.client().post(token_path).status_code == 400
     approve_path = f"/auth/app-login/{login['login_id']}/approve"
-    forged = kluis.client().post(approve_path, json={
-        "device_id": app.device_id, "signature": App(kluis).sign(login["pairing_code"])})
+    forged = kluis.client().post(
+        approve_path,
+        json={"device_id": app.device_id, "signature": App(kluis).sign(login["pairing_code"])},
+    )
     assert forged.status_code == 401
     assert pc.post(token_path, json=secret).status_code == 202
-    assert kluis.client().post(approve_path, json={
-        "device_id": app.device_id, "signature": app.sign(login["pairing_code"])}).status_code == 204
+    assert (
+        kluis.client()
+        .post(
+            approve_path,
+            json={"device_id": app.device_id, "signature": app.sign(login["pairing_code"])},
+        )
+        .status_code
+        == 204
+    )
     assert kluis.client().post(token_path, json={"poll_secret": "geraden"}).status_code == 404
     handed = pc.post(token_path, json=secret)
     assert handed.status_code == 200
@@ -70,7 +96,8 @@ def test_people_see_and_unbind_their_devices(kluis):
     app, client = office.register(person, office.admin)
     devices = client.get("/me/devices").json()["items"]
     assert [(d["id"], d["platform"], d["name"]) for d in devices] == [
-        (app.device_id, "ios", "iPhone van test")]
+        (app.device_id, "ios", "iPhone van test")
+    ]
     other = kluis.client(kluis.login(kluis.create_client(), "Klant-Wachtwoord-7"))
     assert other.delete(f"/me/devices/{app.device_id}").status_code == 404
     assert client.delete(f"/me/devices/{app.device_id}").status_code == 204
@@ -85,7 +112,7 @@ def test_staff_sessions_obey_the_idle_timeout(pg_kluis):
     office = Office(pg_kluis, pg_kluis.admin())
     app, client = office.staffed("owner")
     state = client.get("/auth/session").json()
-    while datetime.now(timezone.utc) <= datetime.fromisoformat(state["expires_at"]):
+    while datetime.now(UTC) <= datetime.fromisoformat(state["expires_at"]):
         time.sleep(0.2)  # waiting for the clock, not timing anything
     expired = client.get(f"/offices/{office.id}/staff")
     assert expired.status_code == 401 and expired.json()["error"] == "session_expired"
@@ -94,15 +121,21 @@ def test_staff_sessions_obey_the_idle_timeout(pg_kluis):
 
 def test_an_unapproved_web_login_expires(kluis):
     import sqlite3
+
     office = Office(kluis, kluis.admin())
     app, _client = office.staffed("owner")
     login = kluis.client().post("/auth/app-login").json()
     with sqlite3.connect(kluis.system.var / "identity.db") as db:  # five minutes pass
-        db.execute("UPDATE app_logins SET expires_at = '2000-01-01 00:00:00' WHERE id = ?",
-                   (login["login_id"],))
-    late = kluis.client().post(f"/auth/app-login/{login['login_id']}/approve", json={
-        "device_id": app.device_id, "signature": app.sign(login["pairing_code"])})
+        db.execute(
+            "UPDATE app_logins SET expires_at = '2000-01-01 00:00:00' WHERE id = ?",
+            (login["login_id"],),
+        )
+    late = kluis.client().post(
+        f"/auth/app-login/{login['login_id']}/approve",
+        json={"device_id": app.device_id, "signature": app.sign(login["pairing_code"])},
+    )
     assert late.status_code == 410 and late.json()["error"] == "token_expired"
-    token = kluis.client().post(f"/auth/app-login/{login['login_id']}/token",
-                                json={"poll_secret": login["poll_secret"]})
+    token = kluis.client().post(
+        f"/auth/app-login/{login['login_id']}/token", json={"poll_secret": login["poll_secret"]}
+    )
     assert token.status_code == 410 and token.json()["error"] == "token_expired"

@@ -2,6 +2,7 @@
 there is no S3 here), virus scanning through clamd (a fake speaking clamd's protocol:
 there is no clamd here), a 1 MiB upload limit. And the documents service killed in
 the middle of an upload."""
+
 import hashlib
 import signal
 import socket
@@ -40,12 +41,19 @@ def _wait_for_port(port, timeout=20):
 @pytest.fixture(scope="module")
 def s3():
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1",
-                               "-p", str(port)], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _wait_for_port(port)
-    client = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
-                          aws_access_key_id="kluis", aws_secret_access_key="kluis-geheim")
+    client = boto3.client(
+        "s3",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="kluis",
+        aws_secret_access_key="kluis-geheim",
+    )
     client.create_bucket(Bucket=BUCKET)
     yield client, f"http://127.0.0.1:{port}"
     server.terminate()
@@ -62,10 +70,19 @@ def clamd():
 
 @pytest.fixture(scope="module")
 def vault(tmp_path_factory, vhosts, s3, clamd):
-    system = start_system(tmp_path_factory, vhosts, "vault", MAX_UPLOAD_BYTES=str(LIMIT),
-                          STORAGE_BACKEND="s3", S3_BUCKET=BUCKET, S3_ENDPOINT_URL=s3[1],
-                          S3_REGION="us-east-1", S3_ACCESS_KEY_ID="kluis",
-                          S3_SECRET_ACCESS_KEY="kluis-geheim", CLAMD_ADDRESS=clamd.address)
+    system = start_system(
+        tmp_path_factory,
+        vhosts,
+        "vault",
+        MAX_UPLOAD_BYTES=str(LIMIT),
+        STORAGE_BACKEND="s3",
+        S3_BUCKET=BUCKET,
+        S3_ENDPOINT_URL=s3[1],
+        S3_REGION="us-east-1",
+        S3_ACCESS_KEY_ID="kluis",
+        S3_SECRET_ACCESS_KEY="kluis-geheim",
+        CLAMD_ADDRESS=clamd.address,
+    )
     yield Kluis(system)
     system.stop_all()
 
@@ -75,8 +92,9 @@ def new_dossier(kluis, number, description):
     office = Office(kluis, kluis.admin())
     staff = office.staffed("owner")[1]
     client = _client(staff, office)
-    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": number, "description": description}).json()
+    dossier = staff.post(
+        f"/clients/{client['id']}/dossiers", json={"number": number, "description": description}
+    ).json()
     return staff, dossier
 
 
@@ -87,8 +105,7 @@ def vault_case(vault):
 
 def _objects(s3):
     listed = s3[0].list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    return {o["Key"]: s3[0].get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read()
-            for o in listed}
+    return {o["Key"]: s3[0].get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read() for o in listed}
 
 
 def test_s3_holds_only_sealed_bytes_and_gives_them_back(vault, vault_case, s3, clamd):
@@ -133,9 +150,11 @@ def test_the_upload_limit_holds_while_streaming(vault, vault_case):
     over = upload(staff, dossier["id"], exact + b"b", name="te-groot.txt")
     assert over.status_code == 413 and over.json()["error"] == "file_too_large"
     boundary = "grens"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n"
-            f"document\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"groot.txt\"\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="category"\r\n\r\n'
+        f'document\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="groot.txt"\r\n\r\n'
+    ).encode()
 
     def endless_chunked():  # no Content-Length: only streaming can stop it
         yield head
@@ -143,11 +162,13 @@ def test_the_upload_limit_holds_while_streaming(vault, vault_case):
             yield b"c" * 65536
         yield f"\r\n--{boundary}--\r\n".encode()
 
-    chunked = staff.post(f"/dossiers/{dossier['id']}/documents", data=endless_chunked(),
-                         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    chunked = staff.post(
+        f"/dossiers/{dossier['id']}/documents",
+        data=endless_chunked(),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     assert chunked.status_code == 413 and chunked.json()["error"] == "file_too_large"
-    names = [d["name"] for d in staff.get(f"/dossiers/{dossier['id']}/documents"
-                                          ).json()["items"]]
+    names = [d["name"] for d in staff.get(f"/dossiers/{dossier['id']}/documents").json()["items"]]
     assert names == ["precies.txt"]
 
 
@@ -159,9 +180,11 @@ def test_documents_killed_mid_upload_leaves_no_half_document_and_loses_none(klui
     temp = kluis.system.var / "blobs" / "tmp"
 
     def slow_body():
-        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n"
-               f"document\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-               f"filename=\"half.pdf\"\r\n\r\n").encode() + samples.pdf("half")
+        yield (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="category"\r\n\r\n'
+            f'document\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="half.pdf"\r\n\r\n'
+        ).encode() + samples.pdf("half")
         for number in range(64):
             if number == 32:  # 2 MiB: past what sealing and parsing hold back
                 arrived.send(True)
@@ -171,9 +194,11 @@ def test_documents_killed_mid_upload_leaves_no_half_document_and_loses_none(klui
 
     def post():
         try:
-            return staff.post(f"/dossiers/{dossier['id']}/documents", data=slow_body(),
-                              headers={"Content-Type":
-                                       f"multipart/form-data; boundary={boundary}"})
+            return staff.post(
+                f"/dossiers/{dossier['id']}/documents",
+                data=slow_body(),
+                headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+            )
         except requests.RequestException as exc:
             return exc
 

@@ -3,6 +3,7 @@
 an office's partner ID (which must not lock its people out), a phished PC sign-in, and an
 office adding another office's person by e-mail. Each source address is one of
 127.0.0.0/8, all of which reach the system on 127.0.0.1."""
+
 import time
 
 import pytest
@@ -10,8 +11,10 @@ import pytest
 from .conftest import Kluis, link_token, start_system, unique_email
 from .staff_app import STAFF_ADDED, App, Office, from_address
 
-CHROME_ON_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                     "(KHTML, like Gecko) Chrome/124.0 Safari/537.36")
+CHROME_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+)
 LINK_SUBJECT = "wil u toevoegen aan Kluis"
 
 
@@ -20,10 +23,18 @@ def edge_kluis(tmp_path_factory, vhosts):
     """Small limits and short lifetimes: three starts per address, four misses per
     address an hour, ten misses per partner ID a minute (so a six-second wait), and
     unfinished registrations and PC sign-ins gone after 30 seconds."""
-    system = start_system(tmp_path_factory, vhosts, "edge", REGISTRATIONS_PER_ADDRESS="3",
-                          APP_LOGINS_PER_ADDRESS="3", IDENTIFY_MISSES_PER_HOUR="4",
-                          IDENTIFY_MISSES_PER_PARTNER="10", REGISTRATION_LIFETIME_S="30",
-                          APP_LOGIN_VALIDITY_S="30", IDENTITY_SWEEP_INTERVAL_S="1")
+    system = start_system(
+        tmp_path_factory,
+        vhosts,
+        "edge",
+        REGISTRATIONS_PER_ADDRESS="3",
+        APP_LOGINS_PER_ADDRESS="3",
+        IDENTIFY_MISSES_PER_HOUR="4",
+        IDENTIFY_MISSES_PER_PARTNER="10",
+        REGISTRATION_LIFETIME_S="30",
+        APP_LOGIN_VALIDITY_S="30",
+        IDENTITY_SWEEP_INTERVAL_S="1",
+    )
     yield Kluis(system)
     system.stop_all()
 
@@ -59,8 +70,9 @@ def test_unfinished_registrations_and_expired_pc_sign_ins_are_deleted(edge_kluis
     assert pc.post(token_path, json={"poll_secret": login["poll_secret"]}).status_code == 202
     deadline = time.monotonic() + 90  # lifetimes of 30 s, swept every second
     while time.monotonic() < deadline and (
-            app.client.get(f"/registrations/{app.registration_id}").status_code != 404 or
-            pc.post(token_path, json={"poll_secret": login["poll_secret"]}).status_code != 404):
+        app.client.get(f"/registrations/{app.registration_id}").status_code != 404
+        or pc.post(token_path, json={"poll_secret": login["poll_secret"]}).status_code != 404
+    ):
         time.sleep(0.5)
     assert app.client.get(f"/registrations/{app.registration_id}").status_code == 404
     assert pc.post(token_path, json={"poll_secret": login["poll_secret"]}).status_code == 404
@@ -96,8 +108,7 @@ def test_misses_on_a_partner_id_slow_it_down_but_never_lock_its_staff_out(edge_k
     assert staff_member.verify(staff_member.code_from_mail(person["email"])).status_code == 200
 
 
-def test_the_app_sees_where_a_pc_sign_in_comes_from_and_only_that_pc_gets_the_session(
-        edge_kluis):
+def test_the_app_sees_where_a_pc_sign_in_comes_from_and_only_that_pc_gets_the_session(edge_kluis):
     office = Office(edge_kluis, edge_kluis.admin())
     app, _client = office.staffed("owner")
     pc = from_address(edge_kluis.client(), "127.0.7.9")
@@ -105,18 +116,27 @@ def test_the_app_sees_where_a_pc_sign_in_comes_from_and_only_that_pc_gets_the_se
     login = pc.post("/auth/app-login").json()
     code = login["pairing_code"]
     lookup = {"pairing_code": code, "device_id": app.device_id, "signature": app.sign(code)}
-    elsewhere = from_address(edge_kluis.client(), "127.0.8.20").post("/auth/app-login/lookup",
-                                                                      json=lookup)
+    elsewhere = from_address(edge_kluis.client(), "127.0.8.20").post(
+        "/auth/app-login/lookup", json=lookup
+    )
     assert elsewhere.status_code == 200, elsewhere.text
     seen = elsewhere.json()
     assert (seen["user_agent"], seen["platform"]) == (CHROME_ON_WINDOWS, "Windows")
     assert (seen["source_ip"], seen["source_network"]) == ("127.0.7.9", "127.0.7.0/24")
     assert seen["same_network"] is False and seen["started_at"]
-    nearby = from_address(edge_kluis.client(), "127.0.7.30").post("/auth/app-login/lookup",
-                                                                  json=lookup)
+    nearby = from_address(edge_kluis.client(), "127.0.7.30").post(
+        "/auth/app-login/lookup", json=lookup
+    )
     assert nearby.json()["same_network"] is True
-    assert edge_kluis.client().post(f"/auth/app-login/{login['login_id']}/approve", json={
-        "device_id": app.device_id, "signature": app.sign(code)}).status_code == 204
+    assert (
+        edge_kluis.client()
+        .post(
+            f"/auth/app-login/{login['login_id']}/approve",
+            json={"device_id": app.device_id, "signature": app.sign(code)},
+        )
+        .status_code
+        == 204
+    )
     # Whoever passed the QR code on knows the login id and the code, not the PC's secret.
     phisher = from_address(edge_kluis.client(), "127.0.8.21")
     token_path = f"/auth/app-login/{login['login_id']}/token"
@@ -148,8 +168,9 @@ def test_an_office_asking_for_anothers_person_learns_nothing_until_they_confirm(
     listed = {p["person_id"]: p for p in rival.get(f"/offices/{second.id}/staff").json()["items"]}
     assert listed[asked["person_id"]] == asked and person["person_id"] not in listed
     assert rival.get(f"/offices/{first.id}/staff").status_code == 404
-    again = rival.post(f"/offices/{second.id}/staff", json={
-        "name": "X", "email": person["email"], "role": "staff"})
+    again = rival.post(
+        f"/offices/{second.id}/staff", json={"name": "X", "email": person["email"], "role": "staff"}
+    )
     assert again.status_code == 409 and again.json()["error"] == "already_member"
     # The person is asked, in an e-mail naming the office; nothing else happened.
     request = kluis.mail.wait_for(person["email"], subject=LINK_SUBJECT)[0]
@@ -159,8 +180,10 @@ def test_an_office_asking_for_anothers_person_learns_nothing_until_they_confirm(
     assert bad.status_code == 400 and bad.json()["error"] == "invalid_token"
     confirmed = kluis.client().post("/staff-links/confirm", json={"token": link_token(request)})
     assert confirmed.status_code == 200, confirmed.text
-    assert confirmed.json() == {"office": {"name": f"Hypotheekhuis {second.partner_id}",
-                                           "partner_id": second.partner_id}, "role": "staff"}
+    assert confirmed.json() == {
+        "office": {"name": f"Hypotheekhuis {second.partner_id}", "partner_id": second.partner_id},
+        "role": "staff",
+    }
     told = kluis.mail.wait_for(person["email"], count=2, subject=STAFF_ADDED)[1]
     assert second.partner_id in told["Subject"]
     listed = {p["person_id"]: p for p in rival.get(f"/offices/{second.id}/staff").json()["items"]}

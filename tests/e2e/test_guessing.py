@@ -6,15 +6,14 @@ details cannot change behind the owner's back while other sessions live on.
 
 Each test speaks from its own loopback addresses (127.0.0.0/8 all reach the gateway on
 Linux), so that the limits per source address of one test do not touch another's."""
+
 import itertools
 import secrets
 import time
 
 import pytest
 
-from services.common.context import Principal
 from services.identity import totp
-
 from tests.systems import Kluis, SourceAddress, start_system
 
 from .conftest import CLIENT_PASSWORD, link_token, text_of, unique_email
@@ -27,9 +26,15 @@ _addresses = (f"127.0.{a}.{b}" for a, b in itertools.product(range(40, 250), ran
 def kluis(tmp_path_factory, vhosts):
     """A system of its own with every limit per source address at its default (the
     shared systems raise them: the rest of the suite speaks from 127.0.0.1 only)."""
-    system = start_system(tmp_path_factory, vhosts, "guessing", LOGIN_MISSES_PER_ADDRESS="30",
-                          SMS_PER_ADDRESS="10", SMS_PER_NUMBER="3",
-                          IDENTIFY_MISSES_PER_HOUR="1000")
+    system = start_system(
+        tmp_path_factory,
+        vhosts,
+        "guessing",
+        LOGIN_MISSES_PER_ADDRESS="30",
+        SMS_PER_ADDRESS="10",
+        SMS_PER_NUMBER="3",
+        IDENTIFY_MISSES_PER_HOUR="1000",
+    )
     yield Kluis(system)
     system.stop_all()
 
@@ -68,7 +73,7 @@ def signed_in_with_code(kluis, email_address, mobile, count):
 
 
 def new_mobile():
-    digits = f"1{secrets.randbelow(10 ** 7):07d}"  # 06-1...: a Dutch mobile number
+    digits = f"1{secrets.randbelow(10**7):07d}"  # 06-1...: a Dutch mobile number
     return f"06 {digits}", f"+316{digits}"
 
 
@@ -104,6 +109,7 @@ def assert_rate_limited(answer):
 
 # -- floods and locks ---------------------------------------------------------------------------
 
+
 def test_misses_from_one_address_are_throttled_with_retry_after(kluis):
     guesser = from_address(kluis)
     answers = [login(guesser, unique_email(), WRONG).status_code for _ in range(30)]
@@ -134,13 +140,15 @@ def test_ten_misses_lock_the_guessers_address_not_the_owner_and_a_reset_lifts_it
 
     assert kluis.client().post("/auth/password/forgot", json={"email": address}).status_code == 202
     token = link_token(kluis.mail.wait_for(address, subject="wachtwoord")[-1])
-    reset = kluis.client().post("/auth/password/reset",
-                                json={"token": token, "password": "Nieuw-Slot-2026"})
+    reset = kluis.client().post(
+        "/auth/password/reset", json={"token": token, "password": "Nieuw-Slot-2026"}
+    )
     assert reset.status_code == 204
     assert login(guesser, address, "Nieuw-Slot-2026").status_code == 200
 
 
 # -- the second step ----------------------------------------------------------------------------
+
 
 def test_second_step_misses_across_challenges_lock_the_account(kluis):
     address, password, secret, step = totp_admin(kluis)
@@ -161,14 +169,16 @@ def test_five_wrong_codes_spend_a_challenge_even_for_the_right_code(kluis):
     client = from_address(kluis)
     started = login(client, address, CLIENT_PASSWORD).json()
     code = kluis.sms_code(mobile, count=2)
-    wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
     answers = [second_step(client, started["challenge_id"], wrong) for _ in range(5)]
     assert [(a.status_code, a.json()["error"]) for a in answers] == [(401, "invalid_code")] * 5
     right = second_step(client, started["challenge_id"], code)
     assert (right.status_code, right.json()["error"]) == (401, "invalid_code")
     again = login(client, address, CLIENT_PASSWORD).json()  # five misses: no account lock
-    assert second_step(client, again["challenge_id"], kluis.sms_code(mobile, count=3)
-                       ).status_code == 200
+    assert (
+        second_step(client, again["challenge_id"], kluis.sms_code(mobile, count=3)).status_code
+        == 200
+    )
 
 
 def test_five_wrong_codes_spend_an_enrolment_even_for_the_right_code(kluis):
@@ -176,7 +186,7 @@ def test_five_wrong_codes_spend_an_enrolment_even_for_the_right_code(kluis):
     typed, mobile = new_mobile()
     assert portal.post("/me/2fa/sms", json={"mobile": typed}).status_code == 202
     code = kluis.sms_code(mobile)
-    wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
     answers = [portal.post("/me/2fa/sms/confirm", json={"code": wrong}) for _ in range(5)]
     assert [(a.status_code, a.json()["error"]) for a in answers] == [(422, "invalid_code")] * 5
     right = portal.post("/me/2fa/sms/confirm", json={"code": code})
@@ -198,11 +208,13 @@ def test_a_totp_code_works_once(kluis):
 
 # -- texts ---------------------------------------------------------------------------------------
 
+
 def test_at_most_three_codes_an_hour_to_one_number(kluis):
     typed, mobile = new_mobile()
     first = signed_in(kluis, kluis.create_client())
-    assert [first.post("/me/2fa/sms", json={"mobile": typed}).status_code
-            for _ in range(3)] == [202] * 3
+    assert [first.post("/me/2fa/sms", json={"mobile": typed}).status_code for _ in range(3)] == [
+        202
+    ] * 3
     assert_rate_limited(first.post("/me/2fa/sms", json={"mobile": typed}))
     other = signed_in(kluis, kluis.create_client())  # another account, another address
     assert_rate_limited(other.post("/me/2fa/sms", json={"mobile": typed}))
@@ -213,12 +225,14 @@ def test_at_most_three_codes_an_hour_to_one_number(kluis):
 def test_codes_are_limited_per_account_and_per_source_address(kluis):
     address = next(_addresses)
     one = signed_in(kluis, kluis.create_client(), address)
-    assert [one.post("/me/2fa/sms", json={"mobile": new_mobile()[0]}).status_code
-            for _ in range(5)] == [202] * 5
+    assert [
+        one.post("/me/2fa/sms", json={"mobile": new_mobile()[0]}).status_code for _ in range(5)
+    ] == [202] * 5
     assert_rate_limited(one.post("/me/2fa/sms", json={"mobile": new_mobile()[0]}))
     two = signed_in(kluis, kluis.create_client(), address)
-    assert [two.post("/me/2fa/sms", json={"mobile": new_mobile()[0]}).status_code
-            for _ in range(5)] == [202] * 5  # ten from this address
+    assert [
+        two.post("/me/2fa/sms", json={"mobile": new_mobile()[0]}).status_code for _ in range(5)
+    ] == [202] * 5  # ten from this address
     three_email = kluis.create_client()
     three = signed_in(kluis, three_email, address)
     assert_rate_limited(three.post("/me/2fa/sms", json={"mobile": new_mobile()[0]}))
@@ -251,6 +265,7 @@ def test_no_login_sms_goes_out_while_the_address_is_locked(kluis):
 
 
 # -- changes that would shut the owner out -------------------------------------------------------
+
 
 def test_turning_the_second_step_off_needs_the_password_and_ends_other_sessions(kluis):
     address, portal, mobile = sms_client(kluis)

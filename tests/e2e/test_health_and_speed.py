@@ -2,6 +2,7 @@
 services once per HEALTH_CACHE_S however many probes arrive; GET /health/live asks no
 one. The RPCs are counted where they land: RabbitMQ's own count of messages published
 to each service's rpc queue (management API)."""
+
 import signal
 import time
 import urllib.parse
@@ -30,8 +31,11 @@ def published(kluis):
     vhost = urllib.parse.urlparse(kluis.system.env["AMQP_URI"]).path.lstrip("/")
     counts = {}
     for name in SERVICES:
-        queue = requests.get(f"{MANAGEMENT}/queues/{urllib.parse.quote(vhost, safe='')}"
-                             f"/rpc-{name}", auth=("guest", "guest"), timeout=10).json()
+        queue = requests.get(
+            f"{MANAGEMENT}/queues/{urllib.parse.quote(vhost, safe='')}/rpc-{name}",
+            auth=("guest", "guest"),
+            timeout=10,
+        ).json()
         counts[name] = queue.get("message_stats", {}).get("publish", 0)
     return counts
 
@@ -88,7 +92,9 @@ def test_a_service_that_goes_down_shows_in_health_within_the_interval(cached_klu
             response = client.get("/health")
             if response.status_code == 503:
                 break
-            assert time.monotonic() - stopped < CACHE_S + 3 + 2, "still healthy"  # + RPC timeout + slack
+            assert time.monotonic() - stopped < CACHE_S + 3 + 2, (
+                "still healthy"
+            )  # + RPC timeout + slack
             time.sleep(0.2)
         assert response.json()["services"]["notify"] in ("timeout", "unavailable")
         assert response.json()["services"]["identity"] == "ok"
@@ -103,6 +109,7 @@ def test_an_authenticated_read_makes_one_rpc(cached_kluis):
     gateway/office_facts.py), GET /me and GET /auth/session each cost one RPC to
     identity and none elsewhere."""
     from tests.e2e.staff_app import Office
+
     staff = Office(cached_kluis, cached_kluis.admin()).staffed("owner")[1]
     assert staff.get("/me").status_code == 200  # the principal and office names, once
     reads = 10

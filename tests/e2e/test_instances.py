@@ -3,6 +3,7 @@ must happen once happens once - each e-mail sent once (the invitation, a signing
 reminder), a request expires once, each upload is stored once - and every instance
 takes its share of the calls. Each gateway sends file bytes to its own documents
 instance's blob endpoint, as a replica beside each gateway would run."""
+
 import time
 from collections import Counter
 
@@ -27,19 +28,33 @@ def twins(tmp_path_factory, vhosts, databases):
     URL; {service: engine on its database}; the ids of the outbox rows relayed before
     the test, some perhaps before the spy queue was there)"""
     urls = {name: databases.create(f"twins_{name}") for name in SERVICES}
-    system = start_system(tmp_path_factory, vhosts, "twins", SIGNING_REQUEST_TTL_S="8",
-                          SIGNING_REMINDER_BEFORE_S="6", SIGNING_CHECK_INTERVAL_S="1",
-                          **{f"{name.upper()}_DB_URL": url for name, url in urls.items()})
+    system = start_system(
+        tmp_path_factory,
+        vhosts,
+        "twins",
+        SIGNING_REQUEST_TTL_S="8",
+        SIGNING_REMINDER_BEFORE_S="6",
+        SIGNING_CHECK_INTERVAL_S="1",
+        **{f"{name.upper()}_DB_URL": url for name, url in urls.items()},
+    )
     _declare_spy(system.env["AMQP_URI"])  # before any replica relays
     engines = {name: sa.create_engine(url, poolclass=NullPool) for name, url in urls.items()}
     try:
         blob, verify, web = (f"127.0.0.1:{free_port()}" for _ in range(3))
-        own = {"documents": {"DOCUMENTS_BLOB_ADDRESS": blob},
-               "signing": {"SIGNING_VERIFY_ADDRESS": verify}}
+        own = {
+            "documents": {"DOCUMENTS_BLOB_ADDRESS": blob},
+            "signing": {"SIGNING_VERIFY_ADDRESS": verify},
+        }
         for part in SERVICES:
             start_replica(system, part, f"{part}-2", **own.get(part, {}))
-        start_replica(system, "gateway", "gateway-2", WEB_SERVER_ADDRESS=web,
-                      DOCUMENTS_BLOB_ADDRESS=blob, SIGNING_VERIFY_ADDRESS=verify)
+        start_replica(
+            system,
+            "gateway",
+            "gateway-2",
+            WEB_SERVER_ADDRESS=web,
+            DOCUMENTS_BLOB_ADDRESS=blob,
+            SIGNING_VERIFY_ADDRESS=verify,
+        )
         kluis = Kluis(system)
         second = f"http://127.0.0.1:{web.rsplit(':', 1)[1]}/api/v1"
         for name in SERVICES:  # both instances up: each answers some health calls
@@ -54,10 +69,17 @@ def twins(tmp_path_factory, vhosts, databases):
 
 
 # A copy of every event and command published: how often each was relayed.
-SPY = Queue("twins-spy", durable=False, bindings=[
-    *(binding(Exchange(f"{name}.events", type="topic", durable=True), routing_key="#")
-      for name in SERVICES),
-    *(binding(COMMAND_EXCHANGE, routing_key=name) for name in SERVICES)])
+SPY = Queue(
+    "twins-spy",
+    durable=False,
+    bindings=[
+        *(
+            binding(Exchange(f"{name}.events", type="topic", durable=True), routing_key="#")
+            for name in SERVICES
+        ),
+        *(binding(COMMAND_EXCHANGE, routing_key=name) for name in SERVICES),
+    ],
+)
 
 
 def _declare_spy(amqp_uri):
@@ -73,8 +95,7 @@ def _relayed(amqp_uri):
         try:
             while True:
                 message = queue.get(timeout=1)
-                published[message.payload.get("event_id") or
-                          message.payload.get("message_id")] += 1
+                published[message.payload.get("event_id") or message.payload.get("message_id")] += 1
                 message.ack()
         except queue.Empty:
             return published
@@ -113,8 +134,12 @@ def _instances_answering(kluis, service, timeout=30):
 def _settled(engines):
     """Every outbox row of every service relayed, every notification delivered."""
     with engines["notify"].connect() as connection:
-        if connection.scalar(sa.text("SELECT count(*) FROM notifications WHERE status IN "
-                                     "('created', 'sending', 'temporary-failure')")):
+        if connection.scalar(
+            sa.text(
+                "SELECT count(*) FROM notifications WHERE status IN "
+                "('created', 'sending', 'temporary-failure')"
+            )
+        ):
             return False
     for engine in engines.values():
         with engine.connect() as connection:
@@ -132,15 +157,23 @@ def test_every_instance_serves_and_what_must_happen_once_happens_once(twins):
     via_second = Client(second_api, staff.session.headers["Authorization"].split()[1])
     # uploads through both gateways, so through both documents instances' endpoints
     for index, who in enumerate([staff, via_second] * 3):
-        response = upload(who, case["dossier"]["id"], samples.pdf(f"Bijlage {index}"),
-                          name=f"bijlage-{index}.pdf", public=False)
+        response = upload(
+            who,
+            case["dossier"]["id"],
+            samples.pdf(f"Bijlage {index}"),
+            name=f"bijlage-{index}.pdf",
+            public=False,
+        )
         assert response.status_code == 201, response.text
     # a signing request offered through the second gateway: reminded, then expired
-    offered = via_second.post(f"/documents/{case['document']['id']}/signing-requests",
-                              json={"signer_id": client["id"]})
+    offered = via_second.post(
+        f"/documents/{case['document']['id']}/signing-requests", json={"signer_id": client["id"]}
+    )
     assert offered.status_code == 201, offered.text
-    wait_until(lambda: staff.get("/signing-requests", params={"status": "expired"}
-                                 ).json()["items"], timeout=40)
+    wait_until(
+        lambda: staff.get("/signing-requests", params={"status": "expired"}).json()["items"],
+        timeout=40,
+    )
     wait_until(lambda: _settled(engines), timeout=30)
 
     # each event and command relayed once, by one of its service's two relays
@@ -156,15 +189,24 @@ def test_every_instance_serves_and_what_must_happen_once_happens_once(twins):
     reminders = [s for s in subjects if s.startswith(("Reminder", "Herinnering"))]
     assert len(reminders) == 1 and subjects[reminders[0]] == 1
     with engines["signing"].connect() as connection:
-        assert connection.scalar(sa.text(
-            "SELECT count(*) FROM outbox WHERE routing_key = 'signature_expired'")) == 1
-        assert connection.scalar(sa.text(
-            "SELECT count(*) FROM signing_requests WHERE reminded_at IS NOT NULL")) == 1
+        assert (
+            connection.scalar(
+                sa.text("SELECT count(*) FROM outbox WHERE routing_key = 'signature_expired'")
+            )
+            == 1
+        )
+        assert (
+            connection.scalar(
+                sa.text("SELECT count(*) FROM signing_requests WHERE reminded_at IS NOT NULL")
+            )
+            == 1
+        )
     # each upload stored once: one document, one blob file, one attached upload each
     with engines["documents"].connect() as connection:
         names = connection.scalars(sa.text("SELECT blob_name FROM documents")).all()
-        attached = connection.scalar(sa.text(
-            "SELECT count(*) FROM uploads WHERE status = 'attached'"))
+        attached = connection.scalar(
+            sa.text("SELECT count(*) FROM uploads WHERE status = 'attached'")
+        )
     assert len(names) == len(set(names)) == attached == 7
     assert sorted(p.name for p in blob_files(kluis)) == sorted(names)
 

@@ -2,6 +2,7 @@
 "Dossiers", through HTTP against the whole system: threads in both directions, read
 marks and unread counts from each side, attachments filed as documents, the office's
 answer tasks, the client's e-mail, and everyone who should not get in."""
+
 import pytest
 from nameko.exceptions import RemoteError
 
@@ -15,16 +16,20 @@ from .test_documents import case, wait_until  # noqa: F401  (case: the fixture)
 
 
 def attach(who, dossier_id, content, name="bijlage.pdf"):
-    response = who.post(f"/dossiers/{dossier_id}/attachments",
-                        files={"file": (name, content, "application/octet-stream")})
+    response = who.post(
+        f"/dossiers/{dossier_id}/attachments",
+        files={"file": (name, content, "application/octet-stream")},
+    )
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
 
-def send(who, dossier_id, subject="Vraag over de taxatie", body="Wanneer komt de taxateur?",
-         **extra):
-    return who.post(f"/dossiers/{dossier_id}/messages",
-                    json={"subject": subject, "body": body, **extra})
+def send(
+    who, dossier_id, subject="Vraag over de taxatie", body="Wanneer komt de taxateur?", **extra
+):
+    return who.post(
+        f"/dossiers/{dossier_id}/messages", json={"subject": subject, "body": body, **extra}
+    )
 
 
 def messages(who, dossier_id):
@@ -43,8 +48,11 @@ def unread_in_list(who, dossier_id):
 
 
 def answer_tasks(staff, status="open"):
-    return [t for t in staff.get("/tasks", params={"status": status}).json()["items"]
-            if t["type"] == "answer_message"]
+    return [
+        t
+        for t in staff.get("/tasks", params={"status": status}).json()["items"]
+        if t["type"] == "answer_message"
+    ]
 
 
 def test_a_thread_both_ways_with_read_marks_counts_task_and_email(kluis, case):
@@ -53,12 +61,17 @@ def test_a_thread_both_ways_with_read_marks_counts_task_and_email(kluis, case):
     assert asked.status_code == 201, asked.text
     first = asked.json()
     assert (first["direction"], first["read"], first["sender"]["kind"]) == (
-        "outgoing", False, "client")
-    assert (first["thread_id"], first["reply_to"], first["attachments"]) == (
-        first["id"], None, [])
+        "outgoing",
+        False,
+        "client",
+    )
+    assert (first["thread_id"], first["reply_to"], first["attachments"]) == (first["id"], None, [])
     theirs = messages(staff, d)[first["id"]]
     assert (theirs["direction"], theirs["read"], theirs["body"]) == (
-        "incoming", False, "Wanneer komt de taxateur?")
+        "incoming",
+        False,
+        "Wanneer komt de taxateur?",
+    )
     assert tabs(staff, d) == {"total": 1, "unread": 1} and unread_in_list(staff, d) == 1
     assert tabs(portal, d) == {"total": 1, "unread": 0} and unread_in_list(portal, d) == 0
     [task] = answer_tasks(staff)
@@ -72,12 +85,16 @@ def test_a_thread_both_ways_with_read_marks_counts_task_and_email(kluis, case):
     assert messages(portal, d)[first["id"]]["read"] is True  # the office read it
     assert tabs(staff, d) == {"total": 2, "unread": 1}
 
-    answered = staff.post(f"/messages/{again.json()['id']}/reply",
-                          json={"body": "De taxateur komt dinsdag."})
+    answered = staff.post(
+        f"/messages/{again.json()['id']}/reply", json={"body": "De taxateur komt dinsdag."}
+    )
     assert answered.status_code == 201, answered.text
     answer = answered.json()
     assert (answer["subject"], answer["thread_id"], answer["reply_to"]) == (
-        "Re: Vraag over de taxatie", first["id"], again.json()["id"])
+        "Re: Vraag over de taxatie",
+        first["id"],
+        again.json()["id"],
+    )
     assert answer_tasks(staff) == []
     [done] = answer_tasks(staff, "done")
     assert done["id"] == task["id"] and done["done_by"] == staff.get("/me").json()["id"]
@@ -109,10 +126,14 @@ def test_a_staff_message_reaches_the_client_and_a_task_can_be_done_by_hand(kluis
 
 def test_bad_messages_are_refused_and_leave_nothing(case):
     staff, portal, d = case["staff"], case["portal"], case["dossier"]["id"]
-    for body in ({"body": "Geen onderwerp"}, {"subject": "  ", "body": "x"},
-                 {"subject": "Lang", "body": "x" * 501}, {"subject": "Leeg", "body": ""},
-                 {"subject": "a", "body": "b", "direction": "incoming"},
-                 {"subject": "a", "body": "b", "attachment_ids": ["x"] * 11}):
+    for body in (
+        {"body": "Geen onderwerp"},
+        {"subject": "  ", "body": "x"},
+        {"subject": "Lang", "body": "x" * 501},
+        {"subject": "Leeg", "body": ""},
+        {"subject": "a", "body": "b", "direction": "incoming"},
+        {"subject": "a", "body": "b", "attachment_ids": ["x"] * 11},
+    ):
         response = portal.post(f"/dossiers/{d}/messages", json=body)
         assert response.status_code == 400, body
         assert response.json()["error"] == "validation_error"
@@ -140,8 +161,9 @@ def test_attachments_are_filed_with_their_message(kluis, case):
     assert (filed["id"], filed["name"], filed["size"]) == (kept, "loonstrook.pdf", len(content))
     assert portal.delete(f"/attachments/{kept}").status_code == 404  # sent: no longer
     assert send(portal, d, attachment_ids=[kept]).status_code == 404  # sent once only
-    delivered = staff.get(f"/dossiers/{d}/documents",
-                          params={"category": "delivered_by_me"}).json()["items"]
+    delivered = staff.get(
+        f"/dossiers/{d}/documents", params={"category": "delivered_by_me"}
+    ).json()["items"]
     assert [x["id"] for x in delivered] == [kept]
     assert staff.get(f"/documents/{kept}/content").content == content
     mine = portal.get(f"/dossiers/{d}/documents", params={"category": "delivered_by_me"})
@@ -151,28 +173,37 @@ def test_attachments_are_filed_with_their_message(kluis, case):
     letter = attach(staff, d, b"Beste klant,\nbijgaand de offerte.\n", name="brief.txt")
     assert send(staff, d, attachment_ids=[letter]).status_code == 201
     assert portal.get(f"/documents/{letter}/content").status_code == 200
-    assert [x["category"] for x in staff.get(f"/dossiers/{d}/documents").json()["items"]
-            if x["id"] == letter] == ["correspondence"]
+    assert [
+        x["category"]
+        for x in staff.get(f"/dossiers/{d}/documents").json()["items"]
+        if x["id"] == letter
+    ] == ["correspondence"]
 
 
 def test_only_the_senders_own_attachment_of_that_dossier_goes(kluis, case):
     staff, portal, d = case["staff"], case["portal"], case["dossier"]["id"]
-    other_dossier = staff.post(f"/clients/{case['client']['id']}/dossiers", json={
-        "number": "D-2", "description": "Verbouwing"}).json()["id"]
+    other_dossier = staff.post(
+        f"/clients/{case['client']['id']}/dossiers",
+        json={"number": "D-2", "description": "Verbouwing"},
+    ).json()["id"]
     elsewhere = attach(portal, other_dossier, samples.pdf("ander dossier"))
     assert send(portal, d, attachment_ids=[elsewhere]).status_code == 404
     clients_own = attach(portal, d, samples.pdf("van de klant"))
     assert send(staff, d, attachment_ids=[clients_own]).status_code == 404  # not staff's
     other = _client(staff, case["office"], name="Karin Anders")
     other_portal = activate(kluis, staff, other)
-    theirs_d = staff.post(f"/clients/{other['id']}/dossiers", json={
-        "number": "D-3", "description": "Anders"}).json()["id"]
+    theirs_d = staff.post(
+        f"/clients/{other['id']}/dossiers", json={"number": "D-3", "description": "Anders"}
+    ).json()["id"]
     theirs = attach(other_portal, theirs_d, samples.pdf("van een ander"))
     assert send(portal, d, attachment_ids=[theirs]).status_code == 404
     assert send(portal, d, attachment_ids=[clients_own, theirs]).status_code == 404
     assert messages(portal, d) == {} and answer_tasks(staff) == []
-    for who, attachment in ((portal, elsewhere), (portal, clients_own),
-                            (other_portal, theirs)):  # nothing was filed: still pending
+    for who, attachment in (
+        (portal, elsewhere),
+        (portal, clients_own),
+        (other_portal, theirs),
+    ):  # nothing was filed: still pending
         assert who.delete(f"/attachments/{attachment}").status_code == 204
 
 
@@ -181,18 +212,22 @@ def test_another_office_gets_404_over_http_and_over_rpc(kluis, case):
     stranger_office = Office(kluis, kluis.admin())
     stranger = stranger_office.staffed("owner")[1]
     sent = send(staff, d).json()
-    for method, path, body in (("GET", f"/dossiers/{d}/messages", None),
-                               ("POST", f"/dossiers/{d}/messages", {"subject": "a", "body": "b"}),
-                               ("POST", f"/messages/{sent['id']}/reply", {"body": "b"}),
-                               ("POST", f"/messages/{sent['id']}/read", None)):
+    for method, path, body in (
+        ("GET", f"/dossiers/{d}/messages", None),
+        ("POST", f"/dossiers/{d}/messages", {"subject": "a", "body": "b"}),
+        ("POST", f"/messages/{sent['id']}/reply", {"body": "b"}),
+        ("POST", f"/messages/{sent['id']}/read", None),
+    ):
         response = stranger.request(method, path, json=body)
         assert response.status_code == 404, (method, path, response.text)
     principal = kluis.principal_of(stranger)
     with kluis.rpc(principal) as rpc:
-        for attempt in (lambda: rpc.dossier.list_messages(d),
-                        lambda: rpc.dossier.post_message(d, "a", "b"),
-                        lambda: rpc.dossier.reply_to_message(sent["id"], "b"),
-                        lambda: rpc.dossier.mark_message_read(sent["id"])):
+        for attempt in (
+            lambda: rpc.dossier.list_messages(d),
+            lambda: rpc.dossier.post_message(d, "a", "b"),
+            lambda: rpc.dossier.reply_to_message(sent["id"], "b"),
+            lambda: rpc.dossier.mark_message_read(sent["id"]),
+        ):
             with pytest.raises((NotFound, RemoteError)) as raised:
                 attempt()
             assert getattr(raised.value, "code", None) == "not_found"
@@ -202,8 +237,9 @@ def test_another_office_gets_404_over_http_and_over_rpc(kluis, case):
 def test_look_along_reads_but_marks_nothing_and_cannot_post(kluis, case):
     staff, portal, d = case["staff"], case["portal"], case["dossier"]["id"]
     sent = send(staff, d, subject="Voor de klant").json()
-    looking = kluis.client(staff.post(f"/clients/{case['client']['id']}/look-along"
-                                      ).json()["token"])
+    looking = kluis.client(
+        staff.post(f"/clients/{case['client']['id']}/look-along").json()["token"]
+    )
     seen = messages(looking, d)[sent["id"]]
     assert (seen["direction"], seen["read"]) == ("incoming", False)
     assert tabs(looking, d) == {"total": 1, "unread": 1}
@@ -211,10 +247,11 @@ def test_look_along_reads_but_marks_nothing_and_cannot_post(kluis, case):
     assert messages(portal, d)[sent["id"]]["read"] is False
     assert tabs(portal, d) == {"total": 1, "unread": 1}
     assert messages(staff, d)[sent["id"]]["read"] is False
-    for path, kwargs in ((f"/dossiers/{d}/messages", {"json": {"subject": "a", "body": "b"}}),
-                         (f"/messages/{sent['id']}/reply", {"json": {"body": "b"}}),
-                         (f"/dossiers/{d}/attachments",
-                          {"files": {"file": ("a.pdf", samples.pdf())}})):
+    for path, kwargs in (
+        (f"/dossiers/{d}/messages", {"json": {"subject": "a", "body": "b"}}),
+        (f"/messages/{sent['id']}/reply", {"json": {"body": "b"}}),
+        (f"/dossiers/{d}/attachments", {"files": {"file": ("a.pdf", samples.pdf())}}),
+    ):
         refused = looking.post(path, **kwargs)
         assert refused.status_code == 403 and refused.json()["error"] == "read_only_session"
     assert list(messages(portal, d)) == [sent["id"]]
@@ -231,8 +268,9 @@ def test_messages_on_postgresql(pg_kluis):
     activate(pg_kluis, staff, client)
     staff = pg_kluis.client(app.login().json()["token"])
     portal = pg_kluis.client(pg_kluis.login(client["email"], "Mijn-Kluis-2026"))
-    d = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "PG-1", "description": "Postgres"}).json()["id"]
+    d = staff.post(
+        f"/clients/{client['id']}/dossiers", json={"number": "PG-1", "description": "Postgres"}
+    ).json()["id"]
     kept = attach(portal, d, samples.pdf("op postgres"))
     first = send(portal, d, subject="x" * 200, attachment_ids=[kept]).json()
     answer = staff.post(f"/messages/{first['id']}/reply", json={"body": "Prima."}).json()

@@ -2,6 +2,7 @@
 (gateway/principals.py), identity writes session activity at most once per interval,
 a revocation reaches every gateway instance within a second, and a dossier's counts
 per tab come from dossier's own read model of documents' facts."""
+
 import hashlib
 import sqlite3
 import time
@@ -10,11 +11,11 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from deploy.supervisor import SERVICES, free_port
+from services.common.context import Principal
+from services.common.errors import Forbidden
 from tests.e2e.staff_app import Office
 from tests.e2e.test_documents import eventually, tabs_of
 from tests.e2e.test_health_and_speed import settled_counts
-from services.common.context import Principal
-from services.common.errors import Forbidden
 from tests.systems import Client, Kluis, start_system
 
 REVOCATION_BOUND_S = 1.5  # one second, plus the polling's own slack
@@ -47,8 +48,10 @@ def token_of(client):
 
 def last_activity(kluis, token):
     with sqlite3.connect(kluis.system.var / "identity.db") as db:
-        return db.execute("SELECT last_activity_at FROM sessions WHERE token_hash = ?",
-                          (hashlib.sha256(token.encode()).hexdigest(),)).fetchone()[0]
+        return db.execute(
+            "SELECT last_activity_at FROM sessions WHERE token_hash = ?",
+            (hashlib.sha256(token.encode()).hexdigest(),),
+        ).fetchone()[0]
 
 
 def until_refused(client, path, statuses=(401, 403, 404), timeout=10, **kwargs):
@@ -116,13 +119,15 @@ def test_an_active_session_outlives_the_idle_timeout_and_an_idle_one_ends_on_tim
 
 def test_withdrawn_consent_takes_effect_on_every_gateway(replicas):
     from tests.web.scenario import Case
+
     case = Case(replicas)
     portal = case.activate()
     staff_on_b = Client(replicas.b, token_of(case.staff))
     path = f"/clients/{case.client['id']}"
     assert staff_on_b.get(path).status_code == 200  # the staff member's principal, cached
     withdrawn = Client(replicas.a, token_of(portal)).put(
-        f"/me/consents/{case.office.id}", json={"shared": False})
+        f"/me/consents/{case.office.id}", json={"shared": False}
+    )
     assert withdrawn.status_code == 200, withdrawn.text
     took = until_refused(staff_on_b, path, statuses=(403, 404))
     print(f"withdrawn consent reached the other gateway in {took:.3f}s")
@@ -139,6 +144,7 @@ def test_a_dossier_list_and_a_dossier_are_one_rpc_each(replicas):
     each read is one RPC to dossier, none to documents; identity hears at most of each
     session's activity once in its interval."""
     from tests.web.scenario import Case
+
     case = Case(replicas)
     portal = case.activate()
     dossier = case.dossier()
@@ -166,6 +172,7 @@ def test_documents_from_before_the_read_model_come_in_by_the_backfill(replicas):
     them from documents once (its timer, at start). Simulated by emptying the read
     model of a stopped dossier; the events, handled long ago, are not sent again."""
     from tests.web.scenario import Case
+
     case = Case(replicas)
     portal = case.activate()
     dossier = case.dossier()
@@ -190,14 +197,20 @@ def test_documents_from_before_the_read_model_come_in_by_the_backfill(replicas):
 
 def test_documents_facts_go_to_dossier_only(replicas):
     """The backfill's source answers dossier's own signed principal, and no one else."""
+
     def export_as(signed):
-        with ClusterRpcProxy({"AMQP_URI": replicas.system.env["AMQP_URI"]}, timeout=30,
-                             context_data={"principal": signed}) as rpc:
+        with ClusterRpcProxy(
+            {"AMQP_URI": replicas.system.env["AMQP_URI"]},
+            timeout=30,
+            context_data={"principal": signed},
+        ) as rpc:
             return rpc.documents.export_document_facts(limit=1)
 
     page = export_as(replicas.sign(Principal("dossier", "service"), issuer="dossier").signed)
     assert set(page) == {"documents", "downloads", "next_cursor", "as_of"}
-    for signed in (replicas.sign(Principal("signing", "service"), issuer="signing").signed,
-                   replicas.sign(replicas.admin_principal()).signed):
+    for signed in (
+        replicas.sign(Principal("signing", "service"), issuer="signing").signed,
+        replicas.sign(replicas.admin_principal()).signed,
+    ):
         with pytest.raises(Forbidden):
             export_as(signed)

@@ -5,10 +5,11 @@ office's rows, and a page of a long list costs about what a page of a short one 
 
 Documents rows for the long lists are inserted straight into the documents table
 (executemany): the blobs behind them do not exist, which the list never reads."""
+
 import statistics
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -28,41 +29,83 @@ def world(kluis):
     office_a, office_b = Office(kluis, admin), Office(kluis, admin)
     owner_a, owner_b = office_a.staffed("owner")[1], office_b.staffed("owner")[1]
     client_a, client_b = _client(owner_a, office_a), _client(owner_b, office_b)
-    dossiers = {name: owner.post(f"/clients/{client['id']}/dossiers", json={
-        "number": name, "description": "Paging"}).json()
-        for name, owner, client in (("A-1", owner_a, client_a), ("A-2", owner_a, client_a),
-                                    ("A-3", owner_a, client_a), ("B-1", owner_b, client_b))}
+    dossiers = {
+        name: owner.post(
+            f"/clients/{client['id']}/dossiers", json={"number": name, "description": "Paging"}
+        ).json()
+        for name, owner, client in (
+            ("A-1", owner_a, client_a),
+            ("A-2", owner_a, client_a),
+            ("A-3", owner_a, client_a),
+            ("B-1", owner_b, client_b),
+        )
+    }
     _client(owner_a, office_a, name="Aart Aalbers")
     _client(owner_b, office_b, name="Bea Bakker")
     portal = activate(kluis, owner_a, client_a)
     a1 = dossiers["A-1"]["id"]
     for n in range(3):
-        assert owner_a.post(f"/dossiers/{a1}/messages", json={
-            "subject": f"Vraag {n}", "body": "Graag"}).status_code == 201
-        assert portal.post(f"/dossiers/{a1}/messages", json={
-            "subject": f"Antwoord {n}", "body": "Hier"}).status_code == 201
-        assert owner_a.post(f"/dossiers/{a1}/requests", json={
-            "title": f"Loonstrook {n}", "deliver_by": "client"}).status_code == 201
-    return {"owner_a": owner_a, "owner_b": owner_b, "dossiers": dossiers, "portal": portal,
-            "client_a": client_a}
+        assert (
+            owner_a.post(
+                f"/dossiers/{a1}/messages", json={"subject": f"Vraag {n}", "body": "Graag"}
+            ).status_code
+            == 201
+        )
+        assert (
+            portal.post(
+                f"/dossiers/{a1}/messages", json={"subject": f"Antwoord {n}", "body": "Hier"}
+            ).status_code
+            == 201
+        )
+        assert (
+            owner_a.post(
+                f"/dossiers/{a1}/requests",
+                json={"title": f"Loonstrook {n}", "deliver_by": "client"},
+            ).status_code
+            == 201
+        )
+    return {
+        "owner_a": owner_a,
+        "owner_b": owner_b,
+        "dossiers": dossiers,
+        "portal": portal,
+        "client_a": client_a,
+    }
 
 
 def documents_table(kluis):
-    url = kluis.system.env.get("DOCUMENTS_DB_URL") or \
-        f"sqlite:///{kluis.system.var / 'documents.db'}"
+    url = (
+        kluis.system.env.get("DOCUMENTS_DB_URL") or f"sqlite:///{kluis.system.var / 'documents.db'}"
+    )
     return sa.create_engine(url)
 
 
 def insert_documents(kluis, dossier, count, start, step=timedelta(seconds=1), same_every=1):
     """`count` rows in `dossier`, newest `start`, `same_every` rows sharing a moment
     (so that the id decides their order)."""
-    rows = [{"id": str(uuid.uuid4()), "dossier_id": dossier["id"],
-             "office_id": dossier["office_id"], "client_id": dossier["client_id"],
-             "category": "document", "public": True, "title": f"Stuk {n}", "name": "stuk.pdf",
-             "size": 1, "sha256": "0" * 64, "content_type": "application/pdf",
-             "blob_name": str(uuid.uuid4()), "request_id": None, "message_id": None,
-             "locked": False, "uploaded_by": str(uuid.uuid4()), "uploaded_by_kind": "staff",
-             "created_at": start - step * (n // same_every)} for n in range(count)]
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "dossier_id": dossier["id"],
+            "office_id": dossier["office_id"],
+            "client_id": dossier["client_id"],
+            "category": "document",
+            "public": True,
+            "title": f"Stuk {n}",
+            "name": "stuk.pdf",
+            "size": 1,
+            "sha256": "0" * 64,
+            "content_type": "application/pdf",
+            "blob_name": str(uuid.uuid4()),
+            "request_id": None,
+            "message_id": None,
+            "locked": False,
+            "uploaded_by": str(uuid.uuid4()),
+            "uploaded_by_kind": "staff",
+            "created_at": start - step * (n // same_every),
+        }
+        for n in range(count)
+    ]
     engine = documents_table(kluis)
     with engine.begin() as connection:
         connection.execute(Document.__table__.insert(), rows)
@@ -113,11 +156,13 @@ def test_a_tampered_cursor_or_one_of_another_list_gets_400(world):
 def test_rows_added_between_pages_neither_repeat_nor_skip_those_that_were_there(world):
     owner_a, dossier = world["owner_a"], world["dossiers"]["A-3"]
     path = f"/dossiers/{dossier['id']}/documents"
-    before = {upload(owner_a, dossier["id"], samples.pdf(f"stuk {n}")).json()["id"]
-              for n in range(5)}
+    before = {
+        upload(owner_a, dossier["id"], samples.pdf(f"stuk {n}")).json()["id"] for n in range(5)
+    }
     first = owner_a.get(path, params={"limit": 2}).json()
-    added = {upload(owner_a, dossier["id"], samples.pdf(f"nieuw {n}")).json()["id"]
-             for n in range(3)}
+    added = {
+        upload(owner_a, dossier["id"], samples.pdf(f"nieuw {n}")).json()["id"] for n in range(3)
+    }
     seen = [d["id"] for d in first["items"]]
     cursor = first["next_cursor"]
     while cursor:
@@ -133,7 +178,7 @@ def test_each_page_is_newest_first_with_the_id_breaking_ties_the_same_way(kluis,
     owner_a, dossier = world["owner_a"], world["dossiers"]["A-2"]
     path = f"/dossiers/{dossier['id']}/documents"
     there = sum(len(page) for page in pages(owner_a, path, limit=50))  # other tests' uploads
-    moment = datetime.now(timezone.utc) - timedelta(days=1)
+    moment = datetime.now(UTC) - timedelta(days=1)
     insert_documents(kluis, dossier, 45, moment, same_every=4)
     found = pages(owner_a, path, limit=7)
     items = [d for page in found for d in page]
@@ -145,15 +190,18 @@ def test_each_page_is_newest_first_with_the_id_breaking_ties_the_same_way(kluis,
 
 def test_no_page_shows_another_offices_rows(kluis, world):
     owner_a, owner_b, dossiers = world["owner_a"], world["owner_b"], world["dossiers"]
-    theirs = set(insert_documents(kluis, dossiers["B-1"], 30, datetime.now(timezone.utc)))
+    theirs = set(insert_documents(kluis, dossiers["B-1"], 30, datetime.now(UTC)))
     for dossier in ("A-1", "A-2", "A-3"):
         path = f"/dossiers/{dossiers[dossier]['id']}/documents"
         for page in pages(owner_a, path, limit=5):
             assert not theirs & {d["id"] for d in page}
             assert {d["dossier_id"] for d in page} == {dossiers[dossier]["id"]}
         assert owner_b.get(path, params={"limit": 5}).status_code == 404
-    b_ids = {d["id"] for page in pages(owner_b, f"/dossiers/{dossiers['B-1']['id']}/documents",
-                                       limit=50) for d in page}
+    b_ids = {
+        d["id"]
+        for page in pages(owner_b, f"/dossiers/{dossiers['B-1']['id']}/documents", limit=50)
+        for d in page
+    }
     assert b_ids == theirs
 
 
@@ -166,9 +214,13 @@ def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(any_kluis, mome
     office = Office(kluis, admin)
     owner = office.staffed("owner")[1]
     client = _client(owner, office)
-    short, long_ = (owner.post(f"/clients/{client['id']}/dossiers", json={
-        "number": n, "description": "Meting"}).json() for n in ("KORT", "LANG"))
-    now = datetime.now(timezone.utc)
+    short, long_ = (
+        owner.post(
+            f"/clients/{client['id']}/dossiers", json={"number": n, "description": "Meting"}
+        ).json()
+        for n in ("KORT", "LANG")
+    )
+    now = datetime.now(UTC)
     step = timedelta(milliseconds=10) if moments == "distinct" else timedelta(0)
     insert_documents(kluis, short, 100, now, step=step)
     for start in range(0, 100_000, 2_000):  # in parts: pg_kluis ends a session idle for 3 s
@@ -187,8 +239,7 @@ def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(any_kluis, mome
         assert first.status_code == 200, first.text
         cursor = first.json()["next_cursor"]
         for _ in range(250 if dossier is long_ else 0):
-            cursor = owner.get(path, params={"limit": 200, "cursor": cursor}).json()[
-                "next_cursor"]
+            cursor = owner.get(path, params={"limit": 200, "cursor": cursor}).json()["next_cursor"]
         times = []
         for _ in range(15):
             for params in ({"limit": 20}, {"limit": 20, "cursor": cursor}):
@@ -200,8 +251,10 @@ def test_a_page_of_a_long_list_costs_about_a_page_of_a_short_one(any_kluis, mome
 
     cost(short)  # warm up
     small, large = cost(short), cost(long_)
-    print(f"\n{kluis.system.env.get('DOCUMENTS_DB_URL', 'sqlite')[:8]}: page of 20 documents "
-          f"({moments}): 100 rows {small * 1000:.1f} ms, 100,000 rows {large * 1000:.1f} ms")
+    print(
+        f"\n{kluis.system.env.get('DOCUMENTS_DB_URL', 'sqlite')[:8]}: page of 20 documents "
+        f"({moments}): 100 rows {small * 1000:.1f} ms, 100,000 rows {large * 1000:.1f} ms"
+    )
     assert large <= 4 * small + 0.05
 
 
@@ -228,24 +281,47 @@ def work(kluis, world):
     and of its client's products and mortgage applications."""
     owner, client, a1 = world["owner_a"], world["client_a"], world["dossiers"]["A-1"]["id"]
     for n in range(2):
-        template = owner.post("/questionnaire-templates", json={**TEMPLATE,
-                                                                "title": f"Intake {n}"})
-        assert owner.post(f"/dossiers/{a1}/questionnaires", json={
-            "template_id": template.json()["id"]}).status_code == 201
+        template = owner.post("/questionnaire-templates", json={**TEMPLATE, "title": f"Intake {n}"})
+        assert (
+            owner.post(
+                f"/dossiers/{a1}/questionnaires", json={"template_id": template.json()["id"]}
+            ).status_code
+            == 201
+        )
         document = upload(owner, a1, samples.pdf(f"Akte {n}"), name="akte.pdf").json()
-        assert owner.post(f"/documents/{document['id']}/signing-requests", json={
-            "signer_id": client["id"]}).status_code == 201, document
-        assert owner.post(f"/dossiers/{a1}/requests", json={
-            "title": f"Taxatie {n}", "deliver_by": "lender"}).status_code == 201
-        assert owner.post(f"/clients/{client['id']}/products", json={
-            "kind": "mortgage", "provider": f"Bank {n}"}).status_code == 201
-        assert owner.post(f"/clients/{client['id']}/mortgage-applications", json={
-            "amount_cents": 100_000 + n}).status_code == 201
+        assert (
+            owner.post(
+                f"/documents/{document['id']}/signing-requests", json={"signer_id": client["id"]}
+            ).status_code
+            == 201
+        ), document
+        assert (
+            owner.post(
+                f"/dossiers/{a1}/requests", json={"title": f"Taxatie {n}", "deliver_by": "lender"}
+            ).status_code
+            == 201
+        )
+        assert (
+            owner.post(
+                f"/clients/{client['id']}/products",
+                json={"kind": "mortgage", "provider": f"Bank {n}"},
+            ).status_code
+            == 201
+        )
+        assert (
+            owner.post(
+                f"/clients/{client['id']}/mortgage-applications", json={"amount_cents": 100_000 + n}
+            ).status_code
+            == 201
+        )
     return world
 
 
-NEWEST, OLDEST, BY_NAME = ("created_at", "id", "desc"), ("created_at", "id", "asc"), \
-    ("name", "id", "asc")
+NEWEST, OLDEST, BY_NAME = (
+    ("created_at", "id", "desc"),
+    ("created_at", "id", "asc"),
+    ("name", "id", "asc"),
+)
 
 
 def lists(world, staffing, admin):
@@ -254,40 +330,43 @@ def lists(world, staffing, admin):
     a1, client = world["dossiers"]["A-1"]["id"], world["client_a"]["id"]
     owner, portal, office = world["owner_a"], world["portal"], staffing["office"].id
     manager = staffing["owner"]
-    return {"dossiers": (owner, "/dossiers?status=all", NEWEST),
-            "clients": (owner, "/clients", BY_NAME),
-            "documents": (owner, f"/dossiers/{a1}/documents", NEWEST),
-            "messages": (owner, f"/dossiers/{a1}/messages", NEWEST),
-            "requests": (portal, f"/dossiers/{a1}/requests", OLDEST),
-            "tasks": (owner, "/tasks?status=all", NEWEST),
-            "dossier audit": (owner, f"/dossiers/{a1}/audit", ("at", "desc")),
-            "my audit": (portal, "/me/audit", ("at", "desc")),
-            "portal dossiers": (portal, "/dossiers", NEWEST),
-            "staff": (manager, f"/offices/{office}/staff", ("name", "person_id", "asc")),
-            "registration requests": (manager, f"/offices/{office}/registration-requests",
-                                      OLDEST),
-            "office audit": (manager, f"/offices/{office}/audit", ("at", "desc")),
-            "devices": (manager, "/me/devices", OLDEST),
-            "offices": (admin, "/offices", BY_NAME),
-            "login attempts": (admin, "/admin/login-attempts", ("at", "desc")),
-            "questionnaires": (owner, f"/dossiers/{a1}/questionnaires", NEWEST),
-            "client's questionnaires": (portal, f"/dossiers/{a1}/questionnaires", NEWEST),
-            "templates": (owner, "/questionnaire-templates", NEWEST),
-            "signing requests": (owner, "/signing-requests", NEWEST),
-            "signer's requests": (portal, "/signing-requests", NEWEST),
-            "lender requests": (admin, "/lender-requests", OLDEST),
-            "products": (owner, f"/clients/{client}/products", OLDEST),
-            "my products": (portal, "/me/products", NEWEST),
-            "applications": (owner, "/mortgage-applications", NEWEST),
-            "my applications": (portal, "/mortgage-applications", NEWEST),
-            "actions": (portal, "/actions", None)}
+    return {
+        "dossiers": (owner, "/dossiers?status=all", NEWEST),
+        "clients": (owner, "/clients", BY_NAME),
+        "documents": (owner, f"/dossiers/{a1}/documents", NEWEST),
+        "messages": (owner, f"/dossiers/{a1}/messages", NEWEST),
+        "requests": (portal, f"/dossiers/{a1}/requests", OLDEST),
+        "tasks": (owner, "/tasks?status=all", NEWEST),
+        "dossier audit": (owner, f"/dossiers/{a1}/audit", ("at", "desc")),
+        "my audit": (portal, "/me/audit", ("at", "desc")),
+        "portal dossiers": (portal, "/dossiers", NEWEST),
+        "staff": (manager, f"/offices/{office}/staff", ("name", "person_id", "asc")),
+        "registration requests": (manager, f"/offices/{office}/registration-requests", OLDEST),
+        "office audit": (manager, f"/offices/{office}/audit", ("at", "desc")),
+        "devices": (manager, "/me/devices", OLDEST),
+        "offices": (admin, "/offices", BY_NAME),
+        "login attempts": (admin, "/admin/login-attempts", ("at", "desc")),
+        "questionnaires": (owner, f"/dossiers/{a1}/questionnaires", NEWEST),
+        "client's questionnaires": (portal, f"/dossiers/{a1}/questionnaires", NEWEST),
+        "templates": (owner, "/questionnaire-templates", NEWEST),
+        "signing requests": (owner, "/signing-requests", NEWEST),
+        "signer's requests": (portal, "/signing-requests", NEWEST),
+        "lender requests": (admin, "/lender-requests", OLDEST),
+        "products": (owner, f"/clients/{client}/products", OLDEST),
+        "my products": (portal, "/me/products", NEWEST),
+        "applications": (owner, "/mortgage-applications", NEWEST),
+        "my applications": (portal, "/mortgage-applications", NEWEST),
+        "actions": (portal, "/actions", None),
+    }
 
 
 def in_order(items, order):
     """Are the items in `order` (fields..., "asc" | "desc")? Moments compare as times."""
     *fields, direction = order
-    keys = [tuple(datetime.fromisoformat(i[f]) if f in ("at", "created_at") else i[f]
-                  for f in fields) for i in items]
+    keys = [
+        tuple(datetime.fromisoformat(i[f]) if f in ("at", "created_at") else i[f] for f in fields)
+        for i in items
+    ]
     return keys == sorted(keys, reverse=direction == "desc")
 
 
@@ -304,14 +383,37 @@ def first_items(who, path, count):
     return found, cursor
 
 
-@pytest.mark.parametrize("name", ["dossiers", "clients", "documents", "messages", "requests",
-                                  "tasks", "dossier audit", "my audit", "portal dossiers",
-                                  "staff", "registration requests", "office audit", "devices",
-                                  "offices", "login attempts", "questionnaires",
-                                  "client's questionnaires", "templates", "signing requests",
-                                  "signer's requests", "lender requests", "products",
-                                  "my products", "applications", "my applications",
-                                  "actions"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "dossiers",
+        "clients",
+        "documents",
+        "messages",
+        "requests",
+        "tasks",
+        "dossier audit",
+        "my audit",
+        "portal dossiers",
+        "staff",
+        "registration requests",
+        "office audit",
+        "devices",
+        "offices",
+        "login attempts",
+        "questionnaires",
+        "client's questionnaires",
+        "templates",
+        "signing requests",
+        "signer's requests",
+        "lender requests",
+        "products",
+        "my products",
+        "applications",
+        "my applications",
+        "actions",
+    ],
+)
 def test_every_list_pages_in_order_and_refuses_an_edited_cursor(kluis, work, staffing, name):
     """A page of `limit`, and the next from its cursor: one at a time they are the items
     of one page of 30, in the documented order; an edited cursor is 400."""
@@ -334,7 +436,7 @@ def tampered_inside(cursor):
     """The cursor with a character of its signed part changed (after the actions'
     `<source>:` prefix, which the gateway reads)."""
     at = len(cursor) // 2
-    return cursor[:at] + ("A" if cursor[at] != "A" else "B") + cursor[at + 1:]
+    return cursor[:at] + ("A" if cursor[at] != "A" else "B") + cursor[at + 1 :]
 
 
 def test_the_delivery_log_and_parked_messages_page_for_the_admin(kluis):
@@ -343,28 +445,32 @@ def test_the_delivery_log_and_parked_messages_page_for_the_admin(kluis):
     admin = kluis.admin()
     first = admin.get("/admin/notifications", params={"limit": 2}).json()
     assert len(first["items"]) == 2 and first["next_cursor"]
-    second = admin.get("/admin/notifications", params={"limit": 2,
-                                                        "cursor": first["next_cursor"]}).json()
+    second = admin.get(
+        "/admin/notifications", params={"limit": 2, "cursor": first["next_cursor"]}
+    ).json()
     assert in_order(first["items"] + second["items"], NEWEST)
-    response = admin.get("/admin/notifications", params={
-        "limit": 2, "cursor": tampered(first["next_cursor"])})
+    response = admin.get(
+        "/admin/notifications", params={"limit": 2, "cursor": tampered(first["next_cursor"])}
+    )
     assert response.status_code == 400
     for service in ("identity", "dossier", "documents", "notify", "signing"):
         parked = admin.get(f"/admin/parked-messages/{service}", params={"limit": 1})
         assert parked.status_code == 200 and len(parked.json()["items"]) <= 1
-        assert admin.get(f"/admin/parked-messages/{service}",
-                         params={"cursor": "e30.x"}).status_code == 400
+        assert (
+            admin.get(f"/admin/parked-messages/{service}", params={"cursor": "e30.x"}).status_code
+            == 400
+        )
 
 
 def test_a_cursor_belongs_to_its_list_and_its_caller(kluis, work, staffing):
     """A cursor of one office's staff is refused for another's, and one of the signer's
     requests for the office's list of them."""
     manager, office = staffing["owner"], staffing["office"]
-    cursor = manager.get(f"/offices/{office.id}/staff", params={"limit": 1}).json()[
-        "next_cursor"]
+    cursor = manager.get(f"/offices/{office.id}/staff", params={"limit": 1}).json()["next_cursor"]
     other = Office(kluis, kluis.admin())
-    response = kluis.admin().get(f"/offices/{other.id}/staff",
-                                 params={"limit": 1, "cursor": cursor})
+    response = kluis.admin().get(
+        f"/offices/{other.id}/staff", params={"limit": 1, "cursor": cursor}
+    )
     assert response.status_code == 400
     mine = work["portal"].get("/signing-requests", params={"limit": 1}).json()["next_cursor"]
     response = work["owner_a"].get("/signing-requests", params={"limit": 1, "cursor": mine})
@@ -376,6 +482,5 @@ def test_the_dossiers_and_clients_lists_never_show_another_office(world):
     for path in ("/dossiers?status=all", "/clients"):
         for page in pages(owner_a, path, limit=1):
             assert {item.get("office_id") for item in page} == {dossiers["A-1"]["office_id"]}
-    portal_sees = {d["id"] for page in pages(world["portal"], "/dossiers", limit=1)
-                   for d in page}
+    portal_sees = {d["id"] for page in pages(world["portal"], "/dossiers", limit=1) for d in page}
     assert portal_sees == {dossiers[n]["id"] for n in ("A-1", "A-2", "A-3")}

@@ -1,5 +1,6 @@
 """What a careless or hostile caller tries against clients, consent, activation,
 look-along and extra accounts; also straight over RPC, past the gateway."""
+
 import secrets
 import sqlite3
 
@@ -30,16 +31,17 @@ def test_a_client_of_two_offices_is_seen_by_each_look_along_only_there(kluis, tw
     portal = activate(kluis, staff_a, at_a)
     staff_b.post(f"/clients/{at_b['id']}/invitation")
     token = link_token(kluis.mail.wait_for(address, count=4)[3])
-    assert kluis.client().post("/activation", json={"token": token, "email": address}
-                               ).status_code == 202
+    assert (
+        kluis.client().post("/activation", json={"token": token, "email": address}).status_code
+        == 202
+    )
     # An active account keeps its password: no new link mailed, but office b sees
     # nothing until the holder accepts its request in the portal.
     assert staff_b.get(f"/clients/{at_b['id']}/invitation").json()["confirmation_pending"]
     assert "koppelen" in kluis.mail.wait_for(address, count=5)[4]["Subject"]
     # A set-password link would have come from identity's outbox before this reset
     # link: once the reset link is here, the one such link is the first activation's.
-    assert kluis.client().post("/auth/password/forgot", json={"email": address}
-                               ).status_code == 202
+    assert kluis.client().post("/auth/password/forgot", json={"email": address}).status_code == 202
     kluis.mail.wait_for(address, subject="nieuw wachtwoord")
     assert len(kluis.mail.messages(address, subject="Kies uw wachtwoord")) == 1
     assert [d["number"] for d in portal.get("/dossiers").json()["items"]] == ["A-9"]
@@ -117,26 +119,34 @@ def test_the_activation_sms_code_lives_ten_minutes(kluis, two_offices):
     second = link_token(kluis.mail.wait_for(client["email"], count=2)[1])
     code = kluis.sms_code("+31633334444")
     with sqlite3.connect(kluis.system.var / "identity.db") as db:  # eleven minutes pass
-        db.execute("UPDATE password_resets SET created_at = '2000-01-01 00:00:00' "
-                   "WHERE purpose = 'activation' AND used_at IS NULL")
-    late = kluis.client().post("/activation/complete", json={
-        "token": second, "password": "Mijn-Kluis-2026", "sms_code": code})
+        db.execute(
+            "UPDATE password_resets SET created_at = '2000-01-01 00:00:00' "
+            "WHERE purpose = 'activation' AND used_at IS NULL"
+        )
+    late = kluis.client().post(
+        "/activation/complete",
+        json={"token": second, "password": "Mijn-Kluis-2026", "sms_code": code},
+    )
     assert late.status_code == 422 and late.json()["error"] == "invalid_code"
 
 
 def test_five_wrong_activation_sms_codes_spend_the_link(kluis, two_offices):
     (a, staff_a), _ = two_offices
-    digits = f"1{secrets.randbelow(10 ** 7):07d}"
+    digits = f"1{secrets.randbelow(10**7):07d}"
     client = _client(staff_a, a, mobile=f"06 {digits}")
     staff_a.post(f"/clients/{client['id']}/invitation")
     first = link_token(kluis.mail.wait_for(client["email"])[0])
     kluis.client().post("/activation", json={"token": first, "email": client["email"]})
-    body = {"token": link_token(kluis.mail.wait_for(client["email"], count=2)[1]),
-            "password": "Mijn-Kluis-2026"}
+    body = {
+        "token": link_token(kluis.mail.wait_for(client["email"], count=2)[1]),
+        "password": "Mijn-Kluis-2026",
+    }
     code = kluis.sms_code(f"+316{digits}")
-    wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
-    answers = [kluis.client().post("/activation/complete", json={**body, "sms_code": wrong})
-               for _ in range(5)]
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    answers = [
+        kluis.client().post("/activation/complete", json={**body, "sms_code": wrong})
+        for _ in range(5)
+    ]
     assert [(a.status_code, a.json()["error"]) for a in answers] == [(422, "invalid_code")] * 5
     right = kluis.client().post("/activation/complete", json={**body, "sms_code": code})
     assert (right.status_code, right.json()["error"]) == (410, "token_used")
@@ -155,8 +165,9 @@ def test_services_refuse_other_offices_and_read_only_principals_over_rpc(kluis, 
             rpc.identity.prepare_client_account(unique_email(), "X", None, "nl")
     portal = activate(kluis, staff_a, client)
     me = portal.get("/me").json()["id"]
-    with kluis.rpc(Principal(me, "client", read_only=True, looked_along_by=staff_b_id,
-                             scope_office_id=a.id)) as rpc:
+    with kluis.rpc(
+        Principal(me, "client", read_only=True, looked_along_by=staff_b_id, scope_office_id=a.id)
+    ) as rpc:
         with pytest.raises(ReadOnlySession):
             rpc.dossier.set_my_consent(a.id, False)
         with pytest.raises(ReadOnlySession):

@@ -3,6 +3,7 @@
 it, and an existing account is linked only once its holder accepts); the client's own
 trail shows what was done with their data, not the office's internal work; the main
 account of two companies names the company it acts for. Through HTTP."""
+
 import time
 
 from .conftest import CLIENT_PASSWORD, link_token, unique_email
@@ -37,8 +38,7 @@ def _other_office(kluis, office):
     return other, other.staffed("owner")[1]
 
 
-def test_an_office_cannot_redeem_its_own_invitation_for_someone_elses_account(
-        kluis, office, staff):
+def test_an_office_cannot_redeem_its_own_invitation_for_someone_elses_account(kluis, office, staff):
     victim = _client(staff, office, name="Vera Slachtoffer")
     victims_portal = activate(kluis, staff, victim)
     rival_office, rival = _other_office(kluis, office)
@@ -54,18 +54,19 @@ def test_an_office_cannot_redeem_its_own_invitation_for_someone_elses_account(
     assert state["status"] == "not_invited" and state["confirmation_pending"] is False
     looking = rival.post(f"/clients/{decoy['id']}/look-along")
     assert looking.status_code == 409 and looking.json()["error"] == "not_invited"
-    assert [c["office_id"] for c in victims_portal.get("/me/consents").json()["items"]] == \
-        [office.id]
+    assert [c["office_id"] for c in victims_portal.get("/me/consents").json()["items"]] == [
+        office.id
+    ]
     assert victims_portal.get("/me/link-requests").json()["items"] == []
 
 
-def test_a_changed_contact_voids_the_open_invitation_and_the_links_sent_to_it(
-        kluis, office, staff):
+def test_a_changed_contact_voids_the_open_invitation_and_the_links_sent_to_it(kluis, office, staff):
     first_address = unique_email()
     client = _client(staff, office, email=first_address, mobile="06 12121212")
     token = _invite(kluis, staff, client)
-    assert staff.patch(f"/clients/{client['id']}", json={"mobile": "06 34343434"}
-                       ).status_code == 200
+    assert (
+        staff.patch(f"/clients/{client['id']}", json={"mobile": "06 34343434"}).status_code == 200
+    )
     assert staff.get(f"/clients/{client['id']}/invitation").json()["status"] == "not_invited"
     assert _redeem(kluis, token, first_address).status_code == 400
     # A fresh link, redeemed: e-mail 2 and the texted code go to the contact of then.
@@ -74,16 +75,18 @@ def test_a_changed_contact_voids_the_open_invitation_and_the_links_sent_to_it(
     password_link = link_token(kluis.mail.wait_for(first_address, count=3)[2])
     code = kluis.sms_code("+31634343434")
     second_address = unique_email()
-    assert staff.patch(f"/clients/{client['id']}", json={"email": second_address}
-                       ).status_code == 200
-    late = kluis.client().post("/activation/complete", json={
-        "token": password_link, "password": CLIENT_PASSWORD, "sms_code": code})
+    assert (
+        staff.patch(f"/clients/{client['id']}", json={"email": second_address}).status_code == 200
+    )
+    late = kluis.client().post(
+        "/activation/complete",
+        json={"token": password_link, "password": CLIENT_PASSWORD, "sms_code": code},
+    )
     assert late.status_code == 410 and late.json()["error"] == "token_used"
     assert _redeem(kluis, token, second_address).status_code == 400
     assert staff.get(f"/clients/{client['id']}/invitation").json()["status"] == "not_invited"
     assert staff.post(f"/clients/{client['id']}/look-along").status_code == 409
-    portal = activate(kluis, staff, {**client, "email": second_address,
-                                     "mobile": "+31634343434"})
+    portal = activate(kluis, staff, {**client, "email": second_address, "mobile": "+31634343434"})
     assert portal.get("/me").json()["email"] == second_address
 
 
@@ -101,8 +104,7 @@ def test_linking_an_existing_account_needs_its_holders_confirmation(kluis, offic
     assert [d["number"] for d in portal.get("/dossiers").json()["items"]] == []
     asked = portal.get("/me/link-requests").json()["items"]
     names = {o["id"]: o["name"] for o in other.get("/me").json()["offices"]}
-    assert [(r["id"], r["office_name"]) for r in asked] == \
-        [(record["id"], names[other_office.id])]
+    assert [(r["id"], r["office_name"]) for r in asked] == [(record["id"], names[other_office.id])]
     stranger = activate(kluis, staff, _client(staff, office))
     assert stranger.post(f"/me/link-requests/{record['id']}/accept").status_code == 404
     accepted = portal.post(f"/me/link-requests/{record['id']}/accept")
@@ -128,14 +130,17 @@ def test_a_declined_link_request_links_nothing(kluis, office, staff):
 
 
 def test_the_clients_trail_shows_what_was_done_with_their_data_not_the_offices_work(
-        kluis, office, staff):
+    kluis, office, staff
+):
     client = _client(staff, office)
-    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "P-1", "description": "Aankoop"}).json()
+    dossier = staff.post(
+        f"/clients/{client['id']}/dossiers", json={"number": "P-1", "description": "Aankoop"}
+    ).json()
     portal = activate(kluis, staff, client)
     staff.post(f"/clients/{client['id']}/products", json={"kind": "mortgage"})
-    application = staff.post(f"/clients/{client['id']}/mortgage-applications",
-                             json={"amount_cents": 30000000}).json()
+    application = staff.post(
+        f"/clients/{client['id']}/mortgage-applications", json={"amount_cents": 30000000}
+    ).json()
     staff.patch(f"/mortgage-applications/{application['id']}", json={"status": "rejected"})
     portal.post(f"/dossiers/{dossier['id']}/messages", json={"subject": "Vraag", "body": "Hoi"})
     task = _eventually(lambda: staff.get("/tasks").json()["items"])[0]
@@ -144,11 +149,17 @@ def test_the_clients_trail_shows_what_was_done_with_their_data_not_the_offices_w
     staff.post(f"/clients/{client['id']}/look-along")
     actions = {e["action"] for e in portal.get("/me/audit").json()["items"]}
     assert {"dossier_viewed", "look_along", "message_posted", "invitation_accepted"} <= actions
-    internal = {"product_added", "mortgage_application_opened",
-                "mortgage_application_rejected", "task_done", "dossier_updated"}
+    internal = {
+        "product_added",
+        "mortgage_application_opened",
+        "mortgage_application_rejected",
+        "task_done",
+        "dossier_updated",
+    }
     assert not actions & internal
-    office_trail = {e["action"] for e in staff.get(f"/dossiers/{dossier['id']}/audit")
-                    .json()["items"]}
+    office_trail = {
+        e["action"] for e in staff.get(f"/dossiers/{dossier['id']}/audit").json()["items"]
+    }
     assert "task_done" in office_trail  # still the office's own record
 
 
@@ -165,8 +176,10 @@ def test_the_main_account_of_two_companies_names_the_company(kluis, office, staf
     for _ in range(3):  # the same answer every time: never a company picked at random
         unnamed = main.get("/me/accounts")
         assert unnamed.status_code == 422 and unnamed.json()["error"] == "company_required"
-        assert [c["id"] for c in unnamed.json()["details"]["companies"]] == \
-            [first["id"], second["id"]]
+        assert [c["id"] for c in unnamed.json()["details"]["companies"]] == [
+            first["id"],
+            second["id"],
+        ]
     body = {"name": "Extra", "email": unique_email()}
     refused = main.post("/me/accounts", json=body)
     assert refused.status_code == 422 and refused.json()["error"] == "company_required"

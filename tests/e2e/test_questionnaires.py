@@ -2,6 +2,7 @@
 whole system: templates, assignment as an action with an e-mail, saving page by page
 and resuming in another session, completion into a PDF under `delivered_by_me`, and
 who may do what."""
+
 import copy
 import io
 from concurrent.futures import ThreadPoolExecutor
@@ -15,23 +16,60 @@ from .test_clients import _client, activate
 from .test_documents import wait_until
 
 PASSWORD = "Mijn-Kluis-2026"
-STORY = " ".join(["Wij wonen sinds 2019 in Utrecht en willen graag een woning met een tuin "
-                  "kopen."] * 8)
-TEMPLATE = {"title": "Intake hypotheek", "pages": [
-    {"title": "Werk en inkomen", "questions": [
-        {"key": "employer", "label": "Wie is uw werkgever?", "type": "text", "required": True},
-        {"key": "income", "label": "Bruto maandinkomen", "type": "number", "required": True},
-        {"key": "since", "label": "In dienst sinds", "type": "date", "required": True},
-        {"key": "permanent", "label": "Heeft u een vast contract?", "type": "yes_no",
-         "required": True},
-        {"key": "second_job", "label": "Heeft u een tweede baan?", "type": "yes_no"}]},
-    {"title": "Wonen", "questions": [
-        {"key": "home", "label": "Wat voor woning zoekt u?", "type": "choice",
-         "options": ["appartement", "tussenwoning", "vrijstaand"], "required": True},
-        {"key": "story", "label": "Uw situatie in eigen woorden", "type": "text"},
-        {"key": "remarks", "label": "Opmerkingen", "type": "text"}]}]}
-PAGE_1 = {"employer": "Bakkerij Één & Zonen", "income": 3150.5, "since": "2020-02-29",
-          "permanent": True, "second_job": False}
+STORY = " ".join(
+    ["Wij wonen sinds 2019 in Utrecht en willen graag een woning met een tuin kopen."] * 8
+)
+TEMPLATE = {
+    "title": "Intake hypotheek",
+    "pages": [
+        {
+            "title": "Werk en inkomen",
+            "questions": [
+                {
+                    "key": "employer",
+                    "label": "Wie is uw werkgever?",
+                    "type": "text",
+                    "required": True,
+                },
+                {
+                    "key": "income",
+                    "label": "Bruto maandinkomen",
+                    "type": "number",
+                    "required": True,
+                },
+                {"key": "since", "label": "In dienst sinds", "type": "date", "required": True},
+                {
+                    "key": "permanent",
+                    "label": "Heeft u een vast contract?",
+                    "type": "yes_no",
+                    "required": True,
+                },
+                {"key": "second_job", "label": "Heeft u een tweede baan?", "type": "yes_no"},
+            ],
+        },
+        {
+            "title": "Wonen",
+            "questions": [
+                {
+                    "key": "home",
+                    "label": "Wat voor woning zoekt u?",
+                    "type": "choice",
+                    "options": ["appartement", "tussenwoning", "vrijstaand"],
+                    "required": True,
+                },
+                {"key": "story", "label": "Uw situatie in eigen woorden", "type": "text"},
+                {"key": "remarks", "label": "Opmerkingen", "type": "text"},
+            ],
+        },
+    ],
+}
+PAGE_1 = {
+    "employer": "Bakkerij Één & Zonen",
+    "income": 3150.5,
+    "since": "2020-02-29",
+    "permanent": True,
+    "second_job": False,
+}
 PAGE_2 = {"home": "tussenwoning", "story": STORY}
 
 
@@ -40,24 +78,35 @@ def case(kluis, office, staff):
     """An office with its owner, an activated client, a dossier and a template."""
     client = _client(staff, office, name="Zoë Brontë")
     portal = activate(kluis, staff, client, password=PASSWORD)
-    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "Q-1", "description": "Hypotheek Kerkstraat 4"}).json()
+    dossier = staff.post(
+        f"/clients/{client['id']}/dossiers",
+        json={"number": "Q-1", "description": "Hypotheek Kerkstraat 4"},
+    ).json()
     template = staff.post("/questionnaire-templates", json=TEMPLATE)
     assert template.status_code == 201, template.text
-    return {"office": office, "staff": staff, "client": client, "portal": portal,
-            "dossier": dossier, "template": template.json()}
+    return {
+        "office": office,
+        "staff": staff,
+        "client": client,
+        "portal": portal,
+        "dossier": dossier,
+        "template": template.json(),
+    }
 
 
 def assign(case):
-    response = case["staff"].post(f"/dossiers/{case['dossier']['id']}/questionnaires",
-                                  json={"template_id": case["template"]["id"]})
+    response = case["staff"].post(
+        f"/dossiers/{case['dossier']['id']}/questionnaires",
+        json={"template_id": case["template"]["id"]},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
 
 def put_page(who, questionnaire, number, answers):
-    return who.put(f"/questionnaires/{questionnaire['id']}/pages/{number}",
-                   json={"answers": answers})
+    return who.put(
+        f"/questionnaires/{questionnaire['id']}/pages/{number}", json={"answers": answers}
+    )
 
 
 def error_of(response, status):
@@ -88,20 +137,41 @@ def at(details, path):
 
 
 BAD_TEMPLATES = [  # (body, where, the message in the staff member's Dutch)
-    (with_question(0, 0, key="Werk-Gever"), "pages.0.questions.0.key",
-     "Gebruik 1 tot 40 tekens: a-z, 0-9 of _."),
-    ({**TEMPLATE, "pages": TEMPLATE["pages"] + [TEMPLATE["pages"][0]]},
-     "pages.2.questions.0.key", "Deze sleutel komt al voor in deze vragenlijst."),
-    (with_question(0, 0, options=["a"]), "pages.0.questions.0.options",
-     "Alleen een keuzevraag heeft opties."),
-    (with_question(1, 0, options=None), "pages.1.questions.0.options",
-     "Een keuzevraag heeft opties nodig."),
-    (with_question(1, 0, options=["huis", "huis"]), "pages.1.questions.0.options",
-     "Opties moeten verschillend zijn."),
-    (with_question(0, 1, label="x" * 301), "pages.0.questions.1.label",
-     "Gebruik 1 tot 300 tekens."),
-    (with_question(0, 1, type="email"), "pages.0.questions.1.type",
-     "Moet een van deze zijn: text, number, date, yes_no, choice."),
+    (
+        with_question(0, 0, key="Werk-Gever"),
+        "pages.0.questions.0.key",
+        "Gebruik 1 tot 40 tekens: a-z, 0-9 of _.",
+    ),
+    (
+        {**TEMPLATE, "pages": TEMPLATE["pages"] + [TEMPLATE["pages"][0]]},
+        "pages.2.questions.0.key",
+        "Deze sleutel komt al voor in deze vragenlijst.",
+    ),
+    (
+        with_question(0, 0, options=["a"]),
+        "pages.0.questions.0.options",
+        "Alleen een keuzevraag heeft opties.",
+    ),
+    (
+        with_question(1, 0, options=None),
+        "pages.1.questions.0.options",
+        "Een keuzevraag heeft opties nodig.",
+    ),
+    (
+        with_question(1, 0, options=["huis", "huis"]),
+        "pages.1.questions.0.options",
+        "Opties moeten verschillend zijn.",
+    ),
+    (
+        with_question(0, 1, label="x" * 301),
+        "pages.0.questions.1.label",
+        "Gebruik 1 tot 300 tekens.",
+    ),
+    (
+        with_question(0, 1, type="email"),
+        "pages.0.questions.1.type",
+        "Moet een van deze zijn: text, number, date, yes_no, choice.",
+    ),
     (with_question(0, 1, hint="?"), "pages.0.questions.1.hint", "Onbekend veld."),
     ({**TEMPLATE, "pages": [TEMPLATE["pages"][0]] * 21}, "pages", "Tussen 1 en 20."),
     ({"pages": TEMPLATE["pages"]}, "title", "Dit veld is verplicht."),
@@ -119,23 +189,32 @@ def test_templates_are_validated_with_field_paths(case):
         assert refused["error"] == "validation_error"
         assert at(refused["details"], where) == [message], (where, refused["details"])
     elsewhere = Office(case["office"].kluis, case["office"].admin)
-    assert staff.post("/questionnaire-templates", json={
-        **TEMPLATE, "office_id": elsewhere.id}).status_code == 404
+    assert (
+        staff.post(
+            "/questionnaire-templates", json={**TEMPLATE, "office_id": elsewhere.id}
+        ).status_code
+        == 404
+    )
     assert case["portal"].post("/questionnaire-templates", json=TEMPLATE).status_code == 403
     assert case["portal"].get("/questionnaire-templates").status_code == 403
     assert [t["id"] for t in staff.get("/questionnaire-templates").json()["items"]] == [
-        template["id"]]  # nothing of the refused ones was kept
+        template["id"]
+    ]  # nothing of the refused ones was kept
 
 
 def test_assigned_it_is_an_action_with_an_email_saved_page_by_page_and_resumed(kluis, case):
-    staff, portal, dossier, client = case["staff"], case["portal"], case["dossier"], \
-        case["client"]
+    staff, portal, dossier, client = case["staff"], case["portal"], case["dossier"], case["client"]
     questionnaire = assign(case)
     assert questionnaire["status"] == "open" and questionnaire["dossier_id"] == dossier["id"]
     assert questionnaire["pages"] == case["template"]["pages"]
-    assert portal.get("/actions").json()["items"] == [{
-        "type": "questionnaire", "id": questionnaire["id"], "dossier_id": dossier["id"],
-        "title": "Intake hypotheek"}]
+    assert portal.get("/actions").json()["items"] == [
+        {
+            "type": "questionnaire",
+            "id": questionnaire["id"],
+            "dossier_id": dossier["id"],
+            "title": "Intake hypotheek",
+        }
+    ]
     assert portal.get("/home").json()["actions"] == 1
     mail = kluis.mail.wait_for(client["email"], count=4)[3]
     assert "vragenlijst" in mail["Subject"]
@@ -162,7 +241,8 @@ BAD_ANSWERS = [  # (answers to page 1, the key refused, its message in the clien
     ({**PAGE_1, "permanent": "ja"}, "permanent", "Geen geldige ja/nee-waarde."),
     ({**PAGE_1, "home": "tussenwoning"}, "home", "Geen vraag op deze pagina."),
     ({**PAGE_1, "employer": "  "}, "employer", "Dit veld is verplicht."),
-    ({k: v for k, v in PAGE_1.items() if k != "income"}, "income", "Dit veld is verplicht.")]
+    ({k: v for k, v in PAGE_1.items() if k != "income"}, "income", "Dit veld is verplicht."),
+]
 
 
 def test_bad_answers_are_refused_and_change_nothing(case):
@@ -180,13 +260,19 @@ def test_page_numbers_options_and_the_body_are_checked(case):
     outside = error_of(put_page(portal, questionnaire, 2, {**PAGE_2, "home": "woonboot"}), 400)
     assert outside["details"]["answers"] == {"home": ["Moet een van de opties zijn."]}
     for number in (0, 3, 99, "een"):
-        assert error_of(put_page(portal, questionnaire, number, PAGE_1), 404)["error"] == \
-            "not_found"
-    assert error_of(portal.put(f"/questionnaires/{questionnaire['id']}/pages/1",
-                               json={"answers": PAGE_1, "page": 1}), 400)["details"] == {
-        "page": ["Onbekend veld."]}
-    assert put_page(portal, {"id": "00000000-0000-0000-0000-000000000000"}, 1,
-                    PAGE_1).status_code == 404
+        assert (
+            error_of(put_page(portal, questionnaire, number, PAGE_1), 404)["error"] == "not_found"
+        )
+    assert error_of(
+        portal.put(
+            f"/questionnaires/{questionnaire['id']}/pages/1", json={"answers": PAGE_1, "page": 1}
+        ),
+        400,
+    )["details"] == {"page": ["Onbekend veld."]}
+    assert (
+        put_page(portal, {"id": "00000000-0000-0000-0000-000000000000"}, 1, PAGE_1).status_code
+        == 404
+    )
 
 
 def test_completing_files_a_pdf_of_every_answer_and_freezes_it(kluis, case):
@@ -201,15 +287,28 @@ def test_completing_files_a_pdf_of_every_answer_and_freezes_it(kluis, case):
     assert done.status_code == 200, done.text
     document_id = done.json()["document_id"]
     assert done.json() == {"document_id": document_id}
-    listed = portal.get(f"/dossiers/{dossier['id']}/documents",
-                        params={"category": "delivered_by_me"}).json()["items"]
+    listed = portal.get(
+        f"/dossiers/{dossier['id']}/documents", params={"category": "delivered_by_me"}
+    ).json()["items"]
     assert [(d["id"], d["category"], d["title"]) for d in listed] == [
-        (document_id, "delivered_by_me", "Intake hypotheek")]
+        (document_id, "delivered_by_me", "Intake hypotheek")
+    ]
     text = pdf_text(portal.get(f"/documents/{document_id}/content"))
-    for expected in ("Intake hypotheek", "Q-1", "Zoë Brontë", "Werk en inkomen", "Wonen",
-                     "Bakkerij Één & Zonen", "3150,5", "29 februari 2020",
-                     "Heeft u een vast contract? Ja", "Heeft u een tweede baan? Nee",
-                     "tussenwoning", STORY, "Opmerkingen -"):
+    for expected in (
+        "Intake hypotheek",
+        "Q-1",
+        "Zoë Brontë",
+        "Werk en inkomen",
+        "Wonen",
+        "Bakkerij Één & Zonen",
+        "3150,5",
+        "29 februari 2020",
+        "Heeft u een vast contract? Ja",
+        "Heeft u een tweede baan? Nee",
+        "tussenwoning",
+        STORY,
+        "Opmerkingen -",
+    ):
         assert expected in text, expected
     for question in [q for p in TEMPLATE["pages"] for q in p["questions"]]:
         assert question["label"] in text
@@ -222,11 +321,20 @@ def test_completing_files_a_pdf_of_every_answer_and_freezes_it(kluis, case):
     assert again["error"] == "questionnaire_completed"
     changed = error_of(put_page(portal, questionnaire, 1, PAGE_1), 409)
     assert changed["error"] == "questionnaire_completed"
-    assert len(portal.get(f"/dossiers/{dossier['id']}/documents",
-                          params={"category": "delivered_by_me"}).json()["items"]) == 1
-    wait_until(lambda: {e["action"] for e in staff.get(f"/dossiers/{dossier['id']}/audit")
-                        .json()["items"]} >= {"questionnaire_assigned",
-                                              "questionnaire_completed", "document_uploaded"})
+    assert (
+        len(
+            portal.get(
+                f"/dossiers/{dossier['id']}/documents", params={"category": "delivered_by_me"}
+            ).json()["items"]
+        )
+        == 1
+    )
+    wait_until(
+        lambda: (
+            {e["action"] for e in staff.get(f"/dossiers/{dossier['id']}/audit").json()["items"]}
+            >= {"questionnaire_assigned", "questionnaire_completed", "document_uploaded"}
+        )
+    )
 
 
 def test_only_the_dossiers_client_fills_in_and_outsiders_see_nothing(kluis, case):
@@ -242,32 +350,50 @@ def test_only_the_dossiers_client_fills_in_and_outsiders_see_nothing(kluis, case
         assert outsider.get(f"/dossiers/{dossier['id']}/questionnaires").status_code == 404
     assert put_page(other_client, questionnaire, 1, PAGE_1).status_code == 404
     assert other_client.post(f"{path}/complete").status_code == 404
-    assert other_staff.post(f"/dossiers/{dossier['id']}/questionnaires", json={
-        "template_id": foreign["id"]}).status_code == 404
-    assert staff.post(f"/dossiers/{dossier['id']}/questionnaires", json={
-        "template_id": foreign["id"]}).status_code == 404
+    assert (
+        other_staff.post(
+            f"/dossiers/{dossier['id']}/questionnaires", json={"template_id": foreign["id"]}
+        ).status_code
+        == 404
+    )
+    assert (
+        staff.post(
+            f"/dossiers/{dossier['id']}/questionnaires", json={"template_id": foreign["id"]}
+        ).status_code
+        == 404
+    )
     assert error_of(put_page(staff, questionnaire, 1, PAGE_1), 403)["error"] == "forbidden"
     assert staff.post(f"{path}/complete").status_code == 403
-    assert portal.post(f"/dossiers/{dossier['id']}/questionnaires", json={
-        "template_id": case["template"]["id"]}).status_code == 403
-    looking = kluis.client(staff.post(f"/clients/{case['client']['id']}/look-along"
-                                      ).json()["token"])
+    assert (
+        portal.post(
+            f"/dossiers/{dossier['id']}/questionnaires",
+            json={"template_id": case["template"]["id"]},
+        ).status_code
+        == 403
+    )
+    looking = kluis.client(
+        staff.post(f"/clients/{case['client']['id']}/look-along").json()["token"]
+    )
     assert looking.get(path).status_code == 200
-    assert error_of(put_page(looking, questionnaire, 1, PAGE_1), 403)["error"] == \
-        "read_only_session"
+    assert (
+        error_of(put_page(looking, questionnaire, 1, PAGE_1), 403)["error"] == "read_only_session"
+    )
     assert error_of(looking.post(f"{path}/complete"), 403)["error"] == "read_only_session"
     assert portal.get(path).json()["answers"] == {}
 
 
 def test_the_email_follows_the_clients_questionnaires_preference(kluis, case):
     portal, email = case["portal"], case["client"]["email"]
-    assert portal.put("/me/notification-preferences", json={"questionnaires": False}
-                      ).status_code == 200
+    assert (
+        portal.put("/me/notification-preferences", json={"questionnaires": False}).status_code
+        == 200
+    )
     skipped = kluis.logs().count("turned questionnaires off")
     assign(case)
     wait_until(lambda: kluis.logs().count("turned questionnaires off") > skipped)
-    assert portal.put("/me/notification-preferences", json={"questionnaires": True}
-                      ).status_code == 200
+    assert (
+        portal.put("/me/notification-preferences", json={"questionnaires": True}).status_code == 200
+    )
     second = {**TEMPLATE, "title": "Tweede vragenlijst"}
     case["template"] = case["staff"].post("/questionnaire-templates", json=second).json()
     assign(case)
@@ -285,10 +411,14 @@ def test_the_whole_round_on_postgresql(pg_kluis):
     client = _client(pg_kluis.client(app.login().json()["token"]), office)
     activate(pg_kluis, pg_kluis.client(app.login().json()["token"]), client, password=PASSWORD)
     staff = pg_kluis.client(app.login().json()["token"])
-    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "PG-1", "description": "Hypotheek"}).json()
-    case = {"staff": staff, "dossier": dossier,
-            "template": staff.post("/questionnaire-templates", json=TEMPLATE).json()}
+    dossier = staff.post(
+        f"/clients/{client['id']}/dossiers", json={"number": "PG-1", "description": "Hypotheek"}
+    ).json()
+    case = {
+        "staff": staff,
+        "dossier": dossier,
+        "template": staff.post("/questionnaire-templates", json=TEMPLATE).json(),
+    }
     questionnaire = assign(case)
     mail = pg_kluis.mail.wait_for(client["email"], count=4)[3]
     assert "https://portaal.example.nl" in text_of(mail)
@@ -296,7 +426,9 @@ def test_the_whole_round_on_postgresql(pg_kluis):
     assert put_page(portal, questionnaire, 1, PAGE_1).status_code == 200
     assert put_page(portal, questionnaire, 2, PAGE_2).status_code == 200
     assert portal.get(f"/questionnaires/{questionnaire['id']}").json()["answers"] == {
-        **PAGE_1, **PAGE_2}
+        **PAGE_1,
+        **PAGE_2,
+    }
     done = portal.post(f"/questionnaires/{questionnaire['id']}/complete")
     assert done.status_code == 200, done.text
     text = pdf_text(portal.get(f"/documents/{done.json()['document_id']}/content"))
@@ -316,6 +448,7 @@ def test_completions_at_the_same_moment_complete_it_once(case):
     [won] = [a.json()["document_id"] for a in answers if a.status_code == 200]
     assert portal.get(f"/questionnaires/{questionnaire['id']}").json()["document_id"] == won
     # What was filed by a request that then lost stays among the deliveries (documented).
-    filed = portal.get(f"/dossiers/{case['dossier']['id']}/documents",
-                       params={"category": "delivered_by_me"}).json()["items"]
+    filed = portal.get(
+        f"/dossiers/{case['dossier']['id']}/documents", params={"category": "delivered_by_me"}
+    ).json()["items"]
     assert won in [d["id"] for d in filed] and 1 <= len(filed) <= 3

@@ -1,4 +1,5 @@
 """docs/api.md "App registration (device binding) and approval", with real Ed25519 keys."""
+
 import pytest
 
 from .conftest import text_of, unique_email
@@ -17,18 +18,25 @@ def test_registration_end_to_end_with_access_on_the_next_request(kluis, office):
     started = app.start()
     assert started.status_code == 201
     assert {k: v for k, v in started.json().items() if k != "id"} == {
-        "status": "started", "display_name": "adviseur1", "attempts_left": 3}
+        "status": "started",
+        "display_name": "adviseur1",
+        "attempts_left": 3,
+    }
     sent = app.identify(office.partner_id, email=person["email"].upper())
     assert sent.json() == {"status": "code_sent", "channel": "email"}
-    assert app.verify("000000" if app.code_from_mail(person["email"]) != "000000"
-                      else "111111").status_code == 422
-    assert app.verify(app.code_from_mail(person["email"])).json() == {
-        "status": "awaiting_approval"}
+    assert (
+        app.verify(
+            "000000" if app.code_from_mail(person["email"]) != "000000" else "111111"
+        ).status_code
+        == 422
+    )
+    assert app.verify(app.code_from_mail(person["email"])).json() == {"status": "awaiting_approval"}
     assert "challenge" not in app.state()
     assert app.complete(signature=app.sign("x")).status_code == 409  # not approved yet
     queue = office.admin.get(f"/offices/{office.id}/registration-requests").json()["items"]
     assert [(r["id"], r["role"], r["name"]) for r in queue] == [
-        (app.registration_id, "owner", "Bert Eigenaar")]
+        (app.registration_id, "owner", "Bert Eigenaar")
+    ]
     assert office.admin.post(f"/registrations/{app.registration_id}/approve").status_code == 204
     approved_mail = kluis.mail.wait_for(person["email"], subject="afronden")[-1]
     assert "afronden" in approved_mail["Subject"]
@@ -45,9 +53,11 @@ def test_registration_end_to_end_with_access_on_the_next_request(kluis, office):
 
 
 def test_old_app_versions_get_426(strict_kluis):
-    for platform, os_version, app_version in (("ios", "16.1", "3.1.0"),
-                                              ("android", "11", "3.1.0"),
-                                              ("ios", "17.0", "3.0.9")):
+    for platform, os_version, app_version in (
+        ("ios", "16.1", "3.1.0"),
+        ("android", "11", "3.1.0"),
+        ("ios", "17.0", "3.0.9"),
+    ):
         response = App(strict_kluis, platform, os_version, app_version).start()
         assert response.status_code == 426, (platform, os_version, app_version)
         assert response.json()["error"] == "client_version_unsupported"
@@ -57,10 +67,12 @@ def test_old_app_versions_get_426(strict_kluis):
 
 def test_bad_device_data_is_400(kluis):
     app = App(kluis)
-    for device in ({**app.device, "public_key": "bm90IGEga2V5IGF0IGFsbCwgbm90IGF0IGFsbA=="},
-                   {**app.device, "platform": "symbian"},
-                   {**app.device, "os_version": "17; drop"},
-                   {k: v for k, v in app.device.items() if k != "name"}):
+    for device in (
+        {**app.device, "public_key": "bm90IGEga2V5IGF0IGFsbCwgbm90IGF0IGFsbA=="},
+        {**app.device, "platform": "symbian"},
+        {**app.device, "os_version": "17; drop"},
+        {k: v for k, v in app.device.items() if k != "name"},
+    ):
         response = kluis.client().post("/registrations", json={"device": device})
         assert response.status_code == 400, device
 
@@ -73,8 +85,7 @@ def test_three_misses_lock_the_registration_and_deleting_starts_over(kluis, offi
     assert first.status_code == 422
     assert first.json()["error"] == "unknown_combination"
     assert first.json()["details"] == {"attempts_left": 2}
-    assert app.identify("DP-NOPE", email=person["email"]).json()["details"] == {
-        "attempts_left": 1}
+    assert app.identify("DP-NOPE", email=person["email"]).json()["details"] == {"attempts_left": 1}
     third = app.identify(office.partner_id, mobile="0612345678")
     assert third.status_code == 423 and third.json()["error"] == "registration_locked"
     again = app.identify(office.partner_id, email=person["email"])  # even the right one
@@ -93,7 +104,7 @@ def test_three_misses_lock_the_registration_and_deleting_starts_over(kluis, offi
 
 def other_code(code):
     """A well-formed 6-digit code that is not `code`."""
-    return f"{(int(code) + 1) % 10 ** 6:06d}"
+    return f"{(int(code) + 1) % 10**6:06d}"
 
 
 def test_five_wrong_codes_lock_the_registration_even_for_the_right_code(kluis, office):
@@ -103,8 +114,9 @@ def test_five_wrong_codes_lock_the_registration_even_for_the_right_code(kluis, o
     assert app.identify(office.partner_id, email=person["email"]).status_code == 200
     code = app.code_from_mail(person["email"])
     answers = [app.verify(other_code(code)) for _ in range(5)]
-    assert [(a.status_code, a.json()["error"]) for a in answers] == \
-        [(422, "invalid_code")] * 4 + [(423, "registration_locked")]
+    assert [(a.status_code, a.json()["error"]) for a in answers] == [(422, "invalid_code")] * 4 + [
+        (423, "registration_locked")
+    ]
     right = app.verify(code)
     assert (right.status_code, right.json()["error"]) == (423, "registration_locked")
     assert app.state()["status"] == "locked"
@@ -126,8 +138,10 @@ def test_the_right_approver_per_role(kluis, office, owner):
     _person, owner_client = owner
     manager = office.add(owner_client, "staff_manager")
     _app, manager_client = office.register(manager, owner_client)
-    for role, may, may_not in (("staff_manager", owner_client, manager_client),
-                               ("staff", manager_client, office.admin)):
+    for role, may, may_not in (
+        ("staff_manager", owner_client, manager_client),
+        ("staff", manager_client, office.admin),
+    ):
         person = office.add(owner_client, role)
         app = App(kluis)
         app.start()
@@ -138,8 +152,9 @@ def test_the_right_approver_per_role(kluis, office, owner):
         queue = may.get(f"/offices/{office.id}/registration-requests").json()["items"]
         assert app.registration_id in [r["id"] for r in queue]
         assert app.registration_id not in [
-            r["id"] for r in may_not.get(f"/offices/{office.id}/registration-requests")
-            .json()["items"]]
+            r["id"]
+            for r in may_not.get(f"/offices/{office.id}/registration-requests").json()["items"]
+        ]
         assert may.post(f"/registrations/{app.registration_id}/approve").status_code == 204
     outsider = Office(kluis, office.admin)
     _app, stranger = outsider.staffed("owner")
@@ -159,22 +174,31 @@ def test_a_rejection_is_mailed_and_final(kluis, office, owner):
     app.start()
     app.identify(office.partner_id, email=person["email"])
     app.verify(app.code_from_mail(person["email"]))
-    assert owner_client.post(f"/registrations/{app.registration_id}/reject",
-                             json={}).status_code == 400
-    assert owner_client.post(f"/registrations/{app.registration_id}/reject",
-                             json={"reason": "Onbekend toestel"}).status_code == 204
+    assert (
+        owner_client.post(f"/registrations/{app.registration_id}/reject", json={}).status_code
+        == 400
+    )
+    assert (
+        owner_client.post(
+            f"/registrations/{app.registration_id}/reject", json={"reason": "Onbekend toestel"}
+        ).status_code
+        == 204
+    )
     mail = kluis.mail.wait_for(person["email"], subject="afgewezen")[-1]
     assert "afgewezen" in mail["Subject"] and "Onbekend toestel" in text_of(mail)
     assert app.state()["status"] == "rejected"
     assert owner_client.post(f"/registrations/{app.registration_id}/approve").status_code == 409
     assert app.complete(signature=app.sign("x")).status_code == 409
     audit = owner_client.get(f"/offices/{office.id}/audit").json()["items"]
-    assert any(e["action"] == "registration_rejected" and
-               e["object"]["id"] == app.registration_id for e in audit)
+    assert any(
+        e["action"] == "registration_rejected" and e["object"]["id"] == app.registration_id
+        for e in audit
+    )
 
 
 def test_a_code_mail_holds_its_code_once_as_the_only_six_digit_number(kluis, office):
     import re
+
     person = office.add(office.admin, "owner")
     app = App(kluis)
     app.start()

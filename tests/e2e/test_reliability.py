@@ -1,5 +1,6 @@
 """Nothing the system accepted is lost: services killed (SIGKILL) while messages are
 in flight get them once they are back, and each e-mail is sent once."""
+
 import signal
 import time
 
@@ -7,8 +8,11 @@ import eventlet
 
 
 def _forgot(kluis, address):
-    return kluis.client().post("/auth/password/forgot", json={"email": address},
-                               timeout=60).status_code
+    return (
+        kluis.client()
+        .post("/auth/password/forgot", json={"email": address}, timeout=60)
+        .status_code
+    )
 
 
 def _wait_for_each(kluis, addresses, timeout=90):

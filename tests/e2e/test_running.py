@@ -1,5 +1,6 @@
 """docs/api.md "Running": `make run` (deploy.supervisor) starts and stops everything, says
 clearly when RabbitMQ is missing, and two systems run side by side."""
+
 import os
 import signal
 import subprocess
@@ -17,8 +18,11 @@ from .conftest import ADMIN_EMAIL, ADMIN_PASSWORD, KLUIS_KNOBS
 
 
 def _env(**values):
-    env = {k: v for k, v in os.environ.items()
-           if not any(k.startswith(p) or k.endswith(p) for p in KLUIS_KNOBS)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not any(k.startswith(p) or k.endswith(p) for p in KLUIS_KNOBS)
+    }
     env.update(values)
     return env
 
@@ -49,8 +53,13 @@ def _alive(pid):
 
 def test_without_rabbitmq_it_says_so_in_one_line_and_exits_non_zero(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "deploy.supervisor"], cwd=ROOT, capture_output=True, text=True,
-        timeout=60, env=_env(KLUIS_VAR=str(tmp_path), AMQP_URI="amqp://guest:s3cret@127.0.0.1:1/"))
+        [sys.executable, "-m", "deploy.supervisor"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(KLUIS_VAR=str(tmp_path), AMQP_URI="amqp://guest:s3cret@127.0.0.1:1/"),
+    )
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1
@@ -64,11 +73,18 @@ def test_make_run_starts_everything_and_stops_leaving_nothing(tmp_path, vhosts, 
     output = tmp_path / "run.out"
     with open(output, "wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "deploy.supervisor"], cwd=ROOT, stdout=sink,
-            stderr=subprocess.STDOUT, env=_env(
-                KLUIS_VAR=str(tmp_path / "var"), AMQP_URI=vhosts.create(f"run{stop_signal}"),
-                WEB_SERVER_ADDRESS=f"127.0.0.1:{port}", KLUIS_ADMIN_EMAIL=ADMIN_EMAIL,
-                KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD))
+            [sys.executable, "-m", "deploy.supervisor"],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=_env(
+                KLUIS_VAR=str(tmp_path / "var"),
+                AMQP_URI=vhosts.create(f"run{stop_signal}"),
+                WEB_SERVER_ADDRESS=f"127.0.0.1:{port}",
+                KLUIS_ADMIN_EMAIL=ADMIN_EMAIL,
+                KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD,
+            ),
+        )
     try:
         deadline = time.monotonic() + 90
         while b"Kluis is running at" not in output.read_bytes():
@@ -110,5 +126,9 @@ def test_two_systems_run_side_by_side(kluis, pg_kluis):
     kluis.client().post("/auth/password/forgot", json={"email": address})
     kluis.mail.wait_for(address)
     assert pg_kluis.mail.messages(address) == []
-    assert pg_kluis.client().post("/auth/login", json={
-        "email": address, "password": "Klant-Wachtwoord-7"}).status_code == 401
+    assert (
+        pg_kluis.client()
+        .post("/auth/login", json={"email": address, "password": "Klant-Wachtwoord-7"})
+        .status_code
+        == 401
+    )

@@ -1,6 +1,7 @@
 """Fixtures for the integration tests: real RabbitMQ (a vhost per test), real databases
 (SQLite files under tmp_path and fresh PostgreSQL databases), services started in
 containers that are killed afterwards, and a real SMTP sink in a process of its own."""
+
 import email
 import email.policy
 import re
@@ -46,10 +47,12 @@ def backend(request):
 @pytest.fixture
 def make_db_url(backend, tmp_path, databases, request):
     """-> make(name): the URL of a new, empty database on this test's backend."""
+
     def make(name):
         if backend == "sqlite":
             return f"sqlite:///{tmp_path / (name + '.db')}"
         return databases.create(_label(request, name + "_"))
+
     return make
 
 
@@ -64,8 +67,11 @@ def engines():
     made = []
 
     def open_engine(url):
-        engine = make_engine(url) if url.startswith("sqlite") else \
-            sa.create_engine(url, poolclass=NullPool)
+        engine = (
+            make_engine(url)
+            if url.startswith("sqlite")
+            else sa.create_engine(url, poolclass=NullPool)
+        )
         made.append(engine)
         return engine
 
@@ -77,8 +83,13 @@ def engines():
 @pytest.fixture
 def config(amqp_uri):
     """The base container config; tests add DB_URL and their own knobs."""
-    return {"AMQP_URI": amqp_uri, "RELAY_INTERVAL_S": 0.2, "INBOX_RETRY_BASE_S": 0.1,
-            "INBOX_MAX_ATTEMPTS": 3, "max_workers": 10}
+    return {
+        "AMQP_URI": amqp_uri,
+        "RELAY_INTERVAL_S": 0.2,
+        "INBOX_RETRY_BASE_S": 0.1,
+        "INBOX_MAX_ATTEMPTS": 3,
+        "max_workers": 10,
+    }
 
 
 @pytest.fixture
@@ -125,7 +136,9 @@ class SmtpSink:
         """`mode="secure"`: STARTTLS (CA at `self.folder / "ca.pem"`) and AUTH required."""
         self.process = subprocess.Popen(
             [sys.executable, str(SINK_SCRIPT), str(self.port), str(self.folder), mode],
-            stdout=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         line = self.process.stdout.readline()
         assert line.strip() == "ready", f"SMTP sink did not start: {line!r}"
 
@@ -137,8 +150,10 @@ class SmtpSink:
             self.process = None
 
     def messages(self):
-        return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-                for p in sorted(self.folder.glob("*.eml"))]
+        return [
+            email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in sorted(self.folder.glob("*.eml"))
+        ]
 
 
 @pytest.fixture

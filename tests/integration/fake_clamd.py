@@ -14,6 +14,7 @@ Failure modes (`mode`): "answer" (normal), "drop" (close the connection once
 answer), "refuse" (the port is bound but nobody listens: connecting is refused, and
 no other process can take the port meanwhile).
 """
+
 import socket
 import struct
 import threading
@@ -62,7 +63,7 @@ class FakeClamd:
         while not self._stopping.is_set():
             try:
                 connection, _peer = self._listener.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -97,7 +98,7 @@ class FakeClamd:
             self._count(length)
             window = tail + data
             found = found or EICAR in window
-            tail = window[-(len(EICAR) - 1):]
+            tail = window[-(len(EICAR) - 1) :]
             if self.mode == "drop" and total >= self.drop_after:
                 return None
         if self.mode == "silent":
@@ -117,7 +118,7 @@ class FakeClamd:
             try:
                 if not connection.recv(4096):
                     return
-            except socket.timeout:
+            except TimeoutError:
                 continue
 
 
@@ -138,5 +139,4 @@ def _read_until(connection, end, limit=64):
         if not piece or len(data) > limit:
             raise ConnectionError("no command")
         data += piece
-    return bytes(data[:-len(end)])
-
+    return bytes(data[: -len(end)])

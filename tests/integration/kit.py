@@ -2,6 +2,7 @@
 `producer` writes rows and emits events / sends commands through its outbox; `consumer`
 receives its events; `inboxer` takes them through its inbox with a handler whose
 behaviour a test sets in `INBOX_BEHAVIOUR`; `ticker` runs a timer under a lease."""
+
 import time
 
 import eventlet
@@ -21,14 +22,18 @@ from services.notify.events import SendNotification
 
 producer_metadata = sa.MetaData()
 plumbing_tables(producer_metadata)
-things = sa.Table("things", producer_metadata,
-                  sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-                  sa.Column("x", sa.Integer, nullable=False))
+things = sa.Table(
+    "things",
+    producer_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("x", sa.Integer, nullable=False),
+)
 
 
 @event("thing_happened")
 class ThingHappened(Event):
     """The producer wrote a thing."""
+
     x: int
 
 
@@ -58,10 +63,19 @@ class Producer(ServiceBase):
     def request_reset_mail(self, email, name="Ann"):
         """Sends notify a `send_notification` command. -> the command message"""
         with self.store.unit_of_work() as uow:
-            return uow.send("notify", SendNotification(
-                template="password_reset", language="en", to={"email": email},
-                data={"name": name, "minutes": 60,
-                      "reset_url": "https://kluis.test/reset?token=s3cret-t0ken"}))
+            return uow.send(
+                "notify",
+                SendNotification(
+                    template="password_reset",
+                    language="en",
+                    to={"email": email},
+                    data={
+                        "name": name,
+                        "minutes": 60,
+                        "reset_url": "https://kluis.test/reset?token=s3cret-t0ken",
+                    },
+                ),
+            )
 
 
 RECEIVED = []  # events the consumer got, in order
@@ -77,10 +91,13 @@ class Consumer:
 
 inbox_metadata = sa.MetaData()
 plumbing_tables(inbox_metadata)
-seen = sa.Table("seen", inbox_metadata,
-                sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-                sa.Column("event_id", sa.String(64), nullable=False),
-                sa.Column("x", sa.Integer, nullable=False))
+seen = sa.Table(
+    "seen",
+    inbox_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(64), nullable=False),
+    sa.Column("x", sa.Integer, nullable=False),
+)
 
 # fail_first: how many calls fail before the handler works; always_fail: it never works
 # (until a test "fixes" it); slow_s: how long each call takes (as a handler doing I/O).
@@ -112,16 +129,20 @@ class Inboxer(ServiceBase):
 
 ticker_metadata = sa.MetaData()
 plumbing_tables(ticker_metadata)
-rounds = sa.Table("rounds", ticker_metadata,
-                  sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-                  sa.Column("instance", sa.String(36), nullable=False),
-                  sa.Column("started_at", sa.Float, nullable=False),
-                  sa.Column("ended_at", sa.Float, nullable=True))
+rounds = sa.Table(
+    "rounds",
+    ticker_metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("instance", sa.String(36), nullable=False),
+    sa.Column("started_at", sa.Float, nullable=False),
+    sa.Column("ended_at", sa.Float, nullable=True),
+)
 
 
 class Ticker(ServiceBase):
     """A timer whose rounds take a while (as a janitor's would) and are recorded with
     the instance that ran them (`TICKER_INSTANCE` in its config)."""
+
     name = "ticker"
     store = Store(ticker_metadata)
     config = Config()
@@ -132,13 +153,16 @@ class Ticker(ServiceBase):
             if not held:
                 return
             with self.store.unit_of_work() as uow:
-                round_id = uow.session.execute(sa.insert(rounds).values(
-                    instance=self.config["TICKER_INSTANCE"], started_at=time.time())
+                round_id = uow.session.execute(
+                    sa.insert(rounds).values(
+                        instance=self.config["TICKER_INSTANCE"], started_at=time.time()
+                    )
                 ).inserted_primary_key[0]
             eventlet.sleep(0.1)
             with self.store.unit_of_work() as uow:
-                uow.session.execute(sa.update(rounds).where(rounds.c.id == round_id).values(
-                    ended_at=time.time()))
+                uow.session.execute(
+                    sa.update(rounds).where(rounds.c.id == round_id).values(ended_at=time.time())
+                )
 
 
 def wait_until(condition, timeout=10.0, interval=0.05, message="condition"):

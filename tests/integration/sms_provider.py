@@ -1,6 +1,7 @@
 """A stand-in for an SMS provider's servers, at the HTTP boundary only: it answers as
 Twilio's Messages API and MessageBird's SMS API are documented to answer, and can be
 told to fail the next N requests with a given status."""
+
 import base64
 import json
 from urllib.parse import parse_qs
@@ -16,8 +17,9 @@ class FakeSmsProvider:
         self.failures = []  # statuses to answer the next requests with, in order
         self._socket = eventlet.listen(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self._thread = eventlet.spawn(eventlet.wsgi.server, self._socket, self._app,
-                                      log_output=False)
+        self._thread = eventlet.spawn(
+            eventlet.wsgi.server, self._socket, self._app, log_output=False
+        )
 
     def stop(self):
         self._thread.kill()
@@ -33,8 +35,10 @@ class FakeSmsProvider:
         auth = environ.get("HTTP_AUTHORIZATION", "")
         if path == f"/2010-04-01/Accounts/{self.account_sid}/Messages.json":
             fields = {k: v[0] for k, v in parse_qs(body.decode()).items()}
-            expected = "Basic " + base64.b64encode(
-                f"{self.account_sid}:{self.auth_token}".encode()).decode()
+            expected = (
+                "Basic "
+                + base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+            )
             answer = {"sid": f"SM{len(self.requests)}", "status": "queued", "to": fields.get("To")}
         elif path == "/messages":
             fields = json.loads(body or b"{}")
@@ -53,9 +57,16 @@ class FakeSmsProvider:
 
     @staticmethod
     def _answer(start_response, status, body):
-        reasons = {201: "Created", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-                   429: "Too Many Requests", 500: "Internal Server Error",
-                   503: "Service Unavailable"}
-        start_response(f"{status} {reasons.get(status, 'Status')}",
-                       [("Content-Type", "application/json")])
+        reasons = {
+            201: "Created",
+            400: "Bad Request",
+            401: "Unauthorized",
+            404: "Not Found",
+            429: "Too Many Requests",
+            500: "Internal Server Error",
+            503: "Service Unavailable",
+        }
+        start_response(
+            f"{status} {reasons.get(status, 'Status')}", [("Content-Type", "application/json")]
+        )
         return [json.dumps(body).encode()]

@@ -6,6 +6,7 @@ Every accepted message is written to FOLDER/<n>.eml (atomically); a recipient th
 starts with `nobody@` is refused with `550 no such user`. `secure`: STARTTLS with a
 self-signed certificate (FOLDER/ca.pem, for 127.0.0.1) and AUTH (kluis / geheim) are
 required before any mail."""
+
 import signal
 import sys
 import uuid
@@ -45,19 +46,30 @@ def self_signed(folder):
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     (folder / "ca.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(folder / "ca.pem", folder / "key.pem")
     return context
@@ -65,6 +77,7 @@ def self_signed(folder):
 
 def authenticate(server, session, envelope, mechanism, auth_data):
     from aiosmtpd.smtp import AuthResult
+
     ok = auth_data.login == b"kluis" and auth_data.password == b"geheim"
     return AuthResult(success=ok)
 
@@ -74,9 +87,13 @@ def main(port, folder, mode="plain"):
     folder.mkdir(parents=True, exist_ok=True)
     options = {}
     if mode == "secure":
-        options = {"tls_context": self_signed(folder), "require_starttls": True,
-                   "auth_required": True, "auth_require_tls": True,
-                   "authenticator": authenticate}
+        options = {
+            "tls_context": self_signed(folder),
+            "require_starttls": True,
+            "auth_required": True,
+            "auth_require_tls": True,
+            "authenticator": authenticate,
+        }
     controller = Controller(Sink(folder), hostname="127.0.0.1", port=int(port), **options)
     controller.start()
     print("ready", flush=True)

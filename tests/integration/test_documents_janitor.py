@@ -1,5 +1,6 @@
 """The janitor removes what uploads leave behind, and never a document's blob: a real
 documents database (migrated) and a real blob folder."""
+
 import os
 import time
 from datetime import timedelta
@@ -23,10 +24,20 @@ class LocalStore:
 
 def _upload(uow, name, status, age):
     created = utcnow() - age
-    uow.session.add(Upload(id=name, ticket_hash=name.ljust(64, "0"), status=status,
-                           purpose="document",
-                           dossier_id="d", office_id="o", client_id="c", account_id="a",
-                           created_at=created, expires_at=created + timedelta(minutes=15)))
+    uow.session.add(
+        Upload(
+            id=name,
+            ticket_hash=name.ljust(64, "0"),
+            status=status,
+            purpose="document",
+            dossier_id="d",
+            office_id="o",
+            client_id="c",
+            account_id="a",
+            created_at=created,
+            expires_at=created + timedelta(minutes=15),
+        )
+    )
 
 
 def test_stale_uploads_and_temp_files_go_and_documents_stay(tmp_path):
@@ -35,8 +46,12 @@ def test_stale_uploads_and_temp_files_go_and_documents_stay(tmp_path):
     store = LocalStore(url)
     blobs = BlobStore(FolderStorage(tmp_path / "blobs"), Keyring({"k1": b"k" * 32}, "k1"))
     old, fresh = janitor.STALE_AFTER + timedelta(minutes=1), timedelta(minutes=1)
-    cases = {"cut-off": ("receiving", old), "refused": ("failed", old),
-             "kept-document": ("attached", old), "in-progress": ("stored", fresh)}
+    cases = {
+        "cut-off": ("receiving", old),
+        "refused": ("failed", old),
+        "kept-document": ("attached", old),
+        "in-progress": ("stored", fresh),
+    }
     with store.unit_of_work() as uow:
         for name, (status, age) in cases.items():
             _upload(uow, name, status, age)
@@ -54,6 +69,10 @@ def test_stale_uploads_and_temp_files_go_and_documents_stay(tmp_path):
     assert not leftover.exists()
     with store.unit_of_work() as uow:
         statuses = {u.id: u.status for u in uow.session.query(Upload)}
-    assert statuses == {"cut-off": "discarded", "refused": "discarded",
-                        "kept-document": "attached", "in-progress": "stored"}
+    assert statuses == {
+        "cut-off": "discarded",
+        "refused": "discarded",
+        "kept-document": "attached",
+        "in-progress": "stored",
+    }
     assert b"".join(blobs.read("kept-document")) == b"inhoud van kept-document"

@@ -1,5 +1,6 @@
 """Virus scanning through clamd's INSTREAM protocol, against a fake clamd that speaks
 it over a real TCP socket (tests/integration/fake_clamd.py)."""
+
 import os
 
 import pytest
@@ -27,7 +28,7 @@ def clamd():
 
 def stream(scan, data, chunk_size):
     for start in range(0, len(data), chunk_size):
-        scan.feed(data[start:start + chunk_size])
+        scan.feed(data[start : start + chunk_size])
 
 
 def test_a_clean_file_is_streamed_whole_in_pieces_and_passes(clamd):

@@ -1,5 +1,6 @@
 """The blob storage contract, run against both backends: FolderStorage on tmp_path and
 S3Storage over real HTTP to a moto server (the S3-compatible endpoint on this machine)."""
+
 import os
 import socket
 import time
@@ -11,8 +12,7 @@ from moto.server import ThreadedMotoServer
 
 from services.documents.exceptions import BlobDamaged
 from services.documents.sealing import Keyring, sealed_size
-from services.documents.storage import (
-    BlobStore, FolderStorage, S3Storage, blob_store_from_config)
+from services.documents.storage import BlobStore, FolderStorage, S3Storage, blob_store_from_config
 
 MIB = 1024 * 1024
 PART = 5 * MIB  # S3's smallest part
@@ -161,8 +161,12 @@ def test_a_missing_name_fails_at_open_not_at_first_read(side):
 
 @pytest.mark.parametrize("name", ["", "a" * 101, "../etc", "a/b", "a.b", "spa ce", "nl\n", None])
 def test_names_are_validated(side, name):
-    for call in (lambda: side.storage.put(name, [b"x"]), lambda: side.storage.open(name),
-                 lambda: side.storage.delete(name), lambda: side.storage.exists(name)):
+    for call in (
+        lambda: side.storage.put(name, [b"x"]),
+        lambda: side.storage.open(name),
+        lambda: side.storage.delete(name),
+        lambda: side.storage.exists(name),
+    ):
         with pytest.raises(ValueError):
             call()
 
@@ -233,23 +237,40 @@ def test_blob_store_from_config_defaults_to_a_folder_under_var(tmp_path):
 
 def test_blob_store_from_config_for_s3(tmp_path, s3_endpoint):
     bucket = f"kluis-conf-{uuid.uuid4().hex[:8]}"
-    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-                 aws_access_key_id="test", aws_secret_access_key="test").create_bucket(Bucket=bucket)
-    store = blob_store_from_config({
-        "STORAGE_BACKEND": "S3", "S3_BUCKET": bucket, "S3_ENDPOINT_URL": s3_endpoint,
-        "S3_REGION": "us-east-1", "S3_ACCESS_KEY_ID": "test", "S3_SECRET_ACCESS_KEY": "test",
-        "BLOB_KEYS": "k1:" + "A" * 43 + "=", "BLOB_KEY_ID": ""}, tmp_path)
+    boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    ).create_bucket(Bucket=bucket)
+    store = blob_store_from_config(
+        {
+            "STORAGE_BACKEND": "S3",
+            "S3_BUCKET": bucket,
+            "S3_ENDPOINT_URL": s3_endpoint,
+            "S3_REGION": "us-east-1",
+            "S3_ACCESS_KEY_ID": "test",
+            "S3_SECRET_ACCESS_KEY": "test",
+            "BLOB_KEYS": "k1:" + "A" * 43 + "=",
+            "BLOB_KEY_ID": "",
+        },
+        tmp_path,
+    )
     assert isinstance(store.storage, S3Storage) and store.keyring.active_id == "k1"
     store.write("via-config", [b"over http"])
     assert b"".join(store.read("via-config")) == b"over http"
 
 
-@pytest.mark.parametrize("config, problem", [
-    ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND"),
-    ({"STORAGE_BACKEND": "s3"}, "S3_BUCKET"),
-    ({"STORAGE_BACKEND": "s3", "S3_BUCKET": " "}, "S3_BUCKET"),
-    ({"BLOB_KEYS": "k1:nope"}, "BLOB_KEYS"),
-])
+@pytest.mark.parametrize(
+    "config, problem",
+    [
+        ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND"),
+        ({"STORAGE_BACKEND": "s3"}, "S3_BUCKET"),
+        ({"STORAGE_BACKEND": "s3", "S3_BUCKET": " "}, "S3_BUCKET"),
+        ({"BLOB_KEYS": "k1:nope"}, "BLOB_KEYS"),
+    ],
+)
 def test_blob_store_from_config_refuses_bad_settings(tmp_path, config, problem):
     with pytest.raises(ValueError, match=problem):
         blob_store_from_config(config, tmp_path)

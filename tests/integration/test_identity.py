@@ -1,12 +1,13 @@
 """The real identity service on PostgreSQL (schema from its Alembic migrations): the
 principal travels in the RPC context and identity checks it itself."""
+
 import json
 
 import pytest
-from services.common.errors import KluisError
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.context import Principal
+from services.common.errors import KluisError
 from services.common.migrate import upgrade
 from services.identity.service import IdentityService
 
@@ -24,9 +25,16 @@ def rpc_as(config, principal=None):
 @pytest.fixture
 def identity(config, pg_url, start_service):
     upgrade("identity", pg_url)
-    start_service(IdentityService, {
-        **config, "DB_URL": pg_url, "KLUIS_PUBLIC_URL": "http://kluis.test",
-        "SESSION_IDLE_TIMEOUT_S": 600, "SESSION_WARNING_S": 120})
+    start_service(
+        IdentityService,
+        {
+            **config,
+            "DB_URL": pg_url,
+            "KLUIS_PUBLIC_URL": "http://kluis.test",
+            "SESSION_IDLE_TIMEOUT_S": 600,
+            "SESSION_WARNING_S": 120,
+        },
+    )
 
 
 def refusal(call, *args):
@@ -37,14 +45,18 @@ def refusal(call, *args):
 
 def test_login_attempts_are_listed_for_admins_only(config, identity):
     with rpc_as(config, ADMIN) as rpc:
-        created = rpc.identity.create_account("client", "Eva@Kluis.test", name="Eva",
-                                              language="en", password=PASSWORD)
+        created = rpc.identity.create_account(
+            "client", "Eva@Kluis.test", name="Eva", language="en", password=PASSWORD
+        )
     with rpc_as(config) as rpc:
-        session = rpc.identity.login("eva@kluis.test", PASSWORD, source_ip="203.0.113.7",
-                                     user_agent="pytest")
+        session = rpc.identity.login(
+            "eva@kluis.test", PASSWORD, source_ip="203.0.113.7", user_agent="pytest"
+        )
         assert (session["idle_timeout_s"], session["warning_s"]) == (600, 120)
-        assert refusal(rpc.identity.login, "eva@kluis.test", "Fout-Wachtwoord-1",
-                       "198.51.100.9") == "InvalidCredentials"
+        assert (
+            refusal(rpc.identity.login, "eva@kluis.test", "Fout-Wachtwoord-1", "198.51.100.9")
+            == "InvalidCredentials"
+        )
         # the principal the gateway would put in the context, as identity resolves it
         client = Principal.from_dict(rpc.identity.authenticate(session["token"]))
         assert refusal(rpc.identity.list_login_attempts) == "Unauthenticated"
@@ -53,8 +65,7 @@ def test_login_attempts_are_listed_for_admins_only(config, identity):
     with rpc_as(config, client) as rpc:
         assert rpc.identity.describe_me()["email"] == "eva@kluis.test"
         assert refusal(rpc.identity.list_login_attempts) == "Forbidden"
-        assert refusal(rpc.identity.create_account, "admin", "mallory@kluis.test") == \
-            "Forbidden"
+        assert refusal(rpc.identity.create_account, "admin", "mallory@kluis.test") == "Forbidden"
 
     with rpc_as(config, ADMIN) as rpc:
         page = rpc.identity.list_login_attempts()

@@ -1,18 +1,26 @@
 """Inbox: every event taken is recorded once by its id, handled in its own transaction,
 retried with backoff when the handler fails, parked after the last attempt where an
 admin sees and replays it. Runs on SQLite and PostgreSQL."""
+
 import pytest
-from services.common.errors import KluisError
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
 from services.common.context import Principal
+from services.common.errors import KluisError
 from services.common.store import event_envelope
 
-from .kit import (INBOX_BEHAVIOUR, Inboxer, inbox_metadata, principal_context,
-                  reset_inbox_behaviour, seen,
-                  select_all, wait_until)
+from .kit import (
+    INBOX_BEHAVIOUR,
+    Inboxer,
+    inbox_metadata,
+    principal_context,
+    reset_inbox_behaviour,
+    seen,
+    select_all,
+    wait_until,
+)
 
 inbox = inbox_metadata.tables["inbox"]
 ADMIN = Principal(account_id="admin-1", kind="admin")
@@ -102,16 +110,25 @@ def test_handler_that_keeps_failing_is_parked_listed_and_replayed(config, inboxe
 
     with rpc_as(config, ADMIN) as rpc:
         parked = rpc.inboxer.list_parked_messages()
-    assert parked == {"items": [{"message_id": event["event_id"],
-                                 "source": "producer.thing_happened", "attempts": 3,
-                                 "last_error": "Boom",
-                                 "received_at": row.received_at.isoformat()}],
-                      "next_cursor": None}
+    assert parked == {
+        "items": [
+            {
+                "message_id": event["event_id"],
+                "source": "producer.thing_happened",
+                "attempts": 3,
+                "last_error": "Boom",
+                "received_at": row.received_at.isoformat(),
+            }
+        ],
+        "next_cursor": None,
+    }
 
     for principal, refusal in ((CLIENT, "Forbidden"), (None, "Unauthenticated")):
         with rpc_as(config, principal) as rpc:
-            for call in (rpc.inboxer.list_parked_messages,
-                         lambda: rpc.inboxer.replay_parked_message(event["event_id"])):
+            for call in (
+                rpc.inboxer.list_parked_messages,
+                lambda: rpc.inboxer.replay_parked_message(event["event_id"]),
+            ):
                 with pytest.raises(KluisError) as raised:
                     call()
                 assert type(raised.value).__name__ == refusal
@@ -129,8 +146,9 @@ def test_handler_that_keeps_failing_is_parked_listed_and_replayed(config, inboxe
     assert [r.x for r in select_all(engine, seen)] == [3]
 
 
-def test_slow_handler_is_not_run_again_by_the_retry_loop_meanwhile(config, inboxer, backend,
-                                                                    request):
+def test_slow_handler_is_not_run_again_by_the_retry_loop_meanwhile(
+    config, inboxer, backend, request
+):
     container, engine = inboxer
     INBOX_BEHAVIOUR["slow_s"] = 0.6  # a handler doing I/O; the retry loop ticks every 0.2 s
     event = event_envelope("thing_happened", "account-1", {"x": 4})

@@ -1,6 +1,8 @@
 """Leases (services/common/lease.py): work that must happen once is done by one instance
 at a time, on SQLite (a file lock beside the database) and PostgreSQL (an advisory
 lock); a lease is never waited for, and a holder that dies leaves it free."""
+
+import itertools
 import signal
 import subprocess
 import sys
@@ -38,8 +40,7 @@ class OtherTicker(Ticker):
     name = "other_ticker"
 
 
-def test_a_lease_is_its_services_even_when_services_share_a_database(
-        config, engine, start_service):
+def test_a_lease_is_its_services_even_when_services_share_a_database(config, engine, start_service):
     url = engine.url.render_as_string(hide_password=False)
 
     def store_of(service_cls):  # a Store set up as its container would, not started
@@ -64,14 +65,22 @@ def test_a_bad_name_is_refused(engine):
 
 def test_a_holder_that_dies_leaves_it_free(engine):
     url = engine.url.render_as_string(hide_password=False)
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import time
         from sqlalchemy import create_engine
         from services.common.lease import lease
         with lease(create_engine({url!r}), "janitor") as held:
             print("held" if held else "not held", flush=True)
             time.sleep(60)
-        """)], stdout=subprocess.PIPE, text=True)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         with lease(engine, "janitor") as held:
@@ -84,6 +93,7 @@ def test_a_holder_that_dies_leaves_it_free(engine):
     def free():
         with lease(engine, "janitor") as held:
             return held
+
     wait_until(free, message="the lease freed by the holder's death")
 
 
@@ -91,9 +101,14 @@ def test_two_instances_never_run_a_round_at_once(config, engine, start_service):
     url = engine.url.render_as_string(hide_password=False)
     for instance in ("a", "b"):
         start_service(Ticker, {**config, "DB_URL": url, "TICKER_INSTANCE": instance})
-    wait_until(lambda: len(select_all(engine, rounds, rounds.c.ended_at.is_not(None))) >= 12,
-               timeout=20, message="a dozen rounds")
-    done = sorted((r.started_at, r.ended_at, r.instance)
-                  for r in select_all(engine, rounds, rounds.c.ended_at.is_not(None)))
-    for (_, ended, _), (started, _, _) in zip(done, done[1:]):
+    wait_until(
+        lambda: len(select_all(engine, rounds, rounds.c.ended_at.is_not(None))) >= 12,
+        timeout=20,
+        message="a dozen rounds",
+    )
+    done = sorted(
+        (r.started_at, r.ended_at, r.instance)
+        for r in select_all(engine, rounds, rounds.c.ended_at.is_not(None))
+    )
+    for (_, ended, _), (started, _, _) in itertools.pairwise(done):
         assert started >= ended, "two rounds overlapped"

@@ -1,5 +1,6 @@
 """Every service's Alembic migrations build, on a fresh PostgreSQL database, exactly the
 schema its models describe (autogenerate finds nothing to add, drop or change)."""
+
 import importlib
 
 import pytest

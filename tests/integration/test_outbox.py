@@ -1,7 +1,8 @@
 """Outbox: a state change and its event are committed together, relayed to RabbitMQ with
 publisher confirms, and the row is marked sent only after the broker took the event.
 Runs on SQLite and PostgreSQL."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import eventlet
 import pytest
@@ -12,8 +13,16 @@ from nameko.testing.utils import get_extension
 
 from services.common.store import Store, unit_of_work
 
-from .kit import (RECEIVED, Consumer, Producer, ThingHappened, producer_metadata, select_all,
-                  things, wait_until)
+from .kit import (
+    RECEIVED,
+    Consumer,
+    Producer,
+    ThingHappened,
+    producer_metadata,
+    select_all,
+    things,
+    wait_until,
+)
 
 outbox = producer_metadata.tables["outbox"]
 
@@ -48,7 +57,7 @@ class CheckingPublisher:
         self.real, self.engine, self.seen = real, engine, []
 
     def publish(self, payload, **kwargs):
-        row, = select_all(self.engine, outbox, outbox.c.id == payload["event_id"])
+        (row,) = select_all(self.engine, outbox, outbox.c.id == payload["event_id"])
         self.seen.append((payload["event_id"], row.sent_at))
         self.real.publish(payload, **kwargs)
 
@@ -73,18 +82,24 @@ def test_event_arrives_in_envelope_and_row_is_marked_sent_after(config, running)
         with ClusterRpcProxy(config) as rpc:
             envelope = rpc.producer.make_thing(7, actor="account-9")
 
-    assert RECEIVED == [envelope]
+    assert [envelope] == RECEIVED
     event = RECEIVED[0]
     assert set(event) == {"event_id", "event_type", "occurred_at", "actor", "x"}
     assert (event["event_type"], event["actor"], event["x"]) == ("thing_happened", "account-9", 7)
     occurred = datetime.fromisoformat(event["occurred_at"])
-    assert abs(datetime.now(timezone.utc) - occurred) < timedelta(minutes=1)
+    assert abs(datetime.now(UTC) - occurred) < timedelta(minutes=1)
     # published while the row was still unsent; marked sent afterwards, once
     assert checking.seen == [(event["event_id"], None)]
-    row, = wait_until(lambda: select_all(engine, outbox, outbox.c.sent_at.is_not(None)),
-                      message="outbox row marked sent")
+    (row,) = wait_until(
+        lambda: select_all(engine, outbox, outbox.c.sent_at.is_not(None)),
+        message="outbox row marked sent",
+    )
     assert (row.id, row.kind, row.exchange, row.routing_key) == (
-        event["event_id"], "event", "producer.events", "thing_happened")
+        event["event_id"],
+        "event",
+        "producer.events",
+        "thing_happened",
+    )
     assert row.attempts == 0 and row.last_error is None
     assert row.sent_at >= row.created_at
     assert [r.x for r in select_all(engine, things)] == [7]
@@ -113,8 +128,10 @@ def test_row_stays_unsent_while_broker_refuses_then_is_delivered(config, running
 
     with ClusterRpcProxy(config) as rpc:
         envelope = rpc.producer.make_thing(3)
-    row, = wait_until(lambda: select_all(engine, outbox, outbox.c.attempts >= 2),
-                      message="two failed publishing attempts")
+    (row,) = wait_until(
+        lambda: select_all(engine, outbox, outbox.c.attempts >= 2),
+        message="two failed publishing attempts",
+    )
     assert row.sent_at is None
     assert row.last_error == "BrokerRefused"
     assert row.next_attempt_at > row.created_at
@@ -124,9 +141,11 @@ def test_row_stays_unsent_while_broker_refuses_then_is_delivered(config, running
 
     with entrypoint_waiter(consumer, "handle_thing_happened", timeout=10):
         store.publisher = real
-    assert RECEIVED == [envelope]
-    row, = wait_until(lambda: select_all(engine, outbox, outbox.c.sent_at.is_not(None)),
-                      message="outbox row marked sent")
+    assert [envelope] == RECEIVED
+    (row,) = wait_until(
+        lambda: select_all(engine, outbox, outbox.c.sent_at.is_not(None)),
+        message="outbox row marked sent",
+    )
     assert row.attempts >= 2
 
 
@@ -138,8 +157,10 @@ def test_every_row_is_relayed_once_after_an_outage(config, running):
     with ClusterRpcProxy(config) as rpc:
         for x in range(5):
             rpc.producer.make_thing(x)
-    wait_until(lambda: select_all(engine, outbox, outbox.c.attempts >= 1),
-               message="a failed publishing attempt")
+    wait_until(
+        lambda: select_all(engine, outbox, outbox.c.attempts >= 1),
+        message="a failed publishing attempt",
+    )
 
     def all_five(worker_ctx, result, exc_info):
         return len(RECEIVED) == 5
@@ -148,8 +169,10 @@ def test_every_row_is_relayed_once_after_an_outage(config, running):
         store.publisher = real
     # each once (the order is not kept: every row has its own backoff)
     assert sorted(e["x"] for e in RECEIVED) == [0, 1, 2, 3, 4]
-    wait_until(lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) == 5,
-               message="all five rows marked sent")
+    wait_until(
+        lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) == 5,
+        message="all five rows marked sent",
+    )
 
 
 def test_two_instances_relay_every_row_exactly_once(config, producer_db, start_service):
@@ -157,7 +180,7 @@ def test_two_instances_relay_every_row_exactly_once(config, producer_db, start_s
     each row is published by one of them, once; none is left behind."""
     RECEIVED.clear()
     url, engine = producer_db
-    consumer = start_service(Consumer, config)
+    start_service(Consumer, config)
     first = start_service(Producer, {**config, "DB_URL": url})
     second = start_service(Producer, {**config, "DB_URL": url})
     stores = [get_extension(first, Store), get_extension(second, Store)]
@@ -166,17 +189,22 @@ def test_two_instances_relay_every_row_exactly_once(config, producer_db, start_s
         for batch in range(3):
             # a batch written at once (as a busy instance would), then both relays woken
             with unit_of_work(engine, "producer", outbox) as uow:
-                emitted += [uow.emit(ThingHappened(x=x), actor="account-1")["event_id"]
-                            for x in range(batch * 300, batch * 300 + 300)]
+                emitted += [
+                    uow.emit(ThingHappened(x=x), actor="account-1")["event_id"]
+                    for x in range(batch * 300, batch * 300 + 300)
+                ]
             for store in stores:
                 store.kick()
             # and some through either instance (RPC goes to whichever takes it)
-            emitted += [rpc.producer.make_thing(1000 + batch * 20 + x)["event_id"]
-                        for x in range(20)]
+            emitted += [
+                rpc.producer.make_thing(1000 + batch * 20 + x)["event_id"] for x in range(20)
+            ]
 
     wait_until(lambda: len(RECEIVED) >= len(emitted), timeout=30, message="every event")
-    wait_until(lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) ==
-               len(emitted), message="every row marked sent")
+    wait_until(
+        lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) == len(emitted),
+        message="every row marked sent",
+    )
     # a duplicate would have arrived by now: its row was published before it was marked
     received = [event["event_id"] for event in RECEIVED]
     assert sorted(received) == sorted(emitted)
@@ -196,26 +224,29 @@ class SlowPublisher:
 
 
 def test_a_batch_that_outlasts_its_claim_stops_and_no_row_is_published_twice(
-        config, producer_db, start_service):
+    config, producer_db, start_service
+):
     """Two relays, a claim of 1 s and a broker that takes 50 ms a publish: one batch of
     60 rows would take 3 s. The relay holding it stops halfway through its claim and
     releases the rest; the other relay, polling often, never finds a row whose claim ran
     out while it is still being published."""
     RECEIVED.clear()
     url, engine = producer_db
-    consumer = start_service(Consumer, config)
+    start_service(Consumer, config)
     fast = {**config, "DB_URL": url, "RELAY_CLAIM_S": 1, "RELAY_INTERVAL_S": 0.05}
     producers = [start_service(Producer, fast) for _ in range(2)]
     stores = [get_extension(producer, Store) for producer in producers]
     for store in stores:
         store.publisher = SlowPublisher(store.publisher, 0.05)
     with unit_of_work(engine, "producer", outbox) as uow:
-        emitted = [uow.emit(ThingHappened(x=x), actor="account-1")["event_id"]
-                   for x in range(60)]
+        emitted = [uow.emit(ThingHappened(x=x), actor="account-1")["event_id"] for x in range(60)]
     stores[0].kick()
 
-    wait_until(lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) ==
-               len(emitted), timeout=30, message="every row marked sent")
+    wait_until(
+        lambda: len(select_all(engine, outbox, outbox.c.sent_at.is_not(None))) == len(emitted),
+        timeout=30,
+        message="every row marked sent",
+    )
     wait_until(lambda: len(RECEIVED) >= len(emitted), message="every event")
     received = [event["event_id"] for event in RECEIVED]
     assert sorted(received) == sorted(emitted)  # none twice
@@ -229,10 +260,11 @@ def test_the_claim_picks_its_rows_once_in_a_materialized_cte(pg_url, engines):
     producer_metadata.create_all(engine)
     store = Store(producer_metadata)
     store.claim_s = 60
-    compiled = store.claim_statement(datetime.now(timezone.utc), 100).compile(
-        dialect=engine.dialect)
+    compiled = store.claim_statement(datetime.now(UTC), 100).compile(dialect=engine.dialect)
     assert "WITH picked AS MATERIALIZED" in compiled.string
     with engine.connect() as connection:
-        plan = [line for line, in connection.exec_driver_sql("EXPLAIN " + compiled.string,
-                                                            compiled.params)]
+        plan = [
+            line
+            for (line,) in connection.exec_driver_sql("EXPLAIN " + compiled.string, compiled.params)
+        ]
     assert any("CTE picked" in line for line in plan), plan

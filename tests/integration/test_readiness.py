@@ -3,6 +3,7 @@ against the real broker: 503 while the part cannot reach RabbitMQ, 200 once it c
 503 again when its connection is cut (nameko reconnects in the background), 200 when the
 broker is back; false once the part is stopped. The broker is cut by a TCP relay of the
 test's own between the service and RabbitMQ, closed and reopened on the same port."""
+
 import socket
 from urllib.parse import urlsplit, urlunsplit
 
@@ -116,8 +117,10 @@ def start_service(relay, start_service):
 
 def test_ready_only_while_consuming_from_the_broker(amqp_uri, relay, start_service):
     metrics_port = free_port()
-    config = {"AMQP_URI": through(amqp_uri, relay.port),
-              "METRICS_ADDRESS": f"127.0.0.1:{metrics_port}"}
+    config = {
+        "AMQP_URI": through(amqp_uri, relay.port),
+        "METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
+    }
     container = start_service(Pinger, config, run=False)
     assert not consuming(container)  # not started
     starting = eventlet.spawn(container.start)  # waits for the broker, the listener does not

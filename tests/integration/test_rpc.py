@@ -2,6 +2,7 @@
 (ServiceTimeout), a service nobody serves is reported (ServiceUnavailable), and a call
 whose caller gave up expires in its queue instead of running when the service returns;
 calls and answers travel transient (services.common.service.rpc answers)."""
+
 import logging
 
 import eventlet
@@ -63,8 +64,7 @@ def test_answer_within_the_deadline(config, caller, start_service):
         assert ask("echo", "linger", 0.1) == "late"
 
 
-def test_arguments_the_method_does_not_take_are_refused_unexecuted(config, caller,
-                                                                  start_service):
+def test_arguments_the_method_does_not_take_are_refused_unexecuted(config, caller, start_service):
     start_service(Echo, config)
     with entrypoint_hook(caller, "ask") as ask:
         for args, kwargs in ((("a", "b"), {}), ((), {}), (("a",), {"colour": "red"})):
@@ -83,8 +83,9 @@ def test_slow_service_raises_service_timeout(config, caller, start_service):
     assert raised.value.code == "service_timeout"
 
 
-def test_service_that_does_not_exist_raises_service_unavailable(caller, config, start_service,
-                                                                caplog):
+def test_service_that_does_not_exist_raises_service_unavailable(
+    caller, config, start_service, caplog
+):
     for _ in range(3):
         with entrypoint_hook(caller, "ask") as ask:
             with pytest.raises(ServiceUnavailable) as raised:
@@ -95,8 +96,11 @@ def test_service_that_does_not_exist_raises_service_unavailable(caller, config, 
         assert ask("echo", "record", "after") == "after"
     # quietly: py-amqp warned "Received method (60, 80) during closing channel" for each
     # (nameko.containers' "expected error" lines are left out by every config.yaml)
-    warnings = [r.getMessage() for r in caplog.records
-                if r.levelno >= logging.WARNING and r.name != "nameko.containers"]
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name != "nameko.containers"
+    ]
     assert warnings == []
 
 
@@ -137,8 +141,9 @@ def test_call_whose_caller_gave_up_expires_unexecuted(config, caller, start_serv
 
 
 def test_call_with_a_shorter_timeout_expires_with_it(config, caller, start_service):
-    executed = given_up_call_then_fresh_call(config, caller, start_service,
-                                             proxy="patient_echo", timeout=1)
+    executed = given_up_call_then_fresh_call(
+        config, caller, start_service, proxy="patient_echo", timeout=1
+    )
     assert executed == ["fresh"]
 
 
@@ -148,8 +153,12 @@ def test_calls_and_answers_are_transient(config, caller, start_service):
     per request, tests/perf/bench_http.py). Events keep their persistence elsewhere."""
     start_service(Echo, config)
     with kombu.Connection(config["AMQP_URI"]) as connection:
-        spy = kombu.Queue("spy", kombu.Exchange("nameko-rpc", type="topic", durable=True),
-                          routing_key="#", exclusive=True)
+        spy = kombu.Queue(
+            "spy",
+            kombu.Exchange("nameko-rpc", type="topic", durable=True),
+            routing_key="#",
+            exclusive=True,
+        )
         spy(connection.default_channel).declare()
         with entrypoint_hook(caller, "ask") as ask:
             assert ask("echo", "record", "hello") == "hello"
@@ -173,8 +182,9 @@ def test_answers_leave_other_publishers_confirmed(config, caller, start_service)
     assert Publisher(config["AMQP_URI"]).use_confirms is True
 
 
-def test_a_call_to_nobody_leaves_the_no_route_of_other_publishers_alone(config, caller,
-                                                                        start_service):
+def test_a_call_to_nobody_leaves_the_no_route_of_other_publishers_alone(
+    config, caller, start_service
+):
     """Calls hear the broker's "no route" on their channel only while they publish: a
     handler left on the pooled channel would swallow it for the outbox's mandatory
     commands, which would then count as sent. A refused call's channel is replaced; an
@@ -188,6 +198,9 @@ def test_a_call_to_nobody_leaves_the_no_route_of_other_publishers_alone(config, 
     publisher = Publisher(config["AMQP_URI"], use_confirms=True)
     publisher.transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": True}
     with pytest.raises(UndeliverableMessage):
-        publisher.publish({}, exchange=kombu.Exchange("nameko-rpc", type="topic",
-                                                      durable=True),
-                          routing_key="ghost.anything", mandatory=True)
+        publisher.publish(
+            {},
+            exchange=kombu.Exchange("nameko-rpc", type="topic", durable=True),
+            routing_key="ghost.anything",
+            mandatory=True,
+        )

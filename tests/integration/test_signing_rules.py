@@ -2,6 +2,7 @@
 under way blocks withdrawal, a withdrawn or superseded attempt cannot finish, a crashed
 attempt does not keep a request alive past its time, a look-along session sees only
 its office's requests."""
+
 from datetime import timedelta
 
 import pytest
@@ -16,8 +17,13 @@ from services.signing import access, offers, signature
 from services.signing.exceptions import SigningInProgress, SigningRequestClosed
 from services.signing.models import SigningRequest, metadata
 
-SIGNER = Principal(account_id="acc-jan", kind="client", source_ip="10.0.0.1",
-                   user_agent="test", auth_method="password")
+SIGNER = Principal(
+    account_id="acc-jan",
+    kind="client",
+    source_ip="10.0.0.1",
+    user_agent="test",
+    auth_method="password",
+)
 STAFF = Principal(account_id="staff-a", kind="staff", offices={"office-a": "owner"})
 PAGER = Pager(b"k" * 32)
 
@@ -31,11 +37,22 @@ def uow_factory(tmp_path):
 
 
 def _offer(uow_factory, ttl=timedelta(days=1)):
-    document = {"id": "doc-1", "dossier_id": "dos-1", "office_id": "office-a",
-                "title": "Koopakte", "sha256": "ab" * 32}
-    signer = {"client_id": "cli-1", "account_id": "acc-jan", "name": "Jan Jansen",
-              "email": "jan@voorbeeld.nl", "language": "nl", "office_name": "Kantoor A",
-              "dossier_number": "D-1"}
+    document = {
+        "id": "doc-1",
+        "dossier_id": "dos-1",
+        "office_id": "office-a",
+        "title": "Koopakte",
+        "sha256": "ab" * 32,
+    }
+    signer = {
+        "client_id": "cli-1",
+        "account_id": "acc-jan",
+        "name": "Jan Jansen",
+        "email": "jan@voorbeeld.nl",
+        "language": "nl",
+        "office_name": "Kantoor A",
+        "dossier_number": "D-1",
+    }
     with uow_factory() as uow:
         return offers.offer(uow, STAFF, document, signer, ttl, "http://portaal")["id"]
 
@@ -59,8 +76,16 @@ def test_a_superseded_attempt_cannot_finish(uow_factory):
         uow.session.get(SigningRequest, request_id).signing_started_at -= timedelta(hours=1)
     second = _begin(uow_factory, request_id)
     with pytest.raises(SigningRequestClosed), uow_factory() as uow:
-        signature.finish(uow, SIGNER, request_id, first["attempt"], {"signed_at": "x"},
-                         "doc-2", "cd" * 32, identity=None)
+        signature.finish(
+            uow,
+            SIGNER,
+            request_id,
+            first["attempt"],
+            {"signed_at": "x"},
+            "doc-2",
+            "cd" * 32,
+            identity=None,
+        )
     assert second["attempt"] != first["attempt"]
 
 
@@ -78,8 +103,13 @@ def test_a_crashed_attempt_does_not_keep_a_request_alive(uow_factory):
 
 def test_look_along_sees_only_its_office(uow_factory):
     request_id = _offer(uow_factory)
-    elsewhere = Principal(account_id="acc-jan", kind="client", read_only=True,
-                          looked_along_by="staff-b", scope_office_id="office-b")
+    elsewhere = Principal(
+        account_id="acc-jan",
+        kind="client",
+        read_only=True,
+        looked_along_by="staff-b",
+        scope_office_id="office-b",
+    )
     with uow_factory() as uow:
         assert offers.list_for(uow, PAGER, elsewhere)["items"] == []
         assert offers.pending_actions(uow, PAGER, elsewhere)["items"] == []

@@ -1,6 +1,7 @@
 """Signing's timer with two instances on one database: a due reminder is sent once and
 a request past its time expires once, however the instances' rounds meet (each round
 runs under the timer's lease, and reads the rows the previous round committed)."""
+
 from datetime import timedelta
 
 import eventlet
@@ -25,11 +26,22 @@ outbox = metadata.tables["outbox"]
 
 
 def _offer(engine, ttl):
-    document = {"id": "doc-1", "dossier_id": "dos-1", "office_id": "office-a",
-                "title": "Koopakte", "sha256": "ab" * 32}
-    signer = {"client_id": "cli-1", "account_id": "acc-jan", "name": "Jan Jansen",
-              "email": "jan@voorbeeld.nl", "language": "nl", "office_name": "Kantoor A",
-              "dossier_number": "D-1"}
+    document = {
+        "id": "doc-1",
+        "dossier_id": "dos-1",
+        "office_id": "office-a",
+        "title": "Koopakte",
+        "sha256": "ab" * 32,
+    }
+    signer = {
+        "client_id": "cli-1",
+        "account_id": "acc-jan",
+        "name": "Jan Jansen",
+        "email": "jan@voorbeeld.nl",
+        "language": "nl",
+        "office_name": "Kantoor A",
+        "dossier_number": "D-1",
+    }
     with unit_of_work(engine, "signing", outbox) as uow:
         return offers.offer(uow, STAFF, document, signer, ttl, "http://portaal")["id"]
 
@@ -41,16 +53,25 @@ def signing_pair(config, make_db_url, engines, start_service, tmp_path, monkeypa
     url = make_db_url("signing")
     upgrade("signing", url)
     engine = engines(url)
-    instances = [start_service(SigningService, {
-        **config, "DB_URL": url, "KLUIS_PUBLIC_URL": "http://portaal",
-        "SIGNING_REMINDER_BEFORE_S": 3 * 86400,
-        "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}"}) for _ in range(2)]
+    instances = [
+        start_service(
+            SigningService,
+            {
+                **config,
+                "DB_URL": url,
+                "KLUIS_PUBLIC_URL": "http://portaal",
+                "SIGNING_REMINDER_BEFORE_S": 3 * 86400,
+                "WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}",
+            },
+        )
+        for _ in range(2)
+    ]
     return instances, engine
 
 
 def test_a_reminder_and_an_expiry_happen_once(signing_pair, amqp_uri):
     instances, engine = signing_pair
-    reminded = _offer(engine, timedelta(days=1))    # within the reminder's three days
+    reminded = _offer(engine, timedelta(days=1))  # within the reminder's three days
     expiring = _offer(engine, timedelta(days=1))
     with unit_of_work(engine, "signing", outbox) as uow:
         uow.session.get(SigningRequest, expiring).expires_at = utcnow() - timedelta(seconds=1)
@@ -70,16 +91,20 @@ def test_a_reminder_and_an_expiry_happen_once(signing_pair, amqp_uri):
 
     new = [row for row in select_all(engine, outbox) if row.id not in offered]
     assert sorted((row.kind, row.routing_key) for row in new) == [
-        ("command", "notify"), ("event", "signature_expired")]
+        ("command", "notify"),
+        ("event", "signature_expired"),
+    ]
     with unit_of_work(engine, "signing", outbox) as uow:
         assert uow.session.get(SigningRequest, reminded).reminded_at is not None
         assert uow.session.get(SigningRequest, expiring).status == "expired"
     # each relayed once, by one of the two relays: notify's queue holds the offer's
     # e-mail and the reminder, once each
-    wait_until(lambda: all(row.sent_at for row in select_all(engine, outbox)),
-               message="every row relayed")
+    wait_until(
+        lambda: all(row.sent_at for row in select_all(engine, outbox)), message="every row relayed"
+    )
     assert sorted(_drain_commands(amqp_uri)) == sorted(
-        row.id for row in select_all(engine, outbox, outbox.c.kind == "command"))
+        row.id for row in select_all(engine, outbox, outbox.c.kind == "command")
+    )
 
 
 @pytest.fixture
@@ -88,6 +113,7 @@ def slow_reads():
     slow database or another process would): two rounds that start together then both
     read before either writes. Only the lease keeps the second from running: the rows
     it read were still due, and on SQLite nothing re-checks them when it writes."""
+
     def hand_on(connection, cursor, statement, *_):
         if statement.lstrip().upper().startswith("SELECT") and "signing_requests" in statement:
             eventlet.sleep(0.01)
@@ -111,8 +137,9 @@ def test_two_rounds_that_meet_mid_read_send_one_reminder(signing_pair, slow_read
         pool.spawn(round_, instance)
     pool.waitall()
 
-    new = [(row.kind, row.routing_key) for row in select_all(engine, outbox)
-           if row.id not in offered]
+    new = [
+        (row.kind, row.routing_key) for row in select_all(engine, outbox) if row.id not in offered
+    ]
     assert new == [("command", "notify")]  # one reminder
     with unit_of_work(engine, "signing", outbox) as uow:
         assert uow.session.get(SigningRequest, reminded).reminded_at is not None

@@ -9,6 +9,7 @@ memory (VmHWM, the resident high-water mark) of the gateway and the documents se
 before and after. Both should stay flat: tens of MB whatever the file's size.
 In the same run, the same file written to the same disk and copied with `cp` + `sync`:
 the floor that the upload is a fraction of. Figures, not a test."""
+
 import argparse
 import hashlib
 import os
@@ -47,9 +48,11 @@ def cpu_s(system, part):
 
 
 def body(mib, digest, sent_at):
-    yield (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n"
-           f"document\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; "
-           f"filename=\"groot.pdf\"\r\n\r\n").encode()
+    yield (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="category"\r\n\r\n'
+        f'document\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="groot.pdf"\r\n\r\n'
+    ).encode()
     head = b"%PDF-1.7\n%" + BLOCK[10:]
     for number in range(mib):
         block = head if number == 0 else BLOCK
@@ -79,19 +82,24 @@ def run(system, mib):
     kluis = Kluis(system)
     office = Office(kluis, kluis.admin())
     staff = office.staffed("owner")[1]
-    client = staff.post(f"/offices/{office.id}/clients", json={
-        "type": "person", "name": "Bench", "email": f"b-{uuid.uuid4().hex[:8]}@voorbeeld.nl"}
+    client = staff.post(
+        f"/offices/{office.id}/clients",
+        json={"type": "person", "name": "Bench", "email": f"b-{uuid.uuid4().hex[:8]}@voorbeeld.nl"},
     ).json()
-    dossier = staff.post(f"/clients/{client['id']}/dossiers", json={
-        "number": "BENCH", "description": "benchmark"}).json()
+    dossier = staff.post(
+        f"/clients/{client['id']}/dossiers", json={"number": "BENCH", "description": "benchmark"}
+    ).json()
     before = {p: peak_mib(system, p) for p in ("gateway", "documents")}
     sent = hashlib.sha256()
     cpu_before = {p: cpu_s(system, p) for p in ("gateway", "documents")}
     started, sent_at = time.perf_counter(), []
     client_cpu = time.process_time()
-    response = staff.post(f"/dossiers/{dossier['id']}/documents", data=body(mib, sent, sent_at),
-                          headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
-                          timeout=3600)
+    response = staff.post(
+        f"/dossiers/{dossier['id']}/documents",
+        data=body(mib, sent, sent_at),
+        headers={"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"},
+        timeout=3600,
+    )
     up_s = time.perf_counter() - started
     tail_s, client_cpu = started + up_s - sent_at[0], time.process_time() - client_cpu
     assert response.status_code == 201, response.text
@@ -112,22 +120,27 @@ def run(system, mib):
     floor = cp_and_sync(str(system.var), mib)
     print(f"file: {mib} MiB")
     print(f"cp + sync: {floor:7.1f} MB/s (same file size, same disk)")
-    print(f"upload:   {megabytes / up_s:7.1f} MB/s ({up_s:.1f} s), "
-          f"x{megabytes / up_s / floor:.2f} of cp + sync; CPU during the upload: "
-          + ", ".join(f"{p} {cpu_up[p]:.1f} s" for p in cpu_up)
-          + f", this client {client_cpu:.1f} s; answer {tail_s:.2f} s after the last byte")
+    print(
+        f"upload:   {megabytes / up_s:7.1f} MB/s ({up_s:.1f} s), "
+        f"x{megabytes / up_s / floor:.2f} of cp + sync; CPU during the upload: "
+        + ", ".join(f"{p} {cpu_up[p]:.1f} s" for p in cpu_up)
+        + f", this client {client_cpu:.1f} s; answer {tail_s:.2f} s after the last byte"
+    )
     print(f"download: {megabytes / down_s:7.1f} MB/s ({down_s:.1f} s)")
     for part in ("gateway", "documents"):
-        print(f"peak RSS {part:9}: before {before[part]:6.1f} MiB, after upload "
-              f"{after_up[part]:6.1f} MiB, after download {after[part]:6.1f} MiB")
+        print(
+            f"peak RSS {part:9}: before {before[part]:6.1f} MiB, after upload "
+            f"{after_up[part]:6.1f} MiB, after download {after[part]:6.1f} MiB"
+        )
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--mib", type=int, default=1024)
     args = parser.parse_args()
-    with throwaway_system("bench-documents", LOG_LEVEL="WARNING",
-                          MAX_UPLOAD_BYTES=str((args.mib + 1) * 1024 * 1024)) as system:
+    with throwaway_system(
+        "bench-documents", LOG_LEVEL="WARNING", MAX_UPLOAD_BYTES=str((args.mib + 1) * 1024 * 1024)
+    ) as system:
         run(system, args.mib)
 
 

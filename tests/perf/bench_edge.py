@@ -10,6 +10,7 @@ while 60 slow connections are held (50 sign-ins whose body never finishes, 5 wit
 unfinished headers, 5 silent), and while 12 uploads stall (three accounts x four).
 Figures, not a test: the only check is that every request answered 200.
 """
+
 import argparse
 import statistics
 import sys
@@ -24,8 +25,13 @@ import requests  # noqa: E402
 
 from tests.e2e.staff_app import Office  # noqa: E402
 from tests.e2e.test_clients import _client  # noqa: E402
-from tests.e2e.test_edge import (connect, partial_headers, partial_json_post,  # noqa: E402
-                                 stalled_upload, token_of)
+from tests.e2e.test_edge import (  # noqa: E402
+    connect,
+    partial_headers,
+    partial_json_post,
+    stalled_upload,
+    token_of,
+)
 from tests.perf.bench_system import start_floor, throwaway_system  # noqa: E402
 from tests.systems import Kluis  # noqa: E402
 
@@ -41,14 +47,21 @@ def measure(url, headers, total, concurrency):
 
     list(eventlet.GreenPool(concurrency).imap(one, range(total)))
     latencies.sort()
-    return {"p50": statistics.median(latencies) * 1000,
-            "p95": latencies[int(len(latencies) * 0.95)] * 1000,
-            "max": latencies[-1] * 1000, "ok": codes.count(200), "total": total}
+    return {
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[int(len(latencies) * 0.95)] * 1000,
+        "max": latencies[-1] * 1000,
+        "ok": codes.count(200),
+        "total": total,
+    }
 
 
 def report(label, figures):
-    print(f"{label:44s} p50 {figures['p50']:7.1f} ms  p95 {figures['p95']:7.1f} ms  "
-          f"max {figures['max']:7.1f} ms  ok {figures['ok']}/{figures['total']}", flush=True)
+    print(
+        f"{label:44s} p50 {figures['p50']:7.1f} ms  p95 {figures['p95']:7.1f} ms  "
+        f"max {figures['max']:7.1f} ms  ok {figures['ok']}/{figures['total']}",
+        flush=True,
+    )
     assert figures["ok"] == figures["total"], label
 
 
@@ -63,17 +76,28 @@ def main():
         office = Office(kluis, kluis.admin())
         staff = [office.staffed("owner")[1] for _ in range(3)]
         client = _client(staff[0], office)
-        dossier = staff[0].post(f"/clients/{client['id']}/dossiers", json={
-            "number": "B-1", "description": "Bench"}).json()
+        dossier = (
+            staff[0]
+            .post(
+                f"/clients/{client['id']}/dossiers", json={"number": "B-1", "description": "Bench"}
+            )
+            .json()
+        )
         bearer = {"Authorization": staff[0].session.headers["Authorization"]}
 
         def run(situation):
-            report(f"bare nameko @http ({situation})",
-                   measure(floor_url, {}, args.requests, args.concurrency))
-            report(f"GET /health ({situation})",
-                   measure(system.base_url + "/health", {}, args.requests, args.concurrency))
-            report(f"GET /me ({situation})",
-                   measure(system.base_url + "/me", bearer, args.requests, args.concurrency))
+            report(
+                f"bare nameko @http ({situation})",
+                measure(floor_url, {}, args.requests, args.concurrency),
+            )
+            report(
+                f"GET /health ({situation})",
+                measure(system.base_url + "/health", {}, args.requests, args.concurrency),
+            )
+            report(
+                f"GET /me ({situation})",
+                measure(system.base_url + "/me", bearer, args.requests, args.concurrency),
+            )
 
         run("idle")
         with ExitStack() as sockets:

@@ -11,6 +11,7 @@ them: the ratio is to the mean of the two). Then the latency of single
 requests: GET /dossiers?limit=20, and a dossier's documents list with 100 and with
 100,000 rows (inserted straight into the documents database). Figures, not a test.
 """
+
 import argparse
 import re
 import shutil
@@ -19,16 +20,17 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 import sqlalchemy as sa
 
 from services.documents.models import Document
-# before the other tests modules: it applies eventlet's monkey patch (tests.conftest)
-from tests.perf.bench_system import start_floor, throwaway_system
 from tests.e2e.staff_app import Office
 from tests.e2e.test_clients import _client
+
+# before the other tests modules: it applies eventlet's monkey patch (tests.conftest)
+from tests.perf.bench_system import start_floor, throwaway_system
 from tests.systems import Kluis
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -47,10 +49,13 @@ def wrk(url, seconds, connections, headers=None):
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": latency(50), "p99": latency(99),
-            "errors": (int(errors.group(1)) if errors else 0),
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "errors": (int(errors.group(1)) if errors else 0),
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
 
 
 def single_latency(session, url, count):
@@ -67,15 +72,30 @@ def single_latency(session, url, count):
 def insert_documents(var, dossier, uploader_id, count):
     """`count` document rows for `dossier`, straight into the documents database."""
     engine = sa.create_engine(f"sqlite:///{var}/documents.db")
-    now = datetime.now(timezone.utc)
-    rows = [{"id": str(uuid.uuid4()), "dossier_id": dossier["id"],
-             "office_id": dossier["office_id"], "client_id": dossier["client_id"],
-             "category": "document", "public": True, "title": f"Stuk {n}",
-             "name": f"stuk-{n}.pdf", "size": 1000, "sha256": "0" * 64,
-             "content_type": "application/pdf", "blob_name": str(uuid.uuid4()),
-             "request_id": None, "message_id": None, "locked": False,
-             "uploaded_by": uploader_id, "uploaded_by_kind": "staff", "created_at": now}
-            for n in range(count)]
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "dossier_id": dossier["id"],
+            "office_id": dossier["office_id"],
+            "client_id": dossier["client_id"],
+            "category": "document",
+            "public": True,
+            "title": f"Stuk {n}",
+            "name": f"stuk-{n}.pdf",
+            "size": 1000,
+            "sha256": "0" * 64,
+            "content_type": "application/pdf",
+            "blob_name": str(uuid.uuid4()),
+            "request_id": None,
+            "message_id": None,
+            "locked": False,
+            "uploaded_by": uploader_id,
+            "uploaded_by_kind": "staff",
+            "created_at": now,
+        }
+        for n in range(count)
+    ]
     with engine.begin() as connection:
         connection.execute(sa.insert(Document.__table__), rows)
     engine.dispose()
@@ -89,15 +109,22 @@ def main():
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
         return 2
-    with throwaway_system("bench-http") as system, \
-            start_floor(system, max_workers=50) as floor:  # as many workers as the gateway's
+    with (
+        throwaway_system("bench-http") as system,
+        start_floor(system, max_workers=50) as floor,
+    ):  # as many workers as the gateway's
         floor_url = floor + "/floor"
         kluis = Kluis(system)
         office = Office(kluis, kluis.admin())
         staff = office.staffed("owner")[1]
         client = _client(staff, office)
-        dossiers = [staff.post(f"/clients/{client['id']}/dossiers", json={
-            "number": f"B-{n}", "description": "Bench"}).json() for n in range(2)]
+        dossiers = [
+            staff.post(
+                f"/clients/{client['id']}/dossiers",
+                json={"number": f"B-{n}", "description": "Bench"},
+            ).json()
+            for n in range(2)
+        ]
         bearer = {"Authorization": staff.session.headers["Authorization"]}
         base = system.base_url
 
@@ -106,36 +133,52 @@ def main():
         # the last endpoint's, drifts by 10 % either way.
         floor_runs = [wrk(floor_url, args.seconds, args.connections)]
         results = []
-        for path, headers in (("/dossiers", bearer), (f"/dossiers/{dossiers[0]['id']}", bearer),
-                              ("/me", bearer), ("/auth/session", bearer), ("/health", {})):
+        for path, headers in (
+            ("/dossiers", bearer),
+            (f"/dossiers/{dossiers[0]['id']}", bearer),
+            ("/me", bearer),
+            ("/auth/session", bearer),
+            ("/health", {}),
+        ):
             label = "GET " + path.replace(dossiers[0]["id"], "{id}")
             results.append((label, wrk(base + path, args.seconds, args.connections, headers)))
         floor_runs.append(wrk(floor_url, args.seconds, args.connections))
         floor_rps = statistics.mean(run["rps"] for run in floor_runs)
-        for when, run in zip(("before", "after"), floor_runs):
-            print(f"{'floor: nameko @http + 1 RPC, ' + when:34s} {run['rps']:7.0f} req/s  "
-                  f"p50 {run['p50']:7.1f} ms  p99 {run['p99']:7.1f} ms", flush=True)
+        for when, run in zip(("before", "after"), floor_runs, strict=True):
+            print(
+                f"{'floor: nameko @http + 1 RPC, ' + when:34s} {run['rps']:7.0f} req/s  "
+                f"p50 {run['p50']:7.1f} ms  p99 {run['p99']:7.1f} ms",
+                flush=True,
+            )
         for label, figures in results:
-            print(f"{label:34s} {figures['rps']:7.0f} req/s  p50 {figures['p50']:7.1f} ms  "
-                  f"p99 {figures['p99']:7.1f} ms  x{figures['rps'] / floor_rps:.2f} "
-                  f"of the floor  non-2xx {figures['errors']} {figures['socket_errors']}",
-                  flush=True)
+            print(
+                f"{label:34s} {figures['rps']:7.0f} req/s  p50 {figures['p50']:7.1f} ms  "
+                f"p99 {figures['p99']:7.1f} ms  x{figures['rps'] / floor_rps:.2f} "
+                f"of the floor  non-2xx {figures['errors']} {figures['socket_errors']}",
+                flush=True,
+            )
 
         session = requests.Session()
         session.headers.update(bearer)
         median, worst, statuses = single_latency(session, base + "/dossiers?limit=20", 20)
-        print(f"GET /dossiers?limit=20 (one at a time)  p50 {median:7.1f} ms  "
-              f"max {worst:7.1f} ms  status {statuses}")
+        print(
+            f"GET /dossiers?limit=20 (one at a time)  p50 {median:7.1f} ms  "
+            f"max {worst:7.1f} ms  status {statuses}"
+        )
         me = staff.get("/me").json()["id"]
-        for dossier, rows in zip(dossiers, (100, 100_000)):
+        for dossier, rows in zip(dossiers, (100, 100_000), strict=True):
             started = time.perf_counter()
             insert_documents(system.var, dossier, me, rows)
             inserted = time.perf_counter() - started
             median, worst, statuses = single_latency(
-                session, f"{base}/dossiers/{dossier['id']}/documents?limit=20", 5)
-            print(f"GET documents, {rows:>7,} rows (limit=20)  p50 {median:7.1f} ms  "
-                  f"max {worst:7.1f} ms  status {statuses}  (rows inserted in "
-                  f"{inserted:.1f} s)", flush=True)
+                session, f"{base}/dossiers/{dossier['id']}/documents?limit=20", 5
+            )
+            print(
+                f"GET documents, {rows:>7,} rows (limit=20)  p50 {median:7.1f} ms  "
+                f"max {worst:7.1f} ms  status {statuses}  (rows inserted in "
+                f"{inserted:.1f} s)",
+                flush=True,
+            )
     return 0
 
 

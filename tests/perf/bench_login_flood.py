@@ -13,6 +13,7 @@ answered 429 after each address's first misses; `--unthrottled` raises the limit
 that every attempt hashes (what a flood from many addresses looks like to identity).
 Figures, not a test.
 """
+
 import argparse
 import collections
 import os
@@ -42,8 +43,11 @@ def sample(url, headers, count):
 def figures(name, latencies, statuses):
     latencies = sorted(latencies)
     p95 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))]
-    print(f"{name:34s} p50 {statistics.median(latencies):7.1f} ms  p95 {p95:7.1f} ms  "
-          f"max {latencies[-1]:7.1f} ms  {dict(statuses)}", flush=True)
+    print(
+        f"{name:34s} p50 {statistics.median(latencies):7.1f} ms  p95 {p95:7.1f} ms  "
+        f"max {latencies[-1]:7.1f} ms  {dict(statuses)}",
+        flush=True,
+    )
 
 
 def flood(base, threads, stop, answers):
@@ -51,10 +55,16 @@ def flood(base, threads, stop, answers):
         session = requests.Session()
         session.mount("http://", SourceAddress(f"127.0.9.{n + 1}"))
         while not stop.is_set():
-            response = session.post(base + "/auth/login", json={
-                "email": f"raad-{uuid.uuid4().hex[:8]}@voorbeeld.nl",
-                "password": "Raden-Maar-1234"}, timeout=60)
+            response = session.post(
+                base + "/auth/login",
+                json={
+                    "email": f"raad-{uuid.uuid4().hex[:8]}@voorbeeld.nl",
+                    "password": "Raden-Maar-1234",
+                },
+                timeout=60,
+            )
             answers[response.status_code] += 1
+
     workers = [threading.Thread(target=one, args=(n,), daemon=True) for n in range(threads)]
     for worker in workers:
         worker.start()
@@ -68,17 +78,23 @@ def main():
     parser.add_argument("--samples", type=int, default=150)
     parser.add_argument("--unthrottled", action="store_true")
     args = parser.parse_args()
-    unthrottled = ({"LOGIN_MISSES_PER_ADDRESS": "1000000", "LOGIN_MISSES_PER_ACCOUNT": "1000000"}
-                   if args.unthrottled else {})
-    with throwaway_system("bench-login", **unthrottled) as system, \
-            start_floor(system) as floor:
+    unthrottled = (
+        {"LOGIN_MISSES_PER_ADDRESS": "1000000", "LOGIN_MISSES_PER_ACCOUNT": "1000000"}
+        if args.unthrottled
+        else {}
+    )
+    with throwaway_system("bench-login", **unthrottled) as system, start_floor(system) as floor:
         floor_url = floor + "/floor"
         base = system.base_url
-        token = requests.post(base + "/auth/login", json={
-            "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).json()["token"]
+        token = requests.post(
+            base + "/auth/login", json={"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
+        ).json()["token"]
         me, bearer = base + "/me", {"Authorization": f"Bearer {token}"}
-        print(f"{os.cpu_count()} cores; flood: {args.threads} threads"
-              f"{' (unthrottled)' if args.unthrottled else ''}", flush=True)
+        print(
+            f"{os.cpu_count()} cores; flood: {args.threads} threads"
+            f"{' (unthrottled)' if args.unthrottled else ''}",
+            flush=True,
+        )
         figures("at rest: floor (1 RPC)", *sample(floor_url, {}, args.samples))
         figures("at rest: GET /me", *sample(me, bearer, args.samples))
         stop, answers = threading.Event(), collections.Counter()
@@ -94,8 +110,11 @@ def main():
         for worker in workers:
             worker.join(60)
         elapsed = time.perf_counter() - started
-        print(f"flood answers in {elapsed:.0f} s: {dict(answers)} "
-              f"({sum(answers.values()) / elapsed:.0f}/s)", flush=True)
+        print(
+            f"flood answers in {elapsed:.0f} s: {dict(answers)} "
+            f"({sum(answers.values()) / elapsed:.0f}/s)",
+            flush=True,
+        )
     return 0
 
 

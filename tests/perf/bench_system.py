@@ -8,6 +8,7 @@ removed again, so that a benchmark is only its own measurement.
 Importing this module imports tests.conftest, which applies eventlet's monkey patch (as
 in the suite): import it before tests.e2e and tests.systems, where a benchmark does not
 apply the patch itself."""
+
 import os
 import shutil
 import sys
@@ -37,10 +38,14 @@ def throwaway_system(label="bench", **overrides):
     system = None
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith("KLUIS_")}
-        env.update(KLUIS_VAR=var, AMQP_URI=vhosts.create(f"{label}-{uuid.uuid4().hex[:6]}"),
-                   WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}",
-                   KLUIS_ADMIN_EMAIL=ADMIN_EMAIL, KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD,
-                   **overrides)
+        env.update(
+            KLUIS_VAR=var,
+            AMQP_URI=vhosts.create(f"{label}-{uuid.uuid4().hex[:6]}"),
+            WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}",
+            KLUIS_ADMIN_EMAIL=ADMIN_EMAIL,
+            KLUIS_ADMIN_PASSWORD=ADMIN_PASSWORD,
+            **overrides,
+        )
         system = System(env, log_dir=Path(var) / "logs")
         system.prepare()
         system.start_all()
@@ -61,13 +66,25 @@ def start_floor(system, max_workers=None, timeout=30):
     alike (nameko's default, 10, when None). Stopped on the way out."""
     address = f"127.0.0.1:{free_port()}"
     config = system.var / "floor.yaml"
-    config.write_text(f"AMQP_URI: '{system.env['AMQP_URI']}'\nWEB_SERVER_ADDRESS: '{address}'\n"
-                      + (f"max_workers: {max_workers}\n" if max_workers else ""))
+    config.write_text(
+        f"AMQP_URI: '{system.env['AMQP_URI']}'\nWEB_SERVER_ADDRESS: '{address}'\n"
+        + (f"max_workers: {max_workers}\n" if max_workers else "")
+    )
     # _spawn: the supervisor's own way to start a part (its own process group, ended
     # with the supervisor), so that stop() and stop_all() end the floor as they end Kluis.
-    system._spawn("floor", [sys.executable, "-m", "services.common.nameko_cli", "run",
-                            "--config", str(config), "tests.perf.floor_service:FloorRpc",
-                            "tests.perf.floor_service:FloorHttp"])
+    system._spawn(
+        "floor",
+        [
+            sys.executable,
+            "-m",
+            "services.common.nameko_cli",
+            "run",
+            "--config",
+            str(config),
+            "tests.perf.floor_service:FloorRpc",
+            "tests.perf.floor_service:FloorHttp",
+        ],
+    )
     url = f"http://{address}"
     try:
         wait_until_answers(system, "floor", url + "/floor", timeout)
@@ -89,5 +106,7 @@ def wait_until_answers(system, part, url, timeout):
             pass
         time.sleep(0.2)
     log = (system.log_dir / f"{part}.log").read_text(errors="replace")[-2000:]
-    raise SystemExit(f"{part} did not answer 200 at {url} within {timeout} s "
-                     f"(exit code {process.poll()}):\n{log}")
+    raise SystemExit(
+        f"{part} did not answer 200 at {url} within {timeout} s "
+        f"(exit code {process.poll()}):\n{log}"
+    )

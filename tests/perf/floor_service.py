@@ -3,6 +3,7 @@ machine at that moment, without Kluis's own work. GET /floor makes one RPC to a 
 that does nothing (the floor of an API call); GET /floor/bare makes none (the floor of
 eventlet's HTTP server alone). tests/perf/bench_system.py:start_floor runs both
 services."""
+
 from nameko.rpc import RpcProxy, rpc
 from nameko.web.handlers import http
 

@@ -1,4 +1,5 @@
 """Children for tests/unit/test_child_process.py: python -m tests.unit.child_examples <what>."""
+
 import json
 import sys
 

@@ -1,5 +1,6 @@
 """Unit-test helpers: a throwaway in-memory SQLite database per test, and units of
 work over it that commit or roll back exactly as `Store.transaction` does."""
+
 import json
 
 import pytest
@@ -14,8 +15,9 @@ class Database:
     def __init__(self, metadata, service_name):
         self.metadata = metadata
         self.service_name = service_name
-        self.engine = create_engine("sqlite://", poolclass=StaticPool,
-                                    connect_args={"check_same_thread": False})
+        self.engine = create_engine(
+            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        )
         metadata.create_all(self.engine)
 
     def unit_of_work(self):
@@ -39,13 +41,21 @@ class Database:
         table = self.metadata.tables["outbox"]
         with self.engine.connect() as connection:
             rows = connection.execute(select(table).order_by(table.c.created_at)).all()
-        return [{"kind": r.kind, "exchange": r.exchange, "routing_key": r.routing_key,
-                 "payload": json.loads(r.payload)} for r in rows]
+        return [
+            {
+                "kind": r.kind,
+                "exchange": r.exchange,
+                "routing_key": r.routing_key,
+                "payload": json.loads(r.payload),
+            }
+            for r in rows
+        ]
 
 
 @pytest.fixture
 def identity_db():
     from services.identity.models import metadata
+
     database = Database(metadata, "identity")
     yield database
     database.engine.dispose()
@@ -54,6 +64,7 @@ def identity_db():
 @pytest.fixture
 def notify_db():
     from services.notify.models import metadata
+
     database = Database(metadata, "notify")
     yield database
     database.engine.dispose()
@@ -63,4 +74,5 @@ def notify_db():
 def _no_cached_principals():
     """Each test's dispatcher asks its fake identity afresh (gateway/principals.py)."""
     from gateway import principals
+
     principals.cache.clear()

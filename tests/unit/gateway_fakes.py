@@ -1,6 +1,7 @@
 """Small fakes for driving gateway.http.Dispatcher without nameko, RabbitMQ or HTTP:
 werkzeug requests built in memory, fake RPC services, a fake worker context, and a
 handful of test routes."""
+
 import io
 import json
 from types import SimpleNamespace
@@ -35,6 +36,7 @@ class FakeService:
             if isinstance(answer, BaseException):
                 raise answer
             return answer(*args, **kwargs) if callable(answer) else answer
+
         return method
 
     def called(self, name):
@@ -42,9 +44,15 @@ class FakeService:
 
 
 def principal(account_id="acc-1", kind="client", language="nl", read_only=False):
-    return {"account_id": account_id, "kind": kind, "session_id": f"ses-{account_id}",
-            "language": language, "read_only": read_only,
-            "signed": f"p1.signed-for-{account_id}.sig", "expires_at": 1_900_000_000}
+    return {
+        "account_id": account_id,
+        "kind": kind,
+        "session_id": f"ses-{account_id}",
+        "language": language,
+        "read_only": read_only,
+        "signed": f"p1.signed-for-{account_id}.sig",
+        "expires_at": 1_900_000_000,
+    }
 
 
 def identity(sessions=None, **answers):
@@ -58,6 +66,7 @@ def identity(sessions=None, **answers):
         if isinstance(found, BaseException):
             raise found
         return dict(found)
+
     return FakeService(authenticate=authenticate, **answers)
 
 
@@ -72,8 +81,17 @@ class FakeWorkerCtx:
         self.data = {}
 
 
-def make_request(method, path, *, json_body=None, data=None, content_type=None, headers=None,
-                 chunked=False, query_string=None):
+def make_request(
+    method,
+    path,
+    *,
+    json_body=None,
+    data=None,
+    content_type=None,
+    headers=None,
+    chunked=False,
+    query_string=None,
+):
     headers = dict(headers or {})
     if json_body is not None:
         data = json.dumps(json_body).encode()
@@ -84,10 +102,16 @@ def make_request(method, path, *, json_body=None, data=None, content_type=None, 
         extra["input_stream"] = io.BytesIO(data or b"")
         data = None
     headers.setdefault("User-Agent", USER_AGENT)
-    environ = EnvironBuilder(path=API_PREFIX + path, method=method, data=data,
-                             content_type=content_type, headers=headers,
-                             query_string=query_string, environ_base={"REMOTE_ADDR": CLIENT_IP},
-                             **extra).get_environ()
+    environ = EnvironBuilder(
+        path=API_PREFIX + path,
+        method=method,
+        data=data,
+        content_type=content_type,
+        headers=headers,
+        query_string=query_string,
+        environ_base={"REMOTE_ADDR": CLIENT_IP},
+        **extra,
+    ).get_environ()
     if chunked:  # a chunked request has no length; the server decodes wsgi.input
         environ.pop("CONTENT_LENGTH", None)
     return Request(environ)
@@ -101,6 +125,7 @@ def send(dispatcher, request, services_=None, worker_ctx=None):
 
 
 # -- test routes ----------------------------------------------------------------------------
+
 
 class NoteBody(Schema):
     title = fields.String(required=True)

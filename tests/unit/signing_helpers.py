@@ -1,5 +1,6 @@
 """Helpers for the signing unit tests: small PDFs, certificates made on the spot, and
 pyHanko's own verdict on a signed file (independent of services.signing.pades)."""
+
 import datetime
 import io
 
@@ -32,20 +33,32 @@ def self_signed(common_name="Kluis platform seal", key=None, non_repudiation=Tru
     """-> (key PEM, certificate PEM): a self-signed certificate that may seal."""
     key = key or ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    usage = x509.KeyUsage(digital_signature=True, content_commitment=non_repudiation,
-                          key_encipherment=False, data_encipherment=False,
-                          key_agreement=False, key_cert_sign=False, crl_sign=False,
-                          encipher_only=False, decipher_only=False)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=1))
-            .not_valid_after(now + datetime.timedelta(days=30))
-            .add_extension(usage, critical=True)
-            .sign(key, hashes.SHA256()))
-    key_pem = key.private_bytes(serialization.Encoding.PEM,
-                                serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    now = datetime.datetime.now(datetime.UTC)
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=non_repudiation,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(usage, critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return key_pem, cert.public_bytes(serialization.Encoding.PEM)
 
 
@@ -58,7 +71,9 @@ def self_signed_identity(common_name="Kluis platform seal", rsa_key=False):
 def pyhanko_status(pdf_bytes, root_pem, index=-1):
     """pyHanko's own validation of a signature in the file, trusting root_pem only."""
     root = asn1_x509.Certificate.load(
-        x509.load_pem_x509_certificate(root_pem).public_bytes(serialization.Encoding.DER))
+        x509.load_pem_x509_certificate(root_pem).public_bytes(serialization.Encoding.DER)
+    )
     reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
-    return validate_pdf_signature(reader.embedded_signatures[index],
-                                  ValidationContext(trust_roots=[root]))
+    return validate_pdf_signature(
+        reader.embedded_signatures[index], ValidationContext(trust_roots=[root])
+    )

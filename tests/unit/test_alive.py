@@ -1,4 +1,5 @@
 """services/common/alive.py: the exec liveness check of the parts without an HTTP port."""
+
 import os
 import subprocess
 import sys
@@ -12,8 +13,15 @@ def fake_proc(tmp_path, argv, state="S (sleeping)"):
     return tmp_path
 
 
-NOTIFY = ["python", "-m", "services.common.nameko_cli", "run", "--config",
-          "services/notify/config.yaml", "services.notify.service:NotifyService"]
+NOTIFY = [
+    "python",
+    "-m",
+    "services.common.nameko_cli",
+    "run",
+    "--config",
+    "services/notify/config.yaml",
+    "services.notify.service:NotifyService",
+]
 
 
 def test_the_parts_own_running_process_is_alive(tmp_path):
@@ -36,8 +44,12 @@ def test_bad_input_is_named(tmp_path):
 
 
 def test_the_command_exits_1_with_the_reason_when_pid_1_is_not_the_part():
-    done = subprocess.run([sys.executable, "-m", "services.common.alive", "notify"],
-                          capture_output=True, text=True, timeout=30,
-                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    done = subprocess.run(
+        [sys.executable, "-m", "services.common.alive", "notify"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+    )
     assert done.returncode == 1
     assert done.stderr.startswith("not alive: ")

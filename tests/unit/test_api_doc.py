@@ -2,6 +2,7 @@
 describe the same API: every method and path served has a row in docs/api.md, and every
 row of docs/api.md (outside its "Planned" section) is served. Path parameters are compared
 by position, not name."""
+
 import re
 from pathlib import Path
 
@@ -25,8 +26,11 @@ def documented():
 
 
 def served():
-    return {(method.upper(), shape(path)) for path, operations in
-            openapi_document()["paths"].items() for method in operations}
+    return {
+        (method.upper(), shape(path))
+        for path, operations in openapi_document()["paths"].items()
+        for method in operations
+    }
 
 
 def test_the_doc_has_rows_to_compare():

@@ -1,12 +1,21 @@
 """The broker accounts' permissions (deploy.broker_accounts) against the code they must
 allow: the commands each service sends, the queue names nameko gives."""
+
 import os
 import re
 import stat
 from pathlib import Path
 
-from deploy.broker_accounts import (COMMANDS_SENT, PARTS, UUID, _write_store, masked,
-                                     permissions, vhost_of, with_user)
+from deploy.broker_accounts import (
+    COMMANDS_SENT,
+    PARTS,
+    UUID,
+    _write_store,
+    masked,
+    permissions,
+    vhost_of,
+    with_user,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,10 +46,16 @@ def test_permissions_match_exact_names_only():
     assert all(re.search(notify[name], "notify.commands") for name in ("configure", "read"))
     broadcast = "evt-identity-session_revoked--gateway.forget_principals-" + "a" * 32
     assert all(re.search(gateway[name], broadcast) for name in ("configure", "write", "read"))
-    for name in ("rpc-identity", "notify.commands", "kluis.commands", "identity.events",
-                 "evt-identity-account_activated--dossier.handle_account_activated"):
-        assert not re.search(gateway["configure"] if "events" not in name else gateway["write"],
-                             name), name
+    for name in (
+        "rpc-identity",
+        "notify.commands",
+        "kluis.commands",
+        "identity.events",
+        "evt-identity-account_activated--dossier.handle_account_activated",
+    ):
+        assert not re.search(
+            gateway["configure"] if "events" not in name else gateway["write"], name
+        ), name
     assert not re.search(gateway["read"], "rpc-identity")
 
 
@@ -56,8 +71,10 @@ def test_a_failover_list_keeps_every_node_with_the_parts_user():
     part's URI lists them all, with its own user, and shows no password."""
     nodes = "amqp://admin:a@r1:5672/kluis;amqp://admin:a@r2:5672/kluis;amqp://admin:a@r3/kluis"
     uri = with_user(nodes, "kluis-notify", "s3cr/t")
-    assert uri == ("amqp://kluis-notify:s3cr%2Ft@r1:5672/kluis;"
-                   "amqp://kluis-notify:s3cr%2Ft@r2:5672/kluis;amqp://kluis-notify:s3cr%2Ft@r3/kluis")
+    assert uri == (
+        "amqp://kluis-notify:s3cr%2Ft@r1:5672/kluis;"
+        "amqp://kluis-notify:s3cr%2Ft@r2:5672/kluis;amqp://kluis-notify:s3cr%2Ft@r3/kluis"
+    )
     assert "s3cr" not in masked(uri) and masked(uri).count(":***@") == 3
     assert vhost_of(nodes) == "kluis"
 

@@ -1,6 +1,7 @@
 """Work in a child process: its JSON answer comes back; a child over its time is killed
 (and the caller's event loop kept running meanwhile), one over its memory fails, one
 without an answer is an Overrun too."""
+
 import time
 
 import eventlet

@@ -1,4 +1,5 @@
 """Every part's config.yaml loads with nameko's own loader and means what it says."""
+
 import re
 from pathlib import Path
 
@@ -36,15 +37,20 @@ def test_notify_defaults_and_overrides(monkeypatch):
     defaults = load(path, monkeypatch)
     assert (defaults["SMTP_HOST"], defaults["SMTP_PORT"]) == ("127.0.0.1", 8025)
     assert defaults["SMS_PROVIDER"] == "twilio" and defaults["SMS_PROVIDER_URL"] is None
-    configured = load(path, monkeypatch, SMTP_HOST="relay.example.nl",
-                      SMS_PROVIDER_URL="https://api.twilio.com")
+    configured = load(
+        path, monkeypatch, SMTP_HOST="relay.example.nl", SMS_PROVIDER_URL="https://api.twilio.com"
+    )
     assert configured["SMTP_HOST"] == "relay.example.nl"
     assert configured["SMS_PROVIDER_URL"] == "https://api.twilio.com"
 
 
 def test_identity_versions_stay_text(monkeypatch):
-    config = load(ROOT / "services" / "identity" / "config.yaml", monkeypatch,
-                  MIN_IOS_VERSION="17.10", SESSION_IDLE_TIMEOUT_S="300")
+    config = load(
+        ROOT / "services" / "identity" / "config.yaml",
+        monkeypatch,
+        MIN_IOS_VERSION="17.10",
+        SESSION_IDLE_TIMEOUT_S="300",
+    )
     assert config["MIN_IOS_VERSION"] == "17.10" and config["SESSION_IDLE_TIMEOUT_S"] == 300
 
 
@@ -52,15 +58,18 @@ def test_in_compose_no_app_part_can_read_another_parts_private_files():
     """Each app part has a volume of its own at KLUIS_VAR (its private principal key,
     blobs, ...); the only volume two services share holds the public principal keys."""
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    parts = {name: spec for name, spec in compose["services"].items()
-             if spec.get("command", [None])[0] in
-             ("identity", "dossier", "documents", "notify", "signing", "gateway", "mailsink")}
+    parts = {
+        name: spec
+        for name, spec in compose["services"].items()
+        if spec.get("command", [None])[0]
+        in ("identity", "dossier", "documents", "notify", "signing", "gateway", "mailsink")
+    }
     assert len(parts) == 7
     mounted = {}  # volume -> parts that mount it
     for name, spec in parts.items():
         targets = dict(reversed(v.split(":")[:2]) for v in spec["volumes"])
         assert "/var/kluis" in targets, name  # KLUIS_VAR, from the image
-        for target, volume in targets.items():
+        for volume in targets.values():
             mounted.setdefault(volume, set()).add(name)
     shared = {volume for volume, names in mounted.items() if len(names) > 1}
     assert shared == {"public-keys"}

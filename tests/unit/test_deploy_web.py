@@ -1,6 +1,7 @@
 """deploy/web.py: `make run` builds the portal (web/ -> web/dist) only when its sources
 changed, and says in one line what to install when Node.js is missing. Driven over a
 tiny copy of a source tree in a temporary folder; npm is never run."""
+
 import pytest
 
 from deploy import web
@@ -43,16 +44,27 @@ def test_the_stamp_alone_or_the_page_alone_is_not_a_build(sources):
     assert web.up_to_date(sources) is False
 
 
-@pytest.mark.parametrize("change", [
-    lambda root: (root / "src" / "a.ts").write_text("export const a = 2\n"),
-    lambda root: (root / "src" / "b.ts").write_text("export const b = 1\n"),
-    lambda root: (root / "src" / "a.ts").unlink(),
-    lambda root: (root / "index.html").write_text("<!doctype html><main></main>"),
-    lambda root: (root / "package-lock.json").write_text('{"lockfileVersion": 4}'),
-    lambda root: (root / "tsconfig.json").write_text("{}"),
-    lambda root: (root / "api-docs.html").write_text("<!doctype html><div></div>"),
-], ids=["edited", "added", "removed", "index.html", "lock file", "new config",
-        "the API reference page"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "src" / "a.ts").write_text("export const a = 2\n"),
+        lambda root: (root / "src" / "b.ts").write_text("export const b = 1\n"),
+        lambda root: (root / "src" / "a.ts").unlink(),
+        lambda root: (root / "index.html").write_text("<!doctype html><main></main>"),
+        lambda root: (root / "package-lock.json").write_text('{"lockfileVersion": 4}'),
+        lambda root: (root / "tsconfig.json").write_text("{}"),
+        lambda root: (root / "api-docs.html").write_text("<!doctype html><div></div>"),
+    ],
+    ids=[
+        "edited",
+        "added",
+        "removed",
+        "index.html",
+        "lock file",
+        "new config",
+        "the API reference page",
+    ],
+)
 def test_a_changed_source_makes_the_build_stale(sources, change):
     built(sources)
     change(sources)
@@ -100,4 +112,3 @@ def test_an_up_to_date_build_is_left_alone_without_needing_npm(sources, monkeypa
     monkeypatch.setenv("PATH", "")
     assert web.build(sources) is False
     assert (sources / "dist" / ".sources").read_text() == stamp
-

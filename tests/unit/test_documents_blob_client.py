@@ -1,6 +1,7 @@
 """services/documents/client.py with several documents instances: DOCUMENTS_BLOB_URL
 lists them, one is picked per request, another is tried when one refuses; and the
 whole upload, grant -> transfer -> finish."""
+
 import json
 import socket
 import threading
@@ -38,11 +39,16 @@ def endpoint():
 
 def test_the_list_and_the_single_address_come_from_the_configuration(monkeypatch):
     monkeypatch.setenv("DOCUMENTS_BLOB_URL", "http://elsewhere:9")  # not read
-    listed = client.BlobClient.from_config({"DOCUMENTS_BLOB_URL": " http://a:1/, http://b:2 ,",
-                                            "DOCUMENTS_BLOB_ADDRESS": "0.0.0.0:8001"})
+    listed = client.BlobClient.from_config(
+        {
+            "DOCUMENTS_BLOB_URL": " http://a:1/, http://b:2 ,",
+            "DOCUMENTS_BLOB_ADDRESS": "0.0.0.0:8001",
+        }
+    )
     assert listed.urls == ["http://a:1", "http://b:2"]
-    single = client.BlobClient.from_config({"DOCUMENTS_BLOB_URL": "",
-                                            "DOCUMENTS_BLOB_ADDRESS": "0.0.0.0:8001"})
+    single = client.BlobClient.from_config(
+        {"DOCUMENTS_BLOB_URL": "", "DOCUMENTS_BLOB_ADDRESS": "0.0.0.0:8001"}
+    )
     assert single.urls == ["http://127.0.0.1:8001"]
     assert client.BlobClient.from_config({}).urls == ["http://127.0.0.1:8001"]
 
@@ -50,8 +56,10 @@ def test_the_list_and_the_single_address_come_from_the_configuration(monkeypatch
 def test_an_upload_is_granted_sent_and_finished(endpoint):
     finished = []
     document = client.BlobClient([endpoint]).upload(
-        lambda: {"upload_id": "u1", "ticket": "t"}, b"abcd",
-        lambda upload_id: finished.append(upload_id) or {"id": "d1"})
+        lambda: {"upload_id": "u1", "ticket": "t"},
+        b"abcd",
+        lambda upload_id: finished.append(upload_id) or {"id": "d1"},
+    )
     assert (document, finished) == ({"id": "d1"}, ["u1"])
 
 
@@ -88,7 +96,8 @@ def test_an_instance_that_does_not_take_the_connection_is_passed_over(endpoint, 
 
 
 def test_none_answering_is_service_unavailable():
-    blobs = client.BlobClient([f"http://127.0.0.1:{free_port()}",
-                               f"http://127.0.0.1:{free_port()}"])
+    blobs = client.BlobClient(
+        [f"http://127.0.0.1:{free_port()}", f"http://127.0.0.1:{free_port()}"]
+    )
     with pytest.raises(ServiceUnavailable):
         blobs.put({"upload_id": "u", "ticket": "t"}, b"abc")

@@ -1,5 +1,6 @@
 """Blob sealing: round trips, every kind of damage detected, key rotation, the keyring's
 configuration and the one-machine key file, and bounded memory."""
+
 import base64
 import os
 import stat
@@ -9,7 +10,15 @@ import pytest
 
 from services.documents.exceptions import BlobDamaged
 from services.documents.sealing import (
-    HEADER_SIZE, SEALED_SEGMENT, SEGMENT, TAG, Keyring, seal, sealed_size, unseal)
+    HEADER_SIZE,
+    SEALED_SEGMENT,
+    SEGMENT,
+    TAG,
+    Keyring,
+    seal,
+    sealed_size,
+    unseal,
+)
 
 K1, K2 = bytes(range(32)), bytes(range(1, 33))
 
@@ -20,7 +29,7 @@ def ring(active="k1", **keys):
 
 def pieces(data, size):
     """data cut into pieces of `size` bytes (the last one shorter)."""
-    return [data[i:i + size] for i in range(0, len(data), size)] or [b""]
+    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
 
 
 def sealed(data, keyring=None, size=7001):
@@ -71,28 +80,51 @@ def test_every_single_byte_changed_in_a_small_blob_is_detected():
             opened(bytes(damaged))
 
 
-@pytest.mark.parametrize("where", ["magic", "key id", "wrapped key", "nonce prefix",
-                                   "first", "middle", "last", "last tag"])
+@pytest.mark.parametrize(
+    "where",
+    ["magic", "key id", "wrapped key", "nonce prefix", "first", "middle", "last", "last tag"],
+)
 def test_a_changed_byte_in_a_large_blob_is_detected(where):
     blob = bytearray(sealed(os.urandom(3 * SEGMENT + 5)))
-    position = {"magic": 0, "key id": 8, "wrapped key": 80, "nonce prefix": HEADER_SIZE - 1,
-                "first": HEADER_SIZE + 10, "middle": HEADER_SIZE + SEALED_SEGMENT + 1234,
-                "last": HEADER_SIZE + 3 * SEALED_SEGMENT, "last tag": len(blob) - 1}[where]
+    position = {
+        "magic": 0,
+        "key id": 8,
+        "wrapped key": 80,
+        "nonce prefix": HEADER_SIZE - 1,
+        "first": HEADER_SIZE + 10,
+        "middle": HEADER_SIZE + SEALED_SEGMENT + 1234,
+        "last": HEADER_SIZE + 3 * SEALED_SEGMENT,
+        "last tag": len(blob) - 1,
+    }[where]
     blob[position] ^= 0x80
     with pytest.raises(BlobDamaged):
         opened(bytes(blob))
 
 
 @pytest.mark.parametrize("size", [SEGMENT * 3 + 5, SEGMENT * 3])
-@pytest.mark.parametrize("keep", ["nothing", "half header", "header", "one segment",
-                                  "two segments", "mid segment", "all but one byte"])
+@pytest.mark.parametrize(
+    "keep",
+    [
+        "nothing",
+        "half header",
+        "header",
+        "one segment",
+        "two segments",
+        "mid segment",
+        "all but one byte",
+    ],
+)
 def test_truncation_is_detected(size, keep):
     blob = sealed(os.urandom(size))
-    end = {"nothing": 0, "half header": HEADER_SIZE // 2, "header": HEADER_SIZE,
-           "one segment": HEADER_SIZE + SEALED_SEGMENT,
-           "two segments": HEADER_SIZE + 2 * SEALED_SEGMENT,
-           "mid segment": HEADER_SIZE + SEALED_SEGMENT + 1000,
-           "all but one byte": len(blob) - 1}[keep]
+    end = {
+        "nothing": 0,
+        "half header": HEADER_SIZE // 2,
+        "header": HEADER_SIZE,
+        "one segment": HEADER_SIZE + SEALED_SEGMENT,
+        "two segments": HEADER_SIZE + 2 * SEALED_SEGMENT,
+        "mid segment": HEADER_SIZE + SEALED_SEGMENT + 1000,
+        "all but one byte": len(blob) - 1,
+    }[keep]
     with pytest.raises(BlobDamaged):
         opened(blob[:end])
 
@@ -102,7 +134,9 @@ def test_truncation_is_detected(size, keep):
 def test_appended_bytes_are_detected(size, extra):
     blob = sealed(os.urandom(size))
     if extra == "own last segment":
-        extra = blob[HEADER_SIZE + (len(blob) - HEADER_SIZE - 1) // SEALED_SEGMENT * SEALED_SEGMENT:]
+        extra = blob[
+            HEADER_SIZE + (len(blob) - HEADER_SIZE - 1) // SEALED_SEGMENT * SEALED_SEGMENT :
+        ]
     with pytest.raises(BlobDamaged):
         opened(blob + extra)
 
@@ -121,7 +155,7 @@ def test_segments_of_another_blob_or_another_header_are_refused():
     with pytest.raises(BlobDamaged):
         opened(first[:HEADER_SIZE] + second[HEADER_SIZE:])
     with pytest.raises(BlobDamaged):
-        opened(first[:HEADER_SIZE + SEALED_SEGMENT] + second[HEADER_SIZE + SEALED_SEGMENT:])
+        opened(first[: HEADER_SIZE + SEALED_SEGMENT] + second[HEADER_SIZE + SEALED_SEGMENT :])
 
 
 def test_an_unknown_key_id_is_damage():
@@ -156,18 +190,22 @@ def test_from_config_parses_keys_and_defaults_to_the_last_listed(tmp_path):
     assert "AAECAw" not in repr(keyring)
 
 
-@pytest.mark.parametrize("keys_text, active, problem", [
-    ("k1", None, "entry 1"),
-    (f"k1:{b64(K1)},:{b64(K2)}", None, "entry 2"),
-    (f"k 1:{b64(K1)}", None, "entry 1"),
-    ("k1:not base64!", None, "'k1' is not valid base64"),
-    (f"k1:{b64(b'sixteen byte key')}", None, "must be 32 bytes, got 16"),
-    (f"k1:{b64(K1)},k1:{b64(K2)}", None, "listed twice"),
-    (f"k1:{b64(K1)}", "k9", "BLOB_KEY_ID 'k9'"),
-    (f"{'k' * 33}:{b64(K1)}", None, "entry 1"),
-])
-def test_from_config_refuses_malformed_settings_without_showing_keys(tmp_path, keys_text,
-                                                                       active, problem):
+@pytest.mark.parametrize(
+    "keys_text, active, problem",
+    [
+        ("k1", None, "entry 1"),
+        (f"k1:{b64(K1)},:{b64(K2)}", None, "entry 2"),
+        (f"k 1:{b64(K1)}", None, "entry 1"),
+        ("k1:not base64!", None, "'k1' is not valid base64"),
+        (f"k1:{b64(b'sixteen byte key')}", None, "must be 32 bytes, got 16"),
+        (f"k1:{b64(K1)},k1:{b64(K2)}", None, "listed twice"),
+        (f"k1:{b64(K1)}", "k9", "BLOB_KEY_ID 'k9'"),
+        (f"{'k' * 33}:{b64(K1)}", None, "entry 1"),
+    ],
+)
+def test_from_config_refuses_malformed_settings_without_showing_keys(
+    tmp_path, keys_text, active, problem
+):
     with pytest.raises(ValueError) as error:
         Keyring.from_config(keys_text, active, tmp_path)
     assert problem in str(error.value)

@@ -4,6 +4,7 @@ extra account, look-along sessions, the admin), the Python predicate and both SQ
 of the rule show exactly the expected client records, and the lists built on it
 (dossiers, tasks, applications, clients) agree. The parent_id case: staff see a company,
 never its extra accounts, in single reads and in every list alike."""
+
 import pytest
 from sqlalchemy import select
 
@@ -28,13 +29,18 @@ CLIENTS = {
 }
 STAFF_A = Principal(account_id="staff-a", kind="staff", offices={"office-a": "staff"})
 STAFF_B = Principal(account_id="staff-b", kind="staff", offices={"office-b": "owner"})
-STAFF_AB = Principal(account_id="staff-ab", kind="staff",
-                     offices={"office-a": "staff", "office-b": "staff"})
+STAFF_AB = Principal(
+    account_id="staff-ab", kind="staff", offices={"office-a": "staff", "office-b": "staff"}
+)
 
 
 def client(account, scope=None):
-    return Principal(account_id=account, kind="client", scope_office_id=scope,
-                     looked_along_by="staff-a" if scope else None)
+    return Principal(
+        account_id=account,
+        kind="client",
+        scope_office_id=scope,
+        looked_along_by="staff-a" if scope else None,
+    )
 
 
 CASES = [
@@ -59,15 +65,33 @@ def db():
     now = utcnow()
     with database.unit_of_work() as uow:
         for office in ("office-a", "office-b"):
-            uow.session.add(Office(id=office, partner_id=office, name=f"Kantoor {office}",
-                                   city="Utrecht", created_at=now))
+            uow.session.add(
+                Office(
+                    id=office,
+                    partner_id=office,
+                    name=f"Kantoor {office}",
+                    city="Utrecht",
+                    created_at=now,
+                )
+            )
         uow.session.flush()
         for client_id, (office, shared, account, parent) in CLIENTS.items():
-            uow.session.add(Client(
-                id=client_id, office_id=office, type="person", name=client_id,
-                email=f"{client_id}@voorbeeld.nl", language="nl", shared=shared,
-                account_id=account, parent_id=parent, invitation_status="accepted",
-                created_by="x", created_at=now))
+            uow.session.add(
+                Client(
+                    id=client_id,
+                    office_id=office,
+                    type="person",
+                    name=client_id,
+                    email=f"{client_id}@voorbeeld.nl",
+                    language="nl",
+                    shared=shared,
+                    account_id=account,
+                    parent_id=parent,
+                    invitation_status="accepted",
+                    created_by="x",
+                    created_at=now,
+                )
+            )
             uow.session.flush()
             _records_of(uow, client_id, office, now)
     yield database
@@ -77,17 +101,44 @@ def db():
 def _records_of(uow, client_id, office, now):
     """A dossier, a task and a mortgage application per client record: even one on an
     extra account, which only the admin can make (an application for any client)."""
-    uow.session.add(Dossier(id=f"d-{client_id}", office_id=office, client_id=client_id,
-                            number=f"D-{client_id}", description="Hypotheek",
-                            status="in_progress", created_by="x", created_at=now,
-                            updated_at=now))
-    uow.session.add(Task(id=f"t-{client_id}", type="review_upload", office_id=office,
-                         dossier_id=f"d-{client_id}", client_id=client_id,
-                         request_id=f"r-{client_id}", status="open", created_at=now,
-                         last_upload_at=now))
-    uow.session.add(MortgageApplication(
-        id=f"m-{client_id}", client_id=client_id, office_id=office, amount_cents=1,
-        status="running", created_by="admin", created_at=now, updated_at=now))
+    uow.session.add(
+        Dossier(
+            id=f"d-{client_id}",
+            office_id=office,
+            client_id=client_id,
+            number=f"D-{client_id}",
+            description="Hypotheek",
+            status="in_progress",
+            created_by="x",
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    uow.session.add(
+        Task(
+            id=f"t-{client_id}",
+            type="review_upload",
+            office_id=office,
+            dossier_id=f"d-{client_id}",
+            client_id=client_id,
+            request_id=f"r-{client_id}",
+            status="open",
+            created_at=now,
+            last_upload_at=now,
+        )
+    )
+    uow.session.add(
+        MortgageApplication(
+            id=f"m-{client_id}",
+            client_id=client_id,
+            office_id=office,
+            amount_cents=1,
+            status="running",
+            created_by="admin",
+            created_at=now,
+            updated_at=now,
+        )
+    )
 
 
 def run(db, use_case, *args):
@@ -100,11 +151,13 @@ def test_the_predicate_and_both_clauses_show_the_same_clients(db, who, principal
     with db.unit_of_work() as uow:
         everyone = uow.session.scalars(select(Client)).all()
         by_predicate = {c.id for c in everyone if access.can_see(uow, principal, c)}
-        by_clause = set(uow.session.scalars(
-            select(Client.id).where(access.client_clause(uow, principal))))
+        by_clause = set(
+            uow.session.scalars(select(Client.id).where(access.client_clause(uow, principal)))
+        )
         values = access.rule_values(uow, principal) or {}
-        by_kept_rule = set(uow.session.scalars(
-            select(Client.id).where(access.client_rule(principal.kind)), values))
+        by_kept_rule = set(
+            uow.session.scalars(select(Client.id).where(access.client_rule(principal.kind)), values)
+        )
     assert by_predicate == by_clause == by_kept_rule == expected
 
 
@@ -113,8 +166,7 @@ def test_single_reads_and_dossier_ids_follow_the_rule(db, who, principal, expect
     for client_id in CLIENTS:
         if client_id in expected:
             assert run(db, access.visible_client, principal, client_id).id == client_id
-            assert run(db, access.visible_dossier, principal, f"d-{client_id}")[1].id == \
-                client_id
+            assert run(db, access.visible_dossier, principal, f"d-{client_id}")[1].id == client_id
         else:
             with pytest.raises(NotFound):
                 run(db, access.visible_client, principal, client_id)
@@ -127,23 +179,27 @@ def test_single_reads_and_dossier_ids_follow_the_rule(db, who, principal, expect
 STAFF_CASES = [case for case in CASES if case[1].kind == "staff"]
 
 
-@pytest.mark.parametrize("who, principal, expected", STAFF_CASES,
-                         ids=[c[0] for c in STAFF_CASES])
-def test_every_staff_list_shows_the_records_of_the_visible_clients_only(db, who, principal,
-                                                                          expected):
+@pytest.mark.parametrize("who, principal, expected", STAFF_CASES, ids=[c[0] for c in STAFF_CASES])
+def test_every_staff_list_shows_the_records_of_the_visible_clients_only(
+    db, who, principal, expected
+):
     """The parent_id case: the application on the company's extra account is in no
     staff list (list_dossiers and list_applications showed it before)."""
+
     def ids(page):
         return {item["id"] for item in page["items"]}
 
     with db.unit_of_work() as uow:
         assert ids(clients.list_clients(uow, PAGER, principal, limit=200)) == expected
-        assert ids(dossiers.list_dossiers(uow, PAGER, principal, status="all",
-                                          limit=200)) == {f"d-{c}" for c in expected}
-        assert ids(tasks.list_tasks(uow, PAGER, principal, status="all", limit=200)) == \
-            {f"t-{c}" for c in expected}
-        assert ids(portfolio.list_applications(uow, PAGER, principal, status="all",
-                                               limit=200)) == {f"m-{c}" for c in expected}
+        assert ids(dossiers.list_dossiers(uow, PAGER, principal, status="all", limit=200)) == {
+            f"d-{c}" for c in expected
+        }
+        assert ids(tasks.list_tasks(uow, PAGER, principal, status="all", limit=200)) == {
+            f"t-{c}" for c in expected
+        }
+        assert ids(portfolio.list_applications(uow, PAGER, principal, status="all", limit=200)) == {
+            f"m-{c}" for c in expected
+        }
 
 
 def test_a_client_lists_the_applications_of_their_own_records_and_their_company(db):

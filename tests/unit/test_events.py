@@ -1,13 +1,14 @@
 """Events as code (services/common/events.py): each service declares what it emits in its
 events.py; every emit goes through a declaration, and the wire format (event type names,
 payload keys) is the one the services emitted before the declarations existed."""
+
 import ast
 import dataclasses
 import importlib
 import json
 import pathlib
+import types
 import typing
-from typing import Optional
 
 import pytest
 import sqlalchemy as sa
@@ -49,40 +50,108 @@ WIRE = {
         "client_unlinked": {"client_id", "office_id", "account_id"},
         "consent_changed": {"account_id", "office_id", "shared"},
         "dossier_opened": {"dossier_id", "client_id", "office_id"},
-        "message_posted": {"message_id", "dossier_id", "office_id", "client_id", "thread_id",
-                           "reply_to", "sender_kind", "attachment_ids"},
-        "questionnaire_assigned": {"questionnaire_id", "dossier_id", "client_id", "office_id",
-                                   "title"},
-        "questionnaire_completed": {"questionnaire_id", "dossier_id", "client_id", "office_id",
-                                    "document_id"},
+        "message_posted": {
+            "message_id",
+            "dossier_id",
+            "office_id",
+            "client_id",
+            "thread_id",
+            "reply_to",
+            "sender_kind",
+            "attachment_ids",
+        },
+        "questionnaire_assigned": {
+            "questionnaire_id",
+            "dossier_id",
+            "client_id",
+            "office_id",
+            "title",
+        },
+        "questionnaire_completed": {
+            "questionnaire_id",
+            "dossier_id",
+            "client_id",
+            "office_id",
+            "document_id",
+        },
     },
     "documents": {
-        "document_uploaded": {"document_id", "dossier_id", "office_id", "client_id",
-                              "request_id", "category", "name", "public", "client_visible",
-                              *ACTOR},
+        "document_uploaded": {
+            "document_id",
+            "dossier_id",
+            "office_id",
+            "client_id",
+            "request_id",
+            "category",
+            "name",
+            "public",
+            "client_visible",
+            *ACTOR,
+        },
         "document_published": {"document_id", "dossier_id", "office_id", "client_id", "title"},
-        "document_downloaded": {"document_id", "dossier_id", "office_id", "client_id",
-                                "client_visible", *ACTOR},
-        "document_visibility_changed": {"document_id", "dossier_id", "office_id", "client_id",
-                                        "public", "client_visible", "category", "uploaded_by",
-                                        *ACTOR},
-        "request_created": {"request_id", "dossier_id", "office_id", "client_id", "title",
-                            "deliver_by", "client_visible", *ACTOR},
-        "request_reviewed": {"request_id", "dossier_id", "office_id", "client_id", "title",
-                             "deliver_by", "decision", "reason", "client_visible", *ACTOR},
+        "document_downloaded": {
+            "document_id",
+            "dossier_id",
+            "office_id",
+            "client_id",
+            "client_visible",
+            *ACTOR,
+        },
+        "document_visibility_changed": {
+            "document_id",
+            "dossier_id",
+            "office_id",
+            "client_id",
+            "public",
+            "client_visible",
+            "category",
+            "uploaded_by",
+            *ACTOR,
+        },
+        "request_created": {
+            "request_id",
+            "dossier_id",
+            "office_id",
+            "client_id",
+            "title",
+            "deliver_by",
+            "client_visible",
+            *ACTOR,
+        },
+        "request_reviewed": {
+            "request_id",
+            "dossier_id",
+            "office_id",
+            "client_id",
+            "title",
+            "deliver_by",
+            "decision",
+            "reason",
+            "client_visible",
+            *ACTOR,
+        },
     },
     "signing": {
-        "signature_requested": {"signing_request_id", "document_id", "dossier_id", "office_id",
-                                "signer_client_id"},
-        "document_signed": {"signing_request_id", "document_id", "signed_document_id",
-                            "dossier_id", "office_id"},
+        "signature_requested": {
+            "signing_request_id",
+            "document_id",
+            "dossier_id",
+            "office_id",
+            "signer_client_id",
+        },
+        "document_signed": {
+            "signing_request_id",
+            "document_id",
+            "signed_document_id",
+            "dossier_id",
+            "office_id",
+        },
         "signature_withdrawn": {"signing_request_id", "dossier_id", "office_id"},
         "signature_expired": {"signing_request_id", "dossier_id", "office_id"},
     },
     "notify": {
         "notification_sent": {"notification_id", "template", "channel", "status", "attempts"},
-        "notification_failed": {"notification_id", "template", "channel", "status",
-                                "attempts"},
+        "notification_failed": {"notification_id", "template", "channel", "status", "attempts"},
         # a command, sent to notify by the others
         "send_notification": {"template", "language", "to", "data", "account_id"},
     },
@@ -95,8 +164,13 @@ def declarations(service):
 
 ALL = [(service, cls) for service in SERVICES for cls in declarations(service)]
 
-SAMPLES = {str: "a-value", int: 3, bool: True, list[str]: ["one", "two"],
-           dict: {"email": "ann@example.nl"}}
+SAMPLES = {
+    str: "a-value",
+    int: 3,
+    bool: True,
+    list[str]: ["one", "two"],
+    dict: {"email": "ann@example.nl"},
+}
 
 
 def sample(cls):
@@ -106,8 +180,9 @@ def sample(cls):
     for field in dataclasses.fields(cls):
         hint = hints[field.name]
         arms = [arm for arm in typing.get_args(hint) if arm is not type(None)]
-        values[field.name] = SAMPLES[arms[0] if typing.get_origin(hint) is typing.Union
-                                     else hint]
+        values[field.name] = SAMPLES[
+            arms[0] if typing.get_origin(hint) in (typing.Union, types.UnionType) else hint
+        ]
     return cls(**values)
 
 
@@ -138,8 +213,10 @@ def test_every_declared_event_round_trips_through_the_outbox(engine, service, cl
     (row,) = outbox_rows(engine)
     message = json.loads(row.payload)
     assert (row.exchange, row.routing_key) == (
-        (COMMAND_EXCHANGE.name, service) if issubclass(cls, Command)
-        else ("sender.events", cls.event_type))
+        (COMMAND_EXCHANGE.name, service)
+        if issubclass(cls, Command)
+        else ("sender.events", cls.event_type)
+    )
     assert cls.load(message) is message
     assert cls.from_payload(message) == made
     assert set(message) - set(cls.envelope) == WIRE[service][cls.event_type]
@@ -157,8 +234,11 @@ def calls_of(method):
     for folder in ("services", "gateway"):
         for path in sorted((ROOT / folder).rglob("*.py")):
             for node in ast.walk(ast.parse(path.read_text())):
-                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr == method):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == method
+                ):
                     yield path.relative_to(ROOT), node
 
 
@@ -178,16 +258,20 @@ def test_every_emit_passes_a_declared_event_and_no_bare_name():
         assert len(call.args) == 1, where
         assert not isinstance(call.args[0], ast.Constant), f"{where}: a bare event name"
         assert [k.arg for k in call.keywords] in ([], ["actor"]), where
-        classes = {called(node) for node in ast.walk(call.args[0])
-                   if isinstance(node, ast.Call) and called(node) in declared}
+        classes = {
+            called(node)
+            for node in ast.walk(call.args[0])
+            if isinstance(node, ast.Call) and called(node) in declared
+        }
         assert classes, f"{where}: no declared event"
         made |= {declared[name] for name in classes}
     assert made == set(declared.values())
 
 
 def test_every_command_sent_is_a_declared_one_by_its_class():
-    declared = {cls.__name__: (service, cls.event_type) for service, cls in ALL
-                if issubclass(cls, Command)}
+    declared = {
+        cls.__name__: (service, cls.event_type) for service, cls in ALL if issubclass(cls, Command)
+    }
     sent = set()
     for path, call in calls_of("send"):
         if getattr(call.func.value, "id", None) != "uow":
@@ -221,20 +305,37 @@ def test_a_bare_name_or_a_wrong_field_fails_before_the_outbox_row(engine):
 
 
 def test_a_field_absent_unless_given_is_left_out_and_none_is_kept_otherwise():
-    assert SessionRevoked(session_id="s-1", reason="logout").payload() == \
-        {"reason": "logout", "session_id": "s-1"}
-    assert SendNotification(template="t", language=None, to={}, account_id=None).payload() \
-        == {"template": "t", "language": None, "to": {}, "account_id": None}
-    assert SecondFactorChanged(account_id="a-1", method=None).payload() == \
-        {"account_id": "a-1", "method": None}
+    assert SessionRevoked(session_id="s-1", reason="logout").payload() == {
+        "reason": "logout",
+        "session_id": "s-1",
+    }
+    assert SendNotification(template="t", language=None, to={}, account_id=None).payload() == {
+        "template": "t",
+        "language": None,
+        "to": {},
+        "account_id": None,
+    }
+    assert SecondFactorChanged(account_id="a-1", method=None).payload() == {
+        "account_id": "a-1",
+        "method": None,
+    }
 
 
 def test_load_refuses_another_type_or_a_missing_field_and_reads_older_messages():
-    message = {"event_id": "e-1", "event_type": "document_visibility_changed",
-               "occurred_at": "2026-01-01T00:00:00+00:00", "actor": "a-1",
-               "document_id": "d-1", "dossier_id": "x-1", "office_id": "o-1",
-               "client_id": "c-1", "public": True, "client_visible": True,
-               "actor_kind": "staff", "looked_along_by": None}
+    message = {
+        "event_id": "e-1",
+        "event_type": "document_visibility_changed",
+        "occurred_at": "2026-01-01T00:00:00+00:00",
+        "actor": "a-1",
+        "document_id": "d-1",
+        "dossier_id": "x-1",
+        "office_id": "o-1",
+        "client_id": "c-1",
+        "public": True,
+        "client_visible": True,
+        "actor_kind": "staff",
+        "looked_along_by": None,
+    }
     assert DocumentVisibilityChanged.load(message) is message  # from before category
     with pytest.raises(TypeError, match="is not 'session_revoked'"):
         SessionRevoked.load(message)
@@ -246,7 +347,9 @@ def test_load_refuses_another_type_or_a_missing_field_and_reads_older_messages()
 
 def test_a_declaration_may_not_take_an_envelope_key():
     with pytest.raises(TypeError, match="taken"):
+
         @event("thing_done")
         class ThingDone(Event):
             """Clashes."""
-            actor: Optional[str]
+
+            actor: str | None

@@ -1,13 +1,23 @@
 """Bearer authentication at the gateway, the principal passed on in the RPC context,
 and the language of every answer (principal > Accept-Language > Dutch)."""
+
 import pytest
 
 from gateway.http import Dispatcher
 from gateway.messages import ERRORS
 from services.identity.exceptions import SessionExpired
 
-from .gateway_fakes import (CLIENT_IP, TEST_ROUTES, USER_AGENT, FakeWorkerCtx, identity,
-                            make_request, principal, send, services)
+from .gateway_fakes import (
+    CLIENT_IP,
+    TEST_ROUTES,
+    USER_AGENT,
+    FakeWorkerCtx,
+    identity,
+    make_request,
+    principal,
+    send,
+    services,
+)
 
 TOKEN = "tok-" + "a" * 40
 
@@ -27,8 +37,19 @@ def bearer(token=TOKEN, **headers):
 
 # -- authentication --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer   ", "Basic dXNlcjpwdw==",
-                                    f"Token {TOKEN}", "Bearer " + "x" * 600])
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer   ",
+        "Basic dXNlcjpwdw==",
+        f"Token {TOKEN}",
+        "Bearer " + "x" * 600,
+    ],
+)
 def test_missing_or_malformed_authorization_is_401(dispatcher, header):
     fake = with_sessions(**{TOKEN: principal()})
     headers = {} if header is None else {"Authorization": header}
@@ -39,14 +60,20 @@ def test_missing_or_malformed_authorization_is_401(dispatcher, header):
 
 
 def test_token_identity_does_not_know_is_401(dispatcher):
-    response, body = send(dispatcher, make_request("GET", "/whoami", headers=bearer("other")),
-                          with_sessions(**{TOKEN: principal()}))
+    response, body = send(
+        dispatcher,
+        make_request("GET", "/whoami", headers=bearer("other")),
+        with_sessions(**{TOKEN: principal()}),
+    )
     assert (response.status_code, body["error"]) == (401, "unauthenticated")
 
 
 def test_expired_session_is_401_session_expired(dispatcher):
-    response, body = send(dispatcher, make_request("GET", "/whoami", headers=bearer()),
-                          with_sessions(**{TOKEN: SessionExpired()}))
+    response, body = send(
+        dispatcher,
+        make_request("GET", "/whoami", headers=bearer()),
+        with_sessions(**{TOKEN: SessionExpired()}),
+    )
     assert (response.status_code, body["error"]) == (401, "session_expired")
 
 
@@ -74,8 +101,7 @@ def test_identitys_signed_principal_goes_into_the_rpc_context_unchanged(dispatch
     fake = with_sessions(**{TOKEN: principal("acc-7", kind="admin", language="en")})
     send(dispatcher, make_request("GET", "/whoami", headers=bearer()), fake, worker_ctx)
     assert worker_ctx.data["principal"] == "p1.signed-for-acc-7.sig"
-    assert (worker_ctx.data["source_ip"], worker_ctx.data["user_agent"]) == \
-        (CLIENT_IP, USER_AGENT)
+    assert (worker_ctx.data["source_ip"], worker_ctx.data["user_agent"]) == (CLIENT_IP, USER_AGENT)
     assert worker_ctx.data["language"] == "en"
 
 
@@ -89,6 +115,7 @@ def test_anonymous_route_puts_no_principal_but_the_language(dispatcher):
 
 # -- language ---------------------------------------------------------------------------------
 
+
 def not_found_message(dispatcher, headers=None, fake=None):
     request = make_request("GET", "/notes/missing", headers=headers)
     return send(dispatcher, request, fake)[1]["message"]
@@ -98,26 +125,42 @@ def test_messages_are_dutch_without_accept_language(dispatcher):
     assert not_found_message(dispatcher) == ERRORS["not_found"][0]
 
 
-@pytest.mark.parametrize("accept, index", [
-    ("nl", 0), ("nl-NL,nl;q=0.9", 0), ("en", 1), ("en-US", 1), ("en-GB,en;q=0.8,nl;q=0.5", 1),
-    ("nl;q=0.4,en;q=0.9", 1), ("fr", 0), ("de-DE,fr;q=0.5", 0), ("*", 0),
-])
+@pytest.mark.parametrize(
+    "accept, index",
+    [
+        ("nl", 0),
+        ("nl-NL,nl;q=0.9", 0),
+        ("en", 1),
+        ("en-US", 1),
+        ("en-GB,en;q=0.8,nl;q=0.5", 1),
+        ("nl;q=0.4,en;q=0.9", 1),
+        ("fr", 0),
+        ("de-DE,fr;q=0.5", 0),
+        ("*", 0),
+    ],
+)
 def test_accept_language_picks_dutch_or_english(dispatcher, accept, index):
     message = not_found_message(dispatcher, {"Accept-Language": accept})
     assert message == ERRORS["not_found"][index]
 
 
 def test_dutch_and_english_messages_differ(dispatcher):
-    assert not_found_message(dispatcher, {"Accept-Language": "nl"}) != \
-        not_found_message(dispatcher, {"Accept-Language": "en"})
+    assert not_found_message(dispatcher, {"Accept-Language": "nl"}) != not_found_message(
+        dispatcher, {"Accept-Language": "en"}
+    )
 
 
 @pytest.mark.parametrize("account_language, accept, index", [("en", "nl", 1), ("nl", "en", 0)])
-def test_the_principals_language_wins_over_accept_language(dispatcher, account_language,
-                                                           accept, index):
+def test_the_principals_language_wins_over_accept_language(
+    dispatcher, account_language, accept, index
+):
     fake = with_sessions(**{TOKEN: principal(language=account_language)})
-    request = make_request("POST", "/private-notes", json_body={"title": "x"},
-                           headers=bearer(**{"Accept-Language": accept}))
+    request = make_request(
+        "POST",
+        "/private-notes",
+        json_body={"title": "x"},
+        headers=bearer(**{"Accept-Language": accept}),
+    )
     response, body = send(dispatcher, request, fake)
     assert response.status_code == 404
     assert body["message"] == ERRORS["not_found"][index]
@@ -125,8 +168,12 @@ def test_the_principals_language_wins_over_accept_language(dispatcher, account_l
 
 def test_the_principals_language_also_translates_field_messages(dispatcher):
     fake = with_sessions(**{TOKEN: principal(language="nl")})
-    request = make_request("POST", "/private-notes", json_body={"colour": 1},
-                           headers=bearer(**{"Accept-Language": "en"}))
+    request = make_request(
+        "POST",
+        "/private-notes",
+        json_body={"colour": 1},
+        headers=bearer(**{"Accept-Language": "en"}),
+    )
     _, body = send(dispatcher, request, fake)
     assert body["details"]["colour"] == ["Onbekend veld."]
 
@@ -139,6 +186,7 @@ def test_a_refused_token_is_answered_in_the_accept_language(dispatcher):
 
 # -- the principal cache and writes (gateway/principals.py) ---------------------------------
 
+
 def test_a_write_that_cannot_change_access_keeps_the_cached_principals(dispatcher):
     """A message, an upload, an answer (`changes_access=False`) leaves every cached
     principal in place; any other write, once it succeeded, makes the gateway ask
@@ -150,14 +198,30 @@ def test_a_write_that_cannot_change_access_keeps_the_cached_principals(dispatche
 
     send(dispatcher, make_request("GET", "/whoami", headers=bearer()), fake)
     note = {"title": "x"}
-    assert send(dispatcher, make_request("POST", "/whoami/notes", json_body=note,
-                                         headers=bearer()), fake)[0].status_code == 201
+    assert (
+        send(
+            dispatcher,
+            make_request("POST", "/whoami/notes", json_body=note, headers=bearer()),
+            fake,
+        )[0].status_code
+        == 201
+    )
     send(dispatcher, make_request("OPTIONS", "/whoami/roles", headers=bearer()), fake)
-    assert send(dispatcher, make_request("POST", "/whoami/roles", json_body={},
-                                         headers=bearer()), fake)[0].status_code == 400
+    assert (
+        send(
+            dispatcher, make_request("POST", "/whoami/roles", json_body={}, headers=bearer()), fake
+        )[0].status_code
+        == 400
+    )
     send(dispatcher, make_request("GET", "/whoami", headers=bearer()), fake)
     assert authentications() == 1
-    assert send(dispatcher, make_request("POST", "/whoami/roles", json_body=note,
-                                         headers=bearer()), fake)[0].status_code == 201
+    assert (
+        send(
+            dispatcher,
+            make_request("POST", "/whoami/roles", json_body=note, headers=bearer()),
+            fake,
+        )[0].status_code
+        == 201
+    )
     send(dispatcher, make_request("GET", "/whoami", headers=bearer()), fake)
     assert authentications() == 2

@@ -1,5 +1,6 @@
 """The HTTP conventions of docs/api.md that hold for every route: JSON 404 and 405, OPTIONS,
 X-Request-ID, Cache-Control, and a 500 that tells nothing but a request id."""
+
 import re
 
 import pytest
@@ -24,6 +25,7 @@ def allowed(response):
 
 # -- routing ---------------------------------------------------------------------------------
 
+
 def test_a_route_answers_with_json(dispatcher):
     response, body = send(dispatcher, make_request("GET", "/notes/n-1"))
     assert response.status_code == 200
@@ -31,8 +33,10 @@ def test_a_route_answers_with_json(dispatcher):
     assert body["id"] == "n-1"
 
 
-@pytest.mark.parametrize("method, path", [("GET", "/nothing-here"), ("PUT", "/nothing/notes"),
-                                          ("GET", "/notes/n-1/extra")])
+@pytest.mark.parametrize(
+    "method, path",
+    [("GET", "/nothing-here"), ("PUT", "/nothing/notes"), ("GET", "/notes/n-1/extra")],
+)
 def test_unknown_path_is_a_json_404(dispatcher, method, path):
     response, body = send(dispatcher, make_request(method, path))
     assert response.status_code == 404
@@ -92,8 +96,10 @@ def test_every_response_carries_a_request_id_and_no_store(dispatcher, kind):
 
 
 def test_request_ids_are_generated_fresh_for_each_request(dispatcher):
-    ids = {send(dispatcher, make_request("GET", "/notes/n-1"))[0].headers["X-Request-ID"]
-           for _ in range(5)}
+    ids = {
+        send(dispatcher, make_request("GET", "/notes/n-1"))[0].headers["X-Request-ID"]
+        for _ in range(5)
+    }
     assert len(ids) == 5
 
 
@@ -103,8 +109,9 @@ def test_a_valid_client_request_id_is_echoed(dispatcher):
     assert response.headers["X-Request-ID"] == "client-req_0042.a"
 
 
-@pytest.mark.parametrize("sent", ["short", "has spaces in it", "x" * 65, "evil\u00e9id-123",
-                                  "abc/../../etc"])
+@pytest.mark.parametrize(
+    "sent", ["short", "has spaces in it", "x" * 65, "evil\u00e9id-123", "abc/../../etc"]
+)
 def test_an_invalid_client_request_id_is_replaced(dispatcher, sent):
     request = make_request("GET", "/notes/n-1", headers={"X-Request-ID": sent})
     response, _ = send(dispatcher, request)
@@ -113,6 +120,7 @@ def test_an_invalid_client_request_id_is_replaced(dispatcher, sent):
 
 
 # -- unexpected errors -------------------------------------------------------------------------
+
 
 def test_unexpected_exception_is_a_500_with_only_a_request_id(dispatcher):
     request = make_request("GET", "/explode", headers={"Accept-Language": "en"})
@@ -129,8 +137,7 @@ def test_unexpected_exception_is_a_500_with_only_a_request_id(dispatcher):
 def test_unexpected_exception_is_logged_with_its_request_id(dispatcher, caplog):
     response, _ = send(dispatcher, make_request("GET", "/explode"))
     request_id = response.headers["X-Request-ID"]
-    assert any(request_id in record.getMessage() and record.exc_info
-               for record in caplog.records)
+    assert any(request_id in record.getMessage() and record.exc_info for record in caplog.records)
 
 
 def test_500_message_is_dutch_by_default(dispatcher):

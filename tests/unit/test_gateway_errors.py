@@ -1,5 +1,6 @@
 """The error table: every code has a status and texts in both languages, and every
 service error crosses RPC as its own class (nameko's exception registry)."""
+
 import pytest
 from nameko.exceptions import deserialize, get_module_path, registry, serialize
 
@@ -26,9 +27,20 @@ WIRE_ERRORS = wire_error_classes()
 
 def test_the_wire_contract_includes_identitys_errors():
     names = {cls.__name__ for cls in WIRE_ERRORS}
-    assert {"InvalidCredentials", "SessionExpired", "WeakPassword", "InvalidToken",
-            "TokenExpired", "TokenUsed", "ServiceUnavailable", "ServiceTimeout",
-            "ValidationFailed", "NotFound", "Forbidden", "Unauthenticated"} <= names
+    assert {
+        "InvalidCredentials",
+        "SessionExpired",
+        "WeakPassword",
+        "InvalidToken",
+        "TokenExpired",
+        "TokenUsed",
+        "ServiceUnavailable",
+        "ServiceTimeout",
+        "ValidationFailed",
+        "NotFound",
+        "Forbidden",
+        "Unauthenticated",
+    } <= names
 
 
 @pytest.mark.parametrize("code", sorted(STATUS_BY_CODE))
@@ -57,6 +69,7 @@ def test_every_wire_error_has_its_own_status(cls):
 
 def test_one_code_may_carry_two_statuses_by_class():
     from services.identity.exceptions import InvalidCode
+
     assert STATUS_BY_CODE["invalid_code"] == 401  # a second step at sign-in
     assert status_for(InvalidCode()) == 422  # a registration's code (docs/api.md)
 

@@ -3,6 +3,7 @@ services/ is the shared code (services.common), a service's client module (how b
 reach it), its exceptions (its answers) and its events (the facts it announces, which the
 gateway's principal cache hears). Verifying a signature, for one, is signing's
 work behind its verify endpoint, not code the gateway runs itself."""
+
 import ast
 from pathlib import Path
 
@@ -27,15 +28,17 @@ def allowed(module):
     parts = module.split(".")
     if parts[0] != "services" or module in PUBLISHED:
         return True
-    return parts[1:2] == ["common"] or (len(parts) == 3 and parts[2] in ("client",
-                                                                        "exceptions",
-                                                                        "events"))
+    return parts[1:2] == ["common"] or (
+        len(parts) == 3 and parts[2] in ("client", "exceptions", "events")
+    )
 
 
 def test_the_gateway_imports_only_shared_code_clients_and_exceptions_from_services():
-    found = {(str(path.relative_to(ROOT)), module)
-             for path in sorted((ROOT / "gateway").rglob("*.py"))
-             for module in imported_modules(path)}
+    found = {
+        (str(path.relative_to(ROOT)), module)
+        for path in sorted((ROOT / "gateway").rglob("*.py"))
+        for module in imported_modules(path)
+    }
     assert any(module == "services.signing.client" for _, module in found)  # it does look
     assert [(path, module) for path, module in sorted(found) if not allowed(module)] == []
 

@@ -1,4 +1,5 @@
 """The OpenAPI 3 document is generated from the registered routes and their schemas."""
+
 import json
 import re
 
@@ -37,10 +38,16 @@ def test_it_is_an_openapi_3_document_that_serialises_to_json(document):
 
 def test_the_api_contract_routes_are_registered():
     registered = {(route.method, route.path) for route in ROUTES}
-    assert {("GET", "/health"), ("GET", "/openapi.json"), ("POST", "/auth/login"),
-            ("GET", "/auth/session"), ("POST", "/auth/session/extend"),
-            ("POST", "/auth/logout"), ("POST", "/auth/password/forgot"),
-            ("POST", "/auth/password/reset")} <= registered
+    assert {
+        ("GET", "/health"),
+        ("GET", "/openapi.json"),
+        ("POST", "/auth/login"),
+        ("GET", "/auth/session"),
+        ("POST", "/auth/session/extend"),
+        ("POST", "/auth/logout"),
+        ("POST", "/auth/password/forgot"),
+        ("POST", "/auth/password/reset"),
+    } <= registered
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=route_ids)
@@ -52,8 +59,9 @@ def test_every_route_is_documented_with_its_method(document, route):
 
 def test_the_document_lists_nothing_that_is_not_routed(document):
     routed = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.path), r.method.lower()) for r in ROUTES}
-    documented = {(path, method) for path, operations in document["paths"].items()
-                  for method in operations}
+    documented = {
+        (path, method) for path, operations in document["paths"].items() for method in operations
+    }
     assert documented == routed
 
 
@@ -78,6 +86,7 @@ def test_a_request_body_is_documented_exactly_when_the_route_takes_one(document,
 
 def test_an_upload_is_documented_as_a_multipart_form_with_its_file():
     from gateway.openapi import openapi_document
+
     post = openapi_document()["paths"]["/dossiers/{dossier_id}/documents"]["post"]
     schema = post["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert schema["properties"]["file"] == {"type": "string", "format": "binary"}
@@ -96,8 +105,10 @@ def test_authenticated_routes_carry_bearer_security_and_anonymous_ones_none(docu
 
 
 def test_the_bearer_scheme_is_http_bearer(document):
-    assert document["components"]["securitySchemes"]["bearer"] == \
-        {"type": "http", "scheme": "bearer"}
+    assert document["components"]["securitySchemes"]["bearer"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
 
 
 def test_path_parameters_are_declared(document):
@@ -124,17 +135,24 @@ def test_error_schema_has_the_api_error_fields(document):
 
 
 def success_responses():
-    return [(route, status, schema) for route in ROUTES
-            for status, (_description, schema) in route.responses.items() if status < 300]
+    return [
+        (route, status, schema)
+        for route in ROUTES
+        for status, (_description, schema) in route.responses.items()
+        if status < 300
+    ]
 
 
-@pytest.mark.parametrize("route,status,schema", success_responses(),
-                         ids=lambda value: route_ids(value) if hasattr(value, "path") else
-                         str(value)[:20])
+@pytest.mark.parametrize(
+    "route,status,schema",
+    success_responses(),
+    ids=lambda value: route_ids(value) if hasattr(value, "path") else str(value)[:20],
+)
 def test_every_success_answer_says_what_it_holds(route, status, schema):
     """A schema, a file type, or Empty (a 202 or 204 without a body): never nothing."""
-    assert schema is not None or status == 204, \
+    assert schema is not None or status == 204, (
         f"{route.method} {route.path} {status}: give the answer's schema (or Empty)"
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=route_ids)
@@ -155,8 +173,9 @@ def test_every_operation_has_a_real_summary(document, route):
 
 def test_the_device_challenge_says_exactly_what_the_device_signs(document):
     challenge = document["paths"]["/auth/device/challenge"]["post"]
-    schema = resolve(document, challenge["responses"]["200"]["content"]["application/json"]
-                     ["schema"])
+    schema = resolve(
+        document, challenge["responses"]["200"]["content"]["application/json"]["schema"]
+    )
     described = schema["properties"]["challenge"]["description"]
     assert "Ed25519" in described and "UTF-8" in described and "base64" in described
 

@@ -2,6 +2,7 @@
 (gateway/portal.py), built files from a folder, `index.html` for client-side routes,
 with a strict CSP and no referrer. Driven with werkzeug requests against a temporary
 build folder; no server, no Node.js."""
+
 import re
 from types import SimpleNamespace
 
@@ -14,8 +15,10 @@ from gateway import service as gateway_service
 
 from .gateway_fakes import FakeService, FakeWorkerCtx, services
 
-INDEX = b"<!doctype html><html><head><script type=module src=/assets/app-123.js></script>" \
-        b"</head><body><div id=app></div></body></html>"
+INDEX = (
+    b"<!doctype html><html><head><script type=module src=/assets/app-123.js></script>"
+    b"</head><body><div id=app></div></body></html>"
+)
 BUNDLE = b"console.log('kluis')\n"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -61,9 +64,18 @@ def directives(response):
 
 # -- what is served --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/", "/dossiers/abc", "/activate?token=x",
-                                  "/set-password?token=y&sms=1", "/dossiers/abc/messages/",
-                                  "/app"])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/dossiers/abc",
+        "/activate?token=x",
+        "/set-password?token=y&sms=1",
+        "/dossiers/abc/messages/",
+        "/app",
+    ],
+)
 def test_the_root_and_client_side_routes_get_index_html(build, path):
     response = serve(build, path)
     assert response.status_code == 200
@@ -113,12 +125,23 @@ def test_a_missing_bundle_file_is_404_not_the_page(build, path):
 
 # -- what is never served --------------------------------------------------------------------
 
-@pytest.mark.parametrize("path, raw_path", [
-    ("/../secret", None), ("/%2e%2e/secret", None), ("/assets/../../secret", None),
-    ("/dossiers/../../secret", None), ("/x", "//../secret"), ("/x", "/..%2fsecret"),
-    ("/.hidden", None), ("/.sources", None), ("/%2ehidden", None),
-    ("/assets/../.hidden", None), ("/assets/../.sources", None),
-])
+
+@pytest.mark.parametrize(
+    "path, raw_path",
+    [
+        ("/../secret", None),
+        ("/%2e%2e/secret", None),
+        ("/assets/../../secret", None),
+        ("/dossiers/../../secret", None),
+        ("/x", "//../secret"),
+        ("/x", "/..%2fsecret"),
+        ("/.hidden", None),
+        ("/.sources", None),
+        ("/%2ehidden", None),
+        ("/assets/../.hidden", None),
+        ("/assets/../.sources", None),
+    ],
+)
 def test_no_file_outside_the_build_nor_a_dotfile_is_ever_served(build, path, raw_path):
     response = serve(build, path, raw_path=raw_path)
     body = response.get_data()
@@ -138,8 +161,7 @@ def test_writes_are_405_with_allow(build, method):
 
 def test_head_answers_like_get(build):
     assert serve(build, "/", method="HEAD").status_code == 200
-    assert serve(build, "/assets/app-123.js", method="HEAD").headers["Cache-Control"] == \
-        IMMUTABLE
+    assert serve(build, "/assets/app-123.js", method="HEAD").headers["Cache-Control"] == IMMUTABLE
 
 
 def test_no_build_is_503_with_one_line_of_html_that_says_how(tmp_path):
@@ -156,12 +178,17 @@ def test_no_build_is_503_with_one_line_of_html_that_says_how(tmp_path):
 
 # -- the headers of every answer -------------------------------------------------------------
 
-ANSWERS = [("/", {}), ("/dossiers/abc", {}), ("/assets/app-123.js", {}), ("/assets/x.js", {}),
-           ("/../secret", {}), ("/", {"method": "POST"})]
+ANSWERS = [
+    ("/", {}),
+    ("/dossiers/abc", {}),
+    ("/assets/app-123.js", {}),
+    ("/assets/x.js", {}),
+    ("/../secret", {}),
+    ("/", {"method": "POST"}),
+]
 
 
-@pytest.mark.parametrize("path, kwargs", ANSWERS + [("/", {"no_build": True})],
-                         ids=lambda value: str(value))
+@pytest.mark.parametrize("path, kwargs", ANSWERS + [("/", {"no_build": True})], ids=str)
 def test_every_answer_carries_the_security_headers(build, tmp_path, path, kwargs):
     kwargs = dict(kwargs)
     folder = tmp_path / "nothing-built" if kwargs.pop("no_build", False) else build
@@ -189,27 +216,38 @@ def test_a_conditional_answer_carries_them_too(build):
 
 # -- where the API ends and the portal begins ------------------------------------------------
 
-@pytest.mark.parametrize("path, is_portal", [
-    ("/api/v1/x", False), ("/api/v1/health", False), ("/api", False), ("/api/", False),
-    ("/api/v2/health", False), ("/apix", True), ("/api-docs", True), ("/", True),
-    ("/dossiers/api", True), ("/activate", True),
-])
+
+@pytest.mark.parametrize(
+    "path, is_portal",
+    [
+        ("/api/v1/x", False),
+        ("/api/v1/health", False),
+        ("/api", False),
+        ("/api/", False),
+        ("/api/v2/health", False),
+        ("/apix", True),
+        ("/api-docs", True),
+        ("/", True),
+        ("/dossiers/api", True),
+        ("/activate", True),
+    ],
+)
 def test_everything_but_the_api_is_the_portal(path, is_portal):
     assert portal.is_portal_path(path) is is_portal
 
 
 def test_the_gateway_sends_api_paths_to_the_dispatcher_and_the_rest_to_the_portal(
-        build, monkeypatch):
+    build, monkeypatch
+):
     monkeypatch.setattr(portal, "WEB_DIR", build)
-    gateway = SimpleNamespace(worker_ctx=FakeWorkerCtx(),
-                              **vars(services(dossier=FakeService())))
-    page = gateway_service.GatewayService.serve(gateway, request("/dossiers/abc"),
-                                                "dossiers/abc")
+    gateway = SimpleNamespace(worker_ctx=FakeWorkerCtx(), **vars(services(dossier=FakeService())))
+    page = gateway_service.GatewayService.serve(gateway, request("/dossiers/abc"), "dossiers/abc")
     assert page.status_code == 200 and page.get_data() == INDEX
     root = gateway_service.GatewayService.serve_root(gateway, request("/"))
     assert root.status_code == 200 and root.get_data() == INDEX
-    live = gateway_service.GatewayService.serve(gateway, request("/api/v1/health/live"),
-                                                "api/v1/health/live")
+    live = gateway_service.GatewayService.serve(
+        gateway, request("/api/v1/health/live"), "api/v1/health/live"
+    )
     assert live.status_code == 200 and live.json == {"status": "ok"}
     assert "Content-Security-Policy" not in live.headers
     for path in ("/api", "/api/", "/api/v1/nothing-here"):
@@ -219,8 +257,10 @@ def test_the_gateway_sends_api_paths_to_the_dispatcher_and_the_rest_to_the_porta
 
 # -- the API reference (GET /api/v1/docs) -----------------------------------------------------
 
-REFERENCE = b"<!doctype html><title>Kluis API reference</title>" \
-            b"<script type=module src=/assets/reference-1.js></script><div id=reference></div>"
+REFERENCE = (
+    b"<!doctype html><title>Kluis API reference</title>"
+    b"<script type=module src=/assets/reference-1.js></script><div id=reference></div>"
+)
 
 
 def get_reference(build, monkeypatch):
@@ -228,9 +268,11 @@ def get_reference(build, monkeypatch):
     from gateway.routes import system  # noqa: F401  (registers GET /docs)
 
     from .gateway_fakes import make_request
+
     monkeypatch.setattr(portal, "WEB_DIR", build)
-    response = Dispatcher(ROUTES).dispatch(make_request("GET", "/docs"), services(),
-                                           FakeWorkerCtx())
+    response = Dispatcher(ROUTES).dispatch(
+        make_request("GET", "/docs"), services(), FakeWorkerCtx()
+    )
     response.direct_passthrough = False
     return response
 

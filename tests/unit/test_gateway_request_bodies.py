@@ -1,5 +1,6 @@
 """Strict JSON bodies and queries (docs/api.md Conventions): unknown fields rejected, JSON
 objects only, 415 for other content, 413 over 64 KiB, chunked bodies read."""
+
 import json
 
 import pytest
@@ -27,8 +28,11 @@ def test_a_valid_body_reaches_the_route_parsed(dispatcher):
 
 
 def test_json_with_charset_is_accepted(dispatcher):
-    response, _ = post_note(dispatcher, data=json.dumps({"title": "x"}).encode(),
-                            content_type="application/json; charset=utf-8")
+    response, _ = post_note(
+        dispatcher,
+        data=json.dumps({"title": "x"}).encode(),
+        content_type="application/json; charset=utf-8",
+    )
     assert response.status_code == 201
 
 
@@ -67,8 +71,9 @@ def test_malformed_json_is_400(dispatcher, raw):
 
 @pytest.mark.parametrize("document", [[{"title": "x"}], "title", 42, None])
 def test_json_that_is_not_an_object_is_400(dispatcher, document):
-    response, body = post_note(dispatcher, data=json.dumps(document).encode(),
-                               content_type="application/json")
+    response, body = post_note(
+        dispatcher, data=json.dumps(document).encode(), content_type="application/json"
+    )
     assert response.status_code == 400
     assert "_body" in body["details"]
 
@@ -79,8 +84,15 @@ def test_deeply_nested_json_is_400_not_500(dispatcher):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
-                                          "application/xml", "multipart/form-data; boundary=x"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/xml",
+        "multipart/form-data; boundary=x",
+    ],
+)
 def test_other_content_types_are_415(dispatcher, content_type):
     response, body = post_note(dispatcher, data=b'{"title": "x"}', content_type=content_type)
     assert response.status_code == 415
@@ -126,42 +138,58 @@ def test_query_is_validated_and_parsed(dispatcher):
 
 
 def test_unknown_query_parameter_is_400_naming_it(dispatcher):
-    response, body = send(dispatcher, make_request("GET", "/notes/n-1",
-                                                   query_string="page=2&owner=me"))
+    response, body = send(
+        dispatcher, make_request("GET", "/notes/n-1", query_string="page=2&owner=me")
+    )
     assert response.status_code == 400
     assert list(body["details"]) == ["owner"]
 
 
 def test_field_messages_are_dutch_for_dutch_callers(dispatcher):
-    request = make_request("POST", "/notes", json_body={"colour": "blauw"},
-                           headers={"Accept-Language": "nl"})
+    request = make_request(
+        "POST", "/notes", json_body={"colour": "blauw"}, headers={"Accept-Language": "nl"}
+    )
     _, body = send(dispatcher, request)
     assert body["details"] == {"colour": ["Onbekend veld."], "title": ["Dit veld is verplicht."]}
 
 
 def test_field_messages_stay_english_for_english_callers(dispatcher):
-    request = make_request("POST", "/notes", json_body={"colour": "blauw"},
-                           headers={"Accept-Language": "en"})
+    request = make_request(
+        "POST", "/notes", json_body={"colour": "blauw"}, headers={"Accept-Language": "en"}
+    )
     _, body = send(dispatcher, request)
-    assert body["details"] == {"colour": ["Unknown field."],
-                               "title": ["Missing data for required field."]}
+    assert body["details"] == {
+        "colour": ["Unknown field."],
+        "title": ["Missing data for required field."],
+    }
 
 
 def test_malformed_json_message_is_dutch_by_default(dispatcher):
-    _, body = send(dispatcher, make_request("POST", "/notes", data=b"{",
-                                            content_type="application/json"))
+    _, body = send(
+        dispatcher, make_request("POST", "/notes", data=b"{", content_type="application/json")
+    )
     assert body["details"] == {"_body": ["Ongeldige JSON."]}
 
 
-@pytest.mark.parametrize("content_type, language, says", [
-    (None, "en", "application/json"), (None, "nl", "application/json"),
-    ("application/x-www-form-urlencoded", "en", "Send the body as JSON")])
+@pytest.mark.parametrize(
+    "content_type, language, says",
+    [
+        (None, "en", "application/json"),
+        (None, "nl", "application/json"),
+        ("application/x-www-form-urlencoded", "en", "Send the body as JSON"),
+    ],
+)
 def test_a_json_body_without_its_content_type_is_415_saying_to_send_json(
-        dispatcher, content_type, language, says):
+    dispatcher, content_type, language, says
+):
     """curl -d '{...}' without -H 'Content-Type: application/json' (or with none at all)
     is told to send JSON, not which file types an upload takes."""
-    response, body = post_note(dispatcher, data=b'{"title": "x"}', content_type=content_type,
-                               headers={"Accept-Language": language})
+    response, body = post_note(
+        dispatcher,
+        data=b'{"title": "x"}',
+        content_type=content_type,
+        headers={"Accept-Language": language},
+    )
     assert response.status_code == 415
     assert body["error"] == "unsupported_media_type"
     assert says in body["message"] and "PDF" not in body["message"].upper()

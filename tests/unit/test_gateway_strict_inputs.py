@@ -1,15 +1,28 @@
 """Input that the OpenAPI document calls invalid is refused (400) by the gateway's
 schemas, not taken for something else: a boolean is a JSON boolean (marshmallow's own
 takes 0, 1 and "yes"), a PATCH changes something, one of two alternatives is one."""
+
 import pytest
 from marshmallow import ValidationError
 
-from gateway.schemas import (ClientBody, ConsentBody, DeviceInfo, IdentifyBody, MePatch,
-                             Preferences, SecondStepBody)
+from gateway.schemas import (
+    ClientBody,
+    ConsentBody,
+    DeviceInfo,
+    IdentifyBody,
+    MePatch,
+    Preferences,
+    SecondStepBody,
+)
 
 CLIENT = {"type": "person", "name": "Jan", "email": "jan@voorbeeld.nl"}
-DEVICE = {"name": "iPhone", "platform": "ios", "os_version": "17.4", "app_version": "3.2.0",
-          "public_key": "A" * 43 + "="}
+DEVICE = {
+    "name": "iPhone",
+    "platform": "ios",
+    "os_version": "17.4",
+    "app_version": "3.2.0",
+    "public_key": "A" * 43 + "=",
+}
 
 
 @pytest.mark.parametrize("value", [0, 1, "true", "yes", "1"])
@@ -34,11 +47,21 @@ def test_an_empty_patch_of_the_profile_is_refused():
     assert MePatch().load({"language": "en"}) == {"language": "en"}
 
 
-@pytest.mark.parametrize("schema,both,one", [
-    (SecondStepBody, {"challenge_id": "c", "code": "123456", "recovery_code": "x"},
-     {"challenge_id": "c", "code": "123456"}),
-    (IdentifyBody, {"partner_id": "P", "email": "a@b.nl", "mobile": "+31612345678"},
-     {"partner_id": "P", "email": "a@b.nl"})])
+@pytest.mark.parametrize(
+    "schema,both,one",
+    [
+        (
+            SecondStepBody,
+            {"challenge_id": "c", "code": "123456", "recovery_code": "x"},
+            {"challenge_id": "c", "code": "123456"},
+        ),
+        (
+            IdentifyBody,
+            {"partner_id": "P", "email": "a@b.nl", "mobile": "+31612345678"},
+            {"partner_id": "P", "email": "a@b.nl"},
+        ),
+    ],
+)
 def test_one_of_two_alternatives_as_the_document_says(schema, both, one):
     assert schema.OPENAPI["oneOf"]
     with pytest.raises(ValidationError):

@@ -1,5 +1,6 @@
 """GET /tasks and POST /tasks/{id}/done (docs/api.md "Documents and document requests")
 through the Dispatcher, with a fake dossier service."""
+
 import pytest
 
 import gateway.routes  # noqa: F401  (registers every route)
@@ -10,10 +11,19 @@ from services.common.errors import NotFound
 from .gateway_fakes import FakeService, identity, make_request, principal, send, services
 
 TOKEN = "tok-" + "t" * 40
-TASK = {"id": "task-1", "type": "review_upload", "office_id": "office-1",
-        "dossier_id": "dossier-1", "client_id": "client-1", "request_id": "request-1",
-        "message_id": None, "status": "open", "created_at": "2026-03-02T10:00:00+00:00",
-        "done_at": None, "done_by": None}
+TASK = {
+    "id": "task-1",
+    "type": "review_upload",
+    "office_id": "office-1",
+    "dossier_id": "dossier-1",
+    "client_id": "client-1",
+    "request_id": "request-1",
+    "message_id": None,
+    "status": "open",
+    "created_at": "2026-03-02T10:00:00+00:00",
+    "done_at": None,
+    "done_by": None,
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +37,13 @@ def staff(read_only=False, **answers):
 
 
 def call(dispatcher, method, path, fake, query_string=None):
-    return send(dispatcher, make_request(method, path, query_string=query_string,
-                                         headers={"Authorization": f"Bearer {TOKEN}"}), fake)
+    return send(
+        dispatcher,
+        make_request(
+            method, path, query_string=query_string, headers={"Authorization": f"Bearer {TOKEN}"}
+        ),
+        fake,
+    )
 
 
 def test_tasks_are_open_ones_by_default_and_paged_by_dossier(dispatcher):
@@ -38,7 +53,8 @@ def test_tasks_are_open_ones_by_default_and_paged_by_dossier(dispatcher):
     assert response.status_code == 200
     assert body == {"items": tasks, "next_cursor": "c2"}
     assert fake.dossier.called("list_tasks") == [
-        ((), {"status": "open", "limit": 2, "cursor": "c1"})]
+        ((), {"status": "open", "limit": 2, "cursor": "c1"})
+    ]
 
 
 @pytest.mark.parametrize("status", ["open", "done", "all"])
@@ -47,7 +63,8 @@ def test_tasks_by_status(dispatcher, status):
     response, body = call(dispatcher, "GET", "/tasks", fake, f"status={status}")
     assert (response.status_code, body) == (200, {"items": [], "next_cursor": None})
     assert fake.dossier.called("list_tasks") == [
-        ((), {"status": status, "limit": 50, "cursor": None})]
+        ((), {"status": status, "limit": 50, "cursor": None})
+    ]
 
 
 def test_an_unknown_status_is_400_and_never_reaches_dossier(dispatcher):
@@ -66,8 +83,7 @@ def test_done_answers_the_task(dispatcher):
 
 
 def test_done_on_a_task_the_caller_may_not_see_is_404(dispatcher):
-    response, body = call(dispatcher, "POST", "/tasks/task-9/done",
-                          staff(complete_task=NotFound()))
+    response, body = call(dispatcher, "POST", "/tasks/task-9/done", staff(complete_task=NotFound()))
     assert (response.status_code, body["error"]) == (404, "not_found")
 
 
@@ -81,8 +97,11 @@ def test_a_read_only_session_may_not_mark_a_task_done(dispatcher):
 def test_openapi_documents_the_task_item_and_the_status_query():
     document = openapi_document()
     listing = document["paths"]["/tasks"]["get"]
-    assert {p["name"] for p in listing["parameters"] if p["in"] == "query"} == \
-        {"limit", "cursor", "status"}
+    assert {p["name"] for p in listing["parameters"] if p["in"] == "query"} == {
+        "limit",
+        "cursor",
+        "status",
+    }
     task = document["components"]["schemas"]["TaskOut"]
     assert set(task["properties"]) == set(TASK)
     assert "200" in document["paths"]["/tasks/{task_id}/done"]["post"]["responses"]

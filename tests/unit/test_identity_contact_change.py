@@ -1,6 +1,7 @@
 """identity's side of an office changing a client record's e-mail or mobile
 (activation.end_for_contact_change, RPC end_sessions_for_contact_change): the
 account's sessions end and its open activation link and code stop working."""
+
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -16,14 +17,23 @@ PASSWORD = "Zonnebloem-84"
 
 def test_the_sessions_of_the_account_end(identity_db):
     with identity_db.unit_of_work() as uow:
-        account = use_cases.create_account(uow, "client", "klant@voorbeeld.nl",
-                                           password=PASSWORD)
+        account = use_cases.create_account(uow, "client", "klant@voorbeeld.nl", password=PASSWORD)
         use_cases.create_account(uow, "client", "ander@voorbeeld.nl", password=PASSWORD)
         account_id = account.id
     tokens = []
     for email in ("klant@voorbeeld.nl", "klant@voorbeeld.nl", "ander@voorbeeld.nl"):
-        tokens.append(use_cases.login(identity_db, CLOCK, guard.Policy(), email, PASSWORD,
-                                      "198.51.100.1", "pytest", "https://kluis.example")["token"])
+        tokens.append(
+            use_cases.login(
+                identity_db,
+                CLOCK,
+                guard.Policy(),
+                email,
+                PASSWORD,
+                "198.51.100.1",
+                "pytest",
+                "https://kluis.example",
+            )["token"]
+        )
     with identity_db.unit_of_work() as uow:
         activation.end_for_contact_change(uow, account_id)
     for token in tokens[:2]:
@@ -35,17 +45,21 @@ def test_the_sessions_of_the_account_end(identity_db):
 
 def test_the_open_activation_link_sent_to_the_old_contact_stops_working(identity_db):
     with identity_db.unit_of_work() as uow:
-        prepared = activation.prepare_client_account(uow, "nieuw@voorbeeld.nl", "Nieuw",
-                                                     "+31612345678", "nl",
-                                                     "https://kluis.example")
-    url = [m["payload"] for m in identity_db.outbox() if m["kind"] == "command" and
-           m["payload"].get("template") == "activation_password"][-1]["data"]["password_url"]
+        prepared = activation.prepare_client_account(
+            uow, "nieuw@voorbeeld.nl", "Nieuw", "+31612345678", "nl", "https://kluis.example"
+        )
+    url = [
+        m["payload"]
+        for m in identity_db.outbox()
+        if m["kind"] == "command" and m["payload"].get("template") == "activation_password"
+    ][-1]["data"]["password_url"]
     token = parse_qs(urlsplit(url).query)["token"][0]
     with identity_db.unit_of_work() as uow:
         activation.end_for_contact_change(uow, prepared["account_id"])
     with pytest.raises(TokenUsed), identity_db.unit_of_work() as uow:
-        activation.complete_activation(uow, CLOCK, token, "Tulpenveld-2026", "000000",
-                                       "198.51.100.1", "pytest")
+        activation.complete_activation(
+            uow, CLOCK, token, "Tulpenveld-2026", "000000", "198.51.100.1", "pytest"
+        )
 
 
 def test_an_unknown_account_is_nothing_to_end(identity_db):

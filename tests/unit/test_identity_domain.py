@@ -1,9 +1,10 @@
 """Identity's rules without any I/O: password strength, hashing, tokens, the session clock."""
+
 import base64
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,18 +17,22 @@ STRONG = "Zonnebloem-84"
 
 # -- password rules (docs/api.md: >= 8 characters, a capital, a digit, not common) ---------------
 
+
 def test_a_strong_password_breaks_no_rule():
     assert domain.password_rule_failures(STRONG) == []
 
 
-@pytest.mark.parametrize("password, rule", [
-    ("Kort-1A", "min_length"),
-    ("A1" + "b" * 127, "max_length"),
-    ("kluisje-zonder-hoofdletter-7", "uppercase"),
-    ("Kluisje-zonder-cijfer", "digit"),
-    ("Welkom123", "common"),
-    ("Password1", "common"),
-])
+@pytest.mark.parametrize(
+    "password, rule",
+    [
+        ("Kort-1A", "min_length"),
+        ("A1" + "b" * 127, "max_length"),
+        ("kluisje-zonder-hoofdletter-7", "uppercase"),
+        ("Kluisje-zonder-cijfer", "digit"),
+        ("Welkom123", "common"),
+        ("Password1", "common"),
+    ],
+)
 def test_each_broken_rule_is_named_alone(password, rule):
     assert domain.password_rule_failures(password) == [rule]
 
@@ -52,6 +57,7 @@ def test_the_bundled_list_holds_dutch_favourites():
 
 # -- hashing (argon2id) ------------------------------------------------------------------------
 
+
 def test_hash_is_argon2id_and_verifies_only_the_right_password():
     password_hash = domain.hash_password(STRONG)
     assert password_hash.startswith("$argon2id$")
@@ -70,6 +76,7 @@ def test_a_missing_or_broken_hash_never_verifies(stored):
 
 
 # -- tokens ------------------------------------------------------------------------------------
+
 
 def test_token_carries_at_least_128_random_bits():
     token, _ = domain.new_token()
@@ -96,13 +103,14 @@ def test_email_is_normalised_to_trimmed_lower_case():
 
 # -- session clock -----------------------------------------------------------------------------
 
+
 @dataclass
 class SessionTimes:
     created_at: datetime
     last_activity_at: datetime
 
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CLOCK = SessionClock(idle_timeout_s=600, warning_s=120)
 
 
@@ -130,14 +138,20 @@ def test_describe_warns_warning_s_before_expiry():
 
 def test_describe_uses_the_capped_expiry_for_the_warning_too():
     created = T0
-    session = SessionTimes(created_at=created,
-                           last_activity_at=created + domain.SESSION_MAX_AGE - timedelta(minutes=1))
+    session = SessionTimes(
+        created_at=created, last_activity_at=created + domain.SESSION_MAX_AGE - timedelta(minutes=1)
+    )
     described = CLOCK.describe(session)
     assert datetime.fromisoformat(described["expires_at"]) == created + domain.SESSION_MAX_AGE
-    assert datetime.fromisoformat(described["warn_at"]) == \
-        created + domain.SESSION_MAX_AGE - timedelta(seconds=120)
+    assert datetime.fromisoformat(
+        described["warn_at"]
+    ) == created + domain.SESSION_MAX_AGE - timedelta(seconds=120)
 
 
 def test_a_short_common_password_names_common_alongside_the_other_rules():
-    assert sorted(domain.password_rule_failures("abc")) == \
-        ["common", "digit", "min_length", "uppercase"]
+    assert sorted(domain.password_rule_failures("abc")) == [
+        "common",
+        "digit",
+        "min_length",
+        "uppercase",
+    ]

@@ -1,4 +1,5 @@
 """Password login, lockout and bearer authentication (identity use cases over SQLite)."""
+
 from datetime import timedelta
 
 import pytest
@@ -30,8 +31,7 @@ def login(db, password, email=EMAIL, ip=IP, policy=POLICY):
     """-> the session, or None when refused with InvalidCredentials (the 401 of a wrong
     password, an unknown e-mail and a lock alike)."""
     try:
-        return use_cases.login(db, CLOCK, policy, email, password, ip, "pytest-agent",
-                               PUBLIC_URL)
+        return use_cases.login(db, CLOCK, policy, email, password, ip, "pytest-agent", PUBLIC_URL)
     except InvalidCredentials:
         return None
 
@@ -58,6 +58,7 @@ def lock_events(db):
 
 # -- login --------------------------------------------------------------------------------------
 
+
 def test_right_password_returns_a_token_and_the_session_clock(identity_db, account_id):
     result = login(identity_db, PASSWORD)
     assert result["token"]
@@ -71,21 +72,30 @@ def test_email_is_matched_whatever_its_case_and_spaces(identity_db, account_id):
     assert login(identity_db, PASSWORD, email="  Klant@Voorbeeld.NL ") is not None
 
 
-@pytest.mark.parametrize("email, password, reason", [
-    (EMAIL, "Verkeerd-Wachtwoord-1", "wrong_password"),
-    ("niemand@voorbeeld.nl", PASSWORD, "unknown"),
-])
-def test_failed_login_returns_none_and_is_recorded_with_its_reason(identity_db, account_id,
-                                                                   email, password, reason):
+@pytest.mark.parametrize(
+    "email, password, reason",
+    [
+        (EMAIL, "Verkeerd-Wachtwoord-1", "wrong_password"),
+        ("niemand@voorbeeld.nl", PASSWORD, "unknown"),
+    ],
+)
+def test_failed_login_returns_none_and_is_recorded_with_its_reason(
+    identity_db, account_id, email, password, reason
+):
     assert login(identity_db, password, email=email) is None
     [attempt] = identity_db.all(LoginAttempt)
-    assert (attempt.success, attempt.reason, attempt.source_ip, attempt.email) == \
-        (False, reason, IP, email)
+    assert (attempt.success, attempt.reason, attempt.source_ip, attempt.email) == (
+        False,
+        reason,
+        IP,
+        email,
+    )
     assert attempt.account_id == (account_id if reason != "unknown" else None)
 
 
 def test_an_account_locked_by_second_step_misses_refuses_even_the_right_password(
-        identity_db, account_id):
+    identity_db, account_id
+):
     identity_db.set(Account, account_id, locked_until=utcnow() + timedelta(minutes=5))
     assert login(identity_db, PASSWORD) is None
     [attempt] = identity_db.all(LoginAttempt)
@@ -138,8 +148,9 @@ def test_wrong_passwords_while_locked_do_not_lock_again(identity_db, account_id)
 def test_the_lock_ends_after_its_time(identity_db, account_id):
     lock_from(identity_db)
     with identity_db.engine.begin() as connection:  # fifteen minutes pass
-        connection.execute(buckets.table.update().values(
-            updated_at=utcnow() - timedelta(minutes=15, seconds=1)))
+        connection.execute(
+            buckets.table.update().values(updated_at=utcnow() - timedelta(minutes=15, seconds=1))
+        )
     assert login(identity_db, PASSWORD) is not None
 
 
@@ -174,12 +185,16 @@ def test_misses_at_an_account_slow_strangers_but_not_its_known_address(identity_
 
 # -- authenticate ---------------------------------------------------------------------------
 
+
 def test_authenticate_returns_the_principal(identity_db, account_id):
     token = login(identity_db, PASSWORD)["token"]
     principal = authenticate(identity_db, token)
     assert principal["account_id"] == account_id
-    assert (principal["kind"], principal["language"], principal["read_only"]) == \
-        ("client", "nl", False)
+    assert (principal["kind"], principal["language"], principal["read_only"]) == (
+        "client",
+        "nl",
+        False,
+    )
     assert identity_db.get(Session, principal["session_id"]).account_id == account_id
 
 

@@ -1,4 +1,5 @@
 """Forgotten passwords: the reset mail (no enumeration, rate-limited) and the reset itself."""
+
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,8 +10,13 @@ from services.common.errors import Unauthenticated
 from services.common.tokens import digest
 from services.identity import guard, sessions, use_cases
 from services.identity.domain import SessionClock
-from services.identity.exceptions import (InvalidCredentials, InvalidToken, TokenExpired, TokenUsed,
-                                          WeakPassword)
+from services.identity.exceptions import (
+    InvalidCredentials,
+    InvalidToken,
+    TokenExpired,
+    TokenUsed,
+    WeakPassword,
+)
 from services.identity.models import Account, PasswordReset
 
 CLOCK = SessionClock(idle_timeout_s=600, warning_s=120)
@@ -39,15 +45,19 @@ def reset(db, token, password=NEW_PASSWORD):
 def login(db, password):
     """-> the session, or None when refused with InvalidCredentials."""
     try:
-        return use_cases.login(db, CLOCK, guard.Policy(), EMAIL, password, "198.51.100.1",
-                               "pytest", PUBLIC_URL)
+        return use_cases.login(
+            db, CLOCK, guard.Policy(), EMAIL, password, "198.51.100.1", "pytest", PUBLIC_URL
+        )
     except InvalidCredentials:
         return None
 
 
 def reset_commands(db):
-    return [m["payload"] for m in db.outbox()
-            if m["kind"] == "command" and m["payload"].get("template") == "password_reset"]
+    return [
+        m["payload"]
+        for m in db.outbox()
+        if m["kind"] == "command" and m["payload"].get("template") == "password_reset"
+    ]
 
 
 def mailed_token(db):
@@ -57,6 +67,7 @@ def mailed_token(db):
 
 
 # -- request_password_reset ---------------------------------------------------------------------
+
 
 def test_unknown_email_writes_nothing(identity_db, account_id):
     outbox_before = identity_db.outbox()
@@ -101,6 +112,7 @@ def test_a_new_reset_mail_is_sent_once_the_hour_has_passed(identity_db, account_
 
 
 # -- reset_password -------------------------------------------------------------------------
+
 
 def test_weak_password_is_refused_with_its_rules_and_changes_nothing(identity_db, account_id):
     forgot(identity_db)
@@ -183,6 +195,9 @@ def test_reset_lifts_a_second_step_lock(identity_db, account_id):
 def test_reset_mails_a_confirmation(identity_db, account_id):
     forgot(identity_db)
     reset(identity_db, mailed_token(identity_db))
-    confirmations = [m["payload"] for m in identity_db.outbox()
-                     if m["payload"].get("template") == "password_changed"]
+    confirmations = [
+        m["payload"]
+        for m in identity_db.outbox()
+        if m["payload"].get("template") == "password_changed"
+    ]
     assert [c["to"] for c in confirmations] == [{"email": EMAIL}]

@@ -1,4 +1,5 @@
 """RFC 6238 TOTP as authenticator apps compute it, and recovery codes."""
+
 import base64
 
 import pytest
@@ -9,8 +10,10 @@ from services.identity.second_factor import _normal_recovery, new_recovery_code
 RFC_SECRET = base64.b32encode(b"12345678901234567890").decode()
 
 
-@pytest.mark.parametrize("time_s, code", [(59, "287082"), (1111111109, "081804"),
-                                          (1234567890, "005924"), (2000000000, "279037")])
+@pytest.mark.parametrize(
+    "time_s, code",
+    [(59, "287082"), (1111111109, "081804"), (1234567890, "005924"), (2000000000, "279037")],
+)
 def test_rfc_6238_sha1_vectors_truncated_to_six_digits(time_s, code):
     assert totp.code_at(RFC_SECRET, time_s // 30) == code
     assert totp.matching_step(RFC_SECRET, code, now=time_s) == time_s // 30

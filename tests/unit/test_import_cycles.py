@@ -1,5 +1,6 @@
 """No import cycle inside a service: every import between the modules of one service,
 late ones inside functions included, read from the source (nothing is imported)."""
+
 import ast
 from pathlib import Path
 
@@ -9,8 +10,9 @@ SERVICES = Path(__file__).resolve().parents[2] / "services"
 
 
 def modules(service):
-    return {path.stem: path for path in (SERVICES / service).glob("*.py")
-            if path.stem != "__init__"}
+    return {
+        path.stem: path for path in (SERVICES / service).glob("*.py") if path.stem != "__init__"
+    }
 
 
 def imported(path, service, names):
@@ -21,8 +23,7 @@ def imported(path, service, names):
             base = node.module or ""
             if node.level == 1 or base.startswith(f"services.{service}"):
                 base = base.removeprefix(f"services.{service}").lstrip(".")
-                found |= {base.split(".")[0]} if base else \
-                    {alias.name for alias in node.names}
+                found |= {base.split(".")[0]} if base else {alias.name for alias in node.names}
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 parts = alias.name.split(".")
@@ -73,7 +74,8 @@ def test_the_finder_sees_a_late_import_cycle():
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-@pytest.mark.parametrize("service", sorted(p.name for p in SERVICES.iterdir()
-                                           if (p / "__init__.py").exists()))
+@pytest.mark.parametrize(
+    "service", sorted(p.name for p in SERVICES.iterdir() if (p / "__init__.py").exists())
+)
 def test_no_import_cycle_inside_a_service(service):
     assert cycles(service_graph(service)) == []

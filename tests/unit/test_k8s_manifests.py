@@ -10,6 +10,7 @@ test is skipped with the reason. checkov's pins conflict with ours (it pins boto
 lives in its own virtual environment, `.venv-k8s` (`make k8s-check-venv`; `make test`
 makes it first); CHECKOV names its executable, and a missing one skips that test only.
 """
+
 import json
 import os
 import re
@@ -41,8 +42,12 @@ def kustomize_command():
 
 
 def render(overlay):
-    done = subprocess.run(kustomize_command() + [str(K8S / "overlays" / overlay)],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        kustomize_command() + [str(K8S / "overlays" / overlay)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return [doc for doc in yaml.safe_load_all(done.stdout) if doc]
 
@@ -65,8 +70,10 @@ def as_model(obj):
     assert hasattr(client, name), f"no model {name} for {obj['kind']} {obj['apiVersion']}"
     model = api._ApiClient__deserialize(obj, name)
     back = api.sanitize_for_serialization(model)
-    assert back == obj, f"{obj['kind']}/{obj['metadata']['name']}: " \
+    assert back == obj, (
+        f"{obj['kind']}/{obj['metadata']['name']}: "
         f"fields lost or changed in {name}: {_diff(obj, back)}"
+    )
     return model
 
 
@@ -79,7 +86,7 @@ def _diff(a, b, path=""):
             if found:
                 return found
     elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=False)):
             found = _diff(x, y, f"{path}/{i}")
             if found:
                 return found
@@ -127,8 +134,11 @@ def test_one_deployment_per_part_with_probes_resources_and_a_budget(rendered):
     budgets = by_kind(objects, "PodDisruptionBudget")
     for name, deployment in deployments.items():
         labels = deployment["spec"]["template"]["metadata"]["labels"]
-        covering = [b for b in budgets.values()
-                    if b["spec"]["selector"]["matchLabels"].items() <= labels.items()]
+        covering = [
+            b
+            for b in budgets.values()
+            if b["spec"]["selector"]["matchLabels"].items() <= labels.items()
+        ]
         assert len(covering) == 1, f"{name}: PodDisruptionBudgets {covering}"
         for container in deployment["spec"]["template"]["spec"]["containers"]:
             assert container.get("readinessProbe") and container.get("livenessProbe"), name
@@ -155,7 +165,8 @@ def test_the_exec_probes_find_their_own_part_alive(rendered, tmp_path):
                 proc = tmp_path / name
                 proc.mkdir(exist_ok=True)
                 (proc / "cmdline").write_bytes(
-                    b"\0".join(a.encode() for a in container["command"]) + b"\0")
+                    b"\0".join(a.encode() for a in container["command"]) + b"\0"
+                )
                 (proc / "status").write_text("Name:\tpython\nState:\tS (sleeping)\n")
                 assert problem(command[3], proc) is None, name
                 assert command[3] == name.removeprefix("kluis-")
@@ -163,8 +174,10 @@ def test_the_exec_probes_find_their_own_part_alive(rendered, tmp_path):
 
 def test_the_gateway_and_documents_scale_on_their_own(rendered):
     _overlay, objects = rendered
-    targets = {h["spec"]["scaleTargetRef"]["name"]
-               for h in by_kind(objects, "HorizontalPodAutoscaler").values()}
+    targets = {
+        h["spec"]["scaleTargetRef"]["name"]
+        for h in by_kind(objects, "HorizontalPodAutoscaler").values()
+    }
     assert targets == {"kluis-gateway", "kluis-documents"}
     for name in targets:  # else every apply would reset what the HPA chose
         assert "replicas" not in by_kind(objects, "Deployment")[name]["spec"], name
@@ -192,8 +205,7 @@ def test_no_secret_is_written_in_the_manifests(rendered):
         literals += list(config.get("data", {}).items())
     for _name, spec in pod_specs(objects):
         for container in containers(spec):
-            literals += [(e["name"], e["value"]) for e in container.get("env", [])
-                         if "value" in e]
+            literals += [(e["name"], e["value"]) for e in container.get("env", []) if "value" in e]
     for key, value in literals:
         assert not SECRET_NAME.search(key) or key.endswith("_DIR"), (key, value)
         assert not URL_WITH_PASSWORD.search(value), key
@@ -211,8 +223,11 @@ def secret_references(spec):
     for volume in spec.get("volumes", []):
         if "secret" in volume:
             items = volume["secret"].get("items")
-            refs |= {(volume["secret"]["secretName"], i["key"]) for i in items} if items \
+            refs |= (
+                {(volume["secret"]["secretName"], i["key"]) for i in items}
+                if items
                 else {(volume["secret"]["secretName"], "*")}
+            )
     return refs
 
 
@@ -277,8 +292,11 @@ def test_the_broker_accounts_job_sets_up_every_part_as_the_admin(rendered):
     env = effective_env(objects, container)
     for variable in ("AMQP_URI", "RABBITMQ_ADMIN_USER", "RABBITMQ_ADMIN_PASSWORD"):
         assert env[variable]["secretKeyRef"]["name"] == "kluis-amqp-admin", variable
-    passwords = {name.removeprefix("KLUIS_BROKER_PASSWORD_").lower(): value["secretKeyRef"]
-                 for name, value in env.items() if name.startswith("KLUIS_BROKER_PASSWORD_")}
+    passwords = {
+        name.removeprefix("KLUIS_BROKER_PASSWORD_").lower(): value["secretKeyRef"]
+        for name, value in env.items()
+        if name.startswith("KLUIS_BROKER_PASSWORD_")
+    }
     assert set(passwords) == set(ACCOUNT_PARTS) == set(PARTS)
     for part, ref in passwords.items():
         assert ref == {"name": f"kluis-amqp-{part}", "key": "password"}
@@ -290,8 +308,11 @@ def selects(selector, labels):
     if not selector.get("matchLabels", {}).items() <= labels.items():
         return False
     for expression in selector.get("matchExpressions", []):
-        key, operator, values = expression["key"], expression["operator"], \
-            expression.get("values", [])
+        key, operator, values = (
+            expression["key"],
+            expression["operator"],
+            expression.get("values", []),
+        )
         if operator == "In" and labels.get(key) not in values:
             return False
         if operator == "NotIn" and labels.get(key) in values:
@@ -316,8 +337,9 @@ def test_every_part_serves_metrics_to_the_monitoring_namespace_only(rendered):
         container = template["spec"]["containers"][0]
         env = effective_env(objects, container)
         _host, port = parse_address(env[f"{part.upper()}_METRICS_ADDRESS"])
-        assert {"name": "metrics", "containerPort": port, "protocol": "TCP"} \
-            in container["ports"], name
+        assert {"name": "metrics", "containerPort": port, "protocol": "TCP"} in container[
+            "ports"
+        ], name
         annotations = template["metadata"].get("annotations", {})
         assert annotations.get("prometheus.io/scrape") == "true", name
         assert annotations.get("prometheus.io/port") == str(port), name
@@ -349,8 +371,11 @@ def test_the_services_are_ready_when_they_consume_and_alive_by_a_process_check(r
             continue  # ready on /api/v1/health, which asks every service
         container = deployment["spec"]["template"]["spec"]["containers"][0]
         assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "metrics"}
-        assert container["livenessProbe"]["exec"]["command"][:3] == \
-            ["python", "-m", "services.common.alive"], name
+        assert container["livenessProbe"]["exec"]["command"][:3] == [
+            "python",
+            "-m",
+            "services.common.alive",
+        ], name
 
 
 def test_every_secret_key_is_documented():
@@ -388,16 +413,33 @@ def test_checkov_passes_but_for_the_commented_skip_list(rendered, tmp_path):
         assert before.strip().startswith("#"), check
     (tmp_path / f"{overlay}.yaml").write_text(yaml.safe_dump_all(objects))
     done = subprocess.run(
-        [checkov_executable(), "--config-file", str(settings_file), "--directory",
-         str(tmp_path), "--framework", "kubernetes", "--output", "json", "--quiet",
-         "--compact", "--skip-download"],
-        capture_output=True, text=True, timeout=300,
-        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"})
+        [
+            checkov_executable(),
+            "--config-file",
+            str(settings_file),
+            "--directory",
+            str(tmp_path),
+            "--framework",
+            "kubernetes",
+            "--output",
+            "json",
+            "--quiet",
+            "--compact",
+            "--skip-download",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE"},
+    )
     assert done.stdout.strip(), done.stderr
     report = json.loads(done.stdout)
     reports = report if isinstance(report, list) else [report]
-    failed = [(c["check_id"], c["resource"]) for r in reports
-              for c in r.get("results", {}).get("failed_checks", [])]
+    failed = [
+        (c["check_id"], c["resource"])
+        for r in reports
+        for c in r.get("results", {}).get("failed_checks", [])
+    ]
     assert failed == []
     assert done.returncode == 0, done.stderr
     passed = sum(r.get("summary", {}).get("passed", 0) for r in reports)
@@ -418,10 +460,29 @@ def test_the_keys_every_replica_shares_come_from_configuration(tmp_path, monkeyp
     for folder in (private, public, var):
         folder.mkdir()
     for service in SERVICES:
-        subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out",
-                        str(private / f"principal-{service}.key")], check=True)
-        subprocess.run(["openssl", "pkey", "-in", str(private / f"principal-{service}.key"),
-                        "-pubout", "-out", str(public / f"principal-{service}.pub")], check=True)
+        subprocess.run(
+            [
+                "openssl",
+                "genpkey",
+                "-algorithm",
+                "ed25519",
+                "-out",
+                str(private / f"principal-{service}.key"),
+            ],
+            check=True,
+        )
+        subprocess.run(
+            [
+                "openssl",
+                "pkey",
+                "-in",
+                str(private / f"principal-{service}.key"),
+                "-pubout",
+                "-out",
+                str(public / f"principal-{service}.pub"),
+            ],
+            check=True,
+        )
     before = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")}
     monkeypatch.setenv("PRINCIPAL_KEY_DIR", str(private))
     monkeypatch.setenv("PRINCIPAL_PUBLIC_KEY_DIR", str(public))

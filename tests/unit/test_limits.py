@@ -1,4 +1,5 @@
 """Token buckets in a service's database: a burst, then a wait that refills them."""
+
 from datetime import timedelta
 
 import sqlalchemy as sa

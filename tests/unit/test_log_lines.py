@@ -1,5 +1,6 @@
 """Log lines (services/common/logs.py, telemetry.py): request ids, per green thread and
 carried on by a service that calls another on its own behalf; JSON lines."""
+
 import io
 import json
 import logging
@@ -11,10 +12,13 @@ import eventlet
 import pytest
 import yaml
 
-from services.common.logs import (RedactingFormatter, current_request_id, logging_config,
-                                  set_request_id)
+from services.common.logs import (
+    RedactingFormatter,
+    current_request_id,
+    logging_config,
+    set_request_id,
+)
 from services.common.rpc import _AsService
-
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIGS = sorted(ROOT.glob("services/*/config.yaml")) + [ROOT / "gateway" / "config.yaml"]
@@ -60,7 +64,8 @@ def test_text_lines_carry_the_request_id_only_inside_a_request():
     assert stream.getvalue().splitlines() == [
         "WARNING test.request_ids: outside",
         "WARNING test.request_ids: [request_id=abcdef-0123] inside",
-        "WARNING test.request_ids: again outside"]
+        "WARNING test.request_ids: again outside",
+    ]
 
 
 def json_lines(log):
@@ -81,7 +86,7 @@ def json_lines(log):
 
 def test_json_lines_hold_the_fields_and_stay_redacted():
     def log(logger):
-        logger.info("plain line with \"quotes\"")
+        logger.info('plain line with "quotes"')
         set_request_id("req-abcdef12")
         try:
             raise ValueError('password="hunter2" sent')
@@ -109,6 +114,7 @@ def test_the_log_format_is_text_or_json_and_nothing_else():
 
 def test_every_config_takes_the_log_format_from_the_environment(monkeypatch):
     from nameko.cli.main import setup_yaml_parser
+
     setup_yaml_parser()
     monkeypatch.setenv("LOG_FORMAT", "json")
     for path in CONFIGS:

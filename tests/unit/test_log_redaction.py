@@ -1,4 +1,5 @@
 """Secrets never reach a log line; ordinary values pass through unchanged."""
+
 import io
 import json
 import logging
@@ -12,12 +13,15 @@ SECRET = "Hunter2-geheim"
 TOKEN = "pX3_k9-Qr7vLm2NbT8wYc4ZaE1dF6gHj"
 
 
-@pytest.mark.parametrize("line", [
-    f"login failed for password={SECRET} from 10.0.0.1",
-    f'payload {{"password": "{SECRET}", "email": "a@b.nl"}}',
-    f"kwargs {{'password': '{SECRET}'}}",
-    f'{{"new_password":"{SECRET}"}}',
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"login failed for password={SECRET} from 10.0.0.1",
+        f'payload {{"password": "{SECRET}", "email": "a@b.nl"}}',
+        f"kwargs {{'password': '{SECRET}'}}",
+        f'{{"new_password":"{SECRET}"}}',
+    ],
+)
 def test_passwords_are_masked(line):
     redacted = redact(line)
     assert SECRET not in redacted
@@ -49,15 +53,18 @@ def test_six_digit_codes_are_masked(line):
     assert "493027" not in redact(line)
 
 
-@pytest.mark.parametrize("line", [
-    f"dossier {uuid.UUID('12345678-1234-5123-9123-123456789012')} opened",
-    f"account {uuid.uuid4()} locked",
-    "2026-03-02 09:15:42,123 INFO identity: login ok",
-    "at 2026-03-02T09:15:42.123Z the relay woke up",
-    "Beste Jan, uw document staat klaar in dossier 2026-0042.",
-    "published 12 events in 1234567 microseconds",
-    "monthly amount 1234.56 euro",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"dossier {uuid.UUID('12345678-1234-5123-9123-123456789012')} opened",
+        f"account {uuid.uuid4()} locked",
+        "2026-03-02 09:15:42,123 INFO identity: login ok",
+        "at 2026-03-02T09:15:42.123Z the relay woke up",
+        "Beste Jan, uw document staat klaar in dossier 2026-0042.",
+        "published 12 events in 1234567 microseconds",
+        "monthly amount 1234.56 euro",
+    ],
+)
 def test_ordinary_text_uuids_and_timestamps_are_not_mangled(line):
     assert redact(line) == line
 
@@ -77,6 +84,7 @@ def test_password_after_a_colon_without_quotes_is_masked():
 
 
 # -- the formatter every process uses ------------------------------------------------------
+
 
 @pytest.fixture
 def captured_log():

@@ -1,4 +1,5 @@
 """services/common/metrics.py: what the parts count, and the address they serve it on."""
+
 import socket
 from datetime import timedelta
 from types import SimpleNamespace
@@ -16,6 +17,7 @@ from services.common.plumbing import plumbing_tables
 
 class FakeStore(SimpleNamespace):
     """What the collector reads of a Store (services/common/store.py)."""
+
     __hash__ = object.__hash__
 
 
@@ -30,8 +32,7 @@ def test_http_requests_are_counted_by_route_template_and_an_odd_method_as_other(
     metrics.observe_http("GET", "/api/v1/unit/<thing_id>", 200, 0.02)
     assert sample("kluis_http_requests_total", **labels) - before == 2
     metrics.observe_http("BREW", "unmatched", 404, 0.001)
-    assert sample("kluis_http_requests_total", method="other", route="unmatched",
-                  status="404") >= 1
+    assert sample("kluis_http_requests_total", method="other", route="unmatched", status="404") >= 1
     assert sample("kluis_http_request_seconds_count", method="BREW", route="unmatched") == 0
 
 
@@ -73,16 +74,42 @@ def test_the_outbox_backlog_its_age_and_parked_messages_are_read_at_scrape_time(
         now = utcnow()
         with engine.begin() as connection:
             for n, age_s in enumerate((120, 5)):
-                connection.execute(outbox.insert().values(
-                    id=f"o{n}", kind="event", exchange="x", routing_key="r", payload="{}",
-                    created_at=now - timedelta(seconds=age_s), next_attempt_at=now, attempts=0))
-            connection.execute(outbox.insert().values(
-                id="sent", kind="event", exchange="x", routing_key="r", payload="{}",
-                created_at=now - timedelta(hours=1), next_attempt_at=now, attempts=0,
-                sent_at=now))
-            connection.execute(inbox.insert().values(
-                message_id="m1", source="s", payload="{}", status="parked", attempts=8,
-                received_at=now, next_attempt_at=now))
+                connection.execute(
+                    outbox.insert().values(
+                        id=f"o{n}",
+                        kind="event",
+                        exchange="x",
+                        routing_key="r",
+                        payload="{}",
+                        created_at=now - timedelta(seconds=age_s),
+                        next_attempt_at=now,
+                        attempts=0,
+                    )
+                )
+            connection.execute(
+                outbox.insert().values(
+                    id="sent",
+                    kind="event",
+                    exchange="x",
+                    routing_key="r",
+                    payload="{}",
+                    created_at=now - timedelta(hours=1),
+                    next_attempt_at=now,
+                    attempts=0,
+                    sent_at=now,
+                )
+            )
+            connection.execute(
+                inbox.insert().values(
+                    message_id="m1",
+                    source="s",
+                    payload="{}",
+                    status="parked",
+                    attempts=8,
+                    received_at=now,
+                    next_attempt_at=now,
+                )
+            )
         assert sample("kluis_outbox_backlog", service="unitsvc") == 2
         assert 119 <= sample("kluis_outbox_oldest_age_seconds", service="unitsvc") < 180
         assert sample("kluis_parked_messages", service="unitsvc") == 1

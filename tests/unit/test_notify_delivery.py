@@ -1,4 +1,5 @@
 """notify's delivery cycle over SQLite: due -> claim -> send -> record_outcome."""
+
 import json
 from datetime import timedelta
 
@@ -30,10 +31,19 @@ class FakeProviders:
 
 
 def record(db, to=None, template="password_changed"):
-    message = {"message_id": new_id(), "command": "send_notification", "template": template,
-               "language": "en", "to": to or {"email": "klant@voorbeeld.nl"},
-               "data": {"name": "Jan", "minutes": 60, "reset_url": "https://k/r?token=t",
-                        "forgot_url": "https://k/f"}}
+    message = {
+        "message_id": new_id(),
+        "command": "send_notification",
+        "template": template,
+        "language": "en",
+        "to": to or {"email": "klant@voorbeeld.nl"},
+        "data": {
+            "name": "Jan",
+            "minutes": 60,
+            "reset_url": "https://k/r?token=t",
+            "forgot_url": "https://k/f",
+        },
+    }
     with db.unit_of_work() as uow:
         use_cases.record_notification(uow, message)
     return message["message_id"]
@@ -66,6 +76,7 @@ TEMPORARY = DeliveryFailed("temporary-failure", "smtp 451")
 
 
 # -- recording and claiming ---------------------------------------------------------------------
+
 
 def test_recorded_notification_is_rendered_and_due_at_once(notify_db):
     notification_id = record(notify_db)
@@ -122,6 +133,7 @@ def test_a_row_recently_sending_is_left_alone(notify_db):
 
 # -- outcomes -----------------------------------------------------------------------------------
 
+
 def test_delivered_clears_the_body_and_sets_sent_at(notify_db):
     notification_id = record(notify_db)
     before = utcnow()
@@ -155,14 +167,19 @@ def test_backoff_grows_with_each_attempt(notify_db):
 
 def test_gives_up_after_max_attempts_with_temporary_failure_as_the_last_word(notify_db):
     notification_id = record(notify_db)
-    final = [attempt(notify_db, notification_id, TEMPORARY)
-             for _ in range(use_cases.MAX_ATTEMPTS)][-1]
+    final = [attempt(notify_db, notification_id, TEMPORARY) for _ in range(use_cases.MAX_ATTEMPTS)][
+        -1
+    ]
     assert (final.status, final.attempts, final.body) == (
-        "temporary-failure", use_cases.MAX_ATTEMPTS, None)  # GOV.UK Notify's final word
+        "temporary-failure",
+        use_cases.MAX_ATTEMPTS,
+        None,
+    )  # GOV.UK Notify's final word
     notify_db.set(Notification, notification_id, next_attempt_at=utcnow() - timedelta(hours=1))
     assert due(notify_db) == []
-    notify_db.set(Notification, notification_id, status="sending",
-                  updated_at=utcnow() - timedelta(hours=1))
+    notify_db.set(
+        Notification, notification_id, status="sending", updated_at=utcnow() - timedelta(hours=1)
+    )
     assert due(notify_db) == []  # nor sent again as a stale "sending"
 
 
@@ -177,6 +194,7 @@ def test_permanent_and_technical_failures_are_final(notify_db, status):
 
 
 # -- send() against fake providers -----------------------------------------------------------
+
 
 def test_send_hands_an_email_to_the_email_provider(notify_db):
     notification = claim(notify_db, record(notify_db))
@@ -212,13 +230,16 @@ def test_unexpected_exception_becomes_a_final_technical_failure(notify_db):
 
 # -- the SMS outbox file (the default SMS provider) --------------------------------------------
 
+
 def test_sms_outbox_file_appends_one_json_line_per_sms(tmp_path):
     sms = SmsOutboxFile(tmp_path / "sms.jsonl")
     sms.send_sms("+31612345678", "Uw code is 123456", "m-1")
     sms.send_sms("+31687654321", "Tweede", "m-2")
     lines = [json.loads(line) for line in (tmp_path / "sms.jsonl").read_text().splitlines()]
-    assert [(line["to"], line["text"]) for line in lines] == \
-        [("+31612345678", "Uw code is 123456"), ("+31687654321", "Tweede")]
+    assert [(line["to"], line["text"]) for line in lines] == [
+        ("+31612345678", "Uw code is 123456"),
+        ("+31687654321", "Tweede"),
+    ]
     assert all(line["sent_at"] for line in lines)
 
 

@@ -1,4 +1,5 @@
 """notify's templates: every one in Dutch and English, strict about missing values."""
+
 from pathlib import Path
 
 import pytest
@@ -8,34 +9,65 @@ from services.notify import templates
 from services.notify.templates import UnknownTemplate, render, template_names
 
 # Every value any template uses (see services/notify/templates/*/*.txt).
-DATA = {"name": "Jan de Vries", "minutes": 15, "code": "482913", "office": "Hypotheekhuis Noord",
-        "reason": "Onbekend toestel", "days": 14, "hours": 24, "with_sms": True,
-        "activation_url": "https://kluis.example/activate?token=inv123",
-        "password_url": "https://kluis.example/set-password?token=pw123",
-        "title": "Loonstrook mei", "dossier_number": "2026-017", "expires_on": "1 december 2026",
-        "portal_url": "https://kluis.example/dossiers/2026-017",
-        "forgot_url": "https://kluis.example/forgot-password",
-        "reset_url": "https://kluis.example/reset-password?token=abc123XYZ",
-        "person": "Anna de Vries", "role": "staff", "partner_id": "DP-1234",
-        "app_url": "https://kluis.example/app",
-        "confirm_url": "https://kluis.example/staff-link?token=lnk123"}
-EXPECTED = {"account_locked", "password_changed", "password_reset", "registration_code",
-            "registration_approved", "registration_rejected", "client_invitation",
-            "activation_password", "activation_code", "activation_confirmed", "login_code",
-            "new_document", "request_rejected", "new_message", "new_questionnaire",
-            "signing_request", "signing_reminder", "staff_added", "registration_waiting",
-            "staff_link_requested", "link_request"}
+DATA = {
+    "name": "Jan de Vries",
+    "minutes": 15,
+    "code": "482913",
+    "office": "Hypotheekhuis Noord",
+    "reason": "Onbekend toestel",
+    "days": 14,
+    "hours": 24,
+    "with_sms": True,
+    "activation_url": "https://kluis.example/activate?token=inv123",
+    "password_url": "https://kluis.example/set-password?token=pw123",
+    "title": "Loonstrook mei",
+    "dossier_number": "2026-017",
+    "expires_on": "1 december 2026",
+    "portal_url": "https://kluis.example/dossiers/2026-017",
+    "forgot_url": "https://kluis.example/forgot-password",
+    "reset_url": "https://kluis.example/reset-password?token=abc123XYZ",
+    "person": "Anna de Vries",
+    "role": "staff",
+    "partner_id": "DP-1234",
+    "app_url": "https://kluis.example/app",
+    "confirm_url": "https://kluis.example/staff-link?token=lnk123",
+}
+EXPECTED = {
+    "account_locked",
+    "password_changed",
+    "password_reset",
+    "registration_code",
+    "registration_approved",
+    "registration_rejected",
+    "client_invitation",
+    "activation_password",
+    "activation_code",
+    "activation_confirmed",
+    "login_code",
+    "new_document",
+    "request_rejected",
+    "new_message",
+    "new_questionnaire",
+    "signing_request",
+    "signing_reminder",
+    "staff_added",
+    "registration_waiting",
+    "staff_link_requested",
+    "link_request",
+}
 SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 
 
 def test_the_templates_the_services_send_exist():
-    assert EXPECTED <= set(template_names())
+    assert set(template_names()) >= EXPECTED
 
 
 def test_every_language_has_the_same_templates():
     folder = Path(templates.__file__).with_name("templates")
-    names = {language: {p.stem for p in (folder / language).glob("*.txt")}
-             for language in templates.LANGUAGES}
+    names = {
+        language: {p.stem for p in (folder / language).glob("*.txt")}
+        for language in templates.LANGUAGES
+    }
     assert names["nl"] == names["en"] == set(template_names())
 
 
@@ -91,6 +123,7 @@ def test_unknown_template_raises(name):
 @pytest.mark.parametrize("language", templates.LANGUAGES)
 def test_a_code_is_the_only_six_digit_number_in_its_text(language):
     import re
+
     subject, body = render("registration_code", language, {**DATA, "office": "Kantoor 123456"})
     assert re.findall(r"(?<!\d)\d{6}(?!\d)", subject + " " + body) == [DATA["code"]]
 
@@ -105,22 +138,30 @@ def test_a_rejection_says_why_only_when_there_is_a_reason(language):
 @pytest.mark.parametrize("language", templates.LANGUAGES)
 @pytest.mark.parametrize("name", template_names())
 def test_the_html_part_escapes_every_value(name, language):
-    hostile = {key: (f"<b>{value}</b>" if isinstance(value, str) else value)
-               for key, value in DATA.items()}
+    hostile = {
+        key: (f"<b>{value}</b>" if isinstance(value, str) else value) for key, value in DATA.items()
+    }
     html = templates.render_html(name, language, hostile)
     assert "<b>" not in html and "&lt;b&gt;" in html
     assert html.startswith("<!doctype html>") and f'lang="{language}"' in html
 
 
 def test_links_in_the_html_part_are_clickable_and_escaped():
-    html = templates.render_html("password_reset", "en",
-                                 {**DATA, "reset_url": "https://k.example/r?token=a&b=1"})
+    html = templates.render_html(
+        "password_reset", "en", {**DATA, "reset_url": "https://k.example/r?token=a&b=1"}
+    )
     assert '<a href="https://k.example/r?token=a&amp;b=1">' in html
 
 
 def test_values_cannot_break_the_subject_or_smuggle_links():
-    data = templates.clean({**DATA, "office": "Kantoor\r\nBcc: x@evil.example",
-                            "title": "https://evil.example/login", "dossier_number": None})
+    data = templates.clean(
+        {
+            **DATA,
+            "office": "Kantoor\r\nBcc: x@evil.example",
+            "title": "https://evil.example/login",
+            "dossier_number": None,
+        }
+    )
     subject, body = render("new_message", "en", data)
     assert "\n" not in subject and "\r" not in subject
     assert subject == "New message from Kantoor Bcc: x@evil.example: https://evil.example/login"

@@ -4,9 +4,10 @@ a long run of rows with one moment; an order of mixed directions refused; a sign
 cursor that cannot be edited or carried to another list; rows added between pages
 neither repeated nor skipped; and the key read from PAGING_KEY or made once in a key
 file."""
+
 import base64
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -17,10 +18,15 @@ from services.common.errors import ValidationFailed
 from services.common.paging import Pager, asc, desc
 
 metadata = sa.MetaData()
-rows_table = sa.Table("rows", metadata, sa.Column("id", sa.String(10), primary_key=True),
-                      sa.Column("owner", sa.String(10)), sa.Column("name", sa.String(10)),
-                      sa.Column("at", UTCDateTime))
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+rows_table = sa.Table(
+    "rows",
+    metadata,
+    sa.Column("id", sa.String(10), primary_key=True),
+    sa.Column("owner", sa.String(10)),
+    sa.Column("name", sa.String(10)),
+    sa.Column("at", UTCDateTime),
+)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 PAGER = Pager(b"k" * 32)
 
 
@@ -29,9 +35,18 @@ def session():
     engine = sa.create_engine("sqlite://")
     metadata.create_all(engine)
     with Session(engine) as session:
-        session.execute(rows_table.insert(), [
-            {"id": f"r{n:02}", "owner": "a" if n % 3 else "b", "name": f"n{n % 4}",
-             "at": T0 + timedelta(minutes=n // 2)} for n in range(30)])
+        session.execute(
+            rows_table.insert(),
+            [
+                {
+                    "id": f"r{n:02}",
+                    "owner": "a" if n % 3 else "b",
+                    "name": f"n{n % 4}",
+                    "at": T0 + timedelta(minutes=n // 2),
+                }
+                for n in range(30)
+            ],
+        )
         yield session
 
 
@@ -49,19 +64,26 @@ def walk(session, order, limit, scope="rows", owner="a"):
 @pytest.mark.parametrize("limit", [1, 4, 7, 19, 20, 200])
 def test_pages_follow_the_order_with_the_id_breaking_ties(session, limit):
     c = rows_table.c
-    expected = [r.id for r in session.execute(
-        sa.select(c.id).where(c.owner == "a").order_by(c.at.desc(), c.id.desc()))]
+    expected = [
+        r.id
+        for r in session.execute(
+            sa.select(c.id).where(c.owner == "a").order_by(c.at.desc(), c.id.desc())
+        )
+    ]
     assert walk(session, [desc(c.at), desc(c.id)], limit) == expected
-    expected = [r.id for r in session.execute(
-        sa.select(c.id).where(c.owner == "a").order_by(c.name, c.id))]
+    expected = [
+        r.id for r in session.execute(sa.select(c.id).where(c.owner == "a").order_by(c.name, c.id))
+    ]
     assert walk(session, [asc(c.name), asc(c.id)], limit) == expected
 
 
 @pytest.mark.parametrize("direction", [asc, desc])
 def test_a_long_run_of_one_moment_pages_by_the_id(session, direction):
     c = rows_table.c
-    session.execute(rows_table.insert(), [
-        {"id": f"s{n:04}", "owner": "same", "name": "x", "at": T0} for n in range(500)])
+    session.execute(
+        rows_table.insert(),
+        [{"id": f"s{n:04}", "owner": "same", "name": "x", "at": T0} for n in range(500)],
+    )
     found = walk(session, [direction(c.at), direction(c.id)], 7, owner="same")
     assert found == sorted(found, reverse=direction is desc) and len(set(found)) == 500
 
@@ -74,8 +96,7 @@ def test_an_order_of_mixed_directions_is_refused(session):
 
 def test_only_the_querys_rows_appear(session):
     c = rows_table.c
-    assert all(int(i[1:]) % 3 == 0 for i in walk(session, [desc(c.at), desc(c.id)], 3,
-                                                  owner="b"))
+    assert all(int(i[1:]) % 3 == 0 for i in walk(session, [desc(c.at), desc(c.id)], 3, owner="b"))
 
 
 def test_an_edited_cursor_or_one_of_another_list_is_refused(session):
@@ -86,10 +107,12 @@ def test_an_edited_cursor_or_one_of_another_list_is_refused(session):
     sealed = bytearray(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     sealed[20] ^= 1  # one bit of the sealed sort key
     edited = base64.urlsafe_b64encode(bytes(sealed)).decode().rstrip("=")
-    plain = base64.urlsafe_b64encode(json.dumps(["2026-01-01T00:00:00+00:00", "r9"])
-                                     .encode()).decode().rstrip("=")
-    for bad in (edited, plain, cursor[:-4], cursor + "A", "x.y", "A" * 5000,
-                cursor.upper()):
+    plain = (
+        base64.urlsafe_b64encode(json.dumps(["2026-01-01T00:00:00+00:00", "r9"]).encode())
+        .decode()
+        .rstrip("=")
+    )
+    for bad in (edited, plain, cursor[:-4], cursor + "A", "x.y", "A" * 5000, cursor.upper()):
         with pytest.raises(ValidationFailed) as raised:
             PAGER.page(session, query, order, 2, bad, "rows:a")
         assert list(raised.value.details) == ["cursor"]
@@ -110,9 +133,13 @@ def test_rows_added_between_pages_are_neither_repeated_nor_skipped(session):
     query, order = sa.select(c.id).where(c.owner == "a"), [desc(c.at), desc(c.id)]
     before = {r.id for r in session.execute(query)}
     first, cursor = PAGER.page(session, query, order, 5, None, "rows")
-    session.execute(rows_table.insert(), [
-        {"id": f"new{n}", "owner": "a", "name": "x", "at": T0 + timedelta(days=1)}
-        for n in range(5)])
+    session.execute(
+        rows_table.insert(),
+        [
+            {"id": f"new{n}", "owner": "a", "name": "x", "at": T0 + timedelta(days=1)}
+            for n in range(5)
+        ],
+    )
     seen = list(first)
     while cursor:
         page, cursor = PAGER.page(session, query, order, 5, cursor, "rows")

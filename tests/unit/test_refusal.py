@@ -1,27 +1,34 @@
 """One way to refuse (services/common/store.py): `uow.refuse(error)` keeps what the unit
 wrote (the record of the refusal: a miss counted, its event) and then raises `error`
 itself; raising the error instead keeps nothing."""
+
 import pytest
 import sqlalchemy as sa
 from eventlet.event import Event
 from sqlalchemy.orm import Session
 
 from services.common.errors import KluisError
-from services.common.events import Event as DeclaredEvent, event
+from services.common.events import Event as DeclaredEvent
+from services.common.events import event
 from services.common.plumbing import plumbing_tables
 from services.common.store import Store, unit_of_work
 from services.identity.exceptions import UnknownCombination
 
 metadata = sa.MetaData()
 plumbing_tables(metadata)
-misses = sa.Table("misses", metadata, sa.Column("key", sa.String(20), primary_key=True),
-                  sa.Column("count", sa.Integer, nullable=False))
+misses = sa.Table(
+    "misses",
+    metadata,
+    sa.Column("key", sa.String(20), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+)
 
 
 @pytest.fixture
 def engine():
-    engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool,
-                              connect_args={"check_same_thread": False})
+    engine = sa.create_engine(
+        "sqlite://", poolclass=sa.pool.StaticPool, connect_args={"check_same_thread": False}
+    )
     metadata.create_all(engine)
     yield engine
     engine.dispose()
@@ -30,6 +37,7 @@ def engine():
 @event("identify_missed")
 class IdentifyMissed(DeclaredEvent):
     """A lookup found nothing."""
+
     key: str
 
 
@@ -40,9 +48,10 @@ def count_a_miss(uow):
 
 def kept(engine):
     with Session(engine) as session:
-        return (session.execute(sa.select(misses.c.count)).scalars().all(),
-                session.execute(sa.select(metadata.tables["outbox"].c.routing_key))
-                .scalars().all())
+        return (
+            session.execute(sa.select(misses.c.count)).scalars().all(),
+            session.execute(sa.select(metadata.tables["outbox"].c.routing_key)).scalars().all(),
+        )
 
 
 def test_a_refusal_keeps_what_the_unit_wrote_and_raises_the_error_itself(engine):

@@ -1,6 +1,7 @@
 """services/common/rpc.py's reply queues: transient, so that a caller fails over to
 another node of a RabbitMQ cluster (docs/operations.md "RabbitMQ cluster";
 tests/e2e/test_cluster.py stops the node in a whole system)."""
+
 from nameko.containers import ServiceContainer
 
 from services.common.rpc import TimedRpcProxy, _ReplyListener

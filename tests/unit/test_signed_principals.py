@@ -1,6 +1,7 @@
 """Signed principals (services/common/context.py): what a service believes of the
 `nameko.principal` header. No I/O: the keys are made here and put where the services
 look them up."""
+
 import base64
 import json
 from dataclasses import replace
@@ -9,13 +10,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from services.common import principal_keys
-from services.common.context import (Caller, CallerProvider, Principal, put_principal, sign,
-                                     verify)
+from services.common.context import Caller, CallerProvider, Principal, put_principal, sign, verify
 from services.common.errors import Forbidden, Unauthenticated
 
 NOW = 1_900_000_000
-STAFF = Principal(account_id="staff-a", kind="staff", session_id="s-1",
-                  offices={"office-a": "owner"})
+STAFF = Principal(
+    account_id="staff-a", kind="staff", session_id="s-1", offices={"office-a": "owner"}
+)
 
 
 @pytest.fixture
@@ -73,8 +74,7 @@ def test_a_service_vouches_only_for_itself_and_never_for_people(keys):
 def test_an_unknown_or_unpublished_signer_is_not_believed(keys):
     fake = ed25519.Ed25519PrivateKey.generate()
     for issuer in ("signing", "mallory"):
-        token = sign(Principal(account_id=issuer, kind="service"), issuer, 60, now=NOW,
-                     key=fake)
+        token = sign(Principal(account_id=issuer, kind="service"), issuer, 60, now=NOW, key=fake)
         assert verify(token.signed, now=NOW) is None
 
 
@@ -101,8 +101,11 @@ class _Worker:
 
 
 def test_the_gateway_forwards_the_signed_form_and_the_request_beside_it(keys):
-    token = replace(sign(STAFF, "identity", 60, key=keys["identity"]),
-                    source_ip="203.0.113.9", user_agent="pytest")
+    token = replace(
+        sign(STAFF, "identity", 60, key=keys["identity"]),
+        source_ip="203.0.113.9",
+        user_agent="pytest",
+    )
     worker = _Worker()
     put_principal(worker, token, "en")
     assert worker.data["principal"] == token.signed

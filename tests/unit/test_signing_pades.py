@@ -1,6 +1,7 @@
 """PAdES seals: a sealed document validates (with verify_pdf and with pyHanko's own
 validation, independently), and stops validating once any byte changes, once anything is
 added after sealing, or when the signer does not chain to the platform's root."""
+
 import datetime
 import hashlib
 import io
@@ -9,10 +10,10 @@ import re
 import eventlet
 import pytest
 from asn1crypto import parser as asn1_parser
-from pypdf import PdfReader, PdfWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import copy_into_new_writer
 from pyhanko.sign.validation import SignatureCoverageLevel
+from pypdf import PdfReader, PdfWriter
 
 from services.signing.certificate_page import NotAPdf, append_certificate_page
 from services.signing.pades import sign_pdf, verify_pdf
@@ -62,7 +63,7 @@ def test_a_sealed_document_is_valid(identity, signed):
     assert result["document_sha256"] == hashlib.sha256(signed).hexdigest()
     signed_at = datetime.datetime.fromisoformat(result["signed_at"])
     assert signed_at.utcoffset() == datetime.timedelta(0)
-    assert abs(datetime.datetime.now(datetime.timezone.utc) - signed_at).total_seconds() < 300
+    assert abs(datetime.datetime.now(datetime.UTC) - signed_at).total_seconds() < 300
 
 
 def test_sealing_keeps_every_byte_and_page_before_it(paged, signed):
@@ -129,8 +130,9 @@ def test_changes_that_pyhanko_alone_lets_through_are_refused(identity, signed, w
 def test_no_single_byte_change_anywhere_keeps_the_seal_valid(identity, signed):
     start, end, _ = contents_span(signed)
     positions = list(range(0, len(signed), 251)) + list(range(start - 2, end + 2, 17))
-    still_valid = [p for p in positions
-                   if verify_pdf(flipped(signed, p), identity.root_pem)["valid"]]
+    still_valid = [
+        p for p in positions if verify_pdf(flipped(signed, p), identity.root_pem)["valid"]
+    ]
     assert still_valid == []
 
 
@@ -161,26 +163,35 @@ def test_a_signer_outside_the_platform_root_is_not_valid(identity, tmp_path):
     status = pyhanko_status(forged, identity.root_pem)
     assert status.intact and status.valid and not status.trusted
     another_platform = load_or_create(tmp_path)
-    assert verify_pdf(sign_pdf(ORIGINAL, another_platform, "x"), identity.root_pem)["valid"] \
-        is False
+    assert (
+        verify_pdf(sign_pdf(ORIGINAL, another_platform, "x"), identity.root_pem)["valid"] is False
+    )
 
 
 def test_the_last_signature_decides(identity, signed):
     other = self_signed_identity("Someone else")
     resigned = sign_pdf(signed, other, "counter-signed")
     assert verify_pdf(resigned, identity.root_pem)["valid"] is False
-    assert pyhanko_status(resigned, identity.root_pem, index=0).coverage == \
-        SignatureCoverageLevel.ENTIRE_REVISION
+    assert (
+        pyhanko_status(resigned, identity.root_pem, index=0).coverage
+        == SignatureCoverageLevel.ENTIRE_REVISION
+    )
     earlier = sign_pdf(ORIGINAL, other, "signed by the office first")
     assert verify_pdf(sign_pdf(earlier, identity, "sealed"), identity.root_pem)["valid"]
 
 
-@pytest.mark.parametrize("data", [ORIGINAL, b"", b"junk", b"%PDF-1.7\n%%EOF\n",
-                                  b"%PDF-1.4\n" + bytes(range(256)) * 100])
+@pytest.mark.parametrize(
+    "data", [ORIGINAL, b"", b"junk", b"%PDF-1.7\n%%EOF\n", b"%PDF-1.4\n" + bytes(range(256)) * 100]
+)
 def test_unsigned_or_unreadable_bytes_are_not_valid(identity, data):
     result = verify_pdf(data, identity.root_pem)
-    assert result == {"valid": False, "signed_by": None, "signed_at": None,
-                      "document_sha256": hashlib.sha256(data).hexdigest(), "reason": None}
+    assert result == {
+        "valid": False,
+        "signed_by": None,
+        "signed_at": None,
+        "document_sha256": hashlib.sha256(data).hexdigest(),
+        "reason": None,
+    }
 
 
 def test_a_truncated_seal_is_not_valid(identity, signed):
@@ -211,6 +222,7 @@ def test_sealing_refuses_an_encrypted_pdf(identity):
 
 def test_greenthreads_can_seal_and_check_at_the_same_time(identity):
     """pyHanko runs asyncio.run inside; under eventlet two at once used to collide."""
+
     def seal_and_check(number):
         sealed = sign_pdf(make_pdf(f"document {number}"), identity, f"reason {number}")
         return verify_pdf(sealed, identity.root_pem)["reason"]

@@ -1,5 +1,6 @@
 """The platform's sealing identity: made once on first start (also when processes race),
 a configured one used as it is and checked, and evidence seals."""
+
 import os
 import stat
 import subprocess
@@ -16,21 +17,29 @@ from services.signing.platform_key import PlatformIdentity, load_or_create, seal
 from tests.unit.signing_helpers import self_signed, self_signed_identity
 
 ROOT = Path(__file__).resolve().parents[2]
-EVIDENCE = {"document_sha256": "ab" * 32, "signer": {"id": "c-1", "name": "Jan de Vries"},
-            "signed_at": "2026-03-14T09:05:07+00:00", "ip": "203.0.113.7",
-            "user_agent": "Mozilla/5.0", "auth": ["password", "sms"], "note": "één €"}
+EVIDENCE = {
+    "document_sha256": "ab" * 32,
+    "signer": {"id": "c-1", "name": "Jan de Vries"},
+    "signed_at": "2026-03-14T09:05:07+00:00",
+    "ip": "203.0.113.7",
+    "user_agent": "Mozilla/5.0",
+    "auth": ["password", "sms"],
+    "note": "één €",
+}
 
 
 def test_first_start_makes_a_root_and_a_certificate_it_issued(tmp_path):
     identity = load_or_create(tmp_path)
     keys = tmp_path / "keys"
     assert sorted(p.name for p in keys.iterdir()) == [
-        "signing-cert.pem", "signing-key.pem", "signing-root.pem"]
+        "signing-cert.pem",
+        "signing-key.pem",
+        "signing-root.pem",
+    ]
     assert stat.S_IMODE((keys / "signing-key.pem").stat().st_mode) == 0o600
     cert, root = identity.certificate, x509.load_pem_x509_certificate(identity.root_pem)
     assert identity.common_name == "Kluis platform seal"
-    assert root.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == \
-        "Kluis local root"
+    assert root.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == "Kluis local root"
     assert cert.issuer == root.subject
     cert.verify_directly_issued_by(root)
     assert isinstance(identity.private_key, ec.EllipticCurvePrivateKey)
@@ -49,15 +58,23 @@ def test_a_second_start_reads_the_same_identity(tmp_path):
 
 
 def test_the_common_name_is_configurable(tmp_path):
-    assert load_or_create(tmp_path, common_name="Hypotheekhuis seal").common_name == \
-        "Hypotheekhuis seal"
+    assert (
+        load_or_create(tmp_path, common_name="Hypotheekhuis seal").common_name
+        == "Hypotheekhuis seal"
+    )
 
 
 def test_processes_racing_on_first_start_all_end_up_with_one_identity(tmp_path):
-    code = ("import sys; from services.signing.platform_key import load_or_create; "
-            "sys.stdout.write(load_or_create(sys.argv[1]).cert_pem.decode())")
-    processes = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT,
-                                  stdout=subprocess.PIPE) for _ in range(6)]
+    code = (
+        "import sys; from services.signing.platform_key import load_or_create; "
+        "sys.stdout.write(load_or_create(sys.argv[1]).cert_pem.decode())"
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE
+        )
+        for _ in range(6)
+    ]
     certs = {process.communicate(timeout=60)[0] for process in processes}
     assert all(process.returncode == 0 for process in processes)
     assert certs == {(tmp_path / "keys" / "signing-cert.pem").read_bytes()}
@@ -80,8 +97,9 @@ def write(path, data):
 
 def test_configured_files_are_used_and_nothing_is_generated(tmp_path):
     key_pem, cert_pem = self_signed("Notaris Jansen seal")
-    identity = load_or_create(tmp_path / "var", write(tmp_path / "k.pem", key_pem),
-                              write(tmp_path / "c.pem", cert_pem))
+    identity = load_or_create(
+        tmp_path / "var", write(tmp_path / "k.pem", key_pem), write(tmp_path / "c.pem", cert_pem)
+    )
     assert (identity.key_pem, identity.cert_pem, identity.chain_pem) == (key_pem, cert_pem, b"")
     assert identity.common_name == "Notaris Jansen seal"
     assert identity.root_pem == cert_pem  # self-signed: its own anchor
@@ -90,8 +108,14 @@ def test_configured_files_are_used_and_nothing_is_generated(tmp_path):
 
 def test_a_configured_chain_gives_the_root(tmp_path):
     issued = load_or_create(tmp_path / "elsewhere")  # a key, a cert and its issuer
-    paths = [write(tmp_path / name, data) for name, data in
-             [("k.pem", issued.key_pem), ("c.pem", issued.cert_pem), ("ch.pem", issued.chain_pem)]]
+    paths = [
+        write(tmp_path / name, data)
+        for name, data in [
+            ("k.pem", issued.key_pem),
+            ("c.pem", issued.cert_pem),
+            ("ch.pem", issued.chain_pem),
+        ]
+    ]
     identity = load_or_create(tmp_path / "var", *paths)
     assert identity.root_pem == issued.chain_pem == issued.root_pem
     assert len(identity.chain) == 1
@@ -109,14 +133,26 @@ def bad_configurations(tmp_path):
         "a chain alone": (None, None, cert),
         "not PEM": (write(tmp_path / "j", b"junk"), cert, None),
         "a missing file": (str(tmp_path / "nope"), cert, None),
-        "a certificate that may not seal": (write(tmp_path / "wk", weak_key),
-                                            write(tmp_path / "wc", weak_cert), None),
+        "a certificate that may not seal": (
+            write(tmp_path / "wk", weak_key),
+            write(tmp_path / "wc", weak_cert),
+            None,
+        ),
     }
 
 
-@pytest.mark.parametrize("problem", ["another key", "no certificate", "no key",
-                                     "a chain alone", "not PEM", "a missing file",
-                                     "a certificate that may not seal"])
+@pytest.mark.parametrize(
+    "problem",
+    [
+        "another key",
+        "no certificate",
+        "no key",
+        "a chain alone",
+        "not PEM",
+        "a missing file",
+        "a certificate that may not seal",
+    ],
+)
 def test_a_bad_configuration_is_refused_without_showing_the_key(tmp_path, problem):
     with pytest.raises(ValueError) as error:
         load_or_create(tmp_path / "var", *bad_configurations(tmp_path)[problem])
@@ -135,8 +171,12 @@ def test_a_seal_verifies_over_exactly_its_payload(tmp_path, rsa_key):
     sealed = seal(identity, EVIDENCE)
     assert set(sealed) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     assert verify_seal(identity, dict(reversed(list(EVIDENCE.items()))), sealed)  # key order
-    for field, value in [("ip", "203.0.113.8"), ("signer", {"id": "c-1", "name": "Jan"}),
-                         ("note", "een €"), ("extra", None)]:
+    for field, value in [
+        ("ip", "203.0.113.8"),
+        ("signer", {"id": "c-1", "name": "Jan"}),
+        ("note", "een €"),
+        ("extra", None),
+    ]:
         assert not verify_seal(identity, {**EVIDENCE, field: value}, sealed)
     assert not verify_seal(identity, {k: v for k, v in EVIDENCE.items() if k != "ip"}, sealed)
 
@@ -145,8 +185,13 @@ def test_a_seal_from_another_key_or_a_broken_seal_does_not_verify(tmp_path):
     identity, other = load_or_create(tmp_path / "a"), load_or_create(tmp_path / "b")
     sealed = seal(identity, EVIDENCE)
     assert not verify_seal(other, EVIDENCE, sealed)
-    for broken in ["", "!!!", sealed[:-4], sealed[:10] + ("A" if sealed[10] != "A" else "B")
-                   + sealed[11:], "x" * 5]:
+    for broken in [
+        "",
+        "!!!",
+        sealed[:-4],
+        sealed[:10] + ("A" if sealed[10] != "A" else "B") + sealed[11:],
+        "x" * 5,
+    ]:
         assert not verify_seal(identity, EVIDENCE, broken)
 
 

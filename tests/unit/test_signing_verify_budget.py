@@ -2,6 +2,7 @@
 objects than allowed is refused before pyHanko's expensive work, also when its fields
 are not written out in the open; an ordinary sealed file is within it. And the verify
 endpoint's one-time tickets and rate limit (verification.py)."""
+
 import io
 import time
 from datetime import timedelta

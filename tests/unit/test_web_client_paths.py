@@ -4,6 +4,7 @@ web/src - names a method and path that the OpenAPI document (gateway/openapi.py)
 A `${...}` placeholder in a template path stands for one path segment.
 
 Read from the TypeScript sources, so no Node.js is needed."""
+
 import re
 from pathlib import Path
 
@@ -34,11 +35,11 @@ def without_comments(text):
     and template literals left as they are."""
     out, index, quote = [], 0, None
     while index < len(text):
-        char, pair = text[index], text[index:index + 2]
+        char, pair = text[index], text[index : index + 2]
         if quote:
             out.append(char)
             if char == "\\":
-                out.append(text[index + 1:index + 2])
+                out.append(text[index + 1 : index + 2])
                 index += 1
             elif char == quote or (char == "\n" and quote != "`"):
                 quote = None  # a regex literal's quote must not swallow what follows
@@ -85,7 +86,7 @@ def calls_in(text):
     found = []
     text = without_comments(text)
     for match in CALL.finditer(text):
-        before = text[max(0, match.start() - 40):match.start()]
+        before = text[max(0, match.start() - 40) : match.start()]
         if re.search(r"function\s*$", before):
             continue  # the definition in api.ts
         name, at = match.group(1), _skip_type_arguments(text, match.end())
@@ -133,8 +134,9 @@ def documented(document, method, path):
             continue
         parts = segments(template)
         if len(parts) == len(wanted) and all(
-                (part.startswith("{") and part.endswith("}")) or pattern.match(part)
-                for part, pattern in zip(parts, wanted)):
+            (part.startswith("{") and part.endswith("}")) or pattern.match(part)
+            for part, pattern in zip(parts, wanted, strict=False)
+        ):
             return True
     return False
 
@@ -157,18 +159,20 @@ def test_the_portal_sources_are_there_and_their_calls_are_found():
 
 @pytest.mark.parametrize("where, name, method, path", CALLS, ids=[c[0] for c in CALLS])
 def test_every_call_names_its_method_and_path_literally(where, name, method, path):
-    assert method in ("GET", "POST", "PUT", "PATCH", "DELETE"), \
+    assert method in ("GET", "POST", "PUT", "PATCH", "DELETE"), (
         f"{where}: {name}() without a literal method"
-    assert path is not None and path.startswith("/"), \
+    )
+    assert path is not None and path.startswith("/"), (
         f"{where}: {name}() without a literal path, so it cannot be checked"
+    )
     assert "${" not in PLACEHOLDER.sub("", path) and not path.startswith("/api/"), where
 
 
 @pytest.mark.parametrize("where, name, method, path", CALLS, ids=[c[0] for c in CALLS])
-def test_every_call_is_an_operation_of_the_openapi_document(document, where, name, method,
-                                                            path):
-    assert method and path and documented(document, method, path), \
+def test_every_call_is_an_operation_of_the_openapi_document(document, where, name, method, path):
+    assert method and path and documented(document, method, path), (
         f"{where}: {method} {path} is not in the API (gateway/openapi.py)"
+    )
 
 
 def test_the_portal_calls_the_api_under_the_documents_base():
@@ -211,21 +215,23 @@ def test_the_parser_finds_each_kind_of_call_and_flags_what_it_cannot_read():
     ]
 
 
-@pytest.mark.parametrize("method, path, known", [
-    ("GET", "/actions", True),
-    ("DELETE", "/me/accounts/${encodeURIComponent(id)}", True),
-    ("PUT", "/questionnaires/${id}/pages/${n}", True),
-    ("POST", "/requests/${id}/uploads", True),
-    ("GET", "/documents/${id}/content", True),
-    ("GET", "/signing-requests/${id}", True),
-    ("GET", "/me/products", True),
-    ("GET", "/me/producten", False),              # a path the API does not have
-    ("DELETE", "/actions", False),                # a method the path does not have
-    ("GET", "/documents/${id}", False),           # GET /documents/{id} is not routed
-    ("GET", "/documents/${id}/content/x", False),  # one segment too many
-    ("GET", "/dossiers/${id}${rest}", True),       # still one segment
-    ("POST", "/portal-only/${id}", False),
-])
-def test_the_checker_tells_a_documented_call_from_one_that_is_not(document, method, path,
-                                                                  known):
+@pytest.mark.parametrize(
+    "method, path, known",
+    [
+        ("GET", "/actions", True),
+        ("DELETE", "/me/accounts/${encodeURIComponent(id)}", True),
+        ("PUT", "/questionnaires/${id}/pages/${n}", True),
+        ("POST", "/requests/${id}/uploads", True),
+        ("GET", "/documents/${id}/content", True),
+        ("GET", "/signing-requests/${id}", True),
+        ("GET", "/me/products", True),
+        ("GET", "/me/producten", False),  # a path the API does not have
+        ("DELETE", "/actions", False),  # a method the path does not have
+        ("GET", "/documents/${id}", False),  # GET /documents/{id} is not routed
+        ("GET", "/documents/${id}/content/x", False),  # one segment too many
+        ("GET", "/dossiers/${id}${rest}", True),  # still one segment
+        ("POST", "/portal-only/${id}", False),
+    ],
+)
+def test_the_checker_tells_a_documented_call_from_one_that_is_not(document, method, path, known):
     assert documented(document, method, path) is known

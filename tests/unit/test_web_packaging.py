@@ -1,5 +1,6 @@
 """The portal's packaging: every npm dependency pinned, the lock file free of download
 addresses (every machine writes the same one), nothing of the build committed."""
+
 import json
 import subprocess
 from pathlib import Path
@@ -16,12 +17,14 @@ def test_npm_dependencies_are_pinned_and_locked_without_registry_addresses():
     assert lock["packages"][""]["dependencies"] == package["dependencies"]
     for path, entry in lock["packages"].items():
         assert "resolved" not in entry, path
-        assert path == "" or entry.get("integrity", "").startswith("sha512-") or \
-            entry.get("link"), path
+        assert (
+            path == "" or entry.get("integrity", "").startswith("sha512-") or entry.get("link")
+        ), path
     assert "omit-lockfile-registry-resolved=true" in (WEB / ".npmrc").read_text()
 
 
 def test_the_build_and_node_modules_stay_out_of_git():
-    tracked = subprocess.run(["git", "ls-files", "web"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "web"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     assert tracked and not [f for f in tracked if f.startswith(("web/dist/", "web/node_modules/"))]

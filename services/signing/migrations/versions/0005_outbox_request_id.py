@@ -7,19 +7,20 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-30 13:00:00
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0005'
-down_revision = '0004'
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.add_column('outbox', sa.Column('request_id', sa.String(length=64), nullable=True))
+    op.add_column("outbox", sa.Column("request_id", sa.String(length=64), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_column('request_id')
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("request_id")
