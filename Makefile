@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CHECK_VENV ?= .venv-k8s
 export CHECKOV := $(abspath $(CHECK_VENV))/bin/checkov
 
-.PHONY: run test test-unit test-web k8s-check-venv clean
+.PHONY: run test test-unit test-web lint k8s-check-venv clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +24,21 @@ k8s-check-venv: $(CHECK_VENV)/.installed
 run: $(VENV)/.installed
 	$(PY) -m deploy.supervisor
 
-# Two pytest processes: everything else under eventlet, then the browser tests without
-# it (tests/conftest.py says why). Both always run; either failing fails the target.
+# The lint first (seconds), then two pytest processes: everything else under eventlet,
+# then the browser tests without it (tests/conftest.py says why). All always run; any
+# failing fails the target.
 test: $(VENV)/.installed $(CHECK_VENV)/.installed
+	$(MAKE) --no-print-directory lint; lint=$$?; \
 	$(PY) -m pytest $(PYTEST_ARGS) tests; api=$$?; \
 	KLUIS_BROWSER_TESTS=1 $(PY) -m pytest -p no:nameko $(PYTEST_ARGS) tests/web; browser=$$?; \
-	[ $$api -eq 0 ] && [ $$browser -eq 0 ]
+	[ $$lint -eq 0 ] && [ $$api -eq 0 ] && [ $$browser -eq 0 ]
+
+# ruff (lint and format, pyproject.toml) over the Python; mypy over the typed contracts
+# (the access and events modules, pyproject.toml [tool.mypy]).
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 test-web: $(VENV)/.installed
 	KLUIS_BROWSER_TESTS=1 $(PY) -m pytest -p no:nameko $(PYTEST_ARGS) tests/web
