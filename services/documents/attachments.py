@@ -7,6 +7,7 @@ from services.common.errors import NotFound, ValidationFailed
 from .inspection import safe_file_name
 from .library import add_document, move_upload, stored_upload
 from .models import Upload
+from .states import UploadStates
 
 MAX_ATTACHMENTS = 10
 
@@ -18,7 +19,8 @@ def keep_attachment(uow, principal, upload_id, file_name):
         raise NotFound()
     if done:  # already sent with its message (a retried call): unchanged
         return describe_attachment(upload)
-    upload.status, upload.name = "pending", safe_file_name(file_name, upload.extension)
+    UploadStates.move(upload, UploadStates.PENDING)
+    upload.name = safe_file_name(file_name, upload.extension)
     return describe_attachment(upload)
 
 
@@ -29,7 +31,7 @@ def remove_attachment(uow, principal, attachment_id):
         upload is None
         or upload.account_id != principal.account_id
         or upload.purpose != "attachment"
-        or not move_upload(uow, attachment_id, ("pending",), status="discarded")
+        or not move_upload(uow, attachment_id, UploadStates.DISCARDED, (UploadStates.PENDING,))
     ):
         raise NotFound()
     return upload.id
@@ -54,10 +56,10 @@ def file_attachments(uow, principal, message_id, dossier_id, attachment_ids):
             or upload.dossier_id != dossier_id
         ):
             raise NotFound()
-        if upload.status == "attached" and upload.message_id == message_id:
+        if upload.status == UploadStates.ATTACHED and upload.message_id == message_id:
             filed.append(describe_attachment(upload))
             continue
-        if upload.status != "pending":
+        if upload.status != UploadStates.PENDING:  # not a waiting attachment
             raise NotFound()
         upload.message_id = message_id
         add_document(uow, principal, upload, upload.name, category, True, message_id=message_id)

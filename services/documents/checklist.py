@@ -16,13 +16,12 @@ from services.common.paging import asc
 
 from .access import documents_clause, requests_clause
 from .events import RequestCreated, RequestReviewed
-from .exceptions import NothingToReview, RequestClosed
 from .library import actor_of, add_document
 from .models import Document, DocumentRequest
+from .states import RequestStates
 
-OPEN_FOR_CLIENT = ("open", "rejected")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-DECIDED = {"approve": "approved", "reject": "rejected"}
+DECIDED = {"approve": RequestStates.APPROVED, "reject": RequestStates.REJECTED}
 
 
 def create_request(uow, principal, access, title, deliver_by, description=None, due_date=None):
@@ -40,7 +39,7 @@ def create_request(uow, principal, access, title, deliver_by, description=None, 
         description=description,
         deliver_by=deliver_by,
         due_date=due_date,
-        status="open",
+        status=RequestStates.OPEN,
         created_by=principal.account_id,
         created_at=now,
         updated_at=now,
@@ -95,8 +94,7 @@ def check_uploader(principal, item, access):
             raise Forbidden() if access and access["as"] == "staff" else NotFound()
     elif access is None or access["dossier_id"] != item.dossier_id:
         raise NotFound()
-    if item.status == "approved":
-        raise RequestClosed()
+    RequestStates.check(item.status, RequestStates.UPLOADED)  # RequestClosed
 
 
 def deliver(uow, principal, upload, file_name):
@@ -104,8 +102,7 @@ def deliver(uow, principal, upload, file_name):
     the client) for client items, a hidden `document` for lender items. The request is
     `uploaded` again."""
     item = find_request(uow, upload.request_id, lock=True)
-    if item.status == "approved":
-        raise RequestClosed()
+    RequestStates.check(item.status, RequestStates.UPLOADED)  # RequestClosed
     from_client = item.deliver_by == "client"
     document = add_document(
         uow,
@@ -116,7 +113,8 @@ def deliver(uow, principal, upload, file_name):
         public=from_client,
         title=item.title,
     )
-    item.status, item.updated_at = "uploaded", utcnow()
+    RequestStates.move(item, RequestStates.UPLOADED)
+    item.updated_at = utcnow()
     return document
 
 
@@ -169,9 +167,7 @@ def review(uow, principal, access, request_id, decision, reason=None):
         and (item.reason or None) == (reason if decision == "reject" else None)
     ):
         return describe(item, _documents_of(uow, item, access))  # a retried call
-    if item.status != "uploaded":
-        raise NothingToReview()
-    item.status = DECIDED[decision]
+    RequestStates.move(item, DECIDED[decision])  # NothingToReview
     item.reason = reason if decision == "reject" else None
     item.reviewed_by, item.reviewed_at = principal.account_id, utcnow()
     item.updated_at = item.reviewed_at
@@ -214,7 +210,7 @@ def open_for_client(uow, pager, principal, dossier_ids, limit=50, cursor=None):
                 "title": i.title,
                 "status": i.status,
                 "due_date": i.due_date,
-                "reason": i.reason if i.status == "rejected" else None,
+                "reason": i.reason if i.status == RequestStates.REJECTED else None,
             }
             for i in items
         ],
@@ -233,7 +229,7 @@ def _open_for_client(dossier_ids):
     return and_(
         DocumentRequest.dossier_id.in_(list(dossier_ids or ())),
         DocumentRequest.deliver_by == "client",
-        DocumentRequest.status.in_(OPEN_FOR_CLIENT),
+        DocumentRequest.status.in_(RequestStates.OPEN_FOR_CLIENT),
     )
 
 

@@ -11,12 +11,13 @@ from services.common.db import utcnow
 
 from . import library
 from .models import DownloadTicket, Upload
+from .states import UploadStates
 
 log = logging.getLogger(__name__)
 
 # Long enough for a slow 1 GiB upload still in progress; a crash leaves `receiving`.
 STALE_AFTER = timedelta(hours=6)
-UNFINISHED = ("ticket", "receiving", "stored", "failed", "pending")
+UNFINISHED = UploadStates.sources(UploadStates.DISCARDED)
 
 
 def remove_stale_uploads(store, blobs):
@@ -31,9 +32,7 @@ def remove_stale_uploads(store, blobs):
         )
         # Guarded: an upload attached meanwhile is a document's now and stays.
         stale = [
-            name
-            for name in candidates
-            if library.move_upload(uow, name, UNFINISHED, status="discarded")
+            name for name in candidates if library.move_upload(uow, name, UploadStates.DISCARDED)
         ]
         uow.session.execute(delete(DownloadTicket).where(DownloadTicket.expires_at < now))
     for name in stale:

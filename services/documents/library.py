@@ -28,6 +28,7 @@ from .events import (
 from .exceptions import DocumentSigned, TooManyUploads, UploadExpired, VisibilityFixed
 from .inspection import safe_file_name
 from .models import Document, Download, DownloadTicket, Upload
+from .states import UploadStates
 
 UPLOAD_TICKET_TTL = timedelta(minutes=15)
 MAX_OPEN_UPLOADS = 4
@@ -54,7 +55,7 @@ def begin_upload(uow, principal, place, request_id=None, purpose="document"):
         .select_from(Upload)
         .where(
             Upload.account_id == principal.account_id,
-            Upload.status.in_(("ticket", "receiving")),
+            Upload.status.in_(UploadStates.IN_TRANSFER),
             Upload.created_at > now - UPLOAD_TICKET_TTL,
         )
     )
@@ -63,7 +64,7 @@ def begin_upload(uow, principal, place, request_id=None, purpose="document"):
     upload = Upload(
         id=new_id(),
         ticket_hash=digest(ticket),
-        status="ticket",
+        status=UploadStates.TICKET,
         purpose="request" if request_id else purpose,
         dossier_id=place["dossier_id"],
         office_id=place["office_id"],
@@ -83,11 +84,10 @@ def claim_upload(uow, upload_id, ticket):
     if (
         upload is None
         or not hmac.compare_digest(upload.ticket_hash, digest(ticket or ""))
-        or upload.status != "ticket"
         or upload.expires_at <= utcnow()
     ):
         raise UploadExpired()
-    upload.status = "receiving"
+    UploadStates.move(upload, UploadStates.RECEIVING)  # once: UploadExpired after that
 
 
 def upload_received(uow, upload_id, inspected):
@@ -96,8 +96,7 @@ def upload_received(uow, upload_id, inspected):
     return move_upload(
         uow,
         upload_id,
-        ("receiving",),
-        status="stored",
+        UploadStates.STORED,
         size=inspected.size,
         sha256=inspected.sha256,
         content_type=inspected.content_type,
@@ -106,16 +105,18 @@ def upload_received(uow, upload_id, inspected):
 
 
 def upload_failed(uow, upload_id):
-    move_upload(uow, upload_id, ("receiving",), status="failed")
+    move_upload(uow, upload_id, UploadStates.FAILED)
 
 
-def move_upload(uow, upload_id, from_statuses, **values):
-    """A guarded status change: only from one of `from_statuses`, never over another
-    writer's change (no lost update on PostgreSQL). -> whether it happened."""
+def move_upload(uow, upload_id, to, from_statuses=None, **values):
+    """A guarded status change to `to`: only from one of `from_statuses` (by default
+    every state UploadStates allows to move there), never over another writer's change
+    (no lost update on PostgreSQL). -> whether it happened."""
+    from_statuses = from_statuses or UploadStates.sources(to)
     result = uow.session.execute(
         update(Upload)
         .where(Upload.id == upload_id, Upload.status.in_(from_statuses))
-        .values(**values)
+        .values(status=to, **values)
     )
     return result.rowcount == 1
 
@@ -127,10 +128,10 @@ def stored_upload(uow, principal, upload_id):
     upload = uow.session.get(Upload, upload_id, with_for_update=True)
     if upload is None or upload.account_id != principal.account_id:
         raise NotFound()
-    if upload.status == "attached":
+    if upload.status == UploadStates.ATTACHED:
         document = uow.session.scalar(select(Document).where(Document.blob_name == upload.id))
         return upload, describe(document, bool(_downloaded(uow, principal, [document.id])))
-    if upload.status != "stored":
+    if upload.status != UploadStates.STORED:  # a waiting attachment is kept, not finished
         raise UploadExpired()
     return upload, None
 
@@ -140,9 +141,7 @@ def discard_upload(uow, principal, upload_id):
     upload = uow.session.get(Upload, upload_id)
     if upload is None or upload.account_id != principal.account_id:
         return None
-    moved = move_upload(
-        uow, upload_id, ("ticket", "receiving", "stored", "failed", "pending"), status="discarded"
-    )
+    moved = move_upload(uow, upload_id, UploadStates.DISCARDED)
     return upload.id if moved else None
 
 
@@ -172,7 +171,7 @@ def add_document(uow, principal, upload, file_name, category, public, title=None
         locked=False,
     )
     uow.session.add(document)
-    upload.status = "attached"
+    UploadStates.move(upload, UploadStates.ATTACHED)
     uow.emit(
         DocumentUploaded(
             document_id=document.id,

@@ -13,8 +13,9 @@ from services.notify.events import SendNotification
 
 from .access import requests_clause, visible_request
 from .events import SignatureExpired, SignatureRequested, SignatureWithdrawn
-from .exceptions import AlreadySigned, SigningInProgress, SigningRequestClosed
+from .exceptions import SigningInProgress
 from .models import SigningRequest
+from .states import SigningRequestStates as States
 
 STALE_ATTEMPT = timedelta(minutes=5)  # an attempt older than this has died
 
@@ -36,7 +37,7 @@ def offer(uow, principal, document, signer, ttl, public_url):
         language=signer["language"],
         office_name=signer["office_name"],
         dossier_number=signer["dossier_number"],
-        status="pending",
+        status=States.PENDING,
         created_by=principal.account_id,
         created_at=now,
         expires_at=now + ttl,
@@ -125,7 +126,7 @@ def count_pending(uow, principal, dossier_ids=None):
 
 
 def _pending_for(principal, dossier_ids):
-    return (*requests_clause(principal, dossier_ids), SigningRequest.status == "pending")
+    return (*requests_clause(principal, dossier_ids), SigningRequest.status == States.PENDING)
 
 
 def withdraw(uow, principal, request_id):
@@ -133,13 +134,11 @@ def withdraw(uow, principal, request_id):
     if principal.kind != "staff":
         raise Forbidden()
     item = visible_request(uow, principal, request_id, lock=True)
-    if item.status == "signed":
-        raise AlreadySigned()
-    if item.status != "pending":
-        raise SigningRequestClosed()
+    States.check(item.status, States.WITHDRAWN)  # AlreadySigned, SigningRequestClosed
     if item.signing_started_at and utcnow() - item.signing_started_at < STALE_ATTEMPT:
         raise SigningInProgress()  # the signer is signing right now
-    item.status, item.closed_at, item.closed_by = "withdrawn", utcnow(), principal.account_id
+    States.move(item, States.WITHDRAWN)
+    item.closed_at, item.closed_by = utcnow(), principal.account_id
     uow.emit(
         SignatureWithdrawn(
             signing_request_id=item.id, dossier_id=item.dossier_id, office_id=item.office_id
@@ -157,7 +156,7 @@ def expire_and_remind(uow, reminder_before, public_url):
         uow.session.scalars(
             select(SigningRequest)
             .where(
-                SigningRequest.status == "pending",
+                SigningRequest.status == States.PENDING,
                 SigningRequest.expires_at <= now,
                 or_(
                     SigningRequest.signing_started_at.is_(None),  # not while being signed, but a
@@ -169,7 +168,8 @@ def expire_and_remind(uow, reminder_before, public_url):
         )
     )
     for item in expired:
-        item.status, item.closed_at = "expired", now
+        States.move(item, States.EXPIRED)
+        item.closed_at = now
         uow.emit(
             SignatureExpired(
                 signing_request_id=item.id, dossier_id=item.dossier_id, office_id=item.office_id
@@ -179,7 +179,7 @@ def expire_and_remind(uow, reminder_before, public_url):
         uow.session.scalars(
             select(SigningRequest)
             .where(
-                SigningRequest.status == "pending",
+                SigningRequest.status == States.PENDING,
                 SigningRequest.reminded_at.is_(None),
                 SigningRequest.expires_at <= now + reminder_before,
             )
@@ -203,6 +203,6 @@ def describe(item):
         "signer": {"client_id": item.signer_client_id, "name": item.signer_name},
         "created_at": item.created_at.isoformat(),
         "expires_at": item.expires_at.isoformat(),
-        "signed_at": item.closed_at.isoformat() if item.status == "signed" else None,
+        "signed_at": item.closed_at.isoformat() if item.status == States.SIGNED else None,
         "signed_document_id": item.signed_document_id,
     }

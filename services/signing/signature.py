@@ -21,7 +21,6 @@ from .certificate_page import append_certificate_page
 from .events import DocumentSigned
 from .exceptions import (
     AgreementRequired,
-    AlreadySigned,
     NameMismatch,
     NotAPdf,
     SigningInProgress,
@@ -29,6 +28,7 @@ from .exceptions import (
 )
 from .models import SigningRequest
 from .platform_key import seal
+from .states import SigningRequestStates as States
 
 
 def same_name(typed, expected):
@@ -47,9 +47,8 @@ def begin(uow, principal, request_id, full_name, agree):
     if principal.kind != "client":
         raise NotFound()
     now = utcnow()
-    if item.status == "signed":
-        raise AlreadySigned()
-    if item.status != "pending" or item.expires_at <= now:
+    States.check(item.status, States.SIGNED)  # AlreadySigned, SigningRequestClosed
+    if item.expires_at <= now:
         raise SigningRequestClosed()
     if agree is not True:
         raise AgreementRequired()
@@ -105,7 +104,7 @@ def finish(
     """Records the signature with its sealed evidence. Event `document_signed`."""
     item = visible_request(uow, principal, request_id, lock=True)
     if (
-        item.status != "pending"
+        not States.can(item.status, States.SIGNED)
         or item.signing_started_at is None
         or item.signing_started_at.isoformat() != attempt
     ):
@@ -116,7 +115,8 @@ def finish(
         "signed_document_id": signed_document_id,
     }
     item.evidence, item.seal = evidence, seal(identity, evidence)
-    item.status, item.closed_at, item.closed_by = "signed", utcnow(), principal.account_id
+    States.move(item, States.SIGNED)
+    item.closed_at, item.closed_by = utcnow(), principal.account_id
     item.signed_document_id, item.signing_started_at = signed_document_id, None
     item.signed_document_sha256 = signed_sha256
     uow.emit(
@@ -129,7 +129,7 @@ def finish(
         ),
         actor=principal.account_id,
     )
-    return {"status": "signed", "signed_document_id": signed_document_id}
+    return {"status": States.SIGNED, "signed_document_id": signed_document_id}
 
 
 def abandon(uow, request_id, attempt):
@@ -137,7 +137,7 @@ def abandon(uow, request_id, attempt):
     item = uow.session.get(SigningRequest, request_id, with_for_update=True)
     if (
         item is not None
-        and item.status == "pending"
+        and item.status == States.PENDING
         and item.signing_started_at
         and item.signing_started_at.isoformat() == attempt
     ):
@@ -145,7 +145,7 @@ def abandon(uow, request_id, attempt):
 
 
 def evidence_view(item):
-    if item.status != "signed":
+    if item.status != States.SIGNED:
         return None
     evidence = item.evidence
     return {
@@ -170,7 +170,7 @@ def issued(uow, signed_document_sha256):
     exactly these bytes, or None."""
     item = uow.session.scalar(
         select(SigningRequest).where(
-            SigningRequest.status == "signed",
+            SigningRequest.status == States.SIGNED,
             SigningRequest.signed_document_sha256 == str(signed_document_sha256),
         )
     )
