@@ -8,13 +8,12 @@ Access to a dossier is dossier's fact: asked with the caller's own principal."""
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
-from services.common.errors import ValidationFailed
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 from services.common.web_server import pooled_http
 
-from . import attachments, blob_endpoint, checklist, janitor, library
+from . import attachments, blob_endpoint, checklist, finishing, janitor, library
 from .access import document_access, dossier_access, visible_dossier_ids
 from .dependencies import Blobs
 from .models import metadata
@@ -94,22 +93,7 @@ class DocumentsService(ServiceBase):
         -> the document. Events document_uploaded (+ document_published)."""
         principal = self.caller.require("client", "staff", "admin", write=True)
         with self.store.unit_of_work() as uow:
-            upload, done = library.stored_upload(uow, principal, upload_id)
-            if done:  # a retried call (RPC is at-least-once): the same answer
-                return done
-            if upload.request_id:
-                return checklist.deliver(uow, principal, upload, file_name)
-            if upload.purpose == "delivery":
-                return library.add_document(
-                    uow, principal, upload, file_name, "delivered_by_me", True, title
-                )
-            if upload.purpose != "document":  # attachments are kept, not finished
-                raise ValidationFailed({"upload_id": ["Not a document upload."]})
-            if category not in ("document", "correspondence"):
-                raise ValidationFailed({"category": ["Must be one of: document, correspondence."]})
-            return library.add_document(
-                uow, principal, upload, file_name, category, bool(public), title
-            )
+            return finishing.finish(uow, principal, upload_id, file_name, category, public, title)
 
     @rpc
     def begin_delivery_upload(self, dossier_id):
