@@ -8,7 +8,7 @@ import pytest
 import requests
 from nameko.exceptions import RemoteError
 
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import Forbidden, NotFound, ValidationFailed
 from tests import samples
 
 from .staff_app import Office
@@ -246,6 +246,41 @@ def test_a_retried_finish_gets_the_same_document_not_a_second_one(kluis, world):
         .json()["items"]
     ]
     assert ids.count(first["id"]) == 1
+
+
+def test_finish_refuses_what_it_does_not_finish_and_keeps_the_upload(kluis, world):
+    """An attachment waits for its message, and a staff document needs one of its two
+    categories: both are refused (validation_error) and the stored upload stays, to be
+    finished rightly afterwards."""
+    address = kluis.system.env["DOCUMENTS_BLOB_ADDRESS"]
+    with kluis.rpc(kluis.principal_of(world["owner_a"])) as rpc:
+        grants = {
+            "attachment": rpc.documents.begin_attachment_upload(world["dossier"]["id"]),
+            "document": rpc.documents.begin_document_upload(world["dossier"]["id"]),
+        }
+        for grant in grants.values():
+            stored = requests.put(
+                f"http://{address}/blobs/{grant['upload_id']}",
+                data=samples.pdf("niet zo"),
+                headers={"X-Upload-Ticket": grant["ticket"]},
+                timeout=30,
+            )
+            assert stored.status_code == 201
+        for kind, category, field in (
+            ("attachment", "document", "upload_id"),
+            ("document", "delivered_by_me", "category"),
+        ):
+            with pytest.raises(ValidationFailed) as raised:
+                rpc.documents.finish_upload(
+                    grants[kind]["upload_id"], file_name="n.pdf", category=category
+                )
+            assert list(raised.value.details) == [field]
+        kept = rpc.documents.keep_attachment(grants["attachment"]["upload_id"], "n.pdf")
+        document = rpc.documents.finish_upload(
+            grants["document"]["upload_id"], file_name="n.pdf", category="correspondence"
+        )
+    assert kept["id"] == grants["attachment"]["upload_id"]
+    assert document["category"] == "correspondence"
 
 
 def test_the_blob_endpoint_moves_bytes_only_with_a_fresh_ticket_of_its_own(kluis, world):
