@@ -17,6 +17,8 @@ NOT_BOOLEAN = "Not a valid boolean."
 NOT_STRING = "Not a valid string."
 NOT_LIST = "Not a valid list."
 NOT_MAPPING = "Not a valid mapping type."
+NOT_NULL = "Field may not be null."
+UNKNOWN = "Unknown field."
 
 
 class StrictBool(fields.Boolean):
