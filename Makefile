@@ -34,7 +34,7 @@ test: $(VENV)/.installed $(CHECK_VENV)/.installed
 	[ $$lint -eq 0 ] && [ $$api -eq 0 ] && [ $$browser -eq 0 ]
 
 # ruff (lint and format, pyproject.toml) over the Python; mypy over the typed contracts
-# (the access and events modules, pyproject.toml [tool.mypy]).
+# (the access, events and schemas modules, pyproject.toml [tool.mypy]).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

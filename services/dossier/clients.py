@@ -6,14 +6,16 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.contacts import mobile_or_none
 from services.common.db import new_id, utcnow
-from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
+from services.common.schemas import load
 
 from . import audit
 from .access import client_clause, visible_client
 from .events import ClientCreated, ConsentChanged
 from .exceptions import ClientExists, ContactLocked, InvalidMobile
 from .models import Client, Office
+from .schemas import Consent
 
 
 def create_client(
@@ -150,8 +152,7 @@ def set_consent(uow, principal, office_id, shared):
     ).all()
     if not clients or any(c.parent_id for c in clients):
         raise NotFound()  # a company's consent is the main account's to give
-    if not isinstance(shared, bool):
-        raise ValidationFailed({"shared": ["Not a valid boolean."]})
+    load(Consent(), {"shared": shared})
     clients += uow.session.scalars(
         select(Client).where(  # its extra accounts follow
             Client.parent_id.in_([c.id for c in clients])

@@ -12,15 +12,16 @@ which a staff reply in the thread closes (tasks.py). Sending announces
 from sqlalchemy import and_, bindparam, case, func, literal, select
 
 from services.common.db import utcnow
-from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.errors import Forbidden, NotFound
 from services.common.paging import desc
+from services.common.schemas import load
 
 from . import access, audit, tasks
 from .client_news import notify_client
 from .events import MessagePosted
 from .models import Message
+from .schemas import SUBJECT_MAX, NewMessage, Reply
 
-SUBJECT_MAX, BODY_MAX, MAX_ATTACHMENTS = 200, 500, 10
 SIDES = ("client", "staff")
 REPLY_PREFIX = "Re: "
 
@@ -29,45 +30,16 @@ REPLY_PREFIX = "Re: "
 def check_message(subject, body, attachment_ids):
     """-> (subject, body, attachment_ids), texts trimmed and ids without repeats.
     Subject 1..200 and body 1..500 characters (after trimming), at most 10 attachment
-    ids; else ValidationFailed naming each field."""
-    errors = {}
-    texts = [_text(subject, SUBJECT_MAX, "subject", errors), _text(body, BODY_MAX, "body", errors)]
-    ids = _attachment_ids(attachment_ids, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    return texts[0], texts[1], ids
+    ids; else ValidationFailed naming each field (schemas.NewMessage)."""
+    data = {"subject": subject, "body": body, "attachment_ids": attachment_ids}
+    message = load(NewMessage(), data)
+    return message["subject"], message["body"], message["attachment_ids"]
 
 
 def check_reply(body, attachment_ids):
     """-> (body, attachment_ids); a reply takes its subject from the thread."""
-    errors = {}
-    body = _text(body, BODY_MAX, "body", errors)
-    ids = _attachment_ids(attachment_ids, errors)
-    if errors:
-        raise ValidationFailed(errors)
-    return body, ids
-
-
-def _text(value, maximum, name, errors):
-    if not isinstance(value, str) or not value.strip():
-        errors[name] = ["Missing data for required field."]
-        return None
-    value = value.strip()
-    if len(value) > maximum:
-        errors[name] = [f"Length must be between 1 and {maximum}."]
-    return value
-
-
-def _attachment_ids(value, errors):
-    value = [] if value is None else value
-    if (
-        not isinstance(value, list)
-        or len(value) > MAX_ATTACHMENTS
-        or not all(isinstance(i, str) and 0 < len(i) <= 36 for i in value)
-    ):
-        errors["attachment_ids"] = [f"At most {MAX_ATTACHMENTS} attachment ids."]
-        return []
-    return list(dict.fromkeys(value))
+    reply = load(Reply(), {"body": body, "attachment_ids": attachment_ids})
+    return reply["body"], reply["attachment_ids"]
 
 
 # -- sending ----------------------------------------------------------------------------

@@ -11,6 +11,17 @@ import re
 from datetime import date
 
 from services.common.errors import ValidationFailed
+from services.common.schemas import (
+    NOT_BOOLEAN,
+    NOT_LIST,
+    NOT_MAPPING,
+    NOT_NULL,
+    NOT_STRING,
+    REQUIRED,
+    UNKNOWN,
+    between,
+    one_of,
+)
 
 TYPES = ("text", "number", "date", "yes_no", "choice")
 KEY = re.compile(r"[a-z0-9_]{1,40}")
@@ -20,25 +31,16 @@ PAGES, QUESTIONS, OPTIONS = (1, 20), (1, 50), (1, 30)
 PAGE_FIELDS = {"title", "questions"}
 QUESTION_FIELDS = {"key", "label", "type", "required", "options"}
 
-REQUIRED = "Missing data for required field."
-UNKNOWN = "Unknown field."
-NOT_NULL = "Field may not be null."
-NOT_STRING = "Not a valid string."
-NOT_LIST = "Not a valid list."
 NOT_OBJECT = "Invalid input type."
 BAD_KEY = "Use 1 to 40 characters: a-z, 0-9 or _."
 KEY_TAKEN = "This key is already used in this questionnaire."
-BAD_TYPE = "Must be one of: " + ", ".join(TYPES) + "."
+BAD_TYPE = one_of(TYPES)
 NEEDS_OPTIONS = "A choice question needs options."
 NO_OPTIONS = "Only a choice question has options."
 OPTIONS_UNIQUE = "Options must be unique."
 NOT_ON_PAGE = "Not a question on this page."
 NOT_OPTION = "Must be one of the options."
 MISSING = object()
-
-
-def between(low, high):
-    return f"Length must be between {low} and {high}."
 
 
 def check_template(title, pages):
@@ -90,7 +92,7 @@ def _question(errors, path, question):
         _put(errors, path + ("type",), BAD_TYPE)
     required = question.get("required", False)
     if not isinstance(required, bool):
-        _put(errors, path + ("required",), "Not a valid boolean.")
+        _put(errors, path + ("required",), NOT_BOOLEAN)
     cleaned = {
         "key": key,
         "label": _text(errors, path + ("label",), question.get("label", MISSING), MAX_LABEL),
@@ -177,7 +179,7 @@ def check_answers(page, answers):
     required question may not be. Keys not on the page are refused. Any fault:
     ValidationFailed {"answers": {key: [message]}}."""
     if not isinstance(answers, dict):
-        raise ValidationFailed({"answers": ["Not a valid mapping type."]})
+        raise ValidationFailed({"answers": [NOT_MAPPING]})
     questions = {question["key"]: question for question in page["questions"]}
     errors, given = {}, {}
     for key, value in answers.items():
@@ -214,7 +216,7 @@ def _answer(question, value):
     if kind == "date":
         return (None, value) if is_date(value) else ("Not a valid date.", None)
     if kind == "yes_no":
-        return (None, value) if isinstance(value, bool) else ("Not a valid boolean.", None)
+        return (None, value) if isinstance(value, bool) else (NOT_BOOLEAN, None)
     return (
         (None, value)
         if isinstance(value, str) and value in question["options"]

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
-from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
+from services.common.schemas import load
 from services.common.tokens import digest
 from services.notify.events import SendNotification
 
@@ -23,6 +24,7 @@ from .exceptions import (
     WrongState,
 )
 from .models import Account, AuditEntry, Device, Membership, Registration
+from .schemas import NewRegistration
 from .sessions import open_session
 from .staff import offices_of, record
 
@@ -38,9 +40,7 @@ def start(uow, device, minimums, source_ip):
         raise ClientVersionUnsupported(
             {"minimum": {"os": platform_minimum or None, "app": minimums.get("app") or None}}
         )
-    public_key = domain.parse_public_key(device["public_key"])
-    if public_key is None:
-        raise ValidationFailed({"device": {"public_key": ["Not a valid Ed25519 public key."]}})
+    public_key = load(NewRegistration(), {"device": device})["device"]["public_key"]
     registration = Registration(
         id=new_id(),
         status="started",

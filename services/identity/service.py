@@ -9,7 +9,7 @@ from nameko.dependency_providers import Config
 from nameko.timer import timer
 
 from services.common.context import DEFAULT_TTL_S, Principal, sign
-from services.common.errors import ValidationFailed
+from services.common.schemas import load
 from services.common.service import ServiceBase, rpc
 from services.common.settings import config_value, env_int
 from services.common.store import Store
@@ -28,8 +28,8 @@ from . import (
 )
 from .hashing import Hashing
 from .models import metadata
+from .schemas import MeUpdate
 
-LANGUAGES = ("nl", "en")
 SWEEP_INTERVAL_S = env_int("IDENTITY_SWEEP_INTERVAL_S", 300)  # unfinished anonymous rows
 
 
@@ -217,8 +217,7 @@ class IdentityService(ServiceBase):
         """The caller's own language (nl, en) and name. A new language ends the
         account's other sessions."""
         principal = self.caller.require(write=True)
-        if language is not None and language not in LANGUAGES:
-            raise ValidationFailed({"language": ["invalid"]})
+        load(MeUpdate(), {"language": language})
         with self.store.unit_of_work() as uow:
             use_cases.update_account(
                 uow, principal.account_id, language, name, session_id=principal.session_id

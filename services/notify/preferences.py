@@ -45,6 +45,6 @@ def set_preferences(uow, account_id, changes):
     row = _row(uow, account_id)
     for topic in TOPICS:
         if topic in changes:
-            setattr(row, topic, bool(changes[topic]))
+            setattr(row, topic, changes[topic])
     uow.session.flush()
     return preferences_of(uow, account_id)

@@ -11,12 +11,14 @@ from nameko.messaging import consume
 from nameko.timer import timer
 
 from services.common import metrics
+from services.common.schemas import load
 from services.common.service import ServiceBase, rpc
 from services.common.store import Store, command_queue
 
 from . import preferences, use_cases
 from .dependencies import ProvidersProvider
 from .models import metadata
+from .schemas import PreferenceChanges
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +98,9 @@ class NotifyService(ServiceBase):
 
     @rpc
     def set_my_preferences(self, changes):
+        """Client: {topic: bool} for some of the topics -> all of them now.
+        ValidationFailed: a value that is not a boolean, a field that is not a topic."""
         principal = self.caller.require("client", write=True)
+        changes = load(PreferenceChanges(), changes)
         with self.store.unit_of_work() as uow:
             return preferences.set_preferences(uow, principal.account_id, changes)

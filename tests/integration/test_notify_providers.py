@@ -6,9 +6,11 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.context import Principal
 from services.common.db import new_id, utcnow
+from services.common.errors import ValidationFailed
 from services.common.migrate import upgrade
 from services.notify.models import Notification
 from services.notify.models import metadata as notify_metadata
+from services.notify.preferences import TOPICS
 from services.notify.service import NotifyService
 
 from .kit import principal_context, select_all, wait_until
@@ -144,6 +146,21 @@ def test_messagebird_by_configuration(config, provider, notify_with):
     (sent,) = provider.accepted
     assert sent["originator"] == "Kluis" and sent["recipients"] == ["31687654321"]
     assert sent["reference"] == message["message_id"] and "555666" in sent["body"]
+
+
+def test_preferences_that_are_not_booleans_of_known_topics_are_refused_and_change_nothing(
+    config, notify_with
+):
+    notify_with()
+    client = Principal(account_id="client-2", kind="client")
+    with ClusterRpcProxy(config, context_data=principal_context(client)) as rpc:
+        with pytest.raises(ValidationFailed) as refused:
+            rpc.notify.set_my_preferences({"messages": 0, "security": False})
+        assert refused.value.details == {
+            "messages": ["Not a valid boolean."],
+            "security": ["Unknown field."],
+        }
+        assert rpc.notify.get_my_preferences() == dict.fromkeys(TOPICS, True)
 
 
 def test_preferences_off_means_no_news_while_security_mail_still_goes(
