@@ -6,7 +6,6 @@ Access to a dossier is dossier's fact: the service asks it first (`access`:
 {dossier_id, office_id, client_id, as: "staff"|"client"}) and passes the answer in.
 A client sees public documents only; what a client delivered is public to them."""
 
-import hashlib
 import hmac
 import secrets
 from datetime import timedelta
@@ -17,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import desc
+from services.common.tokens import digest
 
 from .access import documents_clause, sees_document
 from .events import (
@@ -33,10 +33,6 @@ UPLOAD_TICKET_TTL = timedelta(minutes=15)
 MAX_OPEN_UPLOADS = 4
 DOWNLOAD_TICKET_TTL = timedelta(minutes=2)
 CATEGORIES = ("document", "correspondence", "delivered_by_me")
-
-
-def digest(ticket):
-    return hashlib.sha256(ticket.encode()).hexdigest()
 
 
 def actor_of(principal):
@@ -82,7 +78,7 @@ def claim_upload(uow, upload_id, ticket):
     upload = uow.session.get(Upload, upload_id, with_for_update=True)
     if (
         upload is None
-        or not hmac.compare_digest(upload.ticket_hash, digest(ticket or ""))
+        or not hmac.compare_digest(upload.ticket_hash, digest(ticket))
         or upload.status != "ticket"
         or upload.expires_at <= utcnow()
     ):
@@ -316,7 +312,7 @@ def _mark_downloaded(uow, document, principal):
 
 def claim_download(uow, ticket):
     """-> the blob name; the ticket is spent."""
-    row = uow.session.get(DownloadTicket, digest(ticket or ""), with_for_update=True)
+    row = uow.session.get(DownloadTicket, digest(ticket), with_for_update=True)
     if row is None or row.expires_at <= utcnow():
         raise NotFound()
     uow.session.delete(row)

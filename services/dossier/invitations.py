@@ -9,7 +9,6 @@ office cannot send a link to itself and redeem it for someone else. An account t
 already exists is not linked by the link alone: its holder accepts (or declines) the
 office's request while signed in (`answer`); until then the office sees nothing of it."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
+from services.common.tokens import digest
 from services.identity.events import AccountActivated
 from services.notify.events import SendNotification
 
@@ -28,10 +28,6 @@ from .exceptions import InvalidToken, InvitationAlreadyAccepted, TokenExpired
 from .models import AuditEntry, Client, Office
 
 INVITATION_VALIDITY = timedelta(days=14)
-
-
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invite(uow, principal, client_id, public_url):
@@ -46,7 +42,7 @@ def send_invitation(uow, principal, client, public_url):
     if client.invitation_status == "accepted":
         raise InvitationAlreadyAccepted()
     token = secrets.token_urlsafe(32)
-    client.invitation_token_hash, client.invitation_status = _hash(token), "sent"
+    client.invitation_token_hash, client.invitation_status = digest(token), "sent"
     client.invitation_email, client.pending_account_id = client.email, None
     client.invited_at = utcnow()
     office = uow.session.get(Office, client.office_id)
@@ -102,7 +98,7 @@ def void(client):
 
 
 def _redeemable(uow, token, email, lock=False):
-    query = select(Client).where(Client.invitation_token_hash == _hash(token))
+    query = select(Client).where(Client.invitation_token_hash == digest(token))
     client = uow.session.scalar(query.with_for_update() if lock else query)
     if (
         client is None

@@ -13,7 +13,6 @@
 At most `concurrency` checks run at once per process; more are refused (429) at once
 rather than queued, so that waiting checks cannot hold every worker of the service."""
 
-import hashlib
 import hmac
 import json
 import secrets
@@ -32,6 +31,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import KluisError, NotFound
 from services.common.limits import Limit
 from services.common.settings import config_value
+from services.common.tokens import digest
 from services.documents.exceptions import FileTooLarge
 
 from . import signature
@@ -72,7 +72,7 @@ def begin(uow, limit, source_ip):
     if retry_after:
         raise RateLimited({"retry_after_s": retry_after})
     ticket = secrets.token_urlsafe(32)
-    row = VerifyTicket(id=new_id(), ticket_hash=_digest(ticket), expires_at=utcnow() + TICKET_TTL)
+    row = VerifyTicket(id=new_id(), ticket_hash=digest(ticket), expires_at=utcnow() + TICKET_TTL)
     uow.session.add(row)
     return {"verification_id": row.id, "ticket": ticket}
 
@@ -82,7 +82,7 @@ def claim(uow, verification_id, ticket):
     row = uow.session.get(VerifyTicket, verification_id, with_for_update=True)
     if (
         row is None
-        or not hmac.compare_digest(row.ticket_hash, _digest(ticket or ""))
+        or not hmac.compare_digest(row.ticket_hash, digest(ticket))
         or row.expires_at <= utcnow()
     ):
         raise NotFound()
@@ -193,10 +193,6 @@ def _check(pdf_path, root_path, settings):
     if "too_complex" in verdict:
         raise too_complex
     return verdict
-
-
-def _digest(ticket):
-    return hashlib.sha256(ticket.encode()).hexdigest()
 
 
 def _error(error):
