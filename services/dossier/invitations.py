@@ -14,7 +14,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from services.common.db import new_id, utcnow
+from services.common.context import Principal
+from services.common.db import utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
 from services.common.tokens import digest
@@ -25,7 +26,7 @@ from . import audit
 from .access import visible_client
 from .events import ClientInvited
 from .exceptions import InvalidToken, InvitationAlreadyAccepted, TokenExpired
-from .models import AuditEntry, Client, Office
+from .models import Client, Office
 
 INVITATION_VALIDITY = timedelta(days=14)
 
@@ -145,18 +146,7 @@ def link_account(uow, token, email, account_id, existing, public_url):
             data={"name": client.name, "office": office.name, "portal_url": f"{public_url}/"},
         ),
     )
-    uow.session.add(
-        AuditEntry(
-            id=new_id(),
-            at=utcnow(),
-            actor_id=account_id,
-            actor_kind="client",
-            action="link_requested",
-            client_id=client.parent_id or client.id,
-            object_type="client",
-            object_id=client.id,
-        )
-    )
+    _audit_by_account(uow, client, account_id, "link_requested")
 
 
 def accept(uow, event):
@@ -174,18 +164,14 @@ def _accepted(uow, client, account_id):
     client.account_id, client.pending_account_id = account_id, None
     client.invitation_status, client.accepted_at = "accepted", utcnow()
     client.invitation_token_hash = None
-    uow.session.add(
-        AuditEntry(
-            id=new_id(),
-            at=utcnow(),
-            actor_id=account_id,
-            actor_kind="client",
-            action="invitation_accepted",
-            client_id=client.parent_id or client.id,
-            object_type="client",
-            object_id=client.id,
-        )
-    )
+    _audit_by_account(uow, client, account_id, "invitation_accepted")
+
+
+def _audit_by_account(uow, client, account_id, action):
+    """An audit entry about `client` by the client's account itself (an event or a
+    request of its own, not a look-along session)."""
+    principal = Principal(account_id=account_id, kind="client")
+    audit.record(uow, principal, action, client.parent_id or client.id, "client", client.id)
 
 
 def _asking(principal):
