@@ -6,7 +6,6 @@ Access to a dossier is dossier's fact: the service asks it first (`access`:
 {dossier_id, office_id, client_id, as: "staff"|"client"}) and passes the answer in.
 A client sees public documents only; what a client delivered is public to them."""
 
-import hmac
 import secrets
 from datetime import timedelta
 
@@ -16,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import desc
-from services.common.tokens import digest
+from services.common.tokens import digest, matches
 
 from .access import documents_clause, sees_document
 from .events import (
@@ -78,7 +77,7 @@ def claim_upload(uow, upload_id, ticket):
     upload = uow.session.get(Upload, upload_id, with_for_update=True)
     if (
         upload is None
-        or not hmac.compare_digest(upload.ticket_hash, digest(ticket))
+        or not matches(upload.ticket_hash, ticket)
         or upload.status != "ticket"
         or upload.expires_at <= utcnow()
     ):

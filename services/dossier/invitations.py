@@ -9,7 +9,6 @@ office cannot send a link to itself and redeem it for someone else. An account t
 already exists is not linked by the link alone: its holder accepts (or declines) the
 office's request while signed in (`answer`); until then the office sees nothing of it."""
 
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from services.common.context import Principal
 from services.common.db import utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
-from services.common.tokens import digest
+from services.common.tokens import digest, new_token
 from services.identity.events import AccountActivated
 from services.notify.events import SendNotification
 
@@ -42,8 +41,8 @@ def invite(uow, principal, client_id, public_url):
 def send_invitation(uow, principal, client, public_url):
     if client.invitation_status == "accepted":
         raise InvitationAlreadyAccepted()
-    token = secrets.token_urlsafe(32)
-    client.invitation_token_hash, client.invitation_status = digest(token), "sent"
+    token, client.invitation_token_hash = new_token()
+    client.invitation_status = "sent"
     client.invitation_email, client.pending_account_id = client.email, None
     client.invited_at = utcnow()
     office = uow.session.get(Office, client.office_id)
