@@ -17,16 +17,6 @@ from services.common.settings import env_int
 from services.common.telemetry import Telemetry
 from services.common.web_server import GuardedHttp, GuardedWebServer
 from services.documents.client import BlobTransfer
-from services.dossier.events import ClientUnlinked, ConsentChanged
-from services.identity.events import (
-    AccountLanguageChanged,
-    AccountLocked,
-    AccountRemoved,
-    DeviceUnbound,
-    MembershipChanged,
-    SecondFactorChanged,
-    SessionRevoked,
-)
 from services.signing.client import VerifyTransfer
 
 from . import portal, principals, routes  # noqa: F401  (registers every route)
@@ -83,12 +73,14 @@ class GatewayHttp(GuardedHttp):
 http = GatewayHttp.decorator
 
 
-def forget_on(source, declaration):
-    """A broadcast handler: every gateway instance gets the event, not one of them."""
-    assert (source, declaration) in principals.INVALIDATING_EVENTS
-    return event_handler(
-        source, declaration.event_type, handler_type=BROADCAST, reliable_delivery=False
-    )
+def on_invalidating_events(method):
+    """Makes `method` a broadcast handler of each of principals.INVALIDATING_EVENTS:
+    every gateway instance gets the event, not one of them."""
+    for source, declaration in principals.INVALIDATING_EVENTS:
+        method = event_handler(
+            source, declaration.event_type, handler_type=BROADCAST, reliable_delivery=False
+        )(method)
+    return method
 
 
 class GatewayService:
@@ -117,16 +109,7 @@ class GatewayService:
 
     # Each gateway instance has a queue of its own for each of these events (exclusive,
     # deleted when it stops: a restarted gateway starts with an empty cache anyway).
-    # The list is principals.INVALIDATING_EVENTS.
-    @forget_on("identity", SessionRevoked)
-    @forget_on("identity", MembershipChanged)
-    @forget_on("identity", AccountLocked)
-    @forget_on("identity", AccountRemoved)
-    @forget_on("identity", SecondFactorChanged)
-    @forget_on("identity", AccountLanguageChanged)
-    @forget_on("identity", DeviceUnbound)
-    @forget_on("dossier", ConsentChanged)
-    @forget_on("dossier", ClientUnlinked)
+    @on_invalidating_events
     def forget_principals(self, event):
         """Who may do what changed: the cached principals it names go (principals.py)."""
         principals.forget(event)

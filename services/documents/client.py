@@ -18,7 +18,7 @@ from nameko.extensions import DependencyProvider
 from urllib3.exceptions import NewConnectionError
 
 from services.common import web_server
-from services.common.errors import KluisError
+from services.common.endpoints import address_url, answered_error, errors_by_code
 from services.common.logs import request_id_header
 from services.common.rpc import ServiceUnavailable
 
@@ -28,12 +28,7 @@ CONNECT_TIMEOUT_S = 5  # then the next endpoint
 READ_TIMEOUT_S = 300
 DEFAULT_ADDRESS = "127.0.0.1:8001"
 
-_ERRORS = {
-    cls.code: cls
-    for module in (exceptions, web_server)
-    for cls in vars(module).values()
-    if isinstance(cls, type) and issubclass(cls, KluisError)
-}
+_ERRORS = errors_by_code([*vars(exceptions).values(), *vars(web_server).values()])
 
 
 def blob_urls(listed, address):
@@ -42,18 +37,12 @@ def blob_urls(listed, address):
     urls = [url.strip().rstrip("/") for url in (listed or "").split(",") if url.strip()]
     if urls:
         return urls
-    host, _, port = (address or DEFAULT_ADDRESS).rpartition(":")
-    host = "127.0.0.1" if host in ("", "0.0.0.0") else host
-    return [f"http://{host}:{port}"]
+    return [address_url(address, DEFAULT_ADDRESS)]
 
 
 def upstream_error(response):
     """The KluisError the blob endpoint answered with ({error, details})."""
-    try:
-        body = response.json()
-        return _ERRORS.get(body["error"], KluisError)(body.get("details") or {})
-    except (ValueError, KeyError, TypeError):
-        return KluisError()
+    return answered_error(response, _ERRORS)
 
 
 class BlobClient:

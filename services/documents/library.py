@@ -6,8 +6,6 @@ Access to a dossier is dossier's fact: the service asks it first (`access`:
 {dossier_id, office_id, client_id, as: "staff"|"client"}) and passes the answer in.
 A client sees public documents only; what a client delivered is public to them."""
 
-import hashlib
-import hmac
 import secrets
 from datetime import timedelta
 
@@ -17,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import desc
+from services.common.tokens import digest, matches
 
 from .access import documents_clause, sees_document
 from .events import (
@@ -34,10 +33,6 @@ UPLOAD_TICKET_TTL = timedelta(minutes=15)
 MAX_OPEN_UPLOADS = 4
 DOWNLOAD_TICKET_TTL = timedelta(minutes=2)
 CATEGORIES = ("document", "correspondence", "delivered_by_me")
-
-
-def digest(ticket):
-    return hashlib.sha256(ticket.encode()).hexdigest()
 
 
 def actor_of(principal):
@@ -81,11 +76,7 @@ def begin_upload(uow, principal, place, request_id=None, purpose="document"):
 def claim_upload(uow, upload_id, ticket):
     """The blob endpoint may receive bytes for this upload, once."""
     upload = uow.session.get(Upload, upload_id, with_for_update=True)
-    if (
-        upload is None
-        or not hmac.compare_digest(upload.ticket_hash, digest(ticket or ""))
-        or upload.expires_at <= utcnow()
-    ):
+    if upload is None or not matches(upload.ticket_hash, ticket) or upload.expires_at <= utcnow():
         raise UploadExpired()
     UploadStates.move(upload, UploadStates.RECEIVING)  # once: UploadExpired after that
 
@@ -315,7 +306,7 @@ def _mark_downloaded(uow, document, principal):
 
 def claim_download(uow, ticket):
     """-> the blob name; the ticket is spent."""
-    row = uow.session.get(DownloadTicket, digest(ticket or ""), with_for_update=True)
+    row = uow.session.get(DownloadTicket, digest(ticket), with_for_update=True)
     if row is None or row.expires_at <= utcnow():
         raise NotFound()
     uow.session.delete(row)

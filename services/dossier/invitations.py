@@ -9,15 +9,15 @@ office cannot send a link to itself and redeem it for someone else. An account t
 already exists is not linked by the link alone: its holder accepts (or declines) the
 office's request while signed in (`answer`); until then the office sees nothing of it."""
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from services.common.db import new_id, utcnow
+from services.common.context import Principal
+from services.common.db import utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
+from services.common.tokens import digest, new_token
 from services.identity.events import AccountActivated
 from services.notify.events import SendNotification
 
@@ -25,13 +25,9 @@ from . import audit
 from .access import visible_client
 from .events import ClientInvited
 from .exceptions import InvalidToken, InvitationAlreadyAccepted, TokenExpired
-from .models import AuditEntry, Client, Office
+from .models import Client, Office
 
 INVITATION_VALIDITY = timedelta(days=14)
-
-
-def _hash(token):
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invite(uow, principal, client_id, public_url):
@@ -45,8 +41,8 @@ def invite(uow, principal, client_id, public_url):
 def send_invitation(uow, principal, client, public_url):
     if client.invitation_status == "accepted":
         raise InvitationAlreadyAccepted()
-    token = secrets.token_urlsafe(32)
-    client.invitation_token_hash, client.invitation_status = _hash(token), "sent"
+    token, client.invitation_token_hash = new_token()
+    client.invitation_status = "sent"
     client.invitation_email, client.pending_account_id = client.email, None
     client.invited_at = utcnow()
     office = uow.session.get(Office, client.office_id)
@@ -102,7 +98,7 @@ def void(client):
 
 
 def _redeemable(uow, token, email, lock=False):
-    query = select(Client).where(Client.invitation_token_hash == _hash(token))
+    query = select(Client).where(Client.invitation_token_hash == digest(token))
     client = uow.session.scalar(query.with_for_update() if lock else query)
     if (
         client is None
@@ -149,18 +145,7 @@ def link_account(uow, token, email, account_id, existing, public_url):
             data={"name": client.name, "office": office.name, "portal_url": f"{public_url}/"},
         ),
     )
-    uow.session.add(
-        AuditEntry(
-            id=new_id(),
-            at=utcnow(),
-            actor_id=account_id,
-            actor_kind="client",
-            action="link_requested",
-            client_id=client.parent_id or client.id,
-            object_type="client",
-            object_id=client.id,
-        )
-    )
+    _audit_by_account(uow, client, account_id, "link_requested")
 
 
 def accept(uow, event):
@@ -178,18 +163,14 @@ def _accepted(uow, client, account_id):
     client.account_id, client.pending_account_id = account_id, None
     client.invitation_status, client.accepted_at = "accepted", utcnow()
     client.invitation_token_hash = None
-    uow.session.add(
-        AuditEntry(
-            id=new_id(),
-            at=utcnow(),
-            actor_id=account_id,
-            actor_kind="client",
-            action="invitation_accepted",
-            client_id=client.parent_id or client.id,
-            object_type="client",
-            object_id=client.id,
-        )
-    )
+    _audit_by_account(uow, client, account_id, "invitation_accepted")
+
+
+def _audit_by_account(uow, client, account_id, action):
+    """An audit entry about `client` by the client's account itself (an event or a
+    request of its own, not a look-along session)."""
+    principal = Principal(account_id=account_id, kind="client")
+    audit.record(uow, principal, action, client.parent_id or client.id, "client", client.id)
 
 
 def _asking(principal):

@@ -26,6 +26,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
+from services.common.written_dates import MONTHS, written_day
+
 FONT, BOLD = "KluisSans", "KluisSans-Bold"
 _FONTS = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
 pdfmetrics.registerFont(TTFont(FONT, os.path.join(_FONTS, "Vera.ttf")))
@@ -41,20 +43,7 @@ WORDS = {
         "no": "Nee",
         "page": "Pagina",
         "decimal": ",",
-        "months": (
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ),
+        "months": MONTHS["nl"],
     },
     "en": {
         "dossier": "Dossier",
@@ -64,20 +53,7 @@ WORDS = {
         "no": "No",
         "page": "Page",
         "decimal": ".",
-        "months": (
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ),
+        "months": MONTHS["en"],
     },
 }
 STYLES = {
@@ -192,8 +168,7 @@ def shown_answer(question, value, words):
 
 def written_date(value, words):
     """ "2026-03-05" -> "5 maart 2026" / "5 March 2026"."""
-    day = date.fromisoformat(value)
-    return f"{day.day} {words['months'][day.month - 1]} {day.year}"
+    return written_day(date.fromisoformat(value), words["months"])
 
 
 def written_number(value, words):

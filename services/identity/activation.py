@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from services.common.db import new_id, utcnow
-from services.common.tokens import digest
+from services.common.tokens import digest, new_token
 from services.notify.events import SendNotification
 
 from . import domain, guard
@@ -64,7 +64,7 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
         )
         .values(used_at=now)
     )
-    token, token_hash = domain.new_token()
+    token, token_hash = new_token()
     code, code_hash = domain.new_code() if mobile else (None, None)
     uow.session.add(
         PasswordReset(

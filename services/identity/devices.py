@@ -1,14 +1,12 @@
 """Staff sign in with their bound device only: challenge-response in the app, and on a
 PC by approving a pairing code in the app. People see and unbind their devices."""
 
-import hmac
-
 from sqlalchemy import select, update
 
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound
 from services.common.paging import asc
-from services.common.tokens import digest
+from services.common.tokens import matches, new_token
 
 from . import domain
 from .events import DeviceUnbound
@@ -65,7 +63,7 @@ def start_app_login(uow, source_ip, user_agent=None, validity=domain.APP_LOGIN_V
     """-> {login_id, pairing_code, expires_in, poll_secret}: the secret stays in the
     browser that asked (stored here as its hash) and must come with every poll."""
     now = utcnow()
-    poll_secret, poll_secret_hash = domain.new_token()
+    poll_secret, poll_secret_hash = new_token()
     app_login = AppLogin(
         id=new_id(),
         pairing_code=domain.new_pairing_code(),
@@ -142,9 +140,7 @@ def claim_app_login(uow, clock, login_id, source_ip, user_agent, poll_secret=Non
     """-> None while pending; the session once approved (handed out once), only to the
     browser that holds the login's secret (anyone else: NotFound, as for no login)."""
     app_login = uow.session.get(AppLogin, login_id, with_for_update=True)
-    if app_login is None or not hmac.compare_digest(
-        app_login.poll_secret_hash or "", digest(poll_secret)
-    ):
+    if app_login is None or not matches(app_login.poll_secret_hash, poll_secret):
         raise NotFound()
     if app_login.status == "claimed":
         raise TokenUsed()

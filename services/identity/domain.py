@@ -78,12 +78,6 @@ def verify_password(password_hash, password):
         return False
 
 
-def new_token():
-    """An opaque random token (256 bits) and the hash that is stored instead of it."""
-    token = secrets.token_urlsafe(32)
-    return token, digest(token)
-
-
 def normalise_email(email):
     return email.strip().lower()
 

@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, select, update
 
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound, Unauthenticated
-from services.common.tokens import digest
+from services.common.tokens import digest, new_token
 
 from . import domain
 from .events import SessionRevoked
@@ -26,7 +26,7 @@ def open_session(
     looked_along_by=None,
     scope_office_id=None,
 ):
-    token, token_hash = domain.new_token()
+    token, token_hash = new_token()
     now = utcnow()
     session = Session(
         id=new_id(),

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import literal, select
 
 from services.common.db import new_id, utcnow
-from services.common.tokens import digest
+from services.common.tokens import digest, new_token
 from services.notify.events import SendNotification
 
 from . import domain
@@ -34,7 +34,7 @@ def ask(uow, principal, office_id, account, name, mobile, role, office, portal_u
     """Record the request and mail the person the link. -> the office's view of it."""
     if pending(uow.session, office_id, account_id=account.id):
         raise AlreadyMember()
-    token, token_hash = domain.new_token()
+    token, token_hash = new_token()
     now = utcnow()
     link = StaffLink(
         id=new_id(),

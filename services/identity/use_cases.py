@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from services.common.db import new_id, utcnow
 from services.common.paging import desc
-from services.common.tokens import digest
+from services.common.tokens import digest, new_token
 from services.notify.events import SendNotification
 
 from . import domain, guard, second_factor
@@ -159,7 +159,7 @@ def request_password_reset(uow, email, public_url):
     ):
         return
     now = utcnow()
-    token, token_hash = domain.new_token()
+    token, token_hash = new_token()
     uow.session.add(
         PasswordReset(
             id=new_id(),

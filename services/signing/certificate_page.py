@@ -18,6 +18,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from services.common.written_dates import MONTHS, written_day
+
 MAX_VALUE_CHARS = 600  # a value longer than this (a pathological user agent) is cut
 MARGIN, WIDTH, HEIGHT = 56, A4[0], A4[1]
 LABEL_WIDTH = 150
@@ -42,20 +44,7 @@ TEXT = {
         "request_id": "Request id",
         "sealed": "This document, including this page, is sealed with a PDF signature by "
         'the platform certificate "{cn}". Any change to the file breaks the seal.',
-        "months": [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
+        "months": MONTHS["en"],
         "factors": {
             "password": "password",
             "sms": "SMS code",
@@ -77,20 +66,7 @@ TEXT = {
         "sealed": "Dit document, inclusief deze pagina, is verzegeld met een PDF-handtekening "
         'van het platformcertificaat "{cn}". Elke wijziging in het bestand '
         "verbreekt het zegel.",
-        "months": [
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
+        "months": MONTHS["nl"],
         "factors": {
             "password": "wachtwoord",
             "sms": "sms-code",
@@ -226,7 +202,7 @@ def format_time(value, months) -> str:
     if value.tzinfo is None:  # the platform keeps UTC throughout
         value = value.replace(tzinfo=datetime.UTC)
     value = value.astimezone(datetime.UTC)
-    return f"{value.day} {months[value.month - 1]} {value.year}, {value:%H:%M:%S} UTC"
+    return f"{written_day(value, months)}, {value:%H:%M:%S} UTC"
 
 
 def _clip(value) -> str:

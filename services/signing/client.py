@@ -6,18 +6,14 @@ SIGNING_VERIFY_URL, else SIGNING_VERIFY_ADDRESS). Bytes never go over the bus.""
 import requests
 from nameko.extensions import DependencyProvider
 
-from services.common.errors import KluisError
+from services.common.endpoints import address_url, answered_error, errors_by_code
 from services.common.logs import request_id_header
 from services.common.rpc import ServiceUnavailable
 from services.documents.exceptions import FileTooLarge
 
 from . import exceptions
 
-_ERRORS = {
-    cls.code: cls
-    for cls in [*vars(exceptions).values(), FileTooLarge]
-    if isinstance(cls, type) and issubclass(cls, KluisError)
-}
+_ERRORS = errors_by_code([*vars(exceptions).values(), FileTooLarge])
 
 
 DEFAULT_ADDRESS = "127.0.0.1:8002"
@@ -28,9 +24,7 @@ def verify_url(url, address):
     """`url`, else http://`address` (0.0.0.0 means here)."""
     if url:
         return url.rstrip("/")
-    host, _, port = (address or DEFAULT_ADDRESS).rpartition(":")
-    host = "127.0.0.1" if host in ("", "0.0.0.0") else host
-    return f"http://{host}:{port}"
+    return address_url(address, DEFAULT_ADDRESS)
 
 
 class VerifyClient:
@@ -65,7 +59,7 @@ class VerifyClient:
         except requests.RequestException:
             raise ServiceUnavailable({"service": "signing"})
         if response.status_code != 200:
-            raise _upstream_error(response)
+            raise answered_error(response, _ERRORS)
         return response.json()
 
 
@@ -78,11 +72,3 @@ class VerifyTransfer(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.client
-
-
-def _upstream_error(response):
-    try:
-        body = response.json()
-        return _ERRORS.get(body["error"], KluisError)(body.get("details") or {})
-    except (ValueError, KeyError, TypeError):
-        return KluisError()

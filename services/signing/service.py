@@ -3,7 +3,6 @@ key, and the check of signed PDFs that anyone may send (verification.py). File b
 come from and go to documents over its blob endpoint, and reach the verify endpoint
 (this service's own HTTP port, SIGNING_VERIFY_ADDRESS) from the gateway: never the bus."""
 
-import hashlib
 from datetime import timedelta
 from functools import partial
 
@@ -138,7 +137,7 @@ class SigningService(ServiceBase):
 
     def _sign_and_file(self, principal, attempt):
         original = self._fetch(attempt["document_id"])
-        if hashlib.sha256(original).hexdigest() != attempt["document_sha256"]:
+        if signature.sha256(original) != attempt["document_sha256"]:
             raise DocumentChanged()
         evidence = signature.evidence_of(attempt, principal, self.platform)
         signed = signature.make_signed_pdf(original, evidence, self.platform, attempt["language"])
@@ -154,7 +153,7 @@ class SigningService(ServiceBase):
         )
         for document_id in (attempt["document_id"], document["id"]):
             self.documents_as_signing.lock_document(document_id)
-        return evidence, document["id"], hashlib.sha256(signed).hexdigest()
+        return evidence, document["id"], signature.sha256(signed)
 
     def _fetch(self, document_id):
         """The exact bytes offered (bounded), while the signer may still see them. The

@@ -13,10 +13,7 @@
 At most `concurrency` checks run at once per process; more are refused (429) at once
 rather than queued, so that waiting checks cannot hold every worker of the service."""
 
-import hashlib
-import hmac
 import json
-import secrets
 import shutil
 import tempfile
 import threading
@@ -32,6 +29,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import KluisError, NotFound
 from services.common.limits import Limit
 from services.common.settings import config_value
+from services.common.tokens import matches, new_token
 from services.documents.exceptions import FileTooLarge
 
 from . import signature
@@ -71,8 +69,8 @@ def begin(uow, limit, source_ip):
     retry_after = buckets.take(uow.session, limit, source_ip or "unknown")
     if retry_after:
         raise RateLimited({"retry_after_s": retry_after})
-    ticket = secrets.token_urlsafe(32)
-    row = VerifyTicket(id=new_id(), ticket_hash=_digest(ticket), expires_at=utcnow() + TICKET_TTL)
+    ticket, ticket_hash = new_token()
+    row = VerifyTicket(id=new_id(), ticket_hash=ticket_hash, expires_at=utcnow() + TICKET_TTL)
     uow.session.add(row)
     return {"verification_id": row.id, "ticket": ticket}
 
@@ -80,11 +78,7 @@ def begin(uow, limit, source_ip):
 def claim(uow, verification_id, ticket):
     """The ticket is used up; NotFound unless it was issued, unused and unexpired."""
     row = uow.session.get(VerifyTicket, verification_id, with_for_update=True)
-    if (
-        row is None
-        or not hmac.compare_digest(row.ticket_hash, _digest(ticket or ""))
-        or row.expires_at <= utcnow()
-    ):
+    if row is None or not matches(row.ticket_hash, ticket) or row.expires_at <= utcnow():
         raise NotFound()
     uow.session.delete(row)
 
@@ -193,10 +187,6 @@ def _check(pdf_path, root_path, settings):
     if "too_complex" in verdict:
         raise too_complex
     return verdict
-
-
-def _digest(ticket):
-    return hashlib.sha256(ticket.encode()).hexdigest()
 
 
 def _error(error):

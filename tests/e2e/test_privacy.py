@@ -113,6 +113,8 @@ def test_linking_an_existing_account_needs_its_holders_confirmation(kluis, offic
     assert [d["number"] for d in portal.get("/dossiers").json()["items"]] == ["K-1"]
     assert other.post(f"/clients/{record['id']}/look-along").status_code == 200
     assert portal.post(f"/me/link-requests/{record['id']}/accept").status_code == 404
+    actions = {e["action"] for e in portal.get("/me/audit").json()["items"]}
+    assert {"link_requested", "invitation_accepted"} <= actions
 
 
 def test_a_declined_link_request_links_nothing(kluis, office, staff):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.common.tokens import digest
+from services.common.tokens import digest, matches, new_token
 from services.identity import domain
 from services.identity.domain import SessionClock
 
@@ -79,13 +79,13 @@ def test_a_missing_or_broken_hash_never_verifies(stored):
 
 
 def test_token_carries_at_least_128_random_bits():
-    token, _ = domain.new_token()
+    token, _ = new_token()
     raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     assert len(raw) * 8 >= 128
 
 
 def test_token_hash_is_sha256_hex_of_the_token_and_not_the_token():
-    token, token_hash = domain.new_token()
+    token, token_hash = new_token()
     assert re.fullmatch(r"[0-9a-f]{64}", token_hash)
     assert token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token_hash == digest(token)
@@ -93,8 +93,15 @@ def test_token_hash_is_sha256_hex_of_the_token_and_not_the_token():
 
 
 def test_tokens_do_not_repeat():
-    tokens = {domain.new_token()[0] for _ in range(50)}
+    tokens = {new_token()[0] for _ in range(50)}
     assert len(tokens) == 50
+
+
+def test_a_token_matches_only_its_own_hash():
+    token, token_hash = new_token()
+    assert matches(token_hash, token)
+    assert not matches(token_hash, token[:-1])
+    assert not matches(token_hash, None) and not matches(None, token) and not matches(None, "")
 
 
 def test_email_is_normalised_to_trimmed_lower_case():
