@@ -120,17 +120,18 @@ def deliver(uow, principal, upload, file_name):
 
 def list_requests(uow, pager, access, status=None, limit=50, cursor=None):
     """A page of the dossier's checklist, oldest first (ix_document_requests_dossier_created)."""
-    query = select(DocumentRequest).where(requests_clause(access))
+    scope = f"requests:{access['dossier_id']}:{access['as']}:{status or ''}"
+    return _page(uow, pager, requests_clause(access), status, limit, cursor, scope, access)
+
+
+def _page(uow, pager, where, status, limit, cursor, scope, access=None):
+    """A page of the requests `where` holds (of one `status`, when given), oldest first,
+    each with the documents delivered for it that `access` sees."""
+    query = select(DocumentRequest).where(where)
     if status:
         query = query.where(DocumentRequest.status == status)
-    items, next_cursor = pager.page(
-        uow.session,
-        query,
-        [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
-        limit,
-        cursor,
-        scope=f"requests:{access['dossier_id']}:{access['as']}:{status or ''}",
-    )
+    order = [asc(DocumentRequest.created_at), asc(DocumentRequest.id)]
+    items, next_cursor = pager.page(uow.session, query, order, limit, cursor, scope=scope)
     return {
         "items": [describe(i, _documents_of(uow, i, access)) for i in items],
         "next_cursor": next_cursor,
@@ -236,21 +237,8 @@ def _open_for_client(dossier_ids):
 def for_lender(uow, pager, status=None, limit=50, cursor=None):
     """Admin: a page of the lender's items across offices, to deliver, oldest first
     (ix_document_requests_deliver_created, or _deliver_status_created for one status)."""
-    query = select(DocumentRequest).where(DocumentRequest.deliver_by == "lender")
-    if status:
-        query = query.where(DocumentRequest.status == status)
-    items, next_cursor = pager.page(
-        uow.session,
-        query,
-        [asc(DocumentRequest.created_at), asc(DocumentRequest.id)],
-        limit,
-        cursor,
-        scope=f"lender-requests:{status or ''}",
-    )
-    return {
-        "items": [describe(i, _documents_of(uow, i)) for i in items],
-        "next_cursor": next_cursor,
-    }
+    lender = DocumentRequest.deliver_by == "lender"
+    return _page(uow, pager, lender, status, limit, cursor, f"lender-requests:{status or ''}")
 
 
 def describe(item, document_ids):
