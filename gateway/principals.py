@@ -152,8 +152,14 @@ cache = PrincipalCache()
 
 def forget(event):
     """An INVALIDATING_EVENTS event arrived: drop what it names (read through its
-    producer's declaration)."""
-    event = _DECLARATIONS[event.get("event_type")].load(event)
+    producer's declaration). One that does not fit it (a producer of another version,
+    say, during a rolling deploy) drops everything: a revocation is never lost."""
+    try:
+        event = _DECLARATIONS[event.get("event_type")].load(event)
+    except (KeyError, TypeError) as error:
+        log.warning("principal cache cleared: an invalidating event did not fit (%s)", error)
+        cache.clear()
+        return
     cache.drop(event.get("account_id"), event.get("session_id"))
 
 

@@ -225,3 +225,27 @@ def test_a_write_that_cannot_change_access_keeps_the_cached_principals(dispatche
     )
     send(dispatcher, make_request("GET", "/whoami", headers=bearer()), fake)
     assert authentications() == 2
+
+
+def test_an_invalidating_event_drops_what_it_names_and_one_that_does_not_fit_drops_all(
+    monkeypatch,
+):
+    """session_revoked read through identity's declaration drops that session; one
+    that does not fit the declaration (another version's producer) clears the cache
+    rather than being lost with the revocation in it."""
+    from gateway import principals
+
+    cache = principals.PrincipalCache()
+    monkeypatch.setattr(principals, "cache", cache)
+    for account in ("acc-1", "acc-2", "acc-3"):
+        cache.put(f"token-{account}", principal(account))
+    envelope = {"event_id": "e-1", "occurred_at": "2026-11-30T12:00:00Z", "actor": None}
+    revoked = {**envelope, "event_type": "session_revoked", "reason": "logout"}
+    principals.forget({**revoked, "session_id": "ses-acc-1"})
+    assert [cache.get(f"token-{a}") is None for a in ("acc-1", "acc-2", "acc-3")] == [
+        True,
+        False,
+        False,
+    ]
+    principals.forget({**revoked, "reason": 7, "session_id": "ses-acc-2"})  # does not fit
+    assert cache.get("token-acc-2") is None and cache.get("token-acc-3") is None
