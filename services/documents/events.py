@@ -6,10 +6,16 @@ session) in the event."""
 
 from services.common.events import Event, event
 
+# Who acted and whether the client may know: dossier reads these with defaults
+# (services/dossier/audit.py), so an event without them (older, or hand-made) is still read.
+ACTOR_FIELDS = frozenset({"client_visible", "actor_kind", "looked_along_by"})
+
 
 @event("document_uploaded")
 class DocumentUploaded(Event):
     """A document's bytes arrived and it was filed (for a request, or not)."""
+
+    added_later = ACTOR_FIELDS
 
     document_id: str
     dossier_id: str
@@ -39,6 +45,8 @@ class DocumentPublished(Event):
 class DocumentDownloaded(Event):
     """Someone downloaded a document."""
 
+    added_later = ACTOR_FIELDS
+
     document_id: str
     dossier_id: str
     office_id: str
@@ -52,7 +60,7 @@ class DocumentDownloaded(Event):
 class DocumentVisibilityChanged(Event):
     """A document was shown to the client or hidden from it (`public`)."""
 
-    added_later = frozenset({"category", "uploaded_by"})  # older events lack them
+    added_later = ACTOR_FIELDS | {"category", "uploaded_by"}  # older events lack them
     document_id: str
     dossier_id: str
     office_id: str
@@ -69,6 +77,8 @@ class DocumentVisibilityChanged(Event):
 class RequestCreated(Event):
     """A document request was added to a dossier's checklist."""
 
+    added_later = ACTOR_FIELDS
+
     request_id: str
     dossier_id: str
     office_id: str
@@ -83,6 +93,8 @@ class RequestCreated(Event):
 @event("request_reviewed")
 class RequestReviewed(Event):
     """The office approved or rejected (`decision`) what was delivered for a request."""
+
+    added_later = ACTOR_FIELDS | {"reason"}
 
     request_id: str
     dossier_id: str
