@@ -2,17 +2,16 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from services.common.schemas import NOT_NULL, StrictBool
+
 LANGUAGE = validate.OneOf(["nl", "en"])
 
 
-class Bool(fields.Boolean):
-    """A JSON boolean and nothing else: marshmallow's Boolean takes 0, 1, "true" and
-    more, and `truthy={True}` does not help (0 == False in a set)."""
+class Bool(StrictBool):
+    """A JSON boolean and nothing else (the services' StrictBool); a null is refused with
+    marshmallow's own words, as on every other field of a body."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
+    default_error_messages = {"null": NOT_NULL}
 
 
 class ErrorBody(Schema):
