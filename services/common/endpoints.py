@@ -2,6 +2,8 @@
 signing's verify endpoint: file bytes never go over the bus): where the endpoint is,
 and its errors ({error, details}) back as their own KluisError classes."""
 
+from nameko.extensions import DependencyProvider
+
 from .errors import KluisError
 
 
@@ -27,3 +29,16 @@ def answered_error(response, errors):
         return errors.get(body["error"], KluisError)(body.get("details") or {})
     except (ValueError, KeyError, TypeError):
         return KluisError()
+
+
+class EndpointClient(DependencyProvider):
+    """A process's client of such an endpoint, built once from its configuration:
+    subclass with `client_class` (a class with `from_config(config)`)."""
+
+    client_class: type
+
+    def setup(self):
+        self.client = self.client_class.from_config(self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.client

@@ -14,11 +14,10 @@ Any instance serves any grant: tickets live in documents's database."""
 import random
 
 import requests
-from nameko.extensions import DependencyProvider
 from urllib3.exceptions import NewConnectionError
 
 from services.common import web_server
-from services.common.endpoints import address_url, answered_error, errors_by_code
+from services.common.endpoints import EndpointClient, address_url, answered_error, errors_by_code
 from services.common.logs import request_id_header
 from services.common.rpc import ServiceUnavailable
 
@@ -122,12 +121,8 @@ class BlobClient:
         raise ServiceUnavailable({"service": "documents"})
 
 
-class BlobTransfer(DependencyProvider):
+class BlobTransfer(EndpointClient):
     """Declare as `blobs = BlobTransfer()`: the process's BlobClient, built once from
     its configuration."""
 
-    def setup(self):
-        self.client = BlobClient.from_config(self.container.config)
-
-    def get_dependency(self, worker_ctx):
-        return self.client
+    client_class = BlobClient

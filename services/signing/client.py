@@ -4,9 +4,8 @@ bytes with a `VerifyClient`, built from the gateway's configuration (`VerifyTran
 SIGNING_VERIFY_URL, else SIGNING_VERIFY_ADDRESS). Bytes never go over the bus."""
 
 import requests
-from nameko.extensions import DependencyProvider
 
-from services.common.endpoints import address_url, answered_error, errors_by_code
+from services.common.endpoints import EndpointClient, address_url, answered_error, errors_by_code
 from services.common.logs import request_id_header
 from services.common.rpc import ServiceUnavailable
 from services.documents.exceptions import FileTooLarge
@@ -63,12 +62,8 @@ class VerifyClient:
         return response.json()
 
 
-class VerifyTransfer(DependencyProvider):
+class VerifyTransfer(EndpointClient):
     """Declare as `verifier = VerifyTransfer()`: the process's VerifyClient, built once
     from its configuration."""
 
-    def setup(self):
-        self.client = VerifyClient.from_config(self.container.config)
-
-    def get_dependency(self, worker_ctx):
-        return self.client
+    client_class = VerifyClient
