@@ -10,7 +10,7 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
 from services.common.schemas import load
-from services.common.tokens import digest
+from services.common.tokens import matches
 from services.notify.events import SendNotification
 
 from . import domain, edge, guard
@@ -169,7 +169,7 @@ def verify(uow, registration_id, code, portal_url=""):
     if registration.status != "code_sent":
         raise WrongState({"status": registration.status})
     fresh = utcnow() < registration.code_expires_at
-    if not fresh or digest(code) != registration.code_hash:
+    if not fresh or not matches(registration.code_hash, code):
         locked = guard.count_attempt(registration, "code_attempts", domain.CODE_ATTEMPTS)
         if locked:
             registration.status = "locked"

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from services.common.contacts import normalise_mobile
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
-from services.common.tokens import digest
+from services.common.tokens import digest, matches
 from services.notify.events import SendNotification
 
 from . import domain, guard, totp
@@ -125,7 +125,7 @@ def _check(account, step, code, recovery_code):
             account.recovery_code_hashes = "\n".join(hashes)
             return "recovery"
         return None
-    if step.method == "sms" and step.code_hash == digest(code):
+    if step.method == "sms" and matches(step.code_hash, code):
         return "sms"
     if step.method == "totp":
         matched = totp.matching_step(
@@ -211,7 +211,7 @@ def confirm(uow, principal, method, code):
     if step is None or utcnow() >= step.expires_at:
         raise NotFound()
     matched = totp.matching_step(step.secret, code) if method == "totp" else None
-    ok = step.code_hash == digest(code) if method == "sms" else matched is not None
+    ok = matches(step.code_hash, code) if method == "sms" else matched is not None
     if not ok:
         if guard.count_attempt(step, "attempts", STEP_ATTEMPTS):
             step.used_at = utcnow()
