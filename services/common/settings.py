@@ -6,7 +6,11 @@ computed here, so that a unset variable always means "the embedded default".
 """
 
 import os
+import typing
+from dataclasses import field, fields
 from pathlib import Path
+
+from nameko.extensions import DependencyProvider
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -46,3 +50,57 @@ def config_value(config, name, default, kind=int):
     missing gives `default`, anything else is converted with `kind`."""
     value = config.get(name)
     return kind(value) if value not in (None, "") else default
+
+
+# Typed settings, read once. Each service declares its knobs as a frozen dataclass whose
+# fields are `setting(...)`s (services/<service>/settings.py); `read_settings` builds it
+# from the service's config (config.yaml, `${ENV:default}`) when the container starts, and
+# the `Settings` dependency hands the same instance to every worker. A value is converted
+# to the field's type once, so a wrong value fails at start, not in the middle of a call.
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def setting(name, default, doc=""):
+    """A field read from config key `name`; empty or missing gives `default`."""
+    return field(default=default, metadata={"name": name, "doc": doc})
+
+
+def _convert(kind, name, value):
+    if kind is bool:
+        text = str(value).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise ValueError(f"{name}: expected a yes/no value, got {value!r}")
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: expected {kind.__name__}, got {value!r}") from None
+
+
+def read_settings(cls, config):
+    """An instance of the settings dataclass `cls` from `config` (a mapping)."""
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for item in fields(cls):
+        name = item.metadata.get("name", item.name.upper())
+        raw = config.get(name)
+        if raw in (None, ""):
+            continue  # the field's default
+        kind = hints[item.name]
+        base = next((k for k in typing.get_args(kind) if k is not type(None)), kind)
+        values[item.name] = _convert(base, name, raw)
+    return cls(**values)
+
+
+class Settings(DependencyProvider):
+    """`settings = Settings(IdentitySettings)`: the service's typed settings, read once."""
+
+    def __init__(self, cls):
+        self.cls = cls
+
+    def setup(self):
+        self.value = read_settings(self.cls, self.container.config)
+
+    def get_dependency(self, worker_ctx):
+        return self.value
