@@ -8,7 +8,7 @@ from eventlet.event import Event
 from services.common.errors import KluisError
 from services.common.settings import config_value
 from services.documents.inspection import ACCEPTED_EXTENSIONS, EXTENSIONS
-from services.documents.library import MAX_OPEN_UPLOADS
+from services.documents.uploads import MAX_OPEN_UPLOADS
 
 from .. import portal
 from ..http import json_response, route

@@ -2,14 +2,15 @@
 and removable by their sender until the message is sent, then filed as documents of
 the dossier that both sides see."""
 
-from services.common.errors import NotFound, ValidationFailed
+from services.common.errors import NotFound
+from services.common.schemas import load
 
-from .inspection import safe_file_name
-from .library import add_document, move_upload, stored_upload
+from .file_names import safe_file_name
+from .library import add_document
 from .models import Upload
+from .schemas import Attachments
 from .states import UploadStates
-
-MAX_ATTACHMENTS = 10
+from .uploads import move_upload, stored_upload
 
 
 def keep_attachment(uow, principal, upload_id, file_name):
@@ -42,9 +43,7 @@ def file_attachments(uow, principal, message_id, dossier_id, attachment_ids):
     under `delivered_by_me`, staff's under `correspondence`), visible to both sides.
     Only the sender's own pending attachments of this dossier (else NotFound); a retry
     for the same message gets the same answer. -> [{id, name, size, content_type}]"""
-    ids = list(dict.fromkeys(attachment_ids or []))
-    if len(ids) > MAX_ATTACHMENTS:
-        raise ValidationFailed({"attachment_ids": [f"At most {MAX_ATTACHMENTS}."]})
+    ids = load(Attachments(), {"attachment_ids": attachment_ids})["attachment_ids"]
     category = "delivered_by_me" if principal.kind == "client" else "correspondence"
     filed = []
     for upload_id in ids:

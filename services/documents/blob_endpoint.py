@@ -16,7 +16,7 @@ from services.common import metrics
 from services.common.errors import KluisError
 from services.common.web_server import RequestTimeout
 
-from . import library
+from . import downloads, uploads
 from .exceptions import BlobDamaged, UploadExpired
 from .inspection import Inspection
 
@@ -49,27 +49,15 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
     content_type} or an error {error, details}; a refused file leaves nothing stored."""
     try:
         with store.unit_of_work() as uow:
-            library.claim_upload(uow, upload_id, request.headers.get("X-Upload-Ticket"))
+            uploads.claim_upload(uow, upload_id, request.headers.get("X-Upload-Ticket"))
     except UploadExpired as error:
         return error_response(error)
-    inspection, scan = Inspection(max_bytes), None
     try:
-        scan = scanner.start() if scanner else None
-        blobs.write(upload_id, _chunks(request.environ["wsgi.input"], inspection, scan))
-        inspected = inspection.finish()
-        if scan:
-            scan.finish()  # fails closed: no verdict, no file
+        inspected = _write(store, blobs, scanner, max_bytes, request, upload_id)
     except Exception as error:
-        _discard(store, blobs, upload_id, scan)
-        if isinstance(error, KluisError):
-            return error_response(error)
-        if isinstance(error, OSError):  # the gateway went silent or away (web_server.py)
-            log.info("upload %s broke off: %s", upload_id, type(error).__name__)
-            return error_response(RequestTimeout())
-        log.exception("upload %s failed", upload_id)
-        return error_response(KluisError())
+        return _refused(error, upload_id)
     with store.unit_of_work() as uow:
-        kept = library.upload_received(uow, upload_id, inspected)
+        kept = uploads.upload_received(uow, upload_id, inspected)
     if not kept:  # given up meanwhile: nothing may stay behind
         blobs.delete(upload_id)
         return error_response(UploadExpired())
@@ -84,6 +72,33 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
         status=201,
         content_type="application/json",
     )
+
+
+def _write(store, blobs, scanner, max_bytes, request, upload_id):
+    """The bytes, inspected (and scanned) as they are stored. -> Inspected; on any
+    failure nothing stays stored and the upload has failed."""
+    inspection, scan = Inspection(max_bytes), None
+    try:
+        scan = scanner.start() if scanner else None
+        blobs.write(upload_id, _chunks(request.environ["wsgi.input"], inspection, scan))
+        inspected = inspection.finish()
+        if scan:
+            scan.finish()  # fails closed: no verdict, no file
+    except Exception:
+        _discard(store, blobs, upload_id, scan)
+        raise
+    return inspected
+
+
+def _refused(error, upload_id):
+    """The answer to a failed upload (called while handling `error`)."""
+    if isinstance(error, KluisError):
+        return error_response(error)
+    if isinstance(error, OSError):  # the gateway went silent or away (web_server.py)
+        log.info("upload %s broke off: %s", upload_id, type(error).__name__)
+        return error_response(RequestTimeout())
+    log.exception("upload %s failed", upload_id)
+    return error_response(KluisError())
 
 
 def _chunks(stream, inspection, scan):
@@ -106,7 +121,7 @@ def _discard(store, blobs, upload_id, scan):
         blobs.delete(upload_id)
     finally:
         with store.unit_of_work() as uow:
-            library.upload_failed(uow, upload_id)
+            uploads.upload_failed(uow, upload_id)
 
 
 def send(store, blobs, request):
@@ -115,7 +130,7 @@ def send(store, blobs, request):
     clear error; damage further on breaks the transfer off (never wrong bytes)."""
     try:
         with store.unit_of_work() as uow:
-            name = library.claim_download(uow, request.headers.get("X-Download-Ticket"))
+            name = downloads.claim_download(uow, request.headers.get("X-Download-Ticket"))
         plain = blobs.read(name)
         first = next(plain, b"")
     except KluisError as error:

@@ -6,21 +6,21 @@ status: open -> uploaded -> approved | rejected; after a rejection the client up
 again. Only staff review; each upload makes a review task for the office (dossier
 opens it on `document_uploaded`)."""
 
-import re
-
 from sqlalchemy import and_, func, select
 
 from services.common.db import new_id, utcnow
-from services.common.errors import Forbidden, NotFound, ValidationFailed
+from services.common.errors import Forbidden, NotFound
 from services.common.paging import asc
+from services.common.schemas import load
 
 from .access import documents_clause, requests_clause
 from .events import RequestCreated, RequestReviewed
 from .library import actor_of, add_document
 from .models import Document, DocumentRequest
+from .schemas import NewRequest, RequestFilter, Review
 from .states import RequestStates
+from .uploads import begin_upload
 
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DECIDED = {"approve": RequestStates.APPROVED, "reject": RequestStates.REJECTED}
 
 
@@ -28,17 +28,15 @@ def create_request(uow, principal, access, title, deliver_by, description=None, 
     """Staff of the dossier. -> the request (status open). Event `request_created`."""
     if access["as"] != "staff":
         raise Forbidden()
-    _check_fields(title=title, deliver_by=deliver_by, description=description, due_date=due_date)
+    given = dict(title=title, deliver_by=deliver_by, description=description, due_date=due_date)
+    checked = load(NewRequest(), given)  # ValidationFailed naming each bad field
     now = utcnow()
     item = DocumentRequest(
         id=new_id(),
         dossier_id=access["dossier_id"],
         office_id=access["office_id"],
         client_id=access["client_id"],
-        title=title.strip(),
-        description=description,
-        deliver_by=deliver_by,
-        due_date=due_date,
+        **checked,
         status=RequestStates.OPEN,
         created_by=principal.account_id,
         created_at=now,
@@ -52,31 +50,13 @@ def create_request(uow, principal, access, title, deliver_by, description=None, 
             office_id=item.office_id,
             client_id=item.client_id,
             title=item.title,
-            deliver_by=deliver_by,
-            client_visible=deliver_by == "client",
+            deliver_by=item.deliver_by,
+            client_visible=item.deliver_by == "client",
             **actor_of(principal),
         ),
         actor=principal.account_id,
     )
     return describe(item, [])
-
-
-def _check_fields(**values):
-    """The service's own check of what reaches it (the gateway checks too, but a
-    direct call must not store what the columns or the rules do not allow)."""
-    errors = {}
-    title, deliver_by = values.get("title"), values.get("deliver_by")
-    if not isinstance(title, str) or not 1 <= len(title.strip()) <= 200:
-        errors["title"] = ["Length must be between 1 and 200."]
-    if deliver_by not in ("client", "lender"):
-        errors["deliver_by"] = ["Must be one of: client, lender."]
-    description, due_date = values.get("description"), values.get("due_date")
-    if description is not None and (not isinstance(description, str) or len(description) > 2000):
-        errors["description"] = ["Longer than maximum length 2000."]
-    if due_date is not None and (not isinstance(due_date, str) or not DATE.fullmatch(due_date)):
-        errors["due_date"] = ["Not a valid date."]
-    if errors:
-        raise ValidationFailed(errors)
 
 
 def find_request(uow, request_id, lock=False):
@@ -95,6 +75,17 @@ def check_uploader(principal, item, access):
     elif access is None or access["dossier_id"] != item.dossier_id:
         raise NotFound()
     RequestStates.check(item.status, RequestStates.UPLOADED)  # RequestClosed
+
+
+def begin_delivery(uow, principal, item, access):
+    """An upload for the request `item` (check_uploader). -> {upload_id, ticket}."""
+    check_uploader(principal, item, access)
+    place = {
+        "dossier_id": item.dossier_id,
+        "office_id": item.office_id,
+        "client_id": item.client_id,
+    }
+    return begin_upload(uow, principal, place, request_id=item.id)
 
 
 def deliver(uow, principal, upload, file_name):
@@ -120,6 +111,7 @@ def deliver(uow, principal, upload, file_name):
 
 def list_requests(uow, pager, access, status=None, limit=50, cursor=None):
     """A page of the dossier's checklist, oldest first (ix_document_requests_dossier_created)."""
+    status = load(RequestFilter(), {"status": status})["status"]
     scope = f"requests:{access['dossier_id']}:{access['as']}:{status or ''}"
     return _page(uow, pager, requests_clause(access), status, limit, cursor, scope, access)
 
@@ -155,18 +147,8 @@ def review(uow, principal, access, request_id, decision, reason=None):
     item = find_request(uow, request_id, lock=True)
     if item.dossier_id != access["dossier_id"]:
         raise NotFound()
-    if decision not in DECIDED:
-        raise ValidationFailed({"decision": ["Must be one of: approve, reject."]})
-    reason = reason.strip() if isinstance(reason, str) else None
-    if decision == "reject" and not reason:
-        raise ValidationFailed({"reason": ["Required to reject."]})
-    if reason and len(reason) > 1000:
-        raise ValidationFailed({"reason": ["Longer than maximum length 1000."]})
-    if (
-        item.status == DECIDED[decision]
-        and item.reviewed_by == principal.account_id
-        and (item.reason or None) == (reason if decision == "reject" else None)
-    ):
+    reason = load(Review(), {"decision": decision, "reason": reason})["reason"]
+    if _already_reviewed(item, principal, decision, reason):
         return describe(item, _documents_of(uow, item, access))  # a retried call
     RequestStates.move(item, DECIDED[decision])  # NothingToReview
     item.reason = reason if decision == "reject" else None
@@ -188,6 +170,15 @@ def review(uow, principal, access, request_id, decision, reason=None):
         actor=principal.account_id,
     )
     return describe(item, _documents_of(uow, item, access))
+
+
+def _already_reviewed(item, principal, decision, reason):
+    """The same reviewer decided the same already (RPC is at-least-once)."""
+    return (
+        item.status == DECIDED[decision]
+        and item.reviewed_by == principal.account_id
+        and (item.reason or None) == (reason if decision == "reject" else None)
+    )
 
 
 def open_for_client(uow, pager, principal, dossier_ids, limit=50, cursor=None):
@@ -237,6 +228,7 @@ def _open_for_client(dossier_ids):
 def for_lender(uow, pager, status=None, limit=50, cursor=None):
     """Admin: a page of the lender's items across offices, to deliver, oldest first
     (ix_document_requests_deliver_created, or _deliver_status_created for one status)."""
+    status = load(RequestFilter(), {"status": status})["status"]
     lender = DocumentRequest.deliver_by == "lender"
     return _page(uow, pager, lender, status, limit, cursor, f"lender-requests:{status or ''}")
 

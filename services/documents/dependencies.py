@@ -3,12 +3,11 @@ upload limit, built once per service from its configuration."""
 
 from nameko.extensions import DependencyProvider
 
-from services.common.settings import kluis_var
+from services.common.settings import kluis_var, read_settings
 
 from .scanning import scanner_from_config
+from .settings import DocumentsSettings
 from .storage import blob_store_from_config
-
-DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class BlobParts:
@@ -21,10 +20,11 @@ class BlobParts:
 class Blobs(DependencyProvider):
     def setup(self):
         config = self.container.config
+        settings = read_settings(DocumentsSettings, config)
         self.parts = BlobParts(
             blob_store_from_config(config, kluis_var()),
-            scanner_from_config(config.get("CLAMD_ADDRESS") or None),
-            int(config.get("MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES),
+            scanner_from_config(settings.clamd_address),
+            settings.max_upload_bytes,
         )
 
     def get_dependency(self, worker_ctx):

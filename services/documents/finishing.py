@@ -4,16 +4,16 @@ for a document request, a client's own file. A message's attachment is not finis
 here: it waits for its message (attachments.py)."""
 
 from services.common.errors import ValidationFailed
+from services.common.schemas import load
 
-from . import checklist, library
-
-DOSSIER_CATEGORIES = ("document", "correspondence")
+from . import checklist, library, uploads
+from .schemas import DossierDocument
 
 
 def finish(uow, principal, upload_id, file_name, category, public, title):
     """-> the document; a retried call (RPC is at-least-once) gets the same answer.
     ValidationFailed for an upload of a kind that is not finished here."""
-    upload, done = library.stored_upload(uow, principal, upload_id)
+    upload, done = uploads.stored_upload(uow, principal, upload_id)
     if done:
         return done
     finisher = FINISHERS.get(upload.purpose, _not_a_document)
@@ -22,8 +22,7 @@ def finish(uow, principal, upload_id, file_name, category, public, title):
 
 def _dossier_document(uow, principal, upload, file_name, category, public, title):
     """Staff's upload: filed under `category` (document|correspondence), `public` or not."""
-    if category not in DOSSIER_CATEGORIES:
-        raise ValidationFailed({"category": ["Must be one of: document, correspondence."]})
+    category = load(DossierDocument(), {"category": category})["category"]
     return library.add_document(uow, principal, upload, file_name, category, bool(public), title)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from services.common.db import utcnow
 
-from . import library
+from . import uploads
 from .models import DownloadTicket, Upload
 from .states import UploadStates
 
@@ -32,7 +32,7 @@ def remove_stale_uploads(store, blobs):
         )
         # Guarded: an upload attached meanwhile is a document's now and stays.
         stale = [
-            name for name in candidates if library.move_upload(uow, name, UploadStates.DISCARDED)
+            name for name in candidates if uploads.move_upload(uow, name, UploadStates.DISCARDED)
         ]
         uow.session.execute(delete(DownloadTicket).where(DownloadTicket.expires_at < now))
     for name in stale:

@@ -5,7 +5,6 @@ Bytes travel over HTTP between the gateway and this service's blob endpoint (see
 blob_endpoint.py), each transfer authorized first over RPC with a one-time ticket.
 Access to a dossier is dossier's fact: asked with the caller's own principal."""
 
-from nameko.dependency_providers import Config
 from nameko.timer import timer
 
 from services.common.rpc import TimedRpcProxy
@@ -13,7 +12,17 @@ from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 from services.common.web_server import pooled_http
 
-from . import attachments, blob_endpoint, checklist, finishing, janitor, library
+from . import (
+    attachments,
+    blob_endpoint,
+    checklist,
+    downloads,
+    facts,
+    finishing,
+    janitor,
+    library,
+    uploads,
+)
 from .access import document_access, dossier_access, visible_dossier_ids
 from .dependencies import Blobs
 from .models import metadata
@@ -24,7 +33,6 @@ class DocumentsService(ServiceBase):
     store = Store(metadata)
     blobs = Blobs()
     dossier = TimedRpcProxy("dossier", timeout=10)  # carries the caller's principal
-    config = Config()
 
     def _access(self, dossier_id):
         """{dossier_id, office_id, client_id, as} or NotFound (access.py, from dossier)."""
@@ -67,7 +75,7 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("staff", write=True)
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return library.begin_upload(uow, principal, access)
+            return uploads.begin_upload(uow, principal, access)
 
     @rpc
     def begin_request_upload(self, request_id):
@@ -77,14 +85,8 @@ class DocumentsService(ServiceBase):
         with self.store.unit_of_work() as uow:
             item = checklist.find_request(uow, request_id)
         access = None if principal.is_admin else self._access(item.dossier_id)
-        checklist.check_uploader(principal, item, access)
-        place = {
-            "dossier_id": item.dossier_id,
-            "office_id": item.office_id,
-            "client_id": item.client_id,
-        }
         with self.store.unit_of_work() as uow:
-            return library.begin_upload(uow, principal, place, request_id=item.id)
+            return checklist.begin_delivery(uow, principal, item, access)
 
     @rpc
     def finish_upload(self, upload_id, file_name=None, category=None, public=False, title=None):
@@ -103,7 +105,7 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("client", "staff", write=True)
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return library.begin_upload(uow, principal, access, purpose="delivery")
+            return uploads.begin_upload(uow, principal, access, purpose="delivery")
 
     # -- attachments of messages (dossier owns the messages) ----------------------------
     @rpc
@@ -112,7 +114,7 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("client", "staff", write=True)
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
-            return library.begin_upload(uow, principal, access, purpose="attachment")
+            return uploads.begin_upload(uow, principal, access, purpose="attachment")
 
     @rpc
     def keep_attachment(self, upload_id, file_name=None):
@@ -148,7 +150,7 @@ class DocumentsService(ServiceBase):
         invalid): its blob is deleted now."""
         principal = self.caller.require("client", "staff", "admin")
         with self.store.unit_of_work() as uow:
-            name = library.discard_upload(uow, principal, upload_id)
+            name = uploads.discard_upload(uow, principal, upload_id)
         if name:
             self.blobs.store.delete(name)
 
@@ -171,7 +173,7 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("staff", "client")
         access = self._document_access(document_id)
         with self.store.unit_of_work() as uow:
-            return library.open_download(uow, principal, access, document_id)
+            return downloads.open_download(uow, principal, access, document_id)
 
     @rpc
     def open_service_download(self, document_id):
@@ -180,7 +182,7 @@ class DocumentsService(ServiceBase):
         nothing is marked and no event is sent."""
         self.caller.require_service("signing")
         with self.store.unit_of_work() as uow:
-            return library.open_service_download(uow, document_id)
+            return downloads.open_service_download(uow, document_id)
 
     @rpc
     def set_document_visibility(self, document_id, public):
@@ -190,7 +192,7 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("staff", write=True)
         access = self._document_access(document_id)
         with self.store.unit_of_work() as uow:
-            return library.set_visibility(uow, principal, access, document_id, bool(public))
+            return library.set_visibility(uow, principal, access, document_id, public)
 
     @rpc
     def describe_document(self, document_id):
@@ -199,13 +201,7 @@ class DocumentsService(ServiceBase):
         principal = self.caller.require("staff", "client")
         access = self._document_access(document_id)
         with self.store.unit_of_work() as uow:
-            document = library.visible_document(uow, access, document_id)
-            seen = library.downloaded_by(uow, principal, document)
-            return {
-                **library.describe(document, seen),
-                "office_id": document.office_id,
-                "client_id": document.client_id,
-            }
+            return library.describe_document(uow, principal, access, document_id)
 
     @rpc
     def lock_document(self, document_id):
@@ -213,7 +209,7 @@ class DocumentsService(ServiceBase):
         on its visibility cannot change (DocumentSigned)."""
         self.caller.require_service("signing")
         with self.store.unit_of_work() as uow:
-            library.find_document(uow, document_id).locked = True
+            library.lock(uow, document_id)
 
     @rpc
     def export_document_facts(self, after=None, limit=500):
@@ -223,7 +219,7 @@ class DocumentsService(ServiceBase):
         account_id]], next_cursor} (None after the last page)."""
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
-            return library.export_facts(uow, after, max(1, min(int(limit), 1000)))
+            return facts.export_facts(uow, after, limit)
 
     # -- document requests ------------------------------------------------------------------
     @rpc

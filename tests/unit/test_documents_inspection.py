@@ -11,6 +11,7 @@ import zlib
 import pytest
 
 from services.documents.exceptions import FileTooLarge, PdfEncrypted, UnsupportedFileType
+from services.documents.file_names import safe_file_name
 from services.documents.inspection import (
     DOCX,
     HEIC,
@@ -20,7 +21,6 @@ from services.documents.inspection import (
     TEXT,
     XLSX,
     Inspection,
-    safe_file_name,
 )
 
 MiB = 1024 * 1024

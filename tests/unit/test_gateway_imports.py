@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # Constants the gateway publishes as they are (GET /limits): documents's file types and
 # uploads at once. Nothing else of a service's inside.
-PUBLISHED = {"services.documents.inspection", "services.documents.library"}
+PUBLISHED = {"services.documents.inspection", "services.documents.uploads"}
 
 
 def imported_modules(path):
