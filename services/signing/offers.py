@@ -9,12 +9,14 @@ from sqlalchemy import func, or_, select
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
 from services.common.paging import asc, desc
+from services.common.schemas import load
 from services.notify.events import SendNotification
 
 from .access import requests_clause, visible_request
 from .events import SignatureExpired, SignatureRequested, SignatureWithdrawn
 from .exceptions import SigningInProgress
 from .models import SigningRequest
+from .schemas import RequestFilter
 from .states import SigningRequestStates as States
 
 STALE_ATTEMPT = timedelta(minutes=5)  # an attempt older than this has died
@@ -82,6 +84,7 @@ def list_for(uow, pager, principal, status=None, dossier_ids=None, limit=50, cur
     staff's offices' (ix_signing_requests_office_created). `dossier_ids`: for staff, the
     dossiers they may see (dossier's answer: a client who stopped sharing with the
     office is out of sight here too). Who sees which: access.py."""
+    status = load(RequestFilter(), {"status": status})["status"]
     query = select(SigningRequest).where(*requests_clause(principal, dossier_ids))
     if status:
         query = query.where(SigningRequest.status == status)
@@ -152,6 +155,11 @@ def expire_and_remind(uow, reminder_before, public_url):
     """The timer's work: pending requests past their time expire; those close to it get
     their one reminder. -> (expired, reminded) counts."""
     now = utcnow()
+    return _expire(uow, now), _remind(uow, now, reminder_before, public_url)
+
+
+def _expire(uow, now):
+    """Pending requests past their time expire, at most 200 a round. -> how many."""
     expired = list(
         uow.session.scalars(
             select(SigningRequest)
@@ -175,6 +183,12 @@ def expire_and_remind(uow, reminder_before, public_url):
                 signing_request_id=item.id, dossier_id=item.dossier_id, office_id=item.office_id
             )
         )
+    return len(expired)
+
+
+def _remind(uow, now, reminder_before, public_url):
+    """Pending requests that expire within `reminder_before` get their one reminder, at
+    most 200 a round. -> how many."""
     due = list(
         uow.session.scalars(
             select(SigningRequest)
@@ -190,7 +204,7 @@ def expire_and_remind(uow, reminder_before, public_url):
     for item in due:
         item.reminded_at = now
         _notify(uow, item, "signing_reminder", public_url)
-    return len(expired), len(due)
+    return len(due)
 
 
 def describe(item):

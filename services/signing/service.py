@@ -3,62 +3,32 @@ key, and the check of signed PDFs that anyone may send (verification.py). File b
 come from and go to documents over its blob endpoint, and reach the verify endpoint
 (this service's own HTTP port, SIGNING_VERIFY_ADDRESS) from the gateway: never the bus."""
 
-from datetime import timedelta
-from functools import partial
-
-from nameko.dependency_providers import Config
-from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 
-from services.common.errors import NotFound
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
-from services.common.settings import env_int, kluis_var
+from services.common.settings import Settings
 from services.common.store import Store
 from services.common.web_server import pooled_http
 from services.documents.client import BlobTransfer
 
-from . import access, offers, signature, verification
-from .exceptions import DocumentChanged, NotAPdf
+from . import access, offering, offers, signature, signing_flow, verification
+from .dependencies import PlatformKey
+from .documents_link import DocumentsLink
 from .models import metadata
-from .platform_key import load_or_create
-
-MAX_PDF_BYTES = 100 * 1024 * 1024
-CHECK_INTERVAL_S = env_int("SIGNING_CHECK_INTERVAL_S", 30)  # expiry and reminders
-
-
-class PlatformKey(DependencyProvider):
-    """The platform's signing identity: SIGNING_KEY_FILE / SIGNING_CERT_FILE /
-    SIGNING_CHAIN_FILE, else one made on first start under $KLUIS_VAR/keys."""
-
-    def setup(self):
-        config = self.container.config
-        self.identity = load_or_create(
-            kluis_var(),
-            config.get("SIGNING_KEY_FILE") or None,
-            config.get("SIGNING_CERT_FILE") or None,
-            config.get("SIGNING_CHAIN_FILE") or None,
-        )
-
-    def get_dependency(self, worker_ctx):
-        return self.identity
+from .settings import CHECK_INTERVAL_S, SigningSettings, VerifyBudget
 
 
 class SigningService(ServiceBase):
     name = "signing"
     store = Store(metadata)
     platform = PlatformKey()
-    config = Config()
+    settings = Settings(SigningSettings)
+    verify_budget = Settings(VerifyBudget)
     documents = TimedRpcProxy("documents", timeout=30)  # with the caller's principal
     documents_as_signing = TimedRpcProxy("documents", timeout=30, as_service=True)
     dossier = TimedRpcProxy("dossier", timeout=10)
     blobs = BlobTransfer()  # originals from, signed copies to documents's blob endpoint
-
-    def _setting(self, name, default):
-        return float(self.config.get(name) or default)
-
-    def _public_url(self):
-        return (self.config.get("KLUIS_PUBLIC_URL") or "").rstrip("/")
 
     def _visible_dossier_ids(self, principal):
         return access.visible_dossier_ids(self.dossier, principal)
@@ -74,15 +44,15 @@ class SigningService(ServiceBase):
         The document becomes visible to the signer. -> {id, status: "pending", ...}.
         NotAPdf, InvalidSigner, SignerHasNoAccount, NotFound. Event signature_requested."""
         principal = self.caller.require("staff", write=True)
-        document = self.documents.describe_document(document_id)
-        if document["content_type"] != "application/pdf":
-            raise NotAPdf()
-        signer = self.dossier.signer_for(document["dossier_id"], signer_id)
-        if not document["public"]:
-            self.documents.set_document_visibility(document_id, True)
-        ttl = timedelta(seconds=self._setting("SIGNING_REQUEST_TTL_S", 14 * 86400))
-        with self.store.unit_of_work() as uow:
-            return offers.offer(uow, principal, document, signer, ttl, self._public_url())
+        return offering.offer_for_signature(
+            self.store,
+            self.documents,
+            self.dossier,
+            principal,
+            document_id,
+            signer_id,
+            self.settings,
+        )
 
     @rpc
     def list_signing_requests(self, status=None, limit=50, cursor=None):
@@ -122,53 +92,10 @@ class SigningService(ServiceBase):
         """The signer: -> {status: "signed", signed_document_id}. NameMismatch,
         AgreementRequired, AlreadySigned, SigningRequestClosed, DocumentChanged."""
         principal = self.caller.require("client", write=True)
-        with self.store.unit_of_work() as uow:
-            attempt = signature.begin(uow, principal, request_id, full_name, agree)
-        try:
-            filed = self._sign_and_file(principal, attempt)
-            with self.store.unit_of_work() as uow:
-                return signature.finish(
-                    uow, principal, request_id, attempt["attempt"], *filed, self.platform
-                )
-        except BaseException:
-            with self.store.unit_of_work() as uow:
-                signature.abandon(uow, request_id, attempt["attempt"])
-            raise
-
-    def _sign_and_file(self, principal, attempt):
-        original = self._fetch(attempt["document_id"])
-        if signature.sha256(original) != attempt["document_sha256"]:
-            raise DocumentChanged()
-        evidence = signature.evidence_of(attempt, principal, self.platform)
-        signed = signature.make_signed_pdf(original, evidence, self.platform, attempt["language"])
-        suffix = "ondertekend" if attempt["language"] == "nl" else "signed"
-        document = self.blobs.upload(
-            partial(self.documents.begin_delivery_upload, attempt["dossier_id"]),
-            signed,
-            partial(
-                self.documents.finish_upload,
-                file_name=f"{attempt['title']} ({suffix}).pdf",
-                title=f"{attempt['title']} ({suffix})",
-            ),
+        documents = DocumentsLink(self.documents, self.documents_as_signing, self.blobs)
+        return signing_flow.sign(
+            self.store, documents, self.platform, principal, request_id, full_name, agree
         )
-        for document_id in (attempt["document_id"], document["id"]):
-            self.documents_as_signing.lock_document(document_id)
-        return evidence, document["id"], signature.sha256(signed)
-
-    def _fetch(self, document_id):
-        """The exact bytes offered (bounded), while the signer may still see them. The
-        fetch is signing's own: it is not the signer's download."""
-        self.documents.describe_document(document_id)  # NotFound once hidden from them
-        upstream = self.blobs.download(self.documents_as_signing.open_service_download(document_id))
-        data = bytearray()
-        try:
-            for chunk in upstream.iter_content(256 * 1024):
-                data += chunk
-                if len(data) > MAX_PDF_BYTES:
-                    raise NotAPdf()
-        finally:
-            upstream.close()
-        return bytes(data)
 
     @rpc
     def get_signing_request(self, request_id):
@@ -186,21 +113,15 @@ class SigningService(ServiceBase):
         principal = self.caller.require("client", "staff")
         self._check_consent(principal, request_id)
         with self.store.unit_of_work() as uow:
-            view = signature.evidence_view(access.visible_request(uow, principal, request_id))
-        if view is None:
-            raise NotFound()
-        return view
+            return signature.evidence_view(access.visible_request(uow, principal, request_id))
 
     @rpc
     def begin_verification(self, source_ip=None):
         """Anyone (the gateway, for POST /signatures/verify): -> {verification_id, ticket}
         to send one file to the verify endpoint. RateLimited after VERIFY_RATE_BURST
         requests per VERIFY_RATE_PER_S seconds from `source_ip`."""
-        limit = verification.PER_ADDRESS.scaled(
-            self.config.get("VERIFY_RATE_BURST"), self.config.get("VERIFY_RATE_PER_S")
-        )
         with self.store.unit_of_work() as uow:
-            return verification.begin(uow, limit, source_ip)
+            return verification.begin(uow, self.settings.verify_rate, source_ip)
 
     @pooled_http("POST", "/verifications/<verification_id>")
     def receive_verification(self, request, verification_id):
@@ -212,7 +133,7 @@ class SigningService(ServiceBase):
             self.store,
             request,
             verification_id,
-            verification.Settings.from_config(self.config),
+            self.verify_budget,
             self.platform.root_pem,
         )
 
@@ -233,8 +154,9 @@ class SigningService(ServiceBase):
         """Pending requests past their time expire; those close to it get one reminder.
         One instance at a time (its lease); each request's status and `reminded_at`,
         read after the previous round committed, make each happen once."""
-        before = timedelta(seconds=self._setting("SIGNING_REMINDER_BEFORE_S", 3 * 86400))
         with self.store.lease("expire_and_remind") as held:
             if held:
                 with self.store.unit_of_work() as uow:
-                    offers.expire_and_remind(uow, before, self._public_url())
+                    offers.expire_and_remind(
+                        uow, self.settings.reminder_before, self.settings.public_url
+                    )

@@ -2,9 +2,9 @@
 bytes offered get a certificate page with the evidence and a PAdES signature by the
 platform's certificate; the result is filed in the dossier, and the evidence sealed.
 
-Steps (no transaction is held across the RPC and HTTP calls in between):
-`begin` checks and marks the request as being signed; the service fetches the bytes,
-`make_signed_pdf` builds the signed file, the service files it, `finish` records it."""
+Steps (no transaction is held across the RPC and HTTP calls in between; signing_flow.py
+runs them): `begin` checks and marks the request as being signed; the bytes are fetched,
+`make_signed_pdf` builds the signed file, it is filed, `finish` records it."""
 
 import hashlib
 import unicodedata
@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from services.common.db import utcnow
 from services.common.errors import NotFound
+from services.common.schemas import load
 
 from . import offers, pades
 from .access import visible_request
@@ -28,6 +29,7 @@ from .exceptions import (
 )
 from .models import SigningRequest
 from .platform_key import seal
+from .schemas import Signing
 from .states import SigningRequestStates as States
 
 
@@ -42,7 +44,9 @@ def same_name(typed, expected):
 
 def begin(uow, principal, request_id, full_name, agree):
     """-> what the signing needs. NotFound (not the signer's), AlreadySigned,
-    SigningRequestClosed, AgreementRequired, NameMismatch, SigningInProgress."""
+    SigningRequestClosed, AgreementRequired, NameMismatch, SigningInProgress;
+    ValidationFailed for a name or agreement that is not text or a boolean."""
+    load(Signing(), {"full_name": full_name, "agree": agree})
     item = visible_request(uow, principal, request_id, lock=True)
     if principal.kind != "client":
         raise NotFound()
@@ -145,8 +149,9 @@ def abandon(uow, request_id, attempt):
 
 
 def evidence_view(item):
+    """The evidence of a signed request; NotFound before it is signed."""
     if item.status != States.SIGNED:
-        return None
+        raise NotFound()
     evidence = item.evidence
     return {
         "document_sha256": evidence["document_sha256"],

@@ -17,7 +17,6 @@ import json
 import shutil
 import tempfile
 import threading
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,7 +27,6 @@ from services.common.child_process import Overrun, run_module
 from services.common.db import new_id, utcnow
 from services.common.errors import KluisError, NotFound
 from services.common.limits import Limit
-from services.common.settings import config_value
 from services.common.tokens import matches, new_token
 from services.documents.exceptions import FileTooLarge
 
@@ -40,27 +38,6 @@ TICKET_TTL = timedelta(minutes=5)
 PER_ADDRESS = Limit("verify_address", burst=30, per_s=600)
 CHUNK = 256 * 1024
 STATUS = {"not_found": 404, "file_too_large": 413, "pdf_too_complex": 422, "rate_limited": 429}
-
-
-@dataclass(frozen=True)
-class Settings:
-    max_bytes: int
-    max_fields: int
-    max_objects: int
-    timeout_s: float
-    memory_mb: int
-    concurrency: int
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(
-            config_value(config, "VERIFY_MAX_BYTES", 25 * 1024 * 1024),
-            config_value(config, "VERIFY_MAX_FIELDS", 50),
-            config_value(config, "VERIFY_MAX_OBJECTS", 100_000),
-            config_value(config, "VERIFY_TIMEOUT_S", 20.0, float),
-            config_value(config, "VERIFY_MEMORY_MB", 1024),
-            config_value(config, "VERIFY_CONCURRENCY", 2),
-        )
 
 
 def begin(uow, limit, source_ip):
@@ -110,22 +87,23 @@ class Slots:
 SLOTS = Slots()
 
 
-def receive(store, request, verification_id, settings, root_pem):
+def receive(store, request, verification_id, budget, root_pem):
     """POST /verifications/<id> with X-Verify-Ticket: the file's bytes as the body.
     -> 200 the verdict ({valid, signed_by, signed_at, document_sha256[,
-    original_sha256, sealed_by]}), or {error, details} with STATUS's status."""
+    original_sha256, sealed_by]}), or {error, details} with STATUS's status. `budget`:
+    settings.VerifyBudget."""
     try:
         with store.unit_of_work() as uow:
             claim(uow, verification_id, request.headers.get("X-Verify-Ticket"))
-        SLOTS.take(settings.concurrency)
+        SLOTS.take(budget.concurrency)
     except KluisError as error:
         return _error(error)
     folder = Path(tempfile.mkdtemp(prefix="kluis-verify-"))
     try:
         pdf_path = folder / "file.pdf"
-        _spool(request.environ["wsgi.input"], pdf_path, settings.max_bytes)
+        _spool(request.environ["wsgi.input"], pdf_path, budget.max_bytes)
         (folder / "root.pem").write_bytes(root_pem)
-        verdict = _check(pdf_path, folder / "root.pem", settings)
+        verdict = _check(pdf_path, folder / "root.pem", budget)
         with store.unit_of_work() as uow:
             issued = verdict["valid"] and signature.issued(uow, verdict["document_sha256"])
         return _json(200, answer(verdict, issued))
@@ -167,20 +145,20 @@ def _spool(stream, path, max_bytes):
             out.write(chunk)
 
 
-def _check(pdf_path, root_path, settings):
+def _check(pdf_path, root_path, budget):
     too_complex = PdfTooComplex(
         {
-            "max_fields": settings.max_fields,
-            "max_objects": settings.max_objects,
-            "timeout_s": settings.timeout_s,
+            "max_fields": budget.max_fields,
+            "max_objects": budget.max_objects,
+            "timeout_s": budget.timeout_s,
         }
     )
     try:
         verdict = run_module(
             "services.signing.verify_worker",
-            [pdf_path, root_path, settings.max_fields, settings.max_objects],
-            settings.timeout_s,
-            settings.memory_mb,
+            [pdf_path, root_path, budget.max_fields, budget.max_objects],
+            budget.timeout_s,
+            budget.memory_mb,
         )
     except Overrun:
         raise too_complex from None
