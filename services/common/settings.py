@@ -10,8 +10,6 @@ import typing
 from dataclasses import field, fields
 from pathlib import Path
 
-from nameko.extensions import DependencyProvider
-
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 # Every service, and the class that `nameko run` starts for it.
@@ -91,16 +89,3 @@ def read_settings(cls, config):
         base = next((k for k in typing.get_args(kind) if k is not type(None)), kind)
         values[item.name] = _convert(base, name, raw)
     return cls(**values)
-
-
-class Settings(DependencyProvider):
-    """`settings = Settings(IdentitySettings)`: the service's typed settings, read once."""
-
-    def __init__(self, cls):
-        self.cls = cls
-
-    def setup(self):
-        self.value = read_settings(self.cls, self.container.config)
-
-    def get_dependency(self, worker_ctx):
-        return self.value

@@ -7,7 +7,7 @@ from nameko.timer import timer
 
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
-from services.common.settings import Settings
+from services.common.settings_dependency import Settings
 from services.common.store import Store
 from services.common.web_server import pooled_http
 from services.documents.client import BlobTransfer
