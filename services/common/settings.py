@@ -53,8 +53,9 @@ def config_value(config, name, default, kind=int):
 # Typed settings, read once. Each service declares its knobs as a frozen dataclass whose
 # fields are `setting(...)`s (services/<service>/settings.py); `read_settings` builds it
 # from the service's config (config.yaml, `${ENV:default}`) when the container starts, and
-# the `Settings` dependency (settings_dependency.py) hands the same instance to every worker. A value is converted
-# to the field's type once, so a wrong value fails at start, not in the middle of a call.
+# the `Settings` dependency (settings_dependency.py) hands the same instance to every
+# worker. A value is converted to the field's type once, so a wrong value fails at start,
+# not in the middle of a call.
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 
