@@ -16,8 +16,11 @@ import threading
 from eventlet import semaphore, tpool
 from nameko.extensions import DependencyProvider
 
+from services.common.settings import read_settings
+
 from . import domain
 from .exceptions import RateLimited
+from .settings import IdentitySettings
 
 NICE = 10
 
@@ -51,6 +54,6 @@ class Hashing(DependencyProvider):
     HASH_THREADS (default: the number of cores) and HASH_WAITING (default 4)."""
 
     def setup(self):
-        config = self.container.config
-        threads = int(config.get("HASH_THREADS") or os.cpu_count() or 1)
-        domain.offload = HashPool(threads, int(config.get("HASH_WAITING") or 4))
+        settings = read_settings(IdentitySettings, self.container.config)
+        threads = settings.hash_threads or os.cpu_count() or 1
+        domain.offload = HashPool(threads, settings.hash_waiting)

@@ -12,22 +12,11 @@ from services.common.db import new_id, utcnow
 from services.common.tokens import digest, new_token
 from services.notify.events import SendNotification
 
-from . import domain
 from .exceptions import AlreadyMember
-from .models import Account, Membership, StaffLink
+from .models import Account, StaffLink
 from .use_cases import check_single_use
 
 LINK_VALIDITY = timedelta(days=7)
-
-
-def may_link_at_once(session, principal, account_id):
-    """The admin always; else a caller who manages the person at one of their offices."""
-    if principal.is_admin:
-        return True
-    rows = session.execute(
-        select(Membership.office_id, Membership.role).where(Membership.account_id == account_id)
-    ).all()
-    return any(domain.may_manage(principal, office_id, role) for office_id, role in rows)
 
 
 def ask(uow, principal, office_id, account, name, mobile, role, office, portal_url):
