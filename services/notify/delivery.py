@@ -11,12 +11,7 @@ import requests
 
 from services.common.db import utcnow
 
-
-class DeliveryFailed(Exception):
-    def __init__(self, status, reason):
-        super().__init__(status, reason)
-        self.status = status  # temporary-failure | permanent-failure | technical-failure
-        self.reason = reason
+from .exceptions import DeliveryFailed
 
 
 class SmtpEmail:

@@ -18,8 +18,8 @@ from services.common.db import utcnow
 from services.common.paging import desc
 
 from . import preferences, templates
-from .delivery import DeliveryFailed
 from .events import NotificationFailed, NotificationSent, SendNotification
+from .exceptions import DeliveryFailed
 from .models import Notification
 
 MAX_ATTEMPTS = 8
