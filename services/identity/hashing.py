@@ -8,7 +8,7 @@ releases the GIL while it hashes: checked, the Python thread keeps running meanw
 at a lower CPU priority (nice +10, inherited by argon2's own lane threads) so that the
 service's own thread keeps answering; and at most `waiting` more sign-ins wait for a
 thread: beyond that the caller is told to come back (RateLimited, 1 s) at once instead
-of holding a worker. (The password is checked outside any transaction: use_cases.login.)"""
+of holding a worker. (The password is checked outside any transaction: password_login.login.)"""
 
 import os
 import threading

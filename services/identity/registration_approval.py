@@ -70,15 +70,7 @@ def decide(uow, principal, registration_id, approve, reason=None):
         _approved(uow, principal, registration, account)
     else:
         _rejected(uow, principal, registration, account, reason)
-    uow.send(
-        "notify",
-        SendNotification(
-            template="registration_approved" if approve else "registration_rejected",
-            language=account.language,
-            to={"email": account.email},
-            data={"name": account.name, "reason": reason or ""},
-        ),
-    )
+    _tell_person(uow, account, approve, reason)
     record(
         uow,
         principal.account_id,
@@ -88,6 +80,18 @@ def decide(uow, principal, registration_id, approve, reason=None):
         registration.office_id,
         person_id=account.id,
         role=registration.role,
+    )
+
+
+def _tell_person(uow, account, approve, reason):
+    uow.send(
+        "notify",
+        SendNotification(
+            template="registration_approved" if approve else "registration_rejected",
+            language=account.language,
+            to={"email": account.email},
+            data={"name": account.name, "reason": reason or ""},
+        ),
     )
 
 

@@ -233,7 +233,7 @@ def disable(store, policy, principal, password):
     """Off only with the account's password: a stolen session alone cannot take the
     second step away. Every other session ends. WrongPassword for a wrong password
     (counted as a miss from the caller's address, like a sign-in). The password is
-    checked between two units of work, as at sign-in (use_cases.login)."""
+    checked between two units of work, as at sign-in (password_login.login)."""
     with store.unit_of_work() as uow:
         account = uow.session.get(Account, principal.account_id)
         key = guard.lock_key(principal.source_ip, account.email, account)

@@ -12,7 +12,16 @@ from services.common.service import ServiceBase, rpc
 from services.common.settings import Settings
 from services.common.store import Store
 
-from . import activation, edge, profile, second_factor, sessions, use_cases
+from . import (
+    accounts,
+    activation,
+    edge,
+    password_login,
+    passwords,
+    profile,
+    second_factor,
+    sessions,
+)
 from .device_entrypoints import DeviceEntrypoints
 from .hashing import Hashing
 from .models import metadata
@@ -41,7 +50,7 @@ class IdentityService(OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
         from the address or at the account (guard.py). Every attempt is recorded; the 10th
         miss in a row from one address locks that address out of the account for 15
         minutes (event `account_locked`, e-mail to its owner)."""
-        return use_cases.login(
+        return password_login.login(
             self.store,
             self.settings.clock,
             self.settings.policy,
@@ -115,7 +124,7 @@ class IdentityService(OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
         account, its sessions and devices go."""
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
-            use_cases.remove_client_account(uow, actor_id, account_id)
+            accounts.remove_client_account(uow, actor_id, account_id)
 
     @rpc
     def authenticate(self, token, touch=True):
@@ -156,13 +165,13 @@ class IdentityService(OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
     def request_password_reset(self, email):
         """Mails a reset link when the account exists; answers None either way."""
         with self.store.unit_of_work() as uow:
-            use_cases.request_password_reset(uow, email, self.settings.portal_url)
+            passwords.request_password_reset(uow, email, self.settings.portal_url)
 
     @rpc
     def reset_password(self, token, password):
         """Raises WeakPassword, InvalidToken, TokenExpired or TokenUsed; changes nothing then."""
         with self.store.unit_of_work() as uow:
-            use_cases.reset_password(uow, token, password)
+            passwords.reset_password(uow, token, password)
 
     @rpc
     def describe_me(self):
@@ -188,7 +197,7 @@ class IdentityService(OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
         principal = self.caller.require(write=True)
         load(MeUpdate(), {"language": language})
         with self.store.unit_of_work() as uow:
-            use_cases.update_account(
+            accounts.update_account(
                 uow, principal.account_id, language, name, session_id=principal.session_id
             )
             return profile.profile(uow, principal.account_id)
@@ -226,7 +235,7 @@ class IdentityService(OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
         """Admin only (later: the services that invite people). -> {id}"""
         self.caller.require("admin")
         with self.store.unit_of_work() as uow:
-            return {"id": use_cases.create_account(uow, kind, email, name, language, password).id}
+            return {"id": accounts.create_account(uow, kind, email, name, language, password).id}
 
     @rpc
     def list_login_attempts(self, limit=50, cursor=None):
@@ -234,4 +243,4 @@ class IdentityService(OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
         next_cursor}: a page, newest first."""
         self.caller.require("admin")
         with self.store.unit_of_work() as uow:
-            return use_cases.login_attempts(uow, self.paging, limit, cursor)
+            return password_login.login_attempts(uow, self.paging, limit, cursor)

@@ -22,21 +22,33 @@ class IdentitySettings:
     session_warning_s: int = setting("SESSION_WARNING_S", 120)
     activity_write_interval_s: float = setting("ACTIVITY_WRITE_INTERVAL_S", 30.0)
     principal_ttl_s: int = setting("PRINCIPAL_TTL_S", DEFAULT_TTL_S)
-    # anonymous callers (edge.py): bursts of token buckets
-    identify_misses_per_hour: int | None = setting("IDENTIFY_MISSES_PER_HOUR", None)
-    identify_misses_per_partner: int | None = setting("IDENTIFY_MISSES_PER_PARTNER", None)
-    registrations_per_address: int | None = setting("REGISTRATIONS_PER_ADDRESS", None)
-    app_logins_per_address: int | None = setting("APP_LOGINS_PER_ADDRESS", None)
+    # anonymous callers (edge.py): the bursts of its token buckets
+    identify_misses_per_hour: int = setting(
+        "IDENTIFY_MISSES_PER_HOUR", edge.LIMITS["IDENTIFY_MISSES_PER_HOUR"].burst
+    )
+    identify_misses_per_partner: int = setting(
+        "IDENTIFY_MISSES_PER_PARTNER", edge.LIMITS["IDENTIFY_MISSES_PER_PARTNER"].burst
+    )
+    registrations_per_address: int = setting(
+        "REGISTRATIONS_PER_ADDRESS", edge.LIMITS["REGISTRATIONS_PER_ADDRESS"].burst
+    )
+    app_logins_per_address: int = setting(
+        "APP_LOGINS_PER_ADDRESS", edge.LIMITS["APP_LOGINS_PER_ADDRESS"].burst
+    )
     registration_lifetime_s: int = setting("REGISTRATION_LIFETIME_S", 604800)
     app_login_validity_s: int = setting("APP_LOGIN_VALIDITY_S", 300)
-    # guessing and texts (guard.py): bursts of token buckets
-    login_misses_per_address: int | None = setting("LOGIN_MISSES_PER_ADDRESS", None)
-    login_misses_per_account: int | None = setting("LOGIN_MISSES_PER_ACCOUNT", None)
-    login_lock_after: int | None = setting("LOGIN_LOCK_AFTER", None)
+    # guessing and texts (guard.py): the bursts of its token buckets
+    login_misses_per_address: int = setting(
+        "LOGIN_MISSES_PER_ADDRESS", guard.MISSES_PER_ADDRESS.burst
+    )
+    login_misses_per_account: int = setting(
+        "LOGIN_MISSES_PER_ACCOUNT", guard.MISSES_PER_ACCOUNT.burst
+    )
+    login_lock_after: int = setting("LOGIN_LOCK_AFTER", guard.LOCK_COUNT.burst)
     second_step_lock_after: int = setting("SECOND_STEP_LOCK_AFTER", domain.LOCK_AFTER_FAILURES)
-    sms_per_number: int | None = setting("SMS_PER_NUMBER", None)
-    sms_per_account: int | None = setting("SMS_PER_ACCOUNT", None)
-    sms_per_address: int | None = setting("SMS_PER_ADDRESS", None)
+    sms_per_number: int = setting("SMS_PER_NUMBER", guard.SMS_PER_NUMBER.burst)
+    sms_per_account: int = setting("SMS_PER_ACCOUNT", guard.SMS_PER_ACCOUNT.burst)
+    sms_per_address: int = setting("SMS_PER_ADDRESS", guard.SMS_PER_ADDRESS.burst)
     # argon2 (hashing.py): None threads is the number of cores
     hash_threads: int | None = setting("HASH_THREADS", None)
     hash_waiting: int = setting("HASH_WAITING", 4)

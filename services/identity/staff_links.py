@@ -14,7 +14,7 @@ from services.notify.events import SendNotification
 
 from .exceptions import AlreadyMember
 from .models import Account, StaffLink
-from .use_cases import check_single_use
+from .passwords import check_single_use
 
 LINK_VALIDITY = timedelta(days=7)
 
@@ -40,6 +40,12 @@ def ask(uow, principal, office_id, account, name, mobile, role, office, portal_u
         expires_at=now + LINK_VALIDITY,
     )
     uow.session.add(link)
+    _send_link(uow, account, link, token, portal_url)
+    return as_person(link, account.email)
+
+
+def _send_link(uow, account, link, token, portal_url):
+    """The e-mail with the link to confirm: which office asks, for which role."""
     uow.send(
         "notify",
         SendNotification(
@@ -51,13 +57,12 @@ def ask(uow, principal, office_id, account, name, mobile, role, office, portal_u
                 "name": account.name,
                 "office": link.office_name,
                 "partner_id": link.partner_id,
-                "role": role,
+                "role": link.role,
                 "days": LINK_VALIDITY.days,
                 "confirm_url": f"{portal_url}/staff-link?token={token}",
             },
         ),
     )
-    return as_person(link, account.email)
 
 
 def pending(session, office_id, link_id=None, account_id=None):
