@@ -14,8 +14,8 @@ from . import domain, guard
 from .events import AccountActivated, AccountCreated, SessionRevoked
 from .exceptions import EmailInUse, InvalidCode
 from .models import Account, PasswordReset, Session
+from .passwords import open_link, require_strong
 from .sessions import open_session
-from .use_cases import open_link, require_strong
 
 ACTIVATION_VALIDITY = timedelta(hours=24)
 SMS_CODE_VALIDITY = timedelta(minutes=10)  # docs/api.md: codes live ten minutes
@@ -30,19 +30,7 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
     email = domain.normalise_email(email)
     account = uow.session.scalar(select(Account).where(Account.email == email).with_for_update())
     if account is None:
-        account = Account(
-            id=new_id(),
-            kind="client",
-            email=email,
-            name=name,
-            mobile=mobile,
-            language=language,
-            failed_logins=0,
-            created_at=utcnow(),
-        )
-        uow.session.add(account)
-        uow.session.flush()
-        uow.emit(AccountCreated(account_id=account.id, kind="client"), actor=None)
+        account = _new_client_account(uow, email, name, mobile, language)
     elif account.kind != "client":
         raise EmailInUse()
     if account.password_hash is not None:
@@ -54,18 +42,43 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
         PasswordReset.account_id == account.id,
         PasswordReset.purpose == "activation",
     )
+    token, code = _new_activation_link(uow, account.id, with_code=bool(mobile))
+    _send_activation(uow, account, mobile, token, code, public_url)
+    return {"account_id": account.id, "existing": False}
+
+
+def _new_client_account(uow, email, name, mobile, language):
+    account = Account(
+        id=new_id(),
+        kind="client",
+        email=email,
+        name=name,
+        mobile=mobile,
+        language=language,
+        failed_logins=0,
+        created_at=utcnow(),
+    )
+    uow.session.add(account)
+    uow.session.flush()
+    uow.emit(AccountCreated(account_id=account.id, kind="client"), actor=None)
+    return account
+
+
+def _new_activation_link(uow, account_id, with_code):
+    """A fresh set-password link (and SMS code), the account's earlier ones spent.
+    -> (token, code or None)."""
     now = utcnow()
     uow.session.execute(
         update(PasswordReset)
         .where(
-            PasswordReset.account_id == account.id,
+            PasswordReset.account_id == account_id,
             PasswordReset.purpose == "activation",
             PasswordReset.used_at.is_(None),
         )
         .values(used_at=now)
     )
     token, token_hash = new_token()
-    code, code_hash = domain.new_code() if mobile else (None, None)
+    code, code_hash = domain.new_code() if with_code else (None, None)
     uow.session.add(
         PasswordReset(
             id=new_id(),
@@ -73,11 +86,16 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
             token_hash=token_hash,
             sms_code_hash=code_hash,
             attempts=0,
-            account_id=account.id,
+            account_id=account_id,
             created_at=now,
             expires_at=now + ACTIVATION_VALIDITY,
         )
     )
+    return token, code
+
+
+def _send_activation(uow, account, mobile, token, code, public_url):
+    """E-mail 2 with the link; the code by SMS to `mobile` when there is one."""
     uow.send(
         "notify",
         SendNotification(
@@ -104,7 +122,6 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
                 data={"code": code, "minutes": int(SMS_CODE_VALIDITY.total_seconds() // 60)},
             ),
         )
-    return {"account_id": account.id, "existing": False}
 
 
 def complete_activation(uow, clock, token, password, sms_code, source_ip, user_agent):

@@ -8,7 +8,7 @@ from services.common.db import make_engine
 from services.common.settings import database_url
 from services.common.store import unit_of_work
 
-from . import use_cases
+from . import accounts
 from .exceptions import WeakPassword
 from .models import metadata
 
@@ -21,7 +21,7 @@ def main():
     engine = make_engine(database_url("identity"))
     try:
         with unit_of_work(engine, "identity", metadata.tables["outbox"]) as uow:
-            created = use_cases.bootstrap_admin(uow, email, password)
+            created = accounts.bootstrap_admin(uow, email, password)
     except WeakPassword as exc:
         print(f"identity: KLUIS_ADMIN_PASSWORD is too weak ({', '.join(exc.details['rules'])})")
         return 1

@@ -8,7 +8,7 @@ from services.common.errors import NotFound
 from services.common.paging import asc
 from services.common.tokens import matches, new_token
 
-from . import domain
+from . import access, domain
 from .events import DeviceUnbound
 from .exceptions import InvalidSignature, LoginRefused, TokenExpired, TokenUsed
 from .models import Account, AppLogin, Device, DeviceChallenge, Session
@@ -159,15 +159,15 @@ def claim_app_login(uow, clock, login_id, source_ip, user_agent, poll_secret=Non
     )
 
 
-def list_devices(uow, pager, account_id, limit=50, cursor=None):
-    """A page of the account's bound devices, oldest first (ix_devices_account_created)."""
+def list_devices(uow, pager, principal, limit=50, cursor=None):
+    """A page of the caller's bound devices, oldest first (ix_devices_account_created)."""
     devices, next_cursor = pager.page(
         uow.session,
-        select(Device).where(Device.account_id == account_id, Device.revoked_at.is_(None)),
+        select(Device).where(access.own_devices(principal)),
         [asc(Device.created_at), asc(Device.id)],
         limit,
         cursor,
-        scope=f"devices:{account_id}",
+        scope=f"devices:{principal.account_id}",
     )
     return {
         "items": [
@@ -187,8 +187,8 @@ def list_devices(uow, pager, account_id, limit=50, cursor=None):
 
 
 def unbind(uow, principal, device_id):
-    device = _device(uow, device_id)
-    if device is None or device.account_id != principal.account_id:
+    device = uow.session.get(Device, device_id) if device_id else None
+    if not access.sees_device(principal, device):
         raise NotFound()
     device.revoked_at = utcnow()
     end_device_sessions(uow, device.id)

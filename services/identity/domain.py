@@ -129,37 +129,6 @@ class SessionClock:
         }
 
 
-# -- offices and roles -----------------------------------------------------------------
-ROLES = ("owner", "staff_manager", "staff")
-_RANK = {"staff": 1, "staff_manager": 2, "owner": 3}
-
-
-def may_approve(principal, office_id, requested_role):
-    """Approver by requested role: owner -> the admin; staff_manager -> the office's
-    owner; staff -> the office's owner or a staff_manager."""
-    if requested_role == "owner":
-        return principal.is_admin
-    role = principal.offices.get(office_id)
-    if requested_role == "staff_manager":
-        return role == "owner"
-    return role in ("owner", "staff_manager")
-
-
-def may_manage(principal, office_id, *roles):
-    """May the principal give or take away each of `roles` at this office? The admin
-    manages owners only; owners everything; staff managers nothing above their own role."""
-    if principal.is_admin:
-        return all(role == "owner" for role in roles)
-    own = principal.offices.get(office_id)
-    if own not in ("owner", "staff_manager"):
-        return False
-    return all(_RANK[role] <= _RANK[own] for role in roles)
-
-
-def sees_staff_of(principal, office_id):
-    return principal.is_admin or principal.offices.get(office_id) in ("owner", "staff_manager")
-
-
 # -- devices -----------------------------------------------------------------------------
 REGISTRATION_ATTEMPTS = 3
 CODE_VALIDITY = timedelta(minutes=10)

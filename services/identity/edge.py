@@ -4,7 +4,7 @@ caller, so both are limited per source address, and rows that were never finishe
 once their lifetime is over.
 
 The limits are token buckets (services/common/limits.py), one `Limit` each, whose
-`burst` comes from the configuration (config.yaml names the environment variables)."""
+`burst` comes from the configuration (settings.py: IdentitySettings.limit)."""
 
 from datetime import timedelta
 
@@ -32,11 +32,6 @@ LIMITS = {
 BUCKET_AGE = timedelta(hours=2)  # older than any window: such a bucket is full again
 
 
-def limit(config, name):
-    """The limit `name` (a key of LIMITS) with its burst from the configuration."""
-    return LIMITS[name].scaled(burst=(config or {}).get(name))
-
-
 def take(store, limit_, key):
     """Count one for `key` in a transaction of its own (kept whatever the request that
     follows does); raises RateLimited with the wait when the bucket is empty (nothing
@@ -58,6 +53,14 @@ def refuse_when_empty(uow, *limits_and_keys):
 def count_miss(uow, *limits_and_keys):
     for limit_, key in limits_and_keys:
         buckets.take(uow.session, limit_, key)
+
+
+def sweep_once(store, registration_lifetime):
+    """`sweep` in one instance at a time (the others skip this round)."""
+    with store.lease("sweep") as held:
+        if held:
+            with store.unit_of_work() as uow:
+                sweep(uow, registration_lifetime)
 
 
 def sweep(uow, registration_lifetime):

@@ -54,19 +54,6 @@ class Policy:
     sms_address: Limit = SMS_PER_ADDRESS
     second_step_lock_after: int = domain.LOCK_AFTER_FAILURES
 
-    @classmethod
-    def from_config(cls, config):
-        get = config.get
-        return cls(
-            MISSES_PER_ADDRESS.scaled(get("LOGIN_MISSES_PER_ADDRESS")),
-            MISSES_PER_ACCOUNT.scaled(get("LOGIN_MISSES_PER_ACCOUNT")),
-            LOCK_COUNT.scaled(get("LOGIN_LOCK_AFTER")),
-            SMS_PER_NUMBER.scaled(get("SMS_PER_NUMBER")),
-            SMS_PER_ACCOUNT.scaled(get("SMS_PER_ACCOUNT")),
-            SMS_PER_ADDRESS.scaled(get("SMS_PER_ADDRESS")),
-            int(get("SECOND_STEP_LOCK_AFTER") or domain.LOCK_AFTER_FAILURES),
-        )
-
 
 def lock_key(source_ip, email, account):
     """(address, account, password): hashed by the buckets, never stored as such."""

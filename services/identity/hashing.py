@@ -8,7 +8,7 @@ releases the GIL while it hashes: checked, the Python thread keeps running meanw
 at a lower CPU priority (nice +10, inherited by argon2's own lane threads) so that the
 service's own thread keeps answering; and at most `waiting` more sign-ins wait for a
 thread: beyond that the caller is told to come back (RateLimited, 1 s) at once instead
-of holding a worker. (The password is checked outside any transaction: use_cases.login.)"""
+of holding a worker. (The password is checked outside any transaction: password_login.login.)"""
 
 import os
 import threading
@@ -16,8 +16,11 @@ import threading
 from eventlet import semaphore, tpool
 from nameko.extensions import DependencyProvider
 
+from services.common.settings import read_settings
+
 from . import domain
 from .exceptions import RateLimited
+from .settings import IdentitySettings
 
 NICE = 10
 
@@ -51,6 +54,6 @@ class Hashing(DependencyProvider):
     HASH_THREADS (default: the number of cores) and HASH_WAITING (default 4)."""
 
     def setup(self):
-        config = self.container.config
-        threads = int(config.get("HASH_THREADS") or os.cpu_count() or 1)
-        domain.offload = HashPool(threads, int(config.get("HASH_WAITING") or 4))
+        settings = read_settings(IdentitySettings, self.container.config)
+        threads = settings.hash_threads or os.cpu_count() or 1
+        domain.offload = HashPool(threads, settings.hash_waiting)

@@ -17,7 +17,7 @@ from services.common.errors import Forbidden, NotFound
 from services.common.tokens import digest, matches
 from services.notify.events import SendNotification
 
-from . import domain, guard, totp
+from . import access, domain, guard, totp
 from .events import SecondFactorChanged
 from .exceptions import InvalidCode, InvalidLoginCode, InvalidMobile, RateLimited, WrongPassword
 from .models import Account, SecondStep
@@ -140,7 +140,7 @@ def _check(account, step, code, recovery_code):
 def start_sms(uow, policy, principal, mobile):
     """Client: a code to the new mobile; confirming it switches the second step on.
     RateLimited beyond the texts' limits (per account, number and address)."""
-    if principal.kind != "client":
+    if not access.may_set_up_second_step(principal, "sms"):
         raise Forbidden()
     normalised = normalise_mobile(mobile)
     if normalised is None:
@@ -175,7 +175,7 @@ def start_sms(uow, policy, principal, mobile):
 
 def start_totp(uow, principal):
     """Admin: a new TOTP secret to load into an authenticator app."""
-    if principal.kind != "admin":
+    if not access.may_set_up_second_step(principal, "totp"):
         raise Forbidden()
     account = uow.session.get(Account, principal.account_id)
     secret = totp.new_secret()
@@ -233,7 +233,7 @@ def disable(store, policy, principal, password):
     """Off only with the account's password: a stolen session alone cannot take the
     second step away. Every other session ends. WrongPassword for a wrong password
     (counted as a miss from the caller's address, like a sign-in). The password is
-    checked between two units of work, as at sign-in (use_cases.login)."""
+    checked between two units of work, as at sign-in (password_login.login)."""
     with store.unit_of_work() as uow:
         account = uow.session.get(Account, principal.account_id)
         key = guard.lock_key(principal.source_ip, account.email, account)

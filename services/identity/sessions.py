@@ -4,6 +4,7 @@ ended by logout or by a change to the account's security."""
 
 from sqlalchemy import bindparam, select, update
 
+from services.common.context import Principal, sign
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound, Unauthenticated
 from services.common.tokens import digest, new_token
@@ -97,6 +98,14 @@ def describe_session(uow, clock, session_id):
     columns), which costs a third of loading an ORM object."""
     session = _alive(uow.session.execute(_SESSION_CLOCK, {"session_id": session_id}).first())
     return {**clock.describe(session), "now": utcnow().isoformat()}
+
+
+def signed(found, issuer, ttl_s):
+    """`authenticate`'s answer with the principal signed for the gateway to forward
+    (services/common/context.py): `signed`, and `expires_at` (epoch seconds) `ttl_s`
+    from now."""
+    principal = sign(Principal.from_dict(found), issuer, ttl_s)
+    return {**found, "signed": principal.signed, "expires_at": principal.expires_at}
 
 
 _SESSION_CLOCK = select(Session.revoked_at, Session.created_at, Session.last_activity_at).where(

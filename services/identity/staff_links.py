@@ -12,22 +12,11 @@ from services.common.db import new_id, utcnow
 from services.common.tokens import digest, new_token
 from services.notify.events import SendNotification
 
-from . import domain
 from .exceptions import AlreadyMember
-from .models import Account, Membership, StaffLink
-from .use_cases import check_single_use
+from .models import Account, StaffLink
+from .passwords import check_single_use
 
 LINK_VALIDITY = timedelta(days=7)
-
-
-def may_link_at_once(session, principal, account_id):
-    """The admin always; else a caller who manages the person at one of their offices."""
-    if principal.is_admin:
-        return True
-    rows = session.execute(
-        select(Membership.office_id, Membership.role).where(Membership.account_id == account_id)
-    ).all()
-    return any(domain.may_manage(principal, office_id, role) for office_id, role in rows)
 
 
 def ask(uow, principal, office_id, account, name, mobile, role, office, portal_url):
@@ -51,6 +40,12 @@ def ask(uow, principal, office_id, account, name, mobile, role, office, portal_u
         expires_at=now + LINK_VALIDITY,
     )
     uow.session.add(link)
+    _send_link(uow, account, link, token, portal_url)
+    return as_person(link, account.email)
+
+
+def _send_link(uow, account, link, token, portal_url):
+    """The e-mail with the link to confirm: which office asks, for which role."""
     uow.send(
         "notify",
         SendNotification(
@@ -62,13 +57,12 @@ def ask(uow, principal, office_id, account, name, mobile, role, office, portal_u
                 "name": account.name,
                 "office": link.office_name,
                 "partner_id": link.partner_id,
-                "role": role,
+                "role": link.role,
                 "days": LINK_VALIDITY.days,
                 "confirm_url": f"{portal_url}/staff-link?token={token}",
             },
         ),
     )
-    return as_person(link, account.email)
 
 
 def pending(session, office_id, link_id=None, account_id=None):

@@ -11,12 +11,7 @@ import requests
 
 from services.common.db import utcnow
 
-
-class DeliveryFailed(Exception):
-    def __init__(self, status, reason):
-        super().__init__(status, reason)
-        self.status = status  # temporary-failure | permanent-failure | technical-failure
-        self.reason = reason
+from .exceptions import DeliveryFailed
 
 
 class SmtpEmail:
@@ -31,18 +26,7 @@ class SmtpEmail:
         self.timeout, self.ca_file = timeout, ca_file
 
     def send_email(self, to, subject, body, message_id, language, html=None):
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = to
-        message["Subject"] = subject
-        message["Date"] = formatdate(usegmt=True)
-        message["Message-ID"] = f"<{message_id}@kluis>"  # stable: a retry is recognisable
-        # 8bit keeps the text readable as it is in the stored message (no quoted-printable
-        # soft breaks inside links and codes); SMTP servers announce 8BITMIME for it.
-        message.set_content(body, cte="8bit")
-        if html:
-            message.add_alternative(html, subtype="html", cte="8bit")
-        message["Content-Language"] = language  # after set_content, which resets Content-*
+        message = self._message(to, subject, body, message_id, language, html)
         try:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         except OSError as exc:
@@ -70,6 +54,21 @@ class SmtpEmail:
             raise DeliveryFailed("temporary-failure", type(exc).__name__)
         finally:
             _close(smtp)  # the mail was accepted: how the goodbye goes does not matter
+
+    def _message(self, to, subject, body, message_id, language, html):
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = formatdate(usegmt=True)
+        message["Message-ID"] = f"<{message_id}@kluis>"  # stable: a retry is recognisable
+        # 8bit keeps the text readable as it is in the stored message (no quoted-printable
+        # soft breaks inside links and codes); SMTP servers announce 8BITMIME for it.
+        message.set_content(body, cte="8bit")
+        if html:
+            message.add_alternative(html, subtype="html", cte="8bit")
+        message["Content-Language"] = language  # after set_content, which resets Content-*
+        return message
 
     def _session(self, smtp):
         if self.starttls:

@@ -2,9 +2,10 @@
 
 from nameko.extensions import DependencyProvider
 
-from services.common.settings import kluis_var
+from services.common.settings import kluis_var, read_settings
 
 from .delivery import MessageBirdSms, SmsOutboxFile, SmtpEmail, TwilioSms
+from .settings import NotifySettings
 
 
 class Providers:
@@ -15,34 +16,32 @@ class Providers:
 
 class ProvidersProvider(DependencyProvider):
     def setup(self):
-        config = self.container.config
+        settings = read_settings(NotifySettings, self.container.config)
         email = SmtpEmail(
-            host=config.get("SMTP_HOST") or "127.0.0.1",
-            port=config.get("SMTP_PORT") or 8025,
-            sender=config.get("MAIL_FROM") or "Kluis <no-reply@kluis.local>",
-            starttls=str(config.get("SMTP_STARTTLS")).lower() in ("1", "true", "yes"),
-            user=config.get("SMTP_USER"),
-            password=config.get("SMTP_PASSWORD"),
-            ca_file=config.get("SMTP_CA_FILE") or None,
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.mail_from,
+            starttls=settings.smtp_starttls,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+            ca_file=settings.smtp_ca_file,
         )
-        self.providers = Providers(email, sms_provider(config))
+        self.providers = Providers(email, sms_provider(settings))
 
     def get_dependency(self, worker_ctx):
         return self.providers
 
 
-def sms_provider(config):
+def sms_provider(settings):
     """SMS_PROVIDER_URL unset: the outbox file; set: that provider's REST API
-    (SMS_PROVIDER twilio, the default, or messagebird)."""
-    url = config.get("SMS_PROVIDER_URL")
+    (SMS_PROVIDER twilio, the default, or messagebird). `settings`: NotifySettings."""
+    url = settings.sms_provider_url
     if not url:
         return SmsOutboxFile(kluis_var() / "sms.jsonl")
-    sender = config.get("SMS_SENDER") or "Kluis"
-    provider = (config.get("SMS_PROVIDER") or "twilio").lower()
+    sender = settings.sms_sender
+    provider = settings.sms_provider.lower()
     if provider == "messagebird":
-        return MessageBirdSms(url, config.get("SMS_PROVIDER_KEY") or "", sender)
+        return MessageBirdSms(url, settings.sms_provider_key, sender)
     if provider == "twilio":
-        return TwilioSms(
-            url, config.get("SMS_PROVIDER_USER") or "", config.get("SMS_PROVIDER_KEY") or "", sender
-        )
+        return TwilioSms(url, settings.sms_provider_user, settings.sms_provider_key, sender)
     raise ValueError(f"SMS_PROVIDER must be twilio or messagebird, not {provider!r}")

@@ -5,7 +5,6 @@ temporary failures with a bounded backoff."""
 import logging
 
 import eventlet
-from nameko.dependency_providers import Config
 from nameko.events import event_handler
 from nameko.messaging import consume
 from nameko.timer import timer
@@ -13,12 +12,14 @@ from nameko.timer import timer
 from services.common import metrics
 from services.common.schemas import load
 from services.common.service import ServiceBase, rpc
+from services.common.settings import Settings
 from services.common.store import Store, command_queue
 
 from . import preferences, use_cases
 from .dependencies import ProvidersProvider
 from .models import metadata
 from .schemas import PreferenceChanges
+from .settings import NotifySettings
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ class NotifyService(ServiceBase):
         },
     )
     providers = ProvidersProvider()
-    config = Config()
+    settings = Settings(NotifySettings)
 
     @consume(command_queue("notify"), requeue_on_error=True)
     def handle_command(self, message):
@@ -58,9 +59,7 @@ class NotifyService(ServiceBase):
         """Sends every due notification: new ones and retries whose time has come.
         nameko runs the next tick only after this one finished: one delivery at a time."""
         with self.store.unit_of_work() as uow:
-            due = use_cases.due_notifications(
-                uow, float(self.config.get("STALE_SENDING_S") or use_cases.STALE_SENDING_S)
-            )
+            due = use_cases.due_notifications(uow, self.settings.stale_sending_s)
         for notification_id in due:
             with self.store.unit_of_work() as uow:
                 notification = use_cases.claim(uow, notification_id)

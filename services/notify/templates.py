@@ -10,14 +10,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from .exceptions import UnknownTemplate
+
 LANGUAGES = ("nl", "en")
 _loader = FileSystemLoader(str(Path(__file__).with_name("templates")))
 _env = Environment(loader=_loader, autoescape=False, undefined=StrictUndefined)
 _html_env = Environment(loader=_loader, autoescape=True, undefined=StrictUndefined)
-
-
-class UnknownTemplate(Exception):
-    pass
 
 
 def clean(data):

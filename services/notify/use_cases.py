@@ -18,8 +18,8 @@ from services.common.db import utcnow
 from services.common.paging import desc
 
 from . import preferences, templates
-from .delivery import DeliveryFailed
 from .events import NotificationFailed, NotificationSent, SendNotification
+from .exceptions import DeliveryFailed
 from .models import Notification
 
 MAX_ATTEMPTS = 8
@@ -46,12 +46,8 @@ def record_notification(uow, message):
     messages always are. The account's own language, when notify knows it, wins over
     the one the sender gave."""
     message = SendNotification.load(message)
-    topic = preferences.TOPIC_OF_TEMPLATE.get(message["template"])
-    if (
-        topic
-        and message.get("account_id")
-        and not preferences.preferences_of(uow, message["account_id"])[topic]
-    ):
+    topic = _turned_off(uow, message)
+    if topic:
         log.info(
             "notification %s (%s) not sent: the recipient turned %s off",
             message["message_id"],
@@ -59,19 +55,10 @@ def record_notification(uow, message):
             topic,
         )
         return
-    data = templates.clean(message.get("data") or {})
-    language = preferences.language_of(uow, message.get("account_id")) or message.get("language")
-    language = language if language in templates.LANGUAGES else "nl"
-    subject, body = templates.render(message["template"], language, data)
+    language = _language(uow, message)
     to = message["to"]
     channel, recipient = ("email", to["email"]) if "email" in to else ("sms", to["mobile"])
-    # A code travels once in a message, as its only 6-digit number (docs/api.md): code
-    # messages are plain text only.
-    html = (
-        templates.render_html(message["template"], language, data)
-        if channel == "email" and message["template"] not in CODE_TEMPLATES
-        else None
-    )
+    subject, body, html = _rendered(message, language, channel)
     now = utcnow()
     uow.session.add(
         Notification(
@@ -90,6 +77,35 @@ def record_notification(uow, message):
             updated_at=now,
         )
     )
+
+
+def _turned_off(uow, message):
+    """The news topic of the message when its recipient turned that topic off, else None."""
+    topic = preferences.TOPIC_OF_TEMPLATE.get(message["template"])
+    account_id = message.get("account_id")
+    if topic and account_id and not preferences.preferences_of(uow, account_id)[topic]:
+        return topic
+    return None
+
+
+def _language(uow, message):
+    """The account's own language when notify knows it, else the sender's, else nl."""
+    language = preferences.language_of(uow, message.get("account_id")) or message.get("language")
+    return language if language in templates.LANGUAGES else "nl"
+
+
+def _rendered(message, language, channel):
+    """-> (subject, text body, HTML body or None)."""
+    data = templates.clean(message.get("data") or {})
+    subject, body = templates.render(message["template"], language, data)
+    # A code travels once in a message, as its only 6-digit number (docs/api.md): code
+    # messages are plain text only.
+    html = (
+        templates.render_html(message["template"], language, data)
+        if channel == "email" and message["template"] not in CODE_TEMPLATES
+        else None
+    )
+    return subject, body, html
 
 
 def due_notifications(uow, stale_after_s=STALE_SENDING_S, limit=50):

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from services.common.errors import Unauthenticated
-from services.identity import activation, guard, sessions, use_cases
+from services.identity import accounts, activation, guard, password_login, sessions
 from services.identity.domain import SessionClock
 from services.identity.exceptions import TokenUsed
 
@@ -17,13 +17,13 @@ PASSWORD = "Zonnebloem-84"
 
 def test_the_sessions_of_the_account_end(identity_db):
     with identity_db.unit_of_work() as uow:
-        account = use_cases.create_account(uow, "client", "klant@voorbeeld.nl", password=PASSWORD)
-        use_cases.create_account(uow, "client", "ander@voorbeeld.nl", password=PASSWORD)
+        account = accounts.create_account(uow, "client", "klant@voorbeeld.nl", password=PASSWORD)
+        accounts.create_account(uow, "client", "ander@voorbeeld.nl", password=PASSWORD)
         account_id = account.id
     tokens = []
     for email in ("klant@voorbeeld.nl", "klant@voorbeeld.nl", "ander@voorbeeld.nl"):
         tokens.append(
-            use_cases.login(
+            password_login.login(
                 identity_db,
                 CLOCK,
                 guard.Policy(),

@@ -6,7 +6,7 @@ import pytest
 
 from services.common.db import utcnow
 from services.common.errors import Unauthenticated
-from services.identity import guard, sessions, use_cases
+from services.identity import accounts, guard, password_login, sessions
 from services.identity.domain import SessionClock
 from services.identity.exceptions import InvalidCredentials, RateLimited, SessionExpired
 from services.identity.models import Account, LoginAttempt, Session, buckets
@@ -24,14 +24,16 @@ POLICY = guard.Policy(lock_count=guard.LOCK_COUNT.scaled(LOCK_AFTER))
 @pytest.fixture
 def account_id(identity_db):
     with identity_db.unit_of_work() as uow:
-        return use_cases.create_account(uow, "client", EMAIL, name="Jan", password=PASSWORD).id
+        return accounts.create_account(uow, "client", EMAIL, name="Jan", password=PASSWORD).id
 
 
 def login(db, password, email=EMAIL, ip=IP, policy=POLICY):
     """-> the session, or None when refused with InvalidCredentials (the 401 of a wrong
     password, an unknown e-mail and a lock alike)."""
     try:
-        return use_cases.login(db, CLOCK, policy, email, password, ip, "pytest-agent", PUBLIC_URL)
+        return password_login.login(
+            db, CLOCK, policy, email, password, ip, "pytest-agent", PUBLIC_URL
+        )
     except InvalidCredentials:
         return None
 

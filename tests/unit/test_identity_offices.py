@@ -5,7 +5,7 @@ import pytest
 from services.common.contacts import is_role_address, normalise_mobile
 from services.common.context import Principal
 from services.common.tokens import digest
-from services.identity import domain
+from services.identity import access, domain
 
 ADMIN = Principal("admin-1", "admin")
 
@@ -68,7 +68,7 @@ def test_personal_addresses(address):
     ],
 )
 def test_approver_by_requested_role(role, approver, allowed):
-    assert domain.may_approve(approver, "o1", role) is allowed
+    assert access.may_approve(approver, "o1", role) is allowed
 
 
 @pytest.mark.parametrize(
@@ -84,7 +84,7 @@ def test_approver_by_requested_role(role, approver, allowed):
     ],
 )
 def test_not_above_ones_own_role(principal, roles, allowed):
-    assert domain.may_manage(principal, "o1", *roles) is allowed
+    assert access.may_manage(principal, "o1", *roles) is allowed
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from services.common.db import utcnow
 from services.common.errors import Unauthenticated
 from services.common.tokens import digest
-from services.identity import guard, sessions, use_cases
+from services.identity import accounts, guard, password_login, passwords, sessions
 from services.identity.domain import SessionClock
 from services.identity.exceptions import (
     InvalidCredentials,
@@ -29,23 +29,23 @@ NEW_PASSWORD = "Tulpenveld-2026"
 @pytest.fixture
 def account_id(identity_db):
     with identity_db.unit_of_work() as uow:
-        return use_cases.create_account(uow, "client", EMAIL, password=OLD_PASSWORD).id
+        return accounts.create_account(uow, "client", EMAIL, password=OLD_PASSWORD).id
 
 
 def forgot(db, email=EMAIL):
     with db.unit_of_work() as uow:
-        use_cases.request_password_reset(uow, email, PUBLIC_URL)
+        passwords.request_password_reset(uow, email, PUBLIC_URL)
 
 
 def reset(db, token, password=NEW_PASSWORD):
     with db.unit_of_work() as uow:
-        use_cases.reset_password(uow, token, password)
+        passwords.reset_password(uow, token, password)
 
 
 def login(db, password):
     """-> the session, or None when refused with InvalidCredentials."""
     try:
-        return use_cases.login(
+        return password_login.login(
             db, CLOCK, guard.Policy(), EMAIL, password, "198.51.100.1", "pytest", PUBLIC_URL
         )
     except InvalidCredentials:
@@ -91,7 +91,7 @@ def test_known_email_gets_one_mail_command_with_a_reset_link(identity_db, accoun
 
 def test_staff_never_get_a_reset_mail(identity_db):
     with identity_db.unit_of_work() as uow:
-        use_cases.create_account(uow, "staff", "adviseur@kantoor.nl")
+        accounts.create_account(uow, "staff", "adviseur@kantoor.nl")
     forgot(identity_db, "adviseur@kantoor.nl")
     assert reset_commands(identity_db) == []
 

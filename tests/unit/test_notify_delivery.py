@@ -7,7 +7,8 @@ import pytest
 
 from services.common.db import new_id, utcnow
 from services.notify import use_cases
-from services.notify.delivery import DeliveryFailed, SmsOutboxFile
+from services.notify.delivery import SmsOutboxFile
+from services.notify.exceptions import DeliveryFailed
 from services.notify.models import Notification
 
 

@@ -2,8 +2,10 @@
 
 import pytest
 
+from services.common.settings import read_settings
 from services.notify.delivery import MessageBirdSms, SmsOutboxFile, TwilioSms, _http_failure
 from services.notify.dependencies import sms_provider
+from services.notify.settings import NotifySettings
 
 
 @pytest.mark.parametrize(
@@ -25,25 +27,35 @@ def test_http_answers(status, outcome):
     assert (failure.status, failure.reason) == (outcome, f"twilio {status}")
 
 
+def configured(config):
+    return read_settings(NotifySettings, config)
+
+
 def test_the_provider_is_chosen_by_configuration(tmp_path, monkeypatch):
     monkeypatch.setenv("KLUIS_VAR", str(tmp_path))
-    assert isinstance(sms_provider({}), SmsOutboxFile)
+    assert isinstance(sms_provider(NotifySettings()), SmsOutboxFile)
     twilio = sms_provider(
-        {
-            "SMS_PROVIDER_URL": "https://api.twilio.com/",
-            "SMS_PROVIDER_USER": "AC1",
-            "SMS_PROVIDER_KEY": "k",
-        }
+        configured(
+            {
+                "SMS_PROVIDER_URL": "https://api.twilio.com/",
+                "SMS_PROVIDER_USER": "AC1",
+                "SMS_PROVIDER_KEY": "k",
+            }
+        )
     )
     assert isinstance(twilio, TwilioSms)
     assert twilio.url == "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"
     bird = sms_provider(
-        {
-            "SMS_PROVIDER": "MessageBird",
-            "SMS_PROVIDER_URL": "https://rest.messagebird.com",
-            "SMS_PROVIDER_KEY": "live",
-        }
+        configured(
+            {
+                "SMS_PROVIDER": "MessageBird",
+                "SMS_PROVIDER_URL": "https://rest.messagebird.com",
+                "SMS_PROVIDER_KEY": "live",
+            }
+        )
     )
     assert isinstance(bird, MessageBirdSms) and bird.url == "https://rest.messagebird.com/messages"
     with pytest.raises(ValueError):
-        sms_provider({"SMS_PROVIDER": "carrier-pigeon", "SMS_PROVIDER_URL": "https://x"})
+        sms_provider(
+            configured({"SMS_PROVIDER": "carrier-pigeon", "SMS_PROVIDER_URL": "https://x"})
+        )

@@ -6,7 +6,8 @@ import pytest
 from jinja2.exceptions import UndefinedError
 
 from services.notify import templates
-from services.notify.templates import UnknownTemplate, render, template_names
+from services.notify.exceptions import UnknownTemplate
+from services.notify.templates import render, template_names
 
 # Every value any template uses (see services/notify/templates/*/*.txt).
 DATA = {

@@ -1,0 +1,67 @@
+"""Accounts: created (by the admin, at set-up for the admin itself), their own name and
+language changed, a client's removed. Plain functions over a unit of work (`uow.session`,
+`uow.emit`, `uow.send`) that refuse by raising a KluisError."""
+
+from sqlalchemy import select
+
+from services.common.db import new_id, utcnow
+
+from . import domain
+from .events import AccountCreated, AccountLanguageChanged, AccountRemoved
+from .models import Account
+from .passwords import require_strong
+from .sessions import end_sessions
+
+
+def create_account(uow, kind, email, name="", language="nl", password=None):
+    if password is not None:
+        require_strong(password)
+    account = Account(
+        id=new_id(),
+        kind=kind,
+        email=domain.normalise_email(email),
+        name=name,
+        language=language,
+        failed_logins=0,
+        created_at=utcnow(),
+        password_hash=domain.hash_password(password) if password else None,
+    )
+    uow.session.add(account)
+    uow.session.flush()
+    uow.emit(AccountCreated(account_id=account.id, kind=kind), actor=None)
+    return account
+
+
+def bootstrap_admin(uow, email, password):
+    """Create the platform admin unless an account with that e-mail exists. -> created?"""
+    existing = uow.session.scalar(
+        select(Account).where(Account.email == domain.normalise_email(email))
+    )
+    if existing is not None:
+        return False
+    create_account(uow, "admin", email, name="Admin", language="nl", password=password)
+    return True
+
+
+def update_account(uow, account_id, language=None, name=None, session_id=None):
+    """The account's own name and language. A new language is announced
+    (`account_language_changed`): notify writes every later message in it, also the
+    news that other services send. It also ends the account's other sessions: security
+    mail in a language the owner does not read is how a thief would keep them unaware."""
+    account = uow.session.get(Account, account_id)
+    if language is not None and language != account.language:
+        account.language = language
+        uow.emit(AccountLanguageChanged(account_id=account_id, language=language), actor=account_id)
+        end_sessions(uow, account_id, "language_changed", keep_session_id=session_id)
+    if name is not None:
+        account.name = name
+
+
+def remove_client_account(uow, actor, account_id):
+    """The portal account, its sessions and devices are gone (the office keeps its
+    records). Idempotent."""
+    account = uow.session.get(Account, account_id)
+    if account is None or account.kind != "client":
+        return
+    uow.session.delete(account)
+    uow.emit(AccountRemoved(account_id=account_id), actor=actor)
