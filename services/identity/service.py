@@ -9,7 +9,7 @@ from nameko.timer import timer
 
 from services.common.schemas import load
 from services.common.service import ServiceBase, rpc
-from services.common.settings import Settings
+from services.common.settings_dependency import Settings
 from services.common.store import Store
 
 from . import (
