@@ -16,10 +16,11 @@ from services.common.web_server import pooled_http
 from . import attachments, blob_endpoint, checklist, finishing, janitor, library
 from .access import document_access, dossier_access, visible_dossier_ids
 from .dependencies import Blobs
+from .export_entrypoints import ExportEntrypoints
 from .models import metadata
 
 
-class DocumentsService(ServiceBase):
+class DocumentsService(ExportEntrypoints, ServiceBase):
     name = "documents"
     store = Store(metadata)
     blobs = Blobs()

@@ -19,6 +19,7 @@ from . import (
     devices,
     domain,
     edge,
+    export_principal,
     guard,
     registration,
     second_factor,
@@ -159,6 +160,17 @@ class IdentityService(ServiceBase):
             config_value(self.config, "PRINCIPAL_TTL_S", DEFAULT_TTL_S),
         )
         return {**found, "signed": principal.signed, "expires_at": principal.expires_at}
+
+    @rpc
+    def sign_export_principal(self, account_id):
+        """documents only (as a service), preparing a client's export of their own data:
+        -> the signed form of a read-only principal of that client account, valid
+        PRINCIPAL_TTL_S. NotFound unless `account_id` is a client's."""
+        self.caller.require_service("documents")
+        with self.store.unit_of_work() as uow:
+            principal = export_principal.export_principal(uow, account_id)
+        ttl = config_value(self.config, "PRINCIPAL_TTL_S", DEFAULT_TTL_S)
+        return sign(principal, self.name, ttl).signed
 
     @rpc
     def describe_session(self):
