@@ -52,7 +52,12 @@ GATEWAY_CLASS = "gateway.service:GatewayService"
 # Who sends commands to whom (`uow.send(target, ...)`, services.common.store): the relay
 # declares and binds the target's queue before publishing. tests/unit checks it against
 # the code.
-COMMANDS_SENT = {"identity": ("notify",), "dossier": ("notify",), "signing": ("notify",)}
+COMMANDS_SENT = {
+    "identity": ("notify",),
+    "dossier": ("notify",),
+    "signing": ("notify",),
+    "documents": ("notify",),  # a client's export is ready
+}
 RPC_EXCHANGE = "nameko-rpc"
 COMMAND_EXCHANGE = "kluis.commands"
 UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"

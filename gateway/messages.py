@@ -96,6 +96,10 @@ ERRORS = {
         "Deze inlogpoging is in de app geweigerd.",
         "This sign-in was refused in the app.",
     ),
+    "export_gone": (
+        "Dit bestand met uw gegevens is al gedownload of verlopen. Vraag een nieuw aan.",
+        "This file with your data was downloaded already or has expired. Ask for a new one.",
+    ),
     "request_too_large": ("Het verzoek is te groot.", "The request is too large."),
     "file_too_large": ("Het bestand is te groot.", "The file is too large."),
     "pdf_encrypted": (

@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     messages,
     offices,
     portal,
+    privacy,
     questionnaires,
     registrations,
     signing,

@@ -107,3 +107,12 @@ class RequestReviewed(Event):
     client_visible: bool
     actor_kind: str | None
     looked_along_by: str | None
+
+
+@event("export_downloaded")
+class ExportDownloaded(Event):
+    """A client downloaded the export of their own data (AVG art. 15 and 20): for their
+    own audit trail (dossier)."""
+
+    export_id: str
+    account_id: str

@@ -76,3 +76,18 @@ class TooManyUploads(KluisError):
     service's workers, so one account may not take them all. details: {retry_after_s}"""
 
     code = "rate_limited"
+
+
+class ExportGone(KluisError):
+    """The client's export was downloaded already (once only) or has expired: its file
+    is gone. A new one can be asked for (POST /me/export)."""
+
+    code = "export_gone"
+    http_status = 410
+
+
+class ExportTooSoon(KluisError):
+    """A client asks for an export of their data at most once per EXPORT_MIN_INTERVAL_S.
+    details: {"retry_after_s": n}"""
+
+    code = "rate_limited"

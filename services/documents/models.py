@@ -125,3 +125,22 @@ class DownloadTicket(Base):
     ticket_hash: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     blob_name: Mapped[str] = mapped_column(sa.String(36))
     expires_at = mapped_column(UTCDateTime, nullable=False)
+
+
+class Export(Base):
+    """A client's export of their own data (AVG art. 15 and 20): a ZIP, sealed in the
+    blob store under the export's id while `ready` (exports.py)."""
+
+    __tablename__ = "exports"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    account_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12), index=True)  # exports.STATUSES
+    language: Mapped[str] = mapped_column(sa.String(2), default="nl")
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    size: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)  # the ZIP's
+    sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    blob_kept: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    requested_at = mapped_column(UTCDateTime, nullable=False)
+    ready_at = mapped_column(UTCDateTime, nullable=True)
+    expires_at = mapped_column(UTCDateTime, nullable=True)
+    downloaded_at = mapped_column(UTCDateTime, nullable=True)

@@ -25,10 +25,11 @@ from . import (
 )
 from .access import document_access, dossier_access, visible_dossier_ids
 from .dependencies import Blobs
+from .export_entrypoints import ExportEntrypoints
 from .models import metadata
 
 
-class DocumentsService(ServiceBase):
+class DocumentsService(ExportEntrypoints, ServiceBase):
     name = "documents"
     store = Store(metadata)
     blobs = Blobs()

@@ -146,6 +146,7 @@ CLIENT_ACTIONS = frozenset(
         "portal_unlinked",
         "extra_account_added",
         "extra_account_removed",
+        "export_downloaded",
     }
 )
 

@@ -8,11 +8,13 @@ occurred_at, actor, ...}; each handler checks it against documents' declaration
 
 from functools import partial
 
+from services.common.context import Principal
 from services.documents.events import (
     DocumentDownloaded,
     DocumentPublished,
     DocumentUploaded,
     DocumentVisibilityChanged,
+    ExportDownloaded,
     RequestCreated,
     RequestReviewed,
 )
@@ -33,6 +35,7 @@ def handlers(public_url):
         "documents.document_downloaded": document_downloaded,
         "documents.request_created": request_created,
         "documents.request_reviewed": partial(request_reviewed, public_url=public_url),
+        "documents.export_downloaded": export_downloaded,
     }
 
 
@@ -86,3 +89,12 @@ def request_reviewed(uow, event, public_url):
             {"title": event["title"], "reason": event.get("reason") or ""},
             public_url,
         )
+
+
+def export_downloaded(uow, event):
+    """{export_id, account_id}: the client downloaded the export of their own data; in
+    their own trail (GET /me/audit, as its actor), never in a dossier's."""
+    event = ExportDownloaded.load(event)
+    client = Principal(account_id=event["account_id"], kind="client")
+    at = audit.occurred_at(event)
+    audit.record(uow, client, "export_downloaded", None, "export", event["export_id"], at=at)

@@ -62,6 +62,11 @@ class EventEntrypoints:
         for the reader in the counts (not for a look-along session)."""
         self._take("documents.document_downloaded", event)
 
+    @event_handler("documents", "export_downloaded", requeue_on_error=True)
+    def handle_export_downloaded(self, event):
+        """Audited in the client's own trail: `export_downloaded`."""
+        self._take("documents.export_downloaded", event)
+
     @event_handler("documents", "request_created", requeue_on_error=True)
     def handle_request_created(self, event):
         """Audited: `request_created`."""

@@ -7,6 +7,7 @@ and devices are in office_entrypoints.py and device_entrypoints.py."""
 
 from nameko.timer import timer
 
+from services.common.context import sign
 from services.common.schemas import load
 from services.common.service import ServiceBase, rpc
 from services.common.settings_dependency import Settings
@@ -16,6 +17,7 @@ from . import (
     accounts,
     activation,
     edge,
+    export_principal,
     password_login,
     passwords,
     profile,
@@ -137,6 +139,16 @@ class IdentityService(OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
         with self.store.unit_of_work() as uow:
             found = sessions.authenticate(uow, self.settings.clock, token, touch)
         return sessions.signed(found, self.name, self.settings.principal_ttl_s)
+
+    @rpc
+    def sign_export_principal(self, account_id):
+        """documents only (as a service), preparing a client's export of their own data:
+        -> the signed form of a read-only principal of that client account, valid
+        PRINCIPAL_TTL_S. NotFound unless `account_id` is a client's."""
+        self.caller.require_service("documents")
+        with self.store.unit_of_work() as uow:
+            principal = export_principal.export_principal(uow, account_id)
+        return sign(principal, self.name, self.settings.principal_ttl_s).signed
 
     @rpc
     def describe_session(self):

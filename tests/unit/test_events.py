@@ -89,6 +89,7 @@ WIRE = {
             *ACTOR,
         },
         "document_published": {"document_id", "dossier_id", "office_id", "client_id", "title"},
+        "export_downloaded": {"export_id", "account_id"},
         "document_downloaded": {
             "document_id",
             "dossier_id",

@@ -55,6 +55,7 @@ EXPECTED = {
     "registration_waiting",
     "staff_link_requested",
     "link_request",
+    "export_ready",
 }
 SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 

@@ -15,6 +15,7 @@ import { account, loadAccount } from '../shared/session'
 import { useStore } from '../shared/store'
 import type { Me, Preferences } from '../shared/types'
 import { ExtraAccounts } from './extra-accounts'
+import { ExportSection } from './my-export'
 
 /** The languages, each in its own words. */
 export const LANGUAGE_OPTIONS = () => [{ value: 'nl', label: t('language.name.nl') },
@@ -83,6 +84,7 @@ export function MyDetailsPage() {
         <p class="utrecht-paragraph">{tt('audit.intro')}</p>
         <p class="utrecht-paragraph"><Link href="/my-details/audit" class="utrecht-link">{tt('audit.link')}</Link></p>
       </Section>
+      <ExportSection readOnly={readOnly} />
     </>
   )
 }

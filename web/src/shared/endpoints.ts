@@ -3,7 +3,7 @@
 import { api, fetchFile, upload } from './api'
 import type {
   Action, Attachment, AuditEntry, Consent, DocumentItem, DocumentRequest, Dossier,
-  Evidence, ExtraAccount, Home, Limits, LoginResult, Me, Message, MortgageApplication, Page,
+  Evidence, ExtraAccount, Home, Limits, LoginResult, Me, Message, MortgageApplication, MyExport, Page,
   Preferences, Product, Questionnaire, SessionState, SessionToken, SigningRequest,
   ClientRecord, InvitationState, Task, Template, QuestionPage, StaffMember, RegistrationRequest,
   Office, LoginAttempt, ParkedMessage, LinkRequest,
@@ -46,6 +46,9 @@ export const setConsent = (officeId: string, shared: boolean) =>
 export const preferences = () => api<Preferences>('GET', '/me/notification-preferences')
 export const setPreferences = (value: Preferences) =>
   api<Preferences>('PUT', '/me/notification-preferences', { body: value })
+export const myExport = (background = false) => api<MyExport>('GET', '/me/export', { background })
+export const requestMyExport = () => api<MyExport>('POST', '/me/export')
+export const myExportContent = () => fetchFile('/me/export/content')
 export const startSmsSecondStep = (mobile: string) =>
   api<void>('POST', '/me/2fa/sms', { body: { mobile } })
 export const confirmSmsSecondStep = (code: string) =>

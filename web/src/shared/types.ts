@@ -234,6 +234,13 @@ export interface Consent {
   shared: boolean
 }
 
+/** GET /me/export: the client's latest export of their own data. */
+export interface MyExport {
+  status: 'preparing' | 'ready' | 'downloaded' | 'expired' | 'failed'
+  requested_at: string
+  expires_at: string | null
+}
+
 export interface Preferences {
   new_documents: boolean
   questionnaires: boolean
