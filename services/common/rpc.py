@@ -14,17 +14,13 @@ and the callee can insist on which service it is (`caller.require_service`)."""
 
 import time
 import uuid
+from contextlib import contextmanager
 
 import eventlet
 from amqp.exceptions import ChannelError
 from nameko.amqp.publish import Publisher, UndeliverableMessage, get_producer
-from nameko.constants import (
-    DEFAULT_TRANSPORT_OPTIONS,
-    NON_PERSISTENT,
-)
-from nameko.exceptions import (
-    UnknownService,
-)
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS, NON_PERSISTENT
+from nameko.exceptions import UnknownService
 from nameko.rpc import (
     MethodProxy,
     ReplyListener,
@@ -122,38 +118,45 @@ class _CallPublisher(Publisher):
         with get_producer(
             self.amqp_uri, True, self.ssl, self.login_method, transport_options
         ) as producer:
-            returned = []
-
-            def heard(exc, *_):
-                returned.append(exc)
-
-            # Only for this publish (the connection is this call's until the `with` ends):
-            # left on the pooled channel it would also swallow the "no route" of other
-            # publishers' mandatory messages (the outbox's commands).
-            channel = producer.channel
-            channel.events["basic_return"].add(heard)
-            try:
-                producer.publish(
-                    payload,
-                    headers=headers,
-                    delivery_mode=self.delivery_mode,
-                    priority=self.priority,
-                    expiration=self.expiration,
-                    compression=self.compression,
-                    declare=list(self.declare),
-                    retry=self.retry,
-                    retry_policy=self.retry_policy,
-                    serializer=self.serializer,
-                    **publish_kwargs,
-                )
-            except ChannelError as exc:  # a channel without our handler (a reconnect)
-                if "NO_ROUTE" in str(exc):
-                    raise UndeliverableMessage()
-                raise
-            finally:
-                channel.events["basic_return"].discard(heard)
+            with _returns_heard(producer.channel) as returned:
+                try:
+                    producer.publish(
+                        payload,
+                        headers=headers,
+                        delivery_mode=self.delivery_mode,
+                        priority=self.priority,
+                        expiration=self.expiration,
+                        compression=self.compression,
+                        declare=list(self.declare),
+                        retry=self.retry,
+                        retry_policy=self.retry_policy,
+                        serializer=self.serializer,
+                        **publish_kwargs,
+                    )
+                except ChannelError as exc:  # a channel without our handler (a reconnect)
+                    if "NO_ROUTE" in str(exc):
+                        raise UndeliverableMessage()
+                    raise
             if returned:  # the broker sends the return before its confirm
                 raise UndeliverableMessage()
+
+
+@contextmanager
+def _returns_heard(channel):
+    """-> (in a with block) the list of the broker's returns ("no route") heard on
+    `channel`. Only for this publish (the connection is this call's until the producer's
+    `with` ends): left on the pooled channel it would also swallow the "no route" of
+    other publishers' mandatory messages (the outbox's commands)."""
+    returned = []
+
+    def heard(exc, *_):
+        returned.append(exc)
+
+    channel.events["basic_return"].add(heard)
+    try:
+        yield returned
+    finally:
+        channel.events["basic_return"].discard(heard)
 
 
 class _RpcReply(RpcReply):
