@@ -21,7 +21,7 @@ from services.common.context import Principal, put_principal
 from services.common.errors import KluisError, ReadOnlySession, Unauthenticated, ValidationFailed
 from services.common.errors import NotFound as NotFoundError
 from services.common.logs import REQUEST_ID, REQUEST_ID_KEY
-from services.common.web_server import RequestTimeout
+from services.common.web_protocol import RequestTimeout
 
 from . import principals
 from .errors import status_for

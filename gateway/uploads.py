@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from services.common import metrics
 from services.common.errors import ValidationFailed
 from services.common.settings import env_int
-from services.common.web_server import RequestTimeout
+from services.common.web_protocol import RequestTimeout
 from services.documents import exceptions as documents_errors
 
 from .http import MultipartRequired, RequestTooLarge, load

@@ -68,21 +68,7 @@ class Buckets:
             .with_for_update()
         ).first()
         if row is None:
-            if cost > limit.burst:
-                return _retry_after(limit, limit.burst, cost)
-            try:
-                with session.begin_nested():
-                    session.execute(
-                        sa.insert(self.table).values(
-                            scope=limit.scope,
-                            key_hash=_key(key),
-                            tokens=limit.burst - cost,
-                            updated_at=now,
-                        )
-                    )
-                return None
-            except IntegrityError:  # another request created it just now: take from that
-                return self.take(session, limit, key, cost)
+            return self._first_take(session, limit, key, cost, now)
         tokens = _now_tokens(limit, row.tokens, row.updated_at, now)
         if tokens < cost:
             return _retry_after(limit, tokens, cost)
@@ -92,6 +78,24 @@ class Buckets:
             .values(tokens=tokens - cost, updated_at=now)
         )
         return None
+
+    def _first_take(self, session, limit, key, cost, now):
+        """`take` for a key without a row yet: a full bucket, less `cost`."""
+        if cost > limit.burst:
+            return _retry_after(limit, limit.burst, cost)
+        try:
+            with session.begin_nested():
+                session.execute(
+                    sa.insert(self.table).values(
+                        scope=limit.scope,
+                        key_hash=_key(key),
+                        tokens=limit.burst - cost,
+                        updated_at=now,
+                    )
+                )
+            return None
+        except IntegrityError:  # another request created it just now: take from that
+            return self.take(session, limit, key, cost)
 
     def peek(self, session, limit, key, cost=1):
         """-> None when `cost` tokens could be taken now, else the seconds to wait."""

@@ -123,32 +123,42 @@ class StoreCollector:
             labels=["service"],
         )
         for store in list(STORES):
-            try:
-                with Session(store.engine) as session:
-                    count, oldest = session.execute(
-                        select(func.count(), func.min(store.outbox.c.created_at)).where(
-                            store.outbox.c.sent_at.is_(None)
-                        )
-                    ).one()
-                    parked_count = session.execute(
-                        select(func.count())
-                        .select_from(store.inbox)
-                        .where(store.inbox.c.status == "parked")
-                    ).scalar()
-            except Exception as exc:  # a scrape must not fail on one database
-                log.info("%s: metrics not read (%s)", store.service_name, type(exc).__name__)
+            read = _store_figures(store)
+            if read is None:
                 continue
-            seconds = 0.0
-            if oldest is not None:
-                if oldest.tzinfo is None:  # SQLite gives it back without its zone
-                    oldest = oldest.replace(tzinfo=UTC)
-                seconds = max(0.0, (utcnow() - oldest).total_seconds())
+            count, seconds, parked_count = read
             backlog.add_metric([store.service_name], count)
             age.add_metric([store.service_name], seconds)
             parked.add_metric([store.service_name], parked_count)
         yield backlog
         yield age
         yield parked
+
+
+def _store_figures(store):
+    """-> (outbox backlog, age of its oldest row in seconds, parked messages), or None
+    when the store's database did not answer (a scrape must not fail on one database)."""
+    try:
+        with Session(store.engine) as session:
+            count, oldest = session.execute(
+                select(func.count(), func.min(store.outbox.c.created_at)).where(
+                    store.outbox.c.sent_at.is_(None)
+                )
+            ).one()
+            parked_count = session.execute(
+                select(func.count())
+                .select_from(store.inbox)
+                .where(store.inbox.c.status == "parked")
+            ).scalar()
+    except Exception as exc:
+        log.info("%s: metrics not read (%s)", store.service_name, type(exc).__name__)
+        return None
+    seconds = 0.0
+    if oldest is not None:
+        if oldest.tzinfo is None:  # SQLite gives it back without its zone
+            oldest = oldest.replace(tzinfo=UTC)
+        seconds = max(0.0, (utcnow() - oldest).total_seconds())
+    return count, seconds, parked_count
 
 
 REGISTRY.register(StoreCollector())

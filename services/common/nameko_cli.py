@@ -59,7 +59,11 @@ def run(services, config, backdoor_port=None):
     if backdoor_port is not None:
         nameko_run.setup_backdoor(runner, backdoor_port)
     runner.start()
-    runnlet = eventlet.spawn(runner.wait)
+    _wait(runner, eventlet.spawn(runner.wait), grace)
+
+
+def _wait(runner, runnlet, grace):
+    """Until the runner stopped; Ctrl-C stops it (a second one kills it), within `grace`."""
     while True:
         try:
             runnlet.wait()

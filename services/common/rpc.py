@@ -3,8 +3,8 @@ timeout, and its message expires at the same moment, so that a call whose caller
 gave up is never executed later by a service that comes back. Calls and answers are
 transient messages (a call is worth nothing after its deadline, an answer nothing
 without its waiting caller; persisting them was more than half of the broker's work per
-request), and an answer is sent without a publisher confirm (`KluisRpc`, the entrypoint
-behind services.common.service.rpc). Events and commands keep their persistence
+request), and an answer is sent without a publisher confirm (`KluisRpc` in
+rpc_entrypoint.py, the entrypoint behind services.common.service.rpc). Events and commands keep their persistence
 (outbox).
 
 A service that calls another on its own behalf (after it checked the caller itself)
@@ -12,36 +12,18 @@ uses `as_service=True`: the call then carries the calling service as its princip
 (kind "service", signed with the calling service's own key) instead of the end user's,
 and the callee can insist on which service it is (`caller.require_service`)."""
 
-import inspect
-import sys
 import time
 import uuid
+from contextlib import contextmanager
 
 import eventlet
-import kombu.serialization
 from amqp.exceptions import ChannelError
 from nameko.amqp.publish import Publisher, UndeliverableMessage, get_producer
-from nameko.constants import (
-    AMQP_SSL_CONFIG_KEY,
-    AMQP_URI_CONFIG_KEY,
-    DEFAULT_SERIALIZER,
-    DEFAULT_TRANSPORT_OPTIONS,
-    LOGIN_METHOD_CONFIG_KEY,
-    NON_PERSISTENT,
-    SERIALIZER_CONFIG_KEY,
-)
-from nameko.exceptions import (
-    IncorrectSignature,
-    UnknownService,
-    UnserializableValueError,
-    serialize,
-)
+from nameko.constants import DEFAULT_TRANSPORT_OPTIONS, NON_PERSISTENT
+from nameko.exceptions import UnknownService
 from nameko.rpc import (
     MethodProxy,
     ReplyListener,
-    Responder,
-    Rpc,
-    RpcConsumer,
     RpcProxy,
     RpcReply,
     ServiceProxy,
@@ -136,38 +118,45 @@ class _CallPublisher(Publisher):
         with get_producer(
             self.amqp_uri, True, self.ssl, self.login_method, transport_options
         ) as producer:
-            returned = []
-
-            def heard(exc, *_):
-                returned.append(exc)
-
-            # Only for this publish (the connection is this call's until the `with` ends):
-            # left on the pooled channel it would also swallow the "no route" of other
-            # publishers' mandatory messages (the outbox's commands).
-            channel = producer.channel
-            channel.events["basic_return"].add(heard)
-            try:
-                producer.publish(
-                    payload,
-                    headers=headers,
-                    delivery_mode=self.delivery_mode,
-                    priority=self.priority,
-                    expiration=self.expiration,
-                    compression=self.compression,
-                    declare=list(self.declare),
-                    retry=self.retry,
-                    retry_policy=self.retry_policy,
-                    serializer=self.serializer,
-                    **publish_kwargs,
-                )
-            except ChannelError as exc:  # a channel without our handler (a reconnect)
-                if "NO_ROUTE" in str(exc):
-                    raise UndeliverableMessage()
-                raise
-            finally:
-                channel.events["basic_return"].discard(heard)
+            with _returns_heard(producer.channel) as returned:
+                try:
+                    producer.publish(
+                        payload,
+                        headers=headers,
+                        delivery_mode=self.delivery_mode,
+                        priority=self.priority,
+                        expiration=self.expiration,
+                        compression=self.compression,
+                        declare=list(self.declare),
+                        retry=self.retry,
+                        retry_policy=self.retry_policy,
+                        serializer=self.serializer,
+                        **publish_kwargs,
+                    )
+                except ChannelError as exc:  # a channel without our handler (a reconnect)
+                    if "NO_ROUTE" in str(exc):
+                        raise UndeliverableMessage()
+                    raise
             if returned:  # the broker sends the return before its confirm
                 raise UndeliverableMessage()
+
+
+@contextmanager
+def _returns_heard(channel):
+    """-> (in a with block) the list of the broker's returns ("no route") heard on
+    `channel`. Only for this publish (the connection is this call's until the producer's
+    `with` ends): left on the pooled channel it would also swallow the "no route" of
+    other publishers' mandatory messages (the outbox's commands)."""
+    returned = []
+
+    def heard(exc, *_):
+        returned.append(exc)
+
+    channel.events["basic_return"].add(heard)
+    try:
+        yield returned
+    finally:
+        channel.events["basic_return"].discard(heard)
 
 
 class _RpcReply(RpcReply):
@@ -268,95 +257,3 @@ class TimedServiceProxy:
                 raise ServiceTimeout({"service": self._service})
 
         return call
-
-
-class _ReplyPublisher(Publisher):
-    """An answer is published transient and without a publisher confirm: it goes to the
-    caller's own reply queue, which does not outlive the caller, and the caller's wait
-    for it is the only confirmation that counts (a lost answer is a timeout for the
-    caller, confirmed or not). Saves the broker a round trip per call."""
-
-    use_confirms = False
-    delivery_mode = NON_PERSISTENT
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A dict of its own: nameko's is one dict for every Publisher, written on each
-        # publish and read by a pooled connection when it (re)connects; an answer's
-        # False there would turn confirms off for the outbox and for calls.
-        self.transport_options = {**DEFAULT_TRANSPORT_OPTIONS, "confirm_publish": False}
-
-
-class _Responder(Responder):
-    """nameko's Responder, but the answer is serialized once (nameko's serializes it
-    twice: once to check that it can, once to send it)."""
-
-    publisher_cls = _ReplyPublisher
-
-    def send_response(self, result, exc_info):
-        serializer = kombu.serialization.registry.type_to_name[
-            self.message.properties["content_type"]
-        ]
-        error = serialize(exc_info[1]) if exc_info is not None else None
-        try:
-            content_type, encoding, body = kombu.serialization.dumps(
-                {"result": result, "error": error}, serializer
-            )
-        except Exception:  # as nameko: an answer that cannot be sent is an error answer
-            exc_info = sys.exc_info()
-            result, error = None, serialize(UnserializableValueError(result))
-            content_type, encoding, body = kombu.serialization.dumps(
-                {"result": None, "error": error}, serializer
-            )
-        self.publisher_cls(self.amqp_uri, ssl=self.ssl, login_method=self.login_method).publish(
-            body,
-            content_type=content_type,
-            content_encoding=encoding,
-            exchange=self.exchange,
-            routing_key=self.message.properties["reply_to"],
-            correlation_id=self.message.properties.get("correlation_id"),
-        )
-        return result, exc_info
-
-
-class _RpcConsumer(RpcConsumer):
-    """Answers through `_Responder`. Shared under nameko's own key, so that a service
-    that also has an entrypoint of nameko's @rpc still has one consumer on its queue
-    (two would each take messages the other's methods should answer)."""
-
-    @property
-    def sharing_key(self):
-        return RpcConsumer
-
-    def handle_result(self, message, result, exc_info):
-        config = self.container.config
-        responder = _Responder(
-            config[AMQP_URI_CONFIG_KEY],
-            get_rpc_exchange(config),
-            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
-            message,
-            ssl=config.get(AMQP_SSL_CONFIG_KEY),
-            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
-        )
-        result, exc_info = responder.send_response(result, exc_info)
-        self.queue_consumer.ack_message(message)
-        return result, exc_info
-
-
-class KluisRpc(Rpc):
-    """nameko's @rpc entrypoint, answering through `_ReplyPublisher`."""
-
-    rpc_consumer = _RpcConsumer()
-    _signature = None
-
-    def check_signature(self, args, kwargs):
-        """As nameko's (IncorrectSignature for arguments the method does not take), with
-        the method's signature read once: nameko reads it again on every call."""
-        if self._signature is None:
-            self._signature = inspect.signature(
-                getattr(self.container.service_cls, self.method_name)
-            )
-        try:
-            self._signature.bind(None, *args, **kwargs)
-        except TypeError as exc:
-            raise IncorrectSignature(str(exc)) from None

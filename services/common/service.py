@@ -9,7 +9,7 @@ from sqlalchemy import text
 from .context import CallerProvider
 from .errors import KluisError, NotFound
 from .paging import Paging
-from .rpc import KluisRpc
+from .rpc_entrypoint import KluisRpc
 from .telemetry import Telemetry
 
 

@@ -15,17 +15,17 @@ dribbles in stopped the gateway (docs/nameko.md "HTTP server timeouts"). Here:
   that 429 `too_many_connections` + Retry-After (0: no cap; behind a reverse proxy every
   connection comes from the proxy, so raise it or let the proxy cap);
 - X-Forwarded-For is believed only from a peer listed in TRUSTED_PROXIES.
-Each setting comes from the service's config.yaml (`${NAME:default}`).
+Each setting comes from the service's config.yaml (`${NAME:default}`), read once
+(`HttpSettings`); what happens on a connection is web_protocol.py.
 
 Several processes can listen on one address (KLUIS_SCALE=gateway=2): nameko opens the
 socket with eventlet.listen, which sets SO_REUSEPORT, and the kernel spreads new
 connections over them (tests/e2e/test_replicas.py)."""
 
-import io
 import json
 import logging
-import socket
 from collections import Counter
+from dataclasses import dataclass
 from functools import partial
 
 import eventlet
@@ -34,144 +34,33 @@ from eventlet.event import Event
 from eventlet.greenpool import GreenPool
 from nameko.containers import WorkerContext
 from nameko.web.handlers import HttpRequestHandler
-from nameko.web.server import HttpOnlyProtocol, WebServer
+from nameko.web.server import WebServer
 from werkzeug.routing import Map, PathConverter
 from werkzeug.wrappers import Response
 
 from . import metrics
-from .errors import KluisError
 from .logs import REQUEST_ID_KEY, current_request_id, set_request_id
+from .settings import read_settings, setting
+from .web_protocol import (
+    RETRY_AFTER_S,
+    GuardedProtocol,
+    Slots,
+    TooManyConnections,
+    linger,
+    raw_response,
+)
 
 log = logging.getLogger(__name__)
 
-BUFFERED_BODY_BYTES = 128 * 1024
-RETRY_AFTER_S = 10
-DEFAULTS = {
-    "HTTP_HEADER_TIMEOUT_S": 10,
-    "HTTP_BODY_IDLE_TIMEOUT_S": 30,
-    "HTTP_BODY_TIMEOUT_S": 30,
-    "HTTP_MAX_CONNECTIONS_PER_ADDRESS": 100,
-    "MAX_UPLOADS_IN_FLIGHT": 16,
-    "TRUSTED_PROXIES": "",
-}
 
-
-class TooManyConnections(KluisError):
-    """More open connections from one address than HTTP_MAX_CONNECTIONS_PER_ADDRESS."""
-
-    code = "too_many_connections"
-    http_status = 429
-
-
-class UploadsBusy(KluisError):
-    """MAX_UPLOADS_IN_FLIGHT uploads are under way; details: {"retry_after_s": n}."""
-
-    code = "uploads_busy"
-    http_status = 503
-
-
-class RequestTimeout(KluisError):
-    """The request's body did not arrive in time (HTTP_BODY_TIMEOUT_S, or a pause longer
-    than HTTP_BODY_IDLE_TIMEOUT_S)."""
-
-    code = "request_timeout"
-    http_status = 408
-
-
-def raw_response(response):
-    """A werkzeug Response as bytes on the wire, closing the connection."""
-    body = response.get_data()
-    lines = [f"HTTP/1.1 {response.status}"]
-    lines += [
-        f"{k}: {v}"
-        for k, v in response.headers.items()
-        if k.lower() not in ("content-length", "connection")
-    ]
-    lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
-    return "\r\n".join(lines).encode("latin-1") + body
-
-
-def linger(sock, seconds=2, most=1024 * 1024):
-    sock.shutdown(socket.SHUT_WR)
-    read = 0
-    with eventlet.Timeout(seconds, False):
-        while read < most and (chunk := sock.recv(65536)):
-            read += len(chunk)
-
-
-class GuardedProtocol(HttpOnlyProtocol):
-    """eventlet's protocol with a deadline on the headers, a body read before the
-    application runs when it is small, and a cap on the bodies that are not."""
-
-    def _read_request_line(self):
-        self._deadline = eventlet.Timeout(
-            self.server.guard.header_timeout_s, TimeoutError("headers")
-        )
-        return super()._read_request_line()
-
-    def parse_request(self):
-        try:
-            return super().parse_request()
-        finally:
-            self._deadline.cancel()
-
-    def handle_one_request(self):
-        try:
-            super().handle_one_request()
-        finally:
-            self._deadline.cancel()
-
-    def handle_one_response(self):
-        guard = self.server.guard
-        guard.trust_forwarded(self.environ)
-        body = self.environ["eventlet.input"]
-        if not body.chunked_input and (body.content_length or 0) <= BUFFERED_BODY_BYTES:
-            data = b""
-            if body.content_length:  # most requests have none: no deadline to set
-                try:
-                    with eventlet.Timeout(guard.body_timeout_s, TimeoutError("body")):
-                        data = body.read(body.content_length)
-                except TimeoutError:
-                    return self._refuse(RequestTimeout())
-            self.environ["wsgi.input"] = io.BytesIO(data)
-            return super().handle_one_response()
-        if guard.uploads.free() == 0:
-            return self._refuse(UploadsBusy({"retry_after_s": RETRY_AFTER_S}))
-        with guard.uploads.item():
-            return super().handle_one_response()
-
-    def _refuse(self, error):
-        """Answer, then read (and drop) what the client still sends for a moment, so
-        that closing does not reset the connection before the answer is read."""
-        self.close_connection = 1
-        try:
-            self.wfile.write(raw_response(self.server.guard.refusal(error, self.environ)))
-            self.wfile.flush()
-            linger(self.connection)
-        except OSError:
-            pass
-
-
-class Slots:
-    """A counter of things under way with a ceiling (never blocks)."""
-
-    def __init__(self, size):
-        self.size, self.used = size, 0
-
-    def free(self):
-        return self.size - self.used
-
-    def item(self):
-        slots = self
-
-        class _Held:
-            def __enter__(self):
-                slots.used += 1
-
-            def __exit__(self, *exc):
-                slots.used -= 1
-
-        return _Held()
+@dataclass(frozen=True)
+class HttpSettings:
+    header_timeout_s: float = setting("HTTP_HEADER_TIMEOUT_S", 10.0)
+    body_idle_timeout_s: float = setting("HTTP_BODY_IDLE_TIMEOUT_S", 30.0)
+    body_timeout_s: float = setting("HTTP_BODY_TIMEOUT_S", 30.0)
+    per_address: int = setting("HTTP_MAX_CONNECTIONS_PER_ADDRESS", 100, "0: no cap")
+    uploads_in_flight: int = setting("MAX_UPLOADS_IN_FLIGHT", 16)
+    trusted_proxies: str = setting("TRUSTED_PROXIES", "", "comma-separated addresses")
 
 
 class AnyPath(PathConverter):
@@ -183,18 +72,14 @@ class GuardedWebServer(WebServer):
     overriding `refusal`."""
 
     def setup(self):
-        settings = {
-            key: self.container.config.get(key, default) for key, default in DEFAULTS.items()
-        }
-        self.header_timeout_s = float(settings["HTTP_HEADER_TIMEOUT_S"])
-        self.body_idle_timeout_s = float(settings["HTTP_BODY_IDLE_TIMEOUT_S"])
-        self.body_timeout_s = float(settings["HTTP_BODY_TIMEOUT_S"])
-        self.per_address = int(settings["HTTP_MAX_CONNECTIONS_PER_ADDRESS"])
-        self.uploads = Slots(int(settings["MAX_UPLOADS_IN_FLIGHT"]))
+        settings = read_settings(HttpSettings, self.container.config)
+        self.header_timeout_s = settings.header_timeout_s
+        self.body_idle_timeout_s = settings.body_idle_timeout_s
+        self.body_timeout_s = settings.body_timeout_s
+        self.per_address = settings.per_address
+        self.uploads = Slots(settings.uploads_in_flight)
         metrics.UPLOADS_IN_FLIGHT.set_function(lambda: self.uploads.used)  # read at scrape
-        self.trusted = {
-            a.strip() for a in str(settings["TRUSTED_PROXIES"] or "").split(",") if a.strip()
-        }
+        self.trusted = {a.strip() for a in settings.trusted_proxies.split(",") if a.strip()}
         self.open = Counter()
         super().setup()
 
@@ -303,8 +188,10 @@ class PooledHttp(GuardedHttp):
         super().__init__(method, url, **kwargs)
 
     def setup(self):
-        size = self.container.config.get(self.pool_size_key, DEFAULTS["MAX_UPLOADS_IN_FLIGHT"])
-        self.pool = GreenPool(int(size))
+        size = self.container.config.get(self.pool_size_key)
+        self.pool = GreenPool(
+            int(size) if size not in (None, "") else HttpSettings.uploads_in_flight
+        )
         super().setup()
 
     def handle_request(self, request):

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from services.common import metrics
 from services.common.errors import KluisError
-from services.common.web_server import RequestTimeout
+from services.common.web_protocol import RequestTimeout
 
 from . import downloads, uploads
 from .exceptions import BlobDamaged, UploadExpired

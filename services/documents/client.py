@@ -16,7 +16,7 @@ import random
 import requests
 from urllib3.exceptions import NewConnectionError
 
-from services.common import web_server
+from services.common import web_protocol
 from services.common.endpoints import EndpointClient, address_url, answered_error, errors_by_code
 from services.common.logs import request_id_header
 from services.common.rpc import ServiceUnavailable
@@ -27,7 +27,7 @@ CONNECT_TIMEOUT_S = 5  # then the next endpoint
 READ_TIMEOUT_S = 300
 DEFAULT_ADDRESS = "127.0.0.1:8001"
 
-_ERRORS = errors_by_code([*vars(exceptions).values(), *vars(web_server).values()])
+_ERRORS = errors_by_code([*vars(exceptions).values(), *vars(web_protocol).values()])
 
 
 def blob_urls(listed, address):

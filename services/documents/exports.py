@@ -20,7 +20,7 @@ from services.common.tokens import digest
 
 from .events import ExportDownloaded
 from .exceptions import ExportGone, ExportTooSoon
-from .library import DOWNLOAD_TICKET_TTL
+from .downloads import DOWNLOAD_TICKET_TTL
 from .models import DownloadTicket, Export
 
 STATUSES = ("preparing", "ready", "downloaded", "expired", "failed")

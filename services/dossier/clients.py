@@ -23,12 +23,7 @@ def create_client(
 ):
     """Admin or staff of the office. Consent defaults to yes when the office creates
     the client and to no when the admin (the lender) does."""
-    if principal.kind == "staff" and office_id not in principal.offices:
-        raise NotFound()
-    if principal.kind not in ("staff", "admin"):
-        raise Forbidden()
-    if uow.session.get(Office, office_id) is None:
-        raise NotFound()
+    _check_office(uow, principal, office_id)
     email = email.strip().lower()
     if uow.session.scalar(
         select(Client.id).where(Client.office_id == office_id, Client.email == email)
@@ -52,6 +47,16 @@ def create_client(
     uow.emit(ClientCreated(client_id=client.id, office_id=office_id), actor=principal.account_id)
     audit.record(uow, principal, "client_created", client.id, "client", client.id)
     return describe(client)
+
+
+def _check_office(uow, principal, office_id):
+    """The admin, or staff of the office, may add its clients; another office: NotFound."""
+    if principal.kind == "staff" and office_id not in principal.offices:
+        raise NotFound()
+    if principal.kind not in ("staff", "admin"):
+        raise Forbidden()
+    if uow.session.get(Office, office_id) is None:
+        raise NotFound()
 
 
 def flush_or(uow, error):

@@ -166,30 +166,39 @@ def backfill(store, export_page):
             return
         cursor = state.cursor
     for _ in range(BACKFILL_PAGES_PER_ROUND):
-        try:
-            page = export_page(after=cursor, limit=BACKFILL_PAGE)
-        except Exception as exc:
-            if getattr(exc, "code", None) in WAITING_CODES:
-                # Not there yet (it may start after dossier) or slow: the next round
-                # tries again. Said once, at INFO: a normal start is no cause for alarm.
-                if not _waiting:
-                    log.info(
-                        "dossier: the backfill of document facts waits for documents (%s)",
-                        type(exc).__name__,
-                    )
-                    _waiting.append(exc)
-                return
-            # anything else is worth a look; the next round tries again
-            log.warning(
-                "dossier: the backfill of document facts failed (%s: %s)", type(exc).__name__, exc
-            )
+        page = _export(export_page, cursor)
+        if page is None:
             return
-        _waiting.clear()
         with store.unit_of_work() as uow:
             cursor = take_page(uow, page)
         if cursor is None:
             log.info("dossier: the backfill of document facts is complete")
             return
+
+
+def _export(export_page, cursor):
+    """-> documents' page after `cursor`, or None when documents did not give it (the
+    next round tries again)."""
+    try:
+        page = export_page(after=cursor, limit=BACKFILL_PAGE)
+    except Exception as exc:
+        if getattr(exc, "code", None) in WAITING_CODES:
+            # Not there yet (it may start after dossier) or slow. Said once, at INFO: a
+            # normal start is no cause for alarm.
+            if not _waiting:
+                log.info(
+                    "dossier: the backfill of document facts waits for documents (%s)",
+                    type(exc).__name__,
+                )
+                _waiting.append(exc)
+            return None
+        # anything else is worth a look
+        log.warning(
+            "dossier: the backfill of document facts failed (%s: %s)", type(exc).__name__, exc
+        )
+        return None
+    _waiting.clear()
+    return page
 
 
 def take_page(uow, page):
@@ -198,32 +207,12 @@ def take_page(uow, page):
     the page (`as_of`, less SNAPSHOT_MARGIN for a change committed while the page was
     read and for clocks that differ a little): a visibility event from before that, such
     as a parked one replayed, does not undo it; a later one does."""
-    as_of = _as_of(page)
-    _insert_or_ignore(
-        uow,
-        DocumentFact,
-        ["id"],
-        [
-            {
-                "id": d["id"],
-                "dossier_id": d["dossier_id"],
-                "category": d["category"],
-                "public": bool(d["public"]),
-                "uploaded_by": d["uploaded_by"],
-                "public_at": as_of,
-            }
-            for d in page["documents"]
-        ],
-    )
-    _insert_or_ignore(
-        uow,
-        DocumentRead,
-        ["document_id", "account_id"],
-        [
-            {"document_id": document_id, "account_id": account_id}
-            for document_id, account_id in page["downloads"]
-        ],
-    )
+    _insert_or_ignore(uow, DocumentFact, ["id"], _fact_rows(page, _as_of(page)))
+    downloads = [
+        {"document_id": document_id, "account_id": account_id}
+        for document_id, account_id in page["downloads"]
+    ]
+    _insert_or_ignore(uow, DocumentRead, ["document_id", "account_id"], downloads)
     cursor = page["next_cursor"]
     uow.session.execute(
         update(Backfill)
@@ -231,6 +220,20 @@ def take_page(uow, page):
         .values(cursor=cursor, done_at=None if cursor else utcnow())
     )
     return cursor
+
+
+def _fact_rows(page, as_of):
+    return [
+        {
+            "id": d["id"],
+            "dossier_id": d["dossier_id"],
+            "category": d["category"],
+            "public": bool(d["public"]),
+            "uploaded_by": d["uploaded_by"],
+            "public_at": as_of,
+        }
+        for d in page["documents"]
+    ]
 
 
 SNAPSHOT_MARGIN = timedelta(seconds=60)

@@ -15,7 +15,7 @@ class InvitationEntrypoints:
         """E-mail 1 with an activation link (also to resend). InvitationAlreadyAccepted."""
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
-            return invitations.invite(uow, principal, client_id, self._public_url())
+            return invitations.invite(uow, principal, client_id, self.settings.public_url)
 
     @rpc
     def get_invitation(self, client_id):
@@ -36,7 +36,12 @@ class InvitationEntrypoints:
         )
         with self.store.unit_of_work() as uow:
             invitations.link_account(
-                uow, token, email, account["account_id"], account["existing"], self._public_url()
+                uow,
+                token,
+                email,
+                account["account_id"],
+                account["existing"],
+                self.settings.public_url,
             )
 
     @rpc

@@ -35,7 +35,7 @@ class MessageEntrypoints:
                 subject,
                 body,
                 filed,
-                self.config["KLUIS_PUBLIC_URL"].rstrip("/"),
+                self.settings.public_url,
             )
 
     @rpc
@@ -57,7 +57,7 @@ class MessageEntrypoints:
                 message_id,
                 body,
                 filed,
-                self.config["KLUIS_PUBLIC_URL"].rstrip("/"),
+                self.settings.public_url,
             )
 
     @rpc

@@ -1,5 +1,5 @@
 """dossier's entrypoints for questionnaires (see questionnaires.py). Mixed into
-DossierService, which declares `caller`, `store`, `config`, `documents`, `blobs` and
+DossierService, which declares `caller`, `store`, `settings`, `documents`, `blobs` and
 `paging`."""
 
 import re
@@ -40,7 +40,7 @@ class QuestionnaireEntrypoints:
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
             return questionnaires.assign(
-                uow, principal, dossier_id, template_id, self.config["KLUIS_PUBLIC_URL"].rstrip("/")
+                uow, principal, dossier_id, template_id, self.settings.public_url
             )
 
     @rpc
@@ -93,7 +93,7 @@ class QuestionnaireEntrypoints:
         """Render the PDF (within the budget, in a child process) and file it in
         documents with the client's own principal (the bytes go to the blob endpoint,
         never over the bus). -> the document id; QuestionnaireTooLarge."""
-        budget = questionnaire_rendering.Budget.from_config(self.config)
+        budget = questionnaire_rendering.Budget.from_settings(self.settings)
         file_name = re.sub(r"[/\\]", "-", filing["title"]) + ".pdf"
         with questionnaire_rendering.rendered(filing["pdf"], budget) as pdf_path:
             document = self.blobs.upload(

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.common.child_process import Overrun, run_module
-from services.common.settings import config_value
 
 from .exceptions import QuestionnaireTooLarge
 from .questionnaire_pdf import estimated_pages
@@ -32,12 +31,13 @@ class Budget:
     concurrency: int
 
     @classmethod
-    def from_config(cls, config):
+    def from_settings(cls, settings):
+        """From dossier's settings (settings.py, `pdf_*`)."""
         return cls(
-            config_value(config, "QUESTIONNAIRE_PDF_MAX_PAGES", 1000),
-            config_value(config, "QUESTIONNAIRE_PDF_TIMEOUT_S", 40.0, float),
-            config_value(config, "QUESTIONNAIRE_PDF_MEMORY_MB", 512),
-            config_value(config, "QUESTIONNAIRE_PDF_CONCURRENCY", 2),
+            settings.pdf_max_pages,
+            settings.pdf_timeout_s,
+            settings.pdf_memory_mb,
+            settings.pdf_concurrency,
         )
 
 

@@ -79,22 +79,7 @@ def assign(uow, principal, dossier_id, template_id, public_url):
     template = uow.session.get(QuestionnaireTemplate, template_id)
     if template is None or template.office_id != dossier.office_id:
         raise NotFound()
-    now = utcnow()
-    questionnaire = Questionnaire(
-        id=new_id(),
-        template_id=template.id,
-        dossier_id=dossier.id,
-        office_id=dossier.office_id,
-        client_id=client.id,
-        title=template.title,
-        pages=template.pages,
-        answers={},
-        last_saved_page=0,
-        status="open",
-        assigned_by=principal.account_id,
-        created_at=now,
-        updated_at=now,
-    )
+    questionnaire = _copy_of(template, dossier, client, principal)
     uow.session.add(questionnaire)
     event = uow.emit(
         events.QuestionnaireAssigned(
@@ -117,6 +102,26 @@ def assign(uow, principal, dossier_id, template_id, public_url):
     )
     notify_client(uow, event, "new_questionnaire", {"title": template.title}, public_url)
     return describe(questionnaire)
+
+
+def _copy_of(template, dossier, client, principal):
+    """An open questionnaire for `client` in `dossier`: the template's title and pages."""
+    now = utcnow()
+    return Questionnaire(
+        id=new_id(),
+        template_id=template.id,
+        dossier_id=dossier.id,
+        office_id=dossier.office_id,
+        client_id=client.id,
+        title=template.title,
+        pages=template.pages,
+        answers={},
+        last_saved_page=0,
+        status="open",
+        assigned_by=principal.account_id,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 def list_for_dossier(uow, pager, principal, dossier_id, limit=50, cursor=None):

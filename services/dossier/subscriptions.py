@@ -5,9 +5,11 @@ parked after the last attempt; see services/common/store.py)."""
 import eventlet
 from nameko.events import event_handler
 
+from services.common.settings import read_settings
 from services.common.store import Store
 
 from . import document_events
+from .settings import DossierSettings
 
 
 class DossierStore(Store):
@@ -16,9 +18,7 @@ class DossierStore(Store):
 
     def setup(self):
         super().setup()
-        public_url = (
-            self.container.config.get("KLUIS_PUBLIC_URL") or "http://localhost:8000"
-        ).rstrip("/")
+        public_url = read_settings(DossierSettings, self.container.config).public_url
         self.handlers = {**self.handlers, **document_events.handlers(public_url)}
 
 

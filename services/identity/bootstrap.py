@@ -6,7 +6,7 @@ import sys
 
 from services.common.db import make_engine
 from services.common.settings import database_url
-from services.common.store import unit_of_work
+from services.common.unit_of_work import unit_of_work
 
 from . import accounts
 from .exceptions import WeakPassword

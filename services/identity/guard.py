@@ -24,7 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from services.common.db import utcnow
 from services.common.limits import Limit
-from services.common.store import UnitOfWork
+from services.common.unit_of_work import UnitOfWork
 from services.notify.events import SendNotification
 
 from . import domain

@@ -13,7 +13,8 @@ from services.common import metrics
 from services.common.schemas import load
 from services.common.service import ServiceBase, rpc
 from services.common.settings_dependency import Settings
-from services.common.store import Store, command_queue
+from services.common.store import Store
+from services.common.unit_of_work import command_queue
 
 from . import preferences, use_cases
 from .dependencies import ProvidersProvider

@@ -13,7 +13,7 @@ from kombu import Connection, Exchange, Queue, binding
 from sqlalchemy.pool import NullPool
 
 from deploy.supervisor import SERVICES, free_port
-from services.common.store import COMMAND_EXCHANGE
+from services.common.unit_of_work import COMMAND_EXCHANGE
 from tests import samples
 from tests.systems import start_replica
 

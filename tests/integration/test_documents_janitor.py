@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from services.common.db import make_engine, utcnow
 from services.common.migrate import upgrade
-from services.common.store import unit_of_work
+from services.common.unit_of_work import unit_of_work
 from services.documents import janitor
 from services.documents.models import Upload, metadata
 from services.documents.sealing import Keyring

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from services.common.context import Principal
 from services.common.db import utcnow
 from services.common.rpc import ServiceUnavailable
-from services.common.store import unit_of_work
+from services.common.unit_of_work import unit_of_work
 from services.dossier import document_facts
 from services.dossier.models import Backfill, DocumentFact
 

@@ -17,8 +17,8 @@ from services.common.context import Principal
 from services.common.db import utcnow
 from services.common.errors import KluisError
 from services.common.migrate import upgrade
-from services.common.store import command_queue, event_envelope
 from services.common.topology import consumer_queues
+from services.common.unit_of_work import command_queue, event_envelope
 from services.dossier.models import AuditEntry, Client, Task, metadata
 from services.dossier.service import DossierService
 from services.notify import templates

@@ -9,7 +9,7 @@ from nameko.testing.services import entrypoint_waiter
 
 from services.common.context import Principal
 from services.common.errors import KluisError
-from services.common.store import event_envelope
+from services.common.unit_of_work import event_envelope
 
 from .kit import (
     INBOX_BEHAVIOUR,

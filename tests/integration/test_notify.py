@@ -13,7 +13,7 @@ from nameko.testing.services import entrypoint_waiter
 from services.common.context import Principal
 from services.common.db import new_id, utcnow
 from services.common.migrate import upgrade
-from services.common.store import COMMAND_EXCHANGE, command_queue
+from services.common.unit_of_work import COMMAND_EXCHANGE, command_queue
 from services.notify import templates
 from services.notify.delivery import SmtpEmail
 from services.notify.models import Notification

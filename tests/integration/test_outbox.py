@@ -11,7 +11,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_waiter
 from nameko.testing.utils import get_extension
 
-from services.common.store import Store, unit_of_work
+from services.common.store import Store, StoreSettings
+from services.common.unit_of_work import unit_of_work
 
 from .kit import (
     RECEIVED,
@@ -259,7 +260,7 @@ def test_the_claim_picks_its_rows_once_in_a_materialized_cte(pg_url, engines):
     engine = engines(pg_url)
     producer_metadata.create_all(engine)
     store = Store(producer_metadata)
-    store.claim_s = 60
+    store.settings = StoreSettings(relay_claim_s=60)
     compiled = store.claim_statement(datetime.now(UTC), 100).compile(dialect=engine.dialect)
     assert "WITH picked AS MATERIALIZED" in compiled.string
     with engine.connect() as connection:

@@ -12,7 +12,7 @@ from services.common.db import make_engine, utcnow
 from services.common.errors import NotFound
 from services.common.migrate import upgrade
 from services.common.paging import Pager
-from services.common.store import unit_of_work
+from services.common.unit_of_work import unit_of_work
 from services.signing import access, offers, signature
 from services.signing.exceptions import SigningInProgress, SigningRequestClosed
 from services.signing.models import SigningRequest, metadata

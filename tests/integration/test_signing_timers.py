@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from services.common.db import utcnow
 from services.common.migrate import upgrade
-from services.common.store import command_queue, unit_of_work
+from services.common.unit_of_work import command_queue, unit_of_work
 from services.signing import offers
 from services.signing.models import SigningRequest, metadata
 from services.signing.service import SigningService

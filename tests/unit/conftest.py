@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from services.common.store import unit_of_work
+from services.common.unit_of_work import unit_of_work
 
 
 class Database:

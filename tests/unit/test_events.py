@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.common.events import Command, Event, declared_in, event
 from services.common.plumbing import plumbing_tables
-from services.common.store import COMMAND_EXCHANGE, unit_of_work
+from services.common.unit_of_work import COMMAND_EXCHANGE, unit_of_work
 from services.documents.events import DocumentVisibilityChanged
 from services.identity.events import SecondFactorChanged, SessionRevoked
 from services.notify.events import SendNotification
@@ -253,7 +253,7 @@ def test_every_emit_passes_a_declared_event_and_no_bare_name():
     declared = {cls.__name__: cls.event_type for _, cls in ALL if not issubclass(cls, Command)}
     made = set()
     for path, call in calls_of("emit"):
-        if path.as_posix() == "services/common/store.py":
+        if path.as_posix() == "services/common/unit_of_work.py":
             continue
         where = f"{path}:{call.lineno}"
         assert len(call.args) == 1, where

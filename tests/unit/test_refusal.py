@@ -1,4 +1,4 @@
-"""One way to refuse (services/common/store.py): `uow.refuse(error)` keeps what the unit
+"""One way to refuse (services/common/unit_of_work.py): `uow.refuse(error)` keeps what the unit
 wrote (the record of the refusal: a miss counted, its event) and then raises `error`
 itself; raising the error instead keeps nothing."""
 
@@ -11,7 +11,8 @@ from services.common.errors import KluisError
 from services.common.events import Event as DeclaredEvent
 from services.common.events import event
 from services.common.plumbing import plumbing_tables
-from services.common.store import Store, unit_of_work
+from services.common.store import Store
+from services.common.unit_of_work import unit_of_work
 from services.identity.exceptions import UnknownCombination
 
 metadata = sa.MetaData()

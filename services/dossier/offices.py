@@ -1,4 +1,4 @@
-"""dossier's use cases: plain functions over a unit of work."""
+"""The offices (partner ID, name, city): their use cases over a unit of work."""
 
 from sqlalchemy import select
 
