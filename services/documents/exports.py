@@ -18,9 +18,9 @@ from services.common.db import new_id, utcnow
 from services.common.errors import NotFound, ReadOnlySession
 from services.common.tokens import digest
 
+from .downloads import DOWNLOAD_TICKET_TTL
 from .events import ExportDownloaded
 from .exceptions import ExportGone, ExportTooSoon
-from .downloads import DOWNLOAD_TICKET_TTL
 from .models import DownloadTicket, Export
 
 STATUSES = ("preparing", "ready", "downloaded", "expired", "failed")
