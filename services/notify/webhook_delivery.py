@@ -24,8 +24,8 @@ from sqlalchemy import select, update
 from services.common.db import new_id, utcnow
 
 from . import use_cases, webhooks
-from .webhook_http import Outcome, Sender
 from .models import Webhook, WebhookDelivery
+from .webhook_http import Outcome, Sender
 from .webhook_signing import SecretBox, signature
 
 log = logging.getLogger(__name__)
