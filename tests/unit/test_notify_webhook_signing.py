@@ -5,6 +5,9 @@ computation."""
 import hashlib
 import hmac
 import os
+import re
+import time
+from pathlib import Path
 
 import pytest
 from cryptography.exceptions import InvalidTag
@@ -52,3 +55,20 @@ def test_the_key_comes_from_the_configuration_or_a_key_file(tmp_path, monkeypatc
     assert again.open(made.seal("s", "w"), "w") == "s"
     with pytest.raises(ValueError):
         SecretBox.from_config({"WEBHOOK_SECRET_KEY": "c2hvcnQ="})  # 5 bytes
+
+
+def test_the_verification_snippet_in_docs_integrations_md_accepts_our_signatures():
+    text = (Path(__file__).resolve().parents[2] / "docs" / "integrations.md").read_text()
+    snippet = re.search(r"```python\n(.*?)```", text, re.S).group(1)
+    namespace = {}
+    exec(snippet, namespace)
+    secret, body, now = new_secret(), b'{"id":"e1","type":"client_invited"}', int(time.time())
+    headers = {
+        "Kluis-Webhook-Timestamp": str(now),
+        "Kluis-Webhook-Signature": signature(secret, now, body),
+    }
+    assert namespace["verify"](secret, headers, body)
+    assert not namespace["verify"](secret, headers, body + b" ")
+    stale = {**headers, "Kluis-Webhook-Timestamp": str(now - 3600)}
+    stale["Kluis-Webhook-Signature"] = signature(secret, now - 3600, body)
+    assert not namespace["verify"](secret, stale, body)
