@@ -11,7 +11,7 @@ import ssl
 import time
 from dataclasses import dataclass
 
-from .exceptions import WebhookAddressForbidden
+from .exceptions import WebhookAddressForbidden, WebhookUrlNotHttps
 from .webhook_guard import address_allowed, parse, resolve
 
 READ_LIMIT = 1024  # of the receiver's answer: enough to close cleanly, nothing kept
@@ -67,10 +67,10 @@ class Sender:
         try:
             host, port, path = parse(url)
             addresses = resolve(host, port, self.allow_loopback)
+        except WebhookUrlNotHttps:
+            return Outcome(None, "url_not_https")
         except WebhookAddressForbidden:
             return Outcome(None, "address_forbidden")
-        except Exception as exc:
-            return Outcome(None, type(exc).__name__)
         started = time.monotonic()
         connection = _CheckedConnection(
             host, port, addresses[0], self.context, self.connect_timeout, self.allow_loopback

@@ -18,7 +18,7 @@ import secrets
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from services.common.paging import KEY_DIR, _read_or_create
+from services.common.files import link_new
 from services.common.settings import kluis_var
 
 SECRET_PREFIX = "whsec_"
@@ -40,6 +40,14 @@ def verify(secret, timestamp, body, header):
     return any(hmac.compare_digest(expected, part.strip()) for part in header.split(","))
 
 
+def _key_file(path):
+    """The key in `path`, made (32 random bytes, base64) by the first process to ask."""
+    if not path.exists():
+        os.makedirs(path.parent, mode=0o700, exist_ok=True)
+        link_new(path, base64.b64encode(os.urandom(32)), 0o600)  # lost a race: theirs
+    return path.read_text().strip()
+
+
 class SecretBox:
     def __init__(self, key):
         self._aead = AESGCM(hmac.new(key, b"kluis webhook secrets", hashlib.sha256).digest())
@@ -48,7 +56,7 @@ class SecretBox:
     def from_config(cls, config):
         text = (config.get("WEBHOOK_SECRET_KEY") or "").strip()
         if not text:
-            text = _read_or_create(kluis_var() / KEY_DIR / "notify-webhooks.key")
+            text = _key_file(kluis_var() / "keys" / "notify-webhooks.key")
         try:
             key = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
