@@ -76,6 +76,22 @@ ERRORS = {
         "Deze combinatie van partner-ID en gegevens is niet bekend.",
         "This combination of partner ID and details is not known.",
     ),
+    "webhook_url_not_https": (
+        "Een webhook moet een https://-adres zijn (zonder gebruikersnaam of #-deel).",
+        "A webhook must be an https:// address (without user name or # part).",
+    ),
+    "webhook_address_forbidden": (
+        "Dit adres is niet toegestaan: geen privé-, lokaal of gereserveerd adres.",
+        "This address is not allowed: no private, local or reserved address.",
+    ),
+    "unknown_webhook_event": (
+        "Een of meer gebeurtenissen bestaan niet voor webhooks.",
+        "One or more events do not exist for webhooks.",
+    ),
+    "too_many_webhooks": (
+        "Dit kantoor heeft al het maximale aantal webhooks (10).",
+        "This office already has the most webhooks allowed (10).",
+    ),
     "forbidden": ("U heeft geen toegang tot deze actie.", "You may not do this."),
     "read_only_session": (
         "In deze meekijksessie kunt u niets wijzigen.",

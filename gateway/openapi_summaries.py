@@ -83,6 +83,13 @@ SUMMARIES = {
     ("PATCH", "/offices/{office_id}/staff/{person_id}"): "Change a staff member's role",
     ("DELETE", "/offices/{office_id}/staff/{person_id}"): "Remove a person from an office",
     ("GET", "/offices/{office_id}/audit"): "List who did what in an office",
+    ("POST", "/offices/{office_id}/webhooks"): "Register a webhook endpoint (owner)",
+    ("GET", "/offices/{office_id}/webhooks"): "List webhooks with their delivery log (owner)",
+    ("DELETE", "/offices/{office_id}/webhooks/{webhook_id}"): "Remove a webhook (owner)",
+    (
+        "POST",
+        "/offices/{office_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    ): "Send a webhook delivery again (owner)",
     ("GET", "/me/accounts"): "List a company's extra accounts (client)",
     ("POST", "/me/accounts"): "Add an extra account to a company (client)",
     ("GET", "/me/accounts/{account_id}"): "Get an extra account (client)",

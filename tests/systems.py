@@ -59,6 +59,7 @@ KLUIS_KNOBS = (
     "_SWEEP_INTERVAL_S",
     "ACTIVITY_WRITE_INTERVAL_S",
     "PRINCIPAL_",
+    "WEBHOOK_",
 )
 
 

@@ -20,6 +20,7 @@ EXCEPTION_MODULES = (
     "services.dossier.exceptions",
     "services.documents.exceptions",
     "services.signing.exceptions",
+    "services.notify.exceptions",
 )
 
 

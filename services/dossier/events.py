@@ -29,6 +29,16 @@ class ClientInvited(Event):
     office_id: str
 
 
+@event("invitation_accepted")
+class InvitationAccepted(Event):
+    """The client's portal account is the client record's: a new account activated, or
+    an existing one that accepted the office's link request."""
+
+    client_id: str
+    office_id: str
+    account_id: str
+
+
 @event("client_unlinked")
 class ClientUnlinked(Event):
     """A portal account no longer belongs to the client."""

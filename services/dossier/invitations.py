@@ -23,7 +23,7 @@ from services.notify.events import SendNotification
 
 from . import audit
 from .access import visible_client
-from .events import ClientInvited
+from .events import ClientInvited, InvitationAccepted
 from .exceptions import InvalidToken, InvitationAlreadyAccepted, TokenExpired
 from .models import Client, Office
 
@@ -164,6 +164,10 @@ def _accepted(uow, client, account_id):
     client.invitation_status, client.accepted_at = "accepted", utcnow()
     client.invitation_token_hash = None
     _audit_by_account(uow, client, account_id, "invitation_accepted")
+    uow.emit(
+        InvitationAccepted(client_id=client.id, office_id=client.office_id, account_id=account_id),
+        actor=account_id,
+    )
 
 
 def _audit_by_account(uow, client, account_id, action):

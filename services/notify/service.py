@@ -16,7 +16,7 @@ from services.common.settings_dependency import Settings
 from services.common.store import Store
 from services.common.unit_of_work import command_queue
 
-from . import preferences, use_cases
+from . import preferences, use_cases, webhook_delivery, webhooks
 from .dependencies import ProvidersProvider
 from .models import metadata
 from .schemas import PreferenceChanges
@@ -32,10 +32,12 @@ class NotifyService(ServiceBase):
         handlers={
             "notify.send_notification": use_cases.record_notification,
             "identity.account_language_changed": preferences.record_language,
+            **webhooks.inbox_handlers(),
         },
     )
     providers = ProvidersProvider()
     settings = Settings(NotifySettings)
+    hooks = webhook_delivery.WebhooksProvider()  # secrets' box, sender, settings
 
     @consume(command_queue("notify"), requeue_on_error=True)
     def handle_command(self, message):
@@ -104,3 +106,59 @@ class NotifyService(ServiceBase):
         changes = load(PreferenceChanges(), changes)
         with self.store.unit_of_work() as uow:
             return preferences.set_preferences(uow, principal.account_id, changes)
+
+    # -- webhooks out (webhooks.py, webhook_delivery.py) ----------------------------------
+    @webhook_delivery.on_webhook_events
+    def handle_webhook_event(self, event):
+        """An event an office's webhooks may ask for: a delivery for each that does."""
+        try:
+            self.store.accept(webhooks.inbox_source(event), event)
+        except Exception:
+            eventlet.sleep(1)  # could not even record it: back to the queue, not lost
+            raise
+
+    @timer(interval=0.25)
+    def deliver_webhooks(self):
+        """Sends the due webhook deliveries (one instance at a time: a lease)."""
+        webhook_delivery.deliver_due(self.store, self.hooks)
+
+    @rpc
+    def create_webhook(self, office_id, url, events, owner):
+        """Owner of the office: {id, secret, url, events, status, created_at}, the
+        secret shown this once. `owner`: their {email, language, name}, told when it pauses.
+        NotFound, ValidationFailed, WebhookUrlNotHttps, WebhookAddressForbidden,
+        UnknownWebhookEvent, TooManyWebhooks."""
+        principal = self.caller.require("staff", write=True)
+        body = {"url": url, "events": events}
+        with self.store.unit_of_work() as uow:
+            return webhooks.register(
+                uow,
+                self.hooks.box,
+                principal,
+                office_id,
+                body,
+                owner,
+                self.hooks.allow_loopback,
+            )
+
+    @rpc
+    def list_webhooks(self, office_id):
+        """Owner of the office: {items: [webhook with its `deliveries` log]}."""
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return webhooks.list_for(uow, principal, office_id)
+
+    @rpc
+    def delete_webhook(self, office_id, webhook_id):
+        """Owner of the office: the endpoint and its log go. NotFound."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            webhooks.remove(uow, principal, office_id, webhook_id)
+
+    @rpc
+    def redeliver_webhook(self, office_id, webhook_id, delivery_id):
+        """Owner of the office: sends the delivery again now (and resumes a paused
+        endpoint). -> the delivery. NotFound."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            return webhooks.redeliver(uow, principal, office_id, webhook_id, delivery_id)

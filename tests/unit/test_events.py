@@ -48,6 +48,7 @@ WIRE = {
         "client_created": {"client_id", "office_id"},
         "client_invited": {"client_id", "office_id"},
         "client_unlinked": {"client_id", "office_id", "account_id"},
+        "invitation_accepted": {"client_id", "office_id", "account_id"},
         "consent_changed": {"account_id", "office_id", "shared"},
         "dossier_opened": {"dossier_id", "client_id", "office_id"},
         "message_posted": {

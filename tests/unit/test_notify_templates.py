@@ -32,6 +32,9 @@ DATA = {
     "partner_id": "DP-1234",
     "app_url": "https://kluis.example/app",
     "confirm_url": "https://kluis.example/staff-link?token=lnk123",
+    "url": "https://erp.example.nl/kluis/hooks",
+    "event_type": "document_uploaded",
+    "error": "http 500",
 }
 EXPECTED = {
     "account_locked",
@@ -56,6 +59,7 @@ EXPECTED = {
     "staff_link_requested",
     "link_request",
     "export_ready",
+    "webhook_paused",
 }
 SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 

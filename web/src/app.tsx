@@ -32,6 +32,7 @@ import { ClientPage } from './office/client'
 import { ClientsPage, NewClientPage } from './office/clients'
 import { OfficeDossierPage } from './office/dossier'
 import { OfficeHomePage } from './office/home'
+import { IntegrationsPage } from './office/integrations'
 import { activeOffice, OfficeName, ProfileMenu } from './office/office-bar'
 import { StaffPage } from './office/staff'
 import { ReviewPage, TasksPage } from './office/tasks'
@@ -86,6 +87,7 @@ const OFFICE: [string, Page][] = [
   ['/tasks', TasksPage],
   ['/tasks/:id/review', ReviewPage],
   ['/staff', StaffPage],
+  ['/settings/integrations', IntegrationsPage],
   ['/questionnaire-templates/new', NewTemplatePage],
   ['/logout', LogoutPage],
 ]
@@ -107,6 +109,7 @@ function officeNav(who: Me): NavItem[] {
     { href: '/applications', label: 'office.applications' },
     { href: '/tasks', label: 'office.tasks' },
     ...(role === 'owner' || role === 'staff_manager' ? [{ href: '/staff', label: 'office.staff' } as NavItem] : []),
+    ...(role === 'owner' ? [{ href: '/settings/integrations', label: 'office.settings' } as NavItem] : []),
   ]
 }
 

@@ -6,7 +6,7 @@ import type {
   Evidence, ExtraAccount, Home, Limits, LoginResult, Me, Message, MortgageApplication, MyExport, Page,
   Preferences, Product, Questionnaire, SessionState, SessionToken, SigningRequest,
   ClientRecord, InvitationState, Task, Template, QuestionPage, StaffMember, RegistrationRequest,
-  Office, LoginAttempt, ParkedMessage, LinkRequest,
+  Office, LoginAttempt, ParkedMessage, LinkRequest, Webhook, WebhookCreated, WebhookDelivery,
 } from './types'
 
 const ALL = { limit: 200 }
@@ -259,6 +259,17 @@ export const approveRegistration = (id: string) =>
   api<void>('POST', `/registrations/${encodeURIComponent(id)}/approve`)
 export const rejectRegistration = (id: string, reason: string) =>
   api<void>('POST', `/registrations/${encodeURIComponent(id)}/reject`, { body: { reason } })
+
+// -- Instellingen > Koppelingen: the office's webhooks (owners) ----------------------------------
+export const webhooks = (officeId: string) =>
+  api<Page<Webhook>>('GET', `/offices/${encodeURIComponent(officeId)}/webhooks`)
+export const createWebhook = (officeId: string, body: { url: string, events: string[] }) =>
+  api<WebhookCreated>('POST', `/offices/${encodeURIComponent(officeId)}/webhooks`, { body })
+export const removeWebhook = (officeId: string, webhookId: string) =>
+  api<void>('DELETE', `/offices/${encodeURIComponent(officeId)}/webhooks/${encodeURIComponent(webhookId)}`)
+export const redeliverWebhook = (officeId: string, webhookId: string, deliveryId: string) =>
+  api<WebhookDelivery>('POST',
+    `/offices/${encodeURIComponent(officeId)}/webhooks/${encodeURIComponent(webhookId)}/deliveries/${encodeURIComponent(deliveryId)}/redeliver`)
 
 // -- the lender's admin pages -------------------------------------------------------------------
 export const offices = () => api<Page<Office>>('GET', '/offices', { query: ALL })

@@ -360,3 +360,32 @@ export interface ParkedMessage {
   last_error: string | null
   received_at: string
 }
+
+// -- Instellingen > Koppelingen ------------------------------------------------------------------
+export interface WebhookDelivery {
+  id: string
+  event_id: string
+  event_type: string
+  status: 'pending' | 'sending' | 'delivered' | 'failed'
+  attempts: number
+  last_status_code: number | null
+  last_error: string | null
+  last_attempt_at: string | null
+  next_attempt_at: string | null
+  delivered_at: string | null
+  created_at: string
+}
+
+export interface Webhook {
+  id: string
+  url: string
+  events: string[]
+  status: 'active' | 'paused'
+  created_at: string
+  paused_at: string | null
+  deliveries: WebhookDelivery[]
+}
+
+export interface WebhookCreated extends Omit<Webhook, 'deliveries'> {
+  secret: string
+}

@@ -1,0 +1,117 @@
+"""Webhooks out (notify): an office's owner registers HTTPS endpoints for events, sees
+each one's delivery log and sends a delivery again (docs/integrations.md)."""
+
+from marshmallow import Schema, fields, validate
+
+from ..http import json_response, route
+
+EVENT_NAMES = (
+    "document_uploaded, request_reviewed, document_signed, message_posted, "
+    "questionnaire_completed, client_invited, invitation_accepted, consent_changed"
+)
+
+
+class WebhookBody(Schema):
+    url = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=2048),
+        metadata={"description": "https only; no private, loopback or link-local address"},
+    )
+    events = fields.List(
+        fields.String(validate=validate.Length(min=1, max=50)),
+        required=True,
+        validate=validate.Length(min=1, max=8),
+        metadata={"description": f"some of: {EVENT_NAMES}"},
+    )
+
+
+class WebhookOut(Schema):
+    id = fields.String()
+    url = fields.String()
+    events = fields.List(fields.String())
+    status = fields.String(metadata={"description": "active | paused"})
+    created_at = fields.String()
+    paused_at = fields.String(allow_none=True)
+
+
+class WebhookCreated(WebhookOut):
+    secret = fields.String(metadata={"description": "shown this once: signs every delivery"})
+
+
+class WebhookDeliveryOut(Schema):
+    id = fields.String()
+    event_id = fields.String(metadata={"description": "Kluis-Webhook-Id: dedupe on it"})
+    event_type = fields.String()
+    status = fields.String(metadata={"description": "pending | sending | delivered | failed"})
+    attempts = fields.Integer()
+    last_status_code = fields.Integer(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    last_attempt_at = fields.String(allow_none=True)
+    next_attempt_at = fields.String(allow_none=True)
+    delivered_at = fields.String(allow_none=True)
+    created_at = fields.String()
+
+
+class WebhookWithLog(WebhookOut):
+    deliveries = fields.List(fields.Nested(WebhookDeliveryOut))
+
+
+class WebhookList(Schema):
+    items = fields.List(fields.Nested(WebhookWithLog), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)
+
+
+@route(
+    "POST",
+    "/offices/<office_id>/webhooks",
+    body=WebhookBody,
+    tag="integrations",
+    responses={
+        201: ("registered; `secret` shown this once", WebhookCreated),
+        409: ("too_many_webhooks", None),
+        422: ("webhook_url_not_https | webhook_address_forbidden | unknown_webhook_event", None),
+    },
+)
+def create_webhook(call, office_id):
+    """Owner: an HTTPS endpoint that receives the office's events, signed with the
+    secret in this answer (docs/integrations.md). The owner is told by e-mail when it
+    is paused after a day of failed deliveries."""
+    me = call.services.identity.describe_me()
+    owner = {"email": me["email"], "language": me["language"], "name": me["name"]}
+    return 201, call.services.notify.create_webhook(office_id, owner=owner, **call.body)
+
+
+@route(
+    "GET",
+    "/offices/<office_id>/webhooks",
+    tag="integrations",
+    responses={200: ("each endpoint with its 50 newest deliveries", WebhookList)},
+)
+def list_webhooks(call, office_id):
+    """Owner: the office's endpoints, each with its delivery log, newest first."""
+    return 200, call.services.notify.list_webhooks(office_id)
+
+
+@route(
+    "DELETE",
+    "/offices/<office_id>/webhooks/<webhook_id>",
+    tag="integrations",
+    responses={204: ("removed, with its log; nothing more is sent to it", None)},
+)
+def delete_webhook(call, office_id, webhook_id):
+    """Owner: the endpoint receives nothing more."""
+    call.services.notify.delete_webhook(office_id, webhook_id)
+    return json_response(204)
+
+
+@route(
+    "POST",
+    "/offices/<office_id>/webhooks/<webhook_id>/deliveries/<delivery_id>/redeliver",
+    tag="integrations",
+    responses={202: ("sent again shortly; a paused endpoint is active again", WebhookDeliveryOut)},
+)
+def redeliver(call, office_id, webhook_id, delivery_id):
+    """Owner: sends the delivery again now, with the same event id and body (a new
+    timestamp and signature), retried for another day. On a paused endpoint this
+    resumes it: the deliveries that waited go too."""
+    return 202, call.services.notify.redeliver_webhook(office_id, webhook_id, delivery_id)

@@ -1,0 +1,72 @@
+"""No SSRF: a webhook goes only to a public HTTPS address.
+
+Registration refuses what it can see in the URL (plain HTTP, a literal forbidden
+address); every delivery resolves the host again, refuses when any of its addresses is
+forbidden, and connects to the checked address itself (webhook_http.py), so a name that
+later resolves elsewhere (DNS rebinding) gains nothing. Forbidden: private, loopback,
+link-local, multicast, reserved, unspecified and other non-global addresses (IPv4-mapped
+IPv6 ones judged as the IPv4 address). `allow_loopback` (WEBHOOK_ALLOW_LOOPBACK=1, for
+tests only) lets loopback through."""
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from .exceptions import WebhookAddressForbidden, WebhookUrlNotHttps
+
+MAX_URL_LENGTH = 2048
+
+
+def parse(url):
+    """-> (host, port, path with query) of an https URL; else WebhookUrlNotHttps (also
+    for user info, a fragment, or no host: nothing a receiver's URL needs)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 443
+    except ValueError:
+        raise WebhookUrlNotHttps() from None
+    if (
+        parts.scheme.lower() != "https"
+        or not parts.hostname
+        or parts.username is not None
+        or parts.fragment
+        or len(url) > MAX_URL_LENGTH
+        or any(ord(c) < 33 for c in url)
+    ):
+        raise WebhookUrlNotHttps()
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return parts.hostname, port, path
+
+
+def address_allowed(address, allow_loopback=False):
+    """Whether a webhook may connect to `address` (text or ipaddress)."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return allow_loopback
+    return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+def check_registration(url, allow_loopback=False):
+    """Registration: an https URL whose host is not a literal forbidden address."""
+    host, _port, _path = parse(url)
+    try:
+        literal = ipaddress.ip_address(host)
+    except ValueError:
+        return  # a name: checked again at every delivery
+    if not address_allowed(literal, allow_loopback):
+        raise WebhookAddressForbidden()
+
+
+def resolve(host, port, allow_loopback=False):
+    """Delivery: the addresses of `host` to connect to; WebhookAddressForbidden when it
+    has none or any of them is forbidden (one bad answer is reason enough to stop)."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise WebhookAddressForbidden({"reason": "unresolvable"}) from None
+    addresses = [(family, sockaddr) for family, _t, _p, _c, sockaddr in found]
+    if not addresses or not all(address_allowed(a[1][0], allow_loopback) for a in addresses):
+        raise WebhookAddressForbidden()
+    return addresses
