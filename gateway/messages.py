@@ -223,7 +223,7 @@ ERRORS = {
 }
 
 FIELD_MESSAGES = {
-    # questionnaires (services/dossier/questionnaire_rules.py and gateway/schemas/work.py)
+    # questionnaires (services/dossier/questionnaire_rules.py and gateway/schemas/questionnaires.py)
     "Use 1 to 40 characters: a-z, 0-9 or _.": "Gebruik 1 tot 40 tekens: a-z, 0-9 of _.",
     "This key is already used in this questionnaire.": "Deze sleutel komt al voor in deze vragenlijst.",
     "Must be one of: text, number, date, yes_no, choice.": "Moet een van deze zijn: text, number, date, yes_no, choice.",

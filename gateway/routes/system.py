@@ -12,8 +12,7 @@ from services.documents.library import MAX_OPEN_UPLOADS
 
 from .. import portal
 from ..http import json_response, route
-from ..schemas import HTML_PAGE, Health, Limits, Live, OpenApi
-from ..schemas.work import MessageBody
+from ..schemas import HTML_PAGE, Health, Limits, Live, MessageBody, OpenApi
 from ..uploads import MAX_UPLOAD_BYTES
 
 SERVICES = ("identity", "dossier", "documents", "notify", "signing")
