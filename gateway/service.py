@@ -1,5 +1,5 @@
 """gateway: the only HTTP service. One catch-all entrypoint hands every API request
-(`/api/...`) to the `Dispatcher` (gateway/http.py), which routes it to a function in
+(`/api/...`) to the `Dispatcher` (gateway/dispatch.py), which routes it to a function in
 gateway/routes/; every other path is the web portal's static files (gateway/portal.py)."""
 
 import time
@@ -20,8 +20,9 @@ from services.documents.client import BlobTransfer
 from services.signing.client import VerifyTransfer
 
 from . import portal, principals, routes  # noqa: F401  (registers every route)
+from .dispatch import Dispatcher, request_id_of
 from .errors import register_remote_errors
-from .http import LANGUAGES, ROUTES, Dispatcher, request_id_of
+from .http import LANGUAGES, ROUTES
 
 METHODS = "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS"
 RPC_TIMEOUT_S = env_int("RPC_TIMEOUT_S", 10)

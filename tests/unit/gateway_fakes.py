@@ -1,4 +1,4 @@
-"""Small fakes for driving gateway.http.Dispatcher without nameko, RabbitMQ or HTTP:
+"""Small fakes for driving gateway.dispatch.Dispatcher without nameko, RabbitMQ or HTTP:
 werkzeug requests built in memory, fake RPC services, a fake worker context, and a
 handful of test routes."""
 

@@ -8,7 +8,8 @@ import pytest
 
 import gateway.routes  # noqa: F401  (registers every route)
 from gateway import principals
-from gateway.http import BACKGROUND_HEADER, ROUTES, Dispatcher
+from gateway.dispatch import BACKGROUND_HEADER, Dispatcher
+from gateway.http import ROUTES
 from gateway.openapi import openapi_document
 from gateway.uploads import MAX_UPLOAD_BYTES
 from services.common.errors import NotFound
