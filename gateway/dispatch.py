@@ -21,6 +21,7 @@ from services.common.web_server import RequestTimeout
 
 from . import principals
 from .errors import status_for
+from .field_messages import field_messages
 from .http import (
     API_PREFIX,
     LANGUAGES,
@@ -30,7 +31,7 @@ from .http import (
     load,
     parse_json_body,
 )
-from .messages import error_message, field_messages
+from .messages import error_message
 
 log = logging.getLogger(__name__)
 
