@@ -1,4 +1,5 @@
-"""deploy/supervisor.py's own rules (with deploy/system.py and deploy/processes.py) (docs/operations.md "Supervision and replicas"): the
+"""The supervisor's own rules (deploy/processes.py, deploy/system.py; docs/operations.md
+"Supervision and replicas"): the
 restart backoff and KLUIS_SCALE. tests/e2e/test_supervision.py and test_replicas.py
 run them in whole systems."""
 
