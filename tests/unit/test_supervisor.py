@@ -1,7 +1,6 @@
 """The supervisor's own rules (deploy/processes.py, deploy/system.py; docs/operations.md
-"Supervision and replicas"): the
-restart backoff and KLUIS_SCALE. tests/e2e/test_supervision.py and test_replicas.py
-run them in whole systems."""
+"Supervision and replicas"): the restart backoff and KLUIS_SCALE.
+tests/e2e/test_supervision.py and test_replicas.py run them in whole systems."""
 
 import re
 import sys
