@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 
 from .errors import STATUS_BY_CODE
 from .http import API_PREFIX, ROUTES, NoBody
+from .openapi_examples import EXAMPLES
 from .openapi_summaries import SUMMARIES
 from .schemas import Empty, ErrorBody, Raw
 
@@ -99,10 +100,10 @@ def _request_body(route):
             "content": {"multipart/form-data": {"schema": _form_schema(route.form)}},
         }
     if route.body is not NoBody:
-        return {
-            "required": _needs_a_body(route.body),
-            "content": {"application/json": {"schema": route.body}},
-        }
+        json_body = {"schema": route.body}
+        if route.body in EXAMPLES:
+            json_body["example"] = EXAMPLES[route.body]
+        return {"required": _needs_a_body(route.body), "content": {"application/json": json_body}}
     return None
 
 

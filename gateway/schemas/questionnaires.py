@@ -20,7 +20,11 @@ class QuestionIn(Schema):
         validate=validate.Regexp(
             r"^[a-z0-9_]{1,40}\Z", error="Use 1 to 40 characters: a-z, 0-9 or _."
         ),
-        metadata={"description": "unique in the template; names the answer"},
+        # the document's pattern in JSON Schema's (ECMA) syntax: `$`, as `\Z` is Python's
+        metadata={
+            "description": "unique in the template; names the answer",
+            "pattern": "^[a-z0-9_]{1,40}$",
+        },
     )
     label = fields.String(required=True, validate=validate.Length(min=1, max=300))
     type = fields.String(
