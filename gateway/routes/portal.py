@@ -11,6 +11,7 @@ from ..schemas import (
     LinkRequestList,
     ListQuery,
     SessionToken,
+    page_of,
 )
 
 
@@ -49,7 +50,7 @@ def look_along(call, client_id):
     query=CompanyQuery,
     tag="portal",
     responses={
-        200: ("a company's extra accounts, each with its company_id", ItemList),
+        200: ("a company's extra accounts, each with its company_id", page_of(ExtraAccount)),
         404: ("company_id is not one of the caller's companies", None),
         422: (
             "company_required: the caller manages several companies and named "
