@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 
 from .errors import STATUS_BY_CODE
 from .http import API_PREFIX, ROUTES, NoBody
+from .openapi_examples import EXAMPLES
 from .openapi_summaries import SUMMARIES
 from .schemas import Empty, ErrorBody, Raw
 
@@ -79,52 +80,66 @@ def _operation(route):
             {"in": "path", "name": name, "required": True, "schema": PATH_PARAMETER}
             for name in _PARAM.findall(route.path)
         ],
-        "responses": {},
+        "responses": _responses(route),
     }
     if route.query is not NoBody:
         operation["parameters"].append({"in": "query", "schema": route.query})
-    if route.body is not NoBody:
-        operation["requestBody"] = {
-            "required": _needs_a_body(route.body),
-            "content": {"application/json": {"schema": route.body}},
-        }
+    body = _request_body(route)
+    if body is not None:
+        operation["requestBody"] = body
+    if route.auth:
+        operation["security"] = [{"bearer": []}]
+    return operation
+
+
+def _request_body(route):
+    """A multipart upload (`form`), a JSON body, or None."""
     if route.form is not None:
-        operation["requestBody"] = {
+        return {
             "required": True,
             "content": {"multipart/form-data": {"schema": _form_schema(route.form)}},
         }
-    if route.auth:
-        operation["security"] = [{"bearer": []}]
-    for status, (description, schema) in route.responses.items():
-        response = {"description": description}
-        if isinstance(schema, Raw):
-            response["content"] = {
-                media: {"schema": {"type": "string", "format": "binary"}}
-                for media in schema.content_types
-            }
-        elif schema is not None and schema is not Empty:
-            response["content"] = {"application/json": {"schema": schema}}
-        elif status >= 400:
-            response["content"] = {"application/json": {"schema": "Error"}}
-        operation["responses"][str(status)] = response
+    if route.body is not NoBody:
+        json_body = {"schema": route.body}
+        if route.body in EXAMPLES:
+            json_body["example"] = EXAMPLES[route.body]
+        return {"required": _needs_a_body(route.body), "content": {"application/json": json_body}}
+    return None
+
+
+def _responses(route):
+    """The route's own answers, then the errors any route of its kind can give."""
+    responses = {
+        str(status): _response(status, description, schema)
+        for status, (description, schema) in route.responses.items()
+    }
     if "cursor" in route.query().fields:
-        operation["responses"].setdefault(
+        responses.setdefault(
             "400",
-            {
-                "description": "validation_error: also for a `cursor` that is not a next_cursor "
-                "of this list (cursors are opaque and sealed)",
-                "content": {"application/json": {"schema": "Error"}},
-            },
+            _error(
+                "validation_error: also for a `cursor` that is not a next_cursor "
+                "of this list (cursors are opaque and sealed)"
+            ),
         )
     for status in _default_errors(route):
-        operation["responses"].setdefault(
-            str(status),
-            {
-                "description": DEFAULT_ERRORS[status],
-                "content": {"application/json": {"schema": "Error"}},
-            },
-        )
-    return operation
+        responses.setdefault(str(status), _error(DEFAULT_ERRORS[status]))
+    return responses
+
+
+def _response(status, description, schema):
+    if isinstance(schema, Raw):
+        binary = {"type": "string", "format": "binary"}
+        content = {media: {"schema": dict(binary)} for media in schema.content_types}
+        return {"description": description, "content": content}
+    if schema is not None and schema is not Empty:
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+    if status >= 400:
+        return _error(description)
+    return {"description": description}
+
+
+def _error(description):
+    return {"description": description, "content": {"application/json": {"schema": "Error"}}}
 
 
 DEFAULT_ERRORS = {

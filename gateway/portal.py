@@ -12,8 +12,10 @@ from pathlib import Path
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
 
+from .settings import SETTINGS
+
 ROOT = Path(__file__).resolve().parents[1]
-WEB_DIR = Path(os.environ.get("KLUIS_WEB_DIR") or ROOT / "web" / "dist")
+WEB_DIR = Path(SETTINGS.web_dir or ROOT / "web" / "dist")
 
 # blob: is the portal's own downloads (a document fetched with the bearer token and
 # handed to the browser as an object URL, opened in a tab of its own); data: is the small

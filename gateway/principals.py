@@ -2,7 +2,7 @@
 
 Each token's principal (what `identity.authenticate` returns) is kept in this process,
 keyed by a hash of the token (never the token itself), until the earliest of:
-PRINCIPAL_CACHE_TTL_S (default 60 s), the session's idle end as identity last told
+PRINCIPAL_CACHE_TTL_S (default 60 s, gateway/settings.py), the session's idle end as identity last told
 it, and the signed principal's own `expires_at` when identity signs it.
 
 An entry goes at once when identity or dossier announce a change of who may do what
@@ -22,7 +22,6 @@ from datetime import datetime
 
 import eventlet
 
-from services.common.settings import env_int
 from services.common.tokens import digest
 from services.dossier.events import ClientUnlinked, ConsentChanged
 from services.identity.events import (
@@ -35,9 +34,10 @@ from services.identity.events import (
     SessionRevoked,
 )
 
+from .settings import SETTINGS
+
 log = logging.getLogger(__name__)
 
-PRINCIPAL_CACHE_TTL_S = env_int("PRINCIPAL_CACHE_TTL_S", 60)
 MAX_ENTRIES = 100_000
 
 # (service, event): each names an account_id or a session_id whose principals must go.
@@ -86,7 +86,7 @@ class Entry:
 
 
 class PrincipalCache:
-    def __init__(self, ttl_s=PRINCIPAL_CACHE_TTL_S):
+    def __init__(self, ttl_s=SETTINGS.principal_cache_ttl_s):
         self.ttl_s = ttl_s
         self.entries = {}  # sha256(token) -> Entry
 

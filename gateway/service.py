@@ -1,11 +1,10 @@
 """gateway: the only HTTP service. One catch-all entrypoint hands every API request
-(`/api/...`) to the `Dispatcher` (gateway/http.py), which routes it to a function in
+(`/api/...`) to the `Dispatcher` (gateway/dispatch.py), which routes it to a function in
 gateway/routes/; every other path is the web portal's static files (gateway/portal.py)."""
 
 import time
 import uuid
 
-from nameko.dependency_providers import Config
 from nameko.events import BROADCAST, event_handler
 from nameko.extensions import DependencyProvider
 from werkzeug.wrappers import Request
@@ -13,18 +12,19 @@ from werkzeug.wrappers import Request
 from services.common import metrics
 from services.common.logs import REQUEST_ID_KEY, set_request_id
 from services.common.rpc import TimedRpcProxy
-from services.common.settings import env_int
+from services.common.settings_dependency import Settings
 from services.common.telemetry import Telemetry
 from services.common.web_server import GuardedHttp, GuardedWebServer
 from services.documents.client import BlobTransfer
 from services.signing.client import VerifyTransfer
 
 from . import portal, principals, routes  # noqa: F401  (registers every route)
+from .dispatch import Dispatcher, request_id_of
 from .errors import register_remote_errors
-from .http import LANGUAGES, ROUTES, Dispatcher, request_id_of
+from .http import LANGUAGES, ROUTES
+from .settings import SETTINGS, GatewayConfig
 
 METHODS = "GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS"
-RPC_TIMEOUT_S = env_int("RPC_TIMEOUT_S", 10)
 
 register_remote_errors()
 dispatcher = Dispatcher(ROUTES)
@@ -86,16 +86,16 @@ def on_invalidating_events(method):
 class GatewayService:
     name = "gateway"
 
-    identity = TimedRpcProxy("identity", timeout=RPC_TIMEOUT_S)
-    dossier = TimedRpcProxy("dossier", timeout=RPC_TIMEOUT_S)
-    documents = TimedRpcProxy("documents", timeout=RPC_TIMEOUT_S)
-    notify = TimedRpcProxy("notify", timeout=RPC_TIMEOUT_S)
-    signing = TimedRpcProxy("signing", timeout=RPC_TIMEOUT_S)
+    identity = TimedRpcProxy("identity", timeout=SETTINGS.rpc_timeout_s)
+    dossier = TimedRpcProxy("dossier", timeout=SETTINGS.rpc_timeout_s)
+    documents = TimedRpcProxy("documents", timeout=SETTINGS.rpc_timeout_s)
+    notify = TimedRpcProxy("notify", timeout=SETTINGS.rpc_timeout_s)
+    signing = TimedRpcProxy("signing", timeout=SETTINGS.rpc_timeout_s)
     blobs = BlobTransfer()  # file bytes to and from documents's blob endpoint
     verifier = VerifyTransfer()  # files to check to signing's verify endpoint
     worker_ctx = WorkerContext()
     telemetry = Telemetry()
-    config = Config()
+    settings = Settings(GatewayConfig)  # gateway/settings.py
 
     @http(METHODS, "/")
     def serve_root(self, request):

@@ -23,16 +23,15 @@ from werkzeug.wrappers import Response
 
 from services.common import metrics
 from services.common.errors import ValidationFailed
-from services.common.settings import env_int
 from services.common.web_protocol import RequestTimeout
 from services.documents import exceptions as documents_errors
 
 from .http import MultipartRequired, RequestTooLarge, load
+from .settings import SETTINGS
 
 READ_SIZE = 256 * 1024
 MAX_FIELD_BYTES = 4096
 MAX_PARTS = 20
-MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
 FORM_OVERHEAD = 256 * 1024  # what the form fields and part headers may add to the file
 # What the decoder may hold between two events (part headers, a boundary being looked
 # for): the file's bytes pass through, they never pile up.
@@ -76,8 +75,8 @@ class MultipartStream:
             except TimeoutError:  # HTTP_BODY_IDLE_TIMEOUT_S without a byte
                 raise RequestTimeout()
             self._eof, self._read = not chunk, self._read + len(chunk)
-            if self._read > MAX_UPLOAD_BYTES + FORM_OVERHEAD:  # also when sent chunked
-                raise documents_errors.FileTooLarge({"max_bytes": MAX_UPLOAD_BYTES})
+            if self._read > SETTINGS.max_upload_bytes + FORM_OVERHEAD:  # also when sent chunked
+                raise documents_errors.FileTooLarge({"max_bytes": SETTINGS.max_upload_bytes})
             try:
                 self._decoder.receive_data(chunk or None)
             except RequestEntityTooLarge:
@@ -121,7 +120,7 @@ class MultipartStream:
             raise ValidationFailed({name: ["Not valid UTF-8."]})
 
 
-def bounded(chunks, max_bytes=MAX_UPLOAD_BYTES):
+def bounded(chunks, max_bytes=SETTINGS.max_upload_bytes):
     """Stops after max_bytes + 1 bytes: enough for the receiver to refuse the file as
     too large, without carrying the rest of an oversized body along."""
     sent = 0
@@ -160,7 +159,7 @@ def receive_form(call, grant, form_schema):
         raise
 
 
-def refuse_declared_oversize(request, max_bytes=MAX_UPLOAD_BYTES):
+def refuse_declared_oversize(request, max_bytes=SETTINGS.max_upload_bytes):
     """Before anything else: a body that says it is too large is refused unread."""
     if (request.content_length or 0) > max_bytes + FORM_OVERHEAD:
         raise documents_errors.FileTooLarge({"max_bytes": max_bytes})

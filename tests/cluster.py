@@ -27,7 +27,7 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from deploy.supervisor import free_port
+from deploy.processes import free_port
 
 RABBIT_BIN = Path(os.environ.get("KLUIS_RABBIT_BIN", "/usr/lib/rabbitmq/bin"))
 # What Kluis declares durable: RPC queues, event handler queues, command queues.

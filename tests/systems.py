@@ -1,5 +1,5 @@
 """Whole Kluis systems for the end-to-end and browser tests: started exactly as `make
-run` starts them (deploy.supervisor.System), each with its own vhost, KLUIS_VAR and
+run` starts them (deploy.system.System), each with its own vhost, KLUIS_VAR and
 port, driven through HTTP. `kluis` runs on SQLite; `pg_kluis` on PostgreSQL with a
 short idle timeout (3 s) so that session expiry can be watched happen.
 
@@ -22,7 +22,8 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from nameko.standalone.rpc import ClusterRpcProxy
 from requests.adapters import HTTPAdapter
 
-from deploy.supervisor import SERVICES, System, free_port
+from deploy.processes import free_port
+from deploy.system import SERVICES, System
 from services.common.context import DEFAULT_TTL_S, Principal, sign
 from services.common.errors import register_remote_errors
 from services.common.settings import SERVICE_CLASSES

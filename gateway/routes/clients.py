@@ -21,6 +21,7 @@ from ..schemas import (
     ProductBody,
     ProductOut,
     SessionToken,
+    page_of,
 )
 
 
@@ -45,7 +46,7 @@ def create_client(call, office_id):
     "/clients",
     query=ClientQuery,
     tag="clients",
-    responses={200: ("consenting clients of all the caller's offices", ItemList)},
+    responses={200: ("consenting clients of all the caller's offices", page_of(ClientOut))},
 )
 def list_clients(call):
     """Staff: search by name or e-mail (`q`); each client carries its office_id."""
@@ -62,7 +63,11 @@ def get_client(call, client_id):
     "/clients/<client_id>",
     body=ClientPatch,
     tag="clients",
-    responses={200: ("updated", ClientOut), 409: ("contact_locked", None)},
+    responses={
+        200: ("updated", ClientOut),
+        409: ("contact_locked | client_exists (another client of the office has it)", None),
+        422: ("invalid_mobile", None),
+    },
 )
 def patch_client(call, client_id):
     """E-mail and mobile are locked once the invitation was accepted; before that, a
@@ -197,7 +202,7 @@ def add_product(call, client_id):
     "/clients/<client_id>/products",
     query=ListQuery,
     tag="clients",
-    responses={200: ("the client's products", ItemList)},
+    responses={200: ("the client's products", page_of(ProductOut))},
 )
 def list_products(call, client_id):
     """Oldest first."""

@@ -1,7 +1,7 @@
 """Dossiers (dossier)."""
 
 from ..http import paging, route
-from ..schemas import DossierBody, DossierOut, DossierPatch, DossierQuery, ItemList
+from ..schemas import DossierBody, DossierOut, DossierPatch, DossierQuery, page_of
 
 
 @route(
@@ -21,7 +21,7 @@ def create_dossier(call, client_id):
     "/dossiers",
     query=DossierQuery,
     tag="dossiers",
-    responses={200: ("client: own; staff: those of visible clients", ItemList)},
+    responses={200: ("client: own; staff: those of visible clients", page_of(DossierOut))},
 )
 def list_dossiers(call):
     """`q` searches number and description; `status` in_progress (default), closed, all.

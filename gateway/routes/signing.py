@@ -3,7 +3,6 @@ which checks it within a budget, off every event loop (services/signing/verifica
 nothing is stored."""
 
 from services.common.errors import ValidationFailed
-from services.common.settings import env_int
 
 from ..http import paging, route
 from ..schemas import (
@@ -17,11 +16,11 @@ from ..schemas import (
     SigningRequestOut,
     VerifyOut,
 )
+from ..settings import SETTINGS
 from ..uploads import MultipartStream, bounded, refuse_declared_oversize
 
-MAX_VERIFY_BYTES = env_int("VERIFY_MAX_BYTES", 25 * 1024 * 1024)  # signing checks it too
 # Signing answers within VERIFY_TIMEOUT_S of having the file (the check is killed then).
-VERIFY_ANSWER_TIMEOUT_S = env_int("VERIFY_TIMEOUT_S", 20) + 30
+VERIFY_ANSWER_TIMEOUT_S = SETTINGS.verify_timeout_s + 30
 
 
 @route(
@@ -133,7 +132,7 @@ def verify(call):
     """Anyone: multipart `file`, a signed PDF. `valid` only when its last signature is
     the platform's, intact and covering the whole file, and the platform issued exactly
     these bytes."""
-    refuse_declared_oversize(call.request, MAX_VERIFY_BYTES)
+    refuse_declared_oversize(call.request, SETTINGS.verify_max_bytes)  # signing checks it too
     form = MultipartStream(call.request)
     grant = call.services.signing.begin_verification(source_ip=call.source_ip)
     verdict = None
@@ -141,7 +140,7 @@ def verify(call):
         if part.name != "file" or part.filename is None or verdict is not None:
             raise ValidationFailed({part.name: ["Unknown field."]})
         verdict = call.services.verifier.verify(
-            grant, bounded(form.data(), MAX_VERIFY_BYTES), VERIFY_ANSWER_TIMEOUT_S
+            grant, bounded(form.data(), SETTINGS.verify_max_bytes), VERIFY_ANSWER_TIMEOUT_S
         )
     if verdict is None:
         raise ValidationFailed({"file": ["Missing data for required field."]})

@@ -6,15 +6,13 @@ import eventlet
 from eventlet.event import Event
 
 from services.common.errors import KluisError
-from services.common.settings import config_value
 from services.documents.inspection import ACCEPTED_EXTENSIONS, EXTENSIONS
 from services.documents.uploads import MAX_OPEN_UPLOADS
 
 from .. import portal
 from ..http import json_response, route
-from ..schemas import HTML_PAGE, Health, Limits, Live, OpenApi
-from ..schemas.work import MessageBody
-from ..uploads import MAX_UPLOAD_BYTES
+from ..schemas import HTML_PAGE, Health, Limits, Live, MessageBody, OpenApi
+from ..settings import SETTINGS
 
 SERVICES = ("identity", "dossier", "documents", "notify", "signing")
 
@@ -72,8 +70,7 @@ def ask_services(services):
 )
 def health(call):
     """Health of every service (readiness), at most HEALTH_CACHE_S seconds old."""
-    max_age_s = config_value(call.services.config, "HEALTH_CACHE_S", 2.0, float)
-    states = _health.get(max_age_s, lambda: ask_services(call.services))
+    states = _health.get(call.services.settings.health_cache_s, lambda: ask_services(call.services))
     healthy = all(state == "ok" for state in states.values())
     return (200 if healthy else 503), {
         "status": "ok" if healthy else "unavailable",
@@ -132,7 +129,7 @@ def limits(call):
     )
     fields = MessageBody().fields
     return 200, {
-        "max_upload_bytes": MAX_UPLOAD_BYTES,
+        "max_upload_bytes": SETTINGS.max_upload_bytes,
         "upload_content_types": sorted(EXTENSIONS),
         "upload_extensions": extensions,
         "uploads_in_flight": MAX_OPEN_UPLOADS,

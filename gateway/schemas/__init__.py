@@ -2,6 +2,14 @@
 generate the OpenAPI document. Requests reject unknown fields (marshmallow's default).
 Import them from here: `from gateway.schemas import LoginBody`."""
 
+from .account import *  # noqa: F401,F403
+from .clients import *  # noqa: F401,F403
 from .common import *  # noqa: F401,F403
-from .people import *  # noqa: F401,F403
-from .work import *  # noqa: F401,F403
+from .devices import *  # noqa: F401,F403
+from .documents import *  # noqa: F401,F403
+from .dossiers import *  # noqa: F401,F403
+from .messages import *  # noqa: F401,F403
+from .offices import *  # noqa: F401,F403
+from .questionnaires import *  # noqa: F401,F403
+from .signing import *  # noqa: F401,F403
+from .tasks import *  # noqa: F401,F403

@@ -1,5 +1,7 @@
 """What every resource shares: errors, health, sign-in, lists."""
 
+from functools import cache
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from services.common.schemas import NOT_NULL, StrictBool
@@ -141,6 +143,19 @@ class NotificationQuery(ListQuery):
 class ItemList(Schema):
     items = fields.List(fields.Dict(), required=True)
     next_cursor = fields.String(allow_none=True, required=True)
+
+
+@cache
+def page_of(item):
+    """`{items, next_cursor}` whose items have the shape of the schema `item`: one class
+    per item schema (`ClientOutPage`), so the document names it once."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item), required=True),
+            "next_cursor": fields.String(allow_none=True, required=True),
+        },
+        name=f"{item.__name__}Page",
+    )
 
 
 class Raw:

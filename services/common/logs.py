@@ -12,7 +12,7 @@ traceback as text), each string redacted as a text line is. The text format is
 `<time> <level> <part> <logger>: [request_id=<id>] <message>`, the bracket only
 inside a request.
 
-The request id is the gateway's `X-Request-ID` (gateway/http.py). It travels in the RPC
+The request id is the gateway's `X-Request-ID` (gateway/dispatch.py). It travels in the RPC
 context (`REQUEST_ID_KEY`) to every service a request reaches, and on from there
 (services/common/request_ids.py sets it for each worker); it lives in a context
 variable, which under eventlet is one per green thread.

@@ -3,7 +3,7 @@
 does (ValidationFailed, details {field: [messages]}, HTTP 400 `validation_error`).
 
 The messages are marshmallow's own words, so that the gateway's translations
-(`gateway/messages.py`) cover them; the ones a service writes itself live here, once.
+(`gateway/field_messages.py`) cover them; the ones a service writes itself live here, once.
 """
 
 from typing import Any

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from deploy import broker_accounts
-from deploy.supervisor import PARTS
+from deploy.system import PARTS
 from tests.conftest import RABBIT_MANAGEMENT, RUN_ID
 
 from .conftest import Kluis, start_system

@@ -15,7 +15,7 @@ import eventlet
 import pytest
 import requests
 
-from deploy.supervisor import free_port
+from deploy.processes import free_port
 from tests import samples
 from tests.integration.fake_clamd import FakeClamd
 

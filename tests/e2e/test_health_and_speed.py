@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from deploy.supervisor import SERVICES
+from deploy.system import SERVICES
 from tests.systems import Kluis, start_system
 
 CACHE_S = 2

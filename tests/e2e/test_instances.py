@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from kombu import Connection, Exchange, Queue, binding
 from sqlalchemy.pool import NullPool
 
-from deploy.supervisor import SERVICES, free_port
+from deploy.processes import free_port
+from deploy.system import SERVICES
 from services.common.unit_of_work import COMMAND_EXCHANGE
 from tests import samples
 from tests.systems import start_replica

@@ -10,7 +10,8 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from deploy.supervisor import PARTS, free_port
+from deploy.processes import free_port
+from deploy.system import PARTS
 from services.common.settings import SERVICE_CLASSES
 
 from .conftest import ADMIN_EMAIL, Kluis, start_system

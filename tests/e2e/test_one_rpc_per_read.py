@@ -10,7 +10,8 @@ import time
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from deploy.supervisor import SERVICES, free_port
+from deploy.processes import free_port
+from deploy.system import SERVICES
 from services.common.context import Principal
 from services.common.errors import Forbidden
 from tests.e2e.staff_app import Office

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from deploy.supervisor import ROOT
+from deploy.processes import ROOT
 from tests import samples
 
 from .conftest import Client, Kluis, start_system

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from deploy.supervisor import ROOT, free_port
+from deploy.processes import ROOT, free_port
 from gateway.portal import CONTENT_SECURITY_POLICY
 
 from .conftest import ADMIN_EMAIL, ADMIN_PASSWORD, KLUIS_KNOBS

@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 import requests
 
-from deploy.supervisor import PARTS, ROOT, free_port
+from deploy.processes import ROOT, free_port
+from deploy.system import PARTS
 
 from ..conftest import RABBIT_MANAGEMENT
 from ..systems import ADMIN_EMAIL, ADMIN_PASSWORD, Mailbox

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import requests
 
-from deploy.supervisor import System, free_port
+from deploy.processes import free_port
+from deploy.system import System
 from tests.conftest import Vhosts
 from tests.systems import ADMIN_EMAIL, ADMIN_PASSWORD
 
@@ -70,9 +71,9 @@ def start_floor(system, max_workers=None, timeout=30):
         f"AMQP_URI: '{system.env['AMQP_URI']}'\nWEB_SERVER_ADDRESS: '{address}'\n"
         + (f"max_workers: {max_workers}\n" if max_workers else "")
     )
-    # _spawn: the supervisor's own way to start a part (its own process group, ended
+    # spawn: the supervisor's own way to start a part (its own process group, ended
     # with the supervisor), so that stop() and stop_all() end the floor as they end Kluis.
-    system._spawn(
+    system.spawn(
         "floor",
         [
             sys.executable,

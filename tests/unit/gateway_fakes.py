@@ -1,4 +1,4 @@
-"""Small fakes for driving gateway.http.Dispatcher without nameko, RabbitMQ or HTTP:
+"""Small fakes for driving gateway.dispatch.Dispatcher without nameko, RabbitMQ or HTTP:
 werkzeug requests built in memory, fake RPC services, a fake worker context, and a
 handful of test routes."""
 
@@ -11,6 +11,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from gateway.http import API_PREFIX, Route
+from gateway.settings import GatewayConfig
 from services.common.errors import NotFound, Unauthenticated
 
 CLIENT_IP = "203.0.113.9"
@@ -72,7 +73,7 @@ def identity(sessions=None, **answers):
 
 def services(**named):
     named.setdefault("identity", identity())
-    named.setdefault("config", {"HEALTH_CACHE_S": 0})  # the gateway's config: no cache here
+    named.setdefault("settings", GatewayConfig(health_cache_s=0))  # no /health cache here
     return SimpleNamespace(**named)
 
 

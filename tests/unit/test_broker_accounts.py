@@ -1,4 +1,4 @@
-"""The broker accounts' permissions (deploy.broker_accounts) against the code they must
+"""The broker accounts' permissions (deploy.broker_permissions) against the code they must
 allow: the commands each service sends, the queue names nameko gives."""
 
 import os
@@ -6,16 +6,8 @@ import re
 import stat
 from pathlib import Path
 
-from deploy.broker_accounts import (
-    COMMANDS_SENT,
-    PARTS,
-    UUID,
-    _write_store,
-    masked,
-    permissions,
-    vhost_of,
-    with_user,
-)
+from deploy.broker_accounts import PARTS, _write_store, masked, vhost_of, with_user
+from deploy.broker_permissions import COMMANDS_SENT, UUID, permissions
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from deploy.supervisor import free_port
+from deploy.processes import free_port
 from services.common.rpc import ServiceUnavailable
 from services.documents import client
 

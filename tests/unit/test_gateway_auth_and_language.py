@@ -3,7 +3,7 @@ and the language of every answer (principal > Accept-Language > Dutch)."""
 
 import pytest
 
-from gateway.http import Dispatcher
+from gateway.dispatch import Dispatcher
 from gateway.messages import ERRORS
 from services.identity.exceptions import SessionExpired
 

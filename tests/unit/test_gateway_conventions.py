@@ -6,7 +6,7 @@ import re
 import pytest
 from prometheus_client import REGISTRY
 
-from gateway.http import Dispatcher
+from gateway.dispatch import Dispatcher
 from gateway.messages import ERRORS
 
 from .gateway_fakes import TEST_ROUTES, make_request, send

@@ -5,7 +5,8 @@ refused before it does, and how the counts land in the dossier answers."""
 import pytest
 
 import gateway.routes  # noqa: F401  (registers every route)
-from gateway.http import ROUTES, Dispatcher
+from gateway.dispatch import Dispatcher
+from gateway.http import ROUTES
 from gateway.openapi import openapi_document
 
 from .gateway_fakes import FakeService, identity, make_request, principal, send, services

@@ -264,7 +264,8 @@ REFERENCE = (
 
 
 def get_reference(build, monkeypatch):
-    from gateway.http import ROUTES, Dispatcher
+    from gateway.dispatch import Dispatcher
+    from gateway.http import ROUTES
     from gateway.routes import system  # noqa: F401  (registers GET /docs)
 
     from .gateway_fakes import make_request

@@ -8,9 +8,10 @@ import pytest
 
 import gateway.routes  # noqa: F401  (registers every route)
 from gateway import principals
-from gateway.http import BACKGROUND_HEADER, ROUTES, Dispatcher
+from gateway.dispatch import BACKGROUND_HEADER, Dispatcher
+from gateway.http import ROUTES
 from gateway.openapi import openapi_document
-from gateway.uploads import MAX_UPLOAD_BYTES
+from gateway.settings import SETTINGS
 from services.common.errors import NotFound
 
 from .gateway_fakes import FakeService, identity, make_request, principal, send, services
@@ -64,7 +65,7 @@ def test_live_answers_without_asking_any_service(dispatcher):
 def test_limits_are_anonymous_and_say_what_the_api_accepts(dispatcher):
     response, body = send(dispatcher, make_request("GET", "/limits"), services())
     assert response.status_code == 200
-    assert body["max_upload_bytes"] == MAX_UPLOAD_BYTES == 50 * 1024 * 1024
+    assert body["max_upload_bytes"] == SETTINGS.max_upload_bytes == 50 * 1024 * 1024
     assert {".pdf", ".jpg", ".jpeg", ".png", ".heic", ".docx", ".xlsx", ".txt"} <= set(
         body["upload_extensions"]
     )

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from gateway.http import MAX_JSON_BYTES, Dispatcher, UnsupportedMediaType
+from gateway.dispatch import Dispatcher
+from gateway.http import MAX_JSON_BYTES, UnsupportedMediaType
 from gateway.uploads import MultipartStream
 
 from .gateway_fakes import TEST_ROUTES, make_request, send

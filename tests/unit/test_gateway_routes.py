@@ -6,7 +6,8 @@ import re
 import pytest
 
 import gateway.routes  # noqa: F401  (registers every route)
-from gateway.http import ROUTES, Dispatcher
+from gateway.dispatch import Dispatcher
+from gateway.http import ROUTES
 from gateway.messages import ERRORS
 from services.common.rpc import ServiceTimeout, ServiceUnavailable
 from services.identity.exceptions import (

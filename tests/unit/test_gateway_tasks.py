@@ -4,7 +4,8 @@ through the Dispatcher, with a fake dossier service."""
 import pytest
 
 import gateway.routes  # noqa: F401  (registers every route)
-from gateway.http import ROUTES, Dispatcher
+from gateway.dispatch import Dispatcher
+from gateway.http import ROUTES
 from gateway.openapi import openapi_document
 from services.common.errors import NotFound
 

@@ -1,6 +1,6 @@
-"""deploy/supervisor.py's own rules (docs/operations.md "Supervision and replicas"): the
-restart backoff and KLUIS_SCALE. tests/e2e/test_supervision.py and test_replicas.py
-run them in whole systems."""
+"""The supervisor's own rules (deploy/processes.py, deploy/system.py; docs/operations.md
+"Supervision and replicas"): the restart backoff and KLUIS_SCALE.
+tests/e2e/test_supervision.py and test_replicas.py run them in whole systems."""
 
 import re
 import sys
@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from deploy import supervisor
-from deploy.supervisor import System, instances, parse_scale
+from deploy import processes, supervisor
+from deploy.system import System, instances, parse_scale
 
 
 @pytest.fixture
@@ -33,22 +33,22 @@ def restart_delays(system, capsys, count, timeout=30):
 def test_a_part_that_keeps_dying_is_restarted_with_a_doubling_capped_backoff(
     system, capsys, monkeypatch
 ):
-    monkeypatch.setattr(supervisor, "BACKOFF_MOST_S", 2)
-    system._spawn("dies", [sys.executable, "-c", "raise SystemExit(3)"])
+    monkeypatch.setattr(processes, "BACKOFF_MOST_S", 2)
+    system.spawn("dies", [sys.executable, "-c", "raise SystemExit(3)"])
     delays, lines = restart_delays(system, capsys, 3)
     assert delays == [1, 2, 2]
     assert lines[0] == "kluis: dies exited with code 3; restarting it in 1 s"
 
 
 def test_the_backoff_starts_again_once_a_part_has_stayed_up(system, capsys, monkeypatch):
-    monkeypatch.setattr(supervisor, "BACKOFF_RESET_S", 0.3)
-    system._spawn("lives", [sys.executable, "-c", "import time; time.sleep(1); exit(3)"])
+    monkeypatch.setattr(processes, "BACKOFF_RESET_S", 0.3)
+    system.spawn("lives", [sys.executable, "-c", "import time; time.sleep(1); exit(3)"])
     delays, _ = restart_delays(system, capsys, 2)
     assert delays == [1, 1]
 
 
 def test_a_part_stopped_on_purpose_is_not_restarted(system, capsys):
-    system._spawn("stopped", [sys.executable, "-c", "import time; time.sleep(60)"])
+    system.spawn("stopped", [sys.executable, "-c", "import time; time.sleep(60)"])
     system.stop("stopped")
     system.supervise()
     assert "stopped" not in system.processes and capsys.readouterr().err == ""
