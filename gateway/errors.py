@@ -42,6 +42,7 @@ STATUS_BY_CODE = {
     "token_expired": 410,
     "token_used": 410,
     "login_refused": 410,
+    "blob_shredded": 410,
     "request_too_large": 413,
     "file_too_large": 413,
     "unsupported_media_type": 415,

@@ -16,8 +16,8 @@ from services.common import metrics
 from services.common.errors import KluisError
 from services.common.web_server import RequestTimeout
 
-from . import library
-from .exceptions import BlobDamaged, UploadExpired
+from . import client_keys, library
+from .exceptions import BlobDamaged, BlobShredded, UploadExpired
 from .inspection import Inspection
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ STATUS = {
     "upload_expired": 409,
     "not_found": 404,
     "blob_damaged": 500,
+    "blob_shredded": 410,
     "request_timeout": 408,
 }
 
@@ -49,13 +50,15 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
     content_type} or an error {error, details}; a refused file leaves nothing stored."""
     try:
         with store.unit_of_work() as uow:
-            library.claim_upload(uow, upload_id, request.headers.get("X-Upload-Ticket"))
-    except UploadExpired as error:
+            upload = library.claim_upload(uow, upload_id, request.headers.get("X-Upload-Ticket"))
+            client_key = client_keys.key_for_client(uow, blobs.keyring, upload.client_id)
+    except (UploadExpired, BlobShredded) as error:
         return error_response(error)
     inspection, scan = Inspection(max_bytes), None
     try:
         scan = scanner.start() if scanner else None
-        blobs.write(upload_id, _chunks(request.environ["wsgi.input"], inspection, scan))
+        chunks = _chunks(request.environ["wsgi.input"], inspection, scan)
+        blobs.write(upload_id, chunks, client_key)
         inspected = inspection.finish()
         if scan:
             scan.finish()  # fails closed: no verdict, no file
@@ -116,10 +119,12 @@ def send(store, blobs, request):
     try:
         with store.unit_of_work() as uow:
             name = library.claim_download(uow, request.headers.get("X-Download-Ticket"))
-        plain = blobs.read(name)
+        plain = blobs.read(name, lambda key_id: _client_key(store, blobs.keyring, key_id))
         first = next(plain, b"")
     except KluisError as error:
-        if isinstance(error, BlobDamaged):
+        if isinstance(error, BlobShredded):
+            log.info("a blob of an erased client was asked for")
+        elif isinstance(error, BlobDamaged):
             log.error("a blob failed its integrity check")
         return error_response(error)
     except OSError:  # FileNotFoundError and kin: a blob that should be there is not
@@ -131,6 +136,11 @@ def send(store, blobs, request):
         content_type="application/octet-stream",
         direct_passthrough=True,
     )
+
+
+def _client_key(store, keyring, key_id):
+    with store.unit_of_work() as uow:
+        return client_keys.open_key(uow, keyring, key_id)
 
 
 def _guarded(chunks, name):
