@@ -118,8 +118,7 @@ ERRORS = {
         "This file is damaged and cannot be delivered. Please contact your office.",
     ),
     "blob_shredded": (
-        "Dit bestand is gewist: de bewaartermijn is voorbij en het kan niet meer worden "
-        "geopend.",
+        "Dit bestand is gewist: de bewaartermijn is voorbij en het kan niet meer worden geopend.",
         "This file was erased: its retention period has ended and it can no longer be opened.",
     ),
     "upload_expired": (

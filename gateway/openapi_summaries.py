@@ -48,6 +48,8 @@ SUMMARIES = {
     ("GET", "/mortgage-applications"): "List mortgage applications",
     ("GET", "/me/products"): "List your products (client)",
     ("POST", "/clients/{client_id}/unlink"): "Unlink a client's portal account (staff)",
+    ("POST", "/clients/{client_id}/end-relationship"): "End a client relationship (owner)",
+    ("GET", "/clients/{client_id}/retention"): "What is kept of an ended relationship (owner)",
     ("POST", "/clients/{client_id}/look-along"): "Look along in a client's portal (staff)",
     ("POST", "/dossiers/{dossier_id}/documents"): "Upload a document to a dossier (staff)",
     ("GET", "/dossiers/{dossier_id}/documents"): "List a dossier's documents",

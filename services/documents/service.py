@@ -13,7 +13,7 @@ from services.common.service import ServiceBase, rpc
 from services.common.store import Store
 from services.common.web_server import pooled_http
 
-from . import attachments, blob_endpoint, checklist, finishing, janitor, library
+from . import attachments, blob_endpoint, checklist, client_keys, finishing, janitor, library
 from .access import document_access, dossier_access, visible_dossier_ids
 from .dependencies import Blobs
 from .models import metadata
@@ -224,6 +224,15 @@ class DocumentsService(ServiceBase):
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
             return library.export_facts(uow, after, max(1, min(int(limit), 1000)))
+
+    @rpc
+    def shred_client(self, client_id):
+        """dossier only (as a service), when the client's retention has run out: the
+        client's keys are destroyed, so none of their blobs can be decrypted again, in
+        the store or in any copy (crypto-shredding). Idempotent. -> keys destroyed now."""
+        self.caller.require_service("dossier")
+        with self.store.unit_of_work() as uow:
+            return client_keys.shred(uow, client_id)
 
     # -- document requests ------------------------------------------------------------------
     @rpc

@@ -26,6 +26,7 @@ from .invitation_entrypoints import InvitationEntrypoints
 from .message_entrypoints import MessageEntrypoints
 from .models import metadata
 from .questionnaire_entrypoints import QuestionnaireEntrypoints
+from .retention_entrypoints import RetentionEntrypoints
 from .subscriptions import DossierStore, EventEntrypoints
 
 # How often the backfill of documents' facts looks whether it has work (documents may
@@ -38,6 +39,7 @@ class DossierService(
     InvitationEntrypoints,
     MessageEntrypoints,
     QuestionnaireEntrypoints,
+    RetentionEntrypoints,
     ServiceBase,
 ):
     name = "dossier"
