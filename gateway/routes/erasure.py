@@ -1,6 +1,6 @@
-"""Ending a client relationship and what the law keeps afterwards (AVG art. 17 against
-Wwft art. 33; services/dossier/retention.py): the office's owner ends it and sees the
-retention that still holds."""
+"""Erasure and what the law keeps (AVG art. 17 against Wwft art. 33;
+services/dossier/retention.py): the client asks for erasure, the office sees the request
+and the retention that still holds, and its owner ends the relationship."""
 
 from marshmallow import Schema, fields
 
@@ -9,10 +9,22 @@ from ..http import route
 
 class Retention(Schema):
     client_id = fields.String(required=True)
-    ended_at = fields.DateTime(required=True)
-    erase_at = fields.DateTime(required=True)
+    erasure_requested_at = fields.DateTime(allow_none=True, required=True)
+    ended_at = fields.DateTime(allow_none=True, required=True)
+    erase_at = fields.DateTime(allow_none=True, required=True)
     erased = fields.Boolean(required=True)
     erased_at = fields.DateTime(allow_none=True, required=True)
+    legal_ground = fields.String(required=True)
+
+
+class ErasureRequest(Schema):
+    office_id = fields.String(required=True)
+    office_name = fields.String(required=True)
+    requested_at = fields.DateTime(allow_none=True, required=True)
+
+
+class MyErasure(Schema):
+    items = fields.List(fields.Nested(ErasureRequest), required=True)
     legal_ground = fields.String(required=True)
 
 
@@ -36,8 +48,31 @@ def end_relationship(call, client_id):
     "GET",
     "/clients/<client_id>/retention",
     tag="erasure",
-    responses={200: ("what is kept, until when, and why", Retention)},
+    responses={200: ("the erasure request, what is kept, until when, and why", Retention)},
 )
 def client_retention(call, client_id):
-    """Owner: 404 while the relationship lasts."""
+    """Staff who see the client; after the end of the relationship its owner alone."""
     return 200, call.services.dossier.client_retention(client_id)
+
+
+@route(
+    "POST",
+    "/me/erasure",
+    tag="erasure",
+    responses={202: ("asked of every office the caller is a client of", MyErasure)},
+)
+def request_erasure(call):
+    """Client: each office sees the request; what the law makes it keep stays until the
+    retention after the relationship runs out. Asking again changes nothing."""
+    return 202, call.services.dossier.request_erasure()
+
+
+@route(
+    "GET",
+    "/me/erasure",
+    tag="erasure",
+    responses={200: ("the request per office, and what the law keeps", MyErasure)},
+)
+def my_erasure(call):
+    """Client."""
+    return 200, call.services.dossier.my_erasure()

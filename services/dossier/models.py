@@ -69,6 +69,8 @@ class Client(Base):
     # The office whose owner alone still sees the client: the relationship ended and
     # its records are kept for the retention period (retention.py).
     retained_for: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    # The client asked the office to erase their data (retention.py; the office decides).
+    erasure_requested_at = mapped_column(UTCDateTime, nullable=True)
 
 
 class Dossier(Base):

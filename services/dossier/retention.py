@@ -19,7 +19,7 @@ from services.common.settings import env_int
 
 from . import audit
 from .access import visible_client
-from .models import Client, ClientRetention
+from .models import Client, ClientRetention, Office
 
 # Five years (Wwft art. 33 lid 3: five years after the relationship ended), two leap
 # days included; seconds, so that a test can make it short.
@@ -57,28 +57,77 @@ def end_relationship(uow, principal, client_id, retention_s=None):
         uow.session.add(row)
         client.retained_for = client.office_id  # from now on its owner alone sees it
         audit.record(uow, principal, "relationship_ended", client.id, "client", client.id)
-    return describe(row, principal.language)
+    return describe(client, row, principal.language)
 
 
 def retention_of(uow, principal, client_id):
-    """The office's owner: -> describe() of the ended relationship; NotFound while it
-    has not ended."""
-    client = owned_client(uow, principal, client_id)
-    row = uow.session.get(ClientRetention, client.id)
-    if row is None:
+    """Staff who see the client (after the end: the owner alone): -> describe(), also
+    while the relationship lasts (then ended_at and erase_at are None)."""
+    if principal.kind != "staff":
         raise NotFound()
-    return describe(row, principal.language)
+    client = visible_client(uow, principal, client_id)
+    return describe(client, uow.session.get(ClientRetention, client.id), principal.language)
 
 
-def describe(row, language="nl"):
+def describe(client, row, language="nl"):
+    """What the office keeps of the client, until when, and why; whether the client
+    asked for erasure."""
+    erased_at = row.erased_at if row else None
     return {
-        "client_id": row.client_id,
-        "ended_at": row.ended_at.isoformat(),
-        "erase_at": row.erase_at.isoformat(),
-        "erased": row.erased_at is not None,
-        "erased_at": row.erased_at.isoformat() if row.erased_at else None,
+        "client_id": client.id,
+        "erasure_requested_at": _iso(client.erasure_requested_at),
+        "ended_at": _iso(row.ended_at if row else None),
+        "erase_at": _iso(row.erase_at if row else None),
+        "erased": erased_at is not None,
+        "erased_at": _iso(erased_at),
         "legal_ground": LEGAL_GROUND.get(language, LEGAL_GROUND["nl"]),
     }
+
+
+def request_erasure(uow, principal):
+    """The client asks every office they are a client of to erase their data: each sees
+    the request (describe) and keeps, by law, what retention still holds. Asking again
+    changes nothing. -> my_erasure()"""
+    for client, _office in _own_records(uow, principal):
+        if client.erasure_requested_at is None:
+            client.erasure_requested_at = utcnow()
+            audit.record(uow, principal, "erasure_requested", client.id, "client", client.id)
+    return my_erasure(uow, principal)
+
+
+def my_erasure(uow, principal):
+    """The client: -> {items: [{office_id, office_name, requested_at}], legal_ground}."""
+    items = [
+        {
+            "office_id": office.id,
+            "office_name": office.name,
+            "requested_at": _iso(client.erasure_requested_at),
+        }
+        for client, office in _own_records(uow, principal)
+    ]
+    return {
+        "items": items,
+        "legal_ground": LEGAL_GROUND.get(principal.language, LEGAL_GROUND["nl"]),
+    }
+
+
+def _own_records(uow, principal):
+    """The client's own records, one per office (a look-along session: that office's)."""
+    if principal.kind != "client":
+        raise NotFound()
+    query = (
+        select(Client, Office)
+        .join(Office, Office.id == Client.office_id)
+        .where(Client.account_id == principal.account_id, Client.parent_id.is_(None))
+        .order_by(Office.name, Client.id)
+    )
+    if principal.scope_office_id:
+        query = query.where(Client.office_id == principal.scope_office_id)
+    return uow.session.execute(query.limit(100)).all()
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
 
 
 def due_for_erasure(uow, limit=50):

@@ -35,11 +35,25 @@ class RetentionEntrypoints:
 
     @rpc
     def client_retention(self, client_id):
-        """The office's owner: the ended relationship's retention; NotFound while the
-        relationship lasts."""
+        """Staff who see the client (after the end: the owner alone): whether the client
+        asked for erasure, what is kept, until when, and why."""
         principal = self.caller.require("staff")
         with self.store.unit_of_work() as uow:
             return retention.retention_of(uow, principal, client_id)
+
+    @rpc
+    def request_erasure(self):
+        """The client asks each of their offices to erase their data. -> my_erasure."""
+        principal = self.caller.require("client", write=True)
+        with self.store.unit_of_work() as uow:
+            return retention.request_erasure(uow, principal)
+
+    @rpc
+    def my_erasure(self):
+        """The client: their request per office, and what the law keeps."""
+        principal = self.caller.require("client")
+        with self.store.unit_of_work() as uow:
+            return retention.my_erasure(uow, principal)
 
     @timer(interval=ERASURE_INTERVAL_S, eager=True)
     def erase_due_clients(self):

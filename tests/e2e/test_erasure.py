@@ -52,11 +52,27 @@ def case(kluis):
     }
 
 
+def test_the_client_asks_for_erasure_and_the_office_sees_what_the_law_keeps(case):
+    portal, colleague, client = case["portal"], case["colleague"], case["client"]
+    before = colleague.get(f"/clients/{client['id']}/retention").json()
+    assert before["erasure_requested_at"] is None and before["ended_at"] is None
+    assert [i["requested_at"] for i in portal.get("/me/erasure").json()["items"]] == [None]
+    asked = portal.post("/me/erasure")
+    assert asked.status_code == 202, asked.text
+    (item,) = asked.json()["items"]
+    assert item["requested_at"] and "Wwft artikel 33" in asked.json()["legal_ground"]
+    assert portal.post("/me/erasure").json()["items"] == [item]  # asking again: the same
+    seen = colleague.get(f"/clients/{client['id']}/retention").json()
+    assert seen["erasure_requested_at"] == item["requested_at"] and not seen["erased"]
+    assert "vijf jaar" in seen["legal_ground"]
+    assert colleague.post("/me/erasure").status_code == 403
+
+
 def test_after_retention_the_blobs_are_shredded_and_personal_fields_gone(kluis, case):
     owner, colleague, client = case["owner"], case["colleague"], case["client"]
     document, dossier = case["document"], case["dossier"]
     assert colleague.get(f"/clients/{client['id']}").status_code == 200
-    assert owner.get(f"/clients/{client['id']}/retention").status_code == 404
+    assert owner.get(f"/clients/{client['id']}/retention").json()["ended_at"] is None
     assert colleague.post(f"/clients/{client['id']}/end-relationship").status_code == 403
     ended = owner.post(f"/clients/{client['id']}/end-relationship")
     assert ended.status_code == 200, ended.text

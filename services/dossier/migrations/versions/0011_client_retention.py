@@ -1,6 +1,7 @@
 """client_retention: a client relationship that ended, and until when its records are
 kept before they are erased (issue #18: AVG art. 17 against Wwft art. 33); clients.
-retained_for: meanwhile only that office's owner sees the client
+retained_for: meanwhile only that office's owner sees the client; clients.
+erasure_requested_at: the client asked for erasure
 
 Revision ID: 0011
 Revises: 0010
@@ -20,6 +21,9 @@ depends_on = None
 
 def upgrade():
     op.add_column("clients", sa.Column("retained_for", sa.String(length=36), nullable=True))
+    op.add_column(
+        "clients", sa.Column("erasure_requested_at", UTCDateTime(timezone=True), nullable=True)
+    )
     op.create_table(
         "client_retention",
         sa.Column("client_id", sa.String(length=36), nullable=False),
@@ -41,3 +45,4 @@ def downgrade():
     op.drop_table("client_retention")
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.drop_column("retained_for")
+        batch_op.drop_column("erasure_requested_at")
