@@ -44,6 +44,7 @@ STATUS_BY_CODE = {
     "token_used": 410,
     "login_refused": 410,
     "export_gone": 410,
+    "blob_shredded": 410,
     "request_too_large": 413,
     "file_too_large": 413,
     "unsupported_media_type": 415,

@@ -137,6 +137,10 @@ ERRORS = {
         "Dit bestand is beschadigd en kan niet worden geleverd. Neem contact op met uw kantoor.",
         "This file is damaged and cannot be delivered. Please contact your office.",
     ),
+    "blob_shredded": (
+        "Dit bestand is gewist: de bewaartermijn is voorbij en het kan niet meer worden geopend.",
+        "This file was erased: its retention period has ended and it can no longer be opened.",
+    ),
     "upload_expired": (
         "Deze upload is verlopen of al gebruikt. Begin opnieuw.",
         "This upload has expired or was already used. Please start again.",

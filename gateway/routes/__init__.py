@@ -6,6 +6,7 @@ from . import (  # noqa: F401
     clients,
     documents,
     dossiers,
+    erasure,
     home,
     me,
     messages,

@@ -16,8 +16,8 @@ from services.common import metrics
 from services.common.errors import KluisError
 from services.common.web_protocol import RequestTimeout
 
-from . import downloads, uploads
-from .exceptions import BlobDamaged, UploadExpired
+from . import client_keys, downloads, uploads
+from .exceptions import BlobDamaged, BlobShredded, UploadExpired
 from .inspection import Inspection
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ STATUS = {
     "upload_expired": 409,
     "not_found": 404,
     "blob_damaged": 500,
+    "blob_shredded": 410,
     "request_timeout": 408,
 }
 
@@ -49,11 +50,12 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
     content_type} or an error {error, details}; a refused file leaves nothing stored."""
     try:
         with store.unit_of_work() as uow:
-            uploads.claim_upload(uow, upload_id, request.headers.get("X-Upload-Ticket"))
-    except UploadExpired as error:
+            upload = uploads.claim_upload(uow, upload_id, request.headers.get("X-Upload-Ticket"))
+            client_key = client_keys.key_for_client(uow, blobs.keyring, upload.client_id)
+    except (UploadExpired, BlobShredded) as error:
         return error_response(error)
     try:
-        inspected = _write(store, blobs, scanner, max_bytes, request, upload_id)
+        inspected = _write(store, blobs, scanner, max_bytes, request, upload_id, client_key)
     except Exception as error:
         return _refused(error, upload_id)
     with store.unit_of_work() as uow:
@@ -74,13 +76,13 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
     )
 
 
-def _write(store, blobs, scanner, max_bytes, request, upload_id):
+def _write(store, blobs, scanner, max_bytes, request, upload_id, client_key):
     """The bytes, inspected (and scanned) as they are stored. -> Inspected; on any
     failure nothing stays stored and the upload has failed."""
     inspection, scan = Inspection(max_bytes), None
     try:
         scan = scanner.start() if scanner else None
-        blobs.write(upload_id, _chunks(request.environ["wsgi.input"], inspection, scan))
+        blobs.write(upload_id, _chunks(request.environ["wsgi.input"], inspection, scan), client_key)
         inspected = inspection.finish()
         if scan:
             scan.finish()  # fails closed: no verdict, no file
@@ -131,10 +133,12 @@ def send(store, blobs, request):
     try:
         with store.unit_of_work() as uow:
             name = downloads.claim_download(uow, request.headers.get("X-Download-Ticket"))
-        plain = blobs.read(name)
+        plain = blobs.read(name, client_keys.key_reader(store, blobs.keyring))
         first = next(plain, b"")
     except KluisError as error:
-        if isinstance(error, BlobDamaged):
+        if isinstance(error, BlobShredded):
+            log.info("a blob of an erased client was asked for")
+        elif isinstance(error, BlobDamaged):
             log.error("a blob failed its integrity check")
         return error_response(error)
     except OSError:  # FileNotFoundError and kin: a blob that should be there is not

@@ -41,6 +41,13 @@ class BlobDamaged(KluisError):
     code = "blob_damaged"
 
 
+class BlobShredded(KluisError):
+    """The blob's client key was destroyed when the retention of the client's records
+    ended (crypto-shredding): its bytes are still stored but can never be decrypted."""
+
+    code = "blob_shredded"
+
+
 class UploadExpired(KluisError):
     """The upload ticket is unknown, used or past its time."""
 

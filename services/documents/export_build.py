@@ -12,7 +12,7 @@ from sqlalchemy import select
 from services.common.db import utcnow
 from services.notify.events import SendNotification
 
-from . import export_records, exports
+from . import client_keys, export_records, exports
 from .export_zip import ZipStream
 from .models import Export
 
@@ -37,7 +37,8 @@ def prepare(service, export_id, account_id, policy, public_url):
     try:
         client = export_records.AsClient(service.worker_ctx, service.identity_signer, account_id)
         records, files = export_records.gather(client, service, service)
-        archive = ZipStream(_entries(records, files, service.blobs.store))
+        keys = client_keys.key_reader(service.store, service.blobs.store.keyring)
+        archive = ZipStream(_entries(records, files, service.blobs.store, keys))
         service.blobs.store.delete(export_id)  # what an earlier round left half-way
         service.blobs.store.write(export_id, archive)
     except Exception:
@@ -52,13 +53,13 @@ def prepare(service, export_id, account_id, policy, public_url):
         _announce(uow, export, records["profile"], public_url)
 
 
-def _entries(records, files, blobs):
+def _entries(records, files, blobs, keys):
     """data/<name>.json for each record, then each document's file, read from its
     sealed blob as it is written."""
     for name, value in records.items():
         yield f"data/{name}.json", _json_chunks(value)
     for path, blob_name in files:
-        yield path, blobs.read(blob_name)
+        yield path, blobs.read(blob_name, keys)
 
 
 def _json_chunks(value):

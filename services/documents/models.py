@@ -144,3 +144,18 @@ class Export(Base):
     ready_at = mapped_column(UTCDateTime, nullable=True)
     expires_at = mapped_column(UTCDateTime, nullable=True)
     downloaded_at = mapped_column(UTCDateTime, nullable=True)
+
+
+class ClientKey(Base):
+    """A client's key (sealing.py: it wraps the data keys of the client's blobs), kept
+    wrapped by the key-encryption key `kek_id`. Shredding sets `wrapped` to None for
+    good (the row stays, so that a read says "shredded" rather than "damaged").
+    A client may get more than one key (two first uploads at once): all are shredded."""
+
+    __tablename__ = "client_keys"
+    id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    kek_id: Mapped[str] = mapped_column(sa.String(32))
+    wrapped: Mapped[bytes | None] = mapped_column(sa.LargeBinary(64), nullable=True)
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    shredded_at = mapped_column(UTCDateTime, nullable=True)

@@ -1,16 +1,20 @@
 """Encryption at rest for document blobs: streaming, segmented AES-GCM (no I/O here
 beyond the one-machine key file, no nameko).
 
-Every blob gets its own random 256-bit data key, wrapped by a key-encryption key (KEK)
-from the keyring; the KEK id travels in the blob's header so that old blobs stay readable
-after the active KEK changes. The plaintext is cut into SEGMENT-sized pieces, each sealed
+Every blob gets its own random 256-bit data key, wrapped by one of two kinds of key:
+- version 1: a key-encryption key (KEK) from the keyring; the KEK id travels in the
+  header so that old blobs stay readable after the active KEK changes;
+- version 2: the key of the client the blob belongs to (a random 256-bit key that
+  documents keeps in its database wrapped by a KEK: `wrap_client_key`); the header names
+  the client key's id. Destroying that one key makes every blob of the client unreadable
+  wherever a copy lives (crypto-shredding: see client_keys.py), without rewriting any. The plaintext is cut into SEGMENT-sized pieces, each sealed
 on its own (the STREAM construction, as in Tink's streaming AEAD), so neither side ever
 holds more than about two segments.
 
 Layout (HEADER_SIZE = 108 bytes, then the segments):
-    magic b"KLBLOB" | version 0x01                                  7 bytes
+    magic b"KLBLOB" | version 0x01 (KEK) or 0x02 (client key)      7 bytes
     key id length (1..32) | key id, ASCII, zero-padded to 32 bytes   33 bytes
-    wrap nonce | AES-GCM(KEK, data key, aad = the 40 bytes above)   12 + 48 bytes
+    wrap nonce | AES-GCM(wrapping key, data key, aad = the 40 above) 12 + 48 bytes
     nonce prefix (random)                                           8 bytes
     segment i: AES-GCM(data key, nonce = prefix | i as uint32 BE,
                        aad = header | i as uint32 BE | last flag)    len + 16 bytes
@@ -24,7 +28,9 @@ import binascii
 import os
 import re
 import struct
+import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -34,7 +40,8 @@ from services.documents.exceptions import BlobDamaged
 
 SEGMENT = 256 * 1024
 TAG = 16
-MAGIC = b"KLBLOB\x01"
+MAGIC = b"KLBLOB\x01"  # the data key is wrapped by a KEK of the keyring
+CLIENT_MAGIC = b"KLBLOB\x02"  # ... by a client key
 KEY_ID_MAX = 32
 PREFIX_SIZE = 8
 _ID_FIELD = 1 + KEY_ID_MAX
@@ -127,17 +134,54 @@ def _read_or_create_key_file(path):
     return path.read_text()
 
 
+class ClientKey(NamedTuple):
+    """A client's key: `id` (32 hex characters, named in the headers of the blobs it
+    wraps) and `key` (32 random bytes). Never logged: see __repr__."""
+
+    id: str
+    key: bytes
+
+    def __repr__(self):
+        return f"ClientKey(id={self.id!r})"
+
+    @classmethod
+    def new(cls):
+        return cls(uuid.uuid4().hex, AESGCM.generate_key(bit_length=256))
+
+
+def wrap_client_key(keyring, client_key):
+    """-> (KEK id, wrapped bytes) to store: the client key sealed under the active KEK,
+    bound to its id (a wrapped key moved to another id does not open)."""
+    nonce = os.urandom(12)
+    kek = keyring.key(keyring.active_id)
+    wrapped = AESGCM(kek).encrypt(nonce, client_key.key, client_key.id.encode("ascii"))
+    return keyring.active_id, nonce + wrapped
+
+
+def unwrap_client_key(keyring, kek_id, key_id, wrapped):
+    """-> the ClientKey stored as (kek_id, wrapped); BlobDamaged if it does not open."""
+    try:
+        key = AESGCM(keyring.key(kek_id)).decrypt(wrapped[:12], wrapped[12:], key_id.encode())
+    except (InvalidTag, ValueError):
+        raise BlobDamaged({"reason": "bad_client_key"}) from None
+    return ClientKey(key_id, key)
+
+
 def sealed_size(plain_size):
     """-> the exact size in bytes of the blob that `seal` makes of plain_size bytes."""
     segments = max(1, -(-plain_size // SEGMENT))
     return HEADER_SIZE + plain_size + segments * TAG
 
 
-def seal(chunks, keyring):
+def seal(chunks, keyring, client_key=None):
     """Plaintext chunks of any sizes -> the sealed blob: the header, then one item per
-    sealed segment. Holds at most one segment plus one input chunk."""
+    sealed segment. Holds at most one segment plus one input chunk. The data key is
+    wrapped by `client_key` (a ClientKey) if given, else by the keyring's active KEK."""
     data_key = AESGCM.generate_key(bit_length=256)
-    header = _make_header(keyring, data_key)
+    if client_key is None:
+        header = _make_header(MAGIC, keyring.active_id, keyring.key(keyring.active_id), data_key)
+    else:
+        header = _make_header(CLIENT_MAGIC, client_key.id, client_key.key, data_key)
     yield header
     cipher = AESGCM(data_key)
     buffer, index = bytearray(), 0
@@ -151,17 +195,18 @@ def seal(chunks, keyring):
     yield _seal_segment(cipher, header, index, bytes(buffer), True)
 
 
-def unseal(chunks, keyring):
+def unseal(chunks, keyring, client_keys=None):
     """Sealed chunks of any sizes -> plaintext, one verified segment at a time (nothing
     is yielded before its tag checks). BlobDamaged for any change, truncation, extension,
-    reordering, bad header or unknown key id."""
+    reordering, bad header or unknown key id. `client_keys(key_id)` -> the client key's
+    32 bytes, for a version 2 blob (it raises BlobShredded for a destroyed key)."""
     buffer, cipher, header, index = bytearray(), None, None, 0
     for chunk in chunks:
         buffer += chunk
         if header is None and len(buffer) >= HEADER_SIZE:
             header = bytes(buffer[:HEADER_SIZE])
             del buffer[:HEADER_SIZE]
-            cipher = AESGCM(_open_header(header, keyring))
+            cipher = AESGCM(_open_header(header, keyring, client_keys))
         # As in seal: a full segment is known not to be last only once a byte follows it.
         while header is not None and len(buffer) > SEALED_SEGMENT:
             yield _open_segment(cipher, header, index, bytes(buffer[:SEALED_SEGMENT]), False)
@@ -172,29 +217,39 @@ def unseal(chunks, keyring):
     yield _open_segment(cipher, header, index, bytes(buffer), True)
 
 
-def _make_header(keyring, data_key):
-    key_id = keyring.active_id.encode("ascii")
-    start = MAGIC + bytes([len(key_id)]) + key_id.ljust(KEY_ID_MAX, b"\0")
+def _make_header(magic, key_id, wrapping_key, data_key):
+    key_id = key_id.encode("ascii")
+    start = magic + bytes([len(key_id)]) + key_id.ljust(KEY_ID_MAX, b"\0")
     wrap_nonce = os.urandom(12)
-    wrapped = AESGCM(keyring.key(keyring.active_id)).encrypt(wrap_nonce, data_key, start)
+    wrapped = AESGCM(wrapping_key).encrypt(wrap_nonce, data_key, start)
     return start + wrap_nonce + wrapped + os.urandom(PREFIX_SIZE)
 
 
-def _open_header(header, keyring):
+def _open_header(header, keyring, client_keys):
     """-> the data key. Every header byte is checked: magic and id field here (and as
     the wrap's associated data), the wrapped key by its tag, the prefix by every segment
     (whose associated data is the whole header)."""
     start, rest = header[: len(MAGIC) + _ID_FIELD], header[len(MAGIC) + _ID_FIELD :]
-    if not start.startswith(MAGIC):
+    magic = start[: len(MAGIC)]
+    if magic not in (MAGIC, CLIENT_MAGIC):
         raise BlobDamaged({"reason": "bad_header"})
     length, field = start[len(MAGIC)], start[len(MAGIC) + 1 :]
     key_id = field[:length].decode("ascii", "replace")
     if not 1 <= length <= KEY_ID_MAX or any(field[length:]) or not _KEY_ID.fullmatch(key_id):
         raise BlobDamaged({"reason": "bad_header"})
+    wrapping_key = _wrapping_key(magic, key_id, keyring, client_keys)
     try:
-        return AESGCM(keyring.key(key_id)).decrypt(rest[:12], rest[12:_WRAPPED], start)
+        return AESGCM(wrapping_key).decrypt(rest[:12], rest[12:_WRAPPED], start)
     except InvalidTag:
         raise BlobDamaged({"reason": "bad_header"}) from None
+
+
+def _wrapping_key(magic, key_id, keyring, client_keys):
+    if magic == MAGIC:
+        return keyring.key(key_id)
+    if client_keys is None:
+        raise BlobDamaged({"reason": "unknown_key_id"})
+    return client_keys(key_id)
 
 
 def _segment_nonce_and_aad(header, index, last):

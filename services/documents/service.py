@@ -16,6 +16,7 @@ from . import (
     attachments,
     blob_endpoint,
     checklist,
+    client_keys,
     downloads,
     facts,
     finishing,
@@ -221,6 +222,15 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
             return facts.export_facts(uow, after, limit)
+
+    @rpc
+    def shred_client(self, client_id):
+        """dossier only (as a service), when the client's retention has run out: the
+        client's keys are destroyed, so none of their blobs can be decrypted again, in
+        the store or in any copy (crypto-shredding). Idempotent. -> keys destroyed now."""
+        self.caller.require_service("dossier")
+        with self.store.unit_of_work() as uow:
+            return client_keys.shred(uow, client_id)
 
     # -- document requests ------------------------------------------------------------------
     @rpc

@@ -277,16 +277,20 @@ class BlobStore:
     def __init__(self, storage, keyring):
         self.storage, self.keyring = storage, keyring
 
-    def write(self, name, plain_chunks):
-        """Seal and store plaintext chunks under name -> the stored (sealed) size.
-        FileExistsError if the name is taken; nothing is kept on failure."""
-        return self.storage.put(name, seal(plain_chunks, self.keyring))
+    def write(self, name, plain_chunks, client_key=None):
+        """Seal and store plaintext chunks under name -> the stored (sealed) size; the
+        data key is wrapped by `client_key` (a sealing.ClientKey: the client's blobs are
+        shredded with it) or, without one, by the active KEK. FileExistsError if the name
+        is taken; nothing is kept on failure."""
+        return self.storage.put(name, seal(plain_chunks, self.keyring, client_key))
 
-    def read(self, name):
+    def read(self, name, client_keys=None):
         """-> an iterator of verified plaintext; FileNotFoundError now if there is none,
-        BlobDamaged while reading if the stored bytes were changed."""
+        BlobDamaged while reading if the stored bytes were changed, BlobShredded if the
+        client key it was sealed under was destroyed. `client_keys(key_id)` -> the bytes
+        of a client key (client_keys.open_key)."""
         source = self.storage.open(name)
-        return Closing(unseal(source, self.keyring), source.close)
+        return Closing(unseal(source, self.keyring, client_keys), source.close)
 
     def delete(self, name):
         """Remove the blob; nothing happens if there is none."""

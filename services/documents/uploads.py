@@ -53,11 +53,12 @@ def begin_upload(uow, principal, place, request_id=None, purpose="document"):
 
 
 def claim_upload(uow, upload_id, ticket):
-    """The blob endpoint may receive bytes for this upload, once."""
+    """The blob endpoint may receive bytes for this upload, once. -> the upload."""
     upload = uow.session.get(Upload, upload_id, with_for_update=True)
     if upload is None or not matches(upload.ticket_hash, ticket) or upload.expires_at <= utcnow():
         raise UploadExpired()
     UploadStates.move(upload, UploadStates.RECEIVING)  # once: UploadExpired after that
+    return upload
 
 
 def upload_received(uow, upload_id, inspected):

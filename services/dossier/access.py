@@ -4,7 +4,8 @@ seen by whoever sees its client record, and that is decided here:
 
 - staff see a client that shares with (consents to) one of their offices, and only the
   company itself, never one of a company's extra accounts (`parent_id` set): an extra
-  account is a login of the company, whose records are the company's;
+  account is a login of the company, whose records are the company's; once the office
+  ended the relationship (`retained_for` set: retention.py), only the office's owner;
 - a client sees their own records, and the company records they are an extra account
   of (`own_client_ids`);
 - a look-along session (a client principal with `scope_office_id`) sees the records
@@ -17,7 +18,7 @@ RULE is the one definition: `can_see` (Python, for one row) and `client_clause` 
 import functools
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select
 
 from services.common.context import Principal
 from services.common.errors import NotFound
@@ -26,12 +27,13 @@ from .models import Client, Dossier
 
 # Per kind of principal, the tests a visible client record passes, all of them:
 # (test, column, name): "null" and "true" test the column alone; "in" tests it against
-# the values named `name` (`rule_values`).
+# the values named `name` (`rule_values`), "null_or_in" likewise unless it is null.
 RULE: dict[str, tuple[tuple[str, Any, str | None], ...]] = {
     "staff": (
         ("null", Client.parent_id, None),
         ("true", Client.shared, None),
         ("in", Client.office_id, "offices"),
+        ("null_or_in", Client.retained_for, "owned"),
     ),
     "client": (("in", Client.id, "own"),),
 }
@@ -41,7 +43,8 @@ def rule_values(uow: Any, principal: Principal) -> dict[str, list[str]] | None:
     """The values RULE's "in" tests compare with, for `principal`; None when the rule
     shows them nothing (no kind of theirs in RULE)."""
     if principal.kind == "staff":
-        return {"offices": sorted(principal.offices)}
+        owned = sorted(office for office, role in principal.offices.items() if role == "owner")
+        return {"offices": sorted(principal.offices), "owned": owned}
     if principal.kind == "client":
         return {"own": sorted(own_client_ids(uow, principal))}
     return None
@@ -72,6 +75,8 @@ def _holds(test: str, value: Any, values: list[str] | None) -> bool:
         return value is None
     if test == "true":
         return value is True
+    if test == "null_or_in" and value is None:
+        return True
     return values is not None and value in values
 
 
@@ -103,8 +108,10 @@ def _condition(
     if test == "true":
         return column.is_(True)
     if values is None:
-        return column.in_(bindparam(name, expanding=True))
-    return column.in_(values[name] if name else [])
+        among = column.in_(bindparam(name, expanding=True))
+    else:
+        among = column.in_(values[name] if name else [])
+    return or_(column.is_(None), among) if test == "null_or_in" else among
 
 
 def visible_client(uow: Any, principal: Principal, client_id: str, lock: bool = False) -> Client:

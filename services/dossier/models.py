@@ -66,6 +66,11 @@ class Client(Base):
     accepted_at = mapped_column(UTCDateTime, nullable=True)
     created_by: Mapped[str] = mapped_column(sa.String(36))
     created_at = mapped_column(UTCDateTime, nullable=False)
+    # The office whose owner alone still sees the client: the relationship ended and
+    # its records are kept for the retention period (retention.py).
+    retained_for: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    # The client asked the office to erase their data (retention.py; the office decides).
+    erasure_requested_at = mapped_column(UTCDateTime, nullable=True)
 
 
 class Dossier(Base):
@@ -299,3 +304,16 @@ class Backfill(Base):
     name: Mapped[str] = mapped_column(sa.String(50), primary_key=True)
     cursor: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
     done_at = mapped_column(UTCDateTime, nullable=True)
+
+
+class ClientRetention(Base):
+    """A client relationship that ended: when, by whom, and until when its records are
+    kept (`erase_at`); `erased_at` once the client's data was erased."""
+
+    __tablename__ = "client_retention"
+    client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), primary_key=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    ended_at = mapped_column(UTCDateTime, nullable=False)
+    ended_by: Mapped[str] = mapped_column(sa.String(36))
+    erase_at = mapped_column(UTCDateTime, nullable=False, index=True)
+    erased_at = mapped_column(UTCDateTime, nullable=True)

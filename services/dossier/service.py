@@ -19,6 +19,7 @@ from .models import metadata
 from .office_entrypoints import OfficeEntrypoints
 from .portfolio_entrypoints import PortfolioEntrypoints
 from .questionnaire_entrypoints import QuestionnaireEntrypoints
+from .retention_entrypoints import RetentionEntrypoints
 from .settings import DossierSettings
 from .subscriptions import DossierStore, EventEntrypoints
 from .task_entrypoints import TaskEntrypoints
@@ -35,6 +36,7 @@ class DossierService(
     TaskEntrypoints,
     MessageEntrypoints,
     QuestionnaireEntrypoints,
+    RetentionEntrypoints,
     ServiceBase,
 ):
     name = "dossier"

@@ -1,6 +1,6 @@
 // Mijn gegevens: who the client is, the language of the portal and of every message,
 // the second sign-in step, news by e-mail, consent per office, a company's extra
-// accounts, and who looked at the client's data.
+// accounts, who looked at the client's data, and asking for erasure (erasure.tsx).
 import type { ComponentChildren } from 'preact'
 import { useRef, useState } from 'preact/hooks'
 import {
@@ -14,6 +14,7 @@ import { Link } from '../shared/router'
 import { account, loadAccount } from '../shared/session'
 import { useStore } from '../shared/store'
 import type { Me, Preferences } from '../shared/types'
+import { ErasureSection } from './erasure'
 import { ExtraAccounts } from './extra-accounts'
 import { ExportSection } from './my-export'
 
@@ -85,6 +86,7 @@ export function MyDetailsPage() {
         <p class="utrecht-paragraph"><Link href="/my-details/audit" class="utrecht-link">{tt('audit.link')}</Link></p>
       </Section>
       <ExportSection readOnly={readOnly} />
+      <ErasureSection readOnly={readOnly} />
     </>
   )
 }

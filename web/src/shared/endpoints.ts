@@ -7,6 +7,7 @@ import type {
   Preferences, Product, Questionnaire, SessionState, SessionToken, SigningRequest,
   ClientRecord, InvitationState, Task, Template, QuestionPage, StaffMember, RegistrationRequest,
   Office, LoginAttempt, ParkedMessage, LinkRequest, Webhook, WebhookCreated, WebhookDelivery,
+  MyErasure,
 } from './types'
 
 const ALL = { limit: 200 }
@@ -43,6 +44,8 @@ export const actions = (background = false) =>
 export const consents = () => api<Page<Consent>>('GET', '/me/consents', { query: ALL })
 export const setConsent = (officeId: string, shared: boolean) =>
   api<Consent>('PUT', `/me/consents/${encodeURIComponent(officeId)}`, { body: { shared } })
+export const myErasure = () => api<MyErasure>('GET', '/me/erasure')
+export const requestErasure = () => api<MyErasure>('POST', '/me/erasure')
 export const preferences = () => api<Preferences>('GET', '/me/notification-preferences')
 export const setPreferences = (value: Preferences) =>
   api<Preferences>('PUT', '/me/notification-preferences', { body: value })

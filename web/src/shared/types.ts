@@ -241,6 +241,12 @@ export interface MyExport {
   expires_at: string | null
 }
 
+/** GET/POST /me/erasure: the client's request per office, and what the law keeps. */
+export interface MyErasure {
+  items: { office_id: string, office_name: string, requested_at: string | null }[]
+  legal_ground: string
+}
+
 export interface Preferences {
   new_documents: boolean
   questionnaires: boolean
