@@ -22,6 +22,7 @@ from . import (
     tasks,
     use_cases,
 )
+from .audit_entrypoints import AuditEntrypoints
 from .invitation_entrypoints import InvitationEntrypoints
 from .message_entrypoints import MessageEntrypoints
 from .models import metadata
@@ -34,6 +35,7 @@ BACKFILL_INTERVAL_S = env_int("DOSSIER_BACKFILL_INTERVAL_S", 10)
 
 
 class DossierService(
+    AuditEntrypoints,
     EventEntrypoints,
     InvitationEntrypoints,
     MessageEntrypoints,

@@ -8,6 +8,7 @@ from datetime import timedelta
 from nameko.dependency_providers import Config
 from nameko.timer import timer
 
+from services.common.audit_entrypoints import AuditCheckpoints
 from services.common.context import DEFAULT_TTL_S, Principal, sign
 from services.common.schemas import load
 from services.common.service import ServiceBase, rpc
@@ -33,8 +34,9 @@ from .schemas import MeUpdate
 SWEEP_INTERVAL_S = env_int("IDENTITY_SWEEP_INTERVAL_S", 300)  # unfinished anonymous rows
 
 
-class IdentityService(ServiceBase):
+class IdentityService(AuditCheckpoints, ServiceBase):
     name = "identity"
+    audit_metadata = metadata  # the audit chain (services/common/audit_entrypoints.py)
     store = Store(metadata)
     config = Config()
     hashing = Hashing()  # argon2 in its own few OS threads (hashing.py)
