@@ -5,7 +5,7 @@ code that checks an export (audit_chain.verify_stream):
     python -m services.common.audit_verify --live dossier --db sqlite:///copy.db
 
 The public key is --key (PEM) when given, else the platform's own (AUDIT_KEY_FILE or
-the key file under $KLUIS_VAR/keys). A stream's head row must agree with its last entry
+the key file in AUDIT_KEY_DIR, default $KLUIS_VAR/keys). A stream's head row must agree with its last entry
 too (a trail cut short along with its head is still caught by its signed checkpoints).
 """
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from . import audit_chain, audit_key, audit_store
 from .db import make_engine
-from .settings import database_url, kluis_var
+from .settings import database_url
 
 SERVICES = ("identity", "dossier")  # the services whose models chain an AuditEntry
 
@@ -61,5 +61,6 @@ def _public_key(key_path):
     if key_path:
         with open(key_path, "rb") as handle:
             return audit_chain.load_public_key(handle.read())
-    private = audit_key.load_or_create(kluis_var(), os.environ.get("AUDIT_KEY_FILE") or None)
+    key_file = os.environ.get("AUDIT_KEY_FILE") or None
+    private = audit_key.load_or_create(audit_key.default_dir(os.environ), key_file)
     return private.public_key()

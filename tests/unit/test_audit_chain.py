@@ -153,8 +153,8 @@ def test_the_verify_command_names_each_problem_and_exits_1(key, tmp_path):
 
 
 def test_the_key_file_is_made_once_and_shared(tmp_path):
-    first = audit_key.load_or_create(tmp_path)
-    second = audit_key.load_or_create(tmp_path)
+    first = audit_key.load_or_create(tmp_path / "keys")
+    second = audit_key.load_or_create(tmp_path / "keys")
     assert audit_key.public_pem(first) == audit_key.public_pem(second)
     assert (tmp_path / "keys" / "audit-key.pem").stat().st_mode & 0o777 == 0o600
     (tmp_path / "other.pem").write_text("not a key")
