@@ -20,6 +20,7 @@ from services.common.audit_live import verify_database
 from services.common.db import make_engine, new_id, utcnow
 from services.common.migrate import alembic_config, upgrade
 from services.dossier.models import AuditEntry, metadata
+from services.identity import models as identity_models
 
 WRITERS, EACH = 4, 15
 
@@ -192,3 +193,59 @@ def test_the_migration_chains_the_entries_written_before_it(tmp_path, key, engin
             ("dossier:d-1", 1), ("client:c-1", 1), ("dossier:d-1", 2), ("dossier:d-1", 3)
         ]  # fmt: skip
         assert verify_database(session, "dossier", key.public_key()) == []
+
+
+def test_the_identity_migration_chains_its_entries_per_office(tmp_path, key, engines):
+    url = f"sqlite:///{tmp_path / 'identity.db'}"
+    command.upgrade(alembic_config("identity", url), "0009")
+    with sqlite3.connect(tmp_path / "identity.db") as db:
+        for number, office in enumerate(["o-1", None, "o-1"]):
+            db.execute(
+                "INSERT INTO audit_entries (id, at, action, office_id, object_type, object_id, "
+                "detail) VALUES (?, ?, 'staff_added', ?, 'account', 'a', ?)",
+                (f"old-{number}", f"2026-01-0{number + 1} 10:00:00.000000", office,
+                 '{"role": "staff"}'),
+            )  # fmt: skip
+    upgrade("identity", url)
+    with Session(engines(url)) as session:
+        entry = identity_models.AuditEntry
+        rows = session.execute(sa.select(entry.stream, entry.seq).order_by(entry.at)).all()
+        assert [tuple(r) for r in rows] == [("office:o-1", 1), ("identity", 1), ("office:o-1", 2)]
+        assert verify_database(session, "identity", key.public_key()) == []
+
+
+def test_a_checkpoint_round_signs_only_the_streams_that_moved(tmp_path, key):
+    engine = make_engine(f"sqlite:///{tmp_path / 'dossier.db'}")
+    metadata.create_all(engine)
+
+    def write(dossier_id):
+        session.add(
+            AuditEntry(
+                id=new_id(),
+                at=utcnow(),
+                action="dossier_viewed",
+                object_type="dossier",
+                object_id=dossier_id,
+                dossier_id=dossier_id,
+            )  # fmt: skip
+        )
+        session.flush()
+
+    with Session(engine) as session:
+        write("d-1"), write("d-2")
+        first = audit_store.sign_moved_heads(session, metadata, key)
+        assert sorted((c["stream"], c["seq"]) for c in first) == [
+            ("dossier:d-1", 1),
+            ("dossier:d-2", 1),
+        ]
+        assert audit_store.sign_moved_heads(session, metadata, key) == []
+        write("d-2")
+        assert [
+            (c["stream"], c["seq"]) for c in audit_store.sign_moved_heads(session, metadata, key)
+        ] == [("dossier:d-2", 2)]
+        head = audit_store.sign_head(session, metadata, key, "dossier:d-2")
+        assert head == audit_store.checkpoints_of(session, metadata, "dossier:d-2")[-1]  # reused
+        assert audit_chain.signed_by(
+            key.public_key(), audit_chain.checkpoint_payload(head), head["signature"]
+        )
+    engine.dispose()
