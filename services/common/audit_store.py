@@ -9,14 +9,16 @@
   that takes the row's lock on PostgreSQL (a concurrent writer of the same stream waits,
   then sees the new head) and the database's write lock on SQLite, so there is one
   sequence per stream however many writers and instances there are; the unique
-  (stream, seq) is the backstop.
+  (stream, seq) is the backstop. A flush that appends to several streams locks their
+  heads in name order first, so that two such transactions cannot deadlock.
 """
 
 from datetime import UTC
 
 import sqlalchemy as sa
 from sqlalchemy import event, insert, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from . import audit_chain
 from .db import UTCDateTime, new_id, utcnow
@@ -61,8 +63,12 @@ def timestamp(moment):
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+_CHAINED = {}  # model -> (its stream_of, its audit_heads table)
+
+
 def chain_entries(model, stream_of, content_of):
     heads = model.metadata.tables["audit_heads"]
+    _CHAINED[model] = (stream_of, heads)
 
     @event.listens_for(model, "before_insert")
     def append(_mapper, connection, entry):
@@ -77,25 +83,50 @@ def chain_entries(model, stream_of, content_of):
         )
 
 
+@event.listens_for(Session, "before_flush")
+def _lock_heads_in_order(session, _context, _instances):
+    """A flush that appends to several streams takes their heads in the order of their
+    names first (PostgreSQL): two such transactions never wait for each other in a
+    circle (a deadlock), whatever order their entries were added in."""
+    streams = {}
+    for entry in session.new:
+        if type(entry) in _CHAINED:
+            stream_of, heads = _CHAINED[type(entry)]
+            streams.setdefault(heads, set()).add(stream_of(entry))
+    for heads, names in streams.items():
+        if len(names) > 1 and session.get_bind().dialect.name == "postgresql":
+            connection = session.connection()
+            for name in sorted(names):
+                _ensure_head(connection, heads, name)
+            connection.execute(
+                select(heads.c.stream)
+                .where(heads.c.stream.in_(sorted(names)))
+                .order_by(heads.c.stream)
+                .with_for_update()
+            )
+
+
 def advance(connection, heads, stream):
     """-> (the next seq of `stream`, the hash it follows), holding the head's lock until
-    the transaction ends. A new stream's head is inserted; of two writers that both
-    insert it, the second finds it there and moves it on."""
-    for _ in range(3):
-        row = connection.execute(
-            update(heads)
-            .where(heads.c.stream == stream)
-            .values(seq=heads.c.seq + 1)
-            .returning(heads.c.seq, heads.c.hash)
-        ).first()
-        if row is not None:
-            return row.seq, row.hash
-        dialect = sa.dialects.postgresql if connection.dialect.name == "postgresql" else None
-        dialect = dialect or sa.dialects.sqlite
-        new = dialect.insert(heads).values(stream=stream, seq=1, hash=audit_chain.GENESIS)
-        if connection.execute(new.on_conflict_do_nothing()).rowcount == 1:
-            return 1, audit_chain.GENESIS
-    raise RuntimeError(f"the head of audit stream {stream} neither updates nor inserts")
+    the transaction ends. A new stream's head is made first, at seq 0."""
+    _ensure_head(connection, heads, stream)
+    row = connection.execute(
+        update(heads)
+        .where(heads.c.stream == stream)
+        .values(seq=heads.c.seq + 1)
+        .returning(heads.c.seq, heads.c.hash)
+    ).one()
+    return row.seq, row.hash
+
+
+def _ensure_head(connection, heads, stream):
+    """The stream's head row, made at seq 0 unless it is there (a write: on SQLite it
+    takes the database's write lock before the head is read)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    new = dialect.insert(heads)
+    connection.execute(
+        new.values(stream=stream, seq=0, hash=audit_chain.GENESIS).on_conflict_do_nothing()
+    )
 
 
 def entries_of(session, model, content_of, stream, upto=None, shows=None):
@@ -139,7 +170,7 @@ def sign_head(session, metadata, key, stream):
     the head has not moved since); None for a stream that has no entry."""
     heads, table = metadata.tables["audit_heads"], metadata.tables["audit_checkpoints"]
     head = session.execute(select(heads).where(heads.c.stream == stream)).first()
-    if head is None:
+    if head is None or head.seq == 0:
         return None
     last = session.execute(
         select(table).where(table.c.stream == stream).order_by(table.c.seq.desc()).limit(1)
@@ -174,7 +205,7 @@ def sign_moved_heads(session, metadata, key, limit=500):
     moved = (
         select(heads)
         .outerjoin(signed, signed.c.stream == heads.c.stream)
-        .where(sa.or_(signed.c.seq.is_(None), signed.c.seq < heads.c.seq))
+        .where(heads.c.seq > 0, sa.or_(signed.c.seq.is_(None), signed.c.seq < heads.c.seq))
         .order_by(heads.c.stream)
         .limit(limit)
     )

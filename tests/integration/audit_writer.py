@@ -1,7 +1,8 @@
 """One writer of dossier audit entries, as an instance of the service would write them:
-`python -m tests.integration.audit_writer URL GO_FILE COUNT DOSSIER_ID`. It waits for
-GO_FILE (so that the writers start together), then commits COUNT entries one
-transaction each, every third one with a second entry for the dossier's client."""
+`python -m tests.integration.audit_writer URL GO_FILE COUNT DOSSIER_ID [reversed]`. It
+waits for GO_FILE (so that the writers start together), then commits COUNT entries one
+transaction each, every third one with a second entry for the dossier's client (added
+before the dossier's entry when `reversed`: two streams, taken in either order)."""
 
 import sys
 import time
@@ -20,16 +21,17 @@ def entry(**where):
     )  # fmt: skip
 
 
-def main(url, go_file, count, dossier_id):
+def main(url, go_file, count, dossier_id, order="forward"):
     engine = make_engine(url)
     deadline = time.monotonic() + 30
     while not Path(go_file).exists() and time.monotonic() < deadline:
         time.sleep(0.01)
     for number in range(int(count)):
         with Session(engine) as session:
-            session.add(entry(dossier_id=dossier_id, client_id="c-1"))
+            entries = [entry(dossier_id=dossier_id, client_id="c-1")]
             if number % 3 == 0:
-                session.add(entry(client_id="c-1"))
+                entries.append(entry(client_id="c-1"))
+            session.add_all(entries[::-1] if order == "reversed" else entries)
             session.commit()
     engine.dispose()
 

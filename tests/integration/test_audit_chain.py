@@ -42,8 +42,9 @@ def test_concurrent_writers_in_several_processes_make_one_sequence(
     writers = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.integration.audit_writer", url, str(go), str(EACH), "d-1"]
+            + (["reversed"] if number % 2 else [])
         )
-        for _ in range(WRITERS)
+        for number in range(WRITERS)
     ]
     go.touch()
     assert [w.wait(timeout=120) for w in writers] == [0] * WRITERS
