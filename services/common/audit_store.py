@@ -5,8 +5,8 @@
 - `audit_tables(metadata)`: `audit_heads` (one row per stream: its last seq and hash)
   and `audit_checkpoints` (signed {stream, seq, hash, at}).
 - `chain_entries(model, stream_of, content_of)`: every inserted entry is appended to its
-  stream in the inserting transaction. The head row is moved on with an UPDATE first:
-  that takes the row's lock on PostgreSQL (a concurrent writer of the same stream waits,
+  stream in the inserting transaction. The head row (made at seq 0 if missing) is moved
+  on with an UPDATE before it is read: that takes the row's lock on PostgreSQL (a concurrent writer of the same stream waits,
   then sees the new head) and the database's write lock on SQLite, so there is one
   sequence per stream however many writers and instances there are; the unique
   (stream, seq) is the backstop. A flush that appends to several streams locks their
