@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 CHECK_VENV ?= .venv-k8s
 export CHECKOV := $(abspath $(CHECK_VENV))/bin/checkov
 
-.PHONY: run test test-unit test-web lint k8s-check-venv clean
+.PHONY: run test test-unit test-web lint k8s-check-venv clean audit-verify
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ test-web: $(VENV)/.installed
 
 test-unit: $(VENV)/.installed $(CHECK_VENV)/.installed
 	$(PY) -m pytest $(PYTEST_ARGS) tests/unit
+
+# Check an exported audit trail offline with only the platform's public key
+# (GET /api/v1/audit/public-key): `make audit-verify FILE=export.json KEY=audit-key.pem`.
+# Without FILE: the stored streams of this machine's services (docs/privacy.md).
+audit-verify: $(VENV)/.installed
+	$(PY) -m services.common.audit_verify $(if $(FILE),"$(FILE)",--live) $(if $(KEY),--key "$(KEY)")
 
 clean:
 	rm -rf var .pytest_cache

@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.common.audit_store import ChainedEntry, audit_tables, chain_entries, timestamp
 from services.common.db import UTCDateTime
 from services.common.plumbing import plumbing_tables
 
@@ -13,6 +14,7 @@ class Base(DeclarativeBase):
 
 metadata = Base.metadata
 plumbing_tables(metadata)
+audit_tables(metadata)  # the audit chain's heads and checkpoints (audit_store.py)
 
 
 class Office(Base):
@@ -135,15 +137,17 @@ class MortgageApplication(Base):
     updated_at = mapped_column(UTCDateTime, nullable=False)
 
 
-class AuditEntry(Base):
+class AuditEntry(ChainedEntry, Base):
     """Who did what to which object, and when: the trail staff read per dossier and a
-    client reads for their own data."""
+    client reads for their own data. Ids only, never personal data: each entry is
+    chained in its stream (`audit_stream`; docs/privacy.md "Audit trail")."""
 
     __tablename__ = "audit_entries"
     # The trails, a page at a time (services/common/paging.py)
     __table_args__ = (
         sa.Index("ix_audit_entries_dossier_at", "dossier_id", "at", "id"),
         sa.Index("ix_audit_entries_client_at", "client_id", "at", "id"),
+        sa.UniqueConstraint("stream", "seq", name="uq_audit_entries_stream_seq"),
     )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     at = mapped_column(UTCDateTime, nullable=False, index=True)
@@ -154,6 +158,31 @@ class AuditEntry(Base):
     dossier_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     object_type: Mapped[str] = mapped_column(sa.String(30))
     object_id: Mapped[str] = mapped_column(sa.String(36))
+
+
+def audit_stream(entry):
+    """One stream per dossier; a client's entries outside any dossier in one per client."""
+    if entry.dossier_id:
+        return f"dossier:{entry.dossier_id}"
+    return f"client:{entry.client_id}" if entry.client_id else "dossier"
+
+
+def audit_content(entry):
+    """What an entry's content hash covers."""
+    return {
+        "id": entry.id,
+        "at": timestamp(entry.at),
+        "actor_id": entry.actor_id,
+        "actor_kind": entry.actor_kind,
+        "action": entry.action,
+        "client_id": entry.client_id,
+        "dossier_id": entry.dossier_id,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+    }
+
+
+chain_entries(AuditEntry, audit_stream, audit_content)
 
 
 class Task(Base):

@@ -11,6 +11,7 @@ from services.documents.client import BlobTransfer
 
 from . import invitations
 from .account_entrypoints import AccountEntrypoints
+from .audit_entrypoints import AuditEntrypoints
 from .client_entrypoints import ClientEntrypoints
 from .dossier_entrypoints import DossierEntrypoints
 from .invitation_entrypoints import InvitationEntrypoints
@@ -26,6 +27,7 @@ from .task_entrypoints import TaskEntrypoints
 
 
 class DossierService(
+    AuditEntrypoints,
     EventEntrypoints,
     OfficeEntrypoints,
     ClientEntrypoints,

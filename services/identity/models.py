@@ -1,8 +1,11 @@
 """identity's tables. Tokens and codes are stored only as SHA-256 hashes."""
 
+import json
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from services.common.audit_store import ChainedEntry, audit_tables, chain_entries, timestamp
 from services.common.db import UTCDateTime
 from services.common.limits import Buckets
 from services.common.plumbing import plumbing_tables
@@ -14,6 +17,7 @@ class Base(DeclarativeBase):
 
 metadata = Base.metadata
 plumbing_tables(metadata)
+audit_tables(metadata)  # the audit chain's heads and checkpoints (audit_store.py)
 buckets = Buckets(metadata)  # rate limits (services/common/limits.py)
 
 
@@ -218,12 +222,17 @@ class AppLogin(Base):
     expires_at = mapped_column(UTCDateTime, nullable=False)
 
 
-class AuditEntry(Base):
-    """Who did what to which object, and when (registrations, approvals, roles, ...)."""
+class AuditEntry(ChainedEntry, Base):
+    """Who did what to which object, and when (registrations, approvals, roles, ...).
+    Ids and codes only, never personal data (`detail` too): each entry is chained in its
+    stream (`audit_stream`; docs/privacy.md "Audit trail")."""
 
     __tablename__ = "audit_entries"
     # An office's trail, newest first, a page at a time (services/common/paging.py)
-    __table_args__ = (sa.Index("ix_audit_entries_office_at", "office_id", "at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entries_office_at", "office_id", "at", "id"),
+        sa.UniqueConstraint("stream", "seq", name="uq_audit_entries_stream_seq"),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     at = mapped_column(UTCDateTime, nullable=False, index=True)
     actor_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
@@ -232,6 +241,28 @@ class AuditEntry(Base):
     object_type: Mapped[str] = mapped_column(sa.String(20))
     object_id: Mapped[str] = mapped_column(sa.String(36))
     detail: Mapped[str] = mapped_column(sa.Text, default="{}")
+
+
+def audit_stream(entry):
+    """One stream per office; identity's entries outside any office in one."""
+    return f"office:{entry.office_id}" if entry.office_id else "identity"
+
+
+def audit_content(entry):
+    """What an entry's content hash covers."""
+    return {
+        "id": entry.id,
+        "at": timestamp(entry.at),
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "office_id": entry.office_id,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "detail": json.loads(entry.detail or "{}"),
+    }
+
+
+chain_entries(AuditEntry, audit_stream, audit_content)
 
 
 class SecondStep(Base):

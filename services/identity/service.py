@@ -7,6 +7,7 @@ and devices are in office_entrypoints.py and device_entrypoints.py."""
 
 from nameko.timer import timer
 
+from services.common.audit_entrypoints import AuditCheckpoints
 from services.common.context import sign
 from services.common.schemas import load
 from services.common.service import ServiceBase, rpc
@@ -32,8 +33,9 @@ from .schemas import MeUpdate
 from .settings import SWEEP_INTERVAL_S, IdentitySettings
 
 
-class IdentityService(OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
+class IdentityService(AuditCheckpoints, OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
     name = "identity"
+    audit_metadata = metadata  # the audit chain (services/common/audit_entrypoints.py)
     store = Store(metadata)
     settings = Settings(IdentitySettings)
     hashing = Hashing()  # argon2 in its own few OS threads (hashing.py)

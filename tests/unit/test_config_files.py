@@ -56,7 +56,8 @@ def test_identity_versions_stay_text(monkeypatch):
 
 def test_in_compose_no_app_part_can_read_another_parts_private_files():
     """Each app part has a volume of its own at KLUIS_VAR (its private principal key,
-    blobs, ...); the only volume two services share holds the public principal keys."""
+    blobs, ...); the only volumes two services share hold the public principal keys, and
+    the platform's audit key (identity and dossier only)."""
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     parts = {
         name: spec
@@ -72,7 +73,8 @@ def test_in_compose_no_app_part_can_read_another_parts_private_files():
         for volume in targets.values():
             mounted.setdefault(volume, set()).add(name)
     shared = {volume for volume, names in mounted.items() if len(names) > 1}
-    assert shared == {"public-keys"}
+    assert shared == {"public-keys", "audit-key"}
+    assert mounted["audit-key"] == {"identity", "dossier"}
     public_dir = parts["identity"]["environment"]["PRINCIPAL_PUBLIC_KEY_DIR"]
     for name in ("identity", "dossier", "documents", "notify", "signing"):
         assert f"public-keys:{public_dir}" in parts[name]["volumes"], name

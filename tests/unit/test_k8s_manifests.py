@@ -245,6 +245,7 @@ def test_each_part_reads_only_its_own_secrets():
             continue
         allowed = {(f"kluis-amqp-{part}", "uri")}
         own = {f"kluis-{part}"} | ({"kluis-signing-platform"} if part == "signing" else set())
+        own |= {"kluis-audit-key"} if part in ("identity", "dossier") else set()
         refs = secret_references(spec)
         assert {(n, k) for n, k in refs if n.startswith("kluis-amqp")} == allowed, name
         assert {n for n, _k in refs if not n.startswith("kluis-amqp")} <= own, name
