@@ -31,6 +31,10 @@ EXAMPLES = {
     },
     s.ClientPatch: {"name": "Anna de Vries-Jansen", "language": "en"},
     s.ConsentBody: {"shared": True},
+    s.WebhookBody: {
+        "url": "https://elements.example.nl/kluis/webhooks",
+        "events": ["document_uploaded", "request_reviewed"],
+    },
     s.ActivationBody: {"token": TOKEN, "email": "anna.devries@example.nl"},
     s.ActivationCompleteBody: {"token": TOKEN, "password": PASSWORD},
     s.ProductBody: {

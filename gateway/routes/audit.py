@@ -1,23 +1,12 @@
 """The tamper-evident audit trail (docs/privacy.md "Audit trail"): the platform's public
 key, and the signed exports that `make audit-verify` checks offline with it."""
 
-from marshmallow import Schema, fields
 from werkzeug.wrappers import Response
 
 from ..http import json_response, route
-from ..schemas import Raw
+from ..schemas import AuditExport, Raw
 
 PEM = Raw("application/x-pem-file")
-
-
-class AuditExport(Schema):
-    """A signed audit trail (services/common/audit_chain.py verifies it)."""
-
-    format = fields.String(required=True, metadata={"enum": ["kluis-audit-export/1"]})
-    scope = fields.Dict(required=True)
-    exported_at = fields.String(required=True)
-    streams = fields.List(fields.Dict(), required=True)
-    signature = fields.String(required=True)
 
 
 @route(

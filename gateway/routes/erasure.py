@@ -2,30 +2,8 @@
 services/dossier/retention.py): the client asks for erasure, the office sees the request
 and the retention that still holds, and its owner ends the relationship."""
 
-from marshmallow import Schema, fields
-
 from ..http import route
-
-
-class Retention(Schema):
-    client_id = fields.String(required=True)
-    erasure_requested_at = fields.DateTime(allow_none=True, required=True)
-    ended_at = fields.DateTime(allow_none=True, required=True)
-    erase_at = fields.DateTime(allow_none=True, required=True)
-    erased = fields.Boolean(required=True)
-    erased_at = fields.DateTime(allow_none=True, required=True)
-    legal_ground = fields.String(required=True)
-
-
-class ErasureRequest(Schema):
-    office_id = fields.String(required=True)
-    office_name = fields.String(required=True)
-    requested_at = fields.DateTime(allow_none=True, required=True)
-
-
-class MyErasure(Schema):
-    items = fields.List(fields.Nested(ErasureRequest), required=True)
-    legal_ground = fields.String(required=True)
+from ..schemas import MyErasure, Retention
 
 
 @route(

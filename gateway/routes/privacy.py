@@ -3,23 +3,10 @@
 documents (services/documents/export_entrypoints.py), which checks that the caller is
 the client themself."""
 
-from marshmallow import Schema, fields, validate
-
 from ..http import route
+from ..schemas import ExportOut
 from ..schemas.common import Raw
 from ..uploads import send_file
-
-STATUSES = ["preparing", "ready", "downloaded", "expired", "failed"]
-
-
-class ExportOut(Schema):
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    requested_at = fields.DateTime(required=True)
-    expires_at = fields.DateTime(
-        allow_none=True,
-        metadata={"description": "until when it can be downloaded (once); null while preparing"},
-    )
-
 
 ZIP_FILE = Raw("application/zip")
 NOT_THE_CLIENT = (
