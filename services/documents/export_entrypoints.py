@@ -11,11 +11,10 @@ from nameko.timer import timer
 
 from services.common.rpc import TimedRpcProxy
 from services.common.service import rpc
-from services.common.settings import env_int
 
 from . import export_build, exports
+from .settings import EXPORT_POLL_S
 
-EXPORT_POLL_S = env_int("EXPORT_POLL_S", 5)
 EXPORTS_PER_ROUND = 10
 
 
@@ -32,7 +31,7 @@ class ExportEntrypoints:
 
     @property
     def export_policy(self):
-        return exports.ExportPolicy.from_config(self.config)
+        return exports.ExportPolicy.from_settings(self.settings)
 
     @rpc
     def request_my_export(self):
@@ -68,7 +67,7 @@ class ExportEntrypoints:
         with self.store.lease("prepare_exports") as held:
             if not held:
                 return
-            public_url = self.config["KLUIS_PUBLIC_URL"].rstrip("/")
+            public_url = self.settings.public_url
             for export_id, account_id in export_build.preparing(self.store, EXPORTS_PER_ROUND):
                 export_build.prepare(self, export_id, account_id, self.export_policy, public_url)
             export_build.remove_done(self.store, self.blobs.store)

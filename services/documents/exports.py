@@ -34,10 +34,10 @@ class ExportPolicy:
     min_interval: timedelta  # between two requests of one client
 
     @classmethod
-    def from_config(cls, config):
+    def from_settings(cls, settings):
         return cls(
-            timedelta(seconds=float(config.get("EXPORT_TTL_S") or 7 * 24 * 3600)),
-            timedelta(seconds=float(config.get("EXPORT_MIN_INTERVAL_S") or 3600)),
+            timedelta(seconds=settings.export_ttl_s),
+            timedelta(seconds=settings.export_min_interval_s),
         )
 
 

@@ -9,6 +9,7 @@ from nameko.timer import timer
 
 from services.common.rpc import TimedRpcProxy
 from services.common.service import ServiceBase, rpc
+from services.common.settings_dependency import Settings
 from services.common.store import Store
 from services.common.web_server import pooled_http
 
@@ -28,12 +29,14 @@ from .access import document_access, dossier_access, visible_dossier_ids
 from .dependencies import Blobs
 from .export_entrypoints import ExportEntrypoints
 from .models import metadata
+from .settings import DocumentsSettings
 
 
 class DocumentsService(ExportEntrypoints, ServiceBase):
     name = "documents"
     store = Store(metadata)
     blobs = Blobs()
+    settings = Settings(DocumentsSettings)
     dossier = TimedRpcProxy("dossier", timeout=10)  # carries the caller's principal
 
     def _access(self, dossier_id):

@@ -5,7 +5,11 @@ names the environment variable) by services/common/settings.py. The blob store's
 
 from dataclasses import dataclass
 
-from services.common.settings import setting
+from services.common.settings import env_int, setting
+
+# How often the export timer looks for work (export_entrypoints.py); a timer's interval is
+# fixed when the service class is made, so this one is read at import.
+EXPORT_POLL_S = env_int("EXPORT_POLL_S", 5)
 
 
 @dataclass(frozen=True)
@@ -14,3 +18,10 @@ class DocumentsSettings:
     clamd_address: str | None = setting(
         "CLAMD_ADDRESS", None, "host:port or unix:/path; None: no scanning"
     )
+    public_url: str = setting("KLUIS_PUBLIC_URL", "http://localhost:8000", "links in e-mails")
+    # A client's export of their own data (exports.py)
+    export_ttl_s: float = setting("EXPORT_TTL_S", 7 * 24 * 3600.0, "from ready to expired")
+    export_min_interval_s: float = setting("EXPORT_MIN_INTERVAL_S", 3600.0, "per client")
+
+    def __post_init__(self):
+        object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
