@@ -45,20 +45,33 @@ def open_service_download(uow, document_id):
 
 
 def _download_grant(uow, document):
+    return blob_grant(
+        uow,
+        document.blob_name,
+        document.name,
+        document.size,
+        document.content_type,
+        document.sha256,
+    )
+
+
+def blob_grant(uow, blob_name, name, size, content_type, sha256):
+    """A one-time ticket (valid DOWNLOAD_TICKET_TTL) for the blob endpoint to send the
+    blob `blob_name`. -> {ticket, name, size, content_type, sha256}"""
     ticket = secrets.token_urlsafe(32)
     uow.session.add(
         DownloadTicket(
             ticket_hash=digest(ticket),
-            blob_name=document.blob_name,
+            blob_name=blob_name,
             expires_at=utcnow() + DOWNLOAD_TICKET_TTL,
         )
     )
     return {
         "ticket": ticket,
-        "name": document.name,
-        "size": document.size,
-        "content_type": document.content_type,
-        "sha256": document.sha256,
+        "name": name,
+        "size": size,
+        "content_type": content_type,
+        "sha256": sha256,
     }
 
 

@@ -8,7 +8,6 @@ background (export_build.py), downloaded once, and gone after its time.
 Only the client themself: not staff, not a look-along session, not the principal the
 export itself is gathered with (all read-only or of another kind)."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,12 +15,11 @@ from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound, ReadOnlySession
-from services.common.tokens import digest
 
-from .downloads import DOWNLOAD_TICKET_TTL
+from .downloads import blob_grant
 from .events import ExportDownloaded
 from .exceptions import ExportGone, ExportTooSoon
-from .models import DownloadTicket, Export
+from .models import Export
 
 STATUSES = ("preparing", "ready", "downloaded", "expired", "failed")
 MAX_ATTEMPTS = 5
@@ -119,22 +117,9 @@ def open_download(uow, principal):
         ExportDownloaded(export_id=export.id, account_id=principal.account_id),
         actor=principal.account_id,
     )
-    ticket = secrets.token_urlsafe(32)
-    uow.session.add(
-        DownloadTicket(
-            ticket_hash=digest(ticket),
-            blob_name=export.id,
-            expires_at=utcnow() + DOWNLOAD_TICKET_TTL,
-        )
-    )
     day = export.requested_at.date().isoformat()
-    return {
-        "ticket": ticket,
-        "name": f"kluis-gegevens-{day}.zip",
-        "size": export.size,
-        "content_type": "application/zip",
-        "sha256": export.sha256,
-    }
+    name = f"kluis-gegevens-{day}.zip"
+    return blob_grant(uow, export.id, name, export.size, "application/zip", export.sha256)
 
 
 def due_for_removal(uow, now):
