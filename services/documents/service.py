@@ -235,13 +235,12 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
 
     @rpc
     def erase_client_documents(self, client_id):
-        """dossier only (as a service), when a client who asked for erasure left: the
-        client's documents that no law keeps (erasure.py) go, rows and blobs, at once.
-        Idempotent. -> {erased: [{id, dossier_id}]}: those that went now."""
+        """dossier only, when a client who asked for erasure left: the documents no law
+        keeps (erasure.py) go now, rows and blobs. -> {erased: [{id, dossier_id}]}."""
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
             going = erasure.erase_unkept(uow, client_id)
-        for document in going:  # after the commit: a blob left behind is shredded later
+        for document in going:  # once committed; a blob left behind is shredded later
             self.blobs.store.delete(document["blob_name"])
         return {"erased": [{"id": d["id"], "dossier_id": d["dossier_id"]} for d in going]}
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests import samples
 
-from .conftest import Kluis, start_system
+from .conftest import Kluis, link_token, start_system
 from .staff_app import Office
 from .test_clients import _client, activate
 from .test_documents import blob_files, upload, wait_until
@@ -200,3 +200,32 @@ def test_what_the_client_asked_to_erase_goes_at_once_the_rest_after_retention(kl
     # identity holds no personal data of the account, which had no other office.
     assert client["email"] not in _login_emails(kluis)
     assert portal.get("/me").status_code == 401
+
+
+def test_an_account_another_office_uses_stays_and_its_trail_shows_the_end(kluis, case):
+    owner, portal, client = case["owner"], case["portal"], case["client"]
+    other = Office(kluis, kluis.admin())
+    other_owner = other.staffed("owner")[1]
+    there = _client(other_owner, other, email=client["email"], name="Eva Vergeten")
+    assert other_owner.post(f"/clients/{there['id']}/invitation").status_code == 202
+    invitation = kluis.mail.wait_for(client["email"], count=4)[3]  # the 4th: this office's
+    answer = kluis.client().post(
+        "/activation", json={"token": link_token(invitation), "email": client["email"]}
+    )
+    assert answer.status_code == 202
+    assert portal.post(f"/me/link-requests/{there['id']}/accept").status_code == 200
+    assert portal.post("/me/erasure").status_code == 202
+
+    assert owner.post(f"/clients/{client['id']}/end-relationship").status_code == 200
+    trail = [e["action"] for e in portal.get("/me/audit").json()["items"]]
+    assert {"erasure_requested", "relationship_ended"} <= set(trail)
+    left = portal.get("/me/erasure").json()["items"]  # the ended office is no longer theirs
+    assert [i["office_id"] for i in left] == [other.id]
+    wait_until(
+        lambda: owner.get(f"/clients/{client['id']}/retention").json()["erased"],
+        timeout=RETENTION_S + 20,
+    )
+    # The other office still has the client: identity keeps the account as it was.
+    me = portal.get("/me")
+    assert me.status_code == 200 and me.json()["email"] == client["email"]
+    assert other_owner.get(f"/clients/{there['id']}").json()["name"] == "Eva Vergeten"
