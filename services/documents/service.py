@@ -19,6 +19,7 @@ from . import (
     checklist,
     client_keys,
     downloads,
+    erasure,
     facts,
     finishing,
     janitor,
@@ -234,6 +235,17 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
             return client_keys.shred(uow, client_id)
+
+    @rpc
+    def erase_client_documents(self, client_id):
+        """dossier only, when a client who asked for erasure left: the documents no law
+        keeps (erasure.py) go now, rows and blobs. -> {erased: [{id, dossier_id}]}."""
+        self.caller.require_service("dossier")
+        with self.store.unit_of_work() as uow:
+            going = erasure.erase_unkept(uow, client_id)
+        for document in going:  # once committed; a blob left behind is shredded later
+            self.blobs.store.delete(document["blob_name"])
+        return {"erased": [{"id": d["id"], "dossier_id": d["dossier_id"]} for d in going]}
 
     # -- document requests ------------------------------------------------------------------
     @rpc

@@ -147,6 +147,8 @@ CLIENT_ACTIONS = frozenset(
         "extra_account_added",
         "extra_account_removed",
         "export_downloaded",
+        "erasure_requested",
+        "relationship_ended",
     }
 )
 
@@ -162,8 +164,11 @@ def for_client_account(uow, pager, principal, limit=50, cursor=None):
     if principal.kind != "client":
         raise Forbidden()
     condition = AuditEntry.client_id.in_(own_client_ids(uow, principal))
-    if not principal.scope_office_id:
-        condition = or_(condition, AuditEntry.actor_id == principal.account_id)
+    if not principal.scope_office_id:  # and what was done to their account (its end)
+        about_account = and_(
+            AuditEntry.object_type == "account", AuditEntry.object_id == principal.account_id
+        )
+        condition = or_(condition, AuditEntry.actor_id == principal.account_id, about_account)
     return _entries(
         uow,
         pager,

@@ -36,9 +36,11 @@ LEGAL_GROUND = {
 }
 
 
-def end_relationship(uow, principal, client_id, retention_s):
+def end_relationship(uow, principal, client_id, retention_s, former_account_id=None):
     """The office's owner ends the relationship (the portal account was unlinked first):
-    the clock starts. Idempotent: ending it again changes nothing. -> describe()."""
+    the clock starts. Idempotent: ending it again changes nothing. -> describe(). The
+    trail names the portal account that was unlinked, if any (`former_account_id`): so
+    the client's own trail shows the end while their account lives on elsewhere."""
     client = owned_client(uow, principal, client_id, lock=True)
     row = uow.session.get(ClientRetention, client.id)
     if row is None:
@@ -52,7 +54,8 @@ def end_relationship(uow, principal, client_id, retention_s):
         )
         uow.session.add(row)
         client.retained_for = client.office_id  # from now on its owner alone sees it
-        audit.record(uow, principal, "relationship_ended", client.id, "client", client.id)
+        ended = ("account", former_account_id) if former_account_id else ("client", client.id)
+        audit.record(uow, principal, "relationship_ended", client.id, *ended)
     return describe(client, row, principal.language)
 
 

@@ -5,10 +5,8 @@ from nameko.timer import timer
 
 from services.common.service import rpc
 
-from . import accounts, retention
+from . import accounts, erasure, retention
 from .settings import ERASURE_INTERVAL_S
-
-# How often the erasure timer looks for retention that has run out.
 
 
 class RetentionEntrypoints:
@@ -21,7 +19,7 @@ class RetentionEntrypoints:
         erased, erased_at, legal_ground}. Forbidden for other staff."""
         principal = self.caller.require("staff", write=True)
         with self.store.unit_of_work() as uow:
-            linked = retention.owned_client(uow, principal, client_id).account_id is not None
+            linked = retention.owned_client(uow, principal, client_id).account_id
         if linked:
             with self.store.unit_of_work() as uow:
                 ending = accounts.accounts_to_remove(uow, principal, client_id)
@@ -30,7 +28,22 @@ class RetentionEntrypoints:
             with self.store.unit_of_work() as uow:
                 accounts.unlink(uow, principal, client_id)
         with self.store.unit_of_work() as uow:
-            return retention.end_relationship(uow, principal, client_id, self.settings.retention_s)
+            ended = retention.end_relationship(
+                uow, principal, client_id, self.settings.retention_s, linked
+            )
+        self._erase_at_once(client_id)
+        return ended
+
+    def _erase_at_once(self, client_id):
+        """If the client asked for erasure, what no law keeps goes now (erasure.py):
+        documents first, then messages and answers here. Idempotent: ending the
+        relationship again finishes what a failure left."""
+        with self.store.unit_of_work() as uow:
+            if not erasure.erasure_due_at_once(uow, client_id):
+                return
+        erased = self.documents_as_dossier.erase_client_documents(client_id)["erased"]
+        with self.store.unit_of_work() as uow:
+            erasure.erase_at_once(uow, client_id, erased)
 
     @rpc
     def client_retention(self, client_id):
@@ -57,8 +70,9 @@ class RetentionEntrypoints:
     @timer(interval=ERASURE_INTERVAL_S, eager=True)
     def erase_due_clients(self):
         """By one instance at a time: for each client whose retention ran out, documents
-        shreds the client's key first (idempotent; a failure leaves it for the next
-        round), then the personal fields here are blanked."""
+        shreds the client's key first, identity lets go of the portal account and its
+        sign-in records (each idempotent; a failure leaves it for the next round), then
+        the personal fields here are blanked."""
         with self.store.lease("erase_due_clients") as held:
             if not held:
                 return
@@ -66,5 +80,8 @@ class RetentionEntrypoints:
                 due = retention.due_for_erasure(uow)
             for client_id in due:
                 self.documents_as_dossier.shred_client(client_id)
+                with self.store.unit_of_work() as uow:
+                    contacts = erasure.identity_contacts(uow, client_id)
+                self.identity.erase_client_contacts(contacts)
                 with self.store.unit_of_work() as uow:
                     retention.erase_client(uow, client_id)

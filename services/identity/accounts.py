@@ -2,13 +2,13 @@
 language changed, a client's removed. Plain functions over a unit of work (`uow.session`,
 `uow.emit`, `uow.send`) that refuse by raising a KluisError."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 
 from services.common.db import new_id, utcnow
 
 from . import domain
 from .events import AccountCreated, AccountLanguageChanged, AccountRemoved
-from .models import Account
+from .models import Account, LoginAttempt
 from .passwords import require_strong
 from .sessions import end_sessions
 
@@ -65,3 +65,23 @@ def remove_client_account(uow, actor, account_id):
         return
     uow.session.delete(account)
     uow.emit(AccountRemoved(account_id=account_id), actor=actor)
+
+
+def erase_client_contacts(uow, actor, emails):
+    """The end of a client's retention (dossier checked that no other office's record
+    uses these addresses): the client accounts under them go, as at unlink, and so do
+    the sign-in records under those addresses or accounts. Idempotent. -> how many
+    accounts and sign-in records went."""
+    emails = sorted({domain.normalise_email(e) for e in emails})[:500]
+    accounts = uow.session.scalars(
+        select(Account).where(Account.email.in_(emails), Account.kind == "client")
+    ).all()
+    account_ids = [a.id for a in accounts]
+    for account in accounts:
+        remove_client_account(uow, actor, account.id)
+    attempts = uow.session.execute(
+        delete(LoginAttempt).where(
+            or_(LoginAttempt.email.in_(emails), LoginAttempt.account_id.in_(account_ids))
+        )
+    ).rowcount
+    return {"accounts": len(accounts), "login_attempts": attempts}

@@ -131,6 +131,14 @@ class IdentityService(AuditCheckpoints, OfficeEntrypoints, DeviceEntrypoints, Se
             accounts.remove_client_account(uow, actor_id, account_id)
 
     @rpc
+    def erase_client_contacts(self, emails):
+        """For dossier, when a client's retention ended: the client accounts under these
+        addresses (no other office uses them) and their sign-in records go."""
+        self.caller.require_service("dossier")
+        with self.store.unit_of_work() as uow:
+            return accounts.erase_client_contacts(uow, None, list(emails or []))
+
+    @rpc
     def authenticate(self, token, touch=True):
         """-> the principal (dict) behind a bearer token, with `signed` (the form the
         gateway forwards to every service, services/common/context.py), `expires_at`

@@ -392,6 +392,8 @@ export const en: Record<MessageKey, string> = {
   'audit.action.erasure_requested': 'Asked for the data to be erased',
   'audit.action.relationship_ended': 'Client relationship ended',
   'audit.action.client_erased': 'Data erased after the retention period',
+  'audit.action.requested_data_erased': 'Data erased on request (what the law does not keep)',
+  'audit.action.document_erased': 'Document erased on request',
   'audit.action.portal_unlinked': 'Access to Kluis ended',
   'audit.action.invitation_accepted': 'Invitation accepted',
   'audit.action.product_added': 'Product recorded',

@@ -404,6 +404,8 @@ export const nl = {
   'audit.action.erasure_requested': 'Gevraagd om gegevens te wissen',
   'audit.action.relationship_ended': 'Klantrelatie beëindigd',
   'audit.action.client_erased': 'Gegevens gewist na de bewaartermijn',
+  'audit.action.requested_data_erased': 'Gegevens gewist op verzoek (wat de wet niet laat bewaren)',
+  'audit.action.document_erased': 'Document gewist op verzoek',
   'audit.action.portal_unlinked': 'Toegang tot Kluis beëindigd',
   'audit.action.invitation_accepted': 'Uitnodiging geaccepteerd',
   'audit.action.product_added': 'Product vastgelegd',
