@@ -23,5 +23,5 @@ class DocumentsSettings:
     export_ttl_s: float = setting("EXPORT_TTL_S", 7 * 24 * 3600.0, "from ready to expired")
     export_min_interval_s: float = setting("EXPORT_MIN_INTERVAL_S", 3600.0, "per client")
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "public_url", self.public_url.rstrip("/"))
