@@ -64,6 +64,10 @@ class DocumentPatch(Schema):
     public = Bool(required=True)
 
 
+# The validity table's types (services/documents/validity.py; their periods are set there).
+DOCUMENT_TYPES = ["employer_statement", "payslip", "structural_survey", "valuation_report"]
+
+
 class RequestBody(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(
@@ -74,11 +78,10 @@ class RequestBody(Schema):
     document_type = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(max=40),
+        validate=validate.OneOf(DOCUMENT_TYPES),
         metadata={
             "description": "a type of the validity table (docs/integrations.md): what is "
-            "delivered goes stale, e.g. payslip, employer_statement, valuation_report, "
-            "structural_survey"
+            "delivered for the request goes stale"
         },
     )
 

@@ -8,9 +8,10 @@ the delivery (`delivered_at`) and the request is still waiting for the decision
 at a time under a lease) puts the request back to the client, rejected with the reason,
 and emits `request_reviewed` so the client hears it by e-mail as of any rejection.
 
-The table is `DEFAULT_VALIDITY`; `DOCUMENT_VALIDITY` in the environment changes or adds
-types: `payslip=3m,valuation_report=6m,bank_statement=30d` (m months, d days, s seconds
-- seconds only make sense in tests)."""
+The table is `DEFAULT_VALIDITY`; `DOCUMENT_VALIDITY` in the environment changes the
+periods of its types: `payslip=1m,valuation_report=30d` (m months, d days, s seconds -
+seconds only make sense in tests). The types themselves are part of the API (the
+gateway's RequestBody lists them)."""
 
 import os
 import re
@@ -40,13 +41,14 @@ _UNITS = {"m": "months", "d": "days", "s": "seconds"}
 
 
 def parse_table(text):
-    """`type=period,...` -> {type: relativedelta}; ValueError naming a bad entry."""
+    """`type=period,...` -> {type: relativedelta}; ValueError naming a bad entry (an
+    unknown type too)."""
     table = {}
     for entry in filter(None, (part.strip() for part in (text or "").split(","))):
         name, _, period = entry.partition("=")
         match = _PERIOD.match(period.strip())
-        if not re.fullmatch(r"[a-z_]{1,40}", name.strip()) or not match:
-            raise ValueError(f"DOCUMENT_VALIDITY: {entry!r} is not type=<n>m|d|s")
+        if name.strip() not in DEFAULT_VALIDITY or not match:
+            raise ValueError(f"DOCUMENT_VALIDITY: {entry!r} is not <known type>=<n>m|d|s")
         table[name.strip()] = relativedelta(**{_UNITS[match[2]]: int(match[1])})
     return table
 
@@ -122,3 +124,6 @@ def _send_back(uow, item, now):
             looked_along_by=None,
         )
     )
+
+
+validity_table()  # read at import: a bad DOCUMENT_VALIDITY stops documents at start
