@@ -99,7 +99,8 @@ def _apply(uow, principal, access, entry):
         return item, "unchanged"
     item.lender_status = entry["lender_status"]
     item.status = _next_status(item.status, entry["lender_status"])
-    item.reason = reason if entry["lender_status"] == "rejected" else item.reason
+    if reason or item.status not in STILL_TO_DO:  # a decided item keeps no old reason
+        item.reason = reason
     item.updated_at = utcnow()
     return item, "updated"
 
