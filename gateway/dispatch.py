@@ -113,7 +113,7 @@ class Dispatcher:
         if report is not None:  # as the caller, now that the context holds the principal
             principals.report_activity(call.services.identity, report)
         call.query = load(route.query, call.request.args.to_dict(flat=True))
-        if route.form is None:
+        if route.form is None and not route.raw_body:
             call.body = parse_json_body(call.request, route.body)
         result = route.handler(call, **values)
         if isinstance(result, Response):

@@ -65,6 +65,9 @@ class Route:
     # the frequent ones, such as messages, uploads, answers). After one of these succeeds,
     # this gateway forgets every principal it keeps (principals.py).
     changes_access: bool = True
+    # A body that is not JSON, of one of these media types, which the handler reads
+    # itself (e.g. an HDN message in XML: gateway/routes/hdn.py).
+    raw_body: tuple = ()
 
 
 ROUTES = []
@@ -73,9 +76,10 @@ ROUTES = []
 def route(method, path, **options):
     """Register a handler for `method` `API_PREFIX + path` (werkzeug path syntax), with
     the `Route` options (auth, touch, body, query, responses, tag, read_only_ok, form,
-    changes_access). With `form`, the body is a multipart upload that the handler
-    streams itself; `changes_access=False` marks a write that cannot change anyone's
-    principal."""
+    changes_access, raw_body). With `form`, the body is a multipart upload that the
+    handler streams itself; with `raw_body` (media types), a body of another kind that
+    the handler reads itself. `changes_access=False` marks a write that cannot change
+    anyone's principal."""
 
     def register(handler):
         ROUTES.append(Route(method, path, handler, **options))

@@ -145,6 +145,18 @@ ERRORS = {
         "Deze upload is verlopen of al gebruikt. Begin opnieuw.",
         "This upload has expired or was already used. Please start again.",
     ),
+    "hdn_message_invalid": (
+        "Het HDN-bericht is niet geldig; details.element noemt het element.",
+        "The HDN message is not valid; details.element names the element.",
+    ),
+    "hdn_version_unsupported": (
+        "Deze versie van het HDN-bericht wordt niet ondersteund (details.element).",
+        "This version of the HDN message is not supported (details.element).",
+    ),
+    "hdn_application_mismatch": (
+        "Dit HDN-bericht hoort bij een andere aanvraag dan dit dossier (details.element).",
+        "This HDN message belongs to another application than this dossier (details.element).",
+    ),
     "request_closed": (
         "Dit verzoek is al goedgekeurd; er kan niets meer bij.",
         "This request was already approved; nothing more can be added.",
@@ -252,6 +264,10 @@ PRECISE_ERRORS = {
     "json_required": (
         "Stuur de inhoud als JSON, met de kop 'Content-Type: application/json'.",
         "Send the body as JSON, with the header 'Content-Type: application/json'.",
+    ),
+    "xml_required": (
+        "Stuur het bericht als XML, met de kop 'Content-Type: application/xml'.",
+        "Send the message as XML, with the header 'Content-Type: application/xml'.",
     ),
     "multipart_required": (
         "Stuur een bestand als multipart/form-data, in het veld 'file'.",

@@ -87,6 +87,11 @@ def _operation(route):
     body = _request_body(route)
     if body is not None:
         operation["requestBody"] = body
+    if route.raw_body:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {media: {"schema": {"type": "string"}} for media in route.raw_body},
+        }
     if route.auth:
         operation["security"] = [{"bearer": []}]
     return operation
@@ -164,7 +169,7 @@ def _default_errors(route):
         statuses += [401, 403, 404]
     if _PARAM.search(route.path):
         statuses.append(404)
-    if route.body is not NoBody or route.form is not None:
+    if route.body is not NoBody or route.form is not None or route.raw_body:
         statuses += [413, 415]
     return sorted(set(statuses))
 

@@ -8,6 +8,7 @@ from . import (  # noqa: F401
     documents,
     dossiers,
     erasure,
+    hdn,
     home,
     me,
     messages,

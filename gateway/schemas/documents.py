@@ -64,6 +64,10 @@ class DocumentPatch(Schema):
     public = Bool(required=True)
 
 
+# The validity table's types (services/documents/validity.py; their periods are set there).
+DOCUMENT_TYPES = ["employer_statement", "payslip", "structural_survey", "valuation_report"]
+
+
 class RequestBody(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(
@@ -71,9 +75,19 @@ class RequestBody(Schema):
     )
     deliver_by = fields.String(required=True, validate=validate.OneOf(["client", "lender"]))
     due_date = fields.Date(load_default=None, allow_none=True)
+    document_type = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.OneOf(DOCUMENT_TYPES),
+        metadata={
+            "description": "a type of the validity table (docs/integrations.md): what is "
+            "delivered for the request goes stale"
+        },
+    )
 
 
-REQUEST_STATUS = validate.OneOf(["open", "uploaded", "approved", "rejected"])
+REQUEST_STATUSES = ["open", "uploaded", "approved", "rejected", "provisional", "lapsed"]
+REQUEST_STATUS = validate.OneOf(REQUEST_STATUSES)
 
 
 class RequestOut(Schema):
@@ -81,11 +95,32 @@ class RequestOut(Schema):
     dossier_id = fields.String()
     title = fields.String()
     description = fields.String(allow_none=True)
-    deliver_by = fields.String(metadata={"enum": ["client", "lender"]})
+    deliver_by = fields.String(
+        metadata={
+            "enum": ["client", "lender", "source"],
+            "description": "source: an HDN item fetched from a data source, for information",
+        }
+    )
     due_date = fields.Date(allow_none=True)
-    status = fields.String(metadata={"enum": ["open", "uploaded", "approved", "rejected"]})
+    status = fields.String(metadata={"enum": REQUEST_STATUSES})
     reason = fields.String(allow_none=True, metadata={"description": "of a rejection"})
     document_ids = fields.List(fields.String())
+    document_type = fields.String(allow_none=True)
+    valid_until = fields.DateTime(
+        allow_none=True,
+        metadata={
+            "description": "when the latest delivery goes stale (its document type's "
+            "validity); past it, before a decision, the request goes back to the client"
+        },
+    )
+    lender_status = fields.String(
+        allow_none=True,
+        metadata={
+            "enum": ["to_deliver", "approved", "provisionally_approved", "rejected", "lapsed"],
+            "description": "an HDN item's DocumentStatus",
+        },
+    )
+    hdn_code = fields.String(allow_none=True, metadata={"description": "SoortDocument"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

@@ -9,7 +9,8 @@ the caller's own principal in the context:
 
 Inside a dossier the caller sees, documents decide the rest here: staff see every
 document and request; a client sees the documents shown to them (`public`) and the
-requests they deliver (`deliver_by` "client"), never the lender's. The admin (the
+requests they deliver (`deliver_by` "client") and those an HDN lender fetched from a
+data source ("source", for information), never the lender's. The admin (the
 lender) reaches lender items without a dossier (checklist.check_uploader)."""
 
 from typing import Any
@@ -60,5 +61,6 @@ def documents_clause(access: Access) -> ColumnElement[bool]:
 
 def requests_clause(access: Access) -> ColumnElement[bool]:
     """The dossier's requests the caller sees: a client, the ones they deliver."""
-    theirs = DocumentRequest.deliver_by == "client" if access["as"] == "client" else true()
+    shown = DocumentRequest.deliver_by.in_(("client", "source"))  # source: for information
+    theirs = shown if access["as"] == "client" else true()
     return and_(DocumentRequest.dossier_id == access["dossier_id"], theirs)

@@ -15,20 +15,26 @@ from services.common.schemas import load
 
 from .access import documents_clause, requests_clause
 from .events import RequestCreated, RequestReviewed
+from .exceptions import RequestClosed
 from .library import actor_of, add_document
 from .models import Document, DocumentRequest
 from .schemas import NewRequest, RequestFilter, Review
 from .states import RequestStates
 from .uploads import begin_upload
+from .validity import valid_until
 
 DECIDED = {"approve": RequestStates.APPROVED, "reject": RequestStates.REJECTED}
 
 
-def create_request(uow, principal, access, title, deliver_by, description=None, due_date=None):
-    """Staff of the dossier. -> the request (status open). Event `request_created`."""
+def create_request(
+    uow, principal, access, title, deliver_by, description=None, due_date=None, document_type=None
+):
+    """Staff of the dossier. `document_type`: one of validity.py's table (what is
+    delivered goes stale). -> the request (status open). Event `request_created`."""
     if access["as"] != "staff":
         raise Forbidden()
     given = dict(title=title, deliver_by=deliver_by, description=description, due_date=due_date)
+    given["document_type"] = document_type
     checked = load(NewRequest(), given)  # ValidationFailed naming each bad field
     now = utcnow()
     item = DocumentRequest(
@@ -68,7 +74,11 @@ def find_request(uow, request_id, lock=False):
 
 def check_uploader(principal, item, access):
     """Client items: the client or the office's staff (`access` from dossier). Lender
-    items: only the admin; the client must not learn they exist."""
+    items: only the admin; the client must not learn they exist. Items fetched from a
+    data source (HDN, `source`) are for information: nobody uploads for them."""
+    if item.deliver_by == "source":
+        mine = access is not None and access["dossier_id"] == item.dossier_id
+        raise RequestClosed() if mine else NotFound()
     if item.deliver_by == "lender":
         if principal.kind != "admin":
             raise Forbidden() if access and access["as"] == "staff" else NotFound()
@@ -105,7 +115,7 @@ def deliver(uow, principal, upload, file_name):
         title=item.title,
     )
     RequestStates.move(item, RequestStates.UPLOADED)
-    item.updated_at = utcnow()
+    item.updated_at = item.delivered_at = utcnow()  # what validity.py counts from
     return document
 
 
@@ -244,6 +254,14 @@ def describe(item, document_ids):
         "status": item.status,
         "reason": item.reason,
         "document_ids": document_ids,
+        "document_type": item.document_type,
+        "valid_until": _iso(valid_until(item)),
+        "lender_status": item.lender_status,
+        "hdn_code": item.hdn_code,
         "created_at": item.created_at.isoformat(),
         "updated_at": item.updated_at.isoformat(),
     }
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None

@@ -116,3 +116,18 @@ class ExportDownloaded(Event):
 
     export_id: str
     account_id: str
+
+
+@event("requests_updated_by_lender")
+class RequestsUpdatedByLender(Event):
+    """An HDN document request (DA) added items the client sees, or changed the lender's
+    status of some. `changes`: [{request_id, title, lender_status, status}], only items
+    the client sees (never the lender's own)."""
+
+    request_ids: list[str]
+    dossier_id: str
+    office_id: str
+    client_id: str
+    changes: list[dict]
+    actor_kind: str | None
+    looked_along_by: str | None

@@ -98,3 +98,23 @@ class ExportTooSoon(KluisError):
     details: {"retry_after_s": n}"""
 
     code = "rate_limited"
+
+
+class HdnMessageInvalid(KluisError):
+    """An HDN DA message that is not well-formed, not safe (a DTD or entity), or lacks
+    or misfills an element. details: {"element": name, "line": n|None}"""
+
+    code = "hdn_message_invalid"
+
+
+class HdnVersionUnsupported(KluisError):
+    """The DA message's version is not one Kluis reads. details: {"element": name}"""
+
+    code = "hdn_version_unsupported"
+
+
+class HdnApplicationMismatch(KluisError):
+    """The DA names another application (AanvraagVolgNr) than the dossier's, or one that
+    belongs to another dossier. details: {"element": "AanvraagVolgNr"}"""
+
+    code = "hdn_application_mismatch"

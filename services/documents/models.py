@@ -71,6 +71,8 @@ class DocumentRequest(Base):
             "created_at",
             "id",
         ),
+        # One request per DA item of a dossier (hdn_import.py).
+        sa.Index("ux_document_requests_dossier_hdn", "dossier_id", "hdn_key", unique=True),
     )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
@@ -87,6 +89,26 @@ class DocumentRequest(Base):
     updated_at = mapped_column(UTCDateTime, nullable=False)
     reviewed_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     reviewed_at = mapped_column(UTCDateTime, nullable=True)
+    # A type of the validity table (validity.py): what was delivered goes stale.
+    document_type: Mapped[str | None] = mapped_column(sa.String(40), nullable=True)
+    delivered_at = mapped_column(UTCDateTime, nullable=True)  # the latest delivery
+    # An item of an HDN document request (DA, hdn_import.py): its DocumentKenmerk,
+    # SoortDocument code and the lender's DocumentStatus as a word.
+    hdn_key: Mapped[str | None] = mapped_column(sa.String(40), nullable=True)
+    hdn_code: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
+    lender_status: Mapped[str | None] = mapped_column(sa.String(24), nullable=True)
+
+
+class HdnApplication(Base):
+    """The HDN application (AanvraagVolgNr) a dossier's DA messages belong to: set by
+    its first DA, and every later DA for the dossier must name the same one."""
+
+    __tablename__ = "hdn_applications"
+    __table_args__ = (sa.UniqueConstraint("office_id", "application_number"),)
+    dossier_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36))
+    application_number: Mapped[str] = mapped_column(sa.String(40))
+    created_at = mapped_column(UTCDateTime, nullable=False)
 
 
 class Upload(Base):

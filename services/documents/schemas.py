@@ -18,10 +18,12 @@ from marshmallow import (
 
 from services.common.schemas import NOT_LIST, StrictBool, between, one_of
 
+from . import validity
+
 CATEGORIES = ("document", "correspondence", "delivered_by_me")
 DOSSIER_CATEGORIES = ("document", "correspondence")  # what staff file themselves
 DELIVERERS = ("client", "lender")
-REQUEST_STATUSES = ("open", "uploaded", "approved", "rejected")
+REQUEST_STATUSES = ("open", "uploaded", "approved", "rejected", "provisional", "lapsed")
 DECISIONS = ("approve", "reject")
 TITLE_MAX, DESCRIPTION_MAX, REASON_MAX = 200, 2000, 1000
 MAX_ATTACHMENTS = 10
@@ -88,6 +90,11 @@ class AttachmentIds(fields.Field):
         return ids
 
 
+def _known_document_type(value: str) -> None:
+    if value not in validity.document_types():
+        raise ValidationError("Unknown document type.")
+
+
 class NewRequest(Schema):
     """An item for a dossier's checklist."""
 
@@ -99,6 +106,8 @@ class NewRequest(Schema):
         error_messages={"invalid": longer_than(DESCRIPTION_MAX)},
     )
     due_date = DateText(allow_none=True)
+    # A type of the validity table (validity.py): what is delivered goes stale.
+    document_type = fields.String(allow_none=True, validate=_known_document_type)
 
 
 class Review(Schema):

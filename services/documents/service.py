@@ -22,9 +22,12 @@ from . import (
     erasure,
     facts,
     finishing,
+    hdn_da,
+    hdn_import,
     janitor,
     library,
     uploads,
+    validity,
 )
 from .access import document_access, dossier_access, visible_dossier_ids
 from .dependencies import Blobs
@@ -249,14 +252,43 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
 
     # -- document requests ------------------------------------------------------------------
     @rpc
-    def create_request(self, dossier_id, title, deliver_by, description=None, due_date=None):
-        """Staff of the dossier. -> {id, status: "open", ...}. Event request_created."""
+    def create_request(
+        self, dossier_id, title, deliver_by, description=None, due_date=None, document_type=None
+    ):
+        """Staff of the dossier. -> {id, status: "open", ...}. Event request_created.
+        `document_type`: one of the validity table's (validity.py)."""
         principal = self.caller.require("staff", write=True)
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
             return checklist.create_request(
-                uow, principal, access, title, deliver_by, description, due_date
+                uow,
+                principal,
+                access,
+                title,
+                deliver_by,
+                description,
+                due_date,
+                document_type,
             )
+
+    @rpc
+    def import_hdn_da(self, dossier_id, xml):
+        """Staff of the dossier: an HDN document request (DA message, XML text) becomes
+        or updates the dossier's requests (hdn_import.py). -> {application_number,
+        created, updated, unchanged, requests}. HdnMessageInvalid,
+        HdnVersionUnsupported, HdnApplicationMismatch name the element."""
+        principal = self.caller.require("staff", write=True)
+        access = self._access(dossier_id)
+        message = hdn_da.parse_da(xml)
+        with self.store.unit_of_work() as uow:
+            return hdn_import.import_da(uow, principal, access, message)
+
+    @timer(interval=validity.CHECK_INTERVAL_S)
+    def expire_stale_deliveries(self):
+        """Deliveries past their validity before the decision go back to the client."""
+        with self.store.lease("expire_stale_deliveries") as held:
+            if held:  # one instance at a time
+                validity.expire_stale_deliveries(self.store)
 
     @rpc
     def list_requests(self, dossier_id, status=None, limit=50, cursor=None):

@@ -8,12 +8,16 @@ from .exceptions import NothingToReview, RequestClosed, UploadExpired
 
 class RequestStates(StateMachine):
     """open -> uploaded -> approved | rejected; uploaded again (a further file, or after
-    a rejection) until approved, which is final."""
+    a rejection) until approved, which is final. An HDN item also takes the lender's
+    word (hdn_import.py, not these transitions): provisional (voorlopig akkoord) and
+    lapsed (vervallen) take no uploads and no review."""
 
     OPEN = "open"
     UPLOADED = "uploaded"
     APPROVED = "approved"
     REJECTED = "rejected"
+    PROVISIONAL = "provisional"
+    LAPSED = "lapsed"
 
     TRANSITIONS = {
         OPEN: frozenset({UPLOADED}),

@@ -17,6 +17,7 @@ from services.documents.events import (
     ExportDownloaded,
     RequestCreated,
     RequestReviewed,
+    RequestsUpdatedByLender,
 )
 
 from . import audit, document_facts, tasks
@@ -36,6 +37,9 @@ def handlers(public_url):
         "documents.request_created": request_created,
         "documents.request_reviewed": partial(request_reviewed, public_url=public_url),
         "documents.export_downloaded": export_downloaded,
+        "documents.requests_updated_by_lender": partial(
+            requests_updated_by_lender, public_url=public_url
+        ),
     }
 
 
@@ -98,3 +102,17 @@ def export_downloaded(uow, event):
     client = Principal(account_id=event["account_id"], kind="client")
     at = audit.occurred_at(event)
     audit.record(uow, client, "export_downloaded", None, "export", event["export_id"], at=at)
+
+
+def requests_updated_by_lender(uow, event, public_url):
+    """{request_ids, dossier_id, client_id, changes: [{title, lender_status, status,
+    informational}], ...}: an HDN document request added or changed items the client
+    sees; the client hears what changed in one e-mail."""
+    event = RequestsUpdatedByLender.load(event)
+    for request_id in event["request_ids"]:
+        audit.record_event(uow, event, "requests_updated_by_lender", "request", request_id)
+    changes = [
+        {"title": c["title"], "status": c["lender_status"], "informational": c["informational"]}
+        for c in event["changes"]
+    ]
+    notify_client(uow, event, "requests_updated", {"changes": changes}, public_url)

@@ -77,3 +77,9 @@ class EventEntrypoints:
         """Audited (`request_approved` / `request_rejected`); the request's open tasks are
         done. A rejected delivery by the client: e-mail `request_rejected` to the client."""
         self._take("documents.request_reviewed", event)
+
+    @event_handler("documents", "requests_updated_by_lender", requeue_on_error=True)
+    def handle_requests_updated_by_lender(self, event):
+        """An HDN document request added or changed items the client sees: audited
+        (`requests_updated_by_lender`); e-mail `requests_updated` to the client."""
+        self._take("documents.requests_updated_by_lender", event)

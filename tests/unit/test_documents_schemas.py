@@ -122,7 +122,7 @@ BAD = [
     (
         schemas.RequestFilter(),
         {"status": "closed"},
-        {"status": ["Must be one of: open, uploaded, approved, rejected."]},
+        {"status": ["Must be one of: open, uploaded, approved, rejected, provisional, lapsed."]},
     ),
     (schemas.FactsPage(), {"after": None, "limit": "many"}, {"limit": ["Not a valid integer."]}),
 ]
@@ -202,5 +202,5 @@ def test_the_other_use_cases_check_with_the_schemas(db):
             finishing.FINISHERS["document"], uow, STAFF, None, "a.pdf", "lender", False, None
         ) == {"category": CATEGORY}
         assert _refused(checklist.list_requests, uow, None, ACCESS, "late") == {
-            "status": ["Must be one of: open, uploaded, approved, rejected."]
+            "status": ["Must be one of: open, uploaded, approved, rejected, provisional, lapsed."]
         }

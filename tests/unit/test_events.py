@@ -132,6 +132,15 @@ WIRE = {
             "client_visible",
             *ACTOR,
         },
+        "requests_updated_by_lender": {
+            "request_ids",
+            "dossier_id",
+            "office_id",
+            "client_id",
+            "changes",
+            "actor_kind",
+            "looked_along_by",
+        },
     },
     "signing": {
         "signature_requested": {
@@ -172,6 +181,7 @@ SAMPLES = {
     bool: True,
     list[str]: ["one", "two"],
     dict: {"email": "ann@example.nl"},
+    list[dict]: [{"title": "Salarisstrook", "lender_status": "to_deliver"}],
 }
 
 

@@ -80,8 +80,14 @@ def test_login_body_schema_comes_from_marshmallow(document):
 
 @pytest.mark.parametrize("route", ROUTES, ids=route_ids)
 def test_a_request_body_is_documented_exactly_when_the_route_takes_one(document, route):
-    takes_one = route.body is not NoBody or route.form is not None
+    takes_one = route.body is not NoBody or route.form is not None or bool(route.raw_body)
     assert ("requestBody" in operation(document, route)) == takes_one
+
+
+def test_an_hdn_message_is_documented_as_xml(document):
+    post = document["paths"]["/dossiers/{dossier_id}/hdn/da"]["post"]
+    assert set(post["requestBody"]["content"]) == {"application/xml", "text/xml"}
+    assert {"413", "415", "422"} <= set(post["responses"])
 
 
 def test_an_upload_is_documented_as_a_multipart_form_with_its_file():

@@ -35,6 +35,10 @@ DATA = {
     "url": "https://erp.example.nl/kluis/hooks",
     "event_type": "document_uploaded",
     "error": "http 500",
+    "changes": [
+        {"title": "Loonstrook", "status": "rejected", "informational": False},
+        {"title": "Aanslag IB", "status": "approved", "informational": True},
+    ],
 }
 EXPECTED = {
     "account_locked",
@@ -60,6 +64,7 @@ EXPECTED = {
     "link_request",
     "export_ready",
     "webhook_paused",
+    "requests_updated",
 }
 SHORT = {"registration_code", "activation_code", "login_code"}  # also sent by SMS: no greeting
 

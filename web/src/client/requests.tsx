@@ -11,7 +11,15 @@ import { useUploadList } from '../shared/upload-list'
 import { UploadState } from '../shared/upload-state'
 import type { DocumentRequest, Page } from '../shared/types'
 
-const TONE = { open: 'warning', uploaded: 'info', approved: 'ok', rejected: 'error' } as const
+const TONE = {
+  open: 'warning', uploaded: 'info', approved: 'ok', rejected: 'error', provisional: 'ok', lapsed: 'info',
+} as const
+const FINISHED = ['approved', 'provisional', 'lapsed']
+
+/** Nothing left for the client: decided, or fetched by the lender from a data source. */
+function finished(item: DocumentRequest) {
+  return FINISHED.includes(item.status) || item.deliver_by === 'source'
+}
 
 export function RequestStatus({ item }: { item: Pick<DocumentRequest, 'status' | 'reason'> }) {
   const tt = useT()
@@ -29,8 +37,8 @@ export function RequestList({ data, error, reload, readOnly }: {
   const tt = useT()
   if (error) return <LoadError error={error} onRetry={reload} />
   if (!data) return <Loading />
-  const open = data.items.filter((item) => item.status !== 'approved')
-  const done = data.items.filter((item) => item.status === 'approved')
+  const open = data.items.filter((item) => !finished(item))
+  const done = data.items.filter(finished)
   return (
     <>
       <h3 class="utrecht-heading-3">{tt('requests.open_heading')}</h3>
@@ -59,8 +67,8 @@ function RequestItem({ item, onDone, readOnly }: {
   const uploads = useUploadList((file, progress) => endpoints.uploadForRequest(item.id, file,
     (sent) => progress(sent)), 1)
   const current = uploads.items[uploads.items.length - 1]
-  const canUpload = !readOnly && (item.status === 'open' || item.status === 'rejected' ||
-    item.status === 'uploaded')
+  const canUpload = !readOnly && item.deliver_by !== 'source' && (item.status === 'open' ||
+    item.status === 'rejected' || item.status === 'uploaded')
 
   async function choose() {
     const files = Array.from(input.current?.files ?? [])
@@ -94,6 +102,9 @@ function RequestItem({ item, onDone, readOnly }: {
       <p class="utrecht-paragraph kluis-meta">
         <RequestStatus item={item} />
         {item.due_date && <> · {tt('requests.due', { date: date(item.due_date) })}</>}
+        {item.valid_until && item.status === 'uploaded' &&
+          <> · {tt('requests.valid_until', { date: date(item.valid_until) })}</>}
+        {item.deliver_by === 'source' && <> · {tt('requests.from_source')}</>}
       </p>
       {canUpload && (
         <div class="kluis-upload">

@@ -16,6 +16,9 @@ import { useSection } from '../client/my-details'
 import { RequestStatus } from '../client/requests'
 import { SigningStatus } from '../client/signing-status'
 
+// Who delivers an item; `source`: an HDN item the lender fetched from a data source.
+const BY = { client: 'office.by_client', lender: 'office.by_lender', source: 'office.by_source' } as const
+
 export function OfficeRequests({ dossierId }: { dossierId: string }) {
   const tt = useT()
   const list = useLoad(() => endpoints.requests(dossierId), [dossierId])
@@ -48,7 +51,7 @@ export function OfficeRequests({ dossierId }: { dossierId: string }) {
               <li key={item.id} class="kluis-list__item">
                 <h3 class="utrecht-heading-4 kluis-list__title">{item.title}</h3>
                 <p class="utrecht-paragraph kluis-meta">
-                  <RequestStatus item={item} /> · {tt(item.deliver_by === 'lender' ? 'office.by_lender' : 'office.by_client')}
+                  <RequestStatus item={item} /> · {tt(BY[item.deliver_by])}
                 </p>
               </li>
             ))}

@@ -129,18 +129,23 @@ export interface Message {
   created_at: string
 }
 
-export type RequestStatus = 'open' | 'uploaded' | 'approved' | 'rejected'
+// provisional, lapsed: the lender's word on an HDN item (docs/integrations.md)
+export type RequestStatus = 'open' | 'uploaded' | 'approved' | 'rejected' | 'provisional' | 'lapsed'
 
 export interface DocumentRequest {
   id: string
   dossier_id: string
   title: string
   description: string | null
-  deliver_by: 'client' | 'lender'
+  deliver_by: 'client' | 'lender' | 'source' // source: fetched by the lender, for information
   due_date: string | null
   status: RequestStatus
   reason: string | null
   document_ids: string[]
+  document_type: string | null
+  valid_until: string | null // what was delivered goes stale then
+  lender_status: string | null
+  hdn_code: string | null
   created_at: string
   updated_at: string
 }
