@@ -4,6 +4,8 @@ examples phase (tests/e2e/test_contract.py). Each is valid for its schema
 (tests/unit/test_gateway_openapi_examples.py); ids name nothing that exists."""
 
 from . import schemas as s
+from .routes.api_keys import ApiKeyBody
+from .routes.webhooks import WebhookBody
 
 ID = "0b7f5e1c-3d2a-4c8e-9f61-2a7d4b9c8e10"
 OTHER_ID = "5d0c2b7e-8a41-4f3b-b6d9-71e2c4a9f035"
@@ -104,4 +106,12 @@ EXAMPLES = {
     s.PasswordBody: {"password": PASSWORD},
     s.SigningOffer: {"signer_id": ID},
     s.SignBody: {"full_name": "Anna de Vries", "agree": True},
+    WebhookBody: {
+        "url": "https://kantoor.example.nl/kluis/webhooks",
+        "events": ["document_uploaded", "document_signed"],
+    },
+    ApiKeyBody: {
+        "name": "Elements",
+        "scopes": ["clients:read", "dossiers:read", "documents:write"],
+    },
 }

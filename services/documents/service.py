@@ -75,6 +75,7 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
     def begin_document_upload(self, dossier_id):
         """Staff of the dossier. -> {upload_id, ticket} for PUT /blobs/<upload_id>."""
         principal = self.caller.require("staff", write=True)
+        principal.require_scope("documents:write")  # an office system's key
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
             return uploads.begin_upload(uow, principal, access)
@@ -237,6 +238,7 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
     def create_request(self, dossier_id, title, deliver_by, description=None, due_date=None):
         """Staff of the dossier. -> {id, status: "open", ...}. Event request_created."""
         principal = self.caller.require("staff", write=True)
+        principal.require_scope("requests:write")  # an office system's key
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
             return checklist.create_request(
@@ -257,6 +259,7 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
         """Staff: approve | reject (reason required). NothingToReview unless uploaded.
         Event request_reviewed (dossier tells the client of a rejection)."""
         principal = self.caller.require("staff", write=True)
+        principal.require_scope("requests:write")  # an office system's key
         with self.store.unit_of_work() as uow:
             dossier_id = checklist.find_request(uow, request_id).dossier_id
         access = self._access(dossier_id)

@@ -115,3 +115,15 @@ class WrongPassword(KluisError):
     the caller's session stays valid). details: {"password": ["wrong_password"]}"""
 
     code = "wrong_password"
+
+
+class UnknownScope(KluisError):
+    """An API key asked for a scope that does not exist (details: {"scopes": [...]})."""
+
+    code = "unknown_scope"
+
+
+class TooManyApiKeys(KluisError):
+    """An office has at most api_keys.MAX_KEYS_PER_OFFICE live keys."""
+
+    code = "too_many_api_keys"
