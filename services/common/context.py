@@ -33,7 +33,13 @@ REQUEST_KEYS = ("source_ip", "user_agent")  # the gateway's view of the HTTP req
 PREFIX = "p1."
 API_KEY = "api_key"  # the auth_method (and audit actor kind) of an office system's key
 # What an office system's key may be allowed (gateway/scopes.py maps routes to them).
-API_KEY_SCOPES = ("clients:read", "dossiers:read", "documents:write", "requests:write")
+API_KEY_SCOPES = (
+    "clients:read",
+    "dossiers:read",
+    "documents:write",
+    "requests:write",
+    "webhooks:manage",
+)
 DEFAULT_TTL_S = 60
 MAX_SIGNED_LENGTH = 16384  # a principal with many offices stays far below
 

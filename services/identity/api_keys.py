@@ -19,7 +19,7 @@ from services.common.tokens import digest, new_token
 from . import staff
 from .events import SessionRevoked
 from .exceptions import TooManyApiKeys, UnknownScope
-from .models import ApiKey
+from .models import Account, ApiKey
 
 PREFIX = "klk_"  # recognisable in a leak (secret scanners look for it)
 SCOPES = API_KEY_SCOPES
@@ -110,6 +110,15 @@ def revoke(uow, principal, office_id, key_id):
             SessionRevoked(account_id=key_id, reason="api_key_revoked"),
             actor=principal.account_id,
         )
+
+
+def owner_of(uow, principal):
+    """The contact of the owner who made the calling key; NotFound for anyone else."""
+    api_key = uow.session.get(ApiKey, principal.account_id) if principal.is_api_key else None
+    account = uow.session.get(Account, api_key.created_by) if api_key else None
+    if account is None:
+        raise NotFound()
+    return {"email": account.email, "language": account.language, "name": account.name}
 
 
 def describe(api_key):

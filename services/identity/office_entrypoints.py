@@ -110,6 +110,14 @@ class OfficeEntrypoints:
             return api_keys.list_for(uow, principal, office_id)
 
     @rpc
+    def api_key_owner(self):
+        """An API key: {email, language, name} of the owner who made it (told when a
+        webhook the key registered pauses)."""
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return api_keys.owner_of(uow, principal)
+
+    @rpc
     def revoke_api_key(self, office_id, key_id):
         """Owner: the key is refused from now on (event `session_revoked`)."""
         principal = self.caller.require("staff", write=True)

@@ -15,7 +15,13 @@ from .staff_app import Office
 from .test_clients import _client, activate
 from .test_documents import upload, wait_until
 
-ALL_SCOPES = ["clients:read", "dossiers:read", "documents:write", "requests:write"]
+ALL_SCOPES = [
+    "clients:read",
+    "dossiers:read",
+    "documents:write",
+    "requests:write",
+    "webhooks:manage",
+]
 
 
 def create_key(owner, office, scopes=ALL_SCOPES, **fields):
@@ -170,3 +176,22 @@ def test_an_expired_key_is_refused(kluis, case):
     while datetime.now(UTC) <= ends:
         time.sleep(0.2)
     assert system.get("/clients").status_code == 401
+
+
+def test_a_key_with_the_scope_manages_the_offices_webhooks(kluis, case):
+    office, owner = case["office"], case["owner"]
+    manager = kluis.client(create_key(owner, office, scopes=["webhooks:manage"])["key"])
+    created = manager.post(
+        f"/offices/{office.id}/webhooks",
+        json={"url": "https://erp.kluis.invalid/hooks", "events": ["document_uploaded"]},
+    )
+    assert created.status_code == 201, created.text
+    listed = owner.get(f"/offices/{office.id}/webhooks").json()["items"]
+    assert [w["id"] for w in listed] == [created.json()["id"]]
+    reader = kluis.client(create_key(owner, office, scopes=["clients:read"])["key"])
+    refused = reader.get(f"/offices/{office.id}/webhooks")
+    assert refused.status_code == 403 and refused.json()["error"] == "scope_missing"
+    other = Office(kluis, kluis.admin())
+    assert manager.get(f"/offices/{other.id}/webhooks").status_code == 404
+    gone = manager.delete(f"/offices/{office.id}/webhooks/{created.json()['id']}")
+    assert gone.status_code == 204

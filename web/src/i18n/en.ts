@@ -715,6 +715,7 @@ export const en: Record<MessageKey, string> = {
   'keys.scope.dossiers:read': "See dossiers and documents",
   'keys.scope.documents:write': "Upload documents and offer them for signing",
   'keys.scope.requests:write': "Create and review document requests",
+  'keys.scope.webhooks:manage': "Manage webhooks",
   'keys.expires': "Valid until {date}",
   'keys.last_used': "Last used {date}",
   'keys.never_used': "Not used yet",

@@ -727,6 +727,7 @@ export const nl = {
   'keys.scope.dossiers:read': "Dossiers en documenten inzien",
   'keys.scope.documents:write': "Documenten plaatsen en laten ondertekenen",
   'keys.scope.requests:write': "Documentverzoeken maken en beoordelen",
+  'keys.scope.webhooks:manage': "Webhooks beheren",
   'keys.expires': "Geldig tot {date}",
   'keys.last_used': "Laatst gebruikt {date}",
   'keys.never_used': "Nog niet gebruikt",

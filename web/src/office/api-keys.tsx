@@ -12,7 +12,9 @@ import { t, useT } from '../shared/i18n'
 import type { ApiKey } from '../shared/types'
 import { Section, useSection } from '../client/my-details'
 
-export const API_KEY_SCOPES = ['clients:read', 'dossiers:read', 'documents:write', 'requests:write'] as const
+export const API_KEY_SCOPES = [
+  'clients:read', 'dossiers:read', 'documents:write', 'requests:write', 'webhooks:manage',
+] as const
 type Scope = typeof API_KEY_SCOPES[number]
 
 function scopeLabel(name: string): string {
