@@ -69,6 +69,7 @@ STATUS_BY_CODE = {
     "webhook_address_forbidden": 422,
     "unknown_webhook_event": 422,
     "unknown_scope": 422,
+    "expiry_out_of_range": 422,
     "registration_locked": 423,
     "client_version_unsupported": 426,
     "rate_limited": 429,

@@ -54,7 +54,6 @@ FIELD_MESSAGES = {
     "Longer than maximum length 10.": "Hooguit 10.",
     "At most 10.": "Hooguit 10.",
     "At most 10 attachment ids.": "Hooguit 10 bijlagen.",
-    "Must be in the future and at most 2 years away.": "In de toekomst en hooguit 2 jaar vooruit.",
 }
 
 

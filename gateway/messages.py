@@ -101,6 +101,10 @@ ERRORS = {
         "Een of meer scopes bestaan niet voor API-sleutels.",
         "One or more scopes do not exist for API keys.",
     ),
+    "expiry_out_of_range": (
+        "Een API-sleutel verloopt in de toekomst en hooguit 2 jaar vooruit.",
+        "An API key expires in the future and at most 2 years ahead.",
+    ),
     "too_many_api_keys": (
         "Dit kantoor heeft al het maximale aantal API-sleutels (20).",
         "This office already has the most API keys allowed (20).",

@@ -50,7 +50,7 @@ class ApiKeyList(Schema):
     responses={
         201: ("created; `key` shown this once", ApiKeyCreated),
         409: ("too_many_api_keys", None),
-        422: ("unknown_scope", None),
+        422: ("unknown_scope | expiry_out_of_range", None),
     },
 )
 def create_api_key(call, office_id):

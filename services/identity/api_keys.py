@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 
 from services.common.context import API_KEY, API_KEY_SCOPES
 from services.common.db import new_id, utcnow
-from services.common.errors import NotFound, Unauthenticated, ValidationFailed
+from services.common.errors import NotFound, Unauthenticated
 from services.common.tokens import digest, new_token
 
 from . import staff
 from .events import SessionRevoked
-from .exceptions import TooManyApiKeys, UnknownScope
+from .exceptions import ExpiryOutOfRange, TooManyApiKeys, UnknownScope
 from .models import Account, ApiKey
 
 PREFIX = "klk_"  # recognisable in a leak (secret scanners look for it)
@@ -27,7 +27,6 @@ MAX_KEYS_PER_OFFICE = 20
 DEFAULT_LIFETIME = timedelta(days=365)
 MAX_LIFETIME = timedelta(days=730)
 USE_WRITE_INTERVAL = timedelta(minutes=1)  # last_used_at is written at most this often
-EXPIRY_MESSAGE = "Must be in the future and at most 2 years away."
 
 
 def is_api_key(token):
@@ -76,7 +75,7 @@ def _expiry(now, expires_at):
     if expires_at is None:
         return now + DEFAULT_LIFETIME
     if expires_at <= now or expires_at > now + MAX_LIFETIME:
-        raise ValidationFailed({"expires_at": [EXPIRY_MESSAGE]})
+        raise ExpiryOutOfRange()
     return expires_at
 
 

@@ -123,6 +123,12 @@ class UnknownScope(KluisError):
     code = "unknown_scope"
 
 
+class ExpiryOutOfRange(KluisError):
+    """An API key's expires_at in the past or more than two years ahead."""
+
+    code = "expiry_out_of_range"
+
+
 class TooManyApiKeys(KluisError):
     """An office has at most api_keys.MAX_KEYS_PER_OFFICE live keys."""
 

@@ -95,7 +95,7 @@ class OfficeEntrypoints:
     @rpc
     def create_api_key(self, office_id, name, scopes, expires_at=None):
         """Owner: -> {id, key, name, scopes, expires_at, created_at, ...}, `key` shown
-        this once. UnknownScope, TooManyApiKeys, ValidationFailed (expires_at)."""
+        this once. UnknownScope, TooManyApiKeys, ExpiryOutOfRange."""
         principal = self.caller.require("staff", write=True)
         expires = datetime.fromisoformat(expires_at) if expires_at else None
         with self.store.unit_of_work() as uow:
