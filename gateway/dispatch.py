@@ -19,7 +19,7 @@ from services.common.errors import NotFound as NotFoundError
 from services.common.logs import REQUEST_ID, REQUEST_ID_KEY
 from services.common.web_protocol import RequestTimeout
 
-from . import principals
+from . import principals, scopes
 from .errors import status_for
 from .field_messages import field_messages
 from .http import (
@@ -147,6 +147,7 @@ class Dispatcher:
             call, route.touch and not is_background(call.request)
         )
         call.language = call.principal.language or call.language
+        scopes.check(call.principal, route)  # an office system's key: its routes only
         # Services refuse writes of read-only sessions themselves; this is the net.
         writes = route.method not in ("GET", "HEAD") and not route.read_only_ok
         if call.principal.read_only and writes:

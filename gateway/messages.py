@@ -93,6 +93,22 @@ ERRORS = {
         "This office already has the most webhooks allowed (10).",
     ),
     "forbidden": ("U heeft geen toegang tot deze actie.", "You may not do this."),
+    "scope_missing": (
+        "Deze API-sleutel heeft geen toegang tot deze actie (scope ontbreekt).",
+        "This API key may not do this (a scope is missing).",
+    ),
+    "unknown_scope": (
+        "Een of meer scopes bestaan niet voor API-sleutels.",
+        "One or more scopes do not exist for API keys.",
+    ),
+    "expiry_out_of_range": (
+        "Een API-sleutel verloopt in de toekomst en hooguit 2 jaar vooruit.",
+        "An API key expires in the future and at most 2 years ahead.",
+    ),
+    "too_many_api_keys": (
+        "Dit kantoor heeft al het maximale aantal API-sleutels (20).",
+        "This office already has the most API keys allowed (20).",
+    ),
     "read_only_session": (
         "In deze meekijksessie kunt u niets wijzigen.",
         "This look-along session cannot change anything.",

@@ -14,6 +14,7 @@ from .http import API_PREFIX, ROUTES, NoBody
 from .openapi_examples import EXAMPLES
 from .openapi_summaries import SUMMARIES
 from .schemas import Empty, ErrorBody, Raw
+from .scopes import ROUTE_SCOPES
 
 _PARAM = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 
@@ -57,6 +58,16 @@ def openapi_document():
     )
     spec.components.schema("Error", schema=ErrorBody)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme(
+        "apiKey",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "klk_...",
+            "description": "An office system's API key (docs/integrations.md): only the "
+            "operations that name it, with the scope in their `x-kluis-scope`.",
+        },
+    )
     paths = {}
     for route in ROUTES:
         path = _PARAM.sub(r"{\1}", route.path)
@@ -94,6 +105,10 @@ def _operation(route):
         }
     if route.auth:
         operation["security"] = [{"bearer": []}]
+        scope = ROUTE_SCOPES.get((route.method, route.path))
+        if scope is not None:  # an API key may call it too
+            operation["security"].append({"apiKey": []})
+            operation["x-kluis-scope"] = scope
     return operation
 
 

@@ -108,4 +108,8 @@ EXAMPLES = {
     s.PasswordBody: {"password": PASSWORD},
     s.SigningOffer: {"signer_id": ID},
     s.SignBody: {"full_name": "Anna de Vries", "agree": True},
+    s.ApiKeyBody: {
+        "name": "Elements",
+        "scopes": ["clients:read", "dossiers:read", "documents:write"],
+    },
 }

@@ -90,6 +90,9 @@ SUMMARIES = {
     ("POST", "/offices/{office_id}/webhooks"): "Register a webhook endpoint (owner)",
     ("GET", "/offices/{office_id}/webhooks"): "List webhooks with their delivery log (owner)",
     ("DELETE", "/offices/{office_id}/webhooks/{webhook_id}"): "Remove a webhook (owner)",
+    ("POST", "/offices/{office_id}/api-keys"): "Create an API key, shown once (owner)",
+    ("GET", "/offices/{office_id}/api-keys"): "List the office's API keys (owner)",
+    ("DELETE", "/offices/{office_id}/api-keys/{key_id}"): "Revoke an API key at once (owner)",
     (
         "POST",
         "/offices/{office_id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",

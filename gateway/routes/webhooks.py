@@ -20,7 +20,10 @@ def create_webhook(call, office_id):
     """Owner: an HTTPS endpoint that receives the office's events, signed with the
     secret in this answer (docs/integrations.md). The owner is told by e-mail when it
     is paused after a day of failed deliveries."""
-    me = call.services.identity.describe_me()
+    if call.principal.is_api_key:  # the owner who made the key is told
+        me = call.services.identity.api_key_owner()
+    else:
+        me = call.services.identity.describe_me()
     owner = {"email": me["email"], "language": me["language"], "name": me["name"]}
     return 201, call.services.notify.create_webhook(office_id, owner=owner, **call.body)
 

@@ -3,6 +3,7 @@ generate the OpenAPI document. Requests reject unknown fields (marshmallow's def
 Import them from here: `from gateway.schemas import LoginBody`."""
 
 from .account import *  # noqa: F401,F403
+from .api_keys import *  # noqa: F401,F403
 from .audit import *  # noqa: F401,F403
 from .clients import *  # noqa: F401,F403
 from .common import *  # noqa: F401,F403

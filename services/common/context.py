@@ -26,11 +26,20 @@ from cryptography.exceptions import InvalidSignature
 from nameko.extensions import DependencyProvider
 
 from . import principal_keys
-from .errors import Forbidden, ReadOnlySession, Unauthenticated
+from .errors import Forbidden, ReadOnlySession, ScopeMissing, Unauthenticated
 
 CONTEXT_KEY = "principal"
 REQUEST_KEYS = ("source_ip", "user_agent")  # the gateway's view of the HTTP request
 PREFIX = "p1."
+API_KEY = "api_key"  # the auth_method (and audit actor kind) of an office system's key
+# What an office system's key may be allowed (gateway/scopes.py maps routes to them).
+API_KEY_SCOPES = (
+    "clients:read",
+    "dossiers:read",
+    "documents:write",
+    "requests:write",
+    "webhooks:manage",
+)
 DEFAULT_TTL_S = 60
 MAX_SIGNED_LENGTH = 16384  # a principal with many offices stays far below
 
@@ -48,6 +57,9 @@ class Principal:
     looked_along_by: str = None  # look-along: the staff member behind the read-only session
     scope_office_id: str = None  # look-along: the one office whose records it sees
     auth_method: str = None  # how the session was opened: password[+sms|+totp], device, ...
+    # An office system's API key (auth_method "api_key"): staff of its one office, role
+    # "staff", account_id the key's id, allowed only these scopes (services/identity/api_keys.py).
+    scopes: tuple = None
     signed: str = field(default=None, repr=False, compare=False)  # the form on the bus
     expires_at: int = field(default=None, compare=False)  # epoch seconds: signed until
 
@@ -73,6 +85,20 @@ class Principal:
     @property
     def is_admin(self):
         return self.kind == "admin"
+
+    @property
+    def is_api_key(self):
+        return self.auth_method == API_KEY
+
+    @property
+    def actor_kind(self):
+        """Who acted, for an audit trail: an API key is "api_key", not the staff it acts as."""
+        return API_KEY if self.is_api_key else self.kind
+
+    def require_scope(self, scope):
+        """ScopeMissing for an API key without `scope`; anyone else passes."""
+        if self.is_api_key and scope not in (self.scopes or ()):
+            raise ScopeMissing()
 
 
 def sign(principal, issuer, ttl_s=DEFAULT_TTL_S, now=None, key=None):

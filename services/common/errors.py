@@ -55,6 +55,12 @@ class Forbidden(KluisError):
     code = "forbidden"
 
 
+class ScopeMissing(Forbidden):
+    """An API key without the scope this route or action needs."""
+
+    code = "scope_missing"
+
+
 class Unauthenticated(KluisError):
     code = "unauthenticated"
 

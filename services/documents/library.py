@@ -25,7 +25,7 @@ from .states import UploadStates
 
 def actor_of(principal):
     """Who acted, for events: dossier records it in the audit trail."""
-    return {"actor_kind": principal.kind, "looked_along_by": principal.looked_along_by}
+    return {"actor_kind": principal.actor_kind, "looked_along_by": principal.looked_along_by}
 
 
 def add_document(uow, principal, upload, file_name, category, public, title=None, message_id=None):

@@ -82,6 +82,7 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
     def begin_document_upload(self, dossier_id):
         """Staff of the dossier. -> {upload_id, ticket} for PUT /blobs/<upload_id>."""
         principal = self.caller.require("staff", write=True)
+        principal.require_scope("documents:write")  # an office system's key
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
             return uploads.begin_upload(uow, principal, access)
@@ -258,6 +259,7 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
         """Staff of the dossier. -> {id, status: "open", ...}. Event request_created.
         `document_type`: one of the validity table's (validity.py)."""
         principal = self.caller.require("staff", write=True)
+        principal.require_scope("requests:write")  # an office system's key
         access = self._access(dossier_id)
         with self.store.unit_of_work() as uow:
             return checklist.create_request(
@@ -304,6 +306,7 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
         """Staff: approve | reject (reason required). NothingToReview unless uploaded.
         Event request_reviewed (dossier tells the client of a rejection)."""
         principal = self.caller.require("staff", write=True)
+        principal.require_scope("requests:write")  # an office system's key
         with self.store.unit_of_work() as uow:
             dossier_id = checklist.find_request(uow, request_id).dossier_id
         access = self._access(dossier_id)

@@ -21,7 +21,9 @@ LOOK_ALONG = " (look-along)"  # a session acting for the staff member behind it
 
 def record(uow, principal, action, client_id, object_type, object_id, dossier_id=None, at=None):
     """A look-along session acts for the staff member behind it, not for the client."""
-    actor_id, actor_kind = (principal.account_id, principal.kind) if principal else (None, None)
+    actor_id, actor_kind = (
+        (principal.account_id, principal.actor_kind) if principal else (None, None)
+    )
     if principal and principal.looked_along_by:
         actor_id, actor_kind = principal.looked_along_by, "staff"
         action = f"{action}{LOOK_ALONG}"

@@ -115,3 +115,21 @@ class WrongPassword(KluisError):
     the caller's session stays valid). details: {"password": ["wrong_password"]}"""
 
     code = "wrong_password"
+
+
+class UnknownScope(KluisError):
+    """An API key asked for a scope that does not exist (details: {"scopes": [...]})."""
+
+    code = "unknown_scope"
+
+
+class ExpiryOutOfRange(KluisError):
+    """An API key's expires_at in the past or more than two years ahead."""
+
+    code = "expiry_out_of_range"
+
+
+class TooManyApiKeys(KluisError):
+    """An office has at most api_keys.MAX_KEYS_PER_OFFICE live keys."""
+
+    code = "too_many_api_keys"

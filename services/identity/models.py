@@ -282,3 +282,19 @@ class SecondStep(Base):
     user_agent: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
     expires_at = mapped_column(UTCDateTime, nullable=False)
     used_at = mapped_column(UTCDateTime, nullable=True)
+
+
+class ApiKey(Base):
+    """An office system's key (api_keys.py): kept as its hash, with its scopes."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    scopes: Mapped[str] = mapped_column(sa.String(200))  # space-separated
+    created_by: Mapped[str] = mapped_column(sa.String(36))
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    expires_at = mapped_column(UTCDateTime, nullable=False)
+    last_used_at = mapped_column(UTCDateTime, nullable=True)
+    revoked_at = mapped_column(UTCDateTime, nullable=True)

@@ -2,9 +2,11 @@
 requests to link a person who works elsewhere, the audit trail) and the approval of
 their app registrations. Mixed into IdentityService; who may do what is access.py's."""
 
+from datetime import datetime
+
 from services.common.service import rpc
 
-from . import registration_approval, staff, staff_list
+from . import api_keys, registration_approval, staff, staff_list
 
 
 class OfficeEntrypoints:
@@ -88,3 +90,36 @@ class OfficeEntrypoints:
         principal = self.caller.require("admin", "staff", write=True)
         with self.store.unit_of_work() as uow:
             registration_approval.decide(uow, principal, registration_id, approve, reason)
+
+    # -- an office system's API keys (api_keys.py) ----------------------------------------
+    @rpc
+    def create_api_key(self, office_id, name, scopes, expires_at=None):
+        """Owner: -> {id, key, name, scopes, expires_at, created_at, ...}, `key` shown
+        this once. UnknownScope, TooManyApiKeys, ExpiryOutOfRange."""
+        principal = self.caller.require("staff", write=True)
+        expires = datetime.fromisoformat(expires_at) if expires_at else None
+        with self.store.unit_of_work() as uow:
+            return api_keys.create(uow, principal, office_id, name, scopes, expires)
+
+    @rpc
+    def list_api_keys(self, office_id):
+        """Owner: {items: [{id, name, scopes, expires_at, created_at, last_used_at,
+        revoked_at}]}, newest first; never a key."""
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return api_keys.list_for(uow, principal, office_id)
+
+    @rpc
+    def api_key_owner(self):
+        """An API key: {email, language, name} of the owner who made it (told when a
+        webhook the key registered pauses)."""
+        principal = self.caller.require("staff")
+        with self.store.unit_of_work() as uow:
+            return api_keys.owner_of(uow, principal)
+
+    @rpc
+    def revoke_api_key(self, office_id, key_id):
+        """Owner: the key is refused from now on (event `session_revoked`)."""
+        principal = self.caller.require("staff", write=True)
+        with self.store.unit_of_work() as uow:
+            api_keys.revoke(uow, principal, office_id, key_id)

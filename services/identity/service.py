@@ -17,6 +17,7 @@ from services.common.store import Store
 from . import (
     accounts,
     activation,
+    api_keys,
     edge,
     export_principal,
     password_login,
@@ -147,7 +148,10 @@ class IdentityService(AuditCheckpoints, OfficeEntrypoints, DeviceEntrypoints, Se
         activity unless `touch` is false (written at most once per activity interval).
         Raises Unauthenticated or SessionExpired."""
         with self.store.unit_of_work() as uow:
-            found = sessions.authenticate(uow, self.settings.clock, token, touch)
+            if api_keys.is_api_key(token):
+                found = api_keys.authenticate(uow, token, touch)
+            else:
+                found = sessions.authenticate(uow, self.settings.clock, token, touch)
         return sessions.signed(found, self.name, self.settings.principal_ttl_s)
 
     @rpc
@@ -174,6 +178,8 @@ class IdentityService(AuditCheckpoints, OfficeEntrypoints, DeviceEntrypoints, Se
         Raises Unauthenticated or SessionExpired."""
         principal = self.caller.require()
         with self.store.unit_of_work() as uow:
+            if principal.is_api_key:  # its last use, at most once a minute
+                return api_keys.touch(uow, principal.account_id)
             return sessions.touch_session(uow, self.settings.clock, principal.session_id)
 
     @rpc

@@ -1,7 +1,7 @@
 """Webhooks out: an office's owner registers HTTPS endpoints for some of EVENTS; each
 such event of that office becomes one delivery per endpoint (webhook_delivery.py sends
-them). Authorized here: only an owner of the office sees or changes its webhooks;
-anyone else gets NotFound."""
+them). Authorized here: only an owner of the office, or the office system's API key with
+the scope webhooks:manage, sees or changes its webhooks; anyone else gets NotFound."""
 
 import json
 
@@ -87,6 +87,10 @@ class OwnerContact(Schema):
 
 
 def _require_owner(principal, office_id):
+    """An owner of the office, or its system's API key with the scope webhooks:manage."""
+    if principal.is_api_key and office_id in principal.offices:
+        principal.require_scope("webhooks:manage")
+        return
     if principal.kind != "staff" or principal.offices.get(office_id) != "owner":
         raise NotFound()
 

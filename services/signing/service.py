@@ -44,6 +44,7 @@ class SigningService(ServiceBase):
         The document becomes visible to the signer. -> {id, status: "pending", ...}.
         NotAPdf, InvalidSigner, SignerHasNoAccount, NotFound. Event signature_requested."""
         principal = self.caller.require("staff", write=True)
+        principal.require_scope("documents:write")  # an office system's key
         return offering.offer_for_signature(
             self.store,
             self.documents,

@@ -104,7 +104,11 @@ def test_an_upload_is_documented_as_a_multipart_form_with_its_file():
 def test_authenticated_routes_carry_bearer_security_and_anonymous_ones_none(document, route):
     security = operation(document, route).get("security")
     if route.auth:
-        assert security == [{"bearer": []}]
+        from gateway.scopes import ROUTE_SCOPES
+
+        scope = ROUTE_SCOPES.get((route.method, route.path))
+        assert security == [{"bearer": []}] + ([{"apiKey": []}] if scope else [])
+        assert operation(document, route).get("x-kluis-scope") == scope
         assert "401" in operation(document, route)["responses"]
     else:
         assert not security
@@ -190,3 +194,12 @@ def test_the_device_challenge_says_exactly_what_the_device_signs(document):
 def test_a_route_that_can_meet_a_missing_thing_documents_404(document, route):
     if "<" in route.path or route.auth:
         assert "404" in operation(document, route)["responses"]
+
+
+def test_every_route_an_api_key_may_call_is_served_and_needs_a_known_scope():
+    from gateway.scopes import ROUTE_SCOPES
+    from services.common.context import API_KEY_SCOPES as SCOPES
+
+    served = {(route.method, route.path) for route in ROUTES if route.auth}
+    assert set(ROUTE_SCOPES) <= served
+    assert set(ROUTE_SCOPES.values()) <= set(SCOPES)

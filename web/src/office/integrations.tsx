@@ -1,6 +1,7 @@
 // Instellingen > Koppelingen (owners of the active office): the office's webhooks, each
 // with its delivery log and a redelivery per delivery; removing one; adding one (an https
 // address and the events it receives), whose secret is shown once (docs/integrations.md).
+// The office's API keys are api-keys.tsx's section of the same page.
 import { useState } from 'preact/hooks'
 import {
   Alert, Button, Checkbox, ErrorSummary, LoadError, Loading, Notice, PageTitle, StatusText, TextField, useLoad,
@@ -15,6 +16,7 @@ import { useStore } from '../shared/store'
 import type { Webhook, WebhookDelivery } from '../shared/types'
 import { Section, useSection } from '../client/my-details'
 import { activeOffice } from './office-bar'
+import { ApiKeys } from './api-keys'
 
 export const WEBHOOK_EVENTS = [
   'document_uploaded', 'request_reviewed', 'document_signed', 'message_posted',
@@ -38,6 +40,7 @@ export function IntegrationsPage() {
       <PageTitle title={tt('integrations.title')}>{tt('integrations.title')}</PageTitle>
       <p class="utrecht-paragraph kluis-lead">{tt('integrations.lead')}</p>
       <Webhooks officeId={office.id} />
+      <ApiKeys officeId={office.id} />
     </>
   )
 }

@@ -6,7 +6,7 @@ import type {
   Evidence, ExtraAccount, Home, Limits, LoginResult, Me, Message, MortgageApplication, MyExport, Page,
   Preferences, Product, Questionnaire, SessionState, SessionToken, SigningRequest,
   ClientRecord, InvitationState, Task, Template, QuestionPage, StaffMember, RegistrationRequest,
-  Office, LoginAttempt, ParkedMessage, LinkRequest, Webhook, WebhookCreated, WebhookDelivery,
+  Office, LoginAttempt, ParkedMessage, LinkRequest, Webhook, WebhookCreated, WebhookDelivery, ApiKey, ApiKeyCreated,
   MyErasure,
 } from './types'
 
@@ -262,6 +262,14 @@ export const approveRegistration = (id: string) =>
   api<void>('POST', `/registrations/${encodeURIComponent(id)}/approve`)
 export const rejectRegistration = (id: string, reason: string) =>
   api<void>('POST', `/registrations/${encodeURIComponent(id)}/reject`, { body: { reason } })
+
+// -- Instellingen > Koppelingen: the office's API keys (owners) ----------------------------------
+export const apiKeys = (officeId: string) =>
+  api<{ items: ApiKey[] }>('GET', `/offices/${encodeURIComponent(officeId)}/api-keys`)
+export const createApiKey = (officeId: string, body: { name: string, scopes: string[] }) =>
+  api<ApiKeyCreated>('POST', `/offices/${encodeURIComponent(officeId)}/api-keys`, { body })
+export const revokeApiKey = (officeId: string, keyId: string) =>
+  api<void>('DELETE', `/offices/${encodeURIComponent(officeId)}/api-keys/${encodeURIComponent(keyId)}`)
 
 // -- Instellingen > Koppelingen: the office's webhooks (owners) ----------------------------------
 export const webhooks = (officeId: string) =>

@@ -400,3 +400,17 @@ export interface Webhook {
 export interface WebhookCreated extends Omit<Webhook, 'deliveries'> {
   secret: string
 }
+
+export interface ApiKey {
+  id: string
+  name: string
+  scopes: string[]
+  expires_at: string
+  created_at: string
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface ApiKeyCreated extends ApiKey {
+  key: string
+}
