@@ -74,7 +74,39 @@ def openapi_document():
         paths.setdefault(path, {})[route.method.lower()] = _operation(route)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
+    for tag in _tags_in_reading_order(ROUTES):
+        spec.tag({"name": tag})
     return spec.to_dict()
+
+
+# The reference (/api/v1/docs) lists the tags in this order: signing in and the client's own
+# pages first, the office's work next, the operators' last. A tag not named here follows.
+TAG_ORDER = (
+    "auth",
+    "me",
+    "portal",
+    "documents",
+    "messages",
+    "questionnaires",
+    "signing",
+    "privacy",
+    "clients",
+    "dossiers",
+    "tasks",
+    "offices",
+    "registrations",
+    "integrations",
+    "erasure",
+    "audit",
+    "admin",
+    "system",
+)
+
+
+def _tags_in_reading_order(routes):
+    used = {route.tag for route in routes if route.tag}
+    known = [tag for tag in TAG_ORDER if tag in used]
+    return known + sorted(used - set(TAG_ORDER))
 
 
 def _operation(route):
