@@ -301,7 +301,7 @@ def start_replica(system, part, name, **env):
         if part == "gateway"
         else (f"services/{part}/config.yaml", SERVICE_CLASSES[part])
     )
-    system._spawn(
+    system.spawn(
         name,
         [sys.executable, "-m", "services.common.nameko_cli", "run", "--config", config, cls],
         {**system.env, **env},

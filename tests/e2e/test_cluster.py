@@ -152,7 +152,6 @@ def test_a_node_stopped_mid_stream_loses_nothing_accepted_and_does_nothing_twice
     ).status_code != 200:
         assert time.monotonic() < deadline, f"/health not 200 within {HEALTHY_AGAIN_S} s"
         time.sleep(0.5)
-    # Most of the stream was accepted: a few refusals during the failover only.
     # Most of the stream was accepted, after the stop too: a few refusals at most, while
     # the parts fail over.
     assert len(accepted_mail) + len(accepted_docs) >= REQUESTS - 10, (refused_mail, refused_titles)
