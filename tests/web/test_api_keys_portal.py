@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.staff_app import Office
 
-from .conftest import PHONE, assert_accessible, no_sideways_scroll
+from .conftest import DESKTOP, PHONE, assert_accessible, no_sideways_scroll, screenshot
 from .test_login import nav
 from .test_office import device_token, signed_in_as
 
@@ -42,8 +42,11 @@ def test_an_owner_creates_uses_and_revokes_an_api_key(browse, kluis):
     expect(item).to_contain_text("Cliënten inzien")
     expect(item).to_contain_text("Laatst gebruikt")
     assert_accessible(page)
+    page.set_viewport_size(DESKTOP)
+    screenshot(page, "office-integrations-desktop")
     page.set_viewport_size(PHONE)
     assert no_sideways_scroll(page)
+    screenshot(page, "office-integrations-phone")
 
     item.get_by_role("button", name="Intrekken").click()
     expect(
