@@ -3,12 +3,15 @@
 seconds: after it, the client's documents cannot be decrypted (the bytes on disk are
 untouched) and their personal fields are gone, while the office's records still work."""
 
+import json
+
 import pytest
 
 from tests import samples
 
 from .conftest import Kluis, link_token, start_system
 from .staff_app import Office
+from .test_audit_export import verify
 from .test_clients import _client, activate
 from .test_documents import blob_files, upload, wait_until
 from .test_messages import attach, send
@@ -69,7 +72,7 @@ def test_the_client_asks_for_erasure_and_the_office_sees_what_the_law_keeps(case
     assert colleague.post("/me/erasure").status_code == 403
 
 
-def test_after_retention_the_blobs_are_shredded_and_personal_fields_gone(kluis, case):
+def test_after_retention_the_blobs_are_shredded_and_personal_fields_gone(kluis, case, tmp_path):
     owner, colleague, client = case["owner"], case["colleague"], case["client"]
     document, dossier = case["document"], case["dossier"]
     assert colleague.get(f"/clients/{client['id']}").status_code == 200
@@ -103,6 +106,11 @@ def test_after_retention_the_blobs_are_shredded_and_personal_fields_gone(kluis, 
     assert [d["id"] for d in listed] == [document["id"]]
     trail = owner.get(f"/dossiers/{dossier['id']}/audit").json()["items"]
     assert "Eva Vergeten" not in str(trail) and client["email"] not in str(trail)
+    # The audit chain still verifies after the erasure, offline, with only the public key.
+    export = owner.get(f"/dossiers/{dossier['id']}/audit/export").json()
+    assert "Eva Vergeten" not in json.dumps(export)
+    pem = kluis.client().get("/audit/public-key").text
+    assert verify(tmp_path, export, pem) == (0, "OK: the trail is whole\n")
 
 
 TEMPLATE = {
