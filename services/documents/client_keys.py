@@ -7,6 +7,8 @@ the store, in backups, in S3 versions) but can never be decrypted again.
 Blobs written before client keys existed (version 1) stay readable under the KEK alone;
 they are not shredded by this (see docs/privacy.md)."""
 
+import secrets
+
 from sqlalchemy import select, update
 
 from services.common.db import utcnow
@@ -64,12 +66,22 @@ def key_reader(store, keyring):
 
 def shred(uow, client_id):
     """Destroy every key of the client, for good -> how many were destroyed now (0 when
-    already shredded or the client never stored a blob: it is idempotent)."""
+    already shredded or the client never stored a blob: it is idempotent). A client who
+    never had a key gets a destroyed one, so that key_for_client makes none later."""
     result = uow.session.execute(
         update(ClientKeyRow)
         .where(ClientKeyRow.client_id == client_id, ClientKeyRow.wrapped.is_not(None))
         .values(wrapped=None, shredded_at=utcnow())
     )
+    known = select(ClientKeyRow.id).where(ClientKeyRow.client_id == client_id).limit(1)
+    if uow.session.scalar(known) is None:
+        now = utcnow()
+        uow.session.add(
+            ClientKeyRow(
+                id=secrets.token_hex(16), client_id=client_id, kek_id="-", wrapped=None,
+                created_at=now, shredded_at=now,
+            )
+        )  # fmt: skip
     return result.rowcount
 
 

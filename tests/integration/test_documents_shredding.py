@@ -111,3 +111,17 @@ def test_an_erased_client_can_store_nothing_new(tmp_path):
     assert answer.status_code == 410
     assert json.loads(answer.get_data())["error"] == "blob_shredded"
     assert not blobs.storage.exists(name)
+
+
+def test_a_client_erased_before_any_file_can_store_nothing_later(tmp_path):
+    url = f"sqlite:///{tmp_path / 'documents.db'}"
+    upgrade("documents", url)
+    store = LocalStore(url)
+    blobs = BlobStore(FolderStorage(tmp_path / "blobs"), Keyring({"k1": b"k" * 32}, "k1"))
+    with store.unit_of_work() as uow:
+        assert client_keys.shred(uow, "client-a") == 0
+        assert client_keys.is_shredded(uow, "client-a")
+    name, answer = _send(store, blobs, "client-a", b"y")
+    assert answer.status_code == 410
+    assert json.loads(answer.get_data())["error"] == "blob_shredded"
+    assert not blobs.storage.exists(name)
