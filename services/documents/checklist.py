@@ -14,10 +14,10 @@ from services.common.paging import asc
 from services.common.schemas import load
 
 from .access import documents_clause, requests_clause
-from .events import RequestCreated, RequestReviewed
 from .exceptions import RequestClosed
 from .library import actor_of, add_document
 from .models import Document, DocumentRequest
+from .request_events import announce_created, announce_reviewed
 from .schemas import NewRequest, RequestFilter, Review
 from .states import RequestStates
 from .uploads import begin_upload
@@ -49,19 +49,7 @@ def create_request(
         updated_at=now,
     )
     uow.session.add(item)
-    uow.emit(
-        RequestCreated(
-            request_id=item.id,
-            dossier_id=item.dossier_id,
-            office_id=item.office_id,
-            client_id=item.client_id,
-            title=item.title,
-            deliver_by=item.deliver_by,
-            client_visible=item.deliver_by == "client",
-            **actor_of(principal),
-        ),
-        actor=principal.account_id,
-    )
+    announce_created(uow, item, actor_of(principal), principal.account_id)
     return describe(item, [])
 
 
@@ -164,21 +152,7 @@ def review(uow, principal, access, request_id, decision, reason=None):
     item.reason = reason if decision == "reject" else None
     item.reviewed_by, item.reviewed_at = principal.account_id, utcnow()
     item.updated_at = item.reviewed_at
-    uow.emit(
-        RequestReviewed(
-            request_id=item.id,
-            dossier_id=item.dossier_id,
-            office_id=item.office_id,
-            client_id=item.client_id,
-            title=item.title,
-            deliver_by=item.deliver_by,
-            decision=decision,
-            reason=reason,
-            client_visible=item.deliver_by == "client",
-            **actor_of(principal),
-        ),
-        actor=principal.account_id,
-    )
+    announce_reviewed(uow, item, decision, reason, actor_of(principal), principal.account_id)
     return describe(item, _documents_of(uow, item, access))
 
 

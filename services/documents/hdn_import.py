@@ -18,10 +18,11 @@ from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden
 
 from .checklist import _documents_of, describe
-from .events import RequestCreated, RequestsUpdatedByLender
+from .events import RequestsUpdatedByLender
 from .exceptions import HdnApplicationMismatch
 from .library import actor_of
 from .models import DocumentRequest, HdnApplication
+from .request_events import announce_created, client_may_see
 from .states import RequestStates
 
 # The lender's status -> the request's status (to_deliver keeps what the client did).
@@ -47,7 +48,7 @@ def import_da(uow, principal, access, message):
         item, outcome = _apply(uow, principal, access, entry)
         counts[outcome] += 1
         requests.append(describe(item, _documents_of(uow, item, access)))
-        if outcome != "unchanged" and item.deliver_by != "lender":
+        if outcome != "unchanged" and client_may_see(item):
             changes.append(_change(item))
     if changes:
         _tell_client(uow, principal, access, changes)
@@ -138,19 +139,7 @@ def _create(uow, principal, access, entry):
         updated_at=now,
     )
     uow.session.add(item)
-    uow.emit(
-        RequestCreated(
-            request_id=item.id,
-            dossier_id=item.dossier_id,
-            office_id=item.office_id,
-            client_id=item.client_id,
-            title=item.title,
-            deliver_by=item.deliver_by,
-            client_visible=item.deliver_by != "lender",
-            **actor_of(principal),
-        ),
-        actor=principal.account_id,
-    )
+    announce_created(uow, item, actor_of(principal), principal.account_id)
     return item
 
 

@@ -24,8 +24,8 @@ from sqlalchemy import select
 from services.common.db import utcnow
 from services.common.settings import env_int
 
-from .events import RequestReviewed
 from .models import DocumentRequest
+from .request_events import announce_reviewed
 from .states import RequestStates
 
 DEFAULT_VALIDITY = {
@@ -109,21 +109,8 @@ def _send_back(uow, item, now):
     reason = stale_reason(item)
     RequestStates.move(item, RequestStates.REJECTED)
     item.reason, item.reviewed_by, item.reviewed_at, item.updated_at = reason, None, now, now
-    uow.emit(
-        RequestReviewed(
-            request_id=item.id,
-            dossier_id=item.dossier_id,
-            office_id=item.office_id,
-            client_id=item.client_id,
-            title=item.title,
-            deliver_by=item.deliver_by,
-            decision="reject",
-            reason=reason,
-            client_visible=item.deliver_by == "client",
-            actor_kind="system",
-            looked_along_by=None,
-        )
-    )
+    system = {"actor_kind": "system", "looked_along_by": None}
+    announce_reviewed(uow, item, "reject", reason, system, actor=None)
 
 
 validity_table()  # read at import: a bad DOCUMENT_VALIDITY stops documents at start
