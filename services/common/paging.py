@@ -28,7 +28,6 @@ import hmac
 import json
 import os
 from datetime import datetime
-from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -37,7 +36,7 @@ from sqlalchemy import bindparam, tuple_
 
 from .db import UTCDateTime
 from .errors import ValidationFailed
-from .files import link_new
+from .files import secret_key
 from .settings import kluis_var
 
 MAX_LIMIT = 200
@@ -69,15 +68,8 @@ class Pager:
         """PAGING_KEY (base64 of 32 bytes) from the service's config; empty: the key in
         $KLUIS_VAR/keys/<service>-paging.key, made on first use (shared by the
         service's processes on one machine)."""
-        text = (config.get("PAGING_KEY") or "").strip()
-        if not text:
-            text = _read_or_create(kluis_var() / KEY_DIR / f"{service}-paging.key")
-        try:
-            key = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError("PAGING_KEY is not valid base64") from None
-        if len(key) < 32:
-            raise ValueError("PAGING_KEY must be at least 32 bytes")
+        path = kluis_var() / KEY_DIR / f"{service}-paging.key"
+        key = secret_key(config.get("PAGING_KEY"), "PAGING_KEY", path)
         return cls(key)
 
     def page(self, session, query, order, limit, cursor, scope, params=None):
@@ -167,13 +159,3 @@ def _after(order):
         *[bindparam(f"_after_{i}", type_=column.type) for i, column in enumerate(columns)]
     )
     return tuple_(*columns) < bound if order[0][1] == "desc" else tuple_(*columns) > bound
-
-
-def _read_or_create(path: Path):
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        pass
-    os.makedirs(path.parent, mode=0o700, exist_ok=True)
-    link_new(path, base64.b64encode(os.urandom(32)), 0o600)  # lost a race: theirs is read
-    return path.read_text().strip()

@@ -10,7 +10,6 @@ of 32 bytes), or when that is empty with a key file made on first use under
 $KLUIS_VAR/keys/notify-webhooks.key."""
 
 import base64
-import binascii
 import hashlib
 import hmac
 import os
@@ -18,7 +17,7 @@ import secrets
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from services.common.files import link_new
+from services.common.files import secret_key
 from services.common.settings import kluis_var
 
 SECRET_PREFIX = "whsec_"
@@ -40,29 +39,14 @@ def verify(secret, timestamp, body, header):
     return any(hmac.compare_digest(expected, part.strip()) for part in header.split(","))
 
 
-def _key_file(path):
-    """The key in `path`, made (32 random bytes, base64) by the first process to ask."""
-    if not path.exists():
-        os.makedirs(path.parent, mode=0o700, exist_ok=True)
-        link_new(path, base64.b64encode(os.urandom(32)), 0o600)  # lost a race: theirs
-    return path.read_text().strip()
-
-
 class SecretBox:
     def __init__(self, key):
         self._aead = AESGCM(hmac.new(key, b"kluis webhook secrets", hashlib.sha256).digest())
 
     @classmethod
     def from_config(cls, config):
-        text = (config.get("WEBHOOK_SECRET_KEY") or "").strip()
-        if not text:
-            text = _key_file(kluis_var() / "keys" / "notify-webhooks.key")
-        try:
-            key = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError("WEBHOOK_SECRET_KEY is not valid base64") from None
-        if len(key) < 32:
-            raise ValueError("WEBHOOK_SECRET_KEY must be at least 32 bytes")
+        path = kluis_var() / "keys" / "notify-webhooks.key"
+        key = secret_key(config.get("WEBHOOK_SECRET_KEY"), "WEBHOOK_SECRET_KEY", path)
         return cls(key)
 
     def seal(self, secret, webhook_id):
