@@ -23,6 +23,7 @@ ROUTE_SCOPES = {
     ("POST", "/signing-requests/<request_id>/withdraw"): "documents:write",
     ("POST", "/dossiers/<dossier_id>/requests"): "requests:write",
     ("POST", "/requests/<request_id>/review"): "requests:write",
+    ("POST", "/dossiers/<dossier_id>/hdn/da"): "requests:write",
     ("POST", "/offices/<office_id>/webhooks"): "webhooks:manage",
     ("GET", "/offices/<office_id>/webhooks"): "webhooks:manage",
     ("DELETE", "/offices/<office_id>/webhooks/<webhook_id>"): "webhooks:manage",

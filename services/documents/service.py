@@ -280,6 +280,7 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
         created, updated, unchanged, requests}. HdnMessageInvalid,
         HdnVersionUnsupported, HdnApplicationMismatch name the element."""
         principal = self.caller.require("staff", write=True)
+        principal.require_scope("requests:write")  # an office system's key
         access = self._access(dossier_id)
         message = hdn_da.parse_da(xml)
         with self.store.unit_of_work() as uow:

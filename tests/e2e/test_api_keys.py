@@ -14,6 +14,8 @@ from tests import samples
 from .staff_app import Office
 from .test_clients import _client, activate
 from .test_documents import upload, wait_until
+from .test_hdn import FIRST as DA
+from .test_hdn import XML
 
 ALL_SCOPES = [
     "clients:read",
@@ -77,6 +79,10 @@ def test_an_office_system_works_with_its_key(kluis, case):
         for r in case["portal"].get(f"/dossiers/{dossier['id']}/requests").json()["items"]
     ]
 
+    imported = system.post(f"/dossiers/{dossier['id']}/hdn/da", data=DA, headers=XML)
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["created"] > 0
+
     contract = upload(system, dossier["id"], samples.pdf("Koopovereenkomst"), name="koop.pdf")
     offered = system.post(
         f"/documents/{contract.json()['id']}/signing-requests", json={"signer_id": client["id"]}
@@ -122,6 +128,7 @@ def test_a_key_is_held_to_its_scopes_and_its_office(kluis, case):
         ),
         reader.get("/me"),  # no route outside the table, whatever the scopes
         reader.get(f"/offices/{office.id}/api-keys"),
+        reader.post(f"/dossiers/{dossier['id']}/hdn/da", data=DA, headers=XML),
         reader.post("/auth/logout"),
     ):
         assert refused.status_code == 403, refused.text
