@@ -3,7 +3,8 @@ the connection goes to that checked address (the peer it reached is checked once
 TLS is verified against the host name, redirects are never followed (a 3xx is a
 failure), and the connect and the whole exchange have short timeouts.
 
-`WEBHOOK_CA_FILE` adds a CA to the system's (a private one; the tests' own)."""
+`WEBHOOK_CA_FILE` adds a CA to the system's (a private one; the tests' own). With
+WEBHOOK_ALLOW_LOOPBACK=1 (tests only) a plain-HTTP URL reaches loopback addresses only."""
 
 import http.client
 import socket
@@ -12,7 +13,7 @@ import time
 from dataclasses import dataclass
 
 from .exceptions import WebhookAddressForbidden, WebhookUrlNotHttps
-from .webhook_guard import address_allowed, parse, resolve
+from .webhook_guard import address_allowed, is_plain, parse, resolve
 
 READ_LIMIT = 1024  # of the receiver's answer: enough to close cleanly, nothing kept
 
@@ -34,6 +35,21 @@ def tls_context(ca_file=None):
     return context
 
 
+def _connect_checked(address, timeout, allow_loopback):
+    """A socket connected to the checked `address`, whose peer is checked once more."""
+    family, sockaddr = address
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(sockaddr)
+        if not address_allowed(sock.getpeername()[0], allow_loopback):
+            raise WebhookAddressForbidden()
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
 class _CheckedConnection(http.client.HTTPSConnection):
     """An HTTPS connection to one checked address, TLS verified for `host`."""
 
@@ -42,17 +58,23 @@ class _CheckedConnection(http.client.HTTPSConnection):
         self._address, self._allow_loopback = address, allow_loopback
 
     def connect(self):
-        family, sockaddr = self._address
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock = _connect_checked(self._address, self.timeout, self._allow_loopback)
         try:
-            sock.settimeout(self.timeout)
-            sock.connect(sockaddr)
-            if not address_allowed(sock.getpeername()[0], self._allow_loopback):
-                raise WebhookAddressForbidden()
             self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
         except BaseException:
             sock.close()
             raise
+
+
+class _CheckedPlainConnection(http.client.HTTPConnection):
+    """Plain HTTP to one checked loopback address (WEBHOOK_ALLOW_LOOPBACK, tests only)."""
+
+    def __init__(self, host, port, address, _context, timeout, allow_loopback):
+        super().__init__(host, port, timeout=timeout)
+        self._address, self._allow_loopback = address, allow_loopback
+
+    def connect(self):
+        self.sock = _connect_checked(self._address, self.timeout, self._allow_loopback)
 
 
 class Sender:
@@ -64,15 +86,17 @@ class Sender:
     def post(self, url, body, headers):
         """POST `body` (bytes) to `url`. -> Outcome; never raises for the receiver's
         faults. The caller bounds the whole call in time as well (webhook_delivery.py)."""
+        plain = self.allow_loopback and is_plain(url)
         try:
-            host, port, path = parse(url)
-            addresses = resolve(host, port, self.allow_loopback)
+            host, port, path = parse(url, self.allow_loopback)
+            addresses = resolve(host, port, self.allow_loopback, loopback_only=plain)
         except WebhookUrlNotHttps:
             return Outcome(None, "url_not_https")
         except WebhookAddressForbidden:
             return Outcome(None, "address_forbidden")
         started = time.monotonic()
-        connection = _CheckedConnection(
+        kind = _CheckedPlainConnection if plain else _CheckedConnection
+        connection = kind(
             host, port, addresses[0], self.context, self.connect_timeout, self.allow_loopback
         )
         try:

@@ -163,7 +163,10 @@ def test_a_500_is_retried_with_the_same_event_until_it_is_accepted(office, recei
 def test_forbidden_addresses_and_redirects_are_never_reached(office, receiver):
     owner = office.owner
     refusals = {
-        "http://127.0.0.1/hooks": "webhook_url_not_https",
+        # Plain HTTP: to loopback only, and only because this system allows loopback
+        # (WEBHOOK_ALLOW_LOOPBACK=1, docs/api.md); elsewhere never.
+        "http://erp.example.nl/hooks": "webhook_url_not_https",
+        "http://93.184.216.34/hooks": "webhook_url_not_https",
         "https://10.0.0.7/hooks": "webhook_address_forbidden",
         "https://169.254.169.254/latest/meta-data": "webhook_address_forbidden",
         "https://[fd00::2]/hooks": "webhook_address_forbidden",

@@ -100,3 +100,15 @@ def test_delivery_resolves_and_refuses_names_of_forbidden_addresses():
         "127.0.0.1",
         "::1",
     }
+
+
+def test_plain_http_with_loopback_allowed_goes_to_loopback_only():
+    check_registration("http://127.0.0.1:8080/hook", allow_loopback=True)
+    check_registration("http://localhost:8080/hook", allow_loopback=True)
+    assert parse("http://127.0.0.1/hook", allow_loopback=True) == ("127.0.0.1", 80, "/hook")
+    for url in ("http://erp.example.nl/hook", "http://93.184.216.34/hook"):
+        with pytest.raises(WebhookUrlNotHttps):
+            check_registration(url, allow_loopback=True)
+    with pytest.raises(WebhookUrlNotHttps):
+        check_registration("http://127.0.0.1:8080/hook")
+    assert resolve("localhost", 80, allow_loopback=True, loopback_only=True)
