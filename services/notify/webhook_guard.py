@@ -5,7 +5,7 @@ address); every delivery resolves the host again, refuses when any of its addres
 forbidden, and connects to the checked address itself (webhook_http.py), so a name that
 later resolves elsewhere (DNS rebinding) gains nothing. Forbidden: private, loopback,
 link-local, multicast, reserved, unspecified and other non-global addresses (IPv4-mapped
-IPv6 ones judged as the IPv4 address). `allow_loopback` (WEBHOOK_ALLOW_LOOPBACK=1, for
+IPv6, NAT64 and 6to4 ones judged as the IPv4 address they carry). `allow_loopback` (WEBHOOK_ALLOW_LOOPBACK=1, for
 tests only) lets loopback through, over plain HTTP too (docs/api.md): a plain-HTTP URL then
 reaches loopback addresses only."""
 
@@ -48,12 +48,25 @@ def is_plain(url):
 
 def address_allowed(address, allow_loopback=False):
     """Whether a webhook may connect to `address` (text or ipaddress)."""
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip = _embedded_ipv4(ipaddress.ip_address(address))
     if ip.is_loopback:
         return allow_loopback
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_unspecified)
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the IPv4 address in the last 32 bits
+
+
+def _embedded_ipv4(ip):
+    """An IPv6 address that carries an IPv4 one (IPv4-mapped, NAT64, 6to4) is judged as
+    that IPv4 address: where the network translates, that is where it goes."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return ip
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.sixtofour or ip
 
 
 def check_registration(url, allow_loopback=False):

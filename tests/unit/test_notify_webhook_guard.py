@@ -24,6 +24,9 @@ FORBIDDEN = [
     "ff02::1",
     "::ffff:10.0.0.1",  # IPv4-mapped: judged as the IPv4 address
     "::ffff:169.254.169.254",
+    "64:ff9b::a9fe:a9fe",  # NAT64: 169.254.169.254 where the network translates
+    "64:ff9b::a00:1",  # NAT64: 10.0.0.1
+    "2002:a9fe:a9fe::1",  # 6to4: 169.254.169.254
 ]
 LOOPBACK = ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"]
 PUBLIC = ["93.184.216.34", "8.8.8.8", "2606:2800:220:1:248:1893:25c8:1946"]
