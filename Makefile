@@ -24,14 +24,21 @@ k8s-check-venv: $(CHECK_VENV)/.installed
 run: $(VENV)/.installed
 	$(PY) -m deploy.supervisor
 
-# The lint first (seconds), then two pytest processes: everything else under eventlet,
-# then the browser tests without it (tests/conftest.py says why). All always run; any
-# failing fails the target.
+# The lint first (seconds), then the tests in three pytest processes: the end-to-end
+# tests beside the unit and integration tests (the e2e tests mostly wait for whole
+# systems, leaving a core free; the other run's output follows theirs), all under
+# eventlet; then the browser tests without it (tests/conftest.py says why). All always
+# run; any failing fails the target. Each prints its slowest tests.
 test: $(VENV)/.installed $(CHECK_VENV)/.installed
 	$(MAKE) --no-print-directory lint; lint=$$?; \
-	$(PY) -m pytest $(PYTEST_ARGS) tests; api=$$?; \
-	KLUIS_BROWSER_TESTS=1 $(PY) -m pytest -p no:nameko $(PYTEST_ARGS) tests/web; browser=$$?; \
-	[ $$lint -eq 0 ] && [ $$api -eq 0 ] && [ $$browser -eq 0 ]
+	mkdir -p var; \
+	$(PY) -m pytest --durations=20 $(PYTEST_ARGS) tests/unit tests/integration \
+		> var/test-services.log 2>&1 & services=$$!; \
+	$(PY) -m pytest --durations=20 $(PYTEST_ARGS) tests/e2e; e2e=$$?; \
+	wait $$services; services=$$?; cat var/test-services.log; \
+	KLUIS_BROWSER_TESTS=1 $(PY) -m pytest -p no:nameko --durations=10 $(PYTEST_ARGS) tests/web; \
+	browser=$$?; \
+	[ $$lint -eq 0 ] && [ $$e2e -eq 0 ] && [ $$services -eq 0 ] && [ $$browser -eq 0 ]
 
 # ruff (lint and format, pyproject.toml) over the Python; mypy over the typed contracts
 # (the access, events and schemas modules, pyproject.toml [tool.mypy]).

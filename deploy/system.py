@@ -91,30 +91,46 @@ class System(Processes):
 
     def prepare(self):
         """Migrations, admin, broker accounts, queues: everything before the first process
-        starts."""
-        self._run_step([sys.executable, "-m", "services.common.migrate", *SERVICES])
-        self._run_step([sys.executable, "-m", "services.identity.bootstrap"])
+        starts. The broker's step (queues, and accounts when a broker admin is given)
+        runs beside the databases' (migrations, then the admin): neither reads what the
+        other writes, and each is mostly a Python start-up."""
         if self.broker_admin:  # declares the queues too, with the admin's account
-            self._run_step(
+            broker = self._start_step(
                 [sys.executable, "-m", "deploy.broker_accounts"],
                 {**self.env, **self.broker_admin.env},
             )
+        else:
+            broker = self._start_step([sys.executable, "-m", "services.common.topology"])
+        try:
+            for step in (["services.common.migrate", *SERVICES], ["services.identity.bootstrap"]):
+                self._end_step(self._start_step([sys.executable, "-m", *step]))
+        except BaseException:
+            broker.kill()  # the first failure is the one to report
+            broker.communicate()
+            raise
+        self._end_step(broker)
+        if self.broker_admin:
             try:
                 self.part_uris = broker_accounts.part_uris(self.broker_admin, self.var)
             except broker_accounts.SetupError as error:
                 raise SystemExit(f"kluis: broker accounts: {error}")
-        else:
-            self._run_step([sys.executable, "-m", "services.common.topology"])
 
-    def _run_step(self, argv, env=None):
-        result = subprocess.run(argv, cwd=ROOT, env=env or self.env, capture_output=True, text=True)
-        if result.returncode != 0:
+    def _start_step(self, argv, env=None):
+        return subprocess.Popen(
+            argv, cwd=ROOT, env=env or self.env, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+
+    @staticmethod
+    def _end_step(process):
+        """Waits for a step; SystemExit with its output when it failed."""
+        stdout, stderr = process.communicate()
+        if process.returncode != 0:
             raise SystemExit(
-                f"kluis: {' '.join(argv[2:])} failed:\n{result.stderr[-2000:]}"
-                f"{result.stdout[-500:]}"
+                f"kluis: {' '.join(process.args[2:])} failed:\n{stderr[-2000:]}{stdout[-500:]}"
             )
-        if result.stdout.strip():
-            print(result.stdout.strip(), flush=True)
+        if stdout.strip():
+            print(stdout.strip(), flush=True)
 
     def start_sink(self):
         """The local SMTP sink, unless SMTP_HOST points at a real relay."""

@@ -114,24 +114,33 @@ class Client:
 
 
 class Mailbox:
-    """The Maildir the local SMTP sink writes ($KLUIS_VAR/mail)."""
+    """The Maildir the local SMTP sink writes ($KLUIS_VAR/mail). Each file is read once:
+    a Maildir file never changes once delivered (at most it moves from new/ to cur/ with
+    flags after a colon), and the suite's shared systems gather hundreds of e-mails, so
+    parsing them all on every poll cost seconds of CPU per wait."""
 
     def __init__(self, path):
         self.path = Path(path)
+        self._read = {}  # unique name (before ":2,flags") -> (arrival, To, Subject, message)
 
     def messages(self, to=None, subject=None):
         """The messages to `to` (all when None) whose subject holds `subject`."""
-        found = []
-        files = [f for folder in ("new", "cur") for f in (self.path / folder).glob("*")]
+        for folder in ("new", "cur"):
+            for file in (self.path / folder).glob("*"):
+                name = file.name.split(":", 1)[0]
+                if name not in self._read:
+                    with open(file, "rb") as handle:
+                        message = email.message_from_binary_file(
+                            handle, policy=email.policy.default
+                        )
+                    arrival = (file.stat().st_mtime_ns, name)
+                    self._read[name] = (arrival, message["To"], message["Subject"] or "", message)
         # In the order they arrived (a Maildir name's microseconds do not sort as text).
-        for file in sorted(files, key=lambda f: (f.stat().st_mtime_ns, f.name)):
-            with open(file, "rb") as handle:
-                message = email.message_from_binary_file(handle, policy=email.policy.default)
-            if (to is None or message["To"] == to) and (
-                subject is None or subject in (message["Subject"] or "")
-            ):
-                found.append(message)
-        return found
+        return [
+            message
+            for _, address, title, message in sorted(self._read.values(), key=lambda r: r[0])
+            if (to is None or address == to) and (subject is None or subject in title)
+        ]
 
     def wait_for(self, to, count=1, timeout=30, subject=None):
         deadline = time.monotonic() + timeout
