@@ -47,6 +47,7 @@ STATUS_BY_CODE = {
     "login_refused": 410,
     "export_gone": 410,
     "blob_shredded": 410,
+    "client_erased": 410,
     "request_too_large": 413,
     "file_too_large": 413,
     "unsupported_media_type": 415,

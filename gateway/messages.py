@@ -157,6 +157,10 @@ ERRORS = {
         "Dit bestand is gewist: de bewaartermijn is voorbij en het kan niet meer worden geopend.",
         "This file was erased: its retention period has ended and it can no longer be opened.",
     ),
+    "client_erased": (
+        "De gegevens van deze klant zijn gewist: de bewaartermijn is voorbij.",
+        "This client's data was erased: the retention period has ended.",
+    ),
     "upload_expired": (
         "Deze upload is verlopen of al gebruikt. Begin opnieuw.",
         "This upload has expired or was already used. Please start again.",

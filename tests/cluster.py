@@ -151,6 +151,13 @@ class RabbitCluster:
             0, "set_policy", "--apply-to", "queues", "kluis-mirrored", MIRROR_PATTERN, MIRROR_POLICY
         )
 
+    def start_stopped_nodes(self):
+        """Starts again every node a test stopped or killed (it rejoins the cluster it
+        remembers): a test that needs the whole cluster does not depend on the order."""
+        for i, node in enumerate(self.nodes):
+            if node.process is None or node.process.poll() is not None:
+                self.start_node(i)
+
     def running_nodes(self, via=0):
         """The names of the running cluster members, as node `via` sees them."""
         status = json.loads(self.ctl(via, "cluster_status", "--formatter", "json"))

@@ -11,6 +11,7 @@ import email.policy
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import uuid
@@ -171,6 +172,17 @@ def link_token(message):
     match = re.search(r"token=([A-Za-z0-9_-]+)", text_of(message))
     assert match, "no token= link in the e-mail"
     return match.group(1)
+
+
+def verify_audit_file(path, key_path):
+    """-> (exit code, output) of the verify command in a process of its own, given only
+    the exported trail and the public key (no service, no database, no environment)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "services.common.audit_verify", str(path), "--key", str(key_path)],
+        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1],
+        env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    return done.returncode, done.stdout
 
 
 class Kluis:

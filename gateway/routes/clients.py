@@ -188,7 +188,7 @@ def complete_activation(call):
     body=ProductBody,
     tag="clients",
     changes_access=False,
-    responses={201: ("added", ProductOut)},
+    responses={201: ("added", ProductOut), 410: ("client_erased", None)},
 )
 def add_product(call, client_id):
     body = dict(call.body)

@@ -35,6 +35,25 @@ def client_retention(call, client_id):
 
 @route(
     "POST",
+    "/clients/<client_id>/erasure-request",
+    tag="erasure",
+    responses={
+        200: ("the request is recorded: what is kept, until when, and why", Retention),
+        403: ("scope_missing: an office system's API key; a person weighs the request", None),
+        410: ("client_erased: the data was erased at the end of retention", None),
+    },
+)
+def record_erasure_request(call, client_id):
+    """Staff who see the client (after the end of the relationship its owner alone)
+    record a request for erasure that reached the office another way (letter, phone,
+    e-mail). It acts as the client's own: if the relationship ended, what no law keeps
+    goes now. Recording it again keeps the first time. Not open to API keys (403
+    scope_missing): a request for erasure is weighed by a person."""
+    return 200, call.services.dossier.record_erasure_request(client_id)
+
+
+@route(
+    "POST",
     "/me/erasure",
     tag="erasure",
     responses={202: ("asked of every office the caller is a client of", MyErasure)},

@@ -19,6 +19,7 @@ from ..schemas import ListQuery, MessageBody, MessageList, MessageOut, ReplyBody
             "sender's pending one of this dossier)",
             None,
         ),
+        410: ("client_erased (the client's data was erased at the end of retention)", None),
     },
 )
 def post_message(call, dossier_id):
@@ -48,7 +49,11 @@ def list_messages(call, dossier_id):
     body=ReplyBody,
     tag="messages",
     changes_access=False,
-    responses={201: ("sent in the same thread", MessageOut), 404: ("not_found", None)},
+    responses={
+        201: ("sent in the same thread", MessageOut),
+        404: ("not_found", None),
+        410: ("client_erased", None),
+    },
 )
 def reply_to_message(call, message_id):
     """Client or staff: a reply in the message's thread, subject "Re: <subject>". A

@@ -13,4 +13,14 @@ class AuditExport(Schema):
     signature = fields.String(required=True)
 
 
-__all__ = ["AuditExport"]
+class AuditCheckpointRound(Schema):
+    """The streams each service signed a checkpoint of (those that moved)."""
+
+    signed = fields.Dict(
+        keys=fields.String(metadata={"enum": ["identity", "dossier"]}),
+        values=fields.Integer(),
+        required=True,
+    )
+
+
+__all__ = ["AuditCheckpointRound", "AuditExport"]

@@ -13,6 +13,14 @@ class Retention(Schema):
     erase_at = fields.DateTime(allow_none=True, required=True)
     erased = fields.Boolean(required=True)
     erased_at = fields.DateTime(allow_none=True, required=True)
+    requested_erased_at = fields.DateTime(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "when what no law keeps went on the client's request (after "
+            "the end of the relationship); null until then"
+        },
+    )
     legal_ground = fields.String(required=True)
 
 

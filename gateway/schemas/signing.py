@@ -43,20 +43,36 @@ class Signed(Schema):
 class Evidence(Schema):
     document_sha256 = fields.String(metadata={"description": "of the document as offered"})
     signed_document_sha256 = fields.String()
-    signer = fields.Raw(metadata={"description": "who signed (name as typed, account)"})
+    signer = fields.Raw(
+        allow_none=True,
+        metadata={"description": "who signed (name as typed, account); null once erased"},
+    )
     signed_at = fields.String(metadata={"description": "ISO 8601"})
     ip = fields.String(allow_none=True)
     user_agent = fields.String(allow_none=True)
-    auth = fields.Raw(metadata={"description": "how the signer had signed in"})
-    seal = fields.Raw(
-        allow_none=True, metadata={"description": "the platform's seal over the evidence"}
+    auth = fields.Raw(
+        allow_none=True,
+        metadata={"description": "how the signer had signed in; null once erased"},
     )
-    evidence = fields.Dict(metadata={"description": "the whole record, as sealed"})
+    seal = fields.Raw(
+        allow_none=True,
+        metadata={"description": "the platform's seal over the evidence; null once erased"},
+    )
+    evidence = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "the whole record, as sealed; null once the signer was erased at "
+            "the end of the client's retention (docs/privacy.md)"
+        },
+    )
 
 
 class VerifyOut(Schema):
     valid = fields.Boolean()
-    signed_by = fields.String(allow_none=True, metadata={"description": "the signer's name"})
+    signed_by = fields.String(
+        allow_none=True,
+        metadata={"description": "the signer's name; null when not valid or once erased"},
+    )
     signed_at = fields.DateTime(allow_none=True)
     document_sha256 = fields.String(metadata={"description": "of the file checked"})
     original_sha256 = fields.String(metadata={"description": "of the document as offered"})

@@ -29,6 +29,14 @@ def load_or_create(key_dir, key_file=None) -> ed25519.Ed25519PrivateKey:
     if not key_file and not path.exists():
         os.makedirs(path.parent, mode=0o700, exist_ok=True)
         link_new(path, private_pem(ed25519.Ed25519PrivateKey.generate()), 0o600)
+    return load(key_dir, key_file)
+
+
+def load(key_dir, key_file=None) -> ed25519.Ed25519PrivateKey:
+    """-> the private key from key_file, else from key_dir/audit-key.pem; never makes one
+    (a verifier that made a key would check against the wrong one). ValueError naming
+    the file when it is missing or not an Ed25519 PEM key."""
+    path = Path(key_file) if key_file else Path(key_dir) / KEY_FILE
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as error:

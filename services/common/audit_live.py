@@ -62,5 +62,10 @@ def _public_key(key_path):
         with open(key_path, "rb") as handle:
             return audit_chain.load_public_key(handle.read())
     key_file = os.environ.get("AUDIT_KEY_FILE") or None
-    private = audit_key.load_or_create(audit_key.default_dir(os.environ), key_file)
+    try:
+        private = audit_key.load(audit_key.default_dir(os.environ), key_file)
+    except ValueError as error:
+        raise SystemExit(
+            f"{error}; pass --key with the public key (GET /api/v1/audit/public-key)"
+        ) from None
     return private.public_key()

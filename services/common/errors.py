@@ -69,6 +69,14 @@ class ReadOnlySession(KluisError):
     code = "read_only_session"
 
 
+class ClientErased(KluisError):
+    """The person a write is about was erased (their field key destroyed: nothing personal
+    is sealed for them again; services/common/sealed_columns.py): 410. Every Store's unit
+    of work turns FieldKeyShredded into this; the inbox parks such a message at once."""
+
+    code = "client_erased"
+
+
 def register_remote_errors():
     """Make every KluisError of the wire contract come back over RPC as its own class
     (nameko rebuilds registered classes from their args). Each RPC caller does this:

@@ -1,7 +1,8 @@
 """The inbox of a `Store` (services/common/store.py): an incoming event or command is
 recorded (duplicates skipped by message id), handled by `handlers[source](uow, message)`
 in one transaction, retried with backoff when that fails, and parked after the last
-attempt, for an operator to replay (docs/reliability.md)."""
+attempt, for an operator to replay (docs/reliability.md). A message refused because the
+person it is about was erased (ClientErased) is parked at once: no retry can help."""
 
 import json
 import logging
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .db import utcnow
+from .errors import ClientErased
 from .paging import asc
 
 log = logging.getLogger(__name__)
@@ -68,10 +70,15 @@ class Inbox:
                     .where(self.inbox.c.message_id == message_id)
                     .values(status="done", payload="{}", done_at=utcnow(), last_error=None)
                 )
+        except ClientErased as exc:
+            # refused for good (the person it is about was erased): retrying cannot help
+            self._record_failure(message_id, exc, final=True)
         except Exception as exc:
             self._record_failure(message_id, exc)
 
-    def _record_failure(self, message_id, exc):
+    def _record_failure(self, message_id, exc, final=False):
+        """Count a failed attempt: a retry later, or parked after the last attempt (at
+        once when `final`)."""
         with Session(self.engine) as session, session.begin():
             row = session.execute(
                 select(self.inbox).where(self.inbox.c.message_id == message_id)
@@ -79,7 +86,7 @@ class Inbox:
             attempts = row.attempts + 1
             values = {"attempts": attempts, "last_error": f"{type(exc).__name__}"[:300]}
             delay = None
-            if attempts >= self.settings.inbox_max_attempts:
+            if final or attempts >= self.settings.inbox_max_attempts:
                 values["status"] = "parked"
             else:
                 delay = min(self.settings.inbox_retry_base_s * 2 ** (attempts - 1), 300)
@@ -91,6 +98,14 @@ class Inbox:
 
     def _log_failure(self, row, attempts, exc, delay):
         """`delay`: seconds to the next attempt; None when the message was parked."""
+        if delay is None and isinstance(exc, ClientErased):
+            log.warning(
+                "%s: message %s from %s refused and parked: the person it is about was erased",
+                self.service_name,
+                row.message_id,
+                row.source,
+            )
+            return
         if delay is None:
             log.error(
                 "%s: message %s from %s parked after %d attempts (%s)",

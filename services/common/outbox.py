@@ -1,7 +1,9 @@
 """The outbox relay of a `Store` (services/common/store.py): what a unit of work recorded
 with `uow.emit` or `uow.send` (services/common/unit_of_work.py) is published after the
 commit, with publisher confirms, then marked sent. Any number of instances may share
-the database: the relay claims the rows it publishes (docs/reliability.md)."""
+the database: the relay claims the rows it publishes (docs/reliability.md). Sent rows
+are deleted once they are older than `OUTBOX_KEEP_S` (`prune_outbox`): an event's
+payload may name a person (an e-mail address), and nothing reads a sent row again."""
 
 import json
 import logging
@@ -9,7 +11,7 @@ import time
 from datetime import timedelta
 
 from nameko.events import get_event_exchange
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from .db import utcnow
@@ -17,6 +19,8 @@ from .logs import REQUEST_ID_KEY
 from .unit_of_work import COMMAND_EXCHANGE, command_queue
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY_S = 600.0  # at most this often (sooner when OUTBOX_KEEP_S is shorter)
 
 
 class OutboxRelay:
@@ -141,6 +145,35 @@ class OutboxRelay:
             type(exc).__name__,
             delay,
         )
+
+    def prune_if_due(self):
+        """`prune_outbox` now if its round has come (the background loop asks each turn)."""
+        now = time.monotonic()
+        if now >= self._next_prune:
+            self._next_prune = now + min(PRUNE_EVERY_S, self.settings.outbox_keep_s)
+            self.prune_outbox()
+
+    def prune_outbox(self, batch=500):
+        """Deletes the rows sent more than `OUTBOX_KEEP_S` ago, `batch` at a time, each
+        batch its own short transaction; unsent rows stay whatever their age. Safe under
+        any number of instances: on PostgreSQL each takes rows the others have not locked
+        (SKIP LOCKED), and the DELETE checks its condition again, so a row goes once and
+        a second pruner finds nothing. ix_outbox_pending (`sent_at` first) finds them.
+        -> how many rows went"""
+        cutoff = utcnow() - timedelta(seconds=self.settings.outbox_keep_s)
+        outbox = self.outbox.c
+        old = (outbox.sent_at.is_not(None), outbox.sent_at < cutoff)
+        total = 0
+        while True:
+            with Session(self.engine) as session, session.begin():
+                ids = session.scalars(
+                    select(outbox.id).where(*old).limit(batch).with_for_update(skip_locked=True)
+                ).all()
+                if ids:
+                    session.execute(delete(self.outbox).where(outbox.id.in_(ids), *old))
+            total += len(ids)
+            if len(ids) < batch:
+                return total
 
     def _update_outbox(self, row_id, **values):
         with Session(self.engine) as session, session.begin():

@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import os
+import unicodedata
 from datetime import datetime
 
 from cryptography.exceptions import InvalidTag
@@ -54,6 +55,14 @@ def desc(column):
 
 MAX_CURSOR_LENGTH = 2048  # a sort key is a few values; anything longer is not ours
 MAX_KEPT_STATEMENTS = 1000  # paged forms of statements built once: a few per list
+
+
+def name_order(name):
+    """The sort key of a person's name in a list sorted in the service (the names are
+    sealed: the database cannot sort them): without case or accents, as a reader expects
+    and as the database's collation did ("de Vries" before "Émile" before "Zwart")."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class Pager:
@@ -95,6 +104,27 @@ class Pager:
         next_cursor = self._write(rows[limit - 1][width:], scope) if len(rows) > limit else None
         return shown, next_cursor
 
+    def page_in_memory(self, items, sort_key, limit, cursor, scope):
+        """-> (items, next_cursor): a page of `items` already read, in ascending
+        `sort_key(item)` order (a tuple of JSON values, the last unique): for a list
+        whose order the database cannot know, as one sorted by a sealed name
+        (services/common/sealed_columns.py). The same contract and cursor as `page`:
+        the cursor is the last shown item's sort key, sealed; rows added between two
+        pages are neither repeated nor skipped. For a list the service reads whole anyway
+        (one office's staff or clients), never for one that grows without bound."""
+        if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise ValidationFailed({"limit": [f"Must be between 1 and {MAX_LIMIT}."]})
+        keyed = sorted(((tuple(sort_key(item)), item) for item in items), key=lambda p: p[0])
+        if cursor:
+            after = tuple(self._open(cursor, scope, None))
+            try:
+                keyed = [(key, item) for key, item in keyed if key > after]
+            except TypeError:  # a sort key of another shape
+                raise ValidationFailed(BAD_CURSOR) from None
+        shown = keyed[:limit]
+        next_cursor = self._write(shown[-1][0], scope) if len(keyed) > limit else None
+        return [item for _key, item in shown], next_cursor
+
     def _paged(self, query, order, after, keep):
         """`query` with the keyset condition (when `after`), the sort key's columns, the
         order and a bound LIMIT; kept per query (`keep`), order and `after`."""
@@ -121,6 +151,18 @@ class Pager:
         return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
     def _read(self, cursor, scope, columns):
+        values = self._open(cursor, scope, len(columns))
+        try:
+            return [
+                datetime.fromisoformat(v) if isinstance(c.type, UTCDateTime) else v
+                for c, v in zip(columns, values, strict=True)
+            ]
+        except (ValueError, TypeError):
+            raise ValidationFailed(BAD_CURSOR) from None
+
+    def _open(self, cursor, scope, width):
+        """-> the sort key a cursor carries (a list of `width` values; any width when
+        None); ValidationFailed for anything this pager did not write for `scope`."""
         try:
             text = str(cursor)
             if len(text) > MAX_CURSOR_LENGTH:
@@ -128,12 +170,9 @@ class Pager:
             sealed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
             payload = self._cipher.decrypt(sealed[:12], sealed[12:], scope.encode())
             values = json.loads(payload)
-            if not isinstance(values, list) or len(values) != len(columns):
+            if not isinstance(values, list) or width not in (None, len(values)):
                 raise ValueError
-            return [
-                datetime.fromisoformat(v) if isinstance(c.type, UTCDateTime) else v
-                for c, v in zip(columns, values, strict=True)
-            ]
+            return values
         except (ValueError, TypeError, binascii.Error, InvalidTag):
             raise ValidationFailed(BAD_CURSOR) from None
 

@@ -16,6 +16,7 @@ Declare it on a service as `store = Store(models.metadata, handlers={...})`:
   command queue. Both are written in the same transaction as the state change and
   published by the relay after the commit, with publisher confirms, then marked sent.
   Written inside a request, they carry its request id on (header `nameko.request_id`).
+  Sent rows are deleted after `OUTBOX_KEEP_S` (7 days by default).
 - `store.accept(source, message)` takes an incoming event or command: recorded in the
   inbox (duplicates skipped by message id), handled by `handlers[source](uow, message)`
   in one transaction, retried with backoff when that fails, and parked after the last
@@ -39,8 +40,10 @@ from nameko.amqp.publish import Publisher
 from nameko.constants import DEFAULT_TRANSPORT_OPTIONS
 from nameko.extensions import DependencyProvider
 
-from . import metrics
+from . import metrics, sealed_columns
 from .db import make_engine
+from .errors import ClientErased
+from .field_sealing import FieldKeyShredded, FieldSettings
 from .inbox import Inbox
 from .lease import lease
 from .outbox import OutboxRelay
@@ -58,6 +61,9 @@ class StoreSettings:
     relay_claim_s: float = setting("RELAY_CLAIM_S", 60.0, "how long a relay holds its rows")
     inbox_retry_base_s: float = setting("INBOX_RETRY_BASE_S", 2.0, "the first retry's delay")
     inbox_max_attempts: int = setting("INBOX_MAX_ATTEMPTS", 8, "then parked")
+    outbox_keep_s: float = setting(
+        "OUTBOX_KEEP_S", 604800.0, "sent outbox rows older than this are deleted (7 days)"
+    )
 
 
 class StoreAccess:
@@ -89,9 +95,14 @@ class StoreAccess:
 class Store(OutboxRelay, Inbox, DependencyProvider):
     """The service's database, its outbox relay (outbox.py) and its inbox (inbox.py)."""
 
-    def __init__(self, metadata, handlers=None):
+    _relay_thread = None  # started by start()
+    engine = None  # made by setup()
+
+    def __init__(self, metadata, handlers=None, seals_fields=False):
         self.metadata = metadata
         self.handlers = handlers or {}
+        self.seals_fields = seals_fields  # personal fields sealed: sealed_columns.py
+        self.session_info = {}  # what every unit of work's session carries (setup fills it)
         self.outbox = metadata.tables["outbox"]
         self.inbox = metadata.tables["inbox"]
 
@@ -112,14 +123,29 @@ class Store(OutboxRelay, Inbox, DependencyProvider):
         self.declare_commands = os.environ.get("KLUIS_DECLARE_QUEUES", "1") != "0"
         self._kick = Event()
         self._relay_lock = Semaphore()
+        if self.seals_fields:
+            keyring = read_settings(FieldSettings, config).keyring()
+            self.session_info[sealed_columns.KEYRING] = keyring
+        self._next_prune = 0.0  # the first round prunes
 
     def start(self):
-        self.container.spawn_managed_thread(self._background)
+        self._relay_thread = self.container.spawn_managed_thread(self._background)
         metrics.STORES.add(self)  # its backlog and parked messages, read at scrape time
 
     def stop(self):
+        """Out of the scrape, the relay loop ended, then the connections closed (the
+        container kills its managed threads only after this: a round still running
+        would hand its connection back to the pool afterwards and keep it open)."""
         metrics.STORES.discard(self)
-        self.engine.dispose()
+        if self._relay_thread is not None:
+            self._relay_thread.kill()
+        if self.engine is not None:
+            self.engine.dispose()
+
+    # A killed container (a crash, or a test's end) calls kill, not stop: without this
+    # the store stayed in the scrape, and the next scrape of any other part in the
+    # process reopened a connection to its database and kept it pooled.
+    kill = stop
 
     def get_dependency(self, worker_ctx):
         return StoreAccess(self)
@@ -127,10 +153,16 @@ class Store(OutboxRelay, Inbox, DependencyProvider):
     # -- transactions ----------------------------------------------------------------
     @contextmanager
     def transaction(self):
+        """A unit of work. Writing a personal field of an erased person (their field key
+        destroyed) is ClientErased (410 client_erased), a clear answer, not a crash."""
         uow = None
         try:
-            with unit_of_work(self.engine, self.service_name, self.outbox) as uow:
+            with unit_of_work(
+                self.engine, self.service_name, self.outbox, self.session_info
+            ) as uow:
                 yield uow
+        except FieldKeyShredded:
+            raise ClientErased() from None
         finally:
             if uow is not None and uow.committed and uow.wrote_outbox:
                 self.kick()  # relay now, not at the next tick (also after a refusal)
@@ -149,6 +181,7 @@ class Store(OutboxRelay, Inbox, DependencyProvider):
             try:
                 self.relay_outbox()
                 self.retry_inbox()
+                self.prune_if_due()
             except Exception:  # keep the loop alive; the next round tries again
                 log.exception("%s: outbox/inbox round failed", self.service_name)
             with eventlet.Timeout(self.settings.relay_interval_s, False):

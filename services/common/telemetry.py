@@ -58,6 +58,8 @@ class Telemetry(DependencyProvider):
         if self.server:
             self.server.stop()
 
+    kill = stop  # a killed container's listener closes too
+
     def get_dependency(self, worker_ctx):
         # Injection is the first thing a worker does, in its own green thread: from
         # here on its log lines carry the id (a new green thread starts without one).

@@ -105,11 +105,12 @@ class UnitOfWork:
 
 
 @contextmanager
-def unit_of_work(engine, service_name, outbox):
+def unit_of_work(engine, service_name, outbox, info=None):
     """One transaction on `engine`: committed when the block ends, rolled back when it
     raises, committed and then the error raised when it refuses (`uow.refuse(error)`).
-    Used by `Store` and by tools that run outside a service (bootstrap, tests)."""
-    session = Session(engine, expire_on_commit=False)
+    Used by `Store` and by tools that run outside a service (bootstrap, tests). `info`:
+    what the session carries for the models (the field keyring: sealed_columns.py)."""
+    session = Session(engine, expire_on_commit=False, info=dict(info or {}))
     uow = UnitOfWork(session, service_name, outbox)
     try:
         try:

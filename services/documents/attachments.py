@@ -7,7 +7,7 @@ from services.common.schemas import load
 
 from .file_names import safe_file_name
 from .library import add_document
-from .models import Upload
+from .models import Upload, locked
 from .schemas import Attachments
 from .states import UploadStates
 from .uploads import move_upload, stored_upload
@@ -47,7 +47,7 @@ def file_attachments(uow, principal, message_id, dossier_id, attachment_ids):
     category = "delivered_by_me" if principal.kind == "client" else "correspondence"
     filed = []
     for upload_id in ids:
-        upload = uow.session.get(Upload, upload_id, with_for_update=True)
+        upload = uow.session.get(Upload, upload_id, with_for_update=locked(Upload))
         if (
             upload is None
             or upload.purpose != "attachment"

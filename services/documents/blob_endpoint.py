@@ -51,8 +51,13 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
     try:
         with store.unit_of_work() as uow:
             upload = uploads.claim_upload(uow, upload_id, request.headers.get("X-Upload-Ticket"))
-            client_key = client_keys.key_for_client(uow, blobs.keyring, upload.client_id)
-    except (UploadExpired, BlobShredded) as error:
+    except UploadExpired as error:
+        return error_response(error)
+    try:
+        client_key = client_keys.key_for_client(store, blobs.keyring, upload.client_id)
+    except BlobShredded as error:
+        with store.unit_of_work() as uow:
+            uploads.upload_failed(uow, upload_id)
         return error_response(error)
     try:
         inspected = _write(store, blobs, scanner, max_bytes, request, upload_id, client_key)

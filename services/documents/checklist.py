@@ -16,7 +16,7 @@ from services.common.schemas import load
 from .access import documents_clause, requests_clause
 from .exceptions import RequestClosed
 from .library import actor_of, add_document
-from .models import Document, DocumentRequest
+from .models import Document, DocumentRequest, locked
 from .request_events import announce_created, announce_reviewed
 from .schemas import NewRequest, RequestFilter, Review
 from .states import RequestStates
@@ -54,7 +54,9 @@ def create_request(
 
 
 def find_request(uow, request_id, lock=False):
-    item = uow.session.get(DocumentRequest, request_id, with_for_update=lock)
+    item = uow.session.get(
+        DocumentRequest, request_id, with_for_update=locked(DocumentRequest) if lock else None
+    )
     if item is None:
         raise NotFound()
     return item

@@ -20,9 +20,15 @@ Gone at once (no law requires keeping it; AVG art. 17 lid 1 sub a and b):
 What is kept is shredded with the client's key at the end of retention
 (client_keys.py)."""
 
-from sqlalchemy import delete, select
+import logging
 
-from .models import Document, Download, Upload
+from sqlalchemy import delete, select, update
+
+from services.common.db import utcnow
+
+from .models import Document, Download, ErasedDocument, Upload, locked
+
+log = logging.getLogger(__name__)
 
 
 def kept_by_law(document):
@@ -33,10 +39,12 @@ def kept_by_law(document):
 
 def erase_unkept(uow, client_id):
     """Remove the rows of the client's documents that no law keeps, with their
-    download receipts and uploads. -> [{id, dossier_id, blob_name}] of those removed (their blobs
-    are deleted by the caller once this is committed). Idempotent."""
+    download receipts and uploads, and leave a tombstone of each (ids and the blob's
+    name) in the same transaction. -> [{id, dossier_id}] of every document of the
+    client erased so far, earlier rounds too: the caller may have missed an earlier
+    answer. Idempotent. The blobs go once this is committed (`delete_erased_blobs`)."""
     documents = uow.session.scalars(
-        select(Document).where(Document.client_id == client_id).with_for_update()
+        select(Document).where(Document.client_id == client_id).with_for_update(**locked(Document))
     ).all()
     going = [d for d in documents if not kept_by_law(d)]
     if going:
@@ -45,4 +53,53 @@ def erase_unkept(uow, client_id):
         uow.session.execute(delete(Document).where(Document.id.in_(ids)))
         blob_names = [d.blob_name for d in going]  # an upload is named as its blob
         uow.session.execute(delete(Upload).where(Upload.id.in_(blob_names)))
-    return [{"id": d.id, "dossier_id": d.dossier_id, "blob_name": d.blob_name} for d in going]
+        now = utcnow()
+        for d in going:
+            uow.session.add(
+                ErasedDocument(
+                    id=d.id,
+                    client_id=client_id,
+                    dossier_id=d.dossier_id,
+                    blob_name=d.blob_name,
+                    erased_at=now,
+                )
+            )
+        uow.session.flush()
+    tombstones = uow.session.scalars(
+        select(ErasedDocument)
+        .where(ErasedDocument.client_id == client_id)
+        .order_by(ErasedDocument.erased_at, ErasedDocument.id)
+    )
+    return [{"id": t.id, "dossier_id": t.dossier_id} for t in tombstones]
+
+
+def delete_erased_blobs(store, blobs, client_id=None, limit=500):
+    """Delete the blobs of erased documents that are not deleted yet (of one client, or
+    of any): each call after an erasure, and the janitor's timer for what failed then.
+    A deletion that fails is logged (ids only) and left for the next time; deleting a
+    blob that is gone already is harmless. -> how many were deleted now."""
+    with store.unit_of_work() as uow:
+        query = select(ErasedDocument.id, ErasedDocument.blob_name).where(
+            ErasedDocument.blob_deleted_at.is_(None)
+        )
+        if client_id is not None:
+            query = query.where(ErasedDocument.client_id == client_id)
+        pending = list(uow.session.execute(query.order_by(ErasedDocument.erased_at).limit(limit)))
+    deleted = []
+    for document_id, blob_name in pending:
+        try:
+            blobs.delete(blob_name)
+        except Exception as error:  # the next call or round tries again
+            log.warning(
+                "blob of erased document %s not deleted yet: %s", document_id, type(error).__name__
+            )
+            continue
+        deleted.append(document_id)
+    if deleted:
+        with store.unit_of_work() as uow:
+            uow.session.execute(
+                update(ErasedDocument)
+                .where(ErasedDocument.id.in_(deleted))
+                .values(blob_deleted_at=utcnow())
+            )
+    return len(deleted)

@@ -1,8 +1,10 @@
 """The background half of a client's export (exports.py): one `preparing` export at a
 time is gathered (export_records.py), written as a ZIP stream (export_zip.py) straight
-into the blob store, sealed like any blob; then it is `ready` and the client is told by
-e-mail. A failed round leaves it `preparing` for the next one (MAX_ATTEMPTS), and the
-timer removes the files of exports that were downloaded or expired."""
+into the blob store, sealed under a key made for that one export
+(client_keys.key_for_export); then it is `ready` and the client is told by e-mail. A
+failed round destroys its key and leaves it `preparing` for the next one (MAX_ATTEMPTS),
+and the timer destroys the keys and removes the files of exports that were downloaded
+or expired."""
 
 import json
 import logging
@@ -34,23 +36,43 @@ def preparing(store, limit):
 
 def prepare(service, export_id, account_id, policy, public_url):
     """Gathers, writes and announces one export; a failure counts an attempt."""
+    blobs = service.blobs.store
     try:
         client = export_records.AsClient(service.worker_ctx, service.identity_signer, account_id)
         records, files = export_records.gather(client, service, service)
-        keys = client_keys.key_reader(service.store, service.blobs.store.keyring)
-        archive = ZipStream(_entries(records, files, service.blobs.store, keys))
-        service.blobs.store.delete(export_id)  # what an earlier round left half-way
-        service.blobs.store.write(export_id, archive)
+        keys = client_keys.key_reader(service.store, blobs.keyring)
+        archive = ZipStream(_entries(records, files, blobs, keys))
+        blobs.delete(export_id)  # what an earlier round left half-way
+        key = client_keys.key_for_export(
+            service.store, blobs.keyring, export_id, _client_ids(records)
+        )
+        blobs.write(export_id, archive, key)
     except Exception:
         log.exception("export %s could not be prepared", export_id)
-        _failed(service.store, export_id)
+        _failed(service.store, blobs, export_id)
         return
-    with service.store.unit_of_work() as uow:
+    if not _ready(service.store, export_id, archive, records, policy, public_url):
+        _failed(service.store, blobs, export_id)
+
+
+def _ready(store, export_id, archive, records, policy, public_url):
+    """-> False if a client whose data it holds was shredded meanwhile (checked in the
+    same unit of work: a shredding after it destroys the export's key itself)."""
+    with store.unit_of_work() as uow:
         export = uow.session.get(Export, export_id, with_for_update=True)
+        if client_keys.export_clients_shredded(uow, export_id):
+            return False
         export.status, export.ready_at, export.blob_kept = "ready", utcnow(), True
         export.expires_at = export.ready_at + policy.ttl
         export.size, export.sha256 = archive.size, archive.sha256
         _announce(uow, export, records["profile"], public_url)
+    return True
+
+
+def _client_ids(records):
+    """The clients whose data the export holds: of its dossiers, products, consents."""
+    items = records["dossiers"] + records["products"] + records["consents"]
+    return sorted({item["client_id"] for item in items if item.get("client_id")})
 
 
 def _entries(records, files, blobs, keys):
@@ -75,12 +97,16 @@ def _json_chunks(value):
     yield "".join(buffer).encode()
 
 
-def _failed(store, export_id):
+def _failed(store, blobs, export_id):
+    """A round failed: whatever it wrote never opens again (its key is destroyed) and
+    is deleted; after MAX_ATTEMPTS rounds the export is `failed`."""
     with store.unit_of_work() as uow:
         export = uow.session.get(Export, export_id, with_for_update=True)
+        client_keys.destroy_export_keys(uow, export_id)
         export.attempts += 1
         if export.attempts >= exports.MAX_ATTEMPTS:
             export.status = "failed"
+    blobs.delete(export_id)
 
 
 def _announce(uow, export, profile, public_url):
@@ -102,7 +128,8 @@ def _announce(uow, export, profile, public_url):
 
 
 def remove_done(store, blobs):
-    """Deletes the files of exports downloaded or expired (exports.due_for_removal)."""
+    """Destroys the keys and deletes the files of exports downloaded or expired
+    (exports.due_for_removal)."""
     with store.unit_of_work() as uow:
         gone = exports.due_for_removal(uow, utcnow())
     for name in gone:

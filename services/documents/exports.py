@@ -16,6 +16,7 @@ from sqlalchemy import select
 from services.common.db import new_id, utcnow
 from services.common.errors import NotFound, ReadOnlySession
 
+from . import client_keys
 from .downloads import blob_grant
 from .events import ExportDownloaded
 from .exceptions import ExportGone, ExportTooSoon
@@ -124,7 +125,8 @@ def open_download(uow, principal):
 
 def due_for_removal(uow, now):
     """Exports whose file goes now: expired (or past their time), or downloaded a while
-    ago. They are marked so; -> their blob names, to delete after the commit."""
+    ago. They are marked so and their keys destroyed; -> their blob names, to delete
+    after the commit."""
     rows = uow.session.scalars(
         select(Export).where(Export.blob_kept.is_(True)).with_for_update().limit(200)
     ).all()
@@ -136,5 +138,6 @@ def due_for_removal(uow, now):
             export.status == "downloaded" and export.downloaded_at + KEEP_DOWNLOADED <= now
         ):
             export.blob_kept = False
+            client_keys.destroy_export_keys(uow, export.id)  # a copy never opens again
             gone.append(export.id)
     return gone

@@ -21,7 +21,7 @@ from .checklist import _documents_of, describe
 from .events import RequestsUpdatedByLender
 from .exceptions import HdnApplicationMismatch
 from .library import actor_of
-from .models import DocumentRequest, HdnApplication
+from .models import DocumentRequest, HdnApplication, locked
 from .request_events import announce_created, client_may_see
 from .states import RequestStates
 
@@ -89,7 +89,7 @@ def _apply(uow, principal, access, entry):
             DocumentRequest.dossier_id == access["dossier_id"],
             DocumentRequest.hdn_key == entry["key"],
         )
-        .with_for_update()
+        .with_for_update(**locked(DocumentRequest))
     )
     if item is None:
         return _create(uow, principal, access, entry), "created"

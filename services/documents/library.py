@@ -18,7 +18,7 @@ from .access import documents_clause, sees_document
 from .events import DocumentPublished, DocumentUploaded, DocumentVisibilityChanged
 from .exceptions import DocumentSigned, VisibilityFixed
 from .file_names import safe_file_name
-from .models import Document, Download
+from .models import Document, Download, locked
 from .schemas import DocumentFilter, Visibility
 from .states import UploadStates
 
@@ -106,7 +106,9 @@ def find_document(uow, document_id):
 
 def visible_document(uow, access, document_id, lock=False):
     """The document, when the caller with `access` sees it (access.py); else NotFound."""
-    document = uow.session.get(Document, document_id, with_for_update=lock)
+    document = uow.session.get(
+        Document, document_id, with_for_update=locked(Document) if lock else None
+    )
     if document is None or not sees_document(access, document):
         raise NotFound()
     return document

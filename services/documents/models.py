@@ -1,11 +1,19 @@
 """documents's tables: documents and who downloaded them, document requests, and the
-uploads in flight (a ticket, then a stored blob, then attached to a document)."""
+uploads in flight (a ticket, then a stored blob, then attached to a document).
+
+What is about the client in them is sealed under the client's field key
+(`ClientFieldKey`, services/common/sealed_columns.py): a document's title and file name,
+an upload's file name, a request's description and the reason it was sent back. The
+code reads and writes them as text; `shred_client` destroys the key with the client's
+blob keys at the end of retention (docs/privacy.md)."""
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from services.common.db import UTCDateTime
+from services.common.field_backfill import BackfillColumns
 from services.common.plumbing import plumbing_tables
+from services.common.sealed_columns import FieldKeyColumns, SealedText, field_key_relationship
 
 
 class Base(DeclarativeBase):
@@ -16,19 +24,37 @@ metadata = Base.metadata
 plumbing_tables(metadata)
 
 
+class ClientFieldKey(FieldKeyColumns, Base):
+    """One key per client (owner_id: client_id) for the sealed fields below; `wrapped`
+    None once shred_client destroyed it. Apart from `client_keys` (the blobs'): those
+    are wrapped by BLOB_KEYS, several per client may exist, and a blob names its own."""
+
+    __tablename__ = "client_field_keys"
+
+
+class FieldBackfill(BackfillColumns, Base):
+    """The state of the backfill that seals rows written before sealing (migration 0012,
+    field_backfill.py): row "sealed_fields"."""
+
+    __tablename__ = "field_backfill"
+
+
 class Document(Base):
     """A file in a dossier. `public`: the client sees it. `blob_name`: its encrypted
     bytes in the blob store. `request_id`: the document request it was delivered for."""
 
     __tablename__ = "documents"
+    __field_key__ = ClientFieldKey
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     category: Mapped[str] = mapped_column(sa.String(20))  # document|correspondence|delivered_by_me
     public: Mapped[bool] = mapped_column(sa.Boolean)
-    title: Mapped[str] = mapped_column(sa.String(200))
-    name: Mapped[str] = mapped_column(sa.String(200))
+    title_sealed = mapped_column("title", sa.Text, nullable=False)
+    title = SealedText("title_sealed")
+    name_sealed = mapped_column("name", sa.Text, nullable=False)
+    name = SealedText("name_sealed")
     size: Mapped[int] = mapped_column(sa.BigInteger)
     sha256: Mapped[str] = mapped_column(sa.String(64))
     content_type: Mapped[str] = mapped_column(sa.String(100))
@@ -43,6 +69,25 @@ class Document(Base):
     created_at = mapped_column(UTCDateTime, nullable=False)
     # A dossier's list, newest first, a page at a time (services/common/paging.py).
     __table_args__ = (sa.Index("ix_documents_dossier_created", "dossier_id", "created_at", "id"),)
+    field_key = field_key_relationship(ClientFieldKey, "Document.client_id")
+
+    def field_owner(self):
+        return self.client_id
+
+
+class ErasedDocument(Base):
+    """A document erased at once (erasure.py), by reference: its ids and its blob's name,
+    nothing personal. Kept so that erasing again answers every document that went (the
+    caller may have missed the first answer) and so that a blob whose deletion failed is
+    deleted later (`blob_deleted_at` still empty)."""
+
+    __tablename__ = "erased_documents"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)  # the document's
+    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    dossier_id: Mapped[str] = mapped_column(sa.String(36))
+    blob_name: Mapped[str] = mapped_column(sa.String(36))
+    erased_at = mapped_column(UTCDateTime, nullable=False)
+    blob_deleted_at = mapped_column(UTCDateTime, nullable=True, index=True)
 
 
 class Download(Base):
@@ -59,6 +104,7 @@ class DocumentRequest(Base):
     the client). status open -> uploaded -> approved | rejected (-> uploaded again)."""
 
     __tablename__ = "document_requests"
+    __field_key__ = ClientFieldKey
     # A dossier's checklist, and the lender's items (all, or of one status), a page at a
     # time (services/common/paging.py)
     __table_args__ = (
@@ -79,11 +125,13 @@ class DocumentRequest(Base):
     office_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
-    description: Mapped[str | None] = mapped_column(sa.String(2000), nullable=True)
+    description_sealed = mapped_column("description", sa.Text, nullable=True)
+    description = SealedText("description_sealed")
     deliver_by: Mapped[str] = mapped_column(sa.String(10))
     due_date: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)  # ISO date
     status: Mapped[str] = mapped_column(sa.String(10), index=True)
-    reason: Mapped[str | None] = mapped_column(sa.String(1000), nullable=True)
+    reason_sealed = mapped_column("reason", sa.Text, nullable=True)
+    reason = SealedText("reason_sealed")
     created_by: Mapped[str] = mapped_column(sa.String(36))
     created_at = mapped_column(UTCDateTime, nullable=False)
     updated_at = mapped_column(UTCDateTime, nullable=False)
@@ -97,6 +145,10 @@ class DocumentRequest(Base):
     hdn_key: Mapped[str | None] = mapped_column(sa.String(40), nullable=True)
     hdn_code: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
     lender_status: Mapped[str | None] = mapped_column(sa.String(24), nullable=True)
+    field_key = field_key_relationship(ClientFieldKey, "DocumentRequest.client_id")
+
+    def field_owner(self):
+        return self.client_id
 
 
 class HdnApplication(Base):
@@ -120,11 +172,13 @@ class Upload(Base):
     message), delivery (a client's own file, e.g. a questionnaire's PDF)."""
 
     __tablename__ = "uploads"
+    __field_key__ = ClientFieldKey
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     ticket_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     status: Mapped[str] = mapped_column(sa.String(10), index=True)
     purpose: Mapped[str] = mapped_column(sa.String(12))
-    name: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    name_sealed = mapped_column("name", sa.Text, nullable=True)
+    name = SealedText("name_sealed")
     message_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     dossier_id: Mapped[str] = mapped_column(sa.String(36))
     office_id: Mapped[str] = mapped_column(sa.String(36))
@@ -137,6 +191,10 @@ class Upload(Base):
     extension: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
     created_at = mapped_column(UTCDateTime, nullable=False)
     expires_at = mapped_column(UTCDateTime, nullable=False)
+    field_key = field_key_relationship(ClientFieldKey, "Upload.client_id")
+
+    def field_owner(self):
+        return self.client_id
 
 
 class DownloadTicket(Base):
@@ -169,15 +227,36 @@ class Export(Base):
 
 
 class ClientKey(Base):
-    """A client's key (sealing.py: it wraps the data keys of the client's blobs), kept
-    wrapped by the key-encryption key `kek_id`. Shredding sets `wrapped` to None for
-    good (the row stays, so that a read says "shredded" rather than "damaged").
-    A client may get more than one key (two first uploads at once): all are shredded."""
+    """A key that wraps the data keys of blobs (sealing.py, header version 2), kept
+    wrapped by the key-encryption key `kek_id`: a client's (`client_id`; the one new
+    blobs get is `current_for` the client, unique, so there is never a second) or one
+    export's (`export_id`, client_keys.key_for_export). Destroying sets `wrapped` to None
+    for good (the row stays, so that a read says "shredded" rather than "damaged").
+    A client may have older keys (made before `current_for`): all are shredded."""
 
     __tablename__ = "client_keys"
     id: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
-    client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
+    client_id: Mapped[str | None] = mapped_column(sa.String(36), index=True, nullable=True)
+    current_for: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    export_id: Mapped[str | None] = mapped_column(sa.String(36), index=True, nullable=True)
     kek_id: Mapped[str] = mapped_column(sa.String(32))
     wrapped: Mapped[bytes | None] = mapped_column(sa.LargeBinary(64), nullable=True)
     created_at = mapped_column(UTCDateTime, nullable=False)
     shredded_at = mapped_column(UTCDateTime, nullable=True)
+    __table_args__ = (sa.Index("ux_client_keys_current_for", "current_for", unique=True),)
+
+
+class ExportClient(Base):
+    """A client whose data an export holds: shredding the client destroys the export's
+    key too (client_keys.shred)."""
+
+    __tablename__ = "export_clients"
+    export_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    client_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, index=True)
+
+
+def locked(model):
+    """`with_for_update` arguments that lock `model`'s rows alone: a model with sealed
+    fields is read with its field key by an outer join, and PostgreSQL refuses FOR
+    UPDATE on the nullable side of one."""
+    return {"of": model}

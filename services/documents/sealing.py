@@ -7,7 +7,9 @@ Every blob gets its own random 256-bit data key, wrapped by one of two kinds of 
 - version 2: the key of the client the blob belongs to (a random 256-bit key that
   documents keeps in its database wrapped by a KEK: `wrap_client_key`); the header names
   the client key's id. Destroying that one key makes every blob of the client unreadable
-  wherever a copy lives (crypto-shredding: see client_keys.py), without rewriting any. The plaintext is cut into SEGMENT-sized pieces, each sealed
+  wherever a copy lives (crypto-shredding: see client_keys.py), without rewriting any.
+  A client's export is sealed the same way under a key of its own, destroyed when the
+  export is gone. The plaintext is cut into SEGMENT-sized pieces, each sealed
 on its own (the STREAM construction, as in Tink's streaming AEAD), so neither side ever
 holds more than about two segments.
 
@@ -24,9 +26,7 @@ the sealed size depends on the plaintext size alone (see `sealed_size`).
 """
 
 import base64
-import binascii
 import os
-import re
 import struct
 import uuid
 from pathlib import Path
@@ -35,6 +35,8 @@ from typing import NamedTuple
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from services.common.field_sealing import KEY_ID as _KEY_ID
+from services.common.field_sealing import parse_keys
 from services.common.files import link_new
 from services.documents.exceptions import BlobDamaged
 
@@ -49,7 +51,6 @@ _WRAPPED = 12 + 32 + TAG
 HEADER_SIZE = len(MAGIC) + _ID_FIELD + _WRAPPED + PREFIX_SIZE
 SEALED_SEGMENT = SEGMENT + TAG
 _MAX_SEGMENTS = 2**32  # the counter is 32 bits; 1 PiB per blob is plenty
-_KEY_ID = re.compile(rf"[A-Za-z0-9._-]{{1,{KEY_ID_MAX}}}")
 DEFAULT_KEY_ID = "local-1"
 KEY_FILE = Path("keys") / "blob-kek.key"
 
@@ -95,29 +96,6 @@ class Keyring:
         if active_id not in keys:
             raise ValueError(f"BLOB_KEY_ID {active_id!r} is not one of the blob keys")
         return cls(keys, active_id)
-
-
-def parse_keys(text, source):
-    """ "id:base64,id:base64" -> {id: key}; errors name `source` and the id, never a key."""
-    keys = {}
-    for number, entry in enumerate(text.split(","), start=1):
-        key_id, colon, encoded = entry.strip().partition(":")
-        key_id = key_id.strip()
-        if not colon or not _KEY_ID.fullmatch(key_id):
-            raise ValueError(
-                f"{source}: entry {number} is not <id>:<base64 key> with an "
-                f"id matching {_KEY_ID.pattern}"
-            )
-        if key_id in keys:
-            raise ValueError(f"{source}: key id {key_id!r} is listed twice")
-        try:
-            key = base64.b64decode(encoded.strip(), validate=True)
-        except (binascii.Error, ValueError):
-            raise ValueError(f"{source}: key {key_id!r} is not valid base64") from None
-        if len(key) != 32:
-            raise ValueError(f"{source}: key {key_id!r} must be 32 bytes, got {len(key)}")
-        keys[key_id] = key
-    return keys
 
 
 def _read_or_create_key_file(path):

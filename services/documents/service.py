@@ -21,6 +21,7 @@ from . import (
     downloads,
     erasure,
     facts,
+    field_backfill,
     finishing,
     hdn_da,
     hdn_import,
@@ -33,12 +34,12 @@ from .access import document_access, dossier_access, visible_dossier_ids
 from .dependencies import Blobs
 from .export_entrypoints import ExportEntrypoints
 from .models import metadata
-from .settings import DocumentsSettings
+from .settings import BACKFILL_INTERVAL_S, DocumentsSettings
 
 
 class DocumentsService(ExportEntrypoints, ServiceBase):
     name = "documents"
-    store = Store(metadata)
+    store = Store(metadata, seals_fields=True)  # the client's names and titles: models.py
     blobs = Blobs()
     settings = Settings(DocumentsSettings)
     dossier = TimedRpcProxy("dossier", timeout=10)  # carries the caller's principal
@@ -69,13 +70,24 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
     def send_blob(self, request):
         return blob_endpoint.send(self.store, self.blobs.store, request)
 
+    @timer(interval=BACKFILL_INTERVAL_S, eager=True)
+    def backfill_sealed_fields(self):
+        """Once per deployment (resumable, then a no-op): the personal fields written
+        before they were sealed get sealed, a batch at a time (field_backfill.py), by one
+        instance at a time."""
+        with self.store.lease("backfill_sealed_fields") as held:
+            if held:
+                field_backfill.backfill(self.store)
+
     @timer(interval=300)
     def remove_stale_uploads(self):
         """Blobs of uploads that never became documents (refused, abandoned, or cut off
-        by a crash) are deleted once they are old."""
+        by a crash) are deleted once they are old; so are the blobs of erased documents
+        whose deletion failed at the erasure."""
         with self.store.lease("remove_stale_uploads") as held:
             if held:  # one instance at a time
                 janitor.remove_stale_uploads(self.store, self.blobs.store)
+                erasure.delete_erased_blobs(self.store, self.blobs.store)
 
     # -- uploads ----------------------------------------------------------------------------
     @rpc
@@ -235,21 +247,25 @@ class DocumentsService(ExportEntrypoints, ServiceBase):
     def shred_client(self, client_id):
         """dossier only (as a service), when the client's retention has run out: the
         client's keys are destroyed, so none of their blobs can be decrypted again, in
-        the store or in any copy (crypto-shredding). Idempotent. -> keys destroyed now."""
+        the store or in any copy (crypto-shredding), nor can the exports holding their
+        data, nor the sealed names and titles of their documents, uploads and requests
+        (the client's field key, in the same transaction; those written before sealing,
+        still plain text, are blanked). Idempotent. -> blob keys destroyed now."""
         self.caller.require_service("dossier")
-        with self.store.unit_of_work() as uow:
-            return client_keys.shred(uow, client_id)
+        return client_keys.shred_client(self.store, client_id)
 
     @rpc
     def erase_client_documents(self, client_id):
         """dossier only, when a client who asked for erasure left: the documents no law
-        keeps (erasure.py) go now, rows and blobs. -> {erased: [{id, dossier_id}]}."""
+        keeps (erasure.py) go now, rows and blobs. -> {erased: [{id, dossier_id}]}:
+        every document of the client erased so far, earlier calls' too (a tombstone of
+        each is kept), so that a caller who missed an answer gets it again. Idempotent."""
         self.caller.require_service("dossier")
         with self.store.unit_of_work() as uow:
-            going = erasure.erase_unkept(uow, client_id)
-        for document in going:  # once committed; a blob left behind is shredded later
-            self.blobs.store.delete(document["blob_name"])
-        return {"erased": [{"id": d["id"], "dossier_id": d["dossier_id"]} for d in going]}
+            erased = erasure.erase_unkept(uow, client_id)
+        # Once committed; a blob whose deletion fails is deleted by the janitor's timer.
+        erasure.delete_erased_blobs(self.store, self.blobs.store, client_id)
+        return {"erased": erased}
 
     # -- document requests ------------------------------------------------------------------
     @rpc

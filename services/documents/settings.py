@@ -10,6 +10,9 @@ from services.common.settings import env_int, setting
 # How often the export timer looks for work (export_entrypoints.py); a timer's interval is
 # fixed when the service class is made, so this one is read at import.
 EXPORT_POLL_S = env_int("EXPORT_POLL_S", 5)
+# How often the backfill that seals rows written before sealing looks for work
+# (field_backfill.py); once it is done, each round is one read of `field_backfill`.
+BACKFILL_INTERVAL_S = env_int("DOCUMENTS_BACKFILL_INTERVAL_S", 10)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from services.common.tokens import digest, matches
 
 from . import library
 from .exceptions import TooManyUploads, UploadExpired
-from .models import Document, Upload
+from .models import Document, Upload, locked
 from .states import UploadStates
 
 UPLOAD_TICKET_TTL = timedelta(minutes=15)
@@ -54,7 +54,7 @@ def begin_upload(uow, principal, place, request_id=None, purpose="document"):
 
 def claim_upload(uow, upload_id, ticket):
     """The blob endpoint may receive bytes for this upload, once. -> the upload."""
-    upload = uow.session.get(Upload, upload_id, with_for_update=True)
+    upload = uow.session.get(Upload, upload_id, with_for_update=locked(Upload))
     if upload is None or not matches(upload.ticket_hash, ticket) or upload.expires_at <= utcnow():
         raise UploadExpired()
     UploadStates.move(upload, UploadStates.RECEIVING)  # once: UploadExpired after that
@@ -96,7 +96,7 @@ def stored_upload(uow, principal, upload_id):
     """The caller's own upload, locked: -> (upload, None) when it waits to be attached,
     (upload, the document) when it already was (a retried call gets the same answer);
     UploadExpired otherwise."""
-    upload = uow.session.get(Upload, upload_id, with_for_update=True)
+    upload = uow.session.get(Upload, upload_id, with_for_update=locked(Upload))
     if upload is None or upload.account_id != principal.account_id:
         raise NotFound()
     if upload.status == UploadStates.ATTACHED:

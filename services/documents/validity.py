@@ -24,7 +24,7 @@ from sqlalchemy import select
 from services.common.db import utcnow
 from services.common.settings import env_int
 
-from .models import DocumentRequest
+from .models import DocumentRequest, locked
 from .request_events import announce_reviewed
 from .states import RequestStates
 
@@ -88,7 +88,7 @@ def expire_stale_deliveries(store):
                     DocumentRequest.delivered_at <= now - period,
                 )
                 .limit(SWEEP_BATCH)
-                .with_for_update()
+                .with_for_update(**locked(DocumentRequest))
             ).all()
             for item in stale:
                 _send_back(uow, item, now)

@@ -5,14 +5,14 @@ from sqlalchemy import func, select
 
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
-from services.common.paging import asc
+from services.common.sealed_columns import shred_owner
 
 from . import audit
 from .access import visible_client
-from .clients import describe, flush_or, normalised_mobile
+from .clients import by_name, describe, email_in_use, flush_or, normalised_mobile
 from .events import ClientUnlinked
 from .exceptions import ClientExists, CompanyRequired, NotInvited
-from .models import Client, Office
+from .models import Client, ClientFieldKey, Office
 
 
 def accounts_to_remove(uow, principal, client_id):
@@ -85,16 +85,13 @@ def _companies(principal):
 
 def my_companies(uow, principal):
     """The companies whose main account the caller is: [{id, name, office_id,
-    office_name}] (a person: none)."""
+    office_name}] (a person: none), by name (sealed: sorted here)."""
     rows = uow.session.execute(
-        _companies(principal)
-        .add_columns(Office.name)
-        .join(Office, Office.id == Client.office_id)
-        .order_by(Client.name, Client.id)
+        _companies(principal).add_columns(Office.name).join(Office, Office.id == Client.office_id)
     ).all()
     return [
         {"id": c.id, "name": c.name, "office_id": c.office_id, "office_name": office_name}
-        for c, office_name in rows
+        for c, office_name in sorted(rows, key=lambda row: by_name(row[0]))
     ]
 
 
@@ -102,7 +99,7 @@ def _company(uow, principal, company_id=None):
     """The company the caller acts for: the one named (NotFound unless the caller is its
     main account), or their only one. Someone who is the main account of several must
     name it: CompanyRequired, with the companies to choose from. No company: Forbidden."""
-    companies = uow.session.scalars(_companies(principal).order_by(Client.name, Client.id)).all()
+    companies = sorted(uow.session.scalars(_companies(principal)).all(), key=by_name)
     if not companies:
         raise Forbidden()
     if company_id is not None:
@@ -116,12 +113,12 @@ def _company(uow, principal, company_id=None):
 
 
 def list_extra_accounts(uow, pager, principal, company_id=None, limit=50, cursor=None):
-    """A page of the company's extra accounts, by name (ix_clients_parent_name)."""
+    """A page of the company's extra accounts, by name (sealed: read by parent_id,
+    sorted here)."""
     company = _company(uow, principal, company_id)
-    children, next_cursor = pager.page(
-        uow.session,
-        select(Client).where(Client.parent_id == company.id),
-        [asc(Client.name), asc(Client.id)],
+    children, next_cursor = pager.page_in_memory(
+        uow.session.scalars(select(Client).where(Client.parent_id == company.id)).all(),
+        by_name,
         limit,
         cursor,
         scope=f"extra-accounts:{company.id}",
@@ -137,9 +134,7 @@ def add_extra_account(uow, principal, name, email, mobile=None, language="nl", c
     """-> the new extra account's record; the caller then invites it like any client."""
     company = _company(uow, principal, company_id)
     email = email.strip().lower()
-    if uow.session.scalar(
-        select(Client.id).where(Client.office_id == company.office_id, Client.email == email)
-    ):
+    if email_in_use(uow, company.office_id, email):
         raise ClientExists()
     child = Client(
         id=new_id(),
@@ -164,6 +159,7 @@ def add_extra_account(uow, principal, name, email, mobile=None, language="nl", c
 def remove_extra_account(uow, principal, child_id):
     child = _child(uow, principal, child_id)
     audit.record(uow, principal, "extra_account_removed", child.parent_id, "client", child.id)
+    shred_owner(uow.session, ClientFieldKey, child.id)  # what was sealed under it goes too
     uow.session.delete(child)
 
 

@@ -150,6 +150,7 @@ CLIENT_ACTIONS = frozenset(
         "extra_account_removed",
         "export_downloaded",
         "erasure_requested",
+        "erasure_request_recorded",
         "relationship_ended",
     }
 )
@@ -160,6 +161,12 @@ def client_actions():
     return sorted(CLIENT_ACTIONS | {a + LOOK_ALONG for a in CLIENT_ACTIONS})
 
 
+def about_account(account_id):
+    """The entries that name the account as their object (an office ended the
+    relationship with it)."""
+    return and_(AuditEntry.object_type == "account", AuditEntry.object_id == account_id)
+
+
 def for_client_account(uow, pager, principal, limit=50, cursor=None):
     """A page of the client's own data: their client records, and their company's; only
     the actions in CLIENT_ACTIONS."""
@@ -167,10 +174,11 @@ def for_client_account(uow, pager, principal, limit=50, cursor=None):
         raise Forbidden()
     condition = AuditEntry.client_id.in_(own_client_ids(uow, principal))
     if not principal.scope_office_id:  # and what was done to their account (its end)
-        about_account = and_(
-            AuditEntry.object_type == "account", AuditEntry.object_id == principal.account_id
+        condition = or_(
+            condition,
+            AuditEntry.actor_id == principal.account_id,
+            about_account(principal.account_id),
         )
-        condition = or_(condition, AuditEntry.actor_id == principal.account_id, about_account)
     return _entries(
         uow,
         pager,

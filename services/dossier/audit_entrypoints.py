@@ -21,7 +21,8 @@ class AuditEntrypoints(AuditCheckpoints):
 
     @rpc
     def export_my_audit(self):
-        """Client: the signed trail of their own data (audit_export.py)."""
-        principal = self.caller.require("client")
+        """Client acting for themself (a look-along session is ReadOnlySession, as for
+        the data export): the signed trail of their own data (audit_export.py)."""
+        principal = self.caller.require("client", write=True)
         with self.store.unit_of_work() as uow:
             return audit_export.client_export(uow, principal, self.audit_key)

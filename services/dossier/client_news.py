@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from services.notify.events import SendNotification
 
+from .clients import by_name
 from .models import Client, Dossier, Office
 
 
@@ -41,9 +42,6 @@ def portal_accounts(uow, client):
     """The client's activated portal accounts: its own and, for a company, those of its
     extra accounts (who see the company's dossiers). Without one nobody could act on
     the news, so nobody gets it."""
-    people = [client] + list(
-        uow.session.scalars(
-            select(Client).where(Client.parent_id == client.id).order_by(Client.name, Client.id)
-        )
-    )
+    extras = uow.session.scalars(select(Client).where(Client.parent_id == client.id)).all()
+    people = [client] + sorted(extras, key=by_name)
     return [p for p in people if p.account_id and p.invitation_status == "accepted"]

@@ -1,16 +1,17 @@
 """Clients of an office and their consent. Who sees which client is access.py's rule
 (staff: while it shares with one of their offices); anyone else gets NotFound."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.common.contacts import mobile_or_none
 from services.common.db import new_id, utcnow
 from services.common.errors import Forbidden, NotFound
-from services.common.paging import asc
+from services.common.paging import asc, name_order
 from services.common.schemas import load
+from services.common.sealed_columns import blind_email, read_opened
 
-from . import audit
+from . import audit, field_backfill
 from .access import client_clause, visible_client
 from .events import ClientCreated, ConsentChanged
 from .exceptions import ClientExists, ContactLocked, InvalidMobile
@@ -25,9 +26,7 @@ def create_client(
     the client and to no when the admin (the lender) does."""
     _check_office(uow, principal, office_id)
     email = email.strip().lower()
-    if uow.session.scalar(
-        select(Client.id).where(Client.office_id == office_id, Client.email == email)
-    ):
+    if email_in_use(uow, office_id, email):
         raise ClientExists()
     client = Client(
         id=new_id(),
@@ -59,6 +58,23 @@ def _check_office(uow, principal, office_id):
         raise NotFound()
 
 
+def email_in_use(uow, office_id, email):
+    """-> whether a client record of the office has this e-mail address (by its blind
+    index: the address itself is sealed; a record from before sealing that the backfill
+    has not reached yet has none, and is compared as it is)."""
+    if uow.session.scalar(
+        select(Client.id).where(
+            Client.office_id == office_id,
+            Client.email_index == blind_email(uow.session, email),
+        )
+    ):
+        return True
+    if not field_backfill.pending(uow.session):
+        return False  # every record has its index (an erased one has none: nobody's)
+    unsealed = select(Client).where(Client.office_id == office_id, Client.email_index.is_(None))
+    return any(c.email.lower() == email for c in uow.session.scalars(unsealed))
+
+
 def flush_or(uow, error):
     """Flush; a unique constraint hit by a concurrent request is `error`, not a 500."""
     try:
@@ -73,20 +89,35 @@ def normalised_mobile(mobile):
 
 def list_clients(uow, pager, principal, q=None, limit=50, cursor=None):
     """Staff: a page of the consenting clients of all the caller's offices, each with
-    office_id, by name (ix_clients_office_name)."""
-    query = select(Client).where(client_clause(uow, principal))
+    office_id, by name. Names and addresses are sealed (models.py): the caller's visible
+    clients' names (and, for a search, addresses) are read and opened as columns, searched
+    and sorted here, and only the page's records are loaded whole (a few thousand records
+    an office at most: docs/performance.md)."""
+    names = ("name", "email") if q else ("name",)
+    found = read_opened(uow.session, Client, names, Client.id, client_clause(uow, principal))
     if q:
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(Client.name.ilike(pattern), Client.email.ilike(pattern)))
-    found, next_cursor = pager.page(
-        uow.session,
-        query,
-        [asc(Client.name), asc(Client.id)],
+        needle = q.strip().lower()
+        found = [
+            (client_id, texts)
+            for client_id, texts in found
+            if needle in (texts["name"] or "").lower() or needle in (texts["email"] or "").lower()
+        ]
+    page, next_cursor = pager.page_in_memory(
+        found,
+        lambda item: (name_order(item[1]["name"]), item[1]["name"] or "", item[0]),
         limit,
         cursor,
         scope=f"clients:{q or ''}",
     )
-    return {"items": [describe(c) for c in found], "next_cursor": next_cursor}
+    ids = [client_id for client_id, _texts in page]
+    records = {c.id: c for c in uow.session.scalars(select(Client).where(Client.id.in_(ids)))}
+    return {"items": [describe(records[i]) for i in ids], "next_cursor": next_cursor}
+
+
+def by_name(client):
+    """A list's order of clients: by name (without case or accents), the id breaking
+    ties."""
+    return (name_order(client.name), client.name, client.id)
 
 
 def update_client(uow, principal, client_id, changes):
@@ -101,9 +132,7 @@ def update_client(uow, principal, client_id, changes):
     before = (client.email, client.mobile)
     if "email" in changes:
         email = changes["email"].strip().lower()
-        if email != client.email and uow.session.scalar(
-            select(Client.id).where(Client.office_id == client.office_id, Client.email == email)
-        ):
+        if email != client.email and email_in_use(uow, client.office_id, email):
             raise ClientExists()
         client.email = email
     if "mobile" in changes:

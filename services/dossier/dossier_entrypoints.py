@@ -6,7 +6,7 @@ from nameko.timer import timer
 
 from services.common.service import rpc
 
-from . import access, audit, document_facts, dossiers, signers
+from . import access, audit, document_facts, dossiers, field_backfill, signers
 from .settings import BACKFILL_INTERVAL_S
 
 
@@ -112,3 +112,12 @@ class DossierEntrypoints:
         with self.store.lease("backfill_document_facts") as held:
             if held:
                 document_facts.backfill(self.store, self.documents_as_dossier.export_document_facts)
+
+    @timer(interval=BACKFILL_INTERVAL_S, eager=True)
+    def backfill_sealed_fields(self):
+        """Once per deployment (resumable, then a no-op): the personal fields written
+        before they were sealed get sealed, a batch at a time (field_backfill.py), by one
+        instance at a time."""
+        with self.store.lease("backfill_sealed_fields") as held:
+            if held:
+                field_backfill.backfill(self.store)

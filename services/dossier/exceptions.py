@@ -1,6 +1,10 @@
 """Errors dossier raises across the bus (their module path is part of the wire contract)."""
 
-from services.common.errors import KluisError
+from services.common.errors import ClientErased, KluisError
+
+# The client's data was erased at the end of retention (their field key destroyed):
+# nothing personal is written for them again, nothing left to erase on request (410).
+__all__ = ["ClientErased"]
 
 
 class PartnerIdTaken(KluisError):

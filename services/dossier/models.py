@@ -6,6 +6,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from services.common.audit_store import ChainedEntry, audit_tables, chain_entries, timestamp
 from services.common.db import UTCDateTime
 from services.common.plumbing import plumbing_tables
+from services.common.sealed_columns import (
+    FieldKeyColumns,
+    SealedJSON,
+    SealedText,
+    field_key_relationship,
+)
 
 
 class Base(DeclarativeBase):
@@ -31,17 +37,24 @@ class Office(Base):
     created_at = mapped_column(UTCDateTime, nullable=False)
 
 
+class ClientFieldKey(FieldKeyColumns, Base):
+    """The field key of one client record (`owner_id`: the Client row's id; a company's
+    extra accounts have their own): the client's personal fields here are sealed under
+    it (services/common/sealed_columns.py). Erasure destroys it (`wrapped` NULL)."""
+
+    __tablename__ = "client_field_keys"
+
+
 class Client(Base):
     """A person or company, client of one office. `shared`: consent to share with that
-    office. `account_id`: the portal account in identity, once activated."""
+    office. `account_id`: the portal account in identity, once activated. Name, e-mail,
+    mobile and the invitation's address are sealed under the record's field key (read
+    and written as plain text; e-mail addresses are found by their blind index)."""
 
     __tablename__ = "clients"
+    __field_key__ = ClientFieldKey
     __table_args__ = (
-        sa.UniqueConstraint("office_id", "email"),
-        # GET /clients, a page at a time (services/common/paging.py)
-        sa.Index("ix_clients_office_name", "office_id", "name", "id"),
-        # A company's extra accounts, likewise
-        sa.Index("ix_clients_parent_name", "parent_id", "name", "id"),
+        sa.UniqueConstraint("office_id", "email_index", name="uq_clients_office_email_index"),
     )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     office_id: Mapped[str] = mapped_column(sa.ForeignKey("offices.id"), index=True)
@@ -50,9 +63,14 @@ class Client(Base):
     parent_id: Mapped[str | None] = mapped_column(
         sa.ForeignKey("clients.id"), nullable=True, index=True
     )
-    name: Mapped[str] = mapped_column(sa.String(200))
-    email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    mobile: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    name_sealed: Mapped[str] = mapped_column("name", sa.Text)
+    name = SealedText("name_sealed")
+    email_sealed: Mapped[str] = mapped_column("email", sa.Text)
+    email_index: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
+    email = SealedText("email_sealed", index="email_index", normalise=str.lower)
+    mobile_sealed: Mapped[str | None] = mapped_column("mobile", sa.Text, nullable=True)
+    mobile_index: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
+    mobile = SealedText("mobile_sealed", index="mobile_index")
     language: Mapped[str] = mapped_column(sa.String(2))
     shared: Mapped[bool] = mapped_column(sa.Boolean)
     account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
@@ -61,7 +79,15 @@ class Client(Base):
         sa.String(64), nullable=True, unique=True
     )
     # The address e-mail 1 went to: its link is redeemed with that address only.
-    invitation_email: Mapped[str | None] = mapped_column(sa.String(254), nullable=True)
+    invitation_email_sealed: Mapped[str | None] = mapped_column(
+        "invitation_email", sa.Text, nullable=True
+    )
+    invitation_email_index: Mapped[str | None] = mapped_column(
+        sa.String(64), nullable=True, index=True
+    )
+    invitation_email = SealedText(
+        "invitation_email_sealed", index="invitation_email_index", normalise=str.lower
+    )
     # An existing portal account that redeemed the link: linked once its holder accepts.
     pending_account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
     invited_at = mapped_column(UTCDateTime, nullable=True)
@@ -73,6 +99,10 @@ class Client(Base):
     retained_for: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     # The client asked the office to erase their data (retention.py; the office decides).
     erasure_requested_at = mapped_column(UTCDateTime, nullable=True)
+    field_key = field_key_relationship(ClientFieldKey, "Client.id")
+
+    def field_owner(self):
+        return self.id
 
 
 class Dossier(Base):
@@ -94,20 +124,27 @@ class Dossier(Base):
 
 
 class Product(Base):
-    """A product the client has: a mortgage or a life insurance."""
+    """A product the client has: a mortgage or a life insurance. Its number (the policy
+    or loan number) is sealed under the client's field key."""
 
     __tablename__ = "products"
+    __field_key__ = ClientFieldKey
     # A client's products, a page at a time (services/common/paging.py)
     __table_args__ = (sa.Index("ix_products_client_created", "client_id", "created_at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(20))  # mortgage | life_insurance
     provider: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
-    number: Mapped[str | None] = mapped_column(sa.String(50), nullable=True)
+    number_sealed: Mapped[str | None] = mapped_column("number", sa.Text, nullable=True)
+    number = SealedText("number_sealed")
     amount_cents: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
     start_date: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)  # ISO date
     created_by: Mapped[str] = mapped_column(sa.String(36))
     created_at = mapped_column(UTCDateTime, nullable=False)
+    field_key = field_key_relationship(ClientFieldKey, "Product.client_id")
+
+    def field_owner(self):
+        return self.client_id
 
 
 class MortgageApplication(Base):
@@ -147,6 +184,9 @@ class AuditEntry(ChainedEntry, Base):
     __table_args__ = (
         sa.Index("ix_audit_entries_dossier_at", "dossier_id", "at", "id"),
         sa.Index("ix_audit_entries_client_at", "client_id", "at", "id"),
+        # a client's own trail: what their account did, and what was done to it
+        sa.Index("ix_audit_entries_actor_id", "actor_id"),
+        sa.Index("ix_audit_entries_object", "object_type", "object_id"),
         sa.UniqueConstraint("stream", "seq", name="uq_audit_entries_stream_seq"),
     )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -161,10 +201,16 @@ class AuditEntry(ChainedEntry, Base):
 
 
 def audit_stream(entry):
-    """One stream per dossier; a client's entries outside any dossier in one per client."""
+    """One stream per dossier; a client's entries outside any dossier in one per client;
+    what a client's account did outside both (downloading their export) in one per
+    account, so that their own export can hold it without the rest."""
     if entry.dossier_id:
         return f"dossier:{entry.dossier_id}"
-    return f"client:{entry.client_id}" if entry.client_id else "dossier"
+    if entry.client_id:
+        return f"client:{entry.client_id}"
+    if entry.actor_kind == "client" and entry.actor_id:
+        return f"account:{entry.actor_id}"
+    return "dossier"
 
 
 def audit_content(entry):
@@ -223,9 +269,12 @@ class Message(Base):
     """A message in a dossier, between the client and the office. Replies share the
     first message's `thread_id`. `read_at`: when the other side (the client, or any staff
     member of the office) read it. `attachments`: [{id, name, size, content_type,
-    sha256}]: the documents (in documents) filed when it was sent."""
+    sha256}]: the documents (in documents) filed when it was sent. Subject, body and
+    attachments (their file names) are sealed under the field key of the dossier's
+    client."""
 
     __tablename__ = "messages"
+    __field_key__ = ClientFieldKey
     # A dossier's messages, a page at a time (services/common/paging.py)
     __table_args__ = (sa.Index("ix_messages_dossier_created", "dossier_id", "created_at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -234,14 +283,21 @@ class Message(Base):
     client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     thread_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     reply_to: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
-    subject: Mapped[str] = mapped_column(sa.String(200))
-    body: Mapped[str] = mapped_column(sa.String(500))
+    subject_sealed: Mapped[str] = mapped_column("subject", sa.Text)
+    subject = SealedText("subject_sealed")
+    body_sealed: Mapped[str] = mapped_column("body", sa.Text)
+    body = SealedText("body_sealed")
     sender_id: Mapped[str] = mapped_column(sa.String(36))
     sender_kind: Mapped[str] = mapped_column(sa.String(10))  # client | staff
-    attachments = mapped_column(sa.JSON, nullable=False)
+    attachments_sealed = mapped_column("attachments", sa.Text, nullable=False)
+    attachments = SealedJSON("attachments_sealed", erased=[])
     created_at = mapped_column(UTCDateTime, nullable=False, index=True)
     read_at = mapped_column(UTCDateTime, nullable=True)
     read_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    field_key = field_key_relationship(ClientFieldKey, "Message.client_id")
+
+    def field_owner(self):
+        return self.client_id
 
 
 class QuestionnaireTemplate(Base):
@@ -263,9 +319,11 @@ class QuestionnaireTemplate(Base):
 class Questionnaire(Base):
     """A template assigned to a dossier: a copy of its pages (later edits of the template
     change nothing here), the answers saved so far, open -> completed (then frozen, with
-    the PDF of the answers as `document_id` in documents)."""
+    the PDF of the answers as `document_id` in documents). The answers are sealed under
+    the field key of the dossier's client."""
 
     __tablename__ = "questionnaires"
+    __field_key__ = ClientFieldKey
     # A dossier's questionnaires and a client's open ones (their actions), a page at a
     # time (services/common/paging.py)
     __table_args__ = (
@@ -281,7 +339,8 @@ class Questionnaire(Base):
     client_id: Mapped[str] = mapped_column(sa.String(36), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     pages = mapped_column(sa.JSON, nullable=False)
-    answers = mapped_column(sa.JSON, nullable=False)
+    answers_sealed = mapped_column("answers", sa.Text, nullable=False)
+    answers = SealedJSON("answers_sealed", erased={})
     # The furthest page saved (an optional page left blank keeps no answers, but was
     # seen): where the client carries on.
     last_saved_page: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
@@ -292,6 +351,10 @@ class Questionnaire(Base):
     updated_at = mapped_column(UTCDateTime, nullable=False)
     completed_at = mapped_column(UTCDateTime, nullable=True)
     completed_by: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
+    field_key = field_key_relationship(ClientFieldKey, "Questionnaire.client_id")
+
+    def field_owner(self):
+        return self.client_id
 
 
 # -- the read model of documents' facts (kept from documents' events) --------------------
@@ -337,7 +400,11 @@ class Backfill(Base):
 
 class ClientRetention(Base):
     """A client relationship that ended: when, by whom, and until when its records are
-    kept (`erase_at`); `erased_at` once the client's data was erased."""
+        kept (`erase_at`); `erased_at` once the client's data was erased;
+        `requested_erased_at` once what goes at once for a client who asked for erasure was
+        erased (erasure.py; the timer retries it until then); `signer_erased_at` once signing
+    erased the client and its extra accounts as signers (the timer calls it for every
+    erased client until then, those erased before it existed too)."""
 
     __tablename__ = "client_retention"
     client_id: Mapped[str] = mapped_column(sa.ForeignKey("clients.id"), primary_key=True)
@@ -346,3 +413,5 @@ class ClientRetention(Base):
     ended_by: Mapped[str] = mapped_column(sa.String(36))
     erase_at = mapped_column(UTCDateTime, nullable=False, index=True)
     erased_at = mapped_column(UTCDateTime, nullable=True)
+    requested_erased_at = mapped_column(UTCDateTime, nullable=True)
+    signer_erased_at = mapped_column(UTCDateTime, nullable=True)

@@ -7,18 +7,23 @@ identification and the customer due diligence among them) for RETENTION_S (five 
 by default), visible to the office's owner. Once the period has run out, the erasure
 timer (retention_entrypoints.py) has documents shred the client's key (every blob of
 the client becomes unreadable: services/documents/client_keys.py) and then blanks the
-client's personal fields here. The audit trail records the erasure by reference only."""
+client's personal fields here and destroys the field keys of the client's records
+(their names, addresses, messages, answers and product numbers are sealed under them:
+models.py): no copy of them can be opened again. The audit trail records the erasure by
+reference only."""
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from services.common.db import utcnow
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import Forbidden, NotFound, ScopeMissing
+from services.common.sealed_columns import shred_owner
 
-from . import audit
+from . import audit, field_backfill
 from .access import visible_client
-from .models import Client, ClientRetention, Office
+from .exceptions import ClientErased
+from .models import AuditEntry, Client, ClientFieldKey, ClientRetention, Office
 
 # Five years (Wwft art. 33 lid 3: five years after the relationship ended), two leap
 # days included; seconds, so that a test can make it short.
@@ -70,7 +75,7 @@ def retention_of(uow, principal, client_id):
 
 def describe(client, row, language="nl"):
     """What the office keeps of the client, until when, and why; whether the client
-    asked for erasure."""
+    asked for erasure, and when what goes at once on that request went."""
     erased_at = row.erased_at if row else None
     return {
         "client_id": client.id,
@@ -79,6 +84,7 @@ def describe(client, row, language="nl"):
         "erase_at": _iso(row.erase_at if row else None),
         "erased": erased_at is not None,
         "erased_at": _iso(erased_at),
+        "requested_erased_at": _iso(row.requested_erased_at if row else None),
         "legal_ground": LEGAL_GROUND.get(language, LEGAL_GROUND["nl"]),
     }
 
@@ -92,6 +98,29 @@ def request_erasure(uow, principal):
             client.erasure_requested_at = utcnow()
             audit.record(uow, principal, "erasure_requested", client.id, "client", client.id)
     return my_erasure(uow, principal)
+
+
+def record_erasure_request(uow, principal, client_id):
+    """Staff who see the client (after the end: the owner alone) record a request for
+    erasure that reached the office another way (letter, phone, e-mail): the same as
+    the client's own. Idempotent: a second time keeps the first time. NotFound for an
+    extra account of a company (the request is the main record's); ClientErased once
+    the retention ran out and the data was erased; ScopeMissing for an office system's
+    API key (a person weighs a request for erasure). -> describe()"""
+    if principal.kind != "staff":
+        raise NotFound()
+    if principal.is_api_key:
+        raise ScopeMissing()
+    client = visible_client(uow, principal, client_id, lock=True)
+    if client.parent_id is not None:
+        raise NotFound()
+    row = uow.session.get(ClientRetention, client.id)
+    if row is not None and row.erased_at is not None:
+        raise ClientErased()
+    if client.erasure_requested_at is None:
+        client.erasure_requested_at = utcnow()
+        audit.record(uow, principal, "erasure_request_recorded", client.id, "client", client.id)
+    return describe(client, row, principal.language)
 
 
 def my_erasure(uow, principal):
@@ -129,21 +158,101 @@ def _iso(moment):
     return moment.isoformat() if moment else None
 
 
-def due_for_erasure(uow, limit=50):
-    """-> ids of clients whose retention has run out and who are not erased yet."""
-    return list(
-        uow.session.scalars(
-            select(ClientRetention.client_id)
-            .where(ClientRetention.erased_at.is_(None), ClientRetention.erase_at <= utcnow())
-            .order_by(ClientRetention.erase_at)
-            .limit(limit)
-        )
+def sealing_pending(uow):
+    """Whether the sealing backfill has rows left to seal (field_backfill.pending): until
+    then the checks whether an address is used elsewhere (erasure.py), by blind index,
+    would miss the rows not sealed yet, so the erasures at the end of retention wait."""
+    return field_backfill.pending(uow.session)
+
+
+ROUND_BATCH = 50  # clients read per query of a timer round (the round reads on)
+
+
+def due_for_erasure(uow, after=None, limit=ROUND_BATCH):
+    """-> (due moment, client id) of clients whose retention has run out and who are not
+    erased yet, after `after` (the previous batch's last pair): a round goes through all of them,
+    past those that fail again. Not those whose erasure at once is still to be finished
+    (at_once_pending): that comes first."""
+    return _batch(
+        uow,
+        ClientRetention.erase_at,
+        [
+            ClientRetention.erased_at.is_(None),
+            ClientRetention.erase_at <= utcnow(),
+            or_(
+                Client.erasure_requested_at.is_(None),
+                ClientRetention.requested_erased_at.is_not(None),
+            ),
+        ],
+        after,
+        limit,
     )
+
+
+def signers_pending(uow, after=None, limit=ROUND_BATCH):
+    """-> (erased moment, client id) of erased clients whom signing has not erased as signers (with
+    their extra accounts) yet: those erased before signing was told, or whose last step
+    failed."""
+    return _batch(
+        uow,
+        ClientRetention.erased_at,
+        [ClientRetention.erased_at.is_not(None), ClientRetention.signer_erased_at.is_(None)],
+        after,
+        limit,
+        join_client=False,
+    )
+
+
+def signers_erased(uow, client_id):
+    row = uow.session.get(ClientRetention, client_id, with_for_update=True)
+    if row is not None and row.signer_erased_at is None:
+        row.signer_erased_at = utcnow()
+
+
+def at_once_pending(uow, after=None, limit=ROUND_BATCH):
+    """-> (end moment, client id) of ended clients who asked for erasure and whose erasure at
+    once (erasure.py) is not recorded as done: a step failed. The timer finishes it."""
+    return _batch(
+        uow,
+        ClientRetention.ended_at,
+        [
+            ClientRetention.erased_at.is_(None),
+            ClientRetention.requested_erased_at.is_(None),
+            Client.erasure_requested_at.is_not(None),
+        ],
+        after,
+        limit,
+    )
+
+
+def _batch(uow, order, conditions, after, limit, join_client=True):
+    """The next `limit` retention rows meeting `conditions`, in (`order`, client id)
+    order after the pair `after`: -> [(order value, client id)], each pair the key to
+    read on from."""
+    query = select(order, ClientRetention.client_id).where(*conditions)
+    if join_client:
+        query = query.join(Client, Client.id == ClientRetention.client_id)
+    if after is not None:
+        value, client_id = after
+        query = query.where(
+            or_(order > value, and_(order == value, ClientRetention.client_id > client_id))
+        )
+    rows = uow.session.execute(query.order_by(order, ClientRetention.client_id).limit(limit))
+    return [(value, client_id) for value, client_id in rows]
+
+
+def at_once_done(uow, client_id):
+    """Record that what goes at once for the client is gone (the first time only)."""
+    row = uow.session.get(ClientRetention, client_id)
+    if row is not None and row.requested_erased_at is None:
+        row.requested_erased_at = utcnow()
 
 
 def erase_client(uow, client_id):
     """Blank the personal fields of the client (and of a company's extra accounts) once
-    documents shredded their blobs. -> False if it was done already (another round)."""
+    documents shredded their blobs, and destroy their field keys: whatever was sealed
+    under them (here, in a replica or a later backup) is unreadable for good. -> False
+    if it was done already (another round)."""
     row = uow.session.get(ClientRetention, client_id, with_for_update=True)
     if row is None or row.erased_at is not None:
         return False
@@ -151,13 +260,33 @@ def erase_client(uow, client_id):
     extras = uow.session.scalars(select(Client).where(Client.parent_id == client_id)).all()
     for record in [client, *extras]:
         _blank(record)
-    row.erased_at = utcnow()
+    uow.session.flush()  # the placeholders, before the keys go
+    for record in [client, *extras]:
+        shred_owner(uow.session, ClientFieldKey, record.id)
+    row.erased_at = row.signer_erased_at = utcnow()  # the caller had signing erase them
     audit.record(uow, None, "client_erased", client_id, "client", client_id)
     return True
 
 
+def signer_ids(uow, client_id):
+    """The client and every extra account a company has or ever had (one removed earlier
+    is known by dossier's audit trail only): each may have signed under its own id, so
+    signing erases each. -> ids, the client's first."""
+    current = uow.session.scalars(select(Client.id).where(Client.parent_id == client_id))
+    former = uow.session.scalars(
+        select(AuditEntry.object_id).where(
+            AuditEntry.client_id == client_id, AuditEntry.action == "extra_account_added"
+        )
+    )
+    extras = sorted(set(current) | set(former))
+    return [client_id, *(extra for extra in extras if extra != client_id)]
+
+
 def _blank(record):
-    record.name, record.email = ERASED_NAME, f"erased-{record.id}@erased.invalid"
+    """Placeholders written as they are (not sealed: nothing personal in them, and read
+    the same once the key is gone); the blind indexes go with the addresses."""
+    record.name_sealed, record.email_sealed = ERASED_NAME, f"erased-{record.id}@erased.invalid"
+    record.email_index = None
     record.mobile = record.invitation_email = record.invitation_token_hash = None
     record.account_id = record.pending_account_id = None
     record.invitation_status = "not_invited"

@@ -42,9 +42,12 @@ class DossierService(
     ServiceBase,
 ):
     name = "dossier"
-    store = DossierStore(metadata, handlers={"identity.account_activated": invitations.accept})
+    store = DossierStore(  # clients' personal fields sealed (models.py, sealed_columns.py)
+        metadata, handlers={"identity.account_activated": invitations.accept}, seals_fields=True
+    )
     identity = TimedRpcProxy("identity", timeout=10, as_service=True)
     documents = TimedRpcProxy("documents", timeout=30)  # carries the caller's principal
     blobs = BlobTransfer()  # the questionnaires' PDFs to documents's blob endpoint
     documents_as_dossier = TimedRpcProxy("documents", timeout=30, as_service=True)
+    signing_as_dossier = TimedRpcProxy("signing", timeout=30, as_service=True)  # erase_signer
     settings = Settings(DossierSettings)

@@ -5,10 +5,12 @@ language changed, a client's removed. Plain functions over a unit of work (`uow.
 from sqlalchemy import delete, or_, select
 
 from services.common.db import new_id, utcnow
+from services.common.sealed_columns import shred_owner
 
-from . import domain
+from . import domain, lookup
 from .events import AccountCreated, AccountLanguageChanged, AccountRemoved
-from .models import Account, LoginAttempt
+from .exceptions import EmailInUse
+from .models import Account, AccountFieldKey, LoginAttempt
 from .passwords import require_strong
 from .sessions import end_sessions
 
@@ -16,6 +18,8 @@ from .sessions import end_sessions
 def create_account(uow, kind, email, name="", language="nl", password=None):
     if password is not None:
         require_strong(password)
+    if lookup.by_email(uow.session, email) is not None:  # also one not sealed yet
+        raise EmailInUse({"email": ["email_in_use"]})
     account = Account(
         id=new_id(),
         kind=kind,
@@ -34,10 +38,7 @@ def create_account(uow, kind, email, name="", language="nl", password=None):
 
 def bootstrap_admin(uow, email, password):
     """Create the platform admin unless an account with that e-mail exists. -> created?"""
-    existing = uow.session.scalar(
-        select(Account).where(Account.email == domain.normalise_email(email))
-    )
-    if existing is not None:
+    if lookup.by_email(uow.session, email) is not None:
         return False
     create_account(uow, "admin", email, name="Admin", language="nl", password=password)
     return True
@@ -59,10 +60,12 @@ def update_account(uow, account_id, language=None, name=None, session_id=None):
 
 def remove_client_account(uow, actor, account_id):
     """The portal account, its sessions and devices are gone (the office keeps its
-    records). Idempotent."""
+    records). Its field key is destroyed first: a copy of the row (a backup) can no
+    longer be read (crypto-shredding, docs/privacy.md). Idempotent."""
     account = uow.session.get(Account, account_id)
     if account is None or account.kind != "client":
         return
+    shred_owner(uow.session, AccountFieldKey, account_id)
     uow.session.delete(account)
     uow.emit(AccountRemoved(account_id=account_id), actor=actor)
 
@@ -74,14 +77,15 @@ def erase_client_contacts(uow, actor, emails):
     accounts and sign-in records went."""
     emails = sorted({domain.normalise_email(e) for e in emails})[:500]
     accounts = uow.session.scalars(
-        select(Account).where(Account.email.in_(emails), Account.kind == "client")
+        select(Account).where(lookup.has_emails(uow.session, emails), Account.kind == "client")
     ).all()
     account_ids = [a.id for a in accounts]
     for account in accounts:
         remove_client_account(uow, actor, account.id)
+    indexes = [lookup.email_index(uow.session, e) for e in emails]
     attempts = uow.session.execute(
         delete(LoginAttempt).where(
-            or_(LoginAttempt.email.in_(emails), LoginAttempt.account_id.in_(account_ids))
+            or_(LoginAttempt.email_index.in_(indexes), LoginAttempt.account_id.in_(account_ids))
         )
     ).rowcount
     return {"accounts": len(accounts), "login_attempts": attempts}

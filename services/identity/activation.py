@@ -4,13 +4,13 @@ activated when the password is set (e-mail 3 confirms; event `account_activated`
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from services.common.db import new_id, utcnow
 from services.common.tokens import digest, new_token
 from services.notify.events import SendNotification
 
-from . import domain, guard
+from . import domain, guard, lookup
 from .events import AccountActivated, AccountCreated, SessionRevoked
 from .exceptions import EmailInUse, InvalidCode
 from .models import Account, PasswordReset, Session
@@ -28,7 +28,7 @@ def prepare_client_account(uow, email, name, mobile, language, public_url):
     fresh set-password link (earlier links stop working). An account that is already
     active keeps its password and second step: its owner just signs in."""
     email = domain.normalise_email(email)
-    account = uow.session.scalar(select(Account).where(Account.email == email).with_for_update())
+    account = lookup.by_email(uow.session, email, for_update=True)
     if account is None:
         account = _new_client_account(uow, email, name, mobile, language)
     elif account.kind != "client":

@@ -9,6 +9,7 @@ from services.common.audit_store import ChainedEntry, audit_tables, chain_entrie
 from services.common.db import UTCDateTime
 from services.common.limits import Buckets
 from services.common.plumbing import plumbing_tables
+from services.common.sealed_columns import FieldKeyColumns, SealedText, field_key_relationship
 
 
 class Base(DeclarativeBase):
@@ -21,20 +22,41 @@ audit_tables(metadata)  # the audit chain's heads and checkpoints (audit_store.p
 buckets = Buckets(metadata)  # rate limits (services/common/limits.py)
 
 
+class AccountFieldKey(FieldKeyColumns, Base):
+    """One key per account (owner: the account id) that seals its personal fields;
+    destroying it (`shred_owner`) erases them in every copy (docs/privacy.md)."""
+
+    __tablename__ = "account_field_keys"
+
+
 class Account(Base):
+    """A person's account. E-mail, name and mobile (and the second step's secret) are
+    sealed under the account's own key (services/common/sealed_columns.py): the code reads
+    them as text, the database holds them sealed; e-mail and mobile are found by their
+    blind index (lookup.py). Rows from before sealing are sealed by backfill.py."""
+
     __tablename__ = "accounts"
+    __table_args__ = (sa.UniqueConstraint("email_index", name="uq_accounts_email_index"),)
+    __field_key__ = AccountFieldKey
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10))  # admin | staff | client
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # lower case
-    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    email_sealed = mapped_column("email", sa.Text, nullable=False)
+    # The blind index of the lower-case address: unique (one account per address).
+    email_index = mapped_column(sa.String(64), nullable=True)
+    email = SealedText("email_sealed", index="email_index", normalise=str.lower)  # lower case
+    name_sealed = mapped_column("name", sa.Text, nullable=False, default="")
+    name = SealedText("name_sealed")
     language: Mapped[str] = mapped_column(sa.String(2), default="nl")
-    mobile: Mapped[str | None] = mapped_column(sa.String(20), nullable=True, index=True)  # E.164
+    mobile_sealed = mapped_column("mobile", sa.Text, nullable=True)
+    mobile_index = mapped_column(sa.String(64), nullable=True, index=True)
+    mobile = SealedText("mobile_sealed", index="mobile_index")  # E.164
     active_office_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True)
     password_hash: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     # Second step: "sms" (clients) or "totp" (admins); its secret; one recovery code hash
     # per line (clients have one, admins ten), each single-use.
     second_factor: Mapped[str | None] = mapped_column(sa.String(10), nullable=True)
-    second_factor_secret: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    second_factor_secret_sealed = mapped_column("second_factor_secret", sa.Text, nullable=True)
+    second_factor_secret = SealedText("second_factor_secret_sealed")  # a mobile or a TOTP key
     recovery_code_hashes: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
     # The last TOTP time step accepted: a code works once, not again within its window.
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger, nullable=True)
@@ -43,6 +65,10 @@ class Account(Base):
     failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0)
     locked_until = mapped_column(UTCDateTime, nullable=True)
     created_at = mapped_column(UTCDateTime, nullable=False)
+    field_key = field_key_relationship(AccountFieldKey, "Account.id")
+
+    def field_owner(self):
+        return self.id
 
 
 class Session(Base):
@@ -84,14 +110,17 @@ class PasswordReset(Base):
 
 
 class LoginAttempt(Base):
-    """Every password login, successful or not, with time and source address."""
+    """Every password login, successful or not, with time and source address. The
+    address typed is kept only as its blind index (an attempt for an unknown address
+    has no account whose key could seal it): enough to erase a person's attempts by
+    address (accounts.erase_client_contacts), nothing to read back."""
 
     __tablename__ = "login_attempts"
     # The admin's list, newest first, a page at a time (services/common/paging.py)
     __table_args__ = (sa.Index("ix_login_attempts_at_id", "at", "id"),)
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
     account_id: Mapped[str | None] = mapped_column(sa.String(36), nullable=True, index=True)
-    email: Mapped[str] = mapped_column(sa.String(254))
+    email_index: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
     success: Mapped[bool] = mapped_column(sa.Boolean)
     reason: Mapped[str] = mapped_column(sa.String(30))  # ok | unknown | wrong_password | locked
     source_ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from services.common.db import new_id, utcnow
 from services.common.paging import desc
 
-from . import domain, guard, second_factor
+from . import domain, guard, lookup, second_factor
 from .exceptions import InvalidCredentials, RateLimited
 from .models import Account, LoginAttempt
 from .sessions import open_session
@@ -38,7 +38,7 @@ def _start_login(uow, policy, email, source_ip, user_agent):
     if wait:
         raise RateLimited({"retry_after_s": wait})
     email = domain.normalise_email(email)
-    account = uow.session.scalar(select(Account).where(Account.email == email))
+    account = lookup.by_email(uow.session, email)
     if account is not None and account.password_hash is None:
         account = None  # staff sign in with their device: no password, nothing to lock
     if not guard.known_source(uow, account, source_ip):
@@ -91,7 +91,7 @@ def _record_attempt(uow, account, email, success, reason, source_ip, user_agent)
         LoginAttempt(
             id=new_id(),
             account_id=account.id if account else None,
-            email=email[:254],
+            email_index=lookup.email_index(uow.session, email),
             success=success,
             reason=reason,
             source_ip=source_ip,
@@ -102,10 +102,12 @@ def _record_attempt(uow, account, email, success, reason, source_ip, user_agent)
 
 
 def login_attempts(uow, pager, limit=50, cursor=None):
-    """A page of every login attempt, newest first (ix_login_attempts_at_id)."""
+    """A page of every login attempt, newest first (ix_login_attempts_at_id), each
+    with its account's e-mail address (opened with the account's key, joined); an
+    attempt for an unknown address shows none: only its blind index is kept."""
     rows, next_cursor = pager.page(
         uow.session,
-        select(LoginAttempt),
+        _ATTEMPTS,
         [desc(LoginAttempt.at), desc(LoginAttempt.id)],
         limit,
         cursor,
@@ -115,13 +117,16 @@ def login_attempts(uow, pager, limit=50, cursor=None):
         "items": [
             {
                 "at": r.at.isoformat(),
-                "email": r.email,
+                "email": account.email if account is not None else None,
                 "success": r.success,
                 "reason": r.reason,
                 "source_ip": r.source_ip,
                 "user_agent": r.user_agent,
             }
-            for r in rows
+            for r, account in rows
         ],
         "next_cursor": next_cursor,
     }
+
+
+_ATTEMPTS = select(LoginAttempt, Account).outerjoin(Account, Account.id == LoginAttempt.account_id)

@@ -8,7 +8,7 @@ from services.common.db import new_id, utcnow
 from services.common.tokens import digest, new_token
 from services.notify.events import SendNotification
 
-from . import domain, guard
+from . import domain, guard, lookup
 from .exceptions import InvalidToken, TokenExpired, TokenUsed, WeakPassword
 from .models import Account, PasswordReset
 from .sessions import end_sessions
@@ -17,9 +17,7 @@ from .sessions import end_sessions
 def request_password_reset(uow, email, public_url):
     """Mail a single-use reset link (valid one hour) when the account exists; the
     caller answers the same either way, so nothing tells whether it does."""
-    account = uow.session.scalar(
-        select(Account).where(Account.email == domain.normalise_email(email))
-    )
+    account = lookup.by_email(uow.session, email)
     if account is None or account.password_hash is None:
         return  # staff sign in with their device; a client not yet activated activates
     if guard.per_hour_reached(

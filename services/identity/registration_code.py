@@ -10,7 +10,7 @@ from services.common.db import utcnow
 from services.common.tokens import matches
 from services.notify.events import SendNotification
 
-from . import access, domain, edge, guard
+from . import access, domain, edge, guard, lookup
 from .events import RegistrationRequested
 from .exceptions import InvalidCode, RegistrationLocked, UnknownCombination, WrongState
 from .models import Account, AuditEntry, Membership
@@ -123,12 +123,12 @@ def _match(uow, office, email, mobile):
     if office is None:
         return None
     if email:
-        contact = Account.email == domain.normalise_email(email)
+        contact = lookup.has_email(uow.session, email)
     else:
         normalised = normalise_mobile(mobile)
         if normalised is None:  # not a number: a miss (and never "no mobile on file")
             return None
-        contact = Account.mobile == normalised
+        contact = lookup.has_mobile(uow.session, normalised)
     return uow.session.scalar(
         select(Account)
         .join(Membership, Membership.account_id == Account.id)

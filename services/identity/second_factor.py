@@ -84,7 +84,7 @@ def finish_login(uow, clock, policy, challenge_id, code=None, recovery_code=None
         or utcnow() >= step.expires_at
     ):
         raise InvalidLoginCode()
-    account = uow.session.get(Account, step.account_id, with_for_update=True)
+    account = uow.session.get(Account, step.account_id, with_for_update={"of": Account})
     if domain.is_locked(account, utcnow()):
         raise InvalidLoginCode()
     method = _check(account, step, code, recovery_code)

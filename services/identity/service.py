@@ -18,6 +18,7 @@ from . import (
     accounts,
     activation,
     api_keys,
+    backfill,
     edge,
     export_principal,
     password_login,
@@ -31,13 +32,13 @@ from .hashing import Hashing
 from .models import metadata
 from .office_entrypoints import OfficeEntrypoints
 from .schemas import MeUpdate
-from .settings import SWEEP_INTERVAL_S, IdentitySettings
+from .settings import SEAL_INTERVAL_S, SWEEP_INTERVAL_S, IdentitySettings
 
 
 class IdentityService(AuditCheckpoints, OfficeEntrypoints, DeviceEntrypoints, ServiceBase):
     name = "identity"
     audit_metadata = metadata  # the audit chain (services/common/audit_entrypoints.py)
-    store = Store(metadata)
+    store = Store(metadata, seals_fields=True)  # accounts' personal fields (models.Account)
     settings = Settings(IdentitySettings)
     hashing = Hashing()  # argon2 in its own few OS threads (hashing.py)
 
@@ -46,6 +47,12 @@ class IdentityService(AuditCheckpoints, OfficeEntrypoints, DeviceEntrypoints, Se
         """Registrations never finished within REGISTRATION_LIFETIME_S, expired PC
         sign-ins, challenges and staff links, and full rate buckets are deleted."""
         edge.sweep_once(self.store, self.settings.registration_lifetime)
+
+    @timer(interval=SEAL_INTERVAL_S, eager=True)
+    def seal_old_accounts(self):
+        """Accounts written before their fields were sealed are sealed, in batches, by
+        one instance at a time (backfill.py)."""
+        backfill.seal_old_accounts_once(self.store)
 
     @rpc
     def login(self, email, password, source_ip=None, user_agent=None):
@@ -260,7 +267,8 @@ class IdentityService(AuditCheckpoints, OfficeEntrypoints, DeviceEntrypoints, Se
 
     @rpc
     def create_account(self, kind, email, name="", language="nl", password=None):
-        """Admin only (later: the services that invite people). -> {id}"""
+        """Admin only (later: the services that invite people). -> {id}; EmailInUse
+        when an account has the address."""
         self.caller.require("admin")
         with self.store.unit_of_work() as uow:
             return {"id": accounts.create_account(uow, kind, email, name, language, password).id}

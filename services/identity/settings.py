@@ -13,6 +13,7 @@ from . import domain, edge, guard
 
 # The sweep's timer needs its interval when the service class is made (before config).
 SWEEP_INTERVAL_S = env_int("IDENTITY_SWEEP_INTERVAL_S", 300)  # unfinished anonymous rows
+SEAL_INTERVAL_S = env_int("IDENTITY_SEAL_INTERVAL_S", 60)  # accounts not sealed yet (backfill.py)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from services.common.errors import Forbidden, NotFound
 from services.common.paging import desc
 from services.notify.events import SendNotification
 
-from . import access, domain, staff_links, staff_list
+from . import access, domain, lookup, staff_links, staff_list
 from .events import AccountCreated, MembershipChanged
 from .exceptions import AlreadyMember, EmailInUse, InvalidMobile, LastOwner, RoleAddressNotAllowed
 from .models import Account, AuditEntry, Membership, Registration
@@ -54,7 +54,7 @@ def add_staff(uow, principal, office_id, name, email, mobile, role, office=None,
     mobile = check_contact(email, mobile)
     email = domain.normalise_email(email)
     office = office or {}
-    account = uow.session.scalar(select(Account).where(Account.email == email))
+    account = lookup.by_email(uow.session, email)
     if account is None:
         account = _new_staff_account(uow, principal, email, name, mobile)
     else:

@@ -6,7 +6,7 @@ typed itself (its answer and its staff list read as for a brand-new person)."""
 
 from datetime import timedelta
 
-from sqlalchemy import literal, select
+from sqlalchemy import select
 
 from services.common.db import new_id, utcnow
 from services.common.tokens import digest, new_token
@@ -96,27 +96,16 @@ def as_person(link, email):
     }
 
 
-def asked(office_id):
-    """The office's open requests as (part 1, name, id, role): the staff list's second
-    part (staff.list_staff)."""
-    return select(
-        literal(1).label("part"),
-        StaffLink.name.label("name"),
-        StaffLink.id.label("id"),
-        StaffLink.role.label("role"),
-    ).where(*_open(office_id))
-
-
 def rows(session, link_ids):
     """{link id: the staff list row} of the given requests."""
     if not link_ids:
         return {}
     found = session.execute(
-        select(StaffLink, Account.email)
+        select(StaffLink, Account)
         .join(Account, Account.id == StaffLink.account_id)
         .where(StaffLink.id.in_(link_ids))
     ).all()
-    return {link.id: as_person(link, email) for link, email in found}
+    return {link.id: as_person(link, account.email) for link, account in found}
 
 
 def confirm(uow, token):

@@ -38,3 +38,12 @@ class SendNotification(Command):
     to: dict
     data: dict | None = absent_unless_given()
     account_id: str | None = absent_unless_given()
+
+
+@event("forget_recipients")
+class ForgetRecipients(Command):
+    """A client's retention ended (dossier, docs/privacy.md): the delivery log forgets
+    these e-mail addresses and mobile numbers (E.164). Idempotent."""
+
+    emails: list[str]
+    mobiles: list[str]

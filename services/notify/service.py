@@ -16,7 +16,7 @@ from services.common.settings_dependency import Settings
 from services.common.store import Store
 from services.common.unit_of_work import command_queue
 
-from . import preferences, use_cases, webhook_delivery, webhooks
+from . import erasure, preferences, use_cases, webhook_delivery, webhooks
 from .dependencies import ProvidersProvider
 from .models import metadata
 from .schemas import PreferenceChanges
@@ -31,6 +31,7 @@ class NotifyService(ServiceBase):
         metadata,
         handlers={
             "notify.send_notification": use_cases.record_notification,
+            "notify.forget_recipients": erasure.forget_recipients,
             "identity.account_language_changed": preferences.record_language,
             **webhooks.inbox_handlers(),
         },

@@ -18,6 +18,7 @@ from services.common.db import utcnow
 from services.common.paging import desc
 
 from . import preferences, templates
+from .erasure import ERASED_RECIPIENT
 from .events import NotificationFailed, NotificationSent, SendNotification
 from .exceptions import DeliveryFailed
 from .models import Notification
@@ -149,6 +150,8 @@ def claim(uow, notification_id):
 
 def send(notification, email, sms):
     """Talk to the provider. -> None when accepted, else the DeliveryFailed."""
+    if notification.recipient == ERASED_RECIPIENT:  # forgotten while it was being sent
+        return DeliveryFailed("permanent-failure", "recipient erased")
     try:
         if notification.channel == "email":
             email.send_email(

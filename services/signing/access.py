@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement
 from services.common.context import Principal
 from services.common.errors import Forbidden, NotFound
 
-from .models import SigningRequest
+from .models import LOCK, SigningRequest
 
 
 def consent_bound(principal: Principal) -> bool:
@@ -58,7 +58,7 @@ def visible_request(
     uow: Any, principal: Principal, request_id: str, lock: bool = False
 ) -> SigningRequest:
     """The request, when `sees_request`; else NotFound."""
-    item = uow.session.get(SigningRequest, request_id, with_for_update=lock)
+    item = uow.session.get(SigningRequest, request_id, with_for_update=LOCK if lock else None)
     if item is None or not sees_request(principal, item):
         raise NotFound()
     return item

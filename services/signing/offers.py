@@ -15,7 +15,7 @@ from services.notify.events import SendNotification
 from .access import requests_clause, visible_request
 from .events import SignatureExpired, SignatureRequested, SignatureWithdrawn
 from .exceptions import SigningInProgress
-from .models import SigningRequest
+from .models import LOCK, SigningRequest
 from .schemas import RequestFilter
 from .states import SigningRequestStates as States
 
@@ -60,6 +60,8 @@ def offer(uow, principal, document, signer, ttl, public_url):
 
 
 def _notify(uow, item, template, public_url):
+    if not item.signer_email:
+        return  # the signer was erased (erasure.py): nobody to write to
     uow.send(
         "notify",
         SendNotification(
@@ -171,7 +173,7 @@ def _expire(uow, now):
                     SigningRequest.signing_started_at < now - STALE_ATTEMPT,
                 ),
             )  # crashed attempt
-            .with_for_update()
+            .with_for_update(**LOCK)
             .limit(200)
         )
     )
@@ -197,7 +199,7 @@ def _remind(uow, now, reminder_before, public_url):
                 SigningRequest.reminded_at.is_(None),
                 SigningRequest.expires_at <= now + reminder_before,
             )
-            .with_for_update()
+            .with_for_update(**LOCK)
             .limit(200)
         )
     )

@@ -12,16 +12,25 @@ from services.common.store import Store
 from services.common.web_server import pooled_http
 from services.documents.client import BlobTransfer
 
-from . import access, offering, offers, signature, signing_flow, verification
+from . import (
+    access,
+    erasure,
+    field_backfill,
+    offering,
+    offers,
+    signature,
+    signing_flow,
+    verification,
+)
 from .dependencies import PlatformKey
 from .documents_link import DocumentsLink
 from .models import metadata
-from .settings import CHECK_INTERVAL_S, SigningSettings, VerifyBudget
+from .settings import BACKFILL_INTERVAL_S, CHECK_INTERVAL_S, SigningSettings, VerifyBudget
 
 
 class SigningService(ServiceBase):
     name = "signing"
-    store = Store(metadata)
+    store = Store(metadata, seals_fields=True)  # the signer's fields: models.py
     platform = PlatformKey()
     settings = Settings(SigningSettings)
     verify_budget = Settings(VerifyBudget)
@@ -117,6 +126,16 @@ class SigningService(ServiceBase):
             return signature.evidence_view(access.visible_request(uow, principal, request_id))
 
     @rpc
+    def erase_signer(self, client_id):
+        """dossier only (as a service), when the client's retention has run out: the
+        client's field key is destroyed and their name, e-mail address and evidence on
+        every signing request blanked (erasure.py); pending ones expire. Idempotent.
+        -> {key_destroyed, requests}."""
+        self.caller.require_service("dossier")
+        with self.store.unit_of_work() as uow:
+            return erasure.erase_signer(uow, str(client_id))
+
+    @rpc
     def begin_verification(self, source_ip=None):
         """Anyone (the gateway, for POST /signatures/verify): -> {verification_id, ticket}
         to send one file to the verify endpoint. RateLimited after VERIFY_RATE_BURST
@@ -137,6 +156,15 @@ class SigningService(ServiceBase):
             self.verify_budget,
             self.platform.root_pem,
         )
+
+    @timer(interval=BACKFILL_INTERVAL_S, eager=True)
+    def backfill_sealed_fields(self):
+        """Once per deployment (resumable, then a no-op): the personal fields written
+        before they were sealed get sealed, a batch at a time (field_backfill.py), by one
+        instance at a time."""
+        with self.store.lease("backfill_sealed_fields") as held:
+            if held:
+                field_backfill.backfill(self.store)
 
     @timer(interval=300)
     def sweep_verifications(self):

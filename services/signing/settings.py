@@ -12,6 +12,9 @@ from .verification import PER_ADDRESS
 
 # Known at import: nameko's @timer takes its interval when the class is made.
 CHECK_INTERVAL_S = env_int("SIGNING_CHECK_INTERVAL_S", 30)  # expiry and reminders
+# The backfill that seals rows written before sealing (field_backfill.py); once it is
+# done, each round is one read of `field_backfill`.
+BACKFILL_INTERVAL_S = env_int("SIGNING_BACKFILL_INTERVAL_S", 10)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from .exceptions import (
     SigningInProgress,
     SigningRequestClosed,
 )
-from .models import SigningRequest
+from .models import LOCK, SigningRequest
 from .platform_key import seal
 from .schemas import Signing
 from .states import SigningRequestStates as States
@@ -138,7 +138,7 @@ def finish(
 
 def abandon(uow, request_id, attempt):
     """An attempt that failed half-way: the request can be signed again at once."""
-    item = uow.session.get(SigningRequest, request_id, with_for_update=True)
+    item = uow.session.get(SigningRequest, request_id, with_for_update=LOCK)
     if (
         item is not None
         and item.status == States.PENDING
@@ -153,6 +153,18 @@ def evidence_view(item):
     if item.status != States.SIGNED:
         raise NotFound()
     evidence = item.evidence
+    if evidence is None:  # the signer was erased (erasure.py): the facts about the file
+        return {
+            "document_sha256": item.document_sha256,
+            "signed_document_sha256": item.signed_document_sha256,
+            "signer": None,
+            "signed_at": item.closed_at.isoformat(),
+            "ip": None,
+            "user_agent": None,
+            "auth": None,
+            "seal": None,
+            "evidence": None,
+        }
     return {
         "document_sha256": evidence["document_sha256"],
         "signed_document_sha256": evidence["signed_document_sha256"],
@@ -181,8 +193,9 @@ def issued(uow, signed_document_sha256):
     )
     if item is None:
         return None
+    evidence = item.evidence  # None once the signer was erased (erasure.py)
     return {
-        "signer": item.signer_name,
-        "signed_at": item.evidence["signed_at"],
+        "signer": item.signer_name or None,
+        "signed_at": evidence["signed_at"] if evidence else item.closed_at.isoformat(),
         "original_sha256": item.document_sha256,
     }

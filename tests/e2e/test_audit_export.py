@@ -5,28 +5,19 @@ client's export shows the office's internal work as hashes only; staff who do no
 the dossier get 404."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from services.dossier.audit import client_actions
+from tests.systems import verify_audit_file
 
 from .staff_app import Office
 from .test_clients import _client, activate
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def verify(tmp_path, document, pem):
     """-> (exit code, output) of the verify command, given only the file and the key."""
     (tmp_path / "export.json").write_text(json.dumps(document))
     (tmp_path / "key.pem").write_text(pem)
-    done = subprocess.run(
-        [sys.executable, "-m", "services.common.audit_verify", str(tmp_path / "export.json"),
-         "--key", str(tmp_path / "key.pem")],
-        capture_output=True, text=True, timeout=60, cwd=ROOT, env={"PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
-    return done.returncode, done.stdout
+    return verify_audit_file(tmp_path / "export.json", tmp_path / "key.pem")
 
 
 def test_an_exported_trail_verifies_with_only_the_public_key(kluis, office, staff, tmp_path):
@@ -84,3 +75,24 @@ def test_staff_who_do_not_see_the_dossier_get_404(kluis, office, staff):
     _other, rival = Office(kluis, office.admin).staffed("owner")
     assert rival.get(f"/dossiers/{dossier['id']}/audit/export").status_code == 404
     assert kluis.client().get(f"/dossiers/{dossier['id']}/audit/export").status_code == 401
+
+
+def test_an_admin_signs_the_checkpoints_now(kluis, office, staff):
+    """POST /audit/checkpoints: what the hourly timers do, now, in identity and dossier;
+    only an admin. The dossier's stream then holds that checkpoint and the export's own
+    one after the next entry."""
+    client = _client(staff, office)
+    dossier = staff.post(
+        f"/clients/{client['id']}/dossiers", json={"number": "T-4", "description": "Spoor"}
+    ).json()
+    assert staff.post("/audit/checkpoints").status_code == 403
+    assert kluis.client().post("/audit/checkpoints").status_code == 401
+    answer = office.admin.post("/audit/checkpoints")
+    assert answer.status_code == 200, answer.text
+    signed = answer.json()["signed"]
+    assert set(signed) == {"identity", "dossier"} and signed["dossier"] >= 1
+    staff.patch(f"/dossiers/{dossier['id']}", json={"description": "Na de ronde"})
+    document = staff.get(f"/dossiers/{dossier['id']}/audit/export").json()
+    (stream,) = [s for s in document["streams"] if s["stream"] == f"dossier:{dossier['id']}"]
+    seqs = [c["seq"] for c in stream["checkpoints"]]
+    assert len(seqs) == 2 and seqs[0] < seqs[1] == stream["entries"][-1]["seq"]

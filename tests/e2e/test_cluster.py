@@ -39,7 +39,11 @@ def cluster():
 
 
 def test_the_three_nodes_form_one_cluster_and_mirror_kluis_queues(cluster):
-    assert len(cluster.running_nodes(via=2)) == 3
+    cluster.start_stopped_nodes()  # the node-stop test may have run first
+    deadline = time.monotonic() + 60
+    while len(cluster.running_nodes(via=2)) < 3:
+        assert time.monotonic() < deadline, cluster.running_nodes(via=2)
+        time.sleep(0.2)
     with Connection(cluster.amqp_uri()) as connection:
         for name in ("rpc-probe", "evt-probe--x", "probe.commands", "reply-probe"):
             Queue(

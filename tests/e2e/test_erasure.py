@@ -4,12 +4,26 @@ seconds: after it, the client's documents cannot be decrypted (the bytes on disk
 untouched) and their personal fields are gone, while the office's records still work."""
 
 import json
+import secrets
+import sqlite3
 
 import pytest
+import sqlalchemy as sa
+from nameko.standalone.rpc import ClusterRpcProxy
 
+from services.common.context import Principal
+from services.common.errors import Forbidden
+from services.common.field_sealing import (
+    FieldDamaged,
+    FieldKeyring,
+    FieldKeyShredded,
+    is_sealed,
+    open_sealed,
+    seal,
+)
 from tests import samples
 
-from .conftest import Kluis, link_token, start_system
+from .conftest import CLIENT_PASSWORD, Kluis, link_token, start_system, unique_email
 from .staff_app import Office
 from .test_audit_export import verify
 from .test_clients import _client, activate
@@ -53,6 +67,7 @@ def case(kluis):
         "portal": portal,
         "dossier": dossier,
         "document": passport.json(),
+        "office": office,
     }
 
 
@@ -162,9 +177,14 @@ def _what_the_client_left(case):
     }
 
 
-def _login_emails(kluis):
-    items = kluis.admin().get("/admin/login-attempts", params={"limit": 100}).json()["items"]
-    return {item["email"] for item in items}
+def _sign_ins_under(kluis, address):
+    """How many sign-in records identity keeps under `address` (it keeps only the
+    address's blind index: GET /admin/login-attempts names no address without an
+    account, so the stored rows are counted)."""
+    blind = FieldKeyring.from_settings("", "", "", kluis.system.var).blind_email(address)
+    with sqlite3.connect(kluis.system.var / "identity.db") as db:
+        query = "SELECT count(*) FROM login_attempts WHERE email_index = ?"
+        return db.execute(query, (blind,)).fetchone()[0]
 
 
 def test_what_the_client_asked_to_erase_goes_at_once_the_rest_after_retention(kluis, case):
@@ -176,7 +196,7 @@ def test_what_the_client_asked_to_erase_goes_at_once_the_rest_after_retention(kl
     assert "erasure_requested" in [e["action"] for e in mine]
     miss = {"email": client["email"], "password": "niet-het-wachtwoord"}
     assert kluis.client().post("/auth/login", json=miss).status_code == 401
-    assert client["email"] in _login_emails(kluis)
+    assert _sign_ins_under(kluis, client["email"]) >= 1  # the miss, the activation's
 
     assert owner.post(f"/clients/{client['id']}/end-relationship").status_code == 200
     # At once: what no law keeps is gone; the identification and due diligence stay,
@@ -206,7 +226,7 @@ def test_what_the_client_asked_to_erase_goes_at_once_the_rest_after_retention(kl
     for kept in (passport, left["delivery"]):
         assert owner.get(f"/documents/{kept}/content").status_code == 410
     # identity holds no personal data of the account, which had no other office.
-    assert client["email"] not in _login_emails(kluis)
+    assert _sign_ins_under(kluis, client["email"]) == 0
     assert portal.get("/me").status_code == 401
 
 
@@ -222,11 +242,28 @@ def test_an_account_another_office_uses_stays_and_its_trail_shows_the_end(kluis,
     )
     assert answer.status_code == 202
     assert portal.post(f"/me/link-requests/{there['id']}/accept").status_code == 200
+    assert portal.get(f"/dossiers/{case['dossier']['id']}").status_code == 200  # viewed
     assert portal.post("/me/erasure").status_code == 202
 
     assert owner.post(f"/clients/{client['id']}/end-relationship").status_code == 200
-    trail = [e["action"] for e in portal.get("/me/audit").json()["items"]]
-    assert {"erasure_requested", "relationship_ended"} <= set(trail)
+    listed = portal.get("/me/audit", params={"limit": 200}).json()["items"]
+    assert {"erasure_requested", "relationship_ended", "dossier_viewed"} <= {
+        e["action"] for e in listed
+    }
+    # The signed file of their trail holds all of it in full, though the ended record
+    # and its dossier are no longer theirs: their streams are found by the entries that
+    # name the account or that it made.
+    signed = portal.get("/me/audit/export").json()
+    full = {
+        (c["action"], c["object_id"], c["actor_id"])
+        for s in signed["streams"]
+        for e in s["entries"]
+        if (c := e.get("content"))
+    }
+    assert {(e["action"], e["object"]["id"], e["actor"]["id"]) for e in listed} <= full
+    names = {s["stream"] for s in signed["streams"]}
+    assert {f"client:{client['id']}", f"dossier:{case['dossier']['id']}"} <= names
+    assert "dossier" not in names  # never the stream of entries about nobody
     left = portal.get("/me/erasure").json()["items"]  # the ended office is no longer theirs
     assert [i["office_id"] for i in left] == [other.id]
     wait_until(
@@ -237,3 +274,409 @@ def test_an_account_another_office_uses_stays_and_its_trail_shows_the_end(kluis,
     me = portal.get("/me")
     assert me.status_code == 200 and me.json()["email"] == client["email"]
     assert other_owner.get(f"/clients/{there['id']}").json()["name"] == "Eva Vergeten"
+    # notify's delivery log still writes to the client, who lives on elsewhere.
+    assert client["email"] in _recipients(kluis)
+
+
+def _recipients(kluis):
+    """Every recipient in notify's delivery log (the admin's view), all pages."""
+    admin, found, cursor = kluis.admin(), set(), None
+    while True:
+        params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+        page = admin.get("/admin/notifications", params=params).json()
+        found |= {item["recipient"] for item in page["items"]}
+        if not (cursor := page["next_cursor"]):
+            return found
+
+
+def test_after_retention_the_delivery_log_no_longer_names_the_client(kluis):
+    office = Office(kluis, kluis.admin())
+    owner = office.staffed("owner")[1]
+    mobile = f"+3162{secrets.randbelow(10**7):07d}"
+    client = _client(owner, office, name="Eva Vergeten", mobile=mobile)
+    activate(kluis, owner, client)  # e-mails to the address, the code by SMS
+    neighbour = _client(owner, office, name="Piet Blijft")
+    assert owner.post(f"/clients/{neighbour['id']}/invitation").status_code == 202
+    wait_until(lambda: {client["email"], mobile, neighbour["email"]} <= _recipients(kluis))
+
+    assert owner.post(f"/clients/{client['id']}/end-relationship").status_code == 200
+    wait_until(
+        lambda: owner.get(f"/clients/{client['id']}/retention").json()["erased"],
+        timeout=RETENTION_S + 20,
+    )
+    # notify forgets them through its command queue, a moment after the erasure.
+    wait_until(lambda: not {client["email"], mobile} & _recipients(kluis))
+    recipients = _recipients(kluis)
+    assert neighbour["email"] in recipients and "(gewist)" in recipients
+
+
+def test_the_office_records_a_request_after_the_end_and_what_no_law_keeps_goes(kluis, case):
+    owner, colleague, client = case["owner"], case["colleague"], case["client"]
+    dossier_id, passport = case["dossier"]["id"], case["document"]["id"]
+    left = _what_the_client_left(case)
+    path = f"/clients/{client['id']}/erasure-request"
+    assert owner.post(f"/clients/{client['id']}/end-relationship").status_code == 200
+    # The client's letter comes after the end: their portal account is gone by now.
+    (message,) = owner.get(f"/dossiers/{dossier_id}/messages").json()["items"]
+    assert "Eva" in str(message)
+    assert colleague.post(path).status_code == 404  # after the end: the owner alone
+    assert owner.post("/clients/no-such-client/erasure-request").status_code == 404
+
+    recorded = owner.post(path)
+    assert recorded.status_code == 200, recorded.text
+    body = recorded.json()
+    assert body["erasure_requested_at"] and body["requested_erased_at"] and not body["erased"]
+    again = owner.post(path).json()
+    assert again["erasure_requested_at"] == body["erasure_requested_at"]
+    assert again["requested_erased_at"] == body["requested_erased_at"]
+    # At once, as if the client had asked before the end.
+    listed = owner.get(f"/dossiers/{dossier_id}/documents").json()["items"]
+    assert {d["id"] for d in listed} == {passport, left["delivery"]}
+    (message,) = owner.get(f"/dossiers/{dossier_id}/messages").json()["items"]
+    assert "Eva" not in str(message) and message["attachments"] == []
+    questionnaire = owner.get(f"/questionnaires/{left['questionnaire']}").json()
+    assert questionnaire["answers"] == {}
+
+    wait_until(
+        lambda: owner.get(f"/clients/{client['id']}/retention").json()["erased"],
+        timeout=RETENTION_S + 20,
+    )
+    late = owner.post(path)
+    assert late.status_code == 410 and late.json()["error"] == "client_erased"
+    assert "gewist" in late.json()["message"]
+
+
+# -- the personal fields, sealed under a key per client record (docs/privacy.md) -----------
+def _dossier_db(kluis):
+    db = sqlite3.connect(kluis.system.var / "dossier.db")
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def _keyring(kluis):
+    """dossier's keyring, from the key files it made on first use (FIELD_KEYS unset)."""
+    return FieldKeyring.from_settings("", "", "", kluis.system.var)
+
+
+def _sealed_copies(kluis, client_id):
+    """-> {context: sealed value} of the client's record and messages, as a backup holds
+    them; and the record's key row."""
+    with _dossier_db(kluis) as db:
+        record = db.execute("SELECT * FROM clients WHERE id = ?", (client_id,)).fetchone()
+        copies = {
+            f"clients.{column}:{client_id}": record[column]
+            for column in ("name", "email", "mobile", "invitation_email")
+            if record[column]
+        }
+        for message in db.execute("SELECT * FROM messages WHERE client_id = ?", (client_id,)):
+            for column in ("subject", "body", "attachments"):
+                copies[f"messages.{column}:{message['id']}"] = message[column]
+        key = db.execute(
+            "SELECT * FROM client_field_keys WHERE owner_id = ?", (client_id,)
+        ).fetchone()
+    return copies, dict(zip(key.keys(), key, strict=True))
+
+
+def test_the_database_holds_no_personal_field_in_plain_text(kluis):
+    office = Office(kluis, kluis.admin())
+    owner = office.staffed("owner")[1]
+    client = _client(
+        owner,
+        office,
+        name="Zoë Verzegeld",
+        email="zoe.verzegeld@voorbeeld.nl",
+        mobile="+31687654321",
+    )
+    dossier = owner.post(
+        f"/clients/{client['id']}/dossiers", json={"number": "Z-1", "description": "Hypotheek"}
+    ).json()
+    assert send(owner, dossier["id"], subject="Taxatie Zoë", body="Geheime taxatiewaarde").ok
+    product = owner.post(
+        f"/clients/{client['id']}/products",
+        json={"kind": "mortgage", "provider": "Bank", "number": "POLIS-778899"},
+    )
+    assert product.status_code == 201, product.text
+    found = owner.get("/clients", params={"q": "verzegeld"}).json()["items"]
+    assert [c["id"] for c in found] == [client["id"]]  # searched after opening
+
+    needles = ("Verzegeld", "zoe.verzegeld", "87654321", "Geheime", "Taxatie Zo", "POLIS-778899")
+    with _dossier_db(kluis) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        dump = "\n".join(
+            str(tuple(row)) for t in tables for row in db.execute(f'SELECT * FROM "{t}"')
+        )
+        record = db.execute(
+            "SELECT name, email, mobile FROM clients WHERE id = ?", (client["id"],)
+        ).fetchone()
+    assert [needle for needle in needles if needle in dump] == []
+    assert all(is_sealed(value) for value in record)
+    # the code reads them as they were given
+    shown = owner.get(f"/clients/{client['id']}").json()
+    assert (shown["name"], shown["email"]) == ("Zoë Verzegeld", "zoe.verzegeld@voorbeeld.nl")
+
+
+def test_erasure_destroys_the_field_keys_and_a_copy_of_the_fields_never_opens(
+    kluis, case, tmp_path
+):
+    owner, client, dossier = case["owner"], case["client"], case["dossier"]
+    office_id = client["office_id"]
+    assert send(owner, dossier["id"], subject="Uw loonstrook", body="Graag uw loonstrook, Eva").ok
+    neighbour = owner.post(
+        f"/offices/{office_id}/clients",
+        json={"type": "person", "name": "Nina Naast", "email": "nina.naast@voorbeeld.nl"},
+    ).json()
+    copies, key = _sealed_copies(kluis, client["id"])
+    ring = _keyring(kluis)
+    opened = ring.open_key(key["kek_id"], key["id"], key["wrapped"])
+    assert open_sealed(
+        opened, copies[f"clients.name:{client['id']}"], f"clients.name:{client['id']}"
+    ) == ("Eva Vergeten")  # the copies open while the key lives
+
+    assert owner.post(f"/clients/{client['id']}/end-relationship").status_code == 200
+    wait_until(
+        lambda: owner.get(f"/clients/{client['id']}/retention").json()["erased"],
+        timeout=RETENTION_S + 20,
+    )
+    _copies, after = _sealed_copies(kluis, client["id"])
+    assert after["wrapped"] is None and after["shredded_at"]
+    with pytest.raises(FieldKeyShredded):
+        ring.open_key(after["kek_id"], after["id"], after["wrapped"])
+    # nor does any other key open them (a copy is bound to its key, row and column)
+    _n, other = _sealed_copies(kluis, neighbour["id"])
+    other_key = ring.open_key(other["kek_id"], other["id"], other["wrapped"])
+    for context, value in copies.items():
+        with pytest.raises(FieldDamaged):
+            open_sealed(other_key, value, context)
+    record = owner.get(f"/clients/{client['id']}").json()
+    assert record["name"] == "(gewist)" and client["email"] not in str(record)
+    (message,) = owner.get(f"/dossiers/{dossier['id']}/messages").json()["items"]
+    assert "Eva" not in str(message) and "loonstrook" not in str(message)
+    # nothing personal is written for them again: a clear answer
+    late = send(owner, dossier["id"], subject="Nog iets", body="Nog een vraag")
+    assert late.status_code == 410 and late.json()["error"] == "client_erased", late.text
+    # documents too: a request's description is sealed under the client's (destroyed) key
+    asked = owner.post(
+        f"/dossiers/{dossier['id']}/requests",
+        json={"title": "Loonstrook", "description": "De laatste, Eva", "deliver_by": "client"},
+    )
+    assert asked.status_code == 410 and asked.json()["error"] == "client_erased", asked.text
+    # the office's records, the other client and the audit chain are untouched
+    assert owner.get(f"/dossiers/{dossier['id']}").json()["number"] == "W-1"
+    assert owner.get(f"/clients/{neighbour['id']}").json()["name"] == "Nina Naast"
+    export = owner.get(f"/dossiers/{dossier['id']}/audit/export").json()
+    pem = kluis.client().get("/audit/public-key").text
+    assert verify(tmp_path, export, pem) == (0, "OK: the trail is whole\n")
+
+
+def test_an_address_another_record_was_invited_at_keeps_its_sign_in_records(kluis, case):
+    """identity lets go only of the addresses no other record uses: that of another
+    office's record, and that its invitation went to (not only the record's own)."""
+    owner, client = case["owner"], case["client"]
+    other = Office(kluis, kluis.admin())
+    there = _client(other.staffed("owner")[1], other, name="Eva Vergeten")  # another address
+    miss = {"email": client["email"], "password": "niet-het-wachtwoord"}
+    assert kluis.client().post("/auth/login", json=miss).status_code == 401
+    kept = _sign_ins_under(kluis, client["email"])
+    assert kept >= 1  # the miss, the activation's
+    ring = _keyring(kluis)
+    with _dossier_db(kluis) as db:  # its invitation went to Eva's address
+        key = db.execute(
+            "SELECT * FROM client_field_keys WHERE owner_id = ?", (there["id"],)
+        ).fetchone()
+        sealed = seal(
+            ring.open_key(key["kek_id"], key["id"], key["wrapped"]),
+            client["email"],
+            f"clients.invitation_email:{there['id']}",
+        )
+        db.execute(
+            "UPDATE clients SET invitation_email = ?, invitation_email_index = ? WHERE id = ?",
+            (sealed, ring.blind_email(client["email"]), there["id"]),
+        )
+    assert owner.post(f"/clients/{client['id']}/end-relationship").status_code == 200
+    wait_until(
+        lambda: owner.get(f"/clients/{client['id']}/retention").json()["erased"],
+        timeout=RETENTION_S + 20,
+    )
+    assert _sign_ins_under(kluis, client["email"]) == kept
+
+
+def _signing_rows(kluis, client_id):
+    """-> (the client's signing requests, their field key rows), as stored."""
+    with sqlite3.connect(kluis.system.var / "signing.db") as db:
+        db.row_factory = sqlite3.Row
+        rows = db.execute("SELECT * FROM signing_requests WHERE signer_client_id = ?", [client_id])
+        keys = db.execute("SELECT * FROM signer_field_keys WHERE owner_id = ?", [client_id])
+        return [dict(r) for r in rows], [dict(r) for r in keys]
+
+
+def test_after_retention_signing_keeps_no_personal_data_of_the_signer(kluis, case):
+    """signing's part of the end of retention (docs/privacy.md): the signer's name,
+    e-mail address and evidence were only ever stored sealed; after it their key is
+    destroyed and they are blank, a pending request expired, and the facts about the
+    signed document stay, for the office and for the verify endpoint."""
+    owner, portal, client = case["owner"], case["portal"], case["client"]
+    document = case["document"]
+    offered = owner.post(
+        f"/documents/{document['id']}/signing-requests", json={"signer_id": client["id"]}
+    ).json()
+    signed = portal.post(
+        f"/signing-requests/{offered['id']}/sign",
+        json={"full_name": "Eva Vergeten", "agree": True},
+        headers={"User-Agent": "Eva-Browser/1.0"},
+    )
+    assert signed.status_code == 200, signed.text
+    content = portal.get(f"/documents/{signed.json()['signed_document_id']}/content").content
+    second = upload(owner, case["dossier"]["id"], samples.pdf("Akte Eva"), name="akte.pdf").json()
+    pending = owner.post(
+        f"/documents/{second['id']}/signing-requests", json={"signer_id": client["id"]}
+    ).json()
+    rows, _keys = _signing_rows(kluis, client["id"])
+    assert len(rows) == 2
+    for personal in ("Eva Vergeten", client["email"], "Eva-Browser"):
+        assert personal not in str(rows), personal
+    before = owner.get(f"/signing-requests/{offered['id']}/evidence").json()
+    assert before["signer"]["name"] == "Eva Vergeten" and before["user_agent"] == "Eva-Browser/1.0"
+
+    assert owner.post(f"/clients/{client['id']}/end-relationship").status_code == 200
+    wait_until(
+        lambda: owner.get(f"/clients/{client['id']}/retention").json()["erased"],
+        timeout=RETENTION_S + 20,
+    )
+    rows, keys = _signing_rows(kluis, client["id"])
+    assert [k["wrapped"] for k in keys] == [None]
+    blanked = {
+        (r["title"], r["signer_name"], r["signer_email"], r["evidence"], r["seal"]) for r in rows
+    }
+    assert blanked == {("", "", "", None, None)}
+    request = owner.get(f"/signing-requests/{offered['id']}").json()
+    assert request["status"] == "signed" and request["signer"]["name"] == ""
+    evidence = owner.get(f"/signing-requests/{offered['id']}/evidence").json()
+    assert evidence["signer"] is None and evidence["ip"] is None and evidence["seal"] is None
+    assert evidence["document_sha256"] == before["document_sha256"]
+    assert evidence["signed_document_sha256"] == before["signed_document_sha256"]
+    assert owner.get(f"/signing-requests/{pending['id']}").json()["status"] == "expired"
+    verdict = kluis.client().post("/signatures/verify", files={"file": ("x.pdf", content)}).json()
+    assert verdict["valid"] is True and verdict["signed_by"] is None
+    assert verdict["original_sha256"] == document["sha256"]
+
+
+def test_only_dossier_erases_a_signer(kluis):
+    """signing.erase_signer answers dossier's own signed principal, and no one else."""
+
+    def erase_as(signed):
+        with ClusterRpcProxy(
+            {"AMQP_URI": kluis.system.env["AMQP_URI"]},
+            timeout=30,
+            context_data={"principal": signed},
+        ) as rpc:
+            return rpc.signing.erase_signer("no-such-client")
+
+    for signed in (
+        kluis.sign(Principal("documents", "service"), issuer="documents").signed,
+        kluis.sign(kluis.admin_principal()).signed,
+    ):
+        with pytest.raises(Forbidden):
+            erase_as(signed)
+    dossier = kluis.sign(Principal("dossier", "service"), issuer="dossier").signed
+    assert erase_as(dossier) == {"key_destroyed": False, "requests": 0}
+
+
+def _identity_rows(kluis, account_id):
+    """The account's row and its key row as stored in identity's database."""
+    engine = sa.create_engine(f"sqlite:///{kluis.system.var / 'identity.db'}")
+    try:
+        with engine.connect() as db:
+            account = db.execute(
+                sa.text("SELECT * FROM accounts WHERE id = :id"), {"id": account_id}
+            ).one_or_none()
+            key = db.execute(
+                sa.text("SELECT * FROM account_field_keys WHERE owner_id = :id"), {"id": account_id}
+            ).one()
+    finally:
+        engine.dispose()
+    return account, key
+
+
+def test_identity_keeps_a_client_sealed_and_destroys_its_key_when_the_account_goes(kluis):
+    """Issue #18 in identity: the account's e-mail, name and mobile are stored sealed
+    under its own key; unlinking the account at the end of the relationship destroys
+    that key, so a copy of the row (a backup) can no longer be read. Others still sign
+    in, and the address can be used for a new account afterwards."""
+    office = Office(kluis, kluis.admin())
+    owner = office.staffed("owner")[1]
+    mobile = f"+3161{secrets.randbelow(10**7):07d}"
+    client = _client(owner, office, name="Ada Verzegeld", mobile=mobile)
+    portal = activate(kluis, owner, client)
+    account_id = portal.get("/me").json()["id"]
+    other = kluis.create_client()
+
+    row, key = _identity_rows(kluis, account_id)
+    stored = json.dumps([str(value) for value in row])
+    for plain in (client["email"], "Verzegeld", mobile[3:]):
+        assert plain not in stored
+    assert row.email_index and row.mobile_index and key.wrapped is not None
+    ring = FieldKeyring.from_settings("", "", "", kluis.system.var)  # the system's key files
+    field_key = ring.open_key(key.kek_id, key.id, key.wrapped)
+    assert open_sealed(field_key, row.name, f"accounts.name:{account_id}") == "Ada Verzegeld"
+
+    assert owner.post(f"/clients/{client['id']}/end-relationship").status_code == 200
+    gone, shredded = _identity_rows(kluis, account_id)
+    assert gone is None and shredded.wrapped is None and shredded.shredded_at is not None
+    with pytest.raises(FieldKeyShredded):  # the copy kept aside: its key is no more
+        ring.open_key(shredded.kek_id, shredded.id, shredded.wrapped)
+
+    assert kluis.login(other, CLIENT_PASSWORD)
+    with kluis.rpc(kluis.admin_principal()) as rpc:
+        rpc.identity.create_account("client", client["email"], "Ada", "nl", CLIENT_PASSWORD)
+    again = kluis.client(kluis.login(client["email"].upper(), CLIENT_PASSWORD))
+    assert again.get("/me").json()["id"] != account_id
+
+
+def test_after_retention_a_companys_extra_accounts_keep_nothing_as_signers(kluis, case):
+    """A company's extra accounts sign under their own ids: at the end of retention
+    signing erases each of them too, one still there and one removed before (known by
+    dossier's audit trail alone then), a pending request of the removed one expired."""
+    owner, office = case["owner"], case["office"]
+    company = _client(owner, office, type="company", name="Bakkerij Vergeten BV")
+    dossier = owner.post(
+        f"/clients/{company['id']}/dossiers", json={"number": "BV-9", "description": "Pand"}
+    ).json()
+    main = activate(kluis, owner, company)
+    extras = []
+    for name in ("Kees Vergeten", "Greet Vergeten"):
+        email = unique_email("extra")
+        added = main.post("/me/accounts", json={"name": name, "email": email})
+        assert added.status_code == 201, added.text
+        extras.append(
+            (added.json(), activate(kluis, owner, {**added.json(), "email": email}, invited=True))
+        )
+    (kees, kees_portal), (greet, _greet_portal) = extras
+    first = upload(owner, dossier["id"], samples.pdf("Akte BV"), name="akte.pdf").json()
+    offered = owner.post(
+        f"/documents/{first['id']}/signing-requests", json={"signer_id": kees["id"]}
+    ).json()
+    signed = kees_portal.post(
+        f"/signing-requests/{offered['id']}/sign",
+        json={"full_name": "Kees Vergeten", "agree": True},
+        headers={"User-Agent": "Kees-Browser/1.0"},
+    )
+    assert signed.status_code == 200, signed.text
+    second = upload(owner, dossier["id"], samples.pdf("Akte BV 2"), name="akte2.pdf").json()
+    pending = owner.post(
+        f"/documents/{second['id']}/signing-requests", json={"signer_id": greet["id"]}
+    ).json()
+    assert main.delete(f"/me/accounts/{greet['id']}").status_code == 204
+
+    assert owner.post(f"/clients/{company['id']}/end-relationship").status_code == 200
+    wait_until(
+        lambda: owner.get(f"/clients/{company['id']}/retention").json()["erased"],
+        timeout=RETENTION_S + 20,
+    )
+    for extra in (kees, greet):
+        rows, keys = _signing_rows(kluis, extra["id"])
+        assert [k["wrapped"] for k in keys] == [None], extra["name"]
+        assert {(r["signer_name"], r["signer_email"], r["evidence"]) for r in rows} == {
+            ("", "", None)
+        }
+    assert owner.get(f"/signing-requests/{offered['id']}").json()["signer"]["name"] == ""
+    assert owner.get(f"/signing-requests/{pending['id']}").json()["status"] == "expired"

@@ -7,9 +7,18 @@ import io
 import json
 import time
 import zipfile
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from services.common.db import utcnow
+from services.common.store import unit_of_work
+from services.documents import client_keys, exports
+from services.documents.exceptions import BlobShredded
+from services.documents.models import Export, metadata
+from services.documents.sealing import Keyring
+from services.documents.storage import BlobStore, FolderStorage
 from tests import samples
 
 from .conftest import Kluis, start_system
@@ -198,6 +207,11 @@ def test_it_downloads_once_and_the_download_is_audited(kluis, world):
     assert portal.get("/me/export").json()["status"] == "downloaded"
     actions = [entry["action"] for entry in _items(portal, "/me/audit")]
     assert "export_downloaded" in actions
+    # and in the signed file of their trail, in full (it was in a stream of all clients'
+    # such entries before, which the client's file did not hold)
+    signed = portal.get("/me/audit/export").json()
+    shown = [e["content"] for s in signed["streams"] for e in s["entries"] if "content" in e]
+    assert "export_downloaded" in [entry["action"] for entry in shown]
     too_soon = portal.post("/me/export")
     assert too_soon.status_code == 429 and too_soon.json()["error"] == "rate_limited"
     assert int(too_soon.headers["Retry-After"]) > 0
@@ -208,7 +222,11 @@ def test_only_the_client_themself_and_an_expired_export_is_gone(kluis, world):
     assert staff.post("/me/export").status_code == 403
     look = staff.post(f"/clients/{world['client']['id']}/look-along").json()["token"]
     looking = kluis.client(look)
-    for method, path in (("POST", "/me/export"), ("GET", "/me/export")):
+    for method, path in (
+        ("POST", "/me/export"),
+        ("GET", "/me/export"),
+        ("GET", "/me/audit/export"),
+    ):
         refused = looking.request(method, path)
         assert refused.status_code == 403 and refused.json()["error"] == "read_only_session"
     # the first test's export was downloaded; an unused one of a fresh client expires
@@ -218,3 +236,51 @@ def test_only_the_client_themself_and_an_expired_export_is_gone(kluis, world):
     _eventually(lambda: fresh.get("/me/export").json()["status"] == "expired", timeout=TTL_S + 10)
     gone = fresh.get("/me/export/content")
     assert gone.status_code == 410 and gone.json()["error"] == "export_gone"
+
+
+class _DocumentsDb:
+    """documents's own database, where its blob endpoint finds the keys."""
+
+    def __init__(self, kluis):
+        var = kluis.system.var
+        url = kluis.system.env.get("DOCUMENTS_DB_URL") or f"sqlite:///{var / 'documents.db'}"
+        self.engine = sa.create_engine(url)
+
+    def unit_of_work(self):
+        return unit_of_work(self.engine, "documents", metadata.tables["outbox"])
+
+
+def _opens(kluis, db, copy):
+    """-> the plaintext of a sealed copy of an export's blob (a backup, an old S3
+    version), opened with the deployment's KEK and documents's keys."""
+    keyring = Keyring.from_config(None, None, kluis.system.var)
+    restored = BlobStore(FolderStorage(copy.parent.parent), keyring)
+    return b"".join(restored.read(copy.name, client_keys.key_reader(db, keyring)))
+
+
+def test_a_copy_of_the_file_opens_no_more_once_the_export_is_gone(kluis, world, tmp_path):
+    staff = world["staff"]
+    portal = activate(kluis, staff, _client(staff, world["office"], name="Bea Kopie"))
+    account_id = portal.get("/me").json()["id"]
+    assert portal.post("/me/export").status_code == 202
+    _ready(portal)
+    db = _DocumentsDb(kluis)
+    with db.unit_of_work() as uow:
+        export_id = exports.latest(uow, account_id).id
+    stored = kluis.system.var / "blobs" / export_id[:2] / export_id
+    assert stored.read_bytes()[:7] == b"KLBLOB\x02"  # under a key, not the KEK itself
+    copy = tmp_path / "aside" / export_id[:2] / export_id
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(stored.read_bytes())
+    downloaded = portal.get("/me/export/content")
+    assert downloaded.status_code == 200
+    assert _opens(kluis, db, copy) == downloaded.content
+
+    with db.unit_of_work() as uow:  # the transfer in flight had its minutes
+        export = uow.session.get(Export, export_id)
+        export.downloaded_at = utcnow() - exports.KEEP_DOWNLOADED - timedelta(seconds=1)
+    _eventually(lambda: not stored.exists())
+
+    with pytest.raises(BlobShredded):
+        _opens(kluis, db, copy)
+    db.engine.dispose()

@@ -113,7 +113,7 @@ def start_service(container_factory):
     pool.waitall()
     for container in started:
         for extension in container.extensions:
-            if isinstance(extension, Store) and hasattr(extension, "engine"):
+            if isinstance(extension, Store) and extension.engine is not None:
                 extension.engine.dispose()
 
 

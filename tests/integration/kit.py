@@ -15,6 +15,7 @@ from nameko.timer import timer
 
 from services.common.context import sign
 from services.common.events import Event, event
+from services.common.field_sealing import FieldKeyShredded
 from services.common.plumbing import plumbing_tables
 from services.common.service import ServiceBase
 from services.common.store import Store
@@ -101,11 +102,17 @@ seen = sa.Table(
 
 # fail_first: how many calls fail before the handler works; always_fail: it never works
 # (until a test "fixes" it); slow_s: how long each call takes (as a handler doing I/O).
-INBOX_BEHAVIOUR = {"fail_first": 0, "always_fail": False, "slow_s": 0.0, "calls": []}
+INBOX_BEHAVIOUR = {
+    "fail_first": 0,
+    "always_fail": False,
+    "erased": False,
+    "slow_s": 0.0,
+    "calls": [],
+}
 
 
 def reset_inbox_behaviour():
-    INBOX_BEHAVIOUR.update(fail_first=0, always_fail=False, slow_s=0.0, calls=[])
+    INBOX_BEHAVIOUR.update(fail_first=0, always_fail=False, erased=False, slow_s=0.0, calls=[])
 
 
 def handle_thing(uow, event):
@@ -113,6 +120,8 @@ def handle_thing(uow, event):
     calls.append(event["event_id"])
     if INBOX_BEHAVIOUR["slow_s"]:
         eventlet.sleep(INBOX_BEHAVIOUR["slow_s"])
+    if INBOX_BEHAVIOUR["erased"]:  # as sealing a field for an erased person does
+        raise FieldKeyShredded()
     if INBOX_BEHAVIOUR["always_fail"] or len(calls) <= INBOX_BEHAVIOUR["fail_first"]:
         raise Boom(f"call {len(calls)}")
     uow.session.execute(sa.insert(seen).values(event_id=event["event_id"], x=event["x"]))

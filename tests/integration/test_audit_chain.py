@@ -250,3 +250,18 @@ def test_a_checkpoint_round_signs_only_the_streams_that_moved(tmp_path, key):
             key.public_key(), audit_chain.checkpoint_payload(head), head["signature"]
         )
     engine.dispose()
+
+
+def test_the_verify_command_without_a_key_refuses_and_makes_none(tmp_path, key, monkeypatch):
+    """Where the platform's key is not on this machine the verifier says so; it never
+    makes a key of its own (every checkpoint would then fail to verify, and a stray
+    private key would be left behind)."""
+    copy = tmp_path / "dossier.db"
+    _trail(f"sqlite:///{copy}", key)
+    empty = tmp_path / "no-keys-here"
+    monkeypatch.setenv("AUDIT_KEY_DIR", str(empty))
+    monkeypatch.delenv("AUDIT_KEY_FILE", raising=False)
+    with pytest.raises(SystemExit) as refused:
+        audit_verify.main(["--live", "dossier", "--db", f"sqlite:///{copy}"], io.StringIO())
+    assert "--key" in str(refused.value) and "audit-key.pem" in str(refused.value)
+    assert not empty.exists()

@@ -19,13 +19,15 @@ from services.documents.models import DownloadTicket, Upload, metadata
 from services.documents.sealing import Keyring
 from services.documents.storage import BlobStore, FolderStorage
 
+from .test_signing_rules import SEALING
+
 
 class LocalStore:
     def __init__(self, url):
         self.engine = make_engine(url)
 
     def unit_of_work(self):
-        return unit_of_work(self.engine, "documents", metadata.tables["outbox"])
+        return unit_of_work(self.engine, "documents", metadata.tables["outbox"], SEALING)
 
 
 def _put(store, blobs, client_id, data):

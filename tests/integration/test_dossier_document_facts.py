@@ -266,7 +266,7 @@ def test_the_backfill_copies_existing_documents_once_and_yields_to_events(world)
         "correspondence": {"total": 1, "unread": 1},
         "delivered_by_me": {"total": 0},
     }
-    [state] = select_all(world.engine, Backfill.__table__)
+    [state] = select_all(world.engine, Backfill.__table__, Backfill.name == "document_facts")
     assert state.cursor is None and state.done_at is not None
     document_facts.backfill(store, pages())  # done: documents is not asked again
     # A change from before the page was read (say, parked then replayed) is in it already
@@ -279,7 +279,11 @@ def test_the_backfill_copies_existing_documents_once_and_yields_to_events(world)
 def test_a_backfill_that_stopped_resumes_where_it_was(world):
     store = SimpleNamespace(unit_of_work=lambda: unit_of_work(world.engine, "dossier", outbox))
     with world.engine.begin() as connection:
-        connection.execute(sa.update(Backfill.__table__).values(cursor="doc-5"))
+        connection.execute(
+            sa.update(Backfill.__table__)
+            .where(Backfill.name == "document_facts")
+            .values(cursor="doc-5")
+        )
     export = pages(
         {"documents": [fact(world, "doc-6", True)], "downloads": [], "next_cursor": None}
     )

@@ -96,6 +96,20 @@ def test_failing_handler_is_retried_in_the_background_until_it_works(config, inb
     assert [r.x for r in select_all(engine, seen)] == [2]
 
 
+def test_a_message_about_an_erased_person_is_parked_at_once_not_retried(config, inboxer):
+    """Writing a personal field of an erased person (FieldKeyShredded) is ClientErased in
+    every Store's unit of work: a refusal no retry can change, so parked at once."""
+    container, engine = inboxer
+    INBOX_BEHAVIOUR["erased"] = True
+    event = event_envelope("thing_happened", "account-1", {"x": 4})
+    deliver(config, container, event)
+
+    wait_until(status_is(engine, event, "parked"), message="the event parked")
+    row = inbox_row(engine, event)
+    assert (row.attempts, row.last_error) == (1, "ClientErased")
+    assert len(INBOX_BEHAVIOUR["calls"]) == 1
+
+
 def test_handler_that_keeps_failing_is_parked_listed_and_replayed(config, inboxer):
     container, engine = inboxer
     INBOX_BEHAVIOUR["always_fail"] = True

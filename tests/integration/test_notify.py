@@ -3,6 +3,7 @@ producer's outbox, recorded once per message id, sent over real SMTP (an aiosmtp
 temporary failures retried, permanent ones not. Runs on SQLite and PostgreSQL, with
 notify's schema from its Alembic migrations."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -13,8 +14,8 @@ from nameko.testing.services import entrypoint_waiter
 from services.common.context import Principal
 from services.common.db import new_id, utcnow
 from services.common.migrate import upgrade
-from services.common.unit_of_work import COMMAND_EXCHANGE, command_queue
-from services.notify import templates
+from services.common.unit_of_work import COMMAND_EXCHANGE, command_queue, unit_of_work
+from services.notify import erasure, templates
 from services.notify.delivery import SmtpEmail
 from services.notify.models import Notification
 from services.notify.models import metadata as notify_metadata
@@ -228,3 +229,84 @@ def test_mail_states_its_language(smtp_sink):
     (mail,) = smtp_sink.messages()
     assert mail["Message-ID"] == "<message-1@kluis>"
     assert mail["Content-Language"] == "nl"
+
+
+def forget_command(emails=(), mobiles=()):
+    """A `forget_recipients` command as dossier sends it at the end of a retention."""
+    return {
+        "message_id": new_id(),
+        "command": "forget_recipients",
+        "occurred_at": utcnow().isoformat(),
+        "emails": list(emails),
+        "mobiles": list(mobiles),
+    }
+
+
+def test_forgetting_a_client_blanks_their_rows_and_keeps_the_rest(make_db_url, engines):
+    """Rows to the client's address (any case) and mobile keep their facts but not the
+    recipient or subject; one not sent yet never will be; a parked command to them is
+    dropped; everyone else's stays. A second time changes nothing."""
+    url = make_db_url("notify")
+    upgrade("notify", url)
+    engine = engines(url)
+    now = utcnow()
+    rows = {
+        "to-eva": ("email", "Eva@Example.org", "delivered"),
+        "to-eva-waiting": ("email", "eva@example.org", "temporary-failure"),
+        "sms-to-eva": ("sms", "+31622223333", "delivered"),
+        "to-piet": ("email", "piet@example.org", "delivered"),
+    }
+    parked = reset_command("eva@example.org")
+    piet_parked = reset_command("piet@example.org")
+    with engine.begin() as connection:
+        for row_id, (channel, recipient, status) in rows.items():
+            connection.execute(
+                notifications.insert().values(
+                    id=row_id,
+                    template="password_reset",
+                    channel=channel,
+                    recipient=recipient,
+                    language="nl",
+                    subject="Ann's subject",
+                    body="text",
+                    status=status,
+                    attempts=1,
+                    next_attempt_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        for message in (parked, piet_parked):
+            connection.execute(
+                notify_inbox.insert().values(
+                    message_id=message["message_id"],
+                    source="notify.send_notification",
+                    payload=json.dumps(message),
+                    status="parked",
+                    attempts=8,
+                    next_attempt_at=now,
+                    received_at=now,
+                )
+            )
+    command = forget_command(["eva@example.org"], ["+31622223333"])
+    for _ in range(2):
+        with unit_of_work(engine, "notify", notify_metadata.tables["outbox"]) as uow:
+            erasure.forget_recipients(uow, command)
+        found = {row.id: row for row in select_all(engine, notifications)}
+        for row_id in ("to-eva", "to-eva-waiting", "sms-to-eva"):
+            row = found[row_id]
+            assert (row.recipient, row.subject, row.body) == ("(gewist)", "", None), row_id
+            assert (row.template, row.channel, row.attempts) == (
+                "password_reset",
+                rows[row_id][0],
+                1,
+            )
+        assert found["to-eva"].status == "delivered"
+        assert found["to-eva-waiting"].status == "permanent-failure"
+        assert (found["to-piet"].recipient, found["to-piet"].body) == ("piet@example.org", "text")
+        inbox = {row.message_id: row for row in select_all(engine, notify_inbox)}
+        assert (inbox[parked["message_id"]].status, inbox[parked["message_id"]].payload) == (
+            "done",
+            "{}",
+        )
+        assert inbox[piet_parked["message_id"]].status == "parked"

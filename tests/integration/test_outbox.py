@@ -10,7 +10,9 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_waiter
 from nameko.testing.utils import get_extension
+from prometheus_client import REGISTRY, generate_latest
 
+from services.common import metrics
 from services.common.store import Store, StoreSettings
 from services.common.unit_of_work import unit_of_work
 
@@ -269,3 +271,48 @@ def test_the_claim_picks_its_rows_once_in_a_materialized_cte(pg_url, engines):
             for (line,) in connection.exec_driver_sql("EXPLAIN " + compiled.string, compiled.params)
         ]
     assert any("CTE picked" in line for line in plan), plan
+
+
+def test_sent_rows_older_than_the_keep_time_are_pruned(producer_db):
+    """An event's payload may name a person: a sent row goes after OUTBOX_KEEP_S; a
+    newer sent row and an unsent one of any age stay."""
+    _url, engine = producer_db
+    store = Store(producer_metadata)
+    store.engine = engine
+    store.settings = StoreSettings(outbox_keep_s=3600)
+    now = datetime.now(UTC)
+    ages = {"old-sent": (now - timedelta(hours=2), True), "new-sent": (now, True)}
+    ages["old-unsent"] = (now - timedelta(days=30), False)
+    with engine.begin() as connection:
+        for row_id, (moment, sent) in ages.items():
+            connection.execute(
+                outbox.insert().values(
+                    id=row_id,
+                    kind="event",
+                    exchange="producer.events",
+                    routing_key="thing_happened",
+                    payload='{"email": "ann@example.org"}',
+                    created_at=moment,
+                    next_attempt_at=moment,
+                    sent_at=moment if sent else None,
+                    attempts=0,
+                )
+            )
+    assert store.prune_outbox(batch=1) == 1
+    assert sorted(row.id for row in select_all(engine, outbox)) == ["new-sent", "old-unsent"]
+    assert store.prune_outbox() == 0  # again, or by a second instance: nothing more
+
+
+def test_a_killed_service_leaves_the_scrape_and_holds_no_connection(config, running):
+    """A container that dies is killed, not stopped: its store must leave the metrics
+    scrape then too, or every later scrape in the process reconnects to its database
+    (in the suite, one idle connection per finished test until PostgreSQL refused more)."""
+    producer, consumer, engine = running
+    store = get_extension(producer, Store)
+    assert store in metrics.STORES
+    pool = store.engine.pool  # dispose() puts a new pool in its place
+    producer.kill()
+    assert store not in metrics.STORES and store._relay_thread.dead
+    generate_latest(REGISTRY)
+    assert pool.checkedin() == 0 and pool.checkedout() == 0
+    assert store.engine.pool.checkedin() == 0 and store.engine.pool.checkedout() == 0

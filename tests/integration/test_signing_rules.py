@@ -3,6 +3,7 @@ under way blocks withdrawal, a withdrawn or superseded attempt cannot finish, a 
 attempt does not keep a request alive past its time, a look-along session sees only
 its office's requests."""
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -10,8 +11,10 @@ import pytest
 from services.common.context import Principal
 from services.common.db import make_engine, utcnow
 from services.common.errors import NotFound
+from services.common.field_sealing import FieldKeyring
 from services.common.migrate import upgrade
 from services.common.paging import Pager
+from services.common.sealed_columns import KEYRING
 from services.common.unit_of_work import unit_of_work
 from services.signing import access, offers, signature
 from services.signing.exceptions import SigningInProgress, SigningRequestClosed
@@ -26,6 +29,13 @@ SIGNER = Principal(
 )
 STAFF = Principal(account_id="staff-a", kind="staff", offices={"office-a": "owner"})
 PAGER = Pager(b"k" * 32)
+# signing's field keys (the signer's fields are sealed): as config, and as a keyring
+FIELD_CONFIG = {
+    "FIELD_KEYS": "t1:" + base64.b64encode(b"f" * 32).decode(),
+    "FIELD_INDEX_KEY": base64.b64encode(b"i" * 32).decode(),
+}
+RING = FieldKeyring({"t1": b"f" * 32}, "t1", b"i" * 32)
+SEALING = {KEYRING: RING}
 
 
 @pytest.fixture
@@ -33,7 +43,7 @@ def uow_factory(tmp_path):
     url = f"sqlite:///{tmp_path / 'signing.db'}"
     upgrade("signing", url)
     engine = make_engine(url)
-    return lambda: unit_of_work(engine, "signing", metadata.tables["outbox"])
+    return lambda: unit_of_work(engine, "signing", metadata.tables["outbox"], SEALING)
 
 
 def _offer(uow_factory, ttl=timedelta(days=1)):

@@ -20,7 +20,7 @@ from services.signing.service import SigningService
 
 from .conftest import free_port
 from .kit import select_all, wait_until
-from .test_signing_rules import STAFF
+from .test_signing_rules import FIELD_CONFIG, SEALING, STAFF
 
 outbox = metadata.tables["outbox"]
 
@@ -42,7 +42,7 @@ def _offer(engine, ttl):
         "office_name": "Kantoor A",
         "dossier_number": "D-1",
     }
-    with unit_of_work(engine, "signing", outbox) as uow:
+    with unit_of_work(engine, "signing", outbox, SEALING) as uow:
         return offers.offer(uow, STAFF, document, signer, ttl, "http://portaal")["id"]
 
 
@@ -58,6 +58,7 @@ def signing_pair(config, make_db_url, engines, start_service, tmp_path, monkeypa
             SigningService,
             {
                 **config,
+                **FIELD_CONFIG,
                 "DB_URL": url,
                 "KLUIS_PUBLIC_URL": "http://portaal",
                 "SIGNING_REMINDER_BEFORE_S": 3 * 86400,
@@ -73,7 +74,7 @@ def test_a_reminder_and_an_expiry_happen_once(signing_pair, amqp_uri):
     instances, engine = signing_pair
     reminded = _offer(engine, timedelta(days=1))  # within the reminder's three days
     expiring = _offer(engine, timedelta(days=1))
-    with unit_of_work(engine, "signing", outbox) as uow:
+    with unit_of_work(engine, "signing", outbox, SEALING) as uow:
         uow.session.get(SigningRequest, expiring).expires_at = utcnow() - timedelta(seconds=1)
     offered = {row.id for row in select_all(engine, outbox)}
 
@@ -94,7 +95,7 @@ def test_a_reminder_and_an_expiry_happen_once(signing_pair, amqp_uri):
         ("command", "notify"),
         ("event", "signature_expired"),
     ]
-    with unit_of_work(engine, "signing", outbox) as uow:
+    with unit_of_work(engine, "signing", outbox, SEALING) as uow:
         assert uow.session.get(SigningRequest, reminded).reminded_at is not None
         assert uow.session.get(SigningRequest, expiring).status == "expired"
     # each relayed once, by one of the two relays: notify's queue holds the offer's
@@ -141,7 +142,7 @@ def test_two_rounds_that_meet_mid_read_send_one_reminder(signing_pair, slow_read
         (row.kind, row.routing_key) for row in select_all(engine, outbox) if row.id not in offered
     ]
     assert new == [("command", "notify")]  # one reminder
-    with unit_of_work(engine, "signing", outbox) as uow:
+    with unit_of_work(engine, "signing", outbox, SEALING) as uow:
         assert uow.session.get(SigningRequest, reminded).reminded_at is not None
 
 

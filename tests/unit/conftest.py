@@ -8,27 +8,40 @@ from sqlalchemy import create_engine, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from services.common.field_sealing import FieldKeyring
+from services.common.sealed_columns import KEYRING
 from services.common.unit_of_work import unit_of_work
+
+# The field keyring of services that seal personal fields (sealed_columns.py), in tests.
+TEST_KEYRING = FieldKeyring({"t1": bytes(range(32))}, "t1", b"i" * 32)
 
 
 class Database:
-    def __init__(self, metadata, service_name):
+    def __init__(self, metadata, service_name, url=None):
+        """In memory; `url`: a SQLite file instead (where leases are files beside it)."""
         self.metadata = metadata
         self.service_name = service_name
-        self.engine = create_engine(
-            "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+        self.info = {KEYRING: TEST_KEYRING}  # unused by a service without sealed fields
+        self.engine = (
+            create_engine(url)
+            if url
+            else create_engine(
+                "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+            )
         )
         metadata.create_all(self.engine)
 
     def unit_of_work(self):
-        return unit_of_work(self.engine, self.service_name, self.metadata.tables["outbox"])
+        return unit_of_work(
+            self.engine, self.service_name, self.metadata.tables["outbox"], self.info
+        )
 
     def all(self, model, *where):
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self.engine, expire_on_commit=False, info=self.info) as session:
             return session.scalars(select(model).where(*where)).all()
 
     def get(self, model, key):
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self.engine, expire_on_commit=False, info=self.info) as session:
             return session.get(model, key)
 
     def set(self, model, key, **values):

@@ -84,3 +84,13 @@ def test_the_store_is_written_to_a_new_file_that_is_0600_from_the_start(tmp_path
     assert stat.S_IMODE(readable.stat().st_mode) == 0o644
     assert stat.S_IMODE(store.stat().st_mode) == 0o600
     assert "s3cret-password" in store.read_text()
+
+
+def test_dossier_may_call_signing_to_erase_a_signer():
+    """The end of retention (dossier's erase_due_clients) calls signing.erase_signer: the
+    call is allowed by dossier's topic permissions, derived from its proxies."""
+    (rpc, *_events) = permissions("dossier")["topics"]
+    assert rpc["exchange"] == "nameko-rpc"
+    assert re.search(rpc["write"], "signing.erase_signer")
+    assert re.search(rpc["write"], "documents.shred_client")
+    assert not re.search(permissions("notify")["topics"][0]["write"], "signing.erase_signer")

@@ -165,6 +165,7 @@ WIRE = {
         "notification_failed": {"notification_id", "template", "channel", "status", "attempts"},
         # a command, sent to notify by the others
         "send_notification": {"template", "language", "to", "data", "account_id"},
+        "forget_recipients": {"emails", "mobiles"},
     },
 }
 

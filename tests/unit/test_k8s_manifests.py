@@ -449,9 +449,10 @@ def test_checkov_passes_but_for_the_commented_skip_list(rendered, tmp_path):
 
 def test_the_keys_every_replica_shares_come_from_configuration(tmp_path, monkeypatch):
     """What the manifests rely on: with the principal key and public keys mounted (openssl's
-    PEM, as docs/deploy.md makes them), PAGING_KEY and BLOB_KEYS set, a service makes no key
+    PEM, as docs/deploy.md makes them), PAGING_KEY, BLOB_KEYS and the FIELD_* keys set, a service makes no key
     of its own, and writes nothing to the mounts or to its per-pod KLUIS_VAR."""
     from services.common import principal_keys
+    from services.common.field_sealing import FieldKeyring
     from services.common.paging import Pager
     from services.documents.sealing import Keyring
 
@@ -495,5 +496,7 @@ def test_the_keys_every_replica_shares_come_from_configuration(tmp_path, monkeyp
     principal_keys.public_key("identity").verify(signed, b"x")
     Pager.from_config({"PAGING_KEY": "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY="}, "dossier")
     Keyring.from_config("k1:QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=", "", var)
+    key = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY="
+    FieldKeyring.from_settings(f"k1:{key}", "", key, var)
 
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*")} == before

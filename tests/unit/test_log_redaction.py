@@ -126,3 +126,37 @@ def test_every_process_logs_through_the_redacting_formatter():
     handler = config["handlers"][config["root"]["handlers"][0]]
     formatter = config["formatters"][handler["formatter"]]
     assert formatter["()"] == "services.common.logs.RedactingFormatter"
+
+
+def test_an_audit_checkpoint_is_logged_exactly_even_with_a_six_digit_seq(caplog):
+    """The log is the copy of each checkpoint outside the database: a busy stream's seq
+    123456 must not be masked as a code (as an ordinary line's would be)."""
+    from services.common.audit_entrypoints import log_checkpoint
+
+    checkpoint = {
+        "stream": "dossier",
+        "seq": 123456,
+        "hash": "ab" * 32,
+        "at": "2026-12-01T03:00:00.000000Z",
+        "signature": "x/654321/y==",
+    }
+    handler = logging.StreamHandler(stream := io.StringIO())
+    for output in ("text", "json"):
+        handler.setFormatter(RedactingFormatter("%(message)s", output=output))
+        logger = logging.getLogger("services.common.audit_entrypoints")
+        logger.addHandler(handler)
+        try:
+            with caplog.at_level(logging.INFO, logger=logger.name):
+                log_checkpoint(checkpoint)
+        finally:
+            logger.removeHandler(handler)
+    text, line = stream.getvalue().splitlines()
+    assert (
+        text
+        == json.loads(line)["message"]
+        == (
+            f"audit checkpoint dossier seq 123456 hash {'ab' * 32} "
+            "at 2026-12-01T03:00:00.000000Z signature x/654321/y=="
+        )
+    )
+    assert redact("seq 123456 and more") == "seq ****** and more"  # without the mark

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.common.db import UTCDateTime
 from services.common.errors import ValidationFailed
-from services.common.paging import Pager, asc, desc
+from services.common.paging import Pager, asc, desc, name_order
 
 metadata = sa.MetaData()
 rows_table = sa.Table(
@@ -170,3 +170,75 @@ def test_a_cursor_does_not_show_the_sort_key(session):
     first = session.execute(query.order_by(c.id).limit(1)).one()
     assert first.id.encode() not in raw and first.id.encode() not in cursor.encode()
     assert PAGER.page(session, query, [asc(c.id)], 1, cursor, "rows:a")[0] != [tuple(first)]
+
+
+def test_a_list_sorted_in_memory_pages_with_the_same_cursor_contract():
+    """page_in_memory: for an order the database cannot know (a sealed name): every item
+    once, in order, rows added between pages neither repeated nor skipped, a cursor of
+    another list or an edited one refused, the sort key not shown."""
+    items = [("Bas", "3"), ("ada", "2"), ("Ada", "9"), ("Ada", "1"), ("Cor", "4")]
+    seen, cursor = [], None
+    while True:
+        page, cursor = PAGER.page_in_memory(items, lambda i: i, 2, cursor, scope="people:")
+        seen += page
+        if cursor is None:
+            break
+        assert "Ada" not in cursor and "Bas" not in cursor
+        if len(seen) == 2:
+            items = [*items, ("Aap", "0"), ("Dirk", "5")]  # before the cursor, after it
+    assert seen == [
+        ("Ada", "1"),
+        ("Ada", "9"),
+        ("Bas", "3"),
+        ("Cor", "4"),
+        ("Dirk", "5"),
+        ("ada", "2"),
+    ]
+    _page, cursor = PAGER.page_in_memory(items, lambda i: i, 1, None, scope="people:")
+    for bad, scope in ((cursor, "people:x"), (cursor[:-2] + "AA", "people:"), ("x", "people:")):
+        with pytest.raises(ValidationFailed):
+            PAGER.page_in_memory(items, lambda i: i, 1, bad, scope=scope)
+    with pytest.raises(ValidationFailed):
+        PAGER.page_in_memory(items, lambda i: i, 0, None, scope="people:")
+
+
+def test_a_list_sorted_in_the_service_pages_with_the_same_contract():
+    """Pager.page_in_memory, as identity's staff list uses it: a list whose sort key is sealed in the database (a name) is sorted
+    here; its pages neither repeat nor skip, and its cursor is as opaque and as checked."""
+    people = [(part, name, f"id-{n}") for n, (part, name) in enumerate(
+        [(1, "Bram"), (0, "Zoë"), (0, "Anna"), (0, "Anna"), (1, "Aart"), (0, "Karel")]
+    )]  # fmt: skip
+    seen, cursor = [], None
+    while True:
+        page, cursor = PAGER.page_in_memory(people, lambda p: p, 2, cursor, scope="staff:o1")
+        seen += page
+        assert len(page) <= 2
+        if cursor is None:
+            break
+        assert "Anna" not in base64.urlsafe_b64decode(cursor + "==").decode(errors="replace")
+    assert seen == sorted(people)
+    _first, cursor = PAGER.page_in_memory(people, lambda p: p, 2, None, scope="staff:o1")
+    with pytest.raises(ValidationFailed):  # another office's list
+        PAGER.page_in_memory(people, lambda p: p, 2, cursor, scope="staff:o2")
+    with pytest.raises(ValidationFailed):  # edited
+        PAGER.page_in_memory(people, lambda p: p, 2, cursor[:-2] + "AA", scope="staff:o1")
+    with pytest.raises(ValidationFailed):
+        PAGER.page_in_memory(people, lambda p: p, 0, None, scope="staff:o1")
+    assert PAGER.page_in_memory([], lambda p: p, 5, cursor, scope="staff:o1") == ([], None)
+
+
+def test_names_sorted_in_the_service_follow_a_readers_order():
+    """name_order: the lists sorted in the service (sealed names) sort as the database's
+    collation did, without case or accents, not by code point (which put "Zwart" before
+    "de Vries" and "Émile" after "Zwart")."""
+    names = ["Zwart", "de Vries", "Émile", "Ömer", "van Dijk", "anna", "Bert"]
+    assert sorted(names, key=name_order) == [
+        "anna",
+        "Bert",
+        "de Vries",
+        "Émile",
+        "Ömer",
+        "van Dijk",
+        "Zwart",
+    ]
+    assert name_order(None) == ""

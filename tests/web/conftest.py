@@ -10,9 +10,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import requests
 
 from deploy import web
-from tests.systems import Kluis, start_system
+from tests.systems import Kluis, start_system, verify_audit_file
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -210,3 +211,19 @@ def screenshot(page, name):
     """For people to look at (tmp/screenshots, not committed)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def downloaded_trail_verifies(browse, page, button, tmp_path):
+    """Clicks `button`, saves the signed audit file it downloads and checks it with the
+    verify command in a process of its own, given only the file and the public key that
+    anyone may fetch. -> the verifier's output (it exited 0)."""
+    with page.expect_download() as started:
+        button.click()
+    saved = tmp_path / started.value.suggested_filename
+    started.value.save_as(saved)
+    key = tmp_path / "audit-key.pem"
+    answer = requests.get(f"{browse.origin}/api/v1/audit/public-key", timeout=10)
+    key.write_text(answer.text)
+    code, output = verify_audit_file(saved, key)
+    assert code == 0, output
+    return output

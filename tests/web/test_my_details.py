@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from tests.systems import text_of
 
-from .conftest import PHONE, assert_accessible, no_sideways_scroll, screenshot
+from .conftest import (
+    PHONE, assert_accessible, downloaded_trail_verifies, no_sideways_scroll, screenshot)
 from .scenario import Case
 from .test_dossiers import client_with_a_dossier, signed_in
 from .test_login import log_in, nav
@@ -101,7 +102,7 @@ def test_the_sms_second_step_with_its_recovery_code(browse, kluis):
     assert case.login_api().get("/me").json()["second_factor"] is None
 
 
-def test_preferences_consent_and_the_audit(browse, kluis):
+def test_preferences_consent_and_the_audit(browse, kluis, tmp_path):
     case, dossier = client_with_a_dossier(kluis)
     page = signed_in(browse, case)
     nav(page, "Mijn gegevens")
@@ -133,6 +134,14 @@ def test_preferences_consent_and_the_audit(browse, kluis):
     expect(entries.filter(has_text="Dossier bekeken").filter(
         has_text="Een medewerker van uw adviseur").first).to_be_visible()
     assert_accessible(page)
+    trail = section(page, "Het logboek als ondertekend bestand")
+    output = downloaded_trail_verifies(
+        browse, page, trail.get_by_role("button", name="Logboek downloaden"), tmp_path)
+    assert output == "OK: the trail is whole\n"
+    expect(trail.get_by_role("status")).to_have_text("Het logboek is gedownload.")
+    page.set_viewport_size(PHONE)
+    assert no_sideways_scroll(page)
+    screenshot(page, "client-audit-file-phone")
 
 
 def test_a_company_manages_its_extra_accounts(browse, kluis):

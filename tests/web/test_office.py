@@ -12,7 +12,8 @@ from tests import samples
 from tests.e2e.staff_app import App, Office
 from tests.systems import ADMIN_EMAIL, ADMIN_PASSWORD, link_token, unique_email
 
-from .conftest import PHONE, assert_accessible, no_sideways_scroll, screenshot
+from .conftest import (
+    DESKTOP, PHONE, assert_accessible, downloaded_trail_verifies, no_sideways_scroll, screenshot)
 from .scenario import Case
 from .test_login import log_in, nav
 
@@ -108,6 +109,19 @@ def test_a_client_created_invited_with_a_document_published_and_hidden(browse, k
     document.get_by_role("switch", name="Publiek Offerte").check()
     expect(page.get_by_role("status").filter(has_text="is nu zichtbaar")).to_be_visible()
     assert seen() == ["Offerte"]
+
+    # The dossier's trail, on screen and as a signed file anyone can check.
+    page.get_by_role("tab", name="Logboek").click()
+    log = page.get_by_role("list", name="Logboek")
+    expect(log).to_contain_text("Document verborgen voor de klant")  # the office's words
+    expect(log).to_contain_text("Document zichtbaar gemaakt voor de klant")
+    expect(log).not_to_contain_text("voor u")  # not the client's ("hidden from you")
+    trail = page.get_by_role("region", name="Het logboek als ondertekend bestand")
+    output = downloaded_trail_verifies(
+        browse, page, trail.get_by_role("button", name="Logboek downloaden"), tmp_path)
+    assert output == "OK: the trail is whole\n"
+    assert_accessible(page)
+    screenshot(page, "office-dossier-audit-desktop")
 
 
 def test_a_rejection_with_a_reason_from_taken_and_look_along_in_a_new_tab(browse, kluis):
@@ -208,10 +222,28 @@ def test_the_lender_creates_an_office_and_adds_its_owner(browse, kluis):
     told = kluis.mail.wait_for(owner_email, subject="toegevoegd")[0]
     assert partner_id in told.get_body(preferencelist=("plain",)).get_content()
     assert_accessible(page)
+    # a miss with an address no account has: identity keeps only its blind index, so the
+    # list shows "onbekend adres", never what was typed
+    stranger = unique_email("onbekend")
+    assert kluis.client().post("/auth/login", json={
+        "email": stranger, "password": "Niet-Het-Goede-1"}).status_code == 401
     for name in ("Aanleveren", "Systeem", "Beveiliging"):
         nav(page, name)
         expect(page.get_by_role("heading", level=1)).to_have_text(name)
         assert_accessible(page)
+        if name == "Systeem":
+            attempts = page.get_by_role("listitem").filter(has_text="onbekend adres")
+            expect(attempts.first).to_contain_text("Mislukt")
+            expect(attempts.first).to_contain_text("geen account met dit adres")
+            expect(page.get_by_role("main")).not_to_contain_text(stranger)
+            audit = page.get_by_role("region", name="Controlepunten van het logboek")
+            audit.get_by_role("button", name="Nu ondertekenen").click()
+            expect(audit.get_by_role("status")).to_have_text(
+                re.compile(r"^Ondertekend: \d+ logboeken in identity en \d+ in dossier\.$"))
+            for viewport, label in ((PHONE, "phone"), (DESKTOP, "desktop")):
+                page.set_viewport_size(viewport)
+                assert no_sideways_scroll(page)
+                screenshot(page, f"admin-system-{label}")
 
 
 def test_a_person_working_elsewhere_confirms_from_the_e_mail_before_an_office_adds_them(

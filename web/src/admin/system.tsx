@@ -2,13 +2,14 @@
 // the login attempts, and messages whose handling kept failing (parked) with a replay.
 import { useRef, useState } from 'preact/hooks'
 import { ApiError } from '../shared/api'
-import { Alert, Button, LoadError, Loading, Notice, PageTitle, Select, StatusText, useLoad } from '../shared/components'
+import { Alert, Button, ErrorSummary, LoadError, Loading, Notice, PageTitle, Select, StatusText, useLoad } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
 import { dateTime } from '../shared/format'
-import { t, useT } from '../shared/i18n'
+import { hasText, t, useT } from '../shared/i18n'
 import type { DocumentRequest } from '../shared/types'
 import { useUploadList } from '../shared/upload-list'
 import { UploadState } from '../shared/upload-state'
+import { Section, useSection } from '../client/my-details'
 import { RequestStatus } from '../client/requests'
 
 const SERVICES = ['identity', 'dossier', 'documents', 'notify', 'signing']
@@ -101,17 +102,44 @@ export function SystemPage() {
           </ul>
         )
       )}
+      <AuditCheckpoints />
       <h2 class="utrecht-heading-2">{tt('admin.login_attempts')}</h2>
       {attempts.error ? <LoadError error={attempts.error} onRetry={attempts.reload} /> : !attempts.data ? <Loading /> : (
         <ul class="kluis-list">
           {attempts.data.items.slice(0, 50).map((attempt, index) => (
             <li key={index} class="kluis-list__item kluis-break">
               <StatusText tone={attempt.success ? 'ok' : 'error'}>{tt(attempt.success ? 'admin.success' : 'admin.failure')}</StatusText>
-              {' '}{attempt.email} · {dateTime(attempt.at)} · {attempt.source_ip}{attempt.reason ? ` · ${attempt.reason}` : ''}
+              {' '}{attempt.email ?? tt('admin.unknown_address')} · {dateTime(attempt.at)} · {attempt.source_ip}{attemptReason(attempt.reason)}
             </li>
           ))}
         </ul>
       )}
     </>
   )
+}
+
+/** Sign the audit trail's checkpoints now, as the hourly rounds do (docs/privacy.md). */
+function AuditCheckpoints() {
+  const tt = useT()
+  const section = useSection()
+  const sign = () => section.run(async () => {
+    const { signed } = await endpoints.signAuditCheckpoints()
+    return t('admin.checkpoints_signed', { identity: signed.identity ?? 0, dossier: signed.dossier ?? 0 })
+  })
+  return (
+    <Section id="checkpoints" title={tt('admin.checkpoints')}>
+      <p class="utrecht-paragraph">{tt('admin.checkpoints_intro')}</p>
+      <ErrorSummary errors={section.errors} onRetry={section.retry} />
+      {section.saved && <Notice>{section.saved}</Notice>}
+      <Button busy={section.busy} onClick={sign}>{tt('admin.checkpoints_sign')}</Button>
+    </Section>
+  )
+}
+
+/** ' · ' and the reason in words ('ok' says nothing beyond "Gelukt"); a code the portal
+ * does not know yet is shown as it came. */
+function attemptReason(reason: string | null | undefined): string {
+  if (!reason || reason === 'ok') return ''
+  const key = `admin.reason.${reason}`
+  return ` · ${hasText(key) ? t(key) : reason}`
 }

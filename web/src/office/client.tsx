@@ -2,7 +2,8 @@
 // accepted, with the reason), the portal invitation in words with `Uitnodigen` /
 // `Opnieuw uitnodigen`, `Meekijken` (the client's portal read-only in a new tab, and
 // the client sees it), `Ontkoppelen` with what it removes and what the office keeps;
-// then dossiers, products and mortgage applications (client-parts.tsx).
+// then dossiers, products and mortgage applications (client-parts.tsx), and retention
+// and erasure (retention.tsx).
 import { useState } from 'preact/hooks'
 import { ApiError } from '../shared/api'
 import {
@@ -19,6 +20,7 @@ import type { ClientRecord, InvitationState } from '../shared/types'
 import { openLookAlong } from '../auth/look-along'
 import { Section, useSection } from '../client/my-details'
 import { ClientDossiers, ClientProducts } from './client-parts'
+import { RetentionSection } from './retention'
 import { officeLabel } from './clients'
 
 const INVITATION_TONE = { not_invited: 'neutral', sent: 'info', accepted: 'ok' } as const
@@ -45,6 +47,7 @@ export function ClientPage({ params }: { params: Record<string, string> }) {
         onChanged={(state) => data.set([record, state])} />
       <ClientDossiers client={record} />
       <ClientProducts client={record} />
+      <RetentionSection clientId={record.id} />
     </>
   )
 }

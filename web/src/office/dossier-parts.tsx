@@ -11,7 +11,7 @@ import { t, useT } from '../shared/i18n'
 import { Link } from '../shared/router'
 import { account } from '../shared/session'
 import { useStore } from '../shared/store'
-import { actionText, actorText } from '../client/audit'
+import { actionText, actorText, AuditFile } from '../client/audit'
 import { useSection } from '../client/my-details'
 import { RequestStatus } from '../client/requests'
 import { SigningStatus } from '../client/signing-status'
@@ -176,13 +176,16 @@ export function AuditList({ dossierId }: { dossierId: string }) {
   if (list.error) return <LoadError error={list.error} onRetry={list.reload} />
   if (!list.data) return <Loading />
   return (
-    <ul class="kluis-list" aria-label={tt('office.tab.audit')}>
-      {list.data.items.map((entry, index) => (
-        <li key={index} class="kluis-list__item">
-          <strong>{actionText(entry.action, tt)}</strong>
-          <span class="kluis-meta"> · {actorText(entry, who?.id, tt)} · {dateTime(entry.at)}</span>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul class="kluis-list" aria-label={tt('office.tab.audit')}>
+        {list.data.items.map((entry, index) => (
+          <li key={index} class="kluis-list__item">
+            <strong>{actionText(entry.action, tt, 'office')}</strong>
+            <span class="kluis-meta"> · {actorText(entry, who?.id, tt, 'office')} · {dateTime(entry.at)}</span>
+          </li>
+        ))}
+      </ul>
+      <AuditFile id="dossier-audit-file" load={() => endpoints.dossierAuditFile(dossierId)} />
+    </>
   )
 }

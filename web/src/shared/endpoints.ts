@@ -7,7 +7,7 @@ import type {
   Preferences, Product, Questionnaire, SessionState, SessionToken, SigningRequest,
   ClientRecord, InvitationState, Task, Template, QuestionPage, StaffMember, RegistrationRequest,
   Office, LoginAttempt, ParkedMessage, LinkRequest, Webhook, WebhookCreated, WebhookDelivery, ApiKey, ApiKeyCreated,
-  MyErasure,
+  MyErasure, Retention,
 } from './types'
 
 const ALL = { limit: 200 }
@@ -58,6 +58,7 @@ export const confirmSmsSecondStep = (code: string) =>
   api<{ recovery_code: string }>('POST', '/me/2fa/sms/confirm', { body: { code } })
 export const disableSecondStep = (password: string) =>
   api<void>('DELETE', '/me/2fa', { body: { password } })
+export const myAuditFile = () => fetchFile('/me/audit/export')
 export const myAudit = (cursor?: string | null) =>
   api<Page<AuditEntry>>('GET', '/me/audit', { query: { limit: 50, cursor } })
 export const extraAccounts = (companyId: string) =>
@@ -209,6 +210,10 @@ export const resendInvitation = (id: string) =>
 export const lookAlong = (id: string) =>
   api<{ token: string }>('POST', `/clients/${encodeURIComponent(id)}/look-along`)
 export const unlink = (id: string) => api<void>('POST', `/clients/${encodeURIComponent(id)}/unlink`)
+export const retention = (id: string) =>
+  api<Retention>('GET', `/clients/${encodeURIComponent(id)}/retention`)
+export const recordErasureRequest = (id: string) =>
+  api<Retention>('POST', `/clients/${encodeURIComponent(id)}/erasure-request`)
 export const clientProducts = (id: string) =>
   api<Page<Product>>('GET', `/clients/${encodeURIComponent(id)}/products`, { query: ALL })
 export const addProduct = (id: string, body: Record<string, unknown>) =>
@@ -235,6 +240,7 @@ export const reviewRequest = (id: string, decision: 'approve' | 'reject', reason
   api<DocumentRequest>('POST', `/requests/${encodeURIComponent(id)}/review`, { body: { decision, reason: reason ?? null } })
 export const tasks = (status = 'open') => api<Page<Task>>('GET', '/tasks', { query: { ...ALL, status } })
 export const taskDone = (id: string) => api<Task>('POST', `/tasks/${encodeURIComponent(id)}/done`)
+export const dossierAuditFile = (id: string) => fetchFile(`/dossiers/${encodeURIComponent(id)}/audit/export`)
 export const dossierAudit = (id: string) =>
   api<Page<AuditEntry>>('GET', `/dossiers/${encodeURIComponent(id)}/audit`, { query: ALL })
 export const offerForSigning = (documentId: string, signerId: string) =>
@@ -287,6 +293,8 @@ export const offices = () => api<Page<Office>>('GET', '/offices', { query: ALL }
 export const createOffice = (body: { partner_id: string, name: string, city: string }) =>
   api<Office>('POST', '/offices', { body })
 export const lenderRequests = () => api<Page<DocumentRequest>>('GET', '/lender-requests', { query: ALL })
+export const signAuditCheckpoints = () =>
+  api<{ signed: Record<string, number> }>('POST', '/audit/checkpoints')
 export const loginAttempts = () => api<Page<LoginAttempt>>('GET', '/admin/login-attempts', { query: ALL })
 export const parkedMessages = (service: string) =>
   api<Page<ParkedMessage>>('GET', `/admin/parked-messages/${encodeURIComponent(service)}`, { query: ALL })

@@ -246,6 +246,19 @@ export interface MyExport {
   expires_at: string | null
 }
 
+/** GET /clients/{id}/retention, POST /clients/{id}/erasure-request: the client's request
+ * for erasure, what the office keeps, until when, and why. */
+export interface Retention {
+  client_id: string
+  erasure_requested_at: string | null
+  ended_at: string | null
+  erase_at: string | null
+  erased: boolean
+  erased_at: string | null
+  requested_erased_at: string | null
+  legal_ground: string
+}
+
 /** GET/POST /me/erasure: the client's request per office, and what the law keeps. */
 export interface MyErasure {
   items: { office_id: string, office_name: string, requested_at: string | null }[]
@@ -357,7 +370,7 @@ export interface Office {
 
 export interface LoginAttempt {
   at: string
-  email: string
+  email: string | null  // null: an address without an account (only its blind index is kept)
   success: boolean
   reason: string | null
   source_ip: string | null
