@@ -50,11 +50,14 @@ _PATTERNS = [
     ),
     # A 6-digit code standing alone (not part of an id, a number or a time's fraction).
     (re.compile(r"(?<![\w.,:+-])\d{6}(?![\w.,:+-]?\d)(?![\w-])"), "******"),
+    # A URI's password (amqp://user:pw@host): nameko masks only the first URI of a
+    # failover list ("a;b;c") when it logs a broker it cannot reach.
+    (re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s:/@;]+:)(?!\*+@)[^\s/@;]+(@)"), r"\1***\2"),
 ]
 
 
 # The first three patterns need one of these words: a line without any (most lines, the
-# access log's among them) skips them.
+# access log's among them) skips them; the last two always run.
 _HINT = re.compile(r"(?i)bearer|" + SECRET_KEYS)
 
 

@@ -28,6 +28,22 @@ def test_passwords_are_masked(line):
     assert "***" in redacted
 
 
+def test_every_password_in_a_failover_list_of_broker_uris_is_masked():
+    # As nameko logs a broker it cannot reach: it masks only the first URI itself.
+    line = (
+        "Error connecting to broker at amqp://kluis:********@rabbit-1:5672/kluis;"
+        f"amqp://kluis:{SECRET}@rabbit-2:5672/kluis;amqp://kluis:{SECRET}x@rabbit-3/kluis "
+        "([Errno 111] ECONNREFUSED)."
+    )
+    redacted = redact(line)
+    assert SECRET not in redacted
+    assert "amqp://kluis:***@rabbit-2:5672/kluis;amqp://kluis:***@rabbit-3/kluis" in redacted
+    assert redacted.startswith("Error connecting to broker at amqp://kluis:********@rabbit-1")
+    assert redact("see https://kluis.example/help and mailto:a@b.nl") == (
+        "see https://kluis.example/help and mailto:a@b.nl"
+    )
+
+
 def test_token_in_a_link_is_masked_and_the_rest_of_the_link_kept():
     line = f"mail sent with https://kluis.example/reset-password?token={TOKEN}&lang=nl"
     redacted = redact(line)
