@@ -90,6 +90,7 @@ def test_a_client_created_invited_with_a_document_published_and_hidden(browse, k
     expect(page.get_by_role("status").filter(has_text="offerte.pdf is toegevoegd.")).to_be_visible()
     document = page.get_by_role("tabpanel").get_by_role("listitem").filter(has_text="Offerte")
     expect(document).to_contain_text("Zichtbaar voor de klant")
+    expect(page.get_by_role("tab", name="Documenten (1)")).to_be_visible()  # counted at once
     assert_accessible(page)
     screenshot(page, "office-dossier-desktop")
 
@@ -122,6 +123,19 @@ def test_a_client_created_invited_with_a_document_published_and_hidden(browse, k
     assert output == "OK: the trail is whole\n"
     assert_accessible(page)
     screenshot(page, "office-dossier-audit-desktop")
+    # On a phone: the tab, its list and the download fit the width; the keyboard reaches
+    # the download button from the tab.
+    page.set_viewport_size(PHONE)
+    expect(log).to_contain_text("Document verborgen voor de klant")
+    assert no_sideways_scroll(page)
+    page.get_by_role("tab", name="Logboek").focus()
+    download = trail.get_by_role("button", name="Logboek downloaden")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if download.evaluate("b => b === document.activeElement"):
+            break
+    expect(download).to_be_focused()
+    screenshot(page, "office-dossier-audit-phone")
 
 
 def test_a_rejection_with_a_reason_from_taken_and_look_along_in_a_new_tab(browse, kluis):

@@ -1,7 +1,7 @@
 // A dossier's documents as the office sees them: `Document toevoegen` (category, title,
 // a `Publiek` switch, drag and drop or choose, with progress), a `Publiek` switch on every
 // document that takes effect at once, and `Ter ondertekening aanbieden` for a PDF.
-import { useRef, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { ApiError } from '../shared/api'
 import { Alert, Button, LoadError, Loading, Notice, Select, StatusText, TextField, useLoad } from '../shared/components'
 import * as endpoints from '../shared/endpoints'
@@ -12,11 +12,17 @@ import { useUploadList } from '../shared/upload-list'
 import { UploadState } from '../shared/upload-state'
 import { useDownload } from '../client/documents'
 
-export function OfficeDocuments({ dossierId, category, clientId, onChange }: {
-  dossierId: string, category: Category, clientId: string, onChange: () => void
+export function OfficeDocuments({ dossierId, category, clientId, onChange, onCount }: {
+  dossierId: string, category: Category, clientId: string, onChange: () => void,
+  onCount: (count: number) => void
 }) {
   const tt = useT()
   const list = useLoad(() => endpoints.documents(dossierId, category), [dossierId, category])
+  // The tab's count from the list itself, which is current the moment an upload is in it
+  // (the dossier's counts follow the documents' events a moment later).
+  useEffect(() => {
+    if (list.data && !list.data.next_cursor) onCount(list.data.items.length)
+  }, [list.data])
   const { busy, failure, download } = useDownload()
   const [notice, setNotice] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)

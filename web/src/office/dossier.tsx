@@ -18,17 +18,29 @@ export function OfficeDossierPage({ params }: { params: Record<string, string> }
   const id = params.id
   const dossier = useLoad(() => endpoints.dossier(id), [id])
   const [round, setRound] = useState(0)
-  const changed = () => setRound((n) => n + 1)
+  // A document tab's count as its own list last showed it (see OfficeDocuments); after a
+  // change the dossier's counts again, until a list shows its own.
+  const [listed, setListed] = useState<{ id: string, counts: Record<string, number> }>({ id, counts: {} })
+  const changed = () => {
+    setRound((n) => n + 1)
+    setListed({ id, counts: {} })
+    dossier.reload()
+  }
+  const counted = (category: string) => (count: number) =>
+    setListed((known) => ({ id, counts: { ...(known.id === id ? known.counts : {}), [category]: count } }))
   if (dossier.error) return <PageLoadError error={dossier.error} onRetry={dossier.reload} />
   if (!dossier.data) return <Loading />
   const data = dossier.data
   const tabs = data.tabs!
   const documents = (category: 'correspondence' | 'document' | 'delivered_by_me') =>
-    <OfficeDocuments dossierId={id} category={category} clientId={data.client_id} onChange={changed} />
+    <OfficeDocuments dossierId={id} category={category} clientId={data.client_id} onChange={changed}
+      onCount={counted(category)} />
+  const total = (category: string, fallback: number) =>
+    (listed.id === id ? listed.counts[category] : undefined) ?? fallback
   const defs: TabDef[] = [
-    { id: 'correspondence', label: `${tt('dossier.tab.correspondence')} (${tabs.correspondence.total})`, panel: () => documents('correspondence') },
-    { id: 'documents', label: `${tt('dossier.tab.documents')} (${tabs.documents.total})`, panel: () => documents('document') },
-    { id: 'delivered', label: `${tt('office.tab.delivered')} (${tabs.delivered_by_me.total})`, panel: () => documents('delivered_by_me') },
+    { id: 'correspondence', label: `${tt('dossier.tab.correspondence')} (${total('correspondence', tabs.correspondence.total)})`, panel: () => documents('correspondence') },
+    { id: 'documents', label: `${tt('dossier.tab.documents')} (${total('document', tabs.documents.total)})`, panel: () => documents('document') },
+    { id: 'delivered', label: `${tt('office.tab.delivered')} (${total('delivered_by_me', tabs.delivered_by_me.total)})`, panel: () => documents('delivered_by_me') },
     { id: 'messages', label: `${tt('dossier.tab.messages')} (${tabs.messages.total})`, panel: () => <MessageList dossierId={id} onRead={() => {}} /> },
     { id: 'requests', label: tt('dossier.tab.requests'), panel: () => <OfficeRequests dossierId={id} /> },
     { id: 'questionnaires', label: tt('office.tab.questionnaires'), panel: () => <QuestionnaireList dossierId={id} /> },
