@@ -1,7 +1,7 @@
 """Sealing what a service wrote before its personal fields were sealed (issue #18): the
 rows whose sealed columns still hold plain text get them sealed under their owner's field
 key (services/common/sealed_columns.py), and their blind indexes filled, a batch at a
-time, by one instance at a time (the caller's timer holds a lease). dossier, documents
+time, by one instance at a time (`round`, the service's timer, holds a lease). dossier, documents
 and signing each run one (`SealingBackfill`, in their field_backfill.py).
 
 - Resumable: the service keeps a state row (`cursor`, `done_at`): dossier its
@@ -82,6 +82,13 @@ class SealingBackfill:
     state: Callable[[Session], Any]
     blank_erased: bool | tuple[Any, ...] = False
     erased_owners: Callable[[Session, set], Iterable[str]] | None = None
+
+    def round(self, store):
+        """The service's timer `backfill_sealed_fields`: up to BATCHES_PER_ROUND batches,
+        by one instance at a time (the lease of that name); a no-op once done."""
+        with store.lease("backfill_sealed_fields") as held:
+            if held:
+                self.backfill(store)
 
     def backfill(self, store, batches=BATCHES_PER_ROUND, size=BATCH):
         """Up to `batches` batches, each in its own unit of work -> whether it is done.

@@ -115,9 +115,6 @@ class DossierEntrypoints:
 
     @timer(interval=BACKFILL_INTERVAL_S, eager=True)
     def backfill_sealed_fields(self):
-        """Once per deployment (resumable, then a no-op): the personal fields written
-        before they were sealed get sealed, a batch at a time (field_backfill.py), by one
-        instance at a time."""
-        with self.store.lease("backfill_sealed_fields") as held:
-            if held:
-                field_backfill.backfill(self.store)
+        """Until done, once per deployment: the personal fields written before they were
+        sealed get sealed (field_backfill.py)."""
+        field_backfill.SEALING.round(self.store)

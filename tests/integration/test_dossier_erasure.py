@@ -182,14 +182,15 @@ class Kept(logging.Handler):
 def test_erasures_at_the_end_of_retention_wait_for_the_sealing_backfill(world, monkeypatch):  # noqa: F811
     """Until every row is sealed, an address used elsewhere is not found by its blind
     index: the erasure at the end of retention waits (and says so once), then goes on.
-    The test holds the backfill's lease, so the service's backfill timer leaves it be."""
+    The test holds the backfill's lease (named as the service's Store names it), so the
+    service's backfill timer leaves it be."""
     past = datetime.now(UTC) - timedelta(days=1)
     kept, logger = Kept(), logging.getLogger("services.dossier.retention_entrypoints")
     monkeypatch.setattr(logger, "level", logging.INFO)
     logger.addHandler(kept)
     monkeypatch.setattr(logger, "handlers", [*logger.handlers])  # restored afterwards
     with ExitStack() as stack:
-        while not stack.enter_context(lease(world.engine, "backfill_sealed_fields")):
+        while not stack.enter_context(lease(world.engine, "dossier.backfill_sealed_fields")):
             stack.close()  # a round of the backfill holds it now: until it is done
         with world.engine.begin() as db:
             db.execute(
