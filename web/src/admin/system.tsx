@@ -124,7 +124,10 @@ function AuditCheckpoints() {
   const section = useSection()
   const sign = () => section.run(async () => {
     const { signed } = await endpoints.signAuditCheckpoints()
-    return t('admin.checkpoints_signed', { identity: signed.identity ?? 0, dossier: signed.dossier ?? 0 })
+    // One number for the admin: which services keep which trails is not theirs to know.
+    const count = Object.values(signed).reduce((sum, n) => sum + (n ?? 0), 0)
+    if (count === 0) return t('admin.checkpoints_none')
+    return t(count === 1 ? 'admin.checkpoints_signed_one' : 'admin.checkpoints_signed', { count })
   })
   return (
     <Section id="checkpoints" title={tt('admin.checkpoints')}>
