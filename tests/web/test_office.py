@@ -91,6 +91,8 @@ def test_a_client_created_invited_with_a_document_published_and_hidden(browse, k
     document = page.get_by_role("tabpanel").get_by_role("listitem").filter(has_text="Offerte")
     expect(document).to_contain_text("Zichtbaar voor de klant")
     expect(page.get_by_role("tab", name="Documenten (1)")).to_be_visible()  # counted at once
+    # The footer speaks to the office, not to a client ("uw adviseur").
+    expect(page.get_by_role("contentinfo")).to_contain_text("van uw kantoor en uw klanten")
     assert_accessible(page)
     screenshot(page, "office-dossier-desktop")
 
@@ -256,6 +258,7 @@ def test_the_lender_creates_an_office_and_adds_its_owner(browse, kluis):
                 re.compile(r"^(Ondertekend: (één logboek dat|\d+ logboeken die) sinds de vorige"
                            r" ronde|Er was niets nieuws te ondertekenen)"))
             expect(audit).not_to_contain_text("identity")  # no service names for the admin
+            expect(page.get_by_role("contentinfo")).not_to_contain_text("adviseur")
             for viewport, label in ((PHONE, "phone"), (DESKTOP, "desktop")):
                 page.set_viewport_size(viewport)
                 assert no_sideways_scroll(page)

@@ -3,6 +3,8 @@ import type { MessageKey } from './nl'
 
 export const en: Record<MessageKey, string> = {
   'app.footer': 'Kluis, your secure place with your adviser · portal version {version}',
+  'app.footer_office': 'Kluis, the secure place your office shares with its clients · portal version {version}',
+  'app.footer_admin': 'Kluis · portal version {version}',
   'language.switch': 'Nederlands',
   'language.other_code': 'nl',
   'nav.label': 'Main menu',

@@ -3,6 +3,8 @@
 export const nl = {
   // -- the app ------------------------------------------------------------------------------
   'app.footer': 'Kluis, uw beveiligde omgeving bij uw adviseur · portaalversie {version}',
+  'app.footer_office': 'Kluis, de beveiligde omgeving van uw kantoor en uw klanten · portaalversie {version}',
+  'app.footer_admin': 'Kluis · portaalversie {version}',
   'language.switch': 'English',
   'language.other_code': 'en',
   'nav.label': 'Hoofdmenu',

@@ -114,6 +114,9 @@ function IdleDialog() {
   )
 }
 
+/** The footer's words for who is signed in (before sign-in: a client's, most visitors). */
+const FOOTER = { client: 'app.footer', staff: 'app.footer_office', admin: 'app.footer_admin' } as const
+
 /** `brand`: beside the logo (the office portal's active office); `tools`: before the
  * navigation (its profile menu). */
 export function Shell({ nav, brand, tools, children }: {
@@ -146,7 +149,7 @@ export function Shell({ nav, brand, tools, children }: {
       </header>
       <main id="main" class="kluis-main" tabIndex={-1}>{children}</main>
       <footer class="kluis-footer">
-        <p class="utrecht-paragraph">{tt('app.footer', { version: __PORTAL_VERSION__ })}</p>
+        <p class="utrecht-paragraph">{tt(FOOTER[who?.kind ?? 'client'], { version: __PORTAL_VERSION__ })}</p>
       </footer>
       {who && <IdleDialog />}
     </div>
