@@ -55,10 +55,10 @@ def receive(store, blobs, scanner, max_bytes, request, upload_id):
         return error_response(error)
     try:
         client_key = client_keys.key_for_client(store, blobs.keyring, upload.client_id)
-    except BlobShredded as error:
+    except Exception as error:  # BlobShredded, or the key could not be read or made
         with store.unit_of_work() as uow:
             uploads.upload_failed(uow, upload_id)
-        return error_response(error)
+        return _refused(error, upload_id)
     try:
         inspected = _write(store, blobs, scanner, max_bytes, request, upload_id, client_key)
     except Exception as error:

@@ -17,6 +17,7 @@ from services.common.tokens import digest
 from services.documents import blob_endpoint, client_keys
 from services.documents.models import DownloadTicket, Upload, metadata
 from services.documents.sealing import Keyring
+from services.documents.states import UploadStates
 from services.documents.storage import BlobStore, FolderStorage
 
 from .test_signing_rules import SEALING
@@ -127,3 +128,23 @@ def test_a_client_erased_before_any_file_can_store_nothing_later(tmp_path):
     assert answer.status_code == 410
     assert json.loads(answer.get_data())["error"] == "blob_shredded"
     assert not blobs.storage.exists(name)
+
+
+def test_a_client_key_that_cannot_be_read_fails_the_upload_and_keeps_nothing(tmp_path, monkeypatch):
+    """Not only a shredded client: any failure to read or make the client's key (here a
+    broken one) answers at once and leaves the upload failed, never stuck receiving."""
+    url = f"sqlite:///{tmp_path / 'documents.db'}"
+    upgrade("documents", url)
+    store = LocalStore(url)
+    blobs = BlobStore(FolderStorage(tmp_path / "blobs"), Keyring({"k1": b"k" * 32}, "k1"))
+
+    def broken(*_args):
+        raise RuntimeError("the key row could not be read")
+
+    monkeypatch.setattr(client_keys, "key_for_client", broken)
+    name, answer = _send(store, blobs, "client-a", b"y")
+    assert answer.status_code == 500
+    assert json.loads(answer.get_data())["error"] == "error"
+    assert not blobs.storage.exists(name)
+    with store.unit_of_work() as uow:
+        assert uow.session.get(Upload, name).status == UploadStates.FAILED
