@@ -48,10 +48,7 @@ def key_for_client(store, keyring, client_id):
 def client_key_in(uow, keyring, client_id):
     """key_for_client within `uow`: IntegrityError at its commit if another unit of work
     made the client's current row meanwhile (then read again)."""
-    shredded = select(ClientKeyRow.id).where(
-        ClientKeyRow.client_id == client_id, ClientKeyRow.wrapped.is_(None)
-    )
-    if uow.session.scalar(shredded.limit(1)) is not None:
+    if is_shredded(uow, client_id):
         raise BlobShredded({"reason": "client_erased"})
     row = uow.session.scalar(select(ClientKeyRow).where(ClientKeyRow.current_for == client_id))
     if row is not None:

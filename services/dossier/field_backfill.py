@@ -69,10 +69,6 @@ def backfill(store, batches=BATCHES_PER_ROUND, size=BATCH):
     return SEALING.backfill(store, batches, size)
 
 
-def seal_batch(session, cursor, size=BATCH):
-    return SEALING.seal_batch(session, cursor, size)
-
-
 def restart(session):
     """Have the backfill run again from the start (a tool's or a test's)."""
     SEALING.restart(session)

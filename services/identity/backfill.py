@@ -36,11 +36,6 @@ def seal_old_accounts_once(store, batch=BATCH, max_batches=MAX_BATCHES):
     return sealed
 
 
-def seal_batch(uow, batch=BATCH):
-    """Seal the fields of up to `batch` accounts not sealed yet. -> how many were sealed."""
-    return _seal_batch(uow, batch, "")[1]
-
-
 def _seal_batch(uow, batch, after):
     """-> (accounts looked at, sealed, the last id looked at)."""
     accounts = uow.session.scalars(
