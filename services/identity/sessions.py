@@ -60,7 +60,10 @@ def authenticate(uow, clock, token, touch):
         raise Unauthenticated()
     if touch and clock.activity_due(session, now):
         session.last_activity_at = now
-    account = uow.session.get(Account, session.account_id)
+    # The three columns it needs, not the entity (which would load its field key too).
+    account = uow.session.execute(
+        select(Account.id, Account.kind, Account.language).where(Account.id == session.account_id)
+    ).one()
     offices = dict(
         uow.session.execute(
             select(Membership.office_id, Membership.role).where(Membership.account_id == account.id)
