@@ -9,19 +9,17 @@ import { Alert, Button, ErrorSummary, LoadError, Loading, Notice, useLoad } from
 import * as endpoints from '../shared/endpoints'
 import { date } from '../shared/format'
 import { t, useT } from '../shared/i18n'
-import type { Retention } from '../shared/types'
 import { Section, useSection } from '../client/my-details'
 
 export function RetentionSection({ clientId }: { clientId: string }) {
   const tt = useT()
   const loaded = useLoad(() => endpoints.retention(clientId), [clientId])
-  const [answer, setAnswer] = useState<Retention | null>(null)
   const [confirming, setConfirming] = useState(false)
   const section = useSection()
-  const current = answer ?? loaded.data ?? null
+  const current = loaded.data ?? null
   async function record() {
     await section.run(async () => {
-      setAnswer(await endpoints.recordErasureRequest(clientId))
+      loaded.set(await endpoints.recordErasureRequest(clientId))
       return t('office.retention.recorded')
     }, {}, {}, () => setConfirming(false))
   }
