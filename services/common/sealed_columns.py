@@ -38,6 +38,7 @@ The keyring comes from the session: `session.info["field_keyring"]` (the service
 Store puts it there for every unit of work; tests and tools pass it to unit_of_work)."""
 
 import copy
+import functools
 import json
 from typing import Any
 
@@ -192,8 +193,9 @@ class SealedJSON(SealedText):
         super().__set__(obj, text)
 
 
+@functools.cache  # a model's attributes never change; every flush asks (_seal_pending)
 def sealed_attributes(model):
-    return [value for value in vars_all(model) if isinstance(value, SealedText)]
+    return tuple(value for value in vars_all(model) if isinstance(value, SealedText))
 
 
 def vars_all(model):
