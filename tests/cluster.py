@@ -163,13 +163,15 @@ class RabbitCluster:
         status = json.loads(self.ctl(via, "cluster_status", "--formatter", "json"))
         return sorted(status["running_nodes"])
 
-    def unsynchronised(self, via=0):
+    def unsynchronised(self, via=0, wanted=None):
         """-> {queue: synchronised mirrors} of each durable mirrored queue with fewer
         than one on every other running node (a transient one, as a gateway's broadcast
         queue, lives and dies with its node). A node stopped as an operator stops it
         (rabbitmqctl stop) hands a queue it leads only to a mirror in sync (RabbitMQ's
-        default ha-promote-on-shutdown when-synced); otherwise the queue waits for it."""
-        wanted = len(self.running_nodes(via)) - 1
+        default ha-promote-on-shutdown when-synced); otherwise the queue waits for it.
+        `wanted`: the mirrors each should have (default: one on every other running node)."""
+        if wanted is None:
+            wanted = len(self.running_nodes(via)) - 1
         rows = json.loads(
             self.ctl(via, "list_queues", "name", "durable", "policy", "synchronised_slave_pids",
                      "--formatter", "json")
@@ -185,7 +187,8 @@ class RabbitCluster:
     def wait_in_sync(self, timeout=60):
         """Until every mirrored queue has a synchronised mirror on every other node."""
         deadline = time.monotonic() + timeout
-        while behind := self.unsynchronised():
+        wanted = len(self.running_nodes()) - 1  # the members do not change meanwhile
+        while behind := self.unsynchronised(wanted=wanted):
             assert time.monotonic() < deadline, f"mirrors not in sync: {behind}"
             time.sleep(0.2)
 
