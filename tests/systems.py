@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from nameko.standalone.rpc import ClusterRpcProxy
 from requests.adapters import HTTPAdapter
 
-from deploy.processes import free_port
+from deploy.processes import ROOT, free_port
 from deploy.system import SERVICES, System
 from services.common.context import DEFAULT_TTL_S, Principal, sign
 from services.common.errors import register_remote_errors
@@ -179,7 +179,7 @@ def verify_audit_file(path, key_path):
     the exported trail and the public key (no service, no database, no environment)."""
     done = subprocess.run(
         [sys.executable, "-m", "services.common.audit_verify", str(path), "--key", str(key_path)],
-        capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[1],
+        capture_output=True, text=True, timeout=60, cwd=ROOT,
         env={"PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     return done.returncode, done.stdout

@@ -10,7 +10,6 @@ import zipfile
 from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
 
 from services.common.db import utcnow
 from services.common.store import unit_of_work
@@ -25,6 +24,7 @@ from .conftest import Kluis, start_system
 from .staff_app import Office
 from .test_clients import _client, activate
 from .test_documents import upload
+from .test_paging import documents_table
 
 TTL_S = 8
 READY_SUBJECT = "Uw gegevens staan klaar"
@@ -242,9 +242,7 @@ class _DocumentsDb:
     """documents's own database, where its blob endpoint finds the keys."""
 
     def __init__(self, kluis):
-        var = kluis.system.var
-        url = kluis.system.env.get("DOCUMENTS_DB_URL") or f"sqlite:///{var / 'documents.db'}"
-        self.engine = sa.create_engine(url)
+        self.engine = documents_table(kluis)
 
     def unit_of_work(self):
         return unit_of_work(self.engine, "documents", metadata.tables["outbox"])
